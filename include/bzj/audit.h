@@ -1,0 +1,43 @@
+/* audit.h - the append-only, hash-chained audit log.
+ *
+ * Every state change writes one record in the same transaction as the
+ * change.  Each record's hash is SHA-256 over the previous record's hash and
+ * the record's own fields, so an edited, deleted, inserted or reordered
+ * record breaks the chain at that point. */
+#ifndef BZJ_AUDIT_H
+#define BZJ_AUDIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "bzj/ctx.h"
+
+typedef struct bzj_audit_rec {
+	int64_t seq;
+	char at[32]; /* UTC timestamp, ISO 8601 */
+	bzj_date day; /* the business "today" of the action */
+	char user[64];
+	char role[16];
+	char action[48];
+	char object[80]; /* "shop:S1", "refund:12" ... */
+	char shop_id[33];
+	char before[1024]; /* JSON */
+	char after[1024];  /* JSON */
+	char reason[257];
+	char hash[65];
+} bzj_audit_rec;
+
+typedef int (*bzj_audit_fn)(void *ctx, const bzj_audit_rec *r);
+/* Newest first; shop_id NULL = all. */
+int bzj_audit_log(bzj_ctx *x, const char *shop_id, int max, bzj_audit_fn fn, void *ctx,
+		  bzj_err *e);
+
+typedef struct bzj_audit_verify_result {
+	bool ok;
+	int64_t entries;
+	int64_t bad_seq; /* first bad record, 0 if ok */
+	char problem[256];
+} bzj_audit_verify_result;
+
+int bzj_audit_verify(bzj_ctx *x, bzj_audit_verify_result *r, bzj_err *e);
+
+#endif

@@ -1,0 +1,42 @@
+/* ctx.h - one open database with the calendar, config and acting user that
+ * every service function works with. */
+#ifndef BZJ_CTX_H
+#define BZJ_CTX_H
+
+#include "bzj/auth.h"
+#include "bzj/calendar.h"
+#include "bzj/config.h"
+#include "bzj/date.h"
+#include "bzj/err.h"
+
+struct bzj_db;
+
+/* Progress of long operations (import, recompute, demo, check, verify).
+ * Return non-zero to ask for a clean stop (Ctrl-C): the operation rolls
+ * back and returns BZJ_EBUSY "interrupted". */
+typedef int (*bzj_progress_fn)(void *ctx, const char *what, long long done, long long total);
+
+typedef struct bzj_ctx {
+	struct bzj_db *db;
+	bzj_cal *cal;		/* business-day calendar loaded from the db */
+	const bzj_config *cfg;
+	bzj_actor actor;
+	bzj_date today;
+	bzj_progress_fn progress; /* may be NULL */
+	void *progress_ctx;
+	volatile int *interrupted; /* set by a signal handler; may be NULL */
+} bzj_ctx;
+
+enum bzj_open_flags {
+	BZJ_OPEN_CREATE = 1,   /* create the file and schema if missing */
+	BZJ_OPEN_READONLY = 2, /* never write */
+};
+
+/* Open (and migrate) the database and load its calendar. */
+int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
+		 const bzj_actor *actor, bzj_err *e);
+/* Re-read what other operators may have changed (calendar). */
+int bzj_ctx_reload(bzj_ctx *x, bzj_err *e);
+void bzj_ctx_close(bzj_ctx *x);
+
+#endif

@@ -1,0 +1,75 @@
+/* refund.h - partial and closure refunds: submit, review, pay. */
+#ifndef BZJ_REFUND_H
+#define BZJ_REFUND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "bzj/ctx.h"
+#include "bzj/shop.h"
+
+typedef struct bzj_refund {
+	int64_t id;
+	char shop_id[BZJ_ID_MAX + 1];
+	char shop_name[BZJ_NAME_MAX + 1];
+	int kind;   /* enum bzj_refund_kind */
+	int status; /* enum bzj_refund_status */
+	int64_t amount_fen;
+	bzj_date submitted_on;
+	bzj_date window_start, window_end;
+	int checklist; /* enum bzj_check_item bits */
+	bool overdue;  /* computed: not paid and today > window_end */
+	bool late;     /* paid after window_end */
+	bool needs_second; /* amount above the second-approval threshold */
+	char submitted_by[64], approved_by[64], second_by[64], paid_by[64];
+	bzj_date approved_on, paid_on;
+	char failure_reason[257];
+	char reject_reason[257];
+	int64_t version;
+} bzj_refund;
+
+typedef struct bzj_refund_in {
+	const char *shop_id;
+	int kind;
+	int64_t amount_fen; /* partial only; closure takes the whole available balance */
+} bzj_refund_in;
+
+int bzj_refund_submit(bzj_ctx *x, const bzj_refund_in *in, bzj_refund *out, bzj_err *e);
+/* The actions take `expected_version`: 0 = act on the current row; else the
+ * version the user saw, and a changed row is refused with "conflict.stale"
+ * naming who changed it and the status now. */
+int bzj_refund_check(bzj_ctx *x, int64_t id, int item, int64_t expected_version, bzj_refund *out,
+		     bzj_err *e);
+int bzj_refund_approve(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund *out,
+		       bzj_err *e);
+int bzj_refund_reject(bzj_ctx *x, int64_t id, const char *reason, int64_t expected_version,
+		      bzj_refund *out, bzj_err *e);
+int bzj_refund_cancel(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund *out,
+		      bzj_err *e);
+/* Pay: refuses before the window ("refund.window" with the dates); after
+ * it, pays and marks late.  A failed re-check records status failed and
+ * returns BZJ_ERULE "refund.payout_failed" with *out filled. */
+int bzj_refund_pay(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund *out,
+		   bzj_err *e);
+int bzj_refund_fail(bzj_ctx *x, int64_t id, const char *reason, int64_t expected_version,
+		    bzj_refund *out, bzj_err *e);
+
+int bzj_refund_get(bzj_ctx *x, int64_t id, bzj_refund *out, bzj_err *e);
+
+typedef struct bzj_refund_query {
+	const char *shop_id; /* NULL = all shops */
+	int status;	     /* 0 = any */
+	int kind;	     /* 0 = any */
+	bool overdue;	     /* only overdue */
+	bool open_only;	     /* submitted or approved */
+	/* keyset cursor in (window_end, id) order */
+	bool has_cursor;
+	bzj_date after_due;
+	int64_t after_id;
+} bzj_refund_query;
+
+/* Ordered by due date (window_end), then id. */
+int bzj_refund_list(bzj_ctx *x, const bzj_refund_query *q, bzj_refund *out, int max, int *n,
+		    bzj_err *e);
+int bzj_refund_count(bzj_ctx *x, const bzj_refund_query *q, int64_t *total, bzj_err *e);
+
+#endif

@@ -1,0 +1,134 @@
+/* shop.h - shops, their categories and payee, and the deposit position the
+ * rules give them on a day. */
+#ifndef BZJ_SHOP_H
+#define BZJ_SHOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "bzj/ctx.h"
+#include "bzj/rules.h"
+
+#define BZJ_ID_MAX 32	     /* shop ids: [A-Za-z0-9_.-]{1,32} */
+#define BZJ_NAME_MAX 200     /* bytes of a name, UTF-8 */
+#define BZJ_CAT_MAX 64	     /* bytes of a category name */
+#define BZJ_MAX_CATEGORIES 16
+#define BZJ_ACCOUNT_MAX 40
+
+typedef struct bzj_shop {
+	char id[BZJ_ID_MAX + 1];
+	char name[BZJ_NAME_MAX + 1];
+	char entity_name[BZJ_NAME_MAX + 1]; /* certified entity */
+	char operator_name[BZJ_NAME_MAX + 1];
+	int entity; /* enum bzj_entity */
+	int status; /* enum bzj_shop_status */
+	bzj_date opened;
+	bzj_date closed; /* BZJ_DATE_NONE while open */
+	int64_t balance_fen;   /* cached sum of the ledger */
+	int64_t frozen_fen;    /* cached sum of open freezes */
+	int64_t unsettled_fen; /* unsettled payments recorded */
+	int64_t owed_fen;      /* owed beyond balance and unsettled */
+	int64_t required_fen;  /* as of the last sync (lists, filters) */
+	bool restricted;       /* payout restriction as last recorded */
+	bool terminate;	       /* flagged for termination of service */
+	int64_t version;       /* row version: bumps on every change */
+} bzj_shop;
+
+typedef struct bzj_payee {
+	bool present;
+	int type; /* enum bzj_payee_type */
+	char name[BZJ_NAME_MAX + 1];
+	char account[BZJ_ACCOUNT_MAX + 1]; /* masked for roles without SEE_ACCOUNTS */
+	bzj_date since;
+	bool had_previous;  /* it replaced an earlier account */
+	bool valid;	    /* passes the payee rules today */
+	char problem[48];   /* error code when not valid */
+} bzj_payee;
+
+/* Why the requirement is what it is. */
+typedef struct bzj_deposit {
+	bzj_position pos;
+	char base_category[BZJ_CAT_MAX + 1]; /* the category that set the base */
+	bzj_date base_effective;	     /* the standard version used */
+	bool floating_present;
+	bzj_month floating_gmv_month; /* GMV month the floating figure is from */
+	int64_t floating_gmv_fen;
+	bzj_date floating_effective;
+	int nraises; /* open violations with a raise */
+} bzj_deposit;
+
+typedef struct bzj_shop_view {
+	bzj_shop shop;
+	char categories[BZJ_MAX_CATEGORIES][BZJ_CAT_MAX + 1];
+	int ncategories;
+	bzj_deposit dep;
+	bzj_payee payee;
+	int open_violations;
+	int64_t refund_in_progress; /* its id, 0 if none */
+} bzj_shop_view;
+
+typedef struct bzj_shop_new {
+	const char *id, *name, *entity_name, *operator_name;
+	int entity;
+	const char *categories[BZJ_MAX_CATEGORIES];
+	int ncategories;
+	bzj_date opened;
+} bzj_shop_new;
+
+/* Create a shop.  Codes: input.id, input.name, shop.exists, category.unknown. */
+int bzj_shop_add(bzj_ctx *x, const bzj_shop_new *in, bzj_err *e);
+/* Everything about one shop as of x->today (live, not cached). */
+int bzj_shop_view_get(bzj_ctx *x, const char *id, bzj_shop_view *out, bzj_err *e);
+int bzj_shop_add_category(bzj_ctx *x, const char *id, const char *category, bzj_err *e);
+/* Records the closure and the signed closure agreement; voids receipts. */
+int bzj_shop_close(bzj_ctx *x, const char *id, bzj_date date, bzj_err *e);
+int bzj_shop_set_payee(bzj_ctx *x, const char *id, int type, const char *name,
+		       const char *account, bzj_date since, bzj_err *e);
+/* Record the shop's unsettled payments (未结货款) available to cover owed
+ * deductions; covers what is owed at once. */
+int bzj_shop_set_unsettled(bzj_ctx *x, const char *id, int64_t amount_fen, bzj_err *e);
+
+/* Lists: keyset pagination, never OFFSET. */
+enum bzj_shop_sort {
+	BZJ_SORT_ID = 0,
+	BZJ_SORT_NAME,
+	BZJ_SORT_REQUIRED,
+	BZJ_SORT_BALANCE,
+	BZJ_SORT_COUNT,
+};
+
+typedef struct bzj_shop_row {
+	char id[BZJ_ID_MAX + 1];
+	char name[BZJ_NAME_MAX + 1];
+	char operator_name[BZJ_NAME_MAX + 1];
+	int entity, status;
+	int64_t required_fen, balance_fen, frozen_fen;
+	bool restricted, terminate;
+	bool refund_in_progress;
+	int open_violations;
+} bzj_shop_row;
+
+typedef struct bzj_shop_query {
+	const char *search;	 /* substring of id, name or operator; NULL = all */
+	bool shortfall;		 /* payout restricted */
+	int status;		 /* 0 = any, else enum bzj_shop_status */
+	bool open_violations;
+	bool refund_in_progress;
+	int sort;  /* enum bzj_shop_sort */
+	bool desc;
+	/* keyset cursor: rows strictly after (or before, with `backward`) this
+	 * row in the sort order; `has_cursor` false = from the start (or end) */
+	bool has_cursor;
+	bool backward;
+	bzj_shop_row cursor;
+} bzj_shop_query;
+
+/* Up to `max` rows into rows[], *n set.  Backward pages come back in
+ * display order too. */
+int bzj_shop_list(bzj_ctx *x, const bzj_shop_query *q, bzj_shop_row *rows, int max, int *n,
+		  bzj_err *e);
+/* Number of rows matching q (cursor ignored); with `pos_of` set, also the
+ * 0-based position of that row in the order. */
+int bzj_shop_count(bzj_ctx *x, const bzj_shop_query *q, const bzj_shop_row *pos_of,
+		   int64_t *total, int64_t *pos, bzj_err *e);
+
+#endif
