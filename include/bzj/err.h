@@ -35,4 +35,11 @@ void bzj_err_clear(bzj_err *e);
 /* The human name of an rc ("refused", "bad input", ...). */
 const char *bzj_rc_name(int rc);
 
+/* Copy untrusted text `s` into buf (n bytes) for quoting in a message:
+ * control characters and bytes that are not UTF-8 become '?', and text
+ * longer than fits is cut at a character boundary and ends in "...".
+ * Messages reach terminals, so input must never carry escape sequences
+ * into them.  Returns buf ("" for NULL s). */
+char *bzj_err_quote(const char *s, char *buf, size_t n);
+
 #endif

@@ -21,6 +21,7 @@ typedef struct bzj_refund {
 	bool late;     /* paid after window_end */
 	bool needs_second; /* amount above the second-approval threshold */
 	char submitted_by[64], approved_by[64], second_by[64], paid_by[64];
+	char changed_by[64]; /* who made the last change */
 	bzj_date approved_on, paid_on;
 	char failure_reason[257];
 	char reject_reason[257];

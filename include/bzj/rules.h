@@ -56,6 +56,7 @@ int bzj_refund_status_parse(const char *s);
 const char *bzj_vclass_name(int cls);
 int bzj_vclass_parse(const char *s);
 const char *bzj_vstatus_name(int st);
+int bzj_vstatus_parse(const char *s);
 const char *bzj_check_item_name(int bit);
 int bzj_check_item_parse(const char *s);
 

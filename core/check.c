@@ -1,0 +1,14 @@
+/* check.c - `bzj check`: every invariant over the whole database. */
+#include "bzj/check.h"
+#include "service.h"
+
+int bzj_check_all(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("check the database"), e);
+	if (rc)
+		return rc;
+	rc = bzj_store_counts(x->db, &r->shops, &r->ledger_entries, &r->refunds, e);
+	if (!rc)
+		rc = bzj_store_check(x->db, x->today, fn, ctx, &r->problems, e);
+	return rc;
+}

@@ -1,0 +1,93 @@
+/* ctx.c - opening a database for work: schema, defaults and calendar. */
+#include <string.h>
+
+#include "bzj/calendar.h"
+#include "service.h"
+
+extern const unsigned char bzj_data_holidays[];
+extern const size_t bzj_data_holidays_len;
+extern const unsigned char bzj_data_standards[];
+extern const size_t bzj_data_standards_len;
+
+static int seed_row(void *ctx, bzj_date d, int kind, const char *en, const char *zh, bzj_err *e)
+{
+	return bzj_store_calendar_put(ctx, d, kind, en, zh, e);
+}
+
+/* A new database gets the shipped calendar and standards once, in one
+ * transaction; the meta row "seeded" marks it.  Checked without a write
+ * lock first, so opening an existing database never waits for writers. */
+static int seed_defaults(bzj_ctx *x, bzj_err *e)
+{
+	int64_t have = 0;
+	bool found = false;
+	int rc = bzj_store_meta_get(x->db, "seeded", &have, &found, e);
+	if (rc || found)
+		return rc;
+	bzj_cal *tmp = bzj_cal_new();
+	if (!tmp)
+		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+	rc = bzj_db_begin(x->db, e);
+	if (rc)
+		goto out;
+	rc = bzj_store_meta_get(x->db, "seeded", &have, &found, e);
+	if (rc || found)
+		goto end;
+	rc = bzj_cal_parse_tsv(tmp, (const char *)bzj_data_holidays, bzj_data_holidays_len,
+			       seed_row, x->db, e);
+	for (int y = BZJ_CAL_MIN_YEAR; !rc && y <= BZJ_CAL_MAX_YEAR; y++)
+		if (bzj_cal_has_year(tmp, y))
+			rc = bzj_store_calendar_year(x->db, y, e);
+	int loaded = 0;
+	if (!rc)
+		rc = svc_standards_parse(x, (const char *)bzj_data_standards, "data/standards.cfg",
+					 &loaded, e);
+	if (!rc)
+		rc = bzj_store_meta_put(x->db, "seeded", 1, e);
+end:
+	rc = svc_end(x, rc, e);
+out:
+	bzj_cal_free(tmp);
+	return rc;
+}
+
+int bzj_ctx_reload(bzj_ctx *x, bzj_err *e)
+{
+	bzj_cal *c = bzj_cal_new();
+	if (!c)
+		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+	int rc = bzj_store_calendar_load(x->db, c, e);
+	if (rc) {
+		bzj_cal_free(c);
+		return rc;
+	}
+	bzj_cal_free(x->cal);
+	x->cal = c;
+	return BZJ_OK;
+}
+
+int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
+		 const bzj_actor *actor, bzj_err *e)
+{
+	memset(x, 0, sizeof *x);
+	x->cfg = cfg;
+	if (actor)
+		x->actor = *actor;
+	x->today = bzj_today();
+	int rc = bzj_db_open(path, flags, &x->db, e);
+	if (!rc && !(flags & BZJ_OPEN_READONLY))
+		rc = seed_defaults(x, e);
+	if (!rc)
+		rc = bzj_ctx_reload(x, e);
+	if (rc)
+		bzj_ctx_close(x);
+	return rc;
+}
+
+void bzj_ctx_close(bzj_ctx *x)
+{
+	bzj_db_close(x->db);
+	bzj_cal_free(x->cal);
+	x->db = NULL;
+	x->cal = NULL;
+}

@@ -1,0 +1,232 @@
+/* deposit.c - GMV, the monthly floating recompute, and the base standards. */
+#include <libconfig.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bzj/deposit.h"
+#include "bzj/money.h"
+#include "service.h"
+
+int bzj_gmv_set(bzj_ctx *x, const char *shop_id, bzj_month month, int64_t gmv_fen, bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_GMV, _("record GMV"), e);
+	if (!rc && (gmv_fen < 0 || gmv_fen > BZJ_MONEY_MAX_FEN))
+		rc = bzj_fail(e, BZJ_EINPUT, "input.amount", _("amount: GMV must not be negative"));
+	if (rc)
+		return rc;
+	bzj_shop s;
+	if ((rc = bzj_db_begin(x->db, e)))
+		return rc;
+	rc = svc_shop_load(x, shop_id, &s, e);
+	if (!rc)
+		rc = bzj_store_gmv_put(x->db, shop_id, month, gmv_fen, e);
+	if (!rc) {
+		char obj[64], m[8], a[96];
+		snprintf(obj, sizeof obj, "gmv:%s:%s", shop_id, bzj_month_fmt(month, m, sizeof m));
+		snprintf(a, sizeof a, "{\"gmv_fen\":%lld}", (long long)gmv_fen);
+		rc = svc_audit(x, "gmv.set", obj, shop_id, NULL, a, NULL, e);
+	}
+	return svc_end(x, rc, e);
+}
+
+int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, bzj_err *e)
+{
+	memset(r, 0, sizeof *r);
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_GMV, _("recompute floating deposits"), e);
+	if (rc)
+		return rc;
+	r->month = month;
+	r->effective = bzj_floating_effective(month - 1);
+	if ((rc = bzj_db_begin(x->db, e)))
+		return rc;
+	rc = svc_progress(x, _("recompute"), 0, 2, e);
+	if (!rc)
+		rc = bzj_store_floating_recompute(x->db, month, r->effective, &r->shops, &r->changed,
+						  e);
+	if (!rc)
+		rc = svc_progress(x, _("recompute"), 1, 2, e);
+	int64_t synced = 0;
+	if (!rc)
+		rc = bzj_store_sync_all(x->db, x->today, "floating recompute", &synced, e);
+	if (!rc)
+		rc = svc_progress(x, _("recompute"), 2, 2, e);
+	if (!rc) {
+		char m[8], eff[16], obj[32], a[160];
+		bzj_month_fmt(month, m, sizeof m);
+		snprintf(obj, sizeof obj, "floating:%s", m);
+		snprintf(a, sizeof a,
+			 "{\"effective\":\"%s\",\"shops\":%lld,\"changed\":%lld,\"synced\":%lld}",
+			 bzj_date_fmt(r->effective, eff, sizeof eff), (long long)r->shops,
+			 (long long)r->changed, (long long)synced);
+		rc = svc_audit(x, "deposit.recompute", obj, NULL, NULL, a, NULL, e);
+	}
+	return svc_end(x, rc, e);
+}
+
+int bzj_deposit_sync(bzj_ctx *x, const char *shop_id, bzj_err *e)
+{
+	bzj_shop s;
+	int rc = bzj_db_begin(x->db, e);
+	if (rc)
+		return rc;
+	rc = svc_shop_load(x, shop_id, &s, e);
+	if (!rc)
+		rc = svc_shop_save(x, &s, "sync", e);
+	return svc_end(x, rc, e);
+}
+
+typedef struct list_ctx {
+	bzj_standard_fn fn;
+	void *ctx;
+} list_ctx;
+
+int bzj_standards_list(bzj_ctx *x, bzj_standard_fn fn, void *ctx, bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read the standards"), e);
+	return rc ? rc : bzj_store_standards_each(x->db, fn, ctx, e);
+}
+
+/* An amount in a standards file: an integer number of yuan, or a string
+ * such as "2000.50". */
+static int std_amount(config_setting_t *cat, const char *key, const char *where, int64_t *out,
+		      bzj_err *e)
+{
+	config_setting_t *v = config_setting_get_member(cat, key);
+	if (!v)
+		return bzj_fail(e, BZJ_EINPUT, "standards.format", _("%s line %d: %s is missing"),
+				where, config_setting_source_line(cat), key);
+	int t = config_setting_type(v);
+	if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) {
+		long long y = config_setting_get_int64(v);
+		if (y < 0 || y > BZJ_MONEY_MAX_FEN / 100)
+			return bzj_fail(e, BZJ_EINPUT, "standards.format",
+					_("%s line %d: %s must be between 0 and %lld yuan"), where,
+					config_setting_source_line(v), key,
+					(long long)(BZJ_MONEY_MAX_FEN / 100));
+		*out = (int64_t)y * 100;
+		return BZJ_OK;
+	}
+	if (t == CONFIG_TYPE_STRING) {
+		char field[96];
+		snprintf(field, sizeof field, "%s line %d: %s", where, config_setting_source_line(v),
+			 key);
+		return bzj_money_parse(config_setting_get_string(v), field, out, e);
+	}
+	return bzj_fail(e, BZJ_EINPUT, "standards.format",
+			_("%s line %d: %s must be a number of yuan"), where,
+			config_setting_source_line(v), key);
+}
+
+static int std_version(bzj_ctx *x, config_setting_t *ver, const char *where, int *loaded,
+		       bzj_err *e)
+{
+	const char *eff = NULL;
+	int line = config_setting_source_line(ver);
+	if (!config_setting_lookup_string(ver, "effective", &eff))
+		return bzj_fail(e, BZJ_EINPUT, "standards.format",
+				_("%s line %d: effective = \"YYYY-MM-DD\" is missing"), where, line);
+	char field[96];
+	snprintf(field, sizeof field, "%s line %d: effective", where, line);
+	bzj_standard s;
+	int rc = bzj_date_parse(eff, field, &s.effective, e);
+	if (rc)
+		return rc;
+	config_setting_t *cats = config_setting_get_member(ver, "categories");
+	if (!cats || !config_setting_is_aggregate(cats))
+		return bzj_fail(e, BZJ_EINPUT, "standards.format",
+				_("%s line %d: categories = ( ... ) is missing"), where, line);
+	for (int i = 0; i < config_setting_length(cats); i++) {
+		config_setting_t *c = config_setting_get_elem(cats, (unsigned)i);
+		const char *name = NULL;
+		if (!config_setting_lookup_string(c, "name", &name) ||
+		    svc_text(name, "category", BZJ_CAT_MAX, true, e))
+			return bzj_fail(e, BZJ_EINPUT, "standards.format",
+					_("%s line %d: each category needs a name of 1 to %d bytes"),
+					where, config_setting_source_line(c), BZJ_CAT_MAX);
+		snprintf(s.category, sizeof s.category, "%s", name);
+		if ((rc = std_amount(c, "individual", where, &s.individual_fen, e)) ||
+		    (rc = std_amount(c, "company", where, &s.company_fen, e)) ||
+		    (rc = bzj_store_standard_put(x->db, &s, e)))
+			return rc;
+		(*loaded)++;
+	}
+	return BZJ_OK;
+}
+
+int svc_standards_parse(bzj_ctx *x, const char *text, const char *where, int *loaded, bzj_err *e)
+{
+	config_t cfg;
+	config_init(&cfg);
+	*loaded = 0;
+	int rc = BZJ_OK;
+	if (!config_read_string(&cfg, text)) {
+		rc = bzj_fail(e, BZJ_EINPUT, "standards.syntax", _("%s line %d: %s"), where,
+			      config_error_line(&cfg), config_error_text(&cfg));
+		goto done;
+	}
+	config_setting_t *list = config_lookup(&cfg, "standards");
+	if (!list || !config_setting_is_aggregate(list)) {
+		rc = bzj_fail(e, BZJ_EINPUT, "standards.format",
+			      _("%s: standards = ( { effective = ...; categories = (...); } ) is "
+				"missing"),
+			      where);
+		goto done;
+	}
+	for (int i = 0; !rc && i < config_setting_length(list); i++)
+		rc = std_version(x, config_setting_get_elem(list, (unsigned)i), where, loaded, e);
+done:
+	config_destroy(&cfg);
+	return rc;
+}
+
+static char *slurp(const char *path, size_t max, size_t *len, bzj_err *e)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		bzj_fail(e, BZJ_ENOTFOUND, "input.file", _("cannot read %s"), path);
+		return NULL;
+	}
+	char *buf = malloc(max + 1);
+	size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+	fclose(f);
+	if (!buf) {
+		bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+		return NULL;
+	}
+	if (n > max) {
+		free(buf);
+		bzj_fail(e, BZJ_EINPUT, "input.file", _("%s is larger than %zu bytes"), path, max);
+		return NULL;
+	}
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_ADMIN, _("change the deposit standards"), e);
+	if (rc)
+		return rc;
+	char *text = slurp(path, 1 << 20, NULL, e);
+	if (!text)
+		return e->rc;
+	if ((rc = bzj_db_begin(x->db, e)))
+		goto out;
+	rc = svc_standards_parse(x, text, path, loaded, e);
+	int64_t synced = 0;
+	if (!rc)
+		rc = bzj_store_sync_all(x->db, x->today, "standards changed", &synced, e);
+	if (!rc) {
+		char a[96];
+		snprintf(a, sizeof a, "{\"loaded\":%d,\"synced\":%lld}", *loaded,
+			 (long long)synced);
+		rc = svc_audit(x, "standards.load", "standards", NULL, NULL, a, path, e);
+	}
+	rc = svc_end(x, rc, e);
+out:
+	free(text);
+	return rc;
+}

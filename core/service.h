@@ -1,0 +1,49 @@
+/* service.h - private to core: what the service modules (shop.c, ledger.c,
+ * refund.c, ...) share.  Each public action is: check the role, validate
+ * input, BEGIN IMMEDIATE, load, apply the pure rules, write, audit, COMMIT;
+ * any error rolls the whole transaction back. */
+#ifndef BZJ_SERVICE_H
+#define BZJ_SERVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bzj/audit.h"
+#include "bzj/csv.h"
+#include "bzj/ctx.h"
+#include "bzj/i18n.h"
+#include "bzj/json.h"
+#include "bzj/rules.h"
+#include "bzj/shop.h"
+#include "bzj/store.h"
+
+/* Validate a user-supplied text: valid UTF-8, no control characters,
+ * 1..max bytes (0 allowed when !required).  Code input.<field>. */
+int svc_text(const char *s, const char *field, size_t max, bool required, bzj_err *e);
+int svc_shop_id(const char *s, bzj_err *e);
+
+/* The deposit position of a shop on x->today, with the breakdown. */
+int svc_position(bzj_ctx *x, const bzj_shop *s, bzj_deposit *d, bzj_err *e);
+/* Re-derive required/restricted from the rules as of today, record a
+ * restriction transition if it flipped, and write the shop row. */
+int svc_shop_save(bzj_ctx *x, bzj_shop *s, const char *cause, bzj_err *e);
+/* Load a shop for a change (inside a transaction). */
+int svc_shop_load(bzj_ctx *x, const char *id, bzj_shop *s, bzj_err *e);
+
+/* Append one audit record (inside the caller's transaction). */
+int svc_audit(bzj_ctx *x, const char *action, const char *object, const char *shop_id,
+	      const char *before, const char *after, const char *reason, bzj_err *e);
+/* JSON text of a shop's money fields, for audit before/after. */
+void svc_shop_json(const bzj_shop *s, bzj_json *j);
+
+/* Finish a transaction: commit when rc is BZJ_OK, else roll back. */
+int svc_end(bzj_ctx *x, int rc, bzj_err *e);
+
+/* Report progress; returns BZJ_EBUSY "interrupted" when the user asked to
+ * stop. */
+int svc_progress(bzj_ctx *x, const char *what, long long done, long long total, bzj_err *e);
+
+/* Standards file (libconfig text) into the store. */
+int svc_standards_parse(bzj_ctx *x, const char *text, const char *name, int *loaded, bzj_err *e);
+
+#endif

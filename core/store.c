@@ -1,0 +1,580 @@
+/* store.c - opening the database, the schema and its migrations, the
+ * statement cache and transactions. */
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bzj/i18n.h"
+#include "bzj/rules.h"
+#include "store_priv.h"
+
+/* Schema version 1.  Every invariant SQL can hold is a CHECK, a unique index
+ * or a trigger; the rest is verified by `bzj check`. */
+static const char schema_v1[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE calendar_year(year INTEGER PRIMARY KEY);"
+	"CREATE TABLE calendar_day("
+	" day INTEGER PRIMARY KEY,"
+	" kind INTEGER NOT NULL CHECK(kind IN (1,2)),"
+	" name_en TEXT NOT NULL DEFAULT '', name_zh TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE standard("
+	" category TEXT NOT NULL CHECK(length(category) BETWEEN 1 AND 64),"
+	" effective INTEGER NOT NULL,"
+	" individual_fen INTEGER NOT NULL CHECK(individual_fen >= 0),"
+	" company_fen INTEGER NOT NULL CHECK(company_fen >= 0),"
+	" PRIMARY KEY(category, effective)) WITHOUT ROWID;"
+	"CREATE TABLE shop("
+	" id TEXT PRIMARY KEY NOT NULL CHECK(length(id) BETWEEN 1 AND 32),"
+	" name TEXT NOT NULL CHECK(length(name) >= 1),"
+	" entity_name TEXT NOT NULL CHECK(length(entity_name) >= 1),"
+	" operator_name TEXT NOT NULL DEFAULT '',"
+	" entity INTEGER NOT NULL CHECK(entity IN (1,2)),"
+	" status INTEGER NOT NULL CHECK(status IN (1,2)),"
+	" opened INTEGER NOT NULL,"
+	" closed INTEGER CHECK(closed IS NULL OR closed >= opened),"
+	" balance_fen INTEGER NOT NULL DEFAULT 0 CHECK(balance_fen >= 0),"
+	" frozen_fen INTEGER NOT NULL DEFAULT 0 CHECK(frozen_fen >= 0 AND frozen_fen <= balance_fen),"
+	" unsettled_fen INTEGER NOT NULL DEFAULT 0 CHECK(unsettled_fen >= 0),"
+	" owed_fen INTEGER NOT NULL DEFAULT 0 CHECK(owed_fen >= 0),"
+	" required_fen INTEGER NOT NULL DEFAULT 0 CHECK(required_fen >= 0),"
+	" restricted INTEGER NOT NULL DEFAULT 0 CHECK(restricted IN (0,1)),"
+	" terminate INTEGER NOT NULL DEFAULT 0 CHECK(terminate IN (0,1)),"
+	" open_violations INTEGER NOT NULL DEFAULT 0 CHECK(open_violations >= 0),"
+	" refund_open INTEGER NOT NULL DEFAULT 0,"
+	" version INTEGER NOT NULL DEFAULT 1,"
+	" CHECK((status = 2) = (closed IS NOT NULL)));"
+	"CREATE INDEX shop_name ON shop(name, id);"
+	"CREATE INDEX shop_required ON shop(required_fen, id);"
+	"CREATE INDEX shop_balance ON shop(balance_fen, id);"
+	"CREATE INDEX shop_restricted ON shop(id) WHERE restricted = 1;"
+	"CREATE INDEX shop_closed ON shop(id) WHERE status = 2;"
+	"CREATE INDEX shop_violations ON shop(id) WHERE open_violations > 0;"
+	"CREATE INDEX shop_refunding ON shop(id) WHERE refund_open > 0;"
+	"CREATE VIRTUAL TABLE shop_fts USING fts5(id, name, operator_name,"
+	" content='shop', content_rowid='rowid', tokenize='trigram');"
+	"CREATE TRIGGER shop_fts_ai AFTER INSERT ON shop BEGIN"
+	" INSERT INTO shop_fts(rowid, id, name, operator_name)"
+	" VALUES (new.rowid, new.id, new.name, new.operator_name); END;"
+	"CREATE TRIGGER shop_fts_ad AFTER DELETE ON shop BEGIN"
+	" INSERT INTO shop_fts(shop_fts, rowid, id, name, operator_name)"
+	" VALUES ('delete', old.rowid, old.id, old.name, old.operator_name); END;"
+	"CREATE TRIGGER shop_fts_au AFTER UPDATE OF id, name, operator_name ON shop BEGIN"
+	" INSERT INTO shop_fts(shop_fts, rowid, id, name, operator_name)"
+	" VALUES ('delete', old.rowid, old.id, old.name, old.operator_name);"
+	" INSERT INTO shop_fts(rowid, id, name, operator_name)"
+	" VALUES (new.rowid, new.id, new.name, new.operator_name); END;"
+	"CREATE TABLE shop_category("
+	" shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" category TEXT NOT NULL, added INTEGER NOT NULL,"
+	" PRIMARY KEY(shop_id, category)) WITHOUT ROWID;"
+	"CREATE TABLE payee("
+	" id INTEGER PRIMARY KEY,"
+	" shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" type INTEGER NOT NULL CHECK(type IN (1,2)),"
+	" name TEXT NOT NULL, account TEXT NOT NULL CHECK(length(account) BETWEEN 4 AND 40),"
+	" since INTEGER NOT NULL);"
+	"CREATE INDEX payee_shop ON payee(shop_id, id);"
+	"CREATE TABLE ledger("
+	" id INTEGER PRIMARY KEY,"
+	" shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" day INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL CHECK(kind BETWEEN 1 AND 5),"
+	" amount_fen INTEGER NOT NULL CHECK(amount_fen <> 0),"
+	" balance_after INTEGER NOT NULL CHECK(balance_after >= 0),"
+	" payer TEXT, third_party INTEGER NOT NULL DEFAULT 0 CHECK(third_party IN (0,1)),"
+	" ref TEXT, note TEXT NOT NULL DEFAULT '',"
+	" violation_id INTEGER, refund_id INTEGER, user TEXT NOT NULL,"
+	" CHECK(kind = 5 OR (kind = 1) = (amount_fen > 0)));"
+	"CREATE INDEX ledger_shop ON ledger(shop_id, id);"
+	"CREATE UNIQUE INDEX ledger_ref ON ledger(ref) WHERE ref IS NOT NULL;"
+	"CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger BEGIN"
+	" SELECT RAISE(ABORT, 'ledger is append-only: add a correction entry'); END;"
+	"CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger BEGIN"
+	" SELECT RAISE(ABORT, 'ledger is append-only: add a correction entry'); END;"
+	"CREATE TABLE gmv("
+	" shop_id TEXT NOT NULL REFERENCES shop(id), month INTEGER NOT NULL,"
+	" gmv_fen INTEGER NOT NULL CHECK(gmv_fen >= 0),"
+	" PRIMARY KEY(shop_id, month)) WITHOUT ROWID;"
+	"CREATE TABLE floating("
+	" shop_id TEXT NOT NULL REFERENCES shop(id), month INTEGER NOT NULL,"
+	" gmv_fen INTEGER NOT NULL CHECK(gmv_fen >= 0),"
+	" floating_fen INTEGER NOT NULL CHECK(floating_fen >= 0),"
+	" effective INTEGER NOT NULL,"
+	" PRIMARY KEY(shop_id, month)) WITHOUT ROWID;"
+	"CREATE TABLE violation("
+	" id INTEGER PRIMARY KEY,"
+	" shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" day INTEGER NOT NULL,"
+	" class INTEGER NOT NULL CHECK(class IN (1,2)),"
+	" points INTEGER NOT NULL CHECK(points BETWEEN 0 AND 100),"
+	" raise_fen INTEGER NOT NULL CHECK(raise_fen >= 0),"
+	" frozen_fen INTEGER NOT NULL DEFAULT 0 CHECK(frozen_fen >= 0),"
+	" deducted_fen INTEGER NOT NULL DEFAULT 0 CHECK(deducted_fen >= 0),"
+	" owed_fen INTEGER NOT NULL DEFAULT 0 CHECK(owed_fen >= 0),"
+	" status INTEGER NOT NULL CHECK(status IN (1,2)),"
+	" resolved INTEGER, note TEXT NOT NULL, user TEXT NOT NULL,"
+	" version INTEGER NOT NULL DEFAULT 1,"
+	" CHECK(status = 1 OR frozen_fen = 0),"
+	" CHECK((status = 2) = (resolved IS NOT NULL)));"
+	"CREATE INDEX violation_shop ON violation(shop_id, id);"
+	"CREATE INDEX violation_open ON violation(shop_id) WHERE status = 1;"
+	"CREATE TABLE refund("
+	" id INTEGER PRIMARY KEY,"
+	" shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" kind INTEGER NOT NULL CHECK(kind IN (1,2)),"
+	" status INTEGER NOT NULL CHECK(status BETWEEN 1 AND 6),"
+	" amount_fen INTEGER NOT NULL CHECK(amount_fen > 0),"
+	" submitted_on INTEGER NOT NULL, month INTEGER NOT NULL,"
+	" window_start INTEGER NOT NULL, window_end INTEGER NOT NULL,"
+	" checklist INTEGER NOT NULL DEFAULT 0 CHECK(checklist BETWEEN 0 AND 15),"
+	" late INTEGER NOT NULL DEFAULT 0 CHECK(late IN (0,1)),"
+	" submitted_by TEXT NOT NULL, approved_by TEXT, approved_on INTEGER,"
+	" second_by TEXT, paid_by TEXT, paid_on INTEGER,"
+	" failure_reason TEXT, reject_reason TEXT,"
+	" version INTEGER NOT NULL DEFAULT 1, changed_by TEXT NOT NULL,"
+	" CHECK(window_start <= window_end),"
+	" CHECK(status <> 3 OR (paid_on IS NOT NULL AND paid_by IS NOT NULL)),"
+	" CHECK(approved_by IS NULL OR approved_by <> submitted_by),"
+	" CHECK(paid_by IS NULL OR paid_by <> approved_by));"
+	"CREATE UNIQUE INDEX refund_one_open ON refund(shop_id) WHERE status IN (1,2);"
+	"CREATE INDEX refund_due ON refund(window_end, id);"
+	"CREATE INDEX refund_shop ON refund(shop_id, month);"
+	"CREATE TABLE receipt("
+	" id INTEGER PRIMARY KEY,"
+	" topup_id INTEGER NOT NULL UNIQUE REFERENCES ledger(id),"
+	" shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" title TEXT NOT NULL, amount_fen INTEGER NOT NULL CHECK(amount_fen > 0),"
+	" issued INTEGER NOT NULL, voided INTEGER NOT NULL DEFAULT 0 CHECK(voided IN (0,1)));"
+	"CREATE INDEX receipt_shop ON receipt(shop_id);"
+	"CREATE TABLE restriction_event("
+	" id INTEGER PRIMARY KEY,"
+	" shop_id TEXT NOT NULL REFERENCES shop(id), day INTEGER NOT NULL,"
+	" restricted INTEGER NOT NULL CHECK(restricted IN (0,1)),"
+	" balance_fen INTEGER NOT NULL, required_fen INTEGER NOT NULL, cause TEXT NOT NULL);"
+	"CREATE INDEX restriction_shop ON restriction_event(shop_id, id);"
+	"CREATE TABLE audit("
+	" seq INTEGER PRIMARY KEY,"
+	" at TEXT NOT NULL, day INTEGER NOT NULL, user TEXT NOT NULL, role TEXT NOT NULL,"
+	" action TEXT NOT NULL, object TEXT NOT NULL, shop_id TEXT,"
+	" before TEXT NOT NULL, after TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',"
+	" prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+	"CREATE INDEX audit_shop ON audit(shop_id, seq) WHERE shop_id IS NOT NULL;"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'audit log is append-only'); END;";
+
+/* Forward migrations: index i takes user_version i to i+1. */
+static const char *const migrations[] = {schema_v1};
+
+int st_error(bzj_db *db, int rc, bzj_err *e)
+{
+	const char *m = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return bzj_fail(e, BZJ_EBUSY, "store.busy",
+				_("the database is busy (another operator is writing); try again"));
+	case SQLITE_FULL:
+		return bzj_fail(e, BZJ_EIO, "store.full",
+				_("the disk is full; nothing was written (%s)"), m);
+	case SQLITE_READONLY:
+		return bzj_fail(e, BZJ_EIO, "store.readonly",
+				_("the database is read-only; nothing was written (%s)"), m);
+	case SQLITE_CONSTRAINT:
+		return bzj_fail(e, BZJ_ERULE, "store.constraint",
+				_("refused by a database invariant: %s"), m);
+	case SQLITE_INTERRUPT:
+		return bzj_fail(e, BZJ_EBUSY, "interrupted", _("interrupted; nothing was written"));
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return bzj_fail(e, BZJ_EIO, "store.corrupt",
+				_("the database file is damaged or not a bzj database: %s"), m);
+	default:
+		return bzj_fail(e, BZJ_EIO, "store.io", _("database error: %s"), m);
+	}
+}
+
+sqlite3_stmt *st_prep(bzj_db *db, const char *sql, bzj_err *e)
+{
+	for (int i = 0; i < db->ncache; i++) {
+		if (db->cache_sql[i] == sql) {
+			sqlite3_stmt *st = db->cache[i];
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		st_error(db, rc, e);
+		return NULL;
+	}
+	if (db->ncache < STMT_CACHE) {
+		db->cache_sql[db->ncache] = sql;
+		db->cache[db->ncache++] = st;
+	} else {
+		/* The cache is sized above the number of statements bzj has;
+		 * reaching this is a programming error, but stay correct. */
+		sqlite3_finalize(db->cache[STMT_CACHE - 1]);
+		db->cache_sql[STMT_CACHE - 1] = sql;
+		db->cache[STMT_CACHE - 1] = st;
+	}
+	return st;
+}
+
+int st_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+	int rc = SQLITE_OK;
+	for (int i = 0; fmt && fmt[i] && rc == SQLITE_OK; i++) {
+		int idx = i + 1;
+		switch (fmt[i]) {
+		case 't': {
+			const char *s = va_arg(ap, const char *);
+			rc = s ? sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(st, idx);
+			break;
+		}
+		case 'i':
+			rc = sqlite3_bind_int64(st, idx, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			rc = sqlite3_bind_int(st, idx, va_arg(ap, int));
+			break;
+		case 'D': {
+			int d = va_arg(ap, int);
+			rc = d == BZJ_DATE_NONE ? sqlite3_bind_null(st, idx)
+						: sqlite3_bind_int(st, idx, d);
+			break;
+		}
+		case 'b':
+			rc = sqlite3_bind_int(st, idx, va_arg(ap, int) ? 1 : 0);
+			break;
+		default:
+			rc = SQLITE_MISUSE;
+		}
+	}
+	return rc;
+}
+
+int st_bind(sqlite3_stmt *st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = st_vbind(st, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int st_exec(bzj_db *db, bzj_err *e, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st = st_prep(db, sql, e);
+	if (!st)
+		return e ? e->rc : BZJ_EIO;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = st_vbind(st, fmt, ap);
+	va_end(ap);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return st_error(db, rc, e);
+	return BZJ_OK;
+}
+
+int st_int(bzj_db *db, bzj_err *e, int64_t *out, bool *found, const char *sql, const char *fmt,
+	   ...)
+{
+	sqlite3_stmt *st = st_prep(db, sql, e);
+	if (!st)
+		return e ? e->rc : BZJ_EIO;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = st_vbind(st, fmt, ap);
+	va_end(ap);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (found)
+		*found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return st_error(db, rc, e);
+	return BZJ_OK;
+}
+
+void st_text(sqlite3_stmt *st, int col, char *buf, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(buf, n, "%s", t ? (const char *)t : "");
+}
+
+bzj_date st_date(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return BZJ_DATE_NONE;
+	return (bzj_date)sqlite3_column_int(st, col);
+}
+
+int bzj_db_schema_version(bzj_db *db)
+{
+	int64_t v = 0;
+	st_int(db, NULL, &v, NULL, "PRAGMA user_version", NULL);
+	return (int)v;
+}
+
+static int exec_script(bzj_db *db, const char *sql, bzj_err *e)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		int r = st_error(db, rc, e);
+		sqlite3_free(msg);
+		return r;
+	}
+	return BZJ_OK;
+}
+
+int st_schema_migrate(bzj_db *db, bzj_err *e)
+{
+	int have = bzj_db_schema_version(db);
+	int want = (int)(sizeof migrations / sizeof migrations[0]);
+	if (have == want)
+		return BZJ_OK;
+	if (have > want)
+		return bzj_fail(e, BZJ_EIO, "store.version",
+				_("the database has schema version %d but this bzj knows only up to "
+				  "%d: use a newer bzj"),
+				have, want);
+	if (db->flags & BZJ_OPEN_READONLY)
+		return bzj_fail(e, BZJ_EIO, "store.version",
+				_("the database needs migrating from schema %d to %d: run `bzj init`"),
+				have, want);
+	int rc = bzj_db_begin(db, e);
+	if (rc)
+		return rc;
+	for (int v = have; v < want; v++) {
+		rc = exec_script(db, migrations[v], e);
+		if (rc)
+			goto fail;
+	}
+	char pragma[48];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", want);
+	if ((rc = exec_script(db, pragma, e)))
+		goto fail;
+	return bzj_db_commit(db, e);
+fail:
+	bzj_db_rollback(db);
+	return rc;
+}
+
+/* Refuse files that others may write: operators must not be able to edit
+ * the money outside bzj (see README, Deployment). */
+static int check_mode(const char *path, bzj_err *e)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return BZJ_OK;
+	if (sb.st_mode & S_IWOTH)
+		return bzj_fail(e, BZJ_EPERM, "store.unsafe_mode",
+				_("%s is writable by anyone; refusing to use it. Fix with: chmod o-w "
+				  "%s"),
+				path, path);
+	return BZJ_OK;
+}
+
+int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
+{
+	*out = NULL;
+	if (!path || !*path)
+		return bzj_fail(e, BZJ_EINPUT, "input.db", _("no database path given (--db)"));
+	int rc = check_mode(path, e);
+	if (rc)
+		return rc;
+	if (!(flags & BZJ_OPEN_CREATE) && access(path, F_OK) != 0)
+		return bzj_fail(e, BZJ_ENOTFOUND, "store.missing",
+				_("no database at %s; create it with `bzj init`"), path);
+	bzj_db *db = calloc(1, sizeof *db);
+	if (!db)
+		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	db->flags = flags;
+	int oflags = (flags & BZJ_OPEN_READONLY) ? SQLITE_OPEN_READONLY
+						 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		int r = bzj_fail(e, BZJ_EIO, "store.open", _("cannot open the database %s: %s"), path,
+				 db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		bzj_db_close(db);
+		return r;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 5000);
+	static const char pragmas[] = "PRAGMA foreign_keys = ON;"
+				      "PRAGMA synchronous = NORMAL;"
+				      "PRAGMA cache_size = -16000;"
+				      "PRAGMA temp_store = MEMORY;";
+	rc = exec_script(db, pragmas, e);
+	if (!rc && !(flags & BZJ_OPEN_READONLY))
+		rc = exec_script(db, "PRAGMA journal_mode = WAL;", e);
+	if (!rc)
+		rc = st_register_functions(db, e);
+	if (!rc)
+		rc = st_schema_migrate(db, e);
+	if (rc) {
+		bzj_db_close(db);
+		return rc;
+	}
+	*out = db;
+	return BZJ_OK;
+}
+
+void bzj_db_close(bzj_db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->ncache; i++)
+		sqlite3_finalize(db->cache[i]);
+	sqlite3_close_v2(db->h);
+	free(db);
+}
+
+/* Transactions nest: the outermost is BEGIN IMMEDIATE (the write lock is
+ * taken up front, so no transaction fails half-way on a lock); inner ones
+ * are savepoints, so an all-or-nothing import can run the same service
+ * functions per row and still roll the whole file back. */
+int bzj_db_begin(bzj_db *db, bzj_err *e)
+{
+	if (db->flags & BZJ_OPEN_READONLY)
+		return bzj_fail(e, BZJ_EIO, "store.readonly",
+				_("the database was opened read-only; nothing was written"));
+	int rc;
+	if (db->depth > 0) {
+		char sp[32];
+		snprintf(sp, sizeof sp, "SAVEPOINT s%d", db->depth);
+		rc = sqlite3_exec(db->h, sp, NULL, NULL, NULL);
+	} else {
+		rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK)
+		return st_error(db, rc, e);
+	db->depth++;
+	return BZJ_OK;
+}
+
+int bzj_db_commit(bzj_db *db, bzj_err *e)
+{
+	int rc;
+	if (db->depth > 1) {
+		char sp[32];
+		snprintf(sp, sizeof sp, "RELEASE s%d", db->depth - 1);
+		rc = sqlite3_exec(db->h, sp, NULL, NULL, NULL);
+	} else {
+		rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK) {
+		int r = st_error(db, rc, e);
+		bzj_db_rollback(db);
+		return r;
+	}
+	if (db->depth > 0)
+		db->depth--;
+	return BZJ_OK;
+}
+
+void bzj_db_rollback(bzj_db *db)
+{
+	if (db->depth > 1) {
+		char sp[64];
+		snprintf(sp, sizeof sp, "ROLLBACK TO s%d; RELEASE s%d", db->depth - 1,
+			 db->depth - 1);
+		sqlite3_exec(db->h, sp, NULL, NULL, NULL);
+		db->depth--;
+		return;
+	}
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->depth = 0;
+}
+
+/* Long statements check the interrupt flag (Ctrl-C) every few thousand
+ * steps; SQLite then fails the statement and the caller rolls back. */
+static int on_progress(void *arg)
+{
+	volatile int *flag = arg;
+	return flag && *flag;
+}
+
+void bzj_db_set_interrupt(bzj_db *db, volatile int *flag)
+{
+	db->interrupted = flag;
+	sqlite3_progress_handler(db->h, flag ? 10000 : 0, flag ? on_progress : NULL, (void *)flag);
+}
+
+int bzj_store_is_empty(bzj_db *db, bool *empty, bzj_err *e)
+{
+	int64_t n = 0;
+	bool found = false;
+	int rc = st_int(db, e, &n, &found, "SELECT 1 FROM shop LIMIT 1", NULL);
+	*empty = !found;
+	return rc;
+}
+
+int bzj_store_meta_get(bzj_db *db, const char *key, int64_t *value, bool *found, bzj_err *e)
+{
+	return st_int(db, e, value, found, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?",
+		      "t", key);
+}
+
+int bzj_store_meta_put(bzj_db *db, const char *key, int64_t value, bzj_err *e)
+{
+	char v[24];
+	snprintf(v, sizeof v, "%lld", (long long)value);
+	return st_exec(db, e,
+		       "INSERT INTO meta(key, value) VALUES (?, ?)"
+		       " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+		       "tt", key, v);
+}
+
+int bzj_store_counts(bzj_db *db, int64_t *shops, int64_t *ledger, int64_t *refunds, bzj_err *e)
+{
+	int rc = st_int(db, e, shops, NULL, "SELECT count(*) FROM shop", NULL);
+	if (!rc)
+		rc = st_int(db, e, ledger, NULL, "SELECT count(*) FROM ledger", NULL);
+	if (!rc)
+		rc = st_int(db, e, refunds, NULL, "SELECT count(*) FROM refund", NULL);
+	return rc;
+}
+
+/* SQL functions that call the C rules, so recompute and sync in SQL apply
+ * exactly the rule the rest of bzj applies. */
+static void fn_floating(sqlite3_context *c, int n, sqlite3_value **v)
+{
+	(void)n;
+	sqlite3_result_int64(c, bzj_floating_for_gmv(sqlite3_value_int64(v[0])));
+}
+
+static void fn_required(sqlite3_context *c, int n, sqlite3_value **v)
+{
+	(void)n;
+	bzj_position p = {0};
+	p.base_fen = sqlite3_value_int64(v[0]);
+	p.floating_fen = sqlite3_value_int64(v[1]);
+	p.raises_fen = sqlite3_value_int64(v[2]);
+	bzj_position_compute(&p);
+	sqlite3_result_int64(c, p.required_fen);
+}
+
+int st_register_functions(bzj_db *db, bzj_err *e)
+{
+	int fl = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+	int rc = sqlite3_create_function(db->h, "bzj_floating", 1, fl, NULL, fn_floating, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db->h, "bzj_required", 3, fl, NULL, fn_required, NULL,
+					     NULL);
+	return rc == SQLITE_OK ? BZJ_OK : st_error(db, rc, e);
+}

@@ -1,0 +1,154 @@
+/* store_audit.c - the audit table and the invariant queries of `bzj check`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bzj/i18n.h"
+#include "store_priv.h"
+
+int bzj_store_audit_last(bzj_db *db, int64_t *seq, char *hash, bzj_err *e)
+{
+	*seq = 0;
+	hash[0] = 0;
+	sqlite3_stmt *st = st_prep(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", e);
+	if (!st)
+		return e->rc;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		st_text(st, 1, hash, 65);
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_audit_insert(bzj_db *db, const bzj_audit_rec *r, bzj_err *e)
+{
+	char prev[65] = "";
+	int64_t last;
+	int rc = bzj_store_audit_last(db, &last, prev, e);
+	if (rc)
+		return rc;
+	return st_exec(db, e,
+		       "INSERT INTO audit(seq, at, day, user, role, action, object, shop_id, before,"
+		       " after, reason, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		       "itDttttttttt" "t", r->seq, r->at, r->day, r->user, r->role, r->action,
+		       r->object, r->shop_id[0] ? r->shop_id : NULL, r->before, r->after, r->reason,
+		       prev, r->hash);
+}
+
+int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int max,
+			 bzj_audit_fn fn, void *ctx, bzj_err *e)
+{
+	static const char asc[] =
+		"SELECT seq, at, day, user, role, action, object, shop_id, before, after, reason,"
+		" hash FROM audit WHERE (?1 IS NULL OR shop_id = ?1) ORDER BY seq LIMIT ?2";
+	static const char desc[] =
+		"SELECT seq, at, day, user, role, action, object, shop_id, before, after, reason,"
+		" hash FROM audit WHERE (?1 IS NULL OR shop_id = ?1) ORDER BY seq DESC LIMIT ?2";
+	sqlite3_stmt *st = st_prep(db, newest_first ? desc : asc, e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "ti", shop_id, max > 0 ? (int64_t)max : (int64_t)-1);
+	int rc;
+	bzj_audit_rec r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof r);
+		r.seq = sqlite3_column_int64(st, 0);
+		st_text(st, 1, r.at, sizeof r.at);
+		r.day = st_date(st, 2);
+		st_text(st, 3, r.user, sizeof r.user);
+		st_text(st, 4, r.role, sizeof r.role);
+		st_text(st, 5, r.action, sizeof r.action);
+		st_text(st, 6, r.object, sizeof r.object);
+		st_text(st, 7, r.shop_id, sizeof r.shop_id);
+		st_text(st, 8, r.before, sizeof r.before);
+		st_text(st, 9, r.after, sizeof r.after);
+		st_text(st, 10, r.reason, sizeof r.reason);
+		st_text(st, 11, r.hash, sizeof r.hash);
+		if (fn(ctx, &r))
+			break;
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+/* Each invariant is a query returning (subject, detail) for every row that
+ * breaks it, and a message template. */
+typedef struct invariant {
+	const char *code;
+	const char *fmt; /* two %s: subject, detail */
+	const char *sql;
+} invariant;
+
+static const invariant invariants[] = {
+	{"check.balance", N_("shop %s: balance is not the sum of its ledger (%s)"),
+	 "SELECT s.id, s.balance_fen || ' cached, ' || COALESCE(l.total, 0) || ' in ledger'"
+	 " FROM shop s LEFT JOIN (SELECT shop_id, sum(amount_fen) AS total FROM ledger"
+	 " GROUP BY shop_id) l ON l.shop_id = s.id WHERE s.balance_fen <> COALESCE(l.total, 0)"},
+	{"check.frozen", N_("shop %s: frozen amount exceeds the balance (%s)"),
+	 "SELECT id, frozen_fen || ' frozen, ' || balance_fen || ' balance' FROM shop"
+	 " WHERE frozen_fen > balance_fen"},
+	{"check.frozen_sum", N_("shop %s: frozen amount differs from its open freezes (%s)"),
+	 "SELECT s.id, s.frozen_fen || ' cached, ' || COALESCE(v.total, 0) || ' in violations'"
+	 " FROM shop s LEFT JOIN (SELECT shop_id, sum(frozen_fen) AS total FROM violation"
+	 " WHERE status = 1 GROUP BY shop_id) v ON v.shop_id = s.id"
+	 " WHERE s.frozen_fen <> COALESCE(v.total, 0)"},
+	{"check.refund_in_progress", N_("shop %s: more than one refund in progress (%s)"),
+	 "SELECT shop_id, group_concat(id) FROM refund WHERE status IN (1,2)"
+	 " GROUP BY shop_id HAVING count(*) > 1"},
+	{"check.refund_paid_twice", N_("refund %s: paid more than once (%s)"),
+	 "SELECT refund_id, count(*) || ' ledger entries' FROM ledger WHERE kind = 4"
+	 " GROUP BY refund_id HAVING count(*) > 1"},
+	{"check.refund_payment", N_("refund %s: status and ledger disagree (%s)"),
+	 "SELECT r.id, 'status ' || r.status || ', ' || count(l.id) || ' payments'"
+	 " FROM refund r LEFT JOIN ledger l ON l.refund_id = r.id AND l.kind = 4"
+	 " GROUP BY r.id HAVING (r.status = 3) <> (count(l.id) = 1)"
+	 " OR (r.status = 3 AND -sum(l.amount_fen) <> r.amount_fen)"},
+	{"check.refund_window", N_("refund %s: paid outside its window without a record (%s)"),
+	 "SELECT id, 'paid ' || paid_on || ', window ' || window_start || '..' || window_end"
+	 " FROM refund WHERE status = 3 AND (paid_on < window_start"
+	 " OR (paid_on > window_end AND late = 0))"},
+	{"check.four_eyes", N_("refund %s: four-eyes broken (%s)"),
+	 "SELECT id, 'submitted ' || submitted_by || ', approved ' || COALESCE(approved_by, '-')"
+	 " || ', paid ' || COALESCE(paid_by, '-') FROM refund"
+	 " WHERE approved_by = submitted_by OR paid_by = approved_by OR paid_by = second_by"},
+	{"check.restriction",
+	 N_("shop %s: payout restriction does not match balance < required (%s); run `bzj deposit "
+	    "recompute` to record the transition"),
+	 "SELECT id, 'restricted ' || restricted || ', balance ' || bal || ', required ' || req"
+	 " FROM (SELECT s.id, s.restricted, s.balance_fen AS bal, "
+	 REQUIRED_SQL
+	 " AS req FROM shop s)"
+	 " WHERE restricted <> (bal < req)"},
+	{"check.restriction_log", N_("shop %s: last recorded restriction transition disagrees (%s)"),
+	 "SELECT s.id, 'shop says ' || s.restricted || ', log says ' || e.restricted"
+	 " FROM shop s JOIN restriction_event e ON e.id = (SELECT max(id) FROM restriction_event"
+	 " x WHERE x.shop_id = s.id) WHERE e.restricted <> s.restricted"},
+};
+
+int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,
+		    int64_t *problems, bzj_err *e)
+{
+	*problems = 0;
+	for (size_t i = 0; i < sizeof invariants / sizeof invariants[0]; i++) {
+		sqlite3_stmt *st = st_prep(db, invariants[i].sql, e);
+		if (!st)
+			return e->rc;
+		if (sqlite3_bind_parameter_count(st) > 0)
+			sqlite3_bind_int(st, 1, today);
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			char subj[80], detail[256], msg[512];
+			st_text(st, 0, subj, sizeof subj);
+			st_text(st, 1, detail, sizeof detail);
+			snprintf(msg, sizeof msg, _(invariants[i].fmt), subj, detail);
+			(*problems)++;
+			if (fn && fn(ctx, invariants[i].code, msg))
+				break;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return st_error(db, rc, e);
+	}
+	return BZJ_OK;
+}

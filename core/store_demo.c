@@ -1,0 +1,72 @@
+/* store_demo.c - bulk inserts for the demo generator: whole rows with
+ * their cached columns, written inside one transaction. */
+#include "store_priv.h"
+
+int bzj_store_demo_shop(bzj_db *db, const bzj_shop *s, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO shop(id, name, entity_name, operator_name, entity, status,"
+		       " opened, closed, balance_fen, frozen_fen, unsettled_fen, owed_fen,"
+		       " terminate) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		       "ttttddDDiiiib", s->id, s->name, s->entity_name, s->operator_name, s->entity,
+		       s->status, s->opened, s->closed, s->balance_fen, s->frozen_fen,
+		       s->unsettled_fen, s->owed_fen, s->terminate);
+}
+
+int bzj_store_demo_violation(bzj_db *db, bzj_violation *v, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "INSERT INTO violation(shop_id, day, class, points, raise_fen, frozen_fen,"
+			 " deducted_fen, owed_fen, status, resolved, note, user)"
+			 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+			 "tDddiiiidDtt", v->shop_id, v->date, v->cls, v->points, v->raise_fen,
+			 v->frozen_fen, v->deducted_fen, v->owed_fen, v->status, v->resolved,
+			 v->note, v->user);
+	if (!rc)
+		v->id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+int bzj_store_demo_refund(bzj_db *db, bzj_refund *r, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "INSERT INTO refund(shop_id, kind, status, amount_fen, submitted_on, month,"
+			 " window_start, window_end, checklist, late, submitted_by, approved_by,"
+			 " approved_on, second_by, paid_by, paid_on, failure_reason, reject_reason,"
+			 " changed_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			 "tddiDdDDdbttDttDttt", r->shop_id, r->kind, r->status, r->amount_fen,
+			 r->submitted_on, (int)bzj_date_month(r->submitted_on), r->window_start,
+			 r->window_end, r->checklist, r->late, r->submitted_by,
+			 r->approved_by[0] ? r->approved_by : NULL, r->approved_on,
+			 r->second_by[0] ? r->second_by : NULL, r->paid_by[0] ? r->paid_by : NULL,
+			 r->paid_on, r->failure_reason[0] ? r->failure_reason : NULL,
+			 r->reject_reason[0] ? r->reject_reason : NULL, r->changed_by);
+	if (!rc)
+		r->id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+int bzj_store_demo_floating(bzj_db *db, const char *shop_id, bzj_month m, int64_t gmv_fen,
+			    int64_t floating_fen, bzj_date effective, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO floating(shop_id, month, gmv_fen, floating_fen, effective)"
+		       " VALUES (?,?,?,?,?)",
+		       "tdiiD", shop_id, (int)m, gmv_fen, floating_fen, effective);
+}
+
+int bzj_store_demo_finish(bzj_db *db, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "UPDATE shop SET open_violations = v.n FROM (SELECT shop_id, count(*) AS n"
+			 " FROM violation WHERE status = 1 GROUP BY shop_id) v WHERE shop.id = v.shop_id",
+			 NULL);
+	if (!rc)
+		rc = st_exec(db, e,
+			     "UPDATE shop SET refund_open = r.id FROM (SELECT shop_id, id FROM refund"
+			     " WHERE status IN (1,2)) r WHERE shop.id = r.shop_id",
+			     NULL);
+	if (!rc)
+		rc = st_exec(db, e, "ANALYZE", NULL);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/* store_priv.h - shared by core/store*.c only: the connection, the
+ * statement cache and the small binding helpers. */
+#ifndef BZJ_STORE_PRIV_H
+#define BZJ_STORE_PRIV_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include "bzj/store.h"
+
+#define STMT_CACHE 128
+
+struct bzj_db {
+	sqlite3 *h;
+	int flags;
+	int depth; /* 0 = no transaction; >1 = savepoints inside it */
+	volatile int *interrupted;
+	int ncache;
+	const char *cache_sql[STMT_CACHE];
+	sqlite3_stmt *cache[STMT_CACHE];
+};
+
+/* Map a SQLite result code to a bzj error. */
+int st_error(bzj_db *db, int rc, bzj_err *e);
+/* A cached prepared statement for a static SQL string, reset and cleared. */
+sqlite3_stmt *st_prep(bzj_db *db, const char *sql, bzj_err *e);
+/* Bind by format: 't' text (NULL -> NULL), 'i' int64, 'd' int, 'D' date
+ * (BZJ_DATE_NONE -> NULL), 'b' bool.  Parameters are numbered from 1. */
+int st_bind(sqlite3_stmt *st, const char *fmt, ...);
+int st_vbind(sqlite3_stmt *st, const char *fmt, va_list ap);
+/* Run a statement that returns no rows. */
+int st_exec(bzj_db *db, bzj_err *e, const char *sql, const char *fmt, ...);
+/* Run a statement that returns at most one integer; *found tells. */
+int st_int(bzj_db *db, bzj_err *e, int64_t *out, bool *found, const char *sql, const char *fmt,
+	   ...);
+/* Copy a text column into buf (always terminated). */
+void st_text(sqlite3_stmt *st, int col, char *buf, size_t n);
+bzj_date st_date(sqlite3_stmt *st, int col);
+
+/* Required deposit of shop `s` on day :day (the first parameter), in SQL
+ * with the C rule (bzj_required, bzj_floating are registered functions). */
+#define REQUIRED_SQL                                                                               \
+	"bzj_required("                                                                            \
+	" CASE WHEN s.status = 2 THEN 0 ELSE"                                                      \
+	" COALESCE((SELECT max(CASE WHEN s.entity = 1 THEN st.individual_fen"                      \
+	"  ELSE st.company_fen END) FROM shop_category c JOIN standard st"                         \
+	"  ON st.category = c.category AND st.effective = (SELECT max(effective)"                  \
+	"  FROM standard t WHERE t.category = c.category AND t.effective <= :day)"                 \
+	"  WHERE c.shop_id = s.id), 0) END,"                                                       \
+	" CASE WHEN s.status = 2 THEN 0 ELSE"                                                      \
+	" COALESCE((SELECT floating_fen FROM floating f WHERE f.shop_id = s.id"                    \
+	"  AND f.effective <= :day ORDER BY f.effective DESC LIMIT 1), 0) END,"                    \
+	" COALESCE((SELECT sum(raise_fen) FROM violation v WHERE v.shop_id = s.id"                 \
+	"  AND v.status = 1), 0))"
+
+int st_schema_migrate(bzj_db *db, bzj_err *e);
+int st_register_functions(bzj_db *db, bzj_err *e);
+
+#endif

@@ -1,0 +1,303 @@
+/* store_refund.c - violations and refunds. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bzj/i18n.h"
+#include "store_priv.h"
+
+#define VIOLATION_COLS                                                                             \
+	"id, shop_id, day, class, points, raise_fen, frozen_fen, deducted_fen, owed_fen, status,"  \
+	" resolved, note, user, version"
+
+static void violation_read(sqlite3_stmt *st, bzj_violation *v)
+{
+	memset(v, 0, sizeof *v);
+	v->id = sqlite3_column_int64(st, 0);
+	st_text(st, 1, v->shop_id, sizeof v->shop_id);
+	v->date = st_date(st, 2);
+	v->cls = sqlite3_column_int(st, 3);
+	v->points = sqlite3_column_int(st, 4);
+	v->raise_fen = sqlite3_column_int64(st, 5);
+	v->frozen_fen = sqlite3_column_int64(st, 6);
+	v->deducted_fen = sqlite3_column_int64(st, 7);
+	v->owed_fen = sqlite3_column_int64(st, 8);
+	v->status = sqlite3_column_int(st, 9);
+	v->resolved = st_date(st, 10);
+	st_text(st, 11, v->note, sizeof v->note);
+	st_text(st, 12, v->user, sizeof v->user);
+	v->version = sqlite3_column_int64(st, 13);
+}
+
+int bzj_store_violation_insert(bzj_db *db, bzj_violation *v, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "INSERT INTO violation(shop_id, day, class, points, raise_fen, frozen_fen,"
+			 " status, note, user) VALUES (?,?,?,?,?,?,1,?,?)",
+			 "tDddiitt", v->shop_id, v->date, v->cls, v->points, v->raise_fen,
+			 v->frozen_fen, v->note, v->user);
+	if (!rc) {
+		v->id = sqlite3_last_insert_rowid(db->h);
+		v->status = BZJ_VS_OPEN;
+		v->version = 1;
+	}
+	return rc;
+}
+
+int bzj_store_violation_get(bzj_db *db, int64_t id, bzj_violation *v, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db, "SELECT " VIOLATION_COLS " FROM violation WHERE id = ?", e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "i", id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		violation_read(st, v);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return bzj_fail(e, BZJ_ENOTFOUND, "violation.not_found",
+				_("no violation with id %lld"), (long long)id);
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_violation_update(bzj_db *db, bzj_violation *v, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "UPDATE violation SET frozen_fen=?2, deducted_fen=?3, owed_fen=?4,"
+			 " status=?5, resolved=?6, version=version+1 WHERE id=?1 AND version=?7",
+			 "iiiidDi", v->id, v->frozen_fen, v->deducted_fen, v->owed_fen, v->status,
+			 v->resolved, v->version);
+	if (rc)
+		return rc;
+	if (sqlite3_changes(db->h) != 1)
+		return bzj_fail(e, BZJ_EBUSY, "conflict.stale",
+				_("violation %lld was changed by someone else; reload and try again"),
+				(long long)v->id);
+	v->version++;
+	return BZJ_OK;
+}
+
+int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only, int64_t before_id,
+			     bzj_violation *out, int max, int *n, bzj_err *e)
+{
+	*n = 0;
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT " VIOLATION_COLS " FROM violation"
+				   " WHERE (?1 IS NULL OR shop_id = ?1) AND (?2 = 0 OR status = 1)"
+				   " AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "tbid", shop_id, open_only, before_id, max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+		violation_read(st, &out[(*n)++]);
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_open_violations(bzj_db *db, const char *shop_id, int64_t *n, bzj_err *e)
+{
+	return st_int(db, e, n, NULL, "SELECT count(*) FROM violation WHERE shop_id = ? AND status = 1",
+		      "t", shop_id);
+}
+
+int bzj_store_raises(bzj_db *db, const char *shop_id, int64_t *sum, int *count, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT COALESCE(sum(raise_fen), 0), count(*) FROM violation"
+				   " WHERE shop_id = ? AND status = 1 AND raise_fen > 0",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", shop_id);
+	int rc = sqlite3_step(st);
+	*sum = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*count = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+#define REFUND_COLS                                                                                \
+	"r.id, r.shop_id, s.name, r.kind, r.status, r.amount_fen, r.submitted_on,"                 \
+	" r.window_start, r.window_end, r.checklist, r.late, r.submitted_by, r.approved_by,"       \
+	" r.second_by, r.paid_by, r.approved_on, r.paid_on, r.failure_reason, r.reject_reason,"   \
+	" r.version, r.changed_by"
+
+static void refund_read(sqlite3_stmt *st, bzj_refund *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(st, 0);
+	st_text(st, 1, r->shop_id, sizeof r->shop_id);
+	st_text(st, 2, r->shop_name, sizeof r->shop_name);
+	r->kind = sqlite3_column_int(st, 3);
+	r->status = sqlite3_column_int(st, 4);
+	r->amount_fen = sqlite3_column_int64(st, 5);
+	r->submitted_on = st_date(st, 6);
+	r->window_start = st_date(st, 7);
+	r->window_end = st_date(st, 8);
+	r->checklist = sqlite3_column_int(st, 9);
+	r->late = sqlite3_column_int(st, 10) != 0;
+	st_text(st, 11, r->submitted_by, sizeof r->submitted_by);
+	st_text(st, 12, r->approved_by, sizeof r->approved_by);
+	st_text(st, 13, r->second_by, sizeof r->second_by);
+	st_text(st, 14, r->paid_by, sizeof r->paid_by);
+	r->approved_on = st_date(st, 15);
+	r->paid_on = st_date(st, 16);
+	st_text(st, 17, r->failure_reason, sizeof r->failure_reason);
+	st_text(st, 18, r->reject_reason, sizeof r->reject_reason);
+	r->version = sqlite3_column_int64(st, 19);
+	st_text(st, 20, r->changed_by, sizeof r->changed_by);
+}
+
+int bzj_store_refund_insert(bzj_db *db, bzj_refund *r, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "INSERT INTO refund(shop_id, kind, status, amount_fen, submitted_on, month,"
+			 " window_start, window_end, submitted_by, changed_by)"
+			 " VALUES (?,?,?,?,?,?,?,?,?,?)",
+			 "tddiDdDDtt", r->shop_id, r->kind, r->status, r->amount_fen, r->submitted_on,
+			 (int)bzj_date_month(r->submitted_on), r->window_start, r->window_end,
+			 r->submitted_by, r->submitted_by);
+	if (!rc) {
+		r->id = sqlite3_last_insert_rowid(db->h);
+		r->version = 1;
+	}
+	return rc;
+}
+
+int bzj_store_refund_get(bzj_db *db, int64_t id, bzj_refund *r, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT " REFUND_COLS " FROM refund r JOIN shop s ON s.id = r.shop_id"
+				   " WHERE r.id = ?",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "i", id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		refund_read(st, r);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return bzj_fail(e, BZJ_ENOTFOUND, "refund.not_found", _("no refund with id %lld"),
+				(long long)id);
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e)
+{
+	const char *by = r->changed_by[0] ? r->changed_by : r->submitted_by;
+	int rc = st_exec(db, e,
+			 "UPDATE refund SET status=?2, amount_fen=?3, checklist=?4, late=?5,"
+			 " approved_by=?6, approved_on=?7, second_by=?8, paid_by=?9, paid_on=?10,"
+			 " failure_reason=?11, reject_reason=?12, changed_by=?13,"
+			 " version=version+1 WHERE id=?1 AND version=?14",
+			 "ididbtDttDttti", r->id, r->status, r->amount_fen, r->checklist, r->late,
+			 r->approved_by[0] ? r->approved_by : NULL, r->approved_on,
+			 r->second_by[0] ? r->second_by : NULL, r->paid_by[0] ? r->paid_by : NULL,
+			 r->paid_on, r->failure_reason[0] ? r->failure_reason : NULL,
+			 r->reject_reason[0] ? r->reject_reason : NULL, by, r->version);
+	if (rc)
+		return rc;
+	if (sqlite3_changes(db->h) != 1)
+		return bzj_fail(e, BZJ_EBUSY, "conflict.stale",
+				_("refund %lld was changed by someone else; reload and try again"),
+				(long long)r->id);
+	r->version++;
+	return BZJ_OK;
+}
+
+/* The refund list in due order with optional filters; :today decides
+ * "overdue" (open and past the end of its window). */
+#define REFUND_WHERE                                                                               \
+	" WHERE (:shop IS NULL OR r.shop_id = :shop) AND (:status = 0 OR r.status = :status)"     \
+	" AND (:kind = 0 OR r.kind = :kind)"                                                        \
+	" AND (:open = 0 OR r.status IN (1,2))"                                                     \
+	" AND (:overdue = 0 OR (r.status IN (1,2) AND r.window_end < :today))"
+
+static void refund_bind(sqlite3_stmt *st, const bzj_refund_query *q, bzj_date today)
+{
+	int i;
+	if ((i = sqlite3_bind_parameter_index(st, ":shop")) > 0 && q->shop_id)
+		sqlite3_bind_text(st, i, q->shop_id, -1, SQLITE_TRANSIENT);
+	if ((i = sqlite3_bind_parameter_index(st, ":status")) > 0)
+		sqlite3_bind_int(st, i, q->status);
+	if ((i = sqlite3_bind_parameter_index(st, ":kind")) > 0)
+		sqlite3_bind_int(st, i, q->kind);
+	if ((i = sqlite3_bind_parameter_index(st, ":open")) > 0)
+		sqlite3_bind_int(st, i, q->open_only);
+	if ((i = sqlite3_bind_parameter_index(st, ":overdue")) > 0)
+		sqlite3_bind_int(st, i, q->overdue);
+	if ((i = sqlite3_bind_parameter_index(st, ":today")) > 0)
+		sqlite3_bind_int(st, i, today);
+	if ((i = sqlite3_bind_parameter_index(st, ":cur")) > 0)
+		sqlite3_bind_int(st, i, q->has_cursor);
+	if ((i = sqlite3_bind_parameter_index(st, ":cdue")) > 0)
+		sqlite3_bind_int(st, i, q->after_due);
+	if ((i = sqlite3_bind_parameter_index(st, ":cid")) > 0)
+		sqlite3_bind_int64(st, i, q->after_id);
+}
+
+int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today, bzj_refund *out,
+			  int max, int *n, bzj_err *e)
+{
+	*n = 0;
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT " REFUND_COLS " FROM refund r JOIN shop s ON s.id = r.shop_id"
+				   REFUND_WHERE " AND (:cur = 0 OR (r.window_end, r.id) > (:cdue, :cid))"
+				   " ORDER BY r.window_end, r.id LIMIT :max",
+				   e);
+	if (!st)
+		return e->rc;
+	refund_bind(st, q, today);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":max"), max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+		refund_read(st, &out[(*n)++]);
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_refund_count(bzj_db *db, const bzj_refund_query *q, bzj_date today, int64_t *total,
+			   bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db, "SELECT count(*) FROM refund r" REFUND_WHERE, e);
+	if (!st)
+		return e->rc;
+	refund_bind(st, q, today);
+	int rc = sqlite3_step(st);
+	*total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_refund_month_count(bzj_db *db, const char *shop_id, bzj_month m, int *n,
+				 bzj_err *e)
+{
+	int64_t v = 0;
+	int rc = st_int(db, e, &v, NULL,
+			"SELECT count(*) FROM refund WHERE shop_id = ? AND month = ? AND kind = 1"
+			" AND status NOT IN (4,5)",
+			"td", shop_id, (int)m);
+	*n = (int)v;
+	return rc;
+}
+
+int bzj_store_refund_open(bzj_db *db, const char *shop_id, int64_t *id, int64_t *amount,
+			  bzj_err *e)
+{
+	*id = 0;
+	*amount = 0;
+	sqlite3_stmt *st = st_prep(
+		db, "SELECT id, amount_fen FROM refund WHERE shop_id = ? AND status IN (1,2)", e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", shop_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*amount = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}

@@ -1,0 +1,223 @@
+/* store_shop.c - shops, categories, payees, standards and shop lists. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bzj/i18n.h"
+#include "store_priv.h"
+
+#define SHOP_COLS                                                                                  \
+	"id, name, entity_name, operator_name, entity, status, opened, closed, balance_fen,"      \
+	" frozen_fen, unsettled_fen, owed_fen, required_fen, restricted, terminate, version"
+
+static void shop_read(sqlite3_stmt *st, bzj_shop *s)
+{
+	memset(s, 0, sizeof *s);
+	st_text(st, 0, s->id, sizeof s->id);
+	st_text(st, 1, s->name, sizeof s->name);
+	st_text(st, 2, s->entity_name, sizeof s->entity_name);
+	st_text(st, 3, s->operator_name, sizeof s->operator_name);
+	s->entity = sqlite3_column_int(st, 4);
+	s->status = sqlite3_column_int(st, 5);
+	s->opened = st_date(st, 6);
+	s->closed = st_date(st, 7);
+	s->balance_fen = sqlite3_column_int64(st, 8);
+	s->frozen_fen = sqlite3_column_int64(st, 9);
+	s->unsettled_fen = sqlite3_column_int64(st, 10);
+	s->owed_fen = sqlite3_column_int64(st, 11);
+	s->required_fen = sqlite3_column_int64(st, 12);
+	s->restricted = sqlite3_column_int(st, 13) != 0;
+	s->terminate = sqlite3_column_int(st, 14) != 0;
+	s->version = sqlite3_column_int64(st, 15);
+}
+
+int bzj_store_shop_insert(bzj_db *db, const bzj_shop *s, bzj_err *e)
+{
+	bool found = false;
+	int64_t one;
+	int rc = st_int(db, e, &one, &found, "SELECT 1 FROM shop WHERE id = ?", "t", s->id);
+	if (rc)
+		return rc;
+	if (found)
+		return bzj_fail(e, BZJ_ERULE, "shop.exists", _("shop %s already exists"), s->id);
+	return st_exec(db, e,
+		       "INSERT INTO shop(id, name, entity_name, operator_name, entity, status,"
+		       " opened, closed) VALUES (?,?,?,?,?,?,?,?)",
+		       "ttttddDD", s->id, s->name, s->entity_name, s->operator_name, s->entity,
+		       s->status, s->opened, s->closed);
+}
+
+int bzj_store_shop_get(bzj_db *db, const char *id, bzj_shop *s, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db, "SELECT " SHOP_COLS " FROM shop WHERE id = ?", e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		shop_read(st, s);
+		sqlite3_reset(st);
+		return BZJ_OK;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return st_error(db, rc, e);
+	return bzj_fail(e, BZJ_ENOTFOUND, "shop.not_found", _("no shop with id %s"), id);
+}
+
+int bzj_store_shop_update(bzj_db *db, bzj_shop *s, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "UPDATE shop SET name=?2, entity_name=?3, operator_name=?4, status=?5,"
+			 " closed=?6, balance_fen=?7, frozen_fen=?8, unsettled_fen=?9, owed_fen=?10,"
+			 " required_fen=?11, restricted=?12, terminate=?13, version=version+1,"
+			 " open_violations=(SELECT count(*) FROM violation v"
+			 "  WHERE v.shop_id=?1 AND v.status=1),"
+			 " refund_open=COALESCE((SELECT id FROM refund r WHERE r.shop_id=?1"
+			 "  AND r.status IN (1,2)), 0)"
+			 " WHERE id=?1",
+			 "ttttdDiiiiibb", s->id, s->name, s->entity_name, s->operator_name, s->status,
+			 s->closed, s->balance_fen, s->frozen_fen, s->unsettled_fen, s->owed_fen,
+			 s->required_fen, s->restricted, s->terminate);
+	if (!rc)
+		s->version++;
+	return rc;
+}
+
+int bzj_store_categories(bzj_db *db, const char *id, char (*cats)[BZJ_CAT_MAX + 1], int max,
+			 int *n, bzj_err *e)
+{
+	*n = 0;
+	sqlite3_stmt *st = st_prep(
+		db, "SELECT category FROM shop_category WHERE shop_id = ? ORDER BY added, category",
+		e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+		st_text(st, 0, cats[(*n)++], BZJ_CAT_MAX + 1);
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_category_add(bzj_db *db, const char *id, const char *category, bzj_date day,
+			   bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT OR IGNORE INTO shop_category(shop_id, category, added) VALUES (?,?,?)",
+		       "ttD", id, category, day);
+}
+
+int bzj_store_category_known(bzj_db *db, const char *category, bool *known, bzj_err *e)
+{
+	int64_t one;
+	return st_int(db, e, &one, known, "SELECT 1 FROM standard WHERE category = ? LIMIT 1", "t",
+		      category);
+}
+
+int bzj_store_base_for(bzj_db *db, const char *shop_id, int entity, bzj_date day,
+		       int64_t *base_fen, char *category, bzj_date *effective, bzj_err *e)
+{
+	*base_fen = 0;
+	category[0] = 0;
+	*effective = BZJ_DATE_NONE;
+	sqlite3_stmt *st = st_prep(
+		db,
+		"SELECT c.category, s.effective,"
+		" CASE WHEN ?2 = 1 THEN s.individual_fen ELSE s.company_fen END AS fen"
+		" FROM shop_category c JOIN standard s ON s.category = c.category"
+		" AND s.effective = (SELECT max(effective) FROM standard t"
+		"  WHERE t.category = c.category AND t.effective <= ?3)"
+		" WHERE c.shop_id = ?1 ORDER BY fen DESC, c.category LIMIT 1",
+		e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "tdD", shop_id, entity, day);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		st_text(st, 0, category, BZJ_CAT_MAX + 1);
+		*effective = st_date(st, 1);
+		*base_fen = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_payee_get(bzj_db *db, const char *id, bzj_payee *p, bzj_err *e)
+{
+	memset(p, 0, sizeof *p);
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT type, name, account, since,"
+				   " (SELECT count(*) FROM payee q WHERE q.shop_id = p.shop_id)"
+				   " FROM payee p WHERE shop_id = ? ORDER BY id DESC LIMIT 1",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		p->present = true;
+		p->type = sqlite3_column_int(st, 0);
+		st_text(st, 1, p->name, sizeof p->name);
+		st_text(st, 2, p->account, sizeof p->account);
+		p->since = st_date(st, 3);
+		p->had_previous = sqlite3_column_int(st, 4) > 1;
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_payee_insert(bzj_db *db, const char *id, int type, const char *name,
+			   const char *account, bzj_date since, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO payee(shop_id, type, name, account, since) VALUES (?,?,?,?,?)",
+		       "tdttD", id, type, name, account, since);
+}
+
+int bzj_store_standard_put(bzj_db *db, const bzj_standard *s, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO standard(category, effective, individual_fen, company_fen)"
+		       " VALUES (?,?,?,?) ON CONFLICT(category, effective) DO UPDATE SET"
+		       " individual_fen = excluded.individual_fen, company_fen = excluded.company_fen",
+		       "tDii", s->category, s->effective, s->individual_fen, s->company_fen);
+}
+
+int bzj_store_standards_each(bzj_db *db, bzj_standard_fn fn, void *ctx, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT category, effective, individual_fen, company_fen"
+				   " FROM standard ORDER BY category, effective",
+				   e);
+	if (!st)
+		return e->rc;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		bzj_standard s;
+		st_text(st, 0, s.category, sizeof s.category);
+		s.effective = st_date(st, 1);
+		s.individual_fen = sqlite3_column_int64(st, 2);
+		s.company_fen = sqlite3_column_int64(st, 3);
+		if (fn(ctx, &s))
+			break;
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_shop_ids(bzj_db *db, bzj_shop_id_fn fn, void *ctx, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db, "SELECT id FROM shop ORDER BY id", e);
+	if (!st)
+		return e->rc;
+	int rc;
+	char id[BZJ_ID_MAX + 1];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		st_text(st, 0, id, sizeof id);
+		if (fn(ctx, id))
+			break;
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}

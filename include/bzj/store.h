@@ -1,0 +1,167 @@
+/* store.h - the SQLite store.  All SQL of bzj lives in core/store*.c behind
+ * these functions, with bound parameters only, so that another backend can
+ * be added without touching the rules or the service modules.
+ *
+ * The database runs in WAL mode with foreign keys on and a busy timeout;
+ * every write is one BEGIN IMMEDIATE transaction (bzj_db_begin ..
+ * bzj_db_commit).  The schema is versioned with PRAGMA user_version and
+ * migrated forward on open.  Ledger and audit rows are append-only:
+ * triggers refuse UPDATE and DELETE. */
+#ifndef BZJ_STORE_H
+#define BZJ_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "bzj/audit.h"
+#include "bzj/calendar.h"
+#include "bzj/deposit.h"
+#include "bzj/ledger.h"
+#include "bzj/receipt.h"
+#include "bzj/refund.h"
+#include "bzj/shop.h"
+#include "bzj/violation.h"
+
+typedef struct bzj_db bzj_db;
+
+#define BZJ_SCHEMA_VERSION 1
+
+int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
+void bzj_db_close(bzj_db *db);
+int bzj_db_schema_version(bzj_db *db);
+/* BEGIN IMMEDIATE (retrying while busy), COMMIT, ROLLBACK. */
+int bzj_db_begin(bzj_db *db, bzj_err *e);
+int bzj_db_commit(bzj_db *db, bzj_err *e);
+void bzj_db_rollback(bzj_db *db);
+/* Make long statements stop when *flag becomes non-zero (Ctrl-C). */
+void bzj_db_set_interrupt(bzj_db *db, volatile int *flag);
+/* Bulk GMV import: stage rows in a temporary table, report lines whose
+ * shop does not exist, then apply them all in one statement. */
+int bzj_store_gmv_stage_begin(bzj_db *db, bzj_err *e);
+int bzj_store_gmv_stage_row(bzj_db *db, long line, const char *shop_id, bzj_month m, int64_t fen,
+			    bzj_err *e);
+typedef int (*bzj_stage_bad_fn)(void *ctx, long line, const char *shop_id);
+int bzj_store_gmv_stage_unknown(bzj_db *db, bzj_stage_bad_fn fn, void *ctx, bzj_err *e);
+int bzj_store_gmv_stage_apply(bzj_db *db, int64_t *rows, bzj_err *e);
+/* True when the database has no shops (demo refuses others). */
+int bzj_store_is_empty(bzj_db *db, bool *empty, bzj_err *e);
+/* Small integers kept in the meta table. */
+int bzj_store_meta_get(bzj_db *db, const char *key, int64_t *value, bool *found, bzj_err *e);
+int bzj_store_meta_put(bzj_db *db, const char *key, int64_t value, bzj_err *e);
+/* Counts for check and progress. */
+int bzj_store_counts(bzj_db *db, int64_t *shops, int64_t *ledger, int64_t *refunds, bzj_err *e);
+
+/* calendar */
+int bzj_store_calendar_load(bzj_db *db, bzj_cal *c, bzj_err *e);
+int bzj_store_calendar_put(bzj_db *db, bzj_date d, int kind, const char *name_en,
+			   const char *name_zh, bzj_err *e);
+int bzj_store_calendar_year(bzj_db *db, int year, bzj_err *e);
+
+/* standards */
+int bzj_store_standard_put(bzj_db *db, const bzj_standard *s, bzj_err *e);
+int bzj_store_standards_each(bzj_db *db, bzj_standard_fn fn, void *ctx, bzj_err *e);
+int bzj_store_category_known(bzj_db *db, const char *category, bool *known, bzj_err *e);
+/* The base for a shop on a day: the highest of its categories' standards
+ * in effect; category "" when the shop has none. */
+int bzj_store_base_for(bzj_db *db, const char *shop_id, int entity, bzj_date day,
+		       int64_t *base_fen, char *category, bzj_date *effective, bzj_err *e);
+
+/* shops */
+int bzj_store_shop_insert(bzj_db *db, const bzj_shop *s, bzj_err *e);
+int bzj_store_shop_get(bzj_db *db, const char *id, bzj_shop *s, bzj_err *e);
+/* Writes every mutable column and bumps version (s->version updated). */
+int bzj_store_shop_update(bzj_db *db, bzj_shop *s, bzj_err *e);
+int bzj_store_categories(bzj_db *db, const char *id, char (*cats)[BZJ_CAT_MAX + 1], int max,
+			 int *n, bzj_err *e);
+int bzj_store_category_add(bzj_db *db, const char *id, const char *category, bzj_date day,
+			   bzj_err *e);
+int bzj_store_payee_get(bzj_db *db, const char *id, bzj_payee *p, bzj_err *e);
+int bzj_store_payee_insert(bzj_db *db, const char *id, int type, const char *name,
+			   const char *account, bzj_date since, bzj_err *e);
+int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows, int max, int *n,
+			bzj_err *e);
+int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row *pos_of,
+			 int64_t *total, int64_t *pos, bzj_err *e);
+typedef int (*bzj_shop_id_fn)(void *ctx, const char *id);
+int bzj_store_shop_ids(bzj_db *db, bzj_shop_id_fn fn, void *ctx, bzj_err *e);
+
+/* ledger */
+int bzj_store_ledger_insert(bzj_db *db, bzj_ledger_entry *le, bzj_err *e);
+int bzj_store_ledger_get(bzj_db *db, int64_t id, bzj_ledger_entry *le, bzj_err *e);
+int bzj_store_ledger_by_ref(bzj_db *db, const char *ref, bzj_ledger_entry *le, bool *found,
+			    bzj_err *e);
+int bzj_store_ledger_list(bzj_db *db, const char *shop_id, int64_t before_id,
+			  bzj_ledger_entry *out, int max, int *n, bzj_err *e);
+
+/* GMV and floating */
+int bzj_store_gmv_put(bzj_db *db, const char *shop_id, bzj_month m, int64_t fen, bzj_err *e);
+int bzj_store_floating_at(bzj_db *db, const char *shop_id, bzj_date day, bzj_deposit *d,
+			  bzj_err *e);
+/* Whole-database recompute of one month in SQL (bzj_floating_for_gmv is
+ * registered as an SQL function): returns shops and changed. */
+int bzj_store_floating_recompute(bzj_db *db, bzj_month month, bzj_date effective, int64_t *shops,
+				 int64_t *changed, bzj_err *e);
+/* Re-sync cached required/restricted for every shop as of `day`, recording
+ * restriction transitions; returns how many changed. */
+int bzj_store_sync_all(bzj_db *db, bzj_date day, const char *cause, int64_t *changed,
+		       bzj_err *e);
+
+/* violations */
+int bzj_store_violation_insert(bzj_db *db, bzj_violation *v, bzj_err *e);
+int bzj_store_violation_get(bzj_db *db, int64_t id, bzj_violation *v, bzj_err *e);
+int bzj_store_violation_update(bzj_db *db, bzj_violation *v, bzj_err *e);
+int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only, int64_t before_id,
+			     bzj_violation *out, int max, int *n, bzj_err *e);
+int bzj_store_open_violations(bzj_db *db, const char *shop_id, int64_t *n, bzj_err *e);
+int bzj_store_raises(bzj_db *db, const char *shop_id, int64_t *sum, int *count, bzj_err *e);
+
+/* refunds */
+int bzj_store_refund_insert(bzj_db *db, bzj_refund *r, bzj_err *e);
+int bzj_store_refund_get(bzj_db *db, int64_t id, bzj_refund *r, bzj_err *e);
+/* Fails with conflict.stale when the row's version is not r->version. */
+int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e);
+int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today, bzj_refund *out,
+			  int max, int *n, bzj_err *e);
+int bzj_store_refund_count(bzj_db *db, const bzj_refund_query *q, bzj_date today, int64_t *total,
+			   bzj_err *e);
+/* Partial refunds of a shop submitted in month m that count against the
+ * monthly limit (not rejected, not cancelled). */
+int bzj_store_refund_month_count(bzj_db *db, const char *shop_id, bzj_month m, int *n,
+				 bzj_err *e);
+/* The refund in progress (submitted or approved), 0 if none. */
+int bzj_store_refund_open(bzj_db *db, const char *shop_id, int64_t *id, int64_t *amount,
+			  bzj_err *e);
+
+/* receipts */
+int bzj_store_receipt_insert(bzj_db *db, bzj_receipt *r, bzj_err *e);
+int bzj_store_receipt_by_topup(bzj_db *db, int64_t topup_id, bool *found, bzj_err *e);
+int bzj_store_receipt_list(bzj_db *db, const char *shop_id, bzj_receipt *out, int max, int *n,
+			   bzj_err *e);
+int bzj_store_receipt_void_all(bzj_db *db, const char *shop_id, bzj_err *e);
+
+/* payout restriction transitions */
+int bzj_store_restriction_event(bzj_db *db, const char *shop_id, bzj_date day, bool restricted,
+				int64_t balance_fen, int64_t required_fen, const char *cause,
+				bzj_err *e);
+
+/* audit */
+int bzj_store_audit_last(bzj_db *db, int64_t *seq, char *hash, bzj_err *e);
+int bzj_store_audit_insert(bzj_db *db, const bzj_audit_rec *r, bzj_err *e);
+/* Ascending by seq from `from_seq` (verify) or newest first (log). */
+int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int max,
+			 bzj_audit_fn fn, void *ctx, bzj_err *e);
+
+/* demo: bulk rows with their cached columns (core/demo.c only) */
+int bzj_store_demo_shop(bzj_db *db, const bzj_shop *s, bzj_err *e);
+int bzj_store_demo_violation(bzj_db *db, bzj_violation *v, bzj_err *e);
+int bzj_store_demo_refund(bzj_db *db, bzj_refund *r, bzj_err *e);
+int bzj_store_demo_floating(bzj_db *db, const char *shop_id, bzj_month m, int64_t gmv_fen,
+			    int64_t floating_fen, bzj_date effective, bzj_err *e);
+/* Fill the cached counters and run ANALYZE. */
+int bzj_store_demo_finish(bzj_db *db, bzj_err *e);
+
+/* check: each invariant query reports offending rows */
+typedef int (*bzj_store_problem_fn)(void *ctx, const char *code, const char *msg);
+int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,
+		    int64_t *problems, bzj_err *e);
+
+#endif

@@ -1,0 +1,9 @@
+/* fuzz_date.c - libFuzzer driver for bzj_fuzz_date (see targets.c and run.sh). */
+#include "targets.c"
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	return bzj_fuzz_date(d, n);
+}

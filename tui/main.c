@@ -1,0 +1,294 @@
+/* main.c - bzj: merchant security deposit console.
+ *
+ * Start-up settles, in order: locale, the global options, whether we run
+ * with raised privileges (setgid installs: then flags and environment may
+ * not choose the database, config, date or identity), the config, the
+ * acting user and role, and the database path; then runs one command or
+ * opens the console. */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <locale.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bzj/auth.h"
+#include "bzj/config.h"
+#include "bzj/date.h"
+#include "bzj/i18n.h"
+#include "cli.h"
+#include "console.h"
+
+#define SYSTEM_CONFIG "/etc/bzj/bzj.conf"
+#define BZJ_VERSION "0.1.0"
+
+static volatile int interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static bool privileged(void)
+{
+	return getuid() != geteuid() || getgid() != getegid();
+}
+
+/* Messages come from build/locale beside the binary when run from the
+ * source tree (make demo, tests), else from the installed LOCALEDIR. */
+static void setup_locale(bool priv)
+{
+	setlocale(LC_ALL, "");
+	char exe[PATH_MAX], dir[PATH_MAX + 16];
+	ssize_t n = priv ? -1 : readlink("/proc/self/exe", exe, sizeof exe - 1);
+	const char *where = LOCALEDIR;
+	if (n > 0) {
+		exe[n] = 0;
+		char *d = dirname(exe);
+		/* build/bzj and build/san/bzj both find build/locale */
+		snprintf(dir, sizeof dir, "%s/locale", d);
+		struct stat sb;
+		if (stat(dir, &sb) == 0)
+			where = dir;
+		else if (snprintf(dir, sizeof dir, "%s/../locale", d) > 0 && stat(dir, &sb) == 0)
+			where = dir;
+	}
+	bindtextdomain(BZJ_TEXTDOMAIN, where);
+	bind_textdomain_codeset(BZJ_TEXTDOMAIN, "UTF-8");
+	textdomain(BZJ_TEXTDOMAIN);
+}
+
+typedef struct globals {
+	const char *db, *config, *today;
+	bool json, help, version;
+	int first_cmd; /* index of the command in argv, or argc */
+} globals;
+
+static int parse_globals(int argc, char **argv, globals *g, bzj_err *e)
+{
+	memset(g, 0, sizeof *g);
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+		if (!strcmp(a, "--json")) {
+			g->json = true;
+			continue;
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			g->help = true;
+			continue;
+		}
+		if (!strcmp(a, "--version")) {
+			g->version = true;
+			continue;
+		}
+		if (!strncmp(a, "--db", 4))
+			slot = &g->db;
+		else if (!strncmp(a, "--config", 8))
+			slot = &g->config;
+		else if (!strncmp(a, "--today", 7))
+			slot = &g->today;
+		else if (a[0] == '-')
+			return bzj_fail(e, BZJ_EINPUT, "input.usage",
+					_("unknown option %s (see bzj --help)"), a);
+		else
+			break;
+		const char *eq = strchr(a, '=');
+		size_t name_len = eq ? (size_t)(eq - a) : strlen(a);
+		if (name_len != (slot == &g->db ? 4u : slot == &g->config ? 8u : 7u))
+			return bzj_fail(e, BZJ_EINPUT, "input.usage",
+					_("unknown option %s (see bzj --help)"), a);
+		if (eq)
+			*slot = eq + 1;
+		else if (i + 1 < argc)
+			*slot = argv[++i];
+		else
+			return bzj_fail(e, BZJ_EINPUT, "input.usage", _("%s needs a value"), a);
+	}
+	g->first_cmd = i;
+	return BZJ_OK;
+}
+
+static bool exists(const char *p)
+{
+	return access(p, F_OK) == 0;
+}
+
+/* Refuse a config others can write: it decides who is a supervisor. */
+static int check_config_mode(const char *path, bzj_err *e)
+{
+	struct stat sb;
+	if (stat(path, &sb) == 0 && (sb.st_mode & S_IWOTH))
+		return bzj_fail(e, BZJ_EPERM, "config.unsafe_mode",
+				_("%s is writable by anyone; refusing to use it. Fix with: chmod o-w "
+				  "%s"),
+				path, path);
+	return BZJ_OK;
+}
+
+static int load_config(const globals *g, bool priv, bzj_config *cfg, bzj_err *e)
+{
+	char home_conf[PATH_MAX] = "";
+	const char *home = getenv("HOME");
+	const char *path = NULL;
+	if (priv) {
+		path = exists(SYSTEM_CONFIG) ? SYSTEM_CONFIG : NULL;
+	} else if (g->config) {
+		path = g->config;
+	} else if (getenv("BZJ_CONFIG") && *getenv("BZJ_CONFIG")) {
+		path = getenv("BZJ_CONFIG");
+	} else if (exists(SYSTEM_CONFIG)) {
+		path = SYSTEM_CONFIG;
+	} else if (home) {
+		snprintf(home_conf, sizeof home_conf, "%s/.config/bzj/bzj.conf", home);
+		if (exists(home_conf))
+			path = home_conf;
+	}
+	if (!path) {
+		bzj_config_defaults(cfg);
+		return BZJ_OK;
+	}
+	int rc = check_config_mode(path, e);
+	if (!rc)
+		rc = bzj_config_load(cfg, path, e);
+	/* identity = "env" lets BZJ_USER choose the user: never with raised
+	 * privileges, where the environment belongs to the caller. */
+	if (!rc && priv && cfg->identity_env)
+		rc = bzj_fail(e, BZJ_EPERM, "config.identity",
+			      _("%s sets identity = \"env\", which is refused when bzj runs with "
+				"raised privileges"),
+			      path);
+	return rc;
+}
+
+static int db_path(const globals *g, bool priv, const bzj_config *cfg, char *out, size_t n,
+		   bzj_err *e)
+{
+	const char *p = NULL;
+	if (!priv && g->db)
+		p = g->db;
+	else if (!priv && getenv("BZJ_DB") && *getenv("BZJ_DB"))
+		p = getenv("BZJ_DB");
+	else if (cfg->database)
+		p = cfg->database;
+	if (p) {
+		snprintf(out, n, "%s", p);
+		return BZJ_OK;
+	}
+	if (priv)
+		return bzj_fail(e, BZJ_EINPUT, "config.database",
+				_("set `database` in %s: with raised privileges bzj uses no other "
+				  "path"),
+				SYSTEM_CONFIG);
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char dir[PATH_MAX - 16];
+	if (xdg && *xdg)
+		snprintf(dir, sizeof dir, "%s/bzj", xdg);
+	else if (home && *home)
+		snprintf(dir, sizeof dir, "%s/.local/share/bzj", home);
+	else
+		return bzj_fail(e, BZJ_EINPUT, "input.db", _("no --db given and no HOME to put one"));
+	/* create the folder for `bzj init`; mode 0700: it holds money data */
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof tmp, "%s", dir);
+	for (char *s = tmp + 1; *s; s++) {
+		if (*s == '/') {
+			*s = 0;
+			mkdir(tmp, 0700);
+			*s = '/';
+		}
+	}
+	mkdir(tmp, 0700);
+	snprintf(out, n, "%s/bzj.db", dir);
+	return BZJ_OK;
+}
+
+static int set_today(const globals *g, bool priv, bzj_err *e)
+{
+	const char *t = g->today ? g->today : getenv("BZJ_TODAY");
+	if (!t || !*t)
+		return BZJ_OK;
+	if (priv)
+		return bzj_fail(e, BZJ_EPERM, "input.today",
+				_("--today and BZJ_TODAY are refused when bzj runs with raised "
+				  "privileges"));
+	bzj_date d;
+	int rc = bzj_date_parse(t, "--today", &d, e);
+	if (!rc)
+		bzj_today_set(d);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	bool priv = privileged();
+	setup_locale(priv);
+	bzj_err e;
+	bzj_err_clear(&e);
+	globals g;
+	cli_env env = {0};
+	bzj_config cfg;
+	memset(&cfg, 0, sizeof cfg);
+	char dbbuf[PATH_MAX];
+	int rc = parse_globals(argc, argv, &g, &e);
+	env.json = g.json;
+	if (rc)
+		goto fail;
+	if (g.version) {
+		printf("bzj %s\n", BZJ_VERSION);
+		return 0;
+	}
+	if (g.help) {
+		if (g.first_cmd < argc && cli_command_help(argv[g.first_cmd], stdout))
+			return 0;
+		cli_usage(stdout);
+		return 0;
+	}
+	if ((rc = set_today(&g, priv, &e)) || (rc = load_config(&g, priv, &cfg, &e)) ||
+	    (rc = db_path(&g, priv, &cfg, dbbuf, sizeof dbbuf, &e)) ||
+	    (rc = bzj_auth_identify(&cfg, NULL, &env.actor, &e)))
+		goto fail;
+	env.db_path = dbbuf;
+	env.cfg = &cfg;
+	env.privileged = priv;
+	env.interrupted = &interrupted;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (g.first_cmd < argc) {
+		rc = cli_run(&env, argc - g.first_cmd, argv + g.first_cmd);
+		bzj_config_free(&cfg);
+		return rc;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		rc = bzj_fail(&e, BZJ_EINPUT, "input.usage",
+			      _("the console needs a terminal; for scripts give a command (see bzj "
+				"--help)"));
+		goto fail;
+	}
+	bzj_ctx x;
+	if ((rc = bzj_ctx_open(&x, env.db_path, 0, &cfg, &env.actor, &e)))
+		goto fail;
+	/* The console quits on its own keys; Ctrl-C is a key there too. */
+	signal(SIGINT, SIG_DFL);
+	rc = bzj_console_run(&x, &cfg, env.db_path);
+	bzj_ctx_close(&x);
+	bzj_config_free(&cfg);
+	return rc;
+fail:
+	cli_error(&env, &e);
+	bzj_config_free(&cfg);
+	return rc;
+}
