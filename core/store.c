@@ -167,8 +167,39 @@ static const char schema_v1[] =
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
 	" SELECT RAISE(ABORT, 'audit log is append-only'); END;";
 
+/* Version 2: a bigram index for 1- and 2-character searches, which the
+ * FTS5 trigram index cannot serve (Chinese names are searched by two
+ * characters all the time).  Each name and operator name contributes every
+ * 2-character substring and its last character alone, so a 2-character
+ * term is one index lookup and a 1-character term one range scan. */
+#define GRAMS_CTE(row)                                                                             \
+	" WITH RECURSIVE src(str) AS (VALUES (lower(" row ".name)), (lower(" row ".operator_name))),"  \
+	" g(str, i) AS (SELECT str, 1 FROM src WHERE length(str) > 0"                                  \
+	"  UNION ALL SELECT str, i + 1 FROM g WHERE i < length(str))"
+
+static const char schema_v2[] =
+	"CREATE TABLE shop_gram(gram TEXT NOT NULL, shop_rowid INTEGER NOT NULL,"
+	" PRIMARY KEY(gram, shop_rowid)) WITHOUT ROWID;"
+	"CREATE TRIGGER shop_gram_ai AFTER INSERT ON shop BEGIN"
+	" INSERT OR IGNORE INTO shop_gram(gram, shop_rowid)" GRAMS_CTE("new")
+	" SELECT substr(str, i, 2), new.rowid FROM g; END;"
+	"CREATE TRIGGER shop_gram_ad AFTER DELETE ON shop BEGIN"
+	" DELETE FROM shop_gram WHERE shop_rowid = old.rowid AND gram IN (" GRAMS_CTE("old")
+	" SELECT substr(str, i, 2) FROM g); END;"
+	"CREATE TRIGGER shop_gram_au AFTER UPDATE OF name, operator_name ON shop BEGIN"
+	" DELETE FROM shop_gram WHERE shop_rowid = old.rowid AND gram IN (" GRAMS_CTE("old")
+	" SELECT substr(str, i, 2) FROM g);"
+	" INSERT OR IGNORE INTO shop_gram(gram, shop_rowid)" GRAMS_CTE("new")
+	" SELECT substr(str, i, 2), new.rowid FROM g; END;"
+	"INSERT OR IGNORE INTO shop_gram(gram, shop_rowid)"
+	" WITH RECURSIVE src(str, rid) AS (SELECT lower(name), rowid FROM shop"
+	"  UNION ALL SELECT lower(operator_name), rowid FROM shop),"
+	" g(str, rid, i) AS (SELECT str, rid, 1 FROM src WHERE length(str) > 0"
+	"  UNION ALL SELECT str, rid, i + 1 FROM g WHERE i < length(str))"
+	" SELECT substr(str, i, 2), rid FROM g;";
+
 /* Forward migrations: index i takes user_version i to i+1. */
-static const char *const migrations[] = {schema_v1};
+static const char *const migrations[] = {schema_v1, schema_v2};
 
 int st_error(bzj_db *db, int rc, bzj_err *e)
 {
@@ -417,7 +448,8 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	static const char pragmas[] = "PRAGMA foreign_keys = ON;"
 				      "PRAGMA synchronous = NORMAL;"
 				      "PRAGMA cache_size = -16000;"
-				      "PRAGMA temp_store = MEMORY;";
+				      "PRAGMA temp_store = MEMORY;"
+				      "PRAGMA mmap_size = 268435456;";
 	rc = exec_script(db, pragmas, e);
 	if (!rc && !(flags & BZJ_OPEN_READONLY))
 		rc = exec_script(db, "PRAGMA journal_mode = WAL;", e);

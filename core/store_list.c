@@ -48,27 +48,42 @@ static void fts_phrase(const char *t, char *out, size_t n)
 	out[j] = 0;
 }
 
-/* LIKE pattern %term% with \ escaping of % _ and \. */
-static void like_pattern(const char *t, char *out, size_t n)
-{
-	size_t j = 0;
-	out[j++] = '%';
-	for (; *t && j + 4 < n; t++) {
-		if (*t == '%' || *t == '_' || *t == '\\')
-			out[j++] = '\\';
-		out[j++] = *t;
-	}
-	out[j++] = '%';
-	out[j] = 0;
-}
-
 typedef struct qparts {
 	sqlbuf where;
-	char term[512];
-	bool fts, like;
+	char term[512]; /* FTS phrase, LIKE pattern or lower-cased gram */
+	char idlo[64];	/* id prefix range for short terms */
+	bool fts, like, gram;
 } qparts;
 
-static void build_where(const bzj_shop_query *q, qparts *p)
+/* ASCII lower case, as SQLite's lower() that built the gram index. */
+static void ascii_lower(const char *s, char *out, size_t n)
+{
+	size_t i = 0;
+	for (; s[i] && i + 1 < n; i++)
+		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+	out[i] = 0;
+}
+
+/* How many index entries a 1-character term has, up to `cap`: a rare
+ * character is served from the gram index, a common one by scanning in
+ * display order, which finds a page of matches at once. */
+static int64_t gram_range_size(bzj_db *db, const char *gram, int64_t cap)
+{
+	int64_t n = 0;
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT count(*) FROM (SELECT 1 FROM shop_gram WHERE gram >= ?1"
+				   " AND gram < ?1 || char(1114111) LIMIT ?2)",
+				   NULL);
+	if (!st)
+		return cap;
+	st_bind(st, "ti", gram, cap);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+static void build_where(bzj_db *db, const bzj_shop_query *q, qparts *p)
 {
 	memset(p, 0, sizeof *p);
 	sb_add(&p->where, " WHERE 1");
@@ -89,10 +104,24 @@ static void build_where(const bzj_shop_query *q, qparts *p)
 			sb_add(&p->where, " AND rowid IN (SELECT rowid FROM shop_fts"
 					  " WHERE shop_fts MATCH :term)");
 		} else {
-			p->like = true;
-			like_pattern(q->search, p->term, sizeof p->term);
-			sb_add(&p->where, " AND (id LIKE :term ESCAPE '\\' OR name LIKE :term"
-					  " ESCAPE '\\' OR operator_name LIKE :term ESCAPE '\\')");
+			/* 1-2 characters: names by the gram index (or a scan for a
+			 * very common character), ids by prefix. */
+			snprintf(p->idlo, sizeof p->idlo, "%s", q->search);
+			ascii_lower(q->search, p->term, sizeof p->term);
+			bool two = utf8_chars(q->search) == 2;
+			if (two || gram_range_size(db, p->term, 4000) < 4000) {
+				p->gram = true;
+				sb_add(&p->where,
+				       two ? " AND (rowid IN (SELECT shop_rowid FROM shop_gram"
+					     " WHERE gram = :term)"
+					   : " AND (rowid IN (SELECT shop_rowid FROM shop_gram"
+					     " WHERE gram >= :term AND gram < :term || char(1114111))");
+			} else {
+				p->like = true;
+				sb_add(&p->where, " AND (instr(lower(name), :term) > 0"
+						  " OR instr(lower(operator_name), :term) > 0");
+			}
+			sb_add(&p->where, " OR (id >= :idlo AND id < :idlo || char(1114111)))");
 		}
 	}
 }
@@ -100,8 +129,10 @@ static void build_where(const bzj_shop_query *q, qparts *p)
 static int bind_named(sqlite3_stmt *st, const qparts *p, const bzj_shop_row *cur, int sort)
 {
 	int i;
-	if ((p->fts || p->like) && (i = sqlite3_bind_parameter_index(st, ":term")) > 0)
+	if ((i = sqlite3_bind_parameter_index(st, ":term")) > 0)
 		sqlite3_bind_text(st, i, p->term, -1, SQLITE_TRANSIENT);
+	if ((i = sqlite3_bind_parameter_index(st, ":idlo")) > 0)
+		sqlite3_bind_text(st, i, p->idlo, -1, SQLITE_TRANSIENT);
 	if (cur && (i = sqlite3_bind_parameter_index(st, ":ckey")) > 0) {
 		switch (sort) {
 		case BZJ_SORT_NAME:
@@ -148,7 +179,7 @@ int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows,
 	/* Walking backward reverses both the comparison and the order. */
 	bool down = q->desc != q->backward;
 	qparts p;
-	build_where(q, &p);
+	build_where(db, q, &p);
 	sqlbuf sql = {0};
 	sb_add(&sql, "SELECT id, name, operator_name, entity, status, required_fen, balance_fen,"
 		     " frozen_fen, restricted, terminate, refund_open, open_violations FROM shop");
@@ -194,10 +225,10 @@ int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row
 {
 	int sort = q->sort >= 0 && q->sort < BZJ_SORT_COUNT ? q->sort : BZJ_SORT_ID;
 	qparts p;
-	build_where(q, &p);
+	build_where(db, q, &p);
 	for (int pass = 0; pass < (pos_of ? 2 : 1); pass++) {
 		sqlbuf sql = {0};
-		sb_add(&sql, "SELECT count(*) FROM shop");
+		sb_add(&sql, "SELECT count(*) FROM (SELECT 1 FROM shop");
 		sb_add(&sql, p.where.s);
 		if (pass == 1) {
 			char tmp[160];
@@ -208,6 +239,10 @@ int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row
 					 sort_col[sort], q->desc ? ">" : "<");
 			sb_add(&sql, tmp);
 		}
+		char lim[40];
+		snprintf(lim, sizeof lim, " LIMIT %lld)",
+			 q->count_cap > 0 ? (long long)q->count_cap : -1LL);
+		sb_add(&sql, lim);
 		sqlite3_stmt *st = NULL;
 		int rc = sqlite3_prepare_v2(db->h, sql.s, -1, &st, NULL);
 		if (rc != SQLITE_OK)

@@ -115,6 +115,10 @@ typedef struct bzj_shop_query {
 	bool refund_in_progress;
 	int sort;  /* enum bzj_shop_sort */
 	bool desc;
+	/* bzj_shop_count stops counting at this many (0 = exact): a total
+	 * equal to the cap means "at least that many".  The console caps so
+	 * that a one-character search of a million shops stays instant. */
+	int64_t count_cap;
 	/* keyset cursor: rows strictly after (or before, with `backward`) this
 	 * row in the sort order; `has_cursor` false = from the start (or end) */
 	bool has_cursor;
