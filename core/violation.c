@@ -17,6 +17,7 @@ typedef struct vop {
 	const bzj_violation_in *in; /* OP_ADD */
 	int64_t vid;		    /* OP_DEDUCT, OP_RESOLVE */
 	int64_t amount_fen;	    /* OP_DEDUCT */
+	int64_t expected_version;   /* OP_DEDUCT, OP_RESOLVE; 0 = any */
 } vop;
 
 static void violation_json(const bzj_violation *v, bzj_json *j)
@@ -144,6 +145,11 @@ static int violation_run(bzj_ctx *x, const vop *o, bool dry, int64_t *id, bzj_ef
 		rc = bzj_store_violation_get(x->db, o->vid, &v, e);
 		if (!rc)
 			rc = bzj_store_shop_get(x->db, v.shop_id, &s, e);
+		if (!rc && o->expected_version && v.version != o->expected_version)
+			rc = bzj_fail(e, BZJ_EBUSY, "conflict.stale",
+				      _("violation %lld was changed by someone else while you were "
+					"looking at it; it is now %s. Reload and try again"),
+				      (long long)v.id, bzj_vstatus_name(v.status));
 		if (!rc && v.status != BZJ_VS_OPEN)
 			rc = bzj_fail(e, BZJ_ERULE, "violation.resolved",
 				      _("violation %lld is already resolved"), (long long)v.id);
@@ -195,15 +201,17 @@ int bzj_violation_add(bzj_ctx *x, const bzj_violation_in *in, int64_t *id, bzj_e
 	return violation_run(x, &o, false, id, NULL, e);
 }
 
-int bzj_violation_deduct(bzj_ctx *x, int64_t vid, int64_t amount_fen, bzj_err *e)
+int bzj_violation_deduct(bzj_ctx *x, int64_t vid, int64_t amount_fen, int64_t expected_version,
+			 bzj_err *e)
 {
-	vop o = {.op = OP_DEDUCT, .vid = vid, .amount_fen = amount_fen};
+	vop o = {.op = OP_DEDUCT, .vid = vid, .amount_fen = amount_fen,
+		 .expected_version = expected_version};
 	return violation_run(x, &o, false, NULL, NULL, e);
 }
 
-int bzj_violation_resolve(bzj_ctx *x, int64_t vid, bzj_err *e)
+int bzj_violation_resolve(bzj_ctx *x, int64_t vid, int64_t expected_version, bzj_err *e)
 {
-	vop o = {.op = OP_RESOLVE, .vid = vid};
+	vop o = {.op = OP_RESOLVE, .vid = vid, .expected_version = expected_version};
 	return violation_run(x, &o, false, NULL, NULL, e);
 }
 

@@ -968,9 +968,12 @@ CMD(cmd_violation)
 		return violation_add(env, x, argc, argv, e);
 	if (!strcmp(sub, "list"))
 		return violation_list(env, x, argc, argv, e);
+	opt o[] = {O("version", true)};
 	args a;
-	int rc = parse_args(argc, argv, sub, NULL, 0, &a, e);
-	int64_t vid = 0;
+	int rc = parse_args(argc, argv, sub, o, 1, &a, e);
+	int64_t vid = 0, ver = 0;
+	if (!rc && val(&a, "version"))
+		rc = parse_id(val(&a, "version"), "--version", &ver, e);
 	if (!rc && !strcmp(sub, "deduct")) {
 		int64_t fen;
 		rc = need_pos(&a, 2, "violation deduct", e);
@@ -979,13 +982,13 @@ CMD(cmd_violation)
 		if (!rc)
 			rc = bzj_money_parse(a.pos[1], "amount", &fen, e);
 		if (!rc)
-			rc = bzj_violation_deduct(x, vid, fen, e);
+			rc = bzj_violation_deduct(x, vid, fen, ver, e);
 	} else if (!rc && (!strcmp(sub, "resolve") || !strcmp(sub, "show"))) {
 		rc = need_pos(&a, 1, sub, e);
 		if (!rc)
 			rc = parse_id(a.pos[0], "violation id", &vid, e);
 		if (!rc && !strcmp(sub, "resolve"))
-			rc = bzj_violation_resolve(x, vid, e);
+			rc = bzj_violation_resolve(x, vid, ver, e);
 	} else if (!rc) {
 		rc = bzj_fail(e, BZJ_EINPUT, "input.usage", _("unknown command `bzj violation %s`"),
 			      sub);

@@ -40,8 +40,11 @@ typedef struct bzj_effect {
 
 /* Codes: violation.freeze_exceeds_available, input.points ... */
 int bzj_violation_add(bzj_ctx *x, const bzj_violation_in *in, int64_t *id, bzj_err *e);
-int bzj_violation_deduct(bzj_ctx *x, int64_t vid, int64_t amount_fen, bzj_err *e);
-int bzj_violation_resolve(bzj_ctx *x, int64_t vid, bzj_err *e);
+/* `expected_version`: 0 = act on the current row; else the version the user
+ * saw, and a changed violation is refused with "conflict.stale". */
+int bzj_violation_deduct(bzj_ctx *x, int64_t vid, int64_t amount_fen, int64_t expected_version,
+			 bzj_err *e);
+int bzj_violation_resolve(bzj_ctx *x, int64_t vid, int64_t expected_version, bzj_err *e);
 /* What add/deduct/resolve would do, without writing. */
 int bzj_violation_preview_add(bzj_ctx *x, const bzj_violation_in *in, bzj_effect *out,
 			      bzj_err *e);
