@@ -1,0 +1,878 @@
+/* console.c - the console's main loop: layout, title and status lines, the
+ * `?` overlay, panel switching and dispatch of keys to actions.
+ *
+ * The loop blocks in get_wch (no timeout, no polling: no CPU while idle),
+ * and after each key redraws only the windows the handler names; ncurses
+ * then sends only the cells that changed. */
+#include <curses.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bzj/auth.h"
+#include "bzj/i18n.h"
+#include "bzj/rules.h"
+#include "console.h"
+#include "dialog.h"
+#include "ui.h"
+#include "widget.h"
+
+static const panel_ops *const panels[PANEL_COUNT] = {
+	[PANEL_SHOPS] = &panel_shops,
+	[PANEL_DETAIL] = &panel_detail,
+	[PANEL_REFUNDS] = &panel_refunds,
+	[PANEL_VIOL] = &panel_violations,
+};
+
+/* ---- styles ------------------------------------------------------------ */
+
+enum { PAIR_TITLE = 1, PAIR_RED, PAIR_GREEN, PAIR_CYAN, PAIR_ERR, PAIR_YELLOW };
+
+static void styles_init(ui *u)
+{
+	const char *nc = getenv("NO_COLOR");
+	u->color = has_colors() && !(nc && *nc);
+	if (!u->color)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
+	init_pair(PAIR_RED, COLOR_RED, -1);
+	init_pair(PAIR_GREEN, COLOR_GREEN, -1);
+	init_pair(PAIR_CYAN, COLOR_CYAN, -1);
+	init_pair(PAIR_ERR, COLOR_WHITE, COLOR_RED);
+	init_pair(PAIR_YELLOW, COLOR_YELLOW, -1);
+}
+
+attr_t ui_attr(const ui *u, int style)
+{
+	static const attr_t mono[ST_COUNT] = {
+		[ST_NORMAL] = A_NORMAL,		   [ST_TITLE] = A_REVERSE,
+		[ST_TAB_ON] = A_BOLD,		   [ST_HEADER] = A_BOLD | A_UNDERLINE,
+		[ST_BAR] = A_BOLD,		   [ST_SEL] = A_REVERSE,
+		[ST_WARN] = A_BOLD,		   [ST_ERR] = A_REVERSE | A_BOLD,
+		[ST_OK] = A_BOLD,		   [ST_DIM] = A_DIM,
+		[ST_KEY] = A_BOLD,		   [ST_SECTION] = A_BOLD,
+	};
+	if (style < 0 || style >= ST_COUNT)
+		return A_NORMAL;
+	if (!u->color)
+		return mono[style];
+	switch (style) {
+	case ST_TITLE: return COLOR_PAIR(PAIR_TITLE);
+	case ST_TAB_ON: return COLOR_PAIR(PAIR_TITLE) | A_REVERSE | A_BOLD;
+	case ST_HEADER: return COLOR_PAIR(PAIR_CYAN) | A_BOLD;
+	case ST_BAR: return A_BOLD;
+	case ST_WARN: return COLOR_PAIR(PAIR_RED) | A_BOLD;
+	case ST_ERR: return COLOR_PAIR(PAIR_ERR) | A_BOLD;
+	case ST_OK: return COLOR_PAIR(PAIR_GREEN) | A_BOLD;
+	case ST_SECTION: return COLOR_PAIR(PAIR_YELLOW) | A_BOLD;
+	default: return mono[style];
+	}
+}
+
+void ui_style(WINDOW *w, const ui *u, int style)
+{
+	wattrset(w, (int)ui_attr(u, style));
+}
+
+/* ---- messages ---------------------------------------------------------- */
+
+void ui_msg(ui *u, int style, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
+	va_end(ap);
+	u->msg_style = style;
+}
+
+static const char *rc_title(int rc)
+{
+	switch (rc) {
+	case BZJ_ERULE: return _("Refused");
+	case BZJ_EINPUT: return _("Bad input");
+	case BZJ_ENOTFOUND: return _("Not found");
+	case BZJ_EPERM: return _("Not allowed");
+	case BZJ_EBUSY: return _("Changed meanwhile");
+	default: return _("Storage error");
+	}
+}
+
+int ui_refused(ui *u, const bzj_err *e)
+{
+	char body[700];
+	snprintf(body, sizeof body, "%s\n\n(%s)", e->msg[0] ? e->msg : e->code, e->code);
+	ui_msg(u, ST_ERR, "%s: %s", rc_title(e->rc), e->msg[0] ? e->msg : e->code);
+	dlg_message(u, rc_title(e->rc), body, ST_ERR);
+	return RD_ALL;
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+#define NAME_OF(table, v) \
+	((v) >= 0 && (size_t)(v) < sizeof(table) / sizeof(table)[0] && (table)[v] ? _((table)[v]) : "?")
+
+const char *ui_refund_status(int st)
+{
+	static const char *const t[] = {
+		[BZJ_RS_SUBMITTED] = N_("submitted"), [BZJ_RS_APPROVED] = N_("approved"),
+		[BZJ_RS_PAID] = N_("paid"),	      [BZJ_RS_REJECTED] = N_("rejected"),
+		[BZJ_RS_CANCELLED] = N_("cancelled"), [BZJ_RS_FAILED] = N_("failed"),
+	};
+	return NAME_OF(t, st);
+}
+
+const char *ui_refund_kind(int kind)
+{
+	static const char *const t[] = { [BZJ_REFUND_PARTIAL] = N_("partial"),
+					 [BZJ_REFUND_CLOSURE] = N_("closure") };
+	return NAME_OF(t, kind);
+}
+
+const char *ui_entity(int entity)
+{
+	static const char *const t[] = { [BZJ_ENTITY_INDIVIDUAL] = N_("individual"),
+					 [BZJ_ENTITY_COMPANY] = N_("company") };
+	return NAME_OF(t, entity);
+}
+
+const char *ui_shop_status(int st)
+{
+	static const char *const t[] = { [BZJ_SHOP_OPEN] = N_("open"),
+					 [BZJ_SHOP_CLOSED] = N_("closed") };
+	return NAME_OF(t, st);
+}
+
+const char *ui_vclass(int cls)
+{
+	static const char *const t[] = { [BZJ_VCLASS_A] = N_("A general"),
+					 [BZJ_VCLASS_B] = N_("B serious") };
+	return NAME_OF(t, cls);
+}
+
+const char *ui_vstatus(int st)
+{
+	static const char *const t[] = { [BZJ_VS_OPEN] = N_("open"),
+					 [BZJ_VS_RESOLVED] = N_("resolved") };
+	return NAME_OF(t, st);
+}
+
+const char *ui_ledger_kind(int kind)
+{
+	static const char *const t[] = {
+		[1] = N_("top-up"), [2] = N_("deduction"), [3] = N_("fee"),
+		[4] = N_("refund"), [5] = N_("correction"),
+	};
+	return NAME_OF(t, kind);
+}
+
+const char *ui_role(int role)
+{
+	static const char *const t[] = {
+		[BZJ_ROLE_NONE] = N_("no role"),     [BZJ_ROLE_SUPPORT] = N_("support"),
+		[BZJ_ROLE_REVIEWER] = N_("reviewer"), [BZJ_ROLE_FINANCE] = N_("finance"),
+		[BZJ_ROLE_SUPERVISOR] = N_("supervisor"),
+	};
+	return NAME_OF(t, role);
+}
+
+const char *ui_check_item(int bit)
+{
+	switch (bit) {
+	case BZJ_CHECK_MATERIALS: return _("Application materials complete");
+	case BZJ_CHECK_INFO: return _("Information complete and accurate");
+	case BZJ_CHECK_SIGNATURES: return _("Signatures and seals complete");
+	case BZJ_CHECK_STATEMENTS: return _("No unsettled statements");
+	default: return "?";
+	}
+}
+
+const char *ui_check_item_short(int bit)
+{
+	switch (bit) {
+	case BZJ_CHECK_MATERIALS: return _("materials");
+	case BZJ_CHECK_INFO: return _("information");
+	case BZJ_CHECK_SIGNATURES: return _("signatures");
+	case BZJ_CHECK_STATEMENTS: return _("statements");
+	default: return "?";
+	}
+}
+
+const char *ui_payee_type(int type)
+{
+	static const char *const t[] = { [BZJ_PAYEE_PERSONAL] = N_("personal card"),
+					 [BZJ_PAYEE_CORPORATE] = N_("corporate account") };
+	return NAME_OF(t, type);
+}
+
+const char *ui_date(int32_t d, char *buf, size_t n)
+{
+	return bzj_date_fmt(d, buf, n);
+}
+
+const char *ui_code_text(const char *code)
+{
+	static const struct {
+		const char *code, *text;
+	} t[] = {
+		{ "payee.missing", N_("no payee account on file") },
+		{ "payee.not_allowed", N_("account type not allowed for this entity") },
+		{ "payee.name_mismatch", N_("account name does not match the entity") },
+		{ "payee.changed_recently", N_("account changed less than 30 days ago") },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (code && !strcmp(code, t[i].code))
+			return _(t[i].text);
+	return code ? code : "";
+}
+
+/* ---- permissions and lists --------------------------------------------- */
+
+bool ui_can(const ui *u, int action)
+{
+	return action >= 0 && action < ACT_COUNT &&
+	       bzj_role_can(u->x->actor.role, ui_actions[action].perm);
+}
+
+void ui_list_fix(ui_list *l)
+{
+	if (l->h < 1)
+		l->h = 1;
+	if (l->cur >= l->n)
+		l->cur = l->n - 1;
+	if (l->cur < 0)
+		l->cur = 0;
+	if (l->top > l->cur)
+		l->top = l->cur;
+	if (l->cur >= l->top + l->h)
+		l->top = l->cur - l->h + 1;
+	if (l->top > l->n - l->h)
+		l->top = l->n - l->h;
+	if (l->top < 0)
+		l->top = 0;
+}
+
+bool ui_list_move(ui_list *l, int action)
+{
+	int old = l->cur, oldtop = l->top;
+	switch (action) {
+	case ACT_UP: l->cur--; break;
+	case ACT_DOWN: l->cur++; break;
+	case ACT_PAGE_UP:
+		l->cur -= l->h;
+		l->top -= l->h;
+		break;
+	case ACT_PAGE_DOWN:
+		l->cur += l->h;
+		l->top += l->h;
+		break;
+	case ACT_FIRST: l->cur = 0; break;
+	case ACT_LAST: l->cur = l->n - 1; break;
+	default: return false;
+	}
+	ui_list_fix(l);
+	return l->cur != old || l->top != oldtop;
+}
+
+void ui_panel_bar(ui *u, WINDOW *w, const char *left, const char *right)
+{
+	int rw = right ? wdg_width(right) : 0;
+	if (rw > u->cols / 2)
+		rw = u->cols / 2;
+	ui_style(w, u, ST_BAR);
+	wmove(w, 0, 0);
+	wclrtoeol(w);
+	wdg_put(w, 0, 0, left, u->cols - rw - 1, WDG_LEFT);
+	if (right)
+		wdg_put(w, 0, u->cols - rw, right, rw, WDG_RIGHT);
+	ui_style(w, u, ST_NORMAL);
+}
+
+void ui_rule(ui *u, WINDOW *w, int y, const char *title)
+{
+	char t[256];
+	snprintf(t, sizeof t, " %s ", title);
+	ui_style(w, u, ST_SECTION);
+	mvwhline(w, y, 0, ACS_HLINE, 2);
+	int x = wdg_puts(w, y, 2, t, u->cols);
+	if (x < u->cols)
+		mvwhline(w, y, x, ACS_HLINE, u->cols - x);
+	ui_style(w, u, ST_NORMAL);
+}
+
+/* ---- panel switching --------------------------------------------------- */
+
+static int panel_enter(ui *u, int p)
+{
+	u->panel = p;
+	int rd = RD_ALL;
+	if (u->stale[p]) {
+		u->stale[p] = false;
+		rd |= panels[p]->load(u);
+	}
+	return rd;
+}
+
+static void push(ui *u)
+{
+	if (u->nback == UI_BACK_MAX) {
+		memmove(u->back, u->back + 1, sizeof u->back[0] * (UI_BACK_MAX - 1));
+		u->nback--;
+	}
+	u->back[u->nback].panel = u->panel;
+	snprintf(u->back[u->nback].shop, sizeof u->back[0].shop, "%s",
+		 u->panel == PANEL_VIOL ? u->vshop : u->shop);
+	u->nback++;
+}
+
+int ui_goto(ui *u, int panel, bool push_it)
+{
+	if (push_it && panel != u->panel)
+		push(u);
+	return panel_enter(u, panel);
+}
+
+int ui_open_shop(ui *u, const char *id)
+{
+	if (strcmp(u->shop, id) != 0) {
+		snprintf(u->shop, sizeof u->shop, "%s", id);
+		u->stale[PANEL_DETAIL] = true;
+	}
+	if (u->panel == PANEL_DETAIL)
+		return panel_enter(u, PANEL_DETAIL);
+	return ui_goto(u, PANEL_DETAIL, true);
+}
+
+int ui_open_violations(ui *u, const char *shop_id)
+{
+	const char *s = shop_id ? shop_id : "";
+	if (strcmp(u->vshop, s) != 0) {
+		snprintf(u->vshop, sizeof u->vshop, "%s", s);
+		u->stale[PANEL_VIOL] = true;
+	}
+	return ui_goto(u, PANEL_VIOL, true);
+}
+
+int ui_changed(ui *u)
+{
+	for (int p = 0; p < PANEL_COUNT; p++)
+		u->stale[p] = p != u->panel;
+	return RD_ALL | panels[u->panel]->load(u);
+}
+
+static int go_back(ui *u, int key)
+{
+	if (u->nback > 0) {
+		u->nback--;
+		int p = u->back[u->nback].panel;
+		const char *s = u->back[u->nback].shop;
+		if (p == PANEL_DETAIL && strcmp(u->shop, s)) {
+			snprintf(u->shop, sizeof u->shop, "%s", s);
+			u->stale[p] = true;
+		}
+		if (p == PANEL_VIOL && strcmp(u->vshop, s)) {
+			snprintf(u->vshop, sizeof u->vshop, "%s", s);
+			u->stale[p] = true;
+		}
+		return panel_enter(u, p);
+	}
+	if (u->panel != PANEL_SHOPS)
+		return panel_enter(u, PANEL_SHOPS);
+	if (key == KEYMAP_ESC) {
+		char k[32];
+		ui_msg(u, ST_DIM, _("Press %s to quit"), keymap_keys_str(&u->km, ACT_QUIT, 1, k, sizeof k));
+		return RD_STATUS;
+	}
+	return RD_QUIT;
+}
+
+/* The panel a Tab, BTab or 1-4 goes to, carrying the selected shop along. */
+static int switch_panel(ui *u, int p)
+{
+	if (p == u->panel)
+		return RD_NONE;
+	const char *s = panels[u->panel]->sel_shop ? panels[u->panel]->sel_shop(u) : NULL;
+	if (p == PANEL_DETAIL && s && strcmp(u->shop, s)) {
+		/* The detail follows the row selected where the user comes from. */
+		snprintf(u->shop, sizeof u->shop, "%s", s);
+		u->stale[PANEL_DETAIL] = true;
+	}
+	u->nback = 0;
+	return panel_enter(u, p);
+}
+
+/* ---- layout and drawing ------------------------------------------------ */
+
+static void layout(ui *u)
+{
+	int L = LINES, C = COLS;
+	if (u->wtitle)
+		delwin(u->wtitle);
+	if (u->wbody)
+		delwin(u->wbody);
+	if (u->wstatus)
+		delwin(u->wstatus);
+	u->small = L < UI_MIN_LINES || C < UI_MIN_COLS;
+	u->lines = L > 2 ? L - 2 : 1;
+	u->cols = C > 0 ? C : 1;
+	u->wtitle = newwin(1, u->cols, 0, 0);
+	u->wbody = newwin(u->lines, u->cols, 1, 0);
+	u->wstatus = newwin(1, u->cols, L > 1 ? L - 1 : 0, 0);
+	keypad(u->wbody, TRUE);
+	leaveok(u->wtitle, TRUE);
+	leaveok(u->wstatus, TRUE);
+}
+
+/* Width of the tab bar: every tab with its title, or (when the database
+ * path would not fit) only the current one with its title. */
+static int tabs_draw(ui *u, WINDOW *w, bool full, bool dry)
+{
+	int x = wdg_width(" bzj ");
+	if (!dry)
+		wdg_puts(w, 0, 0, " bzj ", u->cols);
+	for (int p = 0; p < PANEL_COUNT; p++) {
+		char tab[96], k[16];
+		keymap_keys_str(&u->km, ACT_PANEL_SHOPS + p, 1, k, sizeof k);
+		if (full || p == u->panel)
+			snprintf(tab, sizeof tab, " %s %s ", k, _(panels[p]->title));
+		else
+			snprintf(tab, sizeof tab, " %s ", k);
+		if (dry) {
+			x += wdg_width(tab);
+			continue;
+		}
+		ui_style(w, u, p == u->panel ? ST_TAB_ON : ST_TITLE);
+		x = wdg_puts(w, 0, x, tab, u->cols);
+	}
+	ui_style(w, u, ST_TITLE);
+	return x;
+}
+
+static void draw_title(ui *u)
+{
+	WINDOW *w = u->wtitle;
+	char right[400], today[16];
+	wchar_t db[WDG_MAXW];
+	size_t n = wdg_decode(u->db_path ? u->db_path : "", db, WDG_MAXW), i = 0;
+	int dbw = wdg_wswidth(db, n);
+
+	ui_style(w, u, ST_TITLE);
+	mvwhline(w, 0, 0, ' ', u->cols);
+	snprintf(right, sizeof right, "%s (%s)  %s ", u->x->actor.user, ui_role(u->x->actor.role),
+		 ui_date(u->x->today, today, sizeof today));
+	int rw = wdg_width(right);
+	int want = dbw < 24 ? dbw : 24;
+	bool full = u->cols - tabs_draw(u, w, true, true) - rw - 3 >= want;
+	int x = tabs_draw(u, w, full, false);
+	int room = u->cols - x - rw - 3;
+	if (room >= 4 && n) {
+		/* The database path; its tail when it does not fit. */
+		const wchar_t *el = L"";
+		if (dbw > room) {
+			el = wdg_ellipsis();
+			while (i < n && wdg_wswidth(db + i, n - i) > room - 1)
+				i++;
+		}
+		int pw = wdg_wswidth(el, wcslen(el)) + wdg_wswidth(db + i, n - i);
+		wmove(w, 0, u->cols - rw - pw - 2);
+		waddnwstr(w, el, -1);
+		waddnwstr(w, db + i, (int)(n - i));
+	}
+	if (u->cols - x - rw > 0)
+		wdg_puts(w, 0, u->cols - rw, right, u->cols);
+	ui_style(w, u, ST_NORMAL);
+}
+
+/* One hint per action of the panel the role may run, in table order;
+ * neighbours with the same label merge into one ("b/c/o/p Filter"). */
+static int hint_add(ui *u, WINDOW *w, int x, int right, const char *keys, const char *label)
+{
+	int need = wdg_width(keys) + 1 + wdg_width(label) + 2;
+	if (x + need > right)
+		return -1;
+	ui_style(w, u, ST_KEY);
+	x = wdg_puts(w, 0, x, keys, right);
+	ui_style(w, u, ST_NORMAL);
+	x = wdg_puts(w, 0, x + 1, label, right);
+	return x + 2;
+}
+
+static void draw_hints(ui *u, WINDOW *w)
+{
+	int bit = panels[u->panel]->bit, x = 1;
+	char help[64], hk[16], quit[64], qk[16];
+	snprintf(help, sizeof help, "%s %s", keymap_keys_str(&u->km, ACT_HELP, 1, hk, sizeof hk),
+		 _(ui_actions[ACT_HELP].label));
+	snprintf(quit, sizeof quit, "%s %s", keymap_keys_str(&u->km, ACT_QUIT, 1, qk, sizeof qk),
+		 _(ui_actions[ACT_QUIT].label));
+	int right = u->cols - wdg_width(help) - wdg_width(quit) - 4;
+
+	for (int a = 0; a < ACT_COUNT && x >= 0;) {
+		const ui_action_def *d = &ui_actions[a];
+		if (!(d->panels & bit) || !(d->flags & AF_HINT) || (d->flags & AF_GLOB) ||
+		    !ui_can(u, a)) {
+			a++;
+			continue;
+		}
+		char keys[64] = "", k[16];
+		int b = a;
+		for (; b < ACT_COUNT && ui_actions[b].label == d->label &&
+		       (ui_actions[b].panels & bit) && ui_can(u, b);
+		     b++) {
+			size_t l = strlen(keys);
+			snprintf(keys + l, sizeof keys - l, "%s%s", l ? "/" : "",
+				 keymap_keys_str(&u->km, b, 1, k, sizeof k));
+		}
+		x = hint_add(u, w, x, right, keys, _(d->label));
+		a = b;
+	}
+	x = u->cols - wdg_width(help) - wdg_width(quit) - 3;
+	x = hint_add(u, w, x, u->cols + 2, hk, _(ui_actions[ACT_HELP].label));
+	hint_add(u, w, x, u->cols + 2, qk, _(ui_actions[ACT_QUIT].label));
+}
+
+static void draw_status(ui *u)
+{
+	WINDOW *w = u->wstatus;
+	werase(w);
+	if (u->msg[0]) {
+		ui_style(w, u, u->msg_style);
+		wdg_put(w, 0, 0, u->msg, u->cols, WDG_LEFT);
+		ui_style(w, u, ST_NORMAL);
+	} else if (u->hint_override) {
+		wdg_puts(w, 0, 1, u->hint_override, u->cols);
+	} else {
+		draw_hints(u, w);
+	}
+}
+
+static void draw_small(ui *u)
+{
+	char m[200];
+	werase(u->wbody);
+	snprintf(m, sizeof m, _("The terminal is %dx%d; bzj needs at least %dx%d."), COLS, LINES,
+		 UI_MIN_COLS, UI_MIN_LINES);
+	ui_style(u->wbody, u, ST_WARN);
+	int n = wdg_wrap(m, u->cols, NULL, NULL);
+	(void)n;
+	wdg_puts(u->wbody, 0, 0, m, u->cols);
+	ui_style(u->wbody, u, ST_NORMAL);
+	if (u->lines > 1)
+		wdg_puts(u->wbody, 1, 0, _("Make the window larger, or press Q to quit."), u->cols);
+}
+
+static void redraw(ui *u, int rd)
+{
+	if (rd & RD_FULL)
+		clearok(curscr, TRUE);
+	if (rd & RD_TITLE) {
+		draw_title(u);
+		wnoutrefresh(u->wtitle);
+	}
+	if (rd & RD_BODY) {
+		u->want_cursor = false;
+		if (u->small) {
+			draw_small(u);
+		} else {
+			werase(u->wbody);
+			panels[u->panel]->draw(u, u->wbody);
+		}
+		wnoutrefresh(u->wbody);
+	}
+	if (rd & (RD_STATUS | RD_BODY)) {
+		draw_status(u);
+		wnoutrefresh(u->wstatus);
+	}
+	if (u->want_cursor && !u->small) {
+		curs_set(1);
+		wmove(u->wbody, u->cur_y, u->cur_x);
+		wnoutrefresh(u->wbody);
+	} else {
+		curs_set(0);
+	}
+	doupdate();
+}
+
+void ui_repaint(ui *u)
+{
+	redraw(u, RD_ALL);
+}
+
+/* ---- input ------------------------------------------------------------- */
+
+static void on_resize(ui *u)
+{
+	layout(u);
+	clearok(curscr, TRUE);
+	redraw(u, RD_ALL);
+}
+
+int ui_getkey(ui *u, WINDOW *w)
+{
+	wint_t ch;
+	int r = wget_wch(w, &ch);
+	if (r == ERR)
+		return -1;
+	int key = keymap_from_input(r, (unsigned)ch);
+	if (key == KEYMAP_FKEY(KEY_RESIZE))
+		on_resize(u);
+	return key;
+}
+
+int ui_pending_key(ui *u, WINDOW *w)
+{
+	wint_t ch;
+	(void)u;
+	nodelay(w, TRUE);
+	int r = wget_wch(w, &ch);
+	nodelay(w, FALSE);
+	if (r == ERR)
+		return -1;
+	return keymap_from_input(r, (unsigned)ch);
+}
+
+void ui_unget_key(int key)
+{
+	if (key >= KEYMAP_FKEY(0))
+		ungetch(key - KEYMAP_FKEY(0));
+	else
+		unget_wch((wchar_t)key);
+}
+
+/* ---- help overlay ------------------------------------------------------ */
+
+typedef struct help_line {
+	int action; /* or -1 for a heading */
+	const char *heading;
+} help_line;
+
+static int help_collect(ui *u, help_line *out, int max)
+{
+	int n = 0, bit = panels[u->panel]->bit;
+	static const struct {
+		int flag;
+		const char *title;
+	} parts[] = {
+		{ 0, NULL },
+		{ AF_NAV, N_("Moving") },
+		{ AF_GLOB, N_("Everywhere") },
+	};
+	for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+		if (n < max)
+			out[n++] = (help_line){ -1, parts[p].title ? _(parts[p].title)
+								  : _(panels[u->panel]->title) };
+		for (int a = 0; a < ACT_COUNT && n < max; a++) {
+			const ui_action_def *d = &ui_actions[a];
+			int kind = d->flags & (AF_NAV | AF_GLOB);
+			if ((d->panels & bit) && kind == parts[p].flag && ui_can(u, a))
+				out[n++] = (help_line){ a, NULL };
+		}
+	}
+	return n;
+}
+
+static void help_draw(ui *u, WINDOW *w, const help_line *hl, int n, int top)
+{
+	int kw = 12;
+	werase(w);
+	box(w, 0, 0);
+	char t[128];
+	snprintf(t, sizeof t, " %s: %s ", _("Keys"), _(panels[u->panel]->title));
+	ui_style(w, u, ST_BAR);
+	wdg_puts(w, 0, 2, t, getmaxx(w) - 2);
+	ui_style(w, u, ST_NORMAL);
+	int h = getmaxy(w) - 3, wd = getmaxx(w) - 4;
+	for (int i = 0; i < h && top + i < n; i++) {
+		const help_line *l = &hl[top + i];
+		if (l->action < 0) {
+			ui_style(w, u, ST_SECTION);
+			wdg_put(w, 1 + i, 2, l->heading, wd, WDG_LEFT);
+			ui_style(w, u, ST_NORMAL);
+			continue;
+		}
+		char keys[96];
+		keymap_keys_str(&u->km, l->action, 0, keys, sizeof keys);
+		ui_style(w, u, ST_KEY);
+		wdg_put(w, 1 + i, 4, keys, kw, WDG_LEFT);
+		ui_style(w, u, ST_NORMAL);
+		wdg_put(w, 1 + i, 4 + kw + 1, _(ui_actions[l->action].help), wd - kw - 3, WDG_LEFT);
+	}
+	ui_style(w, u, ST_DIM);
+	char foot[160];
+	snprintf(foot, sizeof foot, _("%d-%d of %d  Up/Down scroll, any other key closes"),
+		 n ? top + 1 : 0, top + h < n ? top + h : n, n);
+	wdg_put(w, getmaxy(w) - 2, 2, foot, wd, WDG_LEFT);
+	ui_style(w, u, ST_NORMAL);
+}
+
+static int show_help(ui *u)
+{
+	help_line hl[ACT_COUNT + 8];
+	int n = help_collect(u, hl, ACT_COUNT + 8), top = 0;
+	for (;;) {
+		int h = LINES - 2, wd = COLS;
+		if (h < 5 || wd < 20)
+			return RD_ALL;
+		WINDOW *w = newwin(h, wd, 1, 0);
+		int page = h - 3;
+		if (top > n - page)
+			top = n - page;
+		if (top < 0)
+			top = 0;
+		help_draw(u, w, hl, n, top);
+		wnoutrefresh(w);
+		doupdate();
+		keypad(w, TRUE);
+		int key = ui_getkey(u, w);
+		delwin(w);
+		if (key == KEYMAP_FKEY(KEY_RESIZE))
+			continue;
+		int a = keymap_lookup(&u->km, PB_ALL, key);
+		if (a == ACT_DOWN)
+			top++;
+		else if (a == ACT_UP)
+			top--;
+		else if (a == ACT_PAGE_DOWN)
+			top += page;
+		else if (a == ACT_PAGE_UP)
+			top -= page;
+		else
+			break;
+	}
+	return RD_ALL;
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+static int global_action(ui *u, int a, int key)
+{
+	bzj_err e;
+	switch (a) {
+	case ACT_QUIT: return RD_QUIT;
+	case ACT_BACK: return go_back(u, key);
+	case ACT_HELP: return show_help(u);
+	case ACT_REDRAW: return RD_ALL | RD_FULL;
+	case ACT_RELOAD:
+		bzj_err_clear(&e);
+		if (bzj_ctx_reload(u->x, &e))
+			return ui_refused(u, &e);
+		ui_msg(u, ST_DIM, _("Reloaded"));
+		return ui_changed(u);
+	case ACT_NEXT_PANEL: return switch_panel(u, (u->panel + 1) % PANEL_COUNT);
+	case ACT_PREV_PANEL: return switch_panel(u, (u->panel + PANEL_COUNT - 1) % PANEL_COUNT);
+	case ACT_PANEL_SHOPS:
+	case ACT_PANEL_DETAIL:
+	case ACT_PANEL_REFUNDS:
+	case ACT_PANEL_VIOLATIONS: return switch_panel(u, a - ACT_PANEL_SHOPS);
+	default: return -1;
+	}
+}
+
+static int dispatch(ui *u, int key)
+{
+	const panel_ops *p = panels[u->panel];
+	int r;
+
+	if (u->small) {
+		int a = keymap_lookup(&u->km, PB_ALL, key);
+		return a == ACT_QUIT || a == ACT_BACK ? RD_QUIT : RD_NONE;
+	}
+	if (p->key && (r = p->key(u, key)) >= 0)
+		return r;
+	int a = keymap_lookup(&u->km, p->bit, key);
+	if (a == ACT_NONE) {
+		char kn[32], hk[16];
+		ui_msg(u, ST_DIM, _("%s does nothing here; %s shows the keys"),
+		       keymap_key_name(key, kn, sizeof kn),
+		       keymap_keys_str(&u->km, ACT_HELP, 1, hk, sizeof hk));
+		return RD_STATUS;
+	}
+	if (!ui_can(u, a)) {
+		bzj_err e;
+		bzj_auth_require(&u->x->actor, ui_actions[a].perm, _(ui_actions[a].help), &e);
+		ui_msg(u, ST_ERR, "%s", e.msg);
+		return RD_STATUS;
+	}
+	if ((r = global_action(u, a, key)) >= 0)
+		return r;
+	if ((ui_actions[a].flags & AF_SEL) && p->has_sel && !p->has_sel(u)) {
+		ui_msg(u, ST_DIM, _("Nothing is selected"));
+		return RD_STATUS;
+	}
+	return p->act(u, a);
+}
+
+static void keys_from_config(ui *u, const bzj_config *cfg)
+{
+	char err[200];
+	keymap_defaults(&u->km);
+	if (cfg && cfg->keys && cfg->nkeys &&
+	    keymap_apply(&u->km, cfg->keys, cfg->nkeys, err, sizeof err) > 0)
+		ui_msg(u, ST_ERR, _("Config: %s (default keys kept)"), err);
+}
+
+static int run(ui *u)
+{
+	int rd = RD_ALL;
+	for (int p = 0; p < PANEL_COUNT; p++)
+		u->stale[p] = true;
+	rd |= panel_enter(u, PANEL_SHOPS);
+	for (;;) {
+		redraw(u, rd);
+		int key = ui_getkey(u, u->wbody);
+		if (key < 0)
+			continue;
+		rd = u->msg[0] ? RD_STATUS : RD_NONE;
+		u->msg[0] = 0;
+		if (key == KEYMAP_FKEY(KEY_RESIZE)) {
+			rd = RD_ALL;
+			continue;
+		}
+		rd |= dispatch(u, key);
+		if (rd & RD_QUIT)
+			return 0;
+	}
+}
+
+int bzj_console_run(bzj_ctx *x, const bzj_config *cfg, const char *db_path)
+{
+	ui u;
+	memset(&u, 0, sizeof u);
+	u.x = x;
+	u.db_path = db_path;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "%s\n",
+			_("bzj: the console needs a terminal; run a command instead (bzj --help)"));
+		return BZJ_EINPUT;
+	}
+	keys_from_config(&u, cfg ? cfg : x->cfg);
+	wdg_init();
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		const char *t = getenv("TERM");
+		fprintf(stderr, _("bzj: cannot use the terminal type '%s'\n"), t ? t : "");
+		return BZJ_EINPUT;
+	}
+	set_term(scr);
+	if (!getenv("ESCDELAY"))
+		set_escdelay(25); /* Esc answers at once; sequences still parse */
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	curs_set(0);
+	styles_init(&u);
+	layout(&u);
+	int rc = run(&u);
+	delwin(u.wtitle);
+	delwin(u.wbody);
+	delwin(u.wstatus);
+	endwin();
+	delscreen(scr);
+	return rc;
+}

@@ -1,0 +1,563 @@
+/* view_refunds.c - the refund queue, ordered by due date (the end of the
+ * payment window), with overdue refunds standing out, and the review and
+ * payout actions for the roles that have them.
+ *
+ * Every action passes the row version the user saw, so a refund another
+ * operator changed meanwhile is refused ("conflict.stale") instead of
+ * acted on blind. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bzj/i18n.h"
+#include "bzj/money.h"
+#include "bzj/refund.h"
+#include "dialog.h"
+#include "ui.h"
+#include "widget.h"
+
+#define PAGE 100
+#define MAX_ROWS 50000
+
+/* Status filter steps: 0 = open (submitted or approved), 1 = all, then
+ * each status. */
+enum { RF_OPEN = 0, RF_ALL = 1, RF_STEPS = 2 + BZJ_RS_FAILED };
+
+static struct refunds {
+	bzj_refund *rows;
+	int cap;
+	ui_list l;
+	bool at_end;
+	int64_t total;
+	int status_step;
+	int kind; /* 0 = any */
+	bool overdue;
+	char err[600];
+	/* The selected refund's shop, for its payee. */
+	bzj_shop_view sv;
+	bool sv_ok;
+	int64_t sv_for;
+} R;
+
+static void query(bzj_refund_query *q)
+{
+	memset(q, 0, sizeof *q);
+	q->open_only = R.status_step == RF_OPEN;
+	q->status = R.status_step >= 2 ? R.status_step - 1 : 0;
+	q->kind = R.kind;
+	q->overdue = R.overdue;
+}
+
+static bool grow(int need)
+{
+	if (need <= R.cap)
+		return true;
+	int cap = R.cap ? R.cap * 2 : PAGE * 2;
+	while (cap < need)
+		cap *= 2;
+	bzj_refund *p = realloc(R.rows, sizeof *p * (size_t)cap);
+	if (!p)
+		return false;
+	R.rows = p;
+	R.cap = cap;
+	return true;
+}
+
+/* Append up to max rows after the last one. */
+static bool fetch(ui *u, int max)
+{
+	bzj_refund_query q;
+	bzj_err e;
+	int n = 0;
+	if (R.at_end || R.l.n >= MAX_ROWS || !grow(R.l.n + max))
+		return false;
+	query(&q);
+	if (R.l.n) {
+		q.has_cursor = true;
+		q.after_due = R.rows[R.l.n - 1].window_end;
+		q.after_id = R.rows[R.l.n - 1].id;
+	}
+	if (bzj_refund_list(u->x, &q, R.rows + R.l.n, max, &n, &e)) {
+		snprintf(R.err, sizeof R.err, "%s", e.msg);
+		R.at_end = true;
+		return false;
+	}
+	R.l.n += n;
+	R.at_end = n < max;
+	return n > 0;
+}
+
+/* Refetch as many rows as were shown, keeping the selected refund under
+ * the cursor when it still matches the filters. */
+static int refunds_load(ui *u)
+{
+	bzj_refund_query q;
+	bzj_err e;
+	int64_t sel = R.l.n ? R.rows[R.l.cur].id : 0;
+	int want = R.l.n > PAGE ? R.l.n : PAGE, oldcur = R.l.cur;
+	R.err[0] = 0;
+	R.l.n = 0;
+	R.at_end = false;
+	R.sv_for = -1;
+	fetch(u, want);
+	query(&q);
+	if (bzj_refund_count(u->x, &q, &R.total, &e))
+		snprintf(R.err, sizeof R.err, "%s", e.msg);
+	R.l.cur = oldcur;
+	for (int i = 0; i < R.l.n; i++)
+		if (R.rows[i].id == sel)
+			R.l.cur = i;
+	ui_list_fix(&R.l);
+	return RD_ALL;
+}
+
+static int refilter(ui *u)
+{
+	R.l.n = R.l.cur = R.l.top = 0;
+	return refunds_load(u);
+}
+
+static bzj_refund *sel(void)
+{
+	return R.l.n ? &R.rows[R.l.cur] : NULL;
+}
+
+/* The payee of the selected refund's shop (masked for support by core). */
+static void payee_fetch(ui *u)
+{
+	bzj_refund *r = sel();
+	bzj_err e;
+	if (!r || R.sv_for == r->id)
+		return;
+	R.sv_for = r->id;
+	R.sv_ok = bzj_shop_view_get(u->x, r->shop_id, &R.sv, &e) == 0;
+}
+
+/* ---- drawing ----------------------------------------------------------- */
+
+typedef struct cols {
+	int id, shop, kind, amount, status, window, due;
+	bool long_dates;
+} cols;
+
+static int maxw2(const char *a, const char *b, const char *c)
+{
+	int x = wdg_width(a), y = wdg_width(b), z = c ? wdg_width(c) : 0;
+	x = y > x ? y : x;
+	return z > x ? z : x;
+}
+
+static void layout_cols(ui *u, cols *c)
+{
+	c->id = 5;
+	c->kind = maxw2(_("partial"), _("closure"), _("Kind"));
+	c->amount = 12;
+	c->status = 9;
+	c->long_dates = u->cols >= 100;
+	c->window = c->long_dates ? 21 : 11;
+	c->due = maxw2(_("overdue"), _("late"), NULL);
+	c->shop = u->cols - (1 + c->id + 1 + 1 + c->kind + 1 + c->amount + 1 + c->status + 1 +
+			     c->window + 1 + c->due + 1);
+	if (c->shop < 8)
+		c->shop = 8;
+}
+
+static const char *window_text(const bzj_refund *r, bool long_dates, char *buf, size_t n)
+{
+	char a[16], b[16];
+	ui_date(r->window_start, a, sizeof a);
+	ui_date(r->window_end, b, sizeof b);
+	if (long_dates || r->window_start == BZJ_DATE_NONE)
+		snprintf(buf, n, "%s~%s", a, b);
+	else
+		snprintf(buf, n, "%s~%s", a + 5, b + 5);
+	return buf;
+}
+
+static void draw_row(ui *u, WINDOW *w, int y, const cols *c, const bzj_refund *r, bool selected)
+{
+	char t[64], m[40];
+	int x = 1;
+	int base = selected ? ST_SEL : r->overdue ? ST_WARN : ST_NORMAL;
+	ui_style(w, u, base);
+	mvwhline(w, y, 0, ' ', u->cols);
+	snprintf(t, sizeof t, "%lld", (long long)r->id);
+	x += wdg_put(w, y, x, t, c->id, WDG_RIGHT) + 1;
+	char shop[BZJ_NAME_MAX + BZJ_ID_MAX + 4];
+	if (c->long_dates)
+		snprintf(shop, sizeof shop, "%s %s", r->shop_id, r->shop_name);
+	else
+		snprintf(shop, sizeof shop, "%s", r->shop_name);
+	x += wdg_put(w, y, x, shop, c->shop, WDG_LEFT) + 1;
+	x += wdg_put(w, y, x, ui_refund_kind(r->kind), c->kind, WDG_LEFT) + 1;
+	x += wdg_put(w, y, x, wdg_money(r->amount_fen, m, sizeof m), c->amount, WDG_RIGHT) + 1;
+	x += wdg_put(w, y, x, ui_refund_status(r->status), c->status, WDG_LEFT) + 1;
+	x += wdg_put(w, y, x, window_text(r, c->long_dates, t, sizeof t), c->window, WDG_LEFT) + 1;
+	wdg_put(w, y, x, r->overdue ? _("overdue") : r->late ? _("late") : "", c->due, WDG_LEFT);
+	ui_style(w, u, ST_NORMAL);
+}
+
+static void draw_header(ui *u, WINDOW *w, const cols *c)
+{
+	int x = 1;
+	ui_style(w, u, ST_HEADER);
+	mvwhline(w, 1, 0, ' ', u->cols);
+	x += wdg_put(w, 1, x, _("ID"), c->id, WDG_RIGHT) + 1;
+	x += wdg_put(w, 1, x, _("Shop"), c->shop, WDG_LEFT) + 1;
+	x += wdg_put(w, 1, x, _("Kind"), c->kind, WDG_LEFT) + 1;
+	x += wdg_put(w, 1, x, _("Amount"), c->amount, WDG_RIGHT) + 1;
+	x += wdg_put(w, 1, x, _("Status"), c->status, WDG_LEFT) + 1;
+	x += wdg_put(w, 1, x, _("Window"), c->window, WDG_LEFT) + 1;
+	wdg_put(w, 1, x, _("Due"), c->due, WDG_LEFT);
+	ui_style(w, u, ST_NORMAL);
+}
+
+static void info_line(ui *u, WINDOW *w, int y, int style, const char *label, const char *text)
+{
+	static const char *const labels[] = { N_("Refund"),   N_("Window"), N_("Payee"),
+					      N_("Checklist"), N_("Rejected"), N_("Failed") };
+	int lw = 0;
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+		int k = wdg_width(_(labels[i]));
+		lw = k > lw ? k : lw;
+	}
+	ui_style(w, u, ST_DIM);
+	wdg_put(w, y, 1, label, lw, WDG_LEFT);
+	ui_style(w, u, style);
+	wdg_puts(w, y, 1 + lw + 2, text, u->cols);
+	ui_style(w, u, ST_NORMAL);
+}
+
+static void append(char *t, size_t n, const char *fmt, const char *a, const char *b)
+{
+	size_t l = strlen(t);
+	snprintf(t + l, n - l, fmt, a, b);
+}
+
+static void draw_info(ui *u, WINDOW *w, int y)
+{
+	const bzj_refund *r = sel();
+	char t[1200], h[200], a[16], b[16], m[40];
+	if (!r)
+		return;
+	payee_fetch(u);
+	snprintf(h, sizeof h, _("Refund #%lld · %s %s"), (long long)r->id, r->shop_id, r->shop_name);
+	ui_rule(u, w, y++, h);
+	snprintf(t, sizeof t, _("%s %s · submitted %s by %s"), ui_refund_kind(r->kind),
+		 wdg_money(r->amount_fen, m, sizeof m), ui_date(r->submitted_on, a, sizeof a),
+		 r->submitted_by);
+	if (r->approved_by[0])
+		append(t, sizeof t, _(" · approved by %s%s"), r->approved_by, "");
+	if (r->second_by[0])
+		append(t, sizeof t, _(" and %s%s"), r->second_by, "");
+	else if (r->needs_second && r->status == BZJ_RS_APPROVED)
+		append(t, sizeof t, "%s%s", _(" · needs a supervisor's second approval"), "");
+	info_line(u, w, y++, ST_NORMAL, _("Refund"), t);
+	snprintf(t, sizeof t, "%s ~ %s", ui_date(r->window_start, a, sizeof a),
+		 ui_date(r->window_end, b, sizeof b));
+	if (r->paid_by[0])
+		append(t, sizeof t, _(" · paid %s by %s"), ui_date(r->paid_on, a, sizeof a),
+		       r->paid_by);
+	if (r->overdue)
+		append(t, sizeof t, "%s%s", _(" · OVERDUE"), "");
+	else if (r->late)
+		append(t, sizeof t, "%s%s", _(" · paid late"), "");
+	info_line(u, w, y++, r->overdue ? ST_WARN : ST_NORMAL, _("Window"), t);
+	if (R.sv_ok && R.sv.payee.present) {
+		const bzj_payee *p = &R.sv.payee;
+		snprintf(t, sizeof t, "%s · %s · %s · %s", p->account, ui_payee_type(p->type), p->name,
+			 p->valid ? _("valid") : ui_code_text(p->problem));
+		info_line(u, w, y++, p->valid ? ST_NORMAL : ST_WARN, _("Payee"), t);
+	} else {
+		info_line(u, w, y++, ST_WARN, _("Payee"), _("no payee account on file"));
+	}
+	if (r->kind == BZJ_REFUND_CLOSURE) {
+		t[0] = 0;
+		for (int bit = 1; bit <= BZJ_CHECK_STATEMENTS; bit <<= 1)
+			append(t, sizeof t, "[%s] %s  ", (r->checklist & bit) ? "x" : " ",
+			       ui_check_item_short(bit));
+		info_line(u, w, y++, ST_NORMAL, _("Checklist"), t);
+	}
+	if (r->reject_reason[0])
+		info_line(u, w, y++, ST_WARN, _("Rejected"), r->reject_reason);
+	if (r->failure_reason[0])
+		info_line(u, w, y++, ST_WARN, _("Failed"), r->failure_reason);
+}
+
+static const char *status_filter_name(void)
+{
+	if (R.status_step == RF_OPEN)
+		return _("open");
+	if (R.status_step == RF_ALL)
+		return _("all");
+	return ui_refund_status(R.status_step - 1);
+}
+
+static void refunds_draw(ui *u, WINDOW *w)
+{
+	char left[300], right[300];
+	cols c;
+	int info = u->lines >= 20 ? 6 : 0; /* rule and up to five lines */
+	R.l.h = u->lines - 2 - info;
+	ui_list_fix(&R.l);
+	snprintf(left, sizeof left, _("Refund queue %d/%lld  by due date"),
+		 R.l.n ? R.l.cur + 1 : 0, (long long)R.total);
+	snprintf(right, sizeof right, _("status: %s  kind: %s%s"), status_filter_name(),
+		 R.kind ? ui_refund_kind(R.kind) : _("any"), R.overdue ? _("  overdue only") : "");
+	ui_panel_bar(u, w, left, right);
+	layout_cols(u, &c);
+	draw_header(u, w, &c);
+	for (int i = 0; i < R.l.h && R.l.top + i < R.l.n; i++)
+		draw_row(u, w, 2 + i, &c, &R.rows[R.l.top + i], R.l.top + i == R.l.cur);
+	if (R.err[0]) {
+		ui_style(w, u, ST_ERR);
+		wdg_puts(w, 2, 1, R.err, u->cols);
+		ui_style(w, u, ST_NORMAL);
+	} else if (!R.l.n) {
+		ui_style(w, u, ST_DIM);
+		wdg_puts(w, 3, 2, _("No refunds match the filters."), u->cols);
+		ui_style(w, u, ST_NORMAL);
+	}
+	if (info)
+		draw_info(u, w, u->lines - info);
+}
+
+/* ---- actions ----------------------------------------------------------- */
+
+static void describe(const bzj_refund *r, char *buf, size_t n)
+{
+	char m[40], a[16], b[16];
+	snprintf(buf, n, _("Refund #%lld: %s %s to %s %s. Payout window %s to %s."),
+		 (long long)r->id, ui_refund_kind(r->kind), wdg_money(r->amount_fen, m, sizeof m),
+		 r->shop_id, r->shop_name, ui_date(r->window_start, a, sizeof a),
+		 ui_date(r->window_end, b, sizeof b));
+}
+
+static int done(ui *u, const bzj_refund *r, const char *fmt)
+{
+	ui_msg(u, ST_OK, fmt, (long long)r->id, ui_refund_status(r->status));
+	return ui_changed(u);
+}
+
+typedef struct check_ctx {
+	ui *u;
+	bzj_refund r;
+	bool ticks[4];
+	dlg_field *fd;
+	bool wrote;
+} check_ctx;
+
+enum { CK_APPROVE, CK_SAVE, CK_CANCEL };
+
+static int checklist_submit(void *ctx, int button, dlg_form *f)
+{
+	check_ctx *c = ctx;
+	bzj_err e;
+	for (int i = 0; i < 4; i++) {
+		int bit = 1 << i;
+		if (!c->ticks[i] || (c->r.checklist & bit))
+			continue;
+		if (bzj_refund_check(c->u->x, c->r.id, bit, c->r.version, &c->r, &e)) {
+			snprintf(f->msg, sizeof f->msg, "%s", e.msg);
+			f->msg_style = ST_ERR;
+			return 1;
+		}
+		c->wrote = true;
+		c->fd[i].locked = true;
+		c->fd[i].note = _("(recorded)");
+	}
+	if (button != CK_APPROVE)
+		return 0;
+	if (bzj_refund_approve(c->u->x, c->r.id, c->r.version, &c->r, &e)) {
+		/* Core's refusal, shown where the reviewer is looking. */
+		snprintf(f->msg, sizeof f->msg, "%s: %s", _("Refused"), e.msg);
+		f->msg_style = ST_ERR;
+		return 1;
+	}
+	c->wrote = true;
+	return 0;
+}
+
+static int checklist(ui *u, const bzj_refund *r)
+{
+	check_ctx c;
+	dlg_field fd[4];
+	char body[600], labels[4][200];
+	memset(&c, 0, sizeof c);
+	memset(fd, 0, sizeof fd);
+	c.u = u;
+	c.r = *r;
+	c.fd = fd;
+	for (int i = 0; i < 4; i++) {
+		int bit = 1 << i;
+		c.ticks[i] = (r->checklist & bit) != 0;
+		snprintf(labels[i], sizeof labels[i], "%d %s", i + 1, ui_check_item(bit));
+		fd[i] = (dlg_field){ .type = DF_CHECK, .label = labels[i], .check = &c.ticks[i],
+				     .locked = c.ticks[i], .hotkey = '1' + i,
+				     .note = c.ticks[i] ? _("(recorded)") : NULL };
+	}
+	describe(r, body, sizeof body);
+	size_t l = strlen(body);
+	snprintf(body + l, sizeof body - l, "\n%s",
+		 _("Tick every item (1-4 or Space) before approving."));
+	dlg_form f = { .title = _("Closure refund checklist"), .body = body, .f = fd, .nf = 4,
+		       .buttons = { _("Approve"), _("Save ticks"), _("Cancel") },
+		       .hotkeys = { 'a', 's', 0 }, .nbuttons = 3, .cancel = CK_CANCEL,
+		       .submit = checklist_submit, .ctx = &c };
+	int b = dlg_run(u, &f);
+	if (b == CK_APPROVE)
+		return done(u, &c.r, _("Refund %lld is now %s"));
+	if (c.wrote) {
+		ui_msg(u, ST_OK, _("Checklist of refund %lld saved"), (long long)c.r.id);
+		return ui_changed(u);
+	}
+	return RD_ALL;
+}
+
+static int approve(ui *u, const bzj_refund *r)
+{
+	char body[800], m[40];
+	bzj_refund out;
+	bzj_err e;
+	if (r->kind == BZJ_REFUND_CLOSURE && r->status == BZJ_RS_SUBMITTED)
+		return checklist(u, r);
+	describe(r, body, sizeof body);
+	if (r->needs_second) {
+		size_t l = strlen(body);
+		snprintf(body + l, sizeof body - l, "\n%s",
+			 r->status == BZJ_RS_APPROVED
+				 ? _("This is the second approval, given by a supervisor.")
+				 : _("The amount is above the second-approval threshold: a "
+				     "supervisor approves it a second time."));
+	}
+	if (R.sv_ok && R.sv.payee.present) {
+		size_t l = strlen(body);
+		snprintf(body + l, sizeof body - l, _("\nPayee: %s %s %s (%s)"),
+			 ui_payee_type(R.sv.payee.type), R.sv.payee.name, R.sv.payee.account,
+			 R.sv.payee.valid ? _("valid") : ui_code_text(R.sv.payee.problem));
+	}
+	(void)m;
+	if (!dlg_confirm(u, _("Approve refund"), body, false, _("Approve")))
+		return RD_ALL;
+	if (bzj_refund_approve(u->x, r->id, r->version, &out, &e))
+		return ui_refused(u, &e);
+	return done(u, &out, _("Refund %lld is now %s"));
+}
+
+typedef int (*reason_fn)(bzj_ctx *x, int64_t id, const char *reason, int64_t v, bzj_refund *out,
+			 bzj_err *e);
+
+static int with_reason(ui *u, const bzj_refund *r, const char *title, const char *ok,
+		       reason_fn fn, const char *done_fmt)
+{
+	char body[800], reason[257] = "";
+	bzj_refund out;
+	bzj_err e;
+	describe(r, body, sizeof body);
+	if (!dlg_input(u, title, body, _("Reason"), ok, reason, sizeof reason, true))
+		return RD_ALL;
+	if (fn(u->x, r->id, reason, r->version, &out, &e))
+		return ui_refused(u, &e);
+	return done(u, &out, done_fmt);
+}
+
+static int pay(ui *u, const bzj_refund *r)
+{
+	char body[1000];
+	bzj_refund out;
+	bzj_err e;
+	describe(r, body, sizeof body);
+	if (R.sv_ok && R.sv.payee.present) {
+		size_t l = strlen(body);
+		snprintf(body + l, sizeof body - l, _("\nPay to: %s %s %s (%s)"),
+			 ui_payee_type(R.sv.payee.type), R.sv.payee.name, R.sv.payee.account,
+			 R.sv.payee.valid ? _("valid") : ui_code_text(R.sv.payee.problem));
+	}
+	if (!dlg_confirm(u, _("Record payout"), body, false, _("Paid")))
+		return RD_ALL;
+	memset(&out, 0, sizeof out);
+	if (bzj_refund_pay(u->x, r->id, r->version, &out, &e)) {
+		/* A failed re-check is recorded as failed: show it, then reload. */
+		int rd = ui_refused(u, &e);
+		return out.id ? rd | ui_changed(u) : rd;
+	}
+	return done(u, &out, _("Refund %lld is now %s"));
+}
+
+static int cancel(ui *u, const bzj_refund *r)
+{
+	char body[800];
+	bzj_refund out;
+	bzj_err e;
+	describe(r, body, sizeof body);
+	if (!dlg_confirm(u, _("Cancel refund"), body, false, _("Cancel refund")))
+		return RD_ALL;
+	if (bzj_refund_cancel(u->x, r->id, r->version, &out, &e))
+		return ui_refused(u, &e);
+	return done(u, &out, _("Refund %lld is now %s"));
+}
+
+static int refunds_act(ui *u, int a)
+{
+	bzj_refund *r = sel();
+	bzj_refund copy;
+	if (r) {
+		payee_fetch(u);
+		copy = *r; /* the rows may be refetched under the dialogs */
+		r = &copy;
+	}
+	switch (a) {
+	case ACT_OPEN: return ui_open_shop(u, r->shop_id);
+	case ACT_REFUND_APPROVE: return approve(u, r);
+	case ACT_REFUND_CHECKLIST:
+		if (r->kind != BZJ_REFUND_CLOSURE) {
+			ui_msg(u, ST_DIM, "%s", _("Only closure refunds have a checklist."));
+			return RD_STATUS;
+		}
+		return checklist(u, r);
+	case ACT_REFUND_REJECT:
+		return with_reason(u, r, _("Reject refund"), _("Reject"), bzj_refund_reject,
+				   _("Refund %lld is now %s"));
+	case ACT_REFUND_FAIL:
+		return with_reason(u, r, _("Payout failed"), _("Record failure"), bzj_refund_fail,
+				   _("Refund %lld is now %s"));
+	case ACT_REFUND_PAY: return pay(u, r);
+	case ACT_REFUND_CANCEL: return cancel(u, r);
+	case ACT_FILTER_RSTATUS: R.status_step = (R.status_step + 1) % RF_STEPS; return refilter(u);
+	case ACT_FILTER_RKIND: R.kind = (R.kind + 1) % 3; return refilter(u);
+	case ACT_FILTER_OVERDUE: R.overdue = !R.overdue; return refilter(u);
+	default: break;
+	}
+	/* Moving: fetch the next page when the cursor reaches the end. */
+	int step = a == ACT_PAGE_DOWN ? R.l.h : 1;
+	if (a == ACT_LAST)
+		while (fetch(u, PAGE))
+			;
+	else if (a == ACT_DOWN || a == ACT_PAGE_DOWN)
+		while (R.l.cur + step >= R.l.n && fetch(u, PAGE))
+			;
+	ui_list_move(&R.l, a);
+	return RD_BODY | RD_STATUS;
+}
+
+static bool refunds_has_sel(ui *u)
+{
+	(void)u;
+	return R.l.n > 0;
+}
+
+static const char *refunds_sel_shop(ui *u)
+{
+	(void)u;
+	return R.l.n ? R.rows[R.l.cur].shop_id : NULL;
+}
+
+const panel_ops panel_refunds = {
+	.title = N_("Refunds"),
+	.bit = PB_REFUNDS,
+	.load = refunds_load,
+	.draw = refunds_draw,
+	.act = refunds_act,
+	.has_sel = refunds_has_sel,
+	.sel_shop = refunds_sel_shop,
+};
