@@ -140,11 +140,19 @@ const char *ui_entity(int entity)
 	return NAME_OF(t, entity);
 }
 
+const char *ui_pgettext(const char *ctx_and_id, const char *id)
+{
+	const char *t = dgettext(BZJ_TEXTDOMAIN, ctx_and_id);
+	return t == ctx_and_id ? id : t;
+}
+
 const char *ui_shop_status(int st)
 {
-	static const char *const t[] = { [BZJ_SHOP_OPEN] = N_("open"),
-					 [BZJ_SHOP_CLOSED] = N_("closed") };
-	return NAME_OF(t, st);
+	switch (st) {
+	case BZJ_SHOP_OPEN: return C_("shop", "open");
+	case BZJ_SHOP_CLOSED: return C_("shop", "closed");
+	default: return "?";
+	}
 }
 
 const char *ui_vclass(int cls)
@@ -156,9 +164,11 @@ const char *ui_vclass(int cls)
 
 const char *ui_vstatus(int st)
 {
-	static const char *const t[] = { [BZJ_VS_OPEN] = N_("open"),
-					 [BZJ_VS_RESOLVED] = N_("resolved") };
-	return NAME_OF(t, st);
+	switch (st) {
+	case BZJ_VS_OPEN: return C_("violation", "open");
+	case BZJ_VS_RESOLVED: return _("resolved");
+	default: return "?";
+	}
 }
 
 const char *ui_ledger_kind(int kind)
@@ -602,6 +612,15 @@ void ui_repaint(ui *u)
 	redraw(u, RD_ALL);
 }
 
+void ui_touch(ui *u)
+{
+	WINDOW *ws[] = { u->wtitle, u->wbody, u->wstatus };
+	for (size_t i = 0; i < sizeof ws / sizeof ws[0]; i++) {
+		touchwin(ws[i]);
+		wnoutrefresh(ws[i]);
+	}
+}
+
 /* ---- input ------------------------------------------------------------- */
 
 static void on_resize(ui *u)
@@ -646,7 +665,7 @@ void ui_unget_key(int key)
 /* ---- help overlay ------------------------------------------------------ */
 
 typedef struct help_line {
-	int action; /* or -1 for a heading */
+	int action; /* or -1 for a heading, -2 for a legend line */
 	const char *heading;
 } help_line;
 
@@ -671,6 +690,13 @@ static int help_collect(ui *u, help_line *out, int max)
 			if ((d->panels & bit) && kind == parts[p].flag && ui_can(u, a))
 				out[n++] = (help_line){ a, NULL };
 		}
+		const char *const *lg = panels[u->panel]->legend;
+		if (p == 0 && lg) {
+			if (n < max)
+				out[n++] = (help_line){ -1, _("Legend") };
+			for (; *lg && n < max; lg++)
+				out[n++] = (help_line){ -2, _(*lg) };
+		}
 	}
 	return n;
 }
@@ -688,6 +714,10 @@ static void help_draw(ui *u, WINDOW *w, const help_line *hl, int n, int top)
 	int h = getmaxy(w) - 3, wd = getmaxx(w) - 4;
 	for (int i = 0; i < h && top + i < n; i++) {
 		const help_line *l = &hl[top + i];
+		if (l->action == -2) {
+			wdg_put(w, 1 + i, 4, l->heading, wd - 2, WDG_LEFT);
+			continue;
+		}
 		if (l->action < 0) {
 			ui_style(w, u, ST_SECTION);
 			wdg_put(w, 1 + i, 2, l->heading, wd, WDG_LEFT);
@@ -711,8 +741,8 @@ static void help_draw(ui *u, WINDOW *w, const help_line *hl, int n, int top)
 
 static int show_help(ui *u)
 {
-	help_line hl[ACT_COUNT + 8];
-	int n = help_collect(u, hl, ACT_COUNT + 8), top = 0;
+	help_line hl[ACT_COUNT + 24];
+	int n = help_collect(u, hl, ACT_COUNT + 24), top = 0;
 	for (;;) {
 		int h = LINES - 2, wd = COLS;
 		if (h < 5 || wd < 20)
@@ -826,8 +856,15 @@ static int run(ui *u)
 		int key = ui_getkey(u, u->wbody);
 		if (key < 0)
 			continue;
-		rd = u->msg[0] ? RD_STATUS : RD_NONE;
-		u->msg[0] = 0;
+		rd = RD_NONE;
+		if (u->msg[0]) {
+			/* The message has been read: clear it now, so a dialog
+			 * the key opens does not sit over a stale one. */
+			u->msg[0] = 0;
+			draw_status(u);
+			wnoutrefresh(u->wstatus);
+			rd = RD_STATUS;
+		}
 		if (key == KEYMAP_FKEY(KEY_RESIZE)) {
 			rd = RD_ALL;
 			continue;

@@ -499,6 +499,7 @@ int dlg_run(ui *u, dlg_form *f)
 		WINDOW *w = newwin(g.h, g.w, g.y, g.x);
 		if (!w)
 			return f->cancel;
+		ui_touch(u); /* the dialog may have shrunk */
 		keypad(w, TRUE);
 		form_draw(u, w, f, &g, focus, &cx, &cy);
 		if (cx >= 0) {

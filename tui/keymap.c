@@ -32,8 +32,8 @@ static const struct {
 	{ "Enter", KEYMAP_ENTER },
 	{ "Esc", KEYMAP_ESC },
 	{ "Tab", '\t' },
-	{ "BTab", KEYMAP_FKEY(KEY_BTAB) },
 	{ "S-Tab", KEYMAP_FKEY(KEY_BTAB) },
+	{ "BTab", KEYMAP_FKEY(KEY_BTAB) },
 	{ "Space", ' ' },
 	{ "Backspace", KEYMAP_FKEY(KEY_BACKSPACE) },
 	{ "Del", KEYMAP_FKEY(KEY_DC) },
@@ -317,7 +317,9 @@ static void write_group(FILE *f, int g, bool man)
 			man_escape(f, keys);
 			fputs("\n", f);
 			man_escape(f, ui_actions[a].help);
-			fprintf(f, " (\\fI%s\\fR)\n", ui_actions[a].name);
+			fputs(" (\\fI", f);
+			man_escape(f, ui_actions[a].name);
+			fputs("\\fR)\n", f);
 		} else {
 			fprintf(f, "  %-14s %-22s %s\n", keys, ui_actions[a].name, ui_actions[a].help);
 		}

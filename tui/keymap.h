@@ -49,7 +49,7 @@ enum ui_action_flag {
 	  N_("Redraw the whole screen"))                                                        \
 	X(NEXT_PANEL, "next-panel", "Tab", PB_ALL, AF_GLOB, P_NAV, N_("Next panel"),            \
 	  N_("Go to the next panel"))                                                           \
-	X(PREV_PANEL, "prev-panel", "BTab", PB_ALL, AF_GLOB, P_NAV, N_("Previous panel"),       \
+	X(PREV_PANEL, "prev-panel", "S-Tab", PB_ALL, AF_GLOB, P_NAV, N_("Previous panel"),       \
 	  N_("Go to the previous panel"))                                                       \
 	X(PANEL_SHOPS, "panel-shops", "1", PB_ALL, AF_GLOB, P_NAV, N_("Shops"),                 \
 	  N_("Go to the shop list"))                                                            \
@@ -183,7 +183,7 @@ int keymap_find(const char *name);
 int keymap_conflict(const keymap *km, int panel, int *a, int *b);
 
 /* Key names: "Up", "PgDn", "Enter", "Esc", "Tab", "BTab", "Space", "F1",
- * "^L", or one character.  Returns the code or -1. */
+ * "^L", or one character (case matters: "g" and "G" differ).  Returns the code or -1. */
 int keymap_key_parse(const char *name);
 /* The name of a key code, as the config and the help write it. */
 const char *keymap_key_name(int key, char *buf, size_t n);

@@ -19,6 +19,10 @@
 
 /* Plural forms (xgettext --keyword=P_:1,2). */
 #define P_(s, p, n) dngettext(BZJ_TEXTDOMAIN, s, p, (unsigned long)(n))
+/* A word that translates differently by where it stands ("open" shop,
+ * "open" violation): gettext's message context (xgettext --keyword=C_:1c,2). */
+#define C_(ctx, s) ui_pgettext(ctx "\004" s, s)
+const char *ui_pgettext(const char *ctx_and_id, const char *id);
 
 /* What a handler asks the main loop to redraw. */
 enum ui_redraw {
@@ -71,6 +75,8 @@ typedef struct panel_ops {
 	/* Optional: the shop of the selected row, NULL if none (2 and Tab
 	 * show its detail). */
 	const char *(*sel_shop)(ui *u);
+	/* Optional: lines the help adds under "Legend" (untranslated). */
+	const char *const *legend;
 } panel_ops;
 
 extern const panel_ops panel_shops, panel_detail, panel_refunds, panel_violations;
@@ -128,6 +134,9 @@ int ui_violation_add(ui *u, const char *shop_id);
 
 /* Redraw everything now (dialogs call it after a resize). */
 void ui_repaint(ui *u);
+/* Queue the panel windows for output again (under a dialog whose size
+ * changed); doupdate then sends only the cells that differ. */
+void ui_touch(ui *u);
 /* Blocking read of one key from w; handles KEY_RESIZE (re-layout and
  * repaint) and returns KEYMAP_FKEY(KEY_RESIZE) for it. */
 int ui_getkey(ui *u, WINDOW *w);

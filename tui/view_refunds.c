@@ -5,6 +5,7 @@
  * Every action passes the row version the user saw, so a refund another
  * operator changed meanwhile is refused ("conflict.stale") instead of
  * acted on blind. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,10 +229,15 @@ static void info_line(ui *u, WINDOW *w, int y, int style, const char *label, con
 	ui_style(w, u, ST_NORMAL);
 }
 
-static void append(char *t, size_t n, const char *fmt, const char *a, const char *b)
+static void append(char *t, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void append(char *t, size_t n, const char *fmt, ...)
 {
 	size_t l = strlen(t);
-	snprintf(t + l, n - l, fmt, a, b);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(t + l, n - l, fmt, ap);
+	va_end(ap);
 }
 
 static void draw_info(ui *u, WINDOW *w, int y)
@@ -247,11 +253,11 @@ static void draw_info(ui *u, WINDOW *w, int y)
 		 wdg_money(r->amount_fen, m, sizeof m), ui_date(r->submitted_on, a, sizeof a),
 		 r->submitted_by);
 	if (r->approved_by[0])
-		append(t, sizeof t, _(" · approved by %s%s"), r->approved_by, "");
+		append(t, sizeof t, _(" · approved by %s"), r->approved_by);
 	if (r->second_by[0])
-		append(t, sizeof t, _(" and %s%s"), r->second_by, "");
+		append(t, sizeof t, _(" and %s"), r->second_by);
 	else if (r->needs_second && r->status == BZJ_RS_APPROVED)
-		append(t, sizeof t, "%s%s", _(" · needs a supervisor's second approval"), "");
+		append(t, sizeof t, "%s", _(" · needs a supervisor's second approval"));
 	info_line(u, w, y++, ST_NORMAL, _("Refund"), t);
 	snprintf(t, sizeof t, "%s ~ %s", ui_date(r->window_start, a, sizeof a),
 		 ui_date(r->window_end, b, sizeof b));
@@ -259,14 +265,15 @@ static void draw_info(ui *u, WINDOW *w, int y)
 		append(t, sizeof t, _(" · paid %s by %s"), ui_date(r->paid_on, a, sizeof a),
 		       r->paid_by);
 	if (r->overdue)
-		append(t, sizeof t, "%s%s", _(" · OVERDUE"), "");
+		append(t, sizeof t, "%s", _(" · OVERDUE"));
 	else if (r->late)
-		append(t, sizeof t, "%s%s", _(" · paid late"), "");
+		append(t, sizeof t, "%s", _(" · paid late"));
 	info_line(u, w, y++, r->overdue ? ST_WARN : ST_NORMAL, _("Window"), t);
 	if (R.sv_ok && R.sv.payee.present) {
 		const bzj_payee *p = &R.sv.payee;
-		snprintf(t, sizeof t, "%s · %s · %s · %s", p->account, ui_payee_type(p->type), p->name,
-			 p->valid ? _("valid") : ui_code_text(p->problem));
+		snprintf(t, sizeof t, "%s · %s · %s · %s", p->account,
+			 p->valid ? _("valid") : ui_code_text(p->problem), ui_payee_type(p->type),
+			 p->name);
 		info_line(u, w, y++, p->valid ? ST_NORMAL : ST_WARN, _("Payee"), t);
 	} else {
 		info_line(u, w, y++, ST_WARN, _("Payee"), _("no payee account on file"));
@@ -287,7 +294,7 @@ static void draw_info(ui *u, WINDOW *w, int y)
 static const char *status_filter_name(void)
 {
 	if (R.status_step == RF_OPEN)
-		return _("open");
+		return C_("refund filter", "open");
 	if (R.status_step == RF_ALL)
 		return _("all");
 	return ui_refund_status(R.status_step - 1);
@@ -421,6 +428,13 @@ static int approve(ui *u, const bzj_refund *r)
 	bzj_err e;
 	if (r->kind == BZJ_REFUND_CLOSURE && r->status == BZJ_RS_SUBMITTED)
 		return checklist(u, r);
+	if (r->status != BZJ_RS_SUBMITTED &&
+	    !(r->status == BZJ_RS_APPROVED && r->needs_second && !r->second_by[0])) {
+		/* Nothing to confirm: core says why it cannot be approved. */
+		if (bzj_refund_approve(u->x, r->id, r->version, &out, &e))
+			return ui_refused(u, &e);
+		return done(u, &out, _("Refund %lld is now %s"));
+	}
 	describe(r, body, sizeof body);
 	if (r->needs_second) {
 		size_t l = strlen(body);
@@ -432,7 +446,9 @@ static int approve(ui *u, const bzj_refund *r)
 	}
 	if (R.sv_ok && R.sv.payee.present) {
 		size_t l = strlen(body);
-		snprintf(body + l, sizeof body - l, _("\nPayee: %s %s %s (%s)"),
+		snprintf(body + l, sizeof body - l, "\n%s", _("Payee:"));
+		l = strlen(body);
+		snprintf(body + l, sizeof body - l, " %s %s %s (%s)",
 			 ui_payee_type(R.sv.payee.type), R.sv.payee.name, R.sv.payee.account,
 			 R.sv.payee.valid ? _("valid") : ui_code_text(R.sv.payee.problem));
 	}
@@ -469,7 +485,9 @@ static int pay(ui *u, const bzj_refund *r)
 	describe(r, body, sizeof body);
 	if (R.sv_ok && R.sv.payee.present) {
 		size_t l = strlen(body);
-		snprintf(body + l, sizeof body - l, _("\nPay to: %s %s %s (%s)"),
+		snprintf(body + l, sizeof body - l, "\n%s", _("Pay to:"));
+		l = strlen(body);
+		snprintf(body + l, sizeof body - l, " %s %s %s (%s)",
 			 ui_payee_type(R.sv.payee.type), R.sv.payee.name, R.sv.payee.account,
 			 R.sv.payee.valid ? _("valid") : ui_code_text(R.sv.payee.problem));
 	}

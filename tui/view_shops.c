@@ -226,17 +226,18 @@ typedef struct cols {
 } cols;
 
 static const struct flag {
-	const char *mark, *help;
+	const char *mark;
 } flags[] = {
-	/* TRANSLATORS: one-character flags of the shop list; the help says
-	 * what each means. */
-	{ N_("R"), N_("R payout restricted") },
-	{ N_("F"), N_("F frozen amount") },
-	{ N_("P"), N_("P refund in progress") },
-	{ N_("V"), N_("V open violations") },
-	{ N_("C"), N_("C closed") },
+	/* TRANSLATORS: one-character flags of the shop list, explained by
+	 * the legend in the help ("R payout restricted" ...). */
+	{ N_("R") }, { N_("F") }, { N_("P") }, { N_("V") }, { N_("C") },
 };
 #define NFLAGS ((int)(sizeof flags / sizeof flags[0]))
+
+static const char *const legend[] = {
+	N_("R payout restricted"), N_("F frozen amount"), N_("P refund in progress"),
+	N_("V open violations"),   N_("C closed"),	  NULL,
+};
 
 static int flag_w(int i)
 {
@@ -356,16 +357,21 @@ static const char *sort_name(int s)
 static void bar_text(char *left, size_t ln, char *right, size_t rn)
 {
 	int64_t pos = S.l.n ? S.base + S.l.cur + 1 : 0;
-	snprintf(left, ln, _("Shops %lld/%lld  sorted by %s %s"), (long long)pos,
-		 (long long)S.total, sort_name(S.q.sort), S.q.desc ? _("descending") : _("ascending"));
+	char total[32];
+	if (S.q.count_cap && S.total >= S.q.count_cap)
+		snprintf(total, sizeof total, "%lld+", (long long)S.total);
+	else
+		snprintf(total, sizeof total, "%lld", (long long)S.total);
+	snprintf(left, ln, _("Shops %lld/%s  sorted by %s %s"), (long long)pos, total,
+		 sort_name(S.q.sort), S.q.desc ? _("descending") : _("ascending"));
 	right[0] = 0;
 	struct {
 		bool on;
 		const char *t;
 	} f[] = {
 		{ S.q.shortfall, _("shortfall") },
-		{ S.q.status == BZJ_SHOP_OPEN, _("open") },
-		{ S.q.status == BZJ_SHOP_CLOSED, _("closed") },
+		{ S.q.status == BZJ_SHOP_OPEN, ui_shop_status(BZJ_SHOP_OPEN) },
+		{ S.q.status == BZJ_SHOP_CLOSED, ui_shop_status(BZJ_SHOP_CLOSED) },
 		{ S.q.open_violations, _("open violations") },
 		{ S.q.refund_in_progress, _("refund in progress") },
 	};
@@ -532,4 +538,5 @@ const panel_ops panel_shops = {
 	.key = search_key,
 	.has_sel = shops_has_sel,
 	.sel_shop = shops_sel_shop,
+	.legend = legend,
 };

@@ -106,7 +106,7 @@ static void layout_cols(ui *u, cols *c)
 		c->raise = money_w(V.rows[i].raise_fen, c->raise);
 		c->frozen = money_w(V.rows[i].frozen_fen, c->frozen);
 	}
-	int s1 = wdg_width(_("open")), s2 = wdg_width(_("resolved")), s3 = wdg_width(_("Status"));
+	int s1 = wdg_width(ui_vstatus(BZJ_VS_OPEN)), s2 = wdg_width(ui_vstatus(BZJ_VS_RESOLVED)), s3 = wdg_width(_("Status"));
 	c->status = s1 > s2 ? s1 : s2;
 	c->status = s3 > c->status ? s3 : c->status;
 	c->note = u->cols - (1 + c->id + 1 + c->date + 1 + (c->shop ? c->shop + 1 : 0) + c->cls +

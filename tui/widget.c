@@ -157,11 +157,9 @@ size_t wdg_field(const char *s, int width, int align, wchar_t *out, size_t outn)
 		out[0] = 0;
 		return 0;
 	}
-	if (cut && width > ew)
-		k = wdg_fit(src, n, width - ew, &used);
-	else
-		k = wdg_fit(src, n, width, &used);
-	if (cut && width > ew)
+	bool mark = cut && width >= ew; /* room for the ellipsis */
+	k = wdg_fit(src, n, mark ? width - ew : width, &used);
+	if (mark)
 		used += ew;
 	int pad = width - used, left = 0;
 	if (align == WDG_RIGHT)
@@ -172,7 +170,7 @@ size_t wdg_field(const char *s, int width, int align, wchar_t *out, size_t outn)
 		wb_add(&b, L' ');
 	for (size_t i = 0; i < k; i++)
 		wb_add(&b, src[i]);
-	if (cut && width > ew)
+	if (mark)
 		for (const wchar_t *e = ellipsis; *e; e++)
 			wb_add(&b, *e);
 	for (int i = left; i < pad; i++)
@@ -270,7 +268,7 @@ int wdg_wrap(const char *s, int width, wdg_line_fn fn, void *ctx)
 		size_t k = wdg_fit(w + start, n - start, width, &used);
 		if (k == 0)
 			k = 1; /* a character wider than the line */
-		if (start + k < n) {
+		if (start + k < n && w[start + k] != L' ') {
 			size_t b = k;
 			while (b > 0 && !break_before(w + start, b))
 				b--;
