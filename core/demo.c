@@ -311,12 +311,6 @@ static int gen_refund(gen *g, bzj_shop *s, int64_t required)
 		r.amount_fen = round100(refundable * rrange(&g->r, 20, 100) / 100);
 		if (r.amount_fen <= 0)
 			r.amount_fen = refundable;
-		r.submitted_on = g->x->today - (bzj_date)rrange(&g->r, 0, 25);
-		if (r.submitted_on <= s->opened)
-			return BZJ_OK;
-		if (bzj_refund_window(g->x->cal, r.kind, r.submitted_on, &r.window_start,
-				      &r.window_end, &ce))
-			return BZJ_OK;
 	}
 	int pick = (int)rrange(&g->r, 0, 99);
 	int status = pick < 25 ? BZJ_RS_SUBMITTED
@@ -325,6 +319,20 @@ static int gen_refund(gen *g, bzj_shop *s, int64_t required)
 		     : pick < 84 ? BZJ_RS_REJECTED
 		     : pick < 92 ? BZJ_RS_CANCELLED
 				 : BZJ_RS_FAILED;
+	if (r.kind == BZJ_REFUND_PARTIAL) {
+		/* Most open requests are days old (in or before their window);
+		 * some are overdue; finished ones are older. */
+		bool open = status == BZJ_RS_SUBMITTED || status == BZJ_RS_APPROVED;
+		int64_t age = open && chance(&g->r, 75) ? rrange(&g->r, 0, 2)
+			      : open			 ? rrange(&g->r, 5, 25)
+							 : rrange(&g->r, 4, 60);
+		r.submitted_on = g->x->today - (bzj_date)age;
+		if (r.submitted_on <= s->opened)
+			return BZJ_OK;
+		if (bzj_refund_window(g->x->cal, r.kind, r.submitted_on, &r.window_start,
+				      &r.window_end, &ce))
+			return BZJ_OK;
+	}
 	if (status == BZJ_RS_PAID && r.window_start > g->x->today)
 		status = BZJ_RS_APPROVED;
 	r.status = status;

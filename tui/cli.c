@@ -851,6 +851,7 @@ static void violation_json(bzj_json *j, const bzj_violation *v)
 	bzj_json_str(j, "status", bzj_vstatus_name(v->status));
 	bzj_json_date(j, "resolved", v->resolved);
 	bzj_json_str(j, "note", v->note);
+	bzj_json_int(j, "version", v->version);
 	bzj_json_obj_end(j);
 }
 
