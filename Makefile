@@ -38,7 +38,7 @@ TUI_SAN = $(TUI_SRC:%.c=build/san/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 MO = $(PO:po/%.po=build/locale/%/LC_MESSAGES/bzj.mo)
 
-.PHONY: all check unit e2e tui-test demo bench fuzz stress install uninstall clean deps
+.PHONY: all check unit e2e tui-test demo bench fuzz stress install uninstall clean deps man
 .DEFAULT_GOAL := all
 
 all: deps build/bzj $(MO)
@@ -92,9 +92,17 @@ build/locale/%/LC_MESSAGES/bzj.mo: po/%.po
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
 
+# The man page's key section comes from the keymap table.
+build/keys2man: tools/keys2man.c build/rel/tui/keymap.o build/rel/libbzjcore.a
+	$(CC) $(CFLAGS_ALL) -Itui -o $@ tools/keys2man.c build/rel/tui/keymap.o \
+		build/rel/libbzjcore.a $(PKG_LIBS) -lm
+man: build/keys2man
+	sh tools/man-keys.sh build/keys2man man/bzj.1
+
 # Every test: unit tests under ASan+UBSan, then the command line end to end
 # and the console in tmux, both against the sanitized binary.
-check: all build/san/bzj $(UNIT_BIN) $(MO)
+check: all build/san/bzj $(UNIT_BIN) $(MO) build/keys2man
+	@sh tools/man-keys.sh --check build/keys2man man/bzj.1
 	@sh tests/run-unit.sh $(UNIT_BIN)
 	@sh tests/e2e/run.sh build/san/bzj
 	@if [ -x tests/tui/run.sh ]; then sh tests/tui/run.sh build/san/bzj; fi
