@@ -507,6 +507,9 @@ jis "overdue list holds only open refunds" \
 bz demo 2025-12-10 refund list
 jis "refund list total" 'd["total"]' 6
 jis "refund list: total = items" 'd["total"] == len(d["refunds"])' true
+refused "payout 29 days after the account change" 1 payee.changed_recently fin1 2025-12-30 \
+	refund pay "$R6"
+grepo "changed_recently names the first allowed day" "$T/err" 2025-12-31
 bz fin1 2025-12-31 refund pay "$R6"
 okrc "payout 30 days after the account change"
 jis "R6 paid" 'd["status"]' paid
@@ -525,6 +528,13 @@ jis "R7 window (after the New Year holiday)" 'd["window_start"] + ".." + d["wind
 	2026-01-06..2026-01-08
 bz rev2 $D refund approve "$R7"
 okrc "R7 first approval"
+R7V=$(j 'd["version"]')
+jis "needs_second_approval shown" 'd["needs_second_approval"]' true
+bz rev2 $D refund show "$R7"
+jis "refund show: same version" 'd["version"]' "$R7V"
+refused "acting on a version someone else changed: conflict.stale, exit 5" 5 conflict.stale \
+	sup1 $D refund approve "$R7" --version $((R7V - 1))
+grepo "conflict.stale names who changed it" "$T/err" rev2
 refused "pay without the second approval" 1 refund.second_approval_required fin1 2026-01-06 \
 	refund pay "$R7"
 refused "a reviewer cannot give the second approval" 4 refund.second_approval_role rev2 $D \
@@ -674,6 +684,8 @@ refused "shop close --date 2026-02-30 is bad input" 2 input.date rev1 $D shop cl
 	--date 2026-02-30
 refused "payee --date 2025-13-01 is bad input" 2 input.date rev1 $D shop payee S2 \
 	--type corporate --name 某某科技有限公司 --account 9555000011112222 --date 2025-13-01
+refused "violation dated after today is bad input" 2 input.date rev1 $D violation add S2 \
+	--class A --points 1 --raise 0 --note x --date 2026-03-01
 refused "gmv month 2026-2 is bad input" 2 input.month fin1 $D gmv S2 2026-2 100
 refused "recompute month 2026-00 is bad input" 2 input.month demo $D deposit recompute \
 	--month 2026-00
@@ -753,6 +765,12 @@ okrc "re-import of the same top-ups (refs) is harmless"
 jis "re-import: no new rows" 'd["rows"]' 0
 bz demo 2025-09-05 shop show I1
 jis "re-import: balance unchanged" 'd["balance_fen"]' 1200000
+bz demo 2025-09-05 shop show I2
+jis "I2: back-dated top-up of 2,500 under today's 3,000 requirement" \
+	'[d["balance_fen"], d["required_fen"], d["payout_restricted"]]' '[250000,300000,true]'
+bz demo 2025-09-05 shop list --shortfall
+jis "a back-dated imported top-up is judged against today's requirement (shortfall list)" \
+	'"I2" in [s["id"] for s in d["shops"]]' true
 refused "import topups: bad lines" 2 import.invalid fin1 2025-09-05 \
 	import topups "$DATA/topups_bad.csv"
 jis "topup bad lines" '[(l["line"], l["field"]) for l in d["lines"]]' \
@@ -768,12 +786,47 @@ refused "import violations: bad lines" 2 import.invalid rev1 2025-09-06 \
 	import violations "$DATA/violations_bad.csv"
 jis "violation bad lines" '[(l["line"], l["field"]) for l in d["lines"]]' \
 	'[[3,"class"],[4,"points"],[5,"raise"]]'
+refused "import violations: a freeze above the available balance" 2 import.invalid rev1 \
+	2025-09-06 import violations "$DATA/violations_freeze.csv"
+jis "freeze refusal reported against the freeze column" \
+	'[(l["line"], l["field"]) for l in d["lines"]]' '[[2,"freeze"]]'
+refused "import violations: a violation dated after today" 2 import.invalid rev1 \
+	2025-09-06 import violations "$DATA/violations_future.csv"
+jis "future violation date reported" '[(l["line"], l["field"]) for l in d["lines"]]' \
+	'[[2,"date"]]'
 refused "import violations by finance: permission 4" 4 auth.role fin1 2025-09-06 \
 	import violations "$DATA/violations_good.csv"
 bz demo 2025-09-06 check
 jis "import db: check ok" 'd["ok"]' true
 bz demo 2025-09-06 audit verify
 jis "import db: audit verify ok" 'd["ok"]' true
+
+# ===========================================================================
+echo "# the floating figure takes effect on the 2nd without another command"
+# DOMAIN: computed on the 1st, effective from the 2nd.  A shop whose
+# floating deposit rises above its balance on the 2nd is in shortfall on
+# the 2nd: the shortfall list shows it and every invariant holds.
+DB=$T/float.db
+bz demo 2025-08-01 init
+okrc "float db: init"
+bz demo 2025-08-01 shop add F1 --name 浮动店 --entity individual --category 服饰内衣 \
+	--opened 2025-08-01
+okrc "F1 opened (base 2,000)"
+bz fin1 2025-08-01 topup F1 2500
+okrc "F1 topped up to 2,500"
+bz fin1 2025-09-01 gmv F1 2025-08 60000
+bz demo 2025-09-01 deposit recompute --month 2025-09
+okrc "recompute on the 1st"
+bz demo 2025-09-01 shop list --shortfall
+jis "on the 1st F1 is not in shortfall" 'd["total"]' 0
+shop F1 2025-09-02
+jis "on the 2nd F1 requires the 3,000 floating deposit" 'd["required_fen"]' 300000
+jis "on the 2nd shop show says payout restricted" 'd["payout_restricted"]' true
+bz demo 2025-09-02 shop list --shortfall
+jis "on the 2nd the shortfall list shows F1" '[s["id"] for s in d["shops"]]' '["F1"]'
+bz demo 2025-09-02 check
+erc "on the 2nd check passes" 0
+jis "on the 2nd check: ok" 'd["ok"]' true
 
 # ===========================================================================
 echo "# the whole database"
@@ -786,6 +839,24 @@ okrc "audit verify"
 jis "audit verify: contract fields" "missing(d, 'ok,entries')" ""
 jis "audit verify: ok" 'd["ok"]' true
 jis "audit log has entries" 'd["entries"] > 50' true
+
+# Tampering is found: a copy with an edited audit record, and one with a
+# balance that is no longer the sum of its ledger.
+cp "$LIFE_DB" "$T/tamper.db"
+[ -f "$LIFE_DB-wal" ] && cp "$LIFE_DB-wal" "$T/tamper.db-wal"
+sqlite3 "$T/tamper.db" "DROP TRIGGER IF EXISTS audit_no_update;" \
+	"UPDATE audit SET reason = 'edited' WHERE seq = 5;" 2>"$T/sqlerr"
+DB=$T/tamper.db
+bz cs1 2026-02-24 audit verify
+is "audit verify on an edited log: exit 1" "$RC" 1
+jis "audit verify names the first bad entry" 'd["first_bad"]["seq"]' 5
+cp "$LIFE_DB" "$T/tamper2.db"
+[ -f "$LIFE_DB-wal" ] && cp "$LIFE_DB-wal" "$T/tamper2.db-wal"
+sqlite3 "$T/tamper2.db" "UPDATE shop SET balance_fen = balance_fen + 1 WHERE id = 'S2';"
+DB=$T/tamper2.db
+bz cs1 2026-02-24 check
+is "check on a balance that is not its ledger: exit 1" "$RC" 1
+jis "check lists check.balance" "count(d['problems'], 'code', 'check.balance')" 1
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
