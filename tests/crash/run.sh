@@ -1,0 +1,315 @@
+#!/bin/sh
+# tests/crash/run.sh BIN
+#
+# Kill -9 at random points: bzj is started on one operation and killed with
+# SIGKILL after a random delay from a seeded RNG (CRASH_SEED, printed), a
+# bounded number of times (CRASH_KILLS, default 30):
+#   import shops (2,000 new shops, a row-by-row import with an audit record
+#   per shop), import gmv (20,000 rows, staged and applied in bulk), import
+#   topups (2,000 rows), deposit recompute (after new GMV, so it has work),
+#   demo (1,500 shops into a new database) and refund pay / approve.
+# After every kill the database is reopened and must show the change whole
+# or absent: `bzj check` exits 0, `bzj audit verify` is ok, SQLite's
+# integrity_check is ok, and
+#   - an import's rows are all there or none are, and the audit log has the
+#     import's record (with the file's SHA-256) exactly when they are;
+#   - a recompute's audit record exists exactly when every open shop's
+#     floating figure matches the new GMV, and otherwise none was touched;
+#   - a demo database has all its shops and the demo.fill record, or none;
+#   - a refund is paid exactly when its payout ledger entry and its
+#     refund.pay record exist (approve: status, approver and record agree).
+# Each kill prints one line.  Ends with "N passed, M failed".
+[ -z "${BASH_VERSION:-}" ] && exec bash "$0" "$@"
+set -u
+
+BIN=${1:?usage: tests/crash/run.sh BIN}
+case "$BIN" in /*) ;; *) BIN=$PWD/$BIN ;; esac
+[ -x "$BIN" ] || { echo "crash: $BIN is not executable" >&2; exit 2; }
+command -v sqlite3 >/dev/null || { echo "crash: needs the sqlite3 shell" >&2; exit 2; }
+KILLS=${CRASH_KILLS:-30}
+SEED=${CRASH_SEED:-$(date +%s)}
+RANDOM=$SEED
+TODAY=2026-11-23
+CONF=$PWD/data/demo.conf
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/bzj-crash.XXXXXX") || exit 2
+DB=$T/crash.db
+VICTIM=""
+cleanup() {
+	[ -n "$VICTIM" ] && kill -9 "$VICTIM" 2>/dev/null
+	wait 2>/dev/null
+	if [ "${KEEP:-0}" = 1 ]; then echo "crash: kept $T" >&2; else rm -rf "$T"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+export ASAN_OPTIONS="exitcode=86:detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="exitcode=87:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+unset BZJ_DB BZJ_CONFIG BZJ_TODAY BZJ_USER
+
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+bzj() { # USER [--db FILE] args...
+	local user=$1 db=$DB
+	shift
+	if [ "${1:-}" = --db ]; then db=$2; shift 2; fi
+	BZJ_USER=$user timeout -s KILL 120 "$BIN" --config "$CONF" --db "$db" --today "$TODAY" \
+		--json "$@"
+}
+q() { sqlite3 -batch -noheader "$DB" "$@"; }
+
+# Start bzj, kill it with SIGKILL after DELAY ms unless it ended first (the
+# wait polls, so an early end costs no time).  Sets KILLED, OUTCOME and
+# ELAPSED (ms until it ended or was killed).
+kill_after() { # DELAY_MS USER [--db F] args...
+	local delay=$1
+	shift
+	local user=$1
+	shift
+	local db=$DB st t0 end
+	if [ "$1" = --db ]; then db=$2; shift 2; fi
+	t0=$(now_ms)
+	end=$((t0 + delay))
+	BZJ_USER=$user "$BIN" --config "$CONF" --db "$db" --today "$TODAY" --json "$@" \
+		>"$T/victim.out" 2>"$T/victim.err" &
+	VICTIM=$!
+	while [ "$(now_ms)" -lt "$end" ]; do
+		st=Z
+		{ read -r _ _ st _ <"/proc/$VICTIM/stat"; } 2>/dev/null
+		[ "$st" = Z ] && break
+		sleep 0.01
+	done
+	kill -9 "$VICTIM" 2>/dev/null
+	wait "$VICTIM" 2>/dev/null
+	local rc=$?
+	ELAPSED=$(($(now_ms) - t0))
+	VICTIM=""
+	if [ "$rc" = 137 ]; then KILLED=1 OUTCOME="killed after ${ELAPSED} ms"
+	else KILLED=0 OUTCOME="finished (exit $rc) in ${ELAPSED} ms (kill planned at ${delay} ms)"; fi
+	if grep -q -E 'Sanitizer|runtime error:' "$T/victim.err"; then
+		bad "sanitizer report from the victim: $(grep -m 1 -E 'Sanitizer|runtime error:' "$T/victim.err")"
+	fi
+}
+# The longest delay for an operation starts at a generous guess and shrinks
+# to 1.25 x its observed run time once a run finishes before its kill, so
+# kills spread over the whole run on fast and slow (sanitized) builds alike.
+declare -A MAXD
+max_delay() { # KIND GUESS
+	echo "${MAXD[$1]:-$2}"
+}
+learn() { # KIND
+	if [ "$KILLED" = 0 ]; then MAXD[$1]=$((ELAPSED * 5 / 4 + 20)); fi
+}
+rnd() { echo $((RANDOM * 32768 + RANDOM)); }
+delay_upto() { echo $(($(rnd) % $1)); }
+
+# The database after a kill: reopened by bzj it passes check and verify.
+db_sound() { # DB -> "" or what is wrong
+	local db=$1 out why=""
+	out=$(bzj demo --db "$db" check 2>&1) || why="check: $(echo "$out" | head -n 3 | tr '\n' ' ')"
+	out=$(bzj demo --db "$db" audit verify 2>&1)
+	case "$out" in *'"ok":true'*) ;; *) why="$why verify: $out" ;; esac
+	out=$(sqlite3 -batch -noheader "$db" "PRAGMA integrity_check" 2>&1)
+	[ "$out" = ok ] || why="$why integrity_check: $out"
+	echo "$why"
+}
+report() { # NAME WHY
+	if [ -z "$2" ]; then ok "$1"; else bad "$1: $2"; fi
+}
+
+START=$(now_ms)
+echo "# seed $SEED, $KILLS kills"
+if ! bzj demo demo --shops 300 --seed 7 >/dev/null 2>"$T/setup.err"; then
+	bad "setup: bzj demo failed: $(tail -n 2 "$T/setup.err")"
+	echo "$pass passed, $fail failed"
+	exit 1
+fi
+q "SELECT id FROM shop WHERE status = 1 ORDER BY id" >"$T/open-shops"
+
+# ---- generated files -------------------------------------------------------------
+gen_shops() { # K -> file with 2,000 shops K<k>-000001..
+	awk -v k="$1" 'BEGIN { print "id,name,entity,categories,opened";
+	  for (i = 1; i <= 2000; i++)
+	    printf "K%d-%06d,崩溃测试店 %d 号,%s,%s,2025-%02d-15\n", k, i, i,
+	      (i % 2 ? "individual" : "company"), (i % 3 ? "运动户外" : "食品饮料|日用百货"), i % 12 + 1 }'
+}
+gen_gmv() { # K -> 20,000 rows: the demo shops over ~6 years from 1940+6K (no demo GMV there)
+	awk -v k="$1" 'NR == FNR { s[n++] = $1; next }
+	  END { print "shop_id,month,amount"; c = 0
+	    for (y = 1940 + 6 * k; c < 20000; y++) for (m = 1; m <= 12 && c < 20000; m++)
+	      for (i = 0; i < n && c < 20000; i++) { printf "%s,%d-%02d,%d.%02d\n", s[i], y, m,
+	        (i * 7919 + m * 104729 + k) % 2000000, (i + m) % 100; c++ } }' "$T/open-shops" /dev/null
+}
+gen_topups() { # K -> 2,000 top-ups with refs crash-K-i
+	awk -v k="$1" 'NR == FNR { s[n++] = $1; next }
+	  END { print "shop_id,amount,date,ref";
+	    for (i = 1; i <= 2000; i++) printf "%s,%d.%02d,2026-11-%02d,crash-%d-%d\n", s[i % n],
+	      i % 5000 + 1, i % 100, i % 20 + 1, k, i }' "$T/open-shops" /dev/null
+}
+gen_oct_gmv() { # K -> new October GMV for every open shop (recompute has work)
+	awk -v k="$1" 'NR == FNR { s[n++] = $1; next }
+	  END { print "shop_id,month,amount";
+	    for (i = 0; i < n; i++) printf "%s,2026-10,%d.00\n", s[i], ((i * 31 + k * 17) % 9) * 110000 }' \
+		"$T/open-shops" /dev/null
+}
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+audit_has() { # ACTION SHA -> count of that import's records
+	q "SELECT count(*) FROM audit WHERE action = '$1' AND after LIKE '%$2%'"
+}
+
+# ---- the kills ----------------------------------------------------------------------
+# Shares of the kill budget; the delays cover each operation's whole run
+# (measured on a loaded two-core machine under ASan) so some kills land
+# after the commit and check the "whole" side too.
+n_shops=$((KILLS * 6 / 30)) n_gmv=$((KILLS * 6 / 30)) n_top=$((KILLS * 4 / 30))
+n_rec=$((KILLS * 5 / 30)) n_demo=$((KILLS * 3 / 30))
+n_ref=$((KILLS - n_shops - n_gmv - n_top - n_rec - n_demo))
+k=0
+
+import_kill() { # KIND FILE MAXDELAY USER COUNT-SQL EXPECTED-ROWS
+	local kind=$1 f=$2 max=$3 user=$4 csql=$5 want=$6 before after h recs why
+	before=$(q "$csql")
+	h=$(sha "$f")
+	kill_after "$(delay_upto "$(max_delay "$kind" "$max")")" "$user" import "$kind" "$f"
+	learn "$kind"
+	why=$(db_sound "$DB")
+	after=$(q "$csql")
+	recs=$(audit_has "import.$kind" "$h")
+	if [ "$after" = "$before" ]; then
+		[ "$recs" = 0 ] || why="$why no rows but $recs import.$kind record(s)"
+		STATE=absent
+	elif [ "$after" = $((before + want)) ]; then
+		[ "$recs" = 1 ] || why="$why all rows but $recs import.$kind record(s)"
+		STATE=whole
+	else
+		why="$why partial import: $((after - before)) of $want rows"
+		STATE=partial
+	fi
+	report "kill $k: import $kind $OUTCOME -> $STATE${why:+;}" "$why"
+}
+
+for ((i = 1; i <= n_shops; i++)); do
+	k=$((k + 1))
+	gen_shops "$k" >"$T/shops-$k.csv"
+	import_kill shops "$T/shops-$k.csv" 9000 rev1 \
+		"SELECT count(*) FROM shop WHERE id LIKE 'K$k-%'" 2000
+	if [ "$STATE" = whole ]; then
+		n=$(q "SELECT count(*) FROM audit WHERE action = 'shop.add' AND object LIKE 'shop:K$k-%'")
+		[ "$n" = 2000 ] || bad "kill $k: 2,000 shops but $n shop.add records"
+	fi
+done
+for ((i = 1; i <= n_gmv; i++)); do
+	k=$((k + 1))
+	gen_gmv "$i" >"$T/gmv-$k.csv"
+	import_kill gmv "$T/gmv-$k.csv" 1500 fin1 "SELECT count(*) FROM gmv" 20000
+done
+for ((i = 1; i <= n_top; i++)); do
+	k=$((k + 1))
+	gen_topups "$k" >"$T/top-$k.csv"
+	import_kill topups "$T/top-$k.csv" 4000 fin1 \
+		"SELECT count(*) FROM ledger WHERE ref LIKE 'crash-$k-%'" 2000
+done
+
+# deposit recompute: new October GMV first (committed), then a killed recompute
+# of November.  The floating figures of the open shops opened before the 2nd
+# either all follow the new GMV (and the recompute is audited) or none changed.
+MISMATCH="SELECT count(*) FROM shop s JOIN floating f ON f.shop_id = s.id
+  AND f.month = (SELECT max(month) FROM floating)
+  LEFT JOIN gmv g ON g.shop_id = s.id AND g.month = f.month - 1
+  WHERE s.status = 1 AND f.gmv_fen <> COALESCE(g.gmv_fen, 0)"
+for ((i = 1; i <= n_rec; i++)); do
+	k=$((k + 1))
+	gen_oct_gmv "$k" >"$T/oct-$k.csv"
+	if ! bzj fin1 import gmv "$T/oct-$k.csv" >/dev/null 2>"$T/oct.err"; then
+		bad "kill $k: setting up new GMV failed: $(tail -n 1 "$T/oct.err")"
+		continue
+	fi
+	m0=$(q "$MISMATCH")
+	r0=$(q "SELECT count(*) FROM audit WHERE action = 'deposit.recompute'")
+	kill_after "$(delay_upto "$(max_delay recompute 600)")" fin1 deposit recompute --month 2026-11
+	learn recompute
+	why=$(db_sound "$DB")
+	m1=$(q "$MISMATCH")
+	r1=$(q "SELECT count(*) FROM audit WHERE action = 'deposit.recompute'")
+	if [ "$r1" = "$r0" ] && [ "$m1" = "$m0" ]; then STATE=absent
+	elif [ "$r1" = $((r0 + 1)) ] && [ "$m1" = 0 ]; then STATE=whole
+	else
+		STATE=partial
+		why="$why $m1 of $m0 shops still on the old GMV, $((r1 - r0)) recompute record(s)"
+	fi
+	[ "$m0" -gt 0 ] || why="$why (setup: no shop had new GMV)"
+	report "kill $k: deposit recompute $OUTCOME -> $STATE${why:+;}" "$why"
+done
+
+for ((i = 1; i <= n_demo; i++)); do
+	k=$((k + 1))
+	d=$T/demo-$k.db
+	kill_after "$(delay_upto "$(max_delay demo 4000)")" demo --db "$d" demo --shops 1500 --seed "$k"
+	learn demo
+	if [ ! -s "$d" ]; then
+		report "kill $k: demo $OUTCOME -> absent (no database file)" ""
+		continue
+	fi
+	why=$(db_sound "$d")
+	n=$(sqlite3 -batch -noheader "$d" "SELECT count(*) FROM shop" 2>&1)
+	r=$(sqlite3 -batch -noheader "$d" "SELECT count(*) FROM audit WHERE action = 'demo.fill'" 2>&1)
+	case "$n/$r" in
+	0/0) STATE=absent ;;
+	1500/1) STATE=whole ;;
+	*) STATE=partial why="$why $n shops, $r demo.fill record(s)" ;;
+	esac
+	report "kill $k: demo $OUTCOME -> $STATE${why:+;}" "$why"
+	rm -f "$d" "$d-wal" "$d-shm"
+done
+
+# refund pay and approve: tiny transactions, so the delay is short
+q "SELECT id FROM refund WHERE status = 2 ORDER BY id" >"$T/approved"
+q "SELECT id FROM refund WHERE status = 1 AND kind = 1 AND submitted_by <> 'rev1' ORDER BY id" >"$T/submitted"
+mapfile -t APPROVED <"$T/approved"
+mapfile -t SUBMITTED <"$T/submitted"
+for ((i = 1; i <= n_ref; i++)); do
+	k=$((k + 1))
+	if [ $((i % 2)) = 1 ] && [ ${#APPROVED[@]} -gt 0 ]; then
+		r=${APPROVED[0]}
+		APPROVED=("${APPROVED[@]:1}")
+		kill_after "$(delay_upto "$(max_delay pay 400)")" fin2 refund pay "$r"
+		learn pay
+		why=$(db_sound "$DB")
+		st=$(q "SELECT status FROM refund WHERE id = $r")
+		led=$(q "SELECT count(*) FROM ledger WHERE refund_id = $r AND kind = 4")
+		aud=$(q "SELECT count(*) FROM audit WHERE object = 'refund:$r' AND action = 'refund.pay'")
+		case "$st/$led/$aud" in
+		2/0/0 | 6/0/0) STATE=absent ;; # 6: refused and recorded as failed (re-check)
+		3/1/1) STATE=whole ;;
+		*) STATE=partial why="$why status $st, $led payout entries, $aud refund.pay records" ;;
+		esac
+		if [ "$st" = 6 ]; then
+			f=$(q "SELECT count(*) FROM audit WHERE object = 'refund:$r' AND action = 'refund.payout_failed'")
+			[ "$f" = 1 ] || why="$why failed without its refund.payout_failed record"
+		fi
+		report "kill $k: refund pay $r $OUTCOME -> $STATE${why:+;}" "$why"
+	elif [ ${#SUBMITTED[@]} -gt 0 ]; then
+		r=${SUBMITTED[0]}
+		SUBMITTED=("${SUBMITTED[@]:1}")
+		kill_after "$(delay_upto "$(max_delay approve 400)")" rev1 refund approve "$r"
+		learn approve
+		why=$(db_sound "$DB")
+		row=$(q "SELECT status || '/' || COALESCE(approved_by, '-') FROM refund WHERE id = $r")
+		aud=$(q "SELECT count(*) FROM audit WHERE object = 'refund:$r' AND action = 'refund.approve'")
+		case "$row/$aud" in
+		1/-/0) STATE=absent ;;
+		2/rev1/1) STATE=whole ;;
+		*) STATE=partial why="$why refund $row with $aud refund.approve records" ;;
+		esac
+		report "kill $k: refund approve $r $OUTCOME -> $STATE${why:+;}" "$why"
+	else
+		bad "kill $k: no refund left to act on"
+	fi
+done
+
+why=$(db_sound "$DB")
+report "the database after all kills passes check, audit verify and integrity_check" "$why"
+echo "# $k kills in $(($(now_ms) - START)) ms"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
