@@ -560,19 +560,24 @@ static void draw_status(ui *u)
 	}
 }
 
+static void small_line(void *ctx, int i, const wchar_t *line, size_t len)
+{
+	ui *u = ctx;
+	if (i < u->lines)
+		mvwaddnwstr(u->wbody, i, 0, line, (int)len);
+}
+
 static void draw_small(ui *u)
 {
-	char m[200];
+	char m[400];
 	werase(u->wbody);
 	snprintf(m, sizeof m, _("The terminal is %dx%d; bzj needs at least %dx%d."), COLS, LINES,
 		 UI_MIN_COLS, UI_MIN_LINES);
+	size_t l = strlen(m);
+	snprintf(m + l, sizeof m - l, " %s", _("Make the window larger, or press Q to quit."));
 	ui_style(u->wbody, u, ST_WARN);
-	int n = wdg_wrap(m, u->cols, NULL, NULL);
-	(void)n;
-	wdg_puts(u->wbody, 0, 0, m, u->cols);
+	wdg_wrap(m, u->cols, small_line, u);
 	ui_style(u->wbody, u, ST_NORMAL);
-	if (u->lines > 1)
-		wdg_puts(u->wbody, 1, 0, _("Make the window larger, or press Q to quit."), u->cols);
 }
 
 static void redraw(ui *u, int rd)

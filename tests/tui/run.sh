@@ -1,0 +1,453 @@
+#!/bin/sh
+# run.sh BIN: end-to-end tests of the console.  Each case starts the real
+# binary in a detached tmux session on a demo database, types keys with
+# send-keys and asserts on capture-pane text.  Screens are awaited by
+# polling capture-pane every 50 ms (never fixed sleeps), so the suite is as
+# fast as the binary and does not flake on a slow machine.
+#
+# Prints one line per case and ends with "N passed, M failed"; exits 1 on
+# any failure.  Needs tmux, python3 and the zh_CN.UTF-8 locale
+# (tools/deps.sh installs them).
+set -u
+
+BIN=${1:?usage: run.sh path/to/bzj}
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+ROOT=$(pwd)
+CONF=$ROOT/data/demo.conf
+TODAY=2026-11-23
+TIMEOUT=${BZJ_TUI_TIMEOUT:-15}
+
+for tool in tmux python3; do
+	command -v $tool >/dev/null 2>&1 || { echo "tui: $tool is missing (make deps)" >&2; exit 1; }
+done
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/bzj-tui.XXXXXX")
+SOCK=bzj-tui-$$
+DB=$TMP/demo.db
+LOG=$TMP/log
+pass=0
+fail=0
+cleanup() {
+	tmux -L "$SOCK" kill-server >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# UTF-8 locales: English for most cases, Chinese for one.
+EN=C.UTF-8
+locale -a 2>/dev/null | grep -qix 'c.utf-\?8' || EN=en_US.UTF-8
+ZH=zh_CN.UTF-8
+
+cli() { # USER args...: the command line on the test database
+	u=$1
+	shift
+	BZJ_USER=$u "$BIN" --config "$CONF" --db "$DB" --today $TODAY "$@"
+}
+
+# ---- tmux helpers ---------------------------------------------------------
+
+T() { tmux -L "$SOCK" "$@"; }
+
+start() { # USER [COLS ROWS [LANG [TERM [extra env]]]]
+	T kill-session -t bzj >/dev/null 2>&1
+	T new-session -d -s bzj -x "${2:-80}" -y "${3:-24}" \
+		"env BZJ_USER=$1 LANG=${4:-$EN} LC_ALL= LANGUAGE= TERM=${5:-tmux-256color} ${6:-} \
+		'$BIN' --config '$CONF' --db '$DB' --today $TODAY \
+		2>>'$LOG'; sleep 30"
+}
+
+screen() { T capture-pane -p -t bzj 2>/dev/null; }
+keys() { T send-keys -t bzj "$@"; }
+text() { T send-keys -t bzj -l "$1"; }
+
+# Poll the screen every 50 ms until it contains (or, with -n, no longer
+# contains) a fixed string; give up after $TIMEOUT seconds.
+wait_for() {
+	neg=0
+	if [ "$1" = -n ]; then
+		neg=1
+		shift
+	fi
+	tries=$((TIMEOUT * 20))
+	while [ $tries -gt 0 ]; do
+		if screen | grep -qF -- "$1"; then
+			[ $neg = 0 ] && return 0
+		else
+			[ $neg = 1 ] && return 0
+		fi
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# Run a case: name, then the function.  A case fails on the first failed
+# check and shows the screen it was looking at.
+CASE=""
+check() { # description, then a command that must succeed
+	what=$1
+	shift
+	if ! "$@"; then
+		echo "  check failed: $what" >>"$TMP/why"
+		return 1
+	fi
+}
+
+run_case() {
+	name=$1
+	shift
+	: >"$TMP/why"
+	t0=$(date +%s%N)
+	if "$@"; then
+		pass=$((pass + 1))
+		echo "ok   $name ($((($(date +%s%N) - t0) / 1000000)) ms)"
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name"
+		sed 's/^/     /' "$TMP/why"
+		echo "     --- screen ---"
+		screen | sed 's/^/     | /'
+	fi
+	T kill-session -t bzj >/dev/null 2>&1
+	return 0
+}
+
+# ---- data ------------------------------------------------------------------
+
+BZJ_USER=demo "$BIN" --config "$CONF" --db "$DB" --today $TODAY demo --shops 300 --seed 7 \
+	>/dev/null 2>"$LOG" || { echo "tui: demo data failed:"; cat "$LOG"; exit 1; }
+
+py() { python3 -c "$@"; }
+cli demo --json shop list --limit 1000 >"$TMP/shops.json"
+
+# A shop with a unique Chinese name that has a raise and a freeze, so the
+# breakdown has something in every line.
+read -r SHOP SHOPNAME <<EOF
+$(py '
+import json,sys,collections
+d=json.load(open(sys.argv[1]))["shops"]
+c=collections.Counter(s["name"] for s in d)
+for s in d:
+    if c[s["name"]]==1 and s["raises_fen"]>0 and s["frozen_fen"]>0 and s["status"]=="open":
+        print(s["id"], s["name"]); break
+' "$TMP/shops.json")
+EOF
+
+# Open shops with money to refund and nothing in progress: partial refunds
+# and the closure case are made on them.
+py '
+import json,sys
+d=json.load(open(sys.argv[1]))["shops"]
+for s in d:
+    if (s["status"]=="open" and s["refundable_fen"]>=100000 and not s["refund_in_progress"]
+        and s["open_violations"]==0 and s["frozen_fen"]==0 and s["owed_fen"]==0
+        and s["payee"] and s["payee"]["valid"]):
+        print(s["id"])
+' "$TMP/shops.json" >"$TMP/free"
+FREE1=$(sed -n 1p "$TMP/free")
+FREE2=$(sed -n 2p "$TMP/free")
+FREE3=$(sed -n 3p "$TMP/free")
+FREE4=$(sed -n 4p "$TMP/free")
+
+refund_id() { # JSON of a refund on stdin -> its id
+	py 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+
+# Position (0-based) of a refund in the console's default queue: open
+# refunds (submitted or approved) by due date, then id; with "closure",
+# closure refunds only.
+queue_pos() { # RID [closure]
+	cli demo --json refund list >"$TMP/refunds.json"
+	py '
+import json,sys
+rid=int(sys.argv[2]); kind=sys.argv[3] if len(sys.argv)>3 else ""
+rs=[r for r in json.load(open(sys.argv[1]))["refunds"] if r["status"] in ("submitted","approved")]
+if kind: rs=[r for r in rs if r["kind"]==kind]
+rs.sort(key=lambda r:(r["window_end"], r["id"]))
+print([r["id"] for r in rs].index(rid))
+' "$TMP/refunds.json" "$@"
+}
+
+down() { # N: move the cursor down N rows
+	n=$1
+	while [ "$n" -gt 0 ]; do
+		keys j
+		n=$((n - 1))
+	done
+}
+
+# ---- cases -----------------------------------------------------------------
+
+case_open() {
+	start demo
+	check "title" wait_for "demo (supervisor)" &&
+		check "today" wait_for "$TODAY" &&
+		check "shop list with total" wait_for "Shops 1/300" &&
+		check "column headers" wait_for "Required" &&
+		check "key hints" wait_for "/ Search" &&
+		check "money formatted" sh -c "tmux -L $SOCK capture-pane -p -t bzj | grep -q '¥[0-9],[0-9][0-9][0-9]\.[0-9][0-9]'"
+}
+
+case_search_chinese() {
+	start rev1
+	check "list" wait_for "Shops 1/300" || return 1
+	keys /
+	text "$SHOPNAME"
+	check "search shows the shop" wait_for "$SHOP" &&
+		check "count of matches" wait_for "1 found" &&
+		check "other shops gone" wait_for -n "S0000001 "
+	keys Enter
+	check "search kept" wait_for "Shops 1/1" &&
+		check "search named in the bar" wait_for "search: $SHOPNAME"
+}
+
+case_detail_matches_cli() {
+	start rev1
+	check "list" wait_for "Shops 1/300" || return 1
+	keys /
+	text "$SHOPNAME"
+	check "found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "detail open" wait_for "Required deposit" || return 1
+	cli rev1 --json shop show "$SHOP" >"$TMP/show.json"
+	screen >"$TMP/detail.txt"
+	# "Label  amount" lines the detail must show, from the command line.
+	py '
+import json,sys
+d=json.load(open(sys.argv[1]))
+def money(f):
+    s="-" if f<0 else ""; f=abs(f); return f"{s}¥{f//100:,}.{f%100:02d}"
+for label, field in (("Base","base_fen"),("Floating","floating_fen"),("Raises","raises_fen"),
+        ("Required","required_fen"),("Balance","balance_fen"),("Frozen","frozen_fen"),
+        ("Available","available_fen"),("Refundable","refundable_fen"),("Owed","owed_fen")):
+    print(label, money(d[field]), field)
+' "$TMP/show.json" >"$TMP/want.txt"
+	while read -r label want field; do
+		check "$label = $want ($field)" \
+			grep -q "^  $label  *$want" "$TMP/detail.txt" || return 1
+	done <"$TMP/want.txt"
+	check "shop named" grep -q "$SHOP  $SHOPNAME" "$TMP/detail.txt"
+}
+
+case_approve_partial() {
+	rid=$(cli rev1 --json refund submit "$FREE1" --kind partial --amount 500 | refund_id)
+	check "refund submitted by rev1" test -n "$rid" || return 1
+	pos=$(queue_pos "$rid")
+	start rev2
+	check "list" wait_for "Shops 1/300" || return 1
+	keys 3
+	check "queue" wait_for "Refund queue" || return 1
+	down "$pos"
+	check "refund selected" wait_for "Refund #$rid ·" || return 1
+	check "payee and validity in view" wait_for "valid ·" || return 1
+	keys a
+	check "confirmation" wait_for "Approve refund" || return 1
+	keys y
+	check "status changed" wait_for "Refund $rid is now approved" &&
+		check "approved by rev2" wait_for "approved by rev2" &&
+		check "core agrees" sh -c "BZJ_USER=demo '$BIN' --config '$CONF' --db '$DB' \
+			--today $TODAY --json refund list | grep -q '\"id\":$rid,[^}]*\"status\":\"approved\"'"
+}
+
+case_closure_checklist() {
+	cli rev1 shop close "$FREE2" --date 2026-11-20 >/dev/null 2>>"$LOG" || {
+		echo "  check failed: close $FREE2" >>"$TMP/why"
+		return 1
+	}
+	rid=$(cli rev1 --json refund submit "$FREE2" --kind closure | refund_id)
+	check "closure refund submitted" test -n "$rid" || return 1
+	pos=$(queue_pos "$rid" closure)
+	start rev2
+	check "list" wait_for "Shops 1/300" || return 1
+	keys 3 t t
+	check "closure filter" wait_for "kind: closure" || return 1
+	down "$pos"
+	check "refund selected" wait_for "Refund #$rid ·" || return 1
+	keys c
+	check "checklist dialog" wait_for "Closure refund checklist" || return 1
+	keys 1 2 3 a
+	check "refused with core's reason" wait_for "not yet ticked: statements" || return 1
+	check "three ticks recorded" sh -c "BZJ_USER=demo '$BIN' --config '$CONF' --db '$DB' \
+		--today $TODAY --json refund list | grep -q '\"id\":$rid,[^}]*\"signatures\":true,\"statements\":false'" ||
+		return 1
+	keys 4 a
+	check "approved once all four are ticked" wait_for "Refund $rid is now approved"
+}
+
+case_reject_with_reason() {
+	rid=$(cli rev1 --json refund submit "$FREE3" --kind partial --amount 300 | refund_id)
+	check "refund submitted" test -n "$rid" || return 1
+	pos=$(queue_pos "$rid")
+	start rev2
+	check "list" wait_for "Shops 1/300" || return 1
+	keys 3
+	check "queue" wait_for "Refund queue" || return 1
+	down "$pos"
+	check "refund selected" wait_for "Refund #$rid ·" || return 1
+	keys x
+	check "reason dialog" wait_for "Reject refund" || return 1
+	keys Enter
+	check "reason required" wait_for "cannot be empty" || return 1
+	text "材料不全，请补充"
+	keys Enter
+	check "rejected" wait_for "Refund $rid is now rejected" &&
+		check "reason stored" sh -c "BZJ_USER=demo '$BIN' --config '$CONF' --db '$DB' \
+			--today $TODAY --json refund list | grep -q '\"reject_reason\":\"材料不全，请补充\"'"
+}
+
+case_stale_screen_refused() {
+	rid=$(cli rev1 --json refund submit "$FREE4" --kind partial --amount 200 | refund_id)
+	check "refund submitted" test -n "$rid" || return 1
+	pos=$(queue_pos "$rid")
+	start rev2
+	check "list" wait_for "Shops 1/300" || return 1
+	keys 3
+	check "queue" wait_for "Refund queue" || return 1
+	down "$pos"
+	check "refund selected" wait_for "Refund #$rid ·" || return 1
+	cli sup1 refund reject "$rid" --reason "meanwhile" >/dev/null 2>>"$LOG"
+	keys a
+	check "confirmation" wait_for "Approve refund" || return 1
+	keys y
+	check "refused as changed by sup1" wait_for "sup1" &&
+		check "core's code shown" wait_for "conflict.stale"
+	keys Enter r
+	check "reload shows the new status" wait_for -n "Refund #$rid ·"
+}
+
+case_resize() {
+	start demo 80 24
+	check "80x24" wait_for "Shops 1/300" || return 1
+	check "narrow: no operator column" wait_for -n "Operator"
+	T resize-window -t bzj -x 160 -y 48
+	check "160x48: operator column" wait_for "Operator" &&
+		check "160x48: more rows" wait_for "S0000044" || return 1
+	T resize-window -t bzj -x 40 -y 10
+	check "too small said" wait_for "64x16" || return 1
+	T resize-window -t bzj -x 80 -y 24
+	check "back to 80x24" wait_for -n "Operator" &&
+		check "list again" wait_for "Shops 1/300"
+}
+
+# Display column where the first ¥ of each line starts must be the same
+# for every label of a block: the labels are padded by display width.
+aligned() { # file, labels...
+	py '
+import sys, unicodedata
+def col(s, i):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s[:i])
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+cols = set()
+for lab in sys.argv[2:]:
+    ls = [l for l in lines if l.startswith("  " + lab)]
+    if not ls: sys.exit("no line for " + lab)
+    l = ls[0]
+    cols.add(col(l, l.index("¥")) + len(l[l.index("¥"):].split()[0]))
+sys.exit(0 if len(cols) == 1 else "money column ends at " + str(sorted(cols)))
+' "$@"
+}
+
+case_chinese_labels_aligned() {
+	start rev1 80 24 "$ZH"
+	check "Chinese title" wait_for "审核员" &&
+		check "Chinese list" wait_for "店铺 1/300" &&
+		check "Chinese hints" wait_for "/ 搜索" || return 1
+	keys /
+	text "$SHOPNAME"
+	check "found" wait_for "找到 1 个" || return 1
+	keys Enter Enter
+	check "Chinese detail" wait_for "应缴保证金" || return 1
+	screen >"$TMP/zh.txt"
+	check "labels and amounts aligned" aligned "$TMP/zh.txt" 基础保证金 浮动保证金 提高应缴 \
+		应缴合计 余额 冻结 可用 可退 欠款
+}
+
+case_support_masked_no_approve() {
+	start cs1
+	check "support role" wait_for "cs1 (support)" || return 1
+	keys 3
+	check "queue" wait_for "Refund queue" || return 1
+	check "masked account" wait_for "************" &&
+		check "no approve hint" wait_for -n "Approve" &&
+		check "no reject hint" wait_for -n "Reject" || return 1
+	keys a
+	check "approve key refused by role" wait_for "may not" || return 1
+	keys '?'
+	check "help" wait_for "Keys: Refunds" &&
+		check "help offers no approve" wait_for -n "Approve the selected refund"
+}
+
+case_violation_preview() {
+	start rev1
+	check "list" wait_for "Shops 1/300" || return 1
+	keys /
+	text "$SHOPNAME"
+	check "found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "detail" wait_for "Required deposit" || return 1
+	keys a
+	check "form" wait_for "Add violation" || return 1
+	# Shop, class, points, raise, freeze, note, date
+	keys Tab Right Tab C-u
+	text 6
+	keys Tab C-u
+	text 1000
+	keys Tab Tab
+	text "测试：发货超时"
+	keys Enter Enter
+	check "effect previewed" wait_for "Confirm violation" &&
+		check "before and after" wait_for "Before" || return 1
+	keys y
+	check "added" wait_for "added to $SHOP"
+}
+
+case_terminals() {
+	for term in xterm-256color screen tmux-256color linux vt100; do
+		start cs1 80 24 "$EN" "$term"
+		check "TERM=$term opens" wait_for "Shops 1/300" || return 1
+		T kill-session -t bzj >/dev/null 2>&1
+	done
+	start cs1 80 24 "$EN" xterm-256color NO_COLOR=1
+	check "NO_COLOR opens" wait_for "Shops 1/300"
+}
+
+case_quit() {
+	start demo
+	check "list" wait_for "Shops 1/300" || return 1
+	keys 4
+	check "violations panel" wait_for "Violations of all shops" || return 1
+	keys q
+	check "q goes back" wait_for "Shops 1/300" || return 1
+	keys Q
+	# The pane's command sleeps after bzj exits: the screen clears.
+	check "Q quits" wait_for -n "Shops 1/300"
+}
+
+run_case "open: title, list, total, hints" case_open
+run_case "search a shop by its Chinese name" case_search_chinese
+run_case "detail breakdown equals shop show --json" case_detail_matches_cli
+run_case "reviewer approves a partial refund" case_approve_partial
+run_case "closure approval refused until all four ticked" case_closure_checklist
+run_case "reject with a reason" case_reject_with_reason
+run_case "stale screen refused (expected version)" case_stale_screen_refused
+run_case "resize 80x24, 160x48, too small" case_resize
+run_case "zh_CN labels translated and aligned" case_chinese_labels_aligned
+run_case "support: masked accounts, no approve" case_support_masked_no_approve
+run_case "violation add previews its effect" case_violation_preview
+run_case "TERM variants and NO_COLOR" case_terminals
+run_case "q back, Q quit" case_quit
+
+# Every console above ran under the sanitizers when BIN is build/san/bzj:
+# their reports (and anything else on stderr) went to the log.
+case_sanitizers_quiet() {
+	if grep -q "Sanitizer\|runtime error" "$LOG"; then
+		echo "  check failed: sanitizer report" >>"$TMP/why"
+		sed 's/^/  /' "$LOG" | head -40 >>"$TMP/why"
+		return 1
+	fi
+}
+run_case "no sanitizer reports" case_sanitizers_quiet
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
