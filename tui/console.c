@@ -437,13 +437,11 @@ static void layout(ui *u)
 	leaveok(u->wstatus, TRUE);
 }
 
-/* Width of the tab bar: every tab with its title, or (when the database
- * path would not fit) only the current one with its title. */
-static int tabs_draw(ui *u, WINDOW *w, bool full, bool dry)
+/* The tab bar: every panel with its title, or (when the database would
+ * not fit otherwise) only the current one with its title.  Returns the
+ * column after it. */
+static int tabs_draw(ui *u, WINDOW *w, int x, bool full, bool dry)
 {
-	int x = wdg_width(" bzj ");
-	if (!dry)
-		wdg_puts(w, 0, 0, " bzj ", u->cols);
 	for (int p = 0; p < PANEL_COUNT; p++) {
 		char tab[96], k[16];
 		keymap_keys_str(&u->km, ACT_PANEL_SHOPS + p, 1, k, sizeof k);
@@ -462,6 +460,9 @@ static int tabs_draw(ui *u, WINDOW *w, bool full, bool dry)
 	return x;
 }
 
+/* Title: [bzj] tabs ... database  user (role)  today.  The user and date
+ * always show; the database shows at least its last 12 columns, taking
+ * room from the "bzj" name first and then from the inactive tabs. */
 static void draw_title(ui *u)
 {
 	WINDOW *w = u->wtitle;
@@ -472,13 +473,15 @@ static void draw_title(ui *u)
 
 	ui_style(w, u, ST_TITLE);
 	mvwhline(w, 0, 0, ' ', u->cols);
-	snprintf(right, sizeof right, "%s (%s)  %s ", u->x->actor.user, ui_role(u->x->actor.role),
+	snprintf(right, sizeof right, " %s (%s)  %s ", u->x->actor.user, ui_role(u->x->actor.role),
 		 ui_date(u->x->today, today, sizeof today));
-	int rw = wdg_width(right);
-	int want = dbw < 24 ? dbw : 24;
-	bool full = u->cols - tabs_draw(u, w, true, true) - rw - 3 >= want;
-	int x = tabs_draw(u, w, full, false);
-	int room = u->cols - x - rw - 3;
+	int rw = wdg_width(right), want = dbw < 12 ? dbw : 12, name = wdg_width(" bzj");
+	int room_full = u->cols - tabs_draw(u, w, 0, true, true) - rw - 2;
+	bool show_name = room_full - name >= (dbw < 24 ? dbw : 24);
+	bool full = room_full >= want;
+	int x = show_name ? wdg_puts(w, 0, 0, " bzj", u->cols) : 0;
+	x = tabs_draw(u, w, x, full, false);
+	int room = u->cols - x - rw - 1;
 	if (room >= 4 && n) {
 		/* The database path; its tail when it does not fit. */
 		const wchar_t *el = L"";
@@ -488,11 +491,11 @@ static void draw_title(ui *u)
 				i++;
 		}
 		int pw = wdg_wswidth(el, wcslen(el)) + wdg_wswidth(db + i, n - i);
-		wmove(w, 0, u->cols - rw - pw - 2);
+		wmove(w, 0, u->cols - rw - pw);
 		waddnwstr(w, el, -1);
 		waddnwstr(w, db + i, (int)(n - i));
 	}
-	if (u->cols - x - rw > 0)
+	if (u->cols - x - rw >= 0)
 		wdg_puts(w, 0, u->cols - rw, right, u->cols);
 	ui_style(w, u, ST_NORMAL);
 }

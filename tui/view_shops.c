@@ -274,8 +274,16 @@ static void layout_cols(ui *u, cols *c)
 	if (u->cols >= 110) {
 		/* Wide terminals also show the operator and the frozen amount. */
 		c->frozen = 12;
-		c->oper = 10;
+		c->oper = 12;
 		c->name -= c->frozen + 1 + c->oper + 1;
+	}
+	/* Past 40 columns a name column is mostly blank: give the room to
+	 * the operator, then leave it at the right. */
+	if (c->name > 40 && c->oper) {
+		c->oper += c->name - 40 < 8 ? c->name - 40 : 8;
+		c->name = 40;
+	} else if (c->name > 40) {
+		c->name = 40;
 	}
 	if (c->name < 8)
 		c->name = 8;
