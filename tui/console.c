@@ -21,10 +21,10 @@
 #include "widget.h"
 
 static const panel_ops *const panels[PANEL_COUNT] = {
-	[PANEL_SHOPS] = &panel_shops,
-	[PANEL_DETAIL] = &panel_detail,
-	[PANEL_REFUNDS] = &panel_refunds,
-	[PANEL_VIOL] = &panel_violations,
+    [PANEL_SHOPS] = &panel_shops,
+    [PANEL_DETAIL] = &panel_detail,
+    [PANEL_REFUNDS] = &panel_refunds,
+    [PANEL_VIOL] = &panel_violations,
 };
 
 /* ---- styles ------------------------------------------------------------ */
@@ -50,34 +50,40 @@ static void styles_init(ui *u)
 attr_t ui_attr(const ui *u, int style)
 {
 	static const attr_t mono[ST_COUNT] = {
-		[ST_NORMAL] = A_NORMAL,		   [ST_TITLE] = A_REVERSE,
-		[ST_TAB_ON] = A_BOLD,		   [ST_HEADER] = A_BOLD | A_UNDERLINE,
-		[ST_BAR] = A_BOLD,		   [ST_SEL] = A_REVERSE,
-		[ST_WARN] = A_BOLD,		   [ST_ERR] = A_REVERSE | A_BOLD,
-		[ST_OK] = A_BOLD,		   [ST_DIM] = A_DIM,
-		[ST_KEY] = A_BOLD,		   [ST_SECTION] = A_BOLD,
+	    [ST_NORMAL] = A_NORMAL, [ST_TITLE] = A_REVERSE,
+	    [ST_TAB_ON] = A_BOLD,   [ST_HEADER] = A_BOLD | A_UNDERLINE,
+	    [ST_BAR] = A_BOLD,      [ST_SEL] = A_REVERSE,
+	    [ST_WARN] = A_BOLD,     [ST_ERR] = A_REVERSE | A_BOLD,
+	    [ST_OK] = A_BOLD,       [ST_DIM] = A_DIM,
+	    [ST_KEY] = A_BOLD,      [ST_SECTION] = A_BOLD,
 	};
 	if (style < 0 || style >= ST_COUNT)
 		return A_NORMAL;
 	if (!u->color)
 		return mono[style];
 	switch (style) {
-	case ST_TITLE: return COLOR_PAIR(PAIR_TITLE);
-	case ST_TAB_ON: return COLOR_PAIR(PAIR_TITLE) | A_REVERSE | A_BOLD;
-	case ST_HEADER: return COLOR_PAIR(PAIR_CYAN) | A_BOLD;
-	case ST_BAR: return A_BOLD;
-	case ST_WARN: return COLOR_PAIR(PAIR_RED) | A_BOLD;
-	case ST_ERR: return COLOR_PAIR(PAIR_ERR) | A_BOLD;
-	case ST_OK: return COLOR_PAIR(PAIR_GREEN) | A_BOLD;
-	case ST_SECTION: return COLOR_PAIR(PAIR_YELLOW) | A_BOLD;
-	default: return mono[style];
+	case ST_TITLE:
+		return COLOR_PAIR(PAIR_TITLE);
+	case ST_TAB_ON:
+		return COLOR_PAIR(PAIR_TITLE) | A_REVERSE | A_BOLD;
+	case ST_HEADER:
+		return COLOR_PAIR(PAIR_CYAN) | A_BOLD;
+	case ST_BAR:
+		return A_BOLD;
+	case ST_WARN:
+		return COLOR_PAIR(PAIR_RED) | A_BOLD;
+	case ST_ERR:
+		return COLOR_PAIR(PAIR_ERR) | A_BOLD;
+	case ST_OK:
+		return COLOR_PAIR(PAIR_GREEN) | A_BOLD;
+	case ST_SECTION:
+		return COLOR_PAIR(PAIR_YELLOW) | A_BOLD;
+	default:
+		return mono[style];
 	}
 }
 
-void ui_style(WINDOW *w, const ui *u, int style)
-{
-	wattrset(w, (int)ui_attr(u, style));
-}
+void ui_style(WINDOW *w, const ui *u, int style) { wattrset(w, (int)ui_attr(u, style)); }
 
 /* ---- messages ---------------------------------------------------------- */
 
@@ -93,12 +99,18 @@ void ui_msg(ui *u, int style, const char *fmt, ...)
 static const char *rc_title(int rc)
 {
 	switch (rc) {
-	case BZJ_ERULE: return _("Refused");
-	case BZJ_EINPUT: return _("Bad input");
-	case BZJ_ENOTFOUND: return _("Not found");
-	case BZJ_EPERM: return _("Not allowed");
-	case BZJ_EBUSY: return _("Changed meanwhile");
-	default: return _("Storage error");
+	case BZJ_ERULE:
+		return _("Refused");
+	case BZJ_EINPUT:
+		return _("Bad input");
+	case BZJ_ENOTFOUND:
+		return _("Not found");
+	case BZJ_EPERM:
+		return _("Not allowed");
+	case BZJ_EBUSY:
+		return _("Changed meanwhile");
+	default:
+		return _("Storage error");
 	}
 }
 
@@ -113,30 +125,31 @@ int ui_refused(ui *u, const bzj_err *e)
 
 /* ---- names ------------------------------------------------------------- */
 
-#define NAME_OF(table, v) \
-	((v) >= 0 && (size_t)(v) < sizeof(table) / sizeof(table)[0] && (table)[v] ? _((table)[v]) : "?")
+#define NAME_OF(table, v)                                                                          \
+	((v) >= 0 && (size_t)(v) < sizeof(table) / sizeof(table)[0] && (table)[v] ? _((table)[v])  \
+	                                                                          : "?")
 
 const char *ui_refund_status(int st)
 {
 	static const char *const t[] = {
-		[BZJ_RS_SUBMITTED] = N_("submitted"), [BZJ_RS_APPROVED] = N_("approved"),
-		[BZJ_RS_PAID] = N_("paid"),	      [BZJ_RS_REJECTED] = N_("rejected"),
-		[BZJ_RS_CANCELLED] = N_("cancelled"), [BZJ_RS_FAILED] = N_("failed"),
+	    [BZJ_RS_SUBMITTED] = N_("submitted"), [BZJ_RS_APPROVED] = N_("approved"),
+	    [BZJ_RS_PAID] = N_("paid"),           [BZJ_RS_REJECTED] = N_("rejected"),
+	    [BZJ_RS_CANCELLED] = N_("cancelled"), [BZJ_RS_FAILED] = N_("failed"),
 	};
 	return NAME_OF(t, st);
 }
 
 const char *ui_refund_kind(int kind)
 {
-	static const char *const t[] = { [BZJ_REFUND_PARTIAL] = N_("partial"),
-					 [BZJ_REFUND_CLOSURE] = N_("closure") };
+	static const char *const t[] = {
+	    [BZJ_REFUND_PARTIAL] = N_("partial"), [BZJ_REFUND_CLOSURE] = N_("closure")};
 	return NAME_OF(t, kind);
 }
 
 const char *ui_entity(int entity)
 {
-	static const char *const t[] = { [BZJ_ENTITY_INDIVIDUAL] = N_("individual"),
-					 [BZJ_ENTITY_COMPANY] = N_("company") };
+	static const char *const t[] = {
+	    [BZJ_ENTITY_INDIVIDUAL] = N_("individual"), [BZJ_ENTITY_COMPANY] = N_("company")};
 	return NAME_OF(t, entity);
 }
 
@@ -149,33 +162,39 @@ const char *ui_pgettext(const char *ctx_and_id, const char *id)
 const char *ui_shop_status(int st)
 {
 	switch (st) {
-	case BZJ_SHOP_OPEN: return C_("shop", "open");
-	case BZJ_SHOP_CLOSED: return C_("shop", "closed");
-	default: return "?";
+	case BZJ_SHOP_OPEN:
+		return C_("shop", "open");
+	case BZJ_SHOP_CLOSED:
+		return C_("shop", "closed");
+	default:
+		return "?";
 	}
 }
 
 const char *ui_vclass(int cls)
 {
-	static const char *const t[] = { [BZJ_VCLASS_A] = N_("A general"),
-					 [BZJ_VCLASS_B] = N_("B serious") };
+	static const char *const t[] = {
+	    [BZJ_VCLASS_A] = N_("A general"), [BZJ_VCLASS_B] = N_("B serious")};
 	return NAME_OF(t, cls);
 }
 
 const char *ui_vstatus(int st)
 {
 	switch (st) {
-	case BZJ_VS_OPEN: return C_("violation", "open");
-	case BZJ_VS_RESOLVED: return _("resolved");
-	default: return "?";
+	case BZJ_VS_OPEN:
+		return C_("violation", "open");
+	case BZJ_VS_RESOLVED:
+		return _("resolved");
+	default:
+		return "?";
 	}
 }
 
 const char *ui_ledger_kind(int kind)
 {
 	static const char *const t[] = {
-		[1] = N_("top-up"), [2] = N_("deduction"), [3] = N_("fee"),
-		[4] = N_("refund"), [5] = N_("correction"),
+	    [1] = N_("top-up"), [2] = N_("deduction"),  [3] = N_("fee"),
+	    [4] = N_("refund"), [5] = N_("correction"),
 	};
 	return NAME_OF(t, kind);
 }
@@ -183,9 +202,9 @@ const char *ui_ledger_kind(int kind)
 const char *ui_role(int role)
 {
 	static const char *const t[] = {
-		[BZJ_ROLE_NONE] = N_("no role"),     [BZJ_ROLE_SUPPORT] = N_("support"),
-		[BZJ_ROLE_REVIEWER] = N_("reviewer"), [BZJ_ROLE_FINANCE] = N_("finance"),
-		[BZJ_ROLE_SUPERVISOR] = N_("supervisor"),
+	    [BZJ_ROLE_NONE] = N_("no role"),          [BZJ_ROLE_SUPPORT] = N_("support"),
+	    [BZJ_ROLE_REVIEWER] = N_("reviewer"),     [BZJ_ROLE_FINANCE] = N_("finance"),
+	    [BZJ_ROLE_SUPERVISOR] = N_("supervisor"),
 	};
 	return NAME_OF(t, role);
 }
@@ -193,46 +212,53 @@ const char *ui_role(int role)
 const char *ui_check_item(int bit)
 {
 	switch (bit) {
-	case BZJ_CHECK_MATERIALS: return _("Application materials complete");
-	case BZJ_CHECK_INFO: return _("Information complete and accurate");
-	case BZJ_CHECK_SIGNATURES: return _("Signatures and seals complete");
-	case BZJ_CHECK_STATEMENTS: return _("No unsettled statements");
-	default: return "?";
+	case BZJ_CHECK_MATERIALS:
+		return _("Application materials complete");
+	case BZJ_CHECK_INFO:
+		return _("Information complete and accurate");
+	case BZJ_CHECK_SIGNATURES:
+		return _("Signatures and seals complete");
+	case BZJ_CHECK_STATEMENTS:
+		return _("No unsettled statements");
+	default:
+		return "?";
 	}
 }
 
 const char *ui_check_item_short(int bit)
 {
 	switch (bit) {
-	case BZJ_CHECK_MATERIALS: return _("materials");
-	case BZJ_CHECK_INFO: return _("information");
-	case BZJ_CHECK_SIGNATURES: return _("signatures");
-	case BZJ_CHECK_STATEMENTS: return _("statements");
-	default: return "?";
+	case BZJ_CHECK_MATERIALS:
+		return _("materials");
+	case BZJ_CHECK_INFO:
+		return _("information");
+	case BZJ_CHECK_SIGNATURES:
+		return _("signatures");
+	case BZJ_CHECK_STATEMENTS:
+		return _("statements");
+	default:
+		return "?";
 	}
 }
 
 const char *ui_payee_type(int type)
 {
-	static const char *const t[] = { [BZJ_PAYEE_PERSONAL] = N_("personal card"),
-					 [BZJ_PAYEE_CORPORATE] = N_("corporate account") };
+	static const char *const t[] = {[BZJ_PAYEE_PERSONAL] = N_("personal card"),
+	                                [BZJ_PAYEE_CORPORATE] = N_("corporate account")};
 	return NAME_OF(t, type);
 }
 
-const char *ui_date(int32_t d, char *buf, size_t n)
-{
-	return bzj_date_fmt(d, buf, n);
-}
+const char *ui_date(int32_t d, char *buf, size_t n) { return bzj_date_fmt(d, buf, n); }
 
 const char *ui_code_text(const char *code)
 {
 	static const struct {
 		const char *code, *text;
 	} t[] = {
-		{ "payee.missing", N_("no payee account on file") },
-		{ "payee.not_allowed", N_("account type not allowed for this entity") },
-		{ "payee.name_mismatch", N_("account name does not match the entity") },
-		{ "payee.changed_recently", N_("account changed less than 30 days ago") },
+	    {"payee.missing", N_("no payee account on file")},
+	    {"payee.not_allowed", N_("account type not allowed for this entity")},
+	    {"payee.name_mismatch", N_("account name does not match the entity")},
+	    {"payee.changed_recently", N_("account changed less than 30 days ago")},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (code && !strcmp(code, t[i].code))
@@ -270,8 +296,12 @@ bool ui_list_move(ui_list *l, int action)
 {
 	int old = l->cur, oldtop = l->top;
 	switch (action) {
-	case ACT_UP: l->cur--; break;
-	case ACT_DOWN: l->cur++; break;
+	case ACT_UP:
+		l->cur--;
+		break;
+	case ACT_DOWN:
+		l->cur++;
+		break;
 	case ACT_PAGE_UP:
 		l->cur -= l->h;
 		l->top -= l->h;
@@ -280,9 +310,14 @@ bool ui_list_move(ui_list *l, int action)
 		l->cur += l->h;
 		l->top += l->h;
 		break;
-	case ACT_FIRST: l->cur = 0; break;
-	case ACT_LAST: l->cur = l->n - 1; break;
-	default: return false;
+	case ACT_FIRST:
+		l->cur = 0;
+		break;
+	case ACT_LAST:
+		l->cur = l->n - 1;
+		break;
+	default:
+		return false;
 	}
 	ui_list_fix(l);
 	return l->cur != old || l->top != oldtop;
@@ -335,7 +370,7 @@ static void push(ui *u)
 	}
 	u->back[u->nback].panel = u->panel;
 	snprintf(u->back[u->nback].shop, sizeof u->back[0].shop, "%s",
-		 u->panel == PANEL_VIOL ? u->vshop : u->shop);
+	         u->panel == PANEL_VIOL ? u->vshop : u->shop);
 	u->nback++;
 }
 
@@ -394,7 +429,8 @@ static int go_back(ui *u, int key)
 		return panel_enter(u, PANEL_SHOPS);
 	if (key == KEYMAP_ESC) {
 		char k[32];
-		ui_msg(u, ST_DIM, _("Press %s to quit"), keymap_keys_str(&u->km, ACT_QUIT, 1, k, sizeof k));
+		ui_msg(u, ST_DIM, _("Press %s to quit"),
+		       keymap_keys_str(&u->km, ACT_QUIT, 1, k, sizeof k));
 		return RD_STATUS;
 	}
 	return RD_QUIT;
@@ -474,7 +510,7 @@ static void draw_title(ui *u)
 	ui_style(w, u, ST_TITLE);
 	mvwhline(w, 0, 0, ' ', u->cols);
 	snprintf(right, sizeof right, " %s (%s)  %s ", u->x->actor.user, ui_role(u->x->actor.role),
-		 ui_date(u->x->today, today, sizeof today));
+	         ui_date(u->x->today, today, sizeof today));
 	int rw = wdg_width(right), want = dbw < 12 ? dbw : 12, name = wdg_width(" bzj");
 	int room_full = u->cols - tabs_draw(u, w, 0, true, true) - rw - 2;
 	bool show_name = room_full - name >= (dbw < 24 ? dbw : 24);
@@ -519,9 +555,9 @@ static void draw_hints(ui *u, WINDOW *w)
 	int bit = panels[u->panel]->bit, x = 1;
 	char help[64], hk[16], quit[64], qk[16];
 	snprintf(help, sizeof help, "%s %s", keymap_keys_str(&u->km, ACT_HELP, 1, hk, sizeof hk),
-		 _(ui_actions[ACT_HELP].label));
+	         _(ui_actions[ACT_HELP].label));
 	snprintf(quit, sizeof quit, "%s %s", keymap_keys_str(&u->km, ACT_QUIT, 1, qk, sizeof qk),
-		 _(ui_actions[ACT_QUIT].label));
+	         _(ui_actions[ACT_QUIT].label));
 	int right = u->cols - wdg_width(help) - wdg_width(quit) - 4;
 
 	for (int a = 0; a < ACT_COUNT && x >= 0;) {
@@ -538,7 +574,7 @@ static void draw_hints(ui *u, WINDOW *w)
 		     b++) {
 			size_t l = strlen(keys);
 			snprintf(keys + l, sizeof keys - l, "%s%s", l ? "/" : "",
-				 keymap_keys_str(&u->km, b, 1, k, sizeof k));
+			         keymap_keys_str(&u->km, b, 1, k, sizeof k));
 		}
 		x = hint_add(u, w, x, right, keys, _(d->label));
 		a = b;
@@ -575,7 +611,7 @@ static void draw_small(ui *u)
 	char m[400];
 	werase(u->wbody);
 	snprintf(m, sizeof m, _("The terminal is %dx%d; bzj needs at least %dx%d."), COLS, LINES,
-		 UI_MIN_COLS, UI_MIN_LINES);
+	         UI_MIN_COLS, UI_MIN_LINES);
 	size_t l = strlen(m);
 	snprintf(m + l, sizeof m - l, " %s", _("Make the window larger, or press Q to quit."));
 	ui_style(u->wbody, u, ST_WARN);
@@ -615,14 +651,11 @@ static void redraw(ui *u, int rd)
 	doupdate();
 }
 
-void ui_repaint(ui *u)
-{
-	redraw(u, RD_ALL);
-}
+void ui_repaint(ui *u) { redraw(u, RD_ALL); }
 
 void ui_touch(ui *u)
 {
-	WINDOW *ws[] = { u->wtitle, u->wbody, u->wstatus };
+	WINDOW *ws[] = {u->wtitle, u->wbody, u->wstatus};
 	for (size_t i = 0; i < sizeof ws / sizeof ws[0]; i++) {
 		touchwin(ws[i]);
 		wnoutrefresh(ws[i]);
@@ -684,26 +717,26 @@ static int help_collect(ui *u, help_line *out, int max)
 		int flag;
 		const char *title;
 	} parts[] = {
-		{ 0, NULL },
-		{ AF_NAV, N_("Moving") },
-		{ AF_GLOB, N_("Everywhere") },
+	    {0, NULL},
+	    {AF_NAV, N_("Moving")},
+	    {AF_GLOB, N_("Everywhere")},
 	};
 	for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
 		if (n < max)
-			out[n++] = (help_line){ -1, parts[p].title ? _(parts[p].title)
-								  : _(panels[u->panel]->title) };
+			out[n++] = (help_line){-1, parts[p].title ? _(parts[p].title)
+			                                          : _(panels[u->panel]->title)};
 		for (int a = 0; a < ACT_COUNT && n < max; a++) {
 			const ui_action_def *d = &ui_actions[a];
 			int kind = d->flags & (AF_NAV | AF_GLOB);
 			if ((d->panels & bit) && kind == parts[p].flag && ui_can(u, a))
-				out[n++] = (help_line){ a, NULL };
+				out[n++] = (help_line){a, NULL};
 		}
 		const char *const *lg = panels[u->panel]->legend;
 		if (p == 0 && lg) {
 			if (n < max)
-				out[n++] = (help_line){ -1, _("Legend") };
+				out[n++] = (help_line){-1, _("Legend")};
 			for (; *lg && n < max; lg++)
-				out[n++] = (help_line){ -2, _(*lg) };
+				out[n++] = (help_line){-2, _(*lg)};
 		}
 	}
 	return n;
@@ -742,7 +775,7 @@ static void help_draw(ui *u, WINDOW *w, const help_line *hl, int n, int top)
 	ui_style(w, u, ST_DIM);
 	char foot[160];
 	snprintf(foot, sizeof foot, _("%d-%d of %d  Up/Down scroll, any other key closes"),
-		 n ? top + 1 : 0, top + h < n ? top + h : n, n);
+	         n ? top + 1 : 0, top + h < n ? top + h : n, n);
 	wdg_put(w, getmaxy(w) - 2, 2, foot, wd, WDG_LEFT);
 	ui_style(w, u, ST_NORMAL);
 }
@@ -790,23 +823,31 @@ static int global_action(ui *u, int a, int key)
 {
 	bzj_err e;
 	switch (a) {
-	case ACT_QUIT: return RD_QUIT;
-	case ACT_BACK: return go_back(u, key);
-	case ACT_HELP: return show_help(u);
-	case ACT_REDRAW: return RD_ALL | RD_FULL;
+	case ACT_QUIT:
+		return RD_QUIT;
+	case ACT_BACK:
+		return go_back(u, key);
+	case ACT_HELP:
+		return show_help(u);
+	case ACT_REDRAW:
+		return RD_ALL | RD_FULL;
 	case ACT_RELOAD:
 		bzj_err_clear(&e);
 		if (bzj_ctx_reload(u->x, &e))
 			return ui_refused(u, &e);
 		ui_msg(u, ST_DIM, _("Reloaded"));
 		return ui_changed(u);
-	case ACT_NEXT_PANEL: return switch_panel(u, (u->panel + 1) % PANEL_COUNT);
-	case ACT_PREV_PANEL: return switch_panel(u, (u->panel + PANEL_COUNT - 1) % PANEL_COUNT);
+	case ACT_NEXT_PANEL:
+		return switch_panel(u, (u->panel + 1) % PANEL_COUNT);
+	case ACT_PREV_PANEL:
+		return switch_panel(u, (u->panel + PANEL_COUNT - 1) % PANEL_COUNT);
 	case ACT_PANEL_SHOPS:
 	case ACT_PANEL_DETAIL:
 	case ACT_PANEL_REFUNDS:
-	case ACT_PANEL_VIOLATIONS: return switch_panel(u, a - ACT_PANEL_SHOPS);
-	default: return -1;
+	case ACT_PANEL_VIOLATIONS:
+		return switch_panel(u, a - ACT_PANEL_SHOPS);
+	default:
+		return -1;
 	}
 }
 
@@ -892,7 +933,7 @@ int bzj_console_run(bzj_ctx *x, const bzj_config *cfg, const char *db_path)
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "%s\n",
-			_("bzj: the console needs a terminal; run a command instead (bzj --help)"));
+		        _("bzj: the console needs a terminal; run a command instead (bzj --help)"));
 		return BZJ_EINPUT;
 	}
 	keys_from_config(&u, cfg ? cfg : x->cfg);

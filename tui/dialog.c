@@ -100,12 +100,20 @@ int ledit_key(ledit *e, int key)
 {
 	int old = e->cur;
 	switch (key) {
-	case KEYMAP_FKEY(KEY_LEFT): e->cur -= e->cur > 0; return e->cur != old ? 0 : 0;
-	case KEYMAP_FKEY(KEY_RIGHT): e->cur += e->cur < e->len; return 0;
+	case KEYMAP_FKEY(KEY_LEFT):
+		e->cur -= e->cur > 0;
+		return e->cur != old ? 0 : 0;
+	case KEYMAP_FKEY(KEY_RIGHT):
+		e->cur += e->cur < e->len;
+		return 0;
 	case KEYMAP_FKEY(KEY_HOME):
-	case 'A' & 0x1f: e->cur = 0; return 0;
+	case 'A' & 0x1f:
+		e->cur = 0;
+		return 0;
 	case KEYMAP_FKEY(KEY_END):
-	case 'E' & 0x1f: e->cur = e->len; return 0;
+	case 'E' & 0x1f:
+		e->cur = e->len;
+		return 0;
 	case KEYMAP_FKEY(KEY_BACKSPACE):
 		if (e->cur == 0)
 			return 0;
@@ -117,8 +125,12 @@ int ledit_key(ledit *e, int key)
 			return 0;
 		ledit_delete(e, e->cur, e->cur + 1);
 		return 1;
-	case 'U' & 0x1f: ledit_delete(e, 0, e->cur); return 1;
-	case 'K' & 0x1f: ledit_delete(e, e->cur, e->len); return 1;
+	case 'U' & 0x1f:
+		ledit_delete(e, 0, e->cur);
+		return 1;
+	case 'K' & 0x1f:
+		ledit_delete(e, e->cur, e->len);
+		return 1;
 	case 'W' & 0x1f: {
 		int p = e->cur;
 		while (p > 0 && e->w[p - 1] == L' ')
@@ -128,7 +140,8 @@ int ledit_key(ledit *e, int key)
 		ledit_delete(e, p, e->cur);
 		return 1;
 	}
-	default: break;
+	default:
+		break;
 	}
 	if (key >= 32 && key < 0x110000 && key != 127 && iswprint((wint_t)key) &&
 	    wdg_wcwidth((wchar_t)key) > 0)
@@ -142,8 +155,8 @@ int ledit_draw(WINDOW *w, int y, int x, int width, ledit *e)
 		width = 2;
 	if (e->cur < e->scroll)
 		e->scroll = e->cur;
-	while (e->scroll < e->cur && wdg_wswidth(e->w + e->scroll, (size_t)(e->cur - e->scroll)) >
-					     width - 1)
+	while (e->scroll < e->cur &&
+	       wdg_wswidth(e->w + e->scroll, (size_t)(e->cur - e->scroll)) > width - 1)
 		e->scroll++;
 	int used = 0;
 	size_t k = wdg_fit(e->w + e->scroll, (size_t)(e->len - e->scroll), width, &used);
@@ -216,10 +229,7 @@ static int text_maxw(const char *s)
 	return m;
 }
 
-static bool focusable(const dlg_form *f, int i)
-{
-	return i >= f->nf || f->f[i].type != DF_INFO;
-}
+static bool focusable(const dlg_form *f, int i) { return i >= f->nf || f->f[i].type != DF_INFO; }
 
 static int focus_next(const dlg_form *f, int i, int dir)
 {
@@ -265,16 +275,16 @@ static void form_geom(const dlg_form *f, geom *g)
 	}
 	for (int i = 0; i < f->nf; i++) {
 		int need = f->f[i].type == DF_CHECK || f->f[i].type == DF_INFO
-				   ? wdg_width(f->f[i].label) + 10
-				   : g->labelw + 30;
+		               ? wdg_width(f->f[i].label) + 10
+		               : g->labelw + 30;
 		want = need > want ? need : want;
 	}
 	g->w = want < maxw ? want : maxw;
 	int inner = g->w - 4;
 	text_layout(&g->body, f->body, inner);
 	text_layout(&g->msg, f->msg[0] ? f->msg : NULL, inner);
-	int h = 2 + g->body.n + (g->body.n && f->nf ? 1 : 0) + f->nf + 1 + (g->msg.n ? g->msg.n + 1 : 0) +
-		1;
+	int h = 2 + g->body.n + (g->body.n && f->nf ? 1 : 0) + f->nf + 1 +
+	        (g->msg.n ? g->msg.n + 1 : 0) + 1;
 	int maxh = LINES - 2 > 6 ? LINES - 2 : 6;
 	if (h > maxh) {
 		/* Cut the body to fit the screen; the fields always show. */
@@ -291,8 +301,8 @@ static void form_geom(const dlg_form *f, geom *g)
 	g->button_y = h - 2;
 }
 
-static void draw_field(ui *u, WINDOW *w, const geom *g, dlg_field *fd, int y, bool focus,
-		       int *cx, int *cy)
+static void draw_field(ui *u, WINDOW *w, const geom *g, dlg_field *fd, int y, bool focus, int *cx,
+                       int *cy)
 {
 	int x = 2, inner = g->w - 4;
 	char tmp[400];
@@ -368,8 +378,8 @@ static void form_draw(ui *u, WINDOW *w, dlg_form *f, geom *g, int focus, int *cx
 		bx = wdg_puts(w, g->button_y, bx, t, g->w - 1) + 2;
 	}
 	ui_style(w, u, ST_DIM);
-	const char *hint = f->nf ? _(" Tab next · Enter OK · Esc cancel ")
-				 : _(" Enter choose · Esc cancel ");
+	const char *hint =
+	    f->nf ? _(" Tab next · Enter OK · Esc cancel ") : _(" Enter choose · Esc cancel ");
 	int hw = wdg_width(hint);
 	if (hw < g->w - 4)
 		wdg_puts(w, g->h - 1, g->w - hw - 2, hint, g->w - 2);
@@ -408,7 +418,7 @@ static void toggle(dlg_form *f, dlg_field *fd)
 {
 	if (fd->locked) {
 		snprintf(f->msg, sizeof f->msg, "%s",
-			 _("This item is already recorded and cannot be unticked."));
+		         _("This item is already recorded and cannot be unticked."));
 		f->msg_style = ST_DIM;
 		return;
 	}
@@ -446,9 +456,13 @@ static int form_key(dlg_form *f, int *focus, int key)
 	}
 	switch (key) {
 	case '\t':
-	case KEYMAP_FKEY(KEY_DOWN): *focus = focus_next(f, *focus, 1); return -1;
+	case KEYMAP_FKEY(KEY_DOWN):
+		*focus = focus_next(f, *focus, 1);
+		return -1;
 	case KEYMAP_FKEY(KEY_BTAB):
-	case KEYMAP_FKEY(KEY_UP): *focus = focus_next(f, *focus, -1); return -1;
+	case KEYMAP_FKEY(KEY_UP):
+		*focus = focus_next(f, *focus, -1);
+		return -1;
 	case KEYMAP_FKEY(KEY_LEFT):
 	case KEYMAP_FKEY(KEY_RIGHT): {
 		int d = key == KEYMAP_FKEY(KEY_LEFT) ? -1 : 1;
@@ -479,7 +493,8 @@ static int form_key(dlg_form *f, int *focus, int key)
 			return press(f, 0);
 		*focus = nx;
 		return -1;
-	default: return -1;
+	default:
+		return -1;
 	}
 }
 
@@ -593,11 +608,11 @@ static int input_submit(void *ctx, int button, dlg_form *f)
 }
 
 bool dlg_input(ui *u, const char *title, const char *body, const char *label, const char *ok,
-	       char *buf, size_t n, bool required)
+               char *buf, size_t n, bool required)
 {
 	dlg_field fd;
 	dlg_form f;
-	input_ctx c = { required };
+	input_ctx c = {required};
 	memset(&fd, 0, sizeof fd);
 	memset(&f, 0, sizeof f);
 	fd.type = DF_TEXT;
@@ -622,8 +637,8 @@ static void effect_row(char *buf, size_t n, const char *label, const char *a, co
 	char l[128], x[64], y[64];
 	size_t len = strlen(buf);
 	snprintf(buf + len, n - len, "%s  %s  %s\n", wdg_field_mb(label, 14, WDG_LEFT, l, sizeof l),
-		 wdg_field_mb(a, 15, WDG_RIGHT, x, sizeof x),
-		 wdg_field_mb(b, 15, WDG_RIGHT, y, sizeof y));
+	         wdg_field_mb(a, 15, WDG_RIGHT, x, sizeof x),
+	         wdg_field_mb(b, 15, WDG_RIGHT, y, sizeof y));
 }
 
 static void effect_money(char *buf, size_t n, const char *label, int64_t a, int64_t b)
@@ -644,7 +659,7 @@ void dlg_effect_text(const bzj_effect *ef, bool deduction, char *buf, size_t n)
 	effect_money(buf, n, _("Refundable"), a->refundable_fen, b->refundable_fen);
 	effect_money(buf, n, _("Owed"), a->owed_fen, b->owed_fen);
 	effect_row(buf, n, _("Payout"), a->restricted ? _("restricted") : _("allowed"),
-		   b->restricted ? _("restricted") : _("allowed"));
+	           b->restricted ? _("restricted") : _("allowed"));
 	if (!deduction)
 		return;
 	const bzj_deduction *d = &ef->deduction;
@@ -654,28 +669,27 @@ void dlg_effect_text(const bzj_effect *ef, bool deduction, char *buf, size_t n)
 		const char *label;
 		int64_t v;
 	} rows[] = {
-		{ _("From frozen"), d->from_frozen_fen },
-		{ _("From balance"), d->from_balance_fen },
-		{ _("Beyond balance"), d->owed_fen },
-		{ _("From unsettled"), d->from_unsettled_fen },
-		{ _("Still owed"), d->remaining_owed_fen },
+	    {_("From frozen"), d->from_frozen_fen},   {_("From balance"), d->from_balance_fen},
+	    {_("Beyond balance"), d->owed_fen},       {_("From unsettled"), d->from_unsettled_fen},
+	    {_("Still owed"), d->remaining_owed_fen},
 	};
 	snprintf(buf + len, n - len, "\n");
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		len = strlen(buf);
-		snprintf(buf + len, n - len, "%s  %s\n",
-			 wdg_field_mb(rows[i].label, 14, WDG_LEFT, l, sizeof l),
-			 wdg_field_mb(wdg_money(rows[i].v, m, sizeof m), 15, WDG_RIGHT, r, sizeof r));
+		snprintf(
+		    buf + len, n - len, "%s  %s\n",
+		    wdg_field_mb(rows[i].label, 14, WDG_LEFT, l, sizeof l),
+		    wdg_field_mb(wdg_money(rows[i].v, m, sizeof m), 15, WDG_RIGHT, r, sizeof r));
 	}
 	if (d->terminate) {
 		len = strlen(buf);
 		snprintf(buf + len, n - len, "%s\n",
-			 _("The shop will be flagged for termination of service."));
+		         _("The shop will be flagged for termination of service."));
 	}
 }
 
 bool dlg_effect(ui *u, const char *title, const char *what, const bzj_effect *ef, bool deduction,
-		const char *yes)
+                const char *yes)
 {
 	char table[2048], body[2600];
 	dlg_effect_text(ef, deduction, table, sizeof table);

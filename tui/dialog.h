@@ -40,16 +40,16 @@ enum dlg_ftype {
 typedef struct dlg_field {
 	int type;
 	const char *label; /* translated */
-	char *buf;	   /* DF_TEXT: initial and final text */
+	char *buf;         /* DF_TEXT: initial and final text */
 	size_t n;
 	const char *const *choices; /* DF_CHOICE: translated */
 	int nchoices;
 	int *choice;
 	bool *check; /* DF_CHECK */
 	bool locked;
-	int hotkey;	  /* DF_CHECK: a key that toggles it from anywhere */
+	int hotkey;       /* DF_CHECK: a key that toggles it from anywhere */
 	const char *note; /* dim text after the field */
-	ledit ed;	  /* internal */
+	ledit ed;         /* internal */
 } dlg_field;
 
 #define DLG_MAX_BUTTONS 4
@@ -58,13 +58,13 @@ typedef struct dlg_form dlg_form;
 struct dlg_form {
 	const char *title;
 	const char *body; /* text above the fields; '\n' separates paragraphs */
-	bool body_pre;	  /* body holds a table: its widest line sets the width */
+	bool body_pre;    /* body holds a table: its widest line sets the width */
 	dlg_field *f;
 	int nf;
 	const char *buttons[DLG_MAX_BUTTONS]; /* translated; [0] is the default */
-	int hotkeys[DLG_MAX_BUTTONS];	      /* 0 = none */
+	int hotkeys[DLG_MAX_BUTTONS];         /* 0 = none */
 	int nbuttons;
-	int cancel; /* the button Esc means */
+	int cancel;       /* the button Esc means */
 	int focus_button; /* button focused first when there are no fields */
 	/* A button other than `cancel` was pressed: return 0 to close, or
 	 * non-zero to stay open showing msg. */
@@ -83,10 +83,10 @@ bool dlg_confirm(ui *u, const char *title, const char *body, bool pre, const cha
 void dlg_message(ui *u, const char *title, const char *body, int style);
 /* Ask for text (required: refuses empty). */
 bool dlg_input(ui *u, const char *title, const char *body, const char *label, const char *ok,
-	       char *buf, size_t n, bool required);
+               char *buf, size_t n, bool required);
 /* The effect of a violation action on the shop, before/after, then yes/no. */
 bool dlg_effect(ui *u, const char *title, const char *what, const bzj_effect *ef, bool deduction,
-		const char *yes);
+                const char *yes);
 /* The before/after table as preformatted lines (also used by tests). */
 void dlg_effect_text(const bzj_effect *ef, bool deduction, char *buf, size_t n);
 

@@ -9,37 +9,42 @@
 #include "bzj/i18n.h"
 #include "keymap.h"
 
-#define ACT_DEF_(id, nm, ks, pn, fl, pm, lb, hp) \
-	[ACT_##id] = { .name = nm, .keys = ks, .panels = pn, .flags = fl, .perm = pm, \
-		       .label = lb, .help = hp },
-const ui_action_def ui_actions[ACT_COUNT] = { BZJ_ACTIONS(ACT_DEF_) };
+#define ACT_DEF_(id, nm, ks, pn, fl, pm, lb, hp)                                                   \
+	[ACT_##id] = {.name = nm,                                                                  \
+	              .keys = ks,                                                                  \
+	              .panels = pn,                                                                \
+	              .flags = fl,                                                                 \
+	              .perm = pm,                                                                  \
+	              .label = lb,                                                                 \
+	              .help = hp},
+const ui_action_def ui_actions[ACT_COUNT] = {BZJ_ACTIONS(ACT_DEF_)};
 #undef ACT_DEF_
 
 static const struct {
 	const char *name;
 	int key;
 } key_names[] = {
-	{ "Up", KEYMAP_FKEY(KEY_UP) },
-	{ "Down", KEYMAP_FKEY(KEY_DOWN) },
-	{ "Left", KEYMAP_FKEY(KEY_LEFT) },
-	{ "Right", KEYMAP_FKEY(KEY_RIGHT) },
-	{ "PgUp", KEYMAP_FKEY(KEY_PPAGE) },
-	{ "PageUp", KEYMAP_FKEY(KEY_PPAGE) },
-	{ "PgDn", KEYMAP_FKEY(KEY_NPAGE) },
-	{ "PageDown", KEYMAP_FKEY(KEY_NPAGE) },
-	{ "Home", KEYMAP_FKEY(KEY_HOME) },
-	{ "End", KEYMAP_FKEY(KEY_END) },
-	{ "Enter", KEYMAP_ENTER },
-	{ "Esc", KEYMAP_ESC },
-	{ "Tab", '\t' },
-	{ "S-Tab", KEYMAP_FKEY(KEY_BTAB) },
-	{ "BTab", KEYMAP_FKEY(KEY_BTAB) },
-	{ "Space", ' ' },
-	{ "Backspace", KEYMAP_FKEY(KEY_BACKSPACE) },
-	{ "Del", KEYMAP_FKEY(KEY_DC) },
-	{ "Delete", KEYMAP_FKEY(KEY_DC) },
-	{ "Ins", KEYMAP_FKEY(KEY_IC) },
-	{ "Insert", KEYMAP_FKEY(KEY_IC) },
+    {"Up", KEYMAP_FKEY(KEY_UP)},
+    {"Down", KEYMAP_FKEY(KEY_DOWN)},
+    {"Left", KEYMAP_FKEY(KEY_LEFT)},
+    {"Right", KEYMAP_FKEY(KEY_RIGHT)},
+    {"PgUp", KEYMAP_FKEY(KEY_PPAGE)},
+    {"PageUp", KEYMAP_FKEY(KEY_PPAGE)},
+    {"PgDn", KEYMAP_FKEY(KEY_NPAGE)},
+    {"PageDown", KEYMAP_FKEY(KEY_NPAGE)},
+    {"Home", KEYMAP_FKEY(KEY_HOME)},
+    {"End", KEYMAP_FKEY(KEY_END)},
+    {"Enter", KEYMAP_ENTER},
+    {"Esc", KEYMAP_ESC},
+    {"Tab", '\t'},
+    {"S-Tab", KEYMAP_FKEY(KEY_BTAB)},
+    {"BTab", KEYMAP_FKEY(KEY_BTAB)},
+    {"Space", ' '},
+    {"Backspace", KEYMAP_FKEY(KEY_BACKSPACE)},
+    {"Del", KEYMAP_FKEY(KEY_DC)},
+    {"Delete", KEYMAP_FKEY(KEY_DC)},
+    {"Ins", KEYMAP_FKEY(KEY_IC)},
+    {"Insert", KEYMAP_FKEY(KEY_IC)},
 };
 
 int keymap_key_parse(const char *s)
@@ -62,8 +67,8 @@ int keymap_key_parse(const char *s)
 	if (s[0] == '^' && s[1] && !s[2]) {
 		int c = s[1] == '?' ? 127 : (s[1] & 0x1f);
 		return s[1] == '?' || (s[1] >= '@' && s[1] <= '_') || (s[1] >= 'a' && s[1] <= 'z')
-			       ? c
-			       : -1;
+		           ? c
+		           : -1;
 	}
 	memset(&st, 0, sizeof st);
 	len = mbrtowc(&wc, s, strlen(s), &st);
@@ -207,7 +212,7 @@ int keymap_conflict(const keymap *km, int panel, int *pa, int *pb)
 int keymap_bind(keymap *km, const char *action, const char *keys, char *err, size_t errn)
 {
 	int a = keymap_find(action), k[KEYMAP_MAX_KEYS], n;
-	static const int panels[] = { PB_SHOPS, PB_DETAIL, PB_REFUNDS, PB_VIOL };
+	static const int panels[] = {PB_SHOPS, PB_DETAIL, PB_REFUNDS, PB_VIOL};
 
 	if (a == ACT_NONE) {
 		snprintf(err, errn, _("keys.%s: no such action"), action ? action : "?");
@@ -228,8 +233,8 @@ int keymap_bind(keymap *km, const char *action, const char *keys, char *err, siz
 		if ((key = keymap_conflict(km, panels[p], &x, &y))) {
 			char kn[32];
 			snprintf(err, errn, _("keys.%s: %s is already bound to %s"), action,
-				 keymap_key_name(key, kn, sizeof kn),
-				 ui_actions[x == a ? y : x].name);
+			         keymap_key_name(key, kn, sizeof kn),
+			         ui_actions[x == a ? y : x].name);
 			*km = saved;
 			return -1;
 		}
@@ -266,7 +271,7 @@ const char *keymap_keys_str(const keymap *km, int action, int max, char *buf, si
 	for (int i = 0; i < cnt && len < n; i++) {
 		char kn[32];
 		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? "/" : "",
-					keymap_key_name(km->keys[action][i], kn, sizeof kn));
+		                        keymap_key_name(km->keys[action][i], kn, sizeof kn));
 	}
 	return buf;
 }
@@ -288,10 +293,10 @@ static const struct {
 	int bit;
 	const char *title;
 } man_groups[] = {
-	{ PB_SHOPS, "Shop list" },
-	{ PB_DETAIL, "Deposit detail" },
-	{ PB_REFUNDS, "Refund queue" },
-	{ PB_VIOL, "Violations" },
+    {PB_SHOPS, "Shop list"},
+    {PB_DETAIL, "Deposit detail"},
+    {PB_REFUNDS, "Refund queue"},
+    {PB_VIOL, "Violations"},
 };
 
 static bool in_group(int a, int g)
@@ -321,7 +326,8 @@ static void write_group(FILE *f, int g, bool man)
 			man_escape(f, ui_actions[a].name);
 			fputs("\\fR)\n", f);
 		} else {
-			fprintf(f, "  %-14s %-22s %s\n", keys, ui_actions[a].name, ui_actions[a].help);
+			fprintf(f, "  %-14s %-22s %s\n", keys, ui_actions[a].name,
+			        ui_actions[a].help);
 		}
 	}
 }

@@ -37,93 +37,93 @@ enum ui_action_flag {
 /* X(ENUM, "config-name", "default keys", panels, flags, perm, label, help)
  * `label` is the short word of the status-line hint; actions in a row that
  * share a label are shown as one hint ("b/c/o/p Filter"). */
-#define BZJ_ACTIONS(X)                                                                          \
-	X(QUIT, "quit", "Q", PB_ALL, AF_GLOB | AF_HINT, P_NAV, N_("Quit"), N_("Quit bzj"))     \
-	X(BACK, "back", "q Esc", PB_ALL, AF_GLOB, P_NAV, N_("Back"),                            \
-	  N_("Back to the previous panel (q on the shop list quits)"))                          \
-	X(HELP, "help", "? F1", PB_ALL, AF_GLOB | AF_HINT, P_NAV, N_("Help"),                   \
-	  N_("Show the keys of this panel"))                                                    \
-	X(RELOAD, "reload", "r", PB_ALL, AF_GLOB, P_NAV, N_("Reload"),                          \
-	  N_("Reload from the database, showing other operators' changes"))                     \
-	X(REDRAW, "redraw", "^L", PB_ALL, AF_GLOB, P_NAV, N_("Redraw"),                         \
-	  N_("Redraw the whole screen"))                                                        \
-	X(NEXT_PANEL, "next-panel", "Tab", PB_ALL, AF_GLOB, P_NAV, N_("Next panel"),            \
-	  N_("Go to the next panel"))                                                           \
-	X(PREV_PANEL, "prev-panel", "S-Tab", PB_ALL, AF_GLOB, P_NAV, N_("Previous panel"),       \
-	  N_("Go to the previous panel"))                                                       \
-	X(PANEL_SHOPS, "panel-shops", "1", PB_ALL, AF_GLOB, P_NAV, N_("Shops"),                 \
-	  N_("Go to the shop list"))                                                            \
-	X(PANEL_DETAIL, "panel-detail", "2", PB_ALL, AF_GLOB, P_NAV, N_("Detail"),              \
-	  N_("Go to the deposit detail of the selected shop"))                                  \
-	X(PANEL_REFUNDS, "panel-refunds", "3", PB_ALL, AF_GLOB, P_NAV, N_("Refunds"),           \
-	  N_("Go to the refund queue"))                                                         \
-	X(PANEL_VIOLATIONS, "panel-violations", "4", PB_ALL, AF_GLOB, P_NAV, N_("Violations"),  \
-	  N_("Go to the violations"))                                                           \
-	X(UP, "up", "Up k", PB_ALL, AF_NAV, P_NAV, N_("Up"), N_("Move up one line"))            \
-	X(DOWN, "down", "Down j", PB_ALL, AF_NAV, P_NAV, N_("Down"), N_("Move down one line"))  \
-	X(PAGE_UP, "page-up", "PgUp ^B", PB_ALL, AF_NAV, P_NAV, N_("Page up"),                  \
-	  N_("Move up one page"))                                                               \
-	X(PAGE_DOWN, "page-down", "PgDn ^F", PB_ALL, AF_NAV, P_NAV, N_("Page down"),            \
-	  N_("Move down one page"))                                                             \
-	X(FIRST, "first", "Home g", PB_ALL, AF_NAV, P_NAV, N_("First"),                         \
-	  N_("Go to the first line"))                                                           \
-	X(LAST, "last", "End G", PB_ALL, AF_NAV, P_NAV, N_("Last"), N_("Go to the last line"))  \
-	X(OPEN, "open", "Enter", PB_SHOPS | PB_REFUNDS | PB_VIOL, AF_HINT | AF_SEL, P_NAV,       \
-	  N_("Detail"), N_("Open the deposit detail of the selected shop"))                     \
-	X(SEARCH, "search", "/", PB_SHOPS, AF_HINT, P_NAV, N_("Search"),                        \
-	  N_("Search as you type by shop id, shop name or operator name"))                      \
-	X(SORT, "sort", "s", PB_SHOPS, AF_HINT, P_NAV, N_("Sort"),                              \
-	  N_("Sort by the next column: id, name, required, balance"))                           \
-	X(SORT_REVERSE, "sort-reverse", "S", PB_SHOPS, 0, P_NAV, N_("Reverse"),                 \
-	  N_("Reverse the sort order"))                                                         \
-	X(FILTER_SHORTFALL, "filter-shortfall", "b", PB_SHOPS, AF_HINT, P_NAV, N_("Filter"),    \
-	  N_("Only shops with a shortfall (payout restricted), or all"))                        \
-	X(FILTER_STATUS, "filter-status", "c", PB_SHOPS, AF_HINT, P_NAV, N_("Filter"),          \
-	  N_("Shop status: any, open, closed"))                                                 \
-	X(FILTER_VIOLATIONS, "filter-violations", "o", PB_SHOPS, AF_HINT, P_NAV, N_("Filter"),  \
-	  N_("Only shops with open violations, or all"))                                        \
-	X(FILTER_REFUND, "filter-refund", "p", PB_SHOPS, AF_HINT, P_NAV, N_("Filter"),          \
-	  N_("Only shops with a refund in progress, or all"))                                   \
-	X(FILTER_CLEAR, "filter-clear", "x", PB_SHOPS, 0, P_NAV, N_("Clear"),                   \
-	  N_("Clear the search and every filter"))                                              \
-	X(SHOP_VIOLATIONS, "shop-violations", "v", PB_SHOPS | PB_DETAIL, AF_HINT | AF_SEL,      \
-	  P_NAV, N_("Violations"), N_("Show the violations of the selected shop"))              \
-	X(TOPUP, "topup", "t", PB_DETAIL, AF_HINT | AF_SEL, BZJ_PERM_MONEY_IN, N_("Top up"),    \
-	  N_("Record a top-up of the shop's deposit"))                                          \
-	X(REFUND_SUBMIT, "refund-submit", "n", PB_DETAIL, AF_HINT | AF_SEL,                     \
-	  BZJ_PERM_REFUND_REVIEW, N_("Refund"),                                                 \
-	  N_("Submit a refund: partial while open, the closure refund once closed"))            \
-	X(RECEIPT, "receipt", "e", PB_DETAIL, AF_SEL, BZJ_PERM_RECEIPT, N_("Receipt"),          \
-	  N_("Request the e-receipt of a top-up (from 7 days after it)"))                       \
-	X(REFUND_APPROVE, "refund-approve", "a", PB_REFUNDS, AF_HINT | AF_SEL,                  \
-	  BZJ_PERM_REFUND_REVIEW, N_("Approve"), N_("Approve the selected refund"))             \
-	X(REFUND_REJECT, "refund-reject", "x", PB_REFUNDS, AF_HINT | AF_SEL,                    \
-	  BZJ_PERM_REFUND_REVIEW, N_("Reject"), N_("Reject the selected refund, with a reason")) \
-	X(REFUND_CHECKLIST, "refund-checklist", "c", PB_REFUNDS, AF_HINT | AF_SEL,              \
-	  BZJ_PERM_REFUND_REVIEW, N_("Checklist"),                                              \
-	  N_("Tick the closure checklist (four items) and approve"))                            \
-	X(REFUND_CANCEL, "refund-cancel", "D", PB_REFUNDS, AF_SEL, BZJ_PERM_REFUND_REVIEW,      \
-	  N_("Cancel"), N_("Cancel the selected refund at the merchant's request"))             \
-	X(REFUND_PAY, "refund-pay", "p", PB_REFUNDS, AF_HINT | AF_SEL, BZJ_PERM_REFUND_PAY,     \
-	  N_("Pay"), N_("Record the payout of the selected refund"))                            \
-	X(REFUND_FAIL, "refund-fail", "F", PB_REFUNDS, AF_HINT | AF_SEL, BZJ_PERM_REFUND_PAY,   \
-	  N_("Fail"), N_("Record that the payout failed, with a reason"))                       \
-	X(FILTER_RSTATUS, "filter-refund-status", "s", PB_REFUNDS, AF_HINT, P_NAV, N_("Status"), \
-	  N_("Status filter: open, all, then each status"))                                     \
-	X(FILTER_RKIND, "filter-refund-kind", "t", PB_REFUNDS, 0, P_NAV, N_("Kind"),            \
-	  N_("Kind filter: any, partial, closure"))                                             \
-	X(FILTER_OVERDUE, "filter-overdue", "o", PB_REFUNDS, 0, P_NAV, N_("Overdue"),           \
-	  N_("Only overdue refunds, or all"))                                                   \
-	X(VIOLATION_ADD, "violation-add", "a", PB_DETAIL | PB_VIOL, AF_HINT,                    \
-	  BZJ_PERM_VIOLATION, N_("Add"), N_("Add a violation, with its raise and freeze"))      \
-	X(VIOLATION_DEDUCT, "violation-deduct", "d", PB_VIOL, AF_HINT | AF_SEL,                 \
-	  BZJ_PERM_VIOLATION, N_("Deduct"), N_("Deduct from the deposit for the violation"))    \
-	X(VIOLATION_RESOLVE, "violation-resolve", "c", PB_VIOL, AF_HINT | AF_SEL,               \
-	  BZJ_PERM_VIOLATION, N_("Resolve"),                                                    \
-	  N_("Resolve the violation: its raise ends and its freeze is released"))               \
-	X(VIOLATION_SCOPE, "violation-scope", "s", PB_VIOL, AF_HINT, P_NAV, N_("Scope"),        \
-	  N_("Switch between this shop's violations and all shops'"))                           \
-	X(VIOLATION_OPEN_ONLY, "violation-open-only", "o", PB_VIOL, 0, P_NAV, N_("Open only"),  \
+#define BZJ_ACTIONS(X)                                                                             \
+	X(QUIT, "quit", "Q", PB_ALL, AF_GLOB | AF_HINT, P_NAV, N_("Quit"), N_("Quit bzj"))         \
+	X(BACK, "back", "q Esc", PB_ALL, AF_GLOB, P_NAV, N_("Back"),                               \
+	  N_("Back to the previous panel (q on the shop list quits)"))                             \
+	X(HELP, "help", "? F1", PB_ALL, AF_GLOB | AF_HINT, P_NAV, N_("Help"),                      \
+	  N_("Show the keys of this panel"))                                                       \
+	X(RELOAD, "reload", "r", PB_ALL, AF_GLOB, P_NAV, N_("Reload"),                             \
+	  N_("Reload from the database, showing other operators' changes"))                        \
+	X(REDRAW, "redraw", "^L", PB_ALL, AF_GLOB, P_NAV, N_("Redraw"),                            \
+	  N_("Redraw the whole screen"))                                                           \
+	X(NEXT_PANEL, "next-panel", "Tab", PB_ALL, AF_GLOB, P_NAV, N_("Next panel"),               \
+	  N_("Go to the next panel"))                                                              \
+	X(PREV_PANEL, "prev-panel", "S-Tab", PB_ALL, AF_GLOB, P_NAV, N_("Previous panel"),         \
+	  N_("Go to the previous panel"))                                                          \
+	X(PANEL_SHOPS, "panel-shops", "1", PB_ALL, AF_GLOB, P_NAV, N_("Shops"),                    \
+	  N_("Go to the shop list"))                                                               \
+	X(PANEL_DETAIL, "panel-detail", "2", PB_ALL, AF_GLOB, P_NAV, N_("Detail"),                 \
+	  N_("Go to the deposit detail of the selected shop"))                                     \
+	X(PANEL_REFUNDS, "panel-refunds", "3", PB_ALL, AF_GLOB, P_NAV, N_("Refunds"),              \
+	  N_("Go to the refund queue"))                                                            \
+	X(PANEL_VIOLATIONS, "panel-violations", "4", PB_ALL, AF_GLOB, P_NAV, N_("Violations"),     \
+	  N_("Go to the violations"))                                                              \
+	X(UP, "up", "Up k", PB_ALL, AF_NAV, P_NAV, N_("Up"), N_("Move up one line"))               \
+	X(DOWN, "down", "Down j", PB_ALL, AF_NAV, P_NAV, N_("Down"), N_("Move down one line"))     \
+	X(PAGE_UP, "page-up", "PgUp ^B", PB_ALL, AF_NAV, P_NAV, N_("Page up"),                     \
+	  N_("Move up one page"))                                                                  \
+	X(PAGE_DOWN, "page-down", "PgDn ^F", PB_ALL, AF_NAV, P_NAV, N_("Page down"),               \
+	  N_("Move down one page"))                                                                \
+	X(FIRST, "first", "Home g", PB_ALL, AF_NAV, P_NAV, N_("First"),                            \
+	  N_("Go to the first line"))                                                              \
+	X(LAST, "last", "End G", PB_ALL, AF_NAV, P_NAV, N_("Last"), N_("Go to the last line"))     \
+	X(OPEN, "open", "Enter", PB_SHOPS | PB_REFUNDS | PB_VIOL, AF_HINT | AF_SEL, P_NAV,         \
+	  N_("Detail"), N_("Open the deposit detail of the selected shop"))                        \
+	X(SEARCH, "search", "/", PB_SHOPS, AF_HINT, P_NAV, N_("Search"),                           \
+	  N_("Search as you type by shop id, shop name or operator name"))                         \
+	X(SORT, "sort", "s", PB_SHOPS, AF_HINT, P_NAV, N_("Sort"),                                 \
+	  N_("Sort by the next column: id, name, required, balance"))                              \
+	X(SORT_REVERSE, "sort-reverse", "S", PB_SHOPS, 0, P_NAV, N_("Reverse"),                    \
+	  N_("Reverse the sort order"))                                                            \
+	X(FILTER_SHORTFALL, "filter-shortfall", "b", PB_SHOPS, AF_HINT, P_NAV, N_("Filter"),       \
+	  N_("Only shops with a shortfall (payout restricted), or all"))                           \
+	X(FILTER_STATUS, "filter-status", "c", PB_SHOPS, AF_HINT, P_NAV, N_("Filter"),             \
+	  N_("Shop status: any, open, closed"))                                                    \
+	X(FILTER_VIOLATIONS, "filter-violations", "o", PB_SHOPS, AF_HINT, P_NAV, N_("Filter"),     \
+	  N_("Only shops with open violations, or all"))                                           \
+	X(FILTER_REFUND, "filter-refund", "p", PB_SHOPS, AF_HINT, P_NAV, N_("Filter"),             \
+	  N_("Only shops with a refund in progress, or all"))                                      \
+	X(FILTER_CLEAR, "filter-clear", "x", PB_SHOPS, 0, P_NAV, N_("Clear"),                      \
+	  N_("Clear the search and every filter"))                                                 \
+	X(SHOP_VIOLATIONS, "shop-violations", "v", PB_SHOPS | PB_DETAIL, AF_HINT | AF_SEL, P_NAV,  \
+	  N_("Violations"), N_("Show the violations of the selected shop"))                        \
+	X(TOPUP, "topup", "t", PB_DETAIL, AF_HINT | AF_SEL, BZJ_PERM_MONEY_IN, N_("Top up"),       \
+	  N_("Record a top-up of the shop's deposit"))                                             \
+	X(REFUND_SUBMIT, "refund-submit", "n", PB_DETAIL, AF_HINT | AF_SEL,                        \
+	  BZJ_PERM_REFUND_REVIEW, N_("Refund"),                                                    \
+	  N_("Submit a refund: partial while open, the closure refund once closed"))               \
+	X(RECEIPT, "receipt", "e", PB_DETAIL, AF_SEL, BZJ_PERM_RECEIPT, N_("Receipt"),             \
+	  N_("Request the e-receipt of a top-up (from 7 days after it)"))                          \
+	X(REFUND_APPROVE, "refund-approve", "a", PB_REFUNDS, AF_HINT | AF_SEL,                     \
+	  BZJ_PERM_REFUND_REVIEW, N_("Approve"), N_("Approve the selected refund"))                \
+	X(REFUND_REJECT, "refund-reject", "x", PB_REFUNDS, AF_HINT | AF_SEL,                       \
+	  BZJ_PERM_REFUND_REVIEW, N_("Reject"), N_("Reject the selected refund, with a reason"))   \
+	X(REFUND_CHECKLIST, "refund-checklist", "c", PB_REFUNDS, AF_HINT | AF_SEL,                 \
+	  BZJ_PERM_REFUND_REVIEW, N_("Checklist"),                                                 \
+	  N_("Tick the closure checklist (four items) and approve"))                               \
+	X(REFUND_CANCEL, "refund-cancel", "D", PB_REFUNDS, AF_SEL, BZJ_PERM_REFUND_REVIEW,         \
+	  N_("Cancel"), N_("Cancel the selected refund at the merchant's request"))                \
+	X(REFUND_PAY, "refund-pay", "p", PB_REFUNDS, AF_HINT | AF_SEL, BZJ_PERM_REFUND_PAY,        \
+	  N_("Pay"), N_("Record the payout of the selected refund"))                               \
+	X(REFUND_FAIL, "refund-fail", "F", PB_REFUNDS, AF_HINT | AF_SEL, BZJ_PERM_REFUND_PAY,      \
+	  N_("Fail"), N_("Record that the payout failed, with a reason"))                          \
+	X(FILTER_RSTATUS, "filter-refund-status", "s", PB_REFUNDS, AF_HINT, P_NAV, N_("Status"),   \
+	  N_("Status filter: open, all, then each status"))                                        \
+	X(FILTER_RKIND, "filter-refund-kind", "t", PB_REFUNDS, 0, P_NAV, N_("Kind"),               \
+	  N_("Kind filter: any, partial, closure"))                                                \
+	X(FILTER_OVERDUE, "filter-overdue", "o", PB_REFUNDS, 0, P_NAV, N_("Overdue"),              \
+	  N_("Only overdue refunds, or all"))                                                      \
+	X(VIOLATION_ADD, "violation-add", "a", PB_DETAIL | PB_VIOL, AF_HINT, BZJ_PERM_VIOLATION,   \
+	  N_("Add"), N_("Add a violation, with its raise and freeze"))                             \
+	X(VIOLATION_DEDUCT, "violation-deduct", "d", PB_VIOL, AF_HINT | AF_SEL,                    \
+	  BZJ_PERM_VIOLATION, N_("Deduct"), N_("Deduct from the deposit for the violation"))       \
+	X(VIOLATION_RESOLVE, "violation-resolve", "c", PB_VIOL, AF_HINT | AF_SEL,                  \
+	  BZJ_PERM_VIOLATION, N_("Resolve"),                                                       \
+	  N_("Resolve the violation: its raise ends and its freeze is released"))                  \
+	X(VIOLATION_SCOPE, "violation-scope", "s", PB_VIOL, AF_HINT, P_NAV, N_("Scope"),           \
+	  N_("Switch between this shop's violations and all shops'"))                              \
+	X(VIOLATION_OPEN_ONLY, "violation-open-only", "o", PB_VIOL, 0, P_NAV, N_("Open only"),     \
 	  N_("Only open violations, or all"))
 
 #ifndef N_
@@ -131,22 +131,19 @@ enum ui_action_flag {
 #endif
 
 #define ACT_ENUM_(id, name, keys, panels, flags, perm, label, help) ACT_##id,
-enum ui_action {
-	ACT_NONE = -1,
-	BZJ_ACTIONS(ACT_ENUM_) ACT_COUNT
-};
+enum ui_action { ACT_NONE = -1, BZJ_ACTIONS(ACT_ENUM_) ACT_COUNT };
 #undef ACT_ENUM_
 
 #define KEYMAP_MAX_KEYS 4
 
 typedef struct ui_action_def {
-	const char *name;    /* config name */
-	const char *keys;    /* default keys, space-separated names */
-	int panels;	     /* enum ui_panel_bit */
-	int flags;	     /* enum ui_action_flag */
-	int perm;	     /* enum bzj_perm */
-	const char *label;   /* untranslated short label */
-	const char *help;    /* untranslated help */
+	const char *name;  /* config name */
+	const char *keys;  /* default keys, space-separated names */
+	int panels;        /* enum ui_panel_bit */
+	int flags;         /* enum ui_action_flag */
+	int perm;          /* enum bzj_perm */
+	const char *label; /* untranslated short label */
+	const char *help;  /* untranslated help */
 } ui_action_def;
 
 /* The table (ACT_COUNT entries, in table order). */

@@ -61,7 +61,7 @@ typedef struct ui ui;
 
 typedef struct panel_ops {
 	const char *title; /* untranslated */
-	int bit;	   /* PB_ of keymap.h */
+	int bit;           /* PB_ of keymap.h */
 	/* (Re)fetch from the database; returns RD_ flags. */
 	int (*load)(ui *u);
 	/* Draw into u->wbody (u->lines x u->cols). */
@@ -89,7 +89,7 @@ struct ui {
 	keymap km;
 	WINDOW *wtitle, *wbody, *wstatus;
 	int lines, cols; /* body size */
-	bool small;	 /* the terminal is below the minimum */
+	bool small;      /* the terminal is below the minimum */
 	bool color;
 	int panel; /* enum ui_panel_id */
 	bool stale[PANEL_COUNT];

@@ -172,18 +172,18 @@ static void doc_pair(doc *d, const char *label, int style, const char *value)
 }
 
 static const char *const labels[] = {
-	N_("Base"),	 N_("Floating"), N_("Raises"), N_("Required"),	 N_("Balance"),
-	N_("Frozen"),	 N_("Available"), N_("Refundable"), N_("Payout"), N_("Owed"),
-	N_("Unsettled"), N_("Payee"),	  N_("Account"), N_("Operator"), N_("Entity"),
-	N_("Categories"),
+    N_("Base"),    N_("Floating"), N_("Raises"),    N_("Required"),
+    N_("Balance"), N_("Frozen"),   N_("Available"), N_("Refundable"),
+    N_("Payout"),  N_("Owed"),     N_("Unsettled"), N_("Payee"),
+    N_("Account"), N_("Operator"), N_("Entity"),    N_("Categories"),
 };
 
 static void doc_widths(doc *d)
 {
 	const bzj_position *p = &D.v.dep.pos;
-	int64_t m[] = { p->base_fen,	  p->floating_fen,  p->raises_fen, p->required_fen,
-			p->balance_fen,	  p->frozen_fen,    p->available_fen, p->refundable_fen,
-			p->owed_fen,	  D.v.shop.unsettled_fen };
+	int64_t m[] = {p->base_fen,    p->floating_fen,       p->raises_fen,    p->required_fen,
+	               p->balance_fen, p->frozen_fen,         p->available_fen, p->refundable_fen,
+	               p->owed_fen,    D.v.shop.unsettled_fen};
 	char b[40];
 	d->lw = 0;
 	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
@@ -202,13 +202,13 @@ static void doc_identity(doc *d)
 	const bzj_shop *s = &D.v.shop;
 	char t[1200], a[16], b[16];
 	doc_pair(d, _("Entity"), ST_NORMAL,
-		 (snprintf(t, sizeof t, "%s · %s", ui_entity(s->entity), s->entity_name), t));
+	         (snprintf(t, sizeof t, "%s · %s", ui_entity(s->entity), s->entity_name), t));
 	if (s->status == BZJ_SHOP_CLOSED)
 		snprintf(t, sizeof t, _("%s · opened %s · closed %s"), s->operator_name,
-			 ui_date(s->opened, a, sizeof a), ui_date(s->closed, b, sizeof b));
+		         ui_date(s->opened, a, sizeof a), ui_date(s->closed, b, sizeof b));
 	else
 		snprintf(t, sizeof t, _("%s · opened %s"), s->operator_name,
-			 ui_date(s->opened, a, sizeof a));
+		         ui_date(s->opened, a, sizeof a));
 	doc_pair(d, _("Operator"), ST_NORMAL, t);
 	t[0] = 0;
 	for (int i = 0; i < D.v.ncategories; i++) {
@@ -229,7 +229,7 @@ static void doc_required(doc *d)
 		snprintf(why, sizeof why, "%s", _("closed: no base deposit"));
 	else if (dep->base_category[0])
 		snprintf(why, sizeof why, _("%s, %s, standard of %s"), dep->base_category,
-			 ui_entity(D.v.shop.entity), ui_date(dep->base_effective, a, sizeof a));
+		         ui_entity(D.v.shop.entity), ui_date(dep->base_effective, a, sizeof a));
 	else
 		snprintf(why, sizeof why, "%s", _("no category with a standard"));
 	doc_money(d, _("Base"), p->base_fen, ST_NORMAL, why);
@@ -237,26 +237,25 @@ static void doc_required(doc *d)
 		snprintf(why, sizeof why, "%s", _("closed: no floating deposit"));
 	else if (dep->floating_present)
 		snprintf(why, sizeof why, _("GMV %s in %s, from %s"),
-			 wdg_money(dep->floating_gmv_fen, m, sizeof m),
-			 bzj_month_fmt(dep->floating_gmv_month, a, sizeof a),
-			 ui_date(dep->floating_effective, b, sizeof b));
+		         wdg_money(dep->floating_gmv_fen, m, sizeof m),
+		         bzj_month_fmt(dep->floating_gmv_month, a, sizeof a),
+		         ui_date(dep->floating_effective, b, sizeof b));
 	else
 		snprintf(why, sizeof why, "%s", _("no GMV month computed yet"));
 	doc_money(d, _("Floating"), p->floating_fen, ST_NORMAL, why);
 	snprintf(why, sizeof why, P_("%d open violation", "%d open violations", dep->nraises),
-		 dep->nraises);
+	         dep->nraises);
 	doc_money(d, _("Raises"), p->raises_fen, ST_NORMAL, dep->nraises ? why : NULL);
 	for (int i = 0; i < D.nraises; i++) {
 		const bzj_violation *v = &D.raises[i];
 		char pts[64];
 		snprintf(pts, sizeof pts, P_("%d point", "%d points", v->points), v->points);
 		snprintf(why, sizeof why, "#%lld %s %s %s  %s  %s", (long long)v->id,
-			 ui_date(v->date, a, sizeof a), ui_vclass(v->cls), pts,
-			 wdg_money(v->raise_fen, m, sizeof m), v->note);
+		         ui_date(v->date, a, sizeof a), ui_vclass(v->cls), pts,
+		         wdg_money(v->raise_fen, m, sizeof m), v->note);
 		doc_text(d, ST_DIM, 4 + d->lw, why);
 	}
-	doc_money(d, _("Required"), p->required_fen, ST_KEY,
-		  _("max(base, floating) + raises"));
+	doc_money(d, _("Required"), p->required_fen, ST_KEY, _("max(base, floating) + raises"));
 }
 
 static void doc_position(doc *d)
@@ -270,19 +269,19 @@ static void doc_position(doc *d)
 	doc_money(d, _("Frozen"), p->frozen_fen, ST_NORMAL, NULL);
 	doc_money(d, _("Available"), p->available_fen, ST_NORMAL, _("balance - frozen"));
 	snprintf(why, sizeof why, _("available - required - in progress %s"),
-		 wdg_money(p->in_progress_fen, m, sizeof m));
+	         wdg_money(p->in_progress_fen, m, sizeof m));
 	doc_money(d, _("Refundable"), p->refundable_fen, ST_NORMAL, why);
 	if (p->restricted)
 		snprintf(why, sizeof why, _("restricted: shortfall %s to top up"),
-			 wdg_money(p->shortfall_fen, m, sizeof m));
+		         wdg_money(p->shortfall_fen, m, sizeof m));
 	else
 		snprintf(why, sizeof why, "%s", _("not restricted"));
 	doc_pair(d, _("Payout"), p->restricted ? ST_WARN : ST_OK, why);
 	doc_money(d, _("Owed"), p->owed_fen, p->owed_fen ? ST_WARN : ST_NORMAL,
-		  s->terminate ? _("flagged for termination of service") : NULL);
+	          s->terminate ? _("flagged for termination of service") : NULL);
 	if (s->unsettled_fen)
 		doc_money(d, _("Unsettled"), s->unsettled_fen, ST_NORMAL,
-			  _("unsettled payments that cover what is owed"));
+		          _("unsettled payments that cover what is owed"));
 }
 
 static void doc_payee(doc *d)
@@ -297,16 +296,16 @@ static void doc_payee(doc *d)
 	doc_pair(d, _("Payee"), ST_NORMAL, t);
 	if (py->valid)
 		snprintf(t, sizeof t, _("%s  since %s  valid"), py->account,
-			 ui_date(py->since, a, sizeof a));
+		         ui_date(py->since, a, sizeof a));
 	else
 		snprintf(t, sizeof t, _("%s  since %s  not valid: %s"), py->account,
-			 ui_date(py->since, a, sizeof a), ui_code_text(py->problem));
+		         ui_date(py->since, a, sizeof a), ui_code_text(py->problem));
 	doc_pair(d, _("Account"), py->valid ? ST_NORMAL : ST_WARN, t);
 }
 
-static void doc_refunds(doc *d, bzj_date today)
+static void doc_refunds(doc *d)
 {
-	char t[600], h[200], a[16], b[16], c[16], m[40];
+	char t[600], h[200], b[16], c[16], m[40];
 	snprintf(h, sizeof h, _("Refunds (%d)"), D.nrefunds);
 	doc_rule(d, h);
 	if (!D.nrefunds)
@@ -314,17 +313,18 @@ static void doc_refunds(doc *d, bzj_date today)
 	for (int i = 0; i < D.nrefunds; i++) {
 		const bzj_refund *r = &D.refunds[i];
 		char k[64], st[64], am[64];
-		snprintf(t, sizeof t, "#%-5lld %s %s %s  %s  %s %s~%s%s%s", (long long)r->id,
-			 wdg_field_mb(ui_refund_kind(r->kind), 8, WDG_LEFT, k, sizeof k),
-			 wdg_field_mb(wdg_money(r->amount_fen, m, sizeof m), 13, WDG_RIGHT, am,
-				      sizeof am),
-			 wdg_field_mb(ui_refund_status(r->status), 9, WDG_LEFT, st, sizeof st),
-			 ui_date(r->submitted_on, a, sizeof a), _("window"),
-			 ui_date(r->window_start, b, sizeof b), ui_date(r->window_end, c, sizeof c),
-			 r->overdue ? _("  OVERDUE") : "", r->late ? _("  paid late") : "");
+		snprintf(t, sizeof t, "#%-5lld %s %s %s %s %s~%s%s", (long long)r->id,
+		         wdg_field_mb(ui_refund_kind(r->kind), 8, WDG_LEFT, k, sizeof k),
+		         wdg_field_mb(wdg_money(r->amount_fen, m, sizeof m), 13, WDG_RIGHT, am,
+		                      sizeof am),
+		         wdg_field_mb(ui_refund_status(r->status), 9, WDG_LEFT, st, sizeof st),
+		         _("window"), ui_date(r->window_start, b, sizeof b),
+		         ui_date(r->window_end, c, sizeof c),
+		         r->overdue ? _("  OVERDUE")
+		         : r->late  ? _("  paid late")
+		                    : "");
 		doc_text(d, r->overdue ? ST_WARN : ST_NORMAL, 2, t);
 	}
-	(void)today;
 }
 
 static void doc_receipts(doc *d)
@@ -337,10 +337,11 @@ static void doc_receipts(doc *d)
 	for (int i = 0; i < D.nreceipts; i++) {
 		const bzj_receipt *r = &D.receipts[i];
 		snprintf(t, sizeof t, _("#%-5lld top-up #%-6lld %s  %s  %s%s"), (long long)r->id,
-			 (long long)r->topup_id,
-			 wdg_field_mb(wdg_money(r->amount_fen, m, sizeof m), 13, WDG_RIGHT, am,
-				      sizeof am),
-			 ui_date(r->issued, a, sizeof a), r->title, r->voided ? _("  (voided)") : "");
+		         (long long)r->topup_id,
+		         wdg_field_mb(wdg_money(r->amount_fen, m, sizeof m), 13, WDG_RIGHT, am,
+		                      sizeof am),
+		         ui_date(r->issued, a, sizeof a), r->title,
+		         r->voided ? _("  (voided)") : "");
 		doc_text(d, r->voided ? ST_DIM : ST_NORMAL, 2, t);
 	}
 }
@@ -349,18 +350,18 @@ static void doc_ledger(doc *d)
 {
 	char t[1200], h[200], a[16], m[40], bal[40], k[64], am[64], bl[64];
 	snprintf(h, sizeof h, D.ledger_end ? _("Ledger (%d entries)") : _("Ledger (%d+ entries)"),
-		 D.nledger);
+	         D.nledger);
 	doc_rule(d, h);
 	for (int i = 0; i < D.nledger; i++) {
 		const bzj_ledger_entry *le = &D.ledger[i];
 		const char *what = le->note[0] ? le->note : le->payer;
 		snprintf(t, sizeof t, "%s %s %s %s  #%lld %s", ui_date(le->date, a, sizeof a),
-			 wdg_field_mb(ui_ledger_kind(le->kind), 8, WDG_LEFT, k, sizeof k),
-			 wdg_field_mb(wdg_money(le->amount_fen, m, sizeof m), 13, WDG_RIGHT, am,
-				      sizeof am),
-			 wdg_field_mb(wdg_money(le->balance_after_fen, bal, sizeof bal), 13,
-				      WDG_RIGHT, bl, sizeof bl),
-			 (long long)le->id, what);
+		         wdg_field_mb(ui_ledger_kind(le->kind), 8, WDG_LEFT, k, sizeof k),
+		         wdg_field_mb(wdg_money(le->amount_fen, m, sizeof m), 13, WDG_RIGHT, am,
+		                      sizeof am),
+		         wdg_field_mb(wdg_money(le->balance_after_fen, bal, sizeof bal), 13,
+		                      WDG_RIGHT, bl, sizeof bl),
+		         (long long)le->id, what);
 		doc_text(d, le->amount_fen < 0 ? ST_NORMAL : ST_OK, 2, t);
 	}
 	if (!D.ledger_end)
@@ -380,7 +381,7 @@ static void doc_run(ui *u, WINDOW *w, doc *d, bool dry)
 	doc_required(d);
 	doc_position(d);
 	doc_payee(d);
-	doc_refunds(d, u->x->today);
+	doc_refunds(d);
 	doc_receipts(d);
 	doc_ledger(d);
 }
@@ -392,8 +393,11 @@ static void detail_draw(ui *u, WINDOW *w)
 	if (!D.ok) {
 		ui_panel_bar(u, w, _("Deposit detail"), NULL);
 		ui_style(w, u, D.err[0] ? ST_ERR : ST_DIM);
-		wdg_puts(w, 2, 2, D.err[0] ? D.err : _("No shop selected: pick one in the shop list "
-						      "and press Enter."), u->cols);
+		wdg_puts(w, 2, 2,
+		         D.err[0] ? D.err
+		                  : _("No shop selected: pick one in the shop list "
+		                      "and press Enter."),
+		         u->cols);
 		ui_style(w, u, ST_NORMAL);
 		return;
 	}
@@ -416,17 +420,28 @@ static int detail_scroll(ui *u, int a)
 {
 	int h = u->lines - 1;
 	switch (a) {
-	case ACT_UP: D.top--; break;
-	case ACT_DOWN: D.top++; break;
-	case ACT_PAGE_UP: D.top -= h; break;
-	case ACT_PAGE_DOWN: D.top += h; break;
-	case ACT_FIRST: D.top = 0; break;
+	case ACT_UP:
+		D.top--;
+		break;
+	case ACT_DOWN:
+		D.top++;
+		break;
+	case ACT_PAGE_UP:
+		D.top -= h;
+		break;
+	case ACT_PAGE_DOWN:
+		D.top += h;
+		break;
+	case ACT_FIRST:
+		D.top = 0;
+		break;
 	case ACT_LAST:
 		while (ledger_more(u))
 			;
 		D.top = 1 << 30;
 		break;
-	default: return RD_NONE;
+	default:
+		return RD_NONE;
 	}
 	if (D.top < 0)
 		D.top = 0;
@@ -454,15 +469,15 @@ static int topup_submit(void *ctx, int button, dlg_form *f)
 	(void)button;
 	bzj_err_clear(&e);
 	if (bzj_money_parse(c->amount, _("amount"), &fen, &e) == 0) {
-		bzj_topup_in in = { .shop_id = D.v.shop.id,
-				    .amount_fen = fen,
-				    .payer = c->payer[0] ? c->payer : NULL,
-				    .ack_third_party = c->ack,
-				    .ref = c->ref[0] ? c->ref : NULL };
+		bzj_topup_in in = {.shop_id = D.v.shop.id,
+		                   .amount_fen = fen,
+		                   .payer = c->payer[0] ? c->payer : NULL,
+		                   .ack_third_party = c->ack,
+		                   .ref = c->ref[0] ? c->ref : NULL};
 		if (bzj_topup(c->u->x, &in, &id, &bal, &replayed, &e) == 0) {
 			ui_msg(c->u, ST_OK,
 			       replayed ? _("Top-up %lld was already recorded; balance %s")
-					: _("Top-up %lld recorded; balance %s"),
+			                : _("Top-up %lld recorded; balance %s"),
 			       (long long)id, wdg_money(bal, m, sizeof m));
 			return 0;
 		}
@@ -479,20 +494,33 @@ static int do_topup(ui *u)
 	c.u = u;
 	snprintf(c.payer, sizeof c.payer, "%s", D.v.shop.entity_name);
 	dlg_field fd[] = {
-		{ .type = DF_TEXT, .label = _("Amount"), .buf = c.amount, .n = sizeof c.amount,
-		  .note = _("yuan") },
-		{ .type = DF_TEXT, .label = _("Payer"), .buf = c.payer, .n = sizeof c.payer },
-		{ .type = DF_CHECK, .label = _("A third party pays; the payer acknowledged what "
-					       "the deposit is for"),
-		  .check = &c.ack },
-		{ .type = DF_TEXT, .label = _("Reference"), .buf = c.ref, .n = sizeof c.ref,
-		  .note = _("optional") },
+	    {.type = DF_TEXT,
+	     .label = _("Amount"),
+	     .buf = c.amount,
+	     .n = sizeof c.amount,
+	     .note = _("yuan")},
+	    {.type = DF_TEXT, .label = _("Payer"), .buf = c.payer, .n = sizeof c.payer},
+	    {.type = DF_CHECK,
+	     .label = _("A third party pays; the payer acknowledged what "
+	                "the deposit is for"),
+	     .check = &c.ack},
+	    {.type = DF_TEXT,
+	     .label = _("Reference"),
+	     .buf = c.ref,
+	     .n = sizeof c.ref,
+	     .note = _("optional")},
 	};
 	char body[400];
 	snprintf(body, sizeof body, _("Top up the deposit of %s %s."), D.v.shop.id, D.v.shop.name);
-	dlg_form f = { .title = _("Top-up"), .body = body, .f = fd, .nf = 4,
-		       .buttons = { _("Record"), _("Cancel") }, .nbuttons = 2, .cancel = 1,
-		       .submit = topup_submit, .ctx = &c };
+	dlg_form f = {.title = _("Top-up"),
+	              .body = body,
+	              .f = fd,
+	              .nf = 4,
+	              .buttons = {_("Record"), _("Cancel")},
+	              .nbuttons = 2,
+	              .cancel = 1,
+	              .submit = topup_submit,
+	              .ctx = &c};
 	if (dlg_run(u, &f) != 0)
 		return RD_ALL;
 	return ui_changed(u);
@@ -504,13 +532,13 @@ static int refund_submit_closure(ui *u)
 	bzj_err e;
 	bzj_refund r;
 	snprintf(body, sizeof body,
-		 _("Submit the closure refund of %s %s: the whole available balance, %s, to "
-		   "%s %s."),
-		 D.v.shop.id, D.v.shop.name, wdg_money(D.v.dep.pos.available_fen, m, sizeof m),
-		 ui_payee_type(D.v.payee.type), D.v.payee.account);
+	         _("Submit the closure refund of %s %s: the whole available balance, %s, to "
+	           "%s %s."),
+	         D.v.shop.id, D.v.shop.name, wdg_money(D.v.dep.pos.available_fen, m, sizeof m),
+	         ui_payee_type(D.v.payee.type), D.v.payee.account);
 	if (!dlg_confirm(u, _("Closure refund"), body, false, _("Submit")))
 		return RD_ALL;
-	bzj_refund_in in = { .shop_id = D.v.shop.id, .kind = BZJ_REFUND_CLOSURE };
+	bzj_refund_in in = {.shop_id = D.v.shop.id, .kind = BZJ_REFUND_CLOSURE};
 	if (bzj_refund_submit(u->x, &in, &r, &e))
 		return ui_refused(u, &e);
 	ui_msg(u, ST_OK, _("Refund %lld submitted"), (long long)r.id);
@@ -532,8 +560,8 @@ static int refund_submit_cb(void *ctx, int button, dlg_form *f)
 	(void)button;
 	bzj_err_clear(&e);
 	if (!bzj_money_parse(c->amount, _("amount"), &fen, &e)) {
-		bzj_refund_in in = { .shop_id = D.v.shop.id, .kind = BZJ_REFUND_PARTIAL,
-				     .amount_fen = fen };
+		bzj_refund_in in = {
+		    .shop_id = D.v.shop.id, .kind = BZJ_REFUND_PARTIAL, .amount_fen = fen};
 		if (!bzj_refund_submit(c->u->x, &in, &r, &e)) {
 			c->id = r.id;
 			return 0;
@@ -554,14 +582,23 @@ static int refund_submit(ui *u)
 	c.u = u;
 	bzj_money_plain(D.v.dep.pos.refundable_fen, c.amount, sizeof c.amount);
 	snprintf(body, sizeof body,
-		 _("Partial refund of %s %s while it trades. Refundable now: %s. It is paid on "
-		   "business day 1 to 3 after today."),
-		 D.v.shop.id, D.v.shop.name, wdg_money(D.v.dep.pos.refundable_fen, m, sizeof m));
-	dlg_field fd[] = { { .type = DF_TEXT, .label = _("Amount"), .buf = c.amount,
-			     .n = sizeof c.amount, .note = _("yuan") } };
-	dlg_form f = { .title = _("Partial refund"), .body = body, .f = fd, .nf = 1,
-		       .buttons = { _("Submit"), _("Cancel") }, .nbuttons = 2, .cancel = 1,
-		       .submit = refund_submit_cb, .ctx = &c };
+	         _("Partial refund of %s %s while it trades. Refundable now: %s. It is paid on "
+	           "business day 1 to 3 after today."),
+	         D.v.shop.id, D.v.shop.name, wdg_money(D.v.dep.pos.refundable_fen, m, sizeof m));
+	dlg_field fd[] = {{.type = DF_TEXT,
+	                   .label = _("Amount"),
+	                   .buf = c.amount,
+	                   .n = sizeof c.amount,
+	                   .note = _("yuan")}};
+	dlg_form f = {.title = _("Partial refund"),
+	              .body = body,
+	              .f = fd,
+	              .nf = 1,
+	              .buttons = {_("Submit"), _("Cancel")},
+	              .nbuttons = 2,
+	              .cancel = 1,
+	              .submit = refund_submit_cb,
+	              .ctx = &c};
 	if (dlg_run(u, &f) != 0)
 		return RD_ALL;
 	ui_msg(u, ST_OK, _("Refund %lld submitted"), (long long)c.id);
@@ -581,8 +618,8 @@ static int receipt_request(ui *u)
 		}
 	}
 	snprintf(body, sizeof body, "%s",
-		 _("An e-receipt is titled to the certified entity and can be requested from 7 "
-		   "days after the top-up. The ledger lists top-ups with their #number."));
+	         _("An e-receipt is titled to the certified entity and can be requested from 7 "
+	           "days after the top-up. The ledger lists top-ups with their #number."));
 	if (!dlg_input(u, _("E-receipt"), body, _("Top-up #"), _("Request"), id, sizeof id, true))
 		return RD_ALL;
 	char *end;
@@ -600,12 +637,18 @@ static int receipt_request(ui *u)
 static int detail_act(ui *u, int a)
 {
 	switch (a) {
-	case ACT_SHOP_VIOLATIONS: return ui_open_violations(u, D.v.shop.id);
-	case ACT_VIOLATION_ADD: return ui_violation_add(u, D.ok ? D.v.shop.id : NULL);
-	case ACT_TOPUP: return do_topup(u);
-	case ACT_REFUND_SUBMIT: return refund_submit(u);
-	case ACT_RECEIPT: return receipt_request(u);
-	default: return detail_scroll(u, a);
+	case ACT_SHOP_VIOLATIONS:
+		return ui_open_violations(u, D.v.shop.id);
+	case ACT_VIOLATION_ADD:
+		return ui_violation_add(u, D.ok ? D.v.shop.id : NULL);
+	case ACT_TOPUP:
+		return do_topup(u);
+	case ACT_REFUND_SUBMIT:
+		return refund_submit(u);
+	case ACT_RECEIPT:
+		return receipt_request(u);
+	default:
+		return detail_scroll(u, a);
 	}
 }
 
@@ -622,11 +665,11 @@ static const char *detail_sel_shop(ui *u)
 }
 
 const panel_ops panel_detail = {
-	.title = N_("Detail"),
-	.bit = PB_DETAIL,
-	.load = detail_load,
-	.draw = detail_draw,
-	.act = detail_act,
-	.has_sel = detail_has_sel,
-	.sel_shop = detail_sel_shop,
+    .title = N_("Detail"),
+    .bit = PB_DETAIL,
+    .load = detail_load,
+    .draw = detail_draw,
+    .act = detail_act,
+    .has_sel = detail_has_sel,
+    .sel_shop = detail_sel_shop,
 };

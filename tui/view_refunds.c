@@ -118,10 +118,7 @@ static int refilter(ui *u)
 	return refunds_load(u);
 }
 
-static bzj_refund *sel(void)
-{
-	return R.l.n ? &R.rows[R.l.cur] : NULL;
-}
+static bzj_refund *sel(void) { return R.l.n ? &R.rows[R.l.cur] : NULL; }
 
 /* The payee of the selected refund's shop (masked for support by core). */
 static void payee_fetch(ui *u)
@@ -158,7 +155,7 @@ static void layout_cols(ui *u, cols *c)
 	c->window = c->long_dates ? 21 : 11;
 	c->due = maxw2(_("overdue"), _("late"), NULL);
 	c->shop = u->cols - (1 + c->id + 1 + 1 + c->kind + 1 + c->amount + 1 + c->status + 1 +
-			     c->window + 1 + c->due + 1);
+	                     c->window + 1 + c->due + 1);
 	if (c->shop < 8)
 		c->shop = 8;
 }
@@ -215,8 +212,8 @@ static void draw_header(ui *u, WINDOW *w, const cols *c)
 
 static void info_line(ui *u, WINDOW *w, int y, int style, const char *label, const char *text)
 {
-	static const char *const labels[] = { N_("Refund"),   N_("Window"), N_("Payee"),
-					      N_("Checklist"), N_("Rejected"), N_("Failed") };
+	static const char *const labels[] = {N_("Refund"),    N_("Window"),   N_("Payee"),
+	                                     N_("Checklist"), N_("Rejected"), N_("Failed")};
 	int lw = 0;
 	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
 		int k = wdg_width(_(labels[i]));
@@ -247,11 +244,12 @@ static void draw_info(ui *u, WINDOW *w, int y)
 	if (!r)
 		return;
 	payee_fetch(u);
-	snprintf(h, sizeof h, _("Refund #%lld · %s %s"), (long long)r->id, r->shop_id, r->shop_name);
+	snprintf(h, sizeof h, _("Refund #%lld · %s %s"), (long long)r->id, r->shop_id,
+	         r->shop_name);
 	ui_rule(u, w, y++, h);
 	snprintf(t, sizeof t, _("%s %s · submitted %s by %s"), ui_refund_kind(r->kind),
-		 wdg_money(r->amount_fen, m, sizeof m), ui_date(r->submitted_on, a, sizeof a),
-		 r->submitted_by);
+	         wdg_money(r->amount_fen, m, sizeof m), ui_date(r->submitted_on, a, sizeof a),
+	         r->submitted_by);
 	if (r->approved_by[0])
 		append(t, sizeof t, _(" · approved by %s"), r->approved_by);
 	if (r->second_by[0])
@@ -260,7 +258,7 @@ static void draw_info(ui *u, WINDOW *w, int y)
 		append(t, sizeof t, "%s", _(" · needs a supervisor's second approval"));
 	info_line(u, w, y++, ST_NORMAL, _("Refund"), t);
 	snprintf(t, sizeof t, "%s ~ %s", ui_date(r->window_start, a, sizeof a),
-		 ui_date(r->window_end, b, sizeof b));
+	         ui_date(r->window_end, b, sizeof b));
 	if (r->paid_by[0])
 		append(t, sizeof t, _(" · paid %s by %s"), ui_date(r->paid_on, a, sizeof a),
 		       r->paid_by);
@@ -272,8 +270,8 @@ static void draw_info(ui *u, WINDOW *w, int y)
 	if (R.sv_ok && R.sv.payee.present) {
 		const bzj_payee *p = &R.sv.payee;
 		snprintf(t, sizeof t, "%s · %s · %s · %s", p->account,
-			 p->valid ? _("valid") : ui_code_text(p->problem), ui_payee_type(p->type),
-			 p->name);
+		         p->valid ? _("valid") : ui_code_text(p->problem), ui_payee_type(p->type),
+		         p->name);
 		info_line(u, w, y++, p->valid ? ST_NORMAL : ST_WARN, _("Payee"), t);
 	} else {
 		info_line(u, w, y++, ST_WARN, _("Payee"), _("no payee account on file"));
@@ -307,10 +305,10 @@ static void refunds_draw(ui *u, WINDOW *w)
 	int info = u->lines >= 20 ? 6 : 0; /* rule and up to five lines */
 	R.l.h = u->lines - 2 - info;
 	ui_list_fix(&R.l);
-	snprintf(left, sizeof left, _("Refund queue %d/%lld  by due date"),
-		 R.l.n ? R.l.cur + 1 : 0, (long long)R.total);
+	snprintf(left, sizeof left, _("Refund queue %d/%lld  by due date"), R.l.n ? R.l.cur + 1 : 0,
+	         (long long)R.total);
 	snprintf(right, sizeof right, _("status: %s  kind: %s%s"), status_filter_name(),
-		 R.kind ? ui_refund_kind(R.kind) : _("any"), R.overdue ? _("  overdue only") : "");
+	         R.kind ? ui_refund_kind(R.kind) : _("any"), R.overdue ? _("  overdue only") : "");
 	ui_panel_bar(u, w, left, right);
 	layout_cols(u, &c);
 	draw_header(u, w, &c);
@@ -335,14 +333,15 @@ static void describe(const bzj_refund *r, char *buf, size_t n)
 {
 	char m[40], a[16], b[16];
 	snprintf(buf, n, _("Refund #%lld: %s %s to %s %s. Payout window %s to %s."),
-		 (long long)r->id, ui_refund_kind(r->kind), wdg_money(r->amount_fen, m, sizeof m),
-		 r->shop_id, r->shop_name, ui_date(r->window_start, a, sizeof a),
-		 ui_date(r->window_end, b, sizeof b));
+	         (long long)r->id, ui_refund_kind(r->kind), wdg_money(r->amount_fen, m, sizeof m),
+	         r->shop_id, r->shop_name, ui_date(r->window_start, a, sizeof a),
+	         ui_date(r->window_end, b, sizeof b));
 }
 
-static int done(ui *u, const bzj_refund *r, const char *fmt)
+/* After an action: say what the refund is now, and refetch everything. */
+static int done(ui *u, const bzj_refund *r)
 {
-	ui_msg(u, ST_OK, fmt, (long long)r->id, ui_refund_status(r->status));
+	ui_msg(u, ST_OK, _("Refund %lld is now %s"), (long long)r->id, ui_refund_status(r->status));
 	return ui_changed(u);
 }
 
@@ -399,21 +398,30 @@ static int checklist(ui *u, const bzj_refund *r)
 		int bit = 1 << i;
 		c.ticks[i] = (r->checklist & bit) != 0;
 		snprintf(labels[i], sizeof labels[i], "%d %s", i + 1, ui_check_item(bit));
-		fd[i] = (dlg_field){ .type = DF_CHECK, .label = labels[i], .check = &c.ticks[i],
-				     .locked = c.ticks[i], .hotkey = '1' + i,
-				     .note = c.ticks[i] ? _("(recorded)") : NULL };
+		fd[i] = (dlg_field){.type = DF_CHECK,
+		                    .label = labels[i],
+		                    .check = &c.ticks[i],
+		                    .locked = c.ticks[i],
+		                    .hotkey = '1' + i,
+		                    .note = c.ticks[i] ? _("(recorded)") : NULL};
 	}
 	describe(r, body, sizeof body);
 	size_t l = strlen(body);
 	snprintf(body + l, sizeof body - l, "\n%s",
-		 _("Tick every item (1-4 or Space) before approving."));
-	dlg_form f = { .title = _("Closure refund checklist"), .body = body, .f = fd, .nf = 4,
-		       .buttons = { _("Approve"), _("Save ticks"), _("Cancel") },
-		       .hotkeys = { 'a', 's', 0 }, .nbuttons = 3, .cancel = CK_CANCEL,
-		       .submit = checklist_submit, .ctx = &c };
+	         _("Tick every item (1-4 or Space) before approving."));
+	dlg_form f = {.title = _("Closure refund checklist"),
+	              .body = body,
+	              .f = fd,
+	              .nf = 4,
+	              .buttons = {_("Approve"), _("Save ticks"), _("Cancel")},
+	              .hotkeys = {'a', 's', 0},
+	              .nbuttons = 3,
+	              .cancel = CK_CANCEL,
+	              .submit = checklist_submit,
+	              .ctx = &c};
 	int b = dlg_run(u, &f);
 	if (b == CK_APPROVE)
-		return done(u, &c.r, _("Refund %lld is now %s"));
+		return done(u, &c.r);
 	if (c.wrote) {
 		ui_msg(u, ST_OK, _("Checklist of refund %lld saved"), (long long)c.r.id);
 		return ui_changed(u);
@@ -423,7 +431,7 @@ static int checklist(ui *u, const bzj_refund *r)
 
 static int approve(ui *u, const bzj_refund *r)
 {
-	char body[800], m[40];
+	char body[800];
 	bzj_refund out;
 	bzj_err e;
 	if (r->kind == BZJ_REFUND_CLOSURE && r->status == BZJ_RS_SUBMITTED)
@@ -433,38 +441,36 @@ static int approve(ui *u, const bzj_refund *r)
 		/* Nothing to confirm: core says why it cannot be approved. */
 		if (bzj_refund_approve(u->x, r->id, r->version, &out, &e))
 			return ui_refused(u, &e);
-		return done(u, &out, _("Refund %lld is now %s"));
+		return done(u, &out);
 	}
 	describe(r, body, sizeof body);
 	if (r->needs_second) {
 		size_t l = strlen(body);
 		snprintf(body + l, sizeof body - l, "\n%s",
-			 r->status == BZJ_RS_APPROVED
-				 ? _("This is the second approval, given by a supervisor.")
-				 : _("The amount is above the second-approval threshold: a "
-				     "supervisor approves it a second time."));
+		         r->status == BZJ_RS_APPROVED
+		             ? _("This is the second approval, given by a supervisor.")
+		             : _("The amount is above the second-approval threshold: a "
+		                 "supervisor approves it a second time."));
 	}
 	if (R.sv_ok && R.sv.payee.present) {
 		size_t l = strlen(body);
 		snprintf(body + l, sizeof body - l, "\n%s", _("Payee:"));
 		l = strlen(body);
 		snprintf(body + l, sizeof body - l, " %s %s %s (%s)",
-			 ui_payee_type(R.sv.payee.type), R.sv.payee.name, R.sv.payee.account,
-			 R.sv.payee.valid ? _("valid") : ui_code_text(R.sv.payee.problem));
+		         ui_payee_type(R.sv.payee.type), R.sv.payee.name, R.sv.payee.account,
+		         R.sv.payee.valid ? _("valid") : ui_code_text(R.sv.payee.problem));
 	}
-	(void)m;
 	if (!dlg_confirm(u, _("Approve refund"), body, false, _("Approve")))
 		return RD_ALL;
 	if (bzj_refund_approve(u->x, r->id, r->version, &out, &e))
 		return ui_refused(u, &e);
-	return done(u, &out, _("Refund %lld is now %s"));
+	return done(u, &out);
 }
 
 typedef int (*reason_fn)(bzj_ctx *x, int64_t id, const char *reason, int64_t v, bzj_refund *out,
-			 bzj_err *e);
+                         bzj_err *e);
 
-static int with_reason(ui *u, const bzj_refund *r, const char *title, const char *ok,
-		       reason_fn fn, const char *done_fmt)
+static int with_reason(ui *u, const bzj_refund *r, const char *title, const char *ok, reason_fn fn)
 {
 	char body[800], reason[257] = "";
 	bzj_refund out;
@@ -474,7 +480,7 @@ static int with_reason(ui *u, const bzj_refund *r, const char *title, const char
 		return RD_ALL;
 	if (fn(u->x, r->id, reason, r->version, &out, &e))
 		return ui_refused(u, &e);
-	return done(u, &out, done_fmt);
+	return done(u, &out);
 }
 
 static int pay(ui *u, const bzj_refund *r)
@@ -488,8 +494,8 @@ static int pay(ui *u, const bzj_refund *r)
 		snprintf(body + l, sizeof body - l, "\n%s", _("Pay to:"));
 		l = strlen(body);
 		snprintf(body + l, sizeof body - l, " %s %s %s (%s)",
-			 ui_payee_type(R.sv.payee.type), R.sv.payee.name, R.sv.payee.account,
-			 R.sv.payee.valid ? _("valid") : ui_code_text(R.sv.payee.problem));
+		         ui_payee_type(R.sv.payee.type), R.sv.payee.name, R.sv.payee.account,
+		         R.sv.payee.valid ? _("valid") : ui_code_text(R.sv.payee.problem));
 	}
 	if (!dlg_confirm(u, _("Record payout"), body, false, _("Paid")))
 		return RD_ALL;
@@ -499,7 +505,7 @@ static int pay(ui *u, const bzj_refund *r)
 		int rd = ui_refused(u, &e);
 		return out.id ? rd | ui_changed(u) : rd;
 	}
-	return done(u, &out, _("Refund %lld is now %s"));
+	return done(u, &out);
 }
 
 static int cancel(ui *u, const bzj_refund *r)
@@ -512,7 +518,7 @@ static int cancel(ui *u, const bzj_refund *r)
 		return RD_ALL;
 	if (bzj_refund_cancel(u->x, r->id, r->version, &out, &e))
 		return ui_refused(u, &e);
-	return done(u, &out, _("Refund %lld is now %s"));
+	return done(u, &out);
 }
 
 static int refunds_act(ui *u, int a)
@@ -525,8 +531,10 @@ static int refunds_act(ui *u, int a)
 		r = &copy;
 	}
 	switch (a) {
-	case ACT_OPEN: return ui_open_shop(u, r->shop_id);
-	case ACT_REFUND_APPROVE: return approve(u, r);
+	case ACT_OPEN:
+		return ui_open_shop(u, r->shop_id);
+	case ACT_REFUND_APPROVE:
+		return approve(u, r);
 	case ACT_REFUND_CHECKLIST:
 		if (r->kind != BZJ_REFUND_CLOSURE) {
 			ui_msg(u, ST_DIM, "%s", _("Only closure refunds have a checklist."));
@@ -534,17 +542,24 @@ static int refunds_act(ui *u, int a)
 		}
 		return checklist(u, r);
 	case ACT_REFUND_REJECT:
-		return with_reason(u, r, _("Reject refund"), _("Reject"), bzj_refund_reject,
-				   _("Refund %lld is now %s"));
+		return with_reason(u, r, _("Reject refund"), _("Reject"), bzj_refund_reject);
 	case ACT_REFUND_FAIL:
-		return with_reason(u, r, _("Payout failed"), _("Record failure"), bzj_refund_fail,
-				   _("Refund %lld is now %s"));
-	case ACT_REFUND_PAY: return pay(u, r);
-	case ACT_REFUND_CANCEL: return cancel(u, r);
-	case ACT_FILTER_RSTATUS: R.status_step = (R.status_step + 1) % RF_STEPS; return refilter(u);
-	case ACT_FILTER_RKIND: R.kind = (R.kind + 1) % 3; return refilter(u);
-	case ACT_FILTER_OVERDUE: R.overdue = !R.overdue; return refilter(u);
-	default: break;
+		return with_reason(u, r, _("Payout failed"), _("Record failure"), bzj_refund_fail);
+	case ACT_REFUND_PAY:
+		return pay(u, r);
+	case ACT_REFUND_CANCEL:
+		return cancel(u, r);
+	case ACT_FILTER_RSTATUS:
+		R.status_step = (R.status_step + 1) % RF_STEPS;
+		return refilter(u);
+	case ACT_FILTER_RKIND:
+		R.kind = (R.kind + 1) % 3;
+		return refilter(u);
+	case ACT_FILTER_OVERDUE:
+		R.overdue = !R.overdue;
+		return refilter(u);
+	default:
+		break;
 	}
 	/* Moving: fetch the next page when the cursor reaches the end. */
 	int step = a == ACT_PAGE_DOWN ? R.l.h : 1;
@@ -571,11 +586,11 @@ static const char *refunds_sel_shop(ui *u)
 }
 
 const panel_ops panel_refunds = {
-	.title = N_("Refunds"),
-	.bit = PB_REFUNDS,
-	.load = refunds_load,
-	.draw = refunds_draw,
-	.act = refunds_act,
-	.has_sel = refunds_has_sel,
-	.sel_shop = refunds_sel_shop,
+    .title = N_("Refunds"),
+    .bit = PB_REFUNDS,
+    .load = refunds_load,
+    .draw = refunds_draw,
+    .act = refunds_act,
+    .has_sel = refunds_has_sel,
+    .sel_shop = refunds_sel_shop,
 };

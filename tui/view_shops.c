@@ -184,10 +184,7 @@ static int reload_at(ui *u)
 	return RD_BODY | RD_STATUS;
 }
 
-static int shops_load(ui *u)
-{
-	return reload_at(u);
-}
+static int shops_load(ui *u) { return reload_at(u); }
 
 /* ---- moving ------------------------------------------------------------ */
 
@@ -213,7 +210,8 @@ static int shops_move(ui *u, int a)
 		while (S.l.cur - step < 0 && !S.at_start && fetch_prev(u))
 			;
 		break;
-	default: break;
+	default:
+		break;
 	}
 	ui_list_move(&S.l, a);
 	return RD_BODY | RD_STATUS;
@@ -228,21 +226,18 @@ typedef struct cols {
 static const struct flag {
 	const char *mark;
 } flags[] = {
-	/* TRANSLATORS: one-character flags of the shop list, explained by
-	 * the legend in the help ("R payout restricted" ...). */
-	{ N_("R") }, { N_("F") }, { N_("P") }, { N_("V") }, { N_("C") },
+    /* TRANSLATORS: one-character flags of the shop list, explained by
+     * the legend in the help ("R payout restricted" ...). */
+    {N_("R")}, {N_("F")}, {N_("P")}, {N_("V")}, {N_("C")},
 };
 #define NFLAGS ((int)(sizeof flags / sizeof flags[0]))
 
 static const char *const legend[] = {
-	N_("R payout restricted"), N_("F frozen amount"), N_("P refund in progress"),
-	N_("V open violations"),   N_("C closed"),	  NULL,
+    N_("R payout restricted"), N_("F frozen amount"), N_("P refund in progress"),
+    N_("V open violations"),   N_("C closed"),        NULL,
 };
 
-static int flag_w(int i)
-{
-	return wdg_width(_(flags[i].mark));
-}
+static int flag_w(int i) { return wdg_width(_(flags[i].mark)); }
 
 static int money_w(ui *u, int64_t fen, int w)
 {
@@ -291,8 +286,8 @@ static void layout_cols(ui *u, cols *c)
 
 static void draw_flags(WINDOW *w, int y, int x, const bzj_shop_row *r)
 {
-	bool on[NFLAGS] = { r->restricted, r->frozen_fen > 0, r->refund_in_progress,
-			    r->open_violations > 0, r->status == BZJ_SHOP_CLOSED };
+	bool on[NFLAGS] = {r->restricted, r->frozen_fen > 0, r->refund_in_progress,
+	                   r->open_violations > 0, r->status == BZJ_SHOP_CLOSED};
 	for (int i = 0; i < NFLAGS; i++) {
 		wdg_put(w, y, x, on[i] ? _(flags[i].mark) : "", flag_w(i), WDG_LEFT);
 		x += flag_w(i);
@@ -306,14 +301,14 @@ static void draw_header(ui *u, WINDOW *w, const cols *c)
 		const char *t;
 		int w, align, sort;
 	} h[] = {
-		{ _("ID"), c->id, WDG_LEFT, BZJ_SORT_ID },
-		{ _("Shop"), c->name, WDG_LEFT, BZJ_SORT_NAME },
-		{ _("Operator"), c->oper, WDG_LEFT, -1 },
-		{ _("Entity"), c->ent, WDG_LEFT, -1 },
-		{ _("Required"), c->req, WDG_RIGHT, BZJ_SORT_REQUIRED },
-		{ _("Balance"), c->bal, WDG_RIGHT, BZJ_SORT_BALANCE },
-		{ _("Frozen"), c->frozen, WDG_RIGHT, -1 },
-		{ _("Flags"), c->flags, WDG_LEFT, -1 },
+	    {_("ID"), c->id, WDG_LEFT, BZJ_SORT_ID},
+	    {_("Shop"), c->name, WDG_LEFT, BZJ_SORT_NAME},
+	    {_("Operator"), c->oper, WDG_LEFT, -1},
+	    {_("Entity"), c->ent, WDG_LEFT, -1},
+	    {_("Required"), c->req, WDG_RIGHT, BZJ_SORT_REQUIRED},
+	    {_("Balance"), c->bal, WDG_RIGHT, BZJ_SORT_BALANCE},
+	    {_("Frozen"), c->frozen, WDG_RIGHT, -1},
+	    {_("Flags"), c->flags, WDG_LEFT, -1},
 	};
 	ui_style(w, u, ST_HEADER);
 	mvwhline(w, 1, 0, ' ', u->cols);
@@ -341,7 +336,8 @@ static void draw_row(ui *u, WINDOW *w, int y, const cols *c, const bzj_shop_row 
 	if (c->oper)
 		x += wdg_put(w, y, x, r->operator_name, c->oper, WDG_LEFT) + 1;
 	x += wdg_put(w, y, x, r->entity == BZJ_ENTITY_COMPANY ? _("company") : _("indiv."), c->ent,
-		     WDG_LEFT) + 1;
+	             WDG_LEFT) +
+	     1;
 	x += wdg_put(w, y, x, wdg_money(r->required_fen, m, sizeof m), c->req, WDG_RIGHT) + 1;
 	if (r->restricted && !sel)
 		ui_style(w, u, ST_WARN);
@@ -349,7 +345,8 @@ static void draw_row(ui *u, WINDOW *w, int y, const cols *c, const bzj_shop_row 
 	ui_style(w, u, base);
 	if (c->frozen)
 		x += wdg_put(w, y, x, r->frozen_fen ? wdg_money(r->frozen_fen, m, sizeof m) : "",
-			     c->frozen, WDG_RIGHT) + 1;
+		             c->frozen, WDG_RIGHT) +
+		     1;
 	if (!sel)
 		ui_style(w, u, ST_WARN);
 	draw_flags(w, y, x, r);
@@ -358,7 +355,7 @@ static void draw_row(ui *u, WINDOW *w, int y, const cols *c, const bzj_shop_row 
 
 static const char *sort_name(int s)
 {
-	static const char *const t[] = { N_("id"), N_("name"), N_("required"), N_("balance") };
+	static const char *const t[] = {N_("id"), N_("name"), N_("required"), N_("balance")};
 	return s >= 0 && s < BZJ_SORT_COUNT ? _(t[s]) : "?";
 }
 
@@ -371,17 +368,17 @@ static void bar_text(char *left, size_t ln, char *right, size_t rn)
 	else
 		snprintf(total, sizeof total, "%lld", (long long)S.total);
 	snprintf(left, ln, _("Shops %lld/%s  sorted by %s %s"), (long long)pos, total,
-		 sort_name(S.q.sort), S.q.desc ? _("descending") : _("ascending"));
+	         sort_name(S.q.sort), S.q.desc ? _("descending") : _("ascending"));
 	right[0] = 0;
 	struct {
 		bool on;
 		const char *t;
 	} f[] = {
-		{ S.q.shortfall, _("shortfall") },
-		{ S.q.status == BZJ_SHOP_OPEN, ui_shop_status(BZJ_SHOP_OPEN) },
-		{ S.q.status == BZJ_SHOP_CLOSED, ui_shop_status(BZJ_SHOP_CLOSED) },
-		{ S.q.open_violations, _("open violations") },
-		{ S.q.refund_in_progress, _("refund in progress") },
+	    {S.q.shortfall, _("shortfall")},
+	    {S.q.status == BZJ_SHOP_OPEN, ui_shop_status(BZJ_SHOP_OPEN)},
+	    {S.q.status == BZJ_SHOP_CLOSED, ui_shop_status(BZJ_SHOP_CLOSED)},
+	    {S.q.open_violations, _("open violations")},
+	    {S.q.refund_in_progress, _("refund in progress")},
 	};
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
 		if (!f[i].on)
@@ -393,7 +390,7 @@ static void bar_text(char *left, size_t ln, char *right, size_t rn)
 		char q[300];
 		size_t l = strlen(right);
 		snprintf(right + l, rn - l, "%s%s", l ? "  " : "",
-			 (snprintf(q, sizeof q, _("search: %s"), S.search), q));
+		         (snprintf(q, sizeof q, _("search: %s"), S.search), q));
 	}
 }
 
@@ -434,8 +431,10 @@ static void shops_draw(ui *u, WINDOW *w)
 		ui_style(w, u, ST_NORMAL);
 	} else if (S.l.n == 0) {
 		ui_style(w, u, ST_DIM);
-		wdg_puts(w, 3, 2, S.search[0] ? _("No shop matches the search and filters.")
-					     : _("No shops match the filters."), u->cols);
+		wdg_puts(w, 3, 2,
+		         S.search[0] ? _("No shop matches the search and filters.")
+		                     : _("No shops match the filters."),
+		         u->cols);
 		ui_style(w, u, ST_NORMAL);
 	}
 	if (S.searching)
@@ -499,19 +498,32 @@ static int shops_act(ui *u, int a)
 {
 	const char *id = S.l.n ? S.rows[S.l.cur].id : NULL;
 	switch (a) {
-	case ACT_OPEN: return ui_open_shop(u, id);
-	case ACT_SHOP_VIOLATIONS: return ui_open_violations(u, id);
-	case ACT_SEARCH: return search_start(u);
+	case ACT_OPEN:
+		return ui_open_shop(u, id);
+	case ACT_SHOP_VIOLATIONS:
+		return ui_open_violations(u, id);
+	case ACT_SEARCH:
+		return search_start(u);
 	case ACT_SORT:
 		S.q.sort = (S.q.sort + 1) % BZJ_SORT_COUNT;
 		/* Money reads best largest first. */
 		S.q.desc = S.q.sort == BZJ_SORT_REQUIRED || S.q.sort == BZJ_SORT_BALANCE;
 		return load_first(u);
-	case ACT_SORT_REVERSE: S.q.desc = !S.q.desc; return load_first(u);
-	case ACT_FILTER_SHORTFALL: S.q.shortfall = !S.q.shortfall; return load_first(u);
-	case ACT_FILTER_STATUS: S.q.status = (S.q.status + 1) % 3; return load_first(u);
-	case ACT_FILTER_VIOLATIONS: S.q.open_violations = !S.q.open_violations; return load_first(u);
-	case ACT_FILTER_REFUND: S.q.refund_in_progress = !S.q.refund_in_progress; return load_first(u);
+	case ACT_SORT_REVERSE:
+		S.q.desc = !S.q.desc;
+		return load_first(u);
+	case ACT_FILTER_SHORTFALL:
+		S.q.shortfall = !S.q.shortfall;
+		return load_first(u);
+	case ACT_FILTER_STATUS:
+		S.q.status = (S.q.status + 1) % 3;
+		return load_first(u);
+	case ACT_FILTER_VIOLATIONS:
+		S.q.open_violations = !S.q.open_violations;
+		return load_first(u);
+	case ACT_FILTER_REFUND:
+		S.q.refund_in_progress = !S.q.refund_in_progress;
+		return load_first(u);
 	case ACT_FILTER_CLEAR: {
 		int sort = S.q.sort;
 		bool desc = S.q.desc;
@@ -521,7 +533,8 @@ static int shops_act(ui *u, int a)
 		S.search[0] = 0;
 		return load_first(u);
 	}
-	default: return shops_move(u, a);
+	default:
+		return shops_move(u, a);
 	}
 }
 
@@ -538,13 +551,13 @@ static const char *shops_sel_shop(ui *u)
 }
 
 const panel_ops panel_shops = {
-	.title = N_("Shops"),
-	.bit = PB_SHOPS,
-	.load = shops_load,
-	.draw = shops_draw,
-	.act = shops_act,
-	.key = search_key,
-	.has_sel = shops_has_sel,
-	.sel_shop = shops_sel_shop,
-	.legend = legend,
+    .title = N_("Shops"),
+    .bit = PB_SHOPS,
+    .load = shops_load,
+    .draw = shops_draw,
+    .act = shops_act,
+    .key = search_key,
+    .has_sel = shops_has_sel,
+    .sel_shop = shops_sel_shop,
+    .legend = legend,
 };

@@ -47,8 +47,8 @@ static bool fetch(ui *u, int max)
 	if (V.at_end || V.l.n >= MAX_ROWS || !grow(V.l.n + max))
 		return false;
 	int64_t before = V.l.n ? V.rows[V.l.n - 1].id : 0;
-	if (bzj_violation_list(u->x, u->vshop[0] ? u->vshop : NULL, !V.all, before,
-			       V.rows + V.l.n, max, &n, &e)) {
+	if (bzj_violation_list(u->x, u->vshop[0] ? u->vshop : NULL, !V.all, before, V.rows + V.l.n,
+	                       max, &n, &e)) {
 		snprintf(V.err, sizeof V.err, "%s", e.msg);
 		V.at_end = true;
 		return false;
@@ -106,11 +106,12 @@ static void layout_cols(ui *u, cols *c)
 		c->raise = money_w(V.rows[i].raise_fen, c->raise);
 		c->frozen = money_w(V.rows[i].frozen_fen, c->frozen);
 	}
-	int s1 = wdg_width(ui_vstatus(BZJ_VS_OPEN)), s2 = wdg_width(ui_vstatus(BZJ_VS_RESOLVED)), s3 = wdg_width(_("Status"));
+	int s1 = wdg_width(ui_vstatus(BZJ_VS_OPEN)), s2 = wdg_width(ui_vstatus(BZJ_VS_RESOLVED)),
+	    s3 = wdg_width(_("Status"));
 	c->status = s1 > s2 ? s1 : s2;
 	c->status = s3 > c->status ? s3 : c->status;
 	c->note = u->cols - (1 + c->id + 1 + c->date + 1 + (c->shop ? c->shop + 1 : 0) + c->cls +
-			     1 + c->raise + 1 + c->frozen + 1 + c->status + 1);
+	                     1 + c->raise + 1 + c->frozen + 1 + c->status + 1);
 	if (c->note < 6)
 		c->note = 6;
 }
@@ -152,7 +153,8 @@ static void draw_row(ui *u, WINDOW *w, int y, const cols *c, const bzj_violation
 	ui_style(w, u, base);
 	x += wdg_put(w, y, x, wdg_money(v->raise_fen, m, sizeof m), c->raise, WDG_RIGHT) + 1;
 	x += wdg_put(w, y, x, v->frozen_fen ? wdg_money(v->frozen_fen, m, sizeof m) : "-",
-		     c->frozen, WDG_RIGHT) + 1;
+	             c->frozen, WDG_RIGHT) +
+	     1;
 	x += wdg_put(w, y, x, ui_vstatus(v->status), c->status, WDG_LEFT) + 1;
 	wdg_put(w, y, x, v->note, c->note, WDG_LEFT);
 	ui_style(w, u, ST_NORMAL);
@@ -181,20 +183,22 @@ static void draw_info(ui *u, WINDOW *w, int y)
 	if (!v)
 		return;
 	snprintf(h, sizeof h, _("Violation #%lld · %s %s"), (long long)v->id, v->shop_id,
-		 shop_name(u, v->shop_id));
+	         shop_name(u, v->shop_id));
 	ui_rule(u, w, y++, h);
 	snprintf(pts, sizeof pts, P_("%d point", "%d points", v->points), v->points);
 	snprintf(t, sizeof t, _("%s, %s · raise %s · frozen %s"), ui_vclass(v->cls), pts,
-		 wdg_money(v->raise_fen, a, sizeof a), wdg_money(v->frozen_fen, b, sizeof b));
+	         wdg_money(v->raise_fen, a, sizeof a), wdg_money(v->frozen_fen, b, sizeof b));
 	wdg_puts(w, y++, 1, t, u->cols);
 	if (v->status == BZJ_VS_RESOLVED)
-		snprintf(t, sizeof t, _("deducted %s · owed %s · recorded by %s on %s · resolved %s"),
-			 wdg_money(v->deducted_fen, c, sizeof c), wdg_money(v->owed_fen, d, sizeof d),
-			 v->user, ui_date(v->date, dt, sizeof dt), ui_date(v->resolved, rs, sizeof rs));
+		snprintf(
+		    t, sizeof t, _("deducted %s · owed %s · recorded by %s on %s · resolved %s"),
+		    wdg_money(v->deducted_fen, c, sizeof c), wdg_money(v->owed_fen, d, sizeof d),
+		    v->user, ui_date(v->date, dt, sizeof dt), ui_date(v->resolved, rs, sizeof rs));
 	else
 		snprintf(t, sizeof t, _("deducted %s · owed %s · recorded by %s on %s"),
-			 wdg_money(v->deducted_fen, c, sizeof c), wdg_money(v->owed_fen, d, sizeof d),
-			 v->user, ui_date(v->date, dt, sizeof dt));
+		         wdg_money(v->deducted_fen, c, sizeof c),
+		         wdg_money(v->owed_fen, d, sizeof d), v->user,
+		         ui_date(v->date, dt, sizeof dt));
 	wdg_puts(w, y++, 1, t, u->cols);
 	wdg_puts(w, y, 1, v->note, u->cols);
 }
@@ -208,12 +212,12 @@ static void viol_draw(ui *u, WINDOW *w)
 	ui_list_fix(&V.l);
 	if (u->vshop[0])
 		snprintf(left, sizeof left, _("Violations of %s  %d/%d%s"), u->vshop,
-			 V.l.n ? V.l.cur + 1 : 0, V.l.n, V.at_end ? "" : "+");
+		         V.l.n ? V.l.cur + 1 : 0, V.l.n, V.at_end ? "" : "+");
 	else
 		snprintf(left, sizeof left, _("Violations of all shops  %d/%d%s"),
-			 V.l.n ? V.l.cur + 1 : 0, V.l.n, V.at_end ? "" : "+");
-	snprintf(right, sizeof right, "%s", V.all ? _("every status, newest first")
-						  : _("open only, newest first"));
+		         V.l.n ? V.l.cur + 1 : 0, V.l.n, V.at_end ? "" : "+");
+	snprintf(right, sizeof right, "%s",
+	         V.all ? _("every status, newest first") : _("open only, newest first"));
 	ui_panel_bar(u, w, left, right);
 	layout_cols(u, &c);
 	draw_header(u, w, &c);
@@ -261,7 +265,7 @@ static int add_submit(void *ctx, int button, dlg_form *f)
 	long pts = strtol(c->points, &end, 10);
 	if (!c->points[0] || *end || pts < 0 || pts > 1000) {
 		bzj_fail(&e, BZJ_EINPUT, "input.points", "%s",
-			 _("points: a whole number from 0 to 1000"));
+		         _("points: a whole number from 0 to 1000"));
 		return form_error(f, &e);
 	}
 	c->in.points = (int)pts;
@@ -292,32 +296,47 @@ int ui_violation_add(ui *u, const char *shop_id)
 	snprintf(c.raise, sizeof c.raise, "0");
 	ui_date(u->x->today, c.date, sizeof c.date);
 	dlg_field fd[] = {
-		{ .type = DF_TEXT, .label = _("Shop ID"), .buf = c.shop, .n = sizeof c.shop },
-		{ .type = DF_CHOICE, .label = _("Class"), .choices = classes, .nchoices = 2,
-		  .choice = &c.cls },
-		{ .type = DF_TEXT, .label = _("Points"), .buf = c.points, .n = sizeof c.points },
-		{ .type = DF_TEXT, .label = _("Raise"), .buf = c.raise, .n = sizeof c.raise,
-		  .note = _("yuan: compensation + penalties") },
-		{ .type = DF_TEXT, .label = _("Freeze"), .buf = c.freeze, .n = sizeof c.freeze,
-		  .note = _("yuan, optional") },
-		{ .type = DF_TEXT, .label = _("Note"), .buf = c.note, .n = sizeof c.note },
-		{ .type = DF_TEXT, .label = _("Date"), .buf = c.date, .n = sizeof c.date },
+	    {.type = DF_TEXT, .label = _("Shop ID"), .buf = c.shop, .n = sizeof c.shop},
+	    {.type = DF_CHOICE,
+	     .label = _("Class"),
+	     .choices = classes,
+	     .nchoices = 2,
+	     .choice = &c.cls},
+	    {.type = DF_TEXT, .label = _("Points"), .buf = c.points, .n = sizeof c.points},
+	    {.type = DF_TEXT,
+	     .label = _("Raise"),
+	     .buf = c.raise,
+	     .n = sizeof c.raise,
+	     .note = _("yuan: compensation + penalties")},
+	    {.type = DF_TEXT,
+	     .label = _("Freeze"),
+	     .buf = c.freeze,
+	     .n = sizeof c.freeze,
+	     .note = _("yuan, optional")},
+	    {.type = DF_TEXT, .label = _("Note"), .buf = c.note, .n = sizeof c.note},
+	    {.type = DF_TEXT, .label = _("Date"), .buf = c.date, .n = sizeof c.date},
 	};
 	snprintf(body, sizeof body, "%s",
-		 _("The raise adds to the shop's required deposit while the violation is open; "
-		   "the freeze holds part of its balance."));
+	         _("The raise adds to the shop's required deposit while the violation is open; "
+	           "the freeze holds part of its balance."));
 	for (;;) {
-		dlg_form f = { .title = _("Add violation"), .body = body, .f = fd, .nf = 7,
-			       .buttons = { _("Preview"), _("Cancel") }, .nbuttons = 2,
-			       .cancel = 1, .submit = add_submit, .ctx = &c };
+		dlg_form f = {.title = _("Add violation"),
+		              .body = body,
+		              .f = fd,
+		              .nf = 7,
+		              .buttons = {_("Preview"), _("Cancel")},
+		              .nbuttons = 2,
+		              .cancel = 1,
+		              .submit = add_submit,
+		              .ctx = &c};
 		if (dlg_run(u, &f) != 0)
 			return RD_ALL;
 		char what[600];
 		snprintf(what, sizeof what,
-			 _("Add a class %s violation to %s: %d points, raise %s, freeze %s."),
-			 c.in.cls == BZJ_VCLASS_B ? "B" : "A", c.shop, c.in.points,
-			 wdg_money(c.in.raise_fen, m1, sizeof m1),
-			 wdg_money(c.in.freeze_fen, m2, sizeof m2));
+		         _("Add a class %s violation to %s: %d points, raise %s, freeze %s."),
+		         c.in.cls == BZJ_VCLASS_B ? "B" : "A", c.shop, c.in.points,
+		         wdg_money(c.in.raise_fen, m1, sizeof m1),
+		         wdg_money(c.in.freeze_fen, m2, sizeof m2));
 		if (dlg_effect(u, _("Confirm violation"), what, &c.ef, false, _("Add")))
 			break;
 	}
@@ -337,17 +356,17 @@ static int deduct(ui *u, const bzj_violation *v)
 	bzj_effect ef;
 	bzj_err e;
 	snprintf(body, sizeof body,
-		 _("Deduct from the deposit of %s for violation #%lld (%s). The frozen amount "
-		   "is used first; what the balance cannot cover is owed."),
-		 v->shop_id, (long long)v->id, v->note);
+	         _("Deduct from the deposit of %s for violation #%lld (%s). The frozen amount "
+	           "is used first; what the balance cannot cover is owed."),
+	         v->shop_id, (long long)v->id, v->note);
 	if (!dlg_input(u, _("Deduct"), body, _("Amount"), _("Preview"), amount, sizeof amount,
-		       true))
+	               true))
 		return RD_ALL;
 	if (bzj_money_parse(amount, _("amount"), &fen, &e) ||
 	    bzj_violation_preview_deduct(u->x, v->id, fen, &ef, &e))
 		return ui_refused(u, &e);
 	snprintf(what, sizeof what, _("Deduct %s from %s for violation #%lld."),
-		 wdg_money(fen, m, sizeof m), v->shop_id, (long long)v->id);
+	         wdg_money(fen, m, sizeof m), v->shop_id, (long long)v->id);
 	if (!dlg_effect(u, _("Confirm deduction"), what, &ef, true, _("Deduct")))
 		return RD_ALL;
 	if (bzj_violation_deduct(u->x, v->id, fen, v->version, &e))
@@ -364,8 +383,8 @@ static int resolve(ui *u, const bzj_violation *v)
 	if (bzj_violation_preview_resolve(u->x, v->id, &ef, &e))
 		return ui_refused(u, &e);
 	snprintf(what, sizeof what,
-		 _("Resolve violation #%lld of %s: its raise ends and its freeze is released."),
-		 (long long)v->id, v->shop_id);
+	         _("Resolve violation #%lld of %s: its raise ends and its freeze is released."),
+	         (long long)v->id, v->shop_id);
 	if (!dlg_effect(u, _("Confirm resolution"), what, &ef, false, _("Resolve")))
 		return RD_ALL;
 	if (bzj_violation_resolve(u->x, v->id, v->version, &e))
@@ -382,10 +401,14 @@ static int viol_act(ui *u, int a)
 		v = &copy;
 	}
 	switch (a) {
-	case ACT_OPEN: return ui_open_shop(u, v->shop_id);
-	case ACT_VIOLATION_ADD: return ui_violation_add(u, u->vshop[0] ? u->vshop : NULL);
-	case ACT_VIOLATION_DEDUCT: return deduct(u, v);
-	case ACT_VIOLATION_RESOLVE: return resolve(u, v);
+	case ACT_OPEN:
+		return ui_open_shop(u, v->shop_id);
+	case ACT_VIOLATION_ADD:
+		return ui_violation_add(u, u->vshop[0] ? u->vshop : NULL);
+	case ACT_VIOLATION_DEDUCT:
+		return deduct(u, v);
+	case ACT_VIOLATION_RESOLVE:
+		return resolve(u, v);
 	case ACT_VIOLATION_SCOPE:
 		if (u->vshop[0]) {
 			u->vshop[0] = 0;
@@ -395,8 +418,11 @@ static int viol_act(ui *u, int a)
 			snprintf(u->vshop, sizeof u->vshop, "%s", u->shop);
 		}
 		return refilter(u);
-	case ACT_VIOLATION_OPEN_ONLY: V.all = !V.all; return refilter(u);
-	default: break;
+	case ACT_VIOLATION_OPEN_ONLY:
+		V.all = !V.all;
+		return refilter(u);
+	default:
+		break;
 	}
 	int step = a == ACT_PAGE_DOWN ? V.l.h : 1;
 	if (a == ACT_LAST)
@@ -422,11 +448,11 @@ static const char *viol_sel_shop(ui *u)
 }
 
 const panel_ops panel_violations = {
-	.title = N_("Violations"),
-	.bit = PB_VIOL,
-	.load = viol_load,
-	.draw = viol_draw,
-	.act = viol_act,
-	.has_sel = viol_has_sel,
-	.sel_shop = viol_sel_shop,
+    .title = N_("Violations"),
+    .bit = PB_VIOL,
+    .load = viol_load,
+    .draw = viol_draw,
+    .act = viol_act,
+    .has_sel = viol_has_sel,
+    .sel_shop = viol_sel_shop,
 };

@@ -20,10 +20,7 @@ void wdg_init(void)
 	ellipsis = utf8_locale ? L"\u2026" : L"~";
 }
 
-const wchar_t *wdg_ellipsis(void)
-{
-	return ellipsis;
-}
+const wchar_t *wdg_ellipsis(void) { return ellipsis; }
 
 /* Characters with no width that can still change what a terminal shows
  * (bidi overrides, zero-width joiners, the BOM): always escaped. */
@@ -77,7 +74,7 @@ static void wb_escape(wbuf *b, unsigned long c, bool byte)
 
 size_t wdg_decode(const char *s, wchar_t *out, size_t outn)
 {
-	wbuf b = { out, 0, outn };
+	wbuf b = {out, 0, outn};
 	mbstate_t st;
 	bool have_base = false;
 
@@ -97,7 +94,7 @@ size_t wdg_decode(const char *s, wchar_t *out, size_t outn)
 		s += r, len -= r;
 		int w = wcwidth(wc);
 		bool bad = wc < 32 || (wc >= 127 && wc < 0xA0) || w < 0 || is_format_char(wc) ||
-			   (w == 0 && !have_base);
+		           (w == 0 && !have_base);
 		if (bad)
 			wb_escape(&b, (unsigned long)wc, false);
 		else
@@ -149,7 +146,7 @@ size_t wdg_field(const char *s, int width, int align, wchar_t *out, size_t outn)
 	size_t n = wdg_decode(s, src, WDG_MAXW), k;
 	int total = wdg_wswidth(src, n), used = 0, ew = wdg_wswidth(ellipsis, wcslen(ellipsis));
 	bool cut = total > width;
-	wbuf b = { out, 0, outn };
+	wbuf b = {out, 0, outn};
 
 	if (outn == 0)
 		return 0;

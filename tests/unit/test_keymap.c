@@ -2,9 +2,9 @@
  * is documented and bound, no key means two things in one panel, and the
  * config remaps by action name. */
 #include <locale.h>
-#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,7 +16,7 @@
 
 #include "keymap.h"
 
-static const int all_panels[] = { PB_SHOPS, PB_DETAIL, PB_REFUNDS, PB_VIOL };
+static const int all_panels[] = {PB_SHOPS, PB_DETAIL, PB_REFUNDS, PB_VIOL};
 
 static int setup(void **state)
 {
@@ -54,17 +54,17 @@ static void no_key_is_bound_twice_in_a_panel(void **state)
 		int key = keymap_conflict(&km, all_panels[p], &a, &b);
 		if (key)
 			fail_msg("panel %d: key %d bound to %s and %s", all_panels[p], key,
-				 ui_actions[a].name, ui_actions[b].name);
+			         ui_actions[a].name, ui_actions[b].name);
 	}
 }
 
 static void destructive_actions_are_off_the_navigation_keys(void **state)
 {
-	static const int writes[] = { ACT_REFUND_APPROVE, ACT_REFUND_REJECT, ACT_REFUND_PAY,
-				      ACT_REFUND_FAIL,	  ACT_REFUND_CANCEL, ACT_VIOLATION_DEDUCT,
-				      ACT_VIOLATION_RESOLVE };
-	static const int nav[] = { ACT_UP,    ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_FIRST,
-				   ACT_LAST, ACT_OPEN, ACT_BACK,    ACT_NEXT_PANEL };
+	static const int writes[] = {ACT_REFUND_APPROVE,   ACT_REFUND_REJECT, ACT_REFUND_PAY,
+	                             ACT_REFUND_FAIL,      ACT_REFUND_CANCEL, ACT_VIOLATION_DEDUCT,
+	                             ACT_VIOLATION_RESOLVE};
+	static const int nav[] = {ACT_UP,   ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_FIRST,
+	                          ACT_LAST, ACT_OPEN, ACT_BACK,    ACT_NEXT_PANEL};
 	keymap km;
 	(void)state;
 	keymap_defaults(&km);
@@ -72,7 +72,8 @@ static void destructive_actions_are_off_the_navigation_keys(void **state)
 		for (int k = 0; k < km.nkeys[writes[i]]; k++)
 			for (size_t j = 0; j < sizeof nav / sizeof nav[0]; j++)
 				for (int l = 0; l < km.nkeys[nav[j]]; l++)
-					assert_int_not_equal(km.keys[writes[i]][k], km.keys[nav[j]][l]);
+					assert_int_not_equal(km.keys[writes[i]][k],
+					                     km.keys[nav[j]][l]);
 }
 
 static void lookup_finds_the_action_of_the_panel(void **state)
@@ -130,7 +131,7 @@ static void apply_skips_bad_remaps_and_keeps_good_ones(void **state)
 	keymap km;
 	char err[200];
 	char a1[] = "quit", k1[] = "^Q", a2[] = "bogus", k2[] = "z", a3[] = "reload", k3[] = "R";
-	bzj_keybind b[] = { { a1, k1 }, { a2, k2 }, { a3, k3 } };
+	bzj_keybind b[] = {{a1, k1}, {a2, k2}, {a3, k3}};
 	(void)state;
 	keymap_defaults(&km);
 	assert_int_equal(keymap_apply(&km, b, 3, err, sizeof err), 1);
@@ -149,7 +150,7 @@ static void key_names_round_trip(void **state)
 		for (int k = 0; k < km.nkeys[a]; k++) {
 			int key = km.keys[a][k];
 			assert_int_equal(keymap_key_parse(keymap_key_name(key, name, sizeof name)),
-					 key);
+			                 key);
 		}
 	assert_int_equal(keymap_key_parse("Enter"), KEYMAP_ENTER);
 	assert_int_equal(keymap_key_parse("^L"), 12);
@@ -193,15 +194,15 @@ static void man_page_lists_every_action(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_action_has_name_keys_label_and_help),
-		cmocka_unit_test(no_key_is_bound_twice_in_a_panel),
-		cmocka_unit_test(destructive_actions_are_off_the_navigation_keys),
-		cmocka_unit_test(lookup_finds_the_action_of_the_panel),
-		cmocka_unit_test(remap_by_action_name),
-		cmocka_unit_test(remap_refuses_conflicts_unknown_actions_and_keys),
-		cmocka_unit_test(apply_skips_bad_remaps_and_keeps_good_ones),
-		cmocka_unit_test(key_names_round_trip),
-		cmocka_unit_test(man_page_lists_every_action),
+	    cmocka_unit_test(every_action_has_name_keys_label_and_help),
+	    cmocka_unit_test(no_key_is_bound_twice_in_a_panel),
+	    cmocka_unit_test(destructive_actions_are_off_the_navigation_keys),
+	    cmocka_unit_test(lookup_finds_the_action_of_the_panel),
+	    cmocka_unit_test(remap_by_action_name),
+	    cmocka_unit_test(remap_refuses_conflicts_unknown_actions_and_keys),
+	    cmocka_unit_test(apply_skips_bad_remaps_and_keeps_good_ones),
+	    cmocka_unit_test(key_names_round_trip),
+	    cmocka_unit_test(man_page_lists_every_action),
 	};
 	return cmocka_run_group_tests_name("keymap", tests, setup, NULL);
 }

@@ -32,7 +32,7 @@ static void width_counts_cjk_as_two_columns(void **state)
 	assert_int_equal(wdg_width("杭州abc"), 7);
 	assert_int_equal(wdg_width("¥1,234.56"), 9);
 	assert_int_equal(wdg_width("（主管）"), 8); /* fullwidth brackets */
-	assert_int_equal(wdg_width("é"), 1);	    /* e + combining acute */
+	assert_int_equal(wdg_width("é"), 1);        /* e + combining acute */
 }
 
 static void control_characters_are_escaped(void **state)
@@ -46,7 +46,10 @@ static void control_characters_are_escaped(void **state)
 	/* C1 controls (CSI as U+009B), bad bytes, bidi overrides. */
 	assert_string_equal(wdg_escape_mb("x\xc2\x9by", buf, sizeof buf), "x\\x9by");
 	assert_string_equal(wdg_escape_mb("bad\xff", buf, sizeof buf), "bad\\xff");
-	assert_string_equal(wdg_escape_mb("\xe2\x80\xae" "abc", buf, sizeof buf), "\\u202eabc");
+	assert_string_equal(wdg_escape_mb("\xe2\x80\xae"
+	                                  "abc",
+	                                  buf, sizeof buf),
+	                    "\\u202eabc");
 	/* A lone combining mark has nothing to sit on. */
 	assert_string_equal(wdg_escape_mb("\xcc\x81", buf, sizeof buf), "\\u0301");
 	/* Escapes count in the width: what is drawn is what is measured. */
@@ -71,13 +74,10 @@ static void field_truncates_without_splitting_a_character(void **state)
 	char buf[256];
 	(void)state;
 	/* 12 columns into 7: three characters and the ellipsis. */
-	assert_string_equal(wdg_field_mb("杭州青禾服饰", 7, WDG_LEFT, buf, sizeof buf),
-			    "杭州青…");
+	assert_string_equal(wdg_field_mb("杭州青禾服饰", 7, WDG_LEFT, buf, sizeof buf), "杭州青…");
 	/* Into 6: a fourth column would split 青, so a space pads instead. */
-	assert_string_equal(wdg_field_mb("杭州青禾服饰", 6, WDG_LEFT, buf, sizeof buf),
-			    "杭州… ");
-	assert_string_equal(wdg_field_mb("杭州青禾服饰", 6, WDG_RIGHT, buf, sizeof buf),
-			    " 杭州…");
+	assert_string_equal(wdg_field_mb("杭州青禾服饰", 6, WDG_LEFT, buf, sizeof buf), "杭州… ");
+	assert_string_equal(wdg_field_mb("杭州青禾服饰", 6, WDG_RIGHT, buf, sizeof buf), " 杭州…");
 	assert_string_equal(wdg_field_mb("abcdef", 4, WDG_LEFT, buf, sizeof buf), "abc…");
 	assert_string_equal(wdg_field_mb("杭州", 1, WDG_LEFT, buf, sizeof buf), "…");
 	assert_string_equal(wdg_field_mb("abc", 0, WDG_LEFT, buf, sizeof buf), "");
@@ -97,15 +97,24 @@ static void field_pads_by_display_width(void **state)
 static void field_is_always_exactly_the_width(void **state)
 {
 	static const char *const s[] = {
-		"", "a", "杭州青禾服饰旗舰店", "S0000001 北京晨曦百货", "\x1b[2J", "¥12,345.67",
-		"a\xcc\x81\xcc\x81", "\xff\xfe", "混合 mixed 文本 text", "\xe2\x80\xae" "x",
+	    "",
+	    "a",
+	    "杭州青禾服饰旗舰店",
+	    "S0000001 北京晨曦百货",
+	    "\x1b[2J",
+	    "¥12,345.67",
+	    "a\xcc\x81\xcc\x81",
+	    "\xff\xfe",
+	    "混合 mixed 文本 text",
+	    "\xe2\x80\xae"
+	    "x",
 	};
 	char buf[512];
 	(void)state;
 	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
 		for (int w = 0; w <= 30; w++)
-			assert_int_equal(wdg_width(wdg_field_mb(s[i], w, WDG_LEFT, buf, sizeof buf)),
-					 w);
+			assert_int_equal(
+			    wdg_width(wdg_field_mb(s[i], w, WDG_LEFT, buf, sizeof buf)), w);
 }
 
 static void money_is_yuan_with_separators(void **state)
@@ -151,14 +160,14 @@ static void wrap_breaks_at_spaces_and_between_cjk(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(width_counts_cjk_as_two_columns),
-		cmocka_unit_test(control_characters_are_escaped),
-		cmocka_unit_test(escaped_text_never_holds_a_control_byte),
-		cmocka_unit_test(field_truncates_without_splitting_a_character),
-		cmocka_unit_test(field_pads_by_display_width),
-		cmocka_unit_test(field_is_always_exactly_the_width),
-		cmocka_unit_test(money_is_yuan_with_separators),
-		cmocka_unit_test(wrap_breaks_at_spaces_and_between_cjk),
+	    cmocka_unit_test(width_counts_cjk_as_two_columns),
+	    cmocka_unit_test(control_characters_are_escaped),
+	    cmocka_unit_test(escaped_text_never_holds_a_control_byte),
+	    cmocka_unit_test(field_truncates_without_splitting_a_character),
+	    cmocka_unit_test(field_pads_by_display_width),
+	    cmocka_unit_test(field_is_always_exactly_the_width),
+	    cmocka_unit_test(money_is_yuan_with_separators),
+	    cmocka_unit_test(wrap_breaks_at_spaces_and_between_cjk),
 	};
 	return cmocka_run_group_tests_name("widget", tests, setup, NULL);
 }
