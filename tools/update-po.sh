@@ -20,7 +20,7 @@ xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,
 if [ ! -f po/zh_CN.po ]; then
 	msginit --no-translator --locale=zh_CN.UTF-8 --input="$pot" --output-file=po/zh_CN.po
 fi
-msgmerge --quiet --sort-output --no-fuzzy-matching --backup=none --output-file="$pot.po" \
+msgmerge --quiet --sort-output --no-fuzzy-matching --output-file="$pot.po" \
 	po/zh_CN.po "$pot"
 if [ "${1:-}" = "--check" ]; then
 	if ! cmp -s "$pot.po" po/zh_CN.po; then
