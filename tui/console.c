@@ -481,10 +481,14 @@ static int tabs_draw(ui *u, WINDOW *w, int x, bool full, bool dry)
 	for (int p = 0; p < PANEL_COUNT; p++) {
 		char tab[96], k[16];
 		keymap_keys_str(&u->km, ACT_PANEL_SHOPS + p, 1, k, sizeof k);
-		if (full || p == u->panel)
+		/* Only the current tab is padded on both sides: it stands out
+		 * in reverse, and 80 columns keep room for the database. */
+		if (p == u->panel)
 			snprintf(tab, sizeof tab, " %s %s ", k, _(panels[p]->title));
+		else if (full)
+			snprintf(tab, sizeof tab, " %s %s", k, _(panels[p]->title));
 		else
-			snprintf(tab, sizeof tab, " %s ", k);
+			snprintf(tab, sizeof tab, " %s", k);
 		if (dry) {
 			x += wdg_width(tab);
 			continue;
@@ -497,7 +501,7 @@ static int tabs_draw(ui *u, WINDOW *w, int x, bool full, bool dry)
 }
 
 /* Title: [bzj] tabs ... database  user (role)  today.  The user and date
- * always show; the database shows at least its last 12 columns, taking
+ * always show; the database shows at least its last 8 columns, taking
  * room from the "bzj" name first and then from the inactive tabs. */
 static void draw_title(ui *u)
 {
@@ -509,9 +513,9 @@ static void draw_title(ui *u)
 
 	ui_style(w, u, ST_TITLE);
 	mvwhline(w, 0, 0, ' ', u->cols);
-	snprintf(right, sizeof right, " %s (%s)  %s ", u->x->actor.user, ui_role(u->x->actor.role),
+	snprintf(right, sizeof right, " %s (%s) %s ", u->x->actor.user, ui_role(u->x->actor.role),
 	         ui_date(u->x->today, today, sizeof today));
-	int rw = wdg_width(right), want = dbw < 12 ? dbw : 12, name = wdg_width(" bzj");
+	int rw = wdg_width(right), want = dbw < 8 ? dbw : 8, name = wdg_width(" bzj");
 	int room_full = u->cols - tabs_draw(u, w, 0, true, true) - rw - 2;
 	bool show_name = room_full - name >= (dbw < 24 ? dbw : 24);
 	bool full = room_full >= want;
