@@ -51,7 +51,8 @@ def evaluate(text, expr):
         return "<invalid json>", 1
     env = {"__builtins__": {}, "d": d, "missing": missing, "find": find, "count": count,
            "len": len, "all": all, "any": any, "sorted": sorted, "str": str,
-           "isinstance": isinstance, "dict": dict}
+           "isinstance": isinstance, "dict": dict, "zip": zip, "set": set,
+           "min": min, "max": max, "sum": sum}
     try:
         v = eval(expr, env)
     except Exception as ex:  # noqa: BLE001 - any failure is a test failure
