@@ -711,6 +711,19 @@ bzt fin1 $D topup S2 3,000
 is "text mode: bad amount exits 2" "$RC" 2
 grepo "text mode: message on stderr names the field" "$T/err" amount
 
+printf 'not a database, just text\n' >"$T/garbage.db"
+BZJ_USER=demo "$BIN" --config "$CONF" --db "$T/garbage.db" --json shop list >"$T/out" 2>"$T/err"
+RC=$?
+CMD="shop list (garbage file)"
+erc "a file that is not a database: storage error 6" 6 store.corrupt
+cp "$DB" "$T/future.db"
+[ -f "$DB-wal" ] && cp "$DB-wal" "$T/future.db-wal"
+sqlite3 "$T/future.db" "PRAGMA user_version = 99"
+BZJ_USER=demo "$BIN" --config "$CONF" --db "$T/future.db" --json shop list >"$T/out" 2>"$T/err"
+RC=$?
+CMD="shop list (schema 99)"
+erc "a database from a newer bzj: storage error 6, never downgraded" 6 store.version
+is "schema version left alone" "$(sqlite3 "$T/future.db" 'PRAGMA user_version')" 99
 H1=$(snap)
 bz demo $D demo --shops 3
 erc "demo refuses a database that has shops" 1 demo.not_empty
@@ -779,6 +792,9 @@ refused "import gmv: a line for an unknown shop" 2 import.invalid fin1 2025-09-0
 	import gmv "$DATA/gmv_unknown.csv"
 jis "gmv unknown shop reported at its line" '[(l["line"], l["field"]) for l in d["lines"]]' \
 	'[[3,"shop_id"]]'
+refused "import gmv: a line with more fields than the header (unquoted 50,000.00)" 2 \
+	import.invalid fin1 2025-09-01 import gmv "$DATA/gmv_extra_field.csv"
+jis "the line with an extra field is reported" '[l["line"] for l in d["lines"]]' '[3]'
 bz demo 2025-09-01 deposit recompute --month 2025-09
 jis "recompute after import" 'd["changed"]' 4
 bz demo 2025-09-02 shop show I2
