@@ -34,8 +34,8 @@ static struct shops {
 static bzj_shop_row page[PAGE];
 
 /* Counting every match of a one-character search over a million shops
- * would stall typing: searches count up to this many ("10000+"). */
-#define SEARCH_COUNT_CAP 10000
+ * would stall typing (1 s): searches count up to this many ("1000+"). */
+#define SEARCH_COUNT_CAP 1000
 
 static void query_prepare(bzj_shop_query *q)
 {
