@@ -102,7 +102,7 @@ FROM json_each(readfile('$T/shops.json'), '\$.shops')
 WHERE json_extract(value,'\$.refundable_fen') > 20000
   AND json_extract(value,'\$.refund_in_progress') IS NULL
   AND json_extract(value,'\$.payee.valid') = 1
-ORDER BY random() LIMIT $((SETUP_REFUNDS + RACES + 2));" >"$T/candidates"
+ORDER BY random() LIMIT $((SETUP_REFUNDS + RACES + 3));" >"$T/candidates"
 head -n "$SETUP_REFUNDS" "$T/candidates" | awk 'NR % 8 == 1 { $2 = 5000001 + NR * 100; $3 = "big" } 1' \
 	>"$T/setup-targets"
 tail -n +"$((SETUP_REFUNDS + 1))" "$T/candidates" | cut -d' ' -f1 >"$T/race-shops"
@@ -498,6 +498,20 @@ if [ -n "$big" ]; then
 		"sup2 exit $RA $OA / demo exit $RB $OB"
 else
 	bad "no shop left for the threshold races"
+fi
+# Two supervisors approving the same fresh above-threshold refund from the
+# same "submitted" screen: one gives the first approval; the other must be
+# told, not have the click silently turned into the second approval.
+big2=${RS[$((${#RS[@]} - 3))]:-}
+if [ -n "$big2" ]; then
+	bzj fin1 "$TODAY" topup "$big2" 60000 --ref "race-$big2" >/dev/null
+	out=$(bzj rev1 "$TODAY" refund submit "$big2" --kind partial --amount 50000.01)
+	rid=$(echo "${out#*\"id\":}" | cut -d, -f1)
+	RWA=sup1 RWB=sup2
+	race "$rid" approve sup1 sup2
+	race_ok approved
+	check_case "above the threshold, two supervisors approve a submitted refund at once: one wins, the other exits 1 refund.state naming the winner" $? \
+		"sup1 exit $RA $(echo "$OA" | grep -o '"approved_by":[^,]*,"second_approved_by":[^,]*' || echo "$OA") / sup2 exit $RB $(echo "$OB" | grep -o '"approved_by":[^,]*,"second_approved_by":[^,]*' || echo "$OB")"
 fi
 
 # A stale screen: the version a user saw is refused once someone else acted.
