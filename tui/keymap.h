@@ -108,6 +108,8 @@ enum ui_action_flag {
 	  N_("Pay"), N_("Record the payout of the selected refund"))                               \
 	X(REFUND_FAIL, "refund-fail", "F", PB_REFUNDS, AF_HINT | AF_SEL, BZJ_PERM_REFUND_PAY,      \
 	  N_("Fail"), N_("Record that the payout failed, with a reason"))                          \
+	X(REFUND_FIND, "refund-find", "/", PB_REFUNDS, AF_HINT, P_NAV, N_("Find"),               \
+	  N_("Find a refund by its number, shop id or shop name"))                                 \
 	X(FILTER_RSTATUS, "filter-refund-status", "s", PB_REFUNDS, AF_HINT, P_NAV, N_("Status"),   \
 	  N_("Status filter: open, all, then each status"))                                        \
 	X(FILTER_RKIND, "filter-refund-kind", "t", PB_REFUNDS, 0, P_NAV, N_("Kind"),               \

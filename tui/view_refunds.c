@@ -6,6 +6,7 @@
  * operator changed meanwhile is refused ("conflict.stale") instead of
  * acted on blind. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -521,6 +522,45 @@ static int cancel(ui *u, const bzj_refund *r)
 	return done(u, &out);
 }
 
+/* Does refund r match what the user typed: its number, or a shop id or
+ * name containing the text? */
+static bool matches(const bzj_refund *r, const char *what)
+{
+	char *end;
+	const char *num = what[0] == '#' ? what + 1 : what;
+	long long id = strtoll(num, &end, 10);
+	if (*num && !*end)
+		return r->id == id;
+	return strstr(r->shop_id, what) || strstr(r->shop_name, what);
+}
+
+/* Find the next refund that matches after the cursor (wrapping once),
+ * fetching further pages of the queue as needed. */
+static int find(ui *u)
+{
+	static char what[BZJ_NAME_MAX + 1];
+	if (!dlg_input(u, _("Find refund"),
+		       _("A refund number, or part of a shop id or shop name. The search runs "
+			 "through the queue as filtered."),
+		       _("Find"), _("Find"), what, sizeof what, true))
+		return RD_ALL;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = pass ? 0 : R.l.cur + 1;; i++) {
+			if (i >= R.l.n && (pass || !fetch(u, PAGE)))
+				break;
+			if (i >= R.l.n)
+				continue;
+			if (matches(&R.rows[i], what)) {
+				R.l.cur = i;
+				ui_list_fix(&R.l);
+				return RD_ALL;
+			}
+		}
+	}
+	ui_msg(u, ST_WARN, _("No refund matches \"%s\" under these filters"), what);
+	return RD_ALL;
+}
+
 static int refunds_act(ui *u, int a)
 {
 	bzj_refund *r = sel();
@@ -549,6 +589,7 @@ static int refunds_act(ui *u, int a)
 		return pay(u, r);
 	case ACT_REFUND_CANCEL:
 		return cancel(u, r);
+	case ACT_REFUND_FIND: return find(u);
 	case ACT_FILTER_RSTATUS:
 		R.status_step = (R.status_step + 1) % RF_STEPS;
 		return refilter(u);

@@ -169,6 +169,15 @@ print([r["id"] for r in rs].index(rid))
 ' "$TMP/refunds.json" "$@"
 }
 
+find_refund() { # RID: select a refund in the queue with the find key
+	keys /
+	check "find dialog" wait_for "Find refund" || return 1
+	keys C-u
+	text "#$1"
+	keys Enter
+	check "refund #$1 selected" wait_for "Refund #$1 ·"
+}
+
 down() { # N: move the cursor down N rows
 	n=$1
 	while [ "$n" -gt 0 ]; do
@@ -233,13 +242,11 @@ for label, field in (("Base","base_fen"),("Floating","floating_fen"),("Raises","
 case_approve_partial() {
 	rid=$(cli rev1 --json refund submit "$FREE1" --kind partial --amount 500 | refund_id)
 	check "refund submitted by rev1" test -n "$rid" || return 1
-	pos=$(queue_pos "$rid")
 	start rev2
 	check "list" wait_for "Shops 1/300" || return 1
 	keys 3
 	check "queue" wait_for "Refund queue" || return 1
-	down "$pos"
-	check "refund selected" wait_for "Refund #$rid ·" || return 1
+	find_refund "$rid" || return 1
 	check "payee and validity in view" wait_for "valid ·" || return 1
 	keys a
 	check "confirmation" wait_for "Approve refund" || return 1
@@ -262,6 +269,8 @@ case_closure_checklist() {
 	check "list" wait_for "Shops 1/300" || return 1
 	keys 3 t t
 	check "closure filter" wait_for "kind: closure" || return 1
+	# Moving there by rows, in due-date order (the find key is tested
+	# with the partial refunds).
 	down "$pos"
 	check "refund selected" wait_for "Refund #$rid ·" || return 1
 	keys c
@@ -278,13 +287,11 @@ case_closure_checklist() {
 case_reject_with_reason() {
 	rid=$(cli rev1 --json refund submit "$FREE3" --kind partial --amount 300 | refund_id)
 	check "refund submitted" test -n "$rid" || return 1
-	pos=$(queue_pos "$rid")
 	start rev2
 	check "list" wait_for "Shops 1/300" || return 1
 	keys 3
 	check "queue" wait_for "Refund queue" || return 1
-	down "$pos"
-	check "refund selected" wait_for "Refund #$rid ·" || return 1
+	find_refund "$rid" || return 1
 	keys x
 	check "reason dialog" wait_for "Reject refund" || return 1
 	keys Enter
@@ -299,13 +306,11 @@ case_reject_with_reason() {
 case_stale_screen_refused() {
 	rid=$(cli rev1 --json refund submit "$FREE4" --kind partial --amount 200 | refund_id)
 	check "refund submitted" test -n "$rid" || return 1
-	pos=$(queue_pos "$rid")
 	start rev2
 	check "list" wait_for "Shops 1/300" || return 1
 	keys 3
 	check "queue" wait_for "Refund queue" || return 1
-	down "$pos"
-	check "refund selected" wait_for "Refund #$rid ·" || return 1
+	find_refund "$rid" || return 1
 	cli sup1 refund reject "$rid" --reason "meanwhile" >/dev/null 2>>"$LOG"
 	keys a
 	check "confirmation" wait_for "Approve refund" || return 1
@@ -412,6 +417,24 @@ case_terminals() {
 	check "NO_COLOR opens" wait_for "Shops 1/300"
 }
 
+case_keys_remapped_by_name() {
+	cp "$CONF" "$TMP/keys.conf"
+	echo 'keys = { refund-approve = "A"; quit = "^X"; bogus-action = "z"; };' >>"$TMP/keys.conf"
+	T kill-session -t bzj >/dev/null 2>&1
+	T new-session -d -s bzj -x 80 -y 24 "env BZJ_USER=rev2 LANG=$EN TERM=tmux-256color \
+		'$BIN' --config '$TMP/keys.conf' --db '$DB' --today $TODAY 2>>'$LOG'; sleep 30"
+	check "bad remap named, defaults kept" wait_for "bogus-action" || return 1
+	keys 3
+	check "hint shows the new key" wait_for "A Approve" &&
+		check "quit hint too" wait_for "^X Quit" || return 1
+	keys '?'
+	check "help shows the new key" wait_for "Approve the selected refund" &&
+		check "help key column" sh -c "tmux -L $SOCK capture-pane -p -t bzj | grep -q '  A  *Approve the selected refund'" ||
+		return 1
+	keys Escape C-x
+	check "new quit key quits" wait_for -n "Refund queue"
+}
+
 case_quit() {
 	start demo
 	check "list" wait_for "Shops 1/300" || return 1
@@ -436,6 +459,7 @@ run_case "zh_CN labels translated and aligned" case_chinese_labels_aligned
 run_case "support: masked accounts, no approve" case_support_masked_no_approve
 run_case "violation add previews its effect" case_violation_preview
 run_case "TERM variants and NO_COLOR" case_terminals
+run_case "keys remapped by action name" case_keys_remapped_by_name
 run_case "q back, Q quit" case_quit
 
 # Every console above ran under the sanitizers when BIN is build/san/bzj:
