@@ -1,0 +1,402 @@
+/* test_import.c - bzj_import on a real database: all or nothing, every bad
+ * line reported with its line number and field, and what good lines do to
+ * the shops they touch. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bzj/audit.h"
+#include "bzj/check.h"
+#include "bzj/ctx.h"
+#include "bzj/deposit.h"
+#include "bzj/import.h"
+#include "bzj/ledger.h"
+#include "bzj/money.h"
+#include "bzj/shop.h"
+#include "bzj/violation.h"
+
+typedef struct fx {
+	char dir[64];
+	char path[128];
+	bzj_config cfg;
+	bzj_ctx x;
+	bzj_err e;
+} fx;
+
+/* What the import reported, as "line:field" joined by spaces. */
+typedef struct lines {
+	char buf[1024];
+	int n;
+} lines;
+
+static bzj_date D(const char *s)
+{
+	bzj_date d = BZJ_DATE_NONE;
+
+	assert_int_equal(bzj_date_parse(s, "date", &d, NULL), BZJ_OK);
+	return d;
+}
+
+static void as(fx *f, const char *user, int role)
+{
+	snprintf(f->x.actor.user, sizeof f->x.actor.user, "%s", user);
+	f->x.actor.role = role;
+}
+
+static void today(fx *f, const char *s)
+{
+	bzj_today_set(D(s));
+	f->x.today = D(s);
+}
+
+static int setup(void **state)
+{
+	fx *f = calloc(1, sizeof *f);
+	bzj_actor a = {.user = "sup1", .role = BZJ_ROLE_SUPERVISOR};
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/bzj-imp-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	bzj_config_defaults(&f->cfg);
+	bzj_today_set(D("2025-08-01"));
+	if (bzj_ctx_open(&f->x, f->path, BZJ_OPEN_CREATE, &f->cfg, &a, &f->e) != BZJ_OK) {
+		bzj_config_free(&f->cfg);
+		rmdir(f->dir);
+		free(f);
+		return -1;
+	}
+	f->x.today = D("2025-08-01");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+	static const char *const suffix[] = {"t.db", "t.db-wal", "t.db-shm", "t.db-journal"};
+	char p[160];
+
+	bzj_ctx_close(&f->x);
+	bzj_config_free(&f->cfg);
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", f->dir, suffix[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static int on_line(void *ctx, long line, const char *field, const char *msg)
+{
+	lines *l = ctx;
+	size_t n = strlen(l->buf);
+
+	(void)msg;
+	snprintf(l->buf + n, sizeof l->buf - n, "%s%ld:%s", n ? " " : "", line, field);
+	l->n++;
+	return 0;
+}
+
+/* Import `csv` as `kind`; returns the rc, fills *l and *r. */
+static int import(fx *f, int kind, const char *csv, lines *l, bzj_import_result *r)
+{
+	memset(l, 0, sizeof *l);
+	bzj_err_clear(&f->e);
+	return bzj_import(&f->x, kind, csv, strlen(csv), on_line, l, r, &f->e);
+}
+
+static int count_rec(void *ctx, const bzj_audit_rec *r)
+{
+	(void)r;
+	(*(int64_t *)ctx)++;
+	return 0;
+}
+
+static int64_t audit_count(fx *f)
+{
+	int64_t n = 0;
+
+	assert_int_equal(bzj_audit_log(&f->x, NULL, 1000000, count_rec, &n, &f->e), BZJ_OK);
+	return n;
+}
+
+static bzj_shop_view view(fx *f, const char *id)
+{
+	bzj_shop_view v;
+
+	assert_int_equal(bzj_shop_view_get(&f->x, id, &v, &f->e), BZJ_OK);
+	return v;
+}
+
+static void shops(fx *f)
+{
+	lines l;
+	bzj_import_result r;
+	static const char csv[] = "id,name,entity,categories,opened,entity_name,operator\n"
+				  "S1,一号店,individual,服饰内衣,2025-08-01,一号经营部,周一\n"
+				  "S2,二号店,individual,服饰内衣,2025-08-01,二号经营部,周二\n";
+
+	as(f, "sup1", BZJ_ROLE_SUPERVISOR);
+	assert_int_equal(import(f, BZJ_IMPORT_SHOPS, csv, &l, &r), BZJ_OK);
+	assert_int_equal(r.rows, 2);
+}
+
+/* ---- good files ---------------------------------------------------------- */
+
+static void bom_crlf_and_quoted_fields(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	static const char csv[] = "\xef\xbb\xbf"
+				  "id,name,entity,categories,opened,entity_name,operator\r\n"
+				  "Q1,\"逗号,引号\"\"店\"\"\",company,\"服饰内衣;珠宝饰品\","
+				  "2025-08-01,某某有限公司,\r\n"
+				  "Q2,普通店,individual,服饰内衣|生鲜水果,2025-08-01,,王五\r\n";
+
+	assert_int_equal(import(f, BZJ_IMPORT_SHOPS, csv, &l, &r), BZJ_OK);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(r.rows, 2);
+	bzj_shop_view v = view(f, "Q1");
+	assert_string_equal(v.shop.name, "逗号,引号\"店\"");
+	assert_int_equal(v.ncategories, 2);
+	assert_int_equal(v.dep.pos.base_fen, 2000000);
+	v = view(f, "Q2");
+	assert_string_equal(v.shop.operator_name, "王五");
+	assert_string_equal(v.shop.entity_name, "普通店");
+	assert_int_equal(v.dep.pos.base_fen, 300000);
+}
+
+static void topups_carry_their_own_date_and_refs_are_idempotent(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	static const char csv[] = "shop_id,amount,date,payer,ack_third_party,ref\n"
+				  "S1,1000,2025-08-02,,,R-1\n"
+				  "S1,500,2025-08-03,朋友,yes,R-2\n"
+				  "S1,500,2025-08-03,朋友,yes,R-2\n";
+
+	shops(f);
+	today(f, "2025-08-10");
+	as(f, "fin1", BZJ_ROLE_FINANCE);
+	assert_int_equal(import(f, BZJ_IMPORT_TOPUPS, csv, &l, &r), BZJ_OK);
+	assert_int_equal(r.rows, 2); /* the repeated ref is applied once */
+	assert_int_equal(view(f, "S1").shop.balance_fen, 150000);
+	bzj_ledger_entry le[4];
+	int n = 0;
+	assert_int_equal(bzj_ledger_list(&f->x, "S1", 0, le, 4, &n, &f->e), BZJ_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(le[0].date, D("2025-08-03"));
+	assert_true(le[0].third_party);
+	assert_int_equal(le[1].date, D("2025-08-02"));
+	/* importing the same file again changes no balance */
+	assert_int_equal(import(f, BZJ_IMPORT_TOPUPS, csv, &l, &r), BZJ_OK);
+	assert_int_equal(r.rows, 0);
+	assert_int_equal(view(f, "S1").shop.balance_fen, 150000);
+}
+
+/* ---- bad files: all or nothing, every line named ------------------------- */
+
+static void one_bad_line_writes_nothing(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	static const char csv[] = "shop_id,amount,date\n"
+				  "S1,100,2025-08-01\n"
+				  "S2,200,2025-08-01\n"
+				  "S1,-5,2025-08-01\n";
+
+	shops(f);
+	as(f, "fin1", BZJ_ROLE_FINANCE);
+	int64_t audits = audit_count(f);
+	assert_int_equal(import(f, BZJ_IMPORT_TOPUPS, csv, &l, &r), BZJ_EINPUT);
+	assert_string_equal(f->e.code, "import.invalid");
+	assert_int_equal(r.rows, 0);
+	assert_int_equal(r.errors, 1);
+	assert_string_equal(l.buf, "4:amount");
+	assert_int_equal(view(f, "S1").shop.balance_fen, 0);
+	assert_int_equal(view(f, "S2").shop.balance_fen, 0);
+	assert_int_equal(audit_count(f), audits);
+}
+
+static void every_bad_gmv_line_is_reported(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	/* a bad amount, a bad month and a shop that does not exist: three
+	 * bad lines, three reports */
+	static const char csv[] = "shop_id,month,amount\n"
+				  "S1,2025-08,100\n"
+				  "S1,2025-08,1e3\n"
+				  "S2,2025-8,100\n"
+				  "NOPE,2025-08,100\n";
+
+	shops(f);
+	as(f, "fin1", BZJ_ROLE_FINANCE);
+	assert_int_equal(import(f, BZJ_IMPORT_GMV, csv, &l, &r), BZJ_EINPUT);
+	assert_int_equal(r.errors, 3);
+	assert_string_equal(l.buf, "3:amount 4:month 5:shop_id");
+}
+
+static void a_line_with_more_fields_than_the_header_is_bad(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	/* 50,000.00 written without quotes: the amount would be read as 50 */
+	static const char gmv[] = "shop_id,month,amount\n"
+				  "S1,2025-08,50,000.00\n";
+	static const char topups[] = "shop_id,amount,date\n"
+				     "S1,1000,2025-08-01,x\n";
+
+	shops(f);
+	as(f, "fin1", BZJ_ROLE_FINANCE);
+	int rc = import(f, BZJ_IMPORT_GMV, gmv, &l, &r);
+	if (rc != BZJ_EINPUT)
+		fail_msg("gmv line with 4 fields under a 3-column header: rc %d, %lld rows written",
+			 rc, (long long)r.rows);
+	assert_int_equal(l.n, 1);
+	assert_memory_equal(l.buf, "2:", 2);
+	assert_int_equal(r.rows, 0);
+	rc = import(f, BZJ_IMPORT_TOPUPS, topups, &l, &r);
+	assert_int_equal(rc, BZJ_EINPUT);
+	assert_int_equal(view(f, "S1").shop.balance_fen, 0);
+}
+
+static void gbk_is_reported_at_its_line(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	/* "一号店" in GBK on line 3 */
+	static const char csv[] = "id,name,entity,categories,opened\n"
+				  "G1,ok,individual,服饰内衣,2025-08-01\n"
+				  "G2,\xd2\xbb\xba\xc5\xb5\xea,individual,服饰内衣,2025-08-01\n";
+
+	assert_int_equal(import(f, BZJ_IMPORT_SHOPS, csv, &l, &r), BZJ_EINPUT);
+	assert_string_equal(f->e.code, "import.invalid");
+	assert_int_equal(r.rows, 0);
+	/* one report, at line 3; the header was there */
+	assert_int_equal(l.n, 1);
+	assert_non_null(strstr(l.buf, "3:"));
+	bzj_shop_view v;
+	assert_int_equal(bzj_shop_view_get(&f->x, "G1", &v, &f->e), BZJ_ENOTFOUND);
+}
+
+static void rule_refusals_name_the_column_they_concern(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	static const char viol[] = "shop_id,class,points,raise,freeze,note\n"
+				   "S1,A,1,0,100,冻结超额\n";
+	static const char topup[] = "shop_id,amount,date,payer\n"
+				    "S1,100,2025-08-01,别人\n";
+
+	shops(f);
+	as(f, "rev1", BZJ_ROLE_REVIEWER);
+	assert_int_equal(import(f, BZJ_IMPORT_VIOLATIONS, viol, &l, &r), BZJ_EINPUT);
+	assert_string_equal(l.buf, "2:freeze");
+	as(f, "fin1", BZJ_ROLE_FINANCE);
+	assert_int_equal(import(f, BZJ_IMPORT_TOPUPS, topup, &l, &r), BZJ_EINPUT);
+	if (strcmp(l.buf, "2:payer") != 0 && strcmp(l.buf, "2:ack_third_party") != 0)
+		fail_msg("third-party refusal reported as '%s', not against payer or "
+			 "ack_third_party", l.buf);
+}
+
+static void violation_dates_after_today_are_bad(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	static const char csv[] = "shop_id,class,points,raise,freeze,note,date\n"
+				  "S1,A,1,0,,未来,2030-01-01\n";
+
+	shops(f);
+	as(f, "rev1", BZJ_ROLE_REVIEWER);
+	assert_int_equal(import(f, BZJ_IMPORT_VIOLATIONS, csv, &l, &r), BZJ_EINPUT);
+	assert_string_equal(l.buf, "2:date");
+}
+
+static void backdated_topups_are_judged_against_todays_requirement(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	bzj_recompute_result rr;
+	static const char csv[] = "shop_id,amount,date\n"
+				  "S1,2500,2025-08-04\n";
+
+	shops(f);
+	/* floating 3,000 from 2025-09-02 (GMV 60,000 in August) */
+	as(f, "sup1", BZJ_ROLE_SUPERVISOR);
+	assert_int_equal(bzj_gmv_set(&f->x, "S1", bzj_date_month(D("2025-08-01")), 6000000, &f->e),
+			 BZJ_OK);
+	today(f, "2025-09-01");
+	assert_int_equal(bzj_deposit_recompute(&f->x, bzj_date_month(D("2025-09-01")), &rr, &f->e),
+			 BZJ_OK);
+	today(f, "2025-09-05");
+	as(f, "fin1", BZJ_ROLE_FINANCE);
+	assert_int_equal(import(f, BZJ_IMPORT_TOPUPS, csv, &l, &r), BZJ_OK);
+	bzj_shop_view v = view(f, "S1");
+	assert_int_equal(v.dep.pos.required_fen, 300000);
+	assert_true(v.dep.pos.restricted);
+	/* the recorded restriction (lists, check) says the same today */
+	assert_true(v.shop.restricted);
+	assert_int_equal(v.shop.required_fen, 300000);
+	bzj_check_result cr;
+	memset(&cr, 0, sizeof cr);
+	assert_int_equal(bzj_check_all(&f->x, NULL, NULL, &cr, &f->e), BZJ_OK);
+	assert_int_equal(cr.problems, 0);
+}
+
+static void permission_is_checked_first(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+
+	as(f, "cs1", BZJ_ROLE_SUPPORT);
+	assert_int_equal(import(f, BZJ_IMPORT_SHOPS, "garbage", &l, &r), BZJ_EPERM);
+	as(f, "fin1", BZJ_ROLE_FINANCE);
+	assert_int_equal(import(f, BZJ_IMPORT_VIOLATIONS, "shop_id,class,points,raise\n", &l, &r),
+			 BZJ_EPERM);
+	as(f, "rev1", BZJ_ROLE_REVIEWER);
+	assert_int_equal(import(f, BZJ_IMPORT_GMV, "shop_id,month,amount\n", &l, &r), BZJ_EPERM);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(bom_crlf_and_quoted_fields),
+		T(topups_carry_their_own_date_and_refs_are_idempotent),
+		T(one_bad_line_writes_nothing),
+		T(every_bad_gmv_line_is_reported),
+		T(a_line_with_more_fields_than_the_header_is_bad),
+		T(gbk_is_reported_at_its_line),
+		T(rule_refusals_name_the_column_they_concern),
+		T(violation_dates_after_today_are_bad),
+		T(backdated_topups_are_judged_against_todays_requirement),
+		T(permission_is_checked_first),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
