@@ -866,6 +866,11 @@ bz demo 2025-09-01 deposit recompute --month 2025-09
 okrc "recompute on the 1st"
 bz demo 2025-09-01 shop list --shortfall
 jis "on the 1st F1 is not in shortfall" 'd["total"]' 0
+# The first command on the 2nd is bad input: it writes nothing, whatever
+# catching up the new day needs (that is for the next real change or read).
+refused "bad input on the day a new figure takes effect writes nothing" 2 input.amount \
+	fin1 2025-09-02 topup F1 1e3
+refused "refusal by role on that day writes nothing" 4 auth.role cs1 2025-09-02 topup F1 1
 shop F1 2025-09-02
 jis "on the 2nd F1 requires the 3,000 floating deposit" 'd["required_fen"]' 300000
 jis "on the 2nd shop show says payout restricted" 'd["payout_restricted"]' true
