@@ -258,10 +258,18 @@ static int csv_run(struct csv *p, bzj_csv_row_fn fn, void *ctx, bzj_err *e)
 
 int bzj_csv_parse(const char *data, size_t len, bzj_csv_row_fn fn, void *ctx, bzj_err *e)
 {
+	long line;
+	return bzj_csv_parse_at(data, len, fn, ctx, &line, e);
+}
+
+int bzj_csv_parse_at(const char *data, size_t len, bzj_csv_row_fn fn, void *ctx, long *err_line,
+		     bzj_err *e)
+{
 	struct csv p = { 0 };
 	long bad;
 	int rc;
 
+	*err_line = 0;
 	if (!data && len > 0)
 		return bzj_fail(e, BZJ_EINPUT, "import.format", _("no data"));
 	/* A UTF-8 byte order mark (Excel's "CSV UTF-8") is skipped. */
@@ -269,14 +277,18 @@ int bzj_csv_parse(const char *data, size_t len, bzj_csv_row_fn fn, void *ctx, bz
 		data += 3;
 		len -= 3;
 	}
-	if ((bad = first_bad_line(data, len)))
+	if ((bad = first_bad_line(data, len))) {
+		*err_line = bad;
 		return bzj_fail(e, BZJ_EINPUT, "import.encoding",
 				_("line %ld: not UTF-8 (is the file GBK? save it as UTF-8)"), bad);
+	}
 	p.d = data;
 	p.len = len;
 	p.line = 1;
 	p.st = FIELD_START;
 	rc = csv_run(&p, fn, ctx, e);
+	if (rc)
+		*err_line = p.st == QUOTED && p.i >= p.len ? p.quote_line : p.line;
 	free(p.r.buf);
 	return rc;
 }

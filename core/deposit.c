@@ -44,6 +44,11 @@ int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, 
 	if (!rc)
 		rc = bzj_store_floating_recompute(x->db, month, r->effective, &r->shops, &r->changed,
 						  e);
+	if (!rc && r->effective > x->today) {
+		char cause[32], m[8];
+		snprintf(cause, sizeof cause, "floating %s", bzj_month_fmt(month, m, sizeof m));
+		rc = bzj_store_effective_add(x->db, r->effective, cause, e);
+	}
 	if (!rc)
 		rc = svc_progress(x, _("recompute"), 1, 2, e);
 	int64_t synced = 0;
@@ -216,6 +221,8 @@ int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e)
 	if ((rc = bzj_db_begin(x->db, e)))
 		goto out;
 	rc = svc_standards_parse(x, text, path, loaded, e);
+	if (!rc)
+		rc = bzj_store_effective_standards(x->db, x->today, e);
 	int64_t synced = 0;
 	if (!rc)
 		rc = bzj_store_sync_all(x->db, x->today, "standards changed", &synced, e);
@@ -229,4 +236,30 @@ int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e)
 out:
 	free(text);
 	return rc;
+}
+
+int svc_catch_up(bzj_ctx *x, bzj_err *e)
+{
+	bzj_date due;
+	bool found = false;
+	int rc = bzj_store_effective_due(x->db, x->today, &due, &found, e);
+	if (rc || !found)
+		return rc;
+	if ((rc = bzj_db_begin(x->db, e)))
+		return rc;
+	/* Another process may have caught up while we waited for the lock. */
+	rc = bzj_store_effective_due(x->db, x->today, &due, &found, e);
+	int64_t synced = 0;
+	if (!rc && found)
+		rc = bzj_store_sync_all(x->db, x->today, "scheduled effective date", &synced, e);
+	if (!rc && found)
+		rc = bzj_store_effective_done(x->db, x->today, e);
+	if (!rc && found) {
+		char a[96], d[16];
+		snprintf(a, sizeof a, "{\"first_due\":\"%s\",\"synced\":%lld}",
+			 bzj_date_fmt(due, d, sizeof d), (long long)synced);
+		rc = svc_audit(x, "deposit.sync", "deposit", NULL, NULL, a,
+			       "requirements changed on a scheduled effective date", e);
+	}
+	return svc_end(x, rc, e);
 }

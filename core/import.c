@@ -48,6 +48,7 @@ int bzj_import_kind_parse(const char *s)
 
 typedef struct imp {
 	bzj_ctx *x;
+	size_t ncols; /* columns of the header row */
 	int kind;
 	const spec *sp;
 	int map[MAX_COLS]; /* column index of each spec column, -1 if absent */
@@ -75,6 +76,7 @@ static const char *col(imp *m, char **f, size_t nf, int i)
 
 static int header(imp *m, long line, char **f, size_t nf)
 {
+	m->ncols = nf;
 	for (int i = 0; i < MAX_COLS; i++)
 		m->map[i] = -1;
 	for (size_t c = 0; c < nf; c++) {
@@ -108,9 +110,29 @@ static int row_error(imp *m, long line, const char *field, bzj_err *re)
 		m->stop = true;
 		return 1;
 	}
+	static const struct {
+		const char *code, *field;
+	} fields[] = {
+		{"violation.freeze_exceeds_available", "freeze"},
+		{"category.unknown", "categories"},
+		{"shop.exists", "id"},
+		{"shop.not_found", "shop_id"},
+		{"shop.closed", "shop_id"},
+		{"topup.third_party_ack", "ack_third_party"},
+		{"topup.ref_conflict", "ref"},
+		{"input.operator", "operator"},
+		{"input.entity_name", "entity_name"},
+		{"input.category", "categories"},
+		{"input.id", "shop_id"},
+	};
 	const char *f = field;
 	if (!strncmp(re->code, "input.", 6))
 		f = re->code + 6;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (!strcmp(re->code, fields[i].code))
+			f = fields[i].field;
+	if (m->kind == BZJ_IMPORT_SHOPS && !strcmp(f, "shop_id"))
+		f = "id";
 	return report(m, line, f, re->msg);
 }
 
@@ -170,20 +192,16 @@ static int row_topup(imp *m, long line, char **f, size_t nf)
 		bad = parse_date(m, line, "date", col(m, f, nf, 2), &day);
 	if (bad)
 		return bad < 0;
-	if (day > m->x->today)
-		return report(m, line, "date", _("date: a top-up cannot be dated after today"));
 	in.payer = col(m, f, nf, 3);
 	const char *ack = col(m, f, nf, 4);
 	in.ack_third_party = ack && (!strcmp(ack, "1") || !strcmp(ack, "yes") ||
 				     !strcmp(ack, "true"));
 	in.ref = col(m, f, nf, 5);
+	in.date = day; /* the ledger entry carries the top-up's own date */
 	bzj_err re;
 	int64_t id, bal;
 	bool replayed;
-	bzj_date today = m->x->today;
-	m->x->today = day; /* the ledger entry carries the top-up's own date */
 	int rc = bzj_topup(m->x, &in, &id, &bal, &replayed, &re);
-	m->x->today = today;
 	if (rc)
 		return row_error(m, line, "shop_id", &re);
 	m->r->rows += !replayed;
@@ -237,8 +255,6 @@ static int row_gmv(imp *m, long line, char **f, size_t nf)
 	int bad = parse_money(m, line, "amount", col(m, f, nf, 2), &fen);
 	if (bad)
 		return bad < 0;
-	if (m->r->errors)
-		return 0; /* nothing will be written: stop staging */
 	if (bzj_store_gmv_stage_row(m->x->db, line, shop, month, fen, m->e)) {
 		m->stop = true;
 		return 1;
@@ -260,8 +276,17 @@ static int on_row(void *ctx, long line, char **f, size_t nf, bzj_err *e)
 		m->header_done = true;
 		return header(m, line, f, nf);
 	}
-	if (m->r->errors && m->kind != BZJ_IMPORT_GMV && m->r->errors >= MAX_REPORTED)
+	if (m->r->errors >= MAX_REPORTED)
 		return 1;
+	if (nf != m->ncols) {
+		/* e.g. an unquoted "50,000.00": never guess which field is which */
+		char msg[160];
+		snprintf(msg, sizeof msg,
+			 _("the line has %zu fields but the header has %zu (quote a field that "
+			   "contains a comma)"),
+			 nf, m->ncols);
+		return report(m, line, "line", msg);
+	}
 	for (int i = 0; i < m->sp->required; i++) {
 		const char *v = col(m, f, nf, i);
 		if (!v || !*v) {
@@ -314,16 +339,20 @@ int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_er
 		rc = bzj_store_gmv_stage_begin(x->db, e);
 	bzj_err ce;
 	bzj_err_clear(&ce);
+	bool malformed = false;
 	if (!rc) {
-		int prc = bzj_csv_parse(data, len, on_row, &m, &ce);
-		if (m.stop)
+		long bad_line = 0;
+		int prc = bzj_csv_parse_at(data, len, on_row, &m, &bad_line, &ce);
+		if (m.stop) {
 			rc = e->rc ? e->rc : BZJ_EIO;
-		else if (prc && ce.rc)
-			report(&m, 0, "file", ce.msg); /* malformed CSV: named line in msg */
+		} else if (prc && ce.rc) {
+			malformed = true;
+			report(&m, bad_line, "file", ce.msg);
+		}
 	}
-	if (!rc && !m.header_done)
+	if (!rc && !m.header_done && !malformed)
 		report(&m, 1, "header", _("the file is empty: a header row is required"));
-	if (!rc && kind == BZJ_IMPORT_GMV && !r->errors)
+	if (!rc && kind == BZJ_IMPORT_GMV && r->errors < MAX_REPORTED)
 		rc = bzj_store_gmv_stage_unknown(x->db, gmv_unknown, &m, e);
 	if (!rc && kind == BZJ_IMPORT_GMV && !r->errors)
 		rc = bzj_store_gmv_stage_apply(x->db, &r->rows, e);

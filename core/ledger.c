@@ -80,6 +80,12 @@ int bzj_topup(bzj_ctx *x, const bzj_topup_in *in, int64_t *id, int64_t *balance_
 			return rc;
 		}
 	}
+	bzj_date day = in->date == BZJ_DATE_NONE || in->date == 0 ? x->today : in->date;
+	if (!rc && day > x->today)
+		rc = bzj_fail(e, BZJ_EINPUT, "input.date", _("date: a top-up cannot be dated after today"));
+	if (!rc && day < s.opened)
+		rc = bzj_fail(e, BZJ_EINPUT, "input.date",
+			      _("date: a top-up cannot be dated before the shop opened"));
 	if (!rc && s.status != BZJ_SHOP_OPEN)
 		rc = bzj_fail(e, BZJ_ERULE, "shop.closed",
 			      _("shop %s is closed; it takes no more top-ups"), s.id);
@@ -93,6 +99,7 @@ int bzj_topup(bzj_ctx *x, const bzj_topup_in *in, int64_t *id, int64_t *balance_
 	svc_shop_json(&s, &before);
 	bzj_ledger_entry le;
 	entry_init(x, &le, &s, BZJ_LK_TOPUP, in->amount_fen);
+	le.date = day;
 	bool third = in->payer && *in->payer && strcmp(in->payer, s.entity_name) != 0;
 	snprintf(le.payer, sizeof le.payer, "%s", in->payer && *in->payer ? in->payer : s.entity_name);
 	le.third_party = third;

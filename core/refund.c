@@ -264,7 +264,8 @@ int bzj_refund_check(bzj_ctx *x, int64_t id, int item, int64_t expected_version,
 		     bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_REFUND_REVIEW, _("tick checklists"), e);
-	if (!rc && !bzj_check_item_name(item))
+	if (!rc && item != BZJ_CHECK_MATERIALS && item != BZJ_CHECK_INFO &&
+	    item != BZJ_CHECK_SIGNATURES && item != BZJ_CHECK_STATEMENTS)
 		rc = bzj_fail(e, BZJ_EINPUT, "input.item",
 			      _("item: must be materials, info, signatures or statements"));
 	if (rc)

@@ -43,6 +43,11 @@ int svc_end(bzj_ctx *x, int rc, bzj_err *e);
  * stop. */
 int svc_progress(bzj_ctx *x, const char *what, long long done, long long total, bzj_err *e);
 
+/* Bring recorded requirements and payout restrictions up to date when a
+ * scheduled effective date has come (see store.h); cheap when none is due.
+ * Called on open and before lists and checks that filter on them. */
+int svc_catch_up(bzj_ctx *x, bzj_err *e);
+
 /* Standards file (libconfig text) into the store. */
 int svc_standards_parse(bzj_ctx *x, const char *text, const char *name, int *loaded, bzj_err *e);
 

@@ -340,6 +340,10 @@ int bzj_shop_list(bzj_ctx *x, const bzj_shop_query *q, bzj_shop_row *rows, int m
 		  bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read shops"), e);
+	if (!rc && !q->has_cursor) {
+		bzj_err ce;
+		svc_catch_up(x, &ce); /* filters read the recorded restriction */
+	}
 	return rc ? rc : bzj_store_shop_list(x->db, q, rows, max, n, e);
 }
 
@@ -347,5 +351,9 @@ int bzj_shop_count(bzj_ctx *x, const bzj_shop_query *q, const bzj_shop_row *pos_
 		   int64_t *total, int64_t *pos, bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read shops"), e);
+	if (!rc) {
+		bzj_err ce;
+		svc_catch_up(x, &ce);
+	}
 	return rc ? rc : bzj_store_shop_count(x->db, q, pos_of, total, pos, e);
 }

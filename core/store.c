@@ -198,8 +198,16 @@ static const char schema_v2[] =
 	"  UNION ALL SELECT str, rid, i + 1 FROM g WHERE i < length(str))"
 	" SELECT substr(str, i, 2), rid FROM g;";
 
+/* Version 3: dates on which requirements change by themselves (a floating
+ * figure or a standards version effective on a later day).  The first
+ * process that works on or after such a day brings every shop's recorded
+ * requirement and payout restriction up to date. */
+static const char schema_v3[] =
+	"CREATE TABLE effective_date(day INTEGER PRIMARY KEY, cause TEXT NOT NULL,"
+	" synced INTEGER NOT NULL DEFAULT 0 CHECK(synced IN (0,1)));";
+
 /* Forward migrations: index i takes user_version i to i+1. */
-static const char *const migrations[] = {schema_v1, schema_v2};
+static const char *const migrations[] = {schema_v1, schema_v2, schema_v3};
 
 int st_error(bzj_db *db, int rc, bzj_err *e)
 {

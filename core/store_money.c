@@ -343,3 +343,36 @@ int bzj_store_gmv_stage_apply(bzj_db *db, int64_t *rows, bzj_err *e)
 		rc = st_exec(db, e, "DELETE FROM temp.import_gmv", NULL);
 	return rc;
 }
+
+int bzj_store_effective_add(bzj_db *db, bzj_date day, const char *cause, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO effective_date(day, cause) VALUES (?, ?)"
+		       " ON CONFLICT(day) DO UPDATE SET synced = 0",
+		       "Dt", day, cause);
+}
+
+int bzj_store_effective_standards(bzj_db *db, bzj_date today, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO effective_date(day, cause)"
+		       " SELECT DISTINCT effective, 'standards' FROM standard WHERE effective > ?"
+		       " ON CONFLICT(day) DO UPDATE SET synced = 0",
+		       "D", today);
+}
+
+int bzj_store_effective_due(bzj_db *db, bzj_date today, bzj_date *day, bool *found, bzj_err *e)
+{
+	int64_t d = 0;
+	int rc = st_int(db, e, &d, found,
+			"SELECT min(day) FROM effective_date WHERE synced = 0 AND day <= ?", "D",
+			today);
+	*day = (bzj_date)d;
+	return rc;
+}
+
+int bzj_store_effective_done(bzj_db *db, bzj_date today, bzj_err *e)
+{
+	return st_exec(db, e, "UPDATE effective_date SET synced = 1 WHERE synced = 0 AND day <= ?",
+		       "D", today);
+}

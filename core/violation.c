@@ -59,6 +59,12 @@ static int do_add(bzj_ctx *x, const bzj_violation_in *in, bzj_shop *s, bzj_viola
 	memset(v, 0, sizeof *v);
 	snprintf(v->shop_id, sizeof v->shop_id, "%s", s->id);
 	v->date = in->date == BZJ_DATE_NONE ? x->today : in->date;
+	if (v->date > x->today)
+		return bzj_fail(e, BZJ_EINPUT, "input.date",
+				_("date: a violation cannot be dated after today"));
+	if (v->date < s->opened)
+		return bzj_fail(e, BZJ_EINPUT, "input.date",
+				_("date: a violation cannot be dated before the shop opened"));
 	v->cls = in->cls;
 	v->points = in->points;
 	v->raise_fen = in->raise_fen;

@@ -17,6 +17,10 @@
 typedef int (*bzj_csv_row_fn)(void *ctx, long line, char **fields, size_t nfields, bzj_err *e);
 
 int bzj_csv_parse(const char *data, size_t len, bzj_csv_row_fn fn, void *ctx, bzj_err *e);
+/* The same, and on a format or encoding error *err_line is the line it
+ * names (0 otherwise). */
+int bzj_csv_parse_at(const char *data, size_t len, bzj_csv_row_fn fn, void *ctx, long *err_line,
+		     bzj_err *e);
 
 /* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 int bzj_utf8_valid(const char *s, size_t len);

@@ -38,6 +38,7 @@ typedef struct bzj_topup_in {
 	const char *payer;  /* NULL = the certified entity */
 	bool ack_third_party;
 	const char *ref;    /* NULL, or an idempotency key */
+	bzj_date date;	    /* the day the money arrived; 0 or BZJ_DATE_NONE = today */
 } bzj_topup_in;
 
 /* A top-up; with a ref already applied, returns the earlier entry's id and

@@ -23,7 +23,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 2
+#define BZJ_SCHEMA_VERSION 3
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
@@ -104,6 +104,15 @@ int bzj_store_floating_recompute(bzj_db *db, bzj_month month, bzj_date effective
  * restriction transitions; returns how many changed. */
 int bzj_store_sync_all(bzj_db *db, bzj_date day, const char *cause, int64_t *changed,
 		       bzj_err *e);
+
+/* Dates on which requirements change by themselves: schedule one (it is
+ * due again even if it was synced before), find the earliest due on or
+ * before `today`, and mark every date up to `today` done. */
+int bzj_store_effective_add(bzj_db *db, bzj_date day, const char *cause, bzj_err *e);
+/* Schedule every standards version that takes effect after `today`. */
+int bzj_store_effective_standards(bzj_db *db, bzj_date today, bzj_err *e);
+int bzj_store_effective_due(bzj_db *db, bzj_date today, bzj_date *day, bool *found, bzj_err *e);
+int bzj_store_effective_done(bzj_db *db, bzj_date today, bzj_err *e);
 
 /* violations */
 int bzj_store_violation_insert(bzj_db *db, bzj_violation *v, bzj_err *e);
