@@ -752,7 +752,7 @@ static void help_draw(ui *u, WINDOW *w, const help_line *hl, int n, int top)
 	werase(w);
 	box(w, 0, 0);
 	char t[128];
-	snprintf(t, sizeof t, " %s: %s ", _("Keys"), _(panels[u->panel]->title));
+	snprintf(t, sizeof t, _(" Keys: %s "), _(panels[u->panel]->title));
 	ui_style(w, u, ST_BAR);
 	wdg_puts(w, 0, 2, t, getmaxx(w) - 2);
 	ui_style(w, u, ST_NORMAL);
