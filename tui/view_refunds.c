@@ -498,6 +498,12 @@ static int pay(ui *u, const bzj_refund *r)
 		         ui_payee_type(R.sv.payee.type), R.sv.payee.name, R.sv.payee.account,
 		         R.sv.payee.valid ? _("valid") : ui_code_text(R.sv.payee.problem));
 	}
+	if (r->overdue) {
+		size_t l = strlen(body);
+		snprintf(body + l, sizeof body - l, "\n%s",
+			 _("The window has closed: the payout is recorded as late, a breach "
+			   "the supervisors' reports show."));
+	}
 	if (!dlg_confirm(u, _("Record payout"), body, false, _("Paid")))
 		return RD_ALL;
 	memset(&out, 0, sizeof out);
