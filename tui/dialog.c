@@ -669,9 +669,11 @@ void dlg_effect_text(const bzj_effect *ef, bool deduction, char *buf, size_t n)
 		const char *label;
 		int64_t v;
 	} rows[] = {
-	    {_("From frozen"), d->from_frozen_fen},   {_("From balance"), d->from_balance_fen},
-	    {_("Beyond balance"), d->owed_fen},       {_("From unsettled"), d->from_unsettled_fen},
-	    {_("Still owed"), d->remaining_owed_fen},
+		{ _("From balance"), d->from_balance_fen },
+		{ _("  of it frozen"), d->from_frozen_fen },
+		{ _("Beyond balance"), d->owed_fen },
+		{ _("From unsettled"), d->from_unsettled_fen },
+		{ _("Still owed"), d->remaining_owed_fen },
 	};
 	snprintf(buf + len, n - len, "\n");
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
