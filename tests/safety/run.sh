@@ -248,6 +248,42 @@ else
 	skipped "read-only file system: needs root to mount"
 fi
 
+# ==== busy: another writer holds the lock ============================================
+# A sqlite3 shell takes the write lock (BEGIN IMMEDIATE) and holds it.  For
+# 1.5 s bzj just waits and succeeds; held past the 5 s busy timeout bzj
+# exits 5 with a clear "busy" message, never "database is locked".
+d=$(fresh busy)
+rm -f "$T/lock"
+mkfifo "$T/lock"
+sqlite3 "$d" <"$T/lock" >/dev/null 2>&1 &
+HOLD_PID=$!
+exec 7>"$T/lock"
+echo "BEGIN IMMEDIATE; INSERT INTO meta(key, value) VALUES ('lock-test', '1');" >&7
+sleep 0.3
+t0=$(now_ms)
+x --db "$d" --user fin1 topup "$P" 1 --ref busy-1 &
+xp=$!
+sleep 1.5
+echo "COMMIT;" >&7
+wait "$xp"
+wait_ms=$(($(now_ms) - t0))
+x --db "$d" --user cs1 ledger "$P" --limit 1
+is "a write waits for a short lock and then succeeds (${wait_ms} ms)" \
+	"$(grep -q '"amount_fen":100,' "$T/out" && [ "$wait_ms" -ge 1400 ]; echo $?)" "$(head -c 200 "$T/out")"
+echo "BEGIN IMMEDIATE; INSERT INTO meta(key, value) VALUES ('lock-test-2', '1');" >&7
+sleep 0.3
+t0=$(now_ms)
+x --db "$d" --user fin1 topup "$P" 1 --ref busy-2
+wait_ms=$(($(now_ms) - t0))
+echo "COMMIT;" >&7
+exec 7>&-
+wait "$HOLD_PID" 2>/dev/null
+HOLD_PID=""
+expect "a lock held past the busy timeout: exit 5 store.busy after ${wait_ms} ms" 5 store.busy "*busy*"
+is "  ... the message never says 'locked' and nothing was written" \
+	"$(! grep -q -i locked "$T/out" "$T/err" && [ "$(sqlite3 -batch -noheader "$d" "SELECT count(*) FROM ledger WHERE ref = 'busy-2'")" = 0 ] && [ "$wait_ms" -ge 4500 ] && [ "$wait_ms" -lt 30000 ]; echo $?)" \
+	"waited ${wait_ms} ms: $ERR"
+
 # ==== modes =====================================================================
 d=$(fresh ww-db)
 chmod 0666 "$d"
@@ -478,6 +514,19 @@ t=$(sqlite3 -batch -noheader "$DB" "SELECT count(*) FROM sqlite_master WHERE nam
 is "SQL in a name is stored and shown verbatim; the shop table is intact" \
 	"$([ "$r1" = 0 ] && [ "$nm" = "$SQL" ] && [ "$en" = "$SQL\"" ] && [ "$t" = 1 ]; echo $?)" \
 	"add exit $r1, name '$nm', entity '$en', tables $t"
+# Names at their limits (200 bytes, quotes double when escaped): the audit
+# record must still hold the whole change as valid JSON and valid UTF-8.
+QN=$(printf '"%.0s' $(seq 199))
+ZN=$(printf '店%.0s' $(seq 66))
+x --user rev1 shop add LONG1 --name "$QN" --entity-name "$QN" --operator "$ZN" --entity individual --category 食品饮料 --opened 2026-01-05
+r1=$RC
+v=$(sqlite3 -batch -noheader "$DB" "SELECT json_valid(after) || ' ' || length(CAST(after AS BLOB)) FROM audit WHERE object = 'shop:LONG1' AND action = 'shop.add'")
+x --user cs1 audit log --shop LONG1
+u=0
+iconv -f UTF-8 -t UTF-8 "$T/out" >/dev/null 2>&1 || u=1
+is "a shop with names at their limits gets a complete audit record (valid JSON and UTF-8)" \
+	"$([ "$r1" = 0 ] && [ "${v%% *}" = 1 ] && [ "$u" = 0 ]; echo $?)" \
+	"add exit $r1; json_valid/bytes of the record: $v; audit log output valid UTF-8: $([ $u = 0 ] && echo yes || echo no)"
 # One argument can be at most 128 KiB (MAX_ARG_STRLEN): 1 MB goes through a file.
 big=$(head -c 120000 /dev/zero | tr '\0' 'a')
 h=$(dump_hash "$DB")
