@@ -5,6 +5,7 @@
  * and after each key redraws only the windows the handler names; ncurses
  * then sends only the cells that changed. */
 #include <curses.h>
+#include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -678,9 +679,18 @@ static void on_resize(ui *u)
 int ui_getkey(ui *u, WINDOW *w)
 {
 	wint_t ch;
-	int r = wget_wch(w, &ch);
-	if (r == ERR)
-		return -1;
+	int r;
+	if (u->hangup)
+		return UI_KEY_HANGUP;
+	/* A blocking read fails only when interrupted (read again) or when
+	 * the terminal is gone (an SSH session dropped with SIGHUP ignored):
+	 * then every read fails at once, so stop instead of spinning. */
+	while ((errno = 0, r = wget_wch(w, &ch)) == ERR) {
+		if (errno != EINTR) {
+			u->hangup = true;
+			return UI_KEY_HANGUP;
+		}
+	}
 	int key = keymap_from_input(r, (unsigned)ch);
 	if (key == KEYMAP_FKEY(KEY_RESIZE))
 		on_resize(u);
@@ -907,8 +917,8 @@ static int run(ui *u)
 	for (;;) {
 		redraw(u, rd);
 		int key = ui_getkey(u, u->wbody);
-		if (key < 0)
-			continue;
+		if (key == UI_KEY_HANGUP)
+			return 0;
 		rd = RD_NONE;
 		if (u->msg[0]) {
 			/* The message has been read: clear it now, so a dialog

@@ -528,7 +528,9 @@ int dlg_run(ui *u, dlg_form *f)
 		doupdate();
 		int key = ui_getkey(u, w);
 		delwin(w);
-		if (key == KEYMAP_FKEY(KEY_RESIZE) || key < 0)
+		if (key == UI_KEY_HANGUP)
+			return f->cancel;
+		if (key == KEYMAP_FKEY(KEY_RESIZE))
 			continue;
 		int r = form_key(f, &focus, key);
 		if (r >= 0) {
@@ -583,7 +585,7 @@ void dlg_message(ui *u, const char *title, const char *body, int style)
 		doupdate();
 		int key = ui_getkey(u, w);
 		delwin(w);
-		if (key != KEYMAP_FKEY(KEY_RESIZE) && key >= 0)
+		if (key != KEYMAP_FKEY(KEY_RESIZE))
 			return;
 	}
 }

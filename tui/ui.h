@@ -105,6 +105,7 @@ struct ui {
 	bool want_cursor; /* a panel placed the cursor for input */
 	int cur_y, cur_x;
 	const char *hint_override; /* status hints of a mode (search) */
+	bool hangup;		   /* the terminal is gone */
 };
 
 /* Styles: attributes with colour when the terminal has it and NO_COLOR is
@@ -138,7 +139,9 @@ void ui_repaint(ui *u);
  * changed); doupdate then sends only the cells that differ. */
 void ui_touch(ui *u);
 /* Blocking read of one key from w; handles KEY_RESIZE (re-layout and
- * repaint) and returns KEYMAP_FKEY(KEY_RESIZE) for it. */
+ * repaint) and returns KEYMAP_FKEY(KEY_RESIZE) for it, and UI_KEY_HANGUP
+ * (for good) once the terminal is gone: every loop must then end. */
+#define UI_KEY_HANGUP (-2)
 int ui_getkey(ui *u, WINDOW *w);
 /* A key already waiting (typed ahead or pasted), without blocking; -1 if
  * none.  Used to take a burst of typing in one query. */
