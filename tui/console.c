@@ -39,13 +39,14 @@ static void styles_init(ui *u)
 	if (!u->color)
 		return;
 	start_color();
-	use_default_colors();
+	/* The terminal's own background where it has one. */
+	short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
 	init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
-	init_pair(PAIR_RED, COLOR_RED, -1);
-	init_pair(PAIR_GREEN, COLOR_GREEN, -1);
-	init_pair(PAIR_CYAN, COLOR_CYAN, -1);
+	init_pair(PAIR_RED, COLOR_RED, bg);
+	init_pair(PAIR_GREEN, COLOR_GREEN, bg);
+	init_pair(PAIR_CYAN, COLOR_CYAN, bg);
 	init_pair(PAIR_ERR, COLOR_WHITE, COLOR_RED);
-	init_pair(PAIR_YELLOW, COLOR_YELLOW, -1);
+	init_pair(PAIR_YELLOW, COLOR_YELLOW, bg);
 }
 
 attr_t ui_attr(const ui *u, int style)
