@@ -21,6 +21,8 @@ for tool in tmux python3; do
 	command -v $tool >/dev/null 2>&1 || { echo "tui: $tool is missing (make deps)" >&2; exit 1; }
 done
 
+# Our own tmux server (-L) even when run from inside tmux.
+unset TMUX TMUX_PANE
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bzj-tui.XXXXXX")
 SOCK=bzj-tui-$$
 DB=$TMP/demo.db
