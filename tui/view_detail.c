@@ -353,6 +353,15 @@ static void doc_ledger(doc *d)
 	snprintf(h, sizeof h, D.ledger_end ? _("Ledger (%d entries)") : _("Ledger (%d+ entries)"),
 	         D.nledger);
 	doc_rule(d, h);
+	if (D.nledger) {
+		char hd[400], c1[64], c2[64], c3[64], c4[64];
+		snprintf(hd, sizeof hd, "%s %s %s %s  %s",
+			 wdg_field_mb(_("Date"), 10, WDG_LEFT, c1, sizeof c1),
+			 wdg_field_mb(_("Kind"), 8, WDG_LEFT, c2, sizeof c2),
+			 wdg_field_mb(_("Amount"), 13, WDG_RIGHT, c3, sizeof c3),
+			 wdg_field_mb(_("Balance"), 13, WDG_RIGHT, c4, sizeof c4), _("# and note"));
+		doc_text(d, ST_DIM, 2, hd);
+	}
 	for (int i = 0; i < D.nledger; i++) {
 		const bzj_ledger_entry *le = &D.ledger[i];
 		const char *what = le->note[0] ? le->note : le->payer;
