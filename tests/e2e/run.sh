@@ -944,5 +944,25 @@ bz cs1 2026-02-24 check
 is "check on a balance that is not its ledger: exit 1" "$RC" 1
 jis "check lists check.balance" "count(d['problems'], 'code', 'check.balance')" 1
 
+# The newest audit record deleted: no later record points at it, so the
+# chain alone cannot see the gap; the money movement it recorded still
+# exists, and verify or check must notice one of them is unaccounted for.
+DB=$T/tail.db
+bz demo 2025-08-01 init
+bz demo 2025-08-01 shop add T1 --name 尾店 --entity individual --category 服饰内衣 --opened 2025-08-01
+bz fin1 2025-08-01 topup T1 100
+okrc "tail db: a top-up"
+sqlite3 "$DB" "DROP TRIGGER IF EXISTS audit_no_delete;" \
+	"DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);"
+bz cs1 2025-08-01 audit verify
+_v=$RC
+bz cs1 2025-08-01 check
+if [ "$_v" = 1 ] || [ "$RC" = 1 ]; then
+	ok "deleting the newest audit record (a top-up's) is detected by audit verify or check"
+else
+	fail "deleting the newest audit record (a top-up's) is detected by audit verify or check" \
+		"audit verify exit $_v, check exit $RC $(last)"
+fi
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
