@@ -362,6 +362,33 @@ is "the audit log itself holds no full account number" "$([ "$n" = 0 ]; echo $?)
 x --user rev1 shop show "$P"
 is "a reviewer sees the full account (control)" "$(grep -q 6222020012345678901 "$T/out"; echo $?)"
 
+# ==== tamper evidence ================================================================
+d=$(fresh tamper)
+for i in 1 2 3 4; do x --db "$d" --user fin1 topup "$P" "$i" --ref "tamper-$i"; done
+last=$(sqlite3 -batch -noheader "$d" "SELECT max(seq) FROM audit")
+k=$((last - 2))
+out=$(sqlite3 -batch "$d" "UPDATE audit SET reason = 'edited' WHERE seq = $k" 2>&1)
+is "the audit log refuses UPDATE (trigger)" "$(case "$out" in *append-only*) echo 0 ;; *) echo 1 ;; esac)" "$out"
+out=$(sqlite3 -batch "$d" "DELETE FROM audit WHERE seq = $k" 2>&1)
+is "the audit log refuses DELETE (trigger)" "$(case "$out" in *append-only*) echo 0 ;; *) echo 1 ;; esac)" "$out"
+out=$(sqlite3 -batch "$d" "UPDATE ledger SET amount_fen = 1 WHERE ref = 'tamper-1'" 2>&1)
+is "the ledger refuses UPDATE (trigger)" "$(case "$out" in *append-only*) echo 0 ;; *) echo 1 ;; esac)" "$out"
+tamper() { # NAME SQL WANT-SEQS(space separated)
+	local t=$T/tamper-case.db seq
+	cp "$d" "$t"
+	sqlite3 -batch "$t" "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; $2" 2>&1
+	x --db "$t" audit verify
+	seq=$(sed -n 's/.*"first_bad":{"seq":\([0-9]*\).*/\1/p' "$T/out")
+	is "audit verify finds $1 (exit 1, first bad record $seq)" \
+		"$([ "$RC" = 1 ] && case " $3 " in *" $seq "*) true ;; *) false ;; esac; echo $?)" "exit $RC: $OUT $ERR"
+	rm -f "$t" "$t-wal" "$t-shm"
+}
+tamper "an edited record" "UPDATE audit SET after = replace(after, '\"balance_fen\":', '\"balance_fen\":1') WHERE seq = $k" "$k"
+tamper "an edited reason" "UPDATE audit SET reason = 'nothing to see' WHERE seq = $k" "$k"
+tamper "a deleted record" "DELETE FROM audit WHERE seq = $k" "$k $((k + 1))"
+tamper "two records swapped" "UPDATE audit SET seq = -1 WHERE seq = $k; UPDATE audit SET seq = $k WHERE seq = $((k + 1)); UPDATE audit SET seq = $((k + 1)) WHERE seq = -1" "$k"
+tamper "an inserted record" "UPDATE audit SET seq = -(seq + 1) WHERE seq > $k; UPDATE audit SET seq = -seq WHERE seq < 0; INSERT INTO audit SELECT seq + 1, at, day, user, role, 'topup', object, shop_id, before, after, reason, prev_hash, hash FROM audit WHERE seq = $k" "$((k + 1)) $((k + 2))"
+
 # ==== four-eyes =====================================================================
 sub() { # USER SHOP AMOUNT [DAY] -> RID (empty on failure)
 	XTODAY=${4:-$SETUP_DAY} x --user "$1" refund submit "$2" --kind partial --amount "$3"
