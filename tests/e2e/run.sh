@@ -706,6 +706,29 @@ refused "gmv month 2026-2 is bad input" 2 input.month fin1 $D gmv S2 2026-2 100
 refused "recompute month 2026-00 is bad input" 2 input.month demo $D deposit recompute \
 	--month 2026-00
 
+# Another writer holds the database: a write waits, then gives up with 5
+# and writes nothing; reads go on meanwhile (WAL).
+cp "$DB" "$T/busy.db"
+[ -f "$DB-wal" ] && cp "$DB-wal" "$T/busy.db-wal"
+(printf 'BEGIN IMMEDIATE;\nINSERT INTO meta(key, value) VALUES (%s, %s);\n.shell touch %s\n' \
+	"'e2e-lock'" "'1'" "$T/locked"
+	sleep 8
+	printf 'ROLLBACK;\n') | sqlite3 "$T/busy.db" >/dev/null 2>&1 &
+LOCKER=$!
+_i=0
+while [ ! -f "$T/locked" ] && [ $_i -lt 100 ]; do
+	sleep 0.1
+	_i=$((_i + 1))
+done
+LIFE_DB=$DB
+DB=$T/busy.db
+refused "a write while another process holds the database: busy 5" 5 store.busy fin1 $D \
+	topup S2 1
+bz cs1 $D shop show S2
+okrc "reads go on while another process writes"
+wait $LOCKER
+DB=$LIFE_DB
+
 # Text mode (no --json): the message on stderr, the same exit code.
 bzt fin1 $D topup S2 3,000
 is "text mode: bad amount exits 2" "$RC" 2
