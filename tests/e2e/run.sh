@@ -37,8 +37,8 @@ DB=$T/life.db
 PASS=0
 FAIL=0
 # Sanitizer reports are failures even when the exit status looks right.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 unset BZJ_DB BZJ_CONFIG BZJ_TODAY
 
 ok() {
