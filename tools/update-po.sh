@@ -11,7 +11,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 pot=$(mktemp "${TMPDIR:-/tmp}/bzj-pot.XXXXXX")
-trap 'rm -f "$pot" "$pot.po"' EXIT INT TERM
+trap 'rm -f "$pot" "$pot.po" "$pot.new" "$pot.old"' EXIT INT TERM
 
 xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 --keyword=C_:1c,2 \
 	--add-comments=TRANSLATORS --add-location=file --sort-output --package-name=bzj \
@@ -22,12 +22,17 @@ if [ ! -f po/zh_CN.po ]; then
 fi
 msgmerge --quiet --sort-output --no-fuzzy-matching --output-file="$pot.po" \
 	po/zh_CN.po "$pot"
+# msgmerge stamps POT-Creation-Date with the minute of this run: compare
+# without it, or --check fails a minute after an update and every run
+# rewrites the header although no message changed.
+grep -v '^"POT-Creation-Date: ' "$pot.po" >"$pot.new" || :
+grep -v '^"POT-Creation-Date: ' po/zh_CN.po >"$pot.old" || :
 if [ "${1:-}" = "--check" ]; then
-	if ! cmp -s "$pot.po" po/zh_CN.po; then
+	if ! cmp -s "$pot.new" "$pot.old"; then
 		echo "update-po: po/zh_CN.po is out of date; run sh tools/update-po.sh" >&2
 		exit 1
 	fi
 	exit 0
 fi
-mv "$pot.po" po/zh_CN.po
+cmp -s "$pot.new" "$pot.old" || mv "$pot.po" po/zh_CN.po
 msgfmt --check --statistics -o /dev/null po/zh_CN.po
