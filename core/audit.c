@@ -126,5 +126,17 @@ int bzj_audit_verify(bzj_ctx *x, bzj_audit_verify_result *r, bzj_err *e)
 	rc = bzj_store_audit_each(x->db, NULL, false, 0, verify_one, &v, e);
 	if (!rc && e->rc)
 		rc = e->rc;
+	int64_t head = 0;
+	bool found = false;
+	if (!rc && r->ok)
+		rc = bzj_store_meta_get(x->db, "audit_seq", &head, &found, e);
+	if (!rc && r->ok && found && head != r->entries) {
+		r->ok = false;
+		r->bad_seq = r->entries + 1;
+		snprintf(r->problem, sizeof r->problem,
+			 _("the log ends at record %lld but %lld were written: the newest records "
+			   "were deleted"),
+			 (long long)r->entries, (long long)head);
+	}
 	return rc;
 }

@@ -79,12 +79,6 @@ int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 		rc = seed_defaults(x, e);
 	if (!rc)
 		rc = bzj_ctx_reload(x, e);
-	if (!rc && !(flags & BZJ_OPEN_READONLY)) {
-		/* Best effort: a reader without write access still opens; the
-		 * next writer catches up. */
-		bzj_err ce;
-		svc_catch_up(x, &ce);
-	}
 	if (rc)
 		bzj_ctx_close(x);
 	return rc;

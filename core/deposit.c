@@ -16,7 +16,7 @@ int bzj_gmv_set(bzj_ctx *x, const char *shop_id, bzj_month month, int64_t gmv_fe
 	if (rc)
 		return rc;
 	bzj_shop s;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = svc_shop_load(x, shop_id, &s, e);
 	if (!rc)
@@ -38,7 +38,7 @@ int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, 
 		return rc;
 	r->month = month;
 	r->effective = bzj_floating_effective(month - 1);
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = svc_progress(x, _("recompute"), 0, 2, e);
 	if (!rc)
@@ -72,7 +72,7 @@ int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, 
 int bzj_deposit_sync(bzj_ctx *x, const char *shop_id, bzj_err *e)
 {
 	bzj_shop s;
-	int rc = bzj_db_begin(x->db, e);
+	int rc = svc_begin(x, e);
 	if (rc)
 		return rc;
 	rc = svc_shop_load(x, shop_id, &s, e);
@@ -218,7 +218,7 @@ int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e)
 	char *text = slurp(path, 1 << 20, NULL, e);
 	if (!text)
 		return e->rc;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		goto out;
 	rc = svc_standards_parse(x, text, path, loaded, e);
 	if (!rc)
@@ -238,6 +238,39 @@ out:
 	return rc;
 }
 
+/* Inside a write transaction: sync every shop if a scheduled effective
+ * date has come.  Rolled back with the transaction if the change fails. */
+static int catch_up_locked(bzj_ctx *x, bzj_err *e)
+{
+	bzj_date due;
+	bool found = false;
+	int rc = bzj_store_effective_due(x->db, x->today, &due, &found, e);
+	if (rc || !found)
+		return rc;
+	int64_t synced = 0;
+	rc = bzj_store_sync_all(x->db, x->today, "scheduled effective date", &synced, e);
+	if (!rc)
+		rc = bzj_store_effective_done(x->db, x->today, e);
+	if (!rc) {
+		char a[96], d[16];
+		snprintf(a, sizeof a, "{\"first_due\":\"%s\",\"synced\":%lld}",
+			 bzj_date_fmt(due, d, sizeof d), (long long)synced);
+		rc = svc_audit(x, "deposit.sync", "deposit", NULL, NULL, a,
+			       "requirements changed on a scheduled effective date", e);
+	}
+	return rc;
+}
+
+int svc_begin(bzj_ctx *x, bzj_err *e)
+{
+	int rc = bzj_db_begin(x->db, e);
+	if (rc || bzj_db_depth(x->db) > 1)
+		return rc;
+	if ((rc = catch_up_locked(x, e)))
+		bzj_db_rollback(x->db);
+	return rc;
+}
+
 int svc_catch_up(bzj_ctx *x, bzj_err *e)
 {
 	bzj_date due;
@@ -247,19 +280,5 @@ int svc_catch_up(bzj_ctx *x, bzj_err *e)
 		return rc;
 	if ((rc = bzj_db_begin(x->db, e)))
 		return rc;
-	/* Another process may have caught up while we waited for the lock. */
-	rc = bzj_store_effective_due(x->db, x->today, &due, &found, e);
-	int64_t synced = 0;
-	if (!rc && found)
-		rc = bzj_store_sync_all(x->db, x->today, "scheduled effective date", &synced, e);
-	if (!rc && found)
-		rc = bzj_store_effective_done(x->db, x->today, e);
-	if (!rc && found) {
-		char a[96], d[16];
-		snprintf(a, sizeof a, "{\"first_due\":\"%s\",\"synced\":%lld}",
-			 bzj_date_fmt(due, d, sizeof d), (long long)synced);
-		rc = svc_audit(x, "deposit.sync", "deposit", NULL, NULL, a,
-			       "requirements changed on a scheduled effective date", e);
-	}
-	return svc_end(x, rc, e);
+	return svc_end(x, catch_up_locked(x, e), e);
 }

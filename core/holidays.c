@@ -52,7 +52,7 @@ int bzj_calendar_import(bzj_ctx *x, const char *text, size_t len, int *nrows, in
 		rc = bzj_fail(e, BZJ_EINPUT, "calendar.format", _("the file has no calendar rows"));
 	if (rc)
 		goto out;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		goto out;
 	for (size_t i = 0; !rc && i < r.n; i++)
 		rc = bzj_store_calendar_put(x->db, r.v[i].d, r.v[i].kind, r.v[i].en, r.v[i].zh, e);

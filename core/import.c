@@ -333,7 +333,7 @@ int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_er
 	int rc = bzj_auth_require(&x->actor, m.sp->perm, _("import this file"), e);
 	if (rc)
 		return rc;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	if (kind == BZJ_IMPORT_GMV)
 		rc = bzj_store_gmv_stage_begin(x->db, e);

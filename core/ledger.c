@@ -59,7 +59,7 @@ int bzj_topup(bzj_ctx *x, const bzj_topup_in *in, int64_t *id, int64_t *balance_
 	if (rc)
 		return rc;
 	bzj_shop s;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = svc_shop_load(x, in->shop_id, &s, e);
 	if (!rc && in->ref && *in->ref) {
@@ -147,7 +147,7 @@ int bzj_fee(bzj_ctx *x, const char *shop_id, int64_t amount_fen, const char *not
 	if (rc)
 		return rc;
 	bzj_shop s;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = svc_shop_load(x, shop_id, &s, e);
 	if (!rc && amount_fen > s.balance_fen - s.frozen_fen) {

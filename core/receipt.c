@@ -14,7 +14,7 @@ int bzj_receipt_request(bzj_ctx *x, const char *shop_id, int64_t topup_id, bzj_r
 		return rc;
 	bzj_shop s;
 	bzj_ledger_entry le;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = svc_shop_load(x, shop_id, &s, e);
 	if (!rc)

@@ -134,7 +134,7 @@ int bzj_refund_submit(bzj_ctx *x, const bzj_refund_in *in, bzj_refund *out, bzj_
 	if (rc)
 		return rc;
 	bzj_shop s;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = svc_shop_load(x, in->shop_id, &s, e);
 	int64_t open_id = 0, open_amount = 0;
@@ -213,7 +213,7 @@ static int refund_simple(bzj_ctx *x, int64_t id, int perm, int action, int statu
 		rc = svc_text(reason, "reason", 256, true, e);
 	if (rc)
 		return rc;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = refund_load(x, id, action, expected, out, e);
 	if (!rc && action == BZJ_RA_FAIL &&
@@ -270,7 +270,7 @@ int bzj_refund_check(bzj_ctx *x, int64_t id, int item, int64_t expected_version,
 			      _("item: must be materials, info, signatures or statements"));
 	if (rc)
 		return rc;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = refund_load(x, id, BZJ_RA_CHECK, expected_version, out, e);
 	if (!rc && out->kind != BZJ_REFUND_CLOSURE)
@@ -297,13 +297,15 @@ static void missing_items(int checklist, char *buf, size_t n)
 	}
 }
 
-int bzj_refund_approve(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund *out,
-		       bzj_err *e)
+enum { APPROVE_ANY, APPROVE_SECOND };
+
+static int refund_approve(bzj_ctx *x, int64_t id, int64_t expected_version, int intent,
+			  bzj_refund *out, bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_REFUND_REVIEW, _("approve refunds"), e);
 	if (rc)
 		return rc;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = refund_load(x, id, BZJ_RA_APPROVE, expected_version, out, e);
 	refund_derive(x, out);
@@ -314,6 +316,11 @@ int bzj_refund_approve(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_ref
 			      _("four-eyes: you submitted refund %lld, so someone else approves "
 				"it"),
 			      (long long)id);
+	if (!rc && intent == APPROVE_SECOND && out->status != BZJ_RS_APPROVED)
+		rc = bzj_fail(e, BZJ_ERULE, "refund.state",
+			      _("refund %lld is %s, not approved: the second approval is given to "
+				"an approved refund"),
+			      (long long)id, bzj_refund_status_name(out->status));
 	if (!rc && out->status == BZJ_RS_SUBMITTED) {
 		if (out->kind == BZJ_REFUND_CLOSURE && out->checklist != BZJ_CHECK_ALL) {
 			char miss[96];
@@ -329,6 +336,17 @@ int bzj_refund_approve(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_ref
 			out->approved_on = x->today;
 			rc = refund_save(x, "refund.approve", &before, out, NULL, e);
 		}
+	} else if (!rc && !expected_version && intent != APPROVE_SECOND) {
+		/* Whoever lost a race to give the first approval must not give
+		 * the second by accident: a second approval is only given to a
+		 * refund the approver saw approved (its version). */
+		rc = bzj_fail(e, BZJ_ERULE, "refund.state",
+			      _("refund %lld is already approved by %s%s"), (long long)id,
+			      out->approved_by,
+			      out->needs_second && !out->second_by[0]
+				      ? _("; a supervisor gives the second approval with `bzj "
+					  "refund approve ID --second`")
+				      : "");
 	} else if (!rc) {
 		/* Already approved: only a second approval is left to give. */
 		if (!out->needs_second || out->second_by[0])
@@ -352,6 +370,18 @@ int bzj_refund_approve(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_ref
 		}
 	}
 	return svc_end(x, rc, e);
+}
+
+int bzj_refund_approve(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund *out,
+		       bzj_err *e)
+{
+	return refund_approve(x, id, expected_version, APPROVE_ANY, out, e);
+}
+
+int bzj_refund_approve_second(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund *out,
+			      bzj_err *e)
+{
+	return refund_approve(x, id, expected_version, APPROVE_SECOND, out, e);
 }
 
 /* The payout re-check: is the amount still covered? */
@@ -388,7 +418,7 @@ int bzj_refund_pay(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund 
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_REFUND_PAY, _("record payouts"), e);
 	if (rc)
 		return rc;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = refund_load(x, id, BZJ_RA_PAY, expected_version, out, e);
 	refund_derive(x, out);

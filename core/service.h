@@ -43,9 +43,15 @@ int svc_end(bzj_ctx *x, int rc, bzj_err *e);
  * stop. */
 int svc_progress(bzj_ctx *x, const char *what, long long done, long long total, bzj_err *e);
 
+/* Begin a write: BEGIN IMMEDIATE (a savepoint when nested) and, at the
+ * outermost level, catch up on scheduled effective dates inside the same
+ * transaction, so a refused change writes nothing at all. */
+int svc_begin(bzj_ctx *x, bzj_err *e);
+
 /* Bring recorded requirements and payout restrictions up to date when a
  * scheduled effective date has come (see store.h); cheap when none is due.
- * Called on open and before lists and checks that filter on them. */
+ * Its own transaction; for reads that filter on the recorded state (shop
+ * lists, check). */
 int svc_catch_up(bzj_ctx *x, bzj_err *e);
 
 /* Standards file (libconfig text) into the store. */

@@ -48,7 +48,7 @@ int bzj_shop_add(bzj_ctx *x, const bzj_shop_new *in, bzj_err *e)
 	s.opened = in->opened;
 	s.closed = BZJ_DATE_NONE;
 
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	for (int i = 0; !rc && i < in->ncategories; i++) {
 		bool known = false;
@@ -145,7 +145,7 @@ int bzj_shop_add_category(bzj_ctx *x, const char *id, const char *category, bzj_
 	if (rc)
 		return rc;
 	bzj_shop s;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = svc_shop_load(x, id, &s, e);
 	bool known = false;
@@ -191,7 +191,7 @@ int bzj_shop_close(bzj_ctx *x, const char *id, bzj_date date, bzj_err *e)
 		return bzj_fail(e, BZJ_EINPUT, "input.date",
 				_("date: the closure date is after today"));
 	bzj_shop s;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = svc_shop_load(x, id, &s, e);
 	if (!rc && s.status == BZJ_SHOP_CLOSED)
@@ -258,7 +258,7 @@ int bzj_shop_set_payee(bzj_ctx *x, const char *id, int type, const char *name,
 	if (since == BZJ_DATE_NONE)
 		since = x->today;
 	bzj_shop s;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = svc_shop_load(x, id, &s, e);
 	if (!rc)
@@ -306,7 +306,7 @@ int bzj_shop_set_unsettled(bzj_ctx *x, const char *id, int64_t amount_fen, bzj_e
 	if (amount_fen < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.amount", _("amount: must not be negative"));
 	bzj_shop s;
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = svc_shop_load(x, id, &s, e);
 	bzj_json before;

@@ -206,8 +206,21 @@ static const char schema_v3[] =
 	"CREATE TABLE effective_date(day INTEGER PRIMARY KEY, cause TEXT NOT NULL,"
 	" synced INTEGER NOT NULL DEFAULT 0 CHECK(synced IN (0,1)));";
 
+/* Version 4: the audit chain's head.  Every audit record also advances
+ * meta 'audit_seq' in its transaction; a trigger refuses to lower or delete
+ * it, so removing the newest records (which the hash chain alone cannot
+ * show) is caught by `audit verify`. */
+static const char schema_v4[] =
+	"INSERT OR IGNORE INTO meta(key, value)"
+	" SELECT 'audit_seq', COALESCE(max(seq), 0) FROM audit;"
+	"CREATE TRIGGER meta_audit_seq_up BEFORE UPDATE ON meta WHEN old.key = 'audit_seq'"
+	" AND (new.key <> 'audit_seq' OR CAST(new.value AS INTEGER) < CAST(old.value AS INTEGER))"
+	" BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END;"
+	"CREATE TRIGGER meta_audit_seq_keep BEFORE DELETE ON meta WHEN old.key = 'audit_seq'"
+	" BEGIN SELECT RAISE(ABORT, 'the audit head cannot be removed'); END;";
+
 /* Forward migrations: index i takes user_version i to i+1. */
-static const char *const migrations[] = {schema_v1, schema_v2, schema_v3};
+static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4};
 
 int st_error(bzj_db *db, int rc, bzj_err *e)
 {
@@ -524,6 +537,11 @@ int bzj_db_commit(bzj_db *db, bzj_err *e)
 	if (db->depth > 0)
 		db->depth--;
 	return BZJ_OK;
+}
+
+int bzj_db_depth(const bzj_db *db)
+{
+	return db->depth;
 }
 
 void bzj_db_rollback(bzj_db *db)

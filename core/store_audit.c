@@ -28,12 +28,13 @@ int bzj_store_audit_insert(bzj_db *db, const bzj_audit_rec *r, bzj_err *e)
 	int rc = bzj_store_audit_last(db, &last, prev, e);
 	if (rc)
 		return rc;
-	return st_exec(db, e,
-		       "INSERT INTO audit(seq, at, day, user, role, action, object, shop_id, before,"
-		       " after, reason, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-		       "itDttttttttt" "t", r->seq, r->at, r->day, r->user, r->role, r->action,
-		       r->object, r->shop_id[0] ? r->shop_id : NULL, r->before, r->after, r->reason,
-		       prev, r->hash);
+	rc = st_exec(db, e,
+		     "INSERT INTO audit(seq, at, day, user, role, action, object, shop_id, before,"
+		     " after, reason, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		     "itDttttttttt" "t", r->seq, r->at, r->day, r->user, r->role, r->action,
+		     r->object, r->shop_id[0] ? r->shop_id : NULL, r->before, r->after, r->reason,
+		     prev, r->hash);
+	return rc ? rc : bzj_store_meta_put(db, "audit_seq", r->seq, e);
 }
 
 int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int max,

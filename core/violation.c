@@ -143,7 +143,7 @@ static int violation_run(bzj_ctx *x, const vop *o, bool dry, int64_t *id, bzj_ef
 	if (!eff)
 		eff = &local;
 	memset(eff, 0, sizeof *eff);
-	if ((rc = bzj_db_begin(x->db, e)))
+	if ((rc = svc_begin(x, e)))
 		return rc;
 	if (o->op == OP_ADD) {
 		rc = svc_shop_load(x, o->in->shop_id, &s, e);

@@ -1130,9 +1130,10 @@ CMD(cmd_refund)
 	argv++;
 	if (!strcmp(sub, "list"))
 		return refund_list(env, x, argc, argv, e);
-	opt o[] = {O("kind", true), O("amount", true), O("reason", true), O("version", true)};
+	opt o[] = {O("kind", true), O("amount", true), O("reason", true), O("version", true),
+		   O("second", false)};
 	args a;
-	int rc = parse_args(argc, argv, sub, o, 4, &a, e);
+	int rc = parse_args(argc, argv, sub, o, 5, &a, e);
 	if (rc)
 		return rc;
 	bzj_refund r;
@@ -1167,7 +1168,8 @@ CMD(cmd_refund)
 					  "statements"));
 		rc = bzj_refund_check(x, id, item, ver, &r, e);
 	} else if (!strcmp(sub, "approve")) {
-		rc = bzj_refund_approve(x, id, ver, &r, e);
+		rc = flag(&a, "second") ? bzj_refund_approve_second(x, id, ver, &r, e)
+					: bzj_refund_approve(x, id, ver, &r, e);
 	} else if (!strcmp(sub, "reject")) {
 		rc = bzj_refund_reject(x, id, val(&a, "reason"), ver, &r, e);
 	} else if (!strcmp(sub, "cancel")) {
@@ -1524,7 +1526,7 @@ static const command commands[] = {
 	{"refund", cmd_refund, 0,
 	 N_("refund submit ID --kind partial|closure [--amount AMOUNT]\n"
 	    "refund check RID materials|info|signatures|statements\n"
-	    "refund approve RID | reject RID --reason TEXT | cancel RID\n"
+	    "refund approve RID [--second] | reject RID --reason TEXT | cancel RID\n"
 	    "refund pay RID | fail RID --reason TEXT | show RID   [--version V]\n"
 	    "refund list [--status S] [--overdue] [--kind K] [--shop ID] [--open]")},
 	{"ledger", cmd_ledger, 0, N_("ledger ID [--limit N]                  a shop's ledger, newest first")},

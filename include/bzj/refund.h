@@ -40,8 +40,16 @@ int bzj_refund_submit(bzj_ctx *x, const bzj_refund_in *in, bzj_refund *out, bzj_
  * naming who changed it and the status now. */
 int bzj_refund_check(bzj_ctx *x, int64_t id, int item, int64_t expected_version, bzj_refund *out,
 		     bzj_err *e);
+/* Approve a submitted refund; or, above the second-approval threshold, give
+ * the supervisor's second approval to an approved one -- only when
+ * `expected_version` names the approved version the supervisor saw, so a
+ * race to give the first approval never turns into a second one. */
 int bzj_refund_approve(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund *out,
 		       bzj_err *e);
+/* Only the second approval: refused ("refund.state", naming the approvers)
+ * unless the refund is approved and still waits for it. */
+int bzj_refund_approve_second(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund *out,
+			      bzj_err *e);
 int bzj_refund_reject(bzj_ctx *x, int64_t id, const char *reason, int64_t expected_version,
 		      bzj_refund *out, bzj_err *e);
 int bzj_refund_cancel(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund *out,

@@ -23,7 +23,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 3
+#define BZJ_SCHEMA_VERSION 4
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
@@ -32,6 +32,8 @@ int bzj_db_schema_version(bzj_db *db);
 int bzj_db_begin(bzj_db *db, bzj_err *e);
 int bzj_db_commit(bzj_db *db, bzj_err *e);
 void bzj_db_rollback(bzj_db *db);
+/* Transaction nesting depth: 0 none, 1 the outermost, more for savepoints. */
+int bzj_db_depth(const bzj_db *db);
 /* Make long statements stop when *flag becomes non-zero (Ctrl-C). */
 void bzj_db_set_interrupt(bzj_db *db, volatile int *flag);
 /* Bulk GMV import: stage rows in a temporary table, report lines whose

@@ -545,9 +545,9 @@ grepo "conflict.stale names who changed it" "$T/err" rev2
 refused "pay without the second approval" 1 refund.second_approval_required fin1 2026-01-06 \
 	refund pay "$R7"
 refused "a reviewer cannot give the second approval" 4 refund.second_approval_role rev2 $D \
-	refund approve "$R7"
+	refund approve "$R7" --second
 refused "the submitter cannot give the second approval" 1 four_eyes rev1 $D refund approve "$R7"
-bz sup1 $D refund approve "$R7"
+bz sup1 $D refund approve "$R7" --second
 okrc "supervisor gives the second approval"
 jis "second approval recorded" 'd["second_approved_by"]' sup1
 refused "a third approval" 1 refund.state sup2 $D refund approve "$R7"

@@ -439,13 +439,14 @@ check_case "check, audit verify and shop list held during the run ($rn rounds)" 
 # ---- the same refund at the same moment ----------------------------------------
 # A barrier: both processes block reading a FIFO that this shell holds open
 # for writing, and start together when it writes one line for each.
-race() { # refund-id action userA userB -> sets RA RB OA OB
-	local r=$1 act=$2
+race() { # refund-id action userA userB [extra args] -> sets RA RB OA OB
+	local r=$1 act=$2 ua=$3 ub=$4
+	shift 4
 	rm -f "$T/go"
 	mkfifo "$T/go"
 	exec 8<>"$T/go"
-	(read -r _ <"$T/go"; bzj "$3" "$TODAY" refund "$act" "$r" >"$T/ra.out"; echo $? >"$T/ra.rc") &
-	(read -r _ <"$T/go"; bzj "$4" "$TODAY" refund "$act" "$r" >"$T/rb.out"; echo $? >"$T/rb.rc") &
+	(read -r _ <"$T/go"; bzj "$ua" "$TODAY" refund "$act" "$r" "$@" >"$T/ra.out"; echo $? >"$T/ra.rc") &
+	(read -r _ <"$T/go"; bzj "$ub" "$TODAY" refund "$act" "$r" "$@" >"$T/rb.out"; echo $? >"$T/rb.rc") &
 	sleep 0.1
 	printf 'go\ngo\n' >&8
 	wait
@@ -496,7 +497,7 @@ if [ -n "$big" ]; then
 		"rev1 exit $RA $OA / rev2 exit $RB $OB"
 	# and the supervisors' second approval: sup1 submitted, so sup2 and demo race
 	RWA=sup2 RWB=demo
-	race "$rid" approve sup2 demo
+	race "$rid" approve sup2 demo --second
 	race_ok approved
 	check_case "above the threshold, two supervisors give the second approval at once: one wins, the other exits 1 refund.state naming both approvers" $? \
 		"sup2 exit $RA $OA / demo exit $RB $OB"
