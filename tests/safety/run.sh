@@ -417,6 +417,9 @@ x --user fin1 refund pay "$r"
 is "finance pays the approved refund" "$([ "$RC" = 0 ] && [ "$(status_of "$r")" = "3/sup2/-/fin1" ]; echo $?)" "exit $RC: $ERR"
 
 # above the threshold (50,000 yuan): the second approval by a supervisor
+# (given with `refund approve --second` where bzj has that option)
+SECOND=()
+"$BIN" --help 2>&1 | grep -q -- '--second' && SECOND=(--second)
 B=${GOOD[2]}
 x --user fin1 topup "$B" 60000 --ref four-eyes-big
 r=$(sub sup1 "$B" 50000.01)
@@ -427,11 +430,11 @@ is "above the threshold: a reviewer gives the first approval" \
 x --user fin1 refund pay "$r"
 expect "above the threshold: payout before the second approval is refused (refund.second_approval_required)" \
 	1 refund.second_approval_required "*second*"
-x --user rev2 refund approve "$r"
+x --user rev2 refund approve "$r" "${SECOND[@]}"
 expect "above the threshold: a reviewer cannot give the second approval (exit 4)" 4 refund.second_approval_role "*supervisor*"
-x --user sup1 refund approve "$r"
+x --user sup1 refund approve "$r" "${SECOND[@]}"
 expect "above the threshold: the submitter cannot give the second approval" 1 four_eyes "*four-eyes*"
-x --user sup2 refund approve "$r"
+x --user sup2 refund approve "$r" "${SECOND[@]}"
 is "above the threshold: another supervisor gives the second approval" \
 	"$([ "$RC" = 0 ] && [ "$(status_of "$r")" = "2/rev1/sup2/-" ]; echo $?)" "exit $RC: $ERR $(status_of "$r")"
 x --user sup2 refund pay "$r"
@@ -443,7 +446,7 @@ B=${GOOD[3]}
 x --user fin1 topup "$B" 60000 --ref four-eyes-big2
 r=$(sub rev1 "$B" 50000.01)
 x --user sup1 refund approve "$r"
-x --user sup1 refund approve "$r"
+x --user sup1 refund approve "$r" "${SECOND[@]}"
 expect "above the threshold: the first approver cannot also give the second approval" 1 four_eyes "*four-eyes*"
 x check
 is "bzj check passes after the four-eyes cases" "$([ "$RC" = 0 ]; echo $?)" "$OUT $ERR"
