@@ -170,15 +170,19 @@ do_topup() {
 	run topup "$s" "$fen" "$ref" -- topup "$s" "$(yuan "$fen")" --ref "$ref"
 	[ "$RC" = 0 ] && echo "$ref $s $fen" >>"$T/pool.refs"
 }
+# Second approvals are asked for explicitly where bzj has --second.
+SECOND=()
+"$BIN" --help 2>&1 | grep -q -- '--second' && SECOND=(--second)
 do_approve() {
-	local r
+	local r extra=()
 	if [ "$ROLE" = supervisor ] && [ $((RANDOM % 3)) = 0 ]; then
 		r=$(pick "$T/pool.second")
+		extra=("${SECOND[@]}")
 	else
 		r=$(pick "$T/pool.submitted")
 	fi
 	[ -n "$r" ] || return
-	run approve "$r" "" "" -- refund approve "$r"
+	run approve "$r" "" "" -- refund approve "$r" "${extra[@]}"
 	if [ "$RC" = 0 ]; then
 		echo "$r" >>"$T/pool.approved"
 		case "$OUT" in *'"needs_second_approval":true'*'"second_approved_by":null'*)
