@@ -1006,15 +1006,20 @@ static void above_threshold_needs_a_supervisors_second_approval(void **state)
 	REFUSED(bzj_refund_pay(&f->x, r.id, 0, &out, &f->e), BZJ_ERULE,
 		"refund.second_approval_required");
 	REV2(f);
-	REFUSED(bzj_refund_approve(&f->x, r.id, 0, &out, &f->e), BZJ_EPERM,
+	REFUSED(bzj_refund_approve_second(&f->x, r.id, 0, &out, &f->e), BZJ_EPERM,
 		"refund.second_approval_role");
 	REV1(f);
-	REFUSED(bzj_refund_approve(&f->x, r.id, 0, &out, &f->e), BZJ_ERULE, "four_eyes");
+	REFUSED(bzj_refund_approve_second(&f->x, r.id, 0, &out, &f->e), BZJ_ERULE, "four_eyes");
 	SUP(f);
-	OK(bzj_refund_approve(&f->x, r.id, 0, &out, &f->e));
+	/* a plain approve of an approved refund is never a second approval:
+	 * whoever lost a race to approve first must be told, not counted */
+	REFUSED(bzj_refund_approve(&f->x, r.id, 0, &out, &f->e), BZJ_ERULE, "refund.state");
+	assert_string_equal(get(f, r.id).second_by, "");
+	OK(bzj_refund_approve_second(&f->x, r.id, 0, &out, &f->e));
 	assert_string_equal(out.second_by, "sup1");
 	assert_string_equal(out.approved_by, "rev2");
 	SUP2(f);
+	REFUSED(bzj_refund_approve_second(&f->x, r.id, 0, &out, &f->e), BZJ_ERULE, "refund.state");
 	REFUSED(bzj_refund_approve(&f->x, r.id, 0, &out, &f->e), BZJ_ERULE, "refund.state");
 	today(f, "2025-11-05");
 	SUP(f);
@@ -1028,9 +1033,10 @@ static void above_threshold_needs_a_supervisors_second_approval(void **state)
 	r = submit(f, "S1", BZJ_REFUND_PARTIAL, "60000");
 	SUP(f);
 	OK(bzj_refund_approve(&f->x, r.id, 0, &out, &f->e));
-	REFUSED(bzj_refund_approve(&f->x, r.id, 0, &out, &f->e), BZJ_ERULE, "four_eyes");
+	REFUSED(bzj_refund_approve_second(&f->x, r.id, 0, &out, &f->e), BZJ_ERULE, "four_eyes");
 	SUP2(f);
-	OK(bzj_refund_approve(&f->x, r.id, 0, &out, &f->e));
+	/* the console's way: approve the approved version the supervisor saw */
+	OK(bzj_refund_approve(&f->x, r.id, out.version, &out, &f->e));
 	assert_string_equal(out.second_by, "sup2");
 }
 
