@@ -50,9 +50,9 @@ static void fts_phrase(const char *t, char *out, size_t n)
 
 typedef struct qparts {
 	sqlbuf where;
-	char term[512]; /* FTS phrase, LIKE pattern or lower-cased gram */
-	char idlo[64];	/* id prefix range for short terms */
-	bool fts, like, gram;
+	char term[512]; /* FTS phrase, or the lower-cased gram */
+	char low[512];	/* the lower-cased term, for substring tests */
+	char idlo[64];	/* id prefix range */
 } qparts;
 
 /* ASCII lower case, as SQLite's lower() that built the gram index. */
@@ -64,23 +64,67 @@ static void ascii_lower(const char *s, char *out, size_t n)
 	out[i] = 0;
 }
 
-/* How many index entries a 1-character term has, up to `cap`: a rare
- * character is served from the gram index, a common one by scanning in
- * display order, which finds a page of matches at once. */
-static int64_t gram_range_size(bzj_db *db, const char *gram, int64_t cap)
+/* Below this many candidates a search is driven by its index (look the
+ * few rows up, then sort them); above it the rows are read in display
+ * order and each is tested, which fills a page of matches at once. */
+#define DENSE 2000
+
+static const char *const sz_sql[] = {
+	/* 1 character: grams starting with it */
+	"SELECT count(*) FROM (SELECT 1 FROM shop_gram WHERE gram >= ?1"
+	" AND gram < ?1 || char(1114111) LIMIT ?2)",
+	/* 2 characters: that gram */
+	"SELECT count(*) FROM (SELECT 1 FROM shop_gram WHERE gram = ?1 LIMIT ?2)",
+	/* 3 or more: trigram matches */
+	"SELECT count(*) FROM (SELECT 1 FROM shop_fts WHERE shop_fts MATCH ?1 LIMIT ?2)",
+	/* ids with the prefix */
+	"SELECT count(*) FROM (SELECT 1 FROM shop WHERE id >= ?1"
+	" AND id < ?1 || char(1114111) LIMIT ?2)",
+};
+
+/* How many candidates a term has, up to `cap`. */
+static int64_t candidates(bzj_db *db, int which, const char *term, int64_t cap)
 {
-	int64_t n = 0;
-	sqlite3_stmt *st = st_prep(db,
-				   "SELECT count(*) FROM (SELECT 1 FROM shop_gram WHERE gram >= ?1"
-				   " AND gram < ?1 || char(1114111) LIMIT ?2)",
-				   NULL);
+	int64_t n = cap;
+	sqlite3_stmt *st = st_prep(db, sz_sql[which], NULL);
 	if (!st)
 		return cap;
-	st_bind(st, "ti", gram, cap);
+	st_bind(st, "ti", term, cap);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return n;
+}
+
+static void build_search(bzj_db *db, const char *search, qparts *p)
+{
+	size_t nch = utf8_chars(search);
+	int which = nch >= 3 ? 2 : (int)nch - 1;
+	ascii_lower(search, p->low, sizeof p->low);
+	snprintf(p->idlo, sizeof p->idlo, "%s", search);
+	if (which == 2)
+		fts_phrase(search, p->term, sizeof p->term);
+	else
+		snprintf(p->term, sizeof p->term, "%s", p->low);
+	int64_t n = candidates(db, which, p->term, DENSE);
+	if (n < DENSE)
+		n += candidates(db, 3, p->idlo, DENSE);
+	static const char *const by_index[] = {
+		" AND (rowid IN (SELECT shop_rowid FROM shop_gram"
+		" WHERE gram >= :term AND gram < :term || char(1114111))",
+		" AND (rowid IN (SELECT shop_rowid FROM shop_gram WHERE gram = :term)",
+		" AND (rowid IN (SELECT rowid FROM shop_fts WHERE shop_fts MATCH :term)",
+	};
+	if (n < DENSE)
+		sb_add(&p->where, by_index[which]);
+	else if (which == 1)
+		sb_add(&p->where, " AND (EXISTS (SELECT 1 FROM shop_gram WHERE gram = :term"
+				  " AND shop_rowid = shop.rowid)");
+	else
+		sb_add(&p->where, " AND (instr(lower(name), :low) > 0"
+				  " OR instr(lower(operator_name), :low) > 0"
+				  " OR instr(lower(id), :low) > 0");
+	sb_add(&p->where, " OR (id >= :idlo AND id < :idlo || char(1114111)))");
 }
 
 static void build_where(bzj_db *db, const bzj_shop_query *q, qparts *p)
@@ -97,33 +141,8 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, qparts *p)
 		sb_add(&p->where, " AND open_violations > 0");
 	if (q->refund_in_progress)
 		sb_add(&p->where, " AND refund_open > 0");
-	if (q->search && *q->search) {
-		if (utf8_chars(q->search) >= 3) {
-			p->fts = true;
-			fts_phrase(q->search, p->term, sizeof p->term);
-			sb_add(&p->where, " AND rowid IN (SELECT rowid FROM shop_fts"
-					  " WHERE shop_fts MATCH :term)");
-		} else {
-			/* 1-2 characters: names by the gram index (or a scan for a
-			 * very common character), ids by prefix. */
-			snprintf(p->idlo, sizeof p->idlo, "%s", q->search);
-			ascii_lower(q->search, p->term, sizeof p->term);
-			bool two = utf8_chars(q->search) == 2;
-			if (two || gram_range_size(db, p->term, 4000) < 4000) {
-				p->gram = true;
-				sb_add(&p->where,
-				       two ? " AND (rowid IN (SELECT shop_rowid FROM shop_gram"
-					     " WHERE gram = :term)"
-					   : " AND (rowid IN (SELECT shop_rowid FROM shop_gram"
-					     " WHERE gram >= :term AND gram < :term || char(1114111))");
-			} else {
-				p->like = true;
-				sb_add(&p->where, " AND (instr(lower(name), :term) > 0"
-						  " OR instr(lower(operator_name), :term) > 0");
-			}
-			sb_add(&p->where, " OR (id >= :idlo AND id < :idlo || char(1114111)))");
-		}
-	}
+	if (q->search && *q->search)
+		build_search(db, q->search, p);
 }
 
 static int bind_named(sqlite3_stmt *st, const qparts *p, const bzj_shop_row *cur, int sort)
@@ -131,6 +150,8 @@ static int bind_named(sqlite3_stmt *st, const qparts *p, const bzj_shop_row *cur
 	int i;
 	if ((i = sqlite3_bind_parameter_index(st, ":term")) > 0)
 		sqlite3_bind_text(st, i, p->term, -1, SQLITE_TRANSIENT);
+	if ((i = sqlite3_bind_parameter_index(st, ":low")) > 0)
+		sqlite3_bind_text(st, i, p->low, -1, SQLITE_TRANSIENT);
 	if ((i = sqlite3_bind_parameter_index(st, ":idlo")) > 0)
 		sqlite3_bind_text(st, i, p->idlo, -1, SQLITE_TRANSIENT);
 	if (cur && (i = sqlite3_bind_parameter_index(st, ":ckey")) > 0) {

@@ -80,11 +80,15 @@ int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only, in
 			     bzj_violation *out, int max, int *n, bzj_err *e)
 {
 	*n = 0;
-	sqlite3_stmt *st = st_prep(db,
-				   "SELECT " VIOLATION_COLS " FROM violation"
-				   " WHERE (?1 IS NULL OR shop_id = ?1) AND (?2 = 0 OR status = 1)"
-				   " AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4",
-				   e);
+	/* One statement per shape, so each uses its index: violation_shop for
+	 * one shop, the primary key for all of them. */
+	static const char one_shop[] = "SELECT " VIOLATION_COLS " FROM violation"
+				       " WHERE shop_id = ?1 AND (?2 = 0 OR status = 1)"
+				       " AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4";
+	static const char all_shops[] = "SELECT " VIOLATION_COLS " FROM violation"
+					" WHERE ?1 IS NULL AND (?2 = 0 OR status = 1)"
+					" AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4";
+	sqlite3_stmt *st = st_prep(db, shop_id ? one_shop : all_shops, e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "tbid", shop_id, open_only, before_id, max);
@@ -209,11 +213,16 @@ int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e)
 
 /* The refund list in due order with optional filters; :today decides
  * "overdue" (open and past the end of its window). */
-#define REFUND_WHERE                                                                               \
-	" WHERE (:shop IS NULL OR r.shop_id = :shop) AND (:status = 0 OR r.status = :status)"     \
+#define REFUND_FILTERS                                                                             \
+	" AND (:status = 0 OR r.status = :status)"                                                 \
 	" AND (:kind = 0 OR r.kind = :kind)"                                                        \
 	" AND (:open = 0 OR r.status IN (1,2))"                                                     \
 	" AND (:overdue = 0 OR (r.status IN (1,2) AND r.window_end < :today))"
+
+/* The queue of all shops walks refund_due; one shop's refunds come from
+ * refund_shop.  Separate statements, so neither plan is a compromise. */
+#define REFUND_WHERE_ALL " WHERE :shop IS NULL" REFUND_FILTERS
+#define REFUND_WHERE_SHOP " WHERE r.shop_id = :shop" REFUND_FILTERS
 
 static void refund_bind(sqlite3_stmt *st, const bzj_refund_query *q, bzj_date today)
 {
@@ -230,8 +239,6 @@ static void refund_bind(sqlite3_stmt *st, const bzj_refund_query *q, bzj_date to
 		sqlite3_bind_int(st, i, q->overdue);
 	if ((i = sqlite3_bind_parameter_index(st, ":today")) > 0)
 		sqlite3_bind_int(st, i, today);
-	if ((i = sqlite3_bind_parameter_index(st, ":cur")) > 0)
-		sqlite3_bind_int(st, i, q->has_cursor);
 	if ((i = sqlite3_bind_parameter_index(st, ":cdue")) > 0)
 		sqlite3_bind_int(st, i, q->after_due);
 	if ((i = sqlite3_bind_parameter_index(st, ":cid")) > 0)
@@ -242,11 +249,19 @@ int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today,
 			  int max, int *n, bzj_err *e)
 {
 	*n = 0;
-	sqlite3_stmt *st = st_prep(db,
-				   "SELECT " REFUND_COLS " FROM refund r JOIN shop s ON s.id = r.shop_id"
-				   REFUND_WHERE " AND (:cur = 0 OR (r.window_end, r.id) > (:cdue, :cid))"
-				   " ORDER BY r.window_end, r.id LIMIT :max",
-				   e);
+	/* The first page and the next ones are separate statements: a cursor
+	 * OR-ed with "no cursor" would keep SQLite from seeking refund_due. */
+#define REFUND_PAGE(where, after)                                                                  \
+	"SELECT " REFUND_COLS " FROM refund r JOIN shop s ON s.id = r.shop_id" where after         \
+	" ORDER BY r.window_end, r.id LIMIT :max"
+#define AFTER " AND (r.window_end, r.id) > (:cdue, :cid)"
+	static const char *const sql[2][2] = {
+		{REFUND_PAGE(REFUND_WHERE_ALL, ""), REFUND_PAGE(REFUND_WHERE_ALL, AFTER)},
+		{REFUND_PAGE(REFUND_WHERE_SHOP, ""), REFUND_PAGE(REFUND_WHERE_SHOP, AFTER)},
+	};
+#undef AFTER
+#undef REFUND_PAGE
+	sqlite3_stmt *st = st_prep(db, sql[q->shop_id != NULL][q->has_cursor], e);
 	if (!st)
 		return e->rc;
 	refund_bind(st, q, today);
@@ -261,7 +276,9 @@ int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today,
 int bzj_store_refund_count(bzj_db *db, const bzj_refund_query *q, bzj_date today, int64_t *total,
 			   bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db, "SELECT count(*) FROM refund r" REFUND_WHERE, e);
+	static const char all[] = "SELECT count(*) FROM refund r" REFUND_WHERE_ALL;
+	static const char one[] = "SELECT count(*) FROM refund r" REFUND_WHERE_SHOP;
+	sqlite3_stmt *st = st_prep(db, q->shop_id ? one : all, e);
 	if (!st)
 		return e->rc;
 	refund_bind(st, q, today);
