@@ -59,8 +59,11 @@ int svc_audit(bzj_ctx *x, const char *action, const char *object, const char *sh
 	snprintf(r.action, sizeof r.action, "%s", action);
 	snprintf(r.object, sizeof r.object, "%s", object);
 	snprintf(r.shop_id, sizeof r.shop_id, "%s", shop_id ? shop_id : "");
-	snprintf(r.before, sizeof r.before, "%s", before ? before : "{}");
-	snprintf(r.after, sizeof r.after, "%s", after ? after : "{}");
+	if (snprintf(r.before, sizeof r.before, "%s", before ? before : "{}") >=
+		    (int)sizeof r.before ||
+	    snprintf(r.after, sizeof r.after, "%s", after ? after : "{}") >= (int)sizeof r.after)
+		return bzj_fail(e, BZJ_EIO, "audit.overflow",
+				_("the audit record of %s is too large; nothing was written"), action);
 	snprintf(r.reason, sizeof r.reason, "%s", reason ? reason : "");
 	record_hash(prev, &r, r.hash);
 	return bzj_store_audit_insert(x->db, &r, e);

@@ -183,6 +183,9 @@ int bzj_auth_require(const bzj_actor *a, int perm, const char *action, bzj_err *
 
 	if (bzj_role_can(role, perm))
 		return BZJ_OK;
-	return bzj_fail(e, BZJ_EPERM, "auth.role", _("role %s may not %s"), bzj_role_name(role),
+	static const char *const labels[BZJ_ROLE_COUNT] = {
+		N_("no role"), N_("support"), N_("reviewer"), N_("finance"), N_("supervisor")};
+	const char *label = role >= 0 && role < BZJ_ROLE_COUNT ? labels[role] : labels[0];
+	return bzj_fail(e, BZJ_EPERM, "auth.role", _("role %s may not %s"), _(label),
 			action ? action : _("do that"));
 }

@@ -233,7 +233,7 @@ static int row_violation(imp *m, long line, char **f, size_t nf)
 	if (bad)
 		return bad < 0;
 	const char *note = col(m, f, nf, 5);
-	in.note = note && *note ? note : _("imported");
+	in.note = note && *note ? note : "imported";
 	bzj_err re;
 	int64_t id;
 	if (bzj_violation_add(m->x, &in, &id, &re))
@@ -256,6 +256,8 @@ static int row_gmv(imp *m, long line, char **f, size_t nf)
 	if (bad)
 		return bad < 0;
 	if (bzj_store_gmv_stage_row(m->x->db, line, shop, month, fen, m->e)) {
+		if (!strcmp(m->e->code, "import.duplicate"))
+			return report(m, line, "month", m->e->msg);
 		m->stop = true;
 		return 1;
 	}

@@ -106,7 +106,7 @@ int bzj_topup(bzj_ctx *x, const bzj_topup_in *in, int64_t *id, int64_t *balance_
 	snprintf(le.ref, sizeof le.ref, "%s", in->ref ? in->ref : "");
 	if (third)
 		snprintf(le.note, sizeof le.note, "%s",
-			 _("third-party payer acknowledged the nature and purpose of the deposit"));
+			 "third-party payer acknowledged the nature and purpose of the deposit");
 	rc = bzj_store_ledger_insert(x->db, &le, e);
 	s.balance_fen = le.balance_after_fen;
 	*id = le.id;
@@ -118,7 +118,7 @@ int bzj_topup(bzj_ctx *x, const bzj_topup_in *in, int64_t *id, int64_t *balance_
 		if (repay > 0) {
 			bzj_ledger_entry d;
 			entry_init(x, &d, &s, BZJ_LK_DEDUCTION, -repay);
-			snprintf(d.note, sizeof d.note, "%s", _("owed amount repaid from top-up"));
+			snprintf(d.note, sizeof d.note, "%s", "owed amount repaid from top-up");
 			rc = bzj_store_ledger_insert(x->db, &d, e);
 			s.balance_fen = d.balance_after_fen;
 			s.owed_fen -= repay;

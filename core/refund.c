@@ -208,7 +208,10 @@ static int refund_simple(bzj_ctx *x, int64_t id, int perm, int action, int statu
 	static const char *const names[] = {[BZJ_RA_REJECT] = "refund.reject",
 					    [BZJ_RA_CANCEL] = "refund.cancel",
 					    [BZJ_RA_FAIL] = "refund.fail"};
-	int rc = bzj_auth_require(&x->actor, perm, names[action] + 7, e);
+	static const char *const what[] = {[BZJ_RA_REJECT] = N_("reject refunds"),
+					   [BZJ_RA_CANCEL] = N_("cancel refunds"),
+					   [BZJ_RA_FAIL] = N_("record failed payouts")};
+	int rc = bzj_auth_require(&x->actor, perm, _(what[action]), e);
 	if (!rc && action != BZJ_RA_CANCEL)
 		rc = svc_text(reason, "reason", 256, true, e);
 	if (rc)
@@ -385,30 +388,35 @@ int bzj_refund_approve_second(bzj_ctx *x, int64_t id, int64_t expected_version, 
 }
 
 /* The payout re-check: is the amount still covered? */
+/* The payout re-check: is the amount still covered?  `why` is set to the
+ * reason in English (it is stored with the refund, as data) and `why_tr`
+ * to the same in the user's language; both empty when the payout may go. */
 static int payout_recheck(bzj_ctx *x, const bzj_shop *s, const bzj_refund *r, char *why,
-			  size_t n, bzj_err *e)
+			  char *why_tr, size_t n, bzj_err *e)
 {
 	bzj_deposit d;
 	int rc = svc_position(x, s, &d, e);
 	if (rc)
 		return rc;
 	char a[32], b[32], c[32];
-	why[0] = 0;
+	why[0] = why_tr[0] = 0;
+#define BOTH(fmt, ...)                                                                             \
+	(snprintf(why, n, fmt, __VA_ARGS__), snprintf(why_tr, n, _(fmt), __VA_ARGS__))
 	if (r->kind == BZJ_REFUND_PARTIAL) {
 		/* in_progress includes this refund itself: leave it out. */
 		int64_t refundable = d.pos.available_fen - d.pos.required_fen;
 		if (r->amount_fen > refundable)
-			snprintf(why, n,
-				 _("refundable amount is now %s, less than the %s requested "
-				   "(deductions or a higher requirement since submission)"),
-				 bzj_money_fmt(refundable > 0 ? refundable : 0, a, sizeof a),
-				 bzj_money_fmt(r->amount_fen, b, sizeof b));
+			BOTH(N_("refundable amount is now %s, less than the %s requested "
+				"(deductions or a higher requirement since submission)"),
+			     bzj_money_fmt(refundable > 0 ? refundable : 0, a, sizeof a),
+			     bzj_money_fmt(r->amount_fen, b, sizeof b));
 	} else if (s->frozen_fen > 0 || d.pos.available_fen < r->amount_fen) {
-		snprintf(why, n, _("available balance is now %s with %s frozen, not the %s approved"),
-			 bzj_money_fmt(d.pos.available_fen, a, sizeof a),
-			 bzj_money_fmt(s->frozen_fen, b, sizeof b),
-			 bzj_money_fmt(r->amount_fen, c, sizeof c));
+		BOTH(N_("available balance is now %s with %s frozen, not the %s approved"),
+		     bzj_money_fmt(d.pos.available_fen, a, sizeof a),
+		     bzj_money_fmt(s->frozen_fen, b, sizeof b),
+		     bzj_money_fmt(r->amount_fen, c, sizeof c));
 	}
+#undef BOTH
 	return BZJ_OK;
 }
 
@@ -445,9 +453,9 @@ int bzj_refund_pay(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund 
 		rc = bzj_store_shop_get(x->db, out->shop_id, &s, e);
 	if (!rc)
 		rc = payee_ok(x, &s, true, e);
-	char why[256] = "";
+	char why[256] = "", why_tr[256] = "";
 	if (!rc)
-		rc = payout_recheck(x, &s, out, why, sizeof why, e);
+		rc = payout_recheck(x, &s, out, why, why_tr, sizeof why, e);
 	if (rc)
 		return svc_end(x, rc, e);
 	if (why[0]) {
@@ -461,7 +469,7 @@ int bzj_refund_pay(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund 
 		if (rc)
 			return rc;
 		return bzj_fail(e, BZJ_ERULE, "refund.payout_failed",
-				_("refund %lld failed at payout: %s"), (long long)id, why);
+				_("refund %lld failed at payout: %s"), (long long)id, why_tr);
 	}
 	bzj_ledger_entry le;
 	memset(&le, 0, sizeof le);
@@ -472,7 +480,7 @@ int bzj_refund_pay(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund 
 	le.amount_fen = -out->amount_fen;
 	le.balance_after_fen = s.balance_fen - out->amount_fen;
 	le.refund_id = out->id;
-	snprintf(le.note, sizeof le.note, _("%s refund %lld"), bzj_refund_kind_name(out->kind),
+	snprintf(le.note, sizeof le.note, "%s refund %lld", bzj_refund_kind_name(out->kind),
 		 (long long)out->id);
 	rc = bzj_store_ledger_insert(x->db, &le, e);
 	s.balance_fen = le.balance_after_fen;
@@ -482,7 +490,7 @@ int bzj_refund_pay(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund 
 	out->late = x->today > out->window_end;
 	if (!rc)
 		rc = refund_save(x, "refund.pay", &before, out,
-				 out->late ? _("paid after the window closed (late)") : NULL, e);
+				 out->late ? "paid after the window closed (late)" : NULL, e);
 	if (!rc)
 		rc = svc_shop_save(x, &s, "refund paid", e);
 	return svc_end(x, rc, e);

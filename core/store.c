@@ -225,6 +225,14 @@ static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema
 int st_error(bzj_db *db, int rc, bzj_err *e)
 {
 	const char *m = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
+	int sys = db && db->h ? sqlite3_system_errno(db->h) : 0;
+	/* SQLite reports a full disk or a read-only file system as a plain
+	 * I/O or open error; the system errno says which it was. */
+	if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT))
+		rc = SQLITE_FULL;
+	if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) &&
+	    (sys == EROFS || sys == EACCES || sys == EPERM))
+		rc = SQLITE_READONLY;
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -448,7 +456,10 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	int rc = check_mode(path, e);
 	if (rc)
 		return rc;
-	if (!(flags & BZJ_OPEN_CREATE) && access(path, F_OK) != 0)
+	struct stat sb;
+	/* stat, not access(): a setgid bzj reaches a 0770 directory by its
+	 * effective group, which access() ignores */
+	if (!(flags & BZJ_OPEN_CREATE) && stat(path, &sb) != 0)
 		return bzj_fail(e, BZJ_ENOTFOUND, "store.missing",
 				_("no database at %s; create it with `bzj init`"), path);
 	bzj_db *db = calloc(1, sizeof *db);

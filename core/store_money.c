@@ -296,7 +296,8 @@ int bzj_store_gmv_stage_begin(bzj_db *db, bzj_err *e)
 {
 	int rc = st_exec(db, e,
 			 "CREATE TEMP TABLE IF NOT EXISTS import_gmv(line INTEGER NOT NULL,"
-			 " shop_id TEXT NOT NULL, month INTEGER NOT NULL, gmv_fen INTEGER NOT NULL)",
+			 " shop_id TEXT NOT NULL, month INTEGER NOT NULL, gmv_fen INTEGER NOT NULL,"
+			 " UNIQUE(shop_id, month))",
 			 NULL);
 	return rc ? rc : st_exec(db, e, "DELETE FROM temp.import_gmv", NULL);
 }
@@ -304,9 +305,19 @@ int bzj_store_gmv_stage_begin(bzj_db *db, bzj_err *e)
 int bzj_store_gmv_stage_row(bzj_db *db, long line, const char *shop_id, bzj_month m, int64_t fen,
 			    bzj_err *e)
 {
-	return st_exec(db, e,
-		       "INSERT INTO temp.import_gmv(line, shop_id, month, gmv_fen) VALUES (?,?,?,?)",
-		       "itdi", (int64_t)line, shop_id, (int)m, fen);
+	int rc = st_exec(db, e,
+			 "INSERT INTO temp.import_gmv(line, shop_id, month, gmv_fen) VALUES (?,?,?,?)",
+			 "itdi", (int64_t)line, shop_id, (int)m, fen);
+	if (rc != BZJ_ERULE || strcmp(e->code, "store.constraint") != 0)
+		return rc;
+	/* the same shop and month twice in one file: which figure is right? */
+	int64_t first = 0;
+	st_int(db, NULL, &first, NULL,
+	       "SELECT line FROM temp.import_gmv WHERE shop_id = ? AND month = ?", "td", shop_id,
+	       (int)m);
+	return bzj_fail(e, BZJ_EINPUT, "import.duplicate",
+			_("the same shop and month as line %lld; give each month once"),
+			(long long)first);
 }
 
 int bzj_store_gmv_stage_unknown(bzj_db *db, bzj_stage_bad_fn fn, void *ctx, bzj_err *e)
@@ -330,8 +341,7 @@ int bzj_store_gmv_stage_unknown(bzj_db *db, bzj_stage_bad_fn fn, void *ctx, bzj_
 
 int bzj_store_gmv_stage_apply(bzj_db *db, int64_t *rows, bzj_err *e)
 {
-	/* Rows go in file order, so a later line for the same shop and month
-	 * wins, as if each line were applied in turn. */
+	/* Each shop and month is in the file once (staging refuses repeats). */
 	int rc = st_exec(db, e,
 			 "INSERT INTO gmv(shop_id, month, gmv_fen)"
 			 " SELECT shop_id, month, gmv_fen FROM temp.import_gmv WHERE true"

@@ -22,10 +22,14 @@ int svc_text(const char *s, const char *field, size_t max, bool required, bzj_er
 		return bzj_fail(e, BZJ_EINPUT, code, _("%s: not valid UTF-8"), field);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
+		/* C0, DEL, and C1 (U+0080..U+009F, UTF-8 C2 80..C2 9F): terminals
+		 * act on all of them */
+		bool c1 = c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+			  (unsigned char)s[i + 1] <= 0x9F;
+		if (c < 0x20 || c == 0x7f || c1)
 			return bzj_fail(e, BZJ_EINPUT, code,
 					_("%s: contains a control character (byte 0x%02x at %zu)"),
-					field, c, i);
+					field, c1 ? (unsigned char)s[i + 1] : c, i);
 	}
 	return BZJ_OK;
 }

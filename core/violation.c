@@ -10,13 +10,13 @@
 #include "bzj/violation.h"
 #include "service.h"
 
-enum { OP_ADD, OP_DEDUCT, OP_RESOLVE };
+enum { OP_ADD, OP_DEDUCT, OP_RESOLVE, OP_FREEZE };
 
 typedef struct vop {
 	int op;
 	const bzj_violation_in *in; /* OP_ADD */
 	int64_t vid;		    /* OP_DEDUCT, OP_RESOLVE */
-	int64_t amount_fen;	    /* OP_DEDUCT */
+	int64_t amount_fen;	    /* OP_DEDUCT, OP_FREEZE */
 	int64_t expected_version;   /* OP_DEDUCT, OP_RESOLVE; 0 = any */
 } vop;
 
@@ -97,7 +97,7 @@ static int do_deduct(bzj_ctx *x, bzj_shop *s, bzj_violation *v, int64_t amount,
 		le.amount_fen = -d->from_balance_fen;
 		le.balance_after_fen = s->balance_fen - d->from_balance_fen;
 		le.violation_id = v->id;
-		snprintf(le.note, sizeof le.note, _("deduction for violation %lld"),
+		snprintf(le.note, sizeof le.note, "deduction for violation %lld",
 			 (long long)v->id);
 		rc = bzj_store_ledger_insert(x->db, &le, e);
 	}
@@ -115,6 +115,27 @@ static int do_deduct(bzj_ctx *x, bzj_shop *s, bzj_violation *v, int64_t amount,
 	return rc;
 }
 
+/* Freeze more of the deposit for an open violation, up to what is
+ * available (money frozen for other violations stays theirs). */
+static int do_freeze(bzj_ctx *x, bzj_shop *s, bzj_violation *v, int64_t amount, bzj_err *e)
+{
+	if (amount <= 0 || amount > BZJ_MONEY_MAX_FEN)
+		return bzj_fail(e, BZJ_EINPUT, "input.amount",
+				_("amount: a freeze must be above zero"));
+	int64_t available = s->balance_fen - s->frozen_fen;
+	if (amount > available) {
+		char a[32], b[32];
+		return bzj_fail(e, BZJ_ERULE, "violation.freeze_exceeds_available",
+				_("cannot freeze %s: shop %s has only %s available"),
+				bzj_money_fmt(amount, a, sizeof a), s->id,
+				bzj_money_fmt(available, b, sizeof b));
+	}
+	(void)x;
+	v->frozen_fen += amount;
+	s->frozen_fen += amount;
+	return bzj_store_violation_update(x->db, v, e);
+}
+
 static int do_resolve(bzj_ctx *x, bzj_shop *s, bzj_violation *v, bzj_err *e)
 {
 	s->frozen_fen -= v->frozen_fen;
@@ -125,7 +146,7 @@ static int do_resolve(bzj_ctx *x, bzj_shop *s, bzj_violation *v, bzj_err *e)
 }
 
 static const char *const op_action[] = {"violation.add", "violation.deduct",
-					"violation.resolve"};
+					"violation.resolve", "violation.freeze"};
 
 /* One transaction for any of the three; `dry` rolls it back after
  * measuring the effect. */
@@ -174,6 +195,8 @@ static int violation_run(bzj_ctx *x, const vop *o, bool dry, int64_t *id, bzj_ef
 			rc = do_add(x, o->in, &s, &v, e);
 		else if (o->op == OP_DEDUCT)
 			rc = do_deduct(x, &s, &v, o->amount_fen, &eff->deduction, e);
+		else if (o->op == OP_FREEZE)
+			rc = do_freeze(x, &s, &v, o->amount_fen, e);
 		else
 			rc = do_resolve(x, &s, &v, e);
 	}
@@ -219,6 +242,21 @@ int bzj_violation_resolve(bzj_ctx *x, int64_t vid, int64_t expected_version, bzj
 {
 	vop o = {.op = OP_RESOLVE, .vid = vid, .expected_version = expected_version};
 	return violation_run(x, &o, false, NULL, NULL, e);
+}
+
+int bzj_violation_freeze(bzj_ctx *x, int64_t vid, int64_t amount_fen, int64_t expected_version,
+			 bzj_err *e)
+{
+	vop o = {.op = OP_FREEZE, .vid = vid, .amount_fen = amount_fen,
+		 .expected_version = expected_version};
+	return violation_run(x, &o, false, NULL, NULL, e);
+}
+
+int bzj_violation_preview_freeze(bzj_ctx *x, int64_t vid, int64_t amount_fen, bzj_effect *out,
+				 bzj_err *e)
+{
+	vop o = {.op = OP_FREEZE, .vid = vid, .amount_fen = amount_fen};
+	return violation_run(x, &o, true, NULL, out, e);
 }
 
 int bzj_violation_preview_add(bzj_ctx *x, const bzj_violation_in *in, bzj_effect *out,

@@ -174,6 +174,15 @@ static char *slurp(const char *path, size_t *len, bzj_err *e)
 	return buf;
 }
 
+/* Print text that may carry user input (file names, ids, messages quoting
+ * them) with control characters replaced, so no escape sequence reaches
+ * the terminal. */
+static void put_safe(FILE *f, const char *s)
+{
+	char buf[sizeof ((bzj_err *)0)->msg + 64];
+	fputs(bzj_err_quote(s, buf, sizeof buf), f);
+}
+
 /* ---- output --------------------------------------------------------------- */
 
 static void json_print(bzj_json *j)
@@ -741,7 +750,14 @@ typedef struct import_report {
 static int on_import_error(void *ctx, long line, const char *field, const char *msg)
 {
 	import_report *r = ctx;
-	fprintf(stderr, "%s:%ld: %s: %s\n", r->file, line, field, msg);
+	char where[64];
+	snprintf(where, sizeof where, ":%ld: ", line);
+	put_safe(stderr, r->file);
+	fputs(where, stderr);
+	put_safe(stderr, field);
+	fputs(": ", stderr);
+	put_safe(stderr, msg);
+	fputc('\n', stderr);
 	if (r->j) {
 		bzj_json_obj(r->j, NULL);
 		bzj_json_int(r->j, "line", line);
@@ -777,6 +793,8 @@ CMD(cmd_import)
 	progress_attach(x, "import");
 	rc = bzj_import(x, kind, data, len, on_import_error, &rep, &r, e);
 	progress_done();
+	if (rc)
+		r.rows = 0; /* nothing was written */
 	free(data);
 	bzj_json_arr_end(&j);
 	if (env->json) {
@@ -960,8 +978,8 @@ CMD(cmd_violation)
 {
 	if (argc < 1)
 		return bzj_fail(e, BZJ_EINPUT, "input.usage",
-				_("`bzj violation` needs a subcommand: add, deduct, resolve, list, "
-				  "show"));
+				_("`bzj violation` needs a subcommand: add, deduct, freeze, resolve, "
+				  "list, show"));
 	const char *sub = argv[0];
 	argc--;
 	argv++;
@@ -975,15 +993,16 @@ CMD(cmd_violation)
 	int64_t vid = 0, ver = 0;
 	if (!rc && val(&a, "version"))
 		rc = parse_id(val(&a, "version"), "--version", &ver, e);
-	if (!rc && !strcmp(sub, "deduct")) {
+	if (!rc && (!strcmp(sub, "deduct") || !strcmp(sub, "freeze"))) {
 		int64_t fen;
-		rc = need_pos(&a, 2, "violation deduct", e);
+		rc = need_pos(&a, 2, sub, e);
 		if (!rc)
 			rc = parse_id(a.pos[0], "violation id", &vid, e);
 		if (!rc)
 			rc = bzj_money_parse(a.pos[1], "amount", &fen, e);
 		if (!rc)
-			rc = bzj_violation_deduct(x, vid, fen, ver, e);
+			rc = sub[0] == 'd' ? bzj_violation_deduct(x, vid, fen, ver, e)
+					   : bzj_violation_freeze(x, vid, fen, ver, e);
 	} else if (!rc && (!strcmp(sub, "resolve") || !strcmp(sub, "show"))) {
 		rc = need_pos(&a, 1, sub, e);
 		if (!rc)
@@ -1520,7 +1539,7 @@ static const command commands[] = {
 	{"deposit", cmd_deposit, 0, N_("deposit recompute --month YYYY-MM      floating deposit for that month")},
 	{"violation", cmd_violation, 0,
 	 N_("violation add ID --class A|B --points N --raise AMOUNT [--freeze AMOUNT] --note TEXT\n"
-	    "violation deduct VID AMOUNT | resolve VID | show VID\n"
+	    "violation deduct VID AMOUNT | freeze VID AMOUNT | resolve VID | show VID\n"
 	    "violation list [--shop ID] [--open] [--limit N]")},
 	{"receipt", cmd_receipt, 0, N_("receipt request ID --topup TID | receipt list ID")},
 	{"refund", cmd_refund, 0,
@@ -1552,6 +1571,7 @@ void cli_usage(FILE *f)
 		}
 		fputc('\n', f);
 	}
+	fprintf(f, _("`bzj --help-keys` lists the console's keys and their action names.\n"));
 	fprintf(f, _("Exit status: 0 done, 1 refused by a rule, 2 bad input, 3 not found,\n"
 		     "4 permission denied, 5 busy or conflict, 6 storage error.  See bzj(1).\n"));
 }
@@ -1580,7 +1600,9 @@ void cli_error(const cli_env *env, const bzj_err *e)
 		bzj_json_obj_end(&j);
 		json_print(&j);
 	}
-	fprintf(stderr, "bzj: %s\n", e->msg);
+	fputs("bzj: ", stderr);
+	put_safe(stderr, e->msg);
+	fputc('\n', stderr);
 }
 
 int cli_run(cli_env *env, int argc, char **argv)

@@ -120,6 +120,8 @@ enum ui_action_flag {
 	  N_("Add"), N_("Add a violation, with its raise and freeze"))                             \
 	X(VIOLATION_DEDUCT, "violation-deduct", "d", PB_VIOL, AF_HINT | AF_SEL,                    \
 	  BZJ_PERM_VIOLATION, N_("Deduct"), N_("Deduct from the deposit for the violation"))       \
+	X(VIOLATION_FREEZE, "violation-freeze", "f", PB_VIOL, AF_SEL, BZJ_PERM_VIOLATION,          \
+	  N_("Freeze"), N_("Freeze more of the deposit for the violation"))                      \
 	X(VIOLATION_RESOLVE, "violation-resolve", "c", PB_VIOL, AF_HINT | AF_SEL,                  \
 	  BZJ_PERM_VIOLATION, N_("Resolve"),                                                       \
 	  N_("Resolve the violation: its raise ends and its freeze is released"))                  \

@@ -23,6 +23,7 @@
 #include "bzj/i18n.h"
 #include "cli.h"
 #include "console.h"
+#include "keymap.h"
 
 #define SYSTEM_CONFIG "/etc/bzj/bzj.conf"
 #define BZJ_VERSION "0.1.0"
@@ -66,7 +67,7 @@ static void setup_locale(bool priv)
 
 typedef struct globals {
 	const char *db, *config, *today;
-	bool json, help, version;
+	bool json, help, version, help_keys;
 	int first_cmd; /* index of the command in argv, or argc */
 } globals;
 
@@ -87,6 +88,10 @@ static int parse_globals(int argc, char **argv, globals *g, bzj_err *e)
 		}
 		if (!strcmp(a, "--version")) {
 			g->version = true;
+			continue;
+		}
+		if (!strcmp(a, "--help-keys")) {
+			g->help_keys = true;
 			continue;
 		}
 		if (!strncmp(a, "--db", 4))
@@ -118,7 +123,8 @@ static int parse_globals(int argc, char **argv, globals *g, bzj_err *e)
 
 static bool exists(const char *p)
 {
-	return access(p, F_OK) == 0;
+	struct stat sb;
+	return stat(p, &sb) == 0; /* by effective ids, unlike access() */
 }
 
 /* Refuse a config others can write: it decides who is a supervisor. */
@@ -230,6 +236,8 @@ static int set_today(const globals *g, bool priv, bzj_err *e)
 int main(int argc, char **argv)
 {
 	bool priv = privileged();
+	if (priv)
+		umask(0007); /* files made for the bzj group: 0660, never world */
 	setup_locale(priv);
 	bzj_err e;
 	bzj_err_clear(&e);
@@ -244,6 +252,10 @@ int main(int argc, char **argv)
 		goto fail;
 	if (g.version) {
 		printf("bzj %s\n", BZJ_VERSION);
+		return 0;
+	}
+	if (g.help_keys) {
+		keymap_write_text(stdout);
 		return 0;
 	}
 	if (g.help) {

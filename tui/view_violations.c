@@ -375,6 +375,32 @@ static int deduct(ui *u, const bzj_violation *v)
 	return ui_changed(u);
 }
 
+static int freeze(ui *u, const bzj_violation *v)
+{
+	char amount[32] = "", body[400], what[400], m[40];
+	int64_t fen;
+	bzj_effect ef;
+	bzj_err e;
+	snprintf(body, sizeof body,
+	         _("Freeze more of the deposit of %s for violation #%lld (%s), up to what is "
+	           "available."),
+	         v->shop_id, (long long)v->id, v->note);
+	if (!dlg_input(u, _("Freeze"), body, _("Amount"), _("Preview"), amount, sizeof amount,
+	               true))
+		return RD_ALL;
+	if (bzj_money_parse(amount, _("amount"), &fen, &e) ||
+	    bzj_violation_preview_freeze(u->x, v->id, fen, &ef, &e))
+		return ui_refused(u, &e);
+	snprintf(what, sizeof what, _("Freeze %s of %s for violation #%lld."),
+	         wdg_money(fen, m, sizeof m), v->shop_id, (long long)v->id);
+	if (!dlg_effect(u, _("Confirm freeze"), what, &ef, false, _("Freeze")))
+		return RD_ALL;
+	if (bzj_violation_freeze(u->x, v->id, fen, v->version, &e))
+		return ui_refused(u, &e);
+	ui_msg(u, ST_OK, _("Froze %s of %s"), m, v->shop_id);
+	return ui_changed(u);
+}
+
 static int resolve(ui *u, const bzj_violation *v)
 {
 	char what[400];
@@ -407,6 +433,8 @@ static int viol_act(ui *u, int a)
 		return ui_violation_add(u, u->vshop[0] ? u->vshop : NULL);
 	case ACT_VIOLATION_DEDUCT:
 		return deduct(u, v);
+	case ACT_VIOLATION_FREEZE:
+		return freeze(u, v);
 	case ACT_VIOLATION_RESOLVE:
 		return resolve(u, v);
 	case ACT_VIOLATION_SCOPE:

@@ -20,8 +20,8 @@ typedef struct bzj_audit_rec {
 	char action[48];
 	char object[80]; /* "shop:S1", "refund:12" ... */
 	char shop_id[33];
-	char before[1024]; /* JSON */
-	char after[1024];  /* JSON */
+	char before[8192]; /* JSON; the largest record bzj writes is ~4 KiB */
+	char after[8192];  /* JSON */
 	char reason[257];
 	char hash[65];
 } bzj_audit_rec;

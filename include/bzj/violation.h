@@ -45,10 +45,16 @@ int bzj_violation_add(bzj_ctx *x, const bzj_violation_in *in, int64_t *id, bzj_e
 int bzj_violation_deduct(bzj_ctx *x, int64_t vid, int64_t amount_fen, int64_t expected_version,
 			 bzj_err *e);
 int bzj_violation_resolve(bzj_ctx *x, int64_t vid, int64_t expected_version, bzj_err *e);
+/* Freeze more of the deposit for an open violation, up to the available
+ * balance ("violation.freeze_exceeds_available"). */
+int bzj_violation_freeze(bzj_ctx *x, int64_t vid, int64_t amount_fen, int64_t expected_version,
+			 bzj_err *e);
 /* What add/deduct/resolve would do, without writing. */
 int bzj_violation_preview_add(bzj_ctx *x, const bzj_violation_in *in, bzj_effect *out,
 			      bzj_err *e);
 int bzj_violation_preview_deduct(bzj_ctx *x, int64_t vid, int64_t amount_fen, bzj_effect *out,
+				 bzj_err *e);
+int bzj_violation_preview_freeze(bzj_ctx *x, int64_t vid, int64_t amount_fen, bzj_effect *out,
 				 bzj_err *e);
 int bzj_violation_preview_resolve(bzj_ctx *x, int64_t vid, bzj_effect *out, bzj_err *e);
 
