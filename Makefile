@@ -99,15 +99,19 @@ build/keys2man: tools/keys2man.c build/rel/tui/keymap.o build/rel/libbzjcore.a
 man: build/keys2man
 	sh tools/man-keys.sh build/keys2man man/bzj.1
 
-# Every test: unit tests under ASan+UBSan, then the command line end to end
-# and the console in tmux, both against the sanitized binary.
+# Every test: unit tests (and the fuzz corpus replay) under ASan+UBSan;
+# then, against the sanitized binary, the command line end to end, the
+# console in tmux, hostile input and failure modes, and a short concurrency
+# stress; then SIGKILL crash recovery against the release binary (kill
+# timing needs its speed).
 check: all build/san/bzj $(UNIT_BIN) $(MO) build/keys2man
 	@sh tools/man-keys.sh --check build/keys2man man/bzj.1
 	@sh tests/run-unit.sh $(UNIT_BIN)
 	@sh tests/e2e/run.sh build/san/bzj
-	@if [ -x tests/tui/run.sh ]; then sh tests/tui/run.sh build/san/bzj; fi
-	@if [ -x tests/fuzz/replay.sh ]; then sh tests/fuzz/replay.sh build/san/bzj; fi
-	@if [ -x tests/stress/run.sh ]; then sh tests/stress/run.sh build/san/bzj short; fi
+	@sh tests/tui/run.sh build/san/bzj
+	@SAFETY_SETGID_BIN=build/bzj sh tests/safety/run.sh build/san/bzj
+	@sh tests/stress/run.sh build/san/bzj short
+	@CRASH_KILLS=20 sh tests/crash/run.sh build/bzj
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)

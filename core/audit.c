@@ -126,6 +126,10 @@ int bzj_audit_verify(bzj_ctx *x, bzj_audit_verify_result *r, bzj_err *e)
 		return rc;
 	r->ok = true;
 	verify_state v = {.x = x, .r = r, .expect_seq = 1, .e = e};
+	/* the records and the head from one snapshot, or a writer committing
+	 * in between would look like a deleted record */
+	if ((rc = bzj_db_read_begin(x->db, e)))
+		return rc;
 	rc = bzj_store_audit_each(x->db, NULL, false, 0, verify_one, &v, e);
 	if (!rc && e->rc)
 		rc = e->rc;
@@ -141,5 +145,6 @@ int bzj_audit_verify(bzj_ctx *x, bzj_audit_verify_result *r, bzj_err *e)
 			   "were deleted"),
 			 (long long)r->entries, (long long)head);
 	}
+	bzj_db_read_end(x->db);
 	return rc;
 }

@@ -9,8 +9,11 @@ int bzj_check_all(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, b
 		return rc;
 	bzj_err ce;
 	svc_catch_up(x, &ce); /* a scheduled date that has come is not a fault */
+	if ((rc = bzj_db_read_begin(x->db, e))) /* one snapshot for every invariant */
+		return rc;
 	rc = bzj_store_counts(x->db, &r->shops, &r->ledger_entries, &r->refunds, e);
 	if (!rc)
 		rc = bzj_store_check(x->db, x->today, fn, ctx, &r->problems, e);
+	bzj_db_read_end(x->db);
 	return rc;
 }

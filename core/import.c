@@ -46,8 +46,70 @@ int bzj_import_kind_parse(const char *s)
 	return -1;
 }
 
+/* The refs of one top-up file, to refuse a payment listed twice in it (a
+ * ref seen in an earlier file is a replay, applied once). */
+typedef struct refset {
+	char **slot;
+	long *line;
+	size_t cap, n;
+} refset;
+
+static size_t ref_hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* Returns the earlier line of `ref`, 0 if new (then remembered), -1 on
+ * allocation failure. */
+static long refset_add(refset *r, const char *ref, long line)
+{
+	if (r->n * 2 >= r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 1024;
+		refset g = {calloc(cap, sizeof(char *)), calloc(cap, sizeof(long)), cap, 0};
+		if (!g.slot || !g.line) {
+			free(g.slot);
+			free(g.line);
+			return -1;
+		}
+		for (size_t i = 0; i < r->cap; i++) {
+			if (!r->slot[i])
+				continue;
+			size_t k = ref_hash(r->slot[i]) & (cap - 1);
+			while (g.slot[k])
+				k = (k + 1) & (cap - 1);
+			g.slot[k] = r->slot[i];
+			g.line[k] = r->line[i];
+			g.n++;
+		}
+		free(r->slot);
+		free(r->line);
+		*r = g;
+	}
+	size_t k = ref_hash(ref) & (r->cap - 1);
+	for (; r->slot[k]; k = (k + 1) & (r->cap - 1))
+		if (!strcmp(r->slot[k], ref))
+			return r->line[k];
+	if (!(r->slot[k] = strdup(ref)))
+		return -1;
+	r->line[k] = line;
+	r->n++;
+	return 0;
+}
+
+static void refset_free(refset *r)
+{
+	for (size_t i = 0; i < r->cap; i++)
+		free(r->slot[i]);
+	free(r->slot);
+	free(r->line);
+}
+
 typedef struct imp {
 	bzj_ctx *x;
+	refset refs;
 	size_t ncols; /* columns of the header row */
 	int kind;
 	const spec *sp;
@@ -197,6 +259,20 @@ static int row_topup(imp *m, long line, char **f, size_t nf)
 	in.ack_third_party = ack && (!strcmp(ack, "1") || !strcmp(ack, "yes") ||
 				     !strcmp(ack, "true"));
 	in.ref = col(m, f, nf, 5);
+	if (in.ref && *in.ref) {
+		long first = refset_add(&m->refs, in.ref, line);
+		if (first < 0) {
+			bzj_fail(m->e, BZJ_EIO, "nomem", _("out of memory"));
+			m->stop = true;
+			return 1;
+		}
+		if (first > 0) {
+			char msg[160];
+			snprintf(msg, sizeof msg,
+				 _("ref: the same ref as line %ld; a payment is listed once"), first);
+			return report(m, line, "ref", msg);
+		}
+	}
 	in.date = day; /* the ledger entry carries the top-up's own date */
 	bzj_err re;
 	int64_t id, bal;
@@ -371,5 +447,6 @@ int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_er
 		snprintf(action, sizeof action, "import.%s", names[kind]);
 		rc = svc_audit(x, action, action, NULL, NULL, a, NULL, e);
 	}
+	refset_free(&m.refs);
 	return svc_end(x, rc, e);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "bzj/i18n.h"
@@ -230,8 +231,10 @@ int st_error(bzj_db *db, int rc, bzj_err *e)
 	 * I/O or open error; the system errno says which it was. */
 	if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT))
 		rc = SQLITE_FULL;
+	struct statvfs vfs;
 	if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) &&
-	    (sys == EROFS || sys == EACCES || sys == EPERM))
+	    (sys == EROFS || sys == EACCES || sys == EPERM ||
+	     (db && db->path[0] && statvfs(db->path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))))
 		rc = SQLITE_READONLY;
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
@@ -466,6 +469,7 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	if (!db)
 		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
 	db->flags = flags;
+	snprintf(db->path, sizeof db->path, "%s", path);
 	int oflags = (flags & BZJ_OPEN_READONLY) ? SQLITE_OPEN_READONLY
 						 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
@@ -548,6 +552,18 @@ int bzj_db_commit(bzj_db *db, bzj_err *e)
 	if (db->depth > 0)
 		db->depth--;
 	return BZJ_OK;
+}
+
+int bzj_db_read_begin(bzj_db *db, bzj_err *e)
+{
+	int rc = sqlite3_exec(db->h, "BEGIN DEFERRED", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? BZJ_OK : st_error(db, rc, e);
+}
+
+void bzj_db_read_end(bzj_db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
 }
 
 int bzj_db_depth(const bzj_db *db)

@@ -13,6 +13,7 @@ struct bzj_db {
 	sqlite3 *h;
 	int flags;
 	int depth; /* 0 = no transaction; >1 = savepoints inside it */
+	char path[4096];
 	volatile int *interrupted;
 	int ncache;
 	const char *cache_sql[STMT_CACHE];

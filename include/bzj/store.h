@@ -32,6 +32,10 @@ int bzj_db_schema_version(bzj_db *db);
 int bzj_db_begin(bzj_db *db, bzj_err *e);
 int bzj_db_commit(bzj_db *db, bzj_err *e);
 void bzj_db_rollback(bzj_db *db);
+/* A read snapshot: every statement until bzj_db_read_end sees the database
+ * as it was at the first read (WAL), whatever other writers commit. */
+int bzj_db_read_begin(bzj_db *db, bzj_err *e);
+void bzj_db_read_end(bzj_db *db);
 /* Transaction nesting depth: 0 none, 1 the outermost, more for savepoints. */
 int bzj_db_depth(const bzj_db *db);
 /* Make long statements stop when *flag becomes non-zero (Ctrl-C). */

@@ -187,14 +187,21 @@ static void topups_carry_their_own_date_and_refs_are_idempotent(void **state)
 	bzj_import_result r;
 	static const char csv[] = "shop_id,amount,date,payer,ack_third_party,ref\n"
 				  "S1,1000,2025-08-02,,,R-1\n"
-				  "S1,500,2025-08-03,朋友,yes,R-2\n"
 				  "S1,500,2025-08-03,朋友,yes,R-2\n";
+	/* the same payment listed twice in one file is a data error */
+	static const char twice[] = "shop_id,amount,date,payer,ack_third_party,ref\n"
+				    "S1,1000,2025-08-02,,,R-1\n"
+				    "S1,500,2025-08-03,朋友,yes,R-2\n"
+				    "S1,500,2025-08-03,朋友,yes,R-2\n";
 
 	shops(f);
 	today(f, "2025-08-10");
 	as(f, "fin1", BZJ_ROLE_FINANCE);
+	assert_int_equal(import(f, BZJ_IMPORT_TOPUPS, twice, &l, &r), BZJ_EINPUT);
+	assert_int_equal(r.rows, 0);
+	assert_int_equal(view(f, "S1").shop.balance_fen, 0);
 	assert_int_equal(import(f, BZJ_IMPORT_TOPUPS, csv, &l, &r), BZJ_OK);
-	assert_int_equal(r.rows, 2); /* the repeated ref is applied once */
+	assert_int_equal(r.rows, 2);
 	assert_int_equal(view(f, "S1").shop.balance_fen, 150000);
 	bzj_ledger_entry le[4];
 	int n = 0;
@@ -203,7 +210,7 @@ static void topups_carry_their_own_date_and_refs_are_idempotent(void **state)
 	assert_int_equal(le[0].date, D("2025-08-03"));
 	assert_true(le[0].third_party);
 	assert_int_equal(le[1].date, D("2025-08-02"));
-	/* importing the same file again changes no balance */
+	/* importing the same file again (a replay) changes no balance */
 	assert_int_equal(import(f, BZJ_IMPORT_TOPUPS, csv, &l, &r), BZJ_OK);
 	assert_int_equal(r.rows, 0);
 	assert_int_equal(view(f, "S1").shop.balance_fen, 150000);
