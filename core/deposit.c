@@ -210,17 +210,15 @@ static char *slurp(const char *path, size_t max, size_t *len, bzj_err *e)
 	return buf;
 }
 
-int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e)
+int bzj_standards_load_text(bzj_ctx *x, const char *text, const char *name, int *loaded,
+			    bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_ADMIN, _("change the deposit standards"), e);
 	if (rc)
 		return rc;
-	char *text = slurp(path, 1 << 20, NULL, e);
-	if (!text)
-		return e->rc;
 	if ((rc = svc_begin(x, e)))
-		goto out;
-	rc = svc_standards_parse(x, text, path, loaded, e);
+		return rc;
+	rc = svc_standards_parse(x, text, name, loaded, e);
 	if (!rc)
 		rc = bzj_store_effective_standards(x->db, x->today, e);
 	int64_t synced = 0;
@@ -230,10 +228,20 @@ int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e)
 		char a[96];
 		snprintf(a, sizeof a, "{\"loaded\":%d,\"synced\":%lld}", *loaded,
 			 (long long)synced);
-		rc = svc_audit(x, "standards.load", "standards", NULL, NULL, a, path, e);
+		rc = svc_audit(x, "standards.load", "standards", NULL, NULL, a, name, e);
 	}
-	rc = svc_end(x, rc, e);
-out:
+	return svc_end(x, rc, e);
+}
+
+int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_ADMIN, _("change the deposit standards"), e);
+	if (rc)
+		return rc;
+	char *text = slurp(path, 1 << 20, NULL, e);
+	if (!text)
+		return e->rc;
+	rc = bzj_standards_load_text(x, text, path, loaded, e);
 	free(text);
 	return rc;
 }

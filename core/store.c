@@ -441,6 +441,19 @@ fail:
 static int check_mode(const char *path, bzj_err *e)
 {
 	struct stat sb;
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = 0;
+	else
+		snprintf(dir, sizeof dir, ".");
+	/* a sticky world-writable directory such as /tmp protects its files */
+	if (stat(dir, &sb) == 0 && (sb.st_mode & S_IWOTH) && !(sb.st_mode & S_ISVTX))
+		return bzj_fail(e, BZJ_EPERM, "store.unsafe_mode",
+				_("%s is writable by anyone, so anyone could replace the database; "
+				  "refusing to use it. Fix with: chmod o-w %s"),
+				dir, dir);
 	if (stat(path, &sb) != 0)
 		return BZJ_OK;
 	if (sb.st_mode & S_IWOTH)

@@ -137,9 +137,26 @@ static int parse_id(const char *s, const char *field, int64_t *out, bzj_err *e)
 	return rc;
 }
 
+/* Open an input file with the caller's own rights: a setgid bzj must not
+ * read, for an operator, a file only its group may read. */
+static FILE *open_as_caller(const char *path)
+{
+	gid_t egid = getegid();
+	bool drop = egid != getgid();
+	if (drop && setegid(getgid()) != 0)
+		return NULL;
+	FILE *f = fopen(path, "rb");
+	if (drop && setegid(egid) != 0) {
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
 static char *slurp(const char *path, size_t *len, bzj_err *e)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	FILE *f = strcmp(path, "-") ? open_as_caller(path) : stdin;
 	if (!f) {
 		bzj_fail(e, BZJ_ENOTFOUND, "input.file", _("cannot read %s: %s"), path,
 			 strerror(errno));
@@ -190,6 +207,15 @@ static void json_print(bzj_json *j)
 	fputs(bzj_json_text(j), stdout);
 	fputc('\n', stdout);
 	bzj_json_free(j);
+}
+
+/* End a document: print it when --json asked for it and `ok`, else drop. */
+static void json_finish(const cli_env *env, bzj_json *j, bool ok)
+{
+	if (env->json && ok)
+		json_print(j);
+	else
+		bzj_json_free(j);
 }
 
 static const char *money(int64_t fen, char *buf)
@@ -965,10 +991,7 @@ static int violation_list(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_e
 		bzj_json_arr_end(&j);
 		bzj_json_int(&j, "total", n);
 		bzj_json_obj_end(&j);
-		if (env->json)
-			json_print(&j);
-		else
-			bzj_json_free(&j);
+		json_finish(env, &j, true);
 	}
 	free(v);
 	return rc;
@@ -1070,10 +1093,7 @@ CMD(cmd_receipt)
 		bzj_json_arr_end(&j);
 		bzj_json_obj_end(&j);
 	}
-	if (env->json)
-		json_print(&j);
-	else
-		bzj_json_free(&j);
+	json_finish(env, &j, true);
 	return BZJ_OK;
 }
 
@@ -1129,10 +1149,7 @@ static int refund_list(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err 
 	bzj_json_arr_end(&j);
 	bzj_json_int(&j, "total", total);
 	bzj_json_obj_end(&j);
-	if (!rc && env->json)
-		json_print(&j);
-	else
-		bzj_json_free(&j);
+	json_finish(env, &j, !rc);
 	if (!rc && !env->json)
 		printf(_("%lld refunds\n"), (long long)total);
 	return rc;
@@ -1236,7 +1253,12 @@ CMD(cmd_standards)
 			return bzj_fail(e, BZJ_EINPUT, "input.usage",
 					_("usage: bzj standards load FILE"));
 		int n = 0;
-		int rc = bzj_standards_load(x, argv[1], &n, e);
+		size_t len;
+		char *text = slurp(argv[1], &len, e);
+		if (!text)
+			return e->rc;
+		int rc = bzj_standards_load_text(x, text, argv[1], &n, e);
+		free(text);
 		if (rc)
 			return rc;
 		if (env->json)
@@ -1259,10 +1281,7 @@ CMD(cmd_standards)
 	int rc = bzj_standards_list(x, std_row, &out, e);
 	bzj_json_arr_end(&j);
 	bzj_json_obj_end(&j);
-	if (!rc && env->json)
-		json_print(&j);
-	else
-		bzj_json_free(&j);
+	json_finish(env, &j, !rc);
 	return rc;
 }
 
@@ -1391,10 +1410,7 @@ CMD(cmd_audit)
 	rc = bzj_audit_log(x, val(&a, "shop"), (int)limit, audit_row, &out, e);
 	bzj_json_arr_end(&j);
 	bzj_json_obj_end(&j);
-	if (!rc && env->json)
-		json_print(&j);
-	else
-		bzj_json_free(&j);
+	json_finish(env, &j, !rc);
 	return rc;
 }
 
@@ -1440,10 +1456,7 @@ CMD(cmd_check)
 		bzj_json_free(&j);
 		return rc;
 	}
-	if (env->json)
-		json_print(&j);
-	else
-		bzj_json_free(&j);
+	json_finish(env, &j, true);
 	if (r.problems) {
 		fprintf(stderr, _("bzj: %lld invariant violation(s)\n"), (long long)r.problems);
 		return -BZJ_ERULE;
@@ -1503,10 +1516,7 @@ CMD(cmd_ledger)
 	free(le);
 	bzj_json_arr_end(&j);
 	bzj_json_obj_end(&j);
-	if (!rc && env->json)
-		json_print(&j);
-	else
-		bzj_json_free(&j);
+	json_finish(env, &j, !rc);
 	return rc;
 }
 

@@ -236,8 +236,13 @@ static int set_today(const globals *g, bool priv, bzj_err *e)
 int main(int argc, char **argv)
 {
 	bool priv = privileged();
-	if (priv)
+	if (priv) {
 		umask(0007); /* files made for the bzj group: 0660, never world */
+		/* ncurses would read a terminal description the caller chose */
+		unsetenv("TERMINFO");
+		unsetenv("TERMINFO_DIRS");
+		unsetenv("TERMCAP");
+	}
 	setup_locale(priv);
 	bzj_err e;
 	bzj_err_clear(&e);

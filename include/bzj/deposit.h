@@ -33,6 +33,9 @@ int bzj_standards_list(bzj_ctx *x, bzj_standard_fn fn, void *ctx, bzj_err *e);
 /* Load standards from a libconfig file (format of data/standards.cfg);
  * supervisors only; re-syncs affected shops. */
 int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e);
+/* The same from the file's text (`name` for messages and the audit). */
+int bzj_standards_load_text(bzj_ctx *x, const char *text, const char *name, int *loaded,
+			    bzj_err *e);
 
 /* Bring one shop's cached required/restriction up to date as of today,
  * recording a restriction transition if there is one.  Core calls this
