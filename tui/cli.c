@@ -24,6 +24,7 @@
 #include "bzj/violation.h"
 #include "cli.h"
 #include "progress.h"
+#include "widget.h"
 
 /* ---- arguments ---------------------------------------------------------- */
 
@@ -218,6 +219,18 @@ static void json_finish(const cli_env *env, bzj_json *j, bool ok)
 		bzj_json_free(j);
 }
 
+/* A column `w` terminal cells wide: CJK takes two cells, so printf's byte
+ * widths would skew every Chinese label. */
+static const char *col_w(const char *s, int w, char *buf, size_t n)
+{
+	return wdg_field_mb(s, w, WDG_LEFT, buf, n);
+}
+
+static const char *payee_label(int type)
+{
+	return type == BZJ_PAYEE_PERSONAL ? _("personal card") : _("corporate account");
+}
+
 static const char *money(int64_t fen, char *buf)
 {
 	return bzj_money_fmt(fen, buf, 32);
@@ -290,34 +303,35 @@ static void shop_text(const bzj_shop_view *v)
 {
 	const bzj_shop *s = &v->shop;
 	const bzj_position *p = &v->dep.pos;
-	char a[32], b[32], c[32], d[32], m[8];
+	char a[32], b[32], c[32], d[32], m[8], l[64];
+#define L(s) col_w(s, 12, l, sizeof l)
 	printf("%s  %s  (%s, %s)\n", s->id, s->name,
 	       s->entity == BZJ_ENTITY_COMPANY ? _("company") : _("individual business"),
 	       s->status == BZJ_SHOP_OPEN ? _("open") : _("closed"));
-	printf("  %-12s %s\n", _("entity"), s->entity_name);
+	printf("  %s %s\n", L(_("entity")), s->entity_name);
 	if (s->operator_name[0])
-		printf("  %-12s %s\n", _("operator"), s->operator_name);
-	printf("  %-12s", _("categories"));
+		printf("  %s %s\n", L(_("operator")), s->operator_name);
+	printf("  %s", L(_("categories")));
 	for (int i = 0; i < v->ncategories; i++)
 		printf("%s%s", i ? ", " : " ", v->categories[i]);
-	printf("\n  %-12s %s = max(%s %s [%s], %s %s", _("required"), money(p->required_fen, a),
+	printf("\n  %s %s = max(%s %s [%s], %s %s", L(_("required")), money(p->required_fen, a),
 	       _("base"), money(p->base_fen, b), v->dep.base_category[0] ? v->dep.base_category : "-",
 	       _("floating"), money(p->floating_fen, c));
 	if (v->dep.floating_present)
 		printf(" [GMV %s %s]", bzj_month_fmt(v->dep.floating_gmv_month, m, sizeof m),
 		       money(v->dep.floating_gmv_fen, d));
 	printf(") + %s %s\n", _("raises"), money(p->raises_fen, a));
-	printf("  %-12s %s   %s %s   %s %s\n", _("balance"), money(p->balance_fen, a), _("frozen"),
+	printf("  %s %s   %s %s   %s %s\n", L(_("balance")), money(p->balance_fen, a), _("frozen"),
 	       money(p->frozen_fen, b), _("available"), money(p->available_fen, c));
-	printf("  %-12s %s   %s %s   %s %s\n", _("refundable"), money(p->refundable_fen, a),
+	printf("  %s %s   %s %s   %s %s\n", L(_("refundable")), money(p->refundable_fen, a),
 	       _("owed"), money(p->owed_fen, b), _("payout restricted"),
 	       p->restricted ? _("yes") : _("no"));
 	if (v->payee.present)
-		printf("  %-12s %s %s %s (%s)\n", _("payee"), bzj_payee_type_name(v->payee.type),
+		printf("  %s %s %s %s (%s)\n", L(_("payee")), payee_label(v->payee.type),
 		       v->payee.name, v->payee.account,
 		       v->payee.valid ? _("valid") : v->payee.problem);
 	else
-		printf("  %-12s %s\n", _("payee"), _("none recorded"));
+		printf("  %s %s\n", L(_("payee")), _("none recorded"));
 	if (s->terminate)
 		printf("  %s\n", _("flagged for termination of service"));
 }
@@ -559,8 +573,14 @@ static int shop_list(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e
 				shop_json(&j, &v);
 			} else {
 				char b[32], c[32];
-				printf("%-10s %-30s %-10s %14s %14s%s%s%s\n", v.shop.id, v.shop.name,
-				       bzj_entity_name(v.shop.entity), money(v.dep.pos.required_fen, b),
+				char nm[160], en[64];
+				printf("%-10s %s %s %14s %14s%s%s%s\n", v.shop.id,
+				       col_w(v.shop.name, 30, nm, sizeof nm),
+				       col_w(v.shop.entity == BZJ_ENTITY_COMPANY
+						     ? _("company")
+						     : _("individual business"),
+					     12, en, sizeof en),
+				       money(v.dep.pos.required_fen, b),
 				       money(v.dep.pos.balance_fen, c),
 				       v.dep.pos.restricted ? _("  SHORTFALL") : "",
 				       v.shop.status == BZJ_SHOP_CLOSED ? _("  closed") : "",
@@ -1240,7 +1260,9 @@ static int std_row(void *ctx, const bzj_standard *s)
 		bzj_json_date(o->j, "effective", s->effective);
 		bzj_json_obj_end(o->j);
 	} else {
-		printf("%-12s %s  %14s  %14s\n", s->category, day(s->effective, d),
+		char cat[96];
+		printf("%s %s  %14s  %14s\n", col_w(s->category, 12, cat, sizeof cat),
+		       day(s->effective, d),
 		       money(s->individual_fen, a), money(s->company_fen, b));
 	}
 	return 0;
@@ -1637,6 +1659,7 @@ int cli_run(cli_env *env, int argc, char **argv)
 	}
 	bzj_ctx x;
 	int rc = BZJ_OK;
+	wdg_init();
 	/* Only supervisors create databases: ask before a file is made. */
 	if (c->open_flags & BZJ_OPEN_CREATE)
 		rc = bzj_auth_require(&env->actor, BZJ_PERM_ADMIN, _("create databases"), &e);
