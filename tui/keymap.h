@@ -90,6 +90,14 @@ enum ui_action_flag {
 	  N_("Violations"), N_("Show the violations of the selected shop"))                        \
 	X(TOPUP, "topup", "t", PB_DETAIL, AF_HINT | AF_SEL, BZJ_PERM_MONEY_IN, N_("Top up"),       \
 	  N_("Record a top-up of the shop's deposit"))                                             \
+	X(FEE, "fee", "f", PB_DETAIL, AF_SEL, BZJ_PERM_MONEY_IN, N_("Fee"),                        \
+	  N_("Record a bank or third-party fee the merchant bears"))                             \
+	X(CATEGORY_ADD, "category-add", "+", PB_DETAIL, AF_SEL, BZJ_PERM_SHOP, N_("Category"),      \
+	  N_("Add a business category (the base is re-computed at once)"))                       \
+	X(PAYEE, "payee", "p", PB_DETAIL, AF_SEL, BZJ_PERM_SHOP, N_("Payee"),                       \
+	  N_("Record the refund account (payee rules apply)"))                                   \
+	X(SHOP_CLOSE, "shop-close", "C", PB_DETAIL, AF_SEL, BZJ_PERM_SHOP, N_("Close shop"),        \
+	  N_("Record the closure and the signed closure agreement (voids receipts)"))            \
 	X(REFUND_SUBMIT, "refund-submit", "n", PB_DETAIL, AF_HINT | AF_SEL,                        \
 	  BZJ_PERM_REFUND_REVIEW, N_("Refund"),                                                    \
 	  N_("Submit a refund: partial while open, the closure refund once closed"))               \

@@ -536,6 +536,141 @@ static int do_topup(ui *u)
 	return ui_changed(u);
 }
 
+/* A form that calls `fn` on submit and keeps the dialog open with core's
+ * message when it is refused. */
+typedef struct simple_ctx {
+	ui *u;
+	char a[BZJ_NAME_MAX + 1], b[BZJ_NAME_MAX + 1], c[BZJ_NAME_MAX + 1];
+	int choice;
+	int (*fn)(struct simple_ctx *c, bzj_err *e);
+	char ok[160];
+} simple_ctx;
+
+static int simple_submit(void *ctx, int button, dlg_form *f)
+{
+	simple_ctx *c = ctx;
+	bzj_err e;
+	(void)button;
+	bzj_err_clear(&e);
+	if (c->fn(c, &e) == 0) {
+		ui_msg(c->u, ST_OK, "%s", c->ok);
+		return 0;
+	}
+	snprintf(f->msg, sizeof f->msg, "%s", e.msg);
+	f->msg_style = ST_ERR;
+	return 1;
+}
+
+static int run_simple(ui *u, simple_ctx *c, const char *title, const char *body, dlg_field *fd,
+		      int nf, const char *ok)
+{
+	dlg_form f = {.title = title,
+	              .body = body,
+	              .f = fd,
+	              .nf = nf,
+	              .buttons = {ok, _("Cancel")},
+	              .nbuttons = 2,
+	              .cancel = 1,
+	              .submit = simple_submit,
+	              .ctx = c};
+	if (dlg_run(u, &f) != 0)
+		return RD_ALL;
+	return ui_changed(u);
+}
+
+static int fee_fn(simple_ctx *c, bzj_err *e)
+{
+	int64_t fen, id;
+	int rc = bzj_money_parse(c->a, _("amount"), &fen, e);
+	if (!rc)
+		rc = bzj_fee(c->u->x, D.v.shop.id, fen, c->b, &id, e);
+	if (!rc)
+		snprintf(c->ok, sizeof c->ok, _("Fee %lld recorded"), (long long)id);
+	return rc;
+}
+
+static int do_fee(ui *u)
+{
+	simple_ctx c = {.u = u, .fn = fee_fn};
+	dlg_field fd[] = {
+	    {.type = DF_TEXT, .label = _("Amount"), .buf = c.a, .n = 32, .note = _("yuan")},
+	    {.type = DF_TEXT, .label = _("Note"), .buf = c.b, .n = 256},
+	};
+	char body[400];
+	snprintf(body, sizeof body, _("A fee %s %s bears, taken from its available balance."),
+	         D.v.shop.id, D.v.shop.name);
+	return run_simple(u, &c, _("Fee"), body, fd, 2, _("Record"));
+}
+
+static int category_fn(simple_ctx *c, bzj_err *e)
+{
+	int rc = bzj_shop_add_category(c->u->x, D.v.shop.id, c->a, e);
+	if (!rc)
+		snprintf(c->ok, sizeof c->ok, _("Category %s added"), c->a);
+	return rc;
+}
+
+static int do_category(ui *u)
+{
+	simple_ctx c = {.u = u, .fn = category_fn};
+	dlg_field fd[] = {
+	    {.type = DF_TEXT, .label = _("Category"), .buf = c.a, .n = BZJ_CAT_MAX + 1,
+	     .note = _("as in the deposit standards")},
+	};
+	char body[400];
+	snprintf(body, sizeof body, _("Add a business category to %s %s."), D.v.shop.id,
+	         D.v.shop.name);
+	return run_simple(u, &c, _("Category"), body, fd, 1, _("Add"));
+}
+
+static int payee_fn(simple_ctx *c, bzj_err *e)
+{
+	int type = c->choice == 0 ? BZJ_PAYEE_PERSONAL : BZJ_PAYEE_CORPORATE;
+	int rc = bzj_shop_set_payee(c->u->x, D.v.shop.id, type, c->a, c->b, BZJ_DATE_NONE, e);
+	if (!rc)
+		snprintf(c->ok, sizeof c->ok, "%s", _("Payee account recorded"));
+	return rc;
+}
+
+static int do_payee(ui *u)
+{
+	simple_ctx c = {.u = u, .fn = payee_fn};
+	static const char *types[2];
+	types[0] = _("personal card");
+	types[1] = _("corporate account");
+	c.choice = D.v.shop.entity == BZJ_ENTITY_COMPANY ? 1 : 0;
+	snprintf(c.a, sizeof c.a, "%s",
+	         c.choice ? D.v.shop.entity_name : D.v.shop.operator_name);
+	dlg_field fd[] = {
+	    {.type = DF_CHOICE, .label = _("Type"), .choices = types, .nchoices = 2,
+	     .choice = &c.choice},
+	    {.type = DF_TEXT, .label = _("Account name"), .buf = c.a, .n = BZJ_NAME_MAX + 1},
+	    {.type = DF_TEXT, .label = _("Account number"), .buf = c.b, .n = BZJ_ACCOUNT_MAX + 1},
+	};
+	char body[400];
+	snprintf(body, sizeof body,
+	         _("The account refunds of %s %s are paid to. A changed account waits 30 days "
+	           "before a payout."),
+	         D.v.shop.id, D.v.shop.name);
+	return run_simple(u, &c, _("Payee"), body, fd, 3, _("Record"));
+}
+
+static int do_close(ui *u)
+{
+	char body[600], d[16];
+	bzj_err e;
+	snprintf(body, sizeof body,
+	         _("Close %s %s on %s: this records the signed closure agreement and voids its "
+	           "e-receipts. It cannot be undone."),
+	         D.v.shop.id, D.v.shop.name, bzj_date_fmt(u->x->today, d, sizeof d));
+	if (!dlg_confirm(u, _("Close shop"), body, false, _("Close")))
+		return RD_ALL;
+	if (bzj_shop_close(u->x, D.v.shop.id, u->x->today, &e))
+		return ui_refused(u, &e);
+	ui_msg(u, ST_OK, _("Shop %s closed"), D.v.shop.id);
+	return ui_changed(u);
+}
+
 static int refund_submit_closure(ui *u)
 {
 	char body[600], m[40];
@@ -653,6 +788,14 @@ static int detail_act(ui *u, int a)
 		return ui_violation_add(u, D.ok ? D.v.shop.id : NULL);
 	case ACT_TOPUP:
 		return do_topup(u);
+	case ACT_FEE:
+		return do_fee(u);
+	case ACT_CATEGORY_ADD:
+		return do_category(u);
+	case ACT_PAYEE:
+		return do_payee(u);
+	case ACT_SHOP_CLOSE:
+		return do_close(u);
 	case ACT_REFUND_SUBMIT:
 		return refund_submit(u);
 	case ACT_RECEIPT:
