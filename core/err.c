@@ -79,9 +79,7 @@ const char *bzj_rc_name(int rc)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at p (n bytes left), 0 if invalid.
- * Overlongs, surrogates and code points above U+10FFFF are invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
+size_t bzj_utf8_seq(const unsigned char *p, size_t n)
 {
 	unsigned char c = p[0];
 	size_t len, i;
@@ -127,7 +125,7 @@ char *bzj_err_quote(const char *s, char *buf, size_t n)
 		return buf;
 	left = strlen(s);
 	while (left > 0) {
-		k = utf8_seq(p, left);
+		k = bzj_utf8_seq(p, left);
 		/* Room for this character, the NUL and, unless the rest is
 		 * sure to fit (output is never longer than input), the "..."
 		 * that may have to end the copy. */

@@ -35,6 +35,10 @@ void bzj_err_clear(bzj_err *e);
 /* The human name of an rc ("refused", "bad input", ...). */
 const char *bzj_rc_name(int rc);
 
+/* Length of the valid UTF-8 sequence at p (n >= 1 bytes left), 0 if
+ * invalid: overlongs, surrogates and code points above U+10FFFF are. */
+size_t bzj_utf8_seq(const unsigned char *p, size_t n);
+
 /* Copy untrusted text `s` into buf (n bytes) for quoting in a message:
  * control characters and bytes that are not UTF-8 become '?', and text
  * longer than fits is cut at a character boundary and ends in "...".
