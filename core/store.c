@@ -497,8 +497,7 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	static const char pragmas[] = "PRAGMA foreign_keys = ON;"
 				      "PRAGMA synchronous = NORMAL;"
 				      "PRAGMA cache_size = -16000;"
-				      "PRAGMA temp_store = MEMORY;"
-				      "PRAGMA mmap_size = 268435456;";
+				      "PRAGMA temp_store = MEMORY;";
 	rc = exec_script(db, pragmas, e);
 	if (!rc && !(flags & BZJ_OPEN_READONLY))
 		rc = exec_script(db, "PRAGMA journal_mode = WAL;", e);
