@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""bench.py - timing and the results table for tests/bench/run.sh.
+
+  bench.py pair REPS WARMUP PREP_A CMD_A PREP_B CMD_B
+      Run A and B alternately REPS times (after WARMUP untimed runs of
+      each), each whole process started directly (no shell; PREP_* run
+      through sh first, untimed, "" for none).  Prints "median_a median_b
+      min_a min_b cpu_a cpu_b" in seconds (cpu: median user+sys of the
+      process, which a busy machine disturbs less than the wall clock).
+      A failing command stops the benchmark.
+  bench.py one REPS WARMUP PREP CMD
+      Same for one command: prints "median min cpu".
+  bench.py table RESULTS
+      Print the results table from the key/value file run.sh wrote.
+"""
+import math
+import resource
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+
+CPU = {}  # command -> CPU seconds (user + sys) of each timed run
+
+
+def run_timed(cmd, prep):
+    if prep:
+        subprocess.run(prep, shell=True, check=True)
+    argv = shlex.split(cmd)
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.monotonic()
+    p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    dt = time.monotonic() - t
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.setdefault(cmd, []).append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
+    if p.returncode != 0:
+        sys.stderr.write("bench: %s exited %d\n%s\n" % (cmd, p.returncode,
+                                                         p.stderr.decode(errors="replace")[-2000:]))
+        sys.exit(1)
+    return dt
+
+
+def pair(reps, warm, prep_a, cmd_a, prep_b, cmd_b):
+    for _ in range(warm):
+        run_timed(cmd_a, prep_a)
+        run_timed(cmd_b, prep_b)
+    a, b = [], []
+    for _ in range(reps):
+        a.append(run_timed(cmd_a, prep_a))
+        b.append(run_timed(cmd_b, prep_b))
+    print("%.6f %.6f %.6f %.6f %.6f %.6f" % (statistics.median(a), statistics.median(b), min(a),
+                                             min(b), statistics.median(CPU[cmd_a]),
+                                             statistics.median(CPU[cmd_b])))
+
+
+def one(reps, warm, prep, cmd):
+    for _ in range(warm):
+        run_timed(cmd, prep)
+    a = [run_timed(cmd, prep) for _ in range(reps)]
+    print("%.6f %.6f %.6f" % (statistics.median(a), min(a), statistics.median(CPU[cmd])))
+
+
+def load(path):
+    r = {}
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            k, _, v = line.partition(" ")
+            r[k] = v
+    return r
+
+
+def num(r, k):
+    try:
+        v = float(r[k])
+        return None if math.isnan(v) else v
+    except (KeyError, ValueError):
+        return None
+
+
+def fmt(v, unit):
+    if v is None:
+        return "n/a"
+    if unit == "s":
+        return "%.2f s" % v
+    if unit == "ms":
+        return "%.1f ms" % v if v >= 1 else "%.2f ms" % v
+    if unit == "MB":
+        return "%.1f MB" % v
+    if unit == "B":
+        return "%d B" % v
+    return "%g" % v
+
+
+def table(path):
+    r = load(path)
+    rows = []  # figure, bzj, baseline, ratio, target, verdict
+
+    def ratio_row(fig, kb, kbase, unit, limit, base_name):
+        b, base = num(r, kb), num(r, kbase)
+        cb, cbase = num(r, kb + "_cpu"), num(r, kbase + "_cpu")
+        ratio = b / base if b is not None and base else None
+        ok = None if ratio is None else ratio <= limit
+        cpu = lambda v: "" if v is None else " (cpu %s)" % fmt(v, unit)
+        rows.append((fig, fmt(b, unit) + cpu(cb),
+                     "%s%s %s" % (fmt(base, unit), cpu(cbase), base_name),
+                     "n/a" if ratio is None else "%.2f×" % ratio, "≤ %g×" % limit, ok))
+
+    def abs_row(fig, kb, unit, limit, target=None, scale=1.0, src=""):
+        b = num(r, kb)
+        if b is not None:
+            b *= scale
+        ok = None if b is None else b <= limit
+        rows.append((fig + src, fmt(b, unit), "", "", target or "≤ %s" % fmt(limit, unit), ok))
+
+    n = r.get("shops", "?")
+    rows.append(("database: shops / ledger / refunds / violations",
+                 "%s / %s / %s / %s" % (r.get("shops"), r.get("ledger"), r.get("refunds"),
+                                        r.get("violations")), "", "", "", None))
+    abs_row("`bzj demo --shops %s` build%s" % (n, " (timed when the cache was built)"
+                                                if r.get("demo_cached") == "1" else ""),
+            "demo_s", "s", 300, "a few minutes (≤ 300 s)")
+    ok_tty, ok_plain = r.get("progress_tty") == "1", r.get("progress_plain") == "1"
+    rows.append(("demo progress: bar on a terminal / plain line otherwise",
+                 "%s / %s" % ("bar" if ok_tty else "no bar", "lines" if ok_plain else "no lines"),
+                 "", "", "both", ok_tty and ok_plain))
+    ratio_row("`deposit recompute --month` (%s shops)" % n, "recompute_bzj", "recompute_sql",
+              "s", 2, "one SQL upsert in sqlite3")
+    ratio_row("`import gmv` %s rows" % r.get("gmv_rows", "?"), "import_bzj", "import_sql", "s", 2,
+              "sqlite3 .import")
+    ratio_row("`shop show ID --json` (whole process)", "show_bzj", "show_sql", "ms", 2,
+              "sqlite3 SELECT")
+    con = r.get("console_ok") == "1"
+    src = "" if con else " [core calls, console not built]"
+    pre = "console " if con else "core "
+    k = "c_" if con else "k_"
+    b = num(r, k + "first")
+    vd, sq = num(r, "first_vd"), num(r, "first_sqlite")
+    fastest = min([x for x in (vd, sq) if x is not None], default=None)
+    rows.append(("first screen of the shop list" + src, fmt(b, "ms"),
+                 "visidata %s, sqlite3 shell %s" % (fmt(vd, "ms"), fmt(sq, "ms")),
+                 "%.2f×" % (b / fastest) if b and fastest else "n/a",
+                 "≤ 100 ms and ≤ fastest",
+                 None if b is None else b <= 100 and (fastest is None or b <= fastest)))
+    abs_row("PgDn p99 (median " + fmt(num(r, k + "pgdn_med"), "ms") + ")", k + "pgdn", "ms",
+            10, src=src)
+    abs_row("search keystroke p99 (median " + fmt(num(r, k + "search_med"), "ms") + ")",
+            k + "search_p99", "ms", 20, src=src)
+    abs_row("deposit detail (p99)", k + "detail_p99", "ms", 20, src=src)
+    abs_row("refund queue by due date (p99)", k + "refunds_p99", "ms", 20, src=src)
+    if con:
+        abs_row("console resident size (VmRSS after the run; peak %s)"
+                % fmt(num(r, "c_hwm_mb"), "MB"), "c_rss_mb", "MB", 32, "< 32 MB")
+        abs_row("terminal bytes per PgDn, 80×24 (max)", "c_pgdn_bytes_max", "B", 4095, "< 4 KB")
+        ib, ic = num(r, "c_idle_bytes"), num(r, "c_idle_ticks")
+        rows.append(("idle 5 s: bytes written / CPU ticks",
+                     "%s / %s" % (fmt(ib, "B"), "n/a" if ic is None else "%d" % ic), "", "",
+                     "0 / 0", None if ib is None else ib == 0 and ic == 0))
+    else:
+        for f in ("console resident size", "terminal bytes per PgDn", "idle console"):
+            rows.append((f, "n/a (console not built)", "", "", "", None))
+    for q in sorted((x for x in r if x.startswith("cli_")),
+                    key=lambda x: (len(x), x)):
+        rows.append(("CLI `%s` (whole process, info)" % r[q].split("|", 1)[1],
+                     fmt(float(r[q].split("|", 1)[0]), "ms"), "", "", "", None))
+
+    head = ("figure", "bzj", "baseline", "ratio", "target", "result")
+    out = [head] + [(a, b, c, d, e, "" if f is None else ("pass" if f else "FAIL"))
+                    for a, b, c, d, e, f in rows]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---" for _ in head) + "|")
+    for row in out[1:]:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    a = sys.argv[1:]
+    if not a:
+        sys.stderr.write(__doc__)
+        sys.exit(2)
+    if a[0] == "pair":
+        pair(int(a[1]), int(a[2]), a[3], a[4], a[5], a[6])
+    elif a[0] == "one":
+        one(int(a[1]), int(a[2]), a[3], a[4])
+    elif a[0] == "table":
+        table(a[1])
+    else:
+        sys.stderr.write(__doc__)
+        sys.exit(2)

@@ -1,0 +1,321 @@
+#!/bin/sh
+# tests/bench/run.sh BIN - the scale benchmark of issue 6 (`make bench`).
+#
+# Builds the demo database once and caches it with its CSV exports under
+# tests/bench/cache/s<schema>-n<shops>-seed<seed>/, then measures every
+# figure several times side by side with its baseline and prints the table
+# (figure, bzj, baseline, ratio, target, pass/fail).  Nothing here is a
+# unit test; `make check` never runs it.
+#
+# Environment:
+#   BENCH_SHOPS    shops in the database (default 1000000)
+#   BENCH_SEED     demo seed (default 1)
+#   BENCH_REPS     timed runs per figure, median reported (default 5)
+#   BENCH_REBUILD  1 = rebuild the cached database
+#   BENCH_KEEP     1 = keep the scratch copies afterwards
+#   BENCH_SRC      source tree BIN was built from, for the in-process core
+#                  timings (default: this tree; build/rel/libbzjcore.a
+#                  when BIN is build/bzj)
+#
+# Console figures go through the real binary on a pseudo-terminal
+# (ptyrun.py: keystroke to the last byte of the redraw); when the binary
+# has no console yet, the same core calls are timed in-process instead
+# (corebench.c) and the table says so.
+set -eu
+
+[ $# -ge 1 ] || { echo "usage: sh tests/bench/run.sh BIN" >&2; exit 2; }
+case $1 in /*) BIN=$1 ;; *) BIN=$(pwd)/$1 ;; esac
+[ -x "$BIN" ] || { echo "bench: $BIN is not an executable" >&2; exit 2; }
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+N=${BENCH_SHOPS:-1000000}
+SEED=${BENCH_SEED:-1}
+REPS=${BENCH_REPS:-5}
+TODAY=2026-11-23
+CONF=$ROOT/data/demo.conf
+export BZJ_USER=demo LC_ALL=${BENCH_LOCALE:-C.UTF-8}
+unset BZJ_DB BZJ_CONFIG BZJ_TODAY
+PY=python3
+
+bzj() { "$BIN" --config "$CONF" --today "$TODAY" "$@"; }
+say() { printf 'bench: %s\n' "$*" >&2; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+ms() { awk -v s="$1" 'BEGIN { printf "%.3f", s * 1000 }'; }
+
+# ---- the cached database ---------------------------------------------------
+TMP=$(mktemp -d /tmp/bzj-bench.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+bzj --db "$TMP/schema.db" init >/dev/null
+SCHEMA=$(sqlite3 "$TMP/schema.db" 'PRAGMA user_version')
+KEY=s$SCHEMA-n$N-seed$SEED
+C=$HERE/cache/$KEY
+W=$C/work
+mkdir -p "$C"
+RES=$C/results.txt
+: >"$RES"
+put() { printf '%s %s\n' "$1" "$2" >>"$RES"; }
+
+CACHED=1
+if [ "${BENCH_REBUILD:-0}" = 1 ] || [ ! -f "$C/demo.db" ]; then
+	CACHED=0
+	say "building the $N-shop database (seed $SEED, schema $SCHEMA) into $C"
+	rm -f "$C"/demo.db* "$C"/*.csv "$C"/imported.db*
+	t=$(now)
+	# stderr is a file: the plain progress lines
+	bzj --db "$C/demo.tmp.db" demo --shops "$N" --seed "$SEED" >"$C/demo.out" 2>"$C/demo.progress"
+	since "$t" >"$C/demo.seconds"
+	mv "$C/demo.tmp.db" "$C/demo.db"
+	rm -f "$C"/demo.tmp.db-wal "$C"/demo.tmp.db-shm
+	say "built in $(cat "$C/demo.seconds") s"
+fi
+put load_start "$(cut -d' ' -f1 /proc/loadavg)"
+put shops "$(sqlite3 "$C/demo.db" 'SELECT count(*) FROM shop')"
+put ledger "$(sqlite3 "$C/demo.db" 'SELECT count(*) FROM ledger')"
+put refunds "$(sqlite3 "$C/demo.db" 'SELECT count(*) FROM refund')"
+put violations "$(sqlite3 "$C/demo.db" 'SELECT count(*) FROM violation')"
+put demo_s "$(cat "$C/demo.seconds")"
+put demo_cached "$CACHED"
+
+# Progress: a bar on a terminal (script gives the command a pty), one line
+# per 10% otherwise (the cached build's stderr, or a small build now).
+if grep -q '^demo: [0-9]*%' "$C/demo.progress"; then put progress_plain 1; else
+	bzj --db "$TMP/plain.db" demo --shops 20000 --seed 2 >/dev/null 2>"$TMP/plain.err" || true
+	if grep -q '^demo: [0-9]*%' "$TMP/plain.err"; then put progress_plain 1; else put progress_plain 0; fi
+fi
+script -q -e -c "'$BIN' --config '$CONF' --today $TODAY --db '$TMP/tty.db' demo --shops 20000 --seed 2" \
+	"$TMP/tty.typescript" >/dev/null 2>&1 </dev/null || true
+if tr '\r' '\n' <"$TMP/tty.typescript" | grep -q '\[#*\.*\] *[0-9]*%'; then put progress_tty 1; else put progress_tty 0; fi
+
+# Exports: the shop list for visidata; one month of GMV for every shop.
+if [ ! -f "$C/shops.csv" ]; then
+	say "exporting shops.csv"
+	sqlite3 -header -csv "$C/demo.db" "SELECT id, name, operator_name, entity, status,
+		required_fen, balance_fen, frozen_fen, restricted FROM shop ORDER BY id" >"$C/shops.csv"
+fi
+if [ ! -f "$C/gmv.csv" ]; then
+	say "exporting gmv.csv (2026-11 for every shop)"
+	# deterministic amounts spread over all four tiers
+	sqlite3 "$C/demo.db" "SELECT 'shop_id,month,amount' UNION ALL SELECT * FROM (
+		SELECT id || ',2026-11,' || printf('%d.%02d', (rowid * 2654435761 % 300000000) / 100,
+		rowid * 2654435761 % 100) FROM shop ORDER BY id)" >"$C/gmv.csv"
+fi
+GMV_ROWS=$(($(wc -l <"$C/gmv.csv") - 1))
+put gmv_rows "$GMV_ROWS"
+mkdir -p "$W"
+cp_db() { rm -f "$2" "$2-wal" "$2-shm"; cp "$1" "$2"; sync; }
+
+# ---- import gmv vs sqlite3 .import -----------------------------------------
+say "import gmv: $GMV_ROWS rows, $REPS runs each"
+set -- $($PY "$HERE/bench.py" pair "$REPS" 0 \
+	"rm -f '$W/i.db'*; cp '$C/demo.db' '$W/i.db'; sync" \
+	"$BIN --config $CONF --today $TODAY --db $W/i.db import gmv $C/gmv.csv" \
+	"rm -f '$W/bare.db'; sync" \
+	"sqlite3 $W/bare.db '.import --csv $C/gmv.csv gmv'")
+put import_bzj "$1"
+put import_sql "$2"
+put import_bzj_cpu "$5"
+put import_sql_cpu "$6"
+
+# ---- recompute vs one SQL statement ----------------------------------------
+# The base: the demo with November's GMV imported; December's floating
+# deposit is computed from it (effective 2026-12-02).
+if [ ! -f "$C/imported.db" ]; then
+	cp_db "$C/demo.db" "$W/imp.db"
+	bzj --db "$W/imp.db" import gmv "$C/gmv.csv" >/dev/null
+	sqlite3 "$W/imp.db" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+	mv "$W/imp.db" "$C/imported.db"
+	rm -f "$W"/imp.db-*
+fi
+MONTH=$((2026 * 12 + 11))     # 2026-12 as year*12 + month-1
+EFF=$(sqlite3 :memory: "SELECT CAST(julianday('2026-12-02') - julianday('1970-01-01') AS INT)")
+# Same result as the floating table of `deposit recompute --month 2026-12`:
+# every open shop opened before the effective day gets the tier of its
+# November GMV (bzj_floating_for_gmv in core/rules.c), upserted.
+cat >"$W/recompute.sql" <<EOF
+INSERT INTO floating(shop_id, month, gmv_fen, floating_fen, effective)
+SELECT s.id, $MONTH, COALESCE(g.gmv_fen, 0),
+ CASE WHEN COALESCE(g.gmv_fen, 0) <= 5000000 THEN 0
+      WHEN g.gmv_fen <= 10000000 THEN 300000
+      WHEN g.gmv_fen <= 50000000 THEN 500000 ELSE 2000000 END, $EFF
+FROM shop s LEFT JOIN gmv g ON g.shop_id = s.id AND g.month = $((MONTH - 1))
+WHERE s.status = 1 AND s.opened < $EFF
+ON CONFLICT(shop_id, month) DO UPDATE SET gmv_fen = excluded.gmv_fen,
+ floating_fen = excluded.floating_fen, effective = excluded.effective
+WHERE floating.gmv_fen <> excluded.gmv_fen OR floating.floating_fen <> excluded.floating_fen
+ OR floating.effective <> excluded.effective;
+EOF
+say "recompute: $REPS runs each"
+set -- $($PY "$HERE/bench.py" pair "$REPS" 0 \
+	"rm -f '$W/r.db'*; cp '$C/imported.db' '$W/r.db'; sync" \
+	"$BIN --config $CONF --today $TODAY --db $W/r.db deposit recompute --month 2026-12" \
+	"rm -f '$W/q.db'*; cp '$C/imported.db' '$W/q.db'; sync" \
+	"sqlite3 $W/q.db '.read $W/recompute.sql'")
+put recompute_bzj "$1"
+put recompute_sql "$2"
+put recompute_bzj_cpu "$5"
+put recompute_sql_cpu "$6"
+# the two must agree
+sqlite3 "$W/r.db" "SELECT shop_id, gmv_fen, floating_fen, effective FROM floating WHERE month = $MONTH ORDER BY 1" | md5sum >"$TMP/r.sum"
+sqlite3 "$W/q.db" "SELECT shop_id, gmv_fen, floating_fen, effective FROM floating WHERE month = $MONTH ORDER BY 1" | md5sum >"$TMP/q.sum"
+if cmp -s "$TMP/r.sum" "$TMP/q.sum"; then put recompute_same 1; else
+	put recompute_same 0; say "WARNING: recompute and the SQL baseline disagree"; fi
+rm -f "$W"/r.db* "$W"/q.db* "$W"/i.db* "$W"/bare.db
+
+# ---- shop show vs sqlite3 SELECT -------------------------------------------
+cp_db "$C/demo.db" "$W/ro.db"
+SHOP=$(printf 'S%07d' $((N / 2)))
+DAY=$(sqlite3 :memory: "SELECT CAST(julianday('$TODAY') - julianday('1970-01-01') AS INT)")
+# The same figures as `shop show --json`: the shop, its categories, payee,
+# base (highest standard in effect), floating in effect, open raises.
+SHOW_SQL="SELECT s.id, s.name, s.entity_name, s.operator_name, s.entity, s.status, s.opened, s.closed,
+ (SELECT json_group_array(category) FROM shop_category WHERE shop_id = s.id) AS categories,
+ p.type, p.name AS payee_name, p.account, p.since,
+ COALESCE((SELECT max(CASE WHEN s.entity = 1 THEN st.individual_fen ELSE st.company_fen END)
+  FROM shop_category c JOIN standard st ON st.category = c.category AND st.effective =
+  (SELECT max(effective) FROM standard t WHERE t.category = c.category AND t.effective <= $DAY)
+  WHERE c.shop_id = s.id), 0) AS base_fen,
+ COALESCE((SELECT floating_fen FROM floating f WHERE f.shop_id = s.id AND f.effective <= $DAY
+  ORDER BY f.effective DESC LIMIT 1), 0) AS floating_fen,
+ COALESCE((SELECT sum(raise_fen) FROM violation v WHERE v.shop_id = s.id AND v.status = 1), 0)
+  AS raises_fen,
+ s.balance_fen, s.frozen_fen, s.owed_fen, s.required_fen, s.restricted
+FROM shop s LEFT JOIN payee p ON p.id = (SELECT max(id) FROM payee WHERE shop_id = s.id)
+WHERE s.id = '$SHOP'"
+printf '%s\n' "$SHOW_SQL" >"$W/show.sql"
+say "shop show $SHOP: $((REPS * 6)) runs each"
+set -- $($PY "$HERE/bench.py" pair $((REPS * 6)) 3 "" \
+	"$BIN --config $CONF --today $TODAY --db $W/ro.db --json shop show $SHOP" "" \
+	"sqlite3 -json $W/ro.db \".read $W/show.sql\"")
+put show_bzj "$(ms "$1")"
+put show_sql "$(ms "$2")"
+put show_bzj_cpu "$(ms "$5")"
+put show_sql_cpu "$(ms "$6")"
+
+# ---- console figures -------------------------------------------------------
+QUERIES="杭州云裳
+王伟
+服饰小店
+深圳
+李
+旗舰店
+张秀英
+S0123
+S09999
+S0500"
+DETAIL_SHOPS="$SHOP $(sqlite3 "$W/ro.db" "SELECT shop_id FROM violation WHERE status = 1 LIMIT 3") \
+$(sqlite3 "$W/ro.db" "SELECT shop_id FROM refund ORDER BY id DESC LIMIT 3") S0000001 $(printf 'S%07d' "$N")"
+
+# The core calls of each console action, in one process.
+CB=$C/corebench
+SRC=${BENCH_SRC:-$ROOT}
+if [ "$BIN" = "$ROOT/build/bzj" ] && [ -f "$ROOT/build/rel/libbzjcore.a" ]; then
+	CORE="$ROOT/build/rel/libbzjcore.a"
+else
+	[ -f "$SRC/build/gen/data_holidays.c" ] ||
+		(cd "$SRC" && make -s build/gen/data_holidays.c build/gen/data_standards.c >/dev/null)
+	CORE="$SRC/core/*.c $SRC/build/gen/data_holidays.c $SRC/build/gen/data_standards.c"
+fi
+# shellcheck disable=SC2086
+cc -std=c17 -O2 -g -I"$SRC/include" -I"$SRC/build/gen" -D_GNU_SOURCE -DLOCALEDIR='"/x"' \
+	-o "$CB" "$HERE/corebench.c" $CORE $(pkg-config --cflags --libs sqlite3 libconfig nettle) -lm
+set --
+for q in $QUERIES; do set -- "$@" -q "$q"; done
+for s in $DETAIL_SHOPS; do set -- "$@" -s "$s"; done
+say "console core calls (in-process)"
+"$CB" "$W/ro.db" "$CONF" "$TODAY" -r "$REPS" -v "$@" >"$TMP/core.txt" 2>"$C/corebench.log"
+while read -r fig med p99 max n; do
+	case $fig in
+	start) put k_first "$med" ;; # open + first screen, cold
+	pgdn) put k_pgdn "$p99"; put k_pgdn_med "$med" ;;
+	search) put k_search_med "$med"; put k_search_p99 "$p99" ;;
+	detail) put k_detail_p99 "$p99" ;;
+	refunds) put k_refunds_p99 "$p99" ;;
+	esac
+	case $fig in
+	rss_*) put "core_$fig" "$med KB (peak $p99 KB)" ;;
+	*) put "core_$fig" "$med/$p99/$max/$n" ;;
+	esac
+done <"$TMP/core.txt"
+
+# The same through the command line, whole processes (information).
+i=0
+printf '%s\n' "$QUERIES" | while IFS= read -r q; do
+	i=$((i + 1))
+	set -- $($PY "$HERE/bench.py" one "$REPS" 1 "" \
+		"$BIN --config $CONF --today $TODAY --db $W/ro.db shop list --search $q --limit 20")
+	put "cli_search_$i" "$(ms "$1")|shop list --search $q --limit 20"
+done
+set -- $($PY "$HERE/bench.py" one "$REPS" 1 "" \
+	"$BIN --config $CONF --today $TODAY --db $W/ro.db refund list --open")
+put cli_refund_open "$(ms "$1")|refund list --open"
+
+# The real console on an 80x24 pseudo-terminal.
+say "console on a pty"
+HOMEDIR=$TMP/home
+mkdir -p "$HOMEDIR"
+if BENCH_QUERIES=$QUERIES BENCH_DETAIL_SHOPS=$DETAIL_SHOPS HOME=$HOMEDIR \
+	$PY "$HERE/ptyrun.py" console "$BIN" --config "$CONF" --today "$TODAY" --db "$W/ro.db" \
+	>"$TMP/con.txt" 2>"$C/console.log" && grep -q '^console_ok 1' "$TMP/con.txt"; then
+	put console_ok 1
+	while read -r k v; do
+		case $k in
+		first_ms) put c_first_pty "$v" ;;
+		pgdn_ms_med) put c_pgdn_med "$v" ;;
+		pgdn_ms_p99) put c_pgdn "$v" ;;
+		pgdn_bytes_max) put c_pgdn_bytes_max "$v" ;;
+		search_ms_med) put c_search_med "$v" ;;
+		search_ms_p99) put c_search_p99 "$v" ;;
+		detail_ms_p99) put c_detail_p99 "$v" ;;
+		refunds_ms_p99) put c_refunds_p99 "$v" ;;
+		rss_kb) put c_rss_mb "$(awk -v k="$v" 'BEGIN { printf "%.1f", k / 1024 }')" ;;
+		hwm_kb) put c_hwm_mb "$(awk -v k="$v" 'BEGIN { printf "%.1f", k / 1024 }')" ;;
+		idle_bytes) put c_idle_bytes "$v" ;;
+		idle_cpu_ticks) put c_idle_ticks "$v" ;;
+		esac
+		put "console_$k" "$v"
+	done <"$TMP/con.txt"
+else
+	put console_ok 0
+	say "no console in $BIN (see $C/console.log); console rows use the core calls"
+fi
+
+# ---- first browsable screen: bzj, visidata and the sqlite3 shell ------------
+# Fresh starts, interleaved so that a busy moment hits all three alike; the
+# first shop id on the screen is the mark.
+FIRST_REPS=$((REPS < 7 ? 7 : REPS))
+say "first screens: bzj console, visidata, sqlite3 shell ($FIRST_REPS starts each)"
+: >"$C/first.log"
+: >"$TMP/f_bzj"
+: >"$TMP/f_vd"
+: >"$TMP/f_sq"
+first() { HOME=$HOMEDIR $PY "$HERE/ptyrun.py" first "$@" 2>>"$C/first.log" | awk '{ print $2 }'; }
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "nan" }'; }
+for r in $(seq "$FIRST_REPS"); do
+	if [ "$(grep '^console_ok' "$RES" | cut -d' ' -f2)" = 1 ]; then
+		first S0000001 "$BIN" --config "$CONF" --today "$TODAY" --db "$W/ro.db" >>"$TMP/f_bzj"
+	fi
+	command -v vd >/dev/null 2>&1 && first S0000001 vd "$C/shops.csv" >>"$TMP/f_vd"
+	first S0000001 --input \
+		'SELECT id, name, operator_name, required_fen, balance_fen FROM shop ORDER BY id LIMIT 20;\n' \
+		sqlite3 "$W/ro.db" >>"$TMP/f_sq"
+done
+[ -s "$TMP/f_bzj" ] && put c_first "$(median "$TMP/f_bzj")"
+if [ -s "$TMP/f_vd" ]; then put first_vd "$(median "$TMP/f_vd")"; else
+	say "visidata is not installed (make bench installs it)"; fi
+put first_sqlite "$(median "$TMP/f_sq")"
+put first_all "bzj $(tr '\n' ' ' <"$TMP/f_bzj")| vd $(tr '\n' ' ' <"$TMP/f_vd")| sqlite3 $(tr '\n' ' ' <"$TMP/f_sq")"
+
+[ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$W"
+
+put load_end "$(cut -d' ' -f1 /proc/loadavg)"
+
+# ---- the table ---------------------------------------------------------------
+{
+	echo "bzj bench: $N shops (seed $SEED), $REPS runs per figure, median; $(date -u +%Y-%m-%dT%H:%MZ)"
+	echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)," \
+		"$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), sqlite $(sqlite3 -version | cut -d' ' -f1)," \
+		"load average $(grep '^load_start' "$RES" | cut -d' ' -f2) at start, $(grep '^load_end' "$RES" | cut -d' ' -f2) at end"
+	echo
+	$PY "$HERE/bench.py" table "$RES"
+} | tee "$C/table.md"
