@@ -430,10 +430,8 @@ static int gen_shop(gen *g, int64_t i)
 		rc = gen_violation(g, &s);
 	if (!rc && chance(r, s.status == BZJ_SHOP_CLOSED ? 80 : g->refund_pct))
 		rc = gen_refund(g, &s, required);
-	if (!rc) {
-		s.version = 1;
-		rc = bzj_store_shop_update(g->x->db, &s, g->e);
-	}
+	if (!rc)
+		rc = bzj_store_demo_shop_money(g->x->db, &s, g->e);
 	g->stats[0]++;
 	return rc;
 }
@@ -456,11 +454,17 @@ int bzj_demo_fill(bzj_ctx *x, const bzj_demo_opts *o, bzj_err *e)
 		rc = bzj_fail(e, BZJ_ERULE, "demo.not_empty",
 			      _("the database already has shops; demo data goes into a new "
 				"database (--db)"));
+	if (!rc)
+		rc = bzj_store_bulk_cache(x->db, true, e);
+	if (!rc)
+		rc = bzj_store_demo_bulk_begin(x->db, e);
 	for (int64_t i = 1; !rc && i <= n; i++) {
 		rc = gen_shop(&g, i);
 		if (!rc && (i % 2000 == 0 || i == n))
 			rc = svc_progress(x, _("demo"), i, n, e);
 	}
+	if (!rc)
+		rc = bzj_store_demo_bulk_end(x->db, e);
 	if (!rc)
 		rc = bzj_store_demo_finish(x->db, e);
 	int64_t synced = 0;
@@ -475,5 +479,7 @@ int bzj_demo_fill(bzj_ctx *x, const bzj_demo_opts *o, bzj_err *e)
 			 (long long)g.stats[1], (long long)g.stats[2], (long long)g.stats[3]);
 		rc = svc_audit(x, "demo.fill", "demo", NULL, NULL, a, NULL, e);
 	}
+	bzj_err ce;
+	bzj_store_bulk_cache(x->db, false, &ce);
 	return svc_end(x, rc, e);
 }

@@ -52,7 +52,10 @@ int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, 
 	if (!rc)
 		rc = svc_progress(x, _("recompute"), 1, 2, e);
 	int64_t synced = 0;
-	if (!rc)
+	/* A figure that takes effect after today changes no requirement
+	 * today: the effective_date row above has the first process on that
+	 * day bring every shop up to date. */
+	if (!rc && r->effective <= x->today)
 		rc = bzj_store_sync_all(x->db, x->today, "floating recompute", &synced, e);
 	if (!rc)
 		rc = svc_progress(x, _("recompute"), 2, 2, e);

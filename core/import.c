@@ -430,10 +430,26 @@ int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_er
 	}
 	if (!rc && !m.header_done && !malformed)
 		report(&m, 1, "header", _("the file is empty: a header row is required"));
-	if (!rc && kind == BZJ_IMPORT_GMV && r->errors < MAX_REPORTED)
+	/* Shop ids that do not exist: with other bad lines, looked up now for
+	 * the full report; otherwise the foreign key of the bulk apply finds
+	 * them (no second pass over a million rows), and only then are their
+	 * lines looked up and named. */
+	if (!rc && kind == BZJ_IMPORT_GMV && r->errors && r->errors < MAX_REPORTED)
 		rc = bzj_store_gmv_stage_unknown(x->db, gmv_unknown, &m, e);
-	if (!rc && kind == BZJ_IMPORT_GMV && !r->errors)
+	if (!rc && kind == BZJ_IMPORT_GMV && !r->errors) {
 		rc = bzj_store_gmv_stage_apply(x->db, &r->rows, e);
+		if (rc && !strcmp(e->code, "store.constraint")) {
+			bzj_err fk = *e, ue;
+			bzj_err_clear(&ue);
+			rc = bzj_store_gmv_stage_unknown(x->db, gmv_unknown, &m, &ue);
+			if (rc)
+				*e = ue;
+			else if (!r->errors) {
+				*e = fk;
+				rc = fk.rc;
+			}
+		}
+	}
 	if (!rc && r->errors) {
 		r->rows = 0;
 		rc = bzj_fail(e, BZJ_EINPUT, "import.invalid",

@@ -220,8 +220,47 @@ static const char schema_v4[] =
 	"CREATE TRIGGER meta_audit_seq_keep BEFORE DELETE ON meta WHEN old.key = 'audit_seq'"
 	" BEGIN SELECT RAISE(ABORT, 'the audit head cannot be removed'); END;";
 
+/* Version 5: scale (issue 6).
+ *  - shop_total: the number of shops, kept by triggers, so the first
+ *    screen does not count a million rows;
+ *  - the search-index update triggers fire only when a searched column
+ *    really changes (every money operation rewrites the shop row);
+ *  - refund_open_due: the open refund queue in due order;
+ *  - gmv keyed by (month, shop_id): a month's import appends instead of
+ *    touching every page of the table. */
+static const char schema_v5[] =
+	"CREATE TABLE shop_total(n INTEGER NOT NULL);"
+	"INSERT INTO shop_total SELECT count(*) FROM shop;"
+	"CREATE TRIGGER shop_total_ai AFTER INSERT ON shop BEGIN"
+	" UPDATE shop_total SET n = n + 1; END;"
+	"CREATE TRIGGER shop_total_ad AFTER DELETE ON shop BEGIN"
+	" UPDATE shop_total SET n = n - 1; END;"
+	"DROP TRIGGER shop_fts_au;"
+	"CREATE TRIGGER shop_fts_au AFTER UPDATE OF id, name, operator_name ON shop"
+	" WHEN old.id IS NOT new.id OR old.name IS NOT new.name"
+	" OR old.operator_name IS NOT new.operator_name BEGIN"
+	" INSERT INTO shop_fts(shop_fts, rowid, id, name, operator_name)"
+	" VALUES ('delete', old.rowid, old.id, old.name, old.operator_name);"
+	" INSERT INTO shop_fts(rowid, id, name, operator_name)"
+	" VALUES (new.rowid, new.id, new.name, new.operator_name); END;"
+	"DROP TRIGGER shop_gram_au;"
+	"CREATE TRIGGER shop_gram_au AFTER UPDATE OF name, operator_name ON shop"
+	" WHEN old.name IS NOT new.name OR old.operator_name IS NOT new.operator_name BEGIN"
+	" DELETE FROM shop_gram WHERE shop_rowid = old.rowid AND gram IN (" GRAMS_CTE("old")
+	" SELECT substr(str, i, 2) FROM g);"
+	" INSERT OR IGNORE INTO shop_gram(gram, shop_rowid)" GRAMS_CTE("new")
+	" SELECT substr(str, i, 2), new.rowid FROM g; END;"
+	"CREATE INDEX refund_open_due ON refund(window_end, id) WHERE status IN (1,2);"
+	"CREATE TABLE gmv_new("
+	" shop_id TEXT NOT NULL REFERENCES shop(id), month INTEGER NOT NULL,"
+	" gmv_fen INTEGER NOT NULL CHECK(gmv_fen >= 0),"
+	" PRIMARY KEY(month, shop_id)) WITHOUT ROWID;"
+	"INSERT INTO gmv_new SELECT shop_id, month, gmv_fen FROM gmv ORDER BY month, shop_id;"
+	"DROP TABLE gmv;"
+	"ALTER TABLE gmv_new RENAME TO gmv;";
+
 /* Forward migrations: index i takes user_version i to i+1. */
-static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4};
+static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5};
 
 int st_error(bzj_db *db, int rc, bzj_err *e)
 {

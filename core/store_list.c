@@ -48,11 +48,27 @@ static void fts_phrase(const char *t, char *out, size_t n)
 	out[j] = 0;
 }
 
+/* Search sources.  A search matches a shop whose name or operator contains
+ * the term, or whose id starts with it.
+ * Each source is a set of rowids from an index (names: shop_gram for 1-2
+ * characters, FTS5 trigrams for 3+; ids: the primary key range).  A source
+ * with fewer than SRC_SMALL entries is used as a set (then sorted, cheap);
+ * a larger one is common enough that walking the list in display order
+ * and testing each row finds a page at once, so it becomes a row test.
+ * Counting a large source stops at the caller's cap without work. */
+#define SRC_SMALL 4000
+#define MAX_STREAMS 2
+
 typedef struct qparts {
-	sqlbuf where;
-	char term[512]; /* FTS phrase, or the lower-cased gram */
-	char low[512];	/* the lower-cased term, for substring tests */
-	char idlo[64];	/* id prefix range */
+	sqlbuf where;		    /* filters, and the search when `set` */
+	char term[512];		    /* lower-cased term (grams, row tests) */
+	char fts[512];		    /* FTS phrase */
+	char idlo[64];		    /* id prefix range */
+	bool search, set;	    /* a search; all its sources are small sets */
+	bool filtered;		    /* any filter besides the search */
+	int nstreams;		    /* otherwise: one predicate per source */
+	char stream[MAX_STREAMS][400];
+	bool big;		    /* some source has SRC_SMALL or more matches */
 } qparts;
 
 /* ASCII lower case, as SQLite's lower() that built the gram index. */
@@ -64,70 +80,39 @@ static void ascii_lower(const char *s, char *out, size_t n)
 	out[i] = 0;
 }
 
-/* Below this many candidates a search is driven by its index (look the
- * few rows up, then sort them); above it the rows are read in display
- * order and each is tested, which fills a page of matches at once. */
-#define DENSE 2000
-
-static const char *const sz_sql[] = {
-	/* 1 character: grams starting with it */
-	"SELECT count(*) FROM (SELECT 1 FROM shop_gram WHERE gram >= ?1"
-	" AND gram < ?1 || char(1114111) LIMIT ?2)",
-	/* 2 characters: that gram */
-	"SELECT count(*) FROM (SELECT 1 FROM shop_gram WHERE gram = ?1 LIMIT ?2)",
-	/* 3 or more: trigram matches */
-	"SELECT count(*) FROM (SELECT 1 FROM shop_fts WHERE shop_fts MATCH ?1 LIMIT ?2)",
-	/* ids with the prefix */
-	"SELECT count(*) FROM (SELECT 1 FROM shop WHERE id >= ?1"
-	" AND id < ?1 || char(1114111) LIMIT ?2)",
-};
-
-/* How many candidates a term has, up to `cap`. */
-static int64_t candidates(bzj_db *db, int which, const char *term, int64_t cap)
+static bool id_chars(const char *s)
 {
-	int64_t n = cap;
-	sqlite3_stmt *st = st_prep(db, sz_sql[which], NULL);
-	if (!st)
-		return cap;
-	st_bind(st, "ti", term, cap);
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '.' || *s == '-'))
+			return false;
+	return true;
+}
+
+/* Entries of a source, up to SRC_SMALL. */
+static int64_t src_size(bzj_db *db, const char *src, const qparts *p)
+{
+	char sql[600];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT DISTINCT * FROM (%s) LIMIT %d)",
+		 src, SRC_SMALL);
+	sqlite3_stmt *st = NULL;
+	int64_t n = SRC_SMALL;
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return n;
+	int i;
+	if ((i = sqlite3_bind_parameter_index(st, ":term")) > 0)
+		sqlite3_bind_text(st, i, p->term, -1, SQLITE_TRANSIENT);
+	if ((i = sqlite3_bind_parameter_index(st, ":fts")) > 0)
+		sqlite3_bind_text(st, i, p->fts, -1, SQLITE_TRANSIENT);
+	if ((i = sqlite3_bind_parameter_index(st, ":idlo")) > 0)
+		sqlite3_bind_text(st, i, p->idlo, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	sqlite3_finalize(st);
 	return n;
 }
 
-static void build_search(bzj_db *db, const char *search, qparts *p)
-{
-	size_t nch = utf8_chars(search);
-	int which = nch >= 3 ? 2 : (int)nch - 1;
-	ascii_lower(search, p->low, sizeof p->low);
-	snprintf(p->idlo, sizeof p->idlo, "%s", search);
-	if (which == 2)
-		fts_phrase(search, p->term, sizeof p->term);
-	else
-		snprintf(p->term, sizeof p->term, "%s", p->low);
-	int64_t n = candidates(db, which, p->term, DENSE);
-	if (n < DENSE)
-		n += candidates(db, 3, p->idlo, DENSE);
-	static const char *const by_index[] = {
-		" AND (rowid IN (SELECT shop_rowid FROM shop_gram"
-		" WHERE gram >= :term AND gram < :term || char(1114111))",
-		" AND (rowid IN (SELECT shop_rowid FROM shop_gram WHERE gram = :term)",
-		" AND (rowid IN (SELECT rowid FROM shop_fts WHERE shop_fts MATCH :term)",
-	};
-	if (n < DENSE)
-		sb_add(&p->where, by_index[which]);
-	else if (which == 1)
-		sb_add(&p->where, " AND (EXISTS (SELECT 1 FROM shop_gram WHERE gram = :term"
-				  " AND shop_rowid = shop.rowid)");
-	else
-		sb_add(&p->where, " AND (instr(lower(name), :low) > 0"
-				  " OR instr(lower(operator_name), :low) > 0"
-				  " OR instr(lower(id), :low) > 0");
-	sb_add(&p->where, " OR (id >= :idlo AND id < :idlo || char(1114111)))");
-}
-
-static void build_where(bzj_db *db, const bzj_shop_query *q, qparts *p)
+static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p)
 {
 	memset(p, 0, sizeof *p);
 	sb_add(&p->where, " WHERE 1");
@@ -141,8 +126,49 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, qparts *p)
 		sb_add(&p->where, " AND open_violations > 0");
 	if (q->refund_in_progress)
 		sb_add(&p->where, " AND refund_open > 0");
-	if (q->search && *q->search)
-		build_search(db, q->search, p);
+	p->filtered = q->shortfall || q->status || q->open_violations || q->refund_in_progress;
+	if (!q->search || !*q->search)
+		return;
+	p->search = true;
+	size_t nch = utf8_chars(q->search);
+	ascii_lower(q->search, p->term, sizeof p->term);
+	/* names and operators only: ids are matched by prefix below */
+	snprintf(p->fts, sizeof p->fts, "{name operator_name}: ");
+	fts_phrase(q->search, p->fts + strlen(p->fts), sizeof p->fts - strlen(p->fts));
+	snprintf(p->idlo, sizeof p->idlo, "%s", q->search);
+	const char *names = nch == 1 ? "SELECT shop_rowid FROM shop_gram WHERE gram >= :term"
+				       " AND gram < :term || char(1114111)"
+			    : nch == 2 ? "SELECT shop_rowid FROM shop_gram WHERE gram = :term"
+				       : "SELECT rowid FROM shop_fts WHERE shop_fts MATCH :fts";
+	const char *names_row = "(instr(lower(name), :term) > 0"
+				" OR instr(lower(operator_name), :term) > 0)";
+	const char *ids = "SELECT rowid FROM shop WHERE id >= :idlo AND id < :idlo || char(1114111)";
+	/* the id range as a row test: an index range in id order, else
+	 * (unary +) a test on rows walked in the display order */
+	const char *ids_row = sort == BZJ_SORT_ID ? "(id >= :idlo AND id < :idlo || char(1114111))"
+						  : "(+id >= :idlo AND +id < :idlo || char(1114111))";
+	bool with_ids = id_chars(q->search) && strlen(q->search) < sizeof p->idlo;
+	bool names_small = src_size(db, names, p) < SRC_SMALL;
+	bool ids_small = !with_ids || src_size(db, ids, p) < SRC_SMALL;
+	p->big = !names_small || !ids_small;
+	char t[400];
+	if (!p->big) {
+		p->set = true;
+		snprintf(t, sizeof t, " AND rowid IN (%s%s%s)", names, with_ids ? " UNION ALL " : "",
+			 with_ids ? ids : "");
+		sb_add(&p->where, t);
+		return;
+	}
+	if (names_small)
+		snprintf(p->stream[p->nstreams++], sizeof p->stream[0], "rowid IN (%s)", names);
+	else
+		snprintf(p->stream[p->nstreams++], sizeof p->stream[0], "%s", names_row);
+	if (with_ids) {
+		if (ids_small)
+			snprintf(p->stream[p->nstreams++], sizeof p->stream[0], "rowid IN (%s)", ids);
+		else
+			snprintf(p->stream[p->nstreams++], sizeof p->stream[0], "%s", ids_row);
+	}
 }
 
 static int bind_named(sqlite3_stmt *st, const qparts *p, const bzj_shop_row *cur, int sort)
@@ -150,8 +176,8 @@ static int bind_named(sqlite3_stmt *st, const qparts *p, const bzj_shop_row *cur
 	int i;
 	if ((i = sqlite3_bind_parameter_index(st, ":term")) > 0)
 		sqlite3_bind_text(st, i, p->term, -1, SQLITE_TRANSIENT);
-	if ((i = sqlite3_bind_parameter_index(st, ":low")) > 0)
-		sqlite3_bind_text(st, i, p->low, -1, SQLITE_TRANSIENT);
+	if ((i = sqlite3_bind_parameter_index(st, ":fts")) > 0)
+		sqlite3_bind_text(st, i, p->fts, -1, SQLITE_TRANSIENT);
 	if ((i = sqlite3_bind_parameter_index(st, ":idlo")) > 0)
 		sqlite3_bind_text(st, i, p->idlo, -1, SQLITE_TRANSIENT);
 	if (cur && (i = sqlite3_bind_parameter_index(st, ":ckey")) > 0) {
@@ -200,26 +226,43 @@ int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows,
 	/* Walking backward reverses both the comparison and the order. */
 	bool down = q->desc != q->backward;
 	qparts p;
-	build_where(db, q, &p);
-	sqlbuf sql = {0};
-	sb_add(&sql, "SELECT id, name, operator_name, entity, status, required_fen, balance_fen,"
-		     " frozen_fen, restricted, terminate, refund_open, open_violations FROM shop");
-	sb_add(&sql, p.where.s);
-	char tmp[160];
+	build_where(db, q, sort, &p);
+	char cursor[160] = "", order[160];
 	if (q->has_cursor) {
 		if (sort == BZJ_SORT_ID)
-			snprintf(tmp, sizeof tmp, " AND id %s :cid", down ? "<" : ">");
+			snprintf(cursor, sizeof cursor, " AND id %s :cid", down ? "<" : ">");
 		else
-			snprintf(tmp, sizeof tmp, " AND (%s, id) %s (:ckey, :cid)", col,
+			snprintf(cursor, sizeof cursor, " AND (%s, id) %s (:ckey, :cid)", col,
 				 down ? "<" : ">");
-		sb_add(&sql, tmp);
 	}
 	if (sort == BZJ_SORT_ID)
-		snprintf(tmp, sizeof tmp, " ORDER BY id %s LIMIT %d", down ? "DESC" : "ASC", max);
+		snprintf(order, sizeof order, " ORDER BY id %s LIMIT %d", down ? "DESC" : "ASC", max);
 	else
-		snprintf(tmp, sizeof tmp, " ORDER BY %s %s, id %s LIMIT %d", col,
+		snprintf(order, sizeof order, " ORDER BY %s %s, id %s LIMIT %d", col,
 			 down ? "DESC" : "ASC", down ? "DESC" : "ASC", max);
-	sb_add(&sql, tmp);
+	static const char cols[] = "SELECT id, name, operator_name, entity, status, required_fen,"
+				   " balance_fen, frozen_fen, restricted, terminate, refund_open,"
+				   " open_violations FROM shop";
+	sqlbuf sql = {0};
+	if (!p.nstreams) {
+		sb_add(&sql, cols);
+		sb_add(&sql, p.where.s);
+		sb_add(&sql, cursor);
+		sb_add(&sql, order);
+	} else {
+		/* One page from each source in display order, merged. */
+		for (int i = 0; i < p.nstreams; i++) {
+			sb_add(&sql, i ? " UNION SELECT * FROM (" : "SELECT * FROM (");
+			sb_add(&sql, cols);
+			sb_add(&sql, p.where.s);
+			sb_add(&sql, " AND ");
+			sb_add(&sql, p.stream[i]);
+			sb_add(&sql, cursor);
+			sb_add(&sql, order);
+			sb_add(&sql, ")");
+		}
+		sb_add(&sql, order);
+	}
 
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(db->h, sql.s, -1, &st, NULL);
@@ -246,11 +289,29 @@ int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row
 {
 	int sort = q->sort >= 0 && q->sort < BZJ_SORT_COUNT ? q->sort : BZJ_SORT_ID;
 	qparts p;
-	build_where(db, q, &p);
+	build_where(db, q, sort, &p);
 	for (int pass = 0; pass < (pos_of ? 2 : 1); pass++) {
+		if (pass == 0 && !p.search && !p.filtered) {
+			/* all shops: the counter the shop triggers keep */
+			int rc = st_int(db, e, total, NULL, "SELECT n FROM shop_total", NULL);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (pass == 0 && p.big && !p.filtered && q->count_cap > 0 &&
+		    q->count_cap <= SRC_SMALL) {
+			*total = q->count_cap; /* one source alone has that many */
+			continue;
+		}
 		sqlbuf sql = {0};
 		sb_add(&sql, "SELECT count(*) FROM (SELECT 1 FROM shop");
 		sb_add(&sql, p.where.s);
+		for (int i = 0; i < p.nstreams; i++) {
+			sb_add(&sql, i ? " OR " : " AND (");
+			sb_add(&sql, p.stream[i]);
+		}
+		if (p.nstreams)
+			sb_add(&sql, ")");
 		if (pass == 1) {
 			char tmp[160];
 			if (sort == BZJ_SORT_ID)

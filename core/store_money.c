@@ -114,7 +114,7 @@ int bzj_store_floating_at(bzj_db *db, const char *shop_id, bzj_date day, bzj_dep
 	d->floating_effective = BZJ_DATE_NONE;
 	sqlite3_stmt *st = st_prep(db,
 				   "SELECT month, gmv_fen, floating_fen, effective FROM floating"
-				   " WHERE shop_id = ? AND effective <= ? ORDER BY effective DESC"
+				   " WHERE shop_id = ? AND effective <= ? ORDER BY month DESC"
 				   " LIMIT 1",
 				   e);
 	if (!st)

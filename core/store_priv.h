@@ -49,9 +49,24 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 	"  WHERE c.shop_id = s.id), 0) END,"                                                       \
 	" CASE WHEN s.status = 2 THEN 0 ELSE"                                                      \
 	" COALESCE((SELECT floating_fen FROM floating f WHERE f.shop_id = s.id"                    \
-	"  AND f.effective <= :day ORDER BY f.effective DESC LIMIT 1), 0) END,"                    \
+	"  AND f.effective <= :day ORDER BY f.month DESC LIMIT 1), 0) END,"                    \
 	" COALESCE((SELECT sum(raise_fen) FROM violation v WHERE v.shop_id = s.id"                 \
 	"  AND v.status = 1), 0))"
+
+/* The search-index triggers on new shops (schema v1 and v2), which the
+ * demo drops while it inserts and recreates after one bulk build. */
+#define SHOP_GRAMS_CTE(row)                                                                        \
+	" WITH RECURSIVE src(str) AS (VALUES (lower(" row ".name)), (lower(" row ".operator_name))),"  \
+	" g(str, i) AS (SELECT str, 1 FROM src WHERE length(str) > 0"                                  \
+	"  UNION ALL SELECT str, i + 1 FROM g WHERE i < length(str))"
+#define SHOP_FTS_AI_SQL                                                                            \
+	"CREATE TRIGGER shop_fts_ai AFTER INSERT ON shop BEGIN"                                    \
+	" INSERT INTO shop_fts(rowid, id, name, operator_name)"                                    \
+	" VALUES (new.rowid, new.id, new.name, new.operator_name); END"
+#define SHOP_GRAM_AI_SQL                                                                           \
+	"CREATE TRIGGER shop_gram_ai AFTER INSERT ON shop BEGIN"                                   \
+	" INSERT OR IGNORE INTO shop_gram(gram, shop_rowid)" SHOP_GRAMS_CTE("new")                 \
+	" SELECT substr(str, i, 2), new.rowid FROM g; END"
 
 int st_schema_migrate(bzj_db *db, bzj_err *e);
 int st_register_functions(bzj_db *db, bzj_err *e);

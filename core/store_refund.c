@@ -223,6 +223,21 @@ int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e)
  * refund_shop.  Separate statements, so neither plan is a compromise. */
 #define REFUND_WHERE_ALL " WHERE :shop IS NULL" REFUND_FILTERS
 #define REFUND_WHERE_SHOP " WHERE r.shop_id = :shop" REFUND_FILTERS
+/* The open queue (the console's default) and its overdue part read the
+ * partial index refund_open_due: no refund that is closed is visited. */
+#define REFUND_WHERE_OPEN                                                                          \
+	" WHERE :shop IS NULL AND r.status IN (1,2) AND (:kind = 0 OR r.kind = :kind)"
+#define REFUND_WHERE_OVERDUE REFUND_WHERE_OPEN " AND r.window_end < :today"
+
+/* Which statement serves a query: 0 all, 1 one shop, 2 open, 3 overdue. */
+static int refund_variant(const bzj_refund_query *q)
+{
+	if (q->shop_id)
+		return 1;
+	if (q->status == 0 && (q->open_only || q->overdue))
+		return q->overdue ? 3 : 2;
+	return 0;
+}
 
 static void refund_bind(sqlite3_stmt *st, const bzj_refund_query *q, bzj_date today)
 {
@@ -251,17 +266,23 @@ int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today,
 	*n = 0;
 	/* The first page and the next ones are separate statements: a cursor
 	 * OR-ed with "no cursor" would keep SQLite from seeking refund_due. */
-#define REFUND_PAGE(where, after)                                                                  \
-	"SELECT " REFUND_COLS " FROM refund r JOIN shop s ON s.id = r.shop_id" where after         \
+#define REFUND_PAGE(idx, where, after)                                                             \
+	"SELECT " REFUND_COLS " FROM refund r" idx " JOIN shop s ON s.id = r.shop_id" where after  \
 	" ORDER BY r.window_end, r.id LIMIT :max"
+#define OPEN_IDX " INDEXED BY refund_open_due"
 #define AFTER " AND (r.window_end, r.id) > (:cdue, :cid)"
-	static const char *const sql[2][2] = {
-		{REFUND_PAGE(REFUND_WHERE_ALL, ""), REFUND_PAGE(REFUND_WHERE_ALL, AFTER)},
-		{REFUND_PAGE(REFUND_WHERE_SHOP, ""), REFUND_PAGE(REFUND_WHERE_SHOP, AFTER)},
+	static const char *const sql[4][2] = {
+		{REFUND_PAGE("", REFUND_WHERE_ALL, ""), REFUND_PAGE("", REFUND_WHERE_ALL, AFTER)},
+		{REFUND_PAGE("", REFUND_WHERE_SHOP, ""), REFUND_PAGE("", REFUND_WHERE_SHOP, AFTER)},
+		{REFUND_PAGE(OPEN_IDX, REFUND_WHERE_OPEN, ""),
+		 REFUND_PAGE(OPEN_IDX, REFUND_WHERE_OPEN, AFTER)},
+		{REFUND_PAGE(OPEN_IDX, REFUND_WHERE_OVERDUE, ""),
+		 REFUND_PAGE(OPEN_IDX, REFUND_WHERE_OVERDUE, AFTER)},
 	};
 #undef AFTER
+#undef OPEN_IDX
 #undef REFUND_PAGE
-	sqlite3_stmt *st = st_prep(db, sql[q->shop_id != NULL][q->has_cursor], e);
+	sqlite3_stmt *st = st_prep(db, sql[refund_variant(q)][q->has_cursor], e);
 	if (!st)
 		return e->rc;
 	refund_bind(st, q, today);
@@ -276,9 +297,13 @@ int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today,
 int bzj_store_refund_count(bzj_db *db, const bzj_refund_query *q, bzj_date today, int64_t *total,
 			   bzj_err *e)
 {
-	static const char all[] = "SELECT count(*) FROM refund r" REFUND_WHERE_ALL;
-	static const char one[] = "SELECT count(*) FROM refund r" REFUND_WHERE_SHOP;
-	sqlite3_stmt *st = st_prep(db, q->shop_id ? one : all, e);
+	static const char *const sql[4] = {
+		"SELECT count(*) FROM refund r" REFUND_WHERE_ALL,
+		"SELECT count(*) FROM refund r" REFUND_WHERE_SHOP,
+		"SELECT count(*) FROM refund r INDEXED BY refund_open_due" REFUND_WHERE_OPEN,
+		"SELECT count(*) FROM refund r INDEXED BY refund_open_due" REFUND_WHERE_OVERDUE,
+	};
+	sqlite3_stmt *st = st_prep(db, sql[refund_variant(q)], e);
 	if (!st)
 		return e->rc;
 	refund_bind(st, q, today);

@@ -23,7 +23,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 4
+#define BZJ_SCHEMA_VERSION 5
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
@@ -171,6 +171,12 @@ int bzj_store_demo_violation(bzj_db *db, bzj_violation *v, bzj_err *e);
 int bzj_store_demo_refund(bzj_db *db, bzj_refund *r, bzj_err *e);
 int bzj_store_demo_floating(bzj_db *db, const char *shop_id, bzj_month m, int64_t gmv_fen,
 			    int64_t floating_fen, bzj_date effective, bzj_err *e);
+/* Drop the search-index insert triggers; build the indexes in bulk and
+ * put the triggers back (same transaction). */
+int bzj_store_demo_bulk_begin(bzj_db *db, bzj_err *e);
+int bzj_store_demo_shop_money(bzj_db *db, const bzj_shop *s, bzj_err *e);
+int bzj_store_bulk_cache(bzj_db *db, bool on, bzj_err *e);
+int bzj_store_demo_bulk_end(bzj_db *db, bzj_err *e);
 /* Fill the cached counters and run ANALYZE. */
 int bzj_store_demo_finish(bzj_db *db, bzj_err *e);
 
