@@ -45,17 +45,25 @@ static int validate_add(const bzj_violation_in *in, bzj_err *e)
 	return svc_text(in->note, "note", 256, true, e);
 }
 
+/* A freeze may take only what is available: money frozen for other
+ * violations stays theirs.  The one rule for adding and for freezing more. */
+static int freeze_fits(const bzj_shop *s, int64_t amount, bzj_err *e)
+{
+	int64_t available = s->balance_fen - s->frozen_fen;
+	if (amount <= available)
+		return BZJ_OK;
+	char a[32], b[32];
+	return bzj_fail(e, BZJ_ERULE, "violation.freeze_exceeds_available",
+			_("cannot freeze %s: shop %s has only %s available"),
+			bzj_money_fmt(amount, a, sizeof a), s->id, bzj_money_fmt(available, b, sizeof b));
+}
+
 static int do_add(bzj_ctx *x, const bzj_violation_in *in, bzj_shop *s, bzj_violation *v,
 		  bzj_err *e)
 {
-	int64_t available = s->balance_fen - s->frozen_fen;
-	if (in->freeze_fen > available) {
-		char a[32], b[32];
-		return bzj_fail(e, BZJ_ERULE, "violation.freeze_exceeds_available",
-				_("cannot freeze %s: shop %s has only %s available"),
-				bzj_money_fmt(in->freeze_fen, a, sizeof a), s->id,
-				bzj_money_fmt(available, b, sizeof b));
-	}
+	int rc = freeze_fits(s, in->freeze_fen, e);
+	if (rc)
+		return rc;
 	memset(v, 0, sizeof *v);
 	snprintf(v->shop_id, sizeof v->shop_id, "%s", s->id);
 	v->date = in->date == BZJ_DATE_NONE ? x->today : in->date;
@@ -71,7 +79,7 @@ static int do_add(bzj_ctx *x, const bzj_violation_in *in, bzj_shop *s, bzj_viola
 	v->frozen_fen = in->freeze_fen;
 	snprintf(v->note, sizeof v->note, "%s", in->note);
 	snprintf(v->user, sizeof v->user, "%s", x->actor.user);
-	int rc = bzj_store_violation_insert(x->db, v, e);
+	rc = bzj_store_violation_insert(x->db, v, e);
 	s->frozen_fen += in->freeze_fen;
 	return rc;
 }
@@ -122,15 +130,9 @@ static int do_freeze(bzj_ctx *x, bzj_shop *s, bzj_violation *v, int64_t amount, 
 	if (amount <= 0 || amount > BZJ_MONEY_MAX_FEN)
 		return bzj_fail(e, BZJ_EINPUT, "input.amount",
 				_("amount: a freeze must be above zero"));
-	int64_t available = s->balance_fen - s->frozen_fen;
-	if (amount > available) {
-		char a[32], b[32];
-		return bzj_fail(e, BZJ_ERULE, "violation.freeze_exceeds_available",
-				_("cannot freeze %s: shop %s has only %s available"),
-				bzj_money_fmt(amount, a, sizeof a), s->id,
-				bzj_money_fmt(available, b, sizeof b));
-	}
-	(void)x;
+	int rc = freeze_fits(s, amount, e);
+	if (rc)
+		return rc;
 	v->frozen_fen += amount;
 	s->frozen_fen += amount;
 	return bzj_store_violation_update(x->db, v, e);
