@@ -128,23 +128,24 @@ int bzj_date_parse(const char *s, const char *field, bzj_date *out, bzj_err *e)
 	if (!s)
 		return bzj_fail(e, BZJ_EINPUT, "input.date",
 				_("%s: missing (a date YYYY-MM-DD, e.g. 2026-03-15)"), field);
-	bzj_err_quote(s, q, sizeof q);
+	/* quoted for a message only: this runs for every line of an import */
 	if (strlen(s) != 10 || read_year_month(s, &y, &m) || s[7] != '-' ||
 	    read_digits(s + 8, 2, &d))
 		return bzj_fail(e, BZJ_EINPUT, "input.date",
 				_("%s: '%s' is not a date (YYYY-MM-DD, e.g. 2026-03-15)"), field,
-				q);
+				bzj_err_quote(s, q, sizeof q));
 	if (y < DATE_MIN_YEAR || y > DATE_MAX_YEAR)
 		return bzj_fail(e, BZJ_EINPUT, "input.date",
-				_("%s: '%s': the year must be between %d and %d"), field, q,
-				DATE_MIN_YEAR, DATE_MAX_YEAR);
+				_("%s: '%s': the year must be between %d and %d"), field,
+				bzj_err_quote(s, q, sizeof q), DATE_MIN_YEAR, DATE_MAX_YEAR);
 	if (m < 1 || m > 12)
 		return bzj_fail(e, BZJ_EINPUT, "input.date",
-				_("%s: '%s' is not a date: there is no month %02d"), field, q, m);
+				_("%s: '%s' is not a date: there is no month %02d"), field,
+				bzj_err_quote(s, q, sizeof q), m);
 	if (d < 1 || d > days_in_month(y, m))
 		return bzj_fail(e, BZJ_EINPUT, "input.date",
-				_("%s: '%s' is not a date: %04d-%02d has %d days"), field, q, y,
-				m, days_in_month(y, m));
+				_("%s: '%s' is not a date: %04d-%02d has %d days"), field,
+				bzj_err_quote(s, q, sizeof q), y, m, days_in_month(y, m));
 	if (out)
 		*out = bzj_date_from_ymd(y, m, d);
 	return BZJ_OK;
@@ -160,17 +161,19 @@ int bzj_month_parse(const char *s, const char *field, bzj_month *out, bzj_err *e
 	if (!s)
 		return bzj_fail(e, BZJ_EINPUT, "input.month",
 				_("%s: missing (a month YYYY-MM, e.g. 2026-03)"), field);
-	bzj_err_quote(s, q, sizeof q);
+	/* quoted for a message only: this runs for every line of a GMV feed */
 	if (strlen(s) != 7 || read_year_month(s, &y, &m))
 		return bzj_fail(e, BZJ_EINPUT, "input.month",
-				_("%s: '%s' is not a month (YYYY-MM, e.g. 2026-03)"), field, q);
+				_("%s: '%s' is not a month (YYYY-MM, e.g. 2026-03)"), field,
+				bzj_err_quote(s, q, sizeof q));
 	if (y < DATE_MIN_YEAR || y > DATE_MAX_YEAR)
 		return bzj_fail(e, BZJ_EINPUT, "input.month",
-				_("%s: '%s': the year must be between %d and %d"), field, q,
-				DATE_MIN_YEAR, DATE_MAX_YEAR);
+				_("%s: '%s': the year must be between %d and %d"), field,
+				bzj_err_quote(s, q, sizeof q), DATE_MIN_YEAR, DATE_MAX_YEAR);
 	if (m < 1 || m > 12)
 		return bzj_fail(e, BZJ_EINPUT, "input.month",
-				_("%s: '%s' is not a month: there is no month %02d"), field, q, m);
+				_("%s: '%s' is not a month: there is no month %02d"), field,
+				bzj_err_quote(s, q, sizeof q), m);
 	if (out)
 		*out = y * 12 + (m - 1);
 	return BZJ_OK;

@@ -3,11 +3,14 @@
  * nothing is written.  Shops, top-ups and violations go through the same
  * service functions as the command line (each row a savepoint inside one
  * transaction, with its audit record); GMV, the large monthly feed, is
- * staged and applied in bulk with one audit record. */
+ * checked line by line into memory and then written by one statement, with
+ * one audit record. */
 #include <nettle/sha2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "bzj/deposit.h"
 #include "bzj/import.h"
@@ -107,9 +110,137 @@ static void refset_free(refset *r)
 	free(r->line);
 }
 
+/* The lines of a GMV file, checked and kept until one statement writes
+ * them all (bzj_store_gmv_import).  Both arrays are sized from the file
+ * up front (a line holds at most one row, and a shop id and its separator
+ * take bytes of the file), so they never move and the rows can point at
+ * their ids; they are only touched as far as they fill.  A shop and month
+ * given twice in one file is refused (which figure is right?): while the
+ * keys ascend, as in an export sorted by shop, comparing each with the
+ * line before is enough; from the first line out of order on, every key
+ * goes into a hash table of 8 bytes a slot (row index + 1, and 32 bits of
+ * the hash to compare first). */
+typedef struct gmvset {
+	bzj_gmv_row *rows;
+	size_t n, cap;
+	char *ids;
+	size_t ilen, icap;
+	uint64_t *slot; /* NULL while the keys ascend */
+	size_t scap;	/* a power of two, at least twice n */
+} gmvset;
+
+/* Memory for a million rows: huge pages where the system gives them on
+ * request, since page faults are a good part of filling it. */
+static void *big_alloc(size_t n)
+{
+	void *p = malloc(n);
+#ifdef MADV_HUGEPAGE
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t z = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	if (p && n >= ((size_t)4 << 20) && z > a)
+		madvise((void *)a, z - a, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static int gmv_init(gmvset *g, const char *data, size_t len)
+{
+	size_t lines = 1;
+	for (size_t i = 0; i < len; i++)
+		lines += data[i] == '\n';
+	g->cap = lines;
+	g->icap = len + 2;
+	g->rows = big_alloc(g->cap * sizeof *g->rows);
+	g->ids = big_alloc(g->icap);
+	return g->rows && g->ids ? 0 : -1;
+}
+
+static uint64_t key_hash(const char *id, bzj_month month)
+{
+	uint64_t h = 1469598103934665603u ^ (uint32_t)month;
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 1099511628211u;
+	h ^= h >> 29; /* FNV's low bits are weak: mix before using them */
+	h *= 0xbf58476d1ce4e5b9u;
+	return h ^ (h >> 32);
+}
+
+#define TAG(h) ((h) & ~(uint64_t)UINT32_MAX)
+
+static int slot_resize(gmvset *g, size_t cap)
+{
+	uint64_t *slot = calloc(cap, sizeof *slot);
+	if (!slot)
+		return -1;
+	for (size_t i = 0; i < g->n; i++) {
+		uint64_t h = key_hash(g->rows[i].shop_id, g->rows[i].month);
+		size_t j = h & (cap - 1);
+		while (slot[j])
+			j = (j + 1) & (cap - 1);
+		slot[j] = TAG(h) | (uint64_t)(i + 1);
+	}
+	free(g->slot);
+	g->slot = slot;
+	g->scap = cap;
+	return 0;
+}
+
+/* Returns the earlier line with the same shop and month, 0 if there is
+ * none (the line is then kept), -1 when out of memory. */
+static long gmv_add(gmvset *g, const char *id, size_t len, bzj_month month, int64_t fen,
+		    long line)
+{
+	if (!g->slot && g->n) {
+		const bzj_gmv_row *p = &g->rows[g->n - 1];
+		int c = month != p->month ? (month < p->month ? -1 : 1) : strcmp(id, p->shop_id);
+		if (c == 0)
+			return p->line;
+		if (c < 0) { /* the first line out of order */
+			size_t cap = 4096;
+			while (cap < 4 * g->n)
+				cap *= 2;
+			if (slot_resize(g, cap))
+				return -1;
+		}
+	}
+	uint64_t h = 0;
+	size_t j = 0;
+	if (g->slot) {
+		if (2 * (g->n + 1) > g->scap && slot_resize(g, 2 * g->scap))
+			return -1;
+		h = key_hash(id, month);
+		for (j = h & (g->scap - 1); g->slot[j]; j = (j + 1) & (g->scap - 1)) {
+			uint64_t v = g->slot[j];
+			if (TAG(v) != TAG(h))
+				continue;
+			const bzj_gmv_row *r = &g->rows[(uint32_t)v - 1];
+			if (r->month == month && !strcmp(r->shop_id, id))
+				return r->line;
+		}
+	}
+	if (g->n == g->cap || g->ilen + len + 1 > g->icap || g->n >= UINT32_MAX)
+		return -1; /* cannot happen: sized from the file */
+	char *copy = memcpy(g->ids + g->ilen, id, len + 1);
+	g->ilen += len + 1;
+	g->rows[g->n] = (bzj_gmv_row){
+		.shop_id = copy, .gmv_fen = fen, .line = line, .month = month, .id_len = (int)len};
+	if (g->slot)
+		g->slot[j] = TAG(h) | (uint64_t)(g->n + 1);
+	g->n++;
+	return 0;
+}
+
+static void gmv_free(gmvset *g)
+{
+	free(g->rows);
+	free(g->ids);
+	free(g->slot);
+}
+
 typedef struct imp {
 	bzj_ctx *x;
 	refset refs;
+	gmvset gmv;
 	size_t ncols; /* columns of the header row */
 	int kind;
 	const spec *sp;
@@ -331,15 +462,21 @@ static int row_gmv(imp *m, long line, char **f, size_t nf)
 	int bad = parse_money(m, line, "amount", col(m, f, nf, 2), &fen);
 	if (bad)
 		return bad < 0;
-	if (bzj_store_gmv_stage_row(m->x->db, line, shop, month, fen, m->e)) {
-		if (!strcmp(m->e->code, "import.duplicate"))
-			return report(m, line, "month", m->e->msg);
+	long first = gmv_add(&m->gmv, shop, strlen(shop), month, fen, line);
+	if (first < 0) {
+		bzj_fail(m->e, BZJ_EIO, "nomem", _("out of memory"));
 		m->stop = true;
 		return 1;
 	}
-	m->r->rows++;
-	if ((m->r->rows & 0x3fff) == 0 &&
-	    svc_progress(m->x, _("import"), m->r->rows, 0, m->e)) {
+	if (first > 0) {
+		char msg[160];
+		snprintf(msg, sizeof msg,
+			 _("the same shop and month as line %lld; give each month once"),
+			 (long long)first);
+		return report(m, line, "month", msg);
+	}
+	if ((m->gmv.n & 0x3fff) == 0 &&
+	    svc_progress(m->x, _("import"), (long long)m->gmv.n, 0, m->e)) {
 		m->stop = true;
 		return 1;
 	}
@@ -381,12 +518,59 @@ static int on_row(void *ctx, long line, char **f, size_t nf, bzj_err *e)
 	}
 }
 
-static int gmv_unknown(void *ctx, long line, const char *shop_id)
+static int gmv_progress(void *ctx, size_t done, size_t total)
 {
 	imp *m = ctx;
-	char msg[128];
-	snprintf(msg, sizeof msg, _("shop_id: no shop with id %s"), shop_id);
-	return report(m, line, "shop_id", msg);
+	if (svc_progress(m->x, _("import"), (long long)done, (long long)total, m->e)) {
+		m->stop = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Write the GMV lines, or find the shops that do not exist: when the foreign
+ * key refused a line, or to complete a report that already has bad lines.
+ * Only then is each shop looked up on its own, to name its line. */
+static int gmv_write(imp *m)
+{
+	gmvset *g = &m->gmv;
+	bzj_err we;
+	bzj_err_clear(&we);
+	if (!m->r->errors) {
+		int rc = bzj_store_gmv_import(m->x->db, g->rows, g->n, gmv_progress, m, &we);
+		if (!rc) {
+			m->r->rows = (int64_t)g->n;
+			return BZJ_OK;
+		}
+		if (m->stop)
+			return m->e->rc;
+		if (strcmp(we.code, "store.constraint") != 0) {
+			*m->e = we;
+			return rc;
+		}
+	}
+	for (size_t i = 0; i < g->n && m->r->errors < MAX_REPORTED; i++) {
+		bool found = true;
+		bzj_err fe;
+		if (bzj_store_shop_exists(m->x->db, g->rows[i].shop_id, &found, &fe)) {
+			*m->e = fe;
+			return fe.rc;
+		}
+		if (!found) {
+			char msg[128];
+			snprintf(msg, sizeof msg, _("shop_id: no shop with id %s"),
+				 g->rows[i].shop_id);
+			report(m, g->rows[i].line, "shop_id", msg);
+		}
+		if ((i & 0x3fff) == 0x3fff &&
+		    svc_progress(m->x, _("import"), (long long)i, (long long)g->n, m->e))
+			return m->e->rc;
+	}
+	if (!m->r->errors && we.rc) { /* refused, but not for a shop */
+		*m->e = we;
+		return we.rc;
+	}
+	return BZJ_OK;
 }
 
 static void file_hash(const char *data, size_t len, char out[65])
@@ -411,45 +595,29 @@ int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_er
 	int rc = bzj_auth_require(&x->actor, m.sp->perm, _("import this file"), e);
 	if (rc)
 		return rc;
-	if ((rc = svc_begin(x, e)))
+	if (kind == BZJ_IMPORT_GMV && gmv_init(&m.gmv, data, len)) {
+		gmv_free(&m.gmv);
+		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+	}
+	if ((rc = svc_begin(x, e))) {
+		gmv_free(&m.gmv);
 		return rc;
-	if (kind == BZJ_IMPORT_GMV)
-		rc = bzj_store_gmv_stage_begin(x->db, e);
+	}
 	bzj_err ce;
 	bzj_err_clear(&ce);
+	long bad_line = 0;
 	bool malformed = false;
-	if (!rc) {
-		long bad_line = 0;
-		int prc = bzj_csv_parse_at(data, len, on_row, &m, &bad_line, &ce);
-		if (m.stop) {
-			rc = e->rc ? e->rc : BZJ_EIO;
-		} else if (prc && ce.rc) {
-			malformed = true;
-			report(&m, bad_line, "file", ce.msg);
-		}
+	int prc = bzj_csv_parse_at(data, len, on_row, &m, &bad_line, &ce);
+	if (m.stop) {
+		rc = e->rc ? e->rc : BZJ_EIO;
+	} else if (prc && ce.rc) {
+		malformed = true;
+		report(&m, bad_line, "file", ce.msg);
 	}
 	if (!rc && !m.header_done && !malformed)
 		report(&m, 1, "header", _("the file is empty: a header row is required"));
-	/* Shop ids that do not exist: with other bad lines, looked up now for
-	 * the full report; otherwise the foreign key of the bulk apply finds
-	 * them (no second pass over a million rows), and only then are their
-	 * lines looked up and named. */
-	if (!rc && kind == BZJ_IMPORT_GMV && r->errors && r->errors < MAX_REPORTED)
-		rc = bzj_store_gmv_stage_unknown(x->db, gmv_unknown, &m, e);
-	if (!rc && kind == BZJ_IMPORT_GMV && !r->errors) {
-		rc = bzj_store_gmv_stage_apply(x->db, &r->rows, e);
-		if (rc && !strcmp(e->code, "store.constraint")) {
-			bzj_err fk = *e, ue;
-			bzj_err_clear(&ue);
-			rc = bzj_store_gmv_stage_unknown(x->db, gmv_unknown, &m, &ue);
-			if (rc)
-				*e = ue;
-			else if (!r->errors) {
-				*e = fk;
-				rc = fk.rc;
-			}
-		}
-	}
+	if (!rc && kind == BZJ_IMPORT_GMV && r->errors < MAX_REPORTED)
+		rc = gmv_write(&m);
 	if (!rc && r->errors) {
 		r->rows = 0;
 		rc = bzj_fail(e, BZJ_EINPUT, "import.invalid",
@@ -464,5 +632,6 @@ int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_er
 		rc = svc_audit(x, action, action, NULL, NULL, a, NULL, e);
 	}
 	refset_free(&m.refs);
+	gmv_free(&m.gmv);
 	return svc_end(x, rc, e);
 }

@@ -292,66 +292,189 @@ int bzj_store_receipt_void_all(bzj_db *db, const char *shop_id, bzj_err *e)
 		       shop_id);
 }
 
-int bzj_store_gmv_stage_begin(bzj_db *db, bzj_err *e)
-{
-	int rc = st_exec(db, e,
-			 "CREATE TEMP TABLE IF NOT EXISTS import_gmv(line INTEGER NOT NULL,"
-			 " shop_id TEXT NOT NULL, month INTEGER NOT NULL, gmv_fen INTEGER NOT NULL,"
-			 " UNIQUE(shop_id, month))",
-			 NULL);
-	return rc ? rc : st_exec(db, e, "DELETE FROM temp.import_gmv", NULL);
-}
+/* Bulk GMV import.  The parsed lines reach SQL through an eponymous
+ * virtual table, bzj_gmv_feed(?1), whose argument is a pointer to the
+ * caller's array (sqlite3_bind_pointer): one INSERT ... SELECT writes them
+ * all in file order.  One statement instead of one per line keeps its
+ * cursors open across rows, so a month that is new appends to the end of
+ * gmv's (month, shop_id) key without a search from the root each time;
+ * the foreign key still looks up every shop. */
+#define GMV_FEED_PTR "bzj_gmv_feed"
 
-int bzj_store_gmv_stage_row(bzj_db *db, long line, const char *shop_id, bzj_month m, int64_t fen,
-			    bzj_err *e)
+typedef struct gmv_feed {
+	const bzj_gmv_row *rows;
+	size_t n;
+	bzj_gmv_progress_fn progress;
+	void *ctx;
+	bool stopped; /* progress asked to stop */
+} gmv_feed;
+
+typedef struct gmv_cur {
+	sqlite3_vtab_cursor base;
+	const gmv_feed *feed;
+	size_t i;
+} gmv_cur;
+
+static int feed_connect(sqlite3 *h, void *aux, int argc, const char *const *argv,
+			sqlite3_vtab **out, char **err)
 {
-	int rc = st_exec(db, e,
-			 "INSERT INTO temp.import_gmv(line, shop_id, month, gmv_fen) VALUES (?,?,?,?)",
-			 "itdi", (int64_t)line, shop_id, (int)m, fen);
-	if (rc != BZJ_ERULE || strcmp(e->code, "store.constraint") != 0)
+	(void)aux;
+	(void)argc;
+	(void)argv;
+	(void)err;
+	int rc = sqlite3_declare_vtab(h, "CREATE TABLE x(shop_id TEXT, month INTEGER,"
+					 " gmv_fen INTEGER, feed HIDDEN)");
+	if (rc != SQLITE_OK)
 		return rc;
-	/* the same shop and month twice in one file: which figure is right? */
-	int64_t first = 0;
-	st_int(db, NULL, &first, NULL,
-	       "SELECT line FROM temp.import_gmv WHERE shop_id = ? AND month = ?", "td", shop_id,
-	       (int)m);
-	return bzj_fail(e, BZJ_EINPUT, "import.duplicate",
-			_("the same shop and month as line %lld; give each month once"),
-			(long long)first);
+	sqlite3_vtab *t = sqlite3_malloc(sizeof *t);
+	if (!t)
+		return SQLITE_NOMEM;
+	memset(t, 0, sizeof *t);
+	*out = t;
+	return SQLITE_OK;
 }
 
-int bzj_store_gmv_stage_unknown(bzj_db *db, bzj_stage_bad_fn fn, void *ctx, bzj_err *e)
+static int feed_disconnect(sqlite3_vtab *t)
 {
-	sqlite3_stmt *st = st_prep(db,
-				   "SELECT line, shop_id FROM temp.import_gmv i WHERE NOT EXISTS"
-				   " (SELECT 1 FROM shop s WHERE s.id = i.shop_id) ORDER BY line",
-				   e);
-	if (!st)
-		return e->rc;
-	int rc;
-	char id[BZJ_ID_MAX + 1];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		st_text(st, 1, id, sizeof id);
-		if (fn(ctx, (long)sqlite3_column_int64(st, 0), id))
-			break;
+	sqlite3_free(t);
+	return SQLITE_OK;
+}
+
+/* Usable only with its argument: bzj_gmv_feed(?1). */
+static int feed_best_index(sqlite3_vtab *t, sqlite3_index_info *ii)
+{
+	(void)t;
+	for (int i = 0; i < ii->nConstraint; i++)
+		if (ii->aConstraint[i].iColumn == 3 && ii->aConstraint[i].usable &&
+		    ii->aConstraint[i].op == SQLITE_INDEX_CONSTRAINT_EQ) {
+			ii->aConstraintUsage[i].argvIndex = 1;
+			ii->aConstraintUsage[i].omit = 1;
+			ii->estimatedCost = 1;
+			return SQLITE_OK;
+		}
+	return SQLITE_CONSTRAINT;
+}
+
+static int feed_open(sqlite3_vtab *t, sqlite3_vtab_cursor **out)
+{
+	(void)t;
+	gmv_cur *c = sqlite3_malloc(sizeof *c);
+	if (!c)
+		return SQLITE_NOMEM;
+	memset(c, 0, sizeof *c);
+	*out = &c->base;
+	return SQLITE_OK;
+}
+
+static int feed_close(sqlite3_vtab_cursor *c)
+{
+	sqlite3_free(c);
+	return SQLITE_OK;
+}
+
+static int feed_filter(sqlite3_vtab_cursor *vc, int idx, const char *idxs, int argc,
+		       sqlite3_value **argv)
+{
+	(void)idx;
+	(void)idxs;
+	gmv_cur *c = (gmv_cur *)vc;
+	c->feed = argc >= 1 ? sqlite3_value_pointer(argv[0], GMV_FEED_PTR) : NULL;
+	c->i = 0;
+	return SQLITE_OK;
+}
+
+static int feed_next(sqlite3_vtab_cursor *vc)
+{
+	gmv_cur *c = (gmv_cur *)vc;
+	gmv_feed *f = (gmv_feed *)c->feed;
+	c->i++;
+	if ((c->i & 0x3fff) == 0 && f->progress && f->progress(f->ctx, c->i, f->n)) {
+		f->stopped = true;
+		return SQLITE_INTERRUPT;
 	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	return SQLITE_OK;
 }
 
-int bzj_store_gmv_stage_apply(bzj_db *db, int64_t *rows, bzj_err *e)
+static int feed_eof(sqlite3_vtab_cursor *vc)
 {
-	/* Each shop and month is in the file once (staging refuses repeats). */
-	int rc = st_exec(db, e,
-			 "INSERT INTO gmv(shop_id, month, gmv_fen)"
-			 " SELECT shop_id, month, gmv_fen FROM temp.import_gmv WHERE true"
-			 " ORDER BY rowid ON CONFLICT(shop_id, month) DO UPDATE SET gmv_fen = excluded.gmv_fen",
-			 NULL);
-	if (!rc)
-		*rows = sqlite3_changes(db->h);
-	if (!rc)
-		rc = st_exec(db, e, "DELETE FROM temp.import_gmv", NULL);
-	return rc;
+	gmv_cur *c = (gmv_cur *)vc;
+	return !c->feed || c->i >= c->feed->n;
+}
+
+static int feed_column(sqlite3_vtab_cursor *vc, sqlite3_context *ctx, int col)
+{
+	gmv_cur *c = (gmv_cur *)vc;
+	const bzj_gmv_row *r = &c->feed->rows[c->i];
+	switch (col) {
+	case 0:
+		sqlite3_result_text(ctx, r->shop_id, r->id_len, SQLITE_STATIC);
+		break;
+	case 1:
+		sqlite3_result_int(ctx, (int)r->month);
+		break;
+	case 2:
+		sqlite3_result_int64(ctx, r->gmv_fen);
+		break;
+	default:
+		sqlite3_result_null(ctx);
+	}
+	return SQLITE_OK;
+}
+
+static int feed_rowid(sqlite3_vtab_cursor *vc, sqlite_int64 *rowid)
+{
+	*rowid = (sqlite_int64)((gmv_cur *)vc)->i;
+	return SQLITE_OK;
+}
+
+static const sqlite3_module feed_module = {
+	.iVersion = 0,
+	.xConnect = feed_connect, /* no xCreate: eponymous only */
+	.xBestIndex = feed_best_index,
+	.xDisconnect = feed_disconnect,
+	.xOpen = feed_open,
+	.xClose = feed_close,
+	.xFilter = feed_filter,
+	.xNext = feed_next,
+	.xEof = feed_eof,
+	.xColumn = feed_column,
+	.xRowid = feed_rowid,
+};
+
+int bzj_store_gmv_import(bzj_db *db, const bzj_gmv_row *rows, size_t n,
+			 bzj_gmv_progress_fn progress, void *ctx, bzj_err *e)
+{
+	static const char sql[] =
+		"INSERT INTO gmv(shop_id, month, gmv_fen)"
+		" SELECT shop_id, month, gmv_fen FROM bzj_gmv_feed(?1) WHERE true"
+		" ON CONFLICT(shop_id, month) DO UPDATE SET gmv_fen = excluded.gmv_fen";
+	bzj_err pe;
+	sqlite3_stmt *st = st_prep(db, sql, &pe);
+	if (!st) {
+		/* the module is registered on the connection's first import */
+		int rc = sqlite3_create_module_v2(db->h, "bzj_gmv_feed", &feed_module, NULL, NULL);
+		if (rc != SQLITE_OK)
+			return st_error(db, rc, e);
+		if (!(st = st_prep(db, sql, e)))
+			return e->rc;
+	}
+	gmv_feed f = {rows, n, progress, ctx, false};
+	int rc = sqlite3_bind_pointer(st, 1, &f, GMV_FEED_PTR, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st); /* f lives on this stack */
+	if (rc == SQLITE_DONE)
+		return BZJ_OK;
+	if (f.stopped)
+		return bzj_fail(e, BZJ_EBUSY, "interrupted", _("interrupted; nothing was written"));
+	return st_error(db, rc, e);
+}
+
+int bzj_store_shop_exists(bzj_db *db, const char *id, bool *found, bzj_err *e)
+{
+	int64_t one = 0;
+	return st_int(db, e, &one, found, "SELECT 1 FROM shop WHERE id = ?", "t", id);
 }
 
 int bzj_store_effective_add(bzj_db *db, bzj_date day, const char *cause, bzj_err *e)

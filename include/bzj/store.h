@@ -40,14 +40,23 @@ void bzj_db_read_end(bzj_db *db);
 int bzj_db_depth(const bzj_db *db);
 /* Make long statements stop when *flag becomes non-zero (Ctrl-C). */
 void bzj_db_set_interrupt(bzj_db *db, volatile int *flag);
-/* Bulk GMV import: stage rows in a temporary table, report lines whose
- * shop does not exist, then apply them all in one statement. */
-int bzj_store_gmv_stage_begin(bzj_db *db, bzj_err *e);
-int bzj_store_gmv_stage_row(bzj_db *db, long line, const char *shop_id, bzj_month m, int64_t fen,
-			    bzj_err *e);
-typedef int (*bzj_stage_bad_fn)(void *ctx, long line, const char *shop_id);
-int bzj_store_gmv_stage_unknown(bzj_db *db, bzj_stage_bad_fn fn, void *ctx, bzj_err *e);
-int bzj_store_gmv_stage_apply(bzj_db *db, int64_t *rows, bzj_err *e);
+/* Bulk GMV import: every row upserted into gmv, in order, by one
+ * statement inside the caller's transaction (shop_id is not copied).
+ * `progress` (may be NULL) is called every 16384 rows; non-zero stops the
+ * statement: BZJ_EBUSY "interrupted".  A row whose shop does not exist
+ * fails it as a whole by the foreign key: BZJ_ERULE "store.constraint"
+ * (look the rows up with bzj_store_shop_exists to name them). */
+typedef struct bzj_gmv_row {
+	const char *shop_id;
+	int64_t gmv_fen;
+	long line; /* the caller's */
+	bzj_month month;
+	int id_len; /* strlen(shop_id) */
+} bzj_gmv_row;
+typedef int (*bzj_gmv_progress_fn)(void *ctx, size_t done, size_t total);
+int bzj_store_gmv_import(bzj_db *db, const bzj_gmv_row *rows, size_t n,
+			 bzj_gmv_progress_fn progress, void *ctx, bzj_err *e);
+int bzj_store_shop_exists(bzj_db *db, const char *id, bool *found, bzj_err *e);
 /* True when the database has no shops (demo refuses others). */
 int bzj_store_is_empty(bzj_db *db, bool *empty, bzj_err *e);
 /* Small integers kept in the meta table. */

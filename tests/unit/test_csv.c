@@ -249,6 +249,34 @@ static void utf8_validation(void **state)
 	assert_false(bzj_utf8_valid("店铺", 5));
 }
 
+/* ASCII is checked eight bytes at a time: a bad byte anywhere in it, or a
+ * sequence across an eight-byte boundary, is judged like any other. */
+static void utf8_validation_at_every_offset(void **state)
+{
+	char buf[64];
+	struct collect c;
+	bzj_err e;
+
+	(void)state;
+	for (size_t at = 0; at + 3 <= 40; at++) {
+		memset(buf, 'a', 40);
+		memcpy(buf + at, "店", 3);
+		assert_true(bzj_utf8_valid(buf, 40));
+		buf[at + 1] = 'a'; /* a cut sequence */
+		assert_false(bzj_utf8_valid(buf, 40));
+		memset(buf, 'a', 40);
+		buf[at] = (char)0xff;
+		assert_false(bzj_utf8_valid(buf, 40));
+	}
+	/* after long ASCII lines the bad line is still the one named, and a
+	 * sequence cut by a line break is bad on the line it starts */
+	assert_int_equal(parse_str("id,name\nshop0000001,aaaaaaaaaaaaaaaa\nshop0000002,\xe5\xba\n"
+				   "\xaa,x\n", &c, &e),
+			 BZJ_EINPUT);
+	assert_string_equal(e.code, "import.encoding");
+	assert_non_null(strstr(e.msg, "line 3:"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +293,7 @@ int main(void)
 		cmocka_unit_test(at_most_64_fields),
 		cmocka_unit_test(callback_error_stops_the_parse),
 		cmocka_unit_test(utf8_validation),
+		cmocka_unit_test(utf8_validation_at_every_offset),
 	};
 
 	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "bzj/audit.h"
 #include "bzj/check.h"
@@ -34,6 +35,7 @@ typedef struct fx {
 typedef struct lines {
 	char buf[1024];
 	int n;
+	char last[256]; /* the last message */
 } lines;
 
 static bzj_date D(const char *s)
@@ -104,7 +106,7 @@ static int on_line(void *ctx, long line, const char *field, const char *msg)
 	lines *l = ctx;
 	size_t n = strlen(l->buf);
 
-	(void)msg;
+	snprintf(l->last, sizeof l->last, "%s", msg);
 	snprintf(l->buf + n, sizeof l->buf - n, "%s%ld:%s", n ? " " : "", line, field);
 	l->n++;
 	return 0;
@@ -261,6 +263,192 @@ static void every_bad_gmv_line_is_reported(void **state)
 	assert_string_equal(l.buf, "3:amount 4:month 5:shop_id");
 }
 
+/* What gmv holds, read straight from the database file. */
+static int64_t gmv_sql(fx *f, const char *sql)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open_v2(f->path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+/* GMV lines for S1 and S2 over `months` months from 1901-01 (at most
+ * 13,188, to 2999-12), months
+ * ascending or descending, then `tail`. */
+static char *gmv_csv(int months, bool descending, const char *tail)
+{
+	size_t cap = (size_t)months * 2 * 32 + strlen(tail) + 64, n = 0;
+	char *csv = malloc(cap);
+
+	assert_non_null(csv);
+	n += (size_t)snprintf(csv + n, cap - n, "shop_id,month,amount\n");
+	for (int i = 0; i < months; i++) {
+		int k = descending ? months - 1 - i : i;
+		for (int s = 1; s <= 2; s++)
+			n += (size_t)snprintf(csv + n, cap - n, "S%d,%04d-%02d,%d.%02d\n", s,
+					      1901 + k / 12, k % 12 + 1, k, s);
+	}
+	snprintf(csv + n, cap - n, "%s", tail);
+	return csv;
+}
+
+static void gmv_lines_are_written_and_a_later_file_replaces_them(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	static const char first[] = "shop_id,month,amount\n"
+				    "S1,2025-07,100\n"
+				    "S1,2025-08,200.50\n"
+				    "S2,2025-08,0\n";
+	/* out of order, and correcting July: a new file, not a repeat */
+	static const char second[] = "shop_id,month,amount\n"
+				     "S2,2025-08,7\n"
+				     "S1,2025-07,300\n";
+
+	shops(f);
+	as(f, "fin1", BZJ_ROLE_FINANCE);
+	int64_t audits = audit_count(f);
+	assert_int_equal(import(f, BZJ_IMPORT_GMV, first, &l, &r), BZJ_OK);
+	assert_int_equal(r.rows, 3);
+	assert_int_equal(audit_count(f), audits + 1);
+	assert_int_equal(gmv_sql(f, "SELECT count(*) FROM gmv"), 3);
+	assert_int_equal(gmv_sql(f, "SELECT gmv_fen FROM gmv WHERE shop_id = 'S1'"
+				    " AND month = 2025 * 12 + 7"),
+			 20050);
+	assert_int_equal(import(f, BZJ_IMPORT_GMV, second, &l, &r), BZJ_OK);
+	assert_int_equal(r.rows, 2);
+	assert_int_equal(gmv_sql(f, "SELECT count(*) FROM gmv"), 3);
+	assert_int_equal(gmv_sql(f, "SELECT sum(gmv_fen) FROM gmv"), 30000 + 20050 + 700);
+}
+
+static void a_shop_and_month_twice_in_a_file_names_both_lines(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	/* in order: the repeat follows the line it repeats */
+	static const char sorted[] = "shop_id,month,amount\n"
+				     "S1,2025-07,100\n"
+				     "S1,2025-08,100\n"
+				     "S1,2025-08,200\n"
+				     "S2,2025-08,300\n";
+	/* out of order: the repeat comes back to an earlier line */
+	static const char unsorted[] = "shop_id,month,amount\n"
+				       "S2,2025-08,1\n"
+				       "S1,2025-08,2\n"
+				       "S1,2025-07,5\n"
+				       "S2,2025-08,3\n"
+				       "S1,2025-07,6\n";
+
+	shops(f);
+	as(f, "fin1", BZJ_ROLE_FINANCE);
+	assert_int_equal(import(f, BZJ_IMPORT_GMV, sorted, &l, &r), BZJ_EINPUT);
+	assert_string_equal(f->e.code, "import.invalid");
+	assert_string_equal(l.buf, "4:month");
+	assert_non_null(strstr(l.last, "line 3"));
+	assert_int_equal(r.rows, 0);
+	assert_int_equal(import(f, BZJ_IMPORT_GMV, unsorted, &l, &r), BZJ_EINPUT);
+	assert_string_equal(l.buf, "5:month 6:month");
+	assert_non_null(strstr(l.last, "line 4"));
+	assert_int_equal(gmv_sql(f, "SELECT count(*) FROM gmv"), 0);
+}
+
+static void a_repeat_is_found_in_a_large_file_in_any_order(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	/* 20,000 lines, months descending, then line 2 again */
+	char *csv = gmv_csv(10000, true, "S1,2734-04,1\n");
+
+	shops(f);
+	as(f, "fin1", BZJ_ROLE_FINANCE);
+	assert_int_equal(import(f, BZJ_IMPORT_GMV, csv, &l, &r), BZJ_EINPUT);
+	assert_string_equal(l.buf, "20002:month");
+	assert_non_null(strstr(l.last, "line 2;"));
+	assert_int_equal(gmv_sql(f, "SELECT count(*) FROM gmv"), 0);
+	free(csv);
+	csv = gmv_csv(10000, false, "");
+	assert_int_equal(import(f, BZJ_IMPORT_GMV, csv, &l, &r), BZJ_OK);
+	assert_int_equal(r.rows, 20000);
+	assert_int_equal(gmv_sql(f, "SELECT count(*) FROM gmv"), 20000);
+	free(csv);
+}
+
+static void gmv_for_a_shop_that_does_not_exist_writes_nothing(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	static const char csv[] = "shop_id,month,amount\n"
+				  "S1,2025-08,100\n"
+				  "NOPE,2025-08,100\n"
+				  "S2,2025-08,100\n"
+				  "GONE,2025-07,100\n";
+
+	shops(f);
+	as(f, "fin1", BZJ_ROLE_FINANCE);
+	int64_t audits = audit_count(f);
+	assert_int_equal(import(f, BZJ_IMPORT_GMV, csv, &l, &r), BZJ_EINPUT);
+	assert_string_equal(f->e.code, "import.invalid");
+	assert_string_equal(l.buf, "3:shop_id 5:shop_id");
+	assert_non_null(strstr(l.last, "GONE"));
+	assert_int_equal(r.rows, 0);
+	assert_int_equal(gmv_sql(f, "SELECT count(*) FROM gmv"), 0);
+	assert_int_equal(audit_count(f), audits);
+}
+
+typedef struct stop_at {
+	int calls, stop; /* stop at call `stop` */
+	long long last_total;
+} stop_at;
+
+static int stop_progress(void *ctx, const char *what, long long done, long long total)
+{
+	stop_at *s = ctx;
+
+	(void)what;
+	(void)done;
+	s->last_total = total;
+	return ++s->calls >= s->stop;
+}
+
+static void an_interrupted_gmv_import_writes_nothing(void **state)
+{
+	fx *f = *state;
+	lines l;
+	bzj_import_result r;
+	char *csv = gmv_csv(10000, false, "");
+
+	shops(f);
+	as(f, "fin1", BZJ_ROLE_FINANCE);
+	/* every 16,384 lines: while reading them (no total yet), then while
+	 * writing them (20,000 in all) */
+	for (int stop = 1; stop <= 2; stop++) {
+		stop_at s = {0, stop, -1};
+		f->x.progress = stop_progress;
+		f->x.progress_ctx = &s;
+		assert_int_equal(import(f, BZJ_IMPORT_GMV, csv, &l, &r), BZJ_EBUSY);
+		assert_string_equal(f->e.code, "interrupted");
+		assert_int_equal(r.rows, 0);
+		assert_int_equal(s.calls, stop);
+		assert_int_equal(s.last_total, stop == 1 ? 0 : 20000);
+		assert_int_equal(gmv_sql(f, "SELECT count(*) FROM gmv"), 0);
+	}
+	f->x.progress = NULL;
+	assert_int_equal(import(f, BZJ_IMPORT_GMV, csv, &l, &r), BZJ_OK);
+	assert_int_equal(gmv_sql(f, "SELECT count(*) FROM gmv"), 20000);
+	free(csv);
+}
+
 static void a_line_with_more_fields_than_the_header_is_bad(void **state)
 {
 	fx *f = *state;
@@ -396,6 +584,11 @@ int main(void)
 		T(topups_carry_their_own_date_and_refs_are_idempotent),
 		T(one_bad_line_writes_nothing),
 		T(every_bad_gmv_line_is_reported),
+		T(gmv_lines_are_written_and_a_later_file_replaces_them),
+		T(a_shop_and_month_twice_in_a_file_names_both_lines),
+		T(a_repeat_is_found_in_a_large_file_in_any_order),
+		T(gmv_for_a_shop_that_does_not_exist_writes_nothing),
+		T(an_interrupted_gmv_import_writes_nothing),
 		T(a_line_with_more_fields_than_the_header_is_bad),
 		T(gbk_is_reported_at_its_line),
 		T(rule_refusals_name_the_column_they_concern),
