@@ -82,8 +82,10 @@ build/san/bzj: $(TUI_SAN) build/san/libbzjcore.a
 build/san/libbzjtui.a: $(TUILIB_SAN)
 	rm -f $@ && ar rcs $@ $^
 
-# Unit tests link the core and the console's widgets (all of tui/ but main).
-build/san/tests/%: tests/unit/%.c build/san/libbzjtui.a build/san/libbzjcore.a | build/.deps
+# Unit tests link the core and the console's widgets (all of tui/ but main);
+# the service-level ones share tests/unit/fixture.h.
+build/san/tests/%: tests/unit/%.c tests/unit/fixture.h build/san/libbzjtui.a build/san/libbzjcore.a \
+		| build/.deps
 	@mkdir -p $(@D)
 	$(CC) $(SANFLAGS_ALL) -Itui -o $@ $< build/san/libbzjtui.a build/san/libbzjcore.a \
 		$(PKG_LIBS) $(CMOCKA_LIBS) -lm

@@ -1,35 +1,13 @@
 /* test_import.c - bzj_import on a real database: all or nothing, every bad
  * line reported with its line number and field, and what good lines do to
  * the shops they touch. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <cmocka.h>
 #include <sqlite3.h>
 
-#include "bzj/audit.h"
 #include "bzj/check.h"
-#include "bzj/ctx.h"
-#include "bzj/deposit.h"
 #include "bzj/import.h"
 #include "bzj/ledger.h"
-#include "bzj/money.h"
-#include "bzj/shop.h"
 #include "bzj/violation.h"
-
-typedef struct fx {
-	char dir[64];
-	char path[128];
-	bzj_config cfg;
-	bzj_ctx x;
-	bzj_err e;
-} fx;
+#include "fixture.h"
 
 /* What the import reported, as "line:field" joined by spaces. */
 typedef struct lines {
@@ -37,69 +15,6 @@ typedef struct lines {
 	int n;
 	char last[256]; /* the last message */
 } lines;
-
-static bzj_date D(const char *s)
-{
-	bzj_date d = BZJ_DATE_NONE;
-
-	assert_int_equal(bzj_date_parse(s, "date", &d, NULL), BZJ_OK);
-	return d;
-}
-
-static void as(fx *f, const char *user, int role)
-{
-	snprintf(f->x.actor.user, sizeof f->x.actor.user, "%s", user);
-	f->x.actor.role = role;
-}
-
-static void today(fx *f, const char *s)
-{
-	bzj_today_set(D(s));
-	f->x.today = D(s);
-}
-
-static int setup(void **state)
-{
-	fx *f = calloc(1, sizeof *f);
-	bzj_actor a = {.user = "sup1", .role = BZJ_ROLE_SUPERVISOR};
-
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/bzj-imp-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	bzj_config_defaults(&f->cfg);
-	bzj_today_set(D("2025-08-01"));
-	if (bzj_ctx_open(&f->x, f->path, BZJ_OPEN_CREATE, &f->cfg, &a, &f->e) != BZJ_OK) {
-		bzj_config_free(&f->cfg);
-		rmdir(f->dir);
-		free(f);
-		return -1;
-	}
-	f->x.today = D("2025-08-01");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	static const char *const suffix[] = {"t.db", "t.db-wal", "t.db-shm", "t.db-journal"};
-	char p[160];
-
-	bzj_ctx_close(&f->x);
-	bzj_config_free(&f->cfg);
-	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		snprintf(p, sizeof p, "%s/%s", f->dir, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
 
 static int on_line(void *ctx, long line, const char *field, const char *msg)
 {
@@ -118,29 +33,6 @@ static int import(fx *f, int kind, const char *csv, lines *l, bzj_import_result 
 	memset(l, 0, sizeof *l);
 	bzj_err_clear(&f->e);
 	return bzj_import(&f->x, kind, csv, strlen(csv), on_line, l, r, &f->e);
-}
-
-static int count_rec(void *ctx, const bzj_audit_rec *r)
-{
-	(void)r;
-	(*(int64_t *)ctx)++;
-	return 0;
-}
-
-static int64_t audit_count(fx *f)
-{
-	int64_t n = 0;
-
-	assert_int_equal(bzj_audit_log(&f->x, NULL, 1000000, count_rec, &n, &f->e), BZJ_OK);
-	return n;
-}
-
-static bzj_shop_view view(fx *f, const char *id)
-{
-	bzj_shop_view v;
-
-	assert_int_equal(bzj_shop_view_get(&f->x, id, &v, &f->e), BZJ_OK);
-	return v;
 }
 
 static void shops(fx *f)
