@@ -111,15 +111,17 @@ static void refset_free(refset *r)
 }
 
 /* The lines of a GMV file, checked and kept until one statement writes
- * them all (bzj_store_gmv_import).  Both arrays are sized from the file
- * up front (a line holds at most one row, and a shop id and its separator
- * take bytes of the file), so they never move and the rows can point at
- * their ids; they are only touched as far as they fill.  A shop and month
- * given twice in one file is refused (which figure is right?): while the
- * keys ascend, as in an export sorted by shop, comparing each with the
- * line before is enough; from the first line out of order on, every key
- * goes into a hash table of 8 bytes a slot (row index + 1, and 32 bits of
- * the hash to compare first). */
+ * them all (bzj_store_gmv_import).  Both arrays are sized from the file's
+ * length up front, so they never move and the rows can point at their
+ * ids; they are only touched as far as they fill.  A kept line took at
+ * least 12 bytes of the file (a shop id, a 7-byte month, an amount, two
+ * commas and a line break), and its shop id and the separator after it
+ * took their own bytes.  A shop and month given twice in one file is
+ * refused (which figure is right?): while the keys ascend, as in an
+ * export sorted by shop, comparing each with the line before is enough;
+ * from the first line out of order on, every key goes into a hash table
+ * of 8 bytes a slot (row index + 1, and 32 bits of the hash to compare
+ * first). */
 typedef struct gmvset {
 	bzj_gmv_row *rows;
 	size_t n, cap;
@@ -143,12 +145,9 @@ static void *big_alloc(size_t n)
 	return p;
 }
 
-static int gmv_init(gmvset *g, const char *data, size_t len)
+static int gmv_init(gmvset *g, size_t len)
 {
-	size_t lines = 1;
-	for (size_t i = 0; i < len; i++)
-		lines += data[i] == '\n';
-	g->cap = lines;
+	g->cap = len / 12 + 2;
 	g->icap = len + 2;
 	g->rows = big_alloc(g->cap * sizeof *g->rows);
 	g->ids = big_alloc(g->icap);
@@ -595,7 +594,7 @@ int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_er
 	int rc = bzj_auth_require(&x->actor, m.sp->perm, _("import this file"), e);
 	if (rc)
 		return rc;
-	if (kind == BZJ_IMPORT_GMV && gmv_init(&m.gmv, data, len)) {
+	if (kind == BZJ_IMPORT_GMV && gmv_init(&m.gmv, len)) {
 		gmv_free(&m.gmv);
 		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 	}

@@ -219,6 +219,12 @@ static void gmv_lines_are_written_and_a_later_file_replaces_them(void **state)
 	assert_int_equal(r.rows, 2);
 	assert_int_equal(gmv_sql(f, "SELECT count(*) FROM gmv"), 3);
 	assert_int_equal(gmv_sql(f, "SELECT sum(gmv_fen) FROM gmv"), 30000 + 20050 + 700);
+	/* the shortest lines there are, the last without a line break */
+	assert_int_equal(import(f, BZJ_IMPORT_GMV,
+				"amount,month,shop_id\n1,2025-09,S1\n2,2025-09,S2", &l, &r),
+			 BZJ_OK);
+	assert_int_equal(r.rows, 2);
+	assert_int_equal(gmv_sql(f, "SELECT count(*) FROM gmv"), 5);
 }
 
 static void a_shop_and_month_twice_in_a_file_names_both_lines(void **state)
