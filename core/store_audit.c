@@ -40,13 +40,21 @@ int bzj_store_audit_insert(bzj_db *db, const bzj_audit_rec *r, bzj_err *e)
 int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int max,
 			 bzj_audit_fn fn, void *ctx, bzj_err *e)
 {
-	static const char asc[] =
-		"SELECT seq, at, day, user, role, action, object, shop_id, before, after, reason,"
-		" hash FROM audit WHERE (?1 IS NULL OR shop_id = ?1) ORDER BY seq LIMIT ?2";
-	static const char desc[] =
-		"SELECT seq, at, day, user, role, action, object, shop_id, before, after, reason,"
-		" hash FROM audit WHERE (?1 IS NULL OR shop_id = ?1) ORDER BY seq DESC LIMIT ?2";
-	sqlite3_stmt *st = st_prep(db, newest_first ? desc : asc, e);
+	/* One statement per case, not `?1 IS NULL OR shop_id = ?1`: the planner
+	 * picks one plan for every binding, and for that one it is a scan of
+	 * the whole table.  `shop_id = ?` implies the partial index's
+	 * `shop_id IS NOT NULL`, so a shop's records come from audit_shop in
+	 * seq order; the whole log walks the rowid (seq) and stops at LIMIT. */
+#define AUDIT_COLS                                                                          \
+	"SELECT seq, at, day, user, role, action, object, shop_id, before, after, reason,"  \
+	" hash FROM audit "
+	static const char *const sql[2][2] = {
+		{AUDIT_COLS "ORDER BY seq LIMIT ?2", AUDIT_COLS "ORDER BY seq DESC LIMIT ?2"},
+		{AUDIT_COLS "WHERE shop_id = ?1 ORDER BY seq LIMIT ?2",
+		 AUDIT_COLS "WHERE shop_id = ?1 ORDER BY seq DESC LIMIT ?2"},
+	};
+#undef AUDIT_COLS
+	sqlite3_stmt *st = st_prep(db, sql[shop_id != NULL][newest_first], e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "ti", shop_id, max > 0 ? (int64_t)max : (int64_t)-1);
