@@ -44,8 +44,12 @@ typedef struct args {
 	int nopts;
 } args;
 
-static int parse_args(int argc, char **argv, const char *cmd, opt *opts, int nopts, args *a,
-		      bzj_err *e)
+#define NOPTS(o) ((int)(sizeof(o) / sizeof((o)[0])))
+
+/* Parse the words after `bzj CMD`: the options of opts (nopts of them),
+ * and exactly npos positional arguments. */
+static int parse_args(int argc, char **argv, const char *cmd, opt *opts, int nopts, int npos,
+		      args *a, bzj_err *e)
 {
 	memset(a, 0, sizeof *a);
 	a->opts = opts;
@@ -84,6 +88,10 @@ static int parse_args(int argc, char **argv, const char *cmd, opt *opts, int nop
 			return bzj_fail(e, BZJ_EINPUT, "input.usage", _("--%s needs a value"),
 					o->name);
 	}
+	if (a->npos != npos)
+		return bzj_fail(e, BZJ_EINPUT, "input.usage",
+				_("`bzj %s` takes %d argument(s), got %d (see bzj %s --help)"), cmd,
+				npos, a->npos, cmd);
 	return BZJ_OK;
 }
 
@@ -107,15 +115,6 @@ static bool flag(args *a, const char *name)
 	return o && o->set;
 }
 
-static int need_pos(args *a, int n, const char *cmd, bzj_err *e)
-{
-	if (a->npos != n)
-		return bzj_fail(e, BZJ_EINPUT, "input.usage",
-				_("`bzj %s` takes %d argument(s), got %d (see bzj %s --help)"), cmd, n,
-				a->npos, cmd);
-	return BZJ_OK;
-}
-
 static int parse_int(const char *s, const char *field, long long lo, long long hi, long long *out,
 		     bzj_err *e)
 {
@@ -132,10 +131,27 @@ static int parse_int(const char *s, const char *field, long long lo, long long h
 
 static int parse_id(const char *s, const char *field, int64_t *out, bzj_err *e)
 {
-	long long v;
+	long long v = 0;
 	int rc = parse_int(s, field, 1, INT64_MAX, &v, e);
 	*out = v;
 	return rc;
+}
+
+/* The last word of a command's name: "deduct" of "violation deduct". */
+static const char *last_word(const char *cmd)
+{
+	const char *s = strrchr(cmd, ' ');
+	return s ? s + 1 : cmd;
+}
+
+/* The whole number of option --NAME, from lo to hi; *out keeps its default
+ * when the option is not given. */
+static int opt_int(args *a, const char *name, long long lo, long long hi, long long *out,
+		   bzj_err *e)
+{
+	char field[40];
+	snprintf(field, sizeof field, "--%s", name);
+	return val(a, name) ? parse_int(val(a, name), field, lo, hi, out, e) : BZJ_OK;
 }
 
 /* Open an input file with the caller's own rights: a setgid bzj must not
@@ -192,6 +208,18 @@ static char *slurp(const char *path, size_t *len, bzj_err *e)
 	return buf;
 }
 
+/* The contents of the one argument of `cmd`, a FILE ("-" = stdin): NULL
+ * with e set when the arguments are wrong or the file unreadable. */
+static char *slurp_arg(const char *cmd, int argc, char **argv, const char **path, size_t *len,
+		       bzj_err *e)
+{
+	args a;
+	if (parse_args(argc, argv, cmd, NULL, 0, 1, &a, e))
+		return NULL;
+	*path = a.pos[0];
+	return slurp(a.pos[0], len, e);
+}
+
 /* Print text that may carry user input (file names, ids, messages quoting
  * them) with control characters replaced, so no escape sequence reaches
  * the terminal. */
@@ -208,6 +236,21 @@ static void json_print(bzj_json *j)
 	fputs(bzj_json_text(j), stdout);
 	fputc('\n', stdout);
 	bzj_json_free(j);
+}
+
+/* What a row callback of a list prints to: text on stdout, or the rows of
+ * the --json document. */
+typedef struct row_out {
+	cli_env *env;
+	bzj_json *j;
+} row_out;
+
+/* Start a --json document that lists rows: {"key":[ */
+static void json_list(bzj_json *j, const char *key)
+{
+	bzj_json_init(j);
+	bzj_json_obj(j, NULL);
+	bzj_json_arr(j, key);
 }
 
 /* End a document: print it when --json asked for it and `ok`, else drop. */
@@ -413,10 +456,14 @@ static int emit_shop(cli_env *env, bzj_ctx *x, const char *id, bzj_err *e)
 
 /* ---- commands --------------------------------------------------------------- */
 
-#define CMD(fn) static int fn(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e)
+/* A command, or a subcommand: `cmd` is its name for messages ("shop add"),
+ * argv the words after that name. */
+#define CMD(fn)                                                                                    \
+	static int fn(cli_env *env, bzj_ctx *x, const char *cmd, int argc, char **argv, bzj_err *e)
 
 CMD(cmd_init)
 {
+	(void)cmd;
 	(void)argv;
 	if (argc)
 		return bzj_fail(e, BZJ_EINPUT, "input.usage", _("`bzj init` takes no arguments"));
@@ -442,14 +489,12 @@ CMD(cmd_demo)
 {
 	opt o[] = {O("shops", true), O("seed", true)};
 	args a;
-	int rc = parse_args(argc, argv, "demo", o, 2, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 0, "demo", e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 0, &a, e);
 	long long shops = 200, seed = 1;
-	if (!rc && val(&a, "shops"))
-		rc = parse_int(val(&a, "shops"), "shops", 1, 9999999, &shops, e);
-	if (!rc && val(&a, "seed"))
-		rc = parse_int(val(&a, "seed"), "seed", 0, INT64_MAX, &seed, e);
+	if (!rc)
+		rc = opt_int(&a, "shops", 1, 9999999, &shops, e);
+	if (!rc)
+		rc = opt_int(&a, "seed", 0, INT64_MAX, &seed, e);
 	if (rc)
 		return rc;
 	bzj_demo_opts d = {.shops = shops, .seed = (uint64_t)seed};
@@ -482,23 +527,19 @@ static int split_categories(const char *list, char *buf, size_t n, bzj_shop_new 
 	return BZJ_OK;
 }
 
-static int shop_add(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e)
+CMD(shop_add)
 {
 	opt o[] = {O("name", true),   O("entity", true),	    O("category", true),
 		   O("opened", true), O("entity-name", true), O("operator", true)};
 	args a;
-	int rc = parse_args(argc, argv, "shop add", o, 6, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 1, "shop add", e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 1, &a, e);
 	if (rc)
 		return rc;
-	bzj_shop_new in;
-	memset(&in, 0, sizeof in);
-	in.id = a.pos[0];
-	in.name = val(&a, "name");
-	in.entity_name = val(&a, "entity-name");
-	in.operator_name = val(&a, "operator");
-	in.entity = bzj_entity_parse(val(&a, "entity"));
+	bzj_shop_new in = {.id = a.pos[0],
+			   .name = val(&a, "name"),
+			   .entity_name = val(&a, "entity-name"),
+			   .operator_name = val(&a, "operator"),
+			   .entity = bzj_entity_parse(val(&a, "entity"))};
 	if (in.entity < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.entity",
 				_("--entity: must be individual or company"));
@@ -514,24 +555,20 @@ static int shop_add(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e)
 	return rc ? rc : emit_shop(env, x, in.id, e);
 }
 
-static int shop_list(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e)
+CMD(shop_list)
 {
 	opt o[] = {O("search", true),	O("shortfall", false), O("status", true),
 		   O("limit", true),	O("sort", true),	      O("desc", false),
 		   O("violations", false), O("refunding", false)};
 	args a;
-	int rc = parse_args(argc, argv, "shop list", o, 8, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 0, "shop list", e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 0, &a, e);
 	if (rc)
 		return rc;
-	bzj_shop_query q;
-	memset(&q, 0, sizeof q);
-	q.search = val(&a, "search");
-	q.shortfall = flag(&a, "shortfall");
-	q.open_violations = flag(&a, "violations");
-	q.refund_in_progress = flag(&a, "refunding");
-	q.desc = flag(&a, "desc");
+	bzj_shop_query q = {.search = val(&a, "search"),
+			    .shortfall = flag(&a, "shortfall"),
+			    .open_violations = flag(&a, "violations"),
+			    .refund_in_progress = flag(&a, "refunding"),
+			    .desc = flag(&a, "desc")};
 	if (val(&a, "status") && (q.status = bzj_shop_status_parse(val(&a, "status"))) < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.status", _("--status: must be open or closed"));
 	static const char *const sorts[] = {"id", "name", "required", "balance"};
@@ -545,7 +582,7 @@ static int shop_list(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e
 					_("--sort: must be id, name, required or balance"));
 	}
 	long long limit = 100;
-	if (val(&a, "limit") && (rc = parse_int(val(&a, "limit"), "--limit", 0, 100000000, &limit, e)))
+	if ((rc = opt_int(&a, "limit", 0, 100000000, &limit, e)))
 		return rc;
 	int64_t total = 0;
 	if ((rc = bzj_shop_count(x, &q, NULL, &total, NULL, e)))
@@ -608,13 +645,11 @@ static int shop_list(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e
 	return BZJ_OK;
 }
 
-static int shop_category(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e)
+CMD(shop_category)
 {
 	opt o[] = {O("add", true)};
 	args a;
-	int rc = parse_args(argc, argv, "shop category", o, 1, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 1, "shop category", e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 1, &a, e);
 	if (!rc && !val(&a, "add"))
 		rc = bzj_fail(e, BZJ_EINPUT, "input.usage", _("--add CATEGORY is required"));
 	if (!rc)
@@ -622,13 +657,11 @@ static int shop_category(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_er
 	return rc ? rc : emit_shop(env, x, a.pos[0], e);
 }
 
-static int shop_close(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e)
+CMD(shop_close)
 {
 	opt o[] = {O("date", true)};
 	args a;
-	int rc = parse_args(argc, argv, "shop close", o, 1, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 1, "shop close", e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 1, &a, e);
 	bzj_date d = x->today;
 	if (!rc && val(&a, "date"))
 		rc = bzj_date_parse(val(&a, "date"), "--date", &d, e);
@@ -637,13 +670,11 @@ static int shop_close(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *
 	return rc ? rc : emit_shop(env, x, a.pos[0], e);
 }
 
-static int shop_payee(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e)
+CMD(shop_payee)
 {
 	opt o[] = {O("type", true), O("name", true), O("account", true), O("date", true)};
 	args a;
-	int rc = parse_args(argc, argv, "shop payee", o, 4, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 1, "shop payee", e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 1, &a, e);
 	if (rc)
 		return rc;
 	int type = bzj_payee_type_parse(val(&a, "type"));
@@ -657,12 +688,10 @@ static int shop_payee(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *
 	return rc ? rc : emit_shop(env, x, a.pos[0], e);
 }
 
-static int shop_unsettled(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e)
+CMD(shop_unsettled)
 {
 	args a;
-	int rc = parse_args(argc, argv, "shop unsettled", NULL, 0, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 2, "shop unsettled", e);
+	int rc = parse_args(argc, argv, cmd, NULL, 0, 2, &a, e);
 	int64_t fen;
 	if (!rc)
 		rc = bzj_money_parse(a.pos[1], "amount", &fen, e);
@@ -671,54 +700,26 @@ static int shop_unsettled(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_e
 	return rc ? rc : emit_shop(env, x, a.pos[0], e);
 }
 
-CMD(cmd_shop)
+CMD(shop_show)
 {
-	if (argc < 1)
-		return bzj_fail(e, BZJ_EINPUT, "input.usage",
-				_("`bzj shop` needs a subcommand: add, show, list, category, close, "
-				  "payee, unsettled"));
-	const char *sub = argv[0];
-	argc--;
-	argv++;
-	if (!strcmp(sub, "add"))
-		return shop_add(env, x, argc, argv, e);
-	if (!strcmp(sub, "list"))
-		return shop_list(env, x, argc, argv, e);
-	if (!strcmp(sub, "category"))
-		return shop_category(env, x, argc, argv, e);
-	if (!strcmp(sub, "close"))
-		return shop_close(env, x, argc, argv, e);
-	if (!strcmp(sub, "payee"))
-		return shop_payee(env, x, argc, argv, e);
-	if (!strcmp(sub, "unsettled"))
-		return shop_unsettled(env, x, argc, argv, e);
-	if (!strcmp(sub, "show")) {
-		args a;
-		int rc = parse_args(argc, argv, "shop show", NULL, 0, &a, e);
-		if (!rc)
-			rc = need_pos(&a, 1, "shop show", e);
-		return rc ? rc : emit_shop(env, x, a.pos[0], e);
-	}
-	return bzj_fail(e, BZJ_EINPUT, "input.usage", _("unknown command `bzj shop %s`"), sub);
+	args a;
+	int rc = parse_args(argc, argv, cmd, NULL, 0, 1, &a, e);
+	return rc ? rc : emit_shop(env, x, a.pos[0], e);
 }
 
 CMD(cmd_topup)
 {
 	opt o[] = {O("payer", true), O("ack-third-party", false), O("ref", true)};
 	args a;
-	int rc = parse_args(argc, argv, "topup", o, 3, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 2, "topup", e);
-	bzj_topup_in in;
-	memset(&in, 0, sizeof in);
-	if (!rc)
-		rc = bzj_money_parse(a.pos[1], "amount", &in.amount_fen, e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 2, &a, e);
 	if (rc)
 		return rc;
-	in.shop_id = a.pos[0];
-	in.payer = val(&a, "payer");
-	in.ack_third_party = flag(&a, "ack-third-party");
-	in.ref = val(&a, "ref");
+	bzj_topup_in in = {.shop_id = a.pos[0],
+			   .payer = val(&a, "payer"),
+			   .ack_third_party = flag(&a, "ack-third-party"),
+			   .ref = val(&a, "ref")};
+	if ((rc = bzj_money_parse(a.pos[1], "amount", &in.amount_fen, e)))
+		return rc;
 	int64_t id, bal;
 	bool replayed;
 	if ((rc = bzj_topup(x, &in, &id, &bal, &replayed, e)))
@@ -738,9 +739,7 @@ CMD(cmd_fee)
 {
 	opt o[] = {O("note", true)};
 	args a;
-	int rc = parse_args(argc, argv, "fee", o, 1, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 2, "fee", e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 2, &a, e);
 	int64_t fen, id;
 	if (!rc)
 		rc = bzj_money_parse(a.pos[1], "amount", &fen, e);
@@ -764,9 +763,7 @@ CMD(cmd_fee)
 CMD(cmd_gmv)
 {
 	args a;
-	int rc = parse_args(argc, argv, "gmv", NULL, 0, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 3, "gmv", e);
+	int rc = parse_args(argc, argv, cmd, NULL, 0, 3, &a, e);
 	bzj_month m;
 	int64_t fen;
 	if (!rc)
@@ -817,9 +814,7 @@ static int on_import_error(void *ctx, long line, const char *field, const char *
 CMD(cmd_import)
 {
 	args a;
-	int rc = parse_args(argc, argv, "import", NULL, 0, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 2, "import", e);
+	int rc = parse_args(argc, argv, cmd, NULL, 0, 2, &a, e);
 	if (rc)
 		return rc;
 	int kind = bzj_import_kind_parse(a.pos[0]);
@@ -831,9 +826,7 @@ CMD(cmd_import)
 	if (!data)
 		return e->rc;
 	bzj_json j;
-	bzj_json_init(&j);
-	bzj_json_obj(&j, NULL);
-	bzj_json_arr(&j, "lines");
+	json_list(&j, "lines");
 	import_report rep = {env, a.pos[1], env->json ? &j : NULL};
 	bzj_import_result r;
 	progress_attach(x, "import");
@@ -866,16 +859,11 @@ CMD(cmd_import)
 	return rc;
 }
 
-CMD(cmd_deposit)
+CMD(deposit_recompute)
 {
 	opt o[] = {O("month", true)};
 	args a;
-	if (argc < 1 || strcmp(argv[0], "recompute"))
-		return bzj_fail(e, BZJ_EINPUT, "input.usage",
-				_("usage: bzj deposit recompute --month YYYY-MM"));
-	int rc = parse_args(argc - 1, argv + 1, "deposit recompute", o, 1, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 0, "deposit recompute", e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 0, &a, e);
 	if (!rc && !val(&a, "month"))
 		rc = bzj_fail(e, BZJ_EINPUT, "input.month", _("--month YYYY-MM is required"));
 	bzj_month m;
@@ -940,20 +928,18 @@ static int emit_violation(cli_env *env, bzj_ctx *x, int64_t id, bzj_err *e)
 	return BZJ_OK;
 }
 
-static int violation_add(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e)
+CMD(violation_add)
 {
 	opt o[] = {O("class", true), O("points", true), O("raise", true),
 		   O("freeze", true), O("note", true),   O("date", true)};
 	args a;
-	int rc = parse_args(argc, argv, "violation add", o, 6, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 1, "violation add", e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 1, &a, e);
 	if (rc)
 		return rc;
-	bzj_violation_in in;
-	memset(&in, 0, sizeof in);
-	in.shop_id = a.pos[0];
-	in.cls = bzj_vclass_parse(val(&a, "class"));
+	bzj_violation_in in = {.shop_id = a.pos[0],
+			       .cls = bzj_vclass_parse(val(&a, "class")),
+			       .note = val(&a, "note"),
+			       .date = BZJ_DATE_NONE};
 	if (in.cls < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.class", _("--class: must be A or B"));
 	long long pts;
@@ -966,8 +952,6 @@ static int violation_add(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_er
 		return rc;
 	if (val(&a, "freeze") && (rc = bzj_money_parse(val(&a, "freeze"), "--freeze", &in.freeze_fen, e)))
 		return rc;
-	in.note = val(&a, "note");
-	in.date = BZJ_DATE_NONE;
 	if (val(&a, "date") && (rc = bzj_date_parse(val(&a, "date"), "--date", &in.date, e)))
 		return rc;
 	int64_t id;
@@ -980,16 +964,14 @@ static int violation_add(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_er
 	return BZJ_OK;
 }
 
-static int violation_list(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e)
+CMD(violation_list)
 {
 	opt o[] = {O("shop", true), O("open", false), O("limit", true)};
 	args a;
-	int rc = parse_args(argc, argv, "violation list", o, 3, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 0, "violation list", e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 0, &a, e);
 	long long limit = 100;
-	if (!rc && val(&a, "limit"))
-		rc = parse_int(val(&a, "limit"), "--limit", 1, 100000, &limit, e);
+	if (!rc)
+		rc = opt_int(&a, "limit", 1, 100000, &limit, e);
 	if (rc)
 		return rc;
 	bzj_violation *v = malloc((size_t)limit * sizeof *v);
@@ -999,9 +981,7 @@ static int violation_list(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_e
 	rc = bzj_violation_list(x, val(&a, "shop"), flag(&a, "open"), 0, v, (int)limit, &n, e);
 	if (!rc) {
 		bzj_json j;
-		bzj_json_init(&j);
-		bzj_json_obj(&j, NULL);
-		bzj_json_arr(&j, "violations");
+		json_list(&j, "violations");
 		for (int i = 0; i < n; i++) {
 			if (env->json)
 				violation_json(&j, &v[i]);
@@ -1017,59 +997,40 @@ static int violation_list(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_e
 	return rc;
 }
 
-CMD(cmd_violation)
+/* `violation deduct|freeze VID AMOUNT`, `violation resolve|show VID`, each
+ * with [--version V]. */
+CMD(violation_act)
 {
-	if (argc < 1)
-		return bzj_fail(e, BZJ_EINPUT, "input.usage",
-				_("`bzj violation` needs a subcommand: add, deduct, freeze, resolve, "
-				  "list, show"));
-	const char *sub = argv[0];
-	argc--;
-	argv++;
-	if (!strcmp(sub, "add"))
-		return violation_add(env, x, argc, argv, e);
-	if (!strcmp(sub, "list"))
-		return violation_list(env, x, argc, argv, e);
+	const char *verb = last_word(cmd);
+	bool amount = !strcmp(verb, "deduct") || !strcmp(verb, "freeze");
 	opt o[] = {O("version", true)};
 	args a;
-	int rc = parse_args(argc, argv, sub, o, 1, &a, e);
-	int64_t vid = 0, ver = 0;
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), amount ? 2 : 1, &a, e);
+	int64_t vid = 0, ver = 0, fen = 0;
 	if (!rc && val(&a, "version"))
 		rc = parse_id(val(&a, "version"), "--version", &ver, e);
-	if (!rc && (!strcmp(sub, "deduct") || !strcmp(sub, "freeze"))) {
-		int64_t fen;
-		rc = need_pos(&a, 2, sub, e);
-		if (!rc)
-			rc = parse_id(a.pos[0], "violation id", &vid, e);
-		if (!rc)
-			rc = bzj_money_parse(a.pos[1], "amount", &fen, e);
-		if (!rc)
-			rc = sub[0] == 'd' ? bzj_violation_deduct(x, vid, fen, ver, e)
-					   : bzj_violation_freeze(x, vid, fen, ver, e);
-	} else if (!rc && (!strcmp(sub, "resolve") || !strcmp(sub, "show"))) {
-		rc = need_pos(&a, 1, sub, e);
-		if (!rc)
-			rc = parse_id(a.pos[0], "violation id", &vid, e);
-		if (!rc && !strcmp(sub, "resolve"))
-			rc = bzj_violation_resolve(x, vid, ver, e);
-	} else if (!rc) {
-		rc = bzj_fail(e, BZJ_EINPUT, "input.usage", _("unknown command `bzj violation %s`"),
-			      sub);
-	}
+	if (!rc)
+		rc = parse_id(a.pos[0], "violation id", &vid, e);
+	if (!rc && amount)
+		rc = bzj_money_parse(a.pos[1], "amount", &fen, e);
+	if (rc)
+		return rc;
+	if (!strcmp(verb, "deduct"))
+		rc = bzj_violation_deduct(x, vid, fen, ver, e);
+	else if (!strcmp(verb, "freeze"))
+		rc = bzj_violation_freeze(x, vid, fen, ver, e);
+	else if (!strcmp(verb, "resolve"))
+		rc = bzj_violation_resolve(x, vid, ver, e);
 	return rc ? rc : emit_violation(env, x, vid, e);
 }
 
-CMD(cmd_receipt)
+/* `receipt request ID --topup TID` and `receipt list ID` */
+CMD(receipt_act)
 {
 	opt o[] = {O("topup", true)};
 	args a;
-	if (argc < 1 || (strcmp(argv[0], "request") && strcmp(argv[0], "list")))
-		return bzj_fail(e, BZJ_EINPUT, "input.usage",
-				_("usage: bzj receipt request ID --topup TID | receipt list ID"));
-	bool list = !strcmp(argv[0], "list");
-	int rc = parse_args(argc - 1, argv + 1, "receipt", o, list ? 0 : 1, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 1, "receipt", e);
+	bool list = !strcmp(last_word(cmd), "list");
+	int rc = parse_args(argc, argv, cmd, o, list ? 0 : NOPTS(o), 1, &a, e);
 	if (rc)
 		return rc;
 	bzj_receipt r[64];
@@ -1117,21 +1078,17 @@ CMD(cmd_receipt)
 	return BZJ_OK;
 }
 
-static int refund_list(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err *e)
+CMD(refund_list)
 {
 	opt o[] = {O("status", true), O("overdue", false), O("kind", true), O("shop", true),
 		   O("open", false)};
 	args a;
-	int rc = parse_args(argc, argv, "refund list", o, 5, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 0, "refund list", e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 0, &a, e);
 	if (rc)
 		return rc;
-	bzj_refund_query q;
-	memset(&q, 0, sizeof q);
-	q.shop_id = val(&a, "shop");
-	q.overdue = flag(&a, "overdue");
-	q.open_only = flag(&a, "open");
+	bzj_refund_query q = {.shop_id = val(&a, "shop"),
+			      .overdue = flag(&a, "overdue"),
+			      .open_only = flag(&a, "open")};
 	if (val(&a, "status") && (q.status = bzj_refund_status_parse(val(&a, "status"))) < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.status",
 				_("--status: must be submitted, approved, paid, rejected, cancelled "
@@ -1142,9 +1099,7 @@ static int refund_list(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err 
 	if ((rc = bzj_refund_count(x, &q, &total, e)))
 		return rc;
 	bzj_json j;
-	bzj_json_init(&j);
-	bzj_json_obj(&j, NULL);
-	bzj_json_arr(&j, "refunds");
+	json_list(&j, "refunds");
 	enum { PAGE = 500 };
 	bzj_refund *r = malloc(PAGE * sizeof *r);
 	if (!r)
@@ -1175,30 +1130,22 @@ static int refund_list(cli_env *env, bzj_ctx *x, int argc, char **argv, bzj_err 
 	return rc;
 }
 
-CMD(cmd_refund)
+/* Every refund subcommand but list: `refund submit ID`, `refund check RID
+ * ITEM`, `refund approve|reject|cancel|pay|fail|show RID`. */
+CMD(refund_act)
 {
-	if (argc < 1)
-		return bzj_fail(e, BZJ_EINPUT, "input.usage",
-				_("`bzj refund` needs a subcommand: submit, check, approve, reject, "
-				  "cancel, pay, fail, list, show"));
-	const char *sub = argv[0];
-	argc--;
-	argv++;
-	if (!strcmp(sub, "list"))
-		return refund_list(env, x, argc, argv, e);
+	const char *verb = last_word(cmd);
+	bool is_check = !strcmp(verb, "check");
 	opt o[] = {O("kind", true), O("amount", true), O("reason", true), O("version", true),
 		   O("second", false)};
 	args a;
-	int rc = parse_args(argc, argv, sub, o, 5, &a, e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), is_check ? 2 : 1, &a, e);
 	if (rc)
 		return rc;
 	bzj_refund r;
-	if (!strcmp(sub, "submit")) {
-		bzj_refund_in in = {.shop_id = NULL};
-		if ((rc = need_pos(&a, 1, "refund submit", e)))
-			return rc;
-		in.shop_id = a.pos[0];
-		in.kind = bzj_refund_kind_parse(val(&a, "kind"));
+	if (!strcmp(verb, "submit")) {
+		bzj_refund_in in = {.shop_id = a.pos[0],
+				    .kind = bzj_refund_kind_parse(val(&a, "kind"))};
 		if (in.kind < 0)
 			return bzj_fail(e, BZJ_EINPUT, "input.kind",
 					_("--kind: must be partial or closure"));
@@ -1208,9 +1155,6 @@ CMD(cmd_refund)
 		rc = bzj_refund_submit(x, &in, &r, e);
 		return rc ? rc : emit_refund(env, &r);
 	}
-	bool is_check = !strcmp(sub, "check");
-	if ((rc = need_pos(&a, is_check ? 2 : 1, sub, e)))
-		return rc;
 	int64_t id, ver = 0;
 	if ((rc = parse_id(a.pos[0], "refund id", &id, e)))
 		return rc;
@@ -1223,34 +1167,26 @@ CMD(cmd_refund)
 					_("item: must be materials, info, signatures or "
 					  "statements"));
 		rc = bzj_refund_check(x, id, item, ver, &r, e);
-	} else if (!strcmp(sub, "approve")) {
+	} else if (!strcmp(verb, "approve")) {
 		rc = flag(&a, "second") ? bzj_refund_approve_second(x, id, ver, &r, e)
 					: bzj_refund_approve(x, id, ver, &r, e);
-	} else if (!strcmp(sub, "reject")) {
+	} else if (!strcmp(verb, "reject")) {
 		rc = bzj_refund_reject(x, id, val(&a, "reason"), ver, &r, e);
-	} else if (!strcmp(sub, "cancel")) {
+	} else if (!strcmp(verb, "cancel")) {
 		rc = bzj_refund_cancel(x, id, ver, &r, e);
-	} else if (!strcmp(sub, "pay")) {
+	} else if (!strcmp(verb, "pay")) {
 		rc = bzj_refund_pay(x, id, ver, &r, e);
-	} else if (!strcmp(sub, "fail")) {
+	} else if (!strcmp(verb, "fail")) {
 		rc = bzj_refund_fail(x, id, val(&a, "reason"), ver, &r, e);
-	} else if (!strcmp(sub, "show")) {
+	} else { /* show */
 		rc = bzj_refund_get(x, id, &r, e);
-	} else {
-		return bzj_fail(e, BZJ_EINPUT, "input.usage", _("unknown command `bzj refund %s`"),
-				sub);
 	}
 	return rc ? rc : emit_refund(env, &r);
 }
 
-typedef struct std_out {
-	cli_env *env;
-	bzj_json *j;
-} std_out;
-
 static int std_row(void *ctx, const bzj_standard *s)
 {
-	std_out *o = ctx;
+	row_out *o = ctx;
 	char a[32], b[32], d[16];
 	if (o->env->json) {
 		bzj_json_obj(o->j, NULL);
@@ -1268,74 +1204,73 @@ static int std_row(void *ctx, const bzj_standard *s)
 	return 0;
 }
 
-CMD(cmd_standards)
+CMD(standards_load)
 {
-	if (argc >= 1 && !strcmp(argv[0], "load")) {
-		if (argc != 2)
-			return bzj_fail(e, BZJ_EINPUT, "input.usage",
-					_("usage: bzj standards load FILE"));
-		int n = 0;
-		size_t len;
-		char *text = slurp(argv[1], &len, e);
-		if (!text)
-			return e->rc;
-		int rc = bzj_standards_load_text(x, text, argv[1], &n, e);
-		free(text);
-		if (rc)
-			return rc;
-		if (env->json)
-			printf("{\"loaded\":%d}\n", n);
-		else
-			printf(_("%d standards loaded from %s\n"), n, argv[1]);
-		return BZJ_OK;
-	}
-	if (argc != 1 || strcmp(argv[0], "list"))
-		return bzj_fail(e, BZJ_EINPUT, "input.usage",
-				_("usage: bzj standards list | standards load FILE"));
+	const char *path;
+	size_t len;
+	char *text = slurp_arg(cmd, argc, argv, &path, &len, e);
+	if (!text)
+		return e->rc;
+	int n = 0;
+	int rc = bzj_standards_load_text(x, text, path, &n, e);
+	free(text);
+	if (rc)
+		return rc;
+	if (env->json)
+		printf("{\"loaded\":%d}\n", n);
+	else
+		printf(_("%d standards loaded from %s\n"), n, path);
+	return BZJ_OK;
+}
+
+CMD(standards_list)
+{
+	args a;
+	int rc = parse_args(argc, argv, cmd, NULL, 0, 0, &a, e);
+	if (rc)
+		return rc;
 	bzj_json j;
-	bzj_json_init(&j);
-	bzj_json_obj(&j, NULL);
-	bzj_json_arr(&j, "standards");
-	std_out out = {env, &j};
+	json_list(&j, "standards");
+	row_out out = {env, &j};
 	if (!env->json)
 		printf("%-12s %-10s  %14s  %14s\n", _("category"), _("effective"),
 		       _("individual"), _("company"));
-	int rc = bzj_standards_list(x, std_row, &out, e);
+	rc = bzj_standards_list(x, std_row, &out, e);
 	bzj_json_arr_end(&j);
 	bzj_json_obj_end(&j);
 	json_finish(env, &j, !rc);
 	return rc;
 }
 
-CMD(cmd_calendar)
+CMD(calendar_import)
 {
-	if (argc >= 1 && !strcmp(argv[0], "import")) {
-		if (argc != 2)
-			return bzj_fail(e, BZJ_EINPUT, "input.usage",
-					_("usage: bzj calendar import FILE.tsv"));
-		size_t len;
-		char *data = slurp(argv[1], &len, e);
-		if (!data)
-			return e->rc;
-		int rows, years;
-		int rc = bzj_calendar_import(x, data, len, &rows, &years, e);
-		free(data);
-		if (rc)
-			return rc;
-		if (env->json)
-			printf("{\"rows\":%d,\"years\":%d}\n", rows, years);
-		else
-			printf(_("%d calendar rows for %d year(s) imported\n"), rows, years);
-		return BZJ_OK;
-	}
-	if (argc != 3 || strcmp(argv[0], "next"))
-		return bzj_fail(e, BZJ_EINPUT, "input.usage",
-				_("usage: bzj calendar next DATE N | calendar import FILE.tsv"));
+	const char *path;
+	size_t len;
+	char *data = slurp_arg(cmd, argc, argv, &path, &len, e);
+	if (!data)
+		return e->rc;
+	int rows, years;
+	int rc = bzj_calendar_import(x, data, len, &rows, &years, e);
+	free(data);
+	if (rc)
+		return rc;
+	if (env->json)
+		printf("{\"rows\":%d,\"years\":%d}\n", rows, years);
+	else
+		printf(_("%d calendar rows for %d year(s) imported\n"), rows, years);
+	return BZJ_OK;
+}
+
+CMD(calendar_next)
+{
+	args a;
 	bzj_date from, out;
 	long long n;
-	int rc = bzj_date_parse(argv[1], "DATE", &from, e);
+	int rc = parse_args(argc, argv, cmd, NULL, 0, 2, &a, e);
 	if (!rc)
-		rc = parse_int(argv[2], "N", 1, 3650, &n, e);
+		rc = bzj_date_parse(a.pos[0], "DATE", &from, e);
+	if (!rc)
+		rc = parse_int(a.pos[1], "N", 1, 3650, &n, e);
 	if (!rc)
 		rc = bzj_cal_add_business(x->cal, from, (int)n, &out, e);
 	if (rc)
@@ -1348,14 +1283,9 @@ CMD(cmd_calendar)
 	return BZJ_OK;
 }
 
-typedef struct audit_out {
-	cli_env *env;
-	bzj_json *j;
-} audit_out;
-
 static int audit_row(void *ctx, const bzj_audit_rec *r)
 {
-	audit_out *o = ctx;
+	row_out *o = ctx;
 	if (o->env->json) {
 		bzj_json_obj(o->j, NULL);
 		bzj_json_int(o->j, "seq", r->seq);
@@ -1378,57 +1308,56 @@ static int audit_row(void *ctx, const bzj_audit_rec *r)
 	return 0;
 }
 
-CMD(cmd_audit)
+CMD(audit_verify)
 {
-	if (argc >= 1 && !strcmp(argv[0], "verify")) {
-		if (argc != 1)
-			return bzj_fail(e, BZJ_EINPUT, "input.usage", _("usage: bzj audit verify"));
-		bzj_audit_verify_result r;
-		progress_attach(x, "audit verify");
-		int rc = bzj_audit_verify(x, &r, e);
-		progress_done();
-		if (rc)
-			return rc;
-		if (env->json) {
-			bzj_json j;
-			bzj_json_init(&j);
-			bzj_json_obj(&j, NULL);
-			bzj_json_bool(&j, "ok", r.ok);
-			bzj_json_int(&j, "entries", r.entries);
-			if (!r.ok) {
-				bzj_json_obj(&j, "first_bad");
-				bzj_json_int(&j, "seq", r.bad_seq);
-				bzj_json_str(&j, "problem", r.problem);
-				bzj_json_obj_end(&j);
-			}
-			bzj_json_obj_end(&j);
-			json_print(&j);
-		} else if (r.ok) {
-			printf(_("audit log intact: %lld entries\n"), (long long)r.entries);
-		}
+	args a;
+	int rc = parse_args(argc, argv, cmd, NULL, 0, 0, &a, e);
+	if (rc)
+		return rc;
+	bzj_audit_verify_result r;
+	progress_attach(x, "audit verify");
+	rc = bzj_audit_verify(x, &r, e);
+	progress_done();
+	if (rc)
+		return rc;
+	if (env->json) {
+		bzj_json j;
+		bzj_json_init(&j);
+		bzj_json_obj(&j, NULL);
+		bzj_json_bool(&j, "ok", r.ok);
+		bzj_json_int(&j, "entries", r.entries);
 		if (!r.ok) {
-			fprintf(stderr, _("bzj: audit log broken at record %lld: %s\n"),
-				(long long)r.bad_seq, r.problem);
-			return -BZJ_ERULE;
+			bzj_json_obj(&j, "first_bad");
+			bzj_json_int(&j, "seq", r.bad_seq);
+			bzj_json_str(&j, "problem", r.problem);
+			bzj_json_obj_end(&j);
 		}
-		return BZJ_OK;
+		bzj_json_obj_end(&j);
+		json_print(&j);
+	} else if (r.ok) {
+		printf(_("audit log intact: %lld entries\n"), (long long)r.entries);
 	}
-	if (argc < 1 || strcmp(argv[0], "log"))
-		return bzj_fail(e, BZJ_EINPUT, "input.usage",
-				_("usage: bzj audit log [--shop ID] [--limit N] | audit verify"));
+	if (!r.ok) {
+		fprintf(stderr, _("bzj: audit log broken at record %lld: %s\n"),
+			(long long)r.bad_seq, r.problem);
+		return -BZJ_ERULE;
+	}
+	return BZJ_OK;
+}
+
+CMD(audit_log)
+{
 	opt o[] = {O("shop", true), O("limit", true)};
 	args a;
-	int rc = parse_args(argc - 1, argv + 1, "audit log", o, 2, &a, e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 0, &a, e);
 	long long limit = 200;
-	if (!rc && val(&a, "limit"))
-		rc = parse_int(val(&a, "limit"), "--limit", 1, 100000000, &limit, e);
+	if (!rc)
+		rc = opt_int(&a, "limit", 1, 100000000, &limit, e);
 	if (rc)
 		return rc;
 	bzj_json j;
-	bzj_json_init(&j);
-	bzj_json_obj(&j, NULL);
-	bzj_json_arr(&j, "entries");
-	audit_out out = {env, &j};
+	json_list(&j, "entries");
+	row_out out = {env, &j};
 	rc = bzj_audit_log(x, val(&a, "shop"), (int)limit, audit_row, &out, e);
 	bzj_json_arr_end(&j);
 	bzj_json_obj_end(&j);
@@ -1436,14 +1365,9 @@ CMD(cmd_audit)
 	return rc;
 }
 
-typedef struct check_out {
-	cli_env *env;
-	bzj_json *j;
-} check_out;
-
 static int check_problem(void *ctx, const char *code, const char *msg)
 {
-	check_out *o = ctx;
+	row_out *o = ctx;
 	if (o->env->json) {
 		bzj_json_obj(o->j, NULL);
 		bzj_json_str(o->j, "code", code);
@@ -1456,14 +1380,13 @@ static int check_problem(void *ctx, const char *code, const char *msg)
 
 CMD(cmd_check)
 {
+	(void)cmd;
 	(void)argv;
 	if (argc)
 		return bzj_fail(e, BZJ_EINPUT, "input.usage", _("`bzj check` takes no arguments"));
 	bzj_json j;
-	bzj_json_init(&j);
-	bzj_json_obj(&j, NULL);
-	bzj_json_arr(&j, "problems");
-	check_out out = {env, &j};
+	json_list(&j, "problems");
+	row_out out = {env, &j};
 	bzj_check_result r = {0};
 	progress_attach(x, "check");
 	int rc = bzj_check_all(x, check_problem, &out, &r, e);
@@ -1494,12 +1417,10 @@ CMD(cmd_ledger)
 {
 	opt o[] = {O("limit", true)};
 	args a;
-	int rc = parse_args(argc, argv, "ledger", o, 1, &a, e);
-	if (!rc)
-		rc = need_pos(&a, 1, "ledger", e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 1, &a, e);
 	long long limit = 50;
-	if (!rc && val(&a, "limit"))
-		rc = parse_int(val(&a, "limit"), "--limit", 1, 10000, &limit, e);
+	if (!rc)
+		rc = opt_int(&a, "limit", 1, 10000, &limit, e);
 	if (rc)
 		return rc;
 	bzj_shop_view v;
@@ -1511,9 +1432,7 @@ CMD(cmd_ledger)
 		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 	rc = bzj_ledger_list(x, a.pos[0], 0, le, (int)limit, &n, e);
 	bzj_json j;
-	bzj_json_init(&j);
-	bzj_json_obj(&j, NULL);
-	bzj_json_arr(&j, "entries");
+	json_list(&j, "entries");
 	for (int i = 0; !rc && i < n; i++) {
 		char b[32], c[32], d[16];
 		if (!env->json) {
@@ -1544,17 +1463,53 @@ CMD(cmd_ledger)
 
 /* ---- the table ---------------------------------------------------------------- */
 
+typedef int cmd_fn(cli_env *env, bzj_ctx *x, const char *cmd, int argc, char **argv,
+		    bzj_err *e);
+
+/* `bzj COMMAND SUBCOMMAND ...`: each list ends with {NULL}, and its order is
+ * the order the usage errors name them in. */
+typedef struct subcommand {
+	const char *name;
+	cmd_fn *fn;
+} subcommand;
+
+static const subcommand shop_subs[] = {
+	{"add", shop_add},	     {"show", shop_show},   {"list", shop_list},
+	{"category", shop_category}, {"close", shop_close}, {"payee", shop_payee},
+	{"unsettled", shop_unsettled}, {NULL, NULL}};
+static const subcommand deposit_subs[] = {{"recompute", deposit_recompute}, {NULL, NULL}};
+static const subcommand violation_subs[] = {
+	{"add", violation_add},	    {"deduct", violation_act}, {"freeze", violation_act},
+	{"resolve", violation_act}, {"list", violation_list},  {"show", violation_act},
+	{NULL, NULL}};
+static const subcommand receipt_subs[] = {
+	{"request", receipt_act}, {"list", receipt_act}, {NULL, NULL}};
+static const subcommand refund_subs[] = {
+	{"submit", refund_act}, {"check", refund_act},	{"approve", refund_act},
+	{"reject", refund_act}, {"cancel", refund_act}, {"pay", refund_act},
+	{"fail", refund_act},	{"list", refund_list},	{"show", refund_act},
+	{NULL, NULL}};
+static const subcommand standards_subs[] = {
+	{"list", standards_list}, {"load", standards_load}, {NULL, NULL}};
+static const subcommand calendar_subs[] = {
+	{"next", calendar_next}, {"import", calendar_import}, {NULL, NULL}};
+static const subcommand audit_subs[] = {
+	{"log", audit_log}, {"verify", audit_verify}, {NULL, NULL}};
+
+/* A command runs fn, or, when it has subs, the subcommand its first word
+ * names. */
 typedef struct command {
 	const char *name;
-	int (*fn)(cli_env *, bzj_ctx *, int, char **, bzj_err *);
+	cmd_fn *fn;
+	const subcommand *subs;
 	int open_flags;
 	const char *usage; /* one or more lines */
 } command;
 
 static const command commands[] = {
-	{"init", cmd_init, BZJ_OPEN_CREATE, N_("init                                   create or migrate the database")},
-	{"demo", cmd_demo, BZJ_OPEN_CREATE, N_("demo [--shops N] [--seed S]            fill a new database with demo data")},
-	{"shop", cmd_shop, 0,
+	{"init", cmd_init, NULL, BZJ_OPEN_CREATE, N_("init                                   create or migrate the database")},
+	{"demo", cmd_demo, NULL, BZJ_OPEN_CREATE, N_("demo [--shops N] [--seed S]            fill a new database with demo data")},
+	{"shop", NULL, shop_subs, 0,
 	 N_("shop add ID --name N --entity individual|company --category C[,C...]\n"
 	    "             --opened DATE [--entity-name NAME] [--operator NAME]\n"
 	    "shop show ID\n"
@@ -1564,27 +1519,27 @@ static const command commands[] = {
 	    "shop close ID --date DATE                records closure and the signed agreement\n"
 	    "shop payee ID --type personal|corporate --name N --account NO [--date DATE]\n"
 	    "shop unsettled ID AMOUNT                 unsettled payments that cover owed amounts")},
-	{"topup", cmd_topup, 0, N_("topup ID AMOUNT [--payer NAME] [--ack-third-party] [--ref REF]")},
-	{"fee", cmd_fee, 0, N_("fee ID AMOUNT --note TEXT")},
-	{"gmv", cmd_gmv, 0, N_("gmv ID YYYY-MM AMOUNT                  paid GMV of a month")},
-	{"import", cmd_import, 0, N_("import shops|gmv|topups|violations FILE.csv   all or nothing")},
-	{"deposit", cmd_deposit, 0, N_("deposit recompute --month YYYY-MM      floating deposit for that month")},
-	{"violation", cmd_violation, 0,
+	{"topup", cmd_topup, NULL, 0, N_("topup ID AMOUNT [--payer NAME] [--ack-third-party] [--ref REF]")},
+	{"fee", cmd_fee, NULL, 0, N_("fee ID AMOUNT --note TEXT")},
+	{"gmv", cmd_gmv, NULL, 0, N_("gmv ID YYYY-MM AMOUNT                  paid GMV of a month")},
+	{"import", cmd_import, NULL, 0, N_("import shops|gmv|topups|violations FILE.csv   all or nothing")},
+	{"deposit", NULL, deposit_subs, 0, N_("deposit recompute --month YYYY-MM      floating deposit for that month")},
+	{"violation", NULL, violation_subs, 0,
 	 N_("violation add ID --class A|B --points N --raise AMOUNT [--freeze AMOUNT] --note TEXT\n"
 	    "violation deduct VID AMOUNT | freeze VID AMOUNT | resolve VID | show VID\n"
 	    "violation list [--shop ID] [--open] [--limit N]")},
-	{"receipt", cmd_receipt, 0, N_("receipt request ID --topup TID | receipt list ID")},
-	{"refund", cmd_refund, 0,
+	{"receipt", NULL, receipt_subs, 0, N_("receipt request ID --topup TID | receipt list ID")},
+	{"refund", NULL, refund_subs, 0,
 	 N_("refund submit ID --kind partial|closure [--amount AMOUNT]\n"
 	    "refund check RID materials|info|signatures|statements\n"
 	    "refund approve RID [--second] | reject RID --reason TEXT | cancel RID\n"
 	    "refund pay RID | fail RID --reason TEXT | show RID   [--version V]\n"
 	    "refund list [--status S] [--overdue] [--kind K] [--shop ID] [--open]")},
-	{"ledger", cmd_ledger, 0, N_("ledger ID [--limit N]                  a shop's ledger, newest first")},
-	{"standards", cmd_standards, 0, N_("standards list | standards load FILE   base deposit per category")},
-	{"calendar", cmd_calendar, 0, N_("calendar next DATE N | calendar import FILE.tsv")},
-	{"audit", cmd_audit, 0, N_("audit log [--shop ID] [--limit N] | audit verify")},
-	{"check", cmd_check, 0, N_("check                                  verify every invariant")},
+	{"ledger", cmd_ledger, NULL, 0, N_("ledger ID [--limit N]                  a shop's ledger, newest first")},
+	{"standards", NULL, standards_subs, 0, N_("standards list | standards load FILE   base deposit per category")},
+	{"calendar", NULL, calendar_subs, 0, N_("calendar next DATE N | calendar import FILE.tsv")},
+	{"audit", NULL, audit_subs, 0, N_("audit log [--shop ID] [--limit N] | audit verify")},
+	{"check", cmd_check, NULL, 0, N_("check                                  verify every invariant")},
 };
 #define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))
 
@@ -1637,6 +1592,31 @@ void cli_error(const cli_env *env, const bzj_err *e)
 	fputc('\n', stderr);
 }
 
+/* The subcommand of c that `word` names (word may be NULL: none given); when
+ * there is none, the same usage error for every command, naming them all. */
+static const subcommand *find_sub(const command *c, const char *word, bzj_err *e)
+{
+	char names[160] = "";
+	size_t len = 0;
+	for (const subcommand *s = c->subs; s->name; s++) {
+		if (word && !strcmp(s->name, word))
+			return s;
+		int k = snprintf(names + len, sizeof names - len, "%s%s", len ? _(", ") : "",
+				 s->name);
+		if (k > 0 && (size_t)k < sizeof names - len)
+			len += (size_t)k;
+	}
+	if (!word)
+		bzj_fail(e, BZJ_EINPUT, "input.usage",
+			 _("`bzj %s` needs a subcommand: %s (see bzj %s --help)"), c->name, names,
+			 c->name);
+	else
+		bzj_fail(e, BZJ_EINPUT, "input.usage",
+			 _("unknown command `bzj %s %s` (subcommands: %s; see bzj %s --help)"),
+			 c->name, word, names, c->name);
+	return NULL;
+}
+
 int cli_run(cli_env *env, int argc, char **argv)
 {
 	bzj_err e;
@@ -1657,6 +1637,22 @@ int cli_run(cli_env *env, int argc, char **argv)
 			return 0;
 		}
 	}
+	/* The handler and its name for messages: "shop add" runs shop_add
+	 * with the words after "add". */
+	cmd_fn *fn = c->fn;
+	char name[64];
+	snprintf(name, sizeof name, "%s", c->name);
+	int words = 1;
+	if (c->subs) {
+		const subcommand *s = find_sub(c, argc > 1 ? argv[1] : NULL, &e);
+		if (!s) {
+			cli_error(env, &e);
+			return e.rc;
+		}
+		fn = s->fn;
+		snprintf(name, sizeof name, "%s %s", c->name, s->name);
+		words = 2;
+	}
 	bzj_ctx x;
 	int rc = BZJ_OK;
 	wdg_init();
@@ -1668,7 +1664,7 @@ int cli_run(cli_env *env, int argc, char **argv)
 	if (!rc) {
 		x.interrupted = env->interrupted;
 		bzj_db_set_interrupt(x.db, env->interrupted);
-		rc = c->fn(env, &x, argc - 1, argv + 1, &e);
+		rc = fn(env, &x, name, argc - words, argv + words, &e);
 		bzj_ctx_close(&x);
 	}
 	if (rc < 0) /* already reported by the command */

@@ -385,6 +385,22 @@ jis "refundable = available - required" 'd["refundable_fen"]' 1000000
 bz demo $D audit log --shop S1 --limit 1000
 jis "restriction starts are recorded" 'count(d["entries"], "action", "restriction.start") >= 2' true
 jis "restriction lifts are recorded" 'count(d["entries"], "action", "restriction.lift") >= 2' true
+jis "audit log --shop: only that shop's records" 'sorted(set(e["shop_id"] for e in d["entries"]))' \
+	'["S1"]'
+jis "audit log --shop: all of them" 'len(d["entries"])' \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE shop_id = 'S1'")"
+# audit log reads a shop's records through the audit_shop index, the whole
+# log along seq; both newest first and cut at --limit.
+bz demo $D audit log --shop S1 --limit 2
+jis "audit log --shop --limit 2: the shop's two newest" '[e["seq"] for e in d["entries"]]' \
+	"$(sqlite3 "$DB" "SELECT json_group_array(seq) FROM (SELECT seq FROM audit
+		WHERE shop_id = 'S1' ORDER BY seq DESC LIMIT 2)")"
+bz demo $D audit log --limit 3
+jis "audit log --limit 3: the three newest of all" '[e["seq"] for e in d["entries"]]' \
+	"$(sqlite3 "$DB" "SELECT json_group_array(seq) FROM (SELECT seq FROM audit
+		ORDER BY seq DESC LIMIT 3)")"
+bz demo $D audit log --shop NOPE
+jis "audit log of an unknown shop is empty" 'd["entries"]' '[]'
 
 # ===========================================================================
 echo "# partial refunds"
@@ -678,6 +694,14 @@ echo "# exit codes"
 refused "unknown command: usage 2" 2 input.usage demo $D frobnicate
 refused "shop show without an id: usage 2" 2 input.usage demo $D shop show
 refused "unknown option: usage 2" 2 input.usage demo $D shop list --colour
+refused "missing subcommand: usage 2" 2 input.usage demo $D refund
+grepo "missing subcommand: the message names them" "$T/err" \
+	"needs a subcommand: submit, check, approve, reject, cancel, pay, fail, list, show"
+refused "unknown subcommand: usage 2" 2 input.usage demo $D shop frobnicate
+grepo "unknown subcommand: the message names them" "$T/err" \
+	"subcommands: add, show, list, category, close, payee, unsettled"
+refused "audit log takes no arguments: usage 2" 2 input.usage demo $D audit log S1
+refused "calendar next without N: usage 2" 2 input.usage demo $D calendar next 2026-02-13
 refused "unknown shop: not found 3" 3 shop.not_found demo $D shop show NOPE
 refused "unknown refund: not found 3" 3 refund.not_found rev2 $D refund approve 9999
 refused "unknown violation: not found 3" 3 violation.not_found demo $D violation show 9999
