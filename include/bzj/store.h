@@ -23,7 +23,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 5
+#define BZJ_SCHEMA_VERSION 6
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
@@ -40,6 +40,13 @@ void bzj_db_read_end(bzj_db *db);
 int bzj_db_depth(const bzj_db *db);
 /* Make long statements stop when *flag becomes non-zero (Ctrl-C). */
 void bzj_db_set_interrupt(bzj_db *db, volatile int *flag);
+/* A schema upgrade on open can take a while on a large database (version 6
+ * rebuilds the search index: about 30 s at a million shops).  `fn` (may be
+ * NULL) is called as one starts, so a front end can say so; *stop turning
+ * non-zero (Ctrl-C) rolls the whole upgrade back and the open fails with
+ * "interrupted".  Process-wide; set it before opening. */
+typedef void (*bzj_migrate_fn)(int from, int to);
+void bzj_db_on_migrate(bzj_migrate_fn fn, volatile int *stop);
 /* Bulk GMV import: stage rows in a temporary table, report lines whose
  * shop does not exist, then apply them all in one statement. */
 int bzj_store_gmv_stage_begin(bzj_db *db, bzj_err *e);
