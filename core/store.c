@@ -173,10 +173,7 @@ static const char schema_v1[] =
  * characters all the time).  Each name and operator name contributes every
  * 2-character substring and its last character alone, so a 2-character
  * term is one index lookup and a 1-character term one range scan. */
-#define GRAMS_CTE(row)                                                                             \
-	" WITH RECURSIVE src(str) AS (VALUES (lower(" row ".name)), (lower(" row ".operator_name))),"  \
-	" g(str, i) AS (SELECT str, 1 FROM src WHERE length(str) > 0"                                  \
-	"  UNION ALL SELECT str, i + 1 FROM g WHERE i < length(str))"
+#define GRAMS_CTE(row) SHOP_GRAMS_CTE(row)
 
 static const char schema_v2[] =
 	"CREATE TABLE shop_gram(gram TEXT NOT NULL, shop_rowid INTEGER NOT NULL,"
@@ -259,8 +256,35 @@ static const char schema_v5[] =
 	"DROP TABLE gmv;"
 	"ALTER TABLE gmv_new RENAME TO gmv;";
 
+/* Version 6: bigram postings keyed by shop id instead of rowid.  A search
+ * in id order walks a gram's postings in id order and reads only the rows
+ * it shows; keyed by rowid, every match had to be read to be sorted (about
+ * 40 ms for a 2,000-shop name on a cold cache at a million shops).  Ids
+ * also survive a VACUUM, which may renumber rowids.  Rebuilding the index
+ * takes about 30 s at a million shops, once. */
+static const char schema_v6[] =
+	"DROP TRIGGER shop_gram_ai;"
+	"DROP TRIGGER shop_gram_ad;"
+	"DROP TRIGGER shop_gram_au;"
+	"DROP TABLE shop_gram;"
+	"CREATE TABLE shop_gram(gram TEXT NOT NULL, shop_id TEXT NOT NULL,"
+	" PRIMARY KEY(gram, shop_id)) WITHOUT ROWID;" SHOP_GRAM_AI_SQL ";"
+	"CREATE TRIGGER shop_gram_ad AFTER DELETE ON shop BEGIN"
+	" DELETE FROM shop_gram WHERE shop_id = old.id AND gram IN (" SHOP_GRAMS_CTE("old")
+	" SELECT substr(str, i, 2) FROM g); END;"
+	"CREATE TRIGGER shop_gram_au AFTER UPDATE OF id, name, operator_name ON shop"
+	" WHEN old.id IS NOT new.id OR old.name IS NOT new.name"
+	" OR old.operator_name IS NOT new.operator_name BEGIN"
+	" DELETE FROM shop_gram WHERE shop_id = old.id AND gram IN (" SHOP_GRAMS_CTE("old")
+	" SELECT substr(str, i, 2) FROM g);"
+	" INSERT OR IGNORE INTO shop_gram(gram, shop_id)" SHOP_GRAMS_CTE("new")
+	" SELECT substr(str, i, 2), new.id FROM g; END;" SHOP_GRAM_BUILD_SQL ";";
+
 /* Forward migrations: index i takes user_version i to i+1. */
-static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5};
+static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
+					      schema_v6};
+_Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
+	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
 int st_error(bzj_db *db, int rc, bzj_err *e)
 {
@@ -442,6 +466,15 @@ static int exec_script(bzj_db *db, const char *sql, bzj_err *e)
 	return BZJ_OK;
 }
 
+static bzj_migrate_fn migrate_fn;
+static volatile int *migrate_stop;
+
+void bzj_db_on_migrate(bzj_migrate_fn fn, volatile int *stop)
+{
+	migrate_fn = fn;
+	migrate_stop = stop;
+}
+
 int st_schema_migrate(bzj_db *db, bzj_err *e)
 {
 	int have = bzj_db_schema_version(db);
@@ -460,6 +493,9 @@ int st_schema_migrate(bzj_db *db, bzj_err *e)
 	int rc = bzj_db_begin(db, e);
 	if (rc)
 		return rc;
+	if (migrate_fn)
+		migrate_fn(have, want);
+	bzj_db_set_interrupt(db, migrate_stop);
 	for (int v = have; v < want; v++) {
 		rc = exec_script(db, migrations[v], e);
 		if (rc)
@@ -469,8 +505,10 @@ int st_schema_migrate(bzj_db *db, bzj_err *e)
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", want);
 	if ((rc = exec_script(db, pragma, e)))
 		goto fail;
+	bzj_db_set_interrupt(db, NULL);
 	return bzj_db_commit(db, e);
 fail:
+	bzj_db_set_interrupt(db, NULL);
 	bzj_db_rollback(db);
 	return rc;
 }

@@ -84,14 +84,7 @@ int bzj_store_demo_bulk_end(bzj_db *db, bzj_err *e)
 {
 	int rc = st_exec(db, e, "INSERT INTO shop_fts(shop_fts) VALUES('rebuild')", NULL);
 	if (!rc)
-		rc = st_exec(db, e,
-			     "INSERT OR IGNORE INTO shop_gram(gram, shop_rowid)"
-			     " WITH RECURSIVE src(str, rid) AS (SELECT lower(name), rowid FROM shop"
-			     "  UNION ALL SELECT lower(operator_name), rowid FROM shop),"
-			     " g(str, rid, i) AS (SELECT str, rid, 1 FROM src WHERE length(str) > 0"
-			     "  UNION ALL SELECT str, rid, i + 1 FROM g WHERE i < length(str))"
-			     " SELECT substr(str, i, 2), rid FROM g ORDER BY 1, 2",
-			     NULL);
+		rc = st_exec(db, e, SHOP_GRAM_BUILD_SQL, NULL);
 	if (!rc)
 		rc = st_exec(db, e, SHOP_FTS_AI_SQL, NULL);
 	if (!rc)

@@ -1,6 +1,6 @@
 /* store_list.c - the shop list: filters, search and keyset pagination.
  * Pages are fetched by (sort key, id) cursors over indexes, never OFFSET;
- * search uses the FTS5 trigram index for 3+ characters. */
+ * search uses bigram postings in shop-id order and the FTS5 trigram index. */
 #include <stdio.h>
 #include <string.h>
 
@@ -48,29 +48,6 @@ static void fts_phrase(const char *t, char *out, size_t n)
 	out[j] = 0;
 }
 
-/* Search sources.  A search matches a shop whose name or operator contains
- * the term, or whose id starts with it.
- * Each source is a set of rowids from an index (names: shop_gram for 1-2
- * characters, FTS5 trigrams for 3+; ids: the primary key range).  A source
- * with fewer than SRC_SMALL entries is used as a set (then sorted, cheap);
- * a larger one is common enough that walking the list in display order
- * and testing each row finds a page at once, so it becomes a row test.
- * Counting a large source stops at the caller's cap without work. */
-#define SRC_SMALL 4000
-#define MAX_STREAMS 2
-
-typedef struct qparts {
-	sqlbuf where;		    /* filters, and the search when `set` */
-	char term[512];		    /* lower-cased term (grams, row tests) */
-	char fts[512];		    /* FTS phrase */
-	char idlo[64];		    /* id prefix range */
-	bool search, set;	    /* a search; all its sources are small sets */
-	bool filtered;		    /* any filter besides the search */
-	int nstreams;		    /* otherwise: one predicate per source */
-	char stream[MAX_STREAMS][400];
-	bool big;		    /* some source has SRC_SMALL or more matches */
-} qparts;
-
 /* ASCII lower case, as SQLite's lower() that built the gram index. */
 static void ascii_lower(const char *s, char *out, size_t n)
 {
@@ -89,27 +66,151 @@ static bool id_chars(const char *s)
 	return true;
 }
 
-/* Entries of a source, up to SRC_SMALL. */
-static int64_t src_size(bzj_db *db, const char *src, const qparts *p)
+/* Search.  A search matches a shop whose name or operator contains the
+ * term, or whose id starts with it.  It has up to two sources:
+ *  - names: the bigram postings `shop_gram(gram, shop_id)` for 1 or 2
+ *    characters; the FTS5 trigram index for 3 or more;
+ *  - ids: a range of the primary key.
+ * A page is one page from each source in display order, merged (UNION).
+ *
+ * In id order (the default) no source sorts anything: a 2-character term
+ * walks its postings, which are kept in shop-id order, and looks up only
+ * the rows it shows; 3 or more characters walk the rarest of the term's
+ * bigrams the same way, skip shops missing the next rarest ones without
+ * reading their rows (index probes), and test the rest; a rare term (few
+ * FTS matches) is fetched as a set instead.  A 1-character term walks its
+ * postings as a set when small, else tests the rows in display order (a
+ * common character fills a page at once).
+ * In another order a small source (under SRC_SMALL shops) is a set that
+ * SQLite sorts; a large one is a row test walked in display order.
+ * Counting stops at the caller's cap, and without filters it counts index
+ * entries, never rows. */
+#define SRC_SMALL 4000
+#define FTS_SET 200  /* 3+ characters: this few matches are fetched as a set */
+#define MAX_PROBES 3 /* bigrams joined per 3+ character walk */
+#define MAX_STREAMS 2
+
+typedef struct stream {
+	const char *from;
+	char pred[480];	 /* row test, after the filters */
+	const char *key; /* the shop id the stream walks in order */
+} stream;
+
+typedef struct qparts {
+	sqlbuf where;		     /* the filters */
+	char term[512];		     /* lower-cased term (grams, row tests) */
+	char fts[512];		     /* FTS phrase */
+	char idlo[64];		     /* id prefix range */
+	char gram[MAX_PROBES][16];   /* 3+ characters: bigrams, rarest first */
+	bool search, filtered, with_ids;
+	bool big;		     /* some source has SRC_SMALL or more matches */
+	int nch, ngram;
+	const char *names_keys;	     /* names: ids (1-2 chars) or rowids (3+) */
+	int nmember;		     /* membership tests, for counting */
+	char member[MAX_STREAMS][480];
+	int nstreams;
+	stream stream[MAX_STREAMS];
+} qparts;
+
+static const char from_shop[] = "shop";
+static const char from_gram1[] = "shop_gram a CROSS JOIN shop ON shop.id = a.shop_id";
+static const char from_gram2[] = "shop_gram a CROSS JOIN shop_gram b CROSS JOIN shop"
+				 " ON shop.id = a.shop_id";
+static const char from_gram3[] = "shop_gram a CROSS JOIN shop_gram b CROSS JOIN shop_gram c"
+				 " CROSS JOIN shop ON shop.id = a.shop_id";
+
+static void bind_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i > 0)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_terms(sqlite3_stmt *st, const qparts *p)
+{
+	bind_text(st, ":term", p->term);
+	bind_text(st, ":fts", p->fts);
+	bind_text(st, ":idlo", p->idlo);
+	bind_text(st, ":g0", p->gram[0]);
+	bind_text(st, ":g1", p->gram[1]);
+	bind_text(st, ":g2", p->gram[2]);
+}
+
+/* Distinct entries of a source, up to `cap`. */
+static int64_t src_size(bzj_db *db, const char *src, const qparts *p, int64_t cap)
 {
 	char sql[600];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT DISTINCT * FROM (%s) LIMIT %d)",
-		 src, SRC_SMALL);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT DISTINCT * FROM (%s) LIMIT %lld)",
+		 src, (long long)cap);
 	sqlite3_stmt *st = NULL;
-	int64_t n = SRC_SMALL;
+	int64_t n = cap;
 	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
 		return n;
-	int i;
-	if ((i = sqlite3_bind_parameter_index(st, ":term")) > 0)
-		sqlite3_bind_text(st, i, p->term, -1, SQLITE_TRANSIENT);
-	if ((i = sqlite3_bind_parameter_index(st, ":fts")) > 0)
-		sqlite3_bind_text(st, i, p->fts, -1, SQLITE_TRANSIENT);
-	if ((i = sqlite3_bind_parameter_index(st, ":idlo")) > 0)
-		sqlite3_bind_text(st, i, p->idlo, -1, SQLITE_TRANSIENT);
+	bind_terms(st, p);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;
+}
+
+/* The term's distinct bigrams (as the gram index cut them: 2 code points
+ * of the lower-cased text), the rarest MAX_PROBES of them first.  False
+ * when the term is not valid UTF-8 (the index cannot be cut the same way). */
+static bool pick_grams(bzj_db *db, qparts *p)
+{
+	enum { MAX_CAND = 6 };
+	char cand[MAX_CAND][16];
+	int64_t size[MAX_CAND];
+	int nc = 0;
+	const unsigned char *s = (const unsigned char *)p->term;
+	size_t len = strlen(p->term), at = 0;
+	size_t a = bzj_utf8_seq(s, len);
+	if (!a)
+		return false;
+	while (at + a < len && nc < MAX_CAND) {
+		size_t b = bzj_utf8_seq(s + at + a, len - at - a);
+		if (!b)
+			return false;
+		char g[16];
+		memcpy(g, s + at, a + b);
+		g[a + b] = 0;
+		bool dup = false;
+		for (int i = 0; i < nc; i++)
+			dup = dup || strcmp(cand[i], g) == 0;
+		if (!dup) {
+			memcpy(cand[nc], g, sizeof g);
+			memcpy(p->gram[0], g, sizeof g);
+			size[nc++] = src_size(db, "SELECT shop_id FROM shop_gram WHERE gram = :g0", p,
+					      SRC_SMALL);
+		}
+		at += a;
+		a = b;
+	}
+	/* a short selection sort: rarest first */
+	for (int i = 0; i < nc && i < MAX_PROBES; i++) {
+		int m = i;
+		for (int j = i + 1; j < nc; j++)
+			if (size[j] < size[m])
+				m = j;
+		char t[16];
+		int64_t ts = size[i];
+		memcpy(t, cand[i], sizeof t);
+		memcpy(cand[i], cand[m], sizeof t);
+		memcpy(cand[m], t, sizeof t);
+		size[i] = size[m];
+		size[m] = ts;
+		memcpy(p->gram[i], cand[i], sizeof t);
+		p->ngram = i + 1;
+	}
+	return p->ngram > 0;
+}
+
+static void add_stream(qparts *p, const char *from, const char *key, const char *pred)
+{
+	stream *s = &p->stream[p->nstreams++];
+	s->from = from;
+	s->key = key;
+	snprintf(s->pred, sizeof s->pred, "%s", pred);
 }
 
 static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p)
@@ -127,59 +228,81 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	if (q->refund_in_progress)
 		sb_add(&p->where, " AND refund_open > 0");
 	p->filtered = q->shortfall || q->status || q->open_violations || q->refund_in_progress;
-	if (!q->search || !*q->search)
+	if (!q->search || !*q->search) {
+		add_stream(p, from_shop, "id", "1");
 		return;
+	}
 	p->search = true;
-	size_t nch = utf8_chars(q->search);
+	p->nch = (int)utf8_chars(q->search);
 	ascii_lower(q->search, p->term, sizeof p->term);
 	/* names and operators only: ids are matched by prefix below */
 	snprintf(p->fts, sizeof p->fts, "{name operator_name}: ");
 	fts_phrase(q->search, p->fts + strlen(p->fts), sizeof p->fts - strlen(p->fts));
 	snprintf(p->idlo, sizeof p->idlo, "%s", q->search);
-	const char *names = nch == 1 ? "SELECT shop_rowid FROM shop_gram WHERE gram >= :term"
-				       " AND gram < :term || char(1114111)"
-			    : nch == 2 ? "SELECT shop_rowid FROM shop_gram WHERE gram = :term"
-				       : "SELECT rowid FROM shop_fts WHERE shop_fts MATCH :fts";
-	const char *names_row = "(instr(lower(name), :term) > 0"
-				" OR instr(lower(operator_name), :term) > 0)";
-	const char *ids = "SELECT rowid FROM shop WHERE id >= :idlo AND id < :idlo || char(1114111)";
-	/* the id range as a row test: an index range in id order, else
-	 * (unary +) a test on rows walked in the display order */
-	const char *ids_row = sort == BZJ_SORT_ID ? "(id >= :idlo AND id < :idlo || char(1114111))"
-						  : "(+id >= :idlo AND +id < :idlo || char(1114111))";
-	bool with_ids = id_chars(q->search) && strlen(q->search) < sizeof p->idlo;
-	bool names_small = src_size(db, names, p) < SRC_SMALL;
-	bool ids_small = !with_ids || src_size(db, ids, p) < SRC_SMALL;
+	p->with_ids = id_chars(q->search) && strlen(q->search) < sizeof p->idlo;
+
+	static const char row_test[] = "(instr(lower(name), :term) > 0"
+				       " OR instr(lower(operator_name), :term) > 0)";
+	static const char ids_range[] = "(id >= :idlo AND id < :idlo || char(1114111))";
+	/* unary +: a test on rows walked in another order, not an index range */
+	static const char ids_test[] = "(+id >= :idlo AND +id < :idlo || char(1114111))";
+	char names_set[400];
+	p->names_keys = p->nch == 1 ? "SELECT shop_id FROM shop_gram WHERE gram >= :term"
+				      " AND gram < :term || char(1114111)"
+			: p->nch == 2 ? "SELECT shop_id FROM shop_gram WHERE gram = :term"
+				      : "SELECT rowid FROM shop_fts WHERE shop_fts MATCH :fts";
+	if (p->nch <= 2)
+		snprintf(names_set, sizeof names_set, "id IN (%s)", p->names_keys);
+	else /* FTS folds case beyond ASCII; the row test keeps lower()'s meaning */
+		snprintf(names_set, sizeof names_set, "rowid IN (%s) AND %s", p->names_keys,
+			 row_test);
+	int64_t names_n = src_size(db, p->names_keys, p, SRC_SMALL);
+	int64_t ids_n = p->with_ids ? src_size(db, "SELECT id FROM shop WHERE id >= :idlo"
+						   " AND id < :idlo || char(1114111)",
+					       p, SRC_SMALL)
+				    : 0;
+	bool names_small = names_n < SRC_SMALL, ids_small = ids_n < SRC_SMALL;
 	p->big = !names_small || !ids_small;
-	char t[400];
-	if (!p->big) {
-		p->set = true;
-		snprintf(t, sizeof t, " AND rowid IN (%s%s%s)", names, with_ids ? " UNION ALL " : "",
-			 with_ids ? ids : "");
-		sb_add(&p->where, t);
+	bool names = names_n > 0 || !p->with_ids;
+
+	if (names)
+		snprintf(p->member[p->nmember++], sizeof p->member[0], "%s",
+			 names_small ? names_set : row_test);
+	if (p->with_ids)
+		snprintf(p->member[p->nmember++], sizeof p->member[0], "%s",
+			 ids_small || sort == BZJ_SORT_ID ? ids_range : ids_test);
+
+	if (sort != BZJ_SORT_ID) {
+		for (int i = 0; i < p->nmember; i++)
+			add_stream(p, from_shop, "id", p->member[i]);
 		return;
 	}
-	if (names_small)
-		snprintf(p->stream[p->nstreams++], sizeof p->stream[0], "rowid IN (%s)", names);
-	else
-		snprintf(p->stream[p->nstreams++], sizeof p->stream[0], "%s", names_row);
-	if (with_ids) {
-		if (ids_small)
-			snprintf(p->stream[p->nstreams++], sizeof p->stream[0], "rowid IN (%s)", ids);
-		else
-			snprintf(p->stream[p->nstreams++], sizeof p->stream[0], "%s", ids_row);
+	if (names) {
+		char pred[480];
+		if (p->nch == 2) {
+			add_stream(p, from_gram1, "a.shop_id", "a.gram = :term");
+		} else if (p->nch >= 3 && names_n > FTS_SET && pick_grams(db, p)) {
+			static const char *const from[] = {from_gram1, from_gram2, from_gram3};
+			static const char *const probe[] = {
+				"",
+				" AND b.gram = :g1 AND b.shop_id = a.shop_id",
+				" AND b.gram = :g1 AND b.shop_id = a.shop_id"
+				" AND c.gram = :g2 AND c.shop_id = a.shop_id"};
+			snprintf(pred, sizeof pred, "a.gram = :g0%s AND %s", probe[p->ngram - 1],
+				 row_test);
+			add_stream(p, from[p->ngram - 1], "a.shop_id", pred);
+		} else {
+			add_stream(p, from_shop, "id", p->member[0]);
+		}
 	}
+	if (p->with_ids)
+		add_stream(p, from_shop, "id", ids_range);
 }
 
 static int bind_named(sqlite3_stmt *st, const qparts *p, const bzj_shop_row *cur, int sort)
 {
 	int i;
-	if ((i = sqlite3_bind_parameter_index(st, ":term")) > 0)
-		sqlite3_bind_text(st, i, p->term, -1, SQLITE_TRANSIENT);
-	if ((i = sqlite3_bind_parameter_index(st, ":fts")) > 0)
-		sqlite3_bind_text(st, i, p->fts, -1, SQLITE_TRANSIENT);
-	if ((i = sqlite3_bind_parameter_index(st, ":idlo")) > 0)
-		sqlite3_bind_text(st, i, p->idlo, -1, SQLITE_TRANSIENT);
+	bind_terms(st, p);
 	if (cur && (i = sqlite3_bind_parameter_index(st, ":ckey")) > 0) {
 		switch (sort) {
 		case BZJ_SORT_NAME:
@@ -195,8 +318,8 @@ static int bind_named(sqlite3_stmt *st, const qparts *p, const bzj_shop_row *cur
 			sqlite3_bind_text(st, i, cur->id, -1, SQLITE_TRANSIENT);
 		}
 	}
-	if (cur && (i = sqlite3_bind_parameter_index(st, ":cid")) > 0)
-		sqlite3_bind_text(st, i, cur->id, -1, SQLITE_TRANSIENT);
+	if (cur)
+		bind_text(st, ":cid", cur->id);
 	return SQLITE_OK;
 }
 
@@ -225,44 +348,46 @@ int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows,
 	const char *col = sort_col[sort];
 	/* Walking backward reverses both the comparison and the order. */
 	bool down = q->desc != q->backward;
+	const char *dir = down ? "DESC" : "ASC";
 	qparts p;
 	build_where(db, q, sort, &p);
-	char cursor[160] = "", order[160];
-	if (q->has_cursor) {
-		if (sort == BZJ_SORT_ID)
-			snprintf(cursor, sizeof cursor, " AND id %s :cid", down ? "<" : ">");
-		else
-			snprintf(cursor, sizeof cursor, " AND (%s, id) %s (:ckey, :cid)", col,
-				 down ? "<" : ">");
-	}
-	if (sort == BZJ_SORT_ID)
-		snprintf(order, sizeof order, " ORDER BY id %s LIMIT %d", down ? "DESC" : "ASC", max);
-	else
-		snprintf(order, sizeof order, " ORDER BY %s %s, id %s LIMIT %d", col,
-			 down ? "DESC" : "ASC", down ? "DESC" : "ASC", max);
 	static const char cols[] = "SELECT id, name, operator_name, entity, status, required_fen,"
 				   " balance_fen, frozen_fen, restricted, terminate, refund_open,"
-				   " open_violations FROM shop";
+				   " open_violations FROM ";
+	char order[160];
+	if (sort == BZJ_SORT_ID)
+		snprintf(order, sizeof order, " ORDER BY id %s LIMIT %d", dir, max);
+	else
+		snprintf(order, sizeof order, " ORDER BY %s %s, id %s LIMIT %d", col, dir, dir, max);
 	sqlbuf sql = {0};
-	if (!p.nstreams) {
-		sb_add(&sql, cols);
-		sb_add(&sql, p.where.s);
-		sb_add(&sql, cursor);
-		sb_add(&sql, order);
-	} else {
-		/* One page from each source in display order, merged. */
-		for (int i = 0; i < p.nstreams; i++) {
+	for (int i = 0; i < p.nstreams; i++) {
+		const stream *s = &p.stream[i];
+		char tail[200] = "";
+		/* keyset cursor and order on the column the stream walks */
+		if (sort == BZJ_SORT_ID)
+			snprintf(tail, sizeof tail, "%s%s%s ORDER BY %s %s LIMIT %d",
+				 q->has_cursor ? " AND " : "", q->has_cursor ? s->key : "",
+				 q->has_cursor ? (down ? " < :cid" : " > :cid") : "", s->key, dir,
+				 max);
+		else
+			snprintf(tail, sizeof tail, "%s%s%s%s",
+				 q->has_cursor ? " AND (" : "", q->has_cursor ? col : "",
+				 q->has_cursor ? (down ? ", id) < (:ckey, :cid)" : ", id) > (:ckey, :cid)")
+					       : "",
+				 order);
+		if (p.nstreams > 1)
 			sb_add(&sql, i ? " UNION SELECT * FROM (" : "SELECT * FROM (");
-			sb_add(&sql, cols);
-			sb_add(&sql, p.where.s);
-			sb_add(&sql, " AND ");
-			sb_add(&sql, p.stream[i]);
-			sb_add(&sql, cursor);
-			sb_add(&sql, order);
+		sb_add(&sql, cols);
+		sb_add(&sql, s->from);
+		sb_add(&sql, p.where.s);
+		sb_add(&sql, " AND ");
+		sb_add(&sql, s->pred);
+		sb_add(&sql, tail);
+		if (p.nstreams > 1)
 			sb_add(&sql, ")");
-		}
-		sb_add(&sql, order);
 	}
+	if (p.nstreams > 1) /* one page from each source, merged */
+		sb_add(&sql, order);
 
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(db->h, sql.s, -1, &st, NULL);
@@ -290,6 +415,8 @@ int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row
 	int sort = q->sort >= 0 && q->sort < BZJ_SORT_COUNT ? q->sort : BZJ_SORT_ID;
 	qparts p;
 	build_where(db, q, sort, &p);
+	char lim[40];
+	snprintf(lim, sizeof lim, " LIMIT %lld)", q->count_cap > 0 ? (long long)q->count_cap : -1LL);
 	for (int pass = 0; pass < (pos_of ? 2 : 1); pass++) {
 		if (pass == 0 && !p.search && !p.filtered) {
 			/* all shops: the counter the shop triggers keep */
@@ -304,14 +431,26 @@ int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row
 			continue;
 		}
 		sqlbuf sql = {0};
-		sb_add(&sql, "SELECT count(*) FROM (SELECT 1 FROM shop");
-		sb_add(&sql, p.where.s);
-		for (int i = 0; i < p.nstreams; i++) {
-			sb_add(&sql, i ? " OR " : " AND (");
-			sb_add(&sql, p.stream[i]);
+		if (pass == 0 && !p.filtered) {
+			/* index entries only: names' keys and the id range, as
+			 * ids (1-2 characters) or rowids (FTS, 3+) */
+			sb_add(&sql, "SELECT count(*) FROM (");
+			sb_add(&sql, p.names_keys);
+			if (p.with_ids)
+				sb_add(&sql, p.nch <= 2 ? " UNION SELECT id FROM shop WHERE id >= :idlo"
+							  " AND id < :idlo || char(1114111)"
+							: " UNION SELECT rowid FROM shop WHERE id >= :idlo"
+							  " AND id < :idlo || char(1114111)");
+		} else {
+			sb_add(&sql, "SELECT count(*) FROM (SELECT 1 FROM shop");
+			sb_add(&sql, p.where.s);
+			for (int i = 0; i < p.nmember; i++) {
+				sb_add(&sql, i ? " OR " : " AND (");
+				sb_add(&sql, p.member[i]);
+			}
+			if (p.nmember)
+				sb_add(&sql, ")");
 		}
-		if (p.nstreams)
-			sb_add(&sql, ")");
 		if (pass == 1) {
 			char tmp[160];
 			if (sort == BZJ_SORT_ID)
@@ -321,9 +460,6 @@ int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row
 					 sort_col[sort], q->desc ? ">" : "<");
 			sb_add(&sql, tmp);
 		}
-		char lim[40];
-		snprintf(lim, sizeof lim, " LIMIT %lld)",
-			 q->count_cap > 0 ? (long long)q->count_cap : -1LL);
 		sb_add(&sql, lim);
 		sqlite3_stmt *st = NULL;
 		int rc = sqlite3_prepare_v2(db->h, sql.s, -1, &st, NULL);

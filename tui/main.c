@@ -21,6 +21,7 @@
 #include "bzj/config.h"
 #include "bzj/date.h"
 #include "bzj/i18n.h"
+#include "bzj/store.h"
 #include "cli.h"
 #include "console.h"
 #include "keymap.h"
@@ -233,6 +234,17 @@ static int set_today(const globals *g, bool priv, bzj_err *e)
 	return rc;
 }
 
+/* Say why opening a large database pauses (schema upgrades rebuild
+ * indexes); on a terminal only, so scripts' stderr stays clean. */
+static void on_migrate(int from, int to)
+{
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr,
+			_("bzj: upgrading the database from schema %d to %d; on a large database "
+			  "this takes a while (Ctrl-C cancels it and changes nothing)\n"),
+			from, to);
+}
+
 int main(int argc, char **argv)
 {
 	bool priv = privileged();
@@ -283,6 +295,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	bzj_db_on_migrate(on_migrate, &interrupted);
 
 	if (g.first_cmd < argc) {
 		rc = cli_run(&env, argc - g.first_cmd, argv + g.first_cmd);

@@ -23,7 +23,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 5
+#define BZJ_SCHEMA_VERSION 6
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
@@ -40,6 +40,13 @@ void bzj_db_read_end(bzj_db *db);
 int bzj_db_depth(const bzj_db *db);
 /* Make long statements stop when *flag becomes non-zero (Ctrl-C). */
 void bzj_db_set_interrupt(bzj_db *db, volatile int *flag);
+/* A schema upgrade on open can take a while on a large database (version 6
+ * rebuilds the search index: about 30 s at a million shops).  `fn` (may be
+ * NULL) is called as one starts, so a front end can say so; *stop turning
+ * non-zero (Ctrl-C) rolls the whole upgrade back and the open fails with
+ * "interrupted".  Process-wide; set it before opening. */
+typedef void (*bzj_migrate_fn)(int from, int to);
+void bzj_db_on_migrate(bzj_migrate_fn fn, volatile int *stop);
 /* Bulk GMV import: every row upserted into gmv, in order, by one
  * statement inside the caller's transaction (shop_id is not copied).
  * `progress` (may be NULL) is called every 16384 rows; non-zero stops the
@@ -170,7 +177,8 @@ int bzj_store_restriction_event(bzj_db *db, const char *shop_id, bzj_date day, b
 /* audit */
 int bzj_store_audit_last(bzj_db *db, int64_t *seq, char *hash, bzj_err *e);
 int bzj_store_audit_insert(bzj_db *db, const bzj_audit_rec *r, bzj_err *e);
-/* Ascending by seq from `from_seq` (verify) or newest first (log). */
+/* Oldest first (verify) or newest first (log), at most `max` (0 or less: all);
+ * `shop_id` NULL for every record, else that shop's through audit_shop. */
 int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int max,
 			 bzj_audit_fn fn, void *ctx, bzj_err *e);
 

@@ -1,0 +1,298 @@
+/* test_search.c - the shop list's search and keyset pages, against a
+ * brute-force scan of the same database.
+ *
+ * The database is made large enough for every path the search takes: a
+ * 1- and 2-character term with more than 4,000 matches (row test, gram
+ * walk: 州, 小店), a 3-character term with more matches than the FTS set threshold
+ * (bigram walk with probes), rare terms (sets), id prefixes alone and mixed
+ * with names, filters, every sort order in both directions, counts capped
+ * and exact, and the gram index after renames and deletes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "bzj/ctx.h"
+#include "bzj/shop.h"
+#include "bzj/store.h"
+
+#define NSHOPS 9000
+#define PAGE 50
+
+typedef struct fx {
+	char dir[64], path[128];
+	bzj_db *db;
+	sqlite3 *h;
+} fx;
+
+static const char *const city[] = {"杭州", "深圳", "苏州", "广州", "北京"};
+static const char *const word[] = {"云裳", "山海", "锦绣", "星辰", "鹿角", "Ab"};
+static const char *const kind[] = {"服饰小店", "旗舰店", "专营店", "优选小店", "生活馆小店"};
+static const char *const oper[] = {"王伟", "王芳", "李娜", "张秀英", "刘洋", "Zed O'Hara"};
+
+static void exec(sqlite3 *h, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : "?");
+}
+
+static int setup(void **state)
+{
+	fx *f = calloc(1, sizeof *f);
+	bzj_err e = {0};
+	assert_non_null(f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/bzj-search-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	assert_int_equal(bzj_db_open(f->path, BZJ_OPEN_CREATE, &f->db, &e), BZJ_OK);
+	assert_int_equal(sqlite3_open(f->path, &f->h), SQLITE_OK);
+	/* shops whose names and operators come from small vocabularies, in
+	 * an order that is not id order (rowids and ids disagree) */
+	sqlite3_stmt *st;
+	exec(f->h, "BEGIN");
+	assert_int_equal(
+		sqlite3_prepare_v2(f->h,
+				   "INSERT INTO shop(id, name, entity_name, operator_name, entity,"
+				   " status, opened, closed, balance_fen, required_fen, restricted,"
+				   " open_violations) VALUES (?,?,?,?,?,?,20240101,?,?,?,?,?)",
+				   -1, &st, NULL),
+		SQLITE_OK);
+	for (int k = 0; k < NSHOPS; k++) {
+		int i = (k * 7919) % NSHOPS; /* a permutation */
+		char id[16], name[96];
+		snprintf(id, sizeof id, "S%05d", i);
+		snprintf(name, sizeof name, "%s%s%s", city[i % 5], word[(i / 5) % 6],
+			 kind[(i / 30) % 5]);
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, oper[(i / 7) % 6], -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, 1 + i % 2);
+		sqlite3_bind_int(st, 6, i % 11 == 0 ? 2 : 1);
+		if (i % 11 == 0)
+			sqlite3_bind_int(st, 7, 20250101);
+		else
+			sqlite3_bind_null(st, 7);
+		sqlite3_bind_int64(st, 8, (int64_t)(i % 97) * 1000);
+		sqlite3_bind_int64(st, 9, (int64_t)(i % 13) * 5000);
+		sqlite3_bind_int(st, 10, i % 9 == 0);
+		sqlite3_bind_int(st, 11, i % 17 == 0);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	exec(f->h, "COMMIT");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+	char cmd[256];
+	sqlite3_close(f->h);
+	bzj_db_close(f->db);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static bool id_chars(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '.' || *s == '-'))
+			return false;
+	return true;
+}
+
+static const char *const sort_sql[] = {"id", "name", "required_fen", "balance_fen"};
+
+/* What the search must return: a plain scan.  ids NULL: the count. */
+static int brute(fx *f, const bzj_shop_query *q, char (*ids)[BZJ_ID_MAX + 1], int max)
+{
+	char sql[1024], lt[256];
+	size_t i = 0;
+	for (; q->search[i] && i + 1 < sizeof lt; i++)
+		lt[i] = (q->search[i] >= 'A' && q->search[i] <= 'Z') ? (char)(q->search[i] + 32)
+								       : q->search[i];
+	lt[i] = 0;
+	const char *d = q->desc ? "DESC" : "ASC";
+	snprintf(sql, sizeof sql,
+		 "SELECT %s FROM shop WHERE (instr(lower(name), ?1) > 0"
+		 " OR instr(lower(operator_name), ?1) > 0%s)%s%s%s ORDER BY %s %s, id %s",
+		 ids ? "id" : "count(*)",
+		 id_chars(q->search) ? " OR (id >= ?2 AND id < ?2 || char(1114111))" : "",
+		 q->shortfall ? " AND restricted = 1" : "",
+		 q->status == BZJ_SHOP_OPEN	? " AND status = 1"
+		 : q->status == BZJ_SHOP_CLOSED ? " AND status = 2"
+						: "",
+		 q->open_violations ? " AND open_violations > 0" : "", sort_sql[q->sort], d, d);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(f->h, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, lt, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, q->search, -1, SQLITE_STATIC);
+	int n = 0;
+	if (!ids) {
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		n = sqlite3_column_int(st, 0);
+	} else {
+		while (n < max && sqlite3_step(st) == SQLITE_ROW)
+			snprintf(ids[n++], BZJ_ID_MAX + 1, "%s",
+				 (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Pages forward to the end (or `pages`), one page back, and the counts. */
+static void same(fx *f, bzj_shop_query q, int pages)
+{
+	static char want[NSHOPS][BZJ_ID_MAX + 1];
+	bzj_shop_row rows[PAGE];
+	bzj_err e = {0};
+	int nw = brute(f, &q, want, PAGE * pages), got = 0, n = 0;
+	for (int p = 0; p < pages; p++) {
+		assert_int_equal(bzj_store_shop_list(f->db, &q, rows, PAGE, &n, &e), BZJ_OK);
+		for (int i = 0; i < n; i++, got++) {
+			assert_true(got < nw);
+			if (strcmp(rows[i].id, want[got]) != 0)
+				fail_msg("term %s sort %d desc %d: row %d is %s, want %s", q.search,
+					 q.sort, q.desc, got, rows[i].id, want[got]);
+		}
+		if (n > 0) {
+			q.has_cursor = true;
+			q.cursor = rows[n - 1];
+		}
+		if (n < PAGE)
+			break;
+	}
+	assert_int_equal(got, nw);
+	if (got > PAGE) { /* the page before the last row seen */
+		bzj_shop_query b = q;
+		b.backward = true;
+		assert_int_equal(bzj_store_shop_list(f->db, &b, rows, PAGE, &n, &e), BZJ_OK);
+		assert_int_equal(n, PAGE);
+		assert_string_equal(rows[0].id, want[got - 1 - PAGE]);
+		assert_string_equal(rows[PAGE - 1].id, want[got - 2]);
+	}
+	int64_t exact = brute(f, &q, NULL, 0), total = -1, pos = -1;
+	q.count_cap = 0;
+	assert_int_equal(bzj_store_shop_count(f->db, &q, NULL, &total, NULL, &e), BZJ_OK);
+	assert_int_equal(total, exact);
+	q.count_cap = 1000;
+	assert_int_equal(bzj_store_shop_count(f->db, &q, NULL, &total, NULL, &e), BZJ_OK);
+	assert_int_equal(total, exact < 1000 ? exact : 1000);
+	if (got > 2) { /* the position of a row in the middle */
+		q.count_cap = 0;
+		assert_int_equal(bzj_store_shop_count(f->db, &q, &rows[0], &total, &pos, &e),
+				 BZJ_OK);
+		if (got <= PAGE)
+			assert_int_equal(pos, 0);
+		else
+			assert_int_equal(pos, got - 1 - PAGE);
+	}
+}
+
+static const char *const terms[] = {
+	/* 1 char: common (row test) and rare (set) */
+	"州", "伟", "O", "z",
+	/* 2 chars: gram walk, common and rare */
+	"杭州", "小店", "王伟", "张秀", "ab", "AB", "云裳", "'H",
+	/* 3+ chars: bigram walk with probes, rare sets, absent */
+	"杭州云", "杭州云裳", "州云裳旗", "张秀英", "旗舰店", "云裳旗舰店", "o'h", "\"", "杭州X", "裳杭",
+	/* ids: prefixes alone, and mixed with names ("S0" is in no name) */
+	"S0", "S00", "S0012", "S08999", "s0", "S", "S1"};
+
+static void test_search_matches_scan(void **state)
+{
+	fx *f = *state;
+	for (size_t t = 0; t < sizeof terms / sizeof terms[0]; t++)
+		for (int sort = 0; sort < BZJ_SORT_COUNT; sort++)
+			for (int desc = 0; desc < 2; desc++)
+				same(f, (bzj_shop_query){.search = terms[t], .sort = sort, .desc = desc},
+				     3);
+}
+
+static void test_search_with_filters(void **state)
+{
+	fx *f = *state;
+	for (size_t t = 0; t < sizeof terms / sizeof terms[0]; t++) {
+		same(f, (bzj_shop_query){.search = terms[t], .status = BZJ_SHOP_CLOSED}, 3);
+		same(f, (bzj_shop_query){.search = terms[t], .shortfall = true, .desc = true}, 3);
+		same(f, (bzj_shop_query){.search = terms[t], .open_violations = true, .sort = 2},
+		     3);
+	}
+}
+
+/* A search walks to the end of a large result in id order. */
+static void test_search_walks_everything(void **state)
+{
+	fx *f = *state;
+	same(f, (bzj_shop_query){.search = "杭州"}, NSHOPS / PAGE + 1);
+	same(f, (bzj_shop_query){.search = "杭州云", .desc = true}, NSHOPS / PAGE + 1);
+}
+
+/* The bigram index follows renames, id changes and deletes. */
+static void test_search_index_follows_changes(void **state)
+{
+	fx *f = *state;
+	bzj_shop_row rows[PAGE];
+	bzj_err e = {0};
+	int n = 0;
+	exec(f->h, "UPDATE shop SET name = '绿洲茶铺', operator_name = '欧阳娜娜' WHERE id = 'S00042'");
+	bzj_shop_query q = {.search = "绿洲"};
+	assert_int_equal(bzj_store_shop_list(f->db, &q, rows, PAGE, &n, &e), BZJ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, "S00042");
+	q.search = "欧阳娜";
+	assert_int_equal(bzj_store_shop_list(f->db, &q, rows, PAGE, &n, &e), BZJ_OK);
+	assert_int_equal(n, 1);
+	/* the old name is gone from the index */
+	exec(f->h, "UPDATE shop SET name = '绿洲茶铺' WHERE id = 'S00043'");
+	exec(f->h, "UPDATE shop SET id = 'T00043' WHERE id = 'S00043'");
+	q.search = "绿洲";
+	assert_int_equal(bzj_store_shop_list(f->db, &q, rows, PAGE, &n, &e), BZJ_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, "S00042");
+	assert_string_equal(rows[1].id, "T00043");
+	exec(f->h, "DELETE FROM shop WHERE id = 'S00042'");
+	assert_int_equal(bzj_store_shop_list(f->db, &q, rows, PAGE, &n, &e), BZJ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, "T00043");
+	int64_t left = -1;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(f->h,
+					    "SELECT count(*) FROM shop_gram WHERE shop_id IN"
+					    " ('S00042', 'S00043')",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	left = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	assert_int_equal(left, 0);
+	/* and the whole list still agrees with a scan */
+	same(f, (bzj_shop_query){.search = "绿"}, 3);
+	same(f, (bzj_shop_query){.search = "州"}, 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_search_matches_scan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_with_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_walks_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_index_follows_changes, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
