@@ -9,7 +9,10 @@
  * does (big sources, row tests, bigram walks).
  *
  * Usage: searchcheck DB [-p PAGES] [-n SAMPLES] [-q TERM...]
- * Prints one line per mismatch and a summary; exits 1 on any mismatch. */
+ * Prints one line per mismatch and a summary; exits 1 on any mismatch.
+ * Build (after `make`):
+ *   cc -std=c17 -O2 -Iinclude -Ibuild/gen -o searchcheck tests/bench/searchcheck.c \
+ *      build/rel/libbzjcore.a $(pkg-config --libs sqlite3 libconfig nettle) -lm */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,43 +20,18 @@
 
 #include "bzj/shop.h"
 #include "bzj/store.h"
+#include "../unit/search_ref.h"
 
 #define PAGE 100
 
-static const char *const sort_sql[] = {"id", "name", "required_fen", "balance_fen"};
 static int checks, bad;
 
-static bool id_chars(const char *s)
-{
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_' || *s == '.' || *s == '-'))
-			return false;
-	return true;
-}
-
-/* The expected ids: every shop whose lower(name) or lower(operator) holds
- * the ASCII-lower-cased term, or whose id starts with the term. */
+/* The expected ids (the reference scan), or with ids NULL their number. */
 static int brute(sqlite3 *h, const bzj_shop_query *q, int limit, char (*ids)[BZJ_ID_MAX + 1])
 {
-	/* ids == NULL: count them all */
 	char sql[1024], lt[512];
-	size_t i = 0;
-	for (; q->search[i] && i + 1 < sizeof lt; i++)
-		lt[i] = (q->search[i] >= 'A' && q->search[i] <= 'Z') ? (char)(q->search[i] + 32)
-								       : q->search[i];
-	lt[i] = 0;
-	const char *d = q->desc ? "DESC" : "ASC";
-	snprintf(sql, sizeof sql,
-		 "SELECT %s FROM shop WHERE (instr(lower(name), ?1) > 0"
-		 " OR instr(lower(operator_name), ?1) > 0%s)%s%s%s%s ORDER BY %s %s, id %s LIMIT %d",
-		 ids ? "id" : "count(*)", id_chars(q->search) ? " OR (id >= ?2 AND id < ?2 || char(1114111))" : "",
-		 q->shortfall ? " AND restricted = 1" : "",
-		 q->status == BZJ_SHOP_OPEN	? " AND status = 1"
-		 : q->status == BZJ_SHOP_CLOSED ? " AND status = 2"
-						: "",
-		 q->open_violations ? " AND open_violations > 0" : "",
-		 q->refund_in_progress ? " AND refund_open > 0" : "", sort_sql[q->sort], d, d, limit);
+	ref_lower(q->search, lt, sizeof lt);
+	ref_sql(q, !ids, sql, sizeof sql);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
 		fprintf(stderr, "searchcheck: %s\n", sqlite3_errmsg(h));
@@ -67,7 +45,7 @@ static int brute(sqlite3 *h, const bzj_shop_query *q, int limit, char (*ids)[BZJ
 		sqlite3_finalize(st);
 		return n;
 	}
-	while (sqlite3_step(st) == SQLITE_ROW && n < limit)
+	while (n < limit && sqlite3_step(st) == SQLITE_ROW)
 		snprintf(ids[n++], BZJ_ID_MAX + 1, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return n;

@@ -22,6 +22,7 @@
 #include "bzj/ctx.h"
 #include "bzj/shop.h"
 #include "bzj/store.h"
+#include "search_ref.h"
 
 #define NSHOPS 9000
 #define PAGE 50
@@ -107,37 +108,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-static bool id_chars(const char *s)
-{
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_' || *s == '.' || *s == '-'))
-			return false;
-	return true;
-}
-
-static const char *const sort_sql[] = {"id", "name", "required_fen", "balance_fen"};
-
-/* What the search must return: a plain scan.  ids NULL: the count. */
+/* What the search must return: the reference scan.  ids NULL: the count. */
 static int brute(fx *f, const bzj_shop_query *q, char (*ids)[BZJ_ID_MAX + 1], int max)
 {
 	char sql[1024], lt[256];
-	size_t i = 0;
-	for (; q->search[i] && i + 1 < sizeof lt; i++)
-		lt[i] = (q->search[i] >= 'A' && q->search[i] <= 'Z') ? (char)(q->search[i] + 32)
-								       : q->search[i];
-	lt[i] = 0;
-	const char *d = q->desc ? "DESC" : "ASC";
-	snprintf(sql, sizeof sql,
-		 "SELECT %s FROM shop WHERE (instr(lower(name), ?1) > 0"
-		 " OR instr(lower(operator_name), ?1) > 0%s)%s%s%s ORDER BY %s %s, id %s",
-		 ids ? "id" : "count(*)",
-		 id_chars(q->search) ? " OR (id >= ?2 AND id < ?2 || char(1114111))" : "",
-		 q->shortfall ? " AND restricted = 1" : "",
-		 q->status == BZJ_SHOP_OPEN	? " AND status = 1"
-		 : q->status == BZJ_SHOP_CLOSED ? " AND status = 2"
-						: "",
-		 q->open_violations ? " AND open_violations > 0" : "", sort_sql[q->sort], d, d);
+	ref_lower(q->search, lt, sizeof lt);
+	ref_sql(q, !ids, sql, sizeof sql);
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(f->h, sql, -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_text(st, 1, lt, -1, SQLITE_STATIC);
