@@ -13,6 +13,7 @@
  * Build (after `make`):
  *   cc -std=c17 -O2 -Iinclude -Ibuild/gen -o searchcheck tests/bench/searchcheck.c \
  *      build/rel/libbzjcore.a $(pkg-config --libs sqlite3 libconfig nettle) -lm */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
