@@ -396,17 +396,30 @@ int st_bind(sqlite3_stmt *st, const char *fmt, ...)
 	return rc;
 }
 
-int st_exec(bzj_db *db, bzj_err *e, const char *sql, const char *fmt, ...)
+/* Prepare (cached), bind and take the first step: the statement is left
+ * for the caller to read and reset; *rc is SQLite's code of the step.
+ * NULL when the statement cannot be prepared (e filled). */
+static sqlite3_stmt *st_vstep(bzj_db *db, bzj_err *e, const char *sql, const char *fmt,
+			      va_list ap, int *rc)
 {
 	sqlite3_stmt *st = st_prep(db, sql, e);
 	if (!st)
-		return e ? e->rc : BZJ_EIO;
+		return NULL;
+	*rc = st_vbind(st, fmt, ap);
+	if (*rc == SQLITE_OK)
+		*rc = sqlite3_step(st);
+	return st;
+}
+
+int st_exec(bzj_db *db, bzj_err *e, const char *sql, const char *fmt, ...)
+{
+	int rc;
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = st_vbind(st, fmt, ap);
+	sqlite3_stmt *st = st_vstep(db, e, sql, fmt, ap, &rc);
 	va_end(ap);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
+	if (!st)
+		return e ? e->rc : BZJ_EIO;
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return st_error(db, rc, e);
@@ -416,15 +429,13 @@ int st_exec(bzj_db *db, bzj_err *e, const char *sql, const char *fmt, ...)
 int st_int(bzj_db *db, bzj_err *e, int64_t *out, bool *found, const char *sql, const char *fmt,
 	   ...)
 {
-	sqlite3_stmt *st = st_prep(db, sql, e);
-	if (!st)
-		return e ? e->rc : BZJ_EIO;
+	int rc;
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = st_vbind(st, fmt, ap);
+	sqlite3_stmt *st = st_vstep(db, e, sql, fmt, ap, &rc);
 	va_end(ap);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
+	if (!st)
+		return e ? e->rc : BZJ_EIO;
 	if (found)
 		*found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
 	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
