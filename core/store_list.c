@@ -86,6 +86,8 @@ static bool id_chars(const char *s)
  * Counting stops at the caller's cap, and without filters it counts index
  * entries, never rows. */
 #define SRC_SMALL 4000
+/* ids starting with the term: a primary-key range */
+#define ID_PREFIX(col) "(" col " >= :idlo AND " col " < :idlo || char(1114111))"
 #define FTS_SET 200  /* 3+ characters: this few matches are fetched as a set */
 #define MAX_PROBES 3 /* bigrams joined per 3+ character walk */
 #define MAX_STREAMS 2
@@ -156,7 +158,7 @@ static int64_t src_size(bzj_db *db, const char *src, const qparts *p, int64_t ca
 /* The term's distinct bigrams (as the gram index cut them: 2 code points
  * of the lower-cased text), the rarest MAX_PROBES of them first.  False
  * when the term is not valid UTF-8 (the index cannot be cut the same way). */
-static bool pick_grams(bzj_db *db, qparts *p)
+static bool cut_grams(bzj_db *db, qparts *p)
 {
 	enum { MAX_CAND = 6 };
 	char cand[MAX_CAND][16];
@@ -205,6 +207,40 @@ static bool pick_grams(bzj_db *db, qparts *p)
 	return p->ngram > 0;
 }
 
+/* pick_grams, once per term while the data is unchanged (memo_sizes). */
+static bool pick_grams(bzj_db *db, qparts *p)
+{
+	if (db->memo.ngram < 0) {
+		db->memo.ngram = cut_grams(db, p) ? p->ngram : 0;
+		memcpy(db->memo.gram, p->gram, sizeof p->gram);
+	}
+	p->ngram = db->memo.ngram;
+	memcpy(p->gram, db->memo.gram, sizeof p->gram);
+	return p->ngram > 0;
+}
+
+/* The sizes of the term's sources (names, ids), up to SRC_SMALL, into
+ * db->memo: measured again only for another term or once the data has
+ * changed (a commit by any connection moves data_version or this one's
+ * change count). */
+static void memo_sizes(bzj_db *db, const char *search, qparts *p)
+{
+	int64_t dv = 0, changes = sqlite3_total_changes64(db->h);
+	st_int(db, NULL, &dv, NULL, "PRAGMA data_version", NULL);
+	bool keyable = strlen(search) < sizeof db->memo.search;
+	if (keyable && strcmp(db->memo.search, search) == 0 && db->memo.data_version == dv &&
+	    db->memo.changes == changes)
+		return;
+	db->memo.names_n = src_size(db, p->names_keys, p, SRC_SMALL);
+	db->memo.ids_n = p->with_ids ? src_size(db, "SELECT id FROM shop WHERE " ID_PREFIX("id"),
+						 p, SRC_SMALL)
+				     : 0;
+	db->memo.ngram = -1;
+	db->memo.data_version = dv;
+	db->memo.changes = changes;
+	snprintf(db->memo.search, sizeof db->memo.search, "%s", keyable ? search : "");
+}
+
 static void add_stream(qparts *p, const char *from, const char *key, const char *pred)
 {
 	stream *s = &p->stream[p->nstreams++];
@@ -243,9 +279,9 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 
 	static const char row_test[] = "(instr(lower(name), :term) > 0"
 				       " OR instr(lower(operator_name), :term) > 0)";
-	static const char ids_range[] = "(id >= :idlo AND id < :idlo || char(1114111))";
+	static const char ids_range[] = ID_PREFIX("id");
 	/* unary +: a test on rows walked in another order, not an index range */
-	static const char ids_test[] = "(+id >= :idlo AND +id < :idlo || char(1114111))";
+	static const char ids_test[] = ID_PREFIX("+id");
 	char names_set[400];
 	p->names_keys = p->nch == 1 ? "SELECT shop_id FROM shop_gram WHERE gram >= :term"
 				      " AND gram < :term || char(1114111)"
@@ -256,11 +292,8 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	else /* FTS folds case beyond ASCII; the row test keeps lower()'s meaning */
 		snprintf(names_set, sizeof names_set, "rowid IN (%s) AND %s", p->names_keys,
 			 row_test);
-	int64_t names_n = src_size(db, p->names_keys, p, SRC_SMALL);
-	int64_t ids_n = p->with_ids ? src_size(db, "SELECT id FROM shop WHERE id >= :idlo"
-						   " AND id < :idlo || char(1114111)",
-					       p, SRC_SMALL)
-				    : 0;
+	memo_sizes(db, q->search, p);
+	int64_t names_n = db->memo.names_n, ids_n = db->memo.ids_n;
 	bool names_small = names_n < SRC_SMALL, ids_small = ids_n < SRC_SMALL;
 	p->big = !names_small || !ids_small;
 	bool names = names_n > 0 || !p->with_ids;
@@ -437,10 +470,8 @@ int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row
 			sb_add(&sql, "SELECT count(*) FROM (");
 			sb_add(&sql, p.names_keys);
 			if (p.with_ids)
-				sb_add(&sql, p.nch <= 2 ? " UNION SELECT id FROM shop WHERE id >= :idlo"
-							  " AND id < :idlo || char(1114111)"
-							: " UNION SELECT rowid FROM shop WHERE id >= :idlo"
-							  " AND id < :idlo || char(1114111)");
+				sb_add(&sql, p.nch <= 2 ? " UNION SELECT id FROM shop WHERE " ID_PREFIX("id")
+							: " UNION SELECT rowid FROM shop WHERE " ID_PREFIX("id"));
 		} else {
 			sb_add(&sql, "SELECT count(*) FROM (SELECT 1 FROM shop");
 			sb_add(&sql, p.where.s);

@@ -18,6 +18,16 @@ struct bzj_db {
 	int ncache;
 	const char *cache_sql[STMT_CACHE];
 	sqlite3_stmt *cache[STMT_CACHE];
+	/* store_list.c: the sizes of the last search term's sources and its
+	 * rarest bigrams, reused while the data is unchanged (the console
+	 * lists and counts with the same term on every keystroke) */
+	struct {
+		char search[512];
+		int64_t data_version, changes;
+		int64_t names_n, ids_n;
+		int ngram; /* -1: not picked yet; 0: the term cannot be cut */
+		char gram[3][16];
+	} memo;
 };
 
 /* Map a SQLite result code to a bzj error. */
