@@ -67,6 +67,14 @@ int bzj_calendar_builtin(bzj_cal **out, bzj_err *e)
 	return BZJ_OK;
 }
 
+bool bzj_ctx_others_changed(bzj_ctx *x)
+{
+	int64_t v = bzj_db_data_version(x->db);
+	bool changed = x->seen_version && v != x->seen_version;
+	x->seen_version = v;
+	return changed;
+}
+
 int bzj_ctx_reload(bzj_ctx *x, bzj_err *e)
 {
 	bzj_cal *c = bzj_cal_new();

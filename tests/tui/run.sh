@@ -444,6 +444,28 @@ sys.exit(0 if any(x.get("payer")=="路人甲" and x["third_party"] and x["amount
 ' "$TMP/ledger.json"
 }
 
+# Another operator's change shows by itself, without a key: a top-up made
+# on the command line appears in the shop list's balance, and a refund
+# approved elsewhere changes its status in the open queue.
+case_live_refresh() {
+	start sup1
+	check "list" wait_for "Shops 1/300" || return 1
+	cli demo --json shop show S0000001 >"$TMP/s1.json"
+	want=$(py '
+import json,sys
+f=json.load(open(sys.argv[1]))["balance_fen"]+123456
+print(f"¥{f//100:,}.{f%100:02d}")' "$TMP/s1.json")
+	check "new balance not shown yet" wait_for -n "$want" || return 1
+	cli fin1 topup S0000001 1234.56 >/dev/null
+	check "top-up by another operator appears by itself" wait_for "$want" || return 1
+	rid=$(cli rev2 --json refund submit "$FREE4" --kind partial --amount 100 | refund_id)
+	keys 3
+	find_refund "$rid" || return 1
+	check "submitted in the queue" wait_for "Refund #$rid" || return 1
+	cli rev1 refund approve "$rid" >/dev/null
+	check "approved elsewhere shows by itself" wait_for "approved by rev1"
+}
+
 case_terminals() {
 	for term in xterm-256color screen tmux-256color linux vt100; do
 		start cs1 80 24 "$EN" "$term"
@@ -518,6 +540,7 @@ run_case "zh_CN labels translated and aligned" case_chinese_labels_aligned
 run_case "support: masked accounts, no approve" case_support_masked_no_approve
 run_case "violation add previews its effect" case_violation_preview
 run_case "Enter submits a form and never ticks an attestation" case_enter_never_attests
+run_case "other operators' changes show by themselves" case_live_refresh
 run_case "TERM variants and NO_COLOR" case_terminals
 run_case "keys remapped by action name" case_keys_remapped_by_name
 run_case "the documented key-remapping example works" case_documented_remap_example
