@@ -577,7 +577,7 @@ static void draw_hints(ui *u, WINDOW *w)
 	for (int a = 0; a < ACT_COUNT && x >= 0;) {
 		const ui_action_def *d = &ui_actions[a];
 		if (!(d->panels & bit) || !(d->flags & AF_HINT) || (d->flags & AF_GLOB) ||
-		    !ui_can(u, a)) {
+		    !ui_can(u, a) || (panels[u->panel]->offers && !panels[u->panel]->offers(u, a))) {
 			a++;
 			continue;
 		}

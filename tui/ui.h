@@ -75,6 +75,9 @@ typedef struct panel_ops {
 	/* Optional: the shop of the selected row, NULL if none (2 and Tab
 	 * show its detail). */
 	const char *(*sel_shop)(ui *u);
+	/* Optional: does the selected row offer this action now?  The status
+	 * line leaves out the hints of actions it does not. */
+	bool (*offers)(ui *u, int action);
 	/* Optional: lines the help adds under "Legend" (untranslated). */
 	const char *const *legend;
 } panel_ops;

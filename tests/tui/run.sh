@@ -313,14 +313,15 @@ case_stale_screen_refused() {
 	keys 3
 	check "queue" wait_for "Refund queue" || return 1
 	find_refund "$rid" || return 1
-	cli sup1 refund reject "$rid" --reason "meanwhile" >/dev/null 2>>"$LOG"
 	keys a
 	check "confirmation" wait_for "Approve refund" || return 1
+	# Changed by someone else while the reviewer reads the confirmation.
+	cli sup1 refund reject "$rid" --reason "meanwhile" >/dev/null 2>>"$LOG"
 	keys y
 	check "refused as changed by sup1" wait_for "sup1" &&
 		check "core's code shown" wait_for "conflict.stale"
-	keys Enter r
-	check "reload shows the new status" wait_for -n "Refund #$rid ·"
+	keys Enter
+	check "the refusal reloads: the rejected refund left the open queue" wait_for -n "Refund #$rid ·"
 }
 
 case_resize() {
@@ -466,6 +467,50 @@ print(f"¥{f//100:,}.{f%100:02d}")' "$TMP/s1.json")
 	check "approved elsewhere shows by itself" wait_for "approved by rev1"
 }
 
+# A refund above the second-approval threshold, approved once: the queue
+# says "approved 1/2" at 80 columns, finance is offered no payout and is
+# refused before any confirmation, the first approver is refused before the
+# second-approval dialog, the filter finds it, and a supervisor gives it.
+case_second_approval_in_sight() {
+	cli demo shop add BIG1 --name 大额退款测试店 --entity company --category 服饰内衣 \
+		--opened 2026-01-05 --entity-name 大额测试有限公司 >/dev/null &&
+		cli demo shop payee BIG1 --type corporate --name 大额测试有限公司 \
+			--account 6222000011112222 >/dev/null &&
+		cli fin2 topup BIG1 90000 >/dev/null || { echo "set-up failed" >>"$TMP/why"; return 1; }
+	rid=$(cli rev2 --json refund submit BIG1 --kind partial --amount 60000 | refund_id)
+	cli rev1 refund approve "$rid" >/dev/null || { echo "first approval failed" >>"$TMP/why"; return 1; }
+	start fin1
+	check "list" wait_for "Shops 1/" || return 1
+	keys 3
+	find_refund "$rid" || return 1
+	check "queue says approved 1/2" sh -c "tmux -L $SOCK capture-pane -p -t bzj | grep '大额退款测试店' | grep -q 'approved 1/2'" &&
+		check "finance is not offered Pay on it" wait_for -n "p Pay" || return 1
+	keys p
+	check "pay refused before any confirmation" wait_for "second approval" &&
+		check "no payout dialog" wait_for -n "Record payout" || return 1
+	keys Enter
+	T kill-session -t bzj >/dev/null 2>&1
+	start rev1
+	check "list" wait_for "Shops 1/" || return 1
+	keys 3
+	find_refund "$rid" || return 1
+	keys a
+	check "the reviewer is refused before any dialog" wait_for "only a supervisor" &&
+		check "no second-approval dialog" wait_for -n "Second approval" || return 1
+	T kill-session -t bzj >/dev/null 2>&1
+	start sup1
+	check "list" wait_for "Shops 1/" || return 1
+	keys 3 s s
+	check "filter: awaiting 2nd approval" wait_for "awaiting 2nd approval" &&
+		check "the refund is in it" wait_for "大额退款测试店" || return 1
+	keys a
+	check "second-approval dialog for the supervisor" wait_for "Second approval" || return 1
+	keys y
+	check "second approval given" wait_for "is now approved"
+	check "recorded" sh -c "'$BIN' --config '$CONF' --db '$DB' --today $TODAY --json refund show $rid | grep -q '\"second_approved_by\":\"sup1\"'" 2>/dev/null ||
+		BZJ_USER=demo "$BIN" --config "$CONF" --db "$DB" --today $TODAY --json refund show "$rid" >>"$TMP/why"
+}
+
 case_terminals() {
 	for term in xterm-256color screen tmux-256color linux vt100; do
 		start cs1 80 24 "$EN" "$term"
@@ -545,6 +590,8 @@ run_case "TERM variants and NO_COLOR" case_terminals
 run_case "keys remapped by action name" case_keys_remapped_by_name
 run_case "the documented key-remapping example works" case_documented_remap_example
 run_case "q back, Q quit" case_quit
+# Adds a shop: after every case that counts the 300 demo shops.
+run_case "a second approval in sight: 1/2, no payout, refused before the dialog" case_second_approval_in_sight
 
 # Every console above ran under the sanitizers when BIN is build/san/bzj:
 # their reports (and anything else on stderr) went to the log.

@@ -73,3 +73,23 @@ kill -INT $_pid
 wait $_pid
 is "Ctrl-C: exit 130" "$?" 130
 is "Ctrl-C: the demo rolled back" "$(sqlite3 "$DB" 'SELECT count(*) FROM shop')" 0
+
+# refund list --awaiting-second: approved once, above the threshold, no
+# second approval yet; gone from the list once a supervisor gives it.
+DB=$T/12_second.db
+bz demo $D init
+bz demo $D shop add B1 --name 二审店 --entity company --category 服饰内衣 --opened 2026-01-05 --entity-name 二审公司
+bz demo $D shop payee B1 --type corporate --name 二审公司 --account 6222000011113333
+bz fin2 $D topup B1 90000
+bz rev2 $D refund submit B1 --kind partial --amount 60000
+_rid=$(j 'd["id"]')
+bz cs1 $D refund list --awaiting-second
+jis "submitted: not awaiting a second approval yet" 'd["total"]' 0
+bz rev1 $D refund approve $_rid
+bz cs1 $D refund list --awaiting-second
+jis "approved once above the threshold: awaiting" 'd["total"]' 1
+jis "it is that refund" 'd["refunds"][0]["id"]' "$_rid"
+bz sup1 $D refund approve $_rid --second
+okrc "the second approval"
+bz cs1 $D refund list --awaiting-second
+jis "second approval given: no longer awaiting" 'd["total"]' 0
