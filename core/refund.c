@@ -213,7 +213,7 @@ static int refund_simple(bzj_ctx *x, int64_t id, int perm, int action, int statu
 					   [BZJ_RA_FAIL] = N_("record failed payouts")};
 	int rc = bzj_auth_require(&x->actor, perm, _(what[action]), e);
 	if (!rc && action != BZJ_RA_CANCEL)
-		rc = svc_text(reason, "reason", 256, true, e);
+		rc = svc_text(reason, "reason", BZJ_TEXT_MAX, true, e);
 	if (rc)
 		return rc;
 	if ((rc = svc_begin(x, e)))

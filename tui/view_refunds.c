@@ -476,7 +476,7 @@ typedef int (*reason_fn)(bzj_ctx *x, int64_t id, const char *reason, int64_t v, 
 
 static int with_reason(ui *u, const bzj_refund *r, const char *title, const char *ok, reason_fn fn)
 {
-	char body[800], reason[257] = "";
+	char body[800], reason[BZJ_TEXT_MAX + 1] = "";
 	bzj_refund out;
 	bzj_err e;
 	describe(r, body, sizeof body);

@@ -151,6 +151,7 @@ FREE1=$(sed -n 1p "$TMP/free")
 FREE2=$(sed -n 2p "$TMP/free")
 FREE3=$(sed -n 3p "$TMP/free")
 FREE4=$(sed -n 4p "$TMP/free")
+FREE5=$(sed -n 5p "$TMP/free")
 
 refund_id() { # JSON of a refund on stdin -> its id
 	py 'import json,sys; print(json.load(sys.stdin)["id"])'
@@ -299,10 +300,35 @@ case_reject_with_reason() {
 	keys Enter
 	check "reason required" wait_for "cannot be empty" || return 1
 	text "材料不全，请补充"
+	check "the complaint goes once the input is fixed" wait_for -n "cannot be empty" || return 1
 	keys Enter
 	check "rejected" wait_for "Refund $rid is now rejected" &&
 		check "reason stored" sh -c "BZJ_USER=demo '$BIN' --config '$CONF' --db '$DB' \
 			--today $TODAY --json refund list | grep -q '\"reject_reason\":\"材料不全，请补充\"'"
+}
+
+# A reason longer than core takes: the console says so while it is typed
+# (the same 256-byte limit the command line refuses with), and what is
+# recorded is exactly what was shown, never silently cut at submit.
+case_long_reason_said_while_typing() {
+	rid=$(cli rev1 --json refund submit "$FREE5" --kind partial --amount 100 | refund_id)
+	check "refund submitted" test -n "$rid" || return 1
+	start rev2
+	check "list" wait_for "Shops 1/300" || return 1
+	keys 3
+	find_refund "$rid" || return 1
+	keys x
+	check "reason dialog" wait_for "Reject refund" || return 1
+	# 90 Chinese characters: 270 bytes; the 86th does not fit.
+	text "$(python3 -c 'print("退"*90, end="")')"
+	check "the limit is said while typing" wait_for "at most 256 bytes" || return 1
+	keys Enter
+	check "rejected" wait_for "Refund $rid is now rejected" || return 1
+	BZJ_USER=demo "$BIN" --config "$CONF" --db "$DB" --today $TODAY --json refund show "$rid" >"$TMP/long.json"
+	check "recorded: 85 characters, 255 bytes, as shown" py '
+import json,sys
+r=json.load(open(sys.argv[1]))["reject_reason"]
+sys.exit(0 if r=="退"*85 else 1)' "$TMP/long.json"
 }
 
 case_stale_screen_refused() {
@@ -579,6 +605,7 @@ run_case "detail breakdown equals shop show --json" case_detail_matches_cli
 run_case "reviewer approves a partial refund" case_approve_partial
 run_case "closure approval refused until all four ticked" case_closure_checklist
 run_case "reject with a reason" case_reject_with_reason
+run_case "a long reason: the limit said while typing" case_long_reason_said_while_typing
 run_case "stale screen refused (expected version)" case_stale_screen_refused
 run_case "resize 80x24, 160x48, too small" case_resize
 run_case "zh_CN labels translated and aligned" case_chinese_labels_aligned
