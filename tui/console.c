@@ -510,27 +510,46 @@ static int tabs_draw(ui *u, WINDOW *w, int x, bool full, bool dry)
 	return x;
 }
 
-/* Title: [bzj] tabs ... database  user (role)  today.  The user and date
- * always show; the database shows at least its last 8 columns, taking
- * room from the "bzj" name first and then from the inactive tabs. */
+/* Title: [bzj] tabs ... database  user (role)  today.  What matters
+ * most keeps its place at 80 columns: the panel names, then the user and
+ * the date, then the role; the database path gives way first (its tail
+ * is kept), then the "bzj" name, then the role, and only then the names
+ * of the inactive tabs. */
 static void draw_title(ui *u)
 {
 	WINDOW *w = u->wtitle;
-	char right[400], today[16];
+	char r_full[400], r_short[300], today[16];
 	wchar_t db[WDG_MAXW];
 	size_t n = wdg_decode(u->db_path ? u->db_path : "", db, WDG_MAXW), i = 0;
 	int dbw = wdg_wswidth(db, n);
 
 	ui_style(w, u, ST_TITLE);
 	mvwhline(w, 0, 0, ' ', u->cols);
-	snprintf(right, sizeof right, " %s (%s) %s ", u->x->actor.user, ui_role(u->x->actor.role),
-	         ui_date(u->x->today, today, sizeof today));
-	int rw = wdg_width(right), want = dbw < 8 ? dbw : 8, name = wdg_width(" bzj");
-	int room_full = u->cols - tabs_draw(u, w, 0, true, true) - rw - 2;
-	bool show_name = room_full - name >= (dbw < 24 ? dbw : 24);
-	bool full = room_full >= want;
-	int x = show_name ? wdg_puts(w, 0, 0, " bzj", u->cols) : 0;
-	x = tabs_draw(u, w, x, full, false);
+	ui_date(u->x->today, today, sizeof today);
+	snprintf(r_full, sizeof r_full, " %s (%s) %s ", u->x->actor.user,
+	         ui_role(u->x->actor.role), today);
+	snprintf(r_short, sizeof r_short, " %s %s ", u->x->actor.user, today);
+	int name = wdg_width(" bzj"), tfull = tabs_draw(u, w, 0, true, true),
+	    tshort = tabs_draw(u, w, 0, false, true);
+	const struct {
+		bool name, tabs;
+		const char *right;
+		int db; /* columns of the path it wants at least */
+	} ways[] = {
+	    {true, true, r_full, dbw < 24 ? dbw : 24}, {false, true, r_full, dbw < 8 ? dbw : 8},
+	    {false, true, r_full, 0},                   {false, true, r_short, 0},
+	    {false, false, r_full, 0},                  {false, false, r_short, 0},
+	};
+	size_t k = 0;
+	for (; k + 1 < sizeof ways / sizeof ways[0]; k++)
+		if ((ways[k].name ? name : 0) + (ways[k].tabs ? tfull : tshort) + ways[k].db +
+		        wdg_width(ways[k].right) + 1 <=
+		    u->cols)
+			break;
+	const char *right = ways[k].right;
+	int rw = wdg_width(right);
+	int x = ways[k].name ? wdg_puts(w, 0, 0, " bzj", u->cols) : 0;
+	x = tabs_draw(u, w, x, ways[k].tabs, false);
 	int room = u->cols - x - rw - 1;
 	if (room >= 4 && n) {
 		/* The database path; its tail when it does not fit. */

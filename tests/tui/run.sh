@@ -537,6 +537,40 @@ case_second_approval_in_sight() {
 		BZJ_USER=demo "$BIN" --config "$CONF" --db "$DB" --today $TODAY --json refund show "$rid" >>"$TMP/why"
 }
 
+# At 80 columns nothing important is cut: a supervisor's title keeps every
+# panel name, the user, the role and the date (the database path gives
+# way), in English and in Chinese; a shop's long name gives way to its
+# [open] in the detail's title.
+case_nothing_important_cut_at_80() {
+	for lang in "$EN" "$ZH"; do
+		start sup1 80 24 "$lang"
+		if [ "$lang" = "$EN" ]; then
+			check "list" wait_for "Shops 1/" || return 1
+			for t in "1 Shops" "2 Detail" "3 Refunds" "4 Violations" "sup1 (supervisor)" "$TODAY"; do
+				check "title keeps '$t'" sh -c "tmux -L $SOCK capture-pane -p -t bzj | head -n 1 | grep -qF '$t'" || return 1
+			done
+		else
+			check "list" wait_for "店铺 1/" || return 1
+			for t in "1 店铺" "2 详情" "3 退款" "4 违规" "sup1 (主管)" "$TODAY"; do
+				check "zh title keeps '$t'" sh -c "tmux -L $SOCK capture-pane -p -t bzj | head -n 1 | grep -qF '$t'" || return 1
+			done
+		fi
+		T kill-session -t bzj >/dev/null 2>&1
+	done
+	long=$(python3 -c 'print("超长店铺名称测试"*8, end="")')
+	cli demo shop add LONG1 --name "$long" --entity individual --category 服饰内衣 \
+		--opened 2026-01-05 --operator 张三 >/dev/null || { echo "shop add failed" >>"$TMP/why"; return 1; }
+	start sup1
+	check "list" wait_for "Shops 1/" || return 1
+	keys /
+	text LONG1
+	check "found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "detail" wait_for "Required deposit" &&
+		check "[open] kept in the detail title" sh -c "tmux -L $SOCK capture-pane -p -t bzj | sed -n 2p | grep -qF '[open]'" &&
+		check "the line position kept" sh -c "tmux -L $SOCK capture-pane -p -t bzj | sed -n 2p | grep -qF 'line 1/'"
+}
+
 case_terminals() {
 	for term in xterm-256color screen tmux-256color linux vt100; do
 		start cs1 80 24 "$EN" "$term"
@@ -619,6 +653,7 @@ run_case "the documented key-remapping example works" case_documented_remap_exam
 run_case "q back, Q quit" case_quit
 # Adds a shop: after every case that counts the 300 demo shops.
 run_case "a second approval in sight: 1/2, no payout, refused before the dialog" case_second_approval_in_sight
+run_case "nothing important cut at 80 columns" case_nothing_important_cut_at_80
 
 # Every console above ran under the sanitizers when BIN is build/san/bzj:
 # their reports (and anything else on stderr) went to the log.
