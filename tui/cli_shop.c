@@ -267,13 +267,18 @@ CMD(shop_list)
 
 CMD(shop_category)
 {
-	opt o[] = {O("add", true)};
+	opt o[] = {O("add", true), O("remove", true), O("reason", true)};
 	args a;
 	int rc = cli_parse_args(argc, argv, cmd, o, NOPTS(o), 1, &a, e);
-	if (!rc && !cli_val(&a, "add"))
-		rc = bzj_fail(e, BZJ_EINPUT, "input.usage", _("--add CATEGORY is required"));
+	const char *add = cli_val(&a, "add"), *rm = cli_val(&a, "remove");
+	if (!rc && !add == !rm)
+		rc = bzj_fail(e, BZJ_EINPUT, "input.usage",
+			      _("give one of --add CATEGORY or --remove CATEGORY --reason TEXT"));
+	if (!rc && add && cli_val(&a, "reason"))
+		rc = bzj_fail(e, BZJ_EINPUT, "input.usage", _("--reason goes with --remove"));
 	if (!rc)
-		rc = bzj_shop_add_category(x, a.pos[0], cli_val(&a, "add"), e);
+		rc = add ? bzj_shop_add_category(x, a.pos[0], add, e)
+			 : bzj_shop_remove_category(x, a.pos[0], rm, cli_val(&a, "reason"), e);
 	return rc ? rc : cli_emit_shop(env, x, a.pos[0], e);
 }
 
@@ -339,7 +344,7 @@ const cli_command cli_cmd_shop = {"shop", NULL, shop_subs, 0,
 	    "shop show ID\n"
 	    "shop list [--search TEXT] [--shortfall] [--status open|closed] [--limit N]\n"
 	    "          [--sort id|name|required|balance] [--desc] [--violations] [--refunding]\n"
-	    "shop category ID --add C\n"
+	    "shop category ID --add C | --remove C --reason TEXT   (remove: supervisors)\n"
 	    "shop close ID --date DATE                records closure and the signed agreement\n"
 	    "shop payee ID --type personal|corporate --name N --account NO [--date DATE]\n"
 	    "shop unsettled ID AMOUNT                 unsettled payments that cover owed amounts")};

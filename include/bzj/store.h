@@ -99,6 +99,9 @@ int bzj_store_categories(bzj_db *db, const char *id, char (*cats)[BZJ_CAT_MAX + 
 			 int *n, bzj_err *e);
 int bzj_store_category_add(bzj_db *db, const char *id, const char *category, bzj_date day,
 			   bzj_err *e);
+/* *removed: whether the shop had it. */
+int bzj_store_category_remove(bzj_db *db, const char *id, const char *category, bool *removed,
+			      bzj_err *e);
 int bzj_store_payee_get(bzj_db *db, const char *id, bzj_payee *p, bzj_err *e);
 int bzj_store_payee_insert(bzj_db *db, const char *id, int type, const char *name,
 			   const char *account, bzj_date since, bzj_err *e);

@@ -571,6 +571,58 @@ case_nothing_important_cut_at_80() {
 		check "the line position kept" sh -c "tmux -L $SOCK capture-pane -p -t bzj | sed -n 2p | grep -qF 'line 1/'"
 }
 
+# A category is picked from the standards, its effect previewed (the
+# preview's "after" is what the shop then shows), and a supervisor may
+# remove it again with a reason that reaches the audit log.
+case_category_picked_and_previewed() {
+	start sup1
+	check "list" wait_for "Shops 1/" || return 1
+	keys /
+	text "$FREE1"
+	check "found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "detail" wait_for "Required deposit" || return 1
+	keys +
+	check "picker" wait_for "Add category" || return 1
+	keys Right Right Enter
+	check "preview before and after" wait_for "Before" || return 1
+	after=$(screen | sed -n 's/.*Required *¥[0-9,.]* *\(¥[0-9,.]*\).*/\1/p' | head -n 1)
+	check "preview shows the requirement after" test -n "$after" || return 1
+	keys y
+	check "added" wait_for "added" || return 1
+	cli demo --json shop show "$FREE1" >"$TMP/cat.json"
+	check "the shop's requirement is the previewed one ($after)" py '
+import json,sys
+f=json.load(open(sys.argv[1]))["required_fen"]
+sys.exit(0 if f"¥{f//100:,}.{f%100:02d}"==sys.argv[2] else 1)' "$TMP/cat.json" "$after" || return 1
+	ncat=$(py 'import json,sys; print(len(json.load(open(sys.argv[1]))["categories"]))' "$TMP/cat.json")
+	keys -
+	check "remove dialog" wait_for "Remove category" || return 1
+	keys Enter
+	check "a reason is asked for" wait_for "Say why" || return 1
+	keys Tab
+	text "录入错误"
+	keys Enter
+	check "preview of the removal" wait_for "Before" || return 1
+	keys y
+	check "removed" wait_for "removed" || return 1
+	cli demo --json shop show "$FREE1" >"$TMP/cat2.json"
+	check "one category fewer" py '
+import json,sys
+sys.exit(0 if len(json.load(open(sys.argv[1]))["categories"])==int(sys.argv[2])-1 else 1)' "$TMP/cat2.json" "$ncat" || return 1
+	check "the reason is audited" sh -c "BZJ_USER=demo '$BIN' --config '$CONF' --db '$DB' --today $TODAY --json audit log --shop '$FREE1' | grep -q '录入错误'" || return 1
+	T kill-session -t bzj >/dev/null 2>&1
+	start rev1
+	check "list" wait_for "Shops 1/" || return 1
+	keys /
+	text "$FREE1"
+	check "found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "detail" wait_for "Required deposit" || return 1
+	keys -
+	check "a reviewer may not remove a category" wait_for "may not"
+}
+
 case_terminals() {
 	for term in xterm-256color screen tmux-256color linux vt100; do
 		start cs1 80 24 "$EN" "$term"
@@ -646,6 +698,7 @@ run_case "zh_CN labels translated and aligned" case_chinese_labels_aligned
 run_case "support: masked accounts, no approve" case_support_masked_no_approve
 run_case "violation add previews its effect" case_violation_preview
 run_case "Enter submits a form and never ticks an attestation" case_enter_never_attests
+run_case "a category picked from the standards, previewed, removed" case_category_picked_and_previewed
 run_case "other operators' changes show by themselves" case_live_refresh
 run_case "TERM variants and NO_COLOR" case_terminals
 run_case "keys remapped by action name" case_keys_remapped_by_name
