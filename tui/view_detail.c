@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bzj/deposit.h"
+#include "bzj/history.h"
 #include "bzj/i18n.h"
 #include "bzj/ledger.h"
 #include "bzj/money.h"
@@ -17,6 +18,7 @@
 #include "bzj/violation.h"
 #include "dialog.h"
 #include "ui.h"
+#include "chart.h"
 #include "widget.h"
 
 #define LEDGER_PAGE 100
@@ -33,6 +35,8 @@ static struct detail {
 	int nrefunds;
 	bzj_receipt receipts[MAX_RECEIPTS];
 	int nreceipts;
+	bzj_month_point hist[BZJ_HISTORY_MONTHS];
+	bool hist_ok;
 	bzj_ledger_entry *ledger;
 	int nledger, cap;
 	bool ledger_end;
@@ -103,6 +107,7 @@ static int detail_load(ui *u)
 		D.nrefunds = 0;
 	if (bzj_receipt_list(u->x, u->shop, D.receipts, MAX_RECEIPTS, &D.nreceipts, &e))
 		D.nreceipts = 0;
+	D.hist_ok = bzj_shop_history(u->x, u->shop, D.hist, &e) == 0;
 	ledger_more(u);
 	D.ok = true;
 	return RD_ALL;
@@ -285,6 +290,69 @@ static void doc_position(doc *d)
 		          _("unsettled payments that cover what is owed"));
 }
 
+/* The last twelve months: balance bars against the required level, the
+ * months, and what happened in each (F a floating tier changed, V a
+ * violation raised the requirement, R a refund was paid). */
+#define HIST_ROWS 5
+#define HIST_COLW 5
+static void doc_history(doc *d)
+{
+	if (!D.hist_ok)
+		return;
+	int64_t bal[BZJ_HISTORY_MONTHS], req[BZJ_HISTORY_MONTHS];
+	for (int i = 0; i < BZJ_HISTORY_MONTHS; i++) {
+		bal[i] = D.hist[i].balance_fen;
+		req[i] = D.hist[i].required_fen;
+	}
+	bool ascii = chart_ascii();
+	chart c;
+	chart_bars(&c, bal, req, BZJ_HISTORY_MONTHS, HIST_ROWS, HIST_COLW, ascii);
+	char m[40], t[200];
+	int aw = wdg_width(wdg_money(c.max, m, sizeof m)), x0 = 2 + aw + 1;
+	doc_rule(d, _("Balance against required, last 12 months"));
+	for (int r = 0; r < c.rows; r++) {
+		int y = doc_row(d);
+		if (y < 0)
+			continue;
+		ui_style(d->w, d->u, ST_DIM);
+		if (r == 0 || r == c.rows - 1)
+			wdg_put(d->w, y, 2, wdg_money(r ? 0 : c.max, m, sizeof m), aw, WDG_RIGHT);
+		for (int k = 0; k < c.cols && x0 + k < d->u->cols; k++) {
+			static const int style[] = {ST_NORMAL, ST_OK, ST_WARN, ST_KEY};
+			ui_style(d->w, d->u, style[c.kind[r][k]]);
+			mvwaddnwstr(d->w, y, x0 + k, &c.cell[r][k], 1);
+		}
+		ui_style(d->w, d->u, ST_NORMAL);
+	}
+	int y = doc_row(d), y2 = doc_row(d);
+	for (int i = 0; i < BZJ_HISTORY_MONTHS; i++) {
+		int x = x0 + i * HIST_COLW;
+		if (x + HIST_COLW > d->u->cols)
+			break;
+		if (y >= 0) {
+			char mm[8];
+			bzj_month_fmt(D.hist[i].month, mm, sizeof mm);
+			ui_style(d->w, d->u, ST_DIM);
+			wdg_puts(d->w, y, x, mm + 5, d->u->cols);
+		}
+		if (y2 >= 0) {
+			/* TRANSLATORS: one-letter marks under the history chart:
+			 * F floating tier changed, V violation raise, R refund paid. */
+			snprintf(t, sizeof t, "%s%s%s",
+				 D.hist[i].tier_change ? C_("history mark", "F") : "",
+				 D.hist[i].raise ? C_("history mark", "V") : "",
+				 D.hist[i].refund ? C_("history mark", "R") : "");
+			ui_style(d->w, d->u, ST_WARN);
+			wdg_puts(d->w, y2, x, t, x + HIST_COLW - 1);
+		}
+		ui_style(d->w, d->u, ST_NORMAL);
+	}
+	snprintf(t, sizeof t, "%s %s  %s %s  %s", ascii ? "#" : "█",
+		 ascii ? _("balance (! short)") : _("balance (red: short)"), ascii ? "-" : "━",
+		 _("required"), _("F tier  V raise  R refund") /* the marks of C_("history mark") */);
+	doc_text(d, ST_DIM, 2, t);
+}
+
 static void doc_payee(doc *d)
 {
 	const bzj_payee *py = &D.v.payee;
@@ -391,6 +459,7 @@ static void doc_run(ui *u, WINDOW *w, doc *d, bool dry)
 	doc_required(d);
 	doc_position(d);
 	doc_payee(d);
+	doc_history(d);
 	doc_refunds(d);
 	doc_receipts(d);
 	doc_ledger(d);

@@ -90,6 +90,15 @@ int bzj_store_category_known(bzj_db *db, const char *category, bool *known, bzj_
 int bzj_store_base_for(bzj_db *db, const char *shop_id, int entity, bzj_date day,
 		       int64_t *base_fen, char *category, bzj_date *effective, bzj_err *e);
 
+/* history (one shop, one day): the ledger's sum up to day, the raises of
+ * violations in force on day, and whether the month [from, to] had a
+ * raise recorded or a refund paid. */
+int bzj_store_balance_at(bzj_db *db, const char *shop_id, bzj_date day, int64_t *fen,
+			 bzj_err *e);
+int bzj_store_raises_at(bzj_db *db, const char *shop_id, bzj_date day, int64_t *fen, bzj_err *e);
+int bzj_store_month_events(bzj_db *db, const char *shop_id, bzj_date from, bzj_date to,
+			   bool *raise, bool *refund, bzj_err *e);
+
 /* shops */
 int bzj_store_shop_insert(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_shop_get(bzj_db *db, const char *id, bzj_shop *s, bzj_err *e);
