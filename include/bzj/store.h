@@ -203,15 +203,15 @@ int bzj_store_demo_bulk_end(bzj_db *db, bzj_err *e);
 /* Fill the cached counters and run ANALYZE. */
 int bzj_store_demo_finish(bzj_db *db, bzj_err *e);
 
+/* check: each invariant query reports offending rows */
+typedef int (*bzj_store_problem_fn)(void *ctx, const char *code, const char *msg);
+int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,
+		    int64_t *problems, bzj_err *e);
+
 /* check, the rules of issues 10 and 11 (core/store_rules.c): owed per
  * violation and per shop, earmarked freezes, scheduled standards, the
  * 30-day holds and deregistered shops */
 int bzj_store_check_rules(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,
 			  int64_t *problems, bzj_err *e);
-
-/* check: each invariant query reports offending rows */
-typedef int (*bzj_store_problem_fn)(void *ctx, const char *code, const char *msg);
-int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,
-		    int64_t *problems, bzj_err *e);
 
 #endif

@@ -22,7 +22,7 @@ static void ready_shop(fx *f, const char *id, const char *yuan)
 	shop(f, id, BZJ_ENTITY_INDIVIDUAL, "服饰内衣", "张三", NULL);
 	REV1(f);
 	OK(bzj_shop_set_payee(&f->x, id, BZJ_PAYEE_PERSONAL, "张三", "6222000011112222",
-			      D("2025-08-01"), &f->e));
+			      D("2025-08-01"), NULL, NULL, &f->e));
 	if (yuan)
 		topup(f, id, yuan);
 	f->x.actor = was;
@@ -548,40 +548,35 @@ static void company_asking_for_a_personal_card(void **state)
 	shop(f, "I2", BZJ_ENTITY_INDIVIDUAL, "服饰内衣", NULL, "李四商行");
 	REV1(f);
 	REFUSED(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_PERSONAL, "法人甲", acct,
-				   BZJ_DATE_NONE, &f->e),
+				   BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_ERULE, "payee.not_allowed");
 	REFUSED(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_PERSONAL, "某某科技有限公司", acct,
-				   BZJ_DATE_NONE, &f->e),
+				   BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_ERULE, "payee.not_allowed");
 	REFUSED(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_CORPORATE, "某某科技", acct,
-				   BZJ_DATE_NONE, &f->e),
+				   BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_ERULE, "payee.name_mismatch");
 	assert_false(view(f, "C1").payee.present);
 	OK(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_CORPORATE, "某某科技有限公司", acct,
-			      BZJ_DATE_NONE, &f->e));
+			      BZJ_DATE_NONE, NULL, NULL, &f->e));
 	assert_true(view(f, "C1").payee.valid);
 
-	REFUSED(bzj_shop_set_payee(&f->x, "I1", BZJ_PAYEE_PERSONAL, "李四", acct, BZJ_DATE_NONE,
-				   &f->e),
+	REFUSED(bzj_shop_set_payee(&f->x, "I1", BZJ_PAYEE_PERSONAL, "李四", acct, BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_ERULE, "payee.name_mismatch");
-	OK(bzj_shop_set_payee(&f->x, "I1", BZJ_PAYEE_PERSONAL, "张三", acct, BZJ_DATE_NONE,
-			      &f->e));
+	OK(bzj_shop_set_payee(&f->x, "I1", BZJ_PAYEE_PERSONAL, "张三", acct, BZJ_DATE_NONE, NULL, NULL, &f->e));
 	/* an individual business with no operator recorded: no personal card */
-	REFUSED(bzj_shop_set_payee(&f->x, "I2", BZJ_PAYEE_PERSONAL, "李四", acct, BZJ_DATE_NONE,
-				   &f->e),
+	REFUSED(bzj_shop_set_payee(&f->x, "I2", BZJ_PAYEE_PERSONAL, "李四", acct, BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_ERULE, "payee.not_allowed");
-	OK(bzj_shop_set_payee(&f->x, "I2", BZJ_PAYEE_CORPORATE, "李四商行", acct, BZJ_DATE_NONE,
-			      &f->e));
+	OK(bzj_shop_set_payee(&f->x, "I2", BZJ_PAYEE_CORPORATE, "李四商行", acct, BZJ_DATE_NONE, NULL, NULL, &f->e));
 	REFUSED(bzj_shop_set_payee(&f->x, "I2", BZJ_PAYEE_CORPORATE, "李四商行", "12ab5678",
-				   BZJ_DATE_NONE, &f->e),
+				   BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_EINPUT, "input.account");
 	/* support sees the last 4 digits only */
 	CS(f);
 	bzj_shop_view v;
 	OK(bzj_shop_view_get(&f->x, "I1", &v, &f->e));
 	assert_string_equal(v.payee.account, "************2222");
-	REFUSED(bzj_shop_set_payee(&f->x, "I1", BZJ_PAYEE_PERSONAL, "张三", acct, BZJ_DATE_NONE,
-				   &f->e),
+	REFUSED(bzj_shop_set_payee(&f->x, "I1", BZJ_PAYEE_PERSONAL, "张三", acct, BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_EPERM, "auth.role");
 }
 
@@ -593,7 +588,7 @@ static void changed_account_waits_30_days_before_a_payout(void **state)
 	today(f, "2025-11-03");
 	REV1(f);
 	OK(bzj_shop_set_payee(&f->x, "S1", BZJ_PAYEE_PERSONAL, "张三", "6222000099998888",
-			      BZJ_DATE_NONE, &f->e));
+			      BZJ_DATE_NONE, NULL, NULL, &f->e));
 	bzj_shop_view v = view(f, "S1");
 	assert_true(v.payee.had_previous);
 	assert_false(v.payee.valid);
