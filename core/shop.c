@@ -265,6 +265,10 @@ static int notice_date(bzj_ctx *x, bzj_date *notice, bzj_date current, const cha
 		*notice = x->today;
 	bool sup = x->actor.role == BZJ_ROLE_SUPERVISOR;
 	bool why = reason && *reason;
+	/* A record dated after today (written before dates were checked)
+	 * must not block every later change: today is then the floor. */
+	if (current != BZJ_DATE_NONE && current > x->today)
+		current = x->today;
 	int rc = bzj_notice_check(*notice, x->today, current, sup && why, field, e);
 	if (rc == BZJ_EPERM && sup)
 		rc = bzj_fail(e, BZJ_EINPUT, "input.reason",

@@ -296,7 +296,9 @@ static const char schema_v6[] =
  *    covered.
  *  - every standards version's date is scheduled (a version shipped with
  *    the product for a later date was never); the next change, list or
- *    check brings every shop's recorded requirement up to date. */
+ *    check brings every shop's recorded requirement up to date (one sync
+ *    of every shop, like a standards load);
+ *  - ledger_violation: a violation's ledger entries, for `bzj check`. */
 static const char schema_v7[] =
 	"CREATE TABLE shop_change("
 	" id INTEGER PRIMARY KEY,"
@@ -321,7 +323,8 @@ static const char schema_v7[] =
 	" FROM violation v JOIN shop s ON s.id = v.shop_id) a"
 	" WHERE violation.id = a.vid AND violation.owed_fen <> a.n;"
 	"INSERT OR IGNORE INTO effective_date(day, cause, synced)"
-	" SELECT DISTINCT effective, 'standards', 0 FROM standard;";
+	" SELECT DISTINCT effective, 'standards', 0 FROM standard;"
+	"CREATE INDEX ledger_violation ON ledger(violation_id, kind) WHERE violation_id > 0;";
 
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,

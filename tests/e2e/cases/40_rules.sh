@@ -248,6 +248,11 @@ refused "a top-up that would overflow the balance" 2 input.amount fin1 $D0 topup
 sqlite3 "$DB" "UPDATE shop SET balance_fen = 0 WHERE id = 'O1'"
 
 refused "--today '' is bad input" 2 input.date demo '' shop show W1
+CMD="BZJ_TODAY='' shop show W1"
+BZJ_USER=demo BZJ_TODAY='' "$BIN" --config "$CONF" --db "$DB" --json shop show W1 \
+	>"$T/out" 2>"$T/err"
+RC=$?
+erc "an empty BZJ_TODAY is bad input too" 2 input.date
 
 # failed payouts use up the month's count (the count is of requests made)
 bz demo $D0 shop add F1 --name 子小店 --entity individual --category 服饰内衣 --opened $D0 \
