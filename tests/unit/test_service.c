@@ -512,6 +512,73 @@ static void deduction_leaves_other_violations_freezes_alone(void **state)
 	assert_int_equal(v.shop.owed_fen, Y("200"));
 	assert_true(v.shop.terminate);
 	assert_int_equal(check_problems(f), 0);
+	/* resolving the other violation releases its freeze, which repays
+	 * what v1 owes first; both figures follow */
+	bzj_violation v2s[2];
+	int n = 0;
+	OK(bzj_violation_list(&f->x, "S1", true, 0, v2s, 2, &n, &f->e));
+	int64_t v2 = v2s[0].id == v1 ? v2s[1].id : v2s[0].id;
+	REV1(f);
+	OK(bzj_violation_resolve(&f->x, v2, 0, &f->e));
+	v = view(f, "S1");
+	assert_int_equal(v.shop.balance_fen, Y("100"));
+	assert_int_equal(v.shop.frozen_fen, 0);
+	assert_int_equal(v.shop.owed_fen, 0);
+	assert_false(v.shop.terminate);
+	bzj_violation viol;
+	OK(bzj_violation_get(&f->x, v1, &viol, &f->e));
+	assert_int_equal(viol.owed_fen, 0);
+	assert_int_equal(viol.deducted_fen, Y("900"));
+	assert_int_equal(check_problems(f), 0);
+}
+
+static void rename_holds_payouts_and_needs_a_payee_in_the_new_name(void **state)
+{
+	fx *f = *state;
+	bool changed = true;
+
+	shop(f, "C1", BZJ_ENTITY_COMPANY, "服饰内衣", NULL, "甲公司");
+	REV1(f);
+	OK(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_CORPORATE, "甲公司", "9555000011112222",
+			      BZJ_DATE_NONE, NULL, NULL, &f->e));
+	topup(f, "C1", "10000");
+	today(f, "2025-11-03");
+	REV1(f);
+	OK(bzj_shop_rename(&f->x, "C1", "乙公司", BZJ_DATE_NONE, NULL, &changed, &f->e));
+	assert_true(changed);
+	bzj_shop_view v = view(f, "C1");
+	assert_string_equal(v.shop.entity_name, "乙公司");
+	assert_int_equal(v.changes.hold_kind, BZJ_CHANGE_RENAME);
+	assert_int_equal(v.changes.hold_notice, D("2025-11-03"));
+	assert_string_equal(v.payee.problem, "payee.name_mismatch");
+	bzj_refund_in in = {.shop_id = "C1", .kind = BZJ_REFUND_PARTIAL, .amount_fen = Y("100")};
+	bzj_refund r;
+	REFUSED(bzj_refund_submit(&f->x, &in, &r, &f->e), BZJ_ERULE, "payee.name_mismatch");
+	/* the same name again changes nothing */
+	int64_t audits = audit_count(f);
+	OK(bzj_shop_rename(&f->x, "C1", "乙公司", BZJ_DATE_NONE, NULL, &changed, &f->e));
+	assert_false(changed);
+	assert_int_equal(audit_count(f), audits);
+	/* back-dating: a reviewer may not, a supervisor with a reason may */
+	REFUSED(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_CORPORATE, "乙公司", "9555000033334444",
+				   D("2025-11-01"), NULL, NULL, &f->e),
+		BZJ_EPERM, "notice.backdated");
+	SUP(f);
+	REFUSED(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_CORPORATE, "乙公司", "9555000033334444",
+				   D("2025-11-01"), NULL, NULL, &f->e),
+		BZJ_EINPUT, "input.reason");
+	OK(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_CORPORATE, "乙公司", "9555000033334444",
+			      D("2025-11-03"), NULL, &changed, &f->e));
+	assert_true(changed);
+	r = submit(f, "C1", BZJ_REFUND_PARTIAL, "100");
+	approve(f, r.id);
+	today(f, "2025-12-02"); /* notice + 29 */
+	FIN(f);
+	bzj_refund out;
+	REFUSED(bzj_refund_pay(&f->x, r.id, 0, &out, &f->e), BZJ_ERULE, "payee.changed_recently");
+	today(f, "2025-12-03"); /* notice + 30 */
+	assert_int_equal(pay(f, r.id).status, BZJ_RS_PAID);
+	assert_int_equal(check_problems(f), 0);
 }
 
 static void shortfall_restricts_and_a_topup_lifts_it_both_recorded(void **state)
@@ -1327,6 +1394,7 @@ int main(void)
 		T(raise_and_freeze_change_required_and_available),
 		T(deduction_larger_than_the_balance),
 		T(deduction_leaves_other_violations_freezes_alone),
+		T(rename_holds_payouts_and_needs_a_payee_in_the_new_name),
 		T(shortfall_restricts_and_a_topup_lifts_it_both_recorded),
 		T(company_asking_for_a_personal_card),
 		T(changed_account_waits_30_days_before_a_payout),
