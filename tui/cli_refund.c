@@ -77,10 +77,12 @@ CMD(refund_list)
 	bzj_refund_query q = {.shop_id = cli_val(&a, "shop"),
 			      .overdue = cli_flag(&a, "overdue"),
 			      .open_only = cli_flag(&a, "open")};
-	if (cli_val(&a, "status") && (q.status = bzj_refund_status_parse(cli_val(&a, "status"))) < 0)
+	const char *st = cli_val(&a, "status");
+	/* "all" is every status, as the console's filter calls it. */
+	if (st && strcmp(st, "all") && (q.status = bzj_refund_status_parse(st)) < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.status",
-				_("--status: must be submitted, approved, paid, rejected, cancelled "
-				  "or failed"));
+				_("--status: must be all, submitted, approved, paid, rejected, "
+				  "cancelled or failed"));
 	if (cli_val(&a, "kind") && (q.kind = bzj_refund_kind_parse(cli_val(&a, "kind"))) < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.kind", _("--kind: must be partial or closure"));
 	int64_t total = 0;

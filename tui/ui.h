@@ -143,6 +143,10 @@ void ui_touch(ui *u);
  * (for good) once the terminal is gone: every loop must then end. */
 #define UI_KEY_HANGUP (-2)
 int ui_getkey(ui *u, WINDOW *w);
+/* The same, but after `ms` milliseconds without input returns UI_KEY_IDLE
+ * (the main loop's chance to look for other operators' changes). */
+#define UI_KEY_IDLE (-3)
+int ui_getkey_idle(ui *u, WINDOW *w, int ms);
 /* A key already waiting (typed ahead or pasted), without blocking; -1 if
  * none.  Used to take a burst of typing in one query. */
 int ui_pending_key(ui *u, WINDOW *w);
