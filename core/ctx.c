@@ -43,6 +43,10 @@ static int seed_defaults(bzj_ctx *x, bzj_err *e)
 	if (!rc)
 		rc = svc_standards_parse(x, (const char *)bzj_data_standards, "data/standards.cfg",
 					 &loaded, e);
+	/* A shipped version for a later date takes effect on its date like a
+	 * loaded one: schedule it. */
+	if (!rc)
+		rc = bzj_store_effective_standards(x->db, x->today, e);
 	if (!rc)
 		rc = bzj_store_meta_put(x->db, "seeded", 1, e);
 end:

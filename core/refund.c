@@ -60,6 +60,11 @@ static int payee_ok(bzj_ctx *x, const bzj_shop *s, bool payout, bzj_err *e)
 	rc = bzj_payee_check(s->entity, p.type, p.name, s->entity_name, s->operator_name, e);
 	if (!rc && payout)
 		rc = bzj_payee_change_check(p.had_previous, p.since, x->today, e);
+	bzj_change_state cs;
+	if (!rc && payout)
+		rc = bzj_store_change_state(x->db, s->id, &cs, e);
+	if (!rc && payout)
+		rc = bzj_info_change_check(cs.hold_kind, cs.hold_notice, x->today, e);
 	return rc;
 }
 
@@ -73,9 +78,20 @@ static int submit_partial(bzj_ctx *x, const bzj_shop *s, int64_t amount, bzj_ref
 	if (amount <= 0 || amount > BZJ_MONEY_MAX_FEN)
 		return bzj_fail(e, BZJ_EINPUT, "input.amount",
 				_("amount: a partial refund needs an amount above zero (--amount)"));
+	bzj_change_state cs;
+	int rc = bzj_store_change_state(x->db, s->id, &cs, e);
+	if (rc)
+		return rc;
+	if (cs.deregistered != BZJ_DATE_NONE)
+		return bzj_fail(e, BZJ_ERULE, "shop.deregistered",
+				_("shop %s: the company gave notice of its deregistration on %s; no "
+				  "partial refunds: close the shop and request a closure refund"),
+				s->id, bzj_date_fmt(cs.deregistered, b, sizeof b));
 	int n = 0;
 	int limit = x->cfg ? x->cfg->monthly_limit : 3;
-	int rc = bzj_store_refund_month_count(x->db, s->id, bzj_date_month(x->today), &n, e);
+	/* The count is of requests the merchant made (seed 002: 商家每月可退次数):
+	 * rejected and cancelled ones are given back, a failed payout is not. */
+	rc = bzj_store_refund_month_count(x->db, s->id, bzj_date_month(x->today), &n, e);
 	if (rc)
 		return rc;
 	if (n >= limit)

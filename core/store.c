@@ -280,9 +280,55 @@ static const char schema_v6[] =
 	" INSERT OR IGNORE INTO shop_gram(gram, shop_id)" SHOP_GRAMS_CTE("new")
 	" SELECT substr(str, i, 2), new.id FROM g; END;" SHOP_GRAM_BUILD_SQL ";";
 
+/* Version 7: the rules of issues 10 and 11.
+ *  - shop_change: the merchant information changes of seed 002 §8 (an
+ *    operator recorded or changed, a rename of the certified entity, a
+ *    company's deregistration), each with the date its written notice
+ *    arrived; `hold` marks those that start the 30-day hold on payouts
+ *    (not a shop's first operator).  Append-only, like the ledger.
+ *  - violation.covered_fen: the part of a violation's deductions covered
+ *    from unsettled payments (未结货款).  A violation's figures now always
+ *    add up: deducted = its ledger deductions (repayments of what it owed
+ *    carry its id) + covered + owed, and a shop's owed is the sum of its
+ *    violations' owed.  Existing rows: what the shop still owes stays with
+ *    its newest violations (repayments go oldest first), and what earlier
+ *    repayments cleared, recorded then without the violation, counts as
+ *    covered.
+ *  - every standards version's date is scheduled (a version shipped with
+ *    the product for a later date was never); the next change, list or
+ *    check brings every shop's recorded requirement up to date (one sync
+ *    of every shop, like a standards load);
+ *  - ledger_violation: a violation's ledger entries, for `bzj check`. */
+static const char schema_v7[] =
+	"CREATE TABLE shop_change("
+	" id INTEGER PRIMARY KEY,"
+	" shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" kind INTEGER NOT NULL CHECK(kind IN (1,2,3)),"
+	" notice INTEGER NOT NULL, recorded INTEGER NOT NULL CHECK(notice <= recorded),"
+	" old_value TEXT NOT NULL DEFAULT '', new_value TEXT NOT NULL DEFAULT '',"
+	" hold INTEGER NOT NULL CHECK(hold IN (0,1)),"
+	" user TEXT NOT NULL);"
+	"CREATE INDEX shop_change_shop ON shop_change(shop_id, id);"
+	"CREATE UNIQUE INDEX shop_change_deregistered ON shop_change(shop_id) WHERE kind = 3;"
+	"CREATE TRIGGER shop_change_no_update BEFORE UPDATE ON shop_change BEGIN"
+	" SELECT RAISE(ABORT, 'merchant information changes are append-only'); END;"
+	"CREATE TRIGGER shop_change_no_delete BEFORE DELETE ON shop_change BEGIN"
+	" SELECT RAISE(ABORT, 'merchant information changes are append-only'); END;"
+	"ALTER TABLE violation ADD COLUMN covered_fen INTEGER NOT NULL DEFAULT 0"
+	" CHECK(covered_fen >= 0);"
+	"UPDATE violation SET owed_fen = a.n, covered_fen = violation.owed_fen - a.n FROM ("
+	" SELECT v.id AS vid, max(0, min(v.owed_fen, s.owed_fen - COALESCE(sum(v.owed_fen)"
+	"  OVER (PARTITION BY v.shop_id ORDER BY v.id DESC"
+	"  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))) AS n"
+	" FROM violation v JOIN shop s ON s.id = v.shop_id) a"
+	" WHERE violation.id = a.vid AND violation.owed_fen <> a.n;"
+	"INSERT OR IGNORE INTO effective_date(day, cause, synced)"
+	" SELECT DISTINCT effective, 'standards', 0 FROM standard;"
+	"CREATE INDEX ledger_violation ON ledger(violation_id, kind) WHERE violation_id > 0;";
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
-					      schema_v6};
+					      schema_v6, schema_v7};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 

@@ -69,6 +69,18 @@ void cli_shop_json(bzj_json *j, const bzj_shop_view *v)
 		bzj_json_int(j, "refund_in_progress", v->refund_in_progress);
 	else
 		bzj_json_null(j, "refund_in_progress");
+	/* merchant information changes (seed 002 §8) and the 30-day holds */
+	bzj_json_date(j, "deregistered", v->changes.deregistered);
+	if (v->changes.hold_kind) {
+		bzj_json_obj(j, "info_change");
+		bzj_json_str(j, "kind", bzj_change_kind_name(v->changes.hold_kind));
+		bzj_json_date(j, "notice", v->changes.hold_notice);
+		bzj_json_date(j, "payable_from", v->changes.hold_notice + BZJ_NOTICE_DAYS);
+		bzj_json_obj_end(j);
+	} else {
+		bzj_json_null(j, "info_change");
+	}
+	bzj_json_date(j, "payable_from", v->payable_from);
 	bzj_json_obj_end(j);
 }
 
@@ -76,7 +88,7 @@ static void shop_text(const bzj_shop_view *v)
 {
 	const bzj_shop *s = &v->shop;
 	const bzj_position *p = &v->dep.pos;
-	char a[32], b[32], c[32], d[32], m[8], l[64];
+	char a[32], b[32], c[32], d[32], m[8], m2[16], l[64];
 #define L(s) cli_col_w(s, 12, l, sizeof l)
 	printf("%s  %s  (%s, %s)\n", s->id, s->name,
 	       s->entity == BZJ_ENTITY_COMPANY ? _("company") : _("individual business"),
@@ -105,6 +117,11 @@ static void shop_text(const bzj_shop_view *v)
 		       v->payee.valid ? _("valid") : v->payee.problem);
 	else
 		printf("  %s %s\n", L(_("payee")), _("none recorded"));
+	if (v->changes.deregistered != BZJ_DATE_NONE)
+		printf("  %s %s %s\n", L(_("deregistered")), _("notice of"),
+		       cli_day(v->changes.deregistered, m2));
+	if (v->payable_from != BZJ_DATE_NONE)
+		printf("  %s %s\n", L(_("payable from")), cli_day(v->payable_from, m2));
 	if (s->terminate)
 		printf("  %s\n", _("flagged for termination of service"));
 }
@@ -296,9 +313,44 @@ CMD(shop_close)
 	return rc ? rc : cli_emit_shop(env, x, a.pos[0], e);
 }
 
+/* The shop, with whether the command changed anything: recording the same
+ * payee account or name again is not a change and writes nothing. */
+static int emit_changed(cli_env *env, bzj_ctx *x, const char *id, bool changed, bzj_err *e)
+{
+	if (!env->json) {
+		if (!changed)
+			printf("%s\n", _("unchanged: that is already the shop's current record "
+					 "(nothing written)"));
+		return cli_emit_shop(env, x, id, e);
+	}
+	bzj_shop_view v;
+	int rc = bzj_shop_view_get(x, id, &v, e);
+	if (rc)
+		return rc;
+	bzj_json j;
+	bzj_json_init(&j);
+	cli_shop_json(&j, &v);
+	const char *t = bzj_json_text(&j);
+	size_t n = strlen(t);
+	/* the shop object, with one more member */
+	printf("%.*s,\"changed\":%s}\n", (int)(n > 0 ? n - 1 : 0), t, changed ? "true" : "false");
+	bzj_json_free(&j);
+	return BZJ_OK;
+}
+
+/* --DATE_OPT DATE (a notice date), when given. */
+static int notice_opt(args *a, const char *name, bzj_date *d, bzj_err *e)
+{
+	char field[24];
+	*d = BZJ_DATE_NONE;
+	snprintf(field, sizeof field, "--%s", name);
+	return cli_val(a, name) ? bzj_date_parse(cli_val(a, name), field, d, e) : BZJ_OK;
+}
+
 CMD(shop_payee)
 {
-	opt o[] = {O("type", true), O("name", true), O("account", true), O("date", true)};
+	opt o[] = {O("type", true), O("name", true), O("account", true), O("date", true),
+		   O("reason", true)};
 	args a;
 	int rc = cli_parse_args(argc, argv, cmd, o, NOPTS(o), 1, &a, e);
 	if (rc)
@@ -307,10 +359,65 @@ CMD(shop_payee)
 	if (type < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.type",
 				_("--type: must be personal or corporate"));
-	bzj_date d = BZJ_DATE_NONE;
-	if (cli_val(&a, "date") && (rc = bzj_date_parse(cli_val(&a, "date"), "--date", &d, e)))
+	bzj_date d;
+	if ((rc = notice_opt(&a, "date", &d, e)))
 		return rc;
-	rc = bzj_shop_set_payee(x, a.pos[0], type, cli_val(&a, "name"), cli_val(&a, "account"), d, e);
+	bool changed = false;
+	rc = bzj_shop_set_payee(x, a.pos[0], type, cli_val(&a, "name"), cli_val(&a, "account"), d,
+				cli_val(&a, "reason"), &changed, e);
+	return rc ? rc : emit_changed(env, x, a.pos[0], changed, e);
+}
+
+CMD(shop_operator)
+{
+	opt o[] = {O("name", true), O("notice", true), O("reason", true)};
+	args a;
+	int rc = cli_parse_args(argc, argv, cmd, o, NOPTS(o), 1, &a, e);
+	if (!rc && !cli_val(&a, "name"))
+		rc = bzj_fail(e, BZJ_EINPUT, "input.usage", _("--name NAME is required"));
+	bzj_date d;
+	if (!rc)
+		rc = notice_opt(&a, "notice", &d, e);
+	bool changed = false;
+	if (!rc)
+		rc = bzj_shop_set_operator(x, a.pos[0], cli_val(&a, "name"), d, cli_val(&a, "reason"),
+					   &changed, e);
+	return rc ? rc : emit_changed(env, x, a.pos[0], changed, e);
+}
+
+CMD(shop_rename)
+{
+	opt o[] = {O("entity-name", true), O("notice", true), O("reason", true)};
+	args a;
+	int rc = cli_parse_args(argc, argv, cmd, o, NOPTS(o), 1, &a, e);
+	if (!rc && !cli_val(&a, "entity-name"))
+		rc = bzj_fail(e, BZJ_EINPUT, "input.usage", _("--entity-name NAME is required"));
+	if (!rc && !cli_val(&a, "notice"))
+		rc = bzj_fail(e, BZJ_EINPUT, "input.date",
+			      _("--notice DATE is required: the day the written notice arrived"));
+	bzj_date d;
+	if (!rc)
+		rc = notice_opt(&a, "notice", &d, e);
+	bool changed = false;
+	if (!rc)
+		rc = bzj_shop_rename(x, a.pos[0], cli_val(&a, "entity-name"), d,
+				     cli_val(&a, "reason"), &changed, e);
+	return rc ? rc : emit_changed(env, x, a.pos[0], changed, e);
+}
+
+CMD(shop_deregister)
+{
+	opt o[] = {O("notice", true), O("reason", true)};
+	args a;
+	int rc = cli_parse_args(argc, argv, cmd, o, NOPTS(o), 1, &a, e);
+	if (!rc && !cli_val(&a, "notice"))
+		rc = bzj_fail(e, BZJ_EINPUT, "input.date",
+			      _("--notice DATE is required: the day the written notice arrived"));
+	bzj_date d;
+	if (!rc)
+		rc = notice_opt(&a, "notice", &d, e);
+	if (!rc)
+		rc = bzj_shop_deregister(x, a.pos[0], d, cli_val(&a, "reason"), e);
 	return rc ? rc : cli_emit_shop(env, x, a.pos[0], e);
 }
 
@@ -384,7 +491,8 @@ CMD(shop_show)
 static const subcommand shop_subs[] = {
 	{"add", shop_add},	     {"show", shop_show},   {"list", shop_list},
 	{"category", shop_category}, {"close", shop_close}, {"payee", shop_payee},
-	{"unsettled", shop_unsettled}, {"history", shop_history}, {NULL, NULL}};
+	{"unsettled", shop_unsettled}, {"operator", shop_operator}, {"rename", shop_rename},
+	{"deregister", shop_deregister}, {"history", shop_history}, {NULL, NULL}};
 const cli_command cli_cmd_shop = {"shop", NULL, shop_subs, 0,
 	N_("shop add ID --name N --entity individual|company --category C[,C...]\n"
 	    "             --opened DATE [--entity-name NAME] [--operator NAME]\n"
@@ -395,4 +503,8 @@ const cli_command cli_cmd_shop = {"shop", NULL, shop_subs, 0,
 	    "shop category ID --add C | --remove C --reason TEXT   (remove: supervisors)\n"
 	    "shop close ID --date DATE                records closure and the signed agreement\n"
 	    "shop payee ID --type personal|corporate --name N --account NO [--date DATE]\n"
-	    "shop unsettled ID AMOUNT                 unsettled payments that cover owed amounts")};
+	    "           [--reason TEXT]               --date: the day the notice arrived\n"
+	    "shop unsettled ID AMOUNT                 unsettled payments that cover owed amounts\n"
+	    "shop operator ID --name NAME [--notice DATE] [--reason TEXT]\n"
+	    "shop rename ID --entity-name NAME --notice DATE [--reason TEXT]\n"
+	    "shop deregister ID --notice DATE [--reason TEXT]   a company's deregistration")};

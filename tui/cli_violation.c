@@ -19,6 +19,7 @@ static void violation_json(bzj_json *j, const bzj_violation *v)
 	bzj_json_int(j, "frozen_fen", v->frozen_fen);
 	bzj_json_int(j, "deducted_fen", v->deducted_fen);
 	bzj_json_int(j, "owed_fen", v->owed_fen);
+	bzj_json_int(j, "covered_fen", v->covered_fen);
 	bzj_json_str(j, "status", bzj_vstatus_name(v->status));
 	bzj_json_date(j, "resolved", v->resolved);
 	bzj_json_str(j, "note", v->note);

@@ -224,8 +224,14 @@ static int db_path(const globals *g, bool priv, const bzj_config *cfg, char *out
 static int set_today(const globals *g, bool priv, bzj_err *e)
 {
 	const char *t = g->today ? g->today : getenv("BZJ_TODAY");
-	if (!t || !*t)
+	if (!t)
 		return BZJ_OK;
+	if (!priv && !*t)
+		/* an empty value is a mistake (an unset shell variable), not a
+		 * request for the system clock */
+		return bzj_fail(e, BZJ_EINPUT, "input.date",
+				_("%s: empty; give a date YYYY-MM-DD or leave it out"),
+				g->today ? "--today" : "BZJ_TODAY");
 	if (priv)
 		return bzj_fail(e, BZJ_EPERM, "input.today",
 				_("--today and BZJ_TODAY are refused when bzj runs with raised "

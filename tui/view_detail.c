@@ -804,9 +804,13 @@ static int do_category(ui *u, bool remove)
 static int payee_fn(simple_ctx *c, bzj_err *e)
 {
 	int type = c->choice == 0 ? BZJ_PAYEE_PERSONAL : BZJ_PAYEE_CORPORATE;
-	int rc = bzj_shop_set_payee(c->u->x, D.v.shop.id, type, c->a, c->b, BZJ_DATE_NONE, e);
+	bool changed = true;
+	int rc = bzj_shop_set_payee(c->u->x, D.v.shop.id, type, c->a, c->b, BZJ_DATE_NONE,
+				    NULL, &changed, e);
 	if (!rc)
-		snprintf(c->ok, sizeof c->ok, "%s", _("Payee account recorded"));
+		snprintf(c->ok, sizeof c->ok, "%s",
+			 changed ? _("Payee account recorded")
+				 : _("That is already the payee account: nothing changed"));
 	return rc;
 }
 

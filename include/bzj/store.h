@@ -23,7 +23,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 6
+#define BZJ_SCHEMA_VERSION 7
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
@@ -114,6 +114,9 @@ int bzj_store_category_remove(bzj_db *db, const char *id, const char *category, 
 int bzj_store_payee_get(bzj_db *db, const char *id, bzj_payee *p, bzj_err *e);
 int bzj_store_payee_insert(bzj_db *db, const char *id, int type, const char *name,
 			   const char *account, bzj_date since, bzj_err *e);
+/* merchant information changes (append-only) */
+int bzj_store_change_insert(bzj_db *db, const bzj_info_change *c, bzj_err *e);
+int bzj_store_change_state(bzj_db *db, const char *shop_id, bzj_change_state *out, bzj_err *e);
 int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows, int max, int *n,
 			bzj_err *e);
 int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row *pos_of,
@@ -157,6 +160,9 @@ int bzj_store_violation_get(bzj_db *db, int64_t id, bzj_violation *v, bzj_err *e
 int bzj_store_violation_update(bzj_db *db, bzj_violation *v, bzj_err *e);
 int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only, int64_t before_id,
 			     bzj_violation *out, int max, int *n, bzj_err *e);
+/* The shop's violations that still owe, oldest (first recorded) first. */
+int bzj_store_violations_owing(bzj_db *db, const char *shop_id, bzj_violation *out, int max,
+				int *n, bzj_err *e);
 int bzj_store_open_violations(bzj_db *db, const char *shop_id, int64_t *n, bzj_err *e);
 int bzj_store_raises(bzj_db *db, const char *shop_id, int64_t *sum, int *count, bzj_err *e);
 
@@ -216,5 +222,11 @@ int bzj_store_demo_finish(bzj_db *db, bzj_err *e);
 typedef int (*bzj_store_problem_fn)(void *ctx, const char *code, const char *msg);
 int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,
 		    int64_t *problems, bzj_err *e);
+
+/* check, the rules of issues 10 and 11 (core/store_rules.c): owed per
+ * violation and per shop, earmarked freezes, scheduled standards, the
+ * 30-day holds and deregistered shops */
+int bzj_store_check_rules(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,
+			  int64_t *problems, bzj_err *e);
 
 #endif
