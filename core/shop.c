@@ -63,6 +63,8 @@ int bzj_shop_add(bzj_ctx *x, const bzj_shop_new *in, bzj_err *e)
 		rc = bzj_store_shop_insert(x->db, &s, e);
 	for (int i = 0; !rc && i < in->ncategories; i++)
 		rc = bzj_store_category_add(x->db, s.id, in->categories[i], in->opened, e);
+	if (!rc && in->direct) /* 直通: never in the newbie period */
+		rc = bzj_store_newbie_direct(x->db, s.id, e);
 	if (!rc)
 		rc = bzj_store_shop_get(x->db, s.id, &s, e);
 	if (!rc)
@@ -81,6 +83,7 @@ int bzj_shop_add(bzj_ctx *x, const bzj_shop_new *in, bzj_err *e)
 		bzj_json_arr_end(&j);
 		bzj_json_date(&j, "opened", s.opened);
 		bzj_json_int(&j, "required_fen", s.required_fen);
+		bzj_json_bool(&j, "direct", in->direct);
 		bzj_json_obj_end(&j);
 		char obj[64];
 		shop_obj(s.id, obj, sizeof obj);

@@ -72,6 +72,7 @@ typedef struct bzj_shop_new {
 	const char *categories[BZJ_MAX_CATEGORIES];
 	int ncategories;
 	bzj_date opened;
+	bool direct; /* let straight through the newbie period (直通) */
 } bzj_shop_new;
 
 /* Create a shop.  Codes: input.id, input.name, shop.exists, category.unknown. */
