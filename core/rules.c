@@ -439,6 +439,18 @@ const char *bzj_newbie_reason_name(int bit)
 	return NULL;
 }
 
+const char *bzj_newbie_reason_text(int bit)
+{
+	switch (bit) {
+	case BZJ_NBR_SCORE: return _("experience score 4.0 or below");
+	case BZJ_NBR_SCORE_MISSING: return _("no experience score for the day");
+	case BZJ_NBR_CLASS_B: return _("a class-B violation in 30 days");
+	case BZJ_NBR_POINTS: return _("4 or more violation points in 30 days");
+	case BZJ_NBR_RISK: return _("an open risk finding");
+	default: return "";
+	}
+}
+
 bzj_date bzj_newbie_window_start(bzj_date day)
 {
 	return day - (BZJ_NEWBIE_WINDOW_DAYS - 1);

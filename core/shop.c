@@ -131,6 +131,8 @@ int bzj_shop_view_get(bzj_ctx *x, const char *id, bzj_shop_view *out, bzj_err *e
 	int64_t count = 0;
 	rc = bzj_store_open_violations(x->db, id, &count, e);
 	out->open_violations = (int)count;
+	if (!rc)
+		rc = bzj_store_newbie_get(x->db, id, &out->newbie, e);
 	payee_validate(&out->shop, &out->payee, x->today);
 	if (out->payee.present && !bzj_role_can(x->actor.role, BZJ_PERM_SEE_ACCOUNTS)) {
 		char m[BZJ_ACCOUNT_MAX + 1];

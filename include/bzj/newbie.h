@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "bzj/ctx.h"
-#include "bzj/shop.h"
+#include "bzj/rules.h"
 
 /* A shop's newbie state, as shop show and the console give it. */
 typedef struct bzj_newbie {

@@ -163,6 +163,8 @@ enum bzj_newbie_reason { BZJ_NEWBIE_REASONS(BZJ_NBR_ENUM) BZJ_NBR_ALL = 31 };
 const char *bzj_newbie_status_name(int status);
 /* The JSON name of one reason bit ("score", ...), NULL for others. */
 const char *bzj_newbie_reason_name(int bit);
+/* The same reason in words, translated ("no experience score for the day"). */
+const char *bzj_newbie_reason_text(int bit);
 /* First day of the 30-day window of a check on `day`. */
 bzj_date bzj_newbie_window_start(bzj_date day);
 /* Every condition a check fails, as reason bits (0 = passes).
