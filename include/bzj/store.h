@@ -195,6 +195,13 @@ int bzj_store_demo_bulk_begin(bzj_db *db, bzj_err *e);
 int bzj_store_demo_shop_money(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_bulk_cache(bzj_db *db, bool on, bzj_err *e);
 int bzj_store_demo_bulk_end(bzj_db *db, bzj_err *e);
+/* The newbie period: a shop's status, a score, a risk finding
+ * (closed BZJ_DATE_NONE = still open). */
+int bzj_store_demo_newbie(bzj_db *db, const char *shop_id, int status, bzj_date graduated,
+			  bzj_err *e);
+int bzj_store_demo_score(bzj_db *db, const char *shop_id, bzj_date day, int tenths, bzj_err *e);
+int bzj_store_demo_risk(bzj_db *db, const char *shop_id, bzj_date opened, const char *note,
+			bzj_date closed, bzj_err *e);
 /* Fill the cached counters and run ANALYZE. */
 int bzj_store_demo_finish(bzj_db *db, bzj_err *e);
 
