@@ -392,7 +392,7 @@ int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows,
 	build_where(db, q, sort, &p);
 	static const char cols[] = "SELECT id, name, operator_name, entity, status, required_fen,"
 				   " balance_fen, frozen_fen, restricted, terminate, refund_open,"
-				   " open_violations, (SELECT n.status | n.capped << 2 FROM newbie n"
+				   " open_violations, (SELECT n.status + 4 * n.capped FROM newbie n"
 				   " WHERE n.shop_id = shop.id) FROM ";
 	char order[160];
 	if (sort == BZJ_SORT_ID)

@@ -449,6 +449,40 @@ case_quit() {
 	check "Q quits" wait_for -n "Shops 1/300"
 }
 
+case_newbie_at_a_glance() {
+	cli cs1 --json shop list --capped --limit 1 >"$TMP/capped.json"
+	read -r NB NBSINCE NBCHECK <<EOF
+$(py '
+import json,sys
+s=json.load(open(sys.argv[1]))["shops"][0]
+print(s["id"], s["newbie"]["capped_since"], s["newbie"]["last_check"])
+' "$TMP/capped.json")
+EOF
+	check "a capped demo shop" test -n "$NB" || return 1
+	start cs1
+	check "list" wait_for "Shops 1/300" || return 1
+	check "capped flag L in the list" sh -c \
+		"tmux -L $SOCK capture-pane -p -t bzj | grep -q '^ $NB .* L *\$'" || return 1
+	keys /
+	text "$NB"
+	check "found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "detail: capped and since when" \
+		wait_for "CAPPED at 1,000 paid orders a day since $NBSINCE" &&
+		check "detail: why" wait_for "check of $NBCHECK failed: " || return 1
+	keys '?'
+	check "help: the flags explained" wait_for "L newbie capped at 1,000 paid orders a day"
+	T kill-session -t bzj >/dev/null 2>&1
+	start cs1 80 24 "$ZH"
+	check "Chinese list" wait_for "店铺 1/300" || return 1
+	keys /
+	text "$NB"
+	check "found" wait_for "找到 1 个" || return 1
+	keys Enter Enter
+	check "Chinese: newbie label" wait_for "新手期" &&
+		check "Chinese: capped since" wait_for "自 $NBSINCE 起每日支付订单限 1,000 单"
+}
+
 run_case "open: title, list, total, hints" case_open
 run_case "search a shop by its Chinese name" case_search_chinese
 run_case "detail breakdown equals shop show --json" case_detail_matches_cli
@@ -463,6 +497,7 @@ run_case "violation add previews its effect" case_violation_preview
 run_case "TERM variants and NO_COLOR" case_terminals
 run_case "keys remapped by action name" case_keys_remapped_by_name
 run_case "q back, Q quit" case_quit
+run_case "newbie: capped flag, since when and why (en, zh_CN)" case_newbie_at_a_glance
 
 # Every console above ran under the sanitizers when BIN is build/san/bzj:
 # their reports (and anything else on stderr) went to the log.
