@@ -463,6 +463,11 @@ EOF
 	check "list" wait_for "Shops 1/300" || return 1
 	check "capped flag L in the list" sh -c \
 		"tmux -L $SOCK capture-pane -p -t bzj | grep -q '^ $NB .* L *\$'" || return 1
+	keys '?'
+	check "help: the flags explained" wait_for "L newbie capped at 1,000 paid orders a day" ||
+		return 1
+	keys Escape
+	check "help closed" wait_for -n "Legend" || return 1
 	keys /
 	text "$NB"
 	check "found" wait_for "1 found" || return 1
@@ -470,8 +475,6 @@ EOF
 	check "detail: capped and since when" \
 		wait_for "CAPPED at 1,000 paid orders a day since $NBSINCE" &&
 		check "detail: why" wait_for "check of $NBCHECK failed: " || return 1
-	keys '?'
-	check "help: the flags explained" wait_for "L newbie capped at 1,000 paid orders a day"
 	T kill-session -t bzj >/dev/null 2>&1
 	start cs1 80 24 "$ZH"
 	check "Chinese list" wait_for "店铺 1/300" || return 1
