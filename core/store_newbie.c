@@ -188,10 +188,10 @@ int bzj_store_newbie_run_get(bzj_db *db, bzj_date day, bzj_newbie_run *r, bool *
 
 int bzj_store_newbie_count(bzj_db *db, bzj_date day, int64_t *n, bzj_err *e)
 {
-	return st_int(db, e, n, NULL,
-		      "SELECT count(*) FROM newbie n JOIN shop s ON s.id = n.shop_id"
-		      " WHERE n.status = 1 AND s.opened <= ?1 AND (s.closed IS NULL OR s.closed > ?1)",
-		      "D", day);
+	/* an upper bound from the index alone (a progress total): the check
+	 * itself leaves out shops not open on the day */
+	(void)day;
+	return st_int(db, e, n, NULL, "SELECT count(*) FROM newbie WHERE status = 1", NULL);
 }
 
 /* The check of `day`: every newbie shop's outcome into a temporary table by

@@ -225,7 +225,7 @@ int bzj_store_score_get(bzj_db *db, const char *shop_id, bzj_date day, int *tent
 int bzj_store_newbie_last_run(bzj_db *db, bzj_date *day, bool *found, bzj_err *e);
 int bzj_store_newbie_run_get(bzj_db *db, bzj_date day, bzj_newbie_run *r, bool *found,
 			     bzj_err *e);
-/* Newbie shops a check of `day` covers. */
+/* Newbie shops a check of `day` covers at most (a progress total). */
 int bzj_store_newbie_count(bzj_db *db, bzj_date day, int64_t *n, bzj_err *e);
 /* The whole check of `day` (see store_newbie.c): outcomes, cap transitions,
  * the newbie rows and the run record.  `progress` (may be NULL) is called
