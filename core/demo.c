@@ -83,6 +83,7 @@ typedef struct gen {
 	int months;
 	int refund_pct; /* of open shops with a partial refund */
 	int64_t stats[8];
+	rng nr; /* the newbie period's own stream: the rest of the demo is as it was */
 } gen;
 
 static void person(rng *r, char *buf, size_t n)
@@ -383,6 +384,45 @@ static int gen_refund(gen *g, bzj_shop *s, int64_t required)
 	return rc;
 }
 
+/* The newbie period: shops opened in the last 180 days are newbies (one in
+ * ten let straight through), older ones graduated 30 to 90 days after
+ * opening (one in five direct).  Newbies get an experience score for each
+ * of the last 7 days, mostly above 4.0, some at or below it and a few
+ * missing; one in 40 has an open risk finding, one in 100 a closed one. */
+static int gen_newbie(gen *g, const bzj_shop *s)
+{
+	rng *r = &g->nr;
+	bzj_date today = g->x->today;
+	bool young = s->opened > today - 180;
+	int rc = BZJ_OK;
+	if (chance(r, young ? 10 : 20))
+		return bzj_store_demo_newbie(g->x->db, s->id, BZJ_NB_DIRECT, BZJ_DATE_NONE, g->e);
+	if (!young) {
+		bzj_date grad = s->opened + (bzj_date)rrange(r, 30, 90);
+		return bzj_store_demo_newbie(g->x->db, s->id, BZJ_NB_GRADUATED, grad, g->e);
+	}
+	int low = chance(r, 15) ? 60 : 8; /* some shops struggle every day */
+	for (bzj_date d = today - 7; !rc && d < today; d++) {
+		if (d < s->opened || chance(r, 3))
+			continue;
+		int tenths = chance(r, low) ? (int)rrange(r, 30, 40) : (int)rrange(r, 41, 50);
+		rc = bzj_store_demo_score(g->x->db, s->id, d, tenths, g->e);
+	}
+	static const char *const notes[] = {"商品质量抽检不合格", "服务能力不达标",
+					    "经营行为不符合平台风险规范"};
+	if (!rc && chance(r, 4)) {
+		bool closed = chance(r, 30);
+		bzj_date opened = today - (bzj_date)rrange(r, 1, 20);
+		if (opened < s->opened)
+			opened = s->opened;
+		rc = bzj_store_demo_risk(g->x->db, s->id, opened, PICK(r, notes),
+					 closed ? opened + (bzj_date)rrange(r, 0, today - opened)
+						: BZJ_DATE_NONE,
+					 g->e);
+	}
+	return rc;
+}
+
 static int gen_shop(gen *g, int64_t i)
 {
 	rng *r = &g->r;
@@ -413,6 +453,8 @@ static int gen_shop(gen *g, int64_t i)
 	if (chance(r, 3))
 		s.unsettled_fen = rrange(r, 10, 300) * 10000;
 	int rc = bzj_store_demo_shop(g->x->db, &s, g->e);
+	if (!rc)
+		rc = gen_newbie(g, &s);
 	int ncat = 1 + chance(r, 25) + chance(r, 8);
 	for (int k = 0; !rc && k < ncat; k++)
 		rc = bzj_store_category_add(g->x->db, s.id, cats[k ? pick_cat(r) : c0].name,
@@ -448,7 +490,8 @@ int bzj_demo_fill(bzj_ctx *x, const bzj_demo_opts *o, bzj_err *e)
 	if (n > 9999999)
 		return bzj_fail(e, BZJ_EINPUT, "input.shops", _("shops: at most 9,999,999"));
 	gen g = {.x = x, .r = {o->seed ? o->seed : 1}, .e = e, .months = n >= 100000 ? 12 : 6,
-		 .refund_pct = n >= 100000 ? 5 : 15};
+		 .refund_pct = n >= 100000 ? 5 : 15,
+		 .nr = {(o->seed ? o->seed : 1) ^ 0x6e657762696531ull}};
 	if ((rc = bzj_db_begin(x->db, e)))
 		return rc;
 	bool empty = false;
@@ -473,13 +516,21 @@ int bzj_demo_fill(bzj_ctx *x, const bzj_demo_opts *o, bzj_err *e)
 	int64_t synced = 0;
 	if (!rc)
 		rc = bzj_store_sync_all(x->db, x->today, "demo", &synced, e);
+	/* The newbie check of the day before yesterday has run; yesterday's is
+	 * left for the operator (and the benchmark) to run. */
+	bzj_newbie_run run;
+	memset(&run, 0, sizeof run);
+	if (!rc)
+		rc = bzj_store_newbie_check(x->db, x->today - 2, x->actor.user, NULL, NULL, 0, &run,
+					    e);
 	if (!rc) {
 		char a[200];
 		snprintf(a, sizeof a,
 			 "{\"shops\":%lld,\"seed\":%llu,\"ledger\":%lld,\"violations\":%lld,"
-			 "\"refunds\":%lld}",
+			 "\"refunds\":%lld,\"newbie_capped\":%lld}",
 			 (long long)n, (unsigned long long)(o->seed ? o->seed : 1),
-			 (long long)g.stats[1], (long long)g.stats[2], (long long)g.stats[3]);
+			 (long long)g.stats[1], (long long)g.stats[2], (long long)g.stats[3],
+			 (long long)run.failed);
 		rc = svc_audit(x, "demo.fill", "demo", NULL, NULL, a, NULL, e);
 	}
 	bzj_err ce;

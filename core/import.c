@@ -38,12 +38,13 @@ static const spec specs[] = {
 	[BZJ_IMPORT_VIOLATIONS] = {{"shop_id", "class", "points", "raise", "freeze", "note",
 				    "date"},
 				   4, BZJ_PERM_VIOLATION},
+	[BZJ_IMPORT_SCORES] = {{"shop_id", "date", "score"}, 3, BZJ_PERM_VIOLATION},
 };
 
 int bzj_import_kind_parse(const char *s)
 {
-	static const char *const names[] = {NULL, "shops", "gmv", "topups", "violations"};
-	for (int i = 1; i < 5; i++)
+	static const char *const names[] = {NULL, "shops", "gmv", "topups", "violations", "scores"};
+	for (int i = 1; i < 6; i++)
 		if (s && !strcmp(s, names[i]))
 			return i;
 	return -1;
@@ -482,6 +483,79 @@ static int row_gmv(imp *m, long line, char **f, size_t nf)
 	return 0;
 }
 
+/* A score line: the same shop and day twice in the file is refused with
+ * both lines; one already recorded is unchanged when the score is the
+ * same and refused when it differs. */
+static int row_score(imp *m, long line, char **f, size_t nf)
+{
+	const char *shop = col(m, f, nf, 0);
+	bzj_err pe;
+	if (svc_shop_id(shop, &pe))
+		return report(m, line, "shop_id", pe.msg);
+	bzj_date day;
+	int bad = parse_date(m, line, "date", col(m, f, nf, 1), &day);
+	if (bad)
+		return bad < 0;
+	char d[16];
+	bzj_date_fmt(day, d, sizeof d);
+	if (day > m->x->today) {
+		char msg[160];
+		snprintf(msg, sizeof msg, _("date: %s is after today; a score is of a day gone by"),
+			 d);
+		return report(m, line, "date", msg);
+	}
+	int tenths;
+	if (bzj_score_parse(col(m, f, nf, 2), &tenths, &pe))
+		return report(m, line, "score", pe.msg);
+	char key[BZJ_ID_MAX + 24];
+	snprintf(key, sizeof key, "%s\x1f%s", shop, d);
+	long first = refset_add(&m->refs, key, line);
+	if (first < 0) {
+		bzj_fail(m->e, BZJ_EIO, "nomem", _("out of memory"));
+		m->stop = true;
+		return 1;
+	}
+	if (first > 0) {
+		char msg[160];
+		snprintf(msg, sizeof msg,
+			 _("the same shop and date as line %ld; give each day's score once"), first);
+		return report(m, line, "date", msg);
+	}
+	bool found = false;
+	bzj_err re;
+	int existing = -1;
+	int rc = bzj_store_shop_exists(m->x->db, shop, &found, &re);
+	if (!rc && !found) {
+		char msg[128];
+		snprintf(msg, sizeof msg, _("shop_id: no shop with id %s"), shop);
+		return report(m, line, "shop_id", msg);
+	}
+	if (!rc) /* after a bad line too: to report conflicts; all is rolled back */
+		rc = bzj_store_score_put(m->x->db, shop, day, tenths, &existing, &re);
+	if (rc) {
+		*m->e = re;
+		m->stop = true;
+		return 1;
+	}
+	if (existing >= 0 && existing != tenths) {
+		char msg[200];
+		snprintf(msg, sizeof msg,
+			 _("score: %s already has the score %d.%d for %s; a recorded score is not "
+			   "changed"),
+			 shop, existing / 10, existing % 10, d);
+		return report(m, line, "score", msg);
+	}
+	if (existing >= 0)
+		m->r->unchanged++;
+	else
+		m->r->rows++;
+	if ((line & 0x3fff) == 0 && svc_progress(m->x, _("import"), line, 0, m->e)) {
+		m->stop = true;
+		return 1;
+	}
+	return 0;
+}
+
 static int on_row(void *ctx, long line, char **f, size_t nf, bzj_err *e)
 {
 	imp *m = ctx;
@@ -513,6 +587,7 @@ static int on_row(void *ctx, long line, char **f, size_t nf, bzj_err *e)
 	case BZJ_IMPORT_SHOPS: return row_shop(m, line, f, nf);
 	case BZJ_IMPORT_GMV: return row_gmv(m, line, f, nf);
 	case BZJ_IMPORT_TOPUPS: return row_topup(m, line, f, nf);
+	case BZJ_IMPORT_SCORES: return row_score(m, line, f, nf);
 	default: return row_violation(m, line, f, nf);
 	}
 }
@@ -587,9 +662,9 @@ int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_er
 	       void *ctx, bzj_import_result *r, bzj_err *e)
 {
 	memset(r, 0, sizeof *r);
-	if (kind < BZJ_IMPORT_SHOPS || kind > BZJ_IMPORT_VIOLATIONS)
+	if (kind < BZJ_IMPORT_SHOPS || kind > BZJ_IMPORT_SCORES)
 		return bzj_fail(e, BZJ_EINPUT, "input.kind",
-				_("import: the kind is shops, gmv, topups or violations"));
+				_("import: the kind is shops, gmv, topups, violations or scores"));
 	imp m = {.x = x, .kind = kind, .sp = &specs[kind], .fn = fn, .fctx = ctx, .r = r, .e = e};
 	int rc = bzj_auth_require(&x->actor, m.sp->perm, _("import this file"), e);
 	if (rc)
@@ -619,14 +694,22 @@ int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_er
 		rc = gmv_write(&m);
 	if (!rc && r->errors) {
 		r->rows = 0;
+		r->unchanged = 0;
 		rc = bzj_fail(e, BZJ_EINPUT, "import.invalid",
 			      _("%lld bad line(s); nothing was imported"), (long long)r->errors);
 	}
 	if (!rc) {
-		static const char *const names[] = {NULL, "shops", "gmv", "topups", "violations"};
-		char hash[65], a[160], action[32];
+		static const char *const names[] = {NULL,     "shops",	    "gmv",
+						    "topups", "violations", "scores"};
+		char hash[65], a[200], action[32];
 		file_hash(data, len, hash);
-		snprintf(a, sizeof a, "{\"rows\":%lld,\"sha256\":\"%s\"}", (long long)r->rows, hash);
+		if (kind == BZJ_IMPORT_SCORES)
+			snprintf(a, sizeof a,
+				 "{\"rows\":%lld,\"unchanged\":%lld,\"sha256\":\"%s\"}",
+				 (long long)r->rows, (long long)r->unchanged, hash);
+		else
+			snprintf(a, sizeof a, "{\"rows\":%lld,\"sha256\":\"%s\"}",
+				 (long long)r->rows, hash);
 		snprintf(action, sizeof action, "import.%s", names[kind]);
 		rc = svc_audit(x, action, action, NULL, NULL, a, NULL, e);
 	}

@@ -326,9 +326,64 @@ static const char schema_v7[] =
 	" SELECT DISTINCT effective, 'standards', 0 FROM standard;"
 	"CREATE INDEX ledger_violation ON ledger(violation_id, kind) WHERE violation_id > 0;";
 
+
+/* Version 8: the newbie period (新手期).
+ *  - newbie: one row per shop, added by a trigger with the shop (status 1
+ *    newbie; shop add --direct makes it 2 direct; graduation 3 with its
+ *    date).  The state of the last check: capped since which day, the day
+ *    of the last check and the reason bits it failed (rules.h).  Shops that
+ *    existed before this version were never put in a newbie period: they
+ *    are recorded as direct, so the first check caps nobody by surprise;
+ *  - newbie_event: each cap start and lift, like restriction_event;
+ *  - newbie_run: one row per checked day (a re-run of that day is a no-op);
+ *  - score: the daily experience score in tenths, keyed (day, shop) so a
+ *    day's import appends and a day's check reads one range;
+ *  - risk: risk findings, at most one open per shop;
+ *  - violation_day: the check counts violations of a 30-day window. */
+static const char schema_v8[] =
+	"CREATE TABLE newbie("
+	" shop_id TEXT PRIMARY KEY NOT NULL REFERENCES shop(id),"
+	" status INTEGER NOT NULL DEFAULT 1 CHECK(status IN (1,2,3)),"
+	" graduated INTEGER, graduated_by TEXT,"
+	" capped INTEGER NOT NULL DEFAULT 0 CHECK(capped IN (0,1)),"
+	" capped_since INTEGER, last_check INTEGER,"
+	" reasons INTEGER NOT NULL DEFAULT 0 CHECK(reasons BETWEEN 0 AND 31),"
+	" CHECK((status = 3) = (graduated IS NOT NULL)),"
+	" CHECK((capped = 1) = (capped_since IS NOT NULL)),"
+	" CHECK(capped = 0 OR status = 1)) WITHOUT ROWID;"
+	"CREATE INDEX newbie_capped ON newbie(shop_id) WHERE capped = 1;"
+	"CREATE INDEX newbie_open ON newbie(shop_id) WHERE status = 1;"
+	"INSERT INTO newbie(shop_id, status) SELECT id, 2 FROM shop ORDER BY id;"
+	"CREATE TRIGGER newbie_ai AFTER INSERT ON shop BEGIN"
+	" INSERT INTO newbie(shop_id) VALUES (new.id); END;"
+	"CREATE TABLE newbie_event("
+	" id INTEGER PRIMARY KEY,"
+	" shop_id TEXT NOT NULL REFERENCES shop(id), day INTEGER NOT NULL,"
+	" capped INTEGER NOT NULL CHECK(capped IN (0,1)),"
+	" reasons INTEGER NOT NULL, cause TEXT NOT NULL);"
+	"CREATE INDEX newbie_event_shop ON newbie_event(shop_id, id);"
+	"CREATE TABLE newbie_run("
+	" day INTEGER PRIMARY KEY, checked INTEGER NOT NULL, failed INTEGER NOT NULL,"
+	" capped INTEGER NOT NULL, lifted INTEGER NOT NULL, user TEXT NOT NULL);"
+	"CREATE TABLE score("
+	" day INTEGER NOT NULL, shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" tenths INTEGER NOT NULL CHECK(tenths BETWEEN 0 AND 50),"
+	" PRIMARY KEY(day, shop_id)) WITHOUT ROWID;"
+	"CREATE TABLE risk("
+	" id INTEGER PRIMARY KEY,"
+	" shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" opened INTEGER NOT NULL, opened_by TEXT NOT NULL, note TEXT NOT NULL,"
+	" closed INTEGER, closed_by TEXT, close_note TEXT,"
+	" CHECK((closed IS NULL) = (closed_by IS NULL)),"
+	" CHECK(closed IS NULL OR closed >= opened));"
+	"CREATE UNIQUE INDEX risk_one_open ON risk(shop_id) WHERE closed IS NULL;"
+	"CREATE INDEX risk_shop ON risk(shop_id, id);"
+	"CREATE INDEX violation_day ON violation(day, shop_id);";
+
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
-					      schema_v6, schema_v7};
+					      schema_v6, schema_v7, schema_v8};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -814,5 +869,7 @@ int st_register_functions(bzj_db *db, bzj_err *e)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db->h, "bzj_required", 3, fl, NULL, fn_required, NULL,
 					     NULL);
-	return rc == SQLITE_OK ? BZJ_OK : st_error(db, rc, e);
+	if (rc != SQLITE_OK)
+		return st_error(db, rc, e);
+	return st_newbie_functions(db, e);
 }

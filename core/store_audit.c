@@ -133,6 +133,25 @@ static const invariant invariants[] = {
 	 "SELECT s.id, 'shop says ' || s.restricted || ', log says ' || e.restricted"
 	 " FROM shop s JOIN restriction_event e ON e.id = (SELECT max(id) FROM restriction_event"
 	 " x WHERE x.shop_id = s.id) WHERE e.restricted <> s.restricted"},
+	{"check.newbie_row", N_("shop %s: no newbie-period record (%s)"),
+	 "SELECT s.id, 'missing' FROM shop s WHERE NOT EXISTS"
+	 " (SELECT 1 FROM newbie n WHERE n.shop_id = s.id)"},
+	{"check.newbie_capped", N_("shop %s: capped without a failing newbie check on record (%s)"),
+	 "SELECT shop_id, 'status ' || status || ', reasons ' || reasons || ', last check '"
+	 " || COALESCE(last_check, '-') || ', capped since ' || capped_since FROM newbie"
+	 " WHERE capped = 1 AND (status <> 1 OR reasons = 0 OR last_check IS NULL"
+	 " OR capped_since > last_check + 1"
+	 " OR last_check NOT IN (SELECT day FROM newbie_run))"},
+	{"check.newbie_uncapped", N_("shop %s: its last newbie check failed but it is not capped (%s)"),
+	 "SELECT shop_id, 'reasons ' || reasons || ', last check ' || last_check FROM newbie"
+	 " WHERE status = 1 AND capped = 0 AND reasons <> 0"},
+	{"check.newbie_log", N_("shop %s: last recorded cap transition disagrees (%s)"),
+	 "SELECT n.shop_id, 'shop says ' || n.capped || ', log says ' || e.capped"
+	 " FROM newbie n JOIN newbie_event e ON e.id = (SELECT max(id) FROM newbie_event x"
+	 " WHERE x.shop_id = n.shop_id) WHERE e.capped <> n.capped"},
+	{"check.newbie_risk", N_("shop %s: more than one open risk finding (%s)"),
+	 "SELECT shop_id, group_concat(id) FROM risk WHERE closed IS NULL GROUP BY shop_id"
+	 " HAVING count(*) > 1"},
 };
 
 int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,

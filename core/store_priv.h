@@ -88,5 +88,7 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 
 int st_schema_migrate(bzj_db *db, bzj_err *e);
 int st_register_functions(bzj_db *db, bzj_err *e);
+/* bzj_newbie_reasons, bzj_newbie_window (store_newbie.c) */
+int st_newbie_functions(bzj_db *db, bzj_err *e);
 
 #endif

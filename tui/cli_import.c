@@ -44,7 +44,7 @@ CMD(cmd_import)
 	int kind = bzj_import_kind_parse(a.pos[0]);
 	if (kind < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.kind",
-				_("import: the kind is shops, gmv, topups or violations"));
+				_("import: the kind is shops, gmv, topups, violations or scores"));
 	size_t len;
 	char *data = cli_slurp(a.pos[1], &len, e);
 	if (!data)
@@ -63,6 +63,8 @@ CMD(cmd_import)
 	if (env->json) {
 		bzj_json_int(&j, "rows", r.rows);
 		bzj_json_int(&j, "errors", r.errors);
+		if (kind == BZJ_IMPORT_SCORES)
+			bzj_json_int(&j, "unchanged", rc ? 0 : r.unchanged);
 		if (rc) {
 			bzj_json_obj(&j, "error");
 			bzj_json_str(&j, "code", e->code);
@@ -86,4 +88,4 @@ CMD(cmd_import)
 /* ---- commands of this family ---------------------------------------------- */
 
 const cli_command cli_cmd_import = {"import", cmd_import, NULL, 0,
-	N_("import shops|gmv|topups|violations FILE.csv   all or nothing")};
+	N_("import shops|gmv|topups|violations|scores FILE.csv   all or nothing")};

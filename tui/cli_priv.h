@@ -83,6 +83,11 @@ const char *cli_day(bzj_date d, char *buf);    /* buf: 16 bytes */
 struct bzj_shop_view;
 void cli_shop_json(bzj_json *j, const struct bzj_shop_view *v);
 int cli_emit_shop(cli_env *env, bzj_ctx *x, const char *id, bzj_err *e);
+/* The `newbie` object of a shop, and the same in words on one line
+ * (cli_newbie.c). */
+struct bzj_newbie;
+void cli_newbie_json(bzj_json *j, const struct bzj_newbie *n);
+void cli_newbie_text(FILE *f, const struct bzj_newbie *n);
 
 /* ---- the command table ------------------------------------------------------ */
 
@@ -112,6 +117,6 @@ typedef struct cli_command {
 extern const cli_command cli_cmd_init, cli_cmd_demo, cli_cmd_shop, cli_cmd_topup, cli_cmd_fee,
 	cli_cmd_gmv, cli_cmd_import, cli_cmd_deposit, cli_cmd_violation, cli_cmd_receipt,
 	cli_cmd_refund, cli_cmd_ledger, cli_cmd_standards, cli_cmd_calendar, cli_cmd_audit,
-	cli_cmd_check;
+	cli_cmd_check, cli_cmd_newbie;
 
 #endif

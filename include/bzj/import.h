@@ -4,6 +4,10 @@
  *   gmv:        shop_id,month,amount
  *   topups:     shop_id,amount,date[,payer,ack_third_party,ref]
  *   violations: shop_id,class,points,raise[,freeze,note,date]
+ *   scores:     shop_id,date,score (experience score 0.0-5.0, one decimal;
+ *               a shop and day already recorded with the same score is
+ *               unchanged, with another score refused: scores are not
+ *               corrected by re-importing, since a check may rest on them)
  * Every bad line is reported with its line number and field; if any line is
  * bad nothing is written. */
 #ifndef BZJ_IMPORT_H
@@ -18,6 +22,7 @@ enum bzj_import_kind {
 	BZJ_IMPORT_GMV,
 	BZJ_IMPORT_TOPUPS,
 	BZJ_IMPORT_VIOLATIONS,
+	BZJ_IMPORT_SCORES,
 };
 int bzj_import_kind_parse(const char *s);
 
@@ -27,6 +32,7 @@ typedef int (*bzj_import_err_fn)(void *ctx, long line, const char *field, const 
 typedef struct bzj_import_result {
 	int64_t rows;	/* rows written (0 when any was bad) */
 	int64_t errors; /* bad lines */
+	int64_t unchanged; /* scores: lines already recorded with that score */
 } bzj_import_result;
 
 /* On bad lines returns BZJ_EINPUT "import.invalid" after reporting all of

@@ -16,6 +16,7 @@
 #include "bzj/calendar.h"
 #include "bzj/deposit.h"
 #include "bzj/ledger.h"
+#include "bzj/newbie.h"
 #include "bzj/receipt.h"
 #include "bzj/refund.h"
 #include "bzj/shop.h"
@@ -23,7 +24,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 7
+#define BZJ_SCHEMA_VERSION 8
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
@@ -215,8 +216,45 @@ int bzj_store_demo_bulk_begin(bzj_db *db, bzj_err *e);
 int bzj_store_demo_shop_money(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_bulk_cache(bzj_db *db, bool on, bzj_err *e);
 int bzj_store_demo_bulk_end(bzj_db *db, bzj_err *e);
+/* The newbie period: a shop's status, a score, a risk finding
+ * (closed BZJ_DATE_NONE = still open). */
+int bzj_store_demo_newbie(bzj_db *db, const char *shop_id, int status, bzj_date graduated,
+			  bzj_err *e);
+int bzj_store_demo_score(bzj_db *db, const char *shop_id, bzj_date day, int tenths, bzj_err *e);
+int bzj_store_demo_risk(bzj_db *db, const char *shop_id, bzj_date opened, const char *note,
+			bzj_date closed, bzj_err *e);
 /* Fill the cached counters and run ANALYZE. */
 int bzj_store_demo_finish(bzj_db *db, bzj_err *e);
+
+/* newbie period (store_newbie.c) */
+int bzj_store_newbie_get(bzj_db *db, const char *shop_id, bzj_newbie *n, bzj_err *e);
+/* status newbie -> direct (shop add --direct) */
+int bzj_store_newbie_direct(bzj_db *db, const char *shop_id, bzj_err *e);
+/* status -> graduated on `day`; `lift` logs the end of a cap that day */
+int bzj_store_newbie_graduate(bzj_db *db, const char *shop_id, bzj_date day, const char *user,
+			      bool lift, bzj_err *e);
+int bzj_store_risk_open(bzj_db *db, const char *shop_id, bzj_date day, const char *user,
+			const char *note, int64_t *id, bzj_err *e);
+int bzj_store_risk_close(bzj_db *db, int64_t id, bzj_date day, const char *user,
+			 const char *note, bzj_err *e);
+/* Insert a score unless one is recorded for the shop and day: *existing is
+ * its tenths then (nothing written), else -1. */
+int bzj_store_score_put(bzj_db *db, const char *shop_id, bzj_date day, int tenths, int *existing,
+			bzj_err *e);
+/* The score of a shop on a day, -1 if none. */
+int bzj_store_score_get(bzj_db *db, const char *shop_id, bzj_date day, int *tenths, bzj_err *e);
+int bzj_store_newbie_last_run(bzj_db *db, bzj_date *day, bool *found, bzj_err *e);
+int bzj_store_newbie_run_get(bzj_db *db, bzj_date day, bzj_newbie_run *r, bool *found,
+			     bzj_err *e);
+/* Newbie shops a check of `day` covers at most (a progress total). */
+int bzj_store_newbie_count(bzj_db *db, bzj_date day, int64_t *n, bzj_err *e);
+/* The whole check of `day` (see store_newbie.c): outcomes, cap transitions,
+ * the newbie rows and the run record.  `progress` (may be NULL) is called
+ * every 16384 shops with `total`; non-zero stops: BZJ_EBUSY "interrupted". */
+typedef int (*bzj_newbie_progress_fn)(void *ctx, int64_t done, int64_t total);
+int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
+			   bzj_newbie_progress_fn progress, void *ctx, int64_t total,
+			   bzj_newbie_run *r, bzj_err *e);
 
 /* check: each invariant query reports offending rows */
 typedef int (*bzj_store_problem_fn)(void *ctx, const char *code, const char *msg);

@@ -730,6 +730,43 @@ case_quit() {
 	check "Q quits" wait_for -n "Shops 1/300"
 }
 
+case_newbie_at_a_glance() {
+	cli cs1 --json shop list --capped --limit 1 >"$TMP/capped.json"
+	read -r NB NBSINCE NBCHECK <<EOF
+$(py '
+import json,sys
+s=json.load(open(sys.argv[1]))["shops"][0]
+print(s["id"], s["newbie"]["capped_since"], s["newbie"]["last_check"])
+' "$TMP/capped.json")
+EOF
+	check "a capped demo shop" test -n "$NB" || return 1
+	start cs1
+	check "list" wait_for "Shops 1/300" || return 1
+	check "capped flag L in the list" sh -c \
+		"tmux -L $SOCK capture-pane -p -t bzj | grep -q '^ $NB .* L *\$'" || return 1
+	keys '?'
+	check "help: the flags explained" wait_for "L newbie capped at 1,000 paid orders a day" ||
+		return 1
+	keys Escape
+	check "help closed" wait_for -n "Legend" || return 1
+	keys /
+	text "$NB"
+	check "found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "detail: capped and since when" \
+		wait_for "CAPPED at 1,000 paid orders a day since $NBSINCE" &&
+		check "detail: why" wait_for "check of $NBCHECK failed: " || return 1
+	T kill-session -t bzj >/dev/null 2>&1
+	start cs1 80 24 "$ZH"
+	check "Chinese list" wait_for "店铺 1/300" || return 1
+	keys /
+	text "$NB"
+	check "found" wait_for "找到 1 个" || return 1
+	keys Enter Enter
+	check "Chinese: newbie label" wait_for "新手期" &&
+		check "Chinese: capped since" wait_for "自 $NBSINCE 起每日支付订单限 1,000 单"
+}
+
 run_case "open: title, list, total, hints" case_open
 run_case "search a shop by its Chinese name" case_search_chinese
 run_case "detail breakdown equals shop show --json" case_detail_matches_cli
@@ -750,6 +787,7 @@ run_case "TERM variants and NO_COLOR" case_terminals
 run_case "keys remapped by action name" case_keys_remapped_by_name
 run_case "the documented key-remapping example works" case_documented_remap_example
 run_case "q back, Q quit" case_quit
+run_case "newbie: capped flag, since when and why (en, zh_CN)" case_newbie_at_a_glance
 # Adds a shop: after every case that counts the 300 demo shops.
 run_case "a second approval in sight: 1/2, no payout, refused before the dialog" case_second_approval_in_sight
 run_case "nothing important cut at 80 columns" case_nothing_important_cut_at_80
