@@ -27,6 +27,9 @@ typedef struct bzj_db bzj_db;
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
+/* Opened read-only: asked for, or (for an existing database in a folder
+ * bzj may not write) the only way it could be read. */
+bool bzj_db_readonly(const bzj_db *db);
 int bzj_db_schema_version(bzj_db *db);
 /* BEGIN IMMEDIATE (retrying while busy), COMMIT, ROLLBACK. */
 int bzj_db_begin(bzj_db *db, bzj_err *e);
