@@ -586,6 +586,33 @@ static bool dir_writable(const char *path)
 	return faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) == 0;
 }
 
+/* Can no process start writing the database at path?  Then SQLite may
+ * read it as immutable, without the -shm it cannot make.  A writer needs
+ * a -wal (WAL mode): when there is none, nobody has the database open,
+ * and when nobody but root can create one there (a read-only file system,
+ * or a folder without any write bit), nobody will until we are done. */
+static bool nobody_writes(const char *path)
+{
+	char side[4096 + 8], dir[4096];
+	struct stat sb;
+	struct statvfs vfs;
+	snprintf(side, sizeof side, "%s-wal", path);
+	if (exists(side))
+		return false;
+	snprintf(side, sizeof side, "%s-journal", path);
+	if (exists(side))
+		return false;
+	if (statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		return true;
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else
+		*(slash == dir ? slash + 1 : slash) = 0;
+	return stat(dir, &sb) == 0 && !(sb.st_mode & 0222);
+}
+
 /* "file:" URI of a path, for ?immutable=1 */
 static void uri_of(const char *path, char *out, size_t n)
 {
@@ -678,13 +705,7 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 		db->flags |= BZJ_OPEN_READONLY;
 		db->ro_fallback = true;
 		rc = open_handle(db, true, false, e);
-		char wal[4096 + 8];
-		snprintf(wal, sizeof wal, "%s-wal", path);
-		struct statvfs vfs;
-		if (rc != SQLITE_OK && !exists(wal) && statvfs(path, &vfs) == 0 &&
-		    (vfs.f_flag & ST_RDONLY)) {
-			/* a read-only file system: nobody can change the file
-			 * under us, and without a -wal it holds everything */
+		if (rc != SQLITE_OK && nobody_writes(path)) {
 			close_handle(db);
 			rc = open_handle(db, true, true, e);
 		}
@@ -697,11 +718,11 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 					   db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc))
 				: bzj_fail(e, BZJ_EIO, "store.readonly",
 					   _("the folder of %s is read-only for you and %s does "
-					     "not exist, so SQLite cannot even read the database "
-					     "(its WAL mode needs that file); make the folder "
-					     "writable, or run bzj once as a user who can write "
-					     "it: the -wal and -shm files it leaves let others "
-					     "read"),
+					     "not exist, so SQLite cannot read the database (WAL "
+					     "mode needs that file, and others may write the "
+					     "folder); make the folder writable, or run bzj once "
+					     "as a user who can write it: the -wal and -shm files "
+					     "it leaves let others read"),
 					   path, shm);
 			bzj_db_close(db);
 			return r;
