@@ -523,6 +523,30 @@ run_case "keys remapped by action name" case_keys_remapped_by_name
 run_case "the documented key-remapping example works" case_documented_remap_example
 run_case "q back, Q quit" case_quit
 
+# The database deleted under a running console (issue 10): the next top-up
+# is refused with the reason on screen, and nothing lands anywhere.
+case_database_moved() {
+	keep=$DB
+	DB=$TMP/moved.db
+	cp "$keep" "$DB"
+	start fin1
+	DB=$keep
+	check "list" wait_for "Shops 1/300" || return 1
+	keys /
+	text "$SHOPNAME"
+	check "found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "detail" wait_for "Required deposit" || return 1
+	rm -f "$TMP/moved.db"
+	keys t
+	check "top-up form" wait_for "Top-up" || return 1
+	text 77.77
+	keys Enter
+	check "refused on screen: the file was deleted" wait_for "was deleted, renamed or" || return 1
+	check "no database file was made again" test ! -e "$TMP/moved.db"
+}
+run_case "database deleted under the console: top-up refused on screen" case_database_moved
+
 # Every console above ran under the sanitizers when BIN is build/san/bzj:
 # their reports (and anything else on stderr) went to the log.
 case_sanitizers_quiet() {
