@@ -86,6 +86,11 @@ step after_backup bob topup D1 4 --ref deploy-5
 step verify carol audit verify
 step final_check erin check
 echo "modes_end $(modes)"
+# a database left 0640 by an older bzj: refused with the fix, not a
+# puzzling "read-only" for every operator but its owner
+chmod 0640 "$DB"
+step mode0640 bob shop show D1
+chmod 0660 "$DB"
 EOF2
 	unshare -m --propagation private bash "$W/walk.sh" "$W" >"$W/results" 2>&1
 	wr() { sed -n "s/^$1 //p" "$W/results"; }
@@ -124,6 +129,9 @@ EOF2
 	is "deploy: bzj check passes at the end, every file still 0660 group bzj" \
 		"$([ "$(wr final_check)" = 0 ] && case "$(wr modes_end)" in "660:bzj 660:bzj 660:bzj ") true ;; *) false ;; esac; echo $?)" \
 		"exit $(wr final_check), modes $(wr modes_end): $(wout final_check)"
+	is "deploy: a database left 0640 is refused for the others (exit 4, says chmod 0660)" \
+		"$([ "$(wr mode0640)" = 4 ] && grep -q 'chmod 0660' "$W/out.mode0640"; echo $?)" \
+		"exit $(wr mode0640): $(wout mode0640)"
 	n=$(sqlite3 -batch -noheader "$W/var/lib/bzj/bzj.db" "SELECT group_concat(a.user, ',') FROM ledger l JOIN audit a ON a.object = 'ledger:' || l.id WHERE l.ref LIKE 'deploy-%' ORDER BY l.id")
 	is "deploy: each top-up is in the ledger, audited as the operator who made it" \
 		"$([ "$n" = "bob,carol,bob,bob,bob" ]; echo $?)" "got '$n'"
