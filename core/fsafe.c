@@ -81,7 +81,9 @@ static int check_dir(const char *file, const char *dir, bool db, bzj_err *e)
 				  "or plant files beside it (a sticky bit does not prevent that); "
 				  "refusing to use it. Fix with: chmod o-w %s, or move the file"),
 				dir, file, dir);
-	if (!trusted_owner(sb.st_uid))
+	/* setgid: the folders are shared by every operator, so only root may
+	 * own them */
+	if (bzj_fs_shared() ? (getuid() != 0 && sb.st_uid != 0) : !trusted_owner(sb.st_uid))
 		return bzj_fail(e, BZJ_EPERM, code,
 				_("the folder %s belongs to user %s, who could replace %s; refusing "
 				  "to use it. Fix with: chown root %s, or move the file"),
