@@ -103,7 +103,7 @@ int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 		x->actor = *actor;
 	x->today = bzj_today();
 	int rc = bzj_db_open(path, flags, &x->db, e);
-	if (!rc && !(flags & BZJ_OPEN_READONLY))
+	if (!rc && !bzj_db_readonly(x->db))
 		rc = seed_defaults(x, e);
 	if (!rc)
 		rc = bzj_ctx_reload(x, e);

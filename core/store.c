@@ -1,13 +1,16 @@
 /* store.c - opening the database, the schema and its migrations, the
  * statement cache and transactions. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "bzj/fsafe.h"
 #include "bzj/i18n.h"
 #include "bzj/rules.h"
 #include "store_priv.h"
@@ -387,6 +390,19 @@ static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
+/* A write that failed on the file-size limit (RLIMIT_FSIZE): EFBIG, or
+ * a short write SQLite calls "full" while the disk has room. */
+static bool file_limited(bzj_db *db, int sys)
+{
+	if (sys == EFBIG)
+		return true;
+	struct rlimit rl;
+	struct statvfs vfs;
+	return getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && db &&
+	       db->path[0] && statvfs(db->path, &vfs) == 0 &&
+	       (uint64_t)vfs.f_bavail * vfs.f_frsize > ((uint64_t)1 << 24);
+}
+
 int st_error(bzj_db *db, int rc, bzj_err *e)
 {
 	const char *m = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
@@ -395,6 +411,11 @@ int st_error(bzj_db *db, int rc, bzj_err *e)
 	 * I/O or open error; the system errno says which it was. */
 	if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT))
 		rc = SQLITE_FULL;
+	if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL) && file_limited(db, sys))
+		return bzj_fail(e, BZJ_EIO, "store.file_too_large",
+				_("a file of the database reached the file-size limit of this "
+				  "process (ulimit -f); nothing was written. Raise the limit (%s)"),
+				m);
 	struct statvfs vfs;
 	if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) &&
 	    (sys == EROFS || sys == EACCES || sys == EPERM ||
@@ -632,32 +653,130 @@ fail:
 	return rc;
 }
 
-/* Refuse files that others may write: operators must not be able to edit
- * the money outside bzj (see README, Deployment). */
-static int check_mode(const char *path, bzj_err *e)
+/* A new database file, made before SQLite opens it so that it gets the
+ * mode bzj wants rather than SQLite's 0644 less the umask: SQLite makes
+ * the -wal, -shm and journal with the database's mode. */
+static void create_file(const char *given)
+{
+	mode_t mode = bzj_fs_db_mode();
+	char path[4096];
+	if (bzj_fs_resolve(given, path, sizeof path) != 0)
+		return;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return; /* exists, or SQLite will say why it cannot be made */
+	if (fchmod(fd, mode) != 0) {
+		/* leave no file of the wrong mode behind */
+		close(fd);
+		unlink(path);
+		return;
+	}
+	close(fd);
+}
+
+static bool exists(const char *path)
 {
 	struct stat sb;
+	return stat(path, &sb) == 0;
+}
+
+/* Is the folder of path writable by bzj?  By its effective ids, which
+ * access() would ignore. */
+static bool dir_writable(const char *path)
+{
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s", path);
 	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = 0;
-	else
+	if (!slash)
 		snprintf(dir, sizeof dir, ".");
-	/* a sticky world-writable directory such as /tmp protects its files */
-	if (stat(dir, &sb) == 0 && (sb.st_mode & S_IWOTH) && !(sb.st_mode & S_ISVTX))
-		return bzj_fail(e, BZJ_EPERM, "store.unsafe_mode",
-				_("%s is writable by anyone, so anyone could replace the database; "
-				  "refusing to use it. Fix with: chmod o-w %s"),
-				dir, dir);
-	if (stat(path, &sb) != 0)
-		return BZJ_OK;
-	if (sb.st_mode & S_IWOTH)
-		return bzj_fail(e, BZJ_EPERM, "store.unsafe_mode",
-				_("%s is writable by anyone; refusing to use it. Fix with: chmod o-w "
-				  "%s"),
-				path, path);
-	return BZJ_OK;
+	else
+		*(slash == dir ? slash + 1 : slash) = 0;
+	return faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) == 0;
+}
+
+/* Can no process start writing the database at path?  Then SQLite may
+ * read it as immutable, without the -shm it cannot make.  A writer needs
+ * a -wal (WAL mode): when there is none, nobody has the database open,
+ * and when nobody but root can create one there (a read-only file system,
+ * or a folder without any write bit), nobody will until we are done. */
+static bool nobody_writes(const char *path)
+{
+	char side[4096 + 8], dir[4096];
+	struct stat sb;
+	struct statvfs vfs;
+	snprintf(side, sizeof side, "%s-wal", path);
+	if (exists(side))
+		return false;
+	snprintf(side, sizeof side, "%s-journal", path);
+	if (exists(side))
+		return false;
+	if (statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		return true;
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else
+		*(slash == dir ? slash + 1 : slash) = 0;
+	return stat(dir, &sb) == 0 && !(sb.st_mode & 0222);
+}
+
+/* "file:" URI of a path, for ?immutable=1 */
+static void uri_of(const char *path, char *out, size_t n)
+{
+	size_t k = (size_t)snprintf(out, n, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p && k + 4 < n; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f)
+			k += (size_t)snprintf(out + k, n - k, "%%%02X", *p);
+		else
+			out[k++] = (char)*p;
+	}
+	snprintf(out + k, n - k, "?immutable=1");
+}
+
+/* Open db->path with SQLite and set the connection up; BZJ_OK or a
+ * SQLite result code (the handle is left for the caller to close). */
+static int open_handle(bzj_db *db, bool readonly, bool immutable, bzj_err *e)
+{
+	char uri[3 * 4096 + 32];
+	int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	const char *name = db->path;
+	if (immutable) {
+		uri_of(db->path, uri, sizeof uri);
+		name = uri;
+		oflags |= SQLITE_OPEN_URI;
+	}
+	int rc = sqlite3_open_v2(name, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 5000);
+	/* Keep the -wal and -shm when the last connection closes (the -wal
+	 * emptied): a reader that cannot create them, in a folder it may not
+	 * write, can then still open the database (SQLite needs the -shm to
+	 * read a WAL database). */
+	int persist = 1;
+	if (!readonly)
+		sqlite3_file_control(db->h, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	static const char pragmas[] = "PRAGMA foreign_keys = ON;"
+				      "PRAGMA synchronous = NORMAL;"
+				      "PRAGMA cache_size = -16000;"
+				      "PRAGMA temp_store = MEMORY;"
+				      "PRAGMA journal_size_limit = 67108864;";
+	rc = sqlite3_exec(db->h, pragmas, NULL, NULL, NULL);
+	if (rc == SQLITE_OK && !readonly)
+		rc = sqlite3_exec(db->h, "PRAGMA journal_mode = WAL;", NULL, NULL, NULL);
+	/* the first read: fails here when the -shm cannot be had */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+	(void)e;
+	return rc;
+}
+
+static void close_handle(bzj_db *db)
+{
+	sqlite3_close_v2(db->h);
+	db->h = NULL;
 }
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
@@ -665,40 +784,71 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	*out = NULL;
 	if (!path || !*path)
 		return bzj_fail(e, BZJ_EINPUT, "input.db", _("no database path given (--db)"));
-	int rc = check_mode(path, e);
+	int rc = bzj_fs_check_db(path, e);
 	if (rc)
 		return rc;
-	struct stat sb;
 	/* stat, not access(): a setgid bzj reaches a 0770 directory by its
 	 * effective group, which access() ignores */
-	if (!(flags & BZJ_OPEN_CREATE) && stat(path, &sb) != 0)
-		return bzj_fail(e, BZJ_ENOTFOUND, "store.missing",
-				_("no database at %s; create it with `bzj init`"), path);
+	if (!exists(path)) {
+		if (!(flags & BZJ_OPEN_CREATE))
+			return bzj_fail(e, BZJ_ENOTFOUND, "store.missing",
+					_("no database at %s; create it with `bzj init`"), path);
+		create_file(path);
+	}
 	bzj_db *db = calloc(1, sizeof *db);
 	if (!db)
 		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
 	db->flags = flags;
 	snprintf(db->path, sizeof db->path, "%s", path);
-	int oflags = (flags & BZJ_OPEN_READONLY) ? SQLITE_OPEN_READONLY
-						 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	bool ro = flags & BZJ_OPEN_READONLY;
+	rc = open_handle(db, ro, false, e);
+	int base = rc & 0xff;
+	if (rc != SQLITE_OK && !ro && !(flags & BZJ_OPEN_CREATE) &&
+	    (base == SQLITE_CANTOPEN || base == SQLITE_READONLY || base == SQLITE_IOERR ||
+	     base == SQLITE_PERM) &&
+	    !dir_writable(path)) {
+		/* A folder bzj may not write: read what can be read.  Writes
+		 * then fail in bzj_db_begin, saying why. */
+		close_handle(db);
+		db->flags |= BZJ_OPEN_READONLY;
+		db->ro_fallback = true;
+		rc = open_handle(db, true, false, e);
+		if (rc != SQLITE_OK && nobody_writes(path)) {
+			close_handle(db);
+			rc = open_handle(db, true, true, e);
+		}
+		if (rc != SQLITE_OK) {
+			char shm[4096 + 8];
+			snprintf(shm, sizeof shm, "%s-shm", path);
+			int r = exists(shm)
+				? bzj_fail(e, BZJ_EIO, "store.readonly",
+					   _("cannot read the database %s read-only: %s"), path,
+					   db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc))
+				: bzj_fail(e, BZJ_EIO, "store.readonly",
+					   _("the folder of %s is read-only for you and %s does "
+					     "not exist, so SQLite cannot read the database (WAL "
+					     "mode needs that file, and others may write the "
+					     "folder); make the folder writable, or run bzj once "
+					     "as a user who can write it: the -wal and -shm files "
+					     "it leaves let others read"),
+					   path, shm);
+			bzj_db_close(db);
+			return r;
+		}
+	}
 	if (rc != SQLITE_OK) {
-		int r = bzj_fail(e, BZJ_EIO, "store.open", _("cannot open the database %s: %s"), path,
-				 db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		bzj_err le;
+		bzj_err_clear(&le);
+		int r = st_error(db, rc, &le);
+		if (base == SQLITE_CANTOPEN && !strcmp(le.code, "store.io"))
+			r = bzj_fail(&le, BZJ_EIO, "store.open", _("cannot open the database %s: %s"),
+				     path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		if (e)
+			*e = le;
 		bzj_db_close(db);
 		return r;
 	}
-	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, 5000);
-	static const char pragmas[] = "PRAGMA foreign_keys = ON;"
-				      "PRAGMA synchronous = NORMAL;"
-				      "PRAGMA cache_size = -16000;"
-				      "PRAGMA temp_store = MEMORY;";
-	rc = exec_script(db, pragmas, e);
-	if (!rc && !(flags & BZJ_OPEN_READONLY))
-		rc = exec_script(db, "PRAGMA journal_mode = WAL;", e);
-	if (!rc)
-		rc = st_register_functions(db, e);
+	rc = st_register_functions(db, e);
 	if (!rc)
 		rc = st_schema_migrate(db, e);
 	if (rc) {
@@ -707,6 +857,11 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	}
 	*out = db;
 	return BZJ_OK;
+}
+
+bool bzj_db_readonly(const bzj_db *db)
+{
+	return db && (db->flags & BZJ_OPEN_READONLY);
 }
 
 void bzj_db_close(bzj_db *db)
@@ -719,12 +874,33 @@ void bzj_db_close(bzj_db *db)
 	free(db);
 }
 
+/* Has the database file been deleted, renamed or replaced since it was
+ * opened?  Then every write would go to a file nobody will see again
+ * (the console keeps its connection for hours). */
+static int check_moved(bzj_db *db, bzj_err *e)
+{
+	int moved = 0;
+	if (sqlite3_file_control(db->h, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK ||
+	    !moved)
+		return BZJ_OK;
+	return bzj_fail(e, BZJ_EIO, "store.moved",
+			_("the database file %s was deleted, renamed or replaced while bzj had "
+			  "it open; nothing was written. Quit and start bzj again"),
+			db->path);
+}
+
 /* Transactions nest: the outermost is BEGIN IMMEDIATE (the write lock is
  * taken up front, so no transaction fails half-way on a lock); inner ones
  * are savepoints, so an all-or-nothing import can run the same service
  * functions per row and still roll the whole file back. */
 int bzj_db_begin(bzj_db *db, bzj_err *e)
 {
+	if (db->ro_fallback)
+		return bzj_fail(e, BZJ_EIO, "store.readonly",
+				_("the database %s is read-only here: bzj may not write the folder "
+				  "it is in (SQLite writes the -wal and -shm files there), so it "
+				  "opened it for reading only; nothing was written"),
+				db->path);
 	if (db->flags & BZJ_OPEN_READONLY)
 		return bzj_fail(e, BZJ_EIO, "store.readonly",
 				_("the database was opened read-only; nothing was written"));
@@ -735,6 +911,10 @@ int bzj_db_begin(bzj_db *db, bzj_err *e)
 		rc = sqlite3_exec(db->h, sp, NULL, NULL, NULL);
 	} else {
 		rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (rc == SQLITE_OK && (rc = check_moved(db, e))) {
+			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
 	}
 	if (rc != SQLITE_OK)
 		return st_error(db, rc, e);
@@ -750,6 +930,11 @@ int bzj_db_commit(bzj_db *db, bzj_err *e)
 		snprintf(sp, sizeof sp, "RELEASE s%d", db->depth - 1);
 		rc = sqlite3_exec(db->h, sp, NULL, NULL, NULL);
 	} else {
+		rc = check_moved(db, e);
+		if (rc) {
+			bzj_db_rollback(db);
+			return rc;
+		}
 		rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
 	}
 	if (rc != SQLITE_OK) {

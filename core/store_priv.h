@@ -13,6 +13,7 @@ struct bzj_db {
 	sqlite3 *h;
 	int flags;
 	int depth; /* 0 = no transaction; >1 = savepoints inside it */
+	bool ro_fallback; /* opened read-only: its folder is not writable */
 	char path[4096];
 	volatile int *interrupted;
 	int ncache;

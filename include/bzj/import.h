@@ -17,6 +17,10 @@
 #include <stdint.h>
 #include "bzj/ctx.h"
 
+/* The largest input file bzj reads (imports, calendars, standards): a
+ * million-shop GMV file is about 30 MB. */
+#define BZJ_INPUT_MAX_BYTES ((size_t)256 << 20)
+
 enum bzj_import_kind {
 	BZJ_IMPORT_SHOPS = 1,
 	BZJ_IMPORT_GMV,

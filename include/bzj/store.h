@@ -28,6 +28,9 @@ typedef struct bzj_db bzj_db;
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
+/* Opened read-only: asked for, or (for an existing database in a folder
+ * bzj may not write) the only way it could be read. */
+bool bzj_db_readonly(const bzj_db *db);
 int bzj_db_schema_version(bzj_db *db);
 /* A number that changes whenever another connection commits (SQLite's
  * data_version: read from the WAL index, no disk I/O); -1 on error. */

@@ -792,6 +792,64 @@ run_case "newbie: capped flag, since when and why (en, zh_CN)" case_newbie_at_a_
 run_case "a second approval in sight: 1/2, no payout, refused before the dialog" case_second_approval_in_sight
 run_case "nothing important cut at 80 columns" case_nothing_important_cut_at_80
 
+# The database deleted under a running console (issue 10): the next top-up
+# is refused with the reason on screen, and nothing lands anywhere.
+case_database_moved() {
+	keep=$DB
+	DB=$TMP/moved.db
+	cp "$keep" "$DB"
+	start fin1
+	DB=$keep
+	check "list" wait_for "Shops 1/" || return 1
+	keys /
+	text "$SHOPNAME"
+	check "found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "detail" wait_for "Required deposit" || return 1
+	rm -f "$TMP/moved.db"
+	keys t
+	check "top-up form" wait_for "Top-up" || return 1
+	text 77.77
+	keys Enter
+	check "refused on screen: the file was deleted" wait_for "was deleted, renamed or" || return 1
+	check "no database file was made again" test ! -e "$TMP/moved.db"
+}
+run_case "database deleted under the console: top-up refused on screen" case_database_moved
+
+# A folder the user may not write (issue 10): the console opens and reads,
+# and a write says why it cannot be made.  Runs as uid 65534 (root ignores
+# modes), so it needs root and setpriv.
+case_readonly_folder() {
+	if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
+		echo "     (skipped: needs root and setpriv)"
+		return 0
+	fi
+	RO=$TMP/ro
+	chmod 0711 "$TMP"
+	mkdir -p "$RO"
+	cp "$DB" "$RO/bzj.db"
+	[ -f "$DB-wal" ] && cp "$DB-wal" "$RO/bzj.db-wal"
+	# a clean close puts everything in the file; then no -wal, no -shm
+	BZJ_USER=demo "$BIN" --config "$CONF" --db "$RO/bzj.db" --today $TODAY check >/dev/null 2>&1
+	rm -f "$RO/bzj.db-wal" "$RO/bzj.db-shm"
+	chown -R 65534:65534 "$RO"
+	chmod 0555 "$RO"
+	T kill-session -t bzj >/dev/null 2>&1
+	T new-session -d -s bzj -x 80 -y 24 "setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env BZJ_USER=fin1 LANG=$EN TERM=tmux-256color '$BIN' --config '$CONF' \
+		--db '$RO/bzj.db' --today $TODAY 2>/dev/null; sleep 30"
+	check "opens and lists" wait_for "Shops 1/" || return 1
+	keys Enter
+	check "detail" wait_for "Required deposit" || return 1
+	keys t
+	check "top-up form" wait_for "Top-up" || return 1
+	text 12
+	keys Enter
+	check "refused on screen: read-only folder" wait_for "is read-only here" &&
+		check "no -wal or -shm made" test ! -e "$RO/bzj.db-wal" -a ! -e "$RO/bzj.db-shm"
+}
+run_case "read-only folder: the console reads, a top-up says why not" case_readonly_folder
+
 # Every console above ran under the sanitizers when BIN is build/san/bzj:
 # their reports (and anything else on stderr) went to the log.
 case_sanitizers_quiet() {
