@@ -14,6 +14,8 @@ int bzj_check_all(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, b
 	rc = bzj_store_counts(x->db, &r->shops, &r->ledger_entries, &r->refunds, e);
 	if (!rc)
 		rc = bzj_store_check(x->db, x->today, fn, ctx, &r->problems, e);
+	if (!rc)
+		rc = bzj_store_check_providers(x->db, fn, ctx, &r->problems, e);
 	bzj_db_read_end(x->db);
 	return rc;
 }
