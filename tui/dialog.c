@@ -379,7 +379,7 @@ static void form_draw(ui *u, WINDOW *w, dlg_form *f, geom *g, int focus, int *cx
 	}
 	ui_style(w, u, ST_DIM);
 	const char *hint =
-	    f->nf ? _(" Tab next · Enter OK · Esc cancel ") : _(" Enter choose · Esc cancel ");
+	    f->nf ? _(" Tab next · Space tick · Enter OK · Esc cancel ") : _(" Enter choose · Esc cancel ");
 	int hw = wdg_width(hint);
 	if (hw < g->w - 4)
 		wdg_puts(w, g->h - 1, g->w - hw - 2, hint, g->w - 2);
@@ -481,18 +481,11 @@ static int form_key(dlg_form *f, int *focus, int key)
 			return press(f, *focus - nf);
 		return -1;
 	case KEYMAP_ENTER:
-		if (!fd)
-			return press(f, *focus - nf);
-		if (fd->type == DF_CHECK) {
-			toggle(f, fd);
-			return -1;
-		}
-		/* On the last field Enter presses the default button. */
-		int nx = focus_next(f, *focus, 1);
-		if (nx >= nf)
-			return press(f, 0);
-		*focus = nx;
-		return -1;
+		/* One rule for every form: Enter submits (the focused button,
+		 * or from any field the default one, which validates); it never
+		 * ticks a box, so an attestation or a checklist item is only
+		 * ever recorded by Space or its own key, chosen on purpose. */
+		return press(f, fd ? 0 : *focus - nf);
 	default:
 		return -1;
 	}

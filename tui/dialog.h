@@ -4,7 +4,8 @@
  *
  * Dialog keys are fixed and shown in the dialog itself: Tab/Down and
  * BTab/Up move between fields and buttons, Space ticks or cycles, Enter
- * presses the focused button (or moves on from a field), Esc cancels. */
+ * submits (the focused button, or from a field the default one; it never
+ * ticks a box), Esc cancels. */
 #ifndef BZJ_TUI_DIALOG_H
 #define BZJ_TUI_DIALOG_H
 
