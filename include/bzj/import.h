@@ -4,6 +4,9 @@
  *   gmv:        shop_id,month,amount
  *   topups:     shop_id,amount,date[,payer,ack_third_party,ref]
  *   violations: shop_id,class,points,raise[,freeze,note,date]
+ *   orders:     shop_id,date,paid_orders,gift_orders (whole numbers,
+ *               gift <= paid, a date in the loaded calendar; the same shop
+ *               and date again replaces the earlier figures)
  * Every bad line is reported with its line number and field; if any line is
  * bad nothing is written. */
 #ifndef BZJ_IMPORT_H
@@ -18,6 +21,7 @@ enum bzj_import_kind {
 	BZJ_IMPORT_GMV,
 	BZJ_IMPORT_TOPUPS,
 	BZJ_IMPORT_VIOLATIONS,
+	BZJ_IMPORT_ORDERS,
 };
 int bzj_import_kind_parse(const char *s);
 
