@@ -332,7 +332,8 @@ static int read_provider(const struct reader *rd, const config_setting_t *s)
 						   "10000], [11, 30000] );"));
 			for (int r = 0; r < rows; r++) {
 				const config_setting_t *row = config_setting_get_elem(k, (unsigned)r);
-				if (!config_setting_is_array(row) || config_setting_length(row) != 2)
+				if ((!config_setting_is_array(row) && !config_setting_is_list(row)) ||
+				    config_setting_length(row) != 2)
 					return bad_value(rd, row, key,
 							 _("each row is [from this many bound shops, "
 							   "yuan]"));
