@@ -61,10 +61,10 @@ int bzj_provider_cooldown_check(bzj_date notice, bzj_date day, bzj_err *e)
 		return BZJ_OK;
 	char d1[16], d2[16];
 	return bzj_fail(e, BZJ_ERULE, "provider.cooldown",
-			_("the delisting notice of %s was published on %s; an application for "
+			_("the delisting notice was published on %s; an application for "
 			  "industry-belt certification is accepted from %s (90 natural days), or "
 			  "earlier with a supervisor's special explanation (--explanation)"),
-			bzj_date_fmt(notice, d1, sizeof d1), bzj_date_fmt(notice, d1, sizeof d1),
+			bzj_date_fmt(notice, d1, sizeof d1),
 			bzj_date_fmt(bzj_provider_cooldown_first(notice), d2, sizeof d2));
 }
 
