@@ -267,8 +267,10 @@ int bzj_provider_get(bzj_ctx *x, const char *id, bzj_provider_view *out, bzj_err
 
 typedef struct list_ctx {
 	bzj_ctx *x;
+	const bzj_provider_query *q;
 	bzj_provider_fn fn;
 	void *ctx;
+	int64_t shown;
 } list_ctx;
 
 static int list_row(void *ctx, const bzj_provider *p, int64_t bound, int64_t open_c,
@@ -279,7 +281,11 @@ static int list_row(void *ctx, const bzj_provider *p, int64_t bound, int64_t ope
 	memset(&v, 0, sizeof v);
 	v.p = *p;
 	view_fill(l->x, &v, bound, open_c, upheld_c);
-	return l->fn(l->ctx, &v);
+	if (l->q->shortfall && v.shortfall_fen == 0)
+		return 0;
+	l->shown++;
+	int stop = l->fn(l->ctx, &v);
+	return stop || (l->q->shortfall && l->q->limit > 0 && l->shown >= l->q->limit);
 }
 
 int bzj_provider_list(bzj_ctx *x, const bzj_provider_query *q, bzj_provider_fn fn, void *ctx,
@@ -288,8 +294,17 @@ int bzj_provider_list(bzj_ctx *x, const bzj_provider_query *q, bzj_provider_fn f
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read service providers"), e);
 	if (rc)
 		return rc;
-	list_ctx l = {x, fn, ctx};
-	return bzj_store_provider_list(x->db, q, x->today, list_row, &l, total, e);
+	/* The shortfall depends on today's bindings and the config's table: it
+	 * is filtered here, over every provider (there are thousands, not
+	 * millions), and the total is what passed the filter. */
+	list_ctx l = {x, q, fn, ctx, 0};
+	bzj_provider_query sq = *q;
+	if (q->shortfall)
+		sq.limit = 0;
+	rc = bzj_store_provider_list(x->db, &sq, x->today, list_row, &l, total, e);
+	if (!rc && q->shortfall)
+		*total = l.shown;
+	return rc;
 }
 
 /* ---- money ------------------------------------------------------------------ */

@@ -247,14 +247,16 @@ static int list_row(void *ctx, const bzj_provider_view *v)
 
 CMD(provider_list)
 {
-	opt o[] = {O("search", true), O("kind", true),	 O("status", true),
-		   O("public", false), O("csv", false), O("limit", true)};
+	opt o[] = {O("search", true), O("kind", true), O("status", true), O("public", false),
+		   O("csv", false),	O("limit", true), O("shortfall", false)};
 	args a;
 	int rc = cli_parse_args(argc, argv, cmd, o, NOPTS(o), 0, &a, e);
 	long long limit = 0;
 	if (!rc)
 		rc = cli_opt_int(&a, "limit", 1, 1000000, &limit, e);
-	bzj_provider_query q = {.search = cli_val(&a, "search"), .limit = (int)limit};
+	bzj_provider_query q = {.search = cli_val(&a, "search"),
+				.limit = (int)limit,
+				.shortfall = cli_flag(&a, "shortfall")};
 	if (!rc && cli_val(&a, "kind") &&
 	    (q.kind = bzj_provider_kind_parse(cli_val(&a, "kind"))) < 0)
 		rc = bzj_fail(e, BZJ_EINPUT, "input.kind",
@@ -495,7 +497,8 @@ const cli_command cli_cmd_provider = {
 	N_("provider add PID --name N --entity-name NAME --kind agency|industry_belt\n"
 	   "             [--certified DATE | --probation]\n"
 	   "provider show PID | ledger PID [--limit N]\n"
-	   "provider list [--search T] [--kind K] [--status S] [--public] [--csv] [--limit N]\n"
+	   "provider list [--search T] [--kind K] [--status S] [--shortfall] [--public] [--csv]\n"
+	   "              [--limit N]\n"
 	   "provider topup PID AMOUNT [--ref REF] | fee PID AMOUNT --note TEXT\n"
 	   "provider payee PID --name NAME --account NO [--date DATE]   corporate account only\n"
 	   "provider bind PID SHOP --from DATE [--to DATE] | unbind PID SHOP --date DATE\n"

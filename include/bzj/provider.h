@@ -90,6 +90,7 @@ int bzj_provider_get(bzj_ctx *x, const char *id, bzj_provider_view *out, bzj_err
 typedef struct bzj_provider_query {
 	const char *search; /* substring of id, name or entity name; NULL = all */
 	int kind, status;   /* 0 = any */
+	bool shortfall;	    /* only those below their required deposit today */
 	int limit;
 } bzj_provider_query;
 typedef int (*bzj_provider_fn)(void *ctx, const bzj_provider_view *v);

@@ -517,6 +517,10 @@ bz cs1 2024-04-04 provider list --kind agency
 jis "provider list --kind" 'd["total"]' 1
 bz cs1 2024-04-04 provider list --status ordinary
 jis "provider list --status" 'd["total"]' 0
+bz cs1 2024-04-04 provider list --shortfall
+jis "provider list --shortfall: only those below their requirement" \
+	'sorted(p["id"] for p in d["providers"])' '["P3","P4","P5"]'
+jis "provider list --shortfall: every one short" 'all(p["shortfall_fen"] > 0 for p in d["providers"])' true
 bz cs1 2024-04-04 provider list --search 二号
 jis "provider list --search" '[p["id"] for p in d["providers"]]' '["P2"]'
 bz cs1 2024-04-04 provider show P1
