@@ -532,6 +532,7 @@ static int gen_providers(gen *g, int64_t nshops)
 		}
 		if (!rc)
 			rc = bzj_store_orders_import(db, rows, no, g->e);
+		bool open_complaint = false;
 		if (!rc && nb && chance(r, 15)) {
 			bzj_complaint c;
 			memset(&c, 0, sizeof c);
@@ -563,6 +564,29 @@ static int gen_providers(gen *g, int64_t nshops)
 				rc = bzj_store_complaint_update(db, &c, g->e);
 			}
 			p.frozen_fen += c.status == BZJ_CS_OPEN ? c.frozen_fen : 0;
+			open_complaint = c.status == BZJ_CS_OPEN;
+		}
+		/* The third provider has left the market and waits for its exit
+		 * refund in the queue (when nothing stands in its way). */
+		if (!rc && i == 2 && p.kind == BZJ_PK_AGENCY && !open_complaint && p.balance_fen > 0) {
+			p.status = BZJ_PST_EXITED;
+			p.exited_on = today - 5;
+			char acct[24];
+			snprintf(acct, sizeof acct, "62226%011lld", (long long)rrange(r, 0, 99999999999));
+			rc = bzj_store_ppayee_insert(db, p.id, p.entity_name, acct, p.added, g->e);
+			bzj_refund rf;
+			memset(&rf, 0, sizeof rf);
+			snprintf(rf.provider_id, sizeof rf.provider_id, "%s", p.id);
+			snprintf(rf.submitted_by, sizeof rf.submitted_by, "%s", "rev1");
+			rf.kind = BZJ_REFUND_EXIT;
+			rf.status = BZJ_RS_SUBMITTED;
+			rf.amount_fen = p.balance_fen;
+			rf.submitted_on = today - 3;
+			if (!rc)
+				rc = bzj_refund_window(g->x->cal, BZJ_REFUND_EXIT, p.exited_on,
+						       &rf.window_start, &rf.window_end, g->e);
+			if (!rc)
+				rc = bzj_store_refund_insert(db, &rf, g->e);
 		}
 		if (!rc)
 			rc = bzj_store_provider_update(db, &p, g->e);
