@@ -586,6 +586,43 @@ int bzj_provider_exit(bzj_ctx *x, const char *id, bzj_date day, bzj_err *e)
 	return svc_end(x, rc, e);
 }
 
+int bzj_provider_revoke(bzj_ctx *x, const char *id, bzj_date day, const char *reason,
+			bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_ADMIN, _("revoke certifications"), e);
+	if (!rc)
+		rc = date_not_future(x, day, "--date", e);
+	if (!rc)
+		rc = svc_text(reason, "reason", 256, true, e);
+	if (rc)
+		return rc;
+	if ((rc = svc_begin(x, e)))
+		return rc;
+	bzj_provider p;
+	rc = provider_load(x, id, &p, e);
+	if (!rc && p.status != BZJ_PST_CERTIFIED)
+		rc = bzj_fail(e, BZJ_ERULE, "provider.not_certified",
+			      _("provider %s is %s, not a certified industry-belt provider; there "
+				"is no certification to revoke"),
+			      p.id, bzj_provider_status_name(p.status));
+	if (!rc && day < p.certified_on)
+		rc = bzj_fail(e, BZJ_EINPUT, "input.date",
+			      _("--date: before the provider was certified"));
+	if (rc)
+		return svc_end(x, rc, e);
+	bzj_provider before = p;
+	p.status = BZJ_PST_REVOKED;
+	p.delisted_on = day;
+	rc = bzj_store_provider_update(x->db, &p, e);
+	char why[320];
+	snprintf(why, sizeof why, "certification cancelled, agreement ended, public delisting "
+				  "notice: %s",
+		 reason);
+	if (!rc)
+		rc = provider_audit(x, "provider.revoke", NULL, NULL, &before, &p, why, e);
+	return svc_end(x, rc, e);
+}
+
 static int provider_payee_ok(bzj_ctx *x, const bzj_provider *p, bool payout, bzj_err *e)
 {
 	bzj_payee py;

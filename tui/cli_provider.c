@@ -412,18 +412,20 @@ CMD(provider_orders)
 	return BZJ_OK;
 }
 
-/* certify, apply, exit: a date, and the provider afterwards. */
+/* certify, apply, exit, revoke: a date, and the provider afterwards. */
 CMD(provider_status)
 {
 	const char *verb = cli_last_word(cmd);
-	opt o[] = {O("date", true), O("explanation", true)};
+	bool apply = !strcmp(verb, "apply"), revoke = !strcmp(verb, "revoke");
+	opt o[] = {O("date", true), O(revoke ? "reason" : "explanation", true)};
 	args a;
-	bool apply = !strcmp(verb, "apply");
-	int rc = cli_parse_args(argc, argv, cmd, o, apply ? 2 : 1, 1, &a, e);
+	int rc = cli_parse_args(argc, argv, cmd, o, apply || revoke ? 2 : 1, 1, &a, e);
 	bzj_date day;
 	if (!rc)
 		rc = opt_date(&a, "date", true, &day, e);
-	if (!rc && apply)
+	if (!rc && revoke)
+		rc = bzj_provider_revoke(x, a.pos[0], day, cli_val(&a, "reason"), e);
+	else if (!rc && apply)
 		rc = bzj_provider_apply(x, a.pos[0], day, cli_val(&a, "explanation"), e);
 	else if (!rc && !strcmp(verb, "certify"))
 		rc = bzj_provider_certify(x, a.pos[0], day, e);
@@ -490,6 +492,7 @@ static const subcommand provider_subs[] = {
 	{"topup", provider_money},   {"fee", provider_money},	  {"payee", provider_payee},
 	{"bind", provider_bind},     {"unbind", provider_bind},	  {"orders", provider_orders},
 	{"certify", provider_status}, {"apply", provider_status}, {"exit", provider_status},
+	{"revoke", provider_status},
 	{"refund", provider_refund}, {"ledger", provider_ledger}, {NULL, NULL}};
 
 const cli_command cli_cmd_provider = {
@@ -504,6 +507,7 @@ const cli_command cli_cmd_provider = {
 	   "provider bind PID SHOP --from DATE [--to DATE] | unbind PID SHOP --date DATE\n"
 	   "provider orders PID --from DATE --to DATE   paid orders, gift orders excluded\n"
 	   "provider certify PID --date DATE | exit PID --date DATE\n"
+	   "provider revoke PID --date DATE --reason TEXT   delist a certified provider\n"
 	   "provider apply PID --date DATE [--explanation TEXT]   reapply for industry-belt\n"
 	   "provider refund PID                      exit refund, in the refund queue")};
 

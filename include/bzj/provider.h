@@ -17,7 +17,7 @@ enum bzj_provider_kind { BZJ_PK_AGENCY = 1, BZJ_PK_BELT = 2 };
 enum bzj_provider_status {
 	BZJ_PST_PROBATION = 1, /* 试运营: industry-belt, not yet certified */
 	BZJ_PST_CERTIFIED = 2, /* 已转正, with certified_on */
-	BZJ_PST_REVOKED = 3,   /* 已摘牌, with delisted_on (see README) */
+	BZJ_PST_REVOKED = 3,   /* 已摘牌 by `provider revoke`, with delisted_on */
 	BZJ_PST_ORDINARY = 4,  /* an ordinary service-market provider */
 	BZJ_PST_EXITED = 5,    /* left the service market, exited_on */
 };
@@ -129,6 +129,12 @@ int bzj_provider_certify(bzj_ctx *x, const char *id, bzj_date day, bzj_err *e);
 int bzj_provider_apply(bzj_ctx *x, const char *id, bzj_date day, const char *explanation,
 		       bzj_err *e);
 int bzj_provider_exit(bzj_ctx *x, const char *id, bzj_date day, bzj_err *e);
+/* A supervisor's revocation outside a renewal assessment (the platform's
+ * regular assessment, seed 003 §3): certified -> revoked, with the public
+ * delisting notice dated `day`; "provider.not_certified" unless certified.
+ * The cooldown runs from that notice as after an assessment. */
+int bzj_provider_revoke(bzj_ctx *x, const char *id, bzj_date day, const char *reason,
+			bzj_err *e);
 /* The exit refund: the whole available balance, kind exit, in the common
  * refund queue (refund check/approve/reject/pay/fail work on it). */
 int bzj_provider_refund(bzj_ctx *x, const char *id, bzj_refund *out, bzj_err *e);

@@ -321,6 +321,20 @@ refused "apply: a certified provider does not apply" 1 provider.state rev1 2024-
 	provider apply P1 --date 2024-05-30
 refused "apply with an explanation: only a supervisor" 4 auth.role rev1 2024-03-15 \
 	provider apply P5 --date 2024-03-15 --explanation 已整改
+refused "revoke: only a supervisor" 4 auth.role rev1 2024-03-20 provider revoke P3 \
+	--date 2024-03-20 --reason 常规考核不达标
+refused "revoke: needs a reason" 2 input.reason sup1 2024-03-20 provider revoke P3 \
+	--date 2024-03-20
+refused "revoke: not certified" 1 provider.not_certified sup1 2024-03-20 provider revoke P2 \
+	--date 2024-03-20 --reason x
+bz sup1 2024-03-20 provider revoke P3 --date 2024-03-20 --reason 常规考核不达标
+okrc "revoke P3 (regular assessment)"
+jis "revoked status" 'd["status"]' revoked
+jis "revoked: delisting notice dated" 'd["delisted_on"]' 2024-03-20
+jis "revoked: may apply from notice + 90" 'd["may_apply_from"]' 2024-06-18
+jis "revoked: the agency table, not 100,000" 'd["required_fen"]' 1000000
+refused "revoked: apply inside the cooldown" 1 provider.cooldown rev1 2024-06-17 provider apply \
+	P3 --date 2024-06-17
 bz rev1 2024-05-30 provider apply P2 --date 2024-05-30
 okrc "apply on the first allowed day"
 jis "applied: on probation again" 'd["status"]' probation
