@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "bzj/calendar.h"
+#include "bzj/holidays.h"
 #include "service.h"
 
 extern const unsigned char bzj_data_holidays[];
@@ -49,6 +50,29 @@ end:
 out:
 	bzj_cal_free(tmp);
 	return rc;
+}
+
+int bzj_calendar_builtin(bzj_cal **out, bzj_err *e)
+{
+	bzj_cal *c = bzj_cal_new();
+	if (!c)
+		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+	int rc = bzj_cal_parse_tsv(c, (const char *)bzj_data_holidays, bzj_data_holidays_len, NULL,
+				   NULL, e);
+	if (rc) {
+		bzj_cal_free(c);
+		return rc;
+	}
+	*out = c;
+	return BZJ_OK;
+}
+
+bool bzj_ctx_others_changed(bzj_ctx *x)
+{
+	int64_t v = bzj_db_data_version(x->db);
+	bool changed = x->seen_version && v != x->seen_version;
+	x->seen_version = v;
+	return changed;
 }
 
 int bzj_ctx_reload(bzj_ctx *x, bzj_err *e)

@@ -143,7 +143,7 @@ int bzj_fee(bzj_ctx *x, const char *shop_id, int64_t amount_fen, const char *not
 	if (!rc && (amount_fen <= 0 || amount_fen > BZJ_MONEY_MAX_FEN))
 		rc = bzj_fail(e, BZJ_EINPUT, "input.amount", _("amount: a fee must be above zero"));
 	if (!rc)
-		rc = svc_text(note, "note", 256, true, e);
+		rc = svc_text(note, "note", BZJ_TEXT_MAX, true, e);
 	if (rc)
 		return rc;
 	bzj_shop s;

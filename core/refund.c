@@ -214,7 +214,7 @@ static int refund_simple(bzj_ctx *x, int64_t id, int perm, int action, int statu
 					   [BZJ_RA_FAIL] = N_("record failed payouts")};
 	int rc = bzj_auth_require(&x->actor, perm, _(what[action]), e);
 	if (!rc && action != BZJ_RA_CANCEL)
-		rc = svc_text(reason, "reason", 256, true, e);
+		rc = svc_text(reason, "reason", BZJ_TEXT_MAX, true, e);
 	if (rc)
 		return rc;
 	if ((rc = svc_begin(x, e)))
@@ -521,12 +521,30 @@ int bzj_refund_get(bzj_ctx *x, int64_t id, bzj_refund *out, bzj_err *e)
 	return rc;
 }
 
+int bzj_refund_try(bzj_ctx *x, int action, int64_t id, int64_t expected_version, bzj_err *e)
+{
+	int rc = bzj_db_begin(x->db, e);
+	if (rc)
+		return rc;
+	bzj_refund out;
+	if (action == BZJ_TRY_APPROVE)
+		rc = bzj_refund_approve(x, id, expected_version, &out, e);
+	else if (action == BZJ_TRY_APPROVE_SECOND)
+		rc = bzj_refund_approve_second(x, id, expected_version, &out, e);
+	else
+		rc = bzj_refund_pay(x, id, expected_version, &out, e);
+	bzj_db_rollback(x->db);
+	return rc;
+}
+
 int bzj_refund_list(bzj_ctx *x, const bzj_refund_query *q, bzj_refund *out, int max, int *n,
 		    bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read refunds"), e);
+	bzj_refund_query qq = *q;
+	qq.second_fen = x->cfg ? x->cfg->second_approval_fen : INT64_MAX;
 	if (!rc)
-		rc = bzj_store_refund_list(x->db, q, x->today, out, max, n, e);
+		rc = bzj_store_refund_list(x->db, &qq, x->today, out, max, n, e);
 	for (int i = 0; !rc && i < *n; i++)
 		refund_derive(x, &out[i]);
 	return rc;
@@ -535,5 +553,7 @@ int bzj_refund_list(bzj_ctx *x, const bzj_refund_query *q, bzj_refund *out, int 
 int bzj_refund_count(bzj_ctx *x, const bzj_refund_query *q, int64_t *total, bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read refunds"), e);
-	return rc ? rc : bzj_store_refund_count(x->db, q, x->today, total, e);
+	bzj_refund_query qq = *q;
+	qq.second_fen = x->cfg ? x->cfg->second_approval_fen : INT64_MAX;
+	return rc ? rc : bzj_store_refund_count(x->db, &qq, x->today, total, e);
 }

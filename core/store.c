@@ -583,6 +583,13 @@ bzj_date st_date(sqlite3_stmt *st, int col)
 	return (bzj_date)sqlite3_column_int(st, col);
 }
 
+int64_t bzj_db_data_version(bzj_db *db)
+{
+	int64_t v = -1;
+	st_int(db, NULL, &v, NULL, "PRAGMA data_version", NULL);
+	return v;
+}
+
 int bzj_db_schema_version(bzj_db *db)
 {
 	int64_t v = 0;

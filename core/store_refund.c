@@ -221,7 +221,9 @@ int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e)
 	" AND (:status = 0 OR r.status = :status)"                                                 \
 	" AND (:kind = 0 OR r.kind = :kind)"                                                        \
 	" AND (:open = 0 OR r.status IN (1,2))"                                                     \
-	" AND (:overdue = 0 OR (r.status IN (1,2) AND r.window_end < :today))"
+	" AND (:overdue = 0 OR (r.status IN (1,2) AND r.window_end < :today))"                     \
+	" AND (:await = 0 OR (r.status = 2 AND COALESCE(r.second_by, '') = ''"                      \
+	"                     AND r.amount_fen > :second_fen))"
 
 /* The queue of all shops walks refund_due; one shop's refunds come from
  * refund_shop.  Separate statements, so neither plan is a compromise. */
@@ -238,7 +240,7 @@ static int refund_variant(const bzj_refund_query *q)
 {
 	if (q->shop_id)
 		return 1;
-	if (q->status == 0 && (q->open_only || q->overdue))
+	if (q->status == 0 && !q->awaiting_second && (q->open_only || q->overdue))
 		return q->overdue ? 3 : 2;
 	return 0;
 }
@@ -258,6 +260,10 @@ static void refund_bind(sqlite3_stmt *st, const bzj_refund_query *q, bzj_date to
 		sqlite3_bind_int(st, i, q->overdue);
 	if ((i = sqlite3_bind_parameter_index(st, ":today")) > 0)
 		sqlite3_bind_int(st, i, today);
+	if ((i = sqlite3_bind_parameter_index(st, ":await")) > 0)
+		sqlite3_bind_int(st, i, q->awaiting_second);
+	if ((i = sqlite3_bind_parameter_index(st, ":second_fen")) > 0)
+		sqlite3_bind_int64(st, i, q->second_fen);
 	if ((i = sqlite3_bind_parameter_index(st, ":cdue")) > 0)
 		sqlite3_bind_int(st, i, q->after_due);
 	if ((i = sqlite3_bind_parameter_index(st, ":cid")) > 0)

@@ -42,7 +42,7 @@ static int validate_add(const bzj_violation_in *in, bzj_err *e)
 		return bzj_fail(e, BZJ_EINPUT, "input.raise", _("raise: must not be negative"));
 	if (in->freeze_fen < 0 || in->freeze_fen > BZJ_MONEY_MAX_FEN)
 		return bzj_fail(e, BZJ_EINPUT, "input.freeze", _("freeze: must not be negative"));
-	return svc_text(in->note, "note", 256, true, e);
+	return svc_text(in->note, "note", BZJ_TEXT_MAX, true, e);
 }
 
 /* A freeze may take only what is available: money frozen for other

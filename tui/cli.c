@@ -3,9 +3,12 @@
  * (cli_shop.c, cli_money.c, cli_import.c, cli_violation.c, cli_refund.c,
  * cli_admin.c) and the shared parsing and output in cli_util.c.  The table
  * is what `bzj --help`, `bzj COMMAND --help` and dispatch all read. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "bzj/holidays.h"
 #include "bzj/store.h"
 #include "cli_priv.h"
 #include "widget.h"
@@ -18,6 +21,18 @@ static const cli_command *const commands[] = {
 	&cli_cmd_provider,  &cli_cmd_assess,  &cli_cmd_complaint,
 };
 #define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))
+
+/* Commands that also run without a database, on the calendar compiled in,
+ * when the file does not exist (nothing else they need lives there). */
+static const char *const db_optional[] = {"calendar next", NULL};
+
+static bool db_is_optional(const char *name)
+{
+	for (int i = 0; db_optional[i]; i++)
+		if (!strcmp(db_optional[i], name))
+			return true;
+	return false;
+}
 
 void cli_usage(FILE *f)
 {
@@ -118,7 +133,7 @@ int cli_run(cli_env *env, int argc, char **argv)
 	cmd_fn *fn = c->fn;
 	char name[64];
 	snprintf(name, sizeof name, "%s", c->name);
-	int words = 1;
+	int words = 1, flags = c->open_flags;
 	if (c->subs) {
 		const subcommand *s = find_sub(c, argc > 1 ? argv[1] : NULL, &e);
 		if (!s) {
@@ -133,11 +148,22 @@ int cli_run(cli_env *env, int argc, char **argv)
 	int rc = BZJ_OK;
 	wdg_init();
 	/* Only supervisors create databases: ask before a file is made. */
-	if (c->open_flags & BZJ_OPEN_CREATE)
+	if (flags & BZJ_OPEN_CREATE)
 		rc = bzj_auth_require(&env->actor, BZJ_PERM_ADMIN, _("create databases"), &e);
-	if (!rc)
-		rc = bzj_ctx_open(&x, env->db_path, c->open_flags, env->cfg, &env->actor, &e);
-	if (!rc) {
+	struct stat st;
+	if (!rc && db_is_optional(name) && stat(env->db_path, &st) != 0 &&
+	    errno == ENOENT) {
+		/* No database: the built-in calendar is all this command needs. */
+		memset(&x, 0, sizeof x);
+		x.cfg = env->cfg;
+		x.actor = env->actor;
+		x.today = bzj_today();
+		if (!(rc = bzj_calendar_builtin(&x.cal, &e))) {
+			rc = fn(env, &x, name, argc - words, argv + words, &e);
+			bzj_cal_free(x.cal);
+		}
+	} else if (!rc && !(rc = bzj_ctx_open(&x, env->db_path, flags,
+					      env->cfg, &env->actor, &e))) {
 		x.interrupted = env->interrupted;
 		bzj_db_set_interrupt(x.db, env->interrupted);
 		rc = fn(env, &x, name, argc - words, argv + words, &e);

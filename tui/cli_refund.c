@@ -76,19 +76,22 @@ int cli_emit_refund(cli_env *env, const bzj_refund *r)
 
 CMD(refund_list)
 {
-	opt o[] = {O("status", true), O("overdue", false), O("kind", true), O("shop", true),
-		   O("open", false)};
+	opt o[] = {O("status", true), O("overdue", false),	   O("kind", true),
+		   O("shop", true),   O("open", false), O("awaiting-second", false)};
 	args a;
 	int rc = cli_parse_args(argc, argv, cmd, o, NOPTS(o), 0, &a, e);
 	if (rc)
 		return rc;
 	bzj_refund_query q = {.shop_id = cli_val(&a, "shop"),
 			      .overdue = cli_flag(&a, "overdue"),
-			      .open_only = cli_flag(&a, "open")};
-	if (cli_val(&a, "status") && (q.status = bzj_refund_status_parse(cli_val(&a, "status"))) < 0)
+			      .open_only = cli_flag(&a, "open"),
+			      .awaiting_second = cli_flag(&a, "awaiting-second")};
+	const char *st = cli_val(&a, "status");
+	/* "all" is every status, as the console's filter calls it. */
+	if (st && strcmp(st, "all") && (q.status = bzj_refund_status_parse(st)) < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.status",
-				_("--status: must be submitted, approved, paid, rejected, cancelled "
-				  "or failed"));
+				_("--status: must be all, submitted, approved, paid, rejected, "
+				  "cancelled or failed"));
 	if (cli_val(&a, "kind") && (q.kind = bzj_refund_kind_parse(cli_val(&a, "kind"))) < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.kind", _("--kind: must be partial or closure"));
 	int64_t total = 0;
@@ -192,4 +195,5 @@ const cli_command cli_cmd_refund = {"refund", NULL, refund_subs, 0,
 	    "refund check RID materials|info|signatures|statements\n"
 	    "refund approve RID [--second] | reject RID --reason TEXT | cancel RID\n"
 	    "refund pay RID | fail RID --reason TEXT | show RID   [--version V]\n"
-	    "refund list [--status S] [--overdue] [--kind K] [--shop ID] [--open]")};
+	    "refund list [--status S] [--overdue] [--kind K] [--shop ID] [--open]\n"
+	    "            [--awaiting-second]")};

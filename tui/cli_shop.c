@@ -6,6 +6,7 @@
 #include "bzj/money.h"
 #include "bzj/shop.h"
 #include "cli_priv.h"
+#include "widget.h"
 
 void cli_shop_json(bzj_json *j, const bzj_shop_view *v)
 {
@@ -45,6 +46,11 @@ void cli_shop_json(bzj_json *j, const bzj_shop_view *v)
 			     bzj_month_fmt(v->dep.floating_gmv_month, m, sizeof m));
 		bzj_json_int(j, "floating_gmv_fen", v->dep.floating_gmv_fen);
 		bzj_json_date(j, "floating_effective", v->dep.floating_effective);
+	} else {
+		/* Every key is always there: null when there is no figure. */
+		bzj_json_null(j, "floating_gmv_month");
+		bzj_json_null(j, "floating_gmv_fen");
+		bzj_json_null(j, "floating_effective");
 	}
 	bzj_json_int(j, "raises_fen", p->raises_fen);
 	bzj_json_int(j, "required_fen", p->required_fen);
@@ -203,6 +209,16 @@ CMD(shop_list)
 		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 	long long shown = 0;
 	int n = 0;
+	if (!env->json) {
+		/* The header, by display width like the rows (money is printed
+		 * %14s: "¥" takes two bytes and one column, so 13 columns). */
+		char h[5][160];
+		printf("%s %s %s %s %s  %s\n", cli_col_w(_("ID"), 10, h[0], sizeof h[0]),
+		       cli_col_w(_("Shop"), 30, h[1], sizeof h[1]),
+		       cli_col_w(_("Entity"), 12, h[2], sizeof h[2]),
+		       wdg_field_mb(_("Required"), 13, WDG_RIGHT, h[3], sizeof h[3]),
+		       wdg_field_mb(_("Balance"), 13, WDG_RIGHT, h[4], sizeof h[4]), _("Flags"));
+	}
 	do {
 		int want = limit && limit - shown < PAGE ? (int)(limit - shown) : PAGE;
 		rc = bzj_shop_list(x, &q, rows, want, &n, e);

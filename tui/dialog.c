@@ -71,8 +71,11 @@ char *ledit_get(const ledit *e, char *buf, size_t n)
 static bool ledit_insert(ledit *e, wchar_t c)
 {
 	size_t max = e->maxbytes ? e->maxbytes : LEDIT_MAX * 4;
-	if (e->len >= LEDIT_MAX || mb_len(e->w, e->len) + mb_len(&c, 1) > max)
+	if (e->len >= LEDIT_MAX || mb_len(e->w, e->len) + mb_len(&c, 1) > max) {
+		e->full = true;
 		return false;
+	}
+	e->full = false;
 	memmove(e->w + e->cur + 1, e->w + e->cur, sizeof(wchar_t) * (size_t)(e->len - e->cur));
 	e->w[e->cur++] = c;
 	e->w[++e->len] = 0;
@@ -447,8 +450,24 @@ static int form_key(dlg_form *f, int *focus, int key)
 
 	if (key == KEYMAP_ESC)
 		return press(f, f->cancel);
-	if (fd && fd->type == DF_TEXT && ledit_key(&fd->ed, key) >= 0)
-		return -1;
+	if (fd && fd->type == DF_TEXT) {
+		int r = ledit_key(&fd->ed, key);
+		if (fd->ed.full) {
+			/* Said when it happens, never cut silently at submit: the
+			 * same limit core would refuse with. */
+			snprintf(f->msg, sizeof f->msg,
+				 _("%s: at most %zu bytes (a Chinese character takes 3); nothing "
+				   "more fits"),
+				 fd->label, fd->ed.maxbytes ? fd->ed.maxbytes : (size_t)LEDIT_MAX * 4);
+			f->msg_style = ST_WARN;
+			fd->ed.full = false;
+			return -1;
+		}
+		if (r == 1)
+			f->msg[0] = 0; /* the input changed: an old complaint no longer holds */
+		if (r >= 0)
+			return -1;
+	}
 	if (!fd || fd->type != DF_TEXT) {
 		int r = hotkey(f, key);
 		if (r != -3)

@@ -22,6 +22,7 @@ typedef struct ledit {
 	wchar_t w[LEDIT_MAX + 1];
 	int len, cur, scroll;
 	size_t maxbytes; /* UTF-8 bytes it may hold (0 = LEDIT_MAX * 4) */
+	bool full;	 /* the last character typed did not fit */
 } ledit;
 
 void ledit_set(ledit *e, const char *utf8);

@@ -44,7 +44,7 @@ enum ui_action_flag {
 	X(HELP, "help", "? F1", PB_ALL, AF_GLOB | AF_HINT, P_NAV, N_("Help"),                      \
 	  N_("Show the keys of this panel"))                                                       \
 	X(RELOAD, "reload", "r", PB_ALL, AF_GLOB, P_NAV, N_("Reload"),                             \
-	  N_("Reload from the database, showing other operators' changes"))                        \
+	  N_("Reload from the database now (other operators' changes also show by themselves)"))                        \
 	X(REDRAW, "redraw", "^L", PB_ALL, AF_GLOB, P_NAV, N_("Redraw"),                            \
 	  N_("Redraw the whole screen"))                                                           \
 	X(NEXT_PANEL, "next-panel", "Tab", PB_ALL, AF_GLOB, P_NAV, N_("Next panel"),               \

@@ -419,8 +419,15 @@ static void detail_draw(ui *u, WINDOW *w)
 		D.top = maxtop > 0 ? maxtop : 0;
 	doc_run(u, w, &d, false);
 	const bzj_shop *s = &D.v.shop;
-	snprintf(left, sizeof left, "%s  %s  [%s]", s->id, s->name, ui_shop_status(s->status));
 	snprintf(right, sizeof right, _("line %d/%d"), D.top + 1, D.nlines);
+	/* The name gives way first: the id and [open]/[closed] always show. */
+	char st[64], nm[BZJ_NAME_MAX * 2 + 16];
+	snprintf(st, sizeof st, "  [%s]", ui_shop_status(s->status));
+	int room = u->cols - wdg_width(right) - 2 - wdg_width(s->id) - 2 - wdg_width(st);
+	const char *name = s->name;
+	if (wdg_width(name) > room)
+		name = room > 1 ? wdg_field_mb(name, room, WDG_LEFT, nm, sizeof nm) : "";
+	snprintf(left, sizeof left, "%s  %s%s", s->id, name, st);
 	ui_panel_bar(u, w, left, right);
 }
 

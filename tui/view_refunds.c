@@ -22,7 +22,9 @@
 
 /* Status filter steps: 0 = open (submitted or approved), 1 = all, then
  * each status. */
-enum { RF_OPEN = 0, RF_ALL = 1, RF_STEPS = 2 + BZJ_RS_FAILED };
+/* Status filter steps: open, all, waiting for a second approval, then
+ * each status. */
+enum { RF_OPEN = 0, RF_ALL = 1, RF_SECOND = 2, RF_STATUS = 3, RF_STEPS = 3 + BZJ_RS_FAILED };
 
 static struct refunds {
 	listview v;
@@ -43,7 +45,8 @@ static void query(bzj_refund_query *q)
 {
 	memset(q, 0, sizeof *q);
 	q->open_only = R.status_step == RF_OPEN;
-	q->status = R.status_step >= 2 ? R.status_step - 1 : 0;
+	q->status = R.status_step >= RF_STATUS ? R.status_step - RF_STATUS + 1 : 0;
+	q->awaiting_second = R.status_step == RF_SECOND;
 	q->kind = R.kind;
 	q->overdue = R.overdue;
 }
@@ -102,6 +105,20 @@ static const char *owner_id(const bzj_refund *r)
 	return r->shop_id[0] ? r->shop_id : r->provider_id;
 }
 
+/* Approved, above the threshold, and still waiting for a supervisor's
+ * second approval: not finished, and not payable. */
+static bool awaiting_second(const bzj_refund *r)
+{
+	return r->status == BZJ_RS_APPROVED && r->needs_second && !r->second_by[0];
+}
+
+/* The status as the queue shows it: "approved 1/2" until the second
+ * approval is given, so it never looks finished at 80 columns. */
+static const char *status_text(const bzj_refund *r)
+{
+	return awaiting_second(r) ? _("approved 1/2") : ui_refund_status(r->status);
+}
+
 /* The payee of the selected refund's shop or provider (masked for support
  * by core). */
 static void payee_fetch(ui *u)
@@ -138,7 +155,11 @@ static void layout_cols(ui *u, const listview *v)
 	c->id = 5;
 	c->kind = maxw2(_("partial"), _("closure"), _("Kind"));
 	c->amount = 12;
-	c->status = 9;
+	c->status = wdg_width(_("Status"));
+	for (int st = BZJ_RS_SUBMITTED; st <= BZJ_RS_FAILED; st++)
+		c->status = wdg_width(ui_refund_status(st)) > c->status ? wdg_width(ui_refund_status(st))
+									 : c->status;
+	c->status = wdg_width(_("approved 1/2")) > c->status ? wdg_width(_("approved 1/2")) : c->status;
 	c->long_dates = u->cols >= 100;
 	c->window = c->long_dates ? 21 : 11;
 	c->due = maxw2(_("overdue"), _("late"), NULL);
@@ -179,7 +200,7 @@ static void draw_row(ui *u, WINDOW *w, int y, const void *row, bool selected)
 	x += wdg_put(w, y, x, shop, c->shop, WDG_LEFT) + 1;
 	x += wdg_put(w, y, x, ui_refund_kind(r->kind), c->kind, WDG_LEFT) + 1;
 	x += wdg_put(w, y, x, wdg_money(r->amount_fen, m, sizeof m), c->amount, WDG_RIGHT) + 1;
-	x += wdg_put(w, y, x, ui_refund_status(r->status), c->status, WDG_LEFT) + 1;
+	x += wdg_put(w, y, x, status_text(r), c->status, WDG_LEFT) + 1;
 	x += wdg_put(w, y, x, window_text(r, c->long_dates, t, sizeof t), c->window, WDG_LEFT) + 1;
 	wdg_put(w, y, x, r->overdue ? _("overdue") : r->late ? _("late") : "", c->due, WDG_LEFT);
 	ui_style(w, u, ST_NORMAL);
@@ -286,7 +307,9 @@ static const char *status_filter_name(void)
 		return C_("refund filter", "open");
 	if (R.status_step == RF_ALL)
 		return _("all");
-	return ui_refund_status(R.status_step - 1);
+	if (R.status_step == RF_SECOND)
+		return _("awaiting 2nd approval");
+	return ui_refund_status(R.status_step - RF_STATUS + 1);
 }
 
 static const lv_ops refunds_list = {
@@ -327,7 +350,7 @@ static void describe(const bzj_refund *r, char *buf, size_t n)
 /* After an action: say what the refund is now, and refetch everything. */
 static int done(ui *u, const bzj_refund *r)
 {
-	ui_msg(u, ST_OK, _("Refund %lld is now %s"), (long long)r->id, ui_refund_status(r->status));
+	ui_msg(u, ST_OK, _("Refund %lld is now %s"), (long long)r->id, status_text(r));
 	return ui_changed(u);
 }
 
@@ -429,6 +452,13 @@ static int approve(ui *u, const bzj_refund *r)
 			return ui_refused(u, &e);
 		return done(u, &out);
 	}
+	/* Ask core first whether it would go through (role, four-eyes, the
+	 * second approver): a refusal is shown before, never after, the
+	 * confirmation. */
+	bool second = awaiting_second(r);
+	if (bzj_refund_try(u->x, second ? BZJ_TRY_APPROVE_SECOND : BZJ_TRY_APPROVE, r->id,
+			   r->version, &e))
+		return ui_refused(u, &e);
 	describe(r, body, sizeof body);
 	if (r->needs_second) {
 		size_t l = strlen(body);
@@ -446,9 +476,11 @@ static int approve(ui *u, const bzj_refund *r)
 		         ui_payee_type(R.sv.payee.type), R.sv.payee.name, R.sv.payee.account,
 		         R.sv.payee.valid ? _("valid") : ui_code_text(R.sv.payee.problem));
 	}
-	if (!dlg_confirm(u, _("Approve refund"), body, false, _("Approve")))
+	if (!dlg_confirm(u, second ? _("Second approval") : _("Approve refund"), body, false,
+			 _("Approve")))
 		return RD_ALL;
-	if (bzj_refund_approve(u->x, r->id, r->version, &out, &e))
+	if ((second ? bzj_refund_approve_second : bzj_refund_approve)(u->x, r->id, r->version, &out,
+								      &e))
 		return ui_refused(u, &e);
 	return done(u, &out);
 }
@@ -458,7 +490,7 @@ typedef int (*reason_fn)(bzj_ctx *x, int64_t id, const char *reason, int64_t v, 
 
 static int with_reason(ui *u, const bzj_refund *r, const char *title, const char *ok, reason_fn fn)
 {
-	char body[800], reason[257] = "";
+	char body[800], reason[BZJ_TEXT_MAX + 1] = "";
 	bzj_refund out;
 	bzj_err e;
 	describe(r, body, sizeof body);
@@ -474,7 +506,21 @@ static int pay(ui *u, const bzj_refund *r)
 	char body[1000];
 	bzj_refund out;
 	bzj_err e;
+	/* Refused before the confirmation (four-eyes, second approval, the
+	 * window, the payee); a failing re-check is said in it, because
+	 * confirming records the failure as a single payout would. */
+	bool fails = false;
+	if (bzj_refund_try(u->x, BZJ_TRY_PAY, r->id, r->version, &e)) {
+		if (strcmp(e.code, "refund.payout_failed"))
+			return ui_refused(u, &e);
+		fails = true;
+	}
 	describe(r, body, sizeof body);
+	if (fails) {
+		size_t l = strlen(body);
+		snprintf(body + l, sizeof body - l, "\n%s %s", e.msg,
+			 _("Confirming records the refund as failed."));
+	}
 	if (R.sv_ok && R.sv.payee.present) {
 		size_t l = strlen(body);
 		snprintf(body + l, sizeof body - l, "\n%s", _("Pay to:"));
@@ -612,6 +658,26 @@ static const char *refunds_sel_shop(ui *u)
 	return sel() && sel()->shop_id[0] ? sel()->shop_id : NULL;
 }
 
+/* What the selected refund offers: a refund waiting for its second
+ * approval offers no payout and no failure to finance, only the second
+ * approval (to whoever core lets give it). */
+static bool refunds_offers(ui *u, int a)
+{
+	(void)u;
+	const bzj_refund *r = sel();
+	if (!r)
+		return true;
+	switch (a) {
+	case ACT_REFUND_PAY:
+	case ACT_REFUND_FAIL:
+		return r->status == BZJ_RS_APPROVED && !awaiting_second(r);
+	case ACT_REFUND_APPROVE:
+		return r->status == BZJ_RS_SUBMITTED || awaiting_second(r);
+	default:
+		return true;
+	}
+}
+
 const panel_ops panel_refunds = {
     .title = N_("Refunds"),
     .bit = PB_REFUNDS,
@@ -620,4 +686,5 @@ const panel_ops panel_refunds = {
     .act = refunds_act,
     .has_sel = refunds_has_sel,
     .sel_shop = refunds_sel_shop,
+    .offers = refunds_offers,
 };

@@ -210,7 +210,7 @@ static void viol_draw(ui *u, WINDOW *w)
 
 typedef struct add_ctx {
 	ui *u;
-	char shop[BZJ_ID_MAX + 1], points[16], raise[32], freeze[32], note[257], date[16];
+	char shop[BZJ_ID_MAX + 1], points[16], raise[32], freeze[32], note[BZJ_TEXT_MAX + 1], date[16];
 	int cls;
 	bzj_violation_in in;
 	bzj_effect ef;

@@ -10,6 +10,7 @@
 
 #define BZJ_ID_MAX 32	     /* shop ids: [A-Za-z0-9_.-]{1,32} */
 #define BZJ_NAME_MAX 200     /* bytes of a name, UTF-8 */
+#define BZJ_TEXT_MAX 256     /* bytes of a note or a reason, UTF-8 */
 #define BZJ_CAT_MAX 64	     /* bytes of a category name */
 #define BZJ_MAX_CATEGORIES 16
 #define BZJ_ACCOUNT_MAX 40

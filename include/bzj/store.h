@@ -30,6 +30,9 @@ typedef struct bzj_db bzj_db;
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
 int bzj_db_schema_version(bzj_db *db);
+/* A number that changes whenever another connection commits (SQLite's
+ * data_version: read from the WAL index, no disk I/O); -1 on error. */
+int64_t bzj_db_data_version(bzj_db *db);
 /* BEGIN IMMEDIATE (retrying while busy), COMMIT, ROLLBACK. */
 int bzj_db_begin(bzj_db *db, bzj_err *e);
 int bzj_db_commit(bzj_db *db, bzj_err *e);
