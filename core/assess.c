@@ -54,7 +54,8 @@ int bzj_assess_create(bzj_ctx *x, const char *name, bzj_date cutoff, bzj_date fr
 	a.threshold = threshold;
 	a.deposit_fen = deposit_fen;
 	snprintf(a.created_by, sizeof a.created_by, "%s", x->actor.user);
-	a.closed_on = x->today; /* the insert reads it as created_on */
+	a.created_on = x->today;
+	a.closed_on = BZJ_DATE_NONE;
 	if (!rc)
 		rc = bzj_store_assess_insert(x->db, &a, e);
 	if (!rc) {

@@ -604,7 +604,8 @@ static int gen_providers(gen *g, int64_t nshops)
 		a.threshold = 200000;
 		a.deposit_fen = 10000000;
 		snprintf(a.created_by, sizeof a.created_by, "%s", "demo");
-		a.closed_on = today; /* read as created_on by the insert */
+		a.created_on = today;
+		a.closed_on = BZJ_DATE_NONE;
 		rc = bzj_store_assess_insert(db, &a, g->e);
 	}
 	return rc;

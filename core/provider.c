@@ -163,12 +163,10 @@ static int provider_audit(bzj_ctx *x, const char *action, const char *object, co
 
 static int date_not_future(bzj_ctx *x, bzj_date d, const char *field, bzj_err *e)
 {
-	char code[32];
-	snprintf(code, sizeof code, "input.date");
 	if (d == BZJ_DATE_NONE)
-		return bzj_fail(e, BZJ_EINPUT, code, _("%s: a date is required"), field);
+		return bzj_fail(e, BZJ_EINPUT, "input.date", _("%s: a date is required"), field);
 	if (d > x->today)
-		return bzj_fail(e, BZJ_EINPUT, code, _("%s: the date is after today"), field);
+		return bzj_fail(e, BZJ_EINPUT, "input.date", _("%s: the date is after today"), field);
 	return BZJ_OK;
 }
 

@@ -498,7 +498,8 @@ int bzj_store_refund_provider_open(bzj_db *db, const char *pid, int64_t *id, bzj
 /* ---- renewal assessments -------------------------------------------------- */
 
 #define ASSESS_COLS                                                                                \
-	"id, name, cutoff, from_day, to_day, threshold, deposit_fen, closed_on, created_by"
+	"id, name, cutoff, from_day, to_day, threshold, deposit_fen, closed_on, created_by,"        \
+	" created_on"
 
 int bzj_store_assess_insert(bzj_db *db, bzj_assessment *a, bzj_err *e)
 {
@@ -506,7 +507,7 @@ int bzj_store_assess_insert(bzj_db *db, bzj_assessment *a, bzj_err *e)
 			 "INSERT INTO assessment(name, cutoff, from_day, to_day, threshold,"
 			 " deposit_fen, created_by, created_on) VALUES (?,?,?,?,?,?,?,?)",
 			 "tDDDiitD", a->name, a->cutoff, a->from, a->to, a->threshold, a->deposit_fen,
-			 a->created_by, a->closed_on /* created on: the caller's today */);
+			 a->created_by, a->created_on);
 	if (!rc)
 		a->id = sqlite3_last_insert_rowid(db->h);
 	return rc;
@@ -530,6 +531,7 @@ int bzj_store_assess_get(bzj_db *db, const char *name, bzj_assessment *a, bzj_er
 		a->deposit_fen = sqlite3_column_int64(st, 6);
 		a->closed_on = st_date(st, 7);
 		st_text(st, 8, a->created_by, sizeof a->created_by);
+		a->created_on = st_date(st, 9);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE) {

@@ -20,6 +20,7 @@ typedef struct bzj_assessment {
 	int64_t threshold;
 	int64_t deposit_fen;
 	bzj_date closed_on; /* NONE while open */
+	bzj_date created_on;
 	char created_by[64];
 } bzj_assessment;
 
