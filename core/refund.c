@@ -131,7 +131,9 @@ int bzj_refund_submit(bzj_ctx *x, const bzj_refund_in *in, bzj_refund *out, bzj_
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_REFUND_REVIEW, _("submit refunds"), e);
 	if (!rc && in->kind != BZJ_REFUND_PARTIAL && in->kind != BZJ_REFUND_CLOSURE)
-		rc = bzj_fail(e, BZJ_EINPUT, "input.kind", _("kind: must be partial or closure"));
+		rc = bzj_fail(e, BZJ_EINPUT, "input.kind",
+			      _("kind: must be partial or closure (a service provider's exit refund "
+				"is submitted with `bzj provider refund`)"));
 	if (rc)
 		return rc;
 	bzj_shop s;

@@ -224,7 +224,7 @@ int bzj_refund_window(const bzj_cal *c, int kind, bzj_date anchor, bzj_date *sta
 		hi = 15;
 	} else {
 		return bzj_fail(e, BZJ_EINPUT, "input.kind",
-				_("kind: must be partial or closure"));
+				_("kind: must be partial, closure or exit"));
 	}
 	if ((rc = bzj_cal_add_business(c, anchor, lo, &s, e)) ||
 	    (rc = bzj_cal_add_business(c, anchor, hi, &t, e)))

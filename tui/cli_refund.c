@@ -93,7 +93,8 @@ CMD(refund_list)
 				_("--status: must be all, submitted, approved, paid, rejected, "
 				  "cancelled or failed"));
 	if (cli_val(&a, "kind") && (q.kind = bzj_refund_kind_parse(cli_val(&a, "kind"))) < 0)
-		return bzj_fail(e, BZJ_EINPUT, "input.kind", _("--kind: must be partial or closure"));
+		return bzj_fail(e, BZJ_EINPUT, "input.kind",
+				_("--kind: must be partial, closure or exit"));
 	int64_t total = 0;
 	if ((rc = bzj_refund_count(x, &q, &total, e)))
 		return rc;
