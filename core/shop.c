@@ -137,6 +137,75 @@ int bzj_shop_view_get(bzj_ctx *x, const char *id, bzj_shop_view *out, bzj_err *e
 	return rc;
 }
 
+int bzj_shop_remove_category(bzj_ctx *x, const char *id, const char *category,
+			     const char *reason, bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_ADMIN, _("remove shop categories"), e);
+	if (!rc)
+		rc = svc_text(category, "category", BZJ_CAT_MAX, true, e);
+	if (!rc)
+		rc = svc_text(reason, "reason", BZJ_TEXT_MAX, true, e);
+	if (rc)
+		return rc;
+	bzj_shop s;
+	if ((rc = svc_begin(x, e)))
+		return rc;
+	rc = svc_shop_load(x, id, &s, e);
+	char cats[BZJ_MAX_CATEGORIES][BZJ_CAT_MAX + 1];
+	int n = 0;
+	bool removed = false;
+	if (!rc)
+		rc = bzj_store_categories(x->db, id, cats, BZJ_MAX_CATEGORIES, &n, e);
+	if (!rc)
+		rc = bzj_store_category_remove(x->db, id, category, &removed, e);
+	if (!rc && !removed)
+		rc = bzj_fail(e, BZJ_ENOTFOUND, "category.not_on_shop",
+			      _("category: shop %s has no category '%s'"), id, category);
+	if (!rc && n <= 1)
+		rc = bzj_fail(e, BZJ_ERULE, "category.last",
+			      _("category: '%s' is the only category of shop %s; a shop keeps at "
+				"least one (add the right one first)"),
+			      category, id);
+	int64_t before = s.required_fen;
+	if (!rc)
+		rc = svc_shop_save(x, &s, "category removed", e);
+	if (!rc) {
+		char obj[64], b[64];
+		shop_obj(id, obj, sizeof obj);
+		snprintf(b, sizeof b, "{\"required_fen\":%lld}", (long long)before);
+		bzj_json j;
+		bzj_json_init(&j);
+		bzj_json_obj(&j, NULL);
+		bzj_json_str(&j, "removed_category", category);
+		bzj_json_int(&j, "required_fen", s.required_fen);
+		bzj_json_obj_end(&j);
+		rc = svc_audit(x, "shop.category_remove", obj, id, b, bzj_json_text(&j), reason, e);
+		bzj_json_free(&j);
+	}
+	return svc_end(x, rc, e);
+}
+
+int bzj_shop_preview_category(bzj_ctx *x, const char *id, const char *category, bool remove,
+			      bzj_effect *out, bzj_err *e)
+{
+	memset(out, 0, sizeof *out);
+	bzj_shop_view v;
+	int rc = bzj_shop_view_get(x, id, &v, e);
+	if (rc)
+		return rc;
+	out->before = v.dep.pos;
+	if ((rc = bzj_db_begin(x->db, e)))
+		return rc;
+	rc = remove ? bzj_shop_remove_category(x, id, category, "preview", e)
+		    : bzj_shop_add_category(x, id, category, e);
+	if (!rc)
+		rc = bzj_shop_view_get(x, id, &v, e);
+	if (!rc)
+		out->after = v.dep.pos;
+	bzj_db_rollback(x->db);
+	return rc;
+}
+
 int bzj_shop_add_category(bzj_ctx *x, const char *id, const char *category, bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_SHOP, _("change shop categories"), e);

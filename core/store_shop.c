@@ -108,6 +108,15 @@ int bzj_store_category_add(bzj_db *db, const char *id, const char *category, bzj
 		       "ttD", id, category, day);
 }
 
+int bzj_store_category_remove(bzj_db *db, const char *id, const char *category, bool *removed,
+			      bzj_err *e)
+{
+	int rc = st_exec(db, e, "DELETE FROM shop_category WHERE shop_id = ? AND category = ?", "tt",
+			 id, category);
+	*removed = !rc && sqlite3_changes(db->h) == 1;
+	return rc;
+}
+
 int bzj_store_category_known(bzj_db *db, const char *category, bool *known, bzj_err *e)
 {
 	int64_t one;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bzj/history.h"
 #include "bzj/money.h"
 #include "bzj/shop.h"
 #include "cli_priv.h"
@@ -267,13 +268,18 @@ CMD(shop_list)
 
 CMD(shop_category)
 {
-	opt o[] = {O("add", true)};
+	opt o[] = {O("add", true), O("remove", true), O("reason", true)};
 	args a;
 	int rc = cli_parse_args(argc, argv, cmd, o, NOPTS(o), 1, &a, e);
-	if (!rc && !cli_val(&a, "add"))
-		rc = bzj_fail(e, BZJ_EINPUT, "input.usage", _("--add CATEGORY is required"));
+	const char *add = cli_val(&a, "add"), *rm = cli_val(&a, "remove");
+	if (!rc && !add == !rm)
+		rc = bzj_fail(e, BZJ_EINPUT, "input.usage",
+			      _("give one of --add CATEGORY or --remove CATEGORY --reason TEXT"));
+	if (!rc && add && cli_val(&a, "reason"))
+		rc = bzj_fail(e, BZJ_EINPUT, "input.usage", _("--reason goes with --remove"));
 	if (!rc)
-		rc = bzj_shop_add_category(x, a.pos[0], cli_val(&a, "add"), e);
+		rc = add ? bzj_shop_add_category(x, a.pos[0], add, e)
+			 : bzj_shop_remove_category(x, a.pos[0], rm, cli_val(&a, "reason"), e);
 	return rc ? rc : cli_emit_shop(env, x, a.pos[0], e);
 }
 
@@ -320,6 +326,52 @@ CMD(shop_unsettled)
 	return rc ? rc : cli_emit_shop(env, x, a.pos[0], e);
 }
 
+/* `shop history ID`: balance against required at each of the last twelve
+ * month ends, and the month's events. */
+CMD(shop_history)
+{
+	args a;
+	int rc = cli_parse_args(argc, argv, cmd, NULL, 0, 1, &a, e);
+	bzj_month_point pt[BZJ_HISTORY_MONTHS];
+	if (!rc)
+		rc = bzj_shop_history(x, a.pos[0], pt, e);
+	if (rc)
+		return rc;
+	bzj_json j;
+	bzj_json_init(&j);
+	bzj_json_obj(&j, NULL);
+	bzj_json_str(&j, "shop", a.pos[0]);
+	bzj_json_arr(&j, "months");
+	if (!env->json)
+		printf("%-7s %-10s %14s %14s  %s\n", _("month"), _("as of"), _("balance"),
+		       _("required"), _("events"));
+	for (int i = 0; i < BZJ_HISTORY_MONTHS; i++) {
+		char m[8], d[16], b[32], r[32];
+		bzj_month_fmt(pt[i].month, m, sizeof m);
+		if (!env->json) {
+			printf("%-7s %-10s %14s %14s  %s%s%s%s\n", m, cli_day(pt[i].day, d),
+			       cli_money(pt[i].balance_fen, b), cli_money(pt[i].required_fen, r),
+			       pt[i].balance_fen < pt[i].required_fen ? _("shortfall ") : "",
+			       pt[i].tier_change ? _("tier-change ") : "",
+			       pt[i].raise ? _("raise ") : "", pt[i].refund ? _("refund") : "");
+			continue;
+		}
+		bzj_json_obj(&j, NULL);
+		bzj_json_str(&j, "month", m);
+		bzj_json_date(&j, "day", pt[i].day);
+		bzj_json_int(&j, "balance_fen", pt[i].balance_fen);
+		bzj_json_int(&j, "required_fen", pt[i].required_fen);
+		bzj_json_bool(&j, "tier_change", pt[i].tier_change);
+		bzj_json_bool(&j, "raise", pt[i].raise);
+		bzj_json_bool(&j, "refund", pt[i].refund);
+		bzj_json_obj_end(&j);
+	}
+	bzj_json_arr_end(&j);
+	bzj_json_obj_end(&j);
+	cli_json_finish(env, &j, true);
+	return BZJ_OK;
+}
+
 CMD(shop_show)
 {
 	args a;
@@ -332,14 +384,15 @@ CMD(shop_show)
 static const subcommand shop_subs[] = {
 	{"add", shop_add},	     {"show", shop_show},   {"list", shop_list},
 	{"category", shop_category}, {"close", shop_close}, {"payee", shop_payee},
-	{"unsettled", shop_unsettled}, {NULL, NULL}};
+	{"unsettled", shop_unsettled}, {"history", shop_history}, {NULL, NULL}};
 const cli_command cli_cmd_shop = {"shop", NULL, shop_subs, 0,
 	N_("shop add ID --name N --entity individual|company --category C[,C...]\n"
 	    "             --opened DATE [--entity-name NAME] [--operator NAME]\n"
 	    "shop show ID\n"
+	    "shop history ID                          balance against required, last 12 months\n"
 	    "shop list [--search TEXT] [--shortfall] [--status open|closed] [--limit N]\n"
 	    "          [--sort id|name|required|balance] [--desc] [--violations] [--refunding]\n"
-	    "shop category ID --add C\n"
+	    "shop category ID --add C | --remove C --reason TEXT   (remove: supervisors)\n"
 	    "shop close ID --date DATE                records closure and the signed agreement\n"
 	    "shop payee ID --type personal|corporate --name N --account NO [--date DATE]\n"
 	    "shop unsettled ID AMOUNT                 unsettled payments that cover owed amounts")};

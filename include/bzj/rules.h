@@ -101,6 +101,12 @@ typedef struct bzj_deduction {
 	bool terminate;		    /* remaining_owed > 0 */
 } bzj_deduction;
 
+/* Effect of an action on the shop, for confirmations before writing. */
+typedef struct bzj_effect {
+	bzj_position before, after;
+	bzj_deduction deduction; /* for deductions */
+} bzj_effect;
+
 void bzj_deduction_split(int64_t amount_fen, int64_t balance_fen, int64_t violation_frozen_fen,
 			 int64_t unsettled_fen, bzj_deduction *out);
 

@@ -80,6 +80,16 @@ int bzj_shop_add(bzj_ctx *x, const bzj_shop_new *in, bzj_err *e);
 /* Everything about one shop as of x->today (live, not cached). */
 int bzj_shop_view_get(bzj_ctx *x, const char *id, bzj_shop_view *out, bzj_err *e);
 int bzj_shop_add_category(bzj_ctx *x, const char *id, const char *category, bzj_err *e);
+/* Supervisors only: take a category off a shop (recorded by mistake, or no
+ * longer traded in), audited with the reason; the requirement follows at
+ * once.  Codes: category.not_on_shop (3), category.last (a shop keeps one). */
+int bzj_shop_remove_category(bzj_ctx *x, const char *id, const char *category,
+			     const char *reason, bzj_err *e);
+/* What adding (remove false) or removing the category would do to the
+ * shop's position: the very change, run in a transaction that is rolled
+ * back, so refusals and figures are the real ones; nothing is written. */
+int bzj_shop_preview_category(bzj_ctx *x, const char *id, const char *category, bool remove,
+			      bzj_effect *out, bzj_err *e);
 /* Records the closure and the signed closure agreement; voids receipts. */
 int bzj_shop_close(bzj_ctx *x, const char *id, bzj_date date, bzj_err *e);
 int bzj_shop_set_payee(bzj_ctx *x, const char *id, int type, const char *name,

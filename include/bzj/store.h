@@ -92,6 +92,15 @@ int bzj_store_category_known(bzj_db *db, const char *category, bool *known, bzj_
 int bzj_store_base_for(bzj_db *db, const char *shop_id, int entity, bzj_date day,
 		       int64_t *base_fen, char *category, bzj_date *effective, bzj_err *e);
 
+/* history (one shop, one day): the ledger's sum up to day, the raises of
+ * violations in force on day, and whether the month [from, to] had a
+ * raise recorded or a refund paid. */
+int bzj_store_balance_at(bzj_db *db, const char *shop_id, bzj_date day, int64_t *fen,
+			 bzj_err *e);
+int bzj_store_raises_at(bzj_db *db, const char *shop_id, bzj_date day, int64_t *fen, bzj_err *e);
+int bzj_store_month_events(bzj_db *db, const char *shop_id, bzj_date from, bzj_date to,
+			   bool *raise, bool *refund, bzj_err *e);
+
 /* shops */
 int bzj_store_shop_insert(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_shop_get(bzj_db *db, const char *id, bzj_shop *s, bzj_err *e);
@@ -101,6 +110,9 @@ int bzj_store_categories(bzj_db *db, const char *id, char (*cats)[BZJ_CAT_MAX + 
 			 int *n, bzj_err *e);
 int bzj_store_category_add(bzj_db *db, const char *id, const char *category, bzj_date day,
 			   bzj_err *e);
+/* *removed: whether the shop had it. */
+int bzj_store_category_remove(bzj_db *db, const char *id, const char *category, bool *removed,
+			      bzj_err *e);
 int bzj_store_payee_get(bzj_db *db, const char *id, bzj_payee *p, bzj_err *e);
 int bzj_store_payee_insert(bzj_db *db, const char *id, int type, const char *name,
 			   const char *account, bzj_date since, bzj_err *e);

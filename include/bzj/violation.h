@@ -32,11 +32,6 @@ typedef struct bzj_violation_in {
 	bzj_date date; /* BZJ_DATE_NONE = today */
 } bzj_violation_in;
 
-/* Effect of an action on the shop, for confirmations before writing. */
-typedef struct bzj_effect {
-	bzj_position before, after;
-	bzj_deduction deduction; /* for deductions */
-} bzj_effect;
 
 /* Codes: violation.freeze_exceeds_available, input.points ... */
 int bzj_violation_add(bzj_ctx *x, const bzj_violation_in *in, int64_t *id, bzj_err *e);

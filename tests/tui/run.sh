@@ -50,6 +50,10 @@ cli() { # USER args...: the command line on the test database
 # ---- tmux helpers ---------------------------------------------------------
 
 T() { tmux -L "$SOCK" "$@"; }
+# A session that lives as long as the tests: killing a case's session then
+# never takes the server down while the next case is connecting to it
+# ("server exited unexpectedly" on a loaded machine).
+T new-session -d -s keeper "sleep 86400" || { echo "tui: tmux cannot start" >&2; exit 2; }
 
 start() { # USER [COLS ROWS [LANG [TERM [extra env]]]]
 	T kill-session -t bzj >/dev/null 2>&1
@@ -598,6 +602,99 @@ case_nothing_important_cut_at_80() {
 		check "the line position kept" sh -c "tmux -L $SOCK capture-pane -p -t bzj | sed -n 2p | grep -qF 'line 1/'"
 }
 
+# A category is picked from the standards, its effect previewed (the
+# preview's "after" is what the shop then shows), and a supervisor may
+# remove it again with a reason that reaches the audit log.
+case_category_picked_and_previewed() {
+	start sup1
+	check "list" wait_for "Shops 1/" || return 1
+	keys /
+	text "$FREE1"
+	check "found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "detail" wait_for "Required deposit" || return 1
+	keys +
+	check "picker" wait_for "Add category" || return 1
+	keys Right Right Enter
+	check "preview before and after" wait_for "Before" || return 1
+	after=$(screen | sed -n 's/.*Required *¥[0-9,.]* *\(¥[0-9,.]*\).*/\1/p' | head -n 1)
+	check "preview shows the requirement after" test -n "$after" || return 1
+	keys y
+	check "added" wait_for "added" || return 1
+	cli demo --json shop show "$FREE1" >"$TMP/cat.json"
+	check "the shop's requirement is the previewed one ($after)" py '
+import json,sys
+f=json.load(open(sys.argv[1]))["required_fen"]
+sys.exit(0 if f"¥{f//100:,}.{f%100:02d}"==sys.argv[2] else 1)' "$TMP/cat.json" "$after" || return 1
+	ncat=$(py 'import json,sys; print(len(json.load(open(sys.argv[1]))["categories"]))' "$TMP/cat.json")
+	keys -
+	check "remove dialog" wait_for "Remove category" || return 1
+	keys Enter
+	check "a reason is asked for" wait_for "Say why" || return 1
+	keys Tab
+	text "录入错误"
+	keys Enter
+	check "preview of the removal" wait_for "Before" || return 1
+	keys y
+	check "removed" wait_for "removed" || return 1
+	cli demo --json shop show "$FREE1" >"$TMP/cat2.json"
+	check "one category fewer" py '
+import json,sys
+sys.exit(0 if len(json.load(open(sys.argv[1]))["categories"])==int(sys.argv[2])-1 else 1)' "$TMP/cat2.json" "$ncat" || return 1
+	check "the reason is audited" sh -c "BZJ_USER=demo '$BIN' --config '$CONF' --db '$DB' --today $TODAY --json audit log --shop '$FREE1' | grep -q '录入错误'" || return 1
+	T kill-session -t bzj >/dev/null 2>&1
+	start rev1
+	check "list" wait_for "Shops 1/" || return 1
+	keys /
+	text "$FREE1"
+	check "found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "detail" wait_for "Required deposit" || return 1
+	keys -
+	check "a reviewer may not remove a category" wait_for "may not"
+}
+
+# The deposit detail's twelve-month chart draws what the ledger says: each
+# month's bar, read back from the screen in eighths of a row, is the
+# month-end balance of `shop history` (itself the ledger's sums, checked in
+# the e2e suite) against the same scale; ASCII on a vt100.
+case_history_chart_matches_ledger() {
+	for term in tmux-256color vt100; do
+		start sup1 80 48 "$EN" "$term"
+		check "list ($term)" wait_for "Shops 1/" || return 1
+		keys /
+		text "$SHOP"
+		check "found" wait_for "1 found" || return 1
+		keys Enter Enter
+		check "chart ($term)" wait_for "Balance against required" || return 1
+		screen >"$TMP/chart.txt"
+		cli demo --json shop history "$SHOP" >"$TMP/hist.json"
+		check "bars drawn as the history says ($term)" py '
+import json,sys
+h=json.load(open(sys.argv[2]))["months"]
+lines=open(sys.argv[1]).read().split("\n")
+at=[i for i,l in enumerate(lines) if "Balance against required" in l][0]
+rows=lines[at+1:at+6]
+mx=max([m["balance_fen"] for m in h]+[m["required_fen"] for m in h])
+money=f"¥{mx//100:,}.{mx%100:02d}"
+x0=2+len(money)+1
+blocks=" ▁▂▃▄▅▆▇█"
+ascii=sys.argv[3]=="vt100"
+for i,m in enumerate(h):
+    v=m["balance_fen"]
+    want=0 if v<=0 else min(40,max(1,(v*40+mx//2)//mx))
+    if ascii and want: want=max(1,(want+4)//8)*8
+    got=0
+    for r in rows:
+        ch=r[x0+i*5] if len(r)>x0+i*5 else " "
+        got+=8 if ch in "#!" else (blocks.index(ch) if ch in blocks else 0)
+    if got!=want:
+        print("month",m["month"],"drew",got,"eighths, want",want, file=sys.stderr); sys.exit(1)
+' "$TMP/chart.txt" "$TMP/hist.json" "$term" 2>>"$TMP/why" || return 1
+		T kill-session -t bzj >/dev/null 2>&1
+	done
+}
+
 case_terminals() {
 	for term in xterm-256color screen tmux-256color linux vt100; do
 		start cs1 80 24 "$EN" "$term"
@@ -674,7 +771,9 @@ run_case "zh_CN labels translated and aligned" case_chinese_labels_aligned
 run_case "support: masked accounts, no approve" case_support_masked_no_approve
 run_case "violation add previews its effect" case_violation_preview
 run_case "Enter submits a form and never ticks an attestation" case_enter_never_attests
+run_case "a category picked from the standards, previewed, removed" case_category_picked_and_previewed
 run_case "other operators' changes show by themselves" case_live_refresh
+run_case "the twelve-month chart draws the ledger" case_history_chart_matches_ledger
 run_case "TERM variants and NO_COLOR" case_terminals
 run_case "keys remapped by action name" case_keys_remapped_by_name
 run_case "the documented key-remapping example works" case_documented_remap_example
