@@ -30,6 +30,7 @@ static const struct name payee_names[] = {
 static const struct name refund_kind_names[] = {
 	{ BZJ_REFUND_PARTIAL, "partial" },
 	{ BZJ_REFUND_CLOSURE, "closure" },
+	{ BZJ_REFUND_EXIT, "exit" },
 	{ 0, NULL },
 };
 static const struct name refund_status_names[] = {
@@ -218,12 +219,12 @@ int bzj_refund_window(const bzj_cal *c, int kind, bzj_date anchor, bzj_date *sta
 	if (kind == BZJ_REFUND_PARTIAL) {
 		lo = 1;
 		hi = 3;
-	} else if (kind == BZJ_REFUND_CLOSURE) {
+	} else if (kind == BZJ_REFUND_CLOSURE || kind == BZJ_REFUND_EXIT) {
 		lo = 7;
 		hi = 15;
 	} else {
 		return bzj_fail(e, BZJ_EINPUT, "input.kind",
-				_("kind: must be partial or closure"));
+				_("kind: must be partial, closure or exit"));
 	}
 	if ((rc = bzj_cal_add_business(c, anchor, lo, &s, e)) ||
 	    (rc = bzj_cal_add_business(c, anchor, hi, &t, e)))

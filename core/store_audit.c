@@ -103,15 +103,15 @@ static const invariant invariants[] = {
 	 " WHERE status = 1 GROUP BY shop_id) v ON v.shop_id = s.id"
 	 " WHERE s.frozen_fen <> COALESCE(v.total, 0)"},
 	{"check.refund_in_progress", N_("shop %s: more than one refund in progress (%s)"),
-	 "SELECT shop_id, group_concat(id) FROM refund WHERE status IN (1,2)"
-	 " GROUP BY shop_id HAVING count(*) > 1"},
+	 "SELECT shop_id, group_concat(id) FROM refund WHERE shop_id IS NOT NULL"
+	 " AND status IN (1,2) GROUP BY shop_id HAVING count(*) > 1"},
 	{"check.refund_paid_twice", N_("refund %s: paid more than once (%s)"),
 	 "SELECT refund_id, count(*) || ' ledger entries' FROM ledger WHERE kind = 4"
 	 " GROUP BY refund_id HAVING count(*) > 1"},
 	{"check.refund_payment", N_("refund %s: status and ledger disagree (%s)"),
 	 "SELECT r.id, 'status ' || r.status || ', ' || count(l.id) || ' payments'"
 	 " FROM refund r LEFT JOIN ledger l ON l.refund_id = r.id AND l.kind = 4"
-	 " GROUP BY r.id HAVING (r.status = 3) <> (count(l.id) = 1)"
+	 " WHERE r.shop_id IS NOT NULL GROUP BY r.id HAVING (r.status = 3) <> (count(l.id) = 1)"
 	 " OR (r.status = 3 AND -sum(l.amount_fen) <> r.amount_fen)"},
 	{"check.refund_window", N_("refund %s: paid outside its window without a record (%s)"),
 	 "SELECT id, 'paid ' || paid_on || ', window ' || window_start || '..' || window_end"

@@ -7,7 +7,7 @@
 #include <stdarg.h>
 #include "bzj/store.h"
 
-#define STMT_CACHE 128
+#define STMT_CACHE 192
 
 struct bzj_db {
 	sqlite3 *h;

@@ -44,7 +44,7 @@ CMD(cmd_import)
 	int kind = bzj_import_kind_parse(a.pos[0]);
 	if (kind < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.kind",
-				_("import: the kind is shops, gmv, topups, violations or scores"));
+				_("import: the kind is shops, gmv, topups, violations, scores or orders"));
 	size_t len;
 	char *data = cli_slurp(a.pos[1], &len, e);
 	if (!data)
@@ -88,4 +88,4 @@ CMD(cmd_import)
 /* ---- commands of this family ---------------------------------------------- */
 
 const cli_command cli_cmd_import = {"import", cmd_import, NULL, 0,
-	N_("import shops|gmv|topups|violations|scores FILE.csv   all or nothing")};
+	N_("import shops|gmv|topups|violations|scores|orders FILE.csv   all or nothing")};

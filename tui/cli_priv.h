@@ -88,6 +88,9 @@ int cli_emit_shop(cli_env *env, bzj_ctx *x, const char *id, bzj_err *e);
 struct bzj_newbie;
 void cli_newbie_json(bzj_json *j, const struct bzj_newbie *n);
 void cli_newbie_text(FILE *f, const struct bzj_newbie *n);
+/* A refund as `refund show` prints it (cli_refund.c). */
+struct bzj_refund;
+int cli_emit_refund(cli_env *env, const struct bzj_refund *r);
 
 /* ---- the command table ------------------------------------------------------ */
 
@@ -118,5 +121,7 @@ extern const cli_command cli_cmd_init, cli_cmd_demo, cli_cmd_shop, cli_cmd_topup
 	cli_cmd_gmv, cli_cmd_import, cli_cmd_deposit, cli_cmd_violation, cli_cmd_receipt,
 	cli_cmd_refund, cli_cmd_ledger, cli_cmd_standards, cli_cmd_calendar, cli_cmd_audit,
 	cli_cmd_check, cli_cmd_newbie;
+/* cli_provider.c: service providers, renewal assessments, complaints */
+extern const cli_command cli_cmd_provider, cli_cmd_assess, cli_cmd_complaint;
 
 #endif

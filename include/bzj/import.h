@@ -8,6 +8,9 @@
  *               a shop and day already recorded with the same score is
  *               unchanged, with another score refused: scores are not
  *               corrected by re-importing, since a check may rest on them)
+ *   orders:     shop_id,date,paid_orders,gift_orders (whole numbers,
+ *               gift <= paid, a date in the loaded calendar; the same shop
+ *               and date again replaces the earlier figures)
  * Every bad line is reported with its line number and field; if any line is
  * bad nothing is written. */
 #ifndef BZJ_IMPORT_H
@@ -27,6 +30,7 @@ enum bzj_import_kind {
 	BZJ_IMPORT_TOPUPS,
 	BZJ_IMPORT_VIOLATIONS,
 	BZJ_IMPORT_SCORES,
+	BZJ_IMPORT_ORDERS,
 };
 int bzj_import_kind_parse(const char *s);
 

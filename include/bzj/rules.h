@@ -13,7 +13,8 @@
 enum bzj_entity { BZJ_ENTITY_INDIVIDUAL = 1, BZJ_ENTITY_COMPANY = 2 };
 enum bzj_shop_status { BZJ_SHOP_OPEN = 1, BZJ_SHOP_CLOSED = 2 };
 enum bzj_payee_type { BZJ_PAYEE_PERSONAL = 1, BZJ_PAYEE_CORPORATE = 2 };
-enum bzj_refund_kind { BZJ_REFUND_PARTIAL = 1, BZJ_REFUND_CLOSURE = 2 };
+/* exit: a service provider's deposit after it left the market (provider.h) */
+enum bzj_refund_kind { BZJ_REFUND_PARTIAL = 1, BZJ_REFUND_CLOSURE = 2, BZJ_REFUND_EXIT = 3 };
 enum bzj_refund_status {
 	BZJ_RS_SUBMITTED = 1,
 	BZJ_RS_APPROVED = 2,
@@ -110,7 +111,8 @@ void bzj_deduction_split(int64_t amount_fen, int64_t balance_fen, int64_t violat
 			 int64_t unsettled_fen, bzj_deduction *out);
 
 /* Payment window of a refund: partial = business day 1..3 after the
- * submission date; closure = business day 7..15 after the closure date. */
+ * submission date; closure = business day 7..15 after the closure date;
+ * exit = business day 7..15 after a provider's exit date. */
 int bzj_refund_window(const bzj_cal *c, int kind, bzj_date anchor, bzj_date *start,
 		      bzj_date *end, bzj_err *e);
 

@@ -141,6 +141,12 @@ def table(path):
               "sqlite3 .import")
     ratio_row("`shop show ID --json` (whole process)", "show_bzj", "show_sql", "ms", 2,
               "sqlite3 SELECT")
+    if "porders_bzj" in r:
+        ratio_row("`provider orders PID` (%s providers, %s order rows)"
+                  % (r.get("providers", "?"), r.get("order_rows", "?")),
+                  "porders_bzj", "porders_sql", "ms", 2, "the same sum in sqlite3")
+        ratio_row("`assess show` (every provider assessed)", "assess_bzj", "assess_sql", "ms", 2,
+                  "the same sums in sqlite3")
     con = r.get("console_ok") == "1"
     src = "" if con else " [core calls, console not built]"
     pre = "console " if con else "core "

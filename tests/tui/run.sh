@@ -291,6 +291,33 @@ case_closure_checklist() {
 	check "approved once all four are ticked" wait_for "Refund $rid is now approved"
 }
 
+# A service provider's exit refund sits in the same queue: the kind filter
+# reaches it, the info names the provider and its corporate payee, and Enter
+# does not open a shop that is not there.
+case_exit_refund_in_queue() {
+	cli rev1 provider add PTUI --name 测试代运营 --entity-name 测试代运营有限公司 \
+		--kind agency >/dev/null 2>>"$LOG" &&
+		cli fin1 provider topup PTUI 5000 >/dev/null 2>>"$LOG" &&
+		cli rev1 provider exit PTUI --date $TODAY >/dev/null 2>>"$LOG" &&
+		cli rev1 provider payee PTUI --name 测试代运营有限公司 --account 6222000012345678 \
+			--date $TODAY >/dev/null 2>>"$LOG" || {
+		echo "  check failed: provider set-up" >>"$TMP/why"
+		return 1
+	}
+	rid=$(cli rev1 --json provider refund PTUI | refund_id)
+	check "exit refund submitted" test -n "$rid" || return 1
+	start rev2
+	check "list" wait_for "Shops 1/300" || return 1
+	keys 3 t t t
+	check "exit filter" wait_for "kind: exit" || return 1
+	check "the provider's name in the row" wait_for "测试代运营" || return 1
+	find_refund "$rid" || return 1
+	check "info names the provider" wait_for "Refund #$rid · PTUI" || return 1
+	check "its corporate payee" wait_for "测试代运营有限公司" || return 1
+	keys Enter
+	check "Enter explains instead of opening a shop" wait_for "Exit refund of service provider PTUI"
+}
+
 case_reject_with_reason() {
 	rid=$(cli rev1 --json refund submit "$FREE3" --kind partial --amount 300 | refund_id)
 	check "refund submitted" test -n "$rid" || return 1
@@ -773,6 +800,7 @@ run_case "detail breakdown equals shop show --json" case_detail_matches_cli
 run_case "reviewer approves a partial refund" case_approve_partial
 run_case "closure approval refused until all four ticked" case_closure_checklist
 run_case "reject with a reason" case_reject_with_reason
+run_case "a provider's exit refund in the queue" case_exit_refund_in_queue
 run_case "a long reason: the limit said while typing" case_long_reason_said_while_typing
 run_case "stale screen refused (expected version)" case_stale_screen_refused
 run_case "resize 80x24, 160x48, too small" case_resize
