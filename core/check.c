@@ -1,6 +1,28 @@
 /* check.c - `bzj check`: every invariant over the whole database. */
+#include <stdio.h>
+
 #include "bzj/check.h"
+#include "bzj/money.h"
+#include "bzj/report.h"
 #include "service.h"
+
+/* Every closed month's statement reconciles with the ledger (issue 15). */
+typedef struct month_ctx {
+	bzj_check_fn fn;
+	void *ctx;
+} month_ctx;
+
+static int month_problem(void *ctx, bzj_month m, int64_t movements, int64_t balances)
+{
+	month_ctx *c = ctx;
+	char ms[16], a[32], b[32], msg[256];
+	snprintf(msg, sizeof msg,
+		 _("month %s: the ledger's movements up to its end come to %s, the balances it "
+		   "records at its end to %s"),
+		 bzj_month_fmt(m, ms, sizeof ms), bzj_money_fmt(movements, a, sizeof a),
+		 bzj_money_fmt(balances, b, sizeof b));
+	return c->fn ? c->fn(c->ctx, "check.month_reconcile", msg) : 0;
+}
 
 /* The invariants of the rules of issues 10 and 11 (owed, earmarks,
  * scheduled standards, 30-day holds, deregistration), counted with the
@@ -29,6 +51,11 @@ int bzj_check_all(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, b
 		rc = check_rules(x, fn, ctx, r, e);
 	if (!rc)
 		rc = bzj_store_check_providers(x->db, fn, ctx, &r->problems, e);
+	month_ctx mc = {fn, ctx};
+	int64_t bad = 0;
+	if (!rc)
+		rc = bzj_report_reconcile(x, month_problem, &mc, &r->months, &bad, e);
+	r->problems += bad;
 	bzj_db_read_end(x->db);
 	return rc;
 }

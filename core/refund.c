@@ -10,7 +10,9 @@
 
 static void refund_derive(bzj_ctx *x, bzj_refund *r)
 {
-	r->overdue = (r->status == BZJ_RS_SUBMITTED || r->status == BZJ_RS_APPROVED) &&
+	/* a refund sent to the bank is still owed until the bank says paid */
+	r->overdue = (r->status == BZJ_RS_SUBMITTED || r->status == BZJ_RS_APPROVED ||
+		      r->status == BZJ_RS_SENT) &&
 		     x->today > r->window_end;
 	r->needs_second = x->cfg && r->amount_fen > x->cfg->second_approval_fen;
 }
@@ -176,7 +178,7 @@ int bzj_refund_submit(bzj_ctx *x, const bzj_refund_in *in, bzj_refund *out, bzj_
 		out->kind = in->kind;
 		out->status = BZJ_RS_SUBMITTED;
 		out->submitted_on = x->today;
-		out->approved_on = out->paid_on = BZJ_DATE_NONE;
+		out->approved_on = out->paid_on = out->closed_on = BZJ_DATE_NONE;
 		rc = bzj_store_refund_insert(x->db, out, e);
 	}
 	if (!rc)
@@ -200,6 +202,11 @@ static int refund_load(bzj_ctx *x, int64_t id, int action, int64_t expected, bzj
 				_("refund %lld was changed by %s while you were looking at it; it is "
 				  "now %s. Reload and try again"),
 				(long long)id, r->changed_by, bzj_refund_status_name(r->status));
+	if (r->status == BZJ_RS_SENT && action != BZJ_RA_CHECK && action != BZJ_RA_APPROVE)
+		return bzj_fail(e, BZJ_ERULE, "refund.sent",
+				_("refund %lld is with the bank in payout batch %lld (reference %s): "
+				  "the bank's return file says whether it was paid or failed"),
+				(long long)id, (long long)r->batch_id, r->bank_ref);
 	if (bzj_refund_transition(r->status, action, e)) {
 		char msg[sizeof e->msg];
 		snprintf(msg, sizeof msg, "%s", e->msg);
@@ -213,6 +220,9 @@ static int refund_save(bzj_ctx *x, const char *action, const bzj_refund *before,
 		       const char *reason, bzj_err *e)
 {
 	snprintf(r->changed_by, sizeof r->changed_by, "%s", x->actor.user);
+	if (r->status >= BZJ_RS_PAID && r->status <= BZJ_RS_FAILED &&
+	    r->closed_on == BZJ_DATE_NONE)
+		r->closed_on = r->status == BZJ_RS_PAID ? r->paid_on : x->today;
 	int rc = bzj_store_refund_update(x->db, r, e);
 	if (!rc)
 		rc = refund_audit(x, action, before, r, reason, e);
@@ -439,6 +449,90 @@ static int payout_recheck(bzj_ctx *x, const bzj_shop *s, const bzj_refund *r, ch
 	return BZJ_OK;
 }
 
+/* Everything a payout checks, for `refund pay` and the bank batch alike:
+ * four-eyes, the second approval, the window (errors), the payee rules and
+ * 30-day holds (errors), and the re-check of the amount (`why`, when the
+ * payout must fail).  *s is the refund's shop (not for an exit refund). */
+static int payout_checks(bzj_ctx *x, const bzj_refund *r, bzj_shop *s, char *why, char *why_tr,
+			 size_t n, bzj_err *e)
+{
+	const char *me = x->actor.user;
+	char d1[16], d2[16];
+	int rc = BZJ_OK;
+	why[0] = why_tr[0] = 0;
+	if (!strcmp(r->approved_by, me) || !strcmp(r->second_by, me))
+		return bzj_fail(e, BZJ_ERULE, "four_eyes",
+				_("four-eyes: you approved refund %lld, so another person records "
+				  "its payout"),
+				(long long)r->id);
+	if (r->needs_second && !r->second_by[0])
+		return bzj_fail(e, BZJ_ERULE, "refund.second_approval_required",
+				_("refund %lld is above the second-approval threshold and has no "
+				  "supervisor's second approval yet"),
+				(long long)r->id);
+	if (x->today < r->window_start)
+		return bzj_fail(e, BZJ_ERULE, "refund.window",
+				_("refund %lld may be paid from %s to %s, not before"),
+				(long long)r->id, bzj_date_fmt(r->window_start, d1, sizeof d1),
+				bzj_date_fmt(r->window_end, d2, sizeof d2));
+	if (r->provider_id[0]) /* an exit refund */
+		return svc_provider_refund_recheck(x, r, why, why_tr, n, e);
+	rc = bzj_store_shop_get(x->db, r->shop_id, s, e);
+	if (!rc)
+		rc = payee_ok(x, s, true, e);
+	if (!rc)
+		rc = payout_recheck(x, s, r, why, why_tr, n, e);
+	return rc;
+}
+
+/* Record a payout that failed (the re-check, or the bank). */
+static int payout_failed(bzj_ctx *x, const char *action, const bzj_refund *before, bzj_refund *r,
+			 bzj_shop *s, const char *why, bzj_err *e)
+{
+	r->status = BZJ_RS_FAILED;
+	snprintf(r->failure_reason, sizeof r->failure_reason, "%s", why);
+	int rc = refund_save(x, action, before, r, why, e);
+	if (!rc && !r->provider_id[0])
+		rc = svc_shop_save(x, s, "refund failed", e);
+	return rc;
+}
+
+/* Record a payout made: the money leaves the balance (the ledger entry,
+ * dated today, the day it is booked), the refund is paid on `paid_on` by
+ * `by`, late when that is after its window. */
+static int payout_paid(bzj_ctx *x, const bzj_refund *before, bzj_refund *r, bzj_shop *s,
+		       bzj_date paid_on, const char *by, bzj_err *e)
+{
+	int rc;
+	if (r->provider_id[0]) {
+		rc = svc_provider_refund_paid(x, r, e);
+	} else {
+		bzj_ledger_entry le;
+		memset(&le, 0, sizeof le);
+		snprintf(le.shop_id, sizeof le.shop_id, "%s", s->id);
+		snprintf(le.user, sizeof le.user, "%s", x->actor.user);
+		le.date = x->today;
+		le.kind = BZJ_LK_REFUND;
+		le.amount_fen = -r->amount_fen;
+		le.balance_after_fen = s->balance_fen - r->amount_fen;
+		le.refund_id = r->id;
+		snprintf(le.note, sizeof le.note, "%s refund %lld", bzj_refund_kind_name(r->kind),
+			 (long long)r->id);
+		rc = bzj_store_ledger_insert(x->db, &le, e);
+		s->balance_fen = le.balance_after_fen;
+	}
+	r->status = BZJ_RS_PAID;
+	snprintf(r->paid_by, sizeof r->paid_by, "%s", by);
+	r->paid_on = paid_on;
+	r->late = paid_on > r->window_end;
+	if (!rc)
+		rc = refund_save(x, "refund.pay", before, r,
+				 r->late ? "paid after the window closed (late)" : NULL, e);
+	if (!rc && !r->provider_id[0])
+		rc = svc_shop_save(x, s, "refund paid", e);
+	return rc;
+}
+
 int bzj_refund_pay(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund *out,
 		   bzj_err *e)
 {
@@ -450,83 +544,73 @@ int bzj_refund_pay(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund 
 	rc = refund_load(x, id, BZJ_RA_PAY, expected_version, out, e);
 	refund_derive(x, out);
 	bzj_refund before = *out;
-	const char *me = x->actor.user;
-	char d1[16], d2[16];
-	if (!rc && (!strcmp(out->approved_by, me) || !strcmp(out->second_by, me)))
-		rc = bzj_fail(e, BZJ_ERULE, "four_eyes",
-			      _("four-eyes: you approved refund %lld, so another person records "
-				"its payout"),
-			      (long long)id);
-	if (!rc && out->needs_second && !out->second_by[0])
-		rc = bzj_fail(e, BZJ_ERULE, "refund.second_approval_required",
-			      _("refund %lld is above the second-approval threshold and has no "
-				"supervisor's second approval yet"),
-			      (long long)id);
-	if (!rc && x->today < out->window_start)
-		rc = bzj_fail(e, BZJ_ERULE, "refund.window",
-			      _("refund %lld may be paid from %s to %s, not before"), (long long)id,
-			      bzj_date_fmt(out->window_start, d1, sizeof d1),
-			      bzj_date_fmt(out->window_end, d2, sizeof d2));
 	bzj_shop s;
-	bool provider = out->provider_id[0] != 0; /* an exit refund */
 	char why[256] = "", why_tr[256] = "";
-	if (!rc && provider)
-		rc = svc_provider_refund_recheck(x, out, why, why_tr, sizeof why, e);
-	if (!rc && !provider)
-		rc = bzj_store_shop_get(x->db, out->shop_id, &s, e);
-	if (!rc && !provider)
-		rc = payee_ok(x, &s, true, e);
-	if (!rc && !provider)
-		rc = payout_recheck(x, &s, out, why, why_tr, sizeof why, e);
+	if (!rc)
+		rc = payout_checks(x, out, &s, why, why_tr, sizeof why, e);
 	if (rc)
 		return svc_end(x, rc, e);
 	if (why[0]) {
 		/* The failure is recorded (committed), and the caller is told. */
-		out->status = BZJ_RS_FAILED;
-		snprintf(out->failure_reason, sizeof out->failure_reason, "%s", why);
-		rc = refund_save(x, "refund.payout_failed", &before, out, why, e);
-		if (!rc && !provider)
-			rc = svc_shop_save(x, &s, "refund failed", e);
-		rc = svc_end(x, rc, e);
+		rc = svc_end(x, payout_failed(x, "refund.payout_failed", &before, out, &s, why, e), e);
 		if (rc)
 			return rc;
 		return bzj_fail(e, BZJ_ERULE, "refund.payout_failed",
 				_("refund %lld failed at payout: %s"), (long long)id, why_tr);
 	}
-	if (provider) {
-		rc = svc_provider_refund_paid(x, out, e);
-		out->status = BZJ_RS_PAID;
-		snprintf(out->paid_by, sizeof out->paid_by, "%s", me);
-		out->paid_on = x->today;
-		out->late = x->today > out->window_end;
-		if (!rc)
-			rc = refund_save(x, "refund.pay", &before, out,
-					 out->late ? "paid after the window closed (late)" : NULL, e);
-		return svc_end(x, rc, e);
-	}
-	bzj_ledger_entry le;
-	memset(&le, 0, sizeof le);
-	snprintf(le.shop_id, sizeof le.shop_id, "%s", s.id);
-	snprintf(le.user, sizeof le.user, "%s", me);
-	le.date = x->today;
-	le.kind = BZJ_LK_REFUND;
-	le.amount_fen = -out->amount_fen;
-	le.balance_after_fen = s.balance_fen - out->amount_fen;
-	le.refund_id = out->id;
-	snprintf(le.note, sizeof le.note, "%s refund %lld", bzj_refund_kind_name(out->kind),
-		 (long long)out->id);
-	rc = bzj_store_ledger_insert(x->db, &le, e);
-	s.balance_fen = le.balance_after_fen;
-	out->status = BZJ_RS_PAID;
-	snprintf(out->paid_by, sizeof out->paid_by, "%s", me);
-	out->paid_on = x->today;
-	out->late = x->today > out->window_end;
-	if (!rc)
-		rc = refund_save(x, "refund.pay", &before, out,
-				 out->late ? "paid after the window closed (late)" : NULL, e);
-	if (!rc)
-		rc = svc_shop_save(x, &s, "refund paid", e);
+	rc = payout_paid(x, &before, out, &s, x->today, x->actor.user, e);
 	return svc_end(x, rc, e);
+}
+
+int svc_refund_send(bzj_ctx *x, int64_t id, int64_t batch_id, const char *ref, bzj_refund *out,
+		    bzj_payee *payee, bool *failed, bzj_err *e)
+{
+	*failed = false;
+	int rc = refund_load(x, id, BZJ_RA_PAY, 0, out, e);
+	refund_derive(x, out);
+	bzj_refund before = *out;
+	bzj_shop s;
+	char why[256] = "", why_tr[256] = "";
+	if (!rc)
+		rc = payout_checks(x, out, &s, why, why_tr, sizeof why, e);
+	if (rc)
+		return rc;
+	if (why[0]) {
+		*failed = true;
+		rc = payout_failed(x, "refund.payout_failed", &before, out, &s, why, e);
+		if (rc)
+			return rc;
+		return bzj_fail(e, BZJ_ERULE, "refund.payout_failed",
+				_("refund %lld failed at payout: %s"), (long long)id, why_tr);
+	}
+	memset(payee, 0, sizeof *payee);
+	rc = out->provider_id[0] ? bzj_store_ppayee_get(x->db, out->provider_id, payee, e)
+				 : bzj_store_payee_get(x->db, out->shop_id, payee, e);
+	if (!rc && !payee->present)
+		rc = bzj_fail(e, BZJ_ERULE, "payee.missing", _("refund %lld has no payee account"),
+			      (long long)id);
+	if (rc)
+		return rc;
+	out->status = BZJ_RS_SENT;
+	out->batch_id = batch_id;
+	snprintf(out->bank_ref, sizeof out->bank_ref, "%s", ref);
+	return refund_save(x, "refund.send", &before, out, ref, e);
+}
+
+int svc_refund_returned(bzj_ctx *x, bzj_refund *r, bool paid, bzj_date on, const char *by,
+			const char *reason, bzj_err *e)
+{
+	bzj_refund before = *r;
+	bzj_shop s;
+	int rc = r->provider_id[0] ? BZJ_OK : bzj_store_shop_get(x->db, r->shop_id, &s, e);
+	if (rc)
+		return rc;
+	if (paid)
+		rc = payout_paid(x, &before, r, &s, on, by, e);
+	else
+		rc = payout_failed(x, "refund.bank_failed", &before, r, &s, reason, e);
+	refund_derive(x, r);
+	return rc;
 }
 
 int bzj_refund_get(bzj_ctx *x, int64_t id, bzj_refund *out, bzj_err *e)

@@ -37,6 +37,7 @@ static const struct name refund_status_names[] = {
 	{ BZJ_RS_SUBMITTED, "submitted" }, { BZJ_RS_APPROVED, "approved" },
 	{ BZJ_RS_PAID, "paid" },	   { BZJ_RS_REJECTED, "rejected" },
 	{ BZJ_RS_CANCELLED, "cancelled" }, { BZJ_RS_FAILED, "failed" },
+	{ BZJ_RS_SENT, "sent" },
 	{ 0, NULL },
 };
 static const struct name vclass_names[] = {

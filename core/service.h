@@ -74,6 +74,17 @@ int svc_provider_refund_recheck(bzj_ctx *x, const bzj_refund *r, char *why, char
 				size_t n, bzj_err *e);
 int svc_provider_refund_paid(bzj_ctx *x, const bzj_refund *r, bzj_err *e);
 
+/* refund.c, for payout.c: put an approved refund into bank batch
+ * `batch_id` under reference `ref` after the very checks of `refund pay`
+ * (errors as `refund pay` gives them; a failed re-check records the refund
+ * failed, sets *failed and returns "refund.payout_failed"); *payee is the
+ * account the bank pays, unmasked.  And record the bank's answer: paid on
+ * `on` (booked today) recorded as paid by `by`, or failed with `reason`. */
+int svc_refund_send(bzj_ctx *x, int64_t id, int64_t batch_id, const char *ref, bzj_refund *out,
+		    bzj_payee *payee, bool *failed, bzj_err *e);
+int svc_refund_returned(bzj_ctx *x, bzj_refund *r, bool paid, bzj_date on, const char *by,
+			const char *reason, bzj_err *e);
+
 /* Standards file (libconfig text) into the store. */
 int svc_standards_parse(bzj_ctx *x, const char *text, const char *name, int *loaded, bzj_err *e);
 

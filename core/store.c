@@ -509,9 +509,78 @@ static const char schema_v9[] =
 	"CREATE INDEX refund_shop ON refund(shop_id, month);"
 	"CREATE INDEX refund_open_due ON refund(window_end, id) WHERE status IN (1,2);";
 
+/* v10 (issue 15): bank payout batches.  A refund in a batch is `sent` (7):
+ * still in progress (one per shop, its amount held back from what is
+ * refundable) until the bank's return file says paid or failed.  The
+ * refund table is rebuilt for the wider status CHECK, keeping every column
+ * and index of v9 and adding batch_id, bank_ref and closed_on (the day it
+ * was paid, failed, rejected or cancelled, for the queue report; filled
+ * from the audit log for the refunds closed before). */
+static const char schema_v10[] =
+	"CREATE TABLE payout_batch("
+	" id INTEGER PRIMARY KEY,"
+	" day INTEGER NOT NULL,"
+	" created_by TEXT NOT NULL, created_on INTEGER NOT NULL,"
+	" file TEXT, file_sha256 TEXT NOT NULL CHECK(length(file_sha256) = 64),"
+	" count INTEGER NOT NULL CHECK(count >= 0),"
+	" total_fen INTEGER NOT NULL CHECK(total_fen >= 0),"
+	" returned_on INTEGER);"
+	"CREATE TABLE payout_return("
+	" id INTEGER PRIMARY KEY,"
+	" file_sha256 TEXT NOT NULL UNIQUE CHECK(length(file_sha256) = 64),"
+	" day INTEGER NOT NULL, user TEXT NOT NULL,"
+	" paid INTEGER NOT NULL, failed INTEGER NOT NULL);"
+	"CREATE TABLE refund_new("
+	" id INTEGER PRIMARY KEY,"
+	" shop_id TEXT REFERENCES shop(id),"
+	" provider_id TEXT REFERENCES provider(id),"
+	" kind INTEGER NOT NULL CHECK(kind IN (1,2,3)),"
+	" status INTEGER NOT NULL CHECK(status BETWEEN 1 AND 7),"
+	" amount_fen INTEGER NOT NULL CHECK(amount_fen > 0),"
+	" submitted_on INTEGER NOT NULL, month INTEGER NOT NULL,"
+	" window_start INTEGER NOT NULL, window_end INTEGER NOT NULL,"
+	" checklist INTEGER NOT NULL DEFAULT 0 CHECK(checklist BETWEEN 0 AND 15),"
+	" late INTEGER NOT NULL DEFAULT 0 CHECK(late IN (0,1)),"
+	" submitted_by TEXT NOT NULL, approved_by TEXT, approved_on INTEGER,"
+	" second_by TEXT, paid_by TEXT, paid_on INTEGER,"
+	" failure_reason TEXT, reject_reason TEXT,"
+	" version INTEGER NOT NULL DEFAULT 1, changed_by TEXT NOT NULL,"
+	" batch_id INTEGER REFERENCES payout_batch(id), bank_ref TEXT, closed_on INTEGER,"
+	" CHECK((shop_id IS NULL) <> (provider_id IS NULL)),"
+	" CHECK((kind = 3) = (provider_id IS NOT NULL)),"
+	" CHECK(window_start <= window_end),"
+	" CHECK(status <> 3 OR (paid_on IS NOT NULL AND paid_by IS NOT NULL)),"
+	" CHECK(status <> 7 OR (batch_id IS NOT NULL AND bank_ref IS NOT NULL)),"
+	" CHECK((batch_id IS NULL) = (bank_ref IS NULL)),"
+	" CHECK(approved_by IS NULL OR approved_by <> submitted_by),"
+	" CHECK(paid_by IS NULL OR paid_by <> approved_by));"
+	"INSERT INTO refund_new(id, shop_id, provider_id, kind, status, amount_fen, submitted_on,"
+	" month, window_start, window_end, checklist, late, submitted_by, approved_by, approved_on,"
+	" second_by, paid_by, paid_on, failure_reason, reject_reason, version, changed_by,"
+	" closed_on)"
+	" SELECT id, shop_id, provider_id, kind, status, amount_fen, submitted_on, month,"
+	" window_start, window_end, checklist, late, submitted_by, approved_by, approved_on,"
+	" second_by, paid_by, paid_on, failure_reason, reject_reason, version, changed_by,"
+	" CASE WHEN status = 3 THEN paid_on WHEN status IN (4,5,6) THEN"
+	" (SELECT max(a.day) FROM audit a WHERE a.object = 'refund:' || refund.id) END"
+	" FROM refund ORDER BY id;"
+	"DROP TABLE refund;"
+	"ALTER TABLE refund_new RENAME TO refund;"
+	"CREATE UNIQUE INDEX refund_one_open ON refund(shop_id) WHERE status IN (1,2,7);"
+	"CREATE UNIQUE INDEX refund_provider_open ON refund(provider_id) WHERE status IN (1,2,7);"
+	"CREATE INDEX refund_provider ON refund(provider_id) WHERE provider_id IS NOT NULL;"
+	"CREATE INDEX refund_due ON refund(window_end, id);"
+	"CREATE INDEX refund_shop ON refund(shop_id, month);"
+	"CREATE INDEX refund_open_due ON refund(window_end, id) WHERE status IN (1,2,7);"
+	"CREATE UNIQUE INDEX refund_bank_ref ON refund(bank_ref) WHERE bank_ref IS NOT NULL;"
+	"CREATE INDEX refund_batch ON refund(batch_id) WHERE batch_id IS NOT NULL;"
+	"CREATE INDEX refund_closed ON refund(closed_on) WHERE closed_on IS NOT NULL;"
+	"CREATE INDEX refund_submitted ON refund(submitted_on);"
+	"CREATE INDEX payout_batch_open ON payout_batch(day) WHERE returned_on IS NULL;";
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
-					      schema_v6, schema_v7, schema_v8, schema_v9};
+					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 

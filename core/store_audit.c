@@ -104,7 +104,16 @@ static const invariant invariants[] = {
 	 " WHERE s.frozen_fen <> COALESCE(v.total, 0)"},
 	{"check.refund_in_progress", N_("shop %s: more than one refund in progress (%s)"),
 	 "SELECT shop_id, group_concat(id) FROM refund WHERE shop_id IS NOT NULL"
-	 " AND status IN (1,2) GROUP BY shop_id HAVING count(*) > 1"},
+	 " AND status IN (1,2,7) GROUP BY shop_id HAVING count(*) > 1"},
+	{"check.batch_totals", N_("payout batch %s: its count or total differs from its refunds (%s)"),
+	 "SELECT b.id, b.count || ' / ' || b.total_fen || ' recorded, ' || count(r.id) || ' / '"
+	 " || COALESCE(sum(r.amount_fen), 0) || ' in refunds' FROM payout_batch b"
+	 " LEFT JOIN refund r ON r.batch_id = b.id GROUP BY b.id"
+	 " HAVING b.count <> count(r.id) OR b.total_fen <> COALESCE(sum(r.amount_fen), 0)"},
+	{"check.batch_returned", N_("payout batch %s: return state disagrees with its refunds (%s)"),
+	 "SELECT b.id, COALESCE(b.returned_on, 'not returned') || ', ' || sum(r.status = 7)"
+	 " || ' still sent' FROM payout_batch b JOIN refund r ON r.batch_id = b.id"
+	 " GROUP BY b.id HAVING (b.returned_on IS NULL) <> (sum(r.status = 7) > 0)"},
 	{"check.refund_paid_twice", N_("refund %s: paid more than once (%s)"),
 	 "SELECT refund_id, count(*) || ' ledger entries' FROM ledger WHERE kind = 4"
 	 " GROUP BY refund_id HAVING count(*) > 1"},

@@ -145,7 +145,7 @@ int bzj_store_raises(bzj_db *db, const char *shop_id, int64_t *sum, int *count, 
 	"r.id, r.shop_id, COALESCE(s.name, p.name), r.kind, r.status, r.amount_fen, r.submitted_on,"                 \
 	" r.window_start, r.window_end, r.checklist, r.late, r.submitted_by, r.approved_by,"       \
 	" r.second_by, r.paid_by, r.approved_on, r.paid_on, r.failure_reason, r.reject_reason,"   \
-	" r.version, r.changed_by, r.provider_id"
+	" r.version, r.changed_by, r.provider_id, r.batch_id, r.bank_ref, r.closed_on"
 /* An exit refund has no shop but a provider (schema v7). */
 #define REFUND_OWNERS " LEFT JOIN shop s ON s.id = r.shop_id LEFT JOIN provider p ON p.id = r.provider_id"
 
@@ -174,6 +174,9 @@ static void refund_read(sqlite3_stmt *st, bzj_refund *r)
 	r->version = sqlite3_column_int64(st, 19);
 	st_text(st, 20, r->changed_by, sizeof r->changed_by);
 	st_text(st, 21, r->provider_id, sizeof r->provider_id);
+	r->batch_id = sqlite3_column_int64(st, 22);
+	st_text(st, 23, r->bank_ref, sizeof r->bank_ref);
+	r->closed_on = st_date(st, 24);
 }
 
 int bzj_store_refund_insert(bzj_db *db, bzj_refund *r, bzj_err *e)
@@ -219,12 +222,15 @@ int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e)
 			 "UPDATE refund SET status=?2, amount_fen=?3, checklist=?4, late=?5,"
 			 " approved_by=?6, approved_on=?7, second_by=?8, paid_by=?9, paid_on=?10,"
 			 " failure_reason=?11, reject_reason=?12, changed_by=?13,"
+			 " batch_id=NULLIF(?15, 0), bank_ref=?16, closed_on=?17,"
 			 " version=version+1 WHERE id=?1 AND version=?14",
-			 "ididbtDttDttti", r->id, r->status, r->amount_fen, r->checklist, r->late,
+			 "ididbtDttDtttiitD", r->id, r->status, r->amount_fen, r->checklist, r->late,
 			 r->approved_by[0] ? r->approved_by : NULL, r->approved_on,
 			 r->second_by[0] ? r->second_by : NULL, r->paid_by[0] ? r->paid_by : NULL,
 			 r->paid_on, r->failure_reason[0] ? r->failure_reason : NULL,
-			 r->reject_reason[0] ? r->reject_reason : NULL, by, r->version);
+			 r->reject_reason[0] ? r->reject_reason : NULL, by, r->version,
+			 r->batch_id ? r->batch_id : (int64_t)0, r->bank_ref[0] ? r->bank_ref : NULL,
+			 r->closed_on);
 	if (rc)
 		return rc;
 	if (sqlite3_changes(db->h) != 1)
@@ -240,8 +246,8 @@ int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e)
 #define REFUND_FILTERS                                                                             \
 	" AND (:status = 0 OR r.status = :status)"                                                 \
 	" AND (:kind = 0 OR r.kind = :kind)"                                                        \
-	" AND (:open = 0 OR r.status IN (1,2))"                                                     \
-	" AND (:overdue = 0 OR (r.status IN (1,2) AND r.window_end < :today))"                     \
+	" AND (:open = 0 OR r.status IN (1,2,7))"                                                     \
+	" AND (:overdue = 0 OR (r.status IN (1,2,7) AND r.window_end < :today))"                     \
 	" AND (:await = 0 OR (r.status = 2 AND COALESCE(r.second_by, '') = ''"                      \
 	"                     AND r.amount_fen > :second_fen))"
 
@@ -252,7 +258,7 @@ int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e)
 /* The open queue (the console's default) and its overdue part read the
  * partial index refund_open_due: no refund that is closed is visited. */
 #define REFUND_WHERE_OPEN                                                                          \
-	" WHERE :shop IS NULL AND r.status IN (1,2) AND (:kind = 0 OR r.kind = :kind)"
+	" WHERE :shop IS NULL AND r.status IN (1,2,7) AND (:kind = 0 OR r.kind = :kind)"
 #define REFUND_WHERE_OVERDUE REFUND_WHERE_OPEN " AND r.window_end < :today"
 
 /* Which statement serves a query: 0 all, 1 one shop, 2 open, 3 overdue. */
@@ -361,7 +367,7 @@ int bzj_store_refund_open(bzj_db *db, const char *shop_id, int64_t *id, int64_t 
 	*id = 0;
 	*amount = 0;
 	sqlite3_stmt *st = st_prep(
-		db, "SELECT id, amount_fen FROM refund WHERE shop_id = ? AND status IN (1,2)", e);
+		db, "SELECT id, amount_fen FROM refund WHERE shop_id = ? AND status IN (1,2,7)", e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", shop_id);
@@ -372,4 +378,22 @@ int bzj_store_refund_open(bzj_db *db, const char *shop_id, int64_t *id, int64_t 
 	}
 	sqlite3_reset(st);
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_refund_by_ref(bzj_db *db, const char *ref, bzj_refund *r, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT " REFUND_COLS " FROM refund r" REFUND_OWNERS
+				   " WHERE r.bank_ref = ?",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", ref);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		refund_read(st, r);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return BZJ_ENOTFOUND;
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
 }

@@ -73,7 +73,7 @@ int bzj_store_shop_update(bzj_db *db, bzj_shop *s, bzj_err *e)
 			 " open_violations=(SELECT count(*) FROM violation v"
 			 "  WHERE v.shop_id=?1 AND v.status=1),"
 			 " refund_open=COALESCE((SELECT id FROM refund r WHERE r.shop_id=?1"
-			 "  AND r.status IN (1,2)), 0)"
+			 "  AND r.status IN (1,2,7)), 0)"
 			 " WHERE id=?1",
 			 "ttttdDiiiiibb", s->id, s->name, s->entity_name, s->operator_name, s->status,
 			 s->closed, s->balance_fen, s->frozen_fen, s->unsettled_fen, s->owed_fen,

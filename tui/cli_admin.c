@@ -279,6 +279,7 @@ CMD(cmd_check)
 	bzj_json_int(&j, "shops", r.shops);
 	bzj_json_int(&j, "refunds", r.refunds);
 	bzj_json_int(&j, "ledger_entries", r.ledger_entries);
+	bzj_json_int(&j, "months_reconciled", r.months);
 	bzj_json_obj_end(&j);
 	if (rc) {
 		bzj_json_free(&j);

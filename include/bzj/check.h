@@ -12,6 +12,7 @@ typedef int (*bzj_check_fn)(void *ctx, const char *code, const char *msg);
 typedef struct bzj_check_result {
 	int64_t shops, refunds, ledger_entries;
 	int64_t problems;
+	int64_t months; /* closed months whose statement was reconciled */
 } bzj_check_result;
 
 int bzj_check_all(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, bzj_err *e);

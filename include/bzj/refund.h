@@ -28,6 +28,9 @@ typedef struct bzj_refund {
 	char failure_reason[257];
 	char reject_reason[257];
 	int64_t version;
+	int64_t batch_id;  /* the bank batch it was sent in, 0 if none */
+	char bank_ref[24]; /* its reference in the bank file, "" if none */
+	bzj_date closed_on; /* paid, failed, rejected or cancelled on */
 } bzj_refund;
 
 typedef struct bzj_refund_in {

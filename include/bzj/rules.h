@@ -22,6 +22,7 @@ enum bzj_refund_status {
 	BZJ_RS_REJECTED = 4,
 	BZJ_RS_CANCELLED = 5,
 	BZJ_RS_FAILED = 6,
+	BZJ_RS_SENT = 7, /* in a bank batch: paid or failed by the return file */
 };
 enum bzj_refund_action {
 	BZJ_RA_CHECK = 1, /* tick a checklist item */

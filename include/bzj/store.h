@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 9
+#define BZJ_SCHEMA_VERSION 10
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
@@ -185,6 +185,44 @@ int bzj_store_refund_count(bzj_db *db, const bzj_refund_query *q, bzj_date today
  * monthly limit (not rejected, not cancelled). */
 int bzj_store_refund_month_count(bzj_db *db, const char *shop_id, bzj_month m, int *n,
 				 bzj_err *e);
+/* The refund sent to the bank under reference `ref`: BZJ_ENOTFOUND (no
+ * message) when none. */
+int bzj_store_refund_by_ref(bzj_db *db, const char *ref, bzj_refund *r, bzj_err *e);
+
+/* payout batches (store_payout.c) */
+struct bzj_payout_batch;
+/* Approved refunds payable on `day`, in due order (malloc'd). */
+int bzj_store_payable(bzj_db *db, bzj_date day, int64_t second_fen, int64_t **ids, int *n,
+		      bzj_err *e);
+int bzj_store_batch_insert(bzj_db *db, struct bzj_payout_batch *b, bzj_err *e);
+int bzj_store_batch_finish(bzj_db *db, const struct bzj_payout_batch *b, bzj_err *e);
+int bzj_store_batch_get(bzj_db *db, int64_t id, struct bzj_payout_batch *b, bzj_err *e);
+int bzj_store_batch_list(bzj_db *db, bool open_only, struct bzj_payout_batch *out, int max,
+			 int *n, bzj_err *e);
+/* Mark the batch returned on `day` once none of its refunds is sent. */
+int bzj_store_batch_returned(bzj_db *db, int64_t id, bzj_date day, bzj_err *e);
+int bzj_store_return_seen(bzj_db *db, const char *sha, bool *seen, bzj_err *e);
+int bzj_store_return_insert(bzj_db *db, const char *sha, bzj_date day, const char *user,
+			    int64_t paid, int64_t failed, bzj_err *e);
+
+/* The finance reports' queries (store_report.c): rows of integers (iv)
+ * and texts (tv, NULL for NULL) to fn, which returns non-zero to stop (that
+ * is returned).  a, b: the range's first and last day; today. */
+enum {
+	BZJ_RQ_MONTH,
+	BZJ_RQ_MONTH_PROVIDERS,
+	BZJ_RQ_MONTH_CLOSE,
+	BZJ_RQ_LEDGER_WALK,
+	BZJ_RQ_LATE,
+	BZJ_RQ_OVERDUE,
+	BZJ_RQ_PAID_DAYS,
+	BZJ_RQ_QUEUE_EVENTS,
+};
+typedef int (*bzj_report_row_fn)(void *ctx, int n, const int64_t *iv, const char *const *tv,
+				 bzj_err *e);
+int bzj_store_report(bzj_db *db, int q, bzj_date a, bzj_date b, bzj_date today,
+		     bzj_report_row_fn fn, void *ctx, bzj_err *e);
+
 /* The refund in progress (submitted or approved), 0 if none. */
 int bzj_store_refund_open(bzj_db *db, const char *shop_id, int64_t *id, int64_t *amount,
 			  bzj_err *e);

@@ -1,0 +1,459 @@
+/* payout.c - bank payout batches (issue 15): a batch is every approved
+ * refund payable on its date that passes the very checks of `refund pay`;
+ * the bank's return file then says, per reference, paid or failed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bzj/money.h"
+#include "bzj/payout.h"
+#include "service.h"
+
+static void sha256_hex(const char *data, size_t len, char out[65])
+{
+	struct sha256_ctx c;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	sha256_init(&c);
+	sha256_update(&c, len, (const uint8_t *)data);
+	sha256_digest(&c, sizeof d, d);
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Flag a batch the bank has not answered 3 business days after its date. */
+static void batch_flag(bzj_ctx *x, bzj_payout_batch *b)
+{
+	bzj_date due;
+	bzj_err ig;
+	b->flagged = b->returned_on == BZJ_DATE_NONE &&
+		     !bzj_cal_add_business(x->cal, b->date, 3, &due, &ig) && x->today > due;
+}
+
+/* ---- the bank file ---------------------------------------------------------- */
+
+typedef struct sbuf {
+	char *p;
+	size_t n, cap;
+} sbuf;
+
+static int sb_put(sbuf *s, const char *t, size_t n)
+{
+	if (s->n + n + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 4096;
+		while (cap < s->n + n + 1)
+			cap *= 2;
+		char *p = realloc(s->p, cap);
+		if (!p)
+			return -1;
+		s->p = p;
+		s->cap = cap;
+	}
+	memcpy(s->p + s->n, t, n);
+	s->n += n;
+	s->p[s->n] = 0;
+	return 0;
+}
+
+/* A CSV field: quoted when it holds a comma, quote or line break; a leading
+ * = + - @ is prefixed with ' so a spreadsheet never runs it. */
+static int sb_field(sbuf *s, const char *f, bool last)
+{
+	bool quote = strpbrk(f, ",\"\r\n") != NULL;
+	int rc = 0;
+	if (quote)
+		rc |= sb_put(s, "\"", 1);
+	if (strchr("=+-@", f[0]) && f[0])
+		rc |= sb_put(s, "'", 1);
+	for (const char *c = f; *c; c++)
+		rc |= *c == '"' ? sb_put(s, "\"\"", 2) : sb_put(s, c, 1);
+	if (quote)
+		rc |= sb_put(s, "\"", 1);
+	return rc | sb_put(s, last ? "\r\n" : ",", last ? 2 : 1);
+}
+
+static int bank_file(const bzj_payout_batch *b, sbuf *s)
+{
+	int rc = sb_put(s, BZJ_PAYOUT_HEADER "\r\n", strlen(BZJ_PAYOUT_HEADER) + 2);
+	for (int i = 0; i < b->nlines; i++) {
+		const bzj_payout_line *l = &b->lines[i];
+		char id[24], amt[32];
+		snprintf(id, sizeof id, "%lld", (long long)l->refund_id);
+		snprintf(amt, sizeof amt, "%lld.%02lld", (long long)(l->amount_fen / 100),
+			 (long long)(l->amount_fen % 100));
+		rc |= sb_field(s, l->ref, false) | sb_field(s, id, false) |
+		      sb_field(s, l->payee_name, false) | sb_field(s, l->account, false) |
+		      sb_field(s, amt, true);
+	}
+	return rc;
+}
+
+/* Write `data` to a new temporary file next to `path`, synced; *tmp names it. */
+static int write_temp(const char *path, const sbuf *s, char *tmp, size_t n, bzj_err *e)
+{
+	snprintf(tmp, n, "%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return bzj_fail(e, BZJ_EIO, "payout.file",
+				_("cannot write the bank file next to %s: %s; nothing was sent"),
+				path, strerror(errno));
+	fchmod(fd, 0600); /* it holds bank accounts */
+	size_t off = 0;
+	while (off < s->n) {
+		ssize_t w = write(fd, s->p + off, s->n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	int err = off < s->n || fsync(fd) != 0 ? errno : 0;
+	if (close(fd) != 0 && !err)
+		err = errno;
+	if (err || off < s->n) {
+		unlink(tmp);
+		return bzj_fail(e, BZJ_EIO, "payout.file",
+				_("cannot write the bank file %s: %s; nothing was sent"), path,
+				strerror(err ? err : EIO));
+	}
+	return BZJ_OK;
+}
+
+static int add_excluded(bzj_payout_batch *b, int64_t id, const bzj_err *why, int cap)
+{
+	if (b->nexcluded >= cap)
+		return -1;
+	bzj_payout_excluded *x = &b->excluded[b->nexcluded++];
+	x->refund_id = id;
+	snprintf(x->code, sizeof x->code, "%s", why->code);
+	snprintf(x->msg, sizeof x->msg, "%s", why->msg);
+	return 0;
+}
+
+void bzj_payout_free(bzj_payout_batch *b)
+{
+	free(b->lines);
+	free(b->excluded);
+	b->lines = NULL;
+	b->excluded = NULL;
+	b->nlines = b->nexcluded = 0;
+}
+
+static int batch_audit(bzj_ctx *x, const bzj_payout_batch *b, bzj_err *e)
+{
+	char obj[48], a[512];
+	snprintf(obj, sizeof obj, "payout_batch:%lld", (long long)b->id);
+	char d[16];
+	snprintf(a, sizeof a,
+		 "{\"date\":\"%s\",\"count\":%lld,\"total_fen\":%lld,\"excluded\":%d,"
+		 "\"sha256\":\"%s\"}",
+		 bzj_date_fmt(b->date, d, sizeof d), (long long)b->count, (long long)b->total_fen,
+		 b->nexcluded, b->sha256);
+	return svc_audit(x, "payout.batch", obj, NULL, NULL, a, NULL, e);
+}
+
+int bzj_payout_batch_make(bzj_ctx *x, bzj_date date, const char *out_path, bzj_payout_batch *b,
+			  bzj_err *e)
+{
+	memset(b, 0, sizeof *b);
+	b->date = date;
+	b->returned_on = BZJ_DATE_NONE;
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_REFUND_PAY, _("make payout batches"), e);
+	if (rc)
+		return rc;
+	char d1[16], d2[16];
+	if (date == BZJ_DATE_NONE)
+		return bzj_fail(e, BZJ_EINPUT, "input.date", _("--date: the batch's date is required"));
+	if (date < x->today)
+		return bzj_fail(e, BZJ_EINPUT, "input.date",
+				_("--date %s is before today (%s): a batch pays on its date, which "
+				  "cannot be in the past"),
+				bzj_date_fmt(date, d1, sizeof d1), bzj_date_fmt(x->today, d2, sizeof d2));
+	if (!out_path || !out_path[0])
+		return bzj_fail(e, BZJ_EINPUT, "input.out", _("--out: the bank file to write"));
+	struct stat sb;
+	if (lstat(out_path, &sb) == 0)
+		return bzj_fail(e, BZJ_EBUSY, "payout.file_exists",
+				_("%s already exists: a bank file is never overwritten; name another "
+				  "with --out"),
+				out_path);
+	if ((rc = bzj_cal_is_business(x->cal, date, &b->business_day, e)))
+		return rc;
+	if (!b->business_day)
+		return BZJ_OK; /* the bank pays nothing on a holiday: no batch */
+	/* The rules are applied as on the batch's date, the day the bank pays. */
+	bzj_date today = x->today;
+	x->today = date;
+	if ((rc = svc_begin(x, e))) {
+		x->today = today;
+		return rc;
+	}
+	int64_t *ids = NULL;
+	int n = 0;
+	int64_t second = x->cfg ? x->cfg->second_approval_fen : INT64_MAX;
+	rc = bzj_store_payable(x->db, date, second, &ids, &n, e);
+	if (!rc && n > 0) {
+		b->lines = calloc((size_t)n, sizeof *b->lines);
+		b->excluded = calloc((size_t)n, sizeof *b->excluded);
+		if (!b->lines || !b->excluded)
+			rc = bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+	}
+	snprintf(b->created_by, sizeof b->created_by, "%s", x->actor.user);
+	b->created_on = today;
+	snprintf(b->file, sizeof b->file, "%s", out_path);
+	memset(b->sha256, '0', 64);
+	if (!rc && n > 0)
+		rc = bzj_store_batch_insert(x->db, b, e);
+	for (int i = 0; !rc && i < n; i++) {
+		char ref[24];
+		snprintf(ref, sizeof ref, "BZJ%09lld", (long long)ids[i]);
+		bzj_refund r;
+		bzj_payee p;
+		bool failed = false;
+		bzj_err why;
+		if ((rc = bzj_db_begin(x->db, e)))
+			break;
+		int one = svc_refund_send(x, ids[i], b->id, ref, &r, &p, &failed, &why);
+		if (one == BZJ_EIO || one == BZJ_EBUSY) { /* storage: the whole batch stops */
+			*e = why;
+			bzj_db_rollback(x->db);
+			rc = one;
+			break;
+		}
+		if (one && !failed)
+			bzj_db_rollback(x->db); /* left out, nothing written for it */
+		else if ((rc = bzj_db_commit(x->db, e)))
+			break;
+		if (one) {
+			add_excluded(b, ids[i], &why, n);
+			continue;
+		}
+		bzj_payout_line *l = &b->lines[b->nlines++];
+		l->refund_id = r.id;
+		snprintf(l->ref, sizeof l->ref, "%s", ref);
+		snprintf(l->payee_name, sizeof l->payee_name, "%s", p.name);
+		snprintf(l->account, sizeof l->account, "%s", p.account);
+		l->amount_fen = r.amount_fen;
+		b->count++;
+		b->total_fen += r.amount_fen;
+		if (!rc && (i & 255) == 255)
+			rc = svc_progress(x, _("payout batch"), i + 1, n, e);
+	}
+	free(ids);
+	sbuf s = {0};
+	char tmp[4200] = "";
+	if (!rc && b->id && bank_file(b, &s))
+		rc = bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+	if (!rc && b->id) {
+		sha256_hex(s.p, s.n, b->sha256);
+		rc = bzj_store_batch_finish(x->db, b, e);
+	}
+	if (!rc && b->id)
+		rc = batch_audit(x, b, e);
+	/* The file is complete on disk before the batch is committed, and takes
+	 * its name only after: a crash leaves a stray temporary file, never a
+	 * bank file for refunds that are not sent. */
+	if (!rc && b->count > 0)
+		rc = write_temp(out_path, &s, tmp, sizeof tmp, e);
+	if (!rc && b->id && b->count == 0) {
+		/* everything was left out: the failures stay recorded, the empty
+		 * batch does not */
+		b->file[0] = 0;
+	}
+	rc = svc_end(x, rc, e);
+	x->today = today;
+	free(s.p);
+	if (rc) {
+		if (tmp[0])
+			unlink(tmp);
+		b->id = 0;
+		return rc;
+	}
+	if (tmp[0]) {
+		/* link() never replaces a file that appeared meanwhile */
+		if (link(tmp, out_path) != 0) {
+			int err = errno;
+			return bzj_fail(e, BZJ_EIO, "payout.file",
+					_("batch %lld is recorded but its file could not be named %s "
+					  "(%s): it is %s"),
+					(long long)b->id, out_path, strerror(err), tmp);
+		}
+		unlink(tmp);
+	}
+	return BZJ_OK;
+}
+
+/* ---- the return file ---------------------------------------------------------- */
+
+typedef struct ret_ctx {
+	bzj_ctx *x;
+	bzj_payout_return_result *r;
+	int col[4]; /* ref, status, date, reason */
+	int64_t *batches;
+	int nbatches, capb;
+} ret_ctx;
+
+static int ret_row(void *ctx, long line, char **f, size_t nf, bzj_err *e)
+{
+	ret_ctx *c = ctx;
+	bzj_ctx *x = c->x;
+	c->r->line = line;
+	if (line == 1 || c->col[0] < 0) {
+		static const char *const names[] = {"ref", "status", "date", "reason"};
+		for (int k = 0; k < 4; k++) {
+			c->col[k] = -1;
+			for (size_t i = 0; i < nf; i++)
+				if (!strcmp(f[i], names[k]))
+					c->col[k] = (int)i;
+		}
+		if (c->col[0] < 0 || c->col[1] < 0 || c->col[2] < 0 || c->col[3] < 0)
+			return bzj_fail(e, BZJ_EINPUT, "import.header",
+					_("line %ld: the header must be ref,status,date,reason"),
+					line);
+		return BZJ_OK;
+	}
+	const char *ref = (size_t)c->col[0] < nf ? f[c->col[0]] : "";
+	const char *status = (size_t)c->col[1] < nf ? f[c->col[1]] : "";
+	const char *date = (size_t)c->col[2] < nf ? f[c->col[2]] : "";
+	const char *reason = (size_t)c->col[3] < nf ? f[c->col[3]] : "";
+	if (nf == 1 && !f[0][0])
+		return BZJ_OK; /* a blank line */
+	bool paid = !strcmp(status, "paid");
+	if (!paid && strcmp(status, "failed"))
+		return bzj_fail(e, BZJ_EINPUT, "input.status",
+				_("line %ld: status '%.20s' must be paid or failed"), line, status);
+	bzj_date on = BZJ_DATE_NONE;
+	char d1[16], d2[16];
+	int rc;
+	if ((paid || date[0]) && (rc = bzj_date_parse(date, "date", &on, e))) {
+		char m[sizeof e->msg];
+		snprintf(m, sizeof m, "%s", e->msg);
+		return bzj_fail(e, BZJ_EINPUT, "input.date", _("line %ld: %s"), line, m);
+	}
+	if (!paid && (rc = svc_text(reason, "reason", BZJ_TEXT_MAX, true, e))) {
+		char m[sizeof e->msg];
+		snprintf(m, sizeof m, "%s", e->msg);
+		return bzj_fail(e, BZJ_EINPUT, e->code, _("line %ld: %s (the bank's reason)"), line, m);
+	}
+	bzj_refund rf;
+	rc = ref[0] ? bzj_store_refund_by_ref(x->db, ref, &rf, e) : BZJ_ENOTFOUND;
+	if (rc == BZJ_ENOTFOUND)
+		return bzj_fail(e, BZJ_ERULE, "payout.not_sent",
+				_("line %ld: reference '%.30s' is not a refund sent to the bank"), line,
+				ref);
+	if (rc)
+		return rc;
+	char why[300];
+	snprintf(why, sizeof why, "bank: %s", reason);
+	if (rf.status != BZJ_RS_SENT) {
+		/* the same answer recorded before (a file imported again, or in
+		 * parts) changes nothing */
+		if ((paid && rf.status == BZJ_RS_PAID && rf.paid_on == on) ||
+		    (!paid && rf.status == BZJ_RS_FAILED && !strcmp(rf.failure_reason, why))) {
+			c->r->unchanged++;
+			return BZJ_OK;
+		}
+		return bzj_fail(e, BZJ_ERULE, "payout.not_sent",
+				_("line %ld: refund %lld (reference %s) is %s, not sent: the bank "
+				  "cannot have paid or failed it now"),
+				line, (long long)rf.id, ref, bzj_refund_status_name(rf.status));
+	}
+	bzj_payout_batch b;
+	if ((rc = bzj_store_batch_get(x->db, rf.batch_id, &b, e)))
+		return rc;
+	if (on != BZJ_DATE_NONE && (on < b.date || on > x->today))
+		return bzj_fail(e, BZJ_EINPUT, "input.date",
+				_("line %ld: the bank's date %s is outside batch %lld's date %s to "
+				  "today"),
+				line, bzj_date_fmt(on, d1, sizeof d1), (long long)b.id,
+				bzj_date_fmt(b.date, d2, sizeof d2));
+	rf.needs_second = false;
+	if ((rc = svc_refund_returned(x, &rf, paid, on, b.created_by, why, e)))
+		return rc;
+	if (paid) {
+		c->r->paid++;
+		c->r->paid_fen += rf.amount_fen;
+		c->r->late += rf.late;
+	} else {
+		c->r->failed++;
+	}
+	bool seen = false;
+	for (int i = 0; i < c->nbatches && !seen; i++)
+		seen = c->batches[i] == b.id;
+	if (!seen) {
+		if (c->nbatches == c->capb) {
+			c->capb = c->capb ? c->capb * 2 : 16;
+			int64_t *p = realloc(c->batches, (size_t)c->capb * sizeof *p);
+			if (!p)
+				return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+			c->batches = p;
+		}
+		c->batches[c->nbatches++] = b.id;
+	}
+	if (((c->r->paid + c->r->failed) & 255) == 0)
+		return svc_progress(x, _("payout return"), c->r->paid + c->r->failed, 0, e);
+	return BZJ_OK;
+}
+
+int bzj_payout_return(bzj_ctx *x, const char *data, size_t len, bzj_payout_return_result *r,
+		      bzj_err *e)
+{
+	memset(r, 0, sizeof *r);
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_REFUND_PAY, _("import bank return files"), e);
+	if (rc)
+		return rc;
+	sha256_hex(data, len, r->sha256);
+	if ((rc = svc_begin(x, e)))
+		return rc;
+	bool seen = false;
+	rc = bzj_store_return_seen(x->db, r->sha256, &seen, e);
+	if (!rc && seen) {
+		r->already = true;
+		return svc_end(x, rc, e); /* nothing to write */
+	}
+	ret_ctx c = {.x = x, .r = r, .col = {-1, -1, -1, -1}};
+	long err_line = 0;
+	if (!rc)
+		rc = bzj_csv_parse_at(data, len, ret_row, &c, &err_line, e);
+	if (err_line)
+		r->line = err_line;
+	if (!rc && c.col[0] < 0)
+		rc = bzj_fail(e, BZJ_EINPUT, "import.header",
+			      _("the file is empty: the header must be ref,status,date,reason"));
+	for (int i = 0; !rc && i < c.nbatches; i++)
+		rc = bzj_store_batch_returned(x->db, c.batches[i], x->today, e);
+	if (!rc)
+		rc = bzj_store_return_insert(x->db, r->sha256, x->today, x->actor.user, r->paid,
+					     r->failed, e);
+	if (!rc) {
+		char a[256];
+		snprintf(a, sizeof a,
+			 "{\"paid\":%lld,\"failed\":%lld,\"late\":%lld,\"paid_fen\":%lld,"
+			 "\"sha256\":\"%s\"}",
+			 (long long)r->paid, (long long)r->failed, (long long)r->late,
+			 (long long)r->paid_fen, r->sha256);
+		rc = svc_audit(x, "payout.return", "payout_return", NULL, NULL, a, NULL, e);
+	}
+	free(c.batches);
+	if (!rc)
+		r->line = 0;
+	return svc_end(x, rc, e);
+}
+
+int bzj_payout_list(bzj_ctx *x, bool open_only, bzj_payout_batch *out, int max, int *n,
+		    int64_t *flagged, bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read payout batches"), e);
+	if (!rc)
+		rc = bzj_store_batch_list(x->db, open_only, out, max, n, e);
+	*flagged = 0;
+	for (int i = 0; !rc && i < *n; i++) {
+		batch_flag(x, &out[i]);
+		*flagged += out[i].flagged;
+	}
+	return rc;
+}

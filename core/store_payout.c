@@ -1,0 +1,142 @@
+/* store_payout.c - bank payout batches and return files (schema v10). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bzj/i18n.h"
+#include "bzj/payout.h"
+#include "store_priv.h"
+
+int bzj_store_payable(bzj_db *db, bzj_date day, int64_t second_fen, int64_t **ids, int *n,
+		      bzj_err *e)
+{
+	*ids = NULL;
+	*n = 0;
+	/* approved, window open on `day`, second approval given where needed */
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT id FROM refund INDEXED BY refund_open_due"
+				   " WHERE status IN (1,2,7) AND status = 2 AND window_start <= ?1"
+				   " AND (amount_fen <= ?2 OR COALESCE(second_by, '') <> '')"
+				   " ORDER BY window_end, id",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "di", day, second_fen);
+	int rc, cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			int64_t *p = realloc(*ids, (size_t)cap * sizeof *p);
+			if (!p) {
+				sqlite3_reset(st);
+				free(*ids);
+				*ids = NULL;
+				return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+			}
+			*ids = p;
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return st_error(db, rc, e);
+	}
+	return BZJ_OK;
+}
+
+int bzj_store_batch_insert(bzj_db *db, bzj_payout_batch *b, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "INSERT INTO payout_batch(day, created_by, created_on, file, file_sha256,"
+			 " count, total_fen) VALUES (?,?,?,?,?,?,?)",
+			 "DtDttii", b->date, b->created_by, b->created_on, b->file[0] ? b->file : NULL,
+			 b->sha256, b->count, b->total_fen);
+	if (!rc)
+		b->id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+int bzj_store_batch_finish(bzj_db *db, const bzj_payout_batch *b, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "UPDATE payout_batch SET file_sha256 = ?2, count = ?3, total_fen = ?4"
+		       " WHERE id = ?1",
+		       "itii", b->id, b->sha256, b->count, b->total_fen);
+}
+
+#define BATCH_COLS "id, day, created_by, created_on, file, file_sha256, count, total_fen, returned_on"
+
+static void batch_read(sqlite3_stmt *st, bzj_payout_batch *b)
+{
+	memset(b, 0, sizeof *b);
+	b->id = sqlite3_column_int64(st, 0);
+	b->date = st_date(st, 1);
+	st_text(st, 2, b->created_by, sizeof b->created_by);
+	b->created_on = st_date(st, 3);
+	st_text(st, 4, b->file, sizeof b->file);
+	st_text(st, 5, b->sha256, sizeof b->sha256);
+	b->count = sqlite3_column_int64(st, 6);
+	b->total_fen = sqlite3_column_int64(st, 7);
+	b->returned_on = st_date(st, 8);
+}
+
+int bzj_store_batch_get(bzj_db *db, int64_t id, bzj_payout_batch *b, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db, "SELECT " BATCH_COLS " FROM payout_batch WHERE id = ?", e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "i", id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		batch_read(st, b);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return bzj_fail(e, BZJ_ENOTFOUND, "payout.not_found", _("no payout batch %lld"),
+				(long long)id);
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_batch_list(bzj_db *db, bool open_only, bzj_payout_batch *out, int max, int *n,
+			 bzj_err *e)
+{
+	*n = 0;
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT " BATCH_COLS " FROM payout_batch"
+				   " WHERE ?1 = 0 OR returned_on IS NULL ORDER BY id DESC LIMIT ?2",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "bd", open_only, max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+		batch_read(st, &out[(*n)++]);
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_batch_returned(bzj_db *db, int64_t id, bzj_date day, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "UPDATE payout_batch SET returned_on = ?2 WHERE id = ?1 AND returned_on IS NULL"
+		       " AND NOT EXISTS (SELECT 1 FROM refund WHERE batch_id = ?1 AND status = 7)",
+		       "iD", id, day);
+}
+
+int bzj_store_return_seen(bzj_db *db, const char *sha, bool *seen, bzj_err *e)
+{
+	int64_t v = 0;
+	return st_int(db, e, &v, seen, "SELECT id FROM payout_return WHERE file_sha256 = ?", "t",
+		      sha);
+}
+
+int bzj_store_return_insert(bzj_db *db, const char *sha, bzj_date day, const char *user,
+			    int64_t paid, int64_t failed, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO payout_return(file_sha256, day, user, paid, failed)"
+		       " VALUES (?,?,?,?,?)",
+		       "tDtii", sha, day, user, paid, failed);
+}

@@ -1,0 +1,113 @@
+/* store_report.c - the queries of the finance reports (report.c): each
+ * returns rows of integers and texts to a callback, in one statement. */
+#include <string.h>
+
+#include "bzj/i18n.h"
+#include "store_priv.h"
+
+/* ?1 = first day (of the month or range), ?2 = last day, ?3 = today */
+static const char *const report_sql[] = {
+	/* BZJ_RQ_MONTH: the shops' ledger up to the month's end by entity and
+	 * main category (the one the shop was first given, then by name) */
+	[BZJ_RQ_MONTH] =
+		"WITH main AS (SELECT shop_id, category FROM (SELECT shop_id, category,"
+		" row_number() OVER (PARTITION BY shop_id ORDER BY added, category) AS rn"
+		" FROM shop_category) WHERE rn = 1),"
+		" mv AS (SELECT shop_id,"
+		" sum(CASE WHEN day < ?1 THEN amount_fen ELSE 0 END) AS o,"
+		" sum(CASE WHEN day >= ?1 AND kind = 1 THEN amount_fen ELSE 0 END) AS t,"
+		" sum(CASE WHEN day >= ?1 AND kind = 2 THEN -amount_fen ELSE 0 END) AS d,"
+		" sum(CASE WHEN day >= ?1 AND kind = 3 THEN -amount_fen ELSE 0 END) AS f,"
+		" sum(CASE WHEN day >= ?1 AND kind = 4 THEN -amount_fen ELSE 0 END) AS r,"
+		" sum(CASE WHEN day >= ?1 AND kind = 5 THEN amount_fen ELSE 0 END) AS c"
+		" FROM ledger WHERE day <= ?2 GROUP BY shop_id)"
+		" SELECT s.entity, count(*), sum(mv.o), sum(mv.t), sum(mv.d), sum(mv.f), sum(mv.r),"
+		" sum(mv.c), COALESCE(m.category, '')"
+		" FROM mv JOIN shop s ON s.id = mv.shop_id LEFT JOIN main m ON m.shop_id = mv.shop_id"
+		" GROUP BY s.entity, m.category ORDER BY s.entity, m.category",
+	/* BZJ_RQ_MONTH_PROVIDERS: the same for the providers' own ledger */
+	[BZJ_RQ_MONTH_PROVIDERS] =
+		"SELECT 0, count(DISTINCT provider_id),"
+		" COALESCE(sum(CASE WHEN day < ?1 THEN amount_fen ELSE 0 END), 0),"
+		" COALESCE(sum(CASE WHEN day >= ?1 AND kind = 1 THEN amount_fen ELSE 0 END), 0),"
+		" COALESCE(sum(CASE WHEN day >= ?1 AND kind = 2 THEN -amount_fen ELSE 0 END), 0),"
+		" COALESCE(sum(CASE WHEN day >= ?1 AND kind = 3 THEN -amount_fen ELSE 0 END), 0),"
+		" COALESCE(sum(CASE WHEN day >= ?1 AND kind = 4 THEN -amount_fen ELSE 0 END), 0),"
+		" COALESCE(sum(CASE WHEN day >= ?1 AND kind = 5 THEN amount_fen ELSE 0 END), 0), ''"
+		" FROM provider_ledger WHERE day <= ?2",
+	/* BZJ_RQ_MONTH_CLOSE: what the ledgers record at the month's end, what
+	 * the shops hold now, frozen and owed now, and whether later entries
+	 * exist (then the balances now are not the month's) */
+	[BZJ_RQ_MONTH_CLOSE] =
+		"SELECT (SELECT COALESCE(sum(l.balance_after), 0) FROM ledger l JOIN"
+		"  (SELECT max(id) AS id FROM ledger WHERE day <= ?2 GROUP BY shop_id) k"
+		"  ON k.id = l.id),"
+		" (SELECT COALESCE(sum(balance_fen), 0) FROM shop),"
+		" (SELECT COALESCE(sum(frozen_fen), 0) FROM shop),"
+		" (SELECT COALESCE(sum(owed_fen), 0) FROM shop),"
+		" EXISTS (SELECT 1 FROM ledger WHERE day > ?2),"
+		" (SELECT COALESCE(sum(l.balance_after), 0) FROM provider_ledger l JOIN"
+		"  (SELECT max(id) AS id FROM provider_ledger WHERE day <= ?2 GROUP BY provider_id) k"
+		"  ON k.id = l.id)",
+	/* BZJ_RQ_LEDGER_WALK: every shop's ledger in order, for the check */
+	[BZJ_RQ_LEDGER_WALK] = "SELECT day, amount_fen, balance_after, shop_id FROM ledger"
+			       " WHERE ?1 IS NOT NULL AND ?2 IS NOT NULL ORDER BY shop_id, id",
+	/* BZJ_RQ_LATE: refunds paid late from ?1 to ?2 */
+	[BZJ_RQ_LATE] =
+		"SELECT id, kind, status, amount_fen, window_end, paid_on, 0,"
+		" COALESCE(shop_id, provider_id), COALESCE(approved_by, ''), COALESCE(paid_by, '')"
+		" FROM refund WHERE status = 3 AND late = 1 AND paid_on BETWEEN ?1 AND ?2"
+		" ORDER BY paid_on, id",
+	/* BZJ_RQ_OVERDUE: refunds open (sent too) past their window today */
+	[BZJ_RQ_OVERDUE] =
+		"SELECT r.id, r.kind, r.status, r.amount_fen, r.window_end, NULL, 1,"
+		" COALESCE(r.shop_id, r.provider_id), COALESCE(r.approved_by, ''),"
+		" COALESCE(b.created_by, '')"
+		" FROM refund r INDEXED BY refund_open_due LEFT JOIN payout_batch b ON b.id = r.batch_id"
+		" WHERE r.status IN (1,2,7) AND r.window_end < ?3 AND ?1 IS NOT NULL"
+		" AND ?2 IS NOT NULL ORDER BY r.window_end, r.id",
+	/* BZJ_RQ_PAID_DAYS: payouts and late ones per day */
+	[BZJ_RQ_PAID_DAYS] = "SELECT paid_on, count(*), sum(late) FROM refund"
+			     " WHERE status = 3 AND paid_on BETWEEN ?1 AND ?2 GROUP BY paid_on",
+	/* BZJ_RQ_QUEUE_EVENTS: one row per event in the range: what (1
+	 * submitted, 2 approved, 3 rejected, 4 failed, 5 paid), its day, the
+	 * days since submission, and who (the reviewer) */
+	[BZJ_RQ_QUEUE_EVENTS] =
+		"SELECT 1, submitted_on, 0, '' FROM refund WHERE submitted_on BETWEEN ?1 AND ?2"
+		" UNION ALL SELECT 2, approved_on, approved_on - submitted_on, approved_by"
+		" FROM refund WHERE approved_on BETWEEN ?1 AND ?2 AND approved_by IS NOT NULL"
+		" UNION ALL SELECT 3, closed_on, closed_on - submitted_on, changed_by FROM refund"
+		" WHERE status = 4 AND closed_on BETWEEN ?1 AND ?2"
+		" UNION ALL SELECT 4, closed_on, closed_on - submitted_on, '' FROM refund"
+		" WHERE status = 6 AND closed_on BETWEEN ?1 AND ?2"
+		" UNION ALL SELECT 5, paid_on, paid_on - submitted_on, '' FROM refund"
+		" WHERE status = 3 AND paid_on BETWEEN ?1 AND ?2",
+};
+
+int bzj_store_report(bzj_db *db, int q, bzj_date a, bzj_date b, bzj_date today,
+		     bzj_report_row_fn fn, void *ctx, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db, report_sql[q], e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "DD", a, b);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_int(st, 3, today);
+	int rc, stop = 0;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t iv[16];
+		const char *tv[16];
+		int n = sqlite3_column_count(st);
+		if (n > 16)
+			n = 16;
+		for (int i = 0; i < n; i++) {
+			iv[i] = sqlite3_column_int64(st, i);
+			tv[i] = (const char *)sqlite3_column_text(st, i);
+		}
+		stop = fn(ctx, n, iv, tv, e);
+	}
+	sqlite3_reset(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+}
