@@ -12,15 +12,15 @@ typedef struct month_ctx {
 	void *ctx;
 } month_ctx;
 
-static int month_problem(void *ctx, bzj_month m, int64_t movements, int64_t balances)
+static int month_problem(void *ctx, bzj_month m, int64_t ledger, int64_t statement)
 {
 	month_ctx *c = ctx;
 	char ms[16], a[32], b[32], msg[256];
 	snprintf(msg, sizeof msg,
-		 _("month %s: the ledger's movements up to its end come to %s, the balances it "
-		   "records at its end to %s"),
-		 bzj_month_fmt(m, ms, sizeof ms), bzj_money_fmt(movements, a, sizeof a),
-		 bzj_money_fmt(balances, b, sizeof b));
+		 _("month %s: the ledger sums to %s at its end, but its statement (by entity and "
+		   "category) closes at %s"),
+		 bzj_month_fmt(m, ms, sizeof ms), bzj_money_fmt(ledger, a, sizeof a),
+		 bzj_money_fmt(statement, b, sizeof b));
 	return c->fn ? c->fn(c->ctx, "check.month_reconcile", msg) : 0;
 }
 

@@ -150,93 +150,96 @@ int bzj_report_month(bzj_ctx *x, bzj_month m, bzj_month_report *r, bzj_err *e)
 	return rc;
 }
 
-/* The check's walk: the movements of every month and the balances the
- * ledger records at each month's end, in one pass over the ledger. */
-typedef struct walk {
-	bzj_month first, last;
-	int64_t *moves, *ends;
-	char shop[64];
-	int cur;	 /* month index of the shop's last entry, -1 none */
-	int64_t bal; /* the shop's balance after it */
-} walk;
+/* The check: every closed month's statement, built through the joins of
+ * `report month` (entity, main category, kind), adds up to the ledger's own
+ * sum to the fen, by entity and by category alike.  (Each shop's running
+ * balance against its ledger is check.balance.) */
+typedef struct months {
+	bzj_month first; /* index 0 */
+	int n;
+	int64_t *plain;		  /* per month, straight from the ledger */
+	bzj_statement *entity[2]; /* per month */
+	int64_t *cat;		  /* per month, summed over the category lines */
+	bool *seen;
+} months;
 
-static void walk_flush(walk *w, int upto)
-{
-	/* the shop's balance stands at the end of every month from its last
-	 * entry's up to `upto` (exclusive) */
-	for (int k = w->cur < 0 ? upto : w->cur; k < upto; k++)
-		w->ends[k] += w->bal;
-}
-
-static int walk_row(void *ctx, int n, const int64_t *iv, const char *const *tv, bzj_err *e)
-{
-	(void)n;
-	(void)e;
-	walk *w = ctx;
-	int nm = w->last - w->first + 1;
-	const char *shop = tv[3] ? tv[3] : "";
-	if (strcmp(shop, w->shop)) {
-		walk_flush(w, nm);
-		snprintf(w->shop, sizeof w->shop, "%s", shop);
-		w->cur = -1;
-	}
-	int k = bzj_date_month((bzj_date)iv[0]) - w->first;
-	if (k < 0)
-		k = 0;
-	if (k >= nm)
-		return 0; /* today's month is not closed */
-	if (w->cur >= 0 && k > w->cur)
-		walk_flush(w, k);
-	w->moves[k] += iv[1];
-	w->bal = iv[2];
-	w->cur = k;
-	return 0;
-}
-
-static int first_row(void *ctx, int n, const int64_t *iv, const char *const *tv, bzj_err *e)
+static int months_row(void *ctx, int n, const int64_t *iv, const char *const *tv, bzj_err *e)
 {
 	(void)n;
 	(void)tv;
 	(void)e;
-	bzj_date *d = ctx;
-	if (*d == BZJ_DATE_NONE || iv[0] < *d)
-		*d = (bzj_date)iv[0];
+	months *m = ctx;
+	int k = (int)(iv[0] - m->first);
+	if (k >= m->n)
+		return 0;
+	if (k < 0)
+		k = 0; /* before the window: the first month's opening */
+	int ent = iv[1] == BZJ_ENTITY_COMPANY ? 1 : 0;
+	bzj_statement_add(&m->entity[ent][k], (int)iv[2], iv[3], false);
+	m->cat[k] += iv[3];
 	return 0;
 }
 
-int bzj_report_reconcile(bzj_ctx *x, bzj_month_problem_fn fn, void *ctx, int64_t *months,
+static int plain_row(void *ctx, int n, const int64_t *iv, const char *const *tv, bzj_err *e)
+{
+	(void)n;
+	(void)tv;
+	(void)e;
+	months *m = ctx;
+	int k = (int)(iv[0] - m->first);
+	if (k >= m->n)
+		return 0;
+	if (k < 0)
+		k = 0;
+	m->plain[k] += iv[1];
+	m->seen[k] = true;
+	return 0;
+}
+
+int bzj_report_reconcile(bzj_ctx *x, bzj_month_problem_fn fn, void *ctx, int64_t *nmonths,
 			 int64_t *problems, bzj_err *e)
 {
-	*months = *problems = 0;
-	bzj_date first = BZJ_DATE_NONE;
-	/* the first ledger day: the walk's first row */
-	int rc = bzj_store_report(x->db, BZJ_RQ_LEDGER_WALK, 0, 0, x->today, first_row, &first, e);
-	if (rc || first == BZJ_DATE_NONE)
-		return rc;
-	walk w = {.first = bzj_date_month(first), .last = bzj_date_month(x->today) - 1, .cur = -1};
-	if (w.last < w.first)
-		return BZJ_OK;
-	int nm = w.last - w.first + 1;
-	w.moves = calloc((size_t)nm, sizeof *w.moves);
-	w.ends = calloc((size_t)nm, sizeof *w.ends);
-	if (!w.moves || !w.ends)
+	*nmonths = *problems = 0;
+	/* the last 120 closed months at most */
+	bzj_month last = bzj_date_month(x->today) - 1;
+	months m = {.first = last - 119, .n = 120};
+	m.plain = calloc((size_t)m.n, sizeof *m.plain);
+	m.cat = calloc((size_t)m.n, sizeof *m.cat);
+	m.seen = calloc((size_t)m.n, sizeof *m.seen);
+	m.entity[0] = calloc((size_t)m.n, sizeof *m.entity[0]);
+	m.entity[1] = calloc((size_t)m.n, sizeof *m.entity[1]);
+	int rc = BZJ_OK;
+	if (!m.plain || !m.cat || !m.seen || !m.entity[0] || !m.entity[1])
 		rc = bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+	bzj_date end = bzj_month_day(last + 1, 1); /* exclusive */
 	if (!rc)
-		rc = bzj_store_report(x->db, BZJ_RQ_LEDGER_WALK, 0, 0, x->today, walk_row, &w, e);
+		rc = bzj_store_report(x->db, BZJ_RQ_LEDGER_PLAIN, 0, end, x->today, plain_row, &m, e);
 	if (!rc)
-		walk_flush(&w, nm);
-	int64_t run = 0;
-	for (int k = 0; !rc && k < nm; k++) {
-		run += w.moves[k];
-		(*months)++;
-		if (run != w.ends[k]) {
+		rc = bzj_store_report(x->db, BZJ_RQ_LEDGER_MONTHS, 0, end, x->today, months_row, &m,
+				      e);
+	int64_t run = 0, run_ent = 0, run_cat = 0;
+	bool started = false;
+	for (int k = 0; !rc && k < m.n; k++) {
+		run += m.plain[k];
+		/* the statement: opening + in - out = closing, per entity */
+		for (int t = 0; t < 2; t++)
+			run_ent += bzj_statement_closing(&m.entity[t][k]);
+		run_cat += m.cat[k];
+		started = started || m.seen[k]; /* from the first month with entries */
+		if (!started)
+			continue;
+		(*nmonths)++;
+		if (run_ent != run || run_cat != run) {
 			(*problems)++;
-			if (fn && fn(ctx, w.first + k, run, w.ends[k]))
+			if (fn && fn(ctx, m.first + k, run, run_ent != run ? run_ent : run_cat))
 				break;
 		}
 	}
-	free(w.moves);
-	free(w.ends);
+	free(m.plain);
+	free(m.cat);
+	free(m.seen);
+	free(m.entity[0]);
+	free(m.entity[1]);
 	return rc;
 }
 

@@ -5,6 +5,11 @@
 #include "bzj/i18n.h"
 #include "store_priv.h"
 
+/* The month (year * 12 + month - 1) of a day number. */
+#define MONTH_OF(d)                                                                                \
+	"(CAST(strftime('%Y', " d " * 86400, 'unixepoch') AS INTEGER) * 12"                        \
+	" + CAST(strftime('%m', " d " * 86400, 'unixepoch') AS INTEGER) - 1)"
+
 /* ?1 = first day (of the month or range), ?2 = last day, ?3 = today */
 static const char *const report_sql[] = {
 	/* BZJ_RQ_MONTH: the shops' ledger up to the month's end by entity and
@@ -35,23 +40,29 @@ static const char *const report_sql[] = {
 		" COALESCE(sum(CASE WHEN day >= ?1 AND kind = 4 THEN -amount_fen ELSE 0 END), 0),"
 		" COALESCE(sum(CASE WHEN day >= ?1 AND kind = 5 THEN amount_fen ELSE 0 END), 0), ''"
 		" FROM provider_ledger WHERE day <= ?2",
-	/* BZJ_RQ_MONTH_CLOSE: what the ledgers record at the month's end, what
+	/* BZJ_RQ_MONTH_CLOSE: the ledgers' own sums at the month's end, what
 	 * the shops hold now, frozen and owed now, and whether later entries
 	 * exist (then the balances now are not the month's) */
 	[BZJ_RQ_MONTH_CLOSE] =
-		"SELECT (SELECT COALESCE(sum(l.balance_after), 0) FROM ledger l JOIN"
-		"  (SELECT max(id) AS id FROM ledger WHERE day <= ?2 GROUP BY shop_id) k"
-		"  ON k.id = l.id),"
+		"SELECT (SELECT COALESCE(sum(amount_fen), 0) FROM ledger WHERE day <= ?2),"
 		" (SELECT COALESCE(sum(balance_fen), 0) FROM shop),"
 		" (SELECT COALESCE(sum(frozen_fen), 0) FROM shop),"
 		" (SELECT COALESCE(sum(owed_fen), 0) FROM shop),"
 		" EXISTS (SELECT 1 FROM ledger WHERE day > ?2),"
-		" (SELECT COALESCE(sum(l.balance_after), 0) FROM provider_ledger l JOIN"
-		"  (SELECT max(id) AS id FROM provider_ledger WHERE day <= ?2 GROUP BY provider_id) k"
-		"  ON k.id = l.id)",
-	/* BZJ_RQ_LEDGER_WALK: every shop's ledger in order, for the check */
-	[BZJ_RQ_LEDGER_WALK] = "SELECT day, amount_fen, balance_after, shop_id FROM ledger"
-			       " WHERE ?1 IS NOT NULL AND ?2 IS NOT NULL ORDER BY shop_id, id",
+		" (SELECT COALESCE(sum(amount_fen), 0) FROM provider_ledger WHERE day <= ?2)",
+	/* BZJ_RQ_LEDGER_MONTHS: the shops' movements before ?2 by month, entity,
+	 * main category and kind, through the statement's joins */
+	[BZJ_RQ_LEDGER_MONTHS] =
+		"WITH main AS (SELECT shop_id, category FROM (SELECT shop_id, category,"
+		" row_number() OVER (PARTITION BY shop_id ORDER BY added, category) AS rn"
+		" FROM shop_category) WHERE rn = 1)"
+		" SELECT " MONTH_OF("l.day") ", s.entity, l.kind, sum(l.amount_fen),"
+		" COALESCE(m.category, '') FROM ledger l JOIN shop s ON s.id = l.shop_id"
+		" LEFT JOIN main m ON m.shop_id = l.shop_id WHERE l.day < ?2 AND ?1 IS NOT NULL"
+		" GROUP BY 1, 2, 3, 5",
+	/* BZJ_RQ_LEDGER_PLAIN: the same movements summed straight from the ledger */
+	[BZJ_RQ_LEDGER_PLAIN] = "SELECT " MONTH_OF("day") ", sum(amount_fen) FROM ledger"
+				" WHERE day < ?2 AND ?1 IS NOT NULL GROUP BY 1",
 	/* BZJ_RQ_LATE: refunds paid late from ?1 to ?2 */
 	[BZJ_RQ_LATE] =
 		"SELECT id, kind, status, amount_fen, window_end, paid_on, 0,"

@@ -31,7 +31,7 @@ void bzj_statement_sum(bzj_statement *a, const bzj_statement *b);
 typedef struct bzj_month_report {
 	bzj_month month;
 	bzj_statement total;	      /* the shops' deposit account */
-	int64_t ledger_closing_fen;   /* Σ each shop's balance after its last entry of the month */
+	int64_t ledger_closing_fen;   /* the ledger's own sum up to the month's end */
 	int64_t balances_fen;	      /* Σ shops' balances now */
 	bool later_entries;	      /* ledger entries dated after the month */
 	bool reconciled;	      /* closing = ledger_closing (= balances when none later) */
@@ -46,11 +46,13 @@ typedef struct bzj_month_report {
 
 int bzj_report_month(bzj_ctx *x, bzj_month m, bzj_month_report *r, bzj_err *e);
 
-/* Every closed month (before today's) reconciles: the movements up to its
- * end equal the balances the ledger records at its end.  fn is called for
- * each month that does not (code check.month_reconcile). */
-typedef int (*bzj_month_problem_fn)(void *ctx, bzj_month m, int64_t movements_fen,
-				    int64_t balances_fen);
+/* Every closed month (before today's, the last 120) reconciles: its
+ * statement, built through the joins of `report month` (each shop's entity
+ * and main category, each entry's kind), closes at the ledger's own sum up
+ * to the month's end, to the fen.  fn is called for each month that does
+ * not (code check.month_reconcile). */
+typedef int (*bzj_month_problem_fn)(void *ctx, bzj_month m, int64_t ledger_fen,
+				    int64_t statement_fen);
 int bzj_report_reconcile(bzj_ctx *x, bzj_month_problem_fn fn, void *ctx, int64_t *months,
 			 int64_t *problems, bzj_err *e);
 
