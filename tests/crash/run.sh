@@ -17,7 +17,15 @@
 #     floating figure matches the new GMV, and otherwise none was touched;
 #   - a demo database has all its shops and the demo.fill record, or none;
 #   - a refund is paid exactly when its payout ledger entry and its
-#     refund.pay record exist (approve: status, approver and record agree).
+#     refund.pay record exist (approve: status, approver and record agree);
+#   - a payout batch is recorded with all its refunds sent and its audit
+#     record, or not at all; once recorded, its bank file (named, or still
+#     the temporary file when the kill fell between commit and rename) has
+#     the SHA-256 the batch records;
+#   - a bank return file is imported whole (every line's refund paid with
+#     its ledger entry, or failed; the file's record and its audit record)
+#     or not at all (every refund still sent), and stays whole when
+#     imported again.
 # Each kill prints one line.  Ends with "N passed, M failed".
 [ -z "${BASH_VERSION:-}" ] && exec bash "$0" "$@"
 set -u
@@ -164,7 +172,8 @@ audit_has() { # ACTION SHA -> count of that import's records
 # after the commit and check the "whole" side too.
 n_shops=$((KILLS * 6 / 30)) n_gmv=$((KILLS * 6 / 30)) n_top=$((KILLS * 4 / 30))
 n_rec=$((KILLS * 5 / 30)) n_demo=$((KILLS * 3 / 30))
-n_ref=$((KILLS - n_shops - n_gmv - n_top - n_rec - n_demo))
+n_bat=$((KILLS * 2 / 30)) n_ret=$((KILLS * 3 / 30))
+n_ref=$((KILLS - n_shops - n_gmv - n_top - n_rec - n_demo - n_bat - n_ret))
 k=0
 
 import_kill() { # KIND FILE MAXDELAY USER COUNT-SQL EXPECTED-ROWS
@@ -308,8 +317,77 @@ for ((i = 1; i <= n_ref; i++)); do
 	fi
 done
 
+# payout batches (issue 15): the approved refunds left, sent in one batch
+for ((i = 1; i <= n_bat; i++)); do
+	k=$((k + 1))
+	f=$T/batch-$k.csv
+	b0=$(q "SELECT count(*) FROM payout_batch")
+	s0=$(q "SELECT count(*) FROM refund WHERE status = 7")
+	kill_after "$(delay_upto "$(max_delay batch 400)")" fin2 payout batch --date "$TODAY" --out "$f"
+	learn batch
+	why=$(db_sound "$DB")
+	b1=$(q "SELECT count(*) FROM payout_batch")
+	s1=$(q "SELECT count(*) FROM refund WHERE status = 7")
+	if [ "$b1" = "$b0" ]; then
+		STATE=absent
+		[ "$s1" = "$s0" ] || why="$why no batch but $((s1 - s0)) refund(s) sent"
+		[ -e "$f" ] && why="$why no batch but its bank file exists"
+	else
+		STATE=whole
+		bid=$(q "SELECT max(id) FROM payout_batch")
+		n=$(q "SELECT count FROM payout_batch WHERE id = $bid")
+		sent=$(q "SELECT count(*) FROM refund WHERE batch_id = $bid AND status = 7")
+		aud=$(q "SELECT count(*) FROM audit WHERE object = 'payout_batch:$bid'")
+		[ "$sent" = "$n" ] || why="$why batch of $n with $sent refunds sent"
+		[ "$aud" = 1 ] || why="$why $aud payout.batch records"
+		h=$(q "SELECT file_sha256 FROM payout_batch WHERE id = $bid")
+		file=$f
+		[ -e "$f" ] || file=$(ls "$f".* 2>/dev/null | head -n 1)
+		if [ -z "$file" ]; then why="$why no bank file at all"
+		elif [ "$(sha "$file")" != "$h" ]; then why="$why the bank file's SHA-256 differs"
+		fi
+	fi
+	report "kill $k: payout batch $OUTCOME -> $STATE${why:+;}" "$why"
+done
+if [ "$(q "SELECT count(*) FROM refund WHERE status = 7")" = 0 ]; then
+	bzj fin2 payout batch --date "$TODAY" --out "$T/batch-last.csv" >/dev/null 2>&1
+fi
+
+# the bank's return file for every sent refund, paid and failed in turn
+q "SELECT bank_ref FROM refund WHERE status = 7 ORDER BY id" |
+	awk -v d="$TODAY" 'BEGIN { print "ref,status,date,reason" }
+	  { if (NR % 2) printf "%s,paid,%s,\n", $1, d; else printf "%s,failed,,账户已注销\n", $1 }' \
+	>"$T/return.csv"
+RETS=$(($(wc -l <"$T/return.csv") - 1))
+SENT_IDS=$(q "SELECT group_concat(id) FROM refund WHERE status = 7")
+RH=$(sha "$T/return.csv")
+[ "$RETS" -gt 0 ] || bad "setup: no sent refund for the return file"
+for ((i = 1; i <= n_ret && RETS > 0; i++)); do
+	k=$((k + 1))
+	kill_after "$(delay_upto "$(max_delay return 400)")" fin1 payout return "$T/return.csv"
+	learn return
+	why=$(db_sound "$DB")
+	still=$(q "SELECT count(*) FROM refund WHERE id IN ($SENT_IDS) AND status = 7")
+	rec=$(q "SELECT count(*) FROM payout_return WHERE file_sha256 = '$RH'")
+	aud=$(audit_has payout.return "$RH")
+	paid=$(q "SELECT count(*) FROM refund WHERE id IN ($SENT_IDS) AND status = 3")
+	led=$(q "SELECT (SELECT count(*) FROM ledger WHERE refund_id IN ($SENT_IDS) AND kind = 4)
+		+ (SELECT count(*) FROM provider_ledger WHERE refund_id IN ($SENT_IDS) AND kind = 4)")
+	if [ "$still" = "$RETS" ] && [ "$rec" = 0 ] && [ "$aud" = 0 ]; then
+		STATE=absent
+	elif [ "$still" = 0 ] && [ "$rec" = 1 ] && [ "$aud" = 1 ] &&
+		[ "$paid" = $(((RETS + 1) / 2)) ] && [ "$led" = "$paid" ]; then
+		STATE=whole
+	else
+		STATE=partial
+		why="$why $still of $RETS still sent, $paid paid with $led ledger entries, $rec file record(s), $aud audit record(s)"
+	fi
+	report "kill $k: payout return $OUTCOME -> $STATE${why:+;}" "$why"
+done
+
 why=$(db_sound "$DB")
 report "the database after all kills passes check, audit verify and integrity_check" "$why"
+
 echo "# $k kills in $(($(now_ms) - START)) ms"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
