@@ -145,6 +145,7 @@ const char *ui_refund_status(int st)
 	    [BZJ_RS_SUBMITTED] = N_("submitted"), [BZJ_RS_APPROVED] = N_("approved"),
 	    [BZJ_RS_PAID] = N_("paid"),           [BZJ_RS_REJECTED] = N_("rejected"),
 	    [BZJ_RS_CANCELLED] = N_("cancelled"), [BZJ_RS_FAILED] = N_("failed"),
+	    [BZJ_RS_SENT] = N_("sent"),
 	};
 	return NAME_OF(t, st);
 }

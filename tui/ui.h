@@ -135,6 +135,9 @@ int ui_open_violations(ui *u, const char *shop_id);
 /* The violation form, preview and confirmation (view_violations.c);
  * shop_id NULL asks for the shop. */
 int ui_violation_add(ui *u, const char *shop_id);
+/* The Reports screen over the whole body (view_reports.c), from the
+ * refund queue; returns RD_ flags. */
+int ui_reports(ui *u);
 
 /* Redraw everything now (dialogs call it after a resize). */
 void ui_repaint(ui *u);

@@ -13,6 +13,7 @@
 
 #include "bzj/i18n.h"
 #include "bzj/money.h"
+#include "bzj/payout.h"
 #include "bzj/provider.h"
 #include "bzj/refund.h"
 #include "dialog.h"
@@ -24,7 +25,7 @@
  * each status. */
 /* Status filter steps: open, all, waiting for a second approval, then
  * each status. */
-enum { RF_OPEN = 0, RF_ALL = 1, RF_SECOND = 2, RF_STATUS = 3, RF_STEPS = 3 + BZJ_RS_FAILED };
+enum { RF_OPEN = 0, RF_ALL = 1, RF_SECOND = 2, RF_STATUS = 3, RF_STEPS = 3 + BZJ_RS_SENT };
 
 static struct refunds {
 	listview v;
@@ -87,6 +88,17 @@ static int refunds_load(ui *u)
 {
 	R.v.ops = &refunds_list;
 	R.sv_for = -1;
+	/* bank batches the bank has not answered 3 business days on */
+	bzj_payout_batch b[8];
+	int n = 0;
+	int64_t flagged = 0;
+	bzj_err e;
+	if (!u->msg[0] && !bzj_payout_list(u->x, true, b, 8, &n, &flagged, &e) && flagged > 0)
+		ui_msg(u, ST_WARN,
+		       P_("%lld payout batch has no bank return after 3 business days (R: reports)",
+			  "%lld payout batches have no bank return after 3 business days (R: reports)",
+			  flagged),
+		       (long long)flagged);
 	return lv_reload(&R.v, u);
 }
 
@@ -631,6 +643,8 @@ static int refunds_act(ui *u, int a)
 	case ACT_REFUND_CANCEL:
 		return cancel(u, r);
 	case ACT_REFUND_FIND: return find(u);
+	case ACT_REPORTS:
+		return ui_reports(u);
 	case ACT_FILTER_RSTATUS:
 		R.status_step = (R.status_step + 1) % RF_STEPS;
 		return refilter(u);
