@@ -246,6 +246,13 @@ int bzj_payout_batch_make(bzj_ctx *x, bzj_date date, const char *out_path, bzj_p
 	free(ids);
 	sbuf s = {0};
 	char tmp[4200] = "";
+	if (!rc && b->id && b->count == 0) {
+		/* everything was left out: the failures stay recorded, the empty
+		 * batch does not (it would wait for a return for ever) */
+		rc = bzj_store_batch_delete(x->db, b->id, e);
+		b->id = 0;
+		b->file[0] = 0;
+	}
 	if (!rc && b->id && bank_file(b, &s))
 		rc = bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 	if (!rc && b->id) {
@@ -259,11 +266,6 @@ int bzj_payout_batch_make(bzj_ctx *x, bzj_date date, const char *out_path, bzj_p
 	 * bank file for refunds that are not sent. */
 	if (!rc && b->count > 0)
 		rc = write_temp(out_path, &s, tmp, sizeof tmp, e);
-	if (!rc && b->id && b->count == 0) {
-		/* everything was left out: the failures stay recorded, the empty
-		 * batch does not */
-		b->file[0] = 0;
-	}
 	rc = svc_end(x, rc, e);
 	x->today = today;
 	free(s.p);

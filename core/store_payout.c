@@ -83,6 +83,11 @@ static void batch_read(sqlite3_stmt *st, bzj_payout_batch *b)
 	b->returned_on = st_date(st, 8);
 }
 
+int bzj_store_batch_delete(bzj_db *db, int64_t id, bzj_err *e)
+{
+	return st_exec(db, e, "DELETE FROM payout_batch WHERE id = ?", "i", id);
+}
+
 int bzj_store_batch_get(bzj_db *db, int64_t id, bzj_payout_batch *b, bzj_err *e)
 {
 	sqlite3_stmt *st = st_prep(db, "SELECT " BATCH_COLS " FROM payout_batch WHERE id = ?", e);

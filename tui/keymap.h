@@ -126,7 +126,7 @@ enum ui_action_flag {
 	  N_("Kind filter: any, partial, closure"))                                                \
 	X(FILTER_OVERDUE, "filter-overdue", "o", PB_REFUNDS, 0, P_NAV, N_("Overdue"),              \
 	  N_("Only overdue refunds, or all"))                                                      \
-	X(REPORTS, "reports", "R", PB_REFUNDS, AF_HINT, P_NAV, N_("Reports"),                      \
+	X(REPORTS, "reports", "P", PB_REFUNDS, AF_HINT, P_NAV, N_("Reports"),                      \
 	  N_("Reports: payouts and late ones per day, breaches, the queue, the month, bank batches")) \
 	X(VIOLATION_ADD, "violation-add", "a", PB_DETAIL | PB_VIOL, AF_HINT, BZJ_PERM_VIOLATION,   \
 	  N_("Add"), N_("Add a violation, with its raise and freeze"))                             \

@@ -95,8 +95,8 @@ static int refunds_load(ui *u)
 	bzj_err e;
 	if (!u->msg[0] && !bzj_payout_list(u->x, true, b, 8, &n, &flagged, &e) && flagged > 0)
 		ui_msg(u, ST_WARN,
-		       P_("%lld payout batch has no bank return after 3 business days (R: reports)",
-			  "%lld payout batches have no bank return after 3 business days (R: reports)",
+		       P_("%lld payout batch has no bank return after 3 business days (P: reports)",
+			  "%lld payout batches have no bank return after 3 business days (P: reports)",
 			  flagged),
 		       (long long)flagged);
 	return lv_reload(&R.v, u);

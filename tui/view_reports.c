@@ -1,4 +1,4 @@
-/* view_reports.c - the Reports screen, opened from the refund queue (R):
+/* view_reports.c - the Reports screen, opened from the refund queue (P):
  * the last 30 days' payouts and late payouts per day as bar charts
  * (chart.h; ASCII where the terminal needs it), the breaches by reviewer
  * and finance operator, the queue's throughput and days to approve / pay,

@@ -197,6 +197,8 @@ int bzj_store_payable(bzj_db *db, bzj_date day, int64_t second_fen, int64_t **id
 int bzj_store_batch_insert(bzj_db *db, struct bzj_payout_batch *b, bzj_err *e);
 int bzj_store_batch_finish(bzj_db *db, const struct bzj_payout_batch *b, bzj_err *e);
 int bzj_store_batch_get(bzj_db *db, int64_t id, struct bzj_payout_batch *b, bzj_err *e);
+/* A batch every refund was left out of, before its commit. */
+int bzj_store_batch_delete(bzj_db *db, int64_t id, bzj_err *e);
 int bzj_store_batch_list(bzj_db *db, bool open_only, struct bzj_payout_batch *out, int max,
 			 int *n, bzj_err *e);
 /* Mark the batch returned on `day` once none of its refunds is sent. */

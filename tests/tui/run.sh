@@ -878,6 +878,28 @@ case_readonly_folder() {
 }
 run_case "read-only folder: the console reads, a top-up says why not" case_readonly_folder
 
+# The Reports screen (issue 15), from the refund queue: the two day charts,
+# the breaches and the bank batch the command line just sent.  Last: the
+# batch sends the demo's payable refunds.
+case_reports_screen() {
+	n=$(cli fin2 --json payout batch --date $TODAY --out "$TMP/batch.csv" |
+		py 'import json,sys; print(json.load(sys.stdin)["count"])')
+	check "a batch sent" test "${n:-0}" -gt 0 || return 1
+	start fin1 100 40
+	check "list" wait_for "Shops 1/" || return 1
+	keys 3
+	check "queue" wait_for "Refund queue" || return 1
+	keys P
+	check "reports: payouts per day" wait_for "Payouts per day" || return 1
+	check "reports: late payouts per day" wait_for "Late payouts per day" || return 1
+	check "reports: breaches" wait_for "Breaches:" || return 1
+	check "reports: the batch waiting for its return" \
+		wait_for "Bank batches waiting for their return: 1," || return 1
+	keys q
+	check "back to the queue" wait_for "Refund queue"
+}
+run_case "the Reports screen: charts, breaches, open bank batches" case_reports_screen
+
 # Every console above ran under the sanitizers when BIN is build/san/bzj:
 # their reports (and anything else on stderr) went to the log.
 case_sanitizers_quiet() {

@@ -155,6 +155,13 @@ REF5=$(j 'd["refunds"][0]["ref"]')
 bz fin1 2025-11-05 payout list
 jis "payout list: two batches" 'd["total"]' 2
 jis "payout list item fields" "missing(d['batches'][0], 'id,date,count,total_fen,returned,flagged')" ""
+bz fin1 2025-11-06 payout batch --date 2025-11-06 --out "$T/60_b3.csv"
+okrc "a batch where every refund is left out"
+jis "every refund left out: no batch" 'd["batch"]' null
+jis "every refund left out: S4 named" '[x["id"] for x in d["excluded"]]' "[$R_S4]"
+is "every refund left out: no file" "$(test -e "$T/60_b3.csv" && echo yes || echo no)" no
+bz fin1 2025-11-06 payout list
+jis "every refund left out: no empty batch recorded" 'd["total"]' 2
 
 echo "# the return file"
 printf 'ref,status,date,reason\n%s,paid,2025-11-05,\nBZJ999999999,paid,2025-11-05,\n' "$REF1" \
