@@ -90,7 +90,7 @@ CMD(refund_list)
 	/* "all" is every status, as the console's filter calls it. */
 	if (st && strcmp(st, "all") && (q.status = bzj_refund_status_parse(st)) < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.status",
-				_("--status: must be all, submitted, approved, paid, rejected, "
+				_("--status: must be all, submitted, approved, sent, paid, rejected, "
 				  "cancelled or failed"));
 	if (cli_val(&a, "kind") && (q.kind = bzj_refund_kind_parse(cli_val(&a, "kind"))) < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.kind",

@@ -97,7 +97,8 @@ static void stmt_json(bzj_json *j, const char *key, const bzj_statement *s, bool
 	bzj_json_obj(j, key);
 	if (named)
 		bzj_json_str(j, "key", s->key);
-	bzj_json_int(j, "shops", s->shops);
+	/* the providers' section counts providers */
+	bzj_json_int(j, named ? "shops" : "providers", s->shops);
 	bzj_json_int(j, "opening_fen", s->opening_fen);
 	bzj_json_int(j, "topups_fen", s->topups_fen);
 	bzj_json_int(j, "deductions_fen", s->deductions_fen);

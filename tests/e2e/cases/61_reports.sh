@@ -84,6 +84,7 @@ jis "by category: 服饰内衣 (I1, C1)" 'find(d["by_category"], "key", "服饰�
 jis "by category adds up" 'sum(x["topups_fen"] for x in d["by_category"]) == d["topups_fen"]' true
 jis "providers' account apart: opening" 'd["providers"]["opening_fen"]' 10000000
 jis "providers' account apart: closing" 'd["providers"]["closing_fen"]' 10000000
+jis "providers' account: one provider" 'd["providers"]["providers"]' 1
 jis "providers reconciled" 'd["providers_reconciled"]' true
 bz fin1 $TODAY report month 2025-10
 jis "October: later entries exist" 'd["later_entries"]' true
