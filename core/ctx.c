@@ -75,6 +75,13 @@ int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 		x->actor = *actor;
 	x->today = bzj_today();
 	int rc = bzj_db_open(path, flags, &x->db, e);
+	if (!rc && cfg && cfg->audit_key) {
+		uint8_t key[32];
+		rc = bzj_audit_key_load(cfg->audit_key, flags & BZJ_OPEN_CREATE, key, e);
+		if (!rc)
+			rc = bzj_audit_attach_key(x, key, !(flags & BZJ_OPEN_READONLY), e);
+		memset(key, 0, sizeof key);
+	}
 	if (!rc && !(flags & BZJ_OPEN_READONLY))
 		rc = seed_defaults(x, e);
 	if (!rc)

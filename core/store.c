@@ -280,9 +280,64 @@ static const char schema_v6[] =
 	" INSERT OR IGNORE INTO shop_gram(gram, shop_id)" SHOP_GRAMS_CTE("new")
 	" SELECT substr(str, i, 2), new.id FROM g; END;" SHOP_GRAM_BUILD_SQL ";";
 
+/* Version 7: tamper evidence for someone who can write the file (issue 10).
+ *  - seal: one row per money-moving row (shops' money columns, ledger,
+ *    refunds, payee accounts, violations, standards) holding the audit seq
+ *    of the record its last change belongs to and a MAC of its values
+ *    (bzj_seal: HMAC-SHA256 with the audit key, see store_seal.c).  The
+ *    triggers call a function only bzj registers, so a plain sqlite3 shell
+ *    cannot change these tables without dropping a trigger, which `bzj
+ *    check` sees by comparing the schema with the one bzj creates.
+ *  - rows that exist already are sealed here (without a key: the first
+ *    open with a key re-seals every row whose plain seal still holds);
+ *  - meta 'audit_keyed_from' (the first HMAC record) may not change. */
+static const char schema_v7[] =
+	"CREATE TABLE seal(tbl TEXT NOT NULL, rid NOT NULL, seq INTEGER NOT NULL,"
+	" mac TEXT NOT NULL, PRIMARY KEY(tbl, rid)) WITHOUT ROWID;"
+	"CREATE TRIGGER seal_shop_ai AFTER INSERT ON shop"
+	SEAL_BODY("shop", "new.id", SEAL_SHOP_COLS("new."))
+	"CREATE TRIGGER seal_shop_au AFTER UPDATE OF id, " SEAL_SHOP_COLS("") " ON shop"
+	SEAL_BODY("shop", "new.id", SEAL_SHOP_COLS("new."))
+	"CREATE TRIGGER seal_ledger_ai AFTER INSERT ON ledger"
+	SEAL_BODY("ledger", "new.id", SEAL_LEDGER_COLS("new."))
+	"CREATE TRIGGER seal_refund_ai AFTER INSERT ON refund"
+	SEAL_BODY("refund", "new.id", SEAL_REFUND_COLS("new."))
+	"CREATE TRIGGER seal_refund_au AFTER UPDATE ON refund"
+	SEAL_BODY("refund", "new.id", SEAL_REFUND_COLS("new."))
+	"CREATE TRIGGER seal_payee_ai AFTER INSERT ON payee"
+	SEAL_BODY("payee", "new.id", SEAL_PAYEE_COLS("new."))
+	"CREATE TRIGGER seal_payee_au AFTER UPDATE ON payee"
+	SEAL_BODY("payee", "new.id", SEAL_PAYEE_COLS("new."))
+	"CREATE TRIGGER seal_violation_ai AFTER INSERT ON violation"
+	SEAL_BODY("violation", "new.id", SEAL_VIOLATION_COLS("new."))
+	"CREATE TRIGGER seal_violation_au AFTER UPDATE ON violation"
+	SEAL_BODY("violation", "new.id", SEAL_VIOLATION_COLS("new."))
+	"CREATE TRIGGER seal_standard_ai AFTER INSERT ON standard"
+	SEAL_BODY("standard", SEAL_STANDARD_KEY("new."), SEAL_STANDARD_COLS("new."))
+	"CREATE TRIGGER seal_standard_au AFTER UPDATE ON standard"
+	SEAL_BODY("standard", SEAL_STANDARD_KEY("new."), SEAL_STANDARD_COLS("new."))
+	"CREATE TRIGGER meta_audit_keyed_fixed BEFORE UPDATE ON meta"
+	" WHEN old.key = 'audit_keyed_from'"
+	" BEGIN SELECT RAISE(ABORT, 'the audit key switch-over point is fixed'); END;"
+	"CREATE TRIGGER meta_audit_keyed_keep BEFORE DELETE ON meta"
+	" WHEN old.key = 'audit_keyed_from'"
+	" BEGIN SELECT RAISE(ABORT, 'the audit key switch-over point is fixed'); END;"
+	"INSERT INTO seal SELECT 'shop', id, 0, bzj_seal('shop', id, 0, " SEAL_SHOP_COLS("")
+	") FROM shop;"
+	"INSERT INTO seal SELECT 'ledger', id, 0, bzj_seal('ledger', id, 0, " SEAL_LEDGER_COLS("")
+	") FROM ledger;"
+	"INSERT INTO seal SELECT 'refund', id, 0, bzj_seal('refund', id, 0, " SEAL_REFUND_COLS("")
+	") FROM refund;"
+	"INSERT INTO seal SELECT 'payee', id, 0, bzj_seal('payee', id, 0, " SEAL_PAYEE_COLS("")
+	") FROM payee;"
+	"INSERT INTO seal SELECT 'violation', id, 0, bzj_seal('violation', id, 0, "
+	SEAL_VIOLATION_COLS("") ") FROM violation;"
+	"INSERT INTO seal SELECT 'standard', " SEAL_STANDARD_KEY("") ", 0, bzj_seal('standard', "
+	SEAL_STANDARD_KEY("") ", 0, " SEAL_STANDARD_COLS("") ") FROM standard;";
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
-					      schema_v6};
+					      schema_v6, schema_v7};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -524,6 +579,24 @@ fail:
 	return rc;
 }
 
+int st_schema_expected(char ***out, int *n, bzj_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	bzj_db *m = calloc(1, sizeof *m);
+	if (!m)
+		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	int rc = sqlite3_open_v2(":memory:", &m->h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK
+			 ? st_register_functions(m, e)
+			 : bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	for (size_t v = 0; !rc && v < sizeof migrations / sizeof migrations[0]; v++)
+		rc = exec_script(m, migrations[v], e);
+	if (!rc)
+		rc = st_schema_of(m, out, n, e);
+	bzj_db_close(m);
+	return rc;
+}
+
 /* Refuse files that others may write: operators must not be able to edit
  * the money outside bzj (see README, Deployment). */
 static int check_mode(const char *path, bzj_err *e)
@@ -761,5 +834,7 @@ int st_register_functions(bzj_db *db, bzj_err *e)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db->h, "bzj_required", 3, fl, NULL, fn_required, NULL,
 					     NULL);
+	if (rc == SQLITE_OK)
+		rc = st_register_seal(db);
 	return rc == SQLITE_OK ? BZJ_OK : st_error(db, rc, e);
 }

@@ -28,6 +28,10 @@ struct bzj_db {
 		int ngram; /* -1: not picked yet; 0: the term cannot be cut */
 		char gram[3][16];
 	} memo;
+	/* the audit key (HMAC-SHA256 of the audit chain and the row seals);
+	 * without one, both are plain SHA-256 (see store_seal.c) */
+	bool keyed;
+	uint8_t key[32];
 };
 
 /* Map a SQLite result code to a bzj error. */
@@ -86,7 +90,42 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 	"  UNION ALL SELECT str, k, i + 1 FROM g WHERE i < length(str))"                           \
 	" SELECT substr(str, i, 2), k FROM g ORDER BY 1, 2"
 
+/* Row seals (store_seal.c).  Every money-moving row is sealed by a trigger
+ * that stores, in table `seal`, the audit seq of the record its change
+ * belongs to and a MAC over the table name, the row key, that seq and the
+ * sealed columns.  The column lists are written once here, for the
+ * triggers (prefix "new.") and for `bzj check` (prefix "t."). */
+#define SEAL_SEQ_SQL "(SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = 'audit_seq')"
+#define SEAL_SHOP_COLS(p)                                                                          \
+	p "entity," p "status," p "opened," p "closed," p "balance_fen," p "frozen_fen,"           \
+	p "unsettled_fen," p "owed_fen," p "terminate"
+#define SEAL_LEDGER_COLS(p)                                                                        \
+	p "shop_id," p "day," p "kind," p "amount_fen," p "balance_after," p "payer,"              \
+	p "third_party," p "ref," p "note," p "violation_id," p "refund_id," p "user"
+#define SEAL_REFUND_COLS(p)                                                                        \
+	p "shop_id," p "kind," p "status," p "amount_fen," p "submitted_on," p "month,"            \
+	p "window_start," p "window_end," p "checklist," p "late," p "submitted_by,"               \
+	p "approved_by," p "approved_on," p "second_by," p "paid_by," p "paid_on"
+#define SEAL_PAYEE_COLS(p) p "shop_id," p "type," p "name," p "account," p "since"
+#define SEAL_VIOLATION_COLS(p)                                                                     \
+	p "shop_id," p "day," p "class," p "points," p "raise_fen," p "frozen_fen,"                \
+	p "deducted_fen," p "owed_fen," p "status," p "resolved"
+#define SEAL_STANDARD_COLS(p) p "category," p "effective," p "individual_fen," p "company_fen"
+#define SEAL_STANDARD_KEY(p) p "category || '@' || " p "effective"
+/* One trigger body: seal row `key` of `tbl` (both SQL expressions). */
+#define SEAL_BODY(tbl, key, cols)                                                                  \
+	" BEGIN INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) VALUES ('" tbl "', " key ","       \
+	" " SEAL_SEQ_SQL ", bzj_seal('" tbl "', " key ", " SEAL_SEQ_SQL ", " cols ")); END;"
+
 int st_schema_migrate(bzj_db *db, bzj_err *e);
+/* The schema every migration would create, for `bzj check`: one string
+ * "type name tbl_name sql" per object, sorted; free with st_schema_free. */
+int st_schema_expected(char ***out, int *n, bzj_err *e);
+void st_schema_free(char **v, int n);
+/* The same list from a database (store_seal.c). */
+int st_schema_of(bzj_db *db, char ***out, int *n, bzj_err *e);
+/* bzj_seal(...) and bzj_seal_plain(...) on this connection. */
+int st_register_seal(bzj_db *db);
 int st_register_functions(bzj_db *db, bzj_err *e);
 
 #endif

@@ -23,7 +23,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 6
+#define BZJ_SCHEMA_VERSION 7
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
@@ -201,5 +201,21 @@ int bzj_store_demo_finish(bzj_db *db, bzj_err *e);
 typedef int (*bzj_store_problem_fn)(void *ctx, const char *code, const char *msg);
 int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,
 		    int64_t *problems, bzj_err *e);
+/* Row seals (store_seal.c): every sealed row has a seal that matches its
+ * values, every seal its row, every seal's audit record exists and is
+ * about the row's shop.  Codes check.seal, check.seal_orphan,
+ * check.seal_audit. */
+int bzj_store_seal_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t *problems,
+			 bzj_err *e);
+/* The schema in the file against the one this bzj creates (check.schema). */
+int bzj_store_schema_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t *problems,
+			   bzj_err *e);
+/* The audit key: seals and audit records are HMAC-SHA256 with it. */
+void bzj_db_set_audit_key(bzj_db *db, const uint8_t key[32]);
+/* Whether a key is set; copies it when `key` is not NULL. */
+bool bzj_db_audit_key(const bzj_db *db, uint8_t key[32]);
+/* At the switch-over to a key: re-seal, with the key, every row whose
+ * plain seal still holds (a row changed before stays unsealed). */
+int bzj_store_reseal_keyed(bzj_db *db, bzj_err *e);
 
 #endif
