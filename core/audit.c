@@ -151,12 +151,12 @@ static int keyed_from(bzj_ctx *x, int64_t *from, bzj_err *e)
 	return rc;
 }
 
-int bzj_audit_attach_key(bzj_ctx *x, const uint8_t key[32], bool writable, bzj_err *e)
+int bzj_audit_attach_key(bzj_ctx *x, const uint8_t key[32], bool switch_over, bzj_err *e)
 {
 	bzj_db_set_audit_key(x->db, key);
 	int64_t from;
 	int rc = keyed_from(x, &from, e);
-	if (rc || from > 0 || !writable)
+	if (rc || from > 0 || !switch_over)
 		return rc;
 	/* the switch-over: records from the next one on are keyed, and every
 	 * row whose plain seal holds is sealed again with the key */
@@ -165,6 +165,15 @@ int bzj_audit_attach_key(bzj_ctx *x, const uint8_t key[32], bool writable, bzj_e
 	int64_t last = 0;
 	char prev[65];
 	rc = keyed_from(x, &from, e);
+	int64_t was = 0;
+	if (!rc && from == 0)
+		rc = bzj_store_audit_find_action(x->db, "audit.keyed", &was, e);
+	if (!rc && from == 0 && was > 0)
+		rc = bzj_fail(e, BZJ_EPERM, "audit.rekey",
+			      _("audit record %lld switched this log to a key, but the switch-over "
+				"point is gone: the database was changed outside bzj; restore it "
+				"from a backup"),
+			      (long long)was);
 	if (!rc && from == 0) {
 		rc = bzj_store_audit_last(x->db, &last, prev, e);
 		if (!rc)
@@ -196,6 +205,11 @@ int svc_audit(bzj_ctx *x, const char *action, const char *object, const char *sh
 	bool keyed = bzj_db_audit_key(x->db, key);
 	if ((rc = keyed_from(x, &from, e)))
 		return rc;
+	if (from == 0 && keyed)
+		return bzj_fail(e, BZJ_EPERM, "audit.not_keyed",
+				_("an audit key is configured but this log was never switched to it "
+				  "(or its switch-over point was removed): a supervisor runs `bzj "
+				  "init` once; nothing was written"));
 	if (from > 0 && !keyed)
 		return bzj_fail(e, BZJ_EPERM, "audit.no_key",
 				_("this audit log is keyed from record %lld, but no audit key is "

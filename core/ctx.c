@@ -79,7 +79,7 @@ int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 		uint8_t key[32];
 		rc = bzj_audit_key_load(cfg->audit_key, flags & BZJ_OPEN_CREATE, key, e);
 		if (!rc)
-			rc = bzj_audit_attach_key(x, key, !(flags & BZJ_OPEN_READONLY), e);
+			rc = bzj_audit_attach_key(x, key, flags & BZJ_OPEN_CREATE, e);
 		memset(key, 0, sizeof key);
 	}
 	if (!rc && !(flags & BZJ_OPEN_READONLY))

@@ -37,6 +37,16 @@ int bzj_store_audit_insert(bzj_db *db, const bzj_audit_rec *r, bzj_err *e)
 	return rc ? rc : bzj_store_meta_put(db, "audit_seq", r->seq, e);
 }
 
+int bzj_store_audit_find_action(bzj_db *db, const char *action, int64_t *seq, bzj_err *e)
+{
+	bool found = false;
+	int rc = st_int(db, e, seq, &found, "SELECT min(seq) FROM audit WHERE action = ?", "t",
+			action);
+	if (!found)
+		*seq = 0;
+	return rc;
+}
+
 int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int max,
 			 bzj_audit_fn fn, void *ctx, bzj_err *e)
 {

@@ -47,9 +47,11 @@ int bzj_audit_verify(bzj_ctx *x, bzj_audit_verify_result *r, bzj_err *e);
  * `create`.  Codes audit.key_missing, audit.key_mode, audit.key_invalid,
  * audit.key_io. */
 int bzj_audit_key_load(const char *path, bool create, uint8_t key[32], bzj_err *e);
-/* Use `key` for the chain and the row seals; when the log is not keyed yet
- * and `writable`, switch over now (one transaction, audited as
- * audit.keyed). */
-int bzj_audit_attach_key(bzj_ctx *x, const uint8_t key[32], bool writable, bzj_err *e);
+/* Use `key` for the chain and the row seals.  When the log is not keyed
+ * yet and `switch_over` (bzj init), switch over now: one transaction,
+ * audited as audit.keyed; refused (audit.rekey) when the log holds an
+ * audit.keyed record already, i.e. its switch-over point was removed.
+ * Without a switch-over, writes are refused (audit.not_keyed). */
+int bzj_audit_attach_key(bzj_ctx *x, const uint8_t key[32], bool switch_over, bzj_err *e);
 
 #endif
