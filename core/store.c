@@ -335,9 +335,27 @@ static const char schema_v7[] =
 	"INSERT INTO seal SELECT 'standard', " SEAL_STANDARD_KEY("") ", 0, bzj_seal('standard', "
 	SEAL_STANDARD_KEY("") ", 0, " SEAL_STANDARD_COLS("") ") FROM standard;";
 
+/* Version 8: the files imported, by SHA-256, so the same top-up or
+ * violation file is not applied twice (issue 10.3).  Filled from the
+ * import records already in the audit log; append-only. */
+static const char schema_v8[] =
+	"CREATE TABLE import_file(id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL,"
+	" kind TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL, day INTEGER NOT NULL,"
+	" user TEXT NOT NULL, rows INTEGER NOT NULL, forced TEXT);"
+	"CREATE INDEX import_file_sha ON import_file(sha256, kind, id);"
+	"CREATE TRIGGER import_file_no_update BEFORE UPDATE ON import_file BEGIN"
+	" SELECT RAISE(ABORT, 'the record of imported files is append-only'); END;"
+	"CREATE TRIGGER import_file_no_delete BEFORE DELETE ON import_file BEGIN"
+	" SELECT RAISE(ABORT, 'the record of imported files is append-only'); END;"
+	"INSERT INTO import_file(sha256, kind, seq, at, day, user, rows)"
+	" SELECT json_extract(after, '$.sha256'), substr(action, 8), seq, at, day, user,"
+	" COALESCE(json_extract(after, '$.rows'), 0) FROM audit"
+	" WHERE action LIKE 'import.%' AND json_valid(after)"
+	" AND json_extract(after, '$.sha256') IS NOT NULL ORDER BY seq;";
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
-					      schema_v6, schema_v7};
+					      schema_v6, schema_v7, schema_v8};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 

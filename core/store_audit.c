@@ -171,3 +171,37 @@ int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *c
 	}
 	return BZJ_OK;
 }
+
+int bzj_store_import_file_find(bzj_db *db, const char *sha256, const char *kind,
+			       bzj_import_file *out, bzj_err *e)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT seq, rows, at, day, user, COALESCE(forced, '') FROM"
+				   " import_file WHERE sha256 = ? AND kind = ? ORDER BY id LIMIT 1",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "tt", sha256, kind);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->seq = sqlite3_column_int64(st, 0);
+		out->rows = sqlite3_column_int64(st, 1);
+		st_text(st, 2, out->at, sizeof out->at);
+		out->day = st_date(st, 3);
+		st_text(st, 4, out->user, sizeof out->user);
+		st_text(st, 5, out->forced, sizeof out->forced);
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_import_file_add(bzj_db *db, const char *sha256, const char *kind, int64_t seq,
+			      const char *at, bzj_date day, const char *user, int64_t rows,
+			      const char *forced, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO import_file(sha256, kind, seq, at, day, user, rows, forced)"
+		       " VALUES (?,?,?,?,?,?,?,?)",
+		       "ttitDtit", sha256, kind, seq, at, day, user, rows, forced);
+}

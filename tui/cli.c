@@ -813,10 +813,15 @@ static int on_import_error(void *ctx, long line, const char *field, const char *
 
 CMD(cmd_import)
 {
+	opt o[] = {O("force", false), O("reason", true)};
 	args a;
-	int rc = parse_args(argc, argv, cmd, NULL, 0, 2, &a, e);
+	int rc = parse_args(argc, argv, cmd, o, NOPTS(o), 2, &a, e);
 	if (rc)
 		return rc;
+	bzj_import_opt io = {flag(&a, "force"), val(&a, "reason")};
+	if (io.reason && !io.force)
+		return bzj_fail(e, BZJ_EINPUT, "input.usage",
+				_("import: --reason goes with --force"));
 	int kind = bzj_import_kind_parse(a.pos[0]);
 	if (kind < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.kind",
@@ -830,7 +835,7 @@ CMD(cmd_import)
 	import_report rep = {env, a.pos[1], env->json ? &j : NULL};
 	bzj_import_result r;
 	progress_attach(x, "import");
-	rc = bzj_import(x, kind, data, len, on_import_error, &rep, &r, e);
+	rc = bzj_import_ex(x, kind, data, len, &io, on_import_error, &rep, &r, e);
 	progress_done();
 	if (rc)
 		r.rows = 0; /* nothing was written */
@@ -839,6 +844,8 @@ CMD(cmd_import)
 	if (env->json) {
 		bzj_json_int(&j, "rows", r.rows);
 		bzj_json_int(&j, "errors", r.errors);
+		if (kind == BZJ_IMPORT_TOPUPS)
+			bzj_json_int(&j, "replayed", rc ? 0 : r.replayed);
 		if (rc) {
 			bzj_json_obj(&j, "error");
 			bzj_json_str(&j, "code", e->code);
@@ -855,6 +862,10 @@ CMD(cmd_import)
 		bzj_json_free(&j);
 		if (!rc)
 			printf(_("imported %lld rows from %s\n"), (long long)r.rows, a.pos[1]);
+		if (!rc && r.replayed)
+			printf(_("%lld line(s) were already recorded (same ref or same line): not "
+				 "credited again\n"),
+			       (long long)r.replayed);
 	}
 	return rc;
 }
@@ -1522,7 +1533,7 @@ static const command commands[] = {
 	{"topup", cmd_topup, NULL, 0, N_("topup ID AMOUNT [--payer NAME] [--ack-third-party] [--ref REF]")},
 	{"fee", cmd_fee, NULL, 0, N_("fee ID AMOUNT --note TEXT")},
 	{"gmv", cmd_gmv, NULL, 0, N_("gmv ID YYYY-MM AMOUNT                  paid GMV of a month")},
-	{"import", cmd_import, NULL, 0, N_("import shops|gmv|topups|violations FILE.csv   all or nothing")},
+	{"import", cmd_import, NULL, 0, N_("import shops|gmv|topups|violations FILE.csv [--force --reason TEXT]   all or nothing")},
 	{"deposit", NULL, deposit_subs, 0, N_("deposit recompute --month YYYY-MM      floating deposit for that month")},
 	{"violation", NULL, violation_subs, 0,
 	 N_("violation add ID --class A|B --points N --raise AMOUNT [--freeze AMOUNT] --note TEXT\n"

@@ -23,7 +23,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 7
+#define BZJ_SCHEMA_VERSION 8
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
@@ -183,6 +183,21 @@ int bzj_store_audit_find_action(bzj_db *db, const char *action, int64_t *seq, bz
  * `shop_id` NULL for every record, else that shop's through audit_shop. */
 int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int max,
 			 bzj_audit_fn fn, void *ctx, bzj_err *e);
+
+/* imported files (import.c): the first earlier import of this file and
+ * kind, *seq 0 when none; and recording one */
+typedef struct bzj_import_file {
+	int64_t seq, rows;
+	char at[32];
+	bzj_date day;
+	char user[64];
+	char forced[257];
+} bzj_import_file;
+int bzj_store_import_file_find(bzj_db *db, const char *sha256, const char *kind,
+			       bzj_import_file *out, bzj_err *e);
+int bzj_store_import_file_add(bzj_db *db, const char *sha256, const char *kind, int64_t seq,
+			      const char *at, bzj_date day, const char *user, int64_t rows,
+			      const char *forced, bzj_err *e);
 
 /* demo: bulk rows with their cached columns (core/demo.c only) */
 int bzj_store_demo_shop(bzj_db *db, const bzj_shop *s, bzj_err *e);
