@@ -2,6 +2,7 @@
  * JSON.  One table lists every command with its usage and help, and is
  * what `bzj --help`, `bzj COMMAND --help` and dispatch all read. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "bzj/refund.h"
 #include "bzj/shop.h"
 #include "bzj/store.h"
+#include "bzj/text.h"
 #include "bzj/violation.h"
 #include "cli.h"
 #include "progress.h"
@@ -220,13 +222,55 @@ static char *slurp_arg(const char *cmd, int argc, char **argv, const char **path
 	return slurp(a.pos[0], len, e);
 }
 
+/* Every line of text output goes through here: whatever it quotes from
+ * the database (names, notes, reasons, payers), it reaches the terminal
+ * escaped by core's one escaper (bzj_text_escape); only line breaks pass. */
+static void put_file(void *ctx, const char *p, size_t n)
+{
+	fwrite(p, 1, n, ctx);
+}
+
+static void out_vfprintf(FILE *f, const char *fmt, va_list ap)
+{
+	char small[1024];
+	va_list aq;
+	va_copy(aq, ap);
+	int n = vsnprintf(small, sizeof small, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	char *buf = (size_t)n < sizeof small ? small : malloc((size_t)n + 1);
+	if (!buf)
+		return;
+	if (buf != small)
+		vsnprintf(buf, (size_t)n + 1, fmt, ap);
+	bzj_text_escape(buf, (size_t)n, "\n", put_file, f);
+	if (buf != small)
+		free(buf);
+}
+
+__attribute__((format(printf, 2, 3))) static void out_fprintf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	out_vfprintf(f, fmt, ap);
+	va_end(ap);
+}
+
+__attribute__((format(printf, 1, 2))) static void out_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	out_vfprintf(stdout, fmt, ap);
+	va_end(ap);
+}
+
 /* Print text that may carry user input (file names, ids, messages quoting
  * them) with control characters replaced, so no escape sequence reaches
  * the terminal. */
 static void put_safe(FILE *f, const char *s)
 {
-	char buf[sizeof ((bzj_err *)0)->msg + 64];
-	fputs(bzj_err_quote(s, buf, sizeof buf), f);
+	bzj_text_escape(s, strlen(s), NULL, put_file, f);
 }
 
 /* ---- output --------------------------------------------------------------- */
@@ -348,35 +392,35 @@ static void shop_text(const bzj_shop_view *v)
 	const bzj_position *p = &v->dep.pos;
 	char a[32], b[32], c[32], d[32], m[8], l[64];
 #define L(s) col_w(s, 12, l, sizeof l)
-	printf("%s  %s  (%s, %s)\n", s->id, s->name,
+	out_printf("%s  %s  (%s, %s)\n", s->id, s->name,
 	       s->entity == BZJ_ENTITY_COMPANY ? _("company") : _("individual business"),
 	       s->status == BZJ_SHOP_OPEN ? _("open") : _("closed"));
-	printf("  %s %s\n", L(_("entity")), s->entity_name);
+	out_printf("  %s %s\n", L(_("entity")), s->entity_name);
 	if (s->operator_name[0])
-		printf("  %s %s\n", L(_("operator")), s->operator_name);
-	printf("  %s", L(_("categories")));
+		out_printf("  %s %s\n", L(_("operator")), s->operator_name);
+	out_printf("  %s", L(_("categories")));
 	for (int i = 0; i < v->ncategories; i++)
-		printf("%s%s", i ? ", " : " ", v->categories[i]);
-	printf("\n  %s %s = max(%s %s [%s], %s %s", L(_("required")), money(p->required_fen, a),
+		out_printf("%s%s", i ? ", " : " ", v->categories[i]);
+	out_printf("\n  %s %s = max(%s %s [%s], %s %s", L(_("required")), money(p->required_fen, a),
 	       _("base"), money(p->base_fen, b), v->dep.base_category[0] ? v->dep.base_category : "-",
 	       _("floating"), money(p->floating_fen, c));
 	if (v->dep.floating_present)
-		printf(" [GMV %s %s]", bzj_month_fmt(v->dep.floating_gmv_month, m, sizeof m),
+		out_printf(" [GMV %s %s]", bzj_month_fmt(v->dep.floating_gmv_month, m, sizeof m),
 		       money(v->dep.floating_gmv_fen, d));
-	printf(") + %s %s\n", _("raises"), money(p->raises_fen, a));
-	printf("  %s %s   %s %s   %s %s\n", L(_("balance")), money(p->balance_fen, a), _("frozen"),
+	out_printf(") + %s %s\n", _("raises"), money(p->raises_fen, a));
+	out_printf("  %s %s   %s %s   %s %s\n", L(_("balance")), money(p->balance_fen, a), _("frozen"),
 	       money(p->frozen_fen, b), _("available"), money(p->available_fen, c));
-	printf("  %s %s   %s %s   %s %s\n", L(_("refundable")), money(p->refundable_fen, a),
+	out_printf("  %s %s   %s %s   %s %s\n", L(_("refundable")), money(p->refundable_fen, a),
 	       _("owed"), money(p->owed_fen, b), _("payout restricted"),
 	       p->restricted ? _("yes") : _("no"));
 	if (v->payee.present)
-		printf("  %s %s %s %s (%s)\n", L(_("payee")), payee_label(v->payee.type),
+		out_printf("  %s %s %s %s (%s)\n", L(_("payee")), payee_label(v->payee.type),
 		       v->payee.name, v->payee.account,
 		       v->payee.valid ? _("valid") : v->payee.problem);
 	else
-		printf("  %s %s\n", L(_("payee")), _("none recorded"));
+		out_printf("  %s %s\n", L(_("payee")), _("none recorded"));
 	if (s->terminate)
-		printf("  %s\n", _("flagged for termination of service"));
+		out_printf("  %s\n", _("flagged for termination of service"));
 }
 
 static void refund_json(bzj_json *j, const bzj_refund *r)
@@ -414,14 +458,14 @@ static void refund_json(bzj_json *j, const bzj_refund *r)
 static void refund_text(const bzj_refund *r)
 {
 	char a[32], d1[16], d2[16], d3[16];
-	printf("%-6lld %-10s %-8s %-10s %14s  %s  %s..%s%s%s\n", (long long)r->id, r->shop_id,
+	out_printf("%-6lld %-10s %-8s %-10s %14s  %s  %s..%s%s%s\n", (long long)r->id, r->shop_id,
 	       bzj_refund_kind_name(r->kind), bzj_refund_status_name(r->status),
 	       money(r->amount_fen, a), day(r->submitted_on, d1), day(r->window_start, d2),
 	       day(r->window_end, d3), r->overdue ? _("  OVERDUE") : "", r->late ? _("  late") : "");
 	if (r->failure_reason[0])
-		printf("       %s: %s\n", _("failed"), r->failure_reason);
+		out_printf("       %s: %s\n", _("failed"), r->failure_reason);
 	if (r->reject_reason[0])
-		printf("       %s: %s\n", _("rejected"), r->reject_reason);
+		out_printf("       %s: %s\n", _("rejected"), r->reject_reason);
 }
 
 static int emit_refund(cli_env *env, const bzj_refund *r)
@@ -480,7 +524,7 @@ CMD(cmd_init)
 		bzj_json_obj_end(&j);
 		json_print(&j);
 	} else
-		printf(_("database %s ready (schema %d)\n"), env->db_path,
+		out_printf(_("database %s ready (schema %d)\n"), env->db_path,
 		       bzj_db_schema_version(x->db));
 	return BZJ_OK;
 }
@@ -507,10 +551,10 @@ CMD(cmd_demo)
 	if ((rc = bzj_store_counts(x->db, &ns, &nl, &nr, e)))
 		return rc;
 	if (env->json)
-		printf("{\"shops\":%lld,\"ledger_entries\":%lld,\"refunds\":%lld}\n", (long long)ns,
+		out_printf("{\"shops\":%lld,\"ledger_entries\":%lld,\"refunds\":%lld}\n", (long long)ns,
 		       (long long)nl, (long long)nr);
 	else
-		printf(_("demo data: %lld shops, %lld ledger entries, %lld refunds in %s\n"),
+		out_printf(_("demo data: %lld shops, %lld ledger entries, %lld refunds in %s\n"),
 		       (long long)ns, (long long)nl, (long long)nr, env->db_path);
 	return BZJ_OK;
 }
@@ -611,7 +655,7 @@ CMD(shop_list)
 			} else {
 				char b[32], c[32];
 				char nm[160], en[64];
-				printf("%-10s %s %s %14s %14s%s%s%s\n", v.shop.id,
+				out_printf("%-10s %s %s %14s %14s%s%s%s\n", v.shop.id,
 				       col_w(v.shop.name, 30, nm, sizeof nm),
 				       col_w(v.shop.entity == BZJ_ENTITY_COMPANY
 						     ? _("company")
@@ -640,7 +684,7 @@ CMD(shop_list)
 		bzj_json_obj_end(&j);
 		json_print(&j);
 	} else {
-		printf(_("%lld of %lld shops\n"), shown, (long long)total);
+		out_printf(_("%lld of %lld shops\n"), shown, (long long)total);
 	}
 	return BZJ_OK;
 }
@@ -726,10 +770,10 @@ CMD(cmd_topup)
 		return rc;
 	char b[32];
 	if (env->json)
-		printf("{\"id\":%lld,\"balance_fen\":%lld,\"replayed\":%s}\n", (long long)id,
+		out_printf("{\"id\":%lld,\"balance_fen\":%lld,\"replayed\":%s}\n", (long long)id,
 		       (long long)bal, replayed ? "true" : "false");
 	else
-		printf(replayed ? _("top-up %lld was already recorded (same ref); balance %s\n")
+		out_printf(replayed ? _("top-up %lld was already recorded (same ref); balance %s\n")
 				: _("top-up %lld recorded; balance %s\n"),
 		       (long long)id, money(bal, b));
 	return BZJ_OK;
@@ -752,10 +796,10 @@ CMD(cmd_fee)
 		return rc;
 	char b[32];
 	if (env->json)
-		printf("{\"id\":%lld,\"balance_fen\":%lld}\n", (long long)id,
+		out_printf("{\"id\":%lld,\"balance_fen\":%lld}\n", (long long)id,
 		       (long long)v.shop.balance_fen);
 	else
-		printf(_("fee %lld recorded; balance %s\n"), (long long)id,
+		out_printf(_("fee %lld recorded; balance %s\n"), (long long)id,
 		       money(v.shop.balance_fen, b));
 	return BZJ_OK;
 }
@@ -777,10 +821,10 @@ CMD(cmd_gmv)
 	char ms[8], b[32];
 	bzj_month_fmt(m, ms, sizeof ms);
 	if (env->json)
-		printf("{\"shop_id\":\"%s\",\"month\":\"%s\",\"gmv_fen\":%lld}\n", a.pos[0], ms,
+		out_printf("{\"shop_id\":\"%s\",\"month\":\"%s\",\"gmv_fen\":%lld}\n", a.pos[0], ms,
 		       (long long)fen);
 	else
-		printf(_("GMV of %s for %s: %s\n"), a.pos[0], ms, money(fen, b));
+		out_printf(_("GMV of %s for %s: %s\n"), a.pos[0], ms, money(fen, b));
 	return BZJ_OK;
 }
 
@@ -855,15 +899,15 @@ CMD(cmd_import)
 		bzj_json_obj_end(&j);
 		json_print(&j);
 		if (rc) {
-			fprintf(stderr, "bzj: %s\n", e->msg);
+			out_fprintf(stderr, "bzj: %s\n", e->msg);
 			return -rc; /* already reported */
 		}
 	} else {
 		bzj_json_free(&j);
 		if (!rc)
-			printf(_("imported %lld rows from %s\n"), (long long)r.rows, a.pos[1]);
+			out_printf(_("imported %lld rows from %s\n"), (long long)r.rows, a.pos[1]);
 		if (!rc && r.replayed)
-			printf(_("%lld line(s) were already recorded (same ref or same line): not "
+			out_printf(_("%lld line(s) were already recorded (same ref or same line): not "
 				 "credited again\n"),
 			       (long long)r.replayed);
 	}
@@ -891,10 +935,10 @@ CMD(deposit_recompute)
 	char ms[8], ef[16];
 	bzj_month_fmt(r.month, ms, sizeof ms);
 	if (env->json)
-		printf("{\"month\":\"%s\",\"effective\":\"%s\",\"shops\":%lld,\"changed\":%lld}\n", ms,
+		out_printf("{\"month\":\"%s\",\"effective\":\"%s\",\"shops\":%lld,\"changed\":%lld}\n", ms,
 		       day(r.effective, ef), (long long)r.shops, (long long)r.changed);
 	else
-		printf(_("floating deposit for %s (effective %s): %lld shops, %lld changed\n"), ms,
+		out_printf(_("floating deposit for %s (effective %s): %lld shops, %lld changed\n"), ms,
 		       day(r.effective, ef), (long long)r.shops, (long long)r.changed);
 	return BZJ_OK;
 }
@@ -931,7 +975,7 @@ static int emit_violation(cli_env *env, bzj_ctx *x, int64_t id, bzj_err *e)
 		violation_json(&j, &v);
 		json_print(&j);
 	} else {
-		printf("%-6lld %-10s %s %s %2d%s  %s %s  %s %s  %s %s  %s\n", (long long)v.id,
+		out_printf("%-6lld %-10s %s %s %2d%s  %s %s  %s %s  %s %s  %s\n", (long long)v.id,
 		       v.shop_id, day(v.date, d), bzj_vclass_name(v.cls), v.points, _("pt"),
 		       _("raise"), money(v.raise_fen, a), _("frozen"), money(v.frozen_fen, b),
 		       _("deducted"), money(v.deducted_fen, c), bzj_vstatus_name(v.status));
@@ -969,9 +1013,9 @@ CMD(violation_add)
 	if ((rc = bzj_violation_add(x, &in, &id, e)))
 		return rc;
 	if (env->json)
-		printf("{\"id\":%lld}\n", (long long)id);
+		out_printf("{\"id\":%lld}\n", (long long)id);
 	else
-		printf(_("violation %lld recorded\n"), (long long)id);
+		out_printf(_("violation %lld recorded\n"), (long long)id);
 	return BZJ_OK;
 }
 
@@ -1066,7 +1110,7 @@ CMD(receipt_act)
 	for (int i = 0; i < n; i++) {
 		char b[32], d[16];
 		if (!env->json) {
-			printf("%-6lld %s %-30s %14s %s%s\n", (long long)r[i].id,
+			out_printf("%-6lld %s %-30s %14s %s%s\n", (long long)r[i].id,
 			       day(r[i].issued, d), r[i].title, money(r[i].amount_fen, b),
 			       _("top-up "), r[i].voided ? _(" (void)") : "");
 			continue;
@@ -1137,7 +1181,7 @@ CMD(refund_list)
 	bzj_json_obj_end(&j);
 	json_finish(env, &j, !rc);
 	if (!rc && !env->json)
-		printf(_("%lld refunds\n"), (long long)total);
+		out_printf(_("%lld refunds\n"), (long long)total);
 	return rc;
 }
 
@@ -1208,7 +1252,7 @@ static int std_row(void *ctx, const bzj_standard *s)
 		bzj_json_obj_end(o->j);
 	} else {
 		char cat[96];
-		printf("%s %s  %14s  %14s\n", col_w(s->category, 12, cat, sizeof cat),
+		out_printf("%s %s  %14s  %14s\n", col_w(s->category, 12, cat, sizeof cat),
 		       day(s->effective, d),
 		       money(s->individual_fen, a), money(s->company_fen, b));
 	}
@@ -1228,9 +1272,9 @@ CMD(standards_load)
 	if (rc)
 		return rc;
 	if (env->json)
-		printf("{\"loaded\":%d}\n", n);
+		out_printf("{\"loaded\":%d}\n", n);
 	else
-		printf(_("%d standards loaded from %s\n"), n, path);
+		out_printf(_("%d standards loaded from %s\n"), n, path);
 	return BZJ_OK;
 }
 
@@ -1244,7 +1288,7 @@ CMD(standards_list)
 	json_list(&j, "standards");
 	row_out out = {env, &j};
 	if (!env->json)
-		printf("%-12s %-10s  %14s  %14s\n", _("category"), _("effective"),
+		out_printf("%-12s %-10s  %14s  %14s\n", _("category"), _("effective"),
 		       _("individual"), _("company"));
 	rc = bzj_standards_list(x, std_row, &out, e);
 	bzj_json_arr_end(&j);
@@ -1266,9 +1310,9 @@ CMD(calendar_import)
 	if (rc)
 		return rc;
 	if (env->json)
-		printf("{\"rows\":%d,\"years\":%d}\n", rows, years);
+		out_printf("{\"rows\":%d,\"years\":%d}\n", rows, years);
 	else
-		printf(_("%d calendar rows for %d year(s) imported\n"), rows, years);
+		out_printf(_("%d calendar rows for %d year(s) imported\n"), rows, years);
 	return BZJ_OK;
 }
 
@@ -1288,9 +1332,9 @@ CMD(calendar_next)
 		return rc;
 	char d[16];
 	if (env->json)
-		printf("{\"date\":\"%s\"}\n", day(out, d));
+		out_printf("{\"date\":\"%s\"}\n", day(out, d));
 	else
-		printf("%s\n", day(out, d));
+		out_printf("%s\n", day(out, d));
 	return BZJ_OK;
 }
 
@@ -1312,7 +1356,7 @@ static int audit_row(void *ctx, const bzj_audit_rec *r)
 		bzj_json_str(o->j, "reason", r->reason[0] ? r->reason : NULL);
 		bzj_json_obj_end(o->j);
 	} else {
-		printf("%6lld %s %-8s %-10s %-20s %-16s %s -> %s%s%s\n", (long long)r->seq, r->at,
+		out_printf("%6lld %s %-8s %-10s %-20s %-16s %s -> %s%s%s\n", (long long)r->seq, r->at,
 		       r->user, r->role, r->action, r->object, r->before, r->after,
 		       r->reason[0] ? "  # " : "", r->reason);
 	}
@@ -1346,10 +1390,10 @@ CMD(audit_verify)
 		bzj_json_obj_end(&j);
 		json_print(&j);
 	} else if (r.ok) {
-		printf(_("audit log intact: %lld entries\n"), (long long)r.entries);
+		out_printf(_("audit log intact: %lld entries\n"), (long long)r.entries);
 	}
 	if (!r.ok) {
-		fprintf(stderr, _("bzj: audit log broken at record %lld: %s\n"),
+		out_fprintf(stderr, _("bzj: audit log broken at record %lld: %s\n"),
 			(long long)r.bad_seq, r.problem);
 		return -BZJ_ERULE;
 	}
@@ -1385,7 +1429,7 @@ static int check_problem(void *ctx, const char *code, const char *msg)
 		bzj_json_str(o->j, "message", msg);
 		bzj_json_obj_end(o->j);
 	}
-	fprintf(o->env->json ? stderr : stdout, "%s: %s\n", code, msg);
+	out_fprintf(o->env->json ? stderr : stdout, "%s: %s\n", code, msg);
 	return 0;
 }
 
@@ -1414,11 +1458,11 @@ CMD(cmd_check)
 	}
 	json_finish(env, &j, true);
 	if (r.problems) {
-		fprintf(stderr, _("bzj: %lld invariant violation(s)\n"), (long long)r.problems);
+		out_fprintf(stderr, _("bzj: %lld invariant violation(s)\n"), (long long)r.problems);
 		return -BZJ_ERULE;
 	}
 	if (!env->json)
-		printf(_("ok: %lld shops, %lld ledger entries, %lld refunds; every invariant "
+		out_printf(_("ok: %lld shops, %lld ledger entries, %lld refunds; every invariant "
 			 "holds\n"),
 		       (long long)r.shops, (long long)r.ledger_entries, (long long)r.refunds);
 	return BZJ_OK;
@@ -1447,7 +1491,7 @@ CMD(cmd_ledger)
 	for (int i = 0; !rc && i < n; i++) {
 		char b[32], c[32], d[16];
 		if (!env->json) {
-			printf("%-8lld %s %-10s %14s %14s  %s%s%s\n", (long long)le[i].id,
+			out_printf("%-8lld %s %-10s %14s %14s  %s%s%s\n", (long long)le[i].id,
 			       day(le[i].date, d), bzj_ledger_kind_name(le[i].kind),
 			       money(le[i].amount_fen, b), money(le[i].balance_after_fen, c),
 			       le[i].note, le[i].third_party ? "  " : "",
@@ -1556,7 +1600,7 @@ static const command commands[] = {
 
 void cli_usage(FILE *f)
 {
-	fprintf(f, _("usage: bzj [--db PATH] [--config PATH] [--today YYYY-MM-DD] [--json] "
+	out_fprintf(f, _("usage: bzj [--db PATH] [--config PATH] [--today YYYY-MM-DD] [--json] "
 		     "[COMMAND ...]\n"
 		     "With no command bzj opens the console.  Commands:\n"));
 	for (int i = 0; i < NCOMMANDS; i++) {
@@ -1569,8 +1613,8 @@ void cli_usage(FILE *f)
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, _("`bzj --help-keys` lists the console's keys and their action names.\n"));
-	fprintf(f, _("Exit status: 0 done, 1 refused by a rule, 2 bad input, 3 not found,\n"
+	out_fprintf(f, _("`bzj --help-keys` lists the console's keys and their action names.\n"));
+	out_fprintf(f, _("Exit status: 0 done, 1 refused by a rule, 2 bad input, 3 not found,\n"
 		     "4 permission denied, 5 busy or conflict, 6 storage error.  See bzj(1).\n"));
 }
 
@@ -1579,7 +1623,7 @@ bool cli_command_help(const char *name, FILE *f)
 	for (int i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(commands[i].name, name))
 			continue;
-		fprintf(f, "usage: bzj [global options] %s\n", _(commands[i].usage));
+		out_fprintf(f, "usage: bzj [global options] %s\n", _(commands[i].usage));
 		return true;
 	}
 	return false;
