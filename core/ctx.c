@@ -1,4 +1,5 @@
 /* ctx.c - opening a database for work: schema, defaults and calendar. */
+#include <stdio.h>
 #include <string.h>
 
 #include "bzj/calendar.h"
@@ -44,6 +45,12 @@ static int seed_defaults(bzj_ctx *x, bzj_err *e)
 					 &loaded, e);
 	if (!rc)
 		rc = bzj_store_meta_put(x->db, "seeded", 1, e);
+	/* the standards rows are sealed with the seq of this record */
+	char a[64];
+	snprintf(a, sizeof a, "{\"standards\":%d}", loaded);
+	if (!rc)
+		rc = svc_audit(x, "standards.seed", "standards", NULL, NULL, a,
+			       "the shipped calendar and deposit standards", e);
 end:
 	rc = svc_end(x, rc, e);
 out:
