@@ -27,6 +27,7 @@
 #include "keymap.h"
 
 #define SYSTEM_CONFIG "/etc/bzj/bzj.conf"
+#define SYSTEM_AUDIT_KEY "/etc/bzj/audit.key"
 #define BZJ_VERSION "0.1.0"
 
 static volatile int interrupted;
@@ -165,6 +166,11 @@ static int load_config(const globals *g, bool priv, bzj_config *cfg, bzj_err *e)
 	int rc = check_config_mode(path, e);
 	if (!rc)
 		rc = bzj_config_load(cfg, path, e);
+	/* With raised privileges the audit key is /etc/bzj/audit.key unless the
+	 * system config names another (docs/deploy.md). */
+	if (!rc && priv && !cfg->audit_key && exists(SYSTEM_AUDIT_KEY) &&
+	    !(cfg->audit_key = strdup(SYSTEM_AUDIT_KEY)))
+		rc = bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 	/* identity = "env" lets BZJ_USER choose the user: never with raised
 	 * privileges, where the environment belongs to the caller. */
 	if (!rc && priv && cfg->identity_env)

@@ -379,7 +379,7 @@ int bzj_fuzz_escape(const uint8_t *d, size_t n)
 		i += k ? k : 1;
 	}
 	if (safe)
-		FUZZ_CHECK(b.n == n && memcmp(b.p, d, n) == 0);
+		FUZZ_CHECK(b.n == n && (n == 0 || memcmp(b.p, d, n) == 0));
 	/* into small buffers: terminated, whole characters, still safe */
 	bzj_text_safe(s, small, sizeof small);
 	FUZZ_CHECK(strlen(small) < sizeof small);
