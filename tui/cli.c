@@ -1381,6 +1381,8 @@ CMD(audit_verify)
 		bzj_json_obj(&j, NULL);
 		bzj_json_bool(&j, "ok", r.ok);
 		bzj_json_int(&j, "entries", r.entries);
+		bzj_json_bool(&j, "keyed", r.keyed);
+		bzj_json_int(&j, "keyed_from", r.keyed_from);
 		if (!r.ok) {
 			bzj_json_obj(&j, "first_bad");
 			bzj_json_int(&j, "seq", r.bad_seq);
@@ -1391,6 +1393,11 @@ CMD(audit_verify)
 		json_print(&j);
 	} else if (r.ok) {
 		out_printf(_("audit log intact: %lld entries\n"), (long long)r.entries);
+		if (r.keyed)
+			out_printf(_("keyed (HMAC-SHA256) from record %lld\n"), (long long)r.keyed_from);
+		else
+			out_printf(_("not keyed: whoever can write the database file could recompute "
+				     "the chain (set audit_key, see docs/deploy.md)\n"));
 	}
 	if (!r.ok) {
 		out_fprintf(stderr, _("bzj: audit log broken at record %lld: %s\n"),
