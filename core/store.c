@@ -294,6 +294,7 @@ static const char schema_v6[] =
 static const char schema_v7[] =
 	"CREATE TABLE seal(tbl TEXT NOT NULL, rid NOT NULL, seq INTEGER NOT NULL,"
 	" mac TEXT NOT NULL, PRIMARY KEY(tbl, rid)) WITHOUT ROWID;"
+	"CREATE INDEX seal_seq ON seal(seq);"
 	"CREATE TRIGGER seal_shop_ai AFTER INSERT ON shop"
 	SEAL_BODY("shop", "new.id", SEAL_SHOP_COLS("new."))
 	"CREATE TRIGGER seal_shop_au AFTER UPDATE OF id, " SEAL_SHOP_COLS("") " ON shop"
@@ -728,6 +729,10 @@ int bzj_db_begin(bzj_db *db, bzj_err *e)
 int bzj_db_commit(bzj_db *db, bzj_err *e)
 {
 	int rc;
+	if (db->depth == 1 && (rc = st_seal_fixup(db, e))) {
+		bzj_db_rollback(db);
+		return rc;
+	}
 	if (db->depth > 1) {
 		char sp[32];
 		snprintf(sp, sizeof sp, "RELEASE s%d", db->depth - 1);
@@ -775,6 +780,7 @@ void bzj_db_rollback(bzj_db *db)
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->depth = 0;
+	db->seal_max = 0;
 }
 
 /* Long statements check the interrupt flag (Ctrl-C) every few thousand

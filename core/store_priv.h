@@ -32,6 +32,10 @@ struct bzj_db {
 	 * without one, both are plain SHA-256 (see store_seal.c) */
 	bool keyed;
 	uint8_t key[32];
+	/* the highest audit seq a seal named in this transaction (bzj_seal
+	 * sees it); at commit, seals past the log's head are moved to the
+	 * head: the transaction's last record (st_seal_fixup) */
+	int64_t seal_max;
 };
 
 /* Map a SQLite result code to a bzj error. */
@@ -124,6 +128,9 @@ int st_schema_expected(char ***out, int *n, bzj_err *e);
 void st_schema_free(char **v, int n);
 /* The same list from a database (store_seal.c). */
 int st_schema_of(bzj_db *db, char ***out, int *n, bzj_err *e);
+/* Before the outermost COMMIT: a row written after its transaction's last
+ * audit record names the record after it; name that last record instead. */
+int st_seal_fixup(bzj_db *db, bzj_err *e);
 /* bzj_seal(...) and bzj_seal_plain(...) on this connection. */
 int st_register_seal(bzj_db *db);
 int st_register_functions(bzj_db *db, bzj_err *e);

@@ -90,6 +90,9 @@ static void fn_seal_common(sqlite3_context *c, int n, sqlite3_value **v, bool pl
 
 static void fn_seal(sqlite3_context *c, int n, sqlite3_value **v)
 {
+	bzj_db *db = sqlite3_user_data(c);
+	if (n >= 3 && sqlite3_value_int64(v[2]) > db->seal_max)
+		db->seal_max = sqlite3_value_int64(v[2]);
 	fn_seal_common(c, n, v, false);
 }
 
@@ -163,6 +166,33 @@ int bzj_store_reseal_keyed(bzj_db *db, bzj_err *e)
 		if (rc)
 			return rc;
 	}
+	return BZJ_OK;
+}
+
+int st_seal_fixup(bzj_db *db, bzj_err *e)
+{
+	int64_t head = 0;
+	int64_t max = db->seal_max;
+	db->seal_max = 0;
+	if (max <= 0)
+		return BZJ_OK;
+	int rc = st_int(db, e, &head, NULL,
+			"SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'audit_seq'", NULL);
+	if (rc || max <= head)
+		return rc;
+	char sql[2048];
+	for (size_t i = 0; i < sizeof sealed_tables / sizeof sealed_tables[0]; i++) {
+		const sealed *s = &sealed_tables[i];
+		snprintf(sql, sizeof sql,
+			 "UPDATE seal AS s SET seq = %lld, mac = COALESCE((SELECT bzj_seal('%s', %s,"
+			 " %lld, %s) FROM %s t WHERE %s = s.rid), s.mac)"
+			 " WHERE s.tbl = '%s' AND s.seq > %lld",
+			 (long long)head, s->tbl, s->key, (long long)head, s->cols, s->tbl, s->key,
+			 s->tbl, (long long)head);
+		if ((rc = run_rows(db, sql, NULL, NULL, e)))
+			return rc;
+	}
+	db->seal_max = 0;
 	return BZJ_OK;
 }
 
