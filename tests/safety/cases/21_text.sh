@@ -30,13 +30,20 @@ is "input: ordinary Chinese with a middle dot is accepted" "$([ "$RC" = 0 ]; ech
 # tables): ESC, C1 CSI, bidi override, zero-width, line separator.
 EVIL="$(printf 'E\033[31mX\302\233Y\342\200\256Z\342\200\213W\342\200\250V')"
 XTODAY=2026-11-20 x --db "$TDB" --user fin1 topup "$P" 5 --ref text-1
-XTODAY=2026-11-20 x --db "$TDB" --user rev1 refund submit "${GOOD[3]}" --kind partial --amount 100
+# a shop of this copy with a valid payee, money to refund and no refund open
+# (the other case files may have used the fixture shops)
+x --db "$TDB" --user cs1 shop list --status open --limit 0
+RS=$(sqlite3 -batch -noheader :memory: "SELECT json_extract(value,'\$.id')
+FROM json_each(readfile('$T/out'), '\$.shops')
+WHERE json_extract(value,'\$.refundable_fen') >= 100000 AND json_extract(value,'\$.refund_in_progress') IS NULL
+  AND json_extract(value,'\$.payee.valid') = 1 AND json_extract(value,'\$.id') <> '$P' ORDER BY 1 DESC LIMIT 1")
+XTODAY=2026-11-20 x --db "$TDB" --user rev1 refund submit "$RS" --kind partial --amount 100
 TRID=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' "$T/out")
 TDROPS=$(sqlite3 -batch -noheader "$TDB" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'")
 sqlite3 -batch "$TDB" "$TDROPS
-UPDATE shop SET name = '$EVIL', operator_name = '$EVIL', entity_name = '$EVIL' WHERE id IN ('$P', '${GOOD[3]}');
+UPDATE shop SET name = '$EVIL', operator_name = '$EVIL', entity_name = '$EVIL' WHERE id IN ('$P', '$RS');
 UPDATE ledger SET note = '$EVIL', payer = '$EVIL' WHERE shop_id = '$P';
-UPDATE payee SET name = '$EVIL' WHERE shop_id IN ('$P', '${GOOD[3]}');
+UPDATE payee SET name = '$EVIL' WHERE shop_id IN ('$P', '$RS');
 UPDATE refund SET reject_reason = '$EVIL', failure_reason = '$EVIL', submitted_by = '$EVIL' WHERE id = $TRID;
 UPDATE audit SET reason = '$EVIL', user = '$EVIL', after = '$EVIL' WHERE seq = (SELECT max(seq) FROM audit);"
 raw() { # does $T/out or $T/err hold ESC, C1 CSI, U+202E, U+200B or U+2028 raw?
