@@ -52,6 +52,17 @@ static int key_problem(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result 
 	return BZJ_OK;
 }
 
+/* The invariants of the rules of issues 10 and 11 (owed, earmarks,
+ * scheduled standards, 30-day holds, deregistration), counted with the
+ * rest. */
+static int check_rules(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, bzj_err *e)
+{
+	int64_t n = 0;
+	int rc = bzj_store_check_rules(x->db, x->today, fn, ctx, &n, e);
+	r->problems += n;
+	return rc;
+}
+
 int bzj_check_all(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("check the database"), e);
@@ -73,6 +84,8 @@ int bzj_check_all(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, b
 	if (!rc && !skip)
 		rc = bzj_store_seal_check(x->db, fn, ctx, &more, e);
 	r->problems += more;
+	if (!rc)
+		rc = check_rules(x, fn, ctx, r, e);
 	bzj_db_read_end(x->db);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "bzj/calendar.h"
+#include "bzj/holidays.h"
 #include "service.h"
 
 extern const unsigned char bzj_data_holidays[];
@@ -42,6 +43,10 @@ static int seed_defaults(bzj_ctx *x, bzj_err *e)
 	if (!rc)
 		rc = svc_standards_parse(x, (const char *)bzj_data_standards, "data/standards.cfg",
 					 &loaded, e);
+	/* A shipped version for a later date takes effect on its date like a
+	 * loaded one: schedule it. */
+	if (!rc)
+		rc = bzj_store_effective_standards(x->db, x->today, e);
 	if (!rc)
 		rc = bzj_store_meta_put(x->db, "seeded", 1, e);
 	/* (no audit record: the standards rows' seals name the last record
@@ -51,6 +56,29 @@ end:
 out:
 	bzj_cal_free(tmp);
 	return rc;
+}
+
+int bzj_calendar_builtin(bzj_cal **out, bzj_err *e)
+{
+	bzj_cal *c = bzj_cal_new();
+	if (!c)
+		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+	int rc = bzj_cal_parse_tsv(c, (const char *)bzj_data_holidays, bzj_data_holidays_len, NULL,
+				   NULL, e);
+	if (rc) {
+		bzj_cal_free(c);
+		return rc;
+	}
+	*out = c;
+	return BZJ_OK;
+}
+
+bool bzj_ctx_others_changed(bzj_ctx *x)
+{
+	int64_t v = bzj_db_data_version(x->db);
+	bool changed = x->seen_version && v != x->seen_version;
+	x->seen_version = v;
+	return changed;
 }
 
 int bzj_ctx_reload(bzj_ctx *x, bzj_err *e)

@@ -256,18 +256,21 @@ static int gen_violation(gen *g, bzj_shop *s)
 	int64_t owed = deduct - from_bal;
 	v.deducted_fen = deduct;
 	v.owed_fen = owed;
+	if (owed > 0) {
+		/* unsettled payments cover what the balance could not */
+		int64_t cover = owed < s->unsettled_fen ? owed : s->unsettled_fen;
+		s->unsettled_fen -= cover;
+		s->owed_fen += owed - cover;
+		s->terminate = s->terminate || owed > cover;
+		v.covered_fen = cover;
+		v.owed_fen = owed - cover;
+	}
 	int rc = bzj_store_demo_violation(g->x->db, &v, g->e);
 	if (!rc && from_bal > 0) {
 		char note[64];
 		snprintf(note, sizeof note, "违规扣款（违规 %lld）", (long long)v.id);
 		rc = entry(g, s, v.date > s->opened ? v.date : s->opened + 1, BZJ_LK_DEDUCTION,
 			   -from_bal, NULL, false, note, v.id, 0, v.user);
-	}
-	if (owed > 0) {
-		int64_t cover = owed < s->unsettled_fen ? owed : s->unsettled_fen;
-		s->unsettled_fen -= cover;
-		s->owed_fen += owed - cover;
-		s->terminate = s->terminate || owed > cover;
 	}
 	s->frozen_fen += v.frozen_fen;
 	g->stats[2]++;

@@ -38,6 +38,18 @@ int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, 
 		return rc;
 	r->month = month;
 	r->effective = bzj_floating_effective(month - 1);
+	/* Month M's figure comes from the GMV of month M-1: not before that
+	 * month is over. */
+	bzj_date first = bzj_month_day(month, 1);
+	if (x->today < first) {
+		char m1[8], m2[8], d1[16];
+		return bzj_fail(e, BZJ_ERULE, "deposit.month_not_over",
+				_("the floating deposit for %s comes from the GMV of %s, which is not "
+				  "over yet; it can be computed from %s"),
+				bzj_month_fmt(month, m1, sizeof m1),
+				bzj_month_fmt(month - 1, m2, sizeof m2),
+				bzj_date_fmt(first, d1, sizeof d1));
+	}
 	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = svc_progress(x, _("recompute"), 0, 2, e);

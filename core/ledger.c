@@ -28,7 +28,7 @@ static void entry_init(bzj_ctx *x, bzj_ledger_entry *le, const bzj_shop *s, int 
 	le->date = x->today;
 	le->kind = kind;
 	le->amount_fen = amount;
-	le->balance_after_fen = s->balance_fen + amount;
+	le->balance_after_fen = s->balance_fen + amount; /* callers check for overflow */
 }
 
 static int audit_money(bzj_ctx *x, const char *action, const bzj_shop *s, const bzj_json *before,
@@ -89,8 +89,26 @@ int bzj_topup(bzj_ctx *x, const bzj_topup_in *in, int64_t *id, int64_t *balance_
 	if (!rc && s.status != BZJ_SHOP_OPEN)
 		rc = bzj_fail(e, BZJ_ERULE, "shop.closed",
 			      _("shop %s is closed; it takes no more top-ups"), s.id);
+	bzj_change_state cs;
+	if (!rc)
+		rc = bzj_store_change_state(x->db, s.id, &cs, e);
+	if (!rc && cs.deregistered != BZJ_DATE_NONE) {
+		char d1[16];
+		rc = bzj_fail(e, BZJ_ERULE, "shop.deregistered",
+			      _("shop %s: the company gave notice of its deregistration on %s; "
+				"it takes no more top-ups (only closure and a closure refund)"),
+			      s.id, bzj_date_fmt(cs.deregistered, d1, sizeof d1));
+	}
 	if (!rc)
 		rc = bzj_topup_payer_check(in->payer, s.entity_name, in->ack_third_party, e);
+	int64_t after = 0;
+	if (!rc && !bzj_money_add(s.balance_fen, in->amount_fen, &after)) {
+		char a[32];
+		rc = bzj_fail(e, BZJ_EINPUT, "input.amount",
+			      _("amount: a top-up of %s would take shop %s's balance beyond what "
+				"bzj can count"),
+			      bzj_money_fmt(in->amount_fen, a, sizeof a), s.id);
+	}
 	if (rc)
 		return svc_end(x, rc, e);
 
@@ -107,25 +125,13 @@ int bzj_topup(bzj_ctx *x, const bzj_topup_in *in, int64_t *id, int64_t *balance_
 	if (third)
 		snprintf(le.note, sizeof le.note, "%s",
 			 "third-party payer acknowledged the nature and purpose of the deposit");
+	le.balance_after_fen = after;
 	rc = bzj_store_ledger_insert(x->db, &le, e);
 	s.balance_fen = le.balance_after_fen;
 	*id = le.id;
 	/* What the shop owes from earlier deductions is paid back first. */
-	if (!rc && s.owed_fen > 0) {
-		int64_t repay = s.owed_fen < s.balance_fen - s.frozen_fen
-					? s.owed_fen
-					: s.balance_fen - s.frozen_fen;
-		if (repay > 0) {
-			bzj_ledger_entry d;
-			entry_init(x, &d, &s, BZJ_LK_DEDUCTION, -repay);
-			snprintf(d.note, sizeof d.note, "%s", "owed amount repaid from top-up");
-			rc = bzj_store_ledger_insert(x->db, &d, e);
-			s.balance_fen = d.balance_after_fen;
-			s.owed_fen -= repay;
-			if (s.owed_fen == 0)
-				s.terminate = false;
-		}
-	}
+	if (!rc)
+		rc = svc_repay_owed(x, &s, "owed amount repaid from top-up", NULL, e);
 	if (!rc)
 		rc = svc_shop_save(x, &s, "top-up", e);
 	if (!rc)
@@ -143,7 +149,7 @@ int bzj_fee(bzj_ctx *x, const char *shop_id, int64_t amount_fen, const char *not
 	if (!rc && (amount_fen <= 0 || amount_fen > BZJ_MONEY_MAX_FEN))
 		rc = bzj_fail(e, BZJ_EINPUT, "input.amount", _("amount: a fee must be above zero"));
 	if (!rc)
-		rc = svc_text(note, "note", 256, true, e);
+		rc = svc_text(note, "note", BZJ_TEXT_MAX, true, e);
 	if (rc)
 		return rc;
 	bzj_shop s;

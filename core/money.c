@@ -114,3 +114,13 @@ char *bzj_money_plain(int64_t fen, char *buf, size_t n)
 		money_write(fen, false, "", buf, n);
 	return buf;
 }
+
+bool bzj_money_add(int64_t a, int64_t b, int64_t *out)
+{
+	int64_t sum;
+
+	if (__builtin_add_overflow(a, b, &sum))
+		return false;
+	*out = sum;
+	return true;
+}

@@ -60,6 +60,11 @@ static int payee_ok(bzj_ctx *x, const bzj_shop *s, bool payout, bzj_err *e)
 	rc = bzj_payee_check(s->entity, p.type, p.name, s->entity_name, s->operator_name, e);
 	if (!rc && payout)
 		rc = bzj_payee_change_check(p.had_previous, p.since, x->today, e);
+	bzj_change_state cs;
+	if (!rc && payout)
+		rc = bzj_store_change_state(x->db, s->id, &cs, e);
+	if (!rc && payout)
+		rc = bzj_info_change_check(cs.hold_kind, cs.hold_notice, x->today, e);
 	return rc;
 }
 
@@ -73,9 +78,20 @@ static int submit_partial(bzj_ctx *x, const bzj_shop *s, int64_t amount, bzj_ref
 	if (amount <= 0 || amount > BZJ_MONEY_MAX_FEN)
 		return bzj_fail(e, BZJ_EINPUT, "input.amount",
 				_("amount: a partial refund needs an amount above zero (--amount)"));
+	bzj_change_state cs;
+	int rc = bzj_store_change_state(x->db, s->id, &cs, e);
+	if (rc)
+		return rc;
+	if (cs.deregistered != BZJ_DATE_NONE)
+		return bzj_fail(e, BZJ_ERULE, "shop.deregistered",
+				_("shop %s: the company gave notice of its deregistration on %s; no "
+				  "partial refunds: close the shop and request a closure refund"),
+				s->id, bzj_date_fmt(cs.deregistered, b, sizeof b));
 	int n = 0;
 	int limit = x->cfg ? x->cfg->monthly_limit : 3;
-	int rc = bzj_store_refund_month_count(x->db, s->id, bzj_date_month(x->today), &n, e);
+	/* The count is of requests the merchant made (seed 002: 商家每月可退次数):
+	 * rejected and cancelled ones are given back, a failed payout is not. */
+	rc = bzj_store_refund_month_count(x->db, s->id, bzj_date_month(x->today), &n, e);
 	if (rc)
 		return rc;
 	if (n >= limit)
@@ -213,7 +229,7 @@ static int refund_simple(bzj_ctx *x, int64_t id, int perm, int action, int statu
 					   [BZJ_RA_FAIL] = N_("record failed payouts")};
 	int rc = bzj_auth_require(&x->actor, perm, _(what[action]), e);
 	if (!rc && action != BZJ_RA_CANCEL)
-		rc = svc_text(reason, "reason", 256, true, e);
+		rc = svc_text(reason, "reason", BZJ_TEXT_MAX, true, e);
 	if (rc)
 		return rc;
 	if ((rc = svc_begin(x, e)))
@@ -506,12 +522,30 @@ int bzj_refund_get(bzj_ctx *x, int64_t id, bzj_refund *out, bzj_err *e)
 	return rc;
 }
 
+int bzj_refund_try(bzj_ctx *x, int action, int64_t id, int64_t expected_version, bzj_err *e)
+{
+	int rc = bzj_db_begin(x->db, e);
+	if (rc)
+		return rc;
+	bzj_refund out;
+	if (action == BZJ_TRY_APPROVE)
+		rc = bzj_refund_approve(x, id, expected_version, &out, e);
+	else if (action == BZJ_TRY_APPROVE_SECOND)
+		rc = bzj_refund_approve_second(x, id, expected_version, &out, e);
+	else
+		rc = bzj_refund_pay(x, id, expected_version, &out, e);
+	bzj_db_rollback(x->db);
+	return rc;
+}
+
 int bzj_refund_list(bzj_ctx *x, const bzj_refund_query *q, bzj_refund *out, int max, int *n,
 		    bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read refunds"), e);
+	bzj_refund_query qq = *q;
+	qq.second_fen = x->cfg ? x->cfg->second_approval_fen : INT64_MAX;
 	if (!rc)
-		rc = bzj_store_refund_list(x->db, q, x->today, out, max, n, e);
+		rc = bzj_store_refund_list(x->db, &qq, x->today, out, max, n, e);
 	for (int i = 0; !rc && i < *n; i++)
 		refund_derive(x, &out[i]);
 	return rc;
@@ -520,5 +554,7 @@ int bzj_refund_list(bzj_ctx *x, const bzj_refund_query *q, bzj_refund *out, int 
 int bzj_refund_count(bzj_ctx *x, const bzj_refund_query *q, int64_t *total, bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read refunds"), e);
-	return rc ? rc : bzj_store_refund_count(x->db, q, x->today, total, e);
+	bzj_refund_query qq = *q;
+	qq.second_fen = x->cfg ? x->cfg->second_approval_fen : INT64_MAX;
+	return rc ? rc : bzj_store_refund_count(x->db, &qq, x->today, total, e);
 }

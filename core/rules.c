@@ -371,8 +371,8 @@ int bzj_payee_check(int entity, int payee_type, const char *payee_name, const ch
 	if (blank(operator_name))
 		return bzj_fail(e, BZJ_ERULE, "payee.not_allowed",
 				_("a personal card must be in the operator's name and the shop "
-				  "has no operator recorded; record the operator or use the "
-				  "corporate account"));
+				  "has no operator recorded; record one with `bzj shop operator ID "
+				  "--name NAME` or use the corporate account"));
 	return payee_name_is(payee_name, operator_name, _("the operator's name"), e);
 }
 
@@ -380,12 +380,68 @@ int bzj_payee_change_check(bool had_previous, bzj_date since, bzj_date payout, b
 {
 	char s1[16], s2[16];
 
-	if (!had_previous || (int64_t)payout - since >= 30)
+	if (!had_previous || (int64_t)payout - since >= BZJ_NOTICE_DAYS)
 		return BZJ_OK;
 	return bzj_fail(e, BZJ_ERULE, "payee.changed_recently",
 			_("the payee account was changed on %s, less than 30 days ago; "
 			  "a refund can be paid to it from %s"),
-			bzj_date_fmt(since, s1, sizeof s1), bzj_date_fmt(since + 30, s2, sizeof s2));
+			bzj_date_fmt(since, s1, sizeof s1),
+			bzj_date_fmt(since + BZJ_NOTICE_DAYS, s2, sizeof s2));
+}
+
+const char *bzj_change_kind_name(int kind)
+{
+	switch (kind) {
+	case BZJ_CHANGE_OPERATOR: return "operator";
+	case BZJ_CHANGE_RENAME: return "rename";
+	case BZJ_CHANGE_DEREGISTER: return "deregister";
+	default: return "?";
+	}
+}
+
+int bzj_info_change_check(int kind, bzj_date notice, bzj_date payout, bzj_err *e)
+{
+	char s1[16], s2[16];
+	const char *what;
+
+	if (notice == BZJ_DATE_NONE || (int64_t)payout - notice >= BZJ_NOTICE_DAYS)
+		return BZJ_OK;
+	switch (kind) {
+	case BZJ_CHANGE_OPERATOR: what = _("an operator change"); break;
+	case BZJ_CHANGE_RENAME: what = _("a rename of the certified entity"); break;
+	default: what = _("the company's deregistration"); break;
+	}
+	return bzj_fail(e, BZJ_ERULE, "shop.info_changed_recently",
+			_("the shop gave written notice of %s on %s, less than 30 days ago; "
+			  "a refund can be paid from %s"),
+			what, bzj_date_fmt(notice, s1, sizeof s1),
+			bzj_date_fmt(notice + BZJ_NOTICE_DAYS, s2, sizeof s2));
+}
+
+int bzj_notice_check(bzj_date notice, bzj_date today, bzj_date current, bool may_backdate,
+		     const char *field, bzj_err *e)
+{
+	char s1[16], s2[16];
+
+	if (notice == BZJ_DATE_NONE)
+		return bzj_fail(e, BZJ_EINPUT, "input.date", _("%s: a date is required"), field);
+	if (notice > today)
+		return bzj_fail(e, BZJ_EINPUT, "input.date",
+				_("%s: %s is after today; a change is dated the day its written "
+				  "notice arrived"),
+				field, bzj_date_fmt(notice, s1, sizeof s1));
+	if (current != BZJ_DATE_NONE && notice < current)
+		return bzj_fail(e, BZJ_EINPUT, "input.date",
+				_("%s: %s is before the current record's date %s"), field,
+				bzj_date_fmt(notice, s1, sizeof s1),
+				bzj_date_fmt(current, s2, sizeof s2));
+	if (notice < today && !may_backdate)
+		return bzj_fail(e, BZJ_EPERM, "notice.backdated",
+				_("%s: %s is before today; only a supervisor may record a notice "
+				  "that arrived earlier, with --reason (it shortens the 30-day "
+				  "hold on payouts)"),
+				field, bzj_date_fmt(notice, s1, sizeof s1));
+	return BZJ_OK;
 }
 
 int bzj_topup_payer_check(const char *payer, const char *entity_name, bool acknowledged,

@@ -30,6 +30,17 @@ int svc_shop_save(bzj_ctx *x, bzj_shop *s, const char *cause, bzj_err *e);
 /* Load a shop for a change (inside a transaction). */
 int svc_shop_load(bzj_ctx *x, const char *id, bzj_shop *s, bzj_err *e);
 
+/* What a shop owes is owed by its violations (bzj_violation.owed_fen; the
+ * shop's owed_fen is their sum).  Both move together, oldest violation
+ * first, in the caller's transaction:
+ *  - svc_repay_owed: money that becomes available (a top-up, a released
+ *    freeze) repays what is owed first, as one deduction entry per
+ *    violation repaid, carrying its id; `note` is the ledger note;
+ *  - svc_cover_owed: recorded unsettled payments cover what is owed.
+ * Each clears the termination flag when nothing is owed any more. */
+int svc_repay_owed(bzj_ctx *x, bzj_shop *s, const char *note, int64_t *repaid, bzj_err *e);
+int svc_cover_owed(bzj_ctx *x, bzj_shop *s, bzj_err *e);
+
 /* Append one audit record (inside the caller's transaction). */
 int svc_audit(bzj_ctx *x, const char *action, const char *object, const char *shop_id,
 	      const char *before, const char *after, const char *reason, bzj_err *e);

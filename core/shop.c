@@ -90,7 +90,8 @@ int bzj_shop_add(bzj_ctx *x, const bzj_shop_new *in, bzj_err *e)
 	return svc_end(x, rc, e);
 }
 
-static void payee_validate(const bzj_shop *s, bzj_payee *p, bzj_date today)
+static void payee_validate(const bzj_shop *s, bzj_payee *p, const bzj_change_state *cs,
+			   bzj_date today)
 {
 	bzj_err pe;
 	bzj_err_clear(&pe);
@@ -100,7 +101,8 @@ static void payee_validate(const bzj_shop *s, bzj_payee *p, bzj_date today)
 		return;
 	}
 	if (bzj_payee_check(s->entity, p->type, p->name, s->entity_name, s->operator_name, &pe) ||
-	    bzj_payee_change_check(p->had_previous, p->since, today, &pe)) {
+	    bzj_payee_change_check(p->had_previous, p->since, today, &pe) ||
+	    bzj_info_change_check(cs->hold_kind, cs->hold_notice, today, &pe)) {
 		snprintf(p->problem, sizeof p->problem, "%s", pe.code);
 		return;
 	}
@@ -128,12 +130,92 @@ int bzj_shop_view_get(bzj_ctx *x, const char *id, bzj_shop_view *out, bzj_err *e
 	int64_t count = 0;
 	rc = bzj_store_open_violations(x->db, id, &count, e);
 	out->open_violations = (int)count;
-	payee_validate(&out->shop, &out->payee, x->today);
+	if (!rc)
+		rc = bzj_store_change_state(x->db, id, &out->changes, e);
+	/* The first day both 30-day holds (payee account, other changes)
+	 * allow a payout; BZJ_DATE_NONE when neither ever applied. */
+	out->payable_from = BZJ_DATE_NONE;
+	if (out->payee.present && out->payee.had_previous)
+		out->payable_from = out->payee.since + BZJ_NOTICE_DAYS;
+	if (out->changes.hold_notice != BZJ_DATE_NONE &&
+	    (out->payable_from == BZJ_DATE_NONE ||
+	     out->changes.hold_notice + BZJ_NOTICE_DAYS > out->payable_from))
+		out->payable_from = out->changes.hold_notice + BZJ_NOTICE_DAYS;
+	payee_validate(&out->shop, &out->payee, &out->changes, x->today);
 	if (out->payee.present && !bzj_role_can(x->actor.role, BZJ_PERM_SEE_ACCOUNTS)) {
 		char m[BZJ_ACCOUNT_MAX + 1];
 		bzj_mask_account(out->payee.account, m, sizeof m);
 		memcpy(out->payee.account, m, sizeof m);
 	}
+	return rc;
+}
+
+int bzj_shop_remove_category(bzj_ctx *x, const char *id, const char *category,
+			     const char *reason, bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_ADMIN, _("remove shop categories"), e);
+	if (!rc)
+		rc = svc_text(category, "category", BZJ_CAT_MAX, true, e);
+	if (!rc)
+		rc = svc_text(reason, "reason", BZJ_TEXT_MAX, true, e);
+	if (rc)
+		return rc;
+	bzj_shop s;
+	if ((rc = svc_begin(x, e)))
+		return rc;
+	rc = svc_shop_load(x, id, &s, e);
+	char cats[BZJ_MAX_CATEGORIES][BZJ_CAT_MAX + 1];
+	int n = 0;
+	bool removed = false;
+	if (!rc)
+		rc = bzj_store_categories(x->db, id, cats, BZJ_MAX_CATEGORIES, &n, e);
+	if (!rc)
+		rc = bzj_store_category_remove(x->db, id, category, &removed, e);
+	if (!rc && !removed)
+		rc = bzj_fail(e, BZJ_ENOTFOUND, "category.not_on_shop",
+			      _("category: shop %s has no category '%s'"), id, category);
+	if (!rc && n <= 1)
+		rc = bzj_fail(e, BZJ_ERULE, "category.last",
+			      _("category: '%s' is the only category of shop %s; a shop keeps at "
+				"least one (add the right one first)"),
+			      category, id);
+	int64_t before = s.required_fen;
+	if (!rc)
+		rc = svc_shop_save(x, &s, "category removed", e);
+	if (!rc) {
+		char obj[64], b[64];
+		shop_obj(id, obj, sizeof obj);
+		snprintf(b, sizeof b, "{\"required_fen\":%lld}", (long long)before);
+		bzj_json j;
+		bzj_json_init(&j);
+		bzj_json_obj(&j, NULL);
+		bzj_json_str(&j, "removed_category", category);
+		bzj_json_int(&j, "required_fen", s.required_fen);
+		bzj_json_obj_end(&j);
+		rc = svc_audit(x, "shop.category_remove", obj, id, b, bzj_json_text(&j), reason, e);
+		bzj_json_free(&j);
+	}
+	return svc_end(x, rc, e);
+}
+
+int bzj_shop_preview_category(bzj_ctx *x, const char *id, const char *category, bool remove,
+			      bzj_effect *out, bzj_err *e)
+{
+	memset(out, 0, sizeof *out);
+	bzj_shop_view v;
+	int rc = bzj_shop_view_get(x, id, &v, e);
+	if (rc)
+		return rc;
+	out->before = v.dep.pos;
+	if ((rc = bzj_db_begin(x->db, e)))
+		return rc;
+	rc = remove ? bzj_shop_remove_category(x, id, category, "preview", e)
+		    : bzj_shop_add_category(x, id, category, e);
+	if (!rc)
+		rc = bzj_shop_view_get(x, id, &v, e);
+	if (!rc)
+		out->after = v.dep.pos;
+	bzj_db_rollback(x->db);
 	return rc;
 }
 
@@ -243,9 +325,61 @@ static int account_check(const char *a, bzj_err *e)
 	return BZJ_OK;
 }
 
-int bzj_shop_set_payee(bzj_ctx *x, const char *id, int type, const char *name,
-		       const char *account, bzj_date since, bzj_err *e)
+/* The notice date of a change (see bzj_notice_check): today when not
+ * given; a supervisor back-dating one must say why. */
+static int notice_date(bzj_ctx *x, bzj_date *notice, bzj_date current, const char *reason,
+		       const char *field, bzj_err *e)
 {
+	if (*notice == BZJ_DATE_NONE)
+		*notice = x->today;
+	bool sup = x->actor.role == BZJ_ROLE_SUPERVISOR;
+	bool why = reason && *reason;
+	/* A record dated after today (written before dates were checked)
+	 * must not block every later change: today is then the floor. */
+	if (current != BZJ_DATE_NONE && current > x->today)
+		current = x->today;
+	int rc = bzj_notice_check(*notice, x->today, current, sup && why, field, e);
+	if (rc == BZJ_EPERM && sup)
+		rc = bzj_fail(e, BZJ_EINPUT, "input.reason",
+			      _("reason: a notice dated before today needs --reason (audited)"));
+	return rc;
+}
+
+/* The date a first record (not a change) starts from: not after today,
+ * not before the shop opened. */
+static int first_date(bzj_ctx *x, const bzj_shop *s, bzj_date *day, const char *field,
+		      bzj_err *e)
+{
+	char d1[16];
+	if (*day == BZJ_DATE_NONE)
+		*day = x->today;
+	if (*day > x->today)
+		return bzj_fail(e, BZJ_EINPUT, "input.date", _("%s: %s is after today"), field,
+				bzj_date_fmt(*day, d1, sizeof d1));
+	if (*day < s->opened)
+		return bzj_fail(e, BZJ_EINPUT, "input.date",
+				_("%s: %s is before the shop opened"), field,
+				bzj_date_fmt(*day, d1, sizeof d1));
+	return BZJ_OK;
+}
+
+static bzj_date later(bzj_date a, bzj_date b)
+{
+	if (a == BZJ_DATE_NONE)
+		return b;
+	if (b == BZJ_DATE_NONE)
+		return a;
+	return a > b ? a : b;
+}
+
+int bzj_shop_set_payee(bzj_ctx *x, const char *id, int type, const char *name,
+		       const char *account, bzj_date since, const char *reason, bool *changed,
+		       bzj_err *e)
+{
+	bool dummy;
+	if (!changed)
+		changed = &dummy;
+	*changed = false;
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_SHOP, _("change payee accounts"), e);
 	if (!rc && type != BZJ_PAYEE_PERSONAL && type != BZJ_PAYEE_CORPORATE)
 		rc = bzj_fail(e, BZJ_EINPUT, "input.type", _("type: must be personal or corporate"));
@@ -253,10 +387,16 @@ int bzj_shop_set_payee(bzj_ctx *x, const char *id, int type, const char *name,
 		rc = svc_text(name, "name", BZJ_NAME_MAX, true, e);
 	if (!rc)
 		rc = account_check(account, e);
+	if (!rc)
+		rc = svc_text(reason, "reason", 256, false, e);
 	if (rc)
 		return rc;
-	if (since == BZJ_DATE_NONE)
-		since = x->today;
+	char d1[16];
+	if (since != BZJ_DATE_NONE && since > x->today)
+		return bzj_fail(e, BZJ_EINPUT, "input.date",
+				_("date: %s is after today; a change is dated the day its written "
+				  "notice arrived"),
+				bzj_date_fmt(since, d1, sizeof d1));
 	bzj_shop s;
 	if ((rc = svc_begin(x, e)))
 		return rc;
@@ -266,9 +406,17 @@ int bzj_shop_set_payee(bzj_ctx *x, const char *id, int type, const char *name,
 	bzj_payee old;
 	if (!rc)
 		rc = bzj_store_payee_get(x->db, id, &old, e);
-	if (!rc && old.present && since < old.since)
-		rc = bzj_fail(e, BZJ_EINPUT, "input.date",
-			      _("date: the new account cannot start before the current one"));
+	if (!rc && old.present && old.type == type && !strcmp(old.name, name) &&
+	    !strcmp(old.account, account)) {
+		/* The same account again is not a change: the 30-day clock
+		 * keeps running from the date it was first recorded. */
+		bzj_db_rollback(x->db);
+		return BZJ_OK;
+	}
+	/* A shop's first account is not a change; any later one is. */
+	if (!rc)
+		rc = old.present ? notice_date(x, &since, old.since, reason, "date", e)
+				 : first_date(x, &s, &since, "date", e);
 	if (!rc)
 		rc = bzj_store_payee_insert(x->db, id, type, name, account, since, e);
 	if (!rc) {
@@ -281,6 +429,7 @@ int bzj_shop_set_payee(bzj_ctx *x, const char *id, int type, const char *name,
 			bzj_json_str(&b, "type", bzj_payee_type_name(old.type));
 			bzj_json_str(&b, "name", old.name);
 			bzj_json_str(&b, "account", bzj_mask_account(old.account, m, sizeof m));
+			bzj_json_date(&b, "since", old.since);
 		}
 		bzj_json_obj_end(&b);
 		bzj_json_obj(&a, NULL);
@@ -288,14 +437,135 @@ int bzj_shop_set_payee(bzj_ctx *x, const char *id, int type, const char *name,
 		bzj_json_str(&a, "name", name);
 		bzj_json_str(&a, "account", bzj_mask_account(account, m, sizeof m));
 		bzj_json_date(&a, "since", since);
+		bzj_json_date(&a, "recorded", x->today);
 		bzj_json_obj_end(&a);
 		shop_obj(id, obj, sizeof obj);
-		rc = svc_audit(x, "shop.payee", obj, id, bzj_json_text(&b), bzj_json_text(&a), NULL,
-			       e);
+		rc = svc_audit(x, "shop.payee", obj, id, bzj_json_text(&b), bzj_json_text(&a),
+			       reason && *reason ? reason : NULL, e);
 		bzj_json_free(&a);
 		bzj_json_free(&b);
 	}
+	if (!rc)
+		*changed = true;
 	return svc_end(x, rc, e);
+}
+
+/* One merchant information change: operator, rename or deregistration. */
+static int shop_change(bzj_ctx *x, const char *id, int kind, const char *value, bzj_date notice,
+		       const char *reason, bool *changed, bzj_err *e)
+{
+	static const char *const action[] = {[BZJ_CHANGE_OPERATOR] = "shop.operator",
+					     [BZJ_CHANGE_RENAME] = "shop.rename",
+					     [BZJ_CHANGE_DEREGISTER] = "shop.deregister"};
+	bool dummy;
+	if (!changed)
+		changed = &dummy;
+	*changed = false;
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_SHOP, _("record merchant information changes"),
+				  e);
+	if (!rc && kind == BZJ_CHANGE_OPERATOR)
+		rc = svc_text(value, "name", BZJ_NAME_MAX, true, e);
+	if (!rc && kind == BZJ_CHANGE_RENAME)
+		rc = svc_text(value, "entity_name", BZJ_NAME_MAX, true, e);
+	if (!rc)
+		rc = svc_text(reason, "reason", 256, false, e);
+	if (rc)
+		return rc;
+	char d1[16];
+	if (notice != BZJ_DATE_NONE && notice > x->today)
+		return bzj_fail(e, BZJ_EINPUT, "input.date",
+				_("notice: %s is after today; a change is dated the day its written "
+				  "notice arrived"),
+				bzj_date_fmt(notice, d1, sizeof d1));
+	bzj_shop s;
+	bzj_change_state cs;
+	if ((rc = svc_begin(x, e)))
+		return rc;
+	rc = svc_shop_load(x, id, &s, e);
+	if (!rc)
+		rc = bzj_store_change_state(x->db, id, &cs, e);
+	if (!rc && cs.deregistered != BZJ_DATE_NONE)
+		rc = bzj_fail(e, BZJ_ERULE, "shop.deregistered",
+			      _("shop %s: the company gave notice of its deregistration on %s; its "
+				"information no longer changes"),
+			      id, bzj_date_fmt(cs.deregistered, d1, sizeof d1));
+	if (!rc && kind == BZJ_CHANGE_DEREGISTER && s.entity != BZJ_ENTITY_COMPANY)
+		rc = bzj_fail(e, BZJ_ERULE, "shop.not_company",
+			      _("shop %s is an individual business: only a company is deregistered "
+				"(公司注销); close the shop instead"),
+			      id);
+	const char *old = kind == BZJ_CHANGE_OPERATOR ? s.operator_name
+			  : kind == BZJ_CHANGE_RENAME ? s.entity_name
+						      : "";
+	if (!rc && kind != BZJ_CHANGE_DEREGISTER && !strcmp(old, value)) {
+		/* The same name again is not a change. */
+		bzj_db_rollback(x->db);
+		return BZJ_OK;
+	}
+	/* A first operator is recorded, not changed: no hold. */
+	bool hold = !(kind == BZJ_CHANGE_OPERATOR && !s.operator_name[0]);
+	if (!rc)
+		rc = hold ? notice_date(x, &notice, later(s.opened, cs.last_notice), reason, "notice",
+					e)
+			  : first_date(x, &s, &notice, "notice", e);
+	bzj_json before;
+	bzj_json_init(&before);
+	bzj_json_obj(&before, NULL);
+	bzj_json_str(&before, "operator", s.operator_name);
+	bzj_json_str(&before, "entity_name", s.entity_name);
+	bzj_json_obj_end(&before);
+	if (!rc) {
+		bzj_info_change c = {.kind = kind, .notice = notice, .recorded = x->today,
+				     .old_value = old, .new_value = value, .hold = hold,
+				     .user = x->actor.user};
+		snprintf(c.shop_id, sizeof c.shop_id, "%s", id);
+		rc = bzj_store_change_insert(x->db, &c, e);
+	}
+	if (!rc && kind == BZJ_CHANGE_OPERATOR)
+		snprintf(s.operator_name, sizeof s.operator_name, "%s", value);
+	if (!rc && kind == BZJ_CHANGE_RENAME)
+		snprintf(s.entity_name, sizeof s.entity_name, "%s", value);
+	if (!rc)
+		rc = svc_shop_save(x, &s, action[kind], e);
+	if (!rc) {
+		char obj[64];
+		bzj_json after;
+		bzj_json_init(&after);
+		bzj_json_obj(&after, NULL);
+		bzj_json_str(&after, "operator", s.operator_name);
+		bzj_json_str(&after, "entity_name", s.entity_name);
+		bzj_json_date(&after, "notice", notice);
+		bzj_json_bool(&after, "hold", hold);
+		if (hold)
+			bzj_json_date(&after, "payable_from", notice + BZJ_NOTICE_DAYS);
+		bzj_json_obj_end(&after);
+		shop_obj(id, obj, sizeof obj);
+		rc = svc_audit(x, action[kind], obj, id, bzj_json_text(&before),
+			       bzj_json_text(&after), reason && *reason ? reason : NULL, e);
+		bzj_json_free(&after);
+	}
+	bzj_json_free(&before);
+	if (!rc)
+		*changed = true;
+	return svc_end(x, rc, e);
+}
+
+int bzj_shop_set_operator(bzj_ctx *x, const char *id, const char *name, bzj_date notice,
+			  const char *reason, bool *changed, bzj_err *e)
+{
+	return shop_change(x, id, BZJ_CHANGE_OPERATOR, name, notice, reason, changed, e);
+}
+
+int bzj_shop_rename(bzj_ctx *x, const char *id, const char *entity_name, bzj_date notice,
+		    const char *reason, bool *changed, bzj_err *e)
+{
+	return shop_change(x, id, BZJ_CHANGE_RENAME, entity_name, notice, reason, changed, e);
+}
+
+int bzj_shop_deregister(bzj_ctx *x, const char *id, bzj_date notice, const char *reason,
+			bzj_err *e)
+{
+	return shop_change(x, id, BZJ_CHANGE_DEREGISTER, "", notice, reason, NULL, e);
 }
 
 int bzj_shop_set_unsettled(bzj_ctx *x, const char *id, int64_t amount_fen, bzj_err *e)
@@ -313,15 +583,13 @@ int bzj_shop_set_unsettled(bzj_ctx *x, const char *id, int64_t amount_fen, bzj_e
 	bzj_json_init(&before);
 	svc_shop_json(&s, &before);
 	if (!rc) {
-		/* Unsettled payments cover what is owed first. */
+		/* Unsettled payments cover what is owed first, oldest
+		 * violation first. */
 		s.unsettled_fen = amount_fen;
-		int64_t cover = s.owed_fen < s.unsettled_fen ? s.owed_fen : s.unsettled_fen;
-		s.owed_fen -= cover;
-		s.unsettled_fen -= cover;
-		if (s.owed_fen == 0)
-			s.terminate = false;
-		rc = svc_shop_save(x, &s, "unsettled payments recorded", e);
+		rc = svc_cover_owed(x, &s, e);
 	}
+	if (!rc)
+		rc = svc_shop_save(x, &s, "unsettled payments recorded", e);
 	if (!rc) {
 		char obj[64];
 		bzj_json after;

@@ -280,7 +280,53 @@ static const char schema_v6[] =
 	" INSERT OR IGNORE INTO shop_gram(gram, shop_id)" SHOP_GRAMS_CTE("new")
 	" SELECT substr(str, i, 2), new.id FROM g; END;" SHOP_GRAM_BUILD_SQL ";";
 
-/* Version 7: tamper evidence for someone who can write the file (issue 10).
+/* Version 7: the rules of issues 10 and 11.
+ *  - shop_change: the merchant information changes of seed 002 §8 (an
+ *    operator recorded or changed, a rename of the certified entity, a
+ *    company's deregistration), each with the date its written notice
+ *    arrived; `hold` marks those that start the 30-day hold on payouts
+ *    (not a shop's first operator).  Append-only, like the ledger.
+ *  - violation.covered_fen: the part of a violation's deductions covered
+ *    from unsettled payments (未结货款).  A violation's figures now always
+ *    add up: deducted = its ledger deductions (repayments of what it owed
+ *    carry its id) + covered + owed, and a shop's owed is the sum of its
+ *    violations' owed.  Existing rows: what the shop still owes stays with
+ *    its newest violations (repayments go oldest first), and what earlier
+ *    repayments cleared, recorded then without the violation, counts as
+ *    covered.
+ *  - every standards version's date is scheduled (a version shipped with
+ *    the product for a later date was never); the next change, list or
+ *    check brings every shop's recorded requirement up to date (one sync
+ *    of every shop, like a standards load);
+ *  - ledger_violation: a violation's ledger entries, for `bzj check`. */
+static const char schema_v7[] =
+	"CREATE TABLE shop_change("
+	" id INTEGER PRIMARY KEY,"
+	" shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" kind INTEGER NOT NULL CHECK(kind IN (1,2,3)),"
+	" notice INTEGER NOT NULL, recorded INTEGER NOT NULL CHECK(notice <= recorded),"
+	" old_value TEXT NOT NULL DEFAULT '', new_value TEXT NOT NULL DEFAULT '',"
+	" hold INTEGER NOT NULL CHECK(hold IN (0,1)),"
+	" user TEXT NOT NULL);"
+	"CREATE INDEX shop_change_shop ON shop_change(shop_id, id);"
+	"CREATE UNIQUE INDEX shop_change_deregistered ON shop_change(shop_id) WHERE kind = 3;"
+	"CREATE TRIGGER shop_change_no_update BEFORE UPDATE ON shop_change BEGIN"
+	" SELECT RAISE(ABORT, 'merchant information changes are append-only'); END;"
+	"CREATE TRIGGER shop_change_no_delete BEFORE DELETE ON shop_change BEGIN"
+	" SELECT RAISE(ABORT, 'merchant information changes are append-only'); END;"
+	"ALTER TABLE violation ADD COLUMN covered_fen INTEGER NOT NULL DEFAULT 0"
+	" CHECK(covered_fen >= 0);"
+	"UPDATE violation SET owed_fen = a.n, covered_fen = violation.owed_fen - a.n FROM ("
+	" SELECT v.id AS vid, max(0, min(v.owed_fen, s.owed_fen - COALESCE(sum(v.owed_fen)"
+	"  OVER (PARTITION BY v.shop_id ORDER BY v.id DESC"
+	"  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))) AS n"
+	" FROM violation v JOIN shop s ON s.id = v.shop_id) a"
+	" WHERE violation.id = a.vid AND violation.owed_fen <> a.n;"
+	"INSERT OR IGNORE INTO effective_date(day, cause, synced)"
+	" SELECT DISTINCT effective, 'standards', 0 FROM standard;"
+	"CREATE INDEX ledger_violation ON ledger(violation_id, kind) WHERE violation_id > 0;";
+
+/* Version 8: tamper evidence for someone who can write the file (issue 10).
  *  - seal: one row per money-moving row (shops' money columns, ledger,
  *    refunds, payee accounts, violations, standards) holding the audit seq
  *    of the record its last change belongs to and a MAC of its values
@@ -291,7 +337,7 @@ static const char schema_v6[] =
  *  - rows that exist already are sealed here (without a key: the first
  *    open with a key re-seals every row whose plain seal still holds);
  *  - meta 'audit_keyed_from' (the first HMAC record) may not change. */
-static const char schema_v7[] =
+static const char schema_v8[] =
 	"CREATE TABLE seal(tbl TEXT NOT NULL, rid NOT NULL, seq INTEGER NOT NULL,"
 	" mac TEXT NOT NULL, PRIMARY KEY(tbl, rid)) WITHOUT ROWID;"
 	"CREATE INDEX seal_seq ON seal(seq);"
@@ -317,6 +363,8 @@ static const char schema_v7[] =
 	SEAL_BODY("standard", SEAL_STANDARD_KEY("new."), SEAL_STANDARD_COLS("new."))
 	"CREATE TRIGGER seal_standard_au AFTER UPDATE ON standard"
 	SEAL_BODY("standard", SEAL_STANDARD_KEY("new."), SEAL_STANDARD_COLS("new."))
+	"CREATE TRIGGER seal_shop_change_ai AFTER INSERT ON shop_change"
+	SEAL_BODY("shop_change", "new.id", SEAL_SHOP_CHANGE_COLS("new."))
 	"CREATE TRIGGER meta_audit_keyed_fixed BEFORE UPDATE ON meta"
 	" WHEN old.key = 'audit_keyed_from'"
 	" BEGIN SELECT RAISE(ABORT, 'the audit key switch-over point is fixed'); END;"
@@ -333,13 +381,15 @@ static const char schema_v7[] =
 	") FROM payee;"
 	"INSERT INTO seal SELECT 'violation', id, 0, bzj_seal('violation', id, 0, "
 	SEAL_VIOLATION_COLS("") ") FROM violation;"
+	"INSERT INTO seal SELECT 'shop_change', id, 0, bzj_seal('shop_change', id, 0, "
+	SEAL_SHOP_CHANGE_COLS("") ") FROM shop_change;"
 	"INSERT INTO seal SELECT 'standard', " SEAL_STANDARD_KEY("") ", 0, bzj_seal('standard', "
 	SEAL_STANDARD_KEY("") ", 0, " SEAL_STANDARD_COLS("") ") FROM standard;";
 
-/* Version 8: the files imported, by SHA-256, so the same top-up or
+/* Version 9: the files imported, by SHA-256, so the same top-up or
  * violation file is not applied twice (issue 10.3).  Filled from the
  * import records already in the audit log; append-only. */
-static const char schema_v8[] =
+static const char schema_v9[] =
 	"CREATE TABLE import_file(id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL,"
 	" kind TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL, day INTEGER NOT NULL,"
 	" user TEXT NOT NULL, rows INTEGER NOT NULL, forced TEXT);"
@@ -356,7 +406,7 @@ static const char schema_v8[] =
 
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
-					      schema_v6, schema_v7, schema_v8};
+					      schema_v6, schema_v7, schema_v8, schema_v9};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -530,6 +580,13 @@ bzj_date st_date(sqlite3_stmt *st, int col)
 	if (sqlite3_column_type(st, col) == SQLITE_NULL)
 		return BZJ_DATE_NONE;
 	return (bzj_date)sqlite3_column_int(st, col);
+}
+
+int64_t bzj_db_data_version(bzj_db *db)
+{
+	int64_t v = -1;
+	st_int(db, NULL, &v, NULL, "PRAGMA data_version", NULL);
+	return v;
 }
 
 int bzj_db_schema_version(bzj_db *db)

@@ -17,11 +17,11 @@ int bzj_store_demo_violation(bzj_db *db, bzj_violation *v, bzj_err *e)
 {
 	int rc = st_exec(db, e,
 			 "INSERT INTO violation(shop_id, day, class, points, raise_fen, frozen_fen,"
-			 " deducted_fen, owed_fen, status, resolved, note, user)"
-			 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-			 "tDddiiiidDtt", v->shop_id, v->date, v->cls, v->points, v->raise_fen,
+			 " deducted_fen, owed_fen, status, resolved, note, user, covered_fen)"
+			 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			 "tDddiiiidDtti", v->shop_id, v->date, v->cls, v->points, v->raise_fen,
 			 v->frozen_fen, v->deducted_fen, v->owed_fen, v->status, v->resolved,
-			 v->note, v->user);
+			 v->note, v->user, v->covered_fen);
 	if (!rc)
 		v->id = sqlite3_last_insert_rowid(db->h);
 	return rc;

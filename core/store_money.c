@@ -105,6 +105,37 @@ int bzj_store_gmv_put(bzj_db *db, const char *shop_id, bzj_month m, int64_t fen,
 		       "tdi", shop_id, (int)m, fen);
 }
 
+int bzj_store_balance_at(bzj_db *db, const char *shop_id, bzj_date day, int64_t *fen, bzj_err *e)
+{
+	return st_int(db, e, fen, NULL,
+		      "SELECT COALESCE(sum(amount_fen), 0) FROM ledger WHERE shop_id = ? AND day <= ?",
+		      "tD", shop_id, day);
+}
+
+int bzj_store_raises_at(bzj_db *db, const char *shop_id, bzj_date day, int64_t *fen, bzj_err *e)
+{
+	return st_int(db, e, fen, NULL,
+		      "SELECT COALESCE(sum(raise_fen), 0) FROM violation WHERE shop_id = ?1"
+		      " AND day <= ?2 AND (status = 1 OR resolved > ?2)",
+		      "tD", shop_id, day);
+}
+
+int bzj_store_month_events(bzj_db *db, const char *shop_id, bzj_date from, bzj_date to,
+			   bool *raise, bool *refund, bzj_err *e)
+{
+	int64_t one;
+	int rc = st_int(db, e, &one, raise,
+			"SELECT 1 FROM violation WHERE shop_id = ? AND raise_fen > 0"
+			" AND day BETWEEN ? AND ? LIMIT 1",
+			"tDD", shop_id, from, to);
+	if (!rc)
+		rc = st_int(db, e, &one, refund,
+			    "SELECT 1 FROM ledger WHERE shop_id = ? AND kind = 4"
+			    " AND day BETWEEN ? AND ? LIMIT 1",
+			    "tDD", shop_id, from, to);
+	return rc;
+}
+
 int bzj_store_floating_at(bzj_db *db, const char *shop_id, bzj_date day, bzj_deposit *d,
 			  bzj_err *e)
 {

@@ -113,7 +113,10 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 #define SEAL_PAYEE_COLS(p) p "shop_id," p "type," p "name," p "account," p "since"
 #define SEAL_VIOLATION_COLS(p)                                                                     \
 	p "shop_id," p "day," p "class," p "points," p "raise_fen," p "frozen_fen,"                \
-	p "deducted_fen," p "owed_fen," p "status," p "resolved"
+	p "deducted_fen," p "owed_fen," p "covered_fen," p "status," p "resolved"
+#define SEAL_SHOP_CHANGE_COLS(p)                                                                   \
+	p "shop_id," p "kind," p "notice," p "recorded," p "old_value," p "new_value," p "hold,"   \
+	p "user"
 #define SEAL_STANDARD_COLS(p) p "category," p "effective," p "individual_fen," p "company_fen"
 #define SEAL_STANDARD_KEY(p) p "category || '@' || " p "effective"
 /* One trigger body: seal row `key` of `tbl` (both SQL expressions). */

@@ -7,7 +7,7 @@
 
 #define VIOLATION_COLS                                                                             \
 	"id, shop_id, day, class, points, raise_fen, frozen_fen, deducted_fen, owed_fen, status,"  \
-	" resolved, note, user, version"
+	" resolved, note, user, version, covered_fen"
 
 static void violation_read(sqlite3_stmt *st, bzj_violation *v)
 {
@@ -26,6 +26,7 @@ static void violation_read(sqlite3_stmt *st, bzj_violation *v)
 	st_text(st, 11, v->note, sizeof v->note);
 	st_text(st, 12, v->user, sizeof v->user);
 	v->version = sqlite3_column_int64(st, 13);
+	v->covered_fen = sqlite3_column_int64(st, 14);
 }
 
 int bzj_store_violation_insert(bzj_db *db, bzj_violation *v, bzj_err *e)
@@ -63,9 +64,10 @@ int bzj_store_violation_update(bzj_db *db, bzj_violation *v, bzj_err *e)
 {
 	int rc = st_exec(db, e,
 			 "UPDATE violation SET frozen_fen=?2, deducted_fen=?3, owed_fen=?4,"
-			 " status=?5, resolved=?6, version=version+1 WHERE id=?1 AND version=?7",
-			 "iiiidDi", v->id, v->frozen_fen, v->deducted_fen, v->owed_fen, v->status,
-			 v->resolved, v->version);
+			 " status=?5, resolved=?6, covered_fen=?8, version=version+1"
+			 " WHERE id=?1 AND version=?7",
+			 "iiiidDii", v->id, v->frozen_fen, v->deducted_fen, v->owed_fen, v->status,
+			 v->resolved, v->version, v->covered_fen);
 	if (rc)
 		return rc;
 	if (sqlite3_changes(db->h) != 1)
@@ -92,6 +94,24 @@ int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only, in
 	if (!st)
 		return e->rc;
 	st_bind(st, "tbid", shop_id, open_only, before_id, max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+		violation_read(st, &out[(*n)++]);
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_violations_owing(bzj_db *db, const char *shop_id, bzj_violation *out, int max,
+				int *n, bzj_err *e)
+{
+	*n = 0;
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT " VIOLATION_COLS " FROM violation"
+				   " WHERE shop_id = ?1 AND owed_fen > 0 ORDER BY id LIMIT ?2",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "td", shop_id, max);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
 		violation_read(st, &out[(*n)++]);
@@ -217,7 +237,9 @@ int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e)
 	" AND (:status = 0 OR r.status = :status)"                                                 \
 	" AND (:kind = 0 OR r.kind = :kind)"                                                        \
 	" AND (:open = 0 OR r.status IN (1,2))"                                                     \
-	" AND (:overdue = 0 OR (r.status IN (1,2) AND r.window_end < :today))"
+	" AND (:overdue = 0 OR (r.status IN (1,2) AND r.window_end < :today))"                     \
+	" AND (:await = 0 OR (r.status = 2 AND COALESCE(r.second_by, '') = ''"                      \
+	"                     AND r.amount_fen > :second_fen))"
 
 /* The queue of all shops walks refund_due; one shop's refunds come from
  * refund_shop.  Separate statements, so neither plan is a compromise. */
@@ -234,7 +256,7 @@ static int refund_variant(const bzj_refund_query *q)
 {
 	if (q->shop_id)
 		return 1;
-	if (q->status == 0 && (q->open_only || q->overdue))
+	if (q->status == 0 && !q->awaiting_second && (q->open_only || q->overdue))
 		return q->overdue ? 3 : 2;
 	return 0;
 }
@@ -254,6 +276,10 @@ static void refund_bind(sqlite3_stmt *st, const bzj_refund_query *q, bzj_date to
 		sqlite3_bind_int(st, i, q->overdue);
 	if ((i = sqlite3_bind_parameter_index(st, ":today")) > 0)
 		sqlite3_bind_int(st, i, today);
+	if ((i = sqlite3_bind_parameter_index(st, ":await")) > 0)
+		sqlite3_bind_int(st, i, q->awaiting_second);
+	if ((i = sqlite3_bind_parameter_index(st, ":second_fen")) > 0)
+		sqlite3_bind_int64(st, i, q->second_fen);
 	if ((i = sqlite3_bind_parameter_index(st, ":cdue")) > 0)
 		sqlite3_bind_int(st, i, q->after_due);
 	if ((i = sqlite3_bind_parameter_index(st, ":cid")) > 0)

@@ -127,6 +127,7 @@ static const sealed sealed_tables[] = {
 	{"refund", "t.id", SEAL_REFUND_COLS("t."), "t.shop_id", N_("refund")},
 	{"payee", "t.id", SEAL_PAYEE_COLS("t."), "t.shop_id", N_("payee account")},
 	{"violation", "t.id", SEAL_VIOLATION_COLS("t."), "t.shop_id", N_("violation")},
+	{"shop_change", "t.id", SEAL_SHOP_CHANGE_COLS("t."), "t.shop_id", N_("merchant information change")},
 	{"standard", SEAL_STANDARD_KEY("t."), SEAL_STANDARD_COLS("t."), NULL, N_("standard")},
 };
 

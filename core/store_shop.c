@@ -108,6 +108,15 @@ int bzj_store_category_add(bzj_db *db, const char *id, const char *category, bzj
 		       "ttD", id, category, day);
 }
 
+int bzj_store_category_remove(bzj_db *db, const char *id, const char *category, bool *removed,
+			      bzj_err *e)
+{
+	int rc = st_exec(db, e, "DELETE FROM shop_category WHERE shop_id = ? AND category = ?", "tt",
+			 id, category);
+	*removed = !rc && sqlite3_changes(db->h) == 1;
+	return rc;
+}
+
 int bzj_store_category_known(bzj_db *db, const char *category, bool *known, bzj_err *e)
 {
 	int64_t one;
@@ -220,4 +229,43 @@ int bzj_store_shop_ids(bzj_db *db, bzj_shop_id_fn fn, void *ctx, bzj_err *e)
 	}
 	sqlite3_reset(st);
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_change_insert(bzj_db *db, const bzj_info_change *c, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO shop_change(shop_id, kind, notice, recorded, old_value, new_value,"
+		       " hold, user) VALUES (?,?,?,?,?,?,?,?)",
+		       "tdDDttbt", c->shop_id, c->kind, c->notice, c->recorded,
+		       c->old_value ? c->old_value : "", c->new_value ? c->new_value : "", c->hold,
+		       c->user);
+}
+
+int bzj_store_change_state(bzj_db *db, const char *shop_id, bzj_change_state *out, bzj_err *e)
+{
+	out->hold_kind = 0;
+	out->hold_notice = out->last_notice = out->deregistered = BZJ_DATE_NONE;
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT kind, notice, hold FROM shop_change WHERE shop_id = ?"
+				   " ORDER BY id",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", shop_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int kind = sqlite3_column_int(st, 0);
+		bzj_date notice = st_date(st, 1);
+		if (out->last_notice == BZJ_DATE_NONE || notice >= out->last_notice)
+			out->last_notice = notice;
+		if (sqlite3_column_int(st, 2) &&
+		    (out->hold_notice == BZJ_DATE_NONE || notice >= out->hold_notice)) {
+			out->hold_kind = kind;
+			out->hold_notice = notice;
+		}
+		if (kind == BZJ_CHANGE_DEREGISTER)
+			out->deregistered = notice;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
 }

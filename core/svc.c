@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bzj/text.h"
+#include "bzj/violation.h"
 #include "service.h"
 
 int svc_text(const char *s, const char *field, size_t max, bool required, bzj_err *e)
@@ -153,4 +154,71 @@ int svc_progress(bzj_ctx *x, const char *what, long long done, long long total, 
 		return bzj_fail(e, BZJ_EBUSY, "interrupted",
 				_("interrupted during %s; nothing was written"), what);
 	return BZJ_OK;
+}
+
+/* Take up to `amount` off what the shop's violations owe, oldest first;
+ * `repay` writes a ledger entry per violation (money from the balance),
+ * else the amount is covered from unsettled payments. */
+static int owed_allocate(bzj_ctx *x, bzj_shop *s, int64_t amount, bool repay, const char *note,
+			 bzj_err *e)
+{
+	bzj_violation v[16];
+	int n = 0, rc = BZJ_OK;
+	while (!rc && amount > 0) {
+		if ((rc = bzj_store_violations_owing(x->db, s->id, v, 16, &n, e)))
+			break;
+		if (n == 0)
+			break; /* owed by no violation: `bzj check` reports it */
+		for (int i = 0; !rc && i < n && amount > 0; i++) {
+			int64_t take = v[i].owed_fen < amount ? v[i].owed_fen : amount;
+			if (repay) {
+				bzj_ledger_entry le;
+				memset(&le, 0, sizeof le);
+				snprintf(le.shop_id, sizeof le.shop_id, "%s", s->id);
+				snprintf(le.user, sizeof le.user, "%s", x->actor.user);
+				le.date = x->today;
+				le.kind = BZJ_LK_DEDUCTION;
+				le.amount_fen = -take;
+				le.balance_after_fen = s->balance_fen - take;
+				le.violation_id = v[i].id;
+				snprintf(le.note, sizeof le.note, "%s (violation %lld)", note,
+					 (long long)v[i].id);
+				rc = bzj_store_ledger_insert(x->db, &le, e);
+				s->balance_fen -= take;
+			} else {
+				v[i].covered_fen += take;
+				s->unsettled_fen -= take;
+			}
+			v[i].owed_fen -= take;
+			s->owed_fen -= take;
+			amount -= take;
+			if (!rc)
+				rc = bzj_store_violation_update(x->db, &v[i], e);
+		}
+	}
+	if (!rc && s->owed_fen == 0)
+		s->terminate = false;
+	return rc;
+}
+
+int svc_repay_owed(bzj_ctx *x, bzj_shop *s, const char *note, int64_t *repaid, bzj_err *e)
+{
+	int64_t available = s->balance_fen - s->frozen_fen;
+	int64_t amount = s->owed_fen < available ? s->owed_fen : available;
+	int64_t before = s->balance_fen;
+	int rc = amount > 0 ? owed_allocate(x, s, amount, true, note, e) : BZJ_OK;
+	if (!rc && s->owed_fen == 0)
+		s->terminate = false;
+	if (repaid)
+		*repaid = before - s->balance_fen;
+	return rc;
+}
+
+int svc_cover_owed(bzj_ctx *x, bzj_shop *s, bzj_err *e)
+{
+	int64_t amount = s->owed_fen < s->unsettled_fen ? s->owed_fen : s->unsettled_fen;
+	int rc = amount > 0 ? owed_allocate(x, s, amount, false, NULL, e) : BZJ_OK;
+	if (!rc && s->owed_fen == 0)
+		s->terminate = false;
+	return rc;
 }

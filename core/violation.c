@@ -42,7 +42,7 @@ static int validate_add(const bzj_violation_in *in, bzj_err *e)
 		return bzj_fail(e, BZJ_EINPUT, "input.raise", _("raise: must not be negative"));
 	if (in->freeze_fen < 0 || in->freeze_fen > BZJ_MONEY_MAX_FEN)
 		return bzj_fail(e, BZJ_EINPUT, "input.freeze", _("freeze: must not be negative"));
-	return svc_text(in->note, "note", 256, true, e);
+	return svc_text(in->note, "note", BZJ_TEXT_MAX, true, e);
 }
 
 /* A freeze may take only what is available: money frozen for other
@@ -94,6 +94,14 @@ static int do_deduct(bzj_ctx *x, bzj_shop *s, bzj_violation *v, int64_t amount,
 	 * money frozen for other violations stays where it is. */
 	int64_t takeable = s->balance_fen - s->frozen_fen + v->frozen_fen;
 	bzj_deduction_split(amount, takeable, v->frozen_fen, s->unsettled_fen, d);
+	int64_t deducted, owed, shop_owed;
+	if (!bzj_money_add(v->deducted_fen, amount, &deducted) ||
+	    !bzj_money_add(v->owed_fen, d->remaining_owed_fen, &owed) ||
+	    !bzj_money_add(s->owed_fen, d->remaining_owed_fen, &shop_owed))
+		return bzj_fail(e, BZJ_EINPUT, "input.amount",
+				_("amount: violation %lld's deductions would add up beyond what "
+				  "bzj can count"),
+				(long long)v->id);
 	int rc = BZJ_OK;
 	if (d->from_balance_fen > 0) {
 		bzj_ledger_entry le;
@@ -112,12 +120,14 @@ static int do_deduct(bzj_ctx *x, bzj_shop *s, bzj_violation *v, int64_t amount,
 	s->balance_fen -= d->from_balance_fen;
 	s->frozen_fen -= d->from_frozen_fen;
 	s->unsettled_fen -= d->from_unsettled_fen;
-	s->owed_fen += d->remaining_owed_fen;
+	s->owed_fen = shop_owed;
 	if (d->terminate)
 		s->terminate = true;
+	/* One set of figures: deducted = ledger entries + covered + owed. */
 	v->frozen_fen -= d->from_frozen_fen;
-	v->deducted_fen += amount;
-	v->owed_fen += d->owed_fen;
+	v->deducted_fen = deducted;
+	v->covered_fen += d->from_unsettled_fen;
+	v->owed_fen = owed;
 	if (!rc)
 		rc = bzj_store_violation_update(x->db, v, e);
 	return rc;
@@ -138,13 +148,20 @@ static int do_freeze(bzj_ctx *x, bzj_shop *s, bzj_violation *v, int64_t amount, 
 	return bzj_store_violation_update(x->db, v, e);
 }
 
+/* Resolving releases the freeze; released money repays what the shop
+ * owes first (this violation's or an older one's). */
 static int do_resolve(bzj_ctx *x, bzj_shop *s, bzj_violation *v, bzj_err *e)
 {
 	s->frozen_fen -= v->frozen_fen;
 	v->frozen_fen = 0;
 	v->status = BZJ_VS_RESOLVED;
 	v->resolved = x->today;
-	return bzj_store_violation_update(x->db, v, e);
+	int rc = bzj_store_violation_update(x->db, v, e);
+	if (!rc && s->owed_fen > 0)
+		rc = svc_repay_owed(x, s, "owed amount repaid from a released freeze", NULL, e);
+	if (!rc)
+		rc = bzj_store_violation_get(x->db, v->id, v, e); /* repaid rows moved on */
+	return rc;
 }
 
 static const char *const op_action[] = {"violation.add", "violation.deduct",

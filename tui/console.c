@@ -1,16 +1,21 @@
 /* console.c - the console's main loop: layout, title and status lines, the
  * `?` overlay, panel switching and dispatch of keys to actions.
  *
- * The loop blocks in get_wch (no timeout, no polling: no CPU while idle),
- * and after each key redraws only the windows the handler names; ncurses
- * then sends only the cells that changed. */
+ * The loop waits in get_wch with a one-second timeout; on each timeout it
+ * asks SQLite whether another connection committed (data_version, no disk
+ * I/O) and reloads the panel only then, so other operators' changes show
+ * by themselves while an idle console costs no output and no measurable
+ * CPU.  After each key it redraws only the windows the handler names;
+ * ncurses then sends only the cells that changed. */
 #include <curses.h>
 #include <errno.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bzj/auth.h"
@@ -122,6 +127,9 @@ int ui_refused(ui *u, const bzj_err *e)
 	snprintf(body, sizeof body, "%s\n\n(%s)", e->msg[0] ? e->msg : e->code, e->code);
 	ui_msg(u, ST_ERR, "%s: %s", rc_title(e->rc), e->msg[0] ? e->msg : e->code);
 	dlg_message(u, rc_title(e->rc), body, ST_ERR);
+	/* Somebody changed the row meanwhile: show it as it is now. */
+	if (!strcmp(e->code, "conflict.stale"))
+		return ui_changed(u);
 	return RD_ALL;
 }
 
@@ -502,27 +510,46 @@ static int tabs_draw(ui *u, WINDOW *w, int x, bool full, bool dry)
 	return x;
 }
 
-/* Title: [bzj] tabs ... database  user (role)  today.  The user and date
- * always show; the database shows at least its last 8 columns, taking
- * room from the "bzj" name first and then from the inactive tabs. */
+/* Title: [bzj] tabs ... database  user (role)  today.  What matters
+ * most keeps its place at 80 columns: the panel names, then the user and
+ * the date, then the role; the database path gives way first (its tail
+ * is kept), then the "bzj" name, then the role, and only then the names
+ * of the inactive tabs. */
 static void draw_title(ui *u)
 {
 	WINDOW *w = u->wtitle;
-	char right[400], today[16];
+	char r_full[400], r_short[300], today[16];
 	wchar_t db[WDG_MAXW];
 	size_t n = wdg_decode(u->db_path ? u->db_path : "", db, WDG_MAXW), i = 0;
 	int dbw = wdg_wswidth(db, n);
 
 	ui_style(w, u, ST_TITLE);
 	mvwhline(w, 0, 0, ' ', u->cols);
-	snprintf(right, sizeof right, " %s (%s) %s ", u->x->actor.user, ui_role(u->x->actor.role),
-	         ui_date(u->x->today, today, sizeof today));
-	int rw = wdg_width(right), want = dbw < 8 ? dbw : 8, name = wdg_width(" bzj");
-	int room_full = u->cols - tabs_draw(u, w, 0, true, true) - rw - 2;
-	bool show_name = room_full - name >= (dbw < 24 ? dbw : 24);
-	bool full = room_full >= want;
-	int x = show_name ? wdg_puts(w, 0, 0, " bzj", u->cols) : 0;
-	x = tabs_draw(u, w, x, full, false);
+	ui_date(u->x->today, today, sizeof today);
+	snprintf(r_full, sizeof r_full, " %s (%s) %s ", u->x->actor.user,
+	         ui_role(u->x->actor.role), today);
+	snprintf(r_short, sizeof r_short, " %s %s ", u->x->actor.user, today);
+	int name = wdg_width(" bzj"), tfull = tabs_draw(u, w, 0, true, true),
+	    tshort = tabs_draw(u, w, 0, false, true);
+	const struct {
+		bool name, tabs;
+		const char *right;
+		int db; /* columns of the path it wants at least */
+	} ways[] = {
+	    {true, true, r_full, dbw < 24 ? dbw : 24}, {false, true, r_full, dbw < 8 ? dbw : 8},
+	    {false, true, r_full, 0},                   {false, true, r_short, 0},
+	    {false, false, r_full, 0},                  {false, false, r_short, 0},
+	};
+	size_t k = 0;
+	for (; k + 1 < sizeof ways / sizeof ways[0]; k++)
+		if ((ways[k].name ? name : 0) + (ways[k].tabs ? tfull : tshort) + ways[k].db +
+		        wdg_width(ways[k].right) + 1 <=
+		    u->cols)
+			break;
+	const char *right = ways[k].right;
+	int rw = wdg_width(right);
+	int x = ways[k].name ? wdg_puts(w, 0, 0, " bzj", u->cols) : 0;
+	x = tabs_draw(u, w, x, ways[k].tabs, false);
 	int room = u->cols - x - rw - 1;
 	if (room >= 4 && n) {
 		/* The database path; its tail when it does not fit. */
@@ -569,7 +596,7 @@ static void draw_hints(ui *u, WINDOW *w)
 	for (int a = 0; a < ACT_COUNT && x >= 0;) {
 		const ui_action_def *d = &ui_actions[a];
 		if (!(d->panels & bit) || !(d->flags & AF_HINT) || (d->flags & AF_GLOB) ||
-		    !ui_can(u, a)) {
+		    !ui_can(u, a) || (panels[u->panel]->offers && !panels[u->panel]->offers(u, a))) {
 			a++;
 			continue;
 		}
@@ -692,6 +719,42 @@ int ui_getkey(ui *u, WINDOW *w)
 			return UI_KEY_HANGUP;
 		}
 	}
+	int key = keymap_from_input(r, (unsigned)ch);
+	if (key == KEYMAP_FKEY(KEY_RESIZE))
+		on_resize(u);
+	return key;
+}
+
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+int ui_getkey_idle(ui *u, WINDOW *w, int ms)
+{
+	/* Consecutive reads that failed at once: a terminal that is gone
+	 * answers every read immediately, an idle one only after ms. */
+	static int fast_errors;
+	wint_t ch;
+	if (u->hangup)
+		return UI_KEY_HANGUP;
+	long long t0 = now_ms();
+	wtimeout(w, ms);
+	int r = wget_wch(w, &ch);
+	wtimeout(w, -1);
+	if (r == ERR) {
+		struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+		bool gone = poll(&p, 1, 0) >= 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+		fast_errors = now_ms() - t0 < ms / 2 ? fast_errors + 1 : 0;
+		if (gone || fast_errors > 20) {
+			u->hangup = true;
+			return UI_KEY_HANGUP;
+		}
+		return UI_KEY_IDLE;
+	}
+	fast_errors = 0;
 	int key = keymap_from_input(r, (unsigned)ch);
 	if (key == KEYMAP_FKEY(KEY_RESIZE))
 		on_resize(u);
@@ -909,18 +972,31 @@ static void keys_from_config(ui *u, const bzj_config *cfg)
 		ui_msg(u, ST_ERR, _("Config: %s (default keys kept)"), err);
 }
 
+/* How often an idle console looks for other operators' changes. */
+#define LIVE_MS 1000
+
 static int run(ui *u)
 {
 	int rd = RD_ALL;
 	for (int p = 0; p < PANEL_COUNT; p++)
 		u->stale[p] = true;
 	rd |= panel_enter(u, PANEL_SHOPS);
+	bzj_ctx_others_changed(u->x); /* where things stand now */
 	for (;;) {
 		redraw(u, rd);
-		int key = ui_getkey(u, u->wbody);
+		int key = ui_getkey_idle(u, u->wbody, LIVE_MS);
 		if (key == UI_KEY_HANGUP)
 			return 0;
 		rd = RD_NONE;
+		if (key == UI_KEY_IDLE) {
+			/* Other operators' changes show by themselves: one cheap
+			 * look a second at SQLite's data_version; only a change
+			 * reloads the panel, and ncurses then sends only the cells
+			 * that differ (nothing at all when none does). */
+			if (bzj_ctx_others_changed(u->x))
+				rd = ui_changed(u);
+			continue;
+		}
 		if (u->msg[0]) {
 			/* The message has been read: clear it now, so a dialog
 			 * the key opens does not sit over a stale one. */

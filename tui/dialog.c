@@ -71,8 +71,11 @@ char *ledit_get(const ledit *e, char *buf, size_t n)
 static bool ledit_insert(ledit *e, wchar_t c)
 {
 	size_t max = e->maxbytes ? e->maxbytes : LEDIT_MAX * 4;
-	if (e->len >= LEDIT_MAX || mb_len(e->w, e->len) + mb_len(&c, 1) > max)
+	if (e->len >= LEDIT_MAX || mb_len(e->w, e->len) + mb_len(&c, 1) > max) {
+		e->full = true;
 		return false;
+	}
+	e->full = false;
 	memmove(e->w + e->cur + 1, e->w + e->cur, sizeof(wchar_t) * (size_t)(e->len - e->cur));
 	e->w[e->cur++] = c;
 	e->w[++e->len] = 0;
@@ -379,7 +382,7 @@ static void form_draw(ui *u, WINDOW *w, dlg_form *f, geom *g, int focus, int *cx
 	}
 	ui_style(w, u, ST_DIM);
 	const char *hint =
-	    f->nf ? _(" Tab next · Enter OK · Esc cancel ") : _(" Enter choose · Esc cancel ");
+	    f->nf ? _(" Tab next · Space tick · Enter OK · Esc cancel ") : _(" Enter choose · Esc cancel ");
 	int hw = wdg_width(hint);
 	if (hw < g->w - 4)
 		wdg_puts(w, g->h - 1, g->w - hw - 2, hint, g->w - 2);
@@ -447,8 +450,24 @@ static int form_key(dlg_form *f, int *focus, int key)
 
 	if (key == KEYMAP_ESC)
 		return press(f, f->cancel);
-	if (fd && fd->type == DF_TEXT && ledit_key(&fd->ed, key) >= 0)
-		return -1;
+	if (fd && fd->type == DF_TEXT) {
+		int r = ledit_key(&fd->ed, key);
+		if (fd->ed.full) {
+			/* Said when it happens, never cut silently at submit: the
+			 * same limit core would refuse with. */
+			snprintf(f->msg, sizeof f->msg,
+				 _("%s: at most %zu bytes (a Chinese character takes 3); nothing "
+				   "more fits"),
+				 fd->label, fd->ed.maxbytes ? fd->ed.maxbytes : (size_t)LEDIT_MAX * 4);
+			f->msg_style = ST_WARN;
+			fd->ed.full = false;
+			return -1;
+		}
+		if (r == 1)
+			f->msg[0] = 0; /* the input changed: an old complaint no longer holds */
+		if (r >= 0)
+			return -1;
+	}
 	if (!fd || fd->type != DF_TEXT) {
 		int r = hotkey(f, key);
 		if (r != -3)
@@ -481,18 +500,11 @@ static int form_key(dlg_form *f, int *focus, int key)
 			return press(f, *focus - nf);
 		return -1;
 	case KEYMAP_ENTER:
-		if (!fd)
-			return press(f, *focus - nf);
-		if (fd->type == DF_CHECK) {
-			toggle(f, fd);
-			return -1;
-		}
-		/* On the last field Enter presses the default button. */
-		int nx = focus_next(f, *focus, 1);
-		if (nx >= nf)
-			return press(f, 0);
-		*focus = nx;
-		return -1;
+		/* One rule for every form: Enter submits (the focused button,
+		 * or from any field the default one, which validates); it never
+		 * ticks a box, so an attestation or a checklist item is only
+		 * ever recorded by Space or its own key, chosen on purpose. */
+		return press(f, fd ? 0 : *focus - nf);
 	default:
 		return -1;
 	}

@@ -4,7 +4,8 @@
  *
  * Dialog keys are fixed and shown in the dialog itself: Tab/Down and
  * BTab/Up move between fields and buttons, Space ticks or cycles, Enter
- * presses the focused button (or moves on from a field), Esc cancels. */
+ * submits (the focused button, or from a field the default one; it never
+ * ticks a box), Esc cancels. */
 #ifndef BZJ_TUI_DIALOG_H
 #define BZJ_TUI_DIALOG_H
 
@@ -21,6 +22,7 @@ typedef struct ledit {
 	wchar_t w[LEDIT_MAX + 1];
 	int len, cur, scroll;
 	size_t maxbytes; /* UTF-8 bytes it may hold (0 = LEDIT_MAX * 4) */
+	bool full;	 /* the last character typed did not fit */
 } ledit;
 
 void ledit_set(ledit *e, const char *utf8);

@@ -44,7 +44,7 @@ enum ui_action_flag {
 	X(HELP, "help", "? F1", PB_ALL, AF_GLOB | AF_HINT, P_NAV, N_("Help"),                      \
 	  N_("Show the keys of this panel"))                                                       \
 	X(RELOAD, "reload", "r", PB_ALL, AF_GLOB, P_NAV, N_("Reload"),                             \
-	  N_("Reload from the database, showing other operators' changes"))                        \
+	  N_("Reload from the database now (other operators' changes also show by themselves)"))                        \
 	X(REDRAW, "redraw", "^L", PB_ALL, AF_GLOB, P_NAV, N_("Redraw"),                            \
 	  N_("Redraw the whole screen"))                                                           \
 	X(NEXT_PANEL, "next-panel", "Tab", PB_ALL, AF_GLOB, P_NAV, N_("Next panel"),               \
@@ -93,7 +93,9 @@ enum ui_action_flag {
 	X(FEE, "fee", "f", PB_DETAIL, AF_SEL, BZJ_PERM_MONEY_IN, N_("Fee"),                        \
 	  N_("Record a bank or third-party fee the merchant bears"))                             \
 	X(CATEGORY_ADD, "category-add", "+", PB_DETAIL, AF_SEL, BZJ_PERM_SHOP, N_("Category"),      \
-	  N_("Add a business category (the base is re-computed at once)"))                       \
+	  N_("Add a business category, picked from the standards, after a preview"))             \
+	X(CATEGORY_REMOVE, "category-remove", "-", PB_DETAIL, AF_SEL, BZJ_PERM_ADMIN,              \
+	  N_("Remove category"), N_("Remove a category recorded by mistake (with a reason)"))      \
 	X(PAYEE, "payee", "p", PB_DETAIL, AF_SEL, BZJ_PERM_SHOP, N_("Payee"),                       \
 	  N_("Record the refund account (payee rules apply)"))                                   \
 	X(SHOP_CLOSE, "shop-close", "C", PB_DETAIL, AF_SEL, BZJ_PERM_SHOP, N_("Close shop"),        \

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <pwd.h>
+#include <langinfo.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "bzj/i18n.h"
 #include "bzj/store.h"
 #include "cli.h"
+#include "widget.h"
 #include "console.h"
 #include "keymap.h"
 
@@ -31,10 +33,11 @@
 #define BZJ_VERSION "0.1.0"
 
 static volatile int interrupted;
+static volatile sig_atomic_t last_signal;
 
 static void on_signal(int sig)
 {
-	(void)sig;
+	last_signal = sig;
 	interrupted = 1;
 }
 
@@ -227,8 +230,14 @@ static int db_path(const globals *g, bool priv, const bzj_config *cfg, char *out
 static int set_today(const globals *g, bool priv, bzj_err *e)
 {
 	const char *t = g->today ? g->today : getenv("BZJ_TODAY");
-	if (!t || !*t)
+	if (!t)
 		return BZJ_OK;
+	if (!priv && !*t)
+		/* an empty value is a mistake (an unset shell variable), not a
+		 * request for the system clock */
+		return bzj_fail(e, BZJ_EINPUT, "input.date",
+				_("%s: empty; give a date YYYY-MM-DD or leave it out"),
+				g->today ? "--today" : "BZJ_TODAY");
 	if (priv)
 		return bzj_fail(e, BZJ_EPERM, "input.today",
 				_("--today and BZJ_TODAY are refused when bzj runs with raised "
@@ -306,6 +315,15 @@ int main(int argc, char **argv)
 	if (g.first_cmd < argc) {
 		rc = cli_run(&env, argc - g.first_cmd, argv + g.first_cmd);
 		bzj_config_free(&cfg);
+		/* Stopped by Ctrl-C or kill: the shell's convention (130, 143),
+		 * not the business-rule code; what finished before stays done. */
+		if (rc && last_signal)
+			return 128 + last_signal;
+		if (wdg_undecodable() && !env.json)
+			fprintf(stderr, _("bzj: the locale (%s) cannot show Chinese text, so it was "
+					  "printed as \\x escapes; use a UTF-8 locale, e.g. "
+					  "LANG=C.UTF-8 or LANG=zh_CN.UTF-8\n"),
+				nl_langinfo(CODESET));
 		return rc;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {

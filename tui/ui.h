@@ -75,6 +75,9 @@ typedef struct panel_ops {
 	/* Optional: the shop of the selected row, NULL if none (2 and Tab
 	 * show its detail). */
 	const char *(*sel_shop)(ui *u);
+	/* Optional: does the selected row offer this action now?  The status
+	 * line leaves out the hints of actions it does not. */
+	bool (*offers)(ui *u, int action);
 	/* Optional: lines the help adds under "Legend" (untranslated). */
 	const char *const *legend;
 } panel_ops;
@@ -143,6 +146,10 @@ void ui_touch(ui *u);
  * (for good) once the terminal is gone: every loop must then end. */
 #define UI_KEY_HANGUP (-2)
 int ui_getkey(ui *u, WINDOW *w);
+/* The same, but after `ms` milliseconds without input returns UI_KEY_IDLE
+ * (the main loop's chance to look for other operators' changes). */
+#define UI_KEY_IDLE (-3)
+int ui_getkey_idle(ui *u, WINDOW *w, int ms);
 /* A key already waiting (typed ahead or pasted), without blocking; -1 if
  * none.  Used to take a burst of typing in one query. */
 int ui_pending_key(ui *u, WINDOW *w);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bzj/deposit.h"
+#include "bzj/history.h"
 #include "bzj/i18n.h"
 #include "bzj/ledger.h"
 #include "bzj/money.h"
@@ -17,6 +18,7 @@
 #include "bzj/violation.h"
 #include "dialog.h"
 #include "ui.h"
+#include "chart.h"
 #include "widget.h"
 
 #define LEDGER_PAGE 100
@@ -33,6 +35,8 @@ static struct detail {
 	int nrefunds;
 	bzj_receipt receipts[MAX_RECEIPTS];
 	int nreceipts;
+	bzj_month_point hist[BZJ_HISTORY_MONTHS];
+	bool hist_ok;
 	bzj_ledger_entry *ledger;
 	int nledger, cap;
 	bool ledger_end;
@@ -103,6 +107,7 @@ static int detail_load(ui *u)
 		D.nrefunds = 0;
 	if (bzj_receipt_list(u->x, u->shop, D.receipts, MAX_RECEIPTS, &D.nreceipts, &e))
 		D.nreceipts = 0;
+	D.hist_ok = bzj_shop_history(u->x, u->shop, D.hist, &e) == 0;
 	ledger_more(u);
 	D.ok = true;
 	return RD_ALL;
@@ -285,6 +290,69 @@ static void doc_position(doc *d)
 		          _("unsettled payments that cover what is owed"));
 }
 
+/* The last twelve months: balance bars against the required level, the
+ * months, and what happened in each (F a floating tier changed, V a
+ * violation raised the requirement, R a refund was paid). */
+#define HIST_ROWS 5
+#define HIST_COLW 5
+static void doc_history(doc *d)
+{
+	if (!D.hist_ok)
+		return;
+	int64_t bal[BZJ_HISTORY_MONTHS], req[BZJ_HISTORY_MONTHS];
+	for (int i = 0; i < BZJ_HISTORY_MONTHS; i++) {
+		bal[i] = D.hist[i].balance_fen;
+		req[i] = D.hist[i].required_fen;
+	}
+	bool ascii = chart_ascii();
+	chart c;
+	chart_bars(&c, bal, req, BZJ_HISTORY_MONTHS, HIST_ROWS, HIST_COLW, ascii);
+	char m[40], t[200];
+	int aw = wdg_width(wdg_money(c.max, m, sizeof m)), x0 = 2 + aw + 1;
+	doc_rule(d, _("Balance against required, last 12 months"));
+	for (int r = 0; r < c.rows; r++) {
+		int y = doc_row(d);
+		if (y < 0)
+			continue;
+		ui_style(d->w, d->u, ST_DIM);
+		if (r == 0 || r == c.rows - 1)
+			wdg_put(d->w, y, 2, wdg_money(r ? 0 : c.max, m, sizeof m), aw, WDG_RIGHT);
+		for (int k = 0; k < c.cols && x0 + k < d->u->cols; k++) {
+			static const int style[] = {ST_NORMAL, ST_OK, ST_WARN, ST_KEY};
+			ui_style(d->w, d->u, style[c.kind[r][k]]);
+			mvwaddnwstr(d->w, y, x0 + k, &c.cell[r][k], 1);
+		}
+		ui_style(d->w, d->u, ST_NORMAL);
+	}
+	int y = doc_row(d), y2 = doc_row(d);
+	for (int i = 0; i < BZJ_HISTORY_MONTHS; i++) {
+		int x = x0 + i * HIST_COLW;
+		if (x + HIST_COLW > d->u->cols)
+			break;
+		if (y >= 0) {
+			char mm[8];
+			bzj_month_fmt(D.hist[i].month, mm, sizeof mm);
+			ui_style(d->w, d->u, ST_DIM);
+			wdg_puts(d->w, y, x, mm + 5, d->u->cols);
+		}
+		if (y2 >= 0) {
+			/* TRANSLATORS: one-letter marks under the history chart:
+			 * F floating tier changed, V violation raise, R refund paid. */
+			snprintf(t, sizeof t, "%s%s%s",
+				 D.hist[i].tier_change ? C_("history mark", "F") : "",
+				 D.hist[i].raise ? C_("history mark", "V") : "",
+				 D.hist[i].refund ? C_("history mark", "R") : "");
+			ui_style(d->w, d->u, ST_WARN);
+			wdg_puts(d->w, y2, x, t, x + HIST_COLW - 1);
+		}
+		ui_style(d->w, d->u, ST_NORMAL);
+	}
+	snprintf(t, sizeof t, "%s %s  %s %s  %s", ascii ? "#" : "█",
+		 ascii ? _("balance (! short)") : _("balance (red: short)"), ascii ? "-" : "━",
+		 _("required"), _("F tier  V raise  R refund") /* the marks of C_("history mark") */);
+	doc_text(d, ST_DIM, 2, t);
+}
+
 static void doc_payee(doc *d)
 {
 	const bzj_payee *py = &D.v.payee;
@@ -391,6 +459,7 @@ static void doc_run(ui *u, WINDOW *w, doc *d, bool dry)
 	doc_required(d);
 	doc_position(d);
 	doc_payee(d);
+	doc_history(d);
 	doc_refunds(d);
 	doc_receipts(d);
 	doc_ledger(d);
@@ -419,8 +488,15 @@ static void detail_draw(ui *u, WINDOW *w)
 		D.top = maxtop > 0 ? maxtop : 0;
 	doc_run(u, w, &d, false);
 	const bzj_shop *s = &D.v.shop;
-	snprintf(left, sizeof left, "%s  %s  [%s]", s->id, s->name, ui_shop_status(s->status));
 	snprintf(right, sizeof right, _("line %d/%d"), D.top + 1, D.nlines);
+	/* The name gives way first: the id and [open]/[closed] always show. */
+	char st[64], nm[BZJ_NAME_MAX * 2 + 16];
+	snprintf(st, sizeof st, "  [%s]", ui_shop_status(s->status));
+	int room = u->cols - wdg_width(right) - 2 - wdg_width(s->id) - 2 - wdg_width(st);
+	const char *name = s->name;
+	if (wdg_width(name) > room)
+		name = room > 1 ? wdg_field_mb(name, room, WDG_LEFT, nm, sizeof nm) : "";
+	snprintf(left, sizeof left, "%s  %s%s", s->id, name, st);
 	ui_panel_bar(u, w, left, right);
 }
 
@@ -602,33 +678,139 @@ static int do_fee(ui *u)
 	return run_simple(u, &c, _("Fee"), body, fd, 2, _("Record"));
 }
 
-static int category_fn(simple_ctx *c, bzj_err *e)
+/* The category picker: the standards' categories not on the shop (to
+ * add), or the shop's own (to remove), each with the base it sets for
+ * this shop's entity type today. */
+#define PICK_MAX 64
+typedef struct cat_pick {
+	char name[PICK_MAX][BZJ_CAT_MAX + 1];
+	int64_t fen[PICK_MAX];
+	int n;
+	bool remove;
+	bzj_date today;
+} cat_pick;
+
+static bool on_shop(const char *cat)
 {
-	int rc = bzj_shop_add_category(c->u->x, D.v.shop.id, c->a, e);
-	if (!rc)
-		snprintf(c->ok, sizeof c->ok, _("Category %s added"), c->a);
-	return rc;
+	for (int i = 0; i < D.v.ncategories; i++)
+		if (!strcmp(D.v.categories[i], cat))
+			return true;
+	return false;
 }
 
-static int do_category(ui *u)
+static int pick_row(void *ctx, const bzj_standard *st)
 {
-	simple_ctx c = {.u = u, .fn = category_fn};
-	dlg_field fd[] = {
-	    {.type = DF_TEXT, .label = _("Category"), .buf = c.a, .n = BZJ_CAT_MAX + 1,
-	     .note = _("as in the deposit standards")},
+	cat_pick *p = ctx;
+	if (st->effective > p->today || on_shop(st->category) == !p->remove)
+		return 0;
+	int64_t fen = D.v.shop.entity == BZJ_ENTITY_COMPANY ? st->company_fen : st->individual_fen;
+	int i = 0;
+	while (i < p->n && strcmp(p->name[i], st->category))
+		i++;
+	if (i == p->n) {
+		if (p->n == PICK_MAX)
+			return 0;
+		snprintf(p->name[p->n++], sizeof p->name[0], "%s", st->category);
+	}
+	p->fen[i] = fen; /* rows come by date: the last one in effect wins */
+	return 0;
+}
+
+typedef struct cat_ctx {
+	cat_pick *p;
+	int choice;
+	char reason[BZJ_TEXT_MAX + 1];
+} cat_ctx;
+
+static int cat_submit(void *ctx, int button, dlg_form *f)
+{
+	cat_ctx *c = ctx;
+	(void)button;
+	if (c->p->remove && !c->reason[0]) {
+		snprintf(f->msg, sizeof f->msg, "%s", _("Say why the category is removed."));
+		f->msg_style = ST_WARN;
+		return 1;
+	}
+	return 0;
+}
+
+/* Pick, see the effect on required / balance / refundable / restriction,
+ * then confirm: adding (anyone with shop rights) or removing (supervisors,
+ * with a reason for the audit log). */
+static int do_category(ui *u, bool remove)
+{
+	static cat_pick p;
+	static char label[PICK_MAX][BZJ_CAT_MAX + 48];
+	static const char *ptr[PICK_MAX];
+	bzj_err e;
+	memset(&p, 0, sizeof p);
+	p.remove = remove;
+	p.today = u->x->today;
+	if (bzj_standards_list(u->x, pick_row, &p, &e))
+		return ui_refused(u, &e);
+	if (!p.n) {
+		ui_msg(u, ST_DIM, "%s",
+		       remove ? _("The shop has no category with a standard to remove.")
+			      : _("The shop already has every category of the standards."));
+		return RD_STATUS;
+	}
+	for (int i = 0; i < p.n; i++) {
+		char m[40];
+		snprintf(label[i], sizeof label[i], "%s  %s", p.name[i],
+			 wdg_money(p.fen[i], m, sizeof m));
+		ptr[i] = label[i];
+	}
+	cat_ctx c = {.p = &p};
+	dlg_field fd[2] = {
+	    {.type = DF_CHOICE, .label = _("Category"), .choices = ptr, .nchoices = p.n,
+	     .choice = &c.choice, .note = _("Space or arrows")},
+	    {.type = DF_TEXT, .label = _("Reason"), .buf = c.reason, .n = sizeof c.reason},
 	};
 	char body[400];
-	snprintf(body, sizeof body, _("Add a business category to %s %s."), D.v.shop.id,
-	         D.v.shop.name);
-	return run_simple(u, &c, _("Category"), body, fd, 1, _("Add"));
+	snprintf(body, sizeof body,
+		 remove ? _("Remove a business category recorded by mistake from %s %s.")
+			: _("Add a business category to %s %s; the base is the highest of its "
+			    "categories'."),
+		 D.v.shop.id, D.v.shop.name);
+	dlg_form f = {.title = remove ? _("Remove category") : _("Add category"),
+		      .body = body,
+		      .f = fd,
+		      .nf = remove ? 2 : 1,
+		      .buttons = {_("Preview"), _("Cancel")},
+		      .nbuttons = 2,
+		      .cancel = 1,
+		      .submit = cat_submit,
+		      .ctx = &c};
+	if (dlg_run(u, &f) != 0)
+		return RD_ALL;
+	const char *cat = p.name[c.choice];
+	bzj_effect ef;
+	if (bzj_shop_preview_category(u->x, D.v.shop.id, cat, remove, &ef, &e))
+		return ui_refused(u, &e);
+	char what[400];
+	snprintf(what, sizeof what, remove ? _("Remove %s from %s %s:") : _("Add %s to %s %s:"), cat,
+		 D.v.shop.id, D.v.shop.name);
+	if (!dlg_effect(u, remove ? _("Remove category") : _("Add category"), what, &ef, false,
+			remove ? _("Remove") : _("Add")))
+		return RD_ALL;
+	int rc = remove ? bzj_shop_remove_category(u->x, D.v.shop.id, cat, c.reason, &e)
+			: bzj_shop_add_category(u->x, D.v.shop.id, cat, &e);
+	if (rc)
+		return ui_refused(u, &e);
+	ui_msg(u, ST_OK, remove ? _("Category %s removed") : _("Category %s added"), cat);
+	return ui_changed(u);
 }
 
 static int payee_fn(simple_ctx *c, bzj_err *e)
 {
 	int type = c->choice == 0 ? BZJ_PAYEE_PERSONAL : BZJ_PAYEE_CORPORATE;
-	int rc = bzj_shop_set_payee(c->u->x, D.v.shop.id, type, c->a, c->b, BZJ_DATE_NONE, e);
+	bool changed = true;
+	int rc = bzj_shop_set_payee(c->u->x, D.v.shop.id, type, c->a, c->b, BZJ_DATE_NONE,
+				    NULL, &changed, e);
 	if (!rc)
-		snprintf(c->ok, sizeof c->ok, "%s", _("Payee account recorded"));
+		snprintf(c->ok, sizeof c->ok, "%s",
+			 changed ? _("Payee account recorded")
+				 : _("That is already the payee account: nothing changed"));
 	return rc;
 }
 
@@ -791,7 +973,9 @@ static int detail_act(ui *u, int a)
 	case ACT_FEE:
 		return do_fee(u);
 	case ACT_CATEGORY_ADD:
-		return do_category(u);
+		return do_category(u, false);
+	case ACT_CATEGORY_REMOVE:
+		return do_category(u, true);
 	case ACT_PAYEE:
 		return do_payee(u);
 	case ACT_SHOP_CLOSE:

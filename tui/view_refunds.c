@@ -15,111 +15,102 @@
 #include "bzj/money.h"
 #include "bzj/refund.h"
 #include "dialog.h"
+#include "listview.h"
 #include "ui.h"
 #include "widget.h"
 
-#define PAGE 100
-#define MAX_ROWS 50000
-
 /* Status filter steps: 0 = open (submitted or approved), 1 = all, then
  * each status. */
-enum { RF_OPEN = 0, RF_ALL = 1, RF_STEPS = 2 + BZJ_RS_FAILED };
+/* Status filter steps: open, all, waiting for a second approval, then
+ * each status. */
+enum { RF_OPEN = 0, RF_ALL = 1, RF_SECOND = 2, RF_STATUS = 3, RF_STEPS = 3 + BZJ_RS_FAILED };
 
 static struct refunds {
-	bzj_refund *rows;
-	int cap;
-	ui_list l;
-	bool at_end;
-	int64_t total;
+	listview v;
 	int status_step;
 	int kind; /* 0 = any */
 	bool overdue;
-	char err[600];
 	/* The selected refund's shop, for its payee. */
 	bzj_shop_view sv;
 	bool sv_ok;
 	int64_t sv_for;
+	struct cols {
+		int id, shop, kind, amount, status, window, due;
+		bool long_dates;
+	} c;
 } R;
 
 static void query(bzj_refund_query *q)
 {
 	memset(q, 0, sizeof *q);
 	q->open_only = R.status_step == RF_OPEN;
-	q->status = R.status_step >= 2 ? R.status_step - 1 : 0;
+	q->status = R.status_step >= RF_STATUS ? R.status_step - RF_STATUS + 1 : 0;
+	q->awaiting_second = R.status_step == RF_SECOND;
 	q->kind = R.kind;
 	q->overdue = R.overdue;
 }
 
-static bool grow(int need)
-{
-	if (need <= R.cap)
-		return true;
-	int cap = R.cap ? R.cap * 2 : PAGE * 2;
-	while (cap < need)
-		cap *= 2;
-	bzj_refund *p = realloc(R.rows, sizeof *p * (size_t)cap);
-	if (!p)
-		return false;
-	R.rows = p;
-	R.cap = cap;
-	return true;
-}
-
-/* Append up to max rows after the last one. */
-static bool fetch(ui *u, int max)
+static int refunds_fetch(ui *u, const void *after, bool backward, void *out, int max, int *n,
+			 bzj_err *e)
 {
 	bzj_refund_query q;
-	bzj_err e;
-	int n = 0;
-	if (R.at_end || R.l.n >= MAX_ROWS || !grow(R.l.n + max))
-		return false;
+	(void)backward; /* an append list */
 	query(&q);
-	if (R.l.n) {
+	if (after) {
 		q.has_cursor = true;
-		q.after_due = R.rows[R.l.n - 1].window_end;
-		q.after_id = R.rows[R.l.n - 1].id;
+		q.after_due = ((const bzj_refund *)after)->window_end;
+		q.after_id = ((const bzj_refund *)after)->id;
 	}
-	if (bzj_refund_list(u->x, &q, R.rows + R.l.n, max, &n, &e)) {
-		snprintf(R.err, sizeof R.err, "%s", e.msg);
-		R.at_end = true;
-		return false;
-	}
-	R.l.n += n;
-	R.at_end = n < max;
-	return n > 0;
+	return bzj_refund_list(u->x, &q, out, max, n, e);
 }
+
+static int refunds_count(ui *u, const void *pos_of, int64_t *total, int64_t *pos, bzj_err *e)
+{
+	bzj_refund_query q;
+	(void)pos_of;
+	(void)pos;
+	query(&q);
+	return bzj_refund_count(u->x, &q, total, e);
+}
+
+static bool same_refund(const void *a, const void *b)
+{
+	return ((const bzj_refund *)a)->id == ((const bzj_refund *)b)->id;
+}
+
+static const lv_ops refunds_list;
 
 /* Refetch as many rows as were shown, keeping the selected refund under
  * the cursor when it still matches the filters. */
 static int refunds_load(ui *u)
 {
-	bzj_refund_query q;
-	bzj_err e;
-	int64_t sel = R.l.n ? R.rows[R.l.cur].id : 0;
-	int want = R.l.n > PAGE ? R.l.n : PAGE, oldcur = R.l.cur;
-	R.err[0] = 0;
-	R.l.n = 0;
-	R.at_end = false;
+	R.v.ops = &refunds_list;
 	R.sv_for = -1;
-	fetch(u, want);
-	query(&q);
-	if (bzj_refund_count(u->x, &q, &R.total, &e))
-		snprintf(R.err, sizeof R.err, "%s", e.msg);
-	R.l.cur = oldcur;
-	for (int i = 0; i < R.l.n; i++)
-		if (R.rows[i].id == sel)
-			R.l.cur = i;
-	ui_list_fix(&R.l);
-	return RD_ALL;
+	return lv_reload(&R.v, u);
 }
 
 static int refilter(ui *u)
 {
-	R.l.n = R.l.cur = R.l.top = 0;
-	return refunds_load(u);
+	R.v.ops = &refunds_list;
+	R.sv_for = -1;
+	return lv_reset(&R.v, u);
 }
 
-static bzj_refund *sel(void) { return R.l.n ? &R.rows[R.l.cur] : NULL; }
+static bzj_refund *sel(void) { return lv_sel(&R.v); }
+
+/* Approved, above the threshold, and still waiting for a supervisor's
+ * second approval: not finished, and not payable. */
+static bool awaiting_second(const bzj_refund *r)
+{
+	return r->status == BZJ_RS_APPROVED && r->needs_second && !r->second_by[0];
+}
+
+/* The status as the queue shows it: "approved 1/2" until the second
+ * approval is given, so it never looks finished at 80 columns. */
+static const char *status_text(const bzj_refund *r)
+{
+	return awaiting_second(r) ? _("approved 1/2") : ui_refund_status(r->status);
+}
 
 /* The payee of the selected refund's shop (masked for support by core). */
 static void payee_fetch(ui *u)
@@ -134,10 +125,7 @@ static void payee_fetch(ui *u)
 
 /* ---- drawing ----------------------------------------------------------- */
 
-typedef struct cols {
-	int id, shop, kind, amount, status, window, due;
-	bool long_dates;
-} cols;
+typedef struct cols cols;
 
 static int maxw2(const char *a, const char *b, const char *c)
 {
@@ -146,12 +134,18 @@ static int maxw2(const char *a, const char *b, const char *c)
 	return z > x ? z : x;
 }
 
-static void layout_cols(ui *u, cols *c)
+static void layout_cols(ui *u, const listview *v)
 {
+	cols *c = &R.c;
+	(void)v;
 	c->id = 5;
 	c->kind = maxw2(_("partial"), _("closure"), _("Kind"));
 	c->amount = 12;
-	c->status = 9;
+	c->status = wdg_width(_("Status"));
+	for (int st = BZJ_RS_SUBMITTED; st <= BZJ_RS_FAILED; st++)
+		c->status = wdg_width(ui_refund_status(st)) > c->status ? wdg_width(ui_refund_status(st))
+									 : c->status;
+	c->status = wdg_width(_("approved 1/2")) > c->status ? wdg_width(_("approved 1/2")) : c->status;
 	c->long_dates = u->cols >= 100;
 	c->window = c->long_dates ? 21 : 11;
 	c->due = maxw2(_("overdue"), _("late"), NULL);
@@ -173,8 +167,10 @@ static const char *window_text(const bzj_refund *r, bool long_dates, char *buf, 
 	return buf;
 }
 
-static void draw_row(ui *u, WINDOW *w, int y, const cols *c, const bzj_refund *r, bool selected)
+static void draw_row(ui *u, WINDOW *w, int y, const void *row, bool selected)
 {
+	const cols *c = &R.c;
+	const bzj_refund *r = row;
 	char t[64], m[40];
 	int x = 1;
 	int base = selected ? ST_SEL : r->overdue ? ST_WARN : ST_NORMAL;
@@ -190,24 +186,25 @@ static void draw_row(ui *u, WINDOW *w, int y, const cols *c, const bzj_refund *r
 	x += wdg_put(w, y, x, shop, c->shop, WDG_LEFT) + 1;
 	x += wdg_put(w, y, x, ui_refund_kind(r->kind), c->kind, WDG_LEFT) + 1;
 	x += wdg_put(w, y, x, wdg_money(r->amount_fen, m, sizeof m), c->amount, WDG_RIGHT) + 1;
-	x += wdg_put(w, y, x, ui_refund_status(r->status), c->status, WDG_LEFT) + 1;
+	x += wdg_put(w, y, x, status_text(r), c->status, WDG_LEFT) + 1;
 	x += wdg_put(w, y, x, window_text(r, c->long_dates, t, sizeof t), c->window, WDG_LEFT) + 1;
 	wdg_put(w, y, x, r->overdue ? _("overdue") : r->late ? _("late") : "", c->due, WDG_LEFT);
 	ui_style(w, u, ST_NORMAL);
 }
 
-static void draw_header(ui *u, WINDOW *w, const cols *c)
+static void draw_header(ui *u, WINDOW *w, int y)
 {
+	const cols *c = &R.c;
 	int x = 1;
 	ui_style(w, u, ST_HEADER);
-	mvwhline(w, 1, 0, ' ', u->cols);
-	x += wdg_put(w, 1, x, _("ID"), c->id, WDG_RIGHT) + 1;
-	x += wdg_put(w, 1, x, _("Shop"), c->shop, WDG_LEFT) + 1;
-	x += wdg_put(w, 1, x, _("Kind"), c->kind, WDG_LEFT) + 1;
-	x += wdg_put(w, 1, x, _("Amount"), c->amount, WDG_RIGHT) + 1;
-	x += wdg_put(w, 1, x, _("Status"), c->status, WDG_LEFT) + 1;
-	x += wdg_put(w, 1, x, _("Window"), c->window, WDG_LEFT) + 1;
-	wdg_put(w, 1, x, _("Due"), c->due, WDG_LEFT);
+	mvwhline(w, y, 0, ' ', u->cols);
+	x += wdg_put(w, y, x, _("ID"), c->id, WDG_RIGHT) + 1;
+	x += wdg_put(w, y, x, _("Shop"), c->shop, WDG_LEFT) + 1;
+	x += wdg_put(w, y, x, _("Kind"), c->kind, WDG_LEFT) + 1;
+	x += wdg_put(w, y, x, _("Amount"), c->amount, WDG_RIGHT) + 1;
+	x += wdg_put(w, y, x, _("Status"), c->status, WDG_LEFT) + 1;
+	x += wdg_put(w, y, x, _("Window"), c->window, WDG_LEFT) + 1;
+	wdg_put(w, y, x, _("Due"), c->due, WDG_LEFT);
 	ui_style(w, u, ST_NORMAL);
 }
 
@@ -296,34 +293,31 @@ static const char *status_filter_name(void)
 		return C_("refund filter", "open");
 	if (R.status_step == RF_ALL)
 		return _("all");
-	return ui_refund_status(R.status_step - 1);
+	if (R.status_step == RF_SECOND)
+		return _("awaiting 2nd approval");
+	return ui_refund_status(R.status_step - RF_STATUS + 1);
 }
+
+static const lv_ops refunds_list = {
+    .row_size = sizeof(bzj_refund),
+    .fetch = refunds_fetch,
+    .count = refunds_count,
+    .same = same_refund,
+    .layout = layout_cols,
+    .header = draw_header,
+    .row = draw_row,
+};
 
 static void refunds_draw(ui *u, WINDOW *w)
 {
 	char left[300], right[300];
-	cols c;
 	int info = u->lines >= 20 ? 6 : 0; /* rule and up to five lines */
-	R.l.h = u->lines - 2 - info;
-	ui_list_fix(&R.l);
-	snprintf(left, sizeof left, _("Refund queue %d/%lld  by due date"), R.l.n ? R.l.cur + 1 : 0,
-	         (long long)R.total);
+	lv_draw(&R.v, u, w, 1, u->lines - 1 - info, _("No refunds match the filters."));
+	snprintf(left, sizeof left, _("Refund queue %d/%lld  by due date"),
+	         R.v.l.n ? R.v.l.cur + 1 : 0, (long long)R.v.total);
 	snprintf(right, sizeof right, _("status: %s  kind: %s%s"), status_filter_name(),
 	         R.kind ? ui_refund_kind(R.kind) : _("any"), R.overdue ? _("  overdue only") : "");
 	ui_panel_bar(u, w, left, right);
-	layout_cols(u, &c);
-	draw_header(u, w, &c);
-	for (int i = 0; i < R.l.h && R.l.top + i < R.l.n; i++)
-		draw_row(u, w, 2 + i, &c, &R.rows[R.l.top + i], R.l.top + i == R.l.cur);
-	if (R.err[0]) {
-		ui_style(w, u, ST_ERR);
-		wdg_puts(w, 2, 1, R.err, u->cols);
-		ui_style(w, u, ST_NORMAL);
-	} else if (!R.l.n) {
-		ui_style(w, u, ST_DIM);
-		wdg_puts(w, 3, 2, _("No refunds match the filters."), u->cols);
-		ui_style(w, u, ST_NORMAL);
-	}
 	if (info)
 		draw_info(u, w, u->lines - info);
 }
@@ -342,7 +336,7 @@ static void describe(const bzj_refund *r, char *buf, size_t n)
 /* After an action: say what the refund is now, and refetch everything. */
 static int done(ui *u, const bzj_refund *r)
 {
-	ui_msg(u, ST_OK, _("Refund %lld is now %s"), (long long)r->id, ui_refund_status(r->status));
+	ui_msg(u, ST_OK, _("Refund %lld is now %s"), (long long)r->id, status_text(r));
 	return ui_changed(u);
 }
 
@@ -444,6 +438,13 @@ static int approve(ui *u, const bzj_refund *r)
 			return ui_refused(u, &e);
 		return done(u, &out);
 	}
+	/* Ask core first whether it would go through (role, four-eyes, the
+	 * second approver): a refusal is shown before, never after, the
+	 * confirmation. */
+	bool second = awaiting_second(r);
+	if (bzj_refund_try(u->x, second ? BZJ_TRY_APPROVE_SECOND : BZJ_TRY_APPROVE, r->id,
+			   r->version, &e))
+		return ui_refused(u, &e);
 	describe(r, body, sizeof body);
 	if (r->needs_second) {
 		size_t l = strlen(body);
@@ -461,9 +462,11 @@ static int approve(ui *u, const bzj_refund *r)
 		         ui_payee_type(R.sv.payee.type), R.sv.payee.name, R.sv.payee.account,
 		         R.sv.payee.valid ? _("valid") : ui_code_text(R.sv.payee.problem));
 	}
-	if (!dlg_confirm(u, _("Approve refund"), body, false, _("Approve")))
+	if (!dlg_confirm(u, second ? _("Second approval") : _("Approve refund"), body, false,
+			 _("Approve")))
 		return RD_ALL;
-	if (bzj_refund_approve(u->x, r->id, r->version, &out, &e))
+	if ((second ? bzj_refund_approve_second : bzj_refund_approve)(u->x, r->id, r->version, &out,
+								      &e))
 		return ui_refused(u, &e);
 	return done(u, &out);
 }
@@ -473,7 +476,7 @@ typedef int (*reason_fn)(bzj_ctx *x, int64_t id, const char *reason, int64_t v, 
 
 static int with_reason(ui *u, const bzj_refund *r, const char *title, const char *ok, reason_fn fn)
 {
-	char body[800], reason[257] = "";
+	char body[800], reason[BZJ_TEXT_MAX + 1] = "";
 	bzj_refund out;
 	bzj_err e;
 	describe(r, body, sizeof body);
@@ -489,7 +492,21 @@ static int pay(ui *u, const bzj_refund *r)
 	char body[1000];
 	bzj_refund out;
 	bzj_err e;
+	/* Refused before the confirmation (four-eyes, second approval, the
+	 * window, the payee); a failing re-check is said in it, because
+	 * confirming records the failure as a single payout would. */
+	bool fails = false;
+	if (bzj_refund_try(u->x, BZJ_TRY_PAY, r->id, r->version, &e)) {
+		if (strcmp(e.code, "refund.payout_failed"))
+			return ui_refused(u, &e);
+		fails = true;
+	}
 	describe(r, body, sizeof body);
+	if (fails) {
+		size_t l = strlen(body);
+		snprintf(body + l, sizeof body - l, "\n%s %s", e.msg,
+			 _("Confirming records the refund as failed."));
+	}
 	if (R.sv_ok && R.sv.payee.present) {
 		size_t l = strlen(body);
 		snprintf(body + l, sizeof body - l, "\n%s", _("Pay to:"));
@@ -551,14 +568,13 @@ static int find(ui *u)
 		       _("Find"), _("Find"), what, sizeof what, true))
 		return RD_ALL;
 	for (int pass = 0; pass < 2; pass++) {
-		for (int i = pass ? 0 : R.l.cur + 1;; i++) {
-			if (i >= R.l.n && (pass || !fetch(u, PAGE)))
+		for (int i = pass ? 0 : R.v.l.cur + 1;; i++) {
+			if (i >= R.v.l.n && (pass || !lv_more(&R.v, u)))
 				break;
-			if (i >= R.l.n)
+			if (i >= R.v.l.n)
 				continue;
-			if (matches(&R.rows[i], what)) {
-				R.l.cur = i;
-				ui_list_fix(&R.l);
+			if (matches(lv_row(&R.v, i), what)) {
+				lv_select(&R.v, i);
 				return RD_ALL;
 			}
 		}
@@ -608,28 +624,39 @@ static int refunds_act(ui *u, int a)
 	default:
 		break;
 	}
-	/* Moving: fetch the next page when the cursor reaches the end. */
-	int step = a == ACT_PAGE_DOWN ? R.l.h : 1;
-	if (a == ACT_LAST)
-		while (fetch(u, PAGE))
-			;
-	else if (a == ACT_DOWN || a == ACT_PAGE_DOWN)
-		while (R.l.cur + step >= R.l.n && fetch(u, PAGE))
-			;
-	ui_list_move(&R.l, a);
-	return RD_BODY | RD_STATUS;
+	return lv_move(&R.v, u, a);
 }
 
 static bool refunds_has_sel(ui *u)
 {
 	(void)u;
-	return R.l.n > 0;
+	return R.v.l.n > 0;
 }
 
 static const char *refunds_sel_shop(ui *u)
 {
 	(void)u;
-	return R.l.n ? R.rows[R.l.cur].shop_id : NULL;
+	return sel() ? sel()->shop_id : NULL;
+}
+
+/* What the selected refund offers: a refund waiting for its second
+ * approval offers no payout and no failure to finance, only the second
+ * approval (to whoever core lets give it). */
+static bool refunds_offers(ui *u, int a)
+{
+	(void)u;
+	const bzj_refund *r = sel();
+	if (!r)
+		return true;
+	switch (a) {
+	case ACT_REFUND_PAY:
+	case ACT_REFUND_FAIL:
+		return r->status == BZJ_RS_APPROVED && !awaiting_second(r);
+	case ACT_REFUND_APPROVE:
+		return r->status == BZJ_RS_SUBMITTED || awaiting_second(r);
+	default:
+		return true;
+	}
 }
 
 const panel_ops panel_refunds = {
@@ -640,4 +667,5 @@ const panel_ops panel_refunds = {
     .act = refunds_act,
     .has_sel = refunds_has_sel,
     .sel_shop = refunds_sel_shop,
+    .offers = refunds_offers,
 };

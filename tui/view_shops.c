@@ -11,27 +11,21 @@
 #include "bzj/i18n.h"
 #include "bzj/shop.h"
 #include "dialog.h"
+#include "listview.h"
 #include "ui.h"
 #include "widget.h"
 
-#define PAGE 100
-#define BUF_MAX 400
-
 static struct shops {
-	bzj_shop_row rows[BUF_MAX];
-	ui_list l;
-	int64_t base;  /* absolute position of rows[0] */
-	int64_t total; /* rows matching the query */
-	bool at_start, at_end;
+	listview v;
 	bzj_shop_query q;
 	char search[LEDIT_MAX * 4 + 1];
 	char saved[LEDIT_MAX * 4 + 1];
 	bool searching;
 	ledit ed;
-	char err[600];
+	struct cols {
+		int id, name, oper, ent, req, bal, frozen, flags;
+	} c;
 } S;
-
-static bzj_shop_row page[PAGE];
 
 /* Counting every match of a one-character search over a million shops
  * would stall typing (1 s): searches count up to this many ("1000+"). */
@@ -39,189 +33,55 @@ static bzj_shop_row page[PAGE];
 
 static void query_prepare(bzj_shop_query *q)
 {
+	*q = S.q;
 	q->search = S.search[0] ? S.search : NULL;
 	q->count_cap = S.search[0] ? SEARCH_COUNT_CAP : 0;
 	q->has_cursor = false;
 	q->backward = false;
 }
 
-static int fail(ui *u, const bzj_err *e)
+static int shops_fetch(ui *u, const void *after, bool backward, void *out, int max, int *n,
+		       bzj_err *e)
 {
-	snprintf(S.err, sizeof S.err, "%s", e->msg);
-	ui_msg(u, ST_ERR, "%s", e->msg);
-	return RD_ALL;
-}
-
-static int fetch(ui *u, const bzj_shop_row *after, bool backward, int max, int *n)
-{
-	bzj_shop_query q = S.q;
-	bzj_err e;
+	bzj_shop_query q;
 	query_prepare(&q);
 	if (after) {
 		q.has_cursor = true;
-		q.cursor = *after;
+		q.cursor = *(const bzj_shop_row *)after;
 	}
 	q.backward = backward;
-	*n = 0;
-	if (bzj_shop_list(u->x, &q, page, max, n, &e))
-		return fail(u, &e);
-	return 0;
+	return bzj_shop_list(u->x, &q, out, max, n, e);
 }
 
-static int count(ui *u, const bzj_shop_row *pos_of, int64_t *pos)
+static int shops_count(ui *u, const void *pos_of, int64_t *total, int64_t *pos, bzj_err *e)
 {
-	bzj_shop_query q = S.q;
-	bzj_err e;
+	bzj_shop_query q;
 	query_prepare(&q);
-	if (bzj_shop_count(u->x, &q, pos_of, &S.total, pos, &e))
-		return fail(u, &e);
-	return 0;
+	return bzj_shop_count(u->x, &q, pos_of, total, pos, e);
 }
+
+static bool same_shop(const void *a, const void *b)
+{
+	return !strcmp(((const bzj_shop_row *)a)->id, ((const bzj_shop_row *)b)->id);
+}
+
+static const lv_ops shops_list;
 
 static int load_first(ui *u)
 {
-	int n;
-	S.err[0] = 0;
-	S.l.n = S.l.cur = S.l.top = 0;
-	S.base = 0;
-	if (fetch(u, NULL, false, PAGE, &n) || count(u, NULL, NULL))
-		return RD_ALL;
-	memcpy(S.rows, page, sizeof page[0] * (size_t)n);
-	S.l.n = n;
-	S.at_start = true;
-	S.at_end = n < PAGE;
-	return RD_BODY | RD_STATUS;
+	S.v.ops = &shops_list;
+	return lv_reset(&S.v, u);
 }
 
-static int load_last(ui *u)
+static int shops_load(ui *u)
 {
-	int n;
-	S.err[0] = 0;
-	if (fetch(u, NULL, true, PAGE, &n) || count(u, NULL, NULL))
-		return RD_ALL;
-	memcpy(S.rows, page, sizeof page[0] * (size_t)n);
-	S.l.n = n;
-	S.l.cur = n - 1;
-	S.at_end = true;
-	S.at_start = n < PAGE;
-	S.base = S.at_start ? 0 : S.total - n;
-	ui_list_fix(&S.l);
-	return RD_BODY | RD_STATUS;
-}
-
-/* Append the page after the last row, dropping rows off the front. */
-static bool fetch_next(ui *u)
-{
-	int n;
-	if (S.at_end || S.l.n == 0 || fetch(u, &S.rows[S.l.n - 1], false, PAGE, &n))
-		return false;
-	S.at_end = n < PAGE;
-	int drop = S.l.n + n - BUF_MAX;
-	if (drop > 0) {
-		memmove(S.rows, S.rows + drop, sizeof S.rows[0] * (size_t)(S.l.n - drop));
-		S.l.n -= drop;
-		S.l.cur -= drop;
-		S.l.top -= drop;
-		S.base += drop;
-		S.at_start = false;
-	}
-	memcpy(S.rows + S.l.n, page, sizeof page[0] * (size_t)n);
-	S.l.n += n;
-	return n > 0;
-}
-
-/* Prepend the page before the first row, dropping rows off the end. */
-static bool fetch_prev(ui *u)
-{
-	int n;
-	if (S.at_start || S.l.n == 0 || fetch(u, &S.rows[0], true, PAGE, &n))
-		return false;
-	S.at_start = n < PAGE;
-	int keep = S.l.n;
-	if (keep + n > BUF_MAX) {
-		keep = BUF_MAX - n;
-		S.at_end = false;
-	}
-	memmove(S.rows + n, S.rows, sizeof S.rows[0] * (size_t)keep);
-	memcpy(S.rows, page, sizeof page[0] * (size_t)n);
-	S.l.n = keep + n;
-	S.l.cur += n;
-	S.l.top += n;
-	S.base = S.at_start ? 0 : S.base - n;
-	return n > 0;
-}
-
-/* Refetch around the selected shop so it stays under the cursor (reload,
- * after a change); it may have left the filter, then its neighbour is
- * selected. */
-static int reload_at(ui *u)
-{
-	if (S.l.n == 0)
-		return load_first(u);
-	bzj_shop_row sel = S.rows[S.l.cur], before[PAGE / 2];
-	int row_on_screen = S.l.cur - S.l.top, nb, nf;
-	S.err[0] = 0;
-	if (fetch(u, &sel, true, PAGE / 2, &nb))
-		return RD_ALL;
-	memcpy(before, page, sizeof page[0] * (size_t)nb);
-	if (fetch(u, nb ? &before[nb - 1] : NULL, false, PAGE, &nf))
-		return RD_ALL;
-	memcpy(S.rows, before, sizeof before[0] * (size_t)nb);
-	memcpy(S.rows + nb, page, sizeof page[0] * (size_t)nf);
-	S.l.n = nb + nf;
-	S.at_start = nb < PAGE / 2;
-	S.at_end = nf < PAGE;
-	S.l.cur = nb;
-	for (int i = nb; i < S.l.n; i++)
-		if (!strcmp(S.rows[i].id, sel.id))
-			S.l.cur = i;
-	S.l.top = S.l.cur - row_on_screen;
-	int64_t pos = 0;
-	if (count(u, S.l.n ? &S.rows[0] : NULL, &pos))
-		return RD_ALL;
-	S.base = S.l.n ? pos : 0;
-	ui_list_fix(&S.l);
-	return RD_BODY | RD_STATUS;
-}
-
-static int shops_load(ui *u) { return reload_at(u); }
-
-/* ---- moving ------------------------------------------------------------ */
-
-static int shops_move(ui *u, int a)
-{
-	int step = a == ACT_PAGE_DOWN || a == ACT_PAGE_UP ? S.l.h : 1;
-	switch (a) {
-	case ACT_FIRST:
-		if (!S.at_start)
-			return load_first(u);
-		break;
-	case ACT_LAST:
-		if (!S.at_end)
-			return load_last(u);
-		break;
-	case ACT_DOWN:
-	case ACT_PAGE_DOWN:
-		while (S.l.cur + step >= S.l.n && !S.at_end && fetch_next(u))
-			;
-		break;
-	case ACT_UP:
-	case ACT_PAGE_UP:
-		while (S.l.cur - step < 0 && !S.at_start && fetch_prev(u))
-			;
-		break;
-	default:
-		break;
-	}
-	ui_list_move(&S.l, a);
-	return RD_BODY | RD_STATUS;
+	S.v.ops = &shops_list;
+	return lv_reload(&S.v, u);
 }
 
 /* ---- drawing ----------------------------------------------------------- */
 
-typedef struct cols {
-	int id, name, oper, ent, req, bal, frozen, flags;
-} cols;
+typedef struct cols cols;
 
 static const struct flag {
 	const char *mark;
@@ -247,8 +107,9 @@ static int money_w(ui *u, int64_t fen, int w)
 	return k > w ? k : w;
 }
 
-static void layout_cols(ui *u, cols *c)
+static void layout_cols(ui *u, const listview *v)
 {
+	cols *c = &S.c;
 	memset(c, 0, sizeof *c);
 	c->id = 9;
 	c->ent = wdg_width(_("Entity"));
@@ -256,9 +117,10 @@ static void layout_cols(ui *u, cols *c)
 	c->ent = e1 > c->ent ? e1 : c->ent;
 	c->ent = e2 > c->ent ? e2 : c->ent;
 	c->req = c->bal = 10;
-	for (int i = S.l.top; i < S.l.n && i < S.l.top + S.l.h; i++) {
-		c->req = money_w(u, S.rows[i].required_fen, c->req);
-		c->bal = money_w(u, S.rows[i].balance_fen, c->bal);
+	for (int i = v->l.top; i < v->l.n && i < v->l.top + v->l.h; i++) {
+		const bzj_shop_row *r = lv_row(v, i);
+		c->req = money_w(u, r->required_fen, c->req);
+		c->bal = money_w(u, r->balance_fen, c->bal);
 	}
 	for (int i = 0; i < NFLAGS; i++)
 		c->flags += flag_w(i);
@@ -294,8 +156,9 @@ static void draw_flags(WINDOW *w, int y, int x, const bzj_shop_row *r)
 	}
 }
 
-static void draw_header(ui *u, WINDOW *w, const cols *c)
+static void draw_header(ui *u, WINDOW *w, int y)
 {
+	const cols *c = &S.c;
 	int x = 1;
 	struct {
 		const char *t;
@@ -311,21 +174,23 @@ static void draw_header(ui *u, WINDOW *w, const cols *c)
 	    {_("Flags"), c->flags, WDG_LEFT, -1},
 	};
 	ui_style(w, u, ST_HEADER);
-	mvwhline(w, 1, 0, ' ', u->cols);
+	mvwhline(w, y, 0, ' ', u->cols);
 	for (size_t i = 0; i < sizeof h / sizeof h[0]; i++) {
 		if (!h[i].w)
 			continue;
 		if (h[i].sort == S.q.sort)
 			wattron(w, A_REVERSE);
-		wdg_put(w, 1, x, h[i].t, h[i].w, h[i].align);
+		wdg_put(w, y, x, h[i].t, h[i].w, h[i].align);
 		wattroff(w, A_REVERSE);
 		x += h[i].w + 1;
 	}
 	ui_style(w, u, ST_NORMAL);
 }
 
-static void draw_row(ui *u, WINDOW *w, int y, const cols *c, const bzj_shop_row *r, bool sel)
+static void draw_row(ui *u, WINDOW *w, int y, const void *row, bool sel)
 {
+	const cols *c = &S.c;
+	const bzj_shop_row *r = row;
 	char m[40];
 	int x = 1;
 	int base = sel ? ST_SEL : r->status == BZJ_SHOP_CLOSED ? ST_DIM : ST_NORMAL;
@@ -361,12 +226,12 @@ static const char *sort_name(int s)
 
 static void bar_text(char *left, size_t ln, char *right, size_t rn)
 {
-	int64_t pos = S.l.n ? S.base + S.l.cur + 1 : 0;
+	int64_t pos = lv_pos(&S.v), tot = S.v.total;
 	char total[32];
-	if (S.q.count_cap && S.total >= S.q.count_cap)
-		snprintf(total, sizeof total, "%lld+", (long long)S.total);
+	if (S.search[0] && tot >= SEARCH_COUNT_CAP)
+		snprintf(total, sizeof total, "%lld+", (long long)tot);
 	else
-		snprintf(total, sizeof total, "%lld", (long long)S.total);
+		snprintf(total, sizeof total, "%lld", (long long)tot);
 	snprintf(left, ln, _("Shops %lld/%s  sorted by %s %s"), (long long)pos, total,
 	         sort_name(S.q.sort), S.q.desc ? _("descending") : _("ascending"));
 	right[0] = 0;
@@ -406,37 +271,32 @@ static void draw_search(ui *u, WINDOW *w)
 	int cx = ledit_draw(w, 0, x, u->cols / 2, &S.ed);
 	wattroff(w, A_UNDERLINE);
 	char n[64];
-	snprintf(n, sizeof n, _("%lld found"), (long long)S.total);
+	snprintf(n, sizeof n, _("%lld found"), (long long)S.v.total);
 	wdg_puts(w, 0, x + u->cols / 2 + 2, n, u->cols);
 	u->want_cursor = true;
 	u->cur_y = 0;
 	u->cur_x = cx;
 }
 
+static const lv_ops shops_list = {
+    .row_size = sizeof(bzj_shop_row),
+    .bidir = true,
+    .fetch = shops_fetch,
+    .count = shops_count,
+    .same = same_shop,
+    .layout = layout_cols,
+    .header = draw_header,
+    .row = draw_row,
+};
+
 static void shops_draw(ui *u, WINDOW *w)
 {
 	char left[300], right[600];
-	cols c;
-	S.l.h = u->lines - 2;
-	ui_list_fix(&S.l);
+	lv_draw(&S.v, u, w, 1, u->lines - 1,
+		S.search[0] ? _("No shop matches the search and filters.")
+			    : _("No shops match the filters."));
 	bar_text(left, sizeof left, right, sizeof right);
 	ui_panel_bar(u, w, left, right);
-	layout_cols(u, &c);
-	draw_header(u, w, &c);
-	for (int i = 0; i < S.l.h && S.l.top + i < S.l.n; i++)
-		draw_row(u, w, 2 + i, &c, &S.rows[S.l.top + i], S.l.top + i == S.l.cur);
-	if (S.err[0]) {
-		ui_style(w, u, ST_ERR);
-		wdg_puts(w, 2, 1, S.err, u->cols);
-		ui_style(w, u, ST_NORMAL);
-	} else if (S.l.n == 0) {
-		ui_style(w, u, ST_DIM);
-		wdg_puts(w, 3, 2,
-		         S.search[0] ? _("No shop matches the search and filters.")
-		                     : _("No shops match the filters."),
-		         u->cols);
-		ui_style(w, u, ST_NORMAL);
-	}
 	if (S.searching)
 		draw_search(u, w);
 }
@@ -496,7 +356,8 @@ static int search_start(ui *u)
 
 static int shops_act(ui *u, int a)
 {
-	const char *id = S.l.n ? S.rows[S.l.cur].id : NULL;
+	const bzj_shop_row *r = lv_sel(&S.v);
+	const char *id = r ? r->id : NULL;
 	switch (a) {
 	case ACT_OPEN:
 		return ui_open_shop(u, id);
@@ -534,20 +395,21 @@ static int shops_act(ui *u, int a)
 		return load_first(u);
 	}
 	default:
-		return shops_move(u, a);
+		return lv_move(&S.v, u, a);
 	}
 }
 
 static bool shops_has_sel(ui *u)
 {
 	(void)u;
-	return S.l.n > 0;
+	return S.v.l.n > 0;
 }
 
 static const char *shops_sel_shop(ui *u)
 {
 	(void)u;
-	return S.l.n > 0 ? S.rows[S.l.cur].id : NULL;
+	const bzj_shop_row *r = lv_sel(&S.v);
+	return r ? r->id : NULL;
 }
 
 const panel_ops panel_shops = {

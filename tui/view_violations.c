@@ -10,81 +10,50 @@
 #include "bzj/money.h"
 #include "bzj/violation.h"
 #include "dialog.h"
+#include "listview.h"
 #include "ui.h"
 #include "widget.h"
 
-#define PAGE 100
-#define MAX_ROWS 50000
-
 static struct viol {
-	bzj_violation *rows;
-	int cap;
-	ui_list l;
-	bool at_end;
+	listview v;
 	bool all; /* every status, not only open ones */
-	char err[600];
+	struct cols {
+		int id, date, shop, cls, raise, frozen, status, note;
+	} c;
 } V;
 
-static bool grow(int need)
+/* Newest first: the rows before the last one shown. */
+static int viol_fetch(ui *u, const void *after, bool backward, void *out, int max, int *n,
+		      bzj_err *e)
 {
-	if (need <= V.cap)
-		return true;
-	int cap = V.cap ? V.cap * 2 : PAGE * 2;
-	while (cap < need)
-		cap *= 2;
-	bzj_violation *p = realloc(V.rows, sizeof *p * (size_t)cap);
-	if (!p)
-		return false;
-	V.rows = p;
-	V.cap = cap;
-	return true;
+	(void)backward; /* an append list */
+	int64_t before = after ? ((const bzj_violation *)after)->id : 0;
+	return bzj_violation_list(u->x, u->vshop[0] ? u->vshop : NULL, !V.all, before, out, max, n,
+				  e);
 }
 
-static bool fetch(ui *u, int max)
+static bool same_violation(const void *a, const void *b)
 {
-	bzj_err e;
-	int n = 0;
-	if (V.at_end || V.l.n >= MAX_ROWS || !grow(V.l.n + max))
-		return false;
-	int64_t before = V.l.n ? V.rows[V.l.n - 1].id : 0;
-	if (bzj_violation_list(u->x, u->vshop[0] ? u->vshop : NULL, !V.all, before, V.rows + V.l.n,
-	                       max, &n, &e)) {
-		snprintf(V.err, sizeof V.err, "%s", e.msg);
-		V.at_end = true;
-		return false;
-	}
-	V.l.n += n;
-	V.at_end = n < max;
-	return n > 0;
+	return ((const bzj_violation *)a)->id == ((const bzj_violation *)b)->id;
 }
+
+static const lv_ops viol_list;
 
 static int viol_load(ui *u)
 {
-	int64_t sel = V.l.n ? V.rows[V.l.cur].id : 0;
-	int want = V.l.n > PAGE ? V.l.n : PAGE, oldcur = V.l.cur;
-	V.err[0] = 0;
-	V.l.n = 0;
-	V.at_end = false;
-	fetch(u, want);
-	V.l.cur = oldcur;
-	for (int i = 0; i < V.l.n; i++)
-		if (V.rows[i].id == sel)
-			V.l.cur = i;
-	ui_list_fix(&V.l);
-	return RD_ALL;
+	V.v.ops = &viol_list;
+	return lv_reload(&V.v, u);
 }
 
 static int refilter(ui *u)
 {
-	V.l.n = V.l.cur = V.l.top = 0;
-	return viol_load(u);
+	V.v.ops = &viol_list;
+	return lv_reset(&V.v, u);
 }
 
 /* ---- drawing ----------------------------------------------------------- */
 
-typedef struct cols {
-	int id, date, shop, cls, raise, frozen, status, note;
-} cols;
+typedef struct cols cols;
 
 static int money_w(int64_t fen, int w)
 {
@@ -93,8 +62,9 @@ static int money_w(int64_t fen, int w)
 	return k > w ? k : w;
 }
 
-static void layout_cols(ui *u, cols *c)
+static void layout_cols(ui *u, const listview *lv)
 {
+	cols *c = &V.c;
 	c->id = 4;
 	c->date = 10;
 	c->shop = u->vshop[0] ? 0 : 8;
@@ -102,9 +72,10 @@ static void layout_cols(ui *u, cols *c)
 	c->cls = cw > 4 ? cw : 4;
 	c->raise = wdg_width(_("Raise"));
 	c->frozen = wdg_width(_("Frozen"));
-	for (int i = V.l.top; i < V.l.n && i < V.l.top + V.l.h; i++) {
-		c->raise = money_w(V.rows[i].raise_fen, c->raise);
-		c->frozen = money_w(V.rows[i].frozen_fen, c->frozen);
+	for (int i = lv->l.top; i < lv->l.n && i < lv->l.top + lv->l.h; i++) {
+		const bzj_violation *r = lv_row(lv, i);
+		c->raise = money_w(r->raise_fen, c->raise);
+		c->frozen = money_w(r->frozen_fen, c->frozen);
 	}
 	int s1 = wdg_width(ui_vstatus(BZJ_VS_OPEN)), s2 = wdg_width(ui_vstatus(BZJ_VS_RESOLVED)),
 	    s3 = wdg_width(_("Status"));
@@ -116,25 +87,28 @@ static void layout_cols(ui *u, cols *c)
 		c->note = 6;
 }
 
-static void draw_header(ui *u, WINDOW *w, const cols *c)
+static void draw_header(ui *u, WINDOW *w, int y)
 {
+	const cols *c = &V.c;
 	int x = 1;
 	ui_style(w, u, ST_HEADER);
-	mvwhline(w, 1, 0, ' ', u->cols);
-	x += wdg_put(w, 1, x, _("ID"), c->id, WDG_RIGHT) + 1;
-	x += wdg_put(w, 1, x, _("Date"), c->date, WDG_LEFT) + 1;
+	mvwhline(w, y, 0, ' ', u->cols);
+	x += wdg_put(w, y, x, _("ID"), c->id, WDG_RIGHT) + 1;
+	x += wdg_put(w, y, x, _("Date"), c->date, WDG_LEFT) + 1;
 	if (c->shop)
-		x += wdg_put(w, 1, x, _("Shop"), c->shop, WDG_LEFT) + 1;
-	x += wdg_put(w, 1, x, _("Class"), c->cls, WDG_LEFT) + 1;
-	x += wdg_put(w, 1, x, _("Raise"), c->raise, WDG_RIGHT) + 1;
-	x += wdg_put(w, 1, x, _("Frozen"), c->frozen, WDG_RIGHT) + 1;
-	x += wdg_put(w, 1, x, _("Status"), c->status, WDG_LEFT) + 1;
-	wdg_put(w, 1, x, _("Note"), c->note, WDG_LEFT);
+		x += wdg_put(w, y, x, _("Shop"), c->shop, WDG_LEFT) + 1;
+	x += wdg_put(w, y, x, _("Class"), c->cls, WDG_LEFT) + 1;
+	x += wdg_put(w, y, x, _("Raise"), c->raise, WDG_RIGHT) + 1;
+	x += wdg_put(w, y, x, _("Frozen"), c->frozen, WDG_RIGHT) + 1;
+	x += wdg_put(w, y, x, _("Status"), c->status, WDG_LEFT) + 1;
+	wdg_put(w, y, x, _("Note"), c->note, WDG_LEFT);
 	ui_style(w, u, ST_NORMAL);
 }
 
-static void draw_row(ui *u, WINDOW *w, int y, const cols *c, const bzj_violation *v, bool sel)
+static void draw_row(ui *u, WINDOW *w, int y, const void *row, bool sel)
 {
+	const cols *c = &V.c;
+	const bzj_violation *v = row;
 	char t[64], m[40];
 	int x = 1;
 	int base = sel ? ST_SEL : v->status == BZJ_VS_RESOLVED ? ST_DIM : ST_NORMAL;
@@ -178,7 +152,7 @@ static const char *shop_name(ui *u, const char *id)
 
 static void draw_info(ui *u, WINDOW *w, int y)
 {
-	const bzj_violation *v = V.l.n ? &V.rows[V.l.cur] : NULL;
+	const bzj_violation *v = lv_sel(&V.v);
 	char t[1000], h[400], a[40], b[40], c[40], d[40], dt[16], rs[16], pts[64];
 	if (!v)
 		return;
@@ -203,35 +177,31 @@ static void draw_info(ui *u, WINDOW *w, int y)
 	wdg_puts(w, y, 1, v->note, u->cols);
 }
 
+static const lv_ops viol_list = {
+    .row_size = sizeof(bzj_violation),
+    .fetch = viol_fetch,
+    .same = same_violation,
+    .layout = layout_cols,
+    .header = draw_header,
+    .row = draw_row,
+};
+
 static void viol_draw(ui *u, WINDOW *w)
 {
 	char left[300], right[200];
-	cols c;
 	int info = u->lines >= 20 ? 4 : 0;
-	V.l.h = u->lines - 2 - info;
-	ui_list_fix(&V.l);
+	const listview *lv = &V.v;
+	lv_draw(&V.v, u, w, 1, u->lines - 1 - info,
+		V.all ? _("No violations.") : _("No open violations."));
 	if (u->vshop[0])
 		snprintf(left, sizeof left, _("Violations of %s  %d/%d%s"), u->vshop,
-		         V.l.n ? V.l.cur + 1 : 0, V.l.n, V.at_end ? "" : "+");
+		         lv->l.n ? lv->l.cur + 1 : 0, lv->l.n, lv->at_end ? "" : "+");
 	else
 		snprintf(left, sizeof left, _("Violations of all shops  %d/%d%s"),
-		         V.l.n ? V.l.cur + 1 : 0, V.l.n, V.at_end ? "" : "+");
+		         lv->l.n ? lv->l.cur + 1 : 0, lv->l.n, lv->at_end ? "" : "+");
 	snprintf(right, sizeof right, "%s",
 	         V.all ? _("every status, newest first") : _("open only, newest first"));
 	ui_panel_bar(u, w, left, right);
-	layout_cols(u, &c);
-	draw_header(u, w, &c);
-	for (int i = 0; i < V.l.h && V.l.top + i < V.l.n; i++)
-		draw_row(u, w, 2 + i, &c, &V.rows[V.l.top + i], V.l.top + i == V.l.cur);
-	if (V.err[0]) {
-		ui_style(w, u, ST_ERR);
-		wdg_puts(w, 2, 1, V.err, u->cols);
-		ui_style(w, u, ST_NORMAL);
-	} else if (!V.l.n) {
-		ui_style(w, u, ST_DIM);
-		wdg_puts(w, 3, 2, V.all ? _("No violations.") : _("No open violations."), u->cols);
-		ui_style(w, u, ST_NORMAL);
-	}
 	if (info)
 		draw_info(u, w, u->lines - info);
 }
@@ -240,7 +210,7 @@ static void viol_draw(ui *u, WINDOW *w)
 
 typedef struct add_ctx {
 	ui *u;
-	char shop[BZJ_ID_MAX + 1], points[16], raise[32], freeze[32], note[257], date[16];
+	char shop[BZJ_ID_MAX + 1], points[16], raise[32], freeze[32], note[BZJ_TEXT_MAX + 1], date[16];
 	int cls;
 	bzj_violation_in in;
 	bzj_effect ef;
@@ -421,7 +391,7 @@ static int resolve(ui *u, const bzj_violation *v)
 
 static int viol_act(ui *u, int a)
 {
-	bzj_violation copy, *v = V.l.n ? &V.rows[V.l.cur] : NULL;
+	bzj_violation copy, *v = lv_sel(&V.v);
 	if (v) {
 		copy = *v;
 		v = &copy;
@@ -452,27 +422,20 @@ static int viol_act(ui *u, int a)
 	default:
 		break;
 	}
-	int step = a == ACT_PAGE_DOWN ? V.l.h : 1;
-	if (a == ACT_LAST)
-		while (fetch(u, PAGE))
-			;
-	else if (a == ACT_DOWN || a == ACT_PAGE_DOWN)
-		while (V.l.cur + step >= V.l.n && fetch(u, PAGE))
-			;
-	ui_list_move(&V.l, a);
-	return RD_BODY | RD_STATUS;
+	return lv_move(&V.v, u, a);
 }
 
 static bool viol_has_sel(ui *u)
 {
 	(void)u;
-	return V.l.n > 0;
+	return V.v.l.n > 0;
 }
 
 static const char *viol_sel_shop(ui *u)
 {
 	(void)u;
-	return V.l.n ? V.rows[V.l.cur].shop_id : NULL;
+	const bzj_violation *v = lv_sel(&V.v);
+	return v ? v->shop_id : NULL;
 }
 
 const panel_ops panel_violations = {

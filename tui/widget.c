@@ -71,6 +71,12 @@ static void wb_escape(wbuf *b, unsigned long c, bool byte)
 	wb_ascii(b, t);
 }
 
+/* Bytes the locale could not decode: in a locale that is not UTF-8 these
+ * are every Chinese character, and main() says how to see them. */
+static unsigned long undecodable;
+
+unsigned long wdg_undecodable(void) { return undecodable; }
+
 size_t wdg_decode(const char *s, wchar_t *out, size_t outn)
 {
 	wbuf b = {out, 0, outn};
@@ -84,6 +90,7 @@ size_t wdg_decode(const char *s, wchar_t *out, size_t outn)
 		wchar_t wc;
 		size_t r = mbrtowc(&wc, s, len, &st);
 		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+			undecodable += (unsigned char)*s >= 0x80;
 			wb_escape(&b, (unsigned char)*s, true);
 			memset(&st, 0, sizeof st);
 			s++, len--;

@@ -42,6 +42,8 @@ size_t wdg_fit(const wchar_t *w, size_t len, int maxw, int *used);
 size_t wdg_field(const char *s, int width, int align, wchar_t *out, size_t outn);
 /* The same as UTF-8 (tests, and text that goes on into snprintf). */
 char *wdg_field_mb(const char *s, int width, int align, char *buf, size_t n);
+/* How many bytes (0x80 and up) the locale could not decode so far. */
+unsigned long wdg_undecodable(void);
 /* Plain UTF-8 text with escapes applied, no width limit. */
 char *wdg_escape_mb(const char *s, char *buf, size_t n);
 

@@ -3,6 +3,9 @@
 #ifndef BZJ_CTX_H
 #define BZJ_CTX_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "bzj/auth.h"
 #include "bzj/calendar.h"
 #include "bzj/config.h"
@@ -25,6 +28,7 @@ typedef struct bzj_ctx {
 	bzj_progress_fn progress; /* may be NULL */
 	void *progress_ctx;
 	volatile int *interrupted; /* set by a signal handler; may be NULL */
+	int64_t seen_version;	   /* bzj_ctx_others_changed's last answer */
 } bzj_ctx;
 
 enum bzj_open_flags {
@@ -35,6 +39,10 @@ enum bzj_open_flags {
 /* Open (and migrate) the database and load its calendar. */
 int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 		 const bzj_actor *actor, bzj_err *e);
+/* Has another operator (another connection) committed anything since the
+ * last call?  The first call only records where things stand.  Cheap
+ * enough for a screen to ask every second. */
+bool bzj_ctx_others_changed(bzj_ctx *x);
 /* Re-read what other operators may have changed (calendar). */
 int bzj_ctx_reload(bzj_ctx *x, bzj_err *e);
 void bzj_ctx_close(bzj_ctx *x);

@@ -12,4 +12,9 @@
 int bzj_calendar_import(bzj_ctx *x, const char *text, size_t len, int *rows, int *years,
 			bzj_err *e);
 
+/* The calendar shipped with bzj (data/holidays.tsv, compiled in): what a
+ * command that needs no database (`calendar next`) reads when there is
+ * none.  The caller frees *out with bzj_cal_free. */
+int bzj_calendar_builtin(bzj_cal **out, bzj_err *e);
+
 #endif

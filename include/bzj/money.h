@@ -2,6 +2,7 @@
 #ifndef BZJ_MONEY_H
 #define BZJ_MONEY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "bzj/err.h"
 
@@ -14,6 +15,10 @@
  * amounts above BZJ_MONEY_MAX_FEN with code "input.amount"; the message
  * names `field`.  Zero is accepted; callers that need > 0 check it. */
 int bzj_money_parse(const char *s, const char *field, int64_t *out, bzj_err *e);
+
+/* a + b into *out.  False, with *out untouched, when the sum would not fit
+ * in int64: a sum of money never wraps (callers answer "input.amount"). */
+bool bzj_money_add(int64_t a, int64_t b, int64_t *out);
 
 /* Format as "¥1,234.56" (negative: "-¥1,234.56").  buf >= 32 bytes. */
 char *bzj_money_fmt(int64_t fen, char *buf, size_t n);

@@ -70,11 +70,22 @@ typedef struct bzj_refund_query {
 	int kind;	     /* 0 = any */
 	bool overdue;	     /* only overdue */
 	bool open_only;	     /* submitted or approved */
+	/* approved, above the second-approval threshold, no second approval
+	 * yet (core fills second_fen from the config) */
+	bool awaiting_second;
+	int64_t second_fen;
 	/* keyset cursor in (window_end, id) order */
 	bool has_cursor;
 	bzj_date after_due;
 	int64_t after_id;
 } bzj_refund_query;
+
+/* Would this action go through now?  Runs the very same code as the
+ * action inside a transaction that is always rolled back: the answer is
+ * the real one (role, four-eyes, window, payee, re-check) and nothing is
+ * written.  For the console to refuse before it asks to confirm. */
+enum bzj_refund_try { BZJ_TRY_APPROVE, BZJ_TRY_APPROVE_SECOND, BZJ_TRY_PAY };
+int bzj_refund_try(bzj_ctx *x, int action, int64_t id, int64_t expected_version, bzj_err *e);
 
 /* Ordered by due date (window_end), then id. */
 int bzj_refund_list(bzj_ctx *x, const bzj_refund_query *q, bzj_refund *out, int max, int *n,

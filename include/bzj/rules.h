@@ -100,6 +100,12 @@ typedef struct bzj_deduction {
 	bool terminate;		    /* remaining_owed > 0 */
 } bzj_deduction;
 
+/* Effect of an action on the shop, for confirmations before writing. */
+typedef struct bzj_effect {
+	bzj_position before, after;
+	bzj_deduction deduction; /* for deductions */
+} bzj_effect;
+
 void bzj_deduction_split(int64_t amount_fen, int64_t balance_fen, int64_t violation_frozen_fen,
 			 int64_t unsettled_fen, bzj_deduction *out);
 
@@ -122,6 +128,35 @@ int bzj_payee_check(int entity, int payee_type, const char *payee_name, const ch
  * natural days before the payout is refused ("payee.changed_recently").
  * `had_previous` false means the shop's first account: never a change. */
 int bzj_payee_change_check(bool had_previous, bzj_date since, bzj_date payout, bzj_err *e);
+
+/* Merchant information changes need 30 natural days' written notice (seed
+ * 002 §8): payouts are held until the notice date plus this many days. */
+#define BZJ_NOTICE_DAYS 30
+
+/* The merchant information changes of seed 002 §8 besides the payee
+ * account, as stored: the operator (经营者), a rename of the certified
+ * entity (公司更名), a company's deregistration (公司注销). */
+enum bzj_change_kind {
+	BZJ_CHANGE_OPERATOR = 1,
+	BZJ_CHANGE_RENAME = 2,
+	BZJ_CHANGE_DEREGISTER = 3,
+};
+const char *bzj_change_kind_name(int kind);
+
+/* The 30-day hold after a merchant information change: a payout less than
+ * 30 natural days after the change's notice date is refused
+ * ("shop.info_changed_recently"), naming the change and the first day a
+ * payout is possible (notice + 30).  `notice` BZJ_DATE_NONE: no change. */
+int bzj_info_change_check(int kind, bzj_date notice, bzj_date payout, bzj_err *e);
+
+/* The date of a change is the day its written notice arrived: never after
+ * `today` and never before `current`, the date of the record it replaces
+ * (BZJ_DATE_NONE: none) - both "input.date" naming `field`; before today
+ * only when `may_backdate` (a supervisor who gives a reason), else
+ * "notice.backdated" (BZJ_EPERM): a back-dated change would shorten the
+ * 30-day hold. */
+int bzj_notice_check(bzj_date notice, bzj_date today, bzj_date current, bool may_backdate,
+		     const char *field, bzj_err *e);
 
 /* A top-up whose payer is not the certified entity needs an
  * acknowledgement ("topup.third_party_ack"). */

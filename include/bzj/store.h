@@ -23,11 +23,14 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 8
+#define BZJ_SCHEMA_VERSION 9
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
 int bzj_db_schema_version(bzj_db *db);
+/* A number that changes whenever another connection commits (SQLite's
+ * data_version: read from the WAL index, no disk I/O); -1 on error. */
+int64_t bzj_db_data_version(bzj_db *db);
 /* BEGIN IMMEDIATE (retrying while busy), COMMIT, ROLLBACK. */
 int bzj_db_begin(bzj_db *db, bzj_err *e);
 int bzj_db_commit(bzj_db *db, bzj_err *e);
@@ -87,6 +90,15 @@ int bzj_store_category_known(bzj_db *db, const char *category, bool *known, bzj_
 int bzj_store_base_for(bzj_db *db, const char *shop_id, int entity, bzj_date day,
 		       int64_t *base_fen, char *category, bzj_date *effective, bzj_err *e);
 
+/* history (one shop, one day): the ledger's sum up to day, the raises of
+ * violations in force on day, and whether the month [from, to] had a
+ * raise recorded or a refund paid. */
+int bzj_store_balance_at(bzj_db *db, const char *shop_id, bzj_date day, int64_t *fen,
+			 bzj_err *e);
+int bzj_store_raises_at(bzj_db *db, const char *shop_id, bzj_date day, int64_t *fen, bzj_err *e);
+int bzj_store_month_events(bzj_db *db, const char *shop_id, bzj_date from, bzj_date to,
+			   bool *raise, bool *refund, bzj_err *e);
+
 /* shops */
 int bzj_store_shop_insert(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_shop_get(bzj_db *db, const char *id, bzj_shop *s, bzj_err *e);
@@ -96,9 +108,15 @@ int bzj_store_categories(bzj_db *db, const char *id, char (*cats)[BZJ_CAT_MAX + 
 			 int *n, bzj_err *e);
 int bzj_store_category_add(bzj_db *db, const char *id, const char *category, bzj_date day,
 			   bzj_err *e);
+/* *removed: whether the shop had it. */
+int bzj_store_category_remove(bzj_db *db, const char *id, const char *category, bool *removed,
+			      bzj_err *e);
 int bzj_store_payee_get(bzj_db *db, const char *id, bzj_payee *p, bzj_err *e);
 int bzj_store_payee_insert(bzj_db *db, const char *id, int type, const char *name,
 			   const char *account, bzj_date since, bzj_err *e);
+/* merchant information changes (append-only) */
+int bzj_store_change_insert(bzj_db *db, const bzj_info_change *c, bzj_err *e);
+int bzj_store_change_state(bzj_db *db, const char *shop_id, bzj_change_state *out, bzj_err *e);
 int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows, int max, int *n,
 			bzj_err *e);
 int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row *pos_of,
@@ -142,6 +160,9 @@ int bzj_store_violation_get(bzj_db *db, int64_t id, bzj_violation *v, bzj_err *e
 int bzj_store_violation_update(bzj_db *db, bzj_violation *v, bzj_err *e);
 int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only, int64_t before_id,
 			     bzj_violation *out, int max, int *n, bzj_err *e);
+/* The shop's violations that still owe, oldest (first recorded) first. */
+int bzj_store_violations_owing(bzj_db *db, const char *shop_id, bzj_violation *out, int max,
+				int *n, bzj_err *e);
 int bzj_store_open_violations(bzj_db *db, const char *shop_id, int64_t *n, bzj_err *e);
 int bzj_store_raises(bzj_db *db, const char *shop_id, int64_t *sum, int *count, bzj_err *e);
 
@@ -234,5 +255,11 @@ bool bzj_db_audit_key(const bzj_db *db, uint8_t key[32]);
 /* At the switch-over to a key: re-seal, with the key, every row whose
  * plain seal still holds (a row changed before stays unsealed). */
 int bzj_store_reseal_keyed(bzj_db *db, bzj_err *e);
+
+/* check, the rules of issues 10 and 11 (core/store_rules.c): owed per
+ * violation and per shop, earmarked freezes, scheduled standards, the
+ * 30-day holds and deregistered shops */
+int bzj_store_check_rules(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,
+			  int64_t *problems, bzj_err *e);
 
 #endif

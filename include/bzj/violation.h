@@ -15,13 +15,17 @@ typedef struct bzj_violation {
 	int points;
 	int64_t raise_fen;    /* adds to required while open */
 	int64_t frozen_fen;   /* still frozen */
-	int64_t deducted_fen; /* taken so far */
-	int64_t owed_fen;     /* of the deductions, beyond the balance */
+	int64_t deducted_fen; /* deductions decided so far */
+	int64_t owed_fen;     /* of them, still owed: neither taken from the
+				 balance nor covered nor repaid since */
 	int status;	      /* enum bzj_violation_status */
 	bzj_date resolved;
 	char note[257];
 	char user[64];
 	int64_t version;
+	/* of the deductions, covered from unsettled payments (未结货款);
+	 * deducted = its ledger deductions + covered + owed, always */
+	int64_t covered_fen;
 } bzj_violation;
 
 typedef struct bzj_violation_in {
@@ -32,11 +36,6 @@ typedef struct bzj_violation_in {
 	bzj_date date; /* BZJ_DATE_NONE = today */
 } bzj_violation_in;
 
-/* Effect of an action on the shop, for confirmations before writing. */
-typedef struct bzj_effect {
-	bzj_position before, after;
-	bzj_deduction deduction; /* for deductions */
-} bzj_effect;
 
 /* Codes: violation.freeze_exceeds_available, input.points ... */
 int bzj_violation_add(bzj_ctx *x, const bzj_violation_in *in, int64_t *id, bzj_err *e);

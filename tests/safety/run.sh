@@ -139,7 +139,9 @@ P=${GOOD[0]}
 x --user rev1 shop show "$P"
 ptype=$(sqlite3 -batch -noheader :memory: "SELECT json_extract(readfile('$T/out'),'\$.payee.type')")
 pname=$(sqlite3 -batch -noheader :memory: "SELECT json_extract(readfile('$T/out'),'\$.payee.name')")
-x --user rev1 shop payee "$P" --type "$ptype" --name "$pname" --account 6222020012345678901 --date 2026-10-01
+# dated before today: a supervisor's back-dated notice, with its reason
+x --user sup1 shop payee "$P" --type "$ptype" --name "$pname" --account 6222020012345678901 \
+	--date 2026-10-01 --reason "written notice received 2026-10-01"
 [ "$RC" = 0 ] || bad "setup: payee change on $P: $ERR"
 sqlite3 -batch -noheader "$DB" "SELECT DISTINCT account FROM payee" >"$T/accounts"
 echo "# setup: $(wc -l <"$T/accounts") payee accounts, fixture shops ${GOOD[*]:0:4}..., $(($(now_ms) - START)) ms"

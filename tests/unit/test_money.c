@@ -194,6 +194,23 @@ static void fmt_truncates_into_small_buffers(void **state)
 	assert_null(bzj_money_fmt(1, NULL, 0));
 }
 
+static void add_refuses_sums_beyond_int64(void **state)
+{
+	int64_t out = 7;
+
+	(void)state;
+	assert_true(bzj_money_add(1, 2, &out));
+	assert_int_equal(out, 3);
+	assert_true(bzj_money_add(INT64_MAX - 100, 100, &out));
+	assert_int_equal(out, INT64_MAX);
+	out = 7;
+	assert_false(bzj_money_add(INT64_MAX - 100, 101, &out));
+	assert_int_equal(out, 7); /* untouched */
+	assert_false(bzj_money_add(INT64_MIN, -1, &out));
+	assert_true(bzj_money_add(-5, 5, &out));
+	assert_int_equal(out, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +224,7 @@ int main(void)
 		cmocka_unit_test(plain_is_parseable_yuan),
 		cmocka_unit_test(plain_round_trips_through_parse),
 		cmocka_unit_test(fmt_truncates_into_small_buffers),
+		cmocka_unit_test(add_refuses_sums_beyond_int64),
 	};
 
 	return cmocka_run_group_tests_name("money", tests, NULL, NULL);

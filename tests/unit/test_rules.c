@@ -437,6 +437,83 @@ static void payee_changed_less_than_30_days_before_payout(void **state)
 			 BZJ_ERULE);
 }
 
+static void no_operator_message_names_the_command_that_records_one(void **state)
+{
+	bzj_err e;
+
+	(void)state;
+	assert_int_equal(bzj_payee_check(BZJ_ENTITY_INDIVIDUAL, BZJ_PAYEE_PERSONAL, "李四",
+					 "李四商行", "", &e),
+			 BZJ_ERULE);
+	assert_string_equal(e.code, "payee.not_allowed");
+	assert_non_null(strstr(e.msg, "bzj shop operator"));
+}
+
+static void info_change_holds_payouts_for_30_days(void **state)
+{
+	bzj_err e;
+
+	(void)state;
+	/* no change recorded: nothing held */
+	assert_int_equal(bzj_info_change_check(0, BZJ_DATE_NONE, D("2026-03-02"), &e), BZJ_OK);
+	/* the notice day itself and notice + 29 are held */
+	assert_int_equal(bzj_info_change_check(BZJ_CHANGE_RENAME, D("2026-03-02"),
+					       D("2026-03-02"), &e),
+			 BZJ_ERULE);
+	assert_int_equal(bzj_info_change_check(BZJ_CHANGE_RENAME, D("2026-03-02"),
+					       D("2026-03-31"), &e),
+			 BZJ_ERULE);
+	assert_string_equal(e.code, "shop.info_changed_recently");
+	assert_non_null(strstr(e.msg, "2026-04-01"));
+	assert_non_null(strstr(e.msg, "rename"));
+	/* notice + 30 is free */
+	assert_int_equal(bzj_info_change_check(BZJ_CHANGE_RENAME, D("2026-03-02"),
+					       D("2026-04-01"), &e),
+			 BZJ_OK);
+	assert_int_equal(bzj_info_change_check(BZJ_CHANGE_DEREGISTER, D("2026-01-20"),
+					       D("2026-02-18"), &e),
+			 BZJ_ERULE);
+	assert_non_null(strstr(e.msg, "deregistration"));
+	assert_int_equal(bzj_info_change_check(BZJ_CHANGE_OPERATOR, D("2026-01-20"),
+					       D("2026-02-19"), &e),
+			 BZJ_OK);
+	assert_string_equal(bzj_change_kind_name(BZJ_CHANGE_OPERATOR), "operator");
+	assert_string_equal(bzj_change_kind_name(BZJ_CHANGE_RENAME), "rename");
+	assert_string_equal(bzj_change_kind_name(BZJ_CHANGE_DEREGISTER), "deregister");
+}
+
+static void notice_dates_are_never_future_never_before_the_current_record(void **state)
+{
+	bzj_err e;
+	bzj_date today = D("2026-03-02");
+
+	(void)state;
+	assert_int_equal(bzj_notice_check(today, today, D("2026-01-05"), false, "notice", &e),
+			 BZJ_OK);
+	/* tomorrow: bad input, whoever asks */
+	assert_int_equal(bzj_notice_check(today + 1, today, BZJ_DATE_NONE, true, "notice", &e),
+			 BZJ_EINPUT);
+	assert_string_equal(e.code, "input.date");
+	/* before the current record: bad input, even for a supervisor */
+	assert_int_equal(bzj_notice_check(D("2026-01-04"), today, D("2026-01-05"), true, "notice",
+					  &e),
+			 BZJ_EINPUT);
+	assert_string_equal(e.code, "input.date");
+	assert_non_null(strstr(e.msg, "2026-01-05"));
+	/* the current record's own date is allowed */
+	assert_int_equal(bzj_notice_check(D("2026-01-05"), today, D("2026-01-05"), true, "notice",
+					  &e),
+			 BZJ_OK);
+	/* yesterday: only when back-dating is allowed */
+	assert_int_equal(bzj_notice_check(today - 1, today, D("2026-01-05"), false, "notice", &e),
+			 BZJ_EPERM);
+	assert_string_equal(e.code, "notice.backdated");
+	assert_int_equal(bzj_notice_check(today - 1, today, D("2026-01-05"), true, "notice", &e),
+			 BZJ_OK);
+	assert_int_equal(bzj_notice_check(BZJ_DATE_NONE, today, BZJ_DATE_NONE, true, "notice", &e),
+			 BZJ_EINPUT);
+}
+
 /* ---- top-ups, receipts, newbie check, masking ------------------------------- */
 
 static void third_party_topup_needs_acknowledgement(void **state)
@@ -522,6 +599,9 @@ int main(void)
 		cmocka_unit_test(company_corporate_account_must_carry_the_company_name),
 		cmocka_unit_test(payee_check_refuses_unknown_entity_or_type),
 		cmocka_unit_test(payee_changed_less_than_30_days_before_payout),
+		cmocka_unit_test(no_operator_message_names_the_command_that_records_one),
+		cmocka_unit_test(info_change_holds_payouts_for_30_days),
+		cmocka_unit_test(notice_dates_are_never_future_never_before_the_current_record),
 		cmocka_unit_test(third_party_topup_needs_acknowledgement),
 		cmocka_unit_test(receipt_from_7_natural_days_after_the_topup),
 		cmocka_unit_test(newbie_check_boundaries),

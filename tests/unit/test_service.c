@@ -22,7 +22,7 @@ static void ready_shop(fx *f, const char *id, const char *yuan)
 	shop(f, id, BZJ_ENTITY_INDIVIDUAL, "服饰内衣", "张三", NULL);
 	REV1(f);
 	OK(bzj_shop_set_payee(&f->x, id, BZJ_PAYEE_PERSONAL, "张三", "6222000011112222",
-			      D("2025-08-01"), &f->e));
+			      D("2025-08-01"), NULL, NULL, &f->e));
 	if (yuan)
 		topup(f, id, yuan);
 	f->x.actor = was;
@@ -479,7 +479,9 @@ static void deduction_larger_than_the_balance(void **state)
 	assert_true(v.dep.pos.restricted);
 	OK(bzj_violation_get(&f->x, vid, &viol, &f->e));
 	assert_int_equal(viol.deducted_fen, Y("1500"));
-	assert_int_equal(viol.owed_fen, Y("500"));
+	/* one set of figures: 1,000 from the ledger + 200 covered + 300 owed */
+	assert_int_equal(viol.owed_fen, Y("300"));
+	assert_int_equal(viol.covered_fen, Y("200"));
 	assert_int_equal(viol.frozen_fen, 0);
 	/* one ledger entry for what the balance could give, never negative */
 	bzj_ledger_entry le[8];
@@ -516,6 +518,73 @@ static void deduction_leaves_other_violations_freezes_alone(void **state)
 	assert_int_equal(v.shop.frozen_fen, Y("300"));
 	assert_int_equal(v.shop.owed_fen, Y("200"));
 	assert_true(v.shop.terminate);
+	assert_int_equal(check_problems(f), 0);
+	/* resolving the other violation releases its freeze, which repays
+	 * what v1 owes first; both figures follow */
+	bzj_violation v2s[2];
+	int n = 0;
+	OK(bzj_violation_list(&f->x, "S1", true, 0, v2s, 2, &n, &f->e));
+	int64_t v2 = v2s[0].id == v1 ? v2s[1].id : v2s[0].id;
+	REV1(f);
+	OK(bzj_violation_resolve(&f->x, v2, 0, &f->e));
+	v = view(f, "S1");
+	assert_int_equal(v.shop.balance_fen, Y("100"));
+	assert_int_equal(v.shop.frozen_fen, 0);
+	assert_int_equal(v.shop.owed_fen, 0);
+	assert_false(v.shop.terminate);
+	bzj_violation viol;
+	OK(bzj_violation_get(&f->x, v1, &viol, &f->e));
+	assert_int_equal(viol.owed_fen, 0);
+	assert_int_equal(viol.deducted_fen, Y("900"));
+	assert_int_equal(check_problems(f), 0);
+}
+
+static void rename_holds_payouts_and_needs_a_payee_in_the_new_name(void **state)
+{
+	fx *f = *state;
+	bool changed = true;
+
+	shop(f, "C1", BZJ_ENTITY_COMPANY, "服饰内衣", NULL, "甲公司");
+	REV1(f);
+	OK(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_CORPORATE, "甲公司", "9555000011112222",
+			      BZJ_DATE_NONE, NULL, NULL, &f->e));
+	topup(f, "C1", "10000");
+	today(f, "2025-11-03");
+	REV1(f);
+	OK(bzj_shop_rename(&f->x, "C1", "乙公司", BZJ_DATE_NONE, NULL, &changed, &f->e));
+	assert_true(changed);
+	bzj_shop_view v = view(f, "C1");
+	assert_string_equal(v.shop.entity_name, "乙公司");
+	assert_int_equal(v.changes.hold_kind, BZJ_CHANGE_RENAME);
+	assert_int_equal(v.changes.hold_notice, D("2025-11-03"));
+	assert_string_equal(v.payee.problem, "payee.name_mismatch");
+	bzj_refund_in in = {.shop_id = "C1", .kind = BZJ_REFUND_PARTIAL, .amount_fen = Y("100")};
+	bzj_refund r;
+	REFUSED(bzj_refund_submit(&f->x, &in, &r, &f->e), BZJ_ERULE, "payee.name_mismatch");
+	/* the same name again changes nothing */
+	int64_t audits = audit_count(f);
+	OK(bzj_shop_rename(&f->x, "C1", "乙公司", BZJ_DATE_NONE, NULL, &changed, &f->e));
+	assert_false(changed);
+	assert_int_equal(audit_count(f), audits);
+	/* back-dating: a reviewer may not, a supervisor with a reason may */
+	REFUSED(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_CORPORATE, "乙公司", "9555000033334444",
+				   D("2025-11-01"), NULL, NULL, &f->e),
+		BZJ_EPERM, "notice.backdated");
+	SUP(f);
+	REFUSED(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_CORPORATE, "乙公司", "9555000033334444",
+				   D("2025-11-01"), NULL, NULL, &f->e),
+		BZJ_EINPUT, "input.reason");
+	OK(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_CORPORATE, "乙公司", "9555000033334444",
+			      D("2025-11-03"), NULL, &changed, &f->e));
+	assert_true(changed);
+	r = submit(f, "C1", BZJ_REFUND_PARTIAL, "100");
+	approve(f, r.id);
+	today(f, "2025-12-02"); /* notice + 29 */
+	FIN(f);
+	bzj_refund out;
+	REFUSED(bzj_refund_pay(&f->x, r.id, 0, &out, &f->e), BZJ_ERULE, "payee.changed_recently");
+	today(f, "2025-12-03"); /* notice + 30 */
+	assert_int_equal(pay(f, r.id).status, BZJ_RS_PAID);
 	assert_int_equal(check_problems(f), 0);
 }
 
@@ -555,40 +624,35 @@ static void company_asking_for_a_personal_card(void **state)
 	shop(f, "I2", BZJ_ENTITY_INDIVIDUAL, "服饰内衣", NULL, "李四商行");
 	REV1(f);
 	REFUSED(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_PERSONAL, "法人甲", acct,
-				   BZJ_DATE_NONE, &f->e),
+				   BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_ERULE, "payee.not_allowed");
 	REFUSED(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_PERSONAL, "某某科技有限公司", acct,
-				   BZJ_DATE_NONE, &f->e),
+				   BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_ERULE, "payee.not_allowed");
 	REFUSED(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_CORPORATE, "某某科技", acct,
-				   BZJ_DATE_NONE, &f->e),
+				   BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_ERULE, "payee.name_mismatch");
 	assert_false(view(f, "C1").payee.present);
 	OK(bzj_shop_set_payee(&f->x, "C1", BZJ_PAYEE_CORPORATE, "某某科技有限公司", acct,
-			      BZJ_DATE_NONE, &f->e));
+			      BZJ_DATE_NONE, NULL, NULL, &f->e));
 	assert_true(view(f, "C1").payee.valid);
 
-	REFUSED(bzj_shop_set_payee(&f->x, "I1", BZJ_PAYEE_PERSONAL, "李四", acct, BZJ_DATE_NONE,
-				   &f->e),
+	REFUSED(bzj_shop_set_payee(&f->x, "I1", BZJ_PAYEE_PERSONAL, "李四", acct, BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_ERULE, "payee.name_mismatch");
-	OK(bzj_shop_set_payee(&f->x, "I1", BZJ_PAYEE_PERSONAL, "张三", acct, BZJ_DATE_NONE,
-			      &f->e));
+	OK(bzj_shop_set_payee(&f->x, "I1", BZJ_PAYEE_PERSONAL, "张三", acct, BZJ_DATE_NONE, NULL, NULL, &f->e));
 	/* an individual business with no operator recorded: no personal card */
-	REFUSED(bzj_shop_set_payee(&f->x, "I2", BZJ_PAYEE_PERSONAL, "李四", acct, BZJ_DATE_NONE,
-				   &f->e),
+	REFUSED(bzj_shop_set_payee(&f->x, "I2", BZJ_PAYEE_PERSONAL, "李四", acct, BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_ERULE, "payee.not_allowed");
-	OK(bzj_shop_set_payee(&f->x, "I2", BZJ_PAYEE_CORPORATE, "李四商行", acct, BZJ_DATE_NONE,
-			      &f->e));
+	OK(bzj_shop_set_payee(&f->x, "I2", BZJ_PAYEE_CORPORATE, "李四商行", acct, BZJ_DATE_NONE, NULL, NULL, &f->e));
 	REFUSED(bzj_shop_set_payee(&f->x, "I2", BZJ_PAYEE_CORPORATE, "李四商行", "12ab5678",
-				   BZJ_DATE_NONE, &f->e),
+				   BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_EINPUT, "input.account");
 	/* support sees the last 4 digits only */
 	CS(f);
 	bzj_shop_view v;
 	OK(bzj_shop_view_get(&f->x, "I1", &v, &f->e));
 	assert_string_equal(v.payee.account, "************2222");
-	REFUSED(bzj_shop_set_payee(&f->x, "I1", BZJ_PAYEE_PERSONAL, "张三", acct, BZJ_DATE_NONE,
-				   &f->e),
+	REFUSED(bzj_shop_set_payee(&f->x, "I1", BZJ_PAYEE_PERSONAL, "张三", acct, BZJ_DATE_NONE, NULL, NULL, &f->e),
 		BZJ_EPERM, "auth.role");
 }
 
@@ -600,7 +664,7 @@ static void changed_account_waits_30_days_before_a_payout(void **state)
 	today(f, "2025-11-03");
 	REV1(f);
 	OK(bzj_shop_set_payee(&f->x, "S1", BZJ_PAYEE_PERSONAL, "张三", "6222000099998888",
-			      BZJ_DATE_NONE, &f->e));
+			      BZJ_DATE_NONE, NULL, NULL, &f->e));
 	bzj_shop_view v = view(f, "S1");
 	assert_true(v.payee.had_previous);
 	assert_false(v.payee.valid);
@@ -1337,6 +1401,7 @@ int main(void)
 		T(raise_and_freeze_change_required_and_available),
 		T(deduction_larger_than_the_balance),
 		T(deduction_leaves_other_violations_freezes_alone),
+		T(rename_holds_payouts_and_needs_a_payee_in_the_new_name),
 		T(shortfall_restricts_and_a_topup_lifts_it_both_recorded),
 		T(company_asking_for_a_personal_card),
 		T(changed_account_waits_30_days_before_a_payout),

@@ -180,7 +180,9 @@ jis "nothing owed yet" 'd["owed_fen"]' 0
 
 bz rev1 $D violation deduct "$V1" 10000
 okrc "deduction larger than the balance is taken, not refused"
-jis "violation: owed part" 'd["owed_fen"]' 100000
+jis "violation: owed part (beyond the balance, less the unsettled payments)" \
+	'd["owed_fen"]' 50000
+jis "violation: covered from unsettled payments" 'd["covered_fen"]' 50000
 jis "violation: total deducted" 'd["deducted_fen"]' 1100000
 shop S1 $D
 jis "balance goes to zero, never negative" 'd["balance_fen"]' 0
