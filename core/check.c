@@ -18,7 +18,7 @@
  *  2. in its migration, an AFTER INSERT trigger (and AFTER UPDATE unless
  *     the table is append-only) whose body is
  *     SEAL_BODY("<table>", "new.id", SEAL_<TABLE>_COLS("new.")), and an
- *     INSERT INTO seal ... for rows that exist already (see schema_v7);
+ *     INSERT INTO seal ... for rows that exist already (see schema_v8);
  *  3. a row in sealed_tables[] in store_seal.c: table, key over t, the
  *     columns over t, the shop column over t (or NULL);
  *  4. write the table only inside a transaction that then writes its audit
