@@ -86,6 +86,8 @@ int bzj_check_all(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, b
 	r->problems += more;
 	if (!rc)
 		rc = check_rules(x, fn, ctx, r, e);
+	if (!rc)
+		rc = bzj_store_check_providers(x->db, fn, ctx, &r->problems, e);
 	bzj_db_read_end(x->db);
 	return rc;
 }

@@ -54,6 +54,17 @@ void bzj_config_defaults(bzj_config *c)
 	c->identity_env = false;
 	c->monthly_limit = 3;
 	c->second_approval_fen = 5000000; /* 50,000 yuan */
+	/* Illustrative defaults, not an official table (DOMAIN.md): an
+	 * industry-belt provider holds 100,000 yuan; an agency operator
+	 * 10,000 / 30,000 / 50,000 by the number of shops bound to it. */
+	c->provider_belt_fen = 10000000;
+	c->provider_ntiers = 3;
+	c->provider_tier_shops[0] = 0;
+	c->provider_tier_fen[0] = 1000000;
+	c->provider_tier_shops[1] = 11;
+	c->provider_tier_fen[1] = 3000000;
+	c->provider_tier_shops[2] = 51;
+	c->provider_tier_fen[2] = 5000000;
 	c->roles[BZJ_ROLE_SUPERVISOR].v = default_supervisors;
 	c->roles[BZJ_ROLE_SUPERVISOR].n = 1;
 }
@@ -307,6 +318,60 @@ static int read_refund(const struct reader *rd, const config_setting_t *s)
 	return BZJ_OK;
 }
 
+/* provider = { industry_belt_yuan = N; agency = ( [shops, yuan], ... ); } */
+static int read_provider(const struct reader *rd, const config_setting_t *s)
+{
+	int i, n, rc;
+	int64_t v;
+	char key[128];
+
+	if (!config_setting_is_group(s))
+		return bad_value(rd, s, "provider",
+				 _("must be a group: provider = { industry_belt_yuan = 100000; };"));
+	n = config_setting_length(s);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *k = config_setting_get_elem(s, (unsigned)i);
+		const char *name = config_setting_name(k);
+
+		snprintf(key, sizeof key, "provider.%s", name ? name : "?");
+		if (name && strcmp(name, "industry_belt_yuan") == 0) {
+			if ((rc = read_yuan(rd, k, key, &rd->c->provider_belt_fen)))
+				return rc;
+		} else if (name && strcmp(name, "agency") == 0) {
+			int rows = config_setting_length(k);
+			if (!config_setting_is_list(k) || rows < 1 || rows > 8)
+				return bad_value(rd, k, key,
+						 _("must be a list of 1 to 8 rows: agency = ( [0, "
+						   "10000], [11, 30000] );"));
+			for (int r = 0; r < rows; r++) {
+				const config_setting_t *row = config_setting_get_elem(k, (unsigned)r);
+				if ((!config_setting_is_array(row) && !config_setting_is_list(row)) ||
+				    config_setting_length(row) != 2)
+					return bad_value(rd, row, key,
+							 _("each row is [from this many bound shops, "
+							   "yuan]"));
+				if ((rc = read_int64(rd, config_setting_get_elem(row, 0), key, 0,
+						     100000000, &v)))
+					return rc;
+				if ((r == 0 && v != 0) ||
+				    (r > 0 && v <= rd->c->provider_tier_shops[r - 1]))
+					return bad_value(rd, row, key,
+							 _("the first row starts at 0 shops and the "
+							   "rows ascend"));
+				rd->c->provider_tier_shops[r] = v;
+				if ((rc = read_yuan(rd, config_setting_get_elem(row, 1), key,
+						    &rd->c->provider_tier_fen[r])))
+					return rc;
+			}
+			rd->c->provider_ntiers = rows;
+		} else {
+			return bad_value(rd, k, key,
+					 _("unknown key (provider has industry_belt_yuan and agency)"));
+		}
+	}
+	return BZJ_OK;
+}
+
 /* keys = { action = "key names"; ... }: actions are checked by the console,
  * which owns the keymap table. */
 static int read_keys(const struct reader *rd, const config_setting_t *s)
@@ -350,6 +415,7 @@ static int config_apply(const struct reader *rd, const config_t *cf)
 		{ "database", read_database }, { "identity", read_identity },
 		{ "roles", read_roles },       { "refund", read_refund },
 		{ "keys", read_keys },         { "audit_key", read_audit_key },
+		{ "provider", read_provider },
 	};
 	const config_setting_t *root = config_root_setting(cf);
 	const config_setting_t *s;

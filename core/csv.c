@@ -53,6 +53,24 @@ static long first_bad_line(const char *d, size_t len)
 	return 0;
 }
 
+/* The first physical line longer than BZJ_CSV_MAX_LINE, or 0. */
+static long first_long_line(const char *d, size_t len)
+{
+	size_t pos = 0;
+	long line = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(d + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - d) : len;
+
+		line++;
+		if (end - pos > BZJ_CSV_MAX_LINE)
+			return line;
+		pos = end + 1;
+	}
+	return 0;
+}
+
 /* The record being built: field bytes back to back, each NUL-terminated. */
 struct rec {
 	char *buf;
@@ -283,6 +301,13 @@ int bzj_csv_parse_at(const char *data, size_t len, bzj_csv_row_fn fn, void *ctx,
 		*err_line = bad;
 		return bzj_fail(e, BZJ_EINPUT, "import.encoding",
 				_("line %ld: not UTF-8 (is the file GBK? save it as UTF-8)"), bad);
+	}
+	if ((bad = first_long_line(data, len))) {
+		*err_line = bad;
+		return bzj_fail(e, BZJ_EINPUT, "import.format",
+				_("line %ld is longer than %d bytes, the limit for one line (is "
+				  "this a CSV file?)"),
+				bad, BZJ_CSV_MAX_LINE);
 	}
 	p.d = data;
 	p.len = len;

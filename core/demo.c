@@ -4,10 +4,12 @@
  * refunds in every status, overdue ones included.  Everything is written in
  * one transaction and consistent by construction; `bzj check` proves it. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bzj/demo.h"
 #include "bzj/money.h"
+#include "bzj/provider.h"
 #include "service.h"
 
 typedef struct rng {
@@ -83,6 +85,7 @@ typedef struct gen {
 	int months;
 	int refund_pct; /* of open shops with a partial refund */
 	int64_t stats[8];
+	rng nr; /* the newbie period's own stream: the rest of the demo is as it was */
 } gen;
 
 static void person(rng *r, char *buf, size_t n)
@@ -383,6 +386,45 @@ static int gen_refund(gen *g, bzj_shop *s, int64_t required)
 	return rc;
 }
 
+/* The newbie period: shops opened in the last 180 days are newbies (one in
+ * ten let straight through), older ones graduated 30 to 90 days after
+ * opening (one in five direct).  Newbies get an experience score for each
+ * of the last 7 days, mostly above 4.0, some at or below it and a few
+ * missing; one in 40 has an open risk finding, one in 100 a closed one. */
+static int gen_newbie(gen *g, const bzj_shop *s)
+{
+	rng *r = &g->nr;
+	bzj_date today = g->x->today;
+	bool young = s->opened > today - 180;
+	int rc = BZJ_OK;
+	if (chance(r, young ? 10 : 20))
+		return bzj_store_demo_newbie(g->x->db, s->id, BZJ_NB_DIRECT, BZJ_DATE_NONE, g->e);
+	if (!young) {
+		bzj_date grad = s->opened + (bzj_date)rrange(r, 30, 90);
+		return bzj_store_demo_newbie(g->x->db, s->id, BZJ_NB_GRADUATED, grad, g->e);
+	}
+	int low = chance(r, 15) ? 60 : 8; /* some shops struggle every day */
+	for (bzj_date d = today - 7; !rc && d < today; d++) {
+		if (d < s->opened || chance(r, 3))
+			continue;
+		int tenths = chance(r, low) ? (int)rrange(r, 30, 40) : (int)rrange(r, 41, 50);
+		rc = bzj_store_demo_score(g->x->db, s->id, d, tenths, g->e);
+	}
+	static const char *const notes[] = {"商品质量抽检不合格", "服务能力不达标",
+					    "经营行为不符合平台风险规范"};
+	if (!rc && chance(r, 4)) {
+		bool closed = chance(r, 30);
+		bzj_date opened = today - (bzj_date)rrange(r, 1, 20);
+		if (opened < s->opened)
+			opened = s->opened;
+		rc = bzj_store_demo_risk(g->x->db, s->id, opened, PICK(r, notes),
+					 closed ? opened + (bzj_date)rrange(r, 0, today - opened)
+						: BZJ_DATE_NONE,
+					 g->e);
+	}
+	return rc;
+}
+
 static int gen_shop(gen *g, int64_t i)
 {
 	rng *r = &g->r;
@@ -413,6 +455,8 @@ static int gen_shop(gen *g, int64_t i)
 	if (chance(r, 3))
 		s.unsettled_fen = rrange(r, 10, 300) * 10000;
 	int rc = bzj_store_demo_shop(g->x->db, &s, g->e);
+	if (!rc)
+		rc = gen_newbie(g, &s);
 	int ncat = 1 + chance(r, 25) + chance(r, 8);
 	for (int k = 0; !rc && k < ncat; k++)
 		rc = bzj_store_category_add(g->x->db, s.id, cats[k ? pick_cat(r) : c0].name,
@@ -439,6 +483,179 @@ static int gen_shop(gen *g, int64_t i)
 	return rc;
 }
 
+/* ---- service providers ----------------------------------------------------- */
+
+static int pentry(gen *g, bzj_provider *p, int kind, int64_t amount, bzj_date day,
+		  const char *note, int64_t cid, const char *user)
+{
+	bzj_provider_entry le;
+	memset(&le, 0, sizeof le);
+	le.date = day;
+	le.kind = kind;
+	le.amount_fen = amount;
+	le.balance_after_fen = p->balance_fen + amount;
+	le.complaint_id = cid;
+	snprintf(le.note, sizeof le.note, "%s", note ? note : "");
+	snprintf(le.user, sizeof le.user, "%s", user);
+	p->balance_fen += amount;
+	return bzj_store_pledger_insert(g->x->db, p->id, &le, g->e);
+}
+
+static const char *const cnotes[] = {"代运营未按合同履约", "店铺数据造假", "擅自改价",
+				     "沟通不及时导致损失", "泄露商家信息"};
+
+/* One provider for every hundred shops (at least three): agency operators
+ * and industry-belt providers, their own ledgers, bindings to consecutive
+ * shops, the bound shops' daily orders (`days` days up to today, a few
+ * gift orders), complaints in every state; and one renewal assessment in
+ * progress.  Consistent by construction, like the shops. */
+static int gen_providers(gen *g, int64_t nshops)
+{
+	rng *r = &g->r;
+	bzj_db *db = g->x->db;
+	bzj_date today = g->x->today;
+	int64_t np = nshops / 100 > 3 ? nshops / 100 : 3;
+	int64_t per = nshops / np; /* shops per provider, each bound to about half */
+	int days = nshops >= 100000 ? 14 : 30;
+	size_t cap = (size_t)(per / 2 + 1) * (size_t)days;
+	bzj_order_row *rows = malloc(cap * sizeof *rows);
+	char(*ids)[BZJ_ID_MAX + 1] = malloc((size_t)(per / 2 + 1) * sizeof *ids);
+	int rc = rows && ids ? BZJ_OK : bzj_fail(g->e, BZJ_EIO, "nomem", _("out of memory"));
+	static const char *const suffix[] = {"电商服务", "网络科技", "品牌管理", "供应链"};
+	for (int64_t i = 0; !rc && i < np; i++) {
+		bzj_provider p;
+		memset(&p, 0, sizeof p);
+		const char *city = PICK(r, cities), *word = PICK(r, words);
+		snprintf(p.id, sizeof p.id, "P%05lld", (long long)(i + 1));
+		p.kind = i % 3 == 1 || chance(r, 15) ? BZJ_PK_BELT : BZJ_PK_AGENCY;
+		snprintf(p.name, sizeof p.name, "%s%s%s", city, word,
+			 p.kind == BZJ_PK_BELT ? "产业带服务商" : "代运营");
+		snprintf(p.entity_name, sizeof p.entity_name, "%s%s%s有限公司", city, word,
+			 PICK(r, suffix));
+		p.added = today - (bzj_date)rrange(r, 200, 900);
+		p.certified_on = p.delisted_on = p.exited_on = BZJ_DATE_NONE;
+		p.status = BZJ_PST_ORDINARY;
+		if (p.kind == BZJ_PK_BELT) {
+			p.status = i == 1 || chance(r, 75) ? BZJ_PST_CERTIFIED : BZJ_PST_PROBATION;
+			if (p.status == BZJ_PST_CERTIFIED)
+				p.certified_on = p.added + (bzj_date)rrange(r, 30, 150);
+		}
+		p.version = 1;
+		rc = bzj_store_provider_insert(db, &p, g->e);
+		int64_t want = p.kind == BZJ_PK_BELT ? 10000000 : 3000000;
+		int64_t paid = chance(r, 20) ? want / 2 : want + rrange(r, 0, 50) * 100000;
+		if (!rc)
+			rc = pentry(g, &p, BZJ_LK_TOPUP, paid, p.added, NULL, 0, "fin1");
+		if (!rc && chance(r, 30))
+			rc = pentry(g, &p, BZJ_LK_FEE, -rrange(r, 1, 50) * 100, p.added + 1, "银行手续费",
+				    0, "fin1");
+		/* bindings: about half of its hundred shops, from a day in the past */
+		size_t nb = 0, no = 0;
+		for (int64_t k = 0; !rc && k < per; k += 2) {
+			int64_t shop = i * per + k + 1;
+			if (shop > nshops)
+				break;
+			bzj_binding b;
+			memset(&b, 0, sizeof b);
+			snprintf(b.provider_id, sizeof b.provider_id, "%s", p.id);
+			snprintf(b.shop_id, sizeof b.shop_id, "S%07lld", (long long)shop);
+			b.from = today - (bzj_date)rrange(r, 20, 400);
+			b.to = chance(r, 10) ? today - (bzj_date)rrange(r, 0, 15) : BZJ_DATE_NONE;
+			if (b.to != BZJ_DATE_NONE && b.to < b.from)
+				b.to = b.from;
+			rc = bzj_store_binding_insert(db, &b, g->e);
+			snprintf(ids[nb], sizeof ids[nb], "%s", b.shop_id);
+			for (int d = 0; !rc && d < days && no < cap; d++) {
+				int64_t paid_o = rrange(r, 0, 400);
+				rows[no++] = (bzj_order_row){.shop_id = ids[nb],
+							     .day = today - days + 1 + d,
+							     .paid = paid_o,
+							     .gift = chance(r, 20) ? rrange(r, 0, paid_o / 10) : 0,
+							     .line = 0};
+			}
+			nb++;
+		}
+		if (!rc)
+			rc = bzj_store_orders_import(db, rows, no, g->e);
+		bool open_complaint = false;
+		if (!rc && nb && chance(r, 15)) {
+			bzj_complaint c;
+			memset(&c, 0, sizeof c);
+			snprintf(c.provider_id, sizeof c.provider_id, "%s", p.id);
+			snprintf(c.shop_id, sizeof c.shop_id, "%s", ids[0]);
+			snprintf(c.note, sizeof c.note, "%s", PICK(r, cnotes));
+			snprintf(c.user, sizeof c.user, "%s", "rev1");
+			c.date = today - (bzj_date)rrange(r, 1, 60);
+			c.resolved = BZJ_DATE_NONE;
+			int fate = (int)rrange(r, 0, 2); /* open with a freeze, upheld, dismissed */
+			c.frozen_fen = fate == 0 ? 500000 : 0;
+			if (c.frozen_fen > p.balance_fen)
+				c.frozen_fen = 0;
+			rc = bzj_store_complaint_insert(db, &c, g->e);
+			if (!rc && fate == 1) {
+				c.amount_fen = p.balance_fen < 300000 ? p.balance_fen : 300000;
+				c.status = BZJ_CS_UPHELD;
+				c.resolved = today;
+				snprintf(c.upheld_by, sizeof c.upheld_by, "%s", "rev2");
+				if (c.amount_fen > 0)
+					rc = pentry(g, &p, BZJ_LK_DEDUCTION, -c.amount_fen, today,
+						    "compensation to the merchant", c.id, "rev2");
+				if (!rc && c.amount_fen > 0)
+					rc = bzj_store_complaint_update(db, &c, g->e);
+			} else if (!rc && fate == 2) {
+				c.status = BZJ_CS_DISMISSED;
+				c.resolved = today;
+				snprintf(c.reason, sizeof c.reason, "%s", "查无实据");
+				rc = bzj_store_complaint_update(db, &c, g->e);
+			}
+			p.frozen_fen += c.status == BZJ_CS_OPEN ? c.frozen_fen : 0;
+			open_complaint = c.status == BZJ_CS_OPEN;
+		}
+		/* The third provider has left the market and waits for its exit
+		 * refund in the queue (when nothing stands in its way). */
+		if (!rc && i == 2 && p.kind == BZJ_PK_AGENCY && !open_complaint && p.balance_fen > 0) {
+			p.status = BZJ_PST_EXITED;
+			p.exited_on = today - 5;
+			char acct[24];
+			snprintf(acct, sizeof acct, "62226%011lld", (long long)rrange(r, 0, 99999999999));
+			rc = bzj_store_ppayee_insert(db, p.id, p.entity_name, acct, p.added, g->e);
+			bzj_refund rf;
+			memset(&rf, 0, sizeof rf);
+			snprintf(rf.provider_id, sizeof rf.provider_id, "%s", p.id);
+			snprintf(rf.submitted_by, sizeof rf.submitted_by, "%s", "rev1");
+			rf.kind = BZJ_REFUND_EXIT;
+			rf.status = BZJ_RS_SUBMITTED;
+			rf.amount_fen = p.balance_fen;
+			rf.submitted_on = today - 3;
+			if (!rc)
+				rc = bzj_refund_window(g->x->cal, BZJ_REFUND_EXIT, p.exited_on,
+						       &rf.window_start, &rf.window_end, g->e);
+			if (!rc)
+				rc = bzj_store_refund_insert(db, &rf, g->e);
+		}
+		if (!rc)
+			rc = bzj_store_provider_update(db, &p, g->e);
+		g->stats[4]++;
+	}
+	free(rows);
+	free(ids);
+	if (!rc) {
+		bzj_assessment a;
+		memset(&a, 0, sizeof a);
+		snprintf(a.name, sizeof a.name, "%s", "renewal-demo");
+		a.cutoff = today - 60;
+		a.from = today - 29;
+		a.to = today + 30;
+		a.threshold = 200000;
+		a.deposit_fen = 10000000;
+		snprintf(a.created_by, sizeof a.created_by, "%s", "demo");
+		a.created_on = today;
+		a.closed_on = BZJ_DATE_NONE;
+		rc = bzj_store_assess_insert(db, &a, g->e);
+	}
+	return rc;
+}
+
 int bzj_demo_fill(bzj_ctx *x, const bzj_demo_opts *o, bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_ADMIN, _("generate demo data"), e);
@@ -448,7 +665,8 @@ int bzj_demo_fill(bzj_ctx *x, const bzj_demo_opts *o, bzj_err *e)
 	if (n > 9999999)
 		return bzj_fail(e, BZJ_EINPUT, "input.shops", _("shops: at most 9,999,999"));
 	gen g = {.x = x, .r = {o->seed ? o->seed : 1}, .e = e, .months = n >= 100000 ? 12 : 6,
-		 .refund_pct = n >= 100000 ? 5 : 15};
+		 .refund_pct = n >= 100000 ? 5 : 15,
+		 .nr = {(o->seed ? o->seed : 1) ^ 0x6e657762696531ull}};
 	if ((rc = bzj_db_begin(x->db, e)))
 		return rc;
 	bool empty = false;
@@ -467,19 +685,29 @@ int bzj_demo_fill(bzj_ctx *x, const bzj_demo_opts *o, bzj_err *e)
 			rc = svc_progress(x, _("demo"), i, n, e);
 	}
 	if (!rc)
+		rc = gen_providers(&g, n);
+	if (!rc)
 		rc = bzj_store_demo_bulk_end(x->db, e);
 	if (!rc)
 		rc = bzj_store_demo_finish(x->db, e);
 	int64_t synced = 0;
 	if (!rc)
 		rc = bzj_store_sync_all(x->db, x->today, "demo", &synced, e);
+	/* The newbie check of the day before yesterday has run; yesterday's is
+	 * left for the operator (and the benchmark) to run. */
+	bzj_newbie_run run;
+	memset(&run, 0, sizeof run);
+	if (!rc)
+		rc = bzj_store_newbie_check(x->db, x->today - 2, x->actor.user, NULL, NULL, 0, &run,
+					    e);
 	if (!rc) {
 		char a[200];
 		snprintf(a, sizeof a,
 			 "{\"shops\":%lld,\"seed\":%llu,\"ledger\":%lld,\"violations\":%lld,"
-			 "\"refunds\":%lld}",
+			 "\"refunds\":%lld,\"newbie_capped\":%lld,\"providers\":%lld}",
 			 (long long)n, (unsigned long long)(o->seed ? o->seed : 1),
-			 (long long)g.stats[1], (long long)g.stats[2], (long long)g.stats[3]);
+			 (long long)g.stats[1], (long long)g.stats[2], (long long)g.stats[3],
+			 (long long)run.failed, (long long)g.stats[4]);
 		rc = svc_audit(x, "demo.fill", "demo", NULL, NULL, a, NULL, e);
 	}
 	bzj_err ce;

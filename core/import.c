@@ -39,12 +39,15 @@ static const spec specs[] = {
 	[BZJ_IMPORT_VIOLATIONS] = {{"shop_id", "class", "points", "raise", "freeze", "note",
 				    "date"},
 				   4, BZJ_PERM_VIOLATION},
+	[BZJ_IMPORT_SCORES] = {{"shop_id", "date", "score"}, 3, BZJ_PERM_VIOLATION},
+	[BZJ_IMPORT_ORDERS] = {{"shop_id", "date", "paid_orders", "gift_orders"}, 4, BZJ_PERM_GMV},
 };
 
 int bzj_import_kind_parse(const char *s)
 {
-	static const char *const names[] = {NULL, "shops", "gmv", "topups", "violations"};
-	for (int i = 1; i < 5; i++)
+	static const char *const names[] = {NULL,	  "shops",  "gmv",   "topups",
+					    "violations", "scores", "orders"};
+	for (int i = 1; i < 7; i++)
 		if (s && !strcmp(s, names[i]))
 			return i;
 	return -1;
@@ -237,11 +240,48 @@ static void gmv_free(gmvset *g)
 	free(g->slot);
 }
 
+/* The lines of an orders file, checked into memory and written by one
+ * statement at the end (like GMV). */
+typedef struct orderset {
+	bzj_order_row *rows;
+	size_t n, cap;
+	char *ids;
+	size_t ilen, icap;
+} orderset;
+
+static int orders_init(orderset *o, size_t len)
+{
+	o->cap = len / 8 + 2; /* a line takes at least 8 bytes: "s,d,0,0\n" with a 10-byte date */
+	o->icap = len + 2;
+	o->rows = big_alloc(o->cap * sizeof *o->rows);
+	o->ids = big_alloc(o->icap);
+	return o->rows && o->ids ? 0 : -1;
+}
+
+static void orders_free(orderset *o)
+{
+	free(o->rows);
+	free(o->ids);
+}
+
+static int order_cmp(const void *a, const void *b)
+{
+	const bzj_order_row *x = *(const bzj_order_row *const *)a;
+	const bzj_order_row *y = *(const bzj_order_row *const *)b;
+	int c = strcmp(x->shop_id, y->shop_id);
+	if (c)
+		return c;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
 typedef struct imp {
 	bzj_ctx *x;
 	refset refs;
 	refset auto_refs; /* derived keys of lines without a ref */
 	gmvset gmv;
+	orderset ord;
 	size_t ncols; /* columns of the header row */
 	int kind;
 	const spec *sp;
@@ -520,6 +560,195 @@ static int row_gmv(imp *m, long line, char **f, size_t nf)
 	return 0;
 }
 
+/* A whole number of orders: digits only, no sign, at most 9 digits. */
+static int parse_count(imp *m, long line, const char *name, const char *s, int64_t *out)
+{
+	size_t n = s ? strlen(s) : 0;
+	bool ok = n >= 1 && n <= 9;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = s[i] >= '0' && s[i] <= '9';
+	if (!ok) {
+		char msg[160], q[48];
+		snprintf(msg, sizeof msg, _("%s: '%s' is not a whole number of orders (0 or more)"),
+			 name, bzj_err_quote(s, q, sizeof q));
+		return report(m, line, name, msg) ? -1 : 1;
+	}
+	*out = strtoll(s, NULL, 10);
+	return 0;
+}
+
+static int row_orders(imp *m, long line, char **f, size_t nf)
+{
+	const char *shop = col(m, f, nf, 0);
+	bzj_err pe;
+	if (svc_shop_id(shop, &pe))
+		return report(m, line, "shop_id", pe.msg);
+	bzj_date day;
+	int64_t paid = 0, gift = 0;
+	int bad = parse_date(m, line, "date", col(m, f, nf, 1), &day);
+	if (!bad && !bzj_cal_has_year(m->x->cal, bzj_date_year(day))) {
+		char msg[160];
+		snprintf(msg, sizeof msg,
+			 _("date: %d is not in the loaded calendar; import its holidays first "
+			   "(`bzj calendar import`)"),
+			 bzj_date_year(day));
+		bad = report(m, line, "date", msg) ? -1 : 1;
+	}
+	if (!bad)
+		bad = parse_count(m, line, "paid_orders", col(m, f, nf, 2), &paid);
+	if (!bad)
+		bad = parse_count(m, line, "gift_orders", col(m, f, nf, 3), &gift);
+	if (!bad && gift > paid) {
+		char msg[160];
+		snprintf(msg, sizeof msg,
+			 _("gift_orders: %lld gift orders are more than the %lld paid orders they "
+			   "are part of"),
+			 (long long)gift, (long long)paid);
+		bad = report(m, line, "gift_orders", msg) ? -1 : 1;
+	}
+	if (bad)
+		return bad < 0;
+	orderset *o = &m->ord;
+	size_t len = strlen(shop);
+	if (o->n == o->cap || o->ilen + len + 1 > o->icap) {
+		bzj_fail(m->e, BZJ_EIO, "nomem", _("out of memory"));
+		m->stop = true;
+		return 1;
+	}
+	char *copy = memcpy(o->ids + o->ilen, shop, len + 1);
+	o->ilen += len + 1;
+	o->rows[o->n++] =
+		(bzj_order_row){.shop_id = copy, .day = day, .paid = paid, .gift = gift, .line = line};
+	return 0;
+}
+
+/* The same shop and day twice in one file is refused with both lines;
+ * then every row is written, and a shop that does not exist is named by
+ * its line. */
+static int orders_write(imp *m)
+{
+	orderset *o = &m->ord;
+	const bzj_order_row **idx = malloc((o->n ? o->n : 1) * sizeof *idx);
+	if (!idx)
+		return bzj_fail(m->e, BZJ_EIO, "nomem", _("out of memory"));
+	for (size_t i = 0; i < o->n; i++)
+		idx[i] = &o->rows[i];
+	qsort(idx, o->n, sizeof *idx, order_cmp);
+	for (size_t i = 1; i < o->n && m->r->errors < MAX_REPORTED; i++) {
+		if (idx[i]->day != idx[i - 1]->day || strcmp(idx[i]->shop_id, idx[i - 1]->shop_id))
+			continue;
+		char msg[160];
+		snprintf(msg, sizeof msg,
+			 _("the same shop and date as line %ld; give each day once"), idx[i - 1]->line);
+		report(m, idx[i]->line, "date", msg);
+	}
+	free(idx);
+	bzj_err we;
+	bzj_err_clear(&we);
+	if (!m->r->errors) {
+		int rc = bzj_store_orders_import(m->x->db, o->rows, o->n, &we);
+		if (!rc) {
+			m->r->rows = (int64_t)o->n;
+			return BZJ_OK;
+		}
+		if (strcmp(we.code, "store.constraint") != 0) {
+			*m->e = we;
+			return rc;
+		}
+	}
+	for (size_t i = 0; i < o->n && m->r->errors < MAX_REPORTED; i++) {
+		bool found = true;
+		bzj_err fe;
+		if (bzj_store_shop_exists(m->x->db, o->rows[i].shop_id, &found, &fe)) {
+			*m->e = fe;
+			return fe.rc;
+		}
+		if (!found) {
+			char msg[128];
+			snprintf(msg, sizeof msg, _("shop_id: no shop with id %s"), o->rows[i].shop_id);
+			report(m, o->rows[i].line, "shop_id", msg);
+		}
+	}
+	if (!m->r->errors && we.rc) {
+		*m->e = we;
+		return we.rc;
+	}
+	return BZJ_OK;
+}
+
+/* A score line: the same shop and day twice in the file is refused with
+ * both lines; one already recorded is unchanged when the score is the
+ * same and refused when it differs. */
+static int row_score(imp *m, long line, char **f, size_t nf)
+{
+	const char *shop = col(m, f, nf, 0);
+	bzj_err pe;
+	if (svc_shop_id(shop, &pe))
+		return report(m, line, "shop_id", pe.msg);
+	bzj_date day;
+	int bad = parse_date(m, line, "date", col(m, f, nf, 1), &day);
+	if (bad)
+		return bad < 0;
+	char d[16];
+	bzj_date_fmt(day, d, sizeof d);
+	if (day > m->x->today) {
+		char msg[160];
+		snprintf(msg, sizeof msg, _("date: %s is after today; a score is of a day gone by"),
+			 d);
+		return report(m, line, "date", msg);
+	}
+	int tenths;
+	if (bzj_score_parse(col(m, f, nf, 2), &tenths, &pe))
+		return report(m, line, "score", pe.msg);
+	char key[BZJ_ID_MAX + 24];
+	snprintf(key, sizeof key, "%s\x1f%s", shop, d);
+	long first = refset_add(&m->refs, key, line);
+	if (first < 0) {
+		bzj_fail(m->e, BZJ_EIO, "nomem", _("out of memory"));
+		m->stop = true;
+		return 1;
+	}
+	if (first > 0) {
+		char msg[160];
+		snprintf(msg, sizeof msg,
+			 _("the same shop and date as line %ld; give each day's score once"), first);
+		return report(m, line, "date", msg);
+	}
+	bool found = false;
+	bzj_err re;
+	int existing = -1;
+	int rc = bzj_store_shop_exists(m->x->db, shop, &found, &re);
+	if (!rc && !found) {
+		char msg[128];
+		snprintf(msg, sizeof msg, _("shop_id: no shop with id %s"), shop);
+		return report(m, line, "shop_id", msg);
+	}
+	if (!rc) /* after a bad line too: to report conflicts; all is rolled back */
+		rc = bzj_store_score_put(m->x->db, shop, day, tenths, &existing, &re);
+	if (rc) {
+		*m->e = re;
+		m->stop = true;
+		return 1;
+	}
+	if (existing >= 0 && existing != tenths) {
+		char msg[200];
+		snprintf(msg, sizeof msg,
+			 _("score: %s already has the score %d.%d for %s; a recorded score is not "
+			   "changed"),
+			 shop, existing / 10, existing % 10, d);
+		return report(m, line, "score", msg);
+	}
+	if (existing >= 0)
+		m->r->unchanged++;
+	else
+		m->r->rows++;
+	if ((line & 0x3fff) == 0 && svc_progress(m->x, _("import"), line, 0, m->e)) {
+		m->stop = true;
+		return 1;
+	}
+	return 0;
+}
+
 static int on_row(void *ctx, long line, char **f, size_t nf, bzj_err *e)
 {
 	imp *m = ctx;
@@ -551,6 +780,8 @@ static int on_row(void *ctx, long line, char **f, size_t nf, bzj_err *e)
 	case BZJ_IMPORT_SHOPS: return row_shop(m, line, f, nf);
 	case BZJ_IMPORT_GMV: return row_gmv(m, line, f, nf);
 	case BZJ_IMPORT_TOPUPS: return row_topup(m, line, f, nf);
+	case BZJ_IMPORT_SCORES: return row_score(m, line, f, nf);
+	case BZJ_IMPORT_ORDERS: return row_orders(m, line, f, nf);
 	default: return row_violation(m, line, f, nf);
 	}
 }
@@ -621,7 +852,8 @@ static void file_hash(const char *data, size_t len, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
-static const char *const kind_names[] = {NULL, "shops", "gmv", "topups", "violations"};
+static const char *const kind_names[] = {NULL,	 "shops",  "gmv",   "topups",
+					  "violations", "scores", "orders"};
 
 /* A top-up or violation file imported before is refused, unless a
  * supervisor forces it with a reason. */
@@ -653,9 +885,9 @@ int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_
 		  bzj_import_err_fn fn, void *ctx, bzj_import_result *r, bzj_err *e)
 {
 	memset(r, 0, sizeof *r);
-	if (kind < BZJ_IMPORT_SHOPS || kind > BZJ_IMPORT_VIOLATIONS)
+	if (kind < BZJ_IMPORT_SHOPS || kind > BZJ_IMPORT_ORDERS)
 		return bzj_fail(e, BZJ_EINPUT, "input.kind",
-				_("import: the kind is shops, gmv, topups or violations"));
+				_("import: the kind is shops, gmv, topups, violations, scores or orders"));
 	imp m = {.x = x, .kind = kind, .sp = &specs[kind], .fn = fn, .fctx = ctx, .r = r, .e = e};
 	int rc = bzj_auth_require(&x->actor, m.sp->perm, _("import this file"), e);
 	if (!rc && opt && opt->force && x->actor.role != BZJ_ROLE_SUPERVISOR)
@@ -669,17 +901,21 @@ int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_
 		return rc;
 	char hash[65];
 	file_hash(data, len, hash);
-	if (kind == BZJ_IMPORT_GMV && gmv_init(&m.gmv, len)) {
+	if ((kind == BZJ_IMPORT_GMV && gmv_init(&m.gmv, len)) ||
+	    (kind == BZJ_IMPORT_ORDERS && orders_init(&m.ord, len))) {
 		gmv_free(&m.gmv);
+		orders_free(&m.ord);
 		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 	}
 	if ((rc = svc_begin(x, e))) {
 		gmv_free(&m.gmv);
+		orders_free(&m.ord);
 		return rc;
 	}
 	bzj_import_file was;
 	if ((rc = duplicate_check(x, kind, hash, opt, &was, e))) {
 		gmv_free(&m.gmv);
+		orders_free(&m.ord);
 		return svc_end(x, rc, e);
 	}
 	bzj_err ce;
@@ -697,22 +933,30 @@ int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_
 		report(&m, 1, "header", _("the file is empty: a header row is required"));
 	if (!rc && kind == BZJ_IMPORT_GMV && r->errors < MAX_REPORTED)
 		rc = gmv_write(&m);
+	if (!rc && kind == BZJ_IMPORT_ORDERS && r->errors < MAX_REPORTED)
+		rc = orders_write(&m);
 	if (!rc && r->errors) {
 		r->rows = 0;
+		r->unchanged = 0;
 		rc = bzj_fail(e, BZJ_EINPUT, "import.invalid",
 			      _("%lld bad line(s); nothing was imported"), (long long)r->errors);
 	}
 	if (!rc) {
 		char a[256], action[32];
 		bool forced = was.seq > 0;
-		if (forced)
-			snprintf(a, sizeof a,
-				 "{\"rows\":%lld,\"replayed\":%lld,\"sha256\":\"%s\","
-				 "\"forced\":true,\"earlier_seq\":%lld}",
-				 (long long)r->rows, (long long)r->replayed, hash, (long long)was.seq);
+		int n = snprintf(a, sizeof a, "{\"rows\":%lld,", (long long)r->rows);
+		if (kind == BZJ_IMPORT_SCORES)
+			n += snprintf(a + n, sizeof a - n, "\"unchanged\":%lld,",
+				      (long long)r->unchanged);
 		else
-			snprintf(a, sizeof a, "{\"rows\":%lld,\"replayed\":%lld,\"sha256\":\"%s\"}",
-				 (long long)r->rows, (long long)r->replayed, hash);
+			n += snprintf(a + n, sizeof a - n, "\"replayed\":%lld,",
+				      (long long)r->replayed);
+		if (forced)
+			snprintf(a + n, sizeof a - n,
+				 "\"sha256\":\"%s\",\"forced\":true,\"earlier_seq\":%lld}", hash,
+				 (long long)was.seq);
+		else
+			snprintf(a + n, sizeof a - n, "\"sha256\":\"%s\"}", hash);
 		snprintf(action, sizeof action, "import.%s", kind_names[kind]);
 		rc = svc_audit(x, action, action, NULL, NULL, a, forced ? opt->reason : NULL, e);
 		int64_t seq = 0;
@@ -731,5 +975,6 @@ int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_
 	refset_free(&m.refs);
 	refset_free(&m.auto_refs);
 	gmv_free(&m.gmv);
+	orders_free(&m.ord);
 	return svc_end(x, rc, e);
 }

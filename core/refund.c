@@ -38,7 +38,8 @@ static int refund_audit(bzj_ctx *x, const char *action, const bzj_refund *before
 		refund_json(before, &b);
 	refund_json(after, &a);
 	snprintf(obj, sizeof obj, "refund:%lld", (long long)after->id);
-	int rc = svc_audit(x, action, obj, after->shop_id, before ? bzj_json_text(&b) : NULL,
+	int rc = svc_audit(x, action, obj, after->shop_id[0] ? after->shop_id : NULL,
+			   before ? bzj_json_text(&b) : NULL,
 			   bzj_json_text(&a), reason, e);
 	bzj_json_free(&a);
 	bzj_json_free(&b);
@@ -146,7 +147,9 @@ int bzj_refund_submit(bzj_ctx *x, const bzj_refund_in *in, bzj_refund *out, bzj_
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_REFUND_REVIEW, _("submit refunds"), e);
 	if (!rc && in->kind != BZJ_REFUND_PARTIAL && in->kind != BZJ_REFUND_CLOSURE)
-		rc = bzj_fail(e, BZJ_EINPUT, "input.kind", _("kind: must be partial or closure"));
+		rc = bzj_fail(e, BZJ_EINPUT, "input.kind",
+			      _("kind: must be partial or closure (a service provider's exit refund "
+				"is submitted with `bzj provider refund`)"));
 	if (rc)
 		return rc;
 	bzj_shop s;
@@ -251,9 +254,9 @@ static int refund_simple(bzj_ctx *x, int64_t id, int perm, int action, int statu
 		rc = refund_save(x, names[action], &before, out, reason, e);
 	}
 	bzj_shop s;
-	if (!rc)
+	if (!rc && out->shop_id[0]) /* an exit refund has no shop */
 		rc = bzj_store_shop_get(x->db, out->shop_id, &s, e);
-	if (!rc)
+	if (!rc && out->shop_id[0])
 		rc = svc_shop_save(x, &s, names[action], e);
 	return svc_end(x, rc, e);
 }
@@ -292,7 +295,7 @@ int bzj_refund_check(bzj_ctx *x, int64_t id, int item, int64_t expected_version,
 	if ((rc = svc_begin(x, e)))
 		return rc;
 	rc = refund_load(x, id, BZJ_RA_CHECK, expected_version, out, e);
-	if (!rc && out->kind != BZJ_REFUND_CLOSURE)
+	if (!rc && out->kind == BZJ_REFUND_PARTIAL)
 		rc = bzj_fail(e, BZJ_ERULE, "refund.not_closure",
 			      _("refund %lld is a partial refund; the checklist is for closure "
 				"refunds"),
@@ -341,7 +344,7 @@ static int refund_approve(bzj_ctx *x, int64_t id, int64_t expected_version, int 
 				"an approved refund"),
 			      (long long)id, bzj_refund_status_name(out->status));
 	if (!rc && out->status == BZJ_RS_SUBMITTED) {
-		if (out->kind == BZJ_REFUND_CLOSURE && out->checklist != BZJ_CHECK_ALL) {
+		if (out->kind != BZJ_REFUND_PARTIAL && out->checklist != BZJ_CHECK_ALL) {
 			char miss[96];
 			missing_items(out->checklist, miss, sizeof miss);
 			rc = bzj_fail(e, BZJ_ERULE, "refund.checklist_incomplete",
@@ -465,12 +468,15 @@ int bzj_refund_pay(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund 
 			      bzj_date_fmt(out->window_start, d1, sizeof d1),
 			      bzj_date_fmt(out->window_end, d2, sizeof d2));
 	bzj_shop s;
-	if (!rc)
-		rc = bzj_store_shop_get(x->db, out->shop_id, &s, e);
-	if (!rc)
-		rc = payee_ok(x, &s, true, e);
+	bool provider = out->provider_id[0] != 0; /* an exit refund */
 	char why[256] = "", why_tr[256] = "";
-	if (!rc)
+	if (!rc && provider)
+		rc = svc_provider_refund_recheck(x, out, why, why_tr, sizeof why, e);
+	if (!rc && !provider)
+		rc = bzj_store_shop_get(x->db, out->shop_id, &s, e);
+	if (!rc && !provider)
+		rc = payee_ok(x, &s, true, e);
+	if (!rc && !provider)
 		rc = payout_recheck(x, &s, out, why, why_tr, sizeof why, e);
 	if (rc)
 		return svc_end(x, rc, e);
@@ -479,13 +485,24 @@ int bzj_refund_pay(bzj_ctx *x, int64_t id, int64_t expected_version, bzj_refund 
 		out->status = BZJ_RS_FAILED;
 		snprintf(out->failure_reason, sizeof out->failure_reason, "%s", why);
 		rc = refund_save(x, "refund.payout_failed", &before, out, why, e);
-		if (!rc)
+		if (!rc && !provider)
 			rc = svc_shop_save(x, &s, "refund failed", e);
 		rc = svc_end(x, rc, e);
 		if (rc)
 			return rc;
 		return bzj_fail(e, BZJ_ERULE, "refund.payout_failed",
 				_("refund %lld failed at payout: %s"), (long long)id, why_tr);
+	}
+	if (provider) {
+		rc = svc_provider_refund_paid(x, out, e);
+		out->status = BZJ_RS_PAID;
+		snprintf(out->paid_by, sizeof out->paid_by, "%s", me);
+		out->paid_on = x->today;
+		out->late = x->today > out->window_end;
+		if (!rc)
+			rc = refund_save(x, "refund.pay", &before, out,
+					 out->late ? "paid after the window closed (late)" : NULL, e);
+		return svc_end(x, rc, e);
 	}
 	bzj_ledger_entry le;
 	memset(&le, 0, sizeof le);

@@ -30,6 +30,7 @@ static const struct name payee_names[] = {
 static const struct name refund_kind_names[] = {
 	{ BZJ_REFUND_PARTIAL, "partial" },
 	{ BZJ_REFUND_CLOSURE, "closure" },
+	{ BZJ_REFUND_EXIT, "exit" },
 	{ 0, NULL },
 };
 static const struct name refund_status_names[] = {
@@ -218,12 +219,12 @@ int bzj_refund_window(const bzj_cal *c, int kind, bzj_date anchor, bzj_date *sta
 	if (kind == BZJ_REFUND_PARTIAL) {
 		lo = 1;
 		hi = 3;
-	} else if (kind == BZJ_REFUND_CLOSURE) {
+	} else if (kind == BZJ_REFUND_CLOSURE || kind == BZJ_REFUND_EXIT) {
 		lo = 7;
 		hi = 15;
 	} else {
 		return bzj_fail(e, BZJ_EINPUT, "input.kind",
-				_("kind: must be partial or closure"));
+				_("kind: must be partial, closure or exit"));
 	}
 	if ((rc = bzj_cal_add_business(c, anchor, lo, &s, e)) ||
 	    (rc = bzj_cal_add_business(c, anchor, hi, &t, e)))
@@ -472,7 +473,78 @@ int bzj_receipt_check(bzj_date topup_date, bzj_date today, bzj_err *e)
 
 bool bzj_newbie_check(int score_tenths, int class_b_30d, int points_30d)
 {
-	return score_tenths > 40 && class_b_30d == 0 && points_30d < 4;
+	return bzj_newbie_reasons(score_tenths, class_b_30d, points_30d, false) == 0;
+}
+
+const char *bzj_newbie_status_name(int status)
+{
+	switch (status) {
+	case BZJ_NEWBIE: return "newbie";
+	case BZJ_NB_DIRECT: return "direct";
+	case BZJ_NB_GRADUATED: return "graduated";
+	default: return "?";
+	}
+}
+
+const char *bzj_newbie_reason_name(int bit)
+{
+#define NAME(id, b, name)                                                                          \
+	if (bit == (b))                                                                            \
+		return name;
+	BZJ_NEWBIE_REASONS(NAME)
+#undef NAME
+	return NULL;
+}
+
+const char *bzj_newbie_reason_text(int bit)
+{
+	switch (bit) {
+	case BZJ_NBR_SCORE: return _("experience score 4.0 or below");
+	case BZJ_NBR_SCORE_MISSING: return _("no experience score for the day");
+	case BZJ_NBR_CLASS_B: return _("a class-B violation in 30 days");
+	case BZJ_NBR_POINTS: return _("4 or more violation points in 30 days");
+	case BZJ_NBR_RISK: return _("an open risk finding");
+	default: return "";
+	}
+}
+
+bzj_date bzj_newbie_window_start(bzj_date day)
+{
+	return day - (BZJ_NEWBIE_WINDOW_DAYS - 1);
+}
+
+int bzj_newbie_reasons(int score_tenths, int class_b, int points, bool risk_open)
+{
+	int r = 0;
+	if (score_tenths < 0)
+		r |= BZJ_NBR_SCORE_MISSING;
+	else if (score_tenths <= 40) /* above 4.0 passes; 4.0 itself fails */
+		r |= BZJ_NBR_SCORE;
+	if (class_b > 0)
+		r |= BZJ_NBR_CLASS_B;
+	if (points >= 4)
+		r |= BZJ_NBR_POINTS;
+	if (risk_open)
+		r |= BZJ_NBR_RISK;
+	return r;
+}
+
+int bzj_score_parse(const char *s, int *tenths, bzj_err *e)
+{
+	const char *p = s ? s : "";
+	bool ok = p[0] >= '0' && p[0] <= '9';
+	int v = ok ? (p[0] - '0') * 10 : 0;
+	if (ok && p[1] == '.') {
+		ok = p[2] >= '0' && p[2] <= '9' && p[3] == '\0';
+		v += ok ? p[2] - '0' : 0;
+	} else if (ok) {
+		ok = p[1] == '\0';
+	}
+	if (!ok || v > BZJ_SCORE_MAX_TENTHS)
+		return bzj_fail(e, BZJ_EINPUT, "input.score",
+				_("score: '%.20s' must be 0.0 to 5.0 with at most one decimal"), p);
+	*tenths = v;
+	return BZJ_OK;
 }
 
 /* Number of UTF-8 characters (bytes that do not continue one). */

@@ -13,6 +13,7 @@
 #include "bzj/ctx.h"
 #include "bzj/i18n.h"
 #include "bzj/json.h"
+#include "bzj/refund.h"
 #include "bzj/rules.h"
 #include "bzj/shop.h"
 #include "bzj/store.h"
@@ -64,6 +65,14 @@ int svc_begin(bzj_ctx *x, bzj_err *e);
  * Its own transaction; for reads that filter on the recorded state (shop
  * lists, check). */
 int svc_catch_up(bzj_ctx *x, bzj_err *e);
+
+/* provider.c, for refund.c: an exit refund's payout re-check (payee rules
+ * as errors; a frozen or short balance or an open complaint as `why`, the
+ * payout then fails like a shop's), and its payment out of the provider's
+ * own ledger. */
+int svc_provider_refund_recheck(bzj_ctx *x, const bzj_refund *r, char *why, char *why_tr,
+				size_t n, bzj_err *e);
+int svc_provider_refund_paid(bzj_ctx *x, const bzj_refund *r, bzj_err *e);
 
 /* Standards file (libconfig text) into the store. */
 int svc_standards_parse(bzj_ctx *x, const char *text, const char *name, int *loaded, bzj_err *e);

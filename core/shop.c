@@ -63,6 +63,8 @@ int bzj_shop_add(bzj_ctx *x, const bzj_shop_new *in, bzj_err *e)
 		rc = bzj_store_shop_insert(x->db, &s, e);
 	for (int i = 0; !rc && i < in->ncategories; i++)
 		rc = bzj_store_category_add(x->db, s.id, in->categories[i], in->opened, e);
+	if (!rc && in->direct) /* 直通: never in the newbie period */
+		rc = bzj_store_newbie_direct(x->db, s.id, e);
 	if (!rc)
 		rc = bzj_store_shop_get(x->db, s.id, &s, e);
 	if (!rc)
@@ -81,6 +83,7 @@ int bzj_shop_add(bzj_ctx *x, const bzj_shop_new *in, bzj_err *e)
 		bzj_json_arr_end(&j);
 		bzj_json_date(&j, "opened", s.opened);
 		bzj_json_int(&j, "required_fen", s.required_fen);
+		bzj_json_bool(&j, "direct", in->direct);
 		bzj_json_obj_end(&j);
 		char obj[64];
 		shop_obj(s.id, obj, sizeof obj);
@@ -141,6 +144,8 @@ int bzj_shop_view_get(bzj_ctx *x, const char *id, bzj_shop_view *out, bzj_err *e
 	    (out->payable_from == BZJ_DATE_NONE ||
 	     out->changes.hold_notice + BZJ_NOTICE_DAYS > out->payable_from))
 		out->payable_from = out->changes.hold_notice + BZJ_NOTICE_DAYS;
+	if (!rc)
+		rc = bzj_store_newbie_get(x->db, id, &out->newbie, e);
 	payee_validate(&out->shop, &out->payee, &out->changes, x->today);
 	if (out->payee.present && !bzj_role_can(x->actor.role, BZJ_PERM_SEE_ACCOUNTS)) {
 		char m[BZJ_ACCOUNT_MAX + 1];

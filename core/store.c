@@ -1,13 +1,16 @@
 /* store.c - opening the database, the schema and its migrations, the
  * statement cache and transactions. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "bzj/fsafe.h"
 #include "bzj/i18n.h"
 #include "bzj/rules.h"
 #include "store_priv.h"
@@ -326,9 +329,191 @@ static const char schema_v7[] =
 	" SELECT DISTINCT effective, 'standards', 0 FROM standard;"
 	"CREATE INDEX ledger_violation ON ledger(violation_id, kind) WHERE violation_id > 0;";
 
-/* Version 8: tamper evidence for someone who can write the file (issue 10).
+
+/* Version 8: the newbie period (新手期).
+ *  - newbie: one row per shop, added by a trigger with the shop (status 1
+ *    newbie; shop add --direct makes it 2 direct; graduation 3 with its
+ *    date).  The state of the last check: capped since which day, the day
+ *    of the last check and the reason bits it failed (rules.h).  Shops that
+ *    existed before this version were never put in a newbie period: they
+ *    are recorded as direct, so the first check caps nobody by surprise;
+ *  - newbie_event: each cap start and lift, like restriction_event;
+ *  - newbie_run: one row per checked day (a re-run of that day is a no-op);
+ *  - score: the daily experience score in tenths, keyed (day, shop) so a
+ *    day's import appends and a day's check reads one range;
+ *  - risk: risk findings, at most one open per shop;
+ *  - violation_day: the check counts violations of a 30-day window. */
+static const char schema_v8[] =
+	"CREATE TABLE newbie("
+	" shop_id TEXT PRIMARY KEY NOT NULL REFERENCES shop(id),"
+	" status INTEGER NOT NULL DEFAULT 1 CHECK(status IN (1,2,3)),"
+	" graduated INTEGER, graduated_by TEXT,"
+	" capped INTEGER NOT NULL DEFAULT 0 CHECK(capped IN (0,1)),"
+	" capped_since INTEGER, last_check INTEGER,"
+	" reasons INTEGER NOT NULL DEFAULT 0 CHECK(reasons BETWEEN 0 AND 31),"
+	" CHECK((status = 3) = (graduated IS NOT NULL)),"
+	" CHECK((capped = 1) = (capped_since IS NOT NULL)),"
+	" CHECK(capped = 0 OR status = 1)) WITHOUT ROWID;"
+	"CREATE INDEX newbie_capped ON newbie(shop_id) WHERE capped = 1;"
+	"CREATE INDEX newbie_open ON newbie(shop_id) WHERE status = 1;"
+	"INSERT INTO newbie(shop_id, status) SELECT id, 2 FROM shop ORDER BY id;"
+	"CREATE TRIGGER newbie_ai AFTER INSERT ON shop BEGIN"
+	" INSERT INTO newbie(shop_id) VALUES (new.id); END;"
+	"CREATE TABLE newbie_event("
+	" id INTEGER PRIMARY KEY,"
+	" shop_id TEXT NOT NULL REFERENCES shop(id), day INTEGER NOT NULL,"
+	" capped INTEGER NOT NULL CHECK(capped IN (0,1)),"
+	" reasons INTEGER NOT NULL, cause TEXT NOT NULL);"
+	"CREATE INDEX newbie_event_shop ON newbie_event(shop_id, id);"
+	"CREATE TABLE newbie_run("
+	" day INTEGER PRIMARY KEY, checked INTEGER NOT NULL, failed INTEGER NOT NULL,"
+	" capped INTEGER NOT NULL, lifted INTEGER NOT NULL, user TEXT NOT NULL);"
+	"CREATE TABLE score("
+	" day INTEGER NOT NULL, shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" tenths INTEGER NOT NULL CHECK(tenths BETWEEN 0 AND 50),"
+	" PRIMARY KEY(day, shop_id)) WITHOUT ROWID;"
+	"CREATE TABLE risk("
+	" id INTEGER PRIMARY KEY,"
+	" shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" opened INTEGER NOT NULL, opened_by TEXT NOT NULL, note TEXT NOT NULL,"
+	" closed INTEGER, closed_by TEXT, close_note TEXT,"
+	" CHECK((closed IS NULL) = (closed_by IS NULL)),"
+	" CHECK(closed IS NULL OR closed >= opened));"
+	"CREATE UNIQUE INDEX risk_one_open ON risk(shop_id) WHERE closed IS NULL;"
+	"CREATE INDEX risk_shop ON risk(shop_id, id);"
+	"CREATE INDEX violation_day ON violation(day, shop_id);";
+
+
+/* Version 9: service providers (服务商, issue 14).  Their money is kept
+ * apart: its own ledger (append-only, like the shops'), payee accounts,
+ * bindings to shops, the shops' daily orders, complaints, renewal
+ * assessments.  The refund table is rebuilt so an exit refund belongs to a
+ * provider instead of a shop (exactly one of shop_id, provider_id), kind 3
+ * = exit; everything else about refunds is unchanged. */
+static const char schema_v9[] =
+	"CREATE TABLE provider("
+	" id TEXT PRIMARY KEY NOT NULL CHECK(length(id) BETWEEN 1 AND 32),"
+	" name TEXT NOT NULL CHECK(length(name) >= 1),"
+	" entity_name TEXT NOT NULL CHECK(length(entity_name) >= 1),"
+	" kind INTEGER NOT NULL CHECK(kind IN (1,2)),"
+	" status INTEGER NOT NULL CHECK(status BETWEEN 1 AND 5),"
+	" added INTEGER NOT NULL,"
+	" certified_on INTEGER, delisted_on INTEGER, exited_on INTEGER,"
+	" balance_fen INTEGER NOT NULL DEFAULT 0 CHECK(balance_fen >= 0),"
+	" frozen_fen INTEGER NOT NULL DEFAULT 0 CHECK(frozen_fen >= 0 AND frozen_fen <= balance_fen),"
+	" version INTEGER NOT NULL DEFAULT 1,"
+	" CHECK(status NOT IN (1,2) OR kind = 2),"
+	" CHECK(status <> 2 OR certified_on IS NOT NULL),"
+	" CHECK(status <> 3 OR delisted_on IS NOT NULL),"
+	" CHECK((status = 5) = (exited_on IS NOT NULL)));"
+	"CREATE INDEX provider_status ON provider(kind, status, certified_on);"
+	"CREATE TABLE provider_ledger("
+	" id INTEGER PRIMARY KEY,"
+	" provider_id TEXT NOT NULL REFERENCES provider(id),"
+	" day INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL CHECK(kind BETWEEN 1 AND 5),"
+	" amount_fen INTEGER NOT NULL CHECK(amount_fen <> 0),"
+	" balance_after INTEGER NOT NULL CHECK(balance_after >= 0),"
+	" ref TEXT, note TEXT NOT NULL DEFAULT '',"
+	" complaint_id INTEGER, refund_id INTEGER, user TEXT NOT NULL,"
+	" CHECK(kind = 5 OR (kind = 1) = (amount_fen > 0)));"
+	"CREATE INDEX provider_ledger_provider ON provider_ledger(provider_id, id);"
+	"CREATE UNIQUE INDEX provider_ledger_ref ON provider_ledger(ref) WHERE ref IS NOT NULL;"
+	"CREATE TRIGGER provider_ledger_no_update BEFORE UPDATE ON provider_ledger BEGIN"
+	" SELECT RAISE(ABORT, 'ledger is append-only: add a correction entry'); END;"
+	"CREATE TRIGGER provider_ledger_no_delete BEFORE DELETE ON provider_ledger BEGIN"
+	" SELECT RAISE(ABORT, 'ledger is append-only: add a correction entry'); END;"
+	"CREATE TABLE provider_payee("
+	" id INTEGER PRIMARY KEY,"
+	" provider_id TEXT NOT NULL REFERENCES provider(id),"
+	" name TEXT NOT NULL, account TEXT NOT NULL CHECK(length(account) BETWEEN 4 AND 40),"
+	" since INTEGER NOT NULL);"
+	"CREATE INDEX provider_payee_provider ON provider_payee(provider_id, id);"
+	"CREATE TABLE provider_binding("
+	" id INTEGER PRIMARY KEY,"
+	" provider_id TEXT NOT NULL REFERENCES provider(id),"
+	" shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" from_day INTEGER NOT NULL, to_day INTEGER,"
+	" CHECK(to_day IS NULL OR to_day >= from_day));"
+	"CREATE INDEX provider_binding_provider ON provider_binding(provider_id, shop_id, from_day);"
+	"CREATE INDEX provider_binding_shop ON provider_binding(shop_id);"
+	"CREATE TABLE shop_orders("
+	" shop_id TEXT NOT NULL REFERENCES shop(id), day INTEGER NOT NULL,"
+	" paid INTEGER NOT NULL CHECK(paid >= 0),"
+	" gift INTEGER NOT NULL CHECK(gift >= 0 AND gift <= paid),"
+	" PRIMARY KEY(shop_id, day)) WITHOUT ROWID;"
+	"CREATE TABLE provider_complaint("
+	" id INTEGER PRIMARY KEY,"
+	" provider_id TEXT NOT NULL REFERENCES provider(id),"
+	" shop_id TEXT NOT NULL REFERENCES shop(id),"
+	" day INTEGER NOT NULL,"
+	" status INTEGER NOT NULL CHECK(status BETWEEN 1 AND 4),"
+	" frozen_fen INTEGER NOT NULL DEFAULT 0 CHECK(frozen_fen >= 0),"
+	" amount_fen INTEGER NOT NULL DEFAULT 0 CHECK(amount_fen >= 0),"
+	" note TEXT NOT NULL, reason TEXT, resolved INTEGER,"
+	" user TEXT NOT NULL, upheld_by TEXT, second_by TEXT,"
+	" version INTEGER NOT NULL DEFAULT 1,"
+	" CHECK(status IN (1,2) OR frozen_fen = 0),"
+	" CHECK((status IN (3,4)) = (resolved IS NOT NULL)),"
+	" CHECK(upheld_by IS NULL OR upheld_by <> user),"
+	" CHECK(second_by IS NULL OR (second_by <> user AND second_by <> upheld_by)));"
+	"CREATE INDEX provider_complaint_provider ON provider_complaint(provider_id, id);"
+	"CREATE TABLE assessment("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE CHECK(length(name) BETWEEN 1 AND 64),"
+	" cutoff INTEGER NOT NULL, from_day INTEGER NOT NULL, to_day INTEGER NOT NULL,"
+	" threshold INTEGER NOT NULL CHECK(threshold >= 0),"
+	" deposit_fen INTEGER NOT NULL CHECK(deposit_fen >= 0),"
+	" created_by TEXT NOT NULL, created_on INTEGER NOT NULL, closed_on INTEGER,"
+	" CHECK(from_day <= to_day));"
+	"CREATE TABLE assessment_result("
+	" assessment_id INTEGER NOT NULL REFERENCES assessment(id),"
+	" provider_id TEXT NOT NULL REFERENCES provider(id),"
+	" orders INTEGER NOT NULL, deposit_fen INTEGER NOT NULL,"
+	" outcome INTEGER NOT NULL CHECK(outcome IN (1,2)),"
+	" PRIMARY KEY(assessment_id, provider_id)) WITHOUT ROWID;"
+	"CREATE TABLE refund_new("
+	" id INTEGER PRIMARY KEY,"
+	" shop_id TEXT REFERENCES shop(id),"
+	" provider_id TEXT REFERENCES provider(id),"
+	" kind INTEGER NOT NULL CHECK(kind IN (1,2,3)),"
+	" status INTEGER NOT NULL CHECK(status BETWEEN 1 AND 6),"
+	" amount_fen INTEGER NOT NULL CHECK(amount_fen > 0),"
+	" submitted_on INTEGER NOT NULL, month INTEGER NOT NULL,"
+	" window_start INTEGER NOT NULL, window_end INTEGER NOT NULL,"
+	" checklist INTEGER NOT NULL DEFAULT 0 CHECK(checklist BETWEEN 0 AND 15),"
+	" late INTEGER NOT NULL DEFAULT 0 CHECK(late IN (0,1)),"
+	" submitted_by TEXT NOT NULL, approved_by TEXT, approved_on INTEGER,"
+	" second_by TEXT, paid_by TEXT, paid_on INTEGER,"
+	" failure_reason TEXT, reject_reason TEXT,"
+	" version INTEGER NOT NULL DEFAULT 1, changed_by TEXT NOT NULL,"
+	" CHECK((shop_id IS NULL) <> (provider_id IS NULL)),"
+	" CHECK((kind = 3) = (provider_id IS NOT NULL)),"
+	" CHECK(window_start <= window_end),"
+	" CHECK(status <> 3 OR (paid_on IS NOT NULL AND paid_by IS NOT NULL)),"
+	" CHECK(approved_by IS NULL OR approved_by <> submitted_by),"
+	" CHECK(paid_by IS NULL OR paid_by <> approved_by));"
+	"INSERT INTO refund_new(id, shop_id, kind, status, amount_fen, submitted_on, month,"
+	" window_start, window_end, checklist, late, submitted_by, approved_by, approved_on,"
+	" second_by, paid_by, paid_on, failure_reason, reject_reason, version, changed_by)"
+	" SELECT id, shop_id, kind, status, amount_fen, submitted_on, month,"
+	" window_start, window_end, checklist, late, submitted_by, approved_by, approved_on,"
+	" second_by, paid_by, paid_on, failure_reason, reject_reason, version, changed_by"
+	" FROM refund ORDER BY id;"
+	"DROP TABLE refund;"
+	"ALTER TABLE refund_new RENAME TO refund;"
+	"CREATE UNIQUE INDEX refund_one_open ON refund(shop_id) WHERE status IN (1,2);"
+	"CREATE UNIQUE INDEX refund_provider_open ON refund(provider_id) WHERE status IN (1,2);"
+	"CREATE INDEX refund_provider ON refund(provider_id) WHERE provider_id IS NOT NULL;"
+	"CREATE INDEX refund_due ON refund(window_end, id);"
+	"CREATE INDEX refund_shop ON refund(shop_id, month);"
+	"CREATE INDEX refund_open_due ON refund(window_end, id) WHERE status IN (1,2);";
+
+/* Version 10: tamper evidence for someone who can write the file (issue 10).
  *  - seal: one row per money-moving row (shops' money columns, ledger,
- *    refunds, payee accounts, violations, standards) holding the audit seq
+ *    refunds, payee accounts, violations, standards, merchant changes, and
+ *    the service providers' money: provider, its ledger, payee accounts,
+ *    bindings and complaints) holding the audit seq
  *    of the record its last change belongs to and a MAC of its values
  *    (bzj_seal: HMAC-SHA256 with the audit key, see store_seal.c).  The
  *    triggers call a function only bzj registers, so a plain sqlite3 shell
@@ -337,7 +522,7 @@ static const char schema_v7[] =
  *  - rows that exist already are sealed here (without a key: the first
  *    open with a key re-seals every row whose plain seal still holds);
  *  - meta 'audit_keyed_from' (the first HMAC record) may not change. */
-static const char schema_v8[] =
+static const char schema_v10[] =
 	"CREATE TABLE seal(tbl TEXT NOT NULL, rid NOT NULL, seq INTEGER NOT NULL,"
 	" mac TEXT NOT NULL, PRIMARY KEY(tbl, rid)) WITHOUT ROWID;"
 	"CREATE INDEX seal_seq ON seal(seq);"
@@ -365,6 +550,24 @@ static const char schema_v8[] =
 	SEAL_BODY("standard", SEAL_STANDARD_KEY("new."), SEAL_STANDARD_COLS("new."))
 	"CREATE TRIGGER seal_shop_change_ai AFTER INSERT ON shop_change"
 	SEAL_BODY("shop_change", "new.id", SEAL_SHOP_CHANGE_COLS("new."))
+	"CREATE TRIGGER seal_provider_ai AFTER INSERT ON provider"
+	SEAL_BODY("provider", "new.id", SEAL_PROVIDER_COLS("new."))
+	"CREATE TRIGGER seal_provider_au AFTER UPDATE OF id, " SEAL_PROVIDER_COLS("") " ON provider"
+	SEAL_BODY("provider", "new.id", SEAL_PROVIDER_COLS("new."))
+	"CREATE TRIGGER seal_provider_ledger_ai AFTER INSERT ON provider_ledger"
+	SEAL_BODY("provider_ledger", "new.id", SEAL_PROVIDER_LEDGER_COLS("new."))
+	"CREATE TRIGGER seal_provider_payee_ai AFTER INSERT ON provider_payee"
+	SEAL_BODY("provider_payee", "new.id", SEAL_PROVIDER_PAYEE_COLS("new."))
+	"CREATE TRIGGER seal_provider_payee_au AFTER UPDATE ON provider_payee"
+	SEAL_BODY("provider_payee", "new.id", SEAL_PROVIDER_PAYEE_COLS("new."))
+	"CREATE TRIGGER seal_provider_binding_ai AFTER INSERT ON provider_binding"
+	SEAL_BODY("provider_binding", "new.id", SEAL_PROVIDER_BINDING_COLS("new."))
+	"CREATE TRIGGER seal_provider_binding_au AFTER UPDATE ON provider_binding"
+	SEAL_BODY("provider_binding", "new.id", SEAL_PROVIDER_BINDING_COLS("new."))
+	"CREATE TRIGGER seal_provider_complaint_ai AFTER INSERT ON provider_complaint"
+	SEAL_BODY("provider_complaint", "new.id", SEAL_PROVIDER_COMPLAINT_COLS("new."))
+	"CREATE TRIGGER seal_provider_complaint_au AFTER UPDATE ON provider_complaint"
+	SEAL_BODY("provider_complaint", "new.id", SEAL_PROVIDER_COMPLAINT_COLS("new."))
 	"CREATE TRIGGER meta_audit_keyed_fixed BEFORE UPDATE ON meta"
 	" WHEN old.key = 'audit_keyed_from'"
 	" BEGIN SELECT RAISE(ABORT, 'the audit key switch-over point is fixed'); END;"
@@ -383,13 +586,23 @@ static const char schema_v8[] =
 	SEAL_VIOLATION_COLS("") ") FROM violation;"
 	"INSERT INTO seal SELECT 'shop_change', id, 0, bzj_seal('shop_change', id, 0, "
 	SEAL_SHOP_CHANGE_COLS("") ") FROM shop_change;"
+	"INSERT INTO seal SELECT 'provider', id, 0, bzj_seal('provider', id, 0, "
+	SEAL_PROVIDER_COLS("") ") FROM provider;"
+	"INSERT INTO seal SELECT 'provider_ledger', id, 0, bzj_seal('provider_ledger', id, 0, "
+	SEAL_PROVIDER_LEDGER_COLS("") ") FROM provider_ledger;"
+	"INSERT INTO seal SELECT 'provider_payee', id, 0, bzj_seal('provider_payee', id, 0, "
+	SEAL_PROVIDER_PAYEE_COLS("") ") FROM provider_payee;"
+	"INSERT INTO seal SELECT 'provider_binding', id, 0, bzj_seal('provider_binding', id, 0, "
+	SEAL_PROVIDER_BINDING_COLS("") ") FROM provider_binding;"
+	"INSERT INTO seal SELECT 'provider_complaint', id, 0, bzj_seal('provider_complaint', id,"
+	" 0, " SEAL_PROVIDER_COMPLAINT_COLS("") ") FROM provider_complaint;"
 	"INSERT INTO seal SELECT 'standard', " SEAL_STANDARD_KEY("") ", 0, bzj_seal('standard', "
 	SEAL_STANDARD_KEY("") ", 0, " SEAL_STANDARD_COLS("") ") FROM standard;";
 
-/* Version 9: the files imported, by SHA-256, so the same top-up or
+/* Version 11: the files imported, by SHA-256, so the same top-up or
  * violation file is not applied twice (issue 10.3).  Filled from the
  * import records already in the audit log; append-only. */
-static const char schema_v9[] =
+static const char schema_v11[] =
 	"CREATE TABLE import_file(id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL,"
 	" kind TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL, day INTEGER NOT NULL,"
 	" user TEXT NOT NULL, rows INTEGER NOT NULL, forced TEXT);"
@@ -406,9 +619,23 @@ static const char schema_v9[] =
 
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
-					      schema_v6, schema_v7, schema_v8, schema_v9};
+					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
+					      schema_v11};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
+
+/* A write that failed on the file-size limit (RLIMIT_FSIZE): EFBIG, or
+ * a short write SQLite calls "full" while the disk has room. */
+static bool file_limited(bzj_db *db, int sys)
+{
+	if (sys == EFBIG)
+		return true;
+	struct rlimit rl;
+	struct statvfs vfs;
+	return getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && db &&
+	       db->path[0] && statvfs(db->path, &vfs) == 0 &&
+	       (uint64_t)vfs.f_bavail * vfs.f_frsize > ((uint64_t)1 << 24);
+}
 
 int st_error(bzj_db *db, int rc, bzj_err *e)
 {
@@ -418,6 +645,11 @@ int st_error(bzj_db *db, int rc, bzj_err *e)
 	 * I/O or open error; the system errno says which it was. */
 	if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT))
 		rc = SQLITE_FULL;
+	if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL) && file_limited(db, sys))
+		return bzj_fail(e, BZJ_EIO, "store.file_too_large",
+				_("a file of the database reached the file-size limit of this "
+				  "process (ulimit -f); nothing was written. Raise the limit (%s)"),
+				m);
 	struct statvfs vfs;
 	if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) &&
 	    (sys == EROFS || sys == EACCES || sys == EPERM ||
@@ -673,32 +905,130 @@ int st_schema_expected(char ***out, int *n, bzj_err *e)
 	return rc;
 }
 
-/* Refuse files that others may write: operators must not be able to edit
- * the money outside bzj (see README, Deployment). */
-static int check_mode(const char *path, bzj_err *e)
+/* A new database file, made before SQLite opens it so that it gets the
+ * mode bzj wants rather than SQLite's 0644 less the umask: SQLite makes
+ * the -wal, -shm and journal with the database's mode. */
+static void create_file(const char *given)
+{
+	mode_t mode = bzj_fs_db_mode();
+	char path[4096];
+	if (bzj_fs_resolve(given, path, sizeof path) != 0)
+		return;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return; /* exists, or SQLite will say why it cannot be made */
+	if (fchmod(fd, mode) != 0) {
+		/* leave no file of the wrong mode behind */
+		close(fd);
+		unlink(path);
+		return;
+	}
+	close(fd);
+}
+
+static bool exists(const char *path)
 {
 	struct stat sb;
+	return stat(path, &sb) == 0;
+}
+
+/* Is the folder of path writable by bzj?  By its effective ids, which
+ * access() would ignore. */
+static bool dir_writable(const char *path)
+{
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s", path);
 	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = 0;
-	else
+	if (!slash)
 		snprintf(dir, sizeof dir, ".");
-	/* a sticky world-writable directory such as /tmp protects its files */
-	if (stat(dir, &sb) == 0 && (sb.st_mode & S_IWOTH) && !(sb.st_mode & S_ISVTX))
-		return bzj_fail(e, BZJ_EPERM, "store.unsafe_mode",
-				_("%s is writable by anyone, so anyone could replace the database; "
-				  "refusing to use it. Fix with: chmod o-w %s"),
-				dir, dir);
-	if (stat(path, &sb) != 0)
-		return BZJ_OK;
-	if (sb.st_mode & S_IWOTH)
-		return bzj_fail(e, BZJ_EPERM, "store.unsafe_mode",
-				_("%s is writable by anyone; refusing to use it. Fix with: chmod o-w "
-				  "%s"),
-				path, path);
-	return BZJ_OK;
+	else
+		*(slash == dir ? slash + 1 : slash) = 0;
+	return faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) == 0;
+}
+
+/* Can no process start writing the database at path?  Then SQLite may
+ * read it as immutable, without the -shm it cannot make.  A writer needs
+ * a -wal (WAL mode): when there is none, nobody has the database open,
+ * and when nobody but root can create one there (a read-only file system,
+ * or a folder without any write bit), nobody will until we are done. */
+static bool nobody_writes(const char *path)
+{
+	char side[4096 + 8], dir[4096];
+	struct stat sb;
+	struct statvfs vfs;
+	snprintf(side, sizeof side, "%s-wal", path);
+	if (exists(side))
+		return false;
+	snprintf(side, sizeof side, "%s-journal", path);
+	if (exists(side))
+		return false;
+	if (statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		return true;
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else
+		*(slash == dir ? slash + 1 : slash) = 0;
+	return stat(dir, &sb) == 0 && !(sb.st_mode & 0222);
+}
+
+/* "file:" URI of a path, for ?immutable=1 */
+static void uri_of(const char *path, char *out, size_t n)
+{
+	size_t k = (size_t)snprintf(out, n, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p && k + 4 < n; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f)
+			k += (size_t)snprintf(out + k, n - k, "%%%02X", *p);
+		else
+			out[k++] = (char)*p;
+	}
+	snprintf(out + k, n - k, "?immutable=1");
+}
+
+/* Open db->path with SQLite and set the connection up; BZJ_OK or a
+ * SQLite result code (the handle is left for the caller to close). */
+static int open_handle(bzj_db *db, bool readonly, bool immutable, bzj_err *e)
+{
+	char uri[3 * 4096 + 32];
+	int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	const char *name = db->path;
+	if (immutable) {
+		uri_of(db->path, uri, sizeof uri);
+		name = uri;
+		oflags |= SQLITE_OPEN_URI;
+	}
+	int rc = sqlite3_open_v2(name, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 5000);
+	/* Keep the -wal and -shm when the last connection closes (the -wal
+	 * emptied): a reader that cannot create them, in a folder it may not
+	 * write, can then still open the database (SQLite needs the -shm to
+	 * read a WAL database). */
+	int persist = 1;
+	if (!readonly)
+		sqlite3_file_control(db->h, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	static const char pragmas[] = "PRAGMA foreign_keys = ON;"
+				      "PRAGMA synchronous = NORMAL;"
+				      "PRAGMA cache_size = -16000;"
+				      "PRAGMA temp_store = MEMORY;"
+				      "PRAGMA journal_size_limit = 67108864;";
+	rc = sqlite3_exec(db->h, pragmas, NULL, NULL, NULL);
+	if (rc == SQLITE_OK && !readonly)
+		rc = sqlite3_exec(db->h, "PRAGMA journal_mode = WAL;", NULL, NULL, NULL);
+	/* the first read: fails here when the -shm cannot be had */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+	(void)e;
+	return rc;
+}
+
+static void close_handle(bzj_db *db)
+{
+	sqlite3_close_v2(db->h);
+	db->h = NULL;
 }
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
@@ -706,40 +1036,71 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	*out = NULL;
 	if (!path || !*path)
 		return bzj_fail(e, BZJ_EINPUT, "input.db", _("no database path given (--db)"));
-	int rc = check_mode(path, e);
+	int rc = bzj_fs_check_db(path, e);
 	if (rc)
 		return rc;
-	struct stat sb;
 	/* stat, not access(): a setgid bzj reaches a 0770 directory by its
 	 * effective group, which access() ignores */
-	if (!(flags & BZJ_OPEN_CREATE) && stat(path, &sb) != 0)
-		return bzj_fail(e, BZJ_ENOTFOUND, "store.missing",
-				_("no database at %s; create it with `bzj init`"), path);
+	if (!exists(path)) {
+		if (!(flags & BZJ_OPEN_CREATE))
+			return bzj_fail(e, BZJ_ENOTFOUND, "store.missing",
+					_("no database at %s; create it with `bzj init`"), path);
+		create_file(path);
+	}
 	bzj_db *db = calloc(1, sizeof *db);
 	if (!db)
 		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
 	db->flags = flags;
 	snprintf(db->path, sizeof db->path, "%s", path);
-	int oflags = (flags & BZJ_OPEN_READONLY) ? SQLITE_OPEN_READONLY
-						 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	bool ro = flags & BZJ_OPEN_READONLY;
+	rc = open_handle(db, ro, false, e);
+	int base = rc & 0xff;
+	if (rc != SQLITE_OK && !ro && !(flags & BZJ_OPEN_CREATE) &&
+	    (base == SQLITE_CANTOPEN || base == SQLITE_READONLY || base == SQLITE_IOERR ||
+	     base == SQLITE_PERM) &&
+	    !dir_writable(path)) {
+		/* A folder bzj may not write: read what can be read.  Writes
+		 * then fail in bzj_db_begin, saying why. */
+		close_handle(db);
+		db->flags |= BZJ_OPEN_READONLY;
+		db->ro_fallback = true;
+		rc = open_handle(db, true, false, e);
+		if (rc != SQLITE_OK && nobody_writes(path)) {
+			close_handle(db);
+			rc = open_handle(db, true, true, e);
+		}
+		if (rc != SQLITE_OK) {
+			char shm[4096 + 8];
+			snprintf(shm, sizeof shm, "%s-shm", path);
+			int r = exists(shm)
+				? bzj_fail(e, BZJ_EIO, "store.readonly",
+					   _("cannot read the database %s read-only: %s"), path,
+					   db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc))
+				: bzj_fail(e, BZJ_EIO, "store.readonly",
+					   _("the folder of %s is read-only for you and %s does "
+					     "not exist, so SQLite cannot read the database (WAL "
+					     "mode needs that file, and others may write the "
+					     "folder); make the folder writable, or run bzj once "
+					     "as a user who can write it: the -wal and -shm files "
+					     "it leaves let others read"),
+					   path, shm);
+			bzj_db_close(db);
+			return r;
+		}
+	}
 	if (rc != SQLITE_OK) {
-		int r = bzj_fail(e, BZJ_EIO, "store.open", _("cannot open the database %s: %s"), path,
-				 db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		bzj_err le;
+		bzj_err_clear(&le);
+		int r = st_error(db, rc, &le);
+		if (base == SQLITE_CANTOPEN && !strcmp(le.code, "store.io"))
+			r = bzj_fail(&le, BZJ_EIO, "store.open", _("cannot open the database %s: %s"),
+				     path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		if (e)
+			*e = le;
 		bzj_db_close(db);
 		return r;
 	}
-	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, 5000);
-	static const char pragmas[] = "PRAGMA foreign_keys = ON;"
-				      "PRAGMA synchronous = NORMAL;"
-				      "PRAGMA cache_size = -16000;"
-				      "PRAGMA temp_store = MEMORY;";
-	rc = exec_script(db, pragmas, e);
-	if (!rc && !(flags & BZJ_OPEN_READONLY))
-		rc = exec_script(db, "PRAGMA journal_mode = WAL;", e);
-	if (!rc)
-		rc = st_register_functions(db, e);
+	rc = st_register_functions(db, e);
 	if (!rc)
 		rc = st_schema_migrate(db, e);
 	if (rc) {
@@ -748,6 +1109,11 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	}
 	*out = db;
 	return BZJ_OK;
+}
+
+bool bzj_db_readonly(const bzj_db *db)
+{
+	return db && (db->flags & BZJ_OPEN_READONLY);
 }
 
 void bzj_db_close(bzj_db *db)
@@ -760,12 +1126,33 @@ void bzj_db_close(bzj_db *db)
 	free(db);
 }
 
+/* Has the database file been deleted, renamed or replaced since it was
+ * opened?  Then every write would go to a file nobody will see again
+ * (the console keeps its connection for hours). */
+static int check_moved(bzj_db *db, bzj_err *e)
+{
+	int moved = 0;
+	if (sqlite3_file_control(db->h, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK ||
+	    !moved)
+		return BZJ_OK;
+	return bzj_fail(e, BZJ_EIO, "store.moved",
+			_("the database file %s was deleted, renamed or replaced while bzj had "
+			  "it open; nothing was written. Quit and start bzj again"),
+			db->path);
+}
+
 /* Transactions nest: the outermost is BEGIN IMMEDIATE (the write lock is
  * taken up front, so no transaction fails half-way on a lock); inner ones
  * are savepoints, so an all-or-nothing import can run the same service
  * functions per row and still roll the whole file back. */
 int bzj_db_begin(bzj_db *db, bzj_err *e)
 {
+	if (db->ro_fallback)
+		return bzj_fail(e, BZJ_EIO, "store.readonly",
+				_("the database %s is read-only here: bzj may not write the folder "
+				  "it is in (SQLite writes the -wal and -shm files there), so it "
+				  "opened it for reading only; nothing was written"),
+				db->path);
 	if (db->flags & BZJ_OPEN_READONLY)
 		return bzj_fail(e, BZJ_EIO, "store.readonly",
 				_("the database was opened read-only; nothing was written"));
@@ -776,6 +1163,10 @@ int bzj_db_begin(bzj_db *db, bzj_err *e)
 		rc = sqlite3_exec(db->h, sp, NULL, NULL, NULL);
 	} else {
 		rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (rc == SQLITE_OK && (rc = check_moved(db, e))) {
+			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
 	}
 	if (rc != SQLITE_OK)
 		return st_error(db, rc, e);
@@ -795,6 +1186,11 @@ int bzj_db_commit(bzj_db *db, bzj_err *e)
 		snprintf(sp, sizeof sp, "RELEASE s%d", db->depth - 1);
 		rc = sqlite3_exec(db->h, sp, NULL, NULL, NULL);
 	} else {
+		rc = check_moved(db, e);
+		if (rc) {
+			bzj_db_rollback(db);
+			return rc;
+		}
 		rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
 	}
 	if (rc != SQLITE_OK) {
@@ -917,5 +1313,7 @@ int st_register_functions(bzj_db *db, bzj_err *e)
 					     NULL);
 	if (rc == SQLITE_OK)
 		rc = st_register_seal(db);
-	return rc == SQLITE_OK ? BZJ_OK : st_error(db, rc, e);
+	if (rc != SQLITE_OK)
+		return st_error(db, rc, e);
+	return st_newbie_functions(db, e);
 }

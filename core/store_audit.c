@@ -113,15 +113,15 @@ static const invariant invariants[] = {
 	 " WHERE status = 1 GROUP BY shop_id) v ON v.shop_id = s.id"
 	 " WHERE s.frozen_fen <> COALESCE(v.total, 0)"},
 	{"check.refund_in_progress", N_("shop %s: more than one refund in progress (%s)"),
-	 "SELECT shop_id, group_concat(id) FROM refund WHERE status IN (1,2)"
-	 " GROUP BY shop_id HAVING count(*) > 1"},
+	 "SELECT shop_id, group_concat(id) FROM refund WHERE shop_id IS NOT NULL"
+	 " AND status IN (1,2) GROUP BY shop_id HAVING count(*) > 1"},
 	{"check.refund_paid_twice", N_("refund %s: paid more than once (%s)"),
 	 "SELECT refund_id, count(*) || ' ledger entries' FROM ledger WHERE kind = 4"
 	 " GROUP BY refund_id HAVING count(*) > 1"},
 	{"check.refund_payment", N_("refund %s: status and ledger disagree (%s)"),
 	 "SELECT r.id, 'status ' || r.status || ', ' || count(l.id) || ' payments'"
 	 " FROM refund r LEFT JOIN ledger l ON l.refund_id = r.id AND l.kind = 4"
-	 " GROUP BY r.id HAVING (r.status = 3) <> (count(l.id) = 1)"
+	 " WHERE r.shop_id IS NOT NULL GROUP BY r.id HAVING (r.status = 3) <> (count(l.id) = 1)"
 	 " OR (r.status = 3 AND -sum(l.amount_fen) <> r.amount_fen)"},
 	{"check.refund_window", N_("refund %s: paid outside its window without a record (%s)"),
 	 "SELECT id, 'paid ' || paid_on || ', window ' || window_start || '..' || window_end"
@@ -143,6 +143,25 @@ static const invariant invariants[] = {
 	 "SELECT s.id, 'shop says ' || s.restricted || ', log says ' || e.restricted"
 	 " FROM shop s JOIN restriction_event e ON e.id = (SELECT max(id) FROM restriction_event"
 	 " x WHERE x.shop_id = s.id) WHERE e.restricted <> s.restricted"},
+	{"check.newbie_row", N_("shop %s: no newbie-period record (%s)"),
+	 "SELECT s.id, 'missing' FROM shop s WHERE NOT EXISTS"
+	 " (SELECT 1 FROM newbie n WHERE n.shop_id = s.id)"},
+	{"check.newbie_capped", N_("shop %s: capped without a failing newbie check on record (%s)"),
+	 "SELECT shop_id, 'status ' || status || ', reasons ' || reasons || ', last check '"
+	 " || COALESCE(last_check, '-') || ', capped since ' || capped_since FROM newbie"
+	 " WHERE capped = 1 AND (status <> 1 OR reasons = 0 OR last_check IS NULL"
+	 " OR capped_since > last_check + 1"
+	 " OR last_check NOT IN (SELECT day FROM newbie_run))"},
+	{"check.newbie_uncapped", N_("shop %s: its last newbie check failed but it is not capped (%s)"),
+	 "SELECT shop_id, 'reasons ' || reasons || ', last check ' || last_check FROM newbie"
+	 " WHERE status = 1 AND capped = 0 AND reasons <> 0"},
+	{"check.newbie_log", N_("shop %s: last recorded cap transition disagrees (%s)"),
+	 "SELECT n.shop_id, 'shop says ' || n.capped || ', log says ' || e.capped"
+	 " FROM newbie n JOIN newbie_event e ON e.id = (SELECT max(id) FROM newbie_event x"
+	 " WHERE x.shop_id = n.shop_id) WHERE e.capped <> n.capped"},
+	{"check.newbie_risk", N_("shop %s: more than one open risk finding (%s)"),
+	 "SELECT shop_id, group_concat(id) FROM risk WHERE closed IS NULL GROUP BY shop_id"
+	 " HAVING count(*) > 1"},
 };
 
 int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,

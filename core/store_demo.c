@@ -55,6 +55,33 @@ int bzj_store_demo_floating(bzj_db *db, const char *shop_id, bzj_month m, int64_
 		       "tdiiD", shop_id, (int)m, gmv_fen, floating_fen, effective);
 }
 
+int bzj_store_demo_newbie(bzj_db *db, const char *shop_id, int status, bzj_date graduated,
+			  bzj_err *e)
+{
+	return st_exec(db, e,
+		       "UPDATE newbie SET status = ?2, graduated = ?3,"
+		       " graduated_by = CASE WHEN ?3 IS NULL THEN NULL ELSE 'rev1' END"
+		       " WHERE shop_id = ?1",
+		       "tdD", shop_id, status, graduated);
+}
+
+int bzj_store_demo_score(bzj_db *db, const char *shop_id, bzj_date day, int tenths, bzj_err *e)
+{
+	return st_exec(db, e, "INSERT INTO score(day, shop_id, tenths) VALUES (?,?,?)", "Dtd", day,
+		       shop_id, tenths);
+}
+
+int bzj_store_demo_risk(bzj_db *db, const char *shop_id, bzj_date opened, const char *note,
+			bzj_date closed, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO risk(shop_id, opened, opened_by, note, closed, closed_by,"
+		       " close_note) VALUES (?1, ?2, 'rev1', ?3, ?4,"
+		       " CASE WHEN ?4 IS NULL THEN NULL ELSE 'rev2' END,"
+		       " CASE WHEN ?4 IS NULL THEN NULL ELSE '已整改' END)",
+		       "tDtD", shop_id, opened, note, closed);
+}
+
 int bzj_store_demo_finish(bzj_db *db, bzj_err *e)
 {
 	int rc = st_exec(db, e,

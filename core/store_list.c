@@ -263,7 +263,10 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 		sb_add(&p->where, " AND open_violations > 0");
 	if (q->refund_in_progress)
 		sb_add(&p->where, " AND refund_open > 0");
-	p->filtered = q->shortfall || q->status || q->open_violations || q->refund_in_progress;
+	if (q->capped)
+		sb_add(&p->where, " AND shop.id IN (SELECT shop_id FROM newbie WHERE capped = 1)");
+	p->filtered = q->shortfall || q->status || q->open_violations || q->refund_in_progress ||
+		      q->capped;
 	if (!q->search || !*q->search) {
 		add_stream(p, from_shop, "id", "1");
 		return;
@@ -371,6 +374,9 @@ static void row_read(sqlite3_stmt *st, bzj_shop_row *r)
 	r->terminate = sqlite3_column_int(st, 9) != 0;
 	r->refund_in_progress = sqlite3_column_int64(st, 10) > 0;
 	r->open_violations = sqlite3_column_int(st, 11);
+	int nb = sqlite3_column_int(st, 12);
+	r->newbie = nb & 3;
+	r->capped = (nb & 4) != 0;
 }
 
 int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows, int max, int *n,
@@ -386,7 +392,8 @@ int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows,
 	build_where(db, q, sort, &p);
 	static const char cols[] = "SELECT id, name, operator_name, entity, status, required_fen,"
 				   " balance_fen, frozen_fen, restricted, terminate, refund_open,"
-				   " open_violations FROM ";
+				   " open_violations, (SELECT n.status + 4 * n.capped FROM newbie n"
+				   " WHERE n.shop_id = shop.id) FROM ";
 	char order[160];
 	if (sort == BZJ_SORT_ID)
 		snprintf(order, sizeof order, " ORDER BY id %s LIMIT %d", dir, max);

@@ -7,12 +7,13 @@
 #include <stdarg.h>
 #include "bzj/store.h"
 
-#define STMT_CACHE 128
+#define STMT_CACHE 192
 
 struct bzj_db {
 	sqlite3 *h;
 	int flags;
 	int depth; /* 0 = no transaction; >1 = savepoints inside it */
+	bool ro_fallback; /* opened read-only: its folder is not writable */
 	char path[4096];
 	volatile int *interrupted;
 	int ncache;
@@ -107,7 +108,8 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 	p "shop_id," p "day," p "kind," p "amount_fen," p "balance_after," p "payer,"              \
 	p "third_party," p "ref," p "note," p "violation_id," p "refund_id," p "user"
 #define SEAL_REFUND_COLS(p)                                                                        \
-	p "shop_id," p "kind," p "status," p "amount_fen," p "submitted_on," p "month,"            \
+	p "shop_id," p "provider_id," p "kind," p "status," p "amount_fen," p "submitted_on,"      \
+	p "month,"                                                                                 \
 	p "window_start," p "window_end," p "checklist," p "late," p "submitted_by,"               \
 	p "approved_by," p "approved_on," p "second_by," p "paid_by," p "paid_on"
 #define SEAL_PAYEE_COLS(p) p "shop_id," p "type," p "name," p "account," p "since"
@@ -117,6 +119,22 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 #define SEAL_SHOP_CHANGE_COLS(p)                                                                   \
 	p "shop_id," p "kind," p "notice," p "recorded," p "old_value," p "new_value," p "hold,"   \
 	p "user"
+/* The service providers' money (issue 14): the provider's own balance,
+ * freeze and the status and dates that decide its required deposit, its
+ * cooldown and whether it may be refunded; its ledger (append-only), payee
+ * accounts, bindings (they size an agency's required deposit) and
+ * complaints (freeze and upheld amount). */
+#define SEAL_PROVIDER_COLS(p)                                                                      \
+	p "kind," p "status," p "added," p "certified_on," p "delisted_on," p "exited_on,"        \
+	p "balance_fen," p "frozen_fen"
+#define SEAL_PROVIDER_LEDGER_COLS(p)                                                               \
+	p "provider_id," p "day," p "kind," p "amount_fen," p "balance_after," p "ref," p "note,"  \
+	p "complaint_id," p "refund_id," p "user"
+#define SEAL_PROVIDER_PAYEE_COLS(p) p "provider_id," p "name," p "account," p "since"
+#define SEAL_PROVIDER_BINDING_COLS(p) p "provider_id," p "shop_id," p "from_day," p "to_day"
+#define SEAL_PROVIDER_COMPLAINT_COLS(p)                                                            \
+	p "provider_id," p "shop_id," p "day," p "status," p "frozen_fen," p "amount_fen,"         \
+	p "resolved," p "user," p "upheld_by," p "second_by"
 #define SEAL_STANDARD_COLS(p) p "category," p "effective," p "individual_fen," p "company_fen"
 #define SEAL_STANDARD_KEY(p) p "category || '@' || " p "effective"
 /* One trigger body: seal row `key` of `tbl` (both SQL expressions). */
@@ -137,5 +155,7 @@ int st_seal_fixup(bzj_db *db, bzj_err *e);
 /* bzj_seal(...) and bzj_seal_plain(...) on this connection. */
 int st_register_seal(bzj_db *db);
 int st_register_functions(bzj_db *db, bzj_err *e);
+/* bzj_newbie_reasons, bzj_newbie_window (store_newbie.c) */
+int st_newbie_functions(bzj_db *db, bzj_err *e);
 
 #endif

@@ -142,10 +142,12 @@ int bzj_store_raises(bzj_db *db, const char *shop_id, int64_t *sum, int *count, 
 }
 
 #define REFUND_COLS                                                                                \
-	"r.id, r.shop_id, s.name, r.kind, r.status, r.amount_fen, r.submitted_on,"                 \
+	"r.id, r.shop_id, COALESCE(s.name, p.name), r.kind, r.status, r.amount_fen, r.submitted_on,"                 \
 	" r.window_start, r.window_end, r.checklist, r.late, r.submitted_by, r.approved_by,"       \
 	" r.second_by, r.paid_by, r.approved_on, r.paid_on, r.failure_reason, r.reject_reason,"   \
-	" r.version, r.changed_by"
+	" r.version, r.changed_by, r.provider_id"
+/* An exit refund has no shop but a provider (schema v7). */
+#define REFUND_OWNERS " LEFT JOIN shop s ON s.id = r.shop_id LEFT JOIN provider p ON p.id = r.provider_id"
 
 static void refund_read(sqlite3_stmt *st, bzj_refund *r)
 {
@@ -171,15 +173,17 @@ static void refund_read(sqlite3_stmt *st, bzj_refund *r)
 	st_text(st, 18, r->reject_reason, sizeof r->reject_reason);
 	r->version = sqlite3_column_int64(st, 19);
 	st_text(st, 20, r->changed_by, sizeof r->changed_by);
+	st_text(st, 21, r->provider_id, sizeof r->provider_id);
 }
 
 int bzj_store_refund_insert(bzj_db *db, bzj_refund *r, bzj_err *e)
 {
 	int rc = st_exec(db, e,
-			 "INSERT INTO refund(shop_id, kind, status, amount_fen, submitted_on, month,"
-			 " window_start, window_end, submitted_by, changed_by)"
-			 " VALUES (?,?,?,?,?,?,?,?,?,?)",
-			 "tddiDdDDtt", r->shop_id, r->kind, r->status, r->amount_fen, r->submitted_on,
+			 "INSERT INTO refund(shop_id, provider_id, kind, status, amount_fen,"
+			 " submitted_on, month, window_start, window_end, submitted_by, changed_by)"
+			 " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+			 "ttddiDdDDtt", r->shop_id[0] ? r->shop_id : NULL,
+			 r->provider_id[0] ? r->provider_id : NULL, r->kind, r->status, r->amount_fen, r->submitted_on,
 			 (int)bzj_date_month(r->submitted_on), r->window_start, r->window_end,
 			 r->submitted_by, r->submitted_by);
 	if (!rc) {
@@ -192,7 +196,7 @@ int bzj_store_refund_insert(bzj_db *db, bzj_refund *r, bzj_err *e)
 int bzj_store_refund_get(bzj_db *db, int64_t id, bzj_refund *r, bzj_err *e)
 {
 	sqlite3_stmt *st = st_prep(db,
-				   "SELECT " REFUND_COLS " FROM refund r JOIN shop s ON s.id = r.shop_id"
+				   "SELECT " REFUND_COLS " FROM refund r" REFUND_OWNERS
 				   " WHERE r.id = ?",
 				   e);
 	if (!st)
@@ -293,7 +297,7 @@ int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today,
 	/* The first page and the next ones are separate statements: a cursor
 	 * OR-ed with "no cursor" would keep SQLite from seeking refund_due. */
 #define REFUND_PAGE(idx, where, after)                                                             \
-	"SELECT " REFUND_COLS " FROM refund r" idx " JOIN shop s ON s.id = r.shop_id" where after  \
+	"SELECT " REFUND_COLS " FROM refund r" idx REFUND_OWNERS where after                       \
 	" ORDER BY r.window_end, r.id LIMIT :max"
 #define OPEN_IDX " INDEXED BY refund_open_due"
 #define AFTER " AND (r.window_end, r.id) > (:cdue, :cid)"

@@ -128,6 +128,11 @@ static const sealed sealed_tables[] = {
 	{"payee", "t.id", SEAL_PAYEE_COLS("t."), "t.shop_id", N_("payee account")},
 	{"violation", "t.id", SEAL_VIOLATION_COLS("t."), "t.shop_id", N_("violation")},
 	{"shop_change", "t.id", SEAL_SHOP_CHANGE_COLS("t."), "t.shop_id", N_("merchant information change")},
+	{"provider", "t.id", SEAL_PROVIDER_COLS("t."), NULL, N_("service provider")},
+	{"provider_ledger", "t.id", SEAL_PROVIDER_LEDGER_COLS("t."), NULL, N_("provider ledger entry")},
+	{"provider_payee", "t.id", SEAL_PROVIDER_PAYEE_COLS("t."), NULL, N_("provider payee account")},
+	{"provider_binding", "t.id", SEAL_PROVIDER_BINDING_COLS("t."), NULL, N_("provider binding")},
+	{"provider_complaint", "t.id", SEAL_PROVIDER_COMPLAINT_COLS("t."), NULL, N_("provider complaint")},
 	{"standard", SEAL_STANDARD_KEY("t."), SEAL_STANDARD_COLS("t."), NULL, N_("standard")},
 };
 

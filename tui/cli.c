@@ -9,15 +9,15 @@
 #include <sys/stat.h>
 
 #include "bzj/holidays.h"
-#include "bzj/store.h"
 #include "cli_priv.h"
 #include "widget.h"
 
 static const cli_command *const commands[] = {
 	&cli_cmd_init,	    &cli_cmd_demo,    &cli_cmd_shop,	  &cli_cmd_topup,
 	&cli_cmd_fee,	    &cli_cmd_gmv,     &cli_cmd_import,	  &cli_cmd_deposit,
-	&cli_cmd_violation, &cli_cmd_receipt, &cli_cmd_refund,	  &cli_cmd_ledger,
-	&cli_cmd_standards, &cli_cmd_calendar, &cli_cmd_audit,	  &cli_cmd_check,
+	&cli_cmd_violation, &cli_cmd_newbie,  &cli_cmd_receipt,	  &cli_cmd_refund,
+	&cli_cmd_ledger,    &cli_cmd_standards, &cli_cmd_calendar, &cli_cmd_audit,
+	&cli_cmd_check,	    &cli_cmd_provider,	&cli_cmd_assess,   &cli_cmd_complaint,
 };
 #define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))
 
@@ -163,8 +163,7 @@ int cli_run(cli_env *env, int argc, char **argv)
 		}
 	} else if (!rc && !(rc = bzj_ctx_open(&x, env->db_path, flags,
 					      env->cfg, &env->actor, &e))) {
-		x.interrupted = env->interrupted;
-		bzj_db_set_interrupt(x.db, env->interrupted);
+		bzj_ctx_set_interrupt(&x, env->interrupted);
 		rc = fn(env, &x, name, argc - words, argv + words, &e);
 		bzj_ctx_close(&x);
 	}

@@ -49,27 +49,28 @@ CMD(cmd_import)
 	int kind = bzj_import_kind_parse(a.pos[0]);
 	if (kind < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.kind",
-				_("import: the kind is shops, gmv, topups or violations"));
-	size_t len;
-	char *data = cli_slurp(a.pos[1], &len, e);
-	if (!data)
-		return e->rc;
+				_("import: the kind is shops, gmv, topups, violations, scores or orders"));
+	cli_input in;
+	if ((rc = cli_input_open(a.pos[1], &in, e)))
+		return rc;
 	bzj_json j;
 	cli_json_list(&j, "lines");
 	import_report rep = {env, a.pos[1], env->json ? &j : NULL};
 	bzj_import_result r;
 	progress_attach(x, "import");
-	rc = bzj_import_ex(x, kind, data, len, &io, on_import_error, &rep, &r, e);
+	rc = bzj_import_ex(x, kind, in.data, in.len, &io, on_import_error, &rep, &r, e);
 	progress_done();
 	if (rc)
 		r.rows = 0; /* nothing was written */
-	free(data);
+	cli_input_close(&in);
 	bzj_json_arr_end(&j);
 	if (env->json) {
 		bzj_json_int(&j, "rows", r.rows);
 		bzj_json_int(&j, "errors", r.errors);
 		if (kind == BZJ_IMPORT_TOPUPS)
 			bzj_json_int(&j, "replayed", rc ? 0 : r.replayed);
+		if (kind == BZJ_IMPORT_SCORES)
+			bzj_json_int(&j, "unchanged", rc ? 0 : r.unchanged);
 		if (rc) {
 			bzj_json_obj(&j, "error");
 			bzj_json_str(&j, "code", e->code);
@@ -97,4 +98,5 @@ CMD(cmd_import)
 /* ---- commands of this family ---------------------------------------------- */
 
 const cli_command cli_cmd_import = {"import", cmd_import, NULL, 0,
-	N_("import shops|gmv|topups|violations FILE.csv [--force --reason TEXT]   all or nothing")};
+	N_("import shops|gmv|topups|violations|scores|orders FILE.csv [--force --reason TEXT]   all "
+	   "or nothing")};

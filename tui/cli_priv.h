@@ -53,6 +53,15 @@ int cli_opt_int(args *a, const char *name, long long lo, long long hi, long long
 		bzj_err *e);
 /* A whole input file ("-" = stdin), read with the caller's own rights. */
 char *cli_slurp(const char *path, size_t *len, bzj_err *e);
+/* An import file: mapped read-only (regular files) or read (standard
+ * input, "-"); never NUL-terminated.  Refusals as cli_slurp's. */
+typedef struct cli_input {
+	char *data;
+	size_t len;
+	bool mapped;
+} cli_input;
+int cli_input_open(const char *path, cli_input *in, bzj_err *e);
+void cli_input_close(cli_input *in);
 /* The contents of the one argument of `cmd`, a FILE. */
 char *cli_slurp_arg(const char *cmd, int argc, char **argv, const char **path, size_t *len,
 		    bzj_err *e);
@@ -89,6 +98,14 @@ const char *cli_day(bzj_date d, char *buf);    /* buf: 16 bytes */
 struct bzj_shop_view;
 void cli_shop_json(bzj_json *j, const struct bzj_shop_view *v);
 int cli_emit_shop(cli_env *env, bzj_ctx *x, const char *id, bzj_err *e);
+/* The `newbie` object of a shop, and the same in words on one line
+ * (cli_newbie.c). */
+struct bzj_newbie;
+void cli_newbie_json(bzj_json *j, const struct bzj_newbie *n);
+void cli_newbie_text(FILE *f, const struct bzj_newbie *n);
+/* A refund as `refund show` prints it (cli_refund.c). */
+struct bzj_refund;
+int cli_emit_refund(cli_env *env, const struct bzj_refund *r);
 
 /* ---- the command table ------------------------------------------------------ */
 
@@ -118,6 +135,8 @@ typedef struct cli_command {
 extern const cli_command cli_cmd_init, cli_cmd_demo, cli_cmd_shop, cli_cmd_topup, cli_cmd_fee,
 	cli_cmd_gmv, cli_cmd_import, cli_cmd_deposit, cli_cmd_violation, cli_cmd_receipt,
 	cli_cmd_refund, cli_cmd_ledger, cli_cmd_standards, cli_cmd_calendar, cli_cmd_audit,
-	cli_cmd_check;
+	cli_cmd_check, cli_cmd_newbie;
+/* cli_provider.c: service providers, renewal assessments, complaints */
+extern const cli_command cli_cmd_provider, cli_cmd_assess, cli_cmd_complaint;
 
 #endif

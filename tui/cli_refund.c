@@ -12,7 +12,9 @@ static void refund_json(bzj_json *j, const bzj_refund *r)
 {
 	bzj_json_obj(j, NULL);
 	bzj_json_int(j, "id", r->id);
-	bzj_json_str(j, "shop_id", r->shop_id);
+	/* an exit refund belongs to a provider: shop_id null, provider_id set */
+	bzj_json_str(j, "shop_id", r->shop_id[0] ? r->shop_id : NULL);
+	bzj_json_str(j, "provider_id", r->provider_id[0] ? r->provider_id : NULL);
 	bzj_json_str(j, "shop_name", r->shop_name);
 	bzj_json_str(j, "kind", bzj_refund_kind_name(r->kind));
 	bzj_json_int(j, "amount_fen", r->amount_fen);
@@ -43,7 +45,8 @@ static void refund_json(bzj_json *j, const bzj_refund *r)
 static void refund_text(const bzj_refund *r)
 {
 	char a[32], d1[16], d2[16], d3[16];
-	cli_printf("%-6lld %-10s %-8s %-10s %14s  %s  %s..%s%s%s\n", (long long)r->id, r->shop_id,
+	cli_printf("%-6lld %-10s %-8s %-10s %14s  %s  %s..%s%s%s\n", (long long)r->id,
+		   r->shop_id[0] ? r->shop_id : r->provider_id,
 	       bzj_refund_kind_name(r->kind), bzj_refund_status_name(r->status),
 	       cli_money(r->amount_fen, a), cli_day(r->submitted_on, d1), cli_day(r->window_start, d2),
 	       cli_day(r->window_end, d3), r->overdue ? _("  OVERDUE") : "", r->late ? _("  late") : "");
@@ -66,6 +69,11 @@ static int emit_refund(cli_env *env, const bzj_refund *r)
 	return BZJ_OK;
 }
 
+int cli_emit_refund(cli_env *env, const bzj_refund *r)
+{
+	return emit_refund(env, r);
+}
+
 CMD(refund_list)
 {
 	opt o[] = {O("status", true), O("overdue", false),	   O("kind", true),
@@ -85,7 +93,8 @@ CMD(refund_list)
 				_("--status: must be all, submitted, approved, paid, rejected, "
 				  "cancelled or failed"));
 	if (cli_val(&a, "kind") && (q.kind = bzj_refund_kind_parse(cli_val(&a, "kind"))) < 0)
-		return bzj_fail(e, BZJ_EINPUT, "input.kind", _("--kind: must be partial or closure"));
+		return bzj_fail(e, BZJ_EINPUT, "input.kind",
+				_("--kind: must be partial, closure or exit"));
 	int64_t total = 0;
 	if ((rc = bzj_refund_count(x, &q, &total, e)))
 		return rc;

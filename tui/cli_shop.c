@@ -81,6 +81,7 @@ void cli_shop_json(bzj_json *j, const bzj_shop_view *v)
 		bzj_json_null(j, "info_change");
 	}
 	bzj_json_date(j, "payable_from", v->payable_from);
+	cli_newbie_json(j, &v->newbie);
 	bzj_json_obj_end(j);
 }
 
@@ -124,6 +125,9 @@ static void shop_text(const bzj_shop_view *v)
 		cli_printf("  %s %s\n", L(_("payable from")), cli_day(v->payable_from, m2));
 	if (s->terminate)
 		cli_printf("  %s\n", _("flagged for termination of service"));
+	cli_printf("  %s ", L(_("newbie")));
+	cli_newbie_text(stdout, &v->newbie);
+	fputc('\n', stdout);
 }
 
 int cli_emit_shop(cli_env *env, bzj_ctx *x, const char *id, bzj_err *e)
@@ -158,7 +162,8 @@ static int split_categories(const char *list, char *buf, size_t n, bzj_shop_new 
 CMD(shop_add)
 {
 	opt o[] = {O("name", true),   O("entity", true),	    O("category", true),
-		   O("opened", true), O("entity-name", true), O("operator", true)};
+		   O("opened", true), O("entity-name", true), O("operator", true),
+		   O("direct", false)};
 	args a;
 	int rc = cli_parse_args(argc, argv, cmd, o, NOPTS(o), 1, &a, e);
 	if (rc)
@@ -167,7 +172,8 @@ CMD(shop_add)
 			   .name = cli_val(&a, "name"),
 			   .entity_name = cli_val(&a, "entity-name"),
 			   .operator_name = cli_val(&a, "operator"),
-			   .entity = bzj_entity_parse(cli_val(&a, "entity"))};
+			   .entity = bzj_entity_parse(cli_val(&a, "entity")),
+			   .direct = cli_flag(&a, "direct")};
 	if (in.entity < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.entity",
 				_("--entity: must be individual or company"));
@@ -187,7 +193,7 @@ CMD(shop_list)
 {
 	opt o[] = {O("search", true),	O("shortfall", false), O("status", true),
 		   O("limit", true),	O("sort", true),	      O("desc", false),
-		   O("violations", false), O("refunding", false)};
+		   O("violations", false), O("refunding", false), O("capped", false)};
 	args a;
 	int rc = cli_parse_args(argc, argv, cmd, o, NOPTS(o), 0, &a, e);
 	if (rc)
@@ -196,6 +202,7 @@ CMD(shop_list)
 			    .shortfall = cli_flag(&a, "shortfall"),
 			    .open_violations = cli_flag(&a, "violations"),
 			    .refund_in_progress = cli_flag(&a, "refunding"),
+			    .capped = cli_flag(&a, "capped"),
 			    .desc = cli_flag(&a, "desc")};
 	if (cli_val(&a, "status") && (q.status = bzj_shop_status_parse(cli_val(&a, "status"))) < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.status", _("--status: must be open or closed"));
@@ -249,7 +256,7 @@ CMD(shop_list)
 			} else {
 				char b[32], c[32];
 				char nm[160], en[64];
-				cli_printf("%-10s %s %s %14s %14s%s%s%s\n", v.shop.id,
+				cli_printf("%-10s %s %s %14s %14s%s%s%s%s\n", v.shop.id,
 				       cli_col_w(v.shop.name, 30, nm, sizeof nm),
 				       cli_col_w(v.shop.entity == BZJ_ENTITY_COMPANY
 						     ? _("company")
@@ -259,7 +266,8 @@ CMD(shop_list)
 				       cli_money(v.dep.pos.balance_fen, c),
 				       v.dep.pos.restricted ? _("  SHORTFALL") : "",
 				       v.shop.status == BZJ_SHOP_CLOSED ? _("  closed") : "",
-				       v.open_violations ? _("  violations") : "");
+				       v.open_violations ? _("  violations") : "",
+				       v.newbie.capped ? _("  CAPPED") : "");
 			}
 		}
 		if (n > 0) {
@@ -495,11 +503,12 @@ static const subcommand shop_subs[] = {
 	{"deregister", shop_deregister}, {"history", shop_history}, {NULL, NULL}};
 const cli_command cli_cmd_shop = {"shop", NULL, shop_subs, 0,
 	N_("shop add ID --name N --entity individual|company --category C[,C...]\n"
-	    "             --opened DATE [--entity-name NAME] [--operator NAME]\n"
+	    "             --opened DATE [--entity-name NAME] [--operator NAME] [--direct]\n"
 	    "shop show ID\n"
 	    "shop history ID                          balance against required, last 12 months\n"
 	    "shop list [--search TEXT] [--shortfall] [--status open|closed] [--limit N]\n"
 	    "          [--sort id|name|required|balance] [--desc] [--violations] [--refunding]\n"
+	    "          [--capped]\n"
 	    "shop category ID --add C | --remove C --reason TEXT   (remove: supervisors)\n"
 	    "shop close ID --date DATE                records closure and the signed agreement\n"
 	    "shop payee ID --type personal|corporate --name N --account NO [--date DATE]\n"

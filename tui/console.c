@@ -152,7 +152,8 @@ const char *ui_refund_status(int st)
 const char *ui_refund_kind(int kind)
 {
 	static const char *const t[] = {
-	    [BZJ_REFUND_PARTIAL] = N_("partial"), [BZJ_REFUND_CLOSURE] = N_("closure")};
+	    [BZJ_REFUND_PARTIAL] = N_("partial"), [BZJ_REFUND_CLOSURE] = N_("closure"),
+	    [BZJ_REFUND_EXIT] = N_("exit")};
 	return NAME_OF(t, kind);
 }
 

@@ -21,8 +21,8 @@
 #include "bzj/auth.h"
 #include "bzj/config.h"
 #include "bzj/date.h"
+#include "bzj/fsafe.h"
 #include "bzj/i18n.h"
-#include "bzj/store.h"
 #include "cli.h"
 #include "widget.h"
 #include "console.h"
@@ -132,18 +132,6 @@ static bool exists(const char *p)
 	return stat(p, &sb) == 0; /* by effective ids, unlike access() */
 }
 
-/* Refuse a config others can write: it decides who is a supervisor. */
-static int check_config_mode(const char *path, bzj_err *e)
-{
-	struct stat sb;
-	if (stat(path, &sb) == 0 && (sb.st_mode & S_IWOTH))
-		return bzj_fail(e, BZJ_EPERM, "config.unsafe_mode",
-				_("%s is writable by anyone; refusing to use it. Fix with: chmod o-w "
-				  "%s"),
-				path, path);
-	return BZJ_OK;
-}
-
 static int load_config(const globals *g, bool priv, bzj_config *cfg, bzj_err *e)
 {
 	char home_conf[PATH_MAX] = "";
@@ -166,7 +154,7 @@ static int load_config(const globals *g, bool priv, bzj_config *cfg, bzj_err *e)
 		bzj_config_defaults(cfg);
 		return BZJ_OK;
 	}
-	int rc = check_config_mode(path, e);
+	int rc = bzj_fs_check_config(path, e); /* who may change the roles */
 	if (!rc)
 		rc = bzj_config_load(cfg, path, e);
 	/* With raised privileges the audit key is /etc/bzj/audit.key unless the
@@ -310,7 +298,10 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	bzj_db_on_migrate(on_migrate, &interrupted);
+	/* past `ulimit -f` a write fails with EFBIG (a storage error, exit 6)
+	 * instead of the kernel killing bzj without a word */
+	signal(SIGXFSZ, SIG_IGN);
+	bzj_ctx_on_migrate(on_migrate, &interrupted);
 
 	if (g.first_cmd < argc) {
 		rc = cli_run(&env, argc - g.first_cmd, argv + g.first_cmd);

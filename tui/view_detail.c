@@ -182,6 +182,7 @@ static const char *const labels[] = {
     N_("Balance"), N_("Frozen"),   N_("Available"), N_("Refundable"),
     N_("Payout"),  N_("Owed"),     N_("Unsettled"), N_("Payee"),
     N_("Account"), N_("Operator"), N_("Entity"),    N_("Categories"),
+    N_("Newbie"),
 };
 
 static void doc_widths(doc *d)
@@ -222,6 +223,63 @@ static void doc_identity(doc *d)
 		snprintf(t + l, sizeof t - l, "%s%s", i ? _(", ") : "", D.v.categories[i]);
 	}
 	doc_pair(d, _("Categories"), ST_NORMAL, t);
+}
+
+/* The newbie period at a glance: status, capped since when, and why. */
+static void doc_newbie(doc *d)
+{
+	const bzj_newbie *n = &D.v.newbie;
+	char t[1200], a[16], b[16];
+	int style = ST_NORMAL;
+	if (n->status == BZJ_NB_DIRECT) {
+		snprintf(t, sizeof t, "%s", _("let straight through (direct)"));
+	} else if (n->status == BZJ_NB_GRADUATED) {
+		snprintf(t, sizeof t, _("graduated on %s"), ui_date(n->graduated, a, sizeof a));
+	} else if (n->capped) {
+		_Static_assert(BZJ_NEWBIE_CAP_ORDERS >= 1000 && BZJ_NEWBIE_CAP_ORDERS < 1000000,
+		               "the cap is written with one thousands separator");
+		char cap[16];
+		snprintf(cap, sizeof cap, "%d,%03d", BZJ_NEWBIE_CAP_ORDERS / 1000,
+		         BZJ_NEWBIE_CAP_ORDERS % 1000);
+		style = ST_WARN;
+		snprintf(t, sizeof t, _("CAPPED at %s paid orders a day since %s"), cap,
+		         ui_date(n->capped_since, a, sizeof a));
+	} else if (n->last_check == BZJ_DATE_NONE) {
+		snprintf(t, sizeof t, "%s", _("newbie, not checked yet"));
+	} else {
+		snprintf(t, sizeof t, _("newbie, passed the check of %s"),
+		         ui_date(n->last_check, a, sizeof a));
+	}
+	doc_pair(d, _("Newbie"), style, t);
+	if (n->status == BZJ_NEWBIE && n->reasons) {
+		/* why, in words, wrapped at the screen's width between reasons */
+		int room = d->u->cols - (4 + d->lw) - 1;
+		snprintf(t, sizeof t, _("check of %s failed: "), ui_date(n->last_check, a, sizeof a));
+		const char *sep = "";
+		for (int bit = 1; bit <= BZJ_NBR_ALL; bit <<= 1) {
+			if (!(n->reasons & bit))
+				continue;
+			char add[200];
+			snprintf(add, sizeof add, "%s%s", sep, bzj_newbie_reason_text(bit));
+			if (*sep && wdg_width(t) + wdg_width(add) > room) {
+				snprintf(add, sizeof add, "%s", sep);
+				size_t l = strlen(t);
+				snprintf(t + l, sizeof t - l, "%s", add);
+				doc_text(d, ST_WARN, 4 + d->lw, t);
+				snprintf(t, sizeof t, "  %s", bzj_newbie_reason_text(bit));
+			} else {
+				size_t l = strlen(t);
+				snprintf(t + l, sizeof t - l, "%s", add);
+			}
+			sep = _("; ");
+		}
+		doc_text(d, ST_WARN, 4 + d->lw, t);
+	}
+	if (n->risk_id) {
+		snprintf(t, sizeof t, _("risk finding #%lld since %s: %s"), (long long)n->risk_id,
+		         ui_date(n->risk_opened, b, sizeof b), n->risk_note);
+		doc_text(d, ST_DIM, 4 + d->lw, t);
+	}
 }
 
 static void doc_required(doc *d)
@@ -456,6 +514,7 @@ static void doc_run(ui *u, WINDOW *w, doc *d, bool dry)
 	d->top = D.top;
 	doc_widths(d);
 	doc_identity(d);
+	doc_newbie(d);
 	doc_required(d);
 	doc_position(d);
 	doc_payee(d);

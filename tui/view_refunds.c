@@ -13,6 +13,7 @@
 
 #include "bzj/i18n.h"
 #include "bzj/money.h"
+#include "bzj/provider.h"
 #include "bzj/refund.h"
 #include "dialog.h"
 #include "listview.h"
@@ -98,6 +99,12 @@ static int refilter(ui *u)
 
 static bzj_refund *sel(void) { return lv_sel(&R.v); }
 
+/* Whose refund: the shop, or for an exit refund the service provider. */
+static const char *owner_id(const bzj_refund *r)
+{
+	return r->shop_id[0] ? r->shop_id : r->provider_id;
+}
+
 /* Approved, above the threshold, and still waiting for a supervisor's
  * second approval: not finished, and not payable. */
 static bool awaiting_second(const bzj_refund *r)
@@ -112,7 +119,8 @@ static const char *status_text(const bzj_refund *r)
 	return awaiting_second(r) ? _("approved 1/2") : ui_refund_status(r->status);
 }
 
-/* The payee of the selected refund's shop (masked for support by core). */
+/* The payee of the selected refund's shop or provider (masked for support
+ * by core). */
 static void payee_fetch(ui *u)
 {
 	bzj_refund *r = sel();
@@ -120,6 +128,12 @@ static void payee_fetch(ui *u)
 	if (!r || R.sv_for == r->id)
 		return;
 	R.sv_for = r->id;
+	if (r->provider_id[0]) {
+		bzj_provider_view pv;
+		R.sv_ok = bzj_provider_get(u->x, r->provider_id, &pv, &e) == 0;
+		R.sv.payee = pv.payee;
+		return;
+	}
 	R.sv_ok = bzj_shop_view_get(u->x, r->shop_id, &R.sv, &e) == 0;
 }
 
@@ -180,7 +194,7 @@ static void draw_row(ui *u, WINDOW *w, int y, const void *row, bool selected)
 	x += wdg_put(w, y, x, t, c->id, WDG_RIGHT) + 1;
 	char shop[BZJ_NAME_MAX + BZJ_ID_MAX + 4];
 	if (c->long_dates)
-		snprintf(shop, sizeof shop, "%s %s", r->shop_id, r->shop_name);
+		snprintf(shop, sizeof shop, "%s %s", owner_id(r), r->shop_name);
 	else
 		snprintf(shop, sizeof shop, "%s", r->shop_name);
 	x += wdg_put(w, y, x, shop, c->shop, WDG_LEFT) + 1;
@@ -242,7 +256,7 @@ static void draw_info(ui *u, WINDOW *w, int y)
 	if (!r)
 		return;
 	payee_fetch(u);
-	snprintf(h, sizeof h, _("Refund #%lld · %s %s"), (long long)r->id, r->shop_id,
+	snprintf(h, sizeof h, _("Refund #%lld · %s %s"), (long long)r->id, owner_id(r),
 	         r->shop_name);
 	ui_rule(u, w, y++, h);
 	snprintf(t, sizeof t, _("%s %s · submitted %s by %s"), ui_refund_kind(r->kind),
@@ -274,7 +288,7 @@ static void draw_info(ui *u, WINDOW *w, int y)
 	} else {
 		info_line(u, w, y++, ST_WARN, _("Payee"), _("no payee account on file"));
 	}
-	if (r->kind == BZJ_REFUND_CLOSURE) {
+	if (r->kind != BZJ_REFUND_PARTIAL) {
 		t[0] = 0;
 		for (int bit = 1; bit <= BZJ_CHECK_STATEMENTS; bit <<= 1)
 			append(t, sizeof t, "[%s] %s  ", (r->checklist & bit) ? "x" : " ",
@@ -329,7 +343,7 @@ static void describe(const bzj_refund *r, char *buf, size_t n)
 	char m[40], a[16], b[16];
 	snprintf(buf, n, _("Refund #%lld: %s %s to %s %s. Payout window %s to %s."),
 	         (long long)r->id, ui_refund_kind(r->kind), wdg_money(r->amount_fen, m, sizeof m),
-	         r->shop_id, r->shop_name, ui_date(r->window_start, a, sizeof a),
+	         owner_id(r), r->shop_name, ui_date(r->window_start, a, sizeof a),
 	         ui_date(r->window_end, b, sizeof b));
 }
 
@@ -429,7 +443,7 @@ static int approve(ui *u, const bzj_refund *r)
 	char body[800];
 	bzj_refund out;
 	bzj_err e;
-	if (r->kind == BZJ_REFUND_CLOSURE && r->status == BZJ_RS_SUBMITTED)
+	if (r->kind != BZJ_REFUND_PARTIAL && r->status == BZJ_RS_SUBMITTED)
 		return checklist(u, r);
 	if (r->status != BZJ_RS_SUBMITTED &&
 	    !(r->status == BZJ_RS_APPROVED && r->needs_second && !r->second_by[0])) {
@@ -554,7 +568,7 @@ static bool matches(const bzj_refund *r, const char *what)
 	long long id = strtoll(num, &end, 10);
 	if (*num && !*end)
 		return r->id == id;
-	return strstr(r->shop_id, what) || strstr(r->shop_name, what);
+	return strstr(owner_id(r), what) || strstr(r->shop_name, what);
 }
 
 /* Find the next refund that matches after the cursor (wrapping once),
@@ -594,12 +608,17 @@ static int refunds_act(ui *u, int a)
 	}
 	switch (a) {
 	case ACT_OPEN:
+		if (r && r->provider_id[0]) {
+			ui_msg(u, ST_DIM, _("Exit refund of service provider %s: see `bzj provider show %s`"),
+			       r->provider_id, r->provider_id);
+			return RD_STATUS;
+		}
 		return ui_open_shop(u, r->shop_id);
 	case ACT_REFUND_APPROVE:
 		return approve(u, r);
 	case ACT_REFUND_CHECKLIST:
-		if (r->kind != BZJ_REFUND_CLOSURE) {
-			ui_msg(u, ST_DIM, "%s", _("Only closure refunds have a checklist."));
+		if (r->kind == BZJ_REFUND_PARTIAL) {
+			ui_msg(u, ST_DIM, "%s", _("Only closure and exit refunds have a checklist."));
 			return RD_STATUS;
 		}
 		return checklist(u, r);
@@ -616,7 +635,7 @@ static int refunds_act(ui *u, int a)
 		R.status_step = (R.status_step + 1) % RF_STEPS;
 		return refilter(u);
 	case ACT_FILTER_RKIND:
-		R.kind = (R.kind + 1) % 3;
+		R.kind = (R.kind + 1) % 4; /* any, partial, closure, exit */
 		return refilter(u);
 	case ACT_FILTER_OVERDUE:
 		R.overdue = !R.overdue;
@@ -636,7 +655,7 @@ static bool refunds_has_sel(ui *u)
 static const char *refunds_sel_shop(ui *u)
 {
 	(void)u;
-	return sel() ? sel()->shop_id : NULL;
+	return sel() && sel()->shop_id[0] ? sel()->shop_id : NULL;
 }
 
 /* What the selected refund offers: a refund waiting for its second

@@ -89,15 +89,29 @@ static const struct flag {
     /* TRANSLATORS: one-character flags of the shop list, explained by
      * the legend in the help ("R payout restricted" ...). */
     {N_("R")}, {N_("F")}, {N_("P")}, {N_("V")}, {N_("C")},
+    /* TRANSLATORS: the newbie-period flag: N a newbie shop, L one capped
+     * (limited to 1,000 paid orders a day) by its last check. */
+    {N_("N")}, {N_("L")},
 };
+/* The last two share one cell: a capped shop is a newbie too. */
+#define NFLAGS_DRAWN (NFLAGS - 1)
 #define NFLAGS ((int)(sizeof flags / sizeof flags[0]))
 
 static const char *const legend[] = {
     N_("R payout restricted"), N_("F frozen amount"), N_("P refund in progress"),
-    N_("V open violations"),   N_("C closed"),        NULL,
+    N_("V open violations"),   N_("C closed"),        N_("N newbie period"),
+    N_("L newbie capped at 1,000 paid orders a day"), NULL,
 };
 
-static int flag_w(int i) { return wdg_width(_(flags[i].mark)); }
+static int flag_w(int i)
+{
+	int w = wdg_width(_(flags[i].mark));
+	if (i == NFLAGS_DRAWN - 1) { /* newbie or capped */
+		int w2 = wdg_width(_(flags[i + 1].mark));
+		w = w2 > w ? w2 : w;
+	}
+	return w;
+}
 
 static int money_w(ui *u, int64_t fen, int w)
 {
@@ -122,7 +136,7 @@ static void layout_cols(ui *u, const listview *v)
 		c->req = money_w(u, r->required_fen, c->req);
 		c->bal = money_w(u, r->balance_fen, c->bal);
 	}
-	for (int i = 0; i < NFLAGS; i++)
+	for (int i = 0; i < NFLAGS_DRAWN; i++)
 		c->flags += flag_w(i);
 	int hw = wdg_width(_("Flags"));
 	c->flags = hw > c->flags ? hw : c->flags;
@@ -148,10 +162,14 @@ static void layout_cols(ui *u, const listview *v)
 
 static void draw_flags(WINDOW *w, int y, int x, const bzj_shop_row *r)
 {
-	bool on[NFLAGS] = {r->restricted, r->frozen_fen > 0, r->refund_in_progress,
-	                   r->open_violations > 0, r->status == BZJ_SHOP_CLOSED};
-	for (int i = 0; i < NFLAGS; i++) {
-		wdg_put(w, y, x, on[i] ? _(flags[i].mark) : "", flag_w(i), WDG_LEFT);
+	bool on[NFLAGS_DRAWN] = {r->restricted,		  r->frozen_fen > 0,
+	                         r->refund_in_progress,	  r->open_violations > 0,
+	                         r->status == BZJ_SHOP_CLOSED, r->newbie == BZJ_NEWBIE};
+	for (int i = 0; i < NFLAGS_DRAWN; i++) {
+		const char *mark = _(flags[i].mark);
+		if (i == NFLAGS_DRAWN - 1 && r->capped)
+			mark = _(flags[i + 1].mark);
+		wdg_put(w, y, x, on[i] ? mark : "", flag_w(i), WDG_LEFT);
 		x += flag_w(i);
 	}
 }

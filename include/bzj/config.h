@@ -7,6 +7,10 @@
  *   keys = { quit = "Q"; search = "/"; ... };   (optional remaps by action)
  *   audit_key = "/etc/bzj/audit.key";   (optional: the key of the audit chain
  *                                        and row seals; see docs/deploy.md)
+ *   provider = { industry_belt_yuan = 100000;
+ *                agency = ( [0, 10000], [11, 30000], [51, 50000] ); };
+ *              (service providers' required deposit: industry-belt, and the
+ *               agency table, [from this many bound shops, yuan], ascending)
  */
 #ifndef BZJ_CONFIG_H
 #define BZJ_CONFIG_H
@@ -45,6 +49,11 @@ typedef struct bzj_config {
 	bzj_strlist roles[BZJ_ROLE_COUNT]; /* user names or "@group" */
 	bzj_keybind *keys;
 	size_t nkeys;
+	/* provider.*: required deposit of service providers */
+	int64_t provider_belt_fen;	     /* industry_belt_yuan, default 100,000 */
+	int provider_ntiers;		     /* rows of the agency table, 1..8 */
+	int64_t provider_tier_shops[8];	     /* from this many bound shops, ascending */
+	int64_t provider_tier_fen[8];
 } bzj_config;
 
 /* Built-in defaults: identity "os", root is supervisor, nobody else. */

@@ -10,6 +10,7 @@
 
 #define BZJ_CSV_MAX_FIELD (1 << 20) /* 1 MiB */
 #define BZJ_CSV_MAX_FIELDS 64
+#define BZJ_CSV_MAX_LINE (2 << 20) /* 2 MiB: one physical line */
 
 /* Called for every record (the header row too).  `line` is the 1-based line
  * number where the record starts.  A non-zero return stops parsing and is

@@ -4,6 +4,13 @@
  *   gmv:        shop_id,month,amount
  *   topups:     shop_id,amount,date[,payer,ack_third_party,ref]
  *   violations: shop_id,class,points,raise[,freeze,note,date]
+ *   scores:     shop_id,date,score (experience score 0.0-5.0, one decimal;
+ *               a shop and day already recorded with the same score is
+ *               unchanged, with another score refused: scores are not
+ *               corrected by re-importing, since a check may rest on them)
+ *   orders:     shop_id,date,paid_orders,gift_orders (whole numbers,
+ *               gift <= paid, a date in the loaded calendar; the same shop
+ *               and date again replaces the earlier figures)
  * Every bad line is reported with its line number and field; if any line is
  * bad nothing is written. */
 #ifndef BZJ_IMPORT_H
@@ -14,11 +21,17 @@
 #include <stdint.h>
 #include "bzj/ctx.h"
 
+/* The largest input file bzj reads (imports, calendars, standards): a
+ * million-shop GMV file is about 30 MB. */
+#define BZJ_INPUT_MAX_BYTES ((size_t)256 << 20)
+
 enum bzj_import_kind {
 	BZJ_IMPORT_SHOPS = 1,
 	BZJ_IMPORT_GMV,
 	BZJ_IMPORT_TOPUPS,
 	BZJ_IMPORT_VIOLATIONS,
+	BZJ_IMPORT_SCORES,
+	BZJ_IMPORT_ORDERS,
 };
 int bzj_import_kind_parse(const char *s);
 
@@ -26,9 +39,10 @@ int bzj_import_kind_parse(const char *s);
 typedef int (*bzj_import_err_fn)(void *ctx, long line, const char *field, const char *msg);
 
 typedef struct bzj_import_result {
-	int64_t rows;	  /* rows written (0 when any was bad) */
-	int64_t errors;	  /* bad lines */
-	int64_t replayed; /* top-up lines already recorded (same ref or derived key) */
+	int64_t rows;	   /* rows written (0 when any was bad) */
+	int64_t errors;	   /* bad lines */
+	int64_t replayed;  /* top-up lines already recorded (same ref or derived key) */
+	int64_t unchanged; /* scores: lines already recorded with that score */
 } bzj_import_result;
 
 /* A file already imported (same SHA-256, same kind) is refused with
@@ -37,6 +51,10 @@ typedef struct bzj_import_result {
  * A supervisor may force it with a reason (audited).  GMV is keyed by shop
  * and month (a second import rewrites the same figures) and shops by id (a
  * second import is refused line by line), so neither needs the rule.
+ * Scores need none either: a shop and day already recorded with the same
+ * score is unchanged (a replay writes nothing), with another score refused.
+ * Orders need none: the same shop and day again replaces the earlier
+ * figures, so a second import of the same file leaves the same figures.
  * A top-up line without a ref gets a derived one, "auto-" and 24 hex digits
  * of SHA-256 over shop, amount, payer, date, the line's fields and its
  * occurrence among identical lines of the file: importing the same lines

@@ -1,4 +1,5 @@
-/* refund.h - partial and closure refunds: submit, review, pay. */
+/* refund.h - partial and closure refunds: submit, review, pay.  A service
+ * provider's exit refund (provider.h) shares the queue and these actions. */
 #ifndef BZJ_REFUND_H
 #define BZJ_REFUND_H
 
@@ -9,8 +10,9 @@
 
 typedef struct bzj_refund {
 	int64_t id;
-	char shop_id[BZJ_ID_MAX + 1];
-	char shop_name[BZJ_NAME_MAX + 1];
+	char shop_id[BZJ_ID_MAX + 1];	/* "" for an exit refund */
+	char provider_id[BZJ_ID_MAX + 1]; /* an exit refund's provider, else "" */
+	char shop_name[BZJ_NAME_MAX + 1]; /* or the provider's name */
 	int kind;   /* enum bzj_refund_kind */
 	int status; /* enum bzj_refund_status */
 	int64_t amount_fen;

@@ -13,7 +13,8 @@
 enum bzj_entity { BZJ_ENTITY_INDIVIDUAL = 1, BZJ_ENTITY_COMPANY = 2 };
 enum bzj_shop_status { BZJ_SHOP_OPEN = 1, BZJ_SHOP_CLOSED = 2 };
 enum bzj_payee_type { BZJ_PAYEE_PERSONAL = 1, BZJ_PAYEE_CORPORATE = 2 };
-enum bzj_refund_kind { BZJ_REFUND_PARTIAL = 1, BZJ_REFUND_CLOSURE = 2 };
+/* exit: a service provider's deposit after it left the market (provider.h) */
+enum bzj_refund_kind { BZJ_REFUND_PARTIAL = 1, BZJ_REFUND_CLOSURE = 2, BZJ_REFUND_EXIT = 3 };
 enum bzj_refund_status {
 	BZJ_RS_SUBMITTED = 1,
 	BZJ_RS_APPROVED = 2,
@@ -110,7 +111,8 @@ void bzj_deduction_split(int64_t amount_fen, int64_t balance_fen, int64_t violat
 			 int64_t unsettled_fen, bzj_deduction *out);
 
 /* Payment window of a refund: partial = business day 1..3 after the
- * submission date; closure = business day 7..15 after the closure date. */
+ * submission date; closure = business day 7..15 after the closure date;
+ * exit = business day 7..15 after a provider's exit date. */
 int bzj_refund_window(const bzj_cal *c, int kind, bzj_date anchor, bzj_date *start,
 		      bzj_date *end, bzj_err *e);
 
@@ -170,6 +172,46 @@ int bzj_receipt_check(bzj_date topup_date, bzj_date today, bzj_err *e);
 /* Newbie daily check: passes when score > 4.0 (score in tenths, so > 40),
  * no class-B violation in the last 30 days, and points in 30 days < 4. */
 bool bzj_newbie_check(int score_tenths, int class_b_30d, int points_30d);
+
+/* The newbie period (新手期), DOMAIN.md "Violations and the newbie period".
+ * The window of a check on day D is D-29 .. D inclusive: 30 calendar days
+ * ending on the day checked.  A failing check caps the shop at
+ * BZJ_NEWBIE_CAP_ORDERS paid orders a day from D+1 until a later check
+ * passes (the cap lifts from that check's D+1). */
+#define BZJ_NEWBIE_WINDOW_DAYS 30
+#define BZJ_NEWBIE_CAP_ORDERS 1000
+#define BZJ_SCORE_MAX_TENTHS 50 /* experience scores run 0.0 .. 5.0 */
+enum bzj_newbie_status {
+	BZJ_NEWBIE = 1,	   /* checked every day */
+	BZJ_NB_DIRECT = 2, /* let straight through when added (直通) */
+	BZJ_NB_GRADUATED = 3,
+};
+/* The conditions a check can fail, as bits (one definition: the C enum,
+ * the JSON names and the words on screen come from this list). */
+#define BZJ_NEWBIE_REASONS(X)                                                                      \
+	X(BZJ_NBR_SCORE, 1, "score")                                                               \
+	X(BZJ_NBR_SCORE_MISSING, 2, "score.missing")                                               \
+	X(BZJ_NBR_CLASS_B, 4, "class_b")                                                           \
+	X(BZJ_NBR_POINTS, 8, "points")                                                             \
+	X(BZJ_NBR_RISK, 16, "risk")
+#define BZJ_NBR_ENUM(id, bit, name) id = bit,
+enum bzj_newbie_reason { BZJ_NEWBIE_REASONS(BZJ_NBR_ENUM) BZJ_NBR_ALL = 31 };
+#undef BZJ_NBR_ENUM
+const char *bzj_newbie_status_name(int status);
+/* The JSON name of one reason bit ("score", ...), NULL for others. */
+const char *bzj_newbie_reason_name(int bit);
+/* The same reason in words, translated ("no experience score for the day"). */
+const char *bzj_newbie_reason_text(int bit);
+/* First day of the 30-day window of a check on `day`. */
+bzj_date bzj_newbie_window_start(bzj_date day);
+/* Every condition a check fails, as reason bits (0 = passes).
+ * `score_tenths` < 0 means no score was imported for the day; `class_b` and
+ * `points` are the shop's class-B violations and violation points in the
+ * window; `risk_open` an open risk finding on the day. */
+int bzj_newbie_reasons(int score_tenths, int class_b, int points, bool risk_open);
+/* Parse an experience score: "4", "4.1" (at most one decimal), 0.0 .. 5.0,
+ * into tenths.  Code input.score. */
+int bzj_score_parse(const char *s, int *tenths, bzj_err *e);
 
 /* Mask an account number for the support role: all but the last 4 digits
  * become '*'. */

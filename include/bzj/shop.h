@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "bzj/ctx.h"
+#include "bzj/newbie.h"
 #include "bzj/rules.h"
 
 #define BZJ_ID_MAX 32	     /* shop ids: [A-Za-z0-9_.-]{1,32} */
@@ -87,6 +88,7 @@ typedef struct bzj_shop_view {
 	int64_t refund_in_progress; /* its id, 0 if none */
 	bzj_change_state changes;
 	bzj_date payable_from; /* first day the 30-day holds allow a payout */
+	bzj_newbie newbie;
 } bzj_shop_view;
 
 typedef struct bzj_shop_new {
@@ -95,6 +97,7 @@ typedef struct bzj_shop_new {
 	const char *categories[BZJ_MAX_CATEGORIES];
 	int ncategories;
 	bzj_date opened;
+	bool direct; /* let straight through the newbie period (直通) */
 } bzj_shop_new;
 
 /* Create a shop.  Codes: input.id, input.name, shop.exists, category.unknown. */
@@ -162,6 +165,8 @@ typedef struct bzj_shop_row {
 	bool restricted, terminate;
 	bool refund_in_progress;
 	int open_violations;
+	int newbie;  /* enum bzj_newbie_status */
+	bool capped; /* newbie capped at 1,000 paid orders a day */
 } bzj_shop_row;
 
 typedef struct bzj_shop_query {
@@ -170,6 +175,7 @@ typedef struct bzj_shop_query {
 	int status;		 /* 0 = any, else enum bzj_shop_status */
 	bool open_violations;
 	bool refund_in_progress;
+	bool capped; /* newbie shops capped by their last check */
 	int sort;  /* enum bzj_shop_sort */
 	bool desc;
 	/* bzj_shop_count stops counting at this many (0 = exact): a total

@@ -12,10 +12,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "bzj/assess.h"
 #include "bzj/audit.h"
 #include "bzj/calendar.h"
 #include "bzj/deposit.h"
 #include "bzj/ledger.h"
+#include "bzj/newbie.h"
+#include "bzj/provider.h"
 #include "bzj/receipt.h"
 #include "bzj/refund.h"
 #include "bzj/shop.h"
@@ -23,10 +26,13 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 9
+#define BZJ_SCHEMA_VERSION 11
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
+/* Opened read-only: asked for, or (for an existing database in a folder
+ * bzj may not write) the only way it could be read. */
+bool bzj_db_readonly(const bzj_db *db);
 int bzj_db_schema_version(bzj_db *db);
 /* A number that changes whenever another connection commits (SQLite's
  * data_version: read from the WAL index, no disk I/O); -1 on error. */
@@ -232,8 +238,104 @@ int bzj_store_demo_bulk_begin(bzj_db *db, bzj_err *e);
 int bzj_store_demo_shop_money(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_bulk_cache(bzj_db *db, bool on, bzj_err *e);
 int bzj_store_demo_bulk_end(bzj_db *db, bzj_err *e);
+/* The newbie period: a shop's status, a score, a risk finding
+ * (closed BZJ_DATE_NONE = still open). */
+int bzj_store_demo_newbie(bzj_db *db, const char *shop_id, int status, bzj_date graduated,
+			  bzj_err *e);
+int bzj_store_demo_score(bzj_db *db, const char *shop_id, bzj_date day, int tenths, bzj_err *e);
+int bzj_store_demo_risk(bzj_db *db, const char *shop_id, bzj_date opened, const char *note,
+			bzj_date closed, bzj_err *e);
 /* Fill the cached counters and run ANALYZE. */
 int bzj_store_demo_finish(bzj_db *db, bzj_err *e);
+
+/* newbie period (store_newbie.c) */
+int bzj_store_newbie_get(bzj_db *db, const char *shop_id, bzj_newbie *n, bzj_err *e);
+/* status newbie -> direct (shop add --direct) */
+int bzj_store_newbie_direct(bzj_db *db, const char *shop_id, bzj_err *e);
+/* status -> graduated on `day`; `lift` logs the end of a cap that day */
+int bzj_store_newbie_graduate(bzj_db *db, const char *shop_id, bzj_date day, const char *user,
+			      bool lift, bzj_err *e);
+int bzj_store_risk_open(bzj_db *db, const char *shop_id, bzj_date day, const char *user,
+			const char *note, int64_t *id, bzj_err *e);
+int bzj_store_risk_close(bzj_db *db, int64_t id, bzj_date day, const char *user,
+			 const char *note, bzj_err *e);
+/* Insert a score unless one is recorded for the shop and day: *existing is
+ * its tenths then (nothing written), else -1. */
+int bzj_store_score_put(bzj_db *db, const char *shop_id, bzj_date day, int tenths, int *existing,
+			bzj_err *e);
+/* The score of a shop on a day, -1 if none. */
+int bzj_store_score_get(bzj_db *db, const char *shop_id, bzj_date day, int *tenths, bzj_err *e);
+int bzj_store_newbie_last_run(bzj_db *db, bzj_date *day, bool *found, bzj_err *e);
+int bzj_store_newbie_run_get(bzj_db *db, bzj_date day, bzj_newbie_run *r, bool *found,
+			     bzj_err *e);
+/* Newbie shops a check of `day` covers at most (a progress total). */
+int bzj_store_newbie_count(bzj_db *db, bzj_date day, int64_t *n, bzj_err *e);
+/* The whole check of `day` (see store_newbie.c): outcomes, cap transitions,
+ * the newbie rows and the run record.  `progress` (may be NULL) is called
+ * every 16384 shops with `total`; non-zero stops: BZJ_EBUSY "interrupted". */
+typedef int (*bzj_newbie_progress_fn)(void *ctx, int64_t done, int64_t total);
+int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
+			   bzj_newbie_progress_fn progress, void *ctx, int64_t total,
+			   bzj_newbie_run *r, bzj_err *e);
+/* service providers (core/store_provider.c) */
+int bzj_store_provider_insert(bzj_db *db, const bzj_provider *p, bzj_err *e);
+int bzj_store_provider_get(bzj_db *db, const char *id, bzj_provider *p, bzj_err *e);
+/* Writes the mutable columns; conflict.stale unless p->version is current. */
+int bzj_store_provider_update(bzj_db *db, bzj_provider *p, bzj_err *e);
+/* Bindings in force on `day`, open and upheld complaints. */
+int bzj_store_provider_stats(bzj_db *db, const char *id, bzj_date day, int64_t *bound,
+			     int64_t *open_c, int64_t *upheld_c, bzj_err *e);
+/* Providers in id order with their stats on `day`; fn returns non-zero to stop. */
+typedef int (*bzj_store_provider_fn)(void *ctx, const bzj_provider *p, int64_t bound,
+				     int64_t open_c, int64_t upheld_c);
+int bzj_store_provider_list(bzj_db *db, const bzj_provider_query *q, bzj_date day,
+			    bzj_store_provider_fn fn, void *ctx, int64_t *total, bzj_err *e);
+int bzj_store_pledger_insert(bzj_db *db, const char *pid, bzj_provider_entry *le, bzj_err *e);
+int bzj_store_pledger_by_ref(bzj_db *db, const char *ref, bzj_provider_entry *le, char *pid,
+			     size_t npid, bool *found, bzj_err *e);
+int bzj_store_pledger_list(bzj_db *db, const char *pid, bzj_provider_entry *out, int max, int *n,
+			   bzj_err *e);
+int bzj_store_ppayee_get(bzj_db *db, const char *pid, bzj_payee *p, bzj_err *e);
+int bzj_store_ppayee_insert(bzj_db *db, const char *pid, const char *name, const char *account,
+			    bzj_date since, bzj_err *e);
+/* A binding of the pair that shares a day with [from, to] (to NONE = open). */
+int bzj_store_binding_overlap(bzj_db *db, const char *pid, const char *shop, bzj_date from,
+			      bzj_date to, bzj_binding *b, bool *found, bzj_err *e);
+int bzj_store_binding_insert(bzj_db *db, bzj_binding *b, bzj_err *e);
+/* The pair's binding with no end date. */
+int bzj_store_binding_open(bzj_db *db, const char *pid, const char *shop, bzj_binding *b,
+			   bool *found, bzj_err *e);
+int bzj_store_binding_end(bzj_db *db, int64_t id, bzj_date to, bzj_err *e);
+int bzj_store_binding_list(bzj_db *db, const char *pid, bzj_binding *out, int max, int *n,
+			   bzj_err *e);
+/* One provider's orders in [from, to]: one set-based statement. */
+int bzj_store_provider_orders(bzj_db *db, const char *pid, bzj_date from, bzj_date to,
+			      int64_t *orders, int64_t *gift, bzj_err *e);
+typedef struct bzj_order_row {
+	const char *shop_id;
+	bzj_date day;
+	int64_t paid, gift;
+	long line;
+} bzj_order_row;
+/* Upsert every row (inside the caller's transaction); a row whose shop does
+ * not exist fails it as a whole ("store.constraint"). */
+int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e);
+int bzj_store_complaint_insert(bzj_db *db, bzj_complaint *c, bzj_err *e);
+int bzj_store_complaint_get(bzj_db *db, int64_t id, bzj_complaint *c, bzj_err *e);
+int bzj_store_complaint_update(bzj_db *db, bzj_complaint *c, bzj_err *e);
+int bzj_store_complaint_list(bzj_db *db, const char *pid, bzj_complaint *out, int max, int *n,
+			     bzj_err *e);
+/* The provider's refund in progress (submitted or approved), 0 if none. */
+int bzj_store_refund_provider_open(bzj_db *db, const char *pid, int64_t *id, bzj_err *e);
+int bzj_store_assess_insert(bzj_db *db, bzj_assessment *a, bzj_err *e);
+int bzj_store_assess_get(bzj_db *db, const char *name, bzj_assessment *a, bzj_err *e);
+int bzj_store_assess_closed(bzj_db *db, int64_t id, bzj_date day, bzj_err *e);
+/* Every provider assessed (industry-belt, certified, certified on or before
+ * the cutoff) with its orders in [from, min(to, upto)] and its balance: one
+ * set-based statement; or, once closed, the recorded results. */
+int bzj_store_assess_rows(bzj_db *db, const bzj_assessment *a, bzj_date upto, bzj_assess_fn fn,
+			  void *ctx, bzj_err *e);
+int bzj_store_assess_result(bzj_db *db, int64_t aid, const bzj_assess_row *r, bzj_err *e);
 
 /* check: each invariant query reports offending rows */
 typedef int (*bzj_store_problem_fn)(void *ctx, const char *code, const char *msg);
@@ -255,6 +357,10 @@ bool bzj_db_audit_key(const bzj_db *db, uint8_t key[32]);
 /* At the switch-over to a key: re-seal, with the key, every row whose
  * plain seal still holds (a row changed before stays unsealed). */
 int bzj_store_reseal_keyed(bzj_db *db, bzj_err *e);
+/* The service providers' invariants (own ledger, freezes, exit refunds,
+ * complaints, bindings); adds to *problems. */
+int bzj_store_check_providers(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t *problems,
+			      bzj_err *e);
 
 /* check, the rules of issues 10 and 11 (core/store_rules.c): owed per
  * violation and per shop, earmarked freezes, scheduled standards, the

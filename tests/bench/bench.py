@@ -131,10 +131,22 @@ def table(path):
                  "", "", "both", ok_tty and ok_plain))
     ratio_row("`deposit recompute --month` (%s shops)" % n, "recompute_bzj", "recompute_sql",
               "s", 2, "one SQL upsert in sqlite3")
+    ratio_row("`newbie check --date` (%s newbie shops%s)"
+              % (r.get("newbie_shops", "?"),
+                 "" if r.get("newbie_same", "1") == "1" else ", RESULTS DIFFER"),
+              "newbie_bzj", "newbie_sql", "s", 2, "the same statements in sqlite3")
+    if r.get("newbie_same") == "0":
+        rows[-1] = rows[-1][:5] + (False,)
     ratio_row("`import gmv` %s rows" % r.get("gmv_rows", "?"), "import_bzj", "import_sql", "s", 2,
               "sqlite3 .import")
     ratio_row("`shop show ID --json` (whole process)", "show_bzj", "show_sql", "ms", 2,
               "sqlite3 SELECT")
+    if "porders_bzj" in r:
+        ratio_row("`provider orders PID` (%s providers, %s order rows)"
+                  % (r.get("providers", "?"), r.get("order_rows", "?")),
+                  "porders_bzj", "porders_sql", "ms", 2, "the same sum in sqlite3")
+        ratio_row("`assess show` (every provider assessed)", "assess_bzj", "assess_sql", "ms", 2,
+                  "the same sums in sqlite3")
     con = r.get("console_ok") == "1"
     src = "" if con else " [core calls, console not built]"
     pre = "console " if con else "core "

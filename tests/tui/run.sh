@@ -291,6 +291,33 @@ case_closure_checklist() {
 	check "approved once all four are ticked" wait_for "Refund $rid is now approved"
 }
 
+# A service provider's exit refund sits in the same queue: the kind filter
+# reaches it, the info names the provider and its corporate payee, and Enter
+# does not open a shop that is not there.
+case_exit_refund_in_queue() {
+	cli rev1 provider add PTUI --name 测试代运营 --entity-name 测试代运营有限公司 \
+		--kind agency >/dev/null 2>>"$LOG" &&
+		cli fin1 provider topup PTUI 5000 >/dev/null 2>>"$LOG" &&
+		cli rev1 provider exit PTUI --date $TODAY >/dev/null 2>>"$LOG" &&
+		cli rev1 provider payee PTUI --name 测试代运营有限公司 --account 6222000012345678 \
+			--date $TODAY >/dev/null 2>>"$LOG" || {
+		echo "  check failed: provider set-up" >>"$TMP/why"
+		return 1
+	}
+	rid=$(cli rev1 --json provider refund PTUI | refund_id)
+	check "exit refund submitted" test -n "$rid" || return 1
+	start rev2
+	check "list" wait_for "Shops 1/300" || return 1
+	keys 3 t t t
+	check "exit filter" wait_for "kind: exit" || return 1
+	check "the provider's name in the row" wait_for "测试代运营" || return 1
+	find_refund "$rid" || return 1
+	check "info names the provider" wait_for "Refund #$rid · PTUI" || return 1
+	check "its corporate payee" wait_for "测试代运营有限公司" || return 1
+	keys Enter
+	check "Enter explains instead of opening a shop" wait_for "Exit refund of service provider PTUI"
+}
+
 case_reject_with_reason() {
 	rid=$(cli rev1 --json refund submit "$FREE3" --kind partial --amount 300 | refund_id)
 	check "refund submitted" test -n "$rid" || return 1
@@ -730,12 +757,50 @@ case_quit() {
 	check "Q quits" wait_for -n "Shops 1/300"
 }
 
+case_newbie_at_a_glance() {
+	cli cs1 --json shop list --capped --limit 1 >"$TMP/capped.json"
+	read -r NB NBSINCE NBCHECK <<EOF
+$(py '
+import json,sys
+s=json.load(open(sys.argv[1]))["shops"][0]
+print(s["id"], s["newbie"]["capped_since"], s["newbie"]["last_check"])
+' "$TMP/capped.json")
+EOF
+	check "a capped demo shop" test -n "$NB" || return 1
+	start cs1
+	check "list" wait_for "Shops 1/300" || return 1
+	check "capped flag L in the list" sh -c \
+		"tmux -L $SOCK capture-pane -p -t bzj | grep -q '^ $NB .* L *\$'" || return 1
+	keys '?'
+	check "help: the flags explained" wait_for "L newbie capped at 1,000 paid orders a day" ||
+		return 1
+	keys Escape
+	check "help closed" wait_for -n "Legend" || return 1
+	keys /
+	text "$NB"
+	check "found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "detail: capped and since when" \
+		wait_for "CAPPED at 1,000 paid orders a day since $NBSINCE" &&
+		check "detail: why" wait_for "check of $NBCHECK failed: " || return 1
+	T kill-session -t bzj >/dev/null 2>&1
+	start cs1 80 24 "$ZH"
+	check "Chinese list" wait_for "店铺 1/300" || return 1
+	keys /
+	text "$NB"
+	check "found" wait_for "找到 1 个" || return 1
+	keys Enter Enter
+	check "Chinese: newbie label" wait_for "新手期" &&
+		check "Chinese: capped since" wait_for "自 $NBSINCE 起每日支付订单限 1,000 单"
+}
+
 run_case "open: title, list, total, hints" case_open
 run_case "search a shop by its Chinese name" case_search_chinese
 run_case "detail breakdown equals shop show --json" case_detail_matches_cli
 run_case "reviewer approves a partial refund" case_approve_partial
 run_case "closure approval refused until all four ticked" case_closure_checklist
 run_case "reject with a reason" case_reject_with_reason
+run_case "a provider's exit refund in the queue" case_exit_refund_in_queue
 run_case "a long reason: the limit said while typing" case_long_reason_said_while_typing
 run_case "stale screen refused (expected version)" case_stale_screen_refused
 run_case "resize 80x24, 160x48, too small" case_resize
@@ -750,9 +815,68 @@ run_case "TERM variants and NO_COLOR" case_terminals
 run_case "keys remapped by action name" case_keys_remapped_by_name
 run_case "the documented key-remapping example works" case_documented_remap_example
 run_case "q back, Q quit" case_quit
+run_case "newbie: capped flag, since when and why (en, zh_CN)" case_newbie_at_a_glance
 # Adds a shop: after every case that counts the 300 demo shops.
 run_case "a second approval in sight: 1/2, no payout, refused before the dialog" case_second_approval_in_sight
 run_case "nothing important cut at 80 columns" case_nothing_important_cut_at_80
+
+# The database deleted under a running console (issue 10): the next top-up
+# is refused with the reason on screen, and nothing lands anywhere.
+case_database_moved() {
+	keep=$DB
+	DB=$TMP/moved.db
+	cp "$keep" "$DB"
+	start fin1
+	DB=$keep
+	check "list" wait_for "Shops 1/" || return 1
+	keys /
+	text "$SHOPNAME"
+	check "found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "detail" wait_for "Required deposit" || return 1
+	rm -f "$TMP/moved.db"
+	keys t
+	check "top-up form" wait_for "Top-up" || return 1
+	text 77.77
+	keys Enter
+	check "refused on screen: the file was deleted" wait_for "was deleted, renamed or" || return 1
+	check "no database file was made again" test ! -e "$TMP/moved.db"
+}
+run_case "database deleted under the console: top-up refused on screen" case_database_moved
+
+# A folder the user may not write (issue 10): the console opens and reads,
+# and a write says why it cannot be made.  Runs as uid 65534 (root ignores
+# modes), so it needs root and setpriv.
+case_readonly_folder() {
+	if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
+		echo "     (skipped: needs root and setpriv)"
+		return 0
+	fi
+	RO=$TMP/ro
+	chmod 0711 "$TMP"
+	mkdir -p "$RO"
+	cp "$DB" "$RO/bzj.db"
+	[ -f "$DB-wal" ] && cp "$DB-wal" "$RO/bzj.db-wal"
+	# a clean close puts everything in the file; then no -wal, no -shm
+	BZJ_USER=demo "$BIN" --config "$CONF" --db "$RO/bzj.db" --today $TODAY check >/dev/null 2>&1
+	rm -f "$RO/bzj.db-wal" "$RO/bzj.db-shm"
+	chown -R 65534:65534 "$RO"
+	chmod 0555 "$RO"
+	T kill-session -t bzj >/dev/null 2>&1
+	T new-session -d -s bzj -x 80 -y 24 "setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env BZJ_USER=fin1 LANG=$EN TERM=tmux-256color '$BIN' --config '$CONF' \
+		--db '$RO/bzj.db' --today $TODAY 2>/dev/null; sleep 30"
+	check "opens and lists" wait_for "Shops 1/" || return 1
+	keys Enter
+	check "detail" wait_for "Required deposit" || return 1
+	keys t
+	check "top-up form" wait_for "Top-up" || return 1
+	text 12
+	keys Enter
+	check "refused on screen: read-only folder" wait_for "is read-only here" &&
+		check "no -wal or -shm made" test ! -e "$RO/bzj.db-wal" -a ! -e "$RO/bzj.db-shm"
+}
+run_case "read-only folder: the console reads, a top-up says why not" case_readonly_folder
 
 # Every console above ran under the sanitizers when BIN is build/san/bzj:
 # their reports (and anything else on stderr) went to the log.

@@ -194,6 +194,37 @@ static void field_size_limit_is_one_mebibyte(void **state)
 	free(big);
 }
 
+/* A physical line of at most 2 MiB: a file without line breaks (say
+ * /dev/zero's bytes turned to text) is refused naming the line, before a
+ * record is handed out, however short its fields. */
+static void line_length_limit_is_two_mebibytes(void **state)
+{
+	size_t n = BZJ_CSV_MAX_LINE;
+	char *big = malloc(n + 16);
+	struct collect c;
+	bzj_err e;
+
+	(void)state;
+	assert_non_null(big);
+	memcpy(big, "a,b\n", 4);
+	for (size_t i = 4; i < n + 6; i++)
+		big[i] = (i % 2) ? ',' : 'x';
+	big[n + 4] = '\n';
+	/* line 2 exactly at the limit: fine (it has many short fields, so the
+	 * field count refuses it, not the line length) */
+	memset(&c, 0, sizeof c);
+	assert_int_equal(parse(big, n + 5, &c, &e), BZJ_EINPUT);
+	assert_null(strstr(e.msg, "longer than"));
+	/* one byte more: refused as too long, before any record */
+	big[n + 4] = 'x';
+	big[n + 5] = '\n';
+	assert_int_equal(parse(big, n + 6, &c, &e), BZJ_EINPUT);
+	assert_string_equal(e.code, "import.format");
+	assert_non_null(strstr(e.msg, "line 2 is longer than 2097152 bytes"));
+	assert_int_equal(c.calls, 0);
+	free(big);
+}
+
 static void at_most_64_fields(void **state)
 {
 	char line[256] = "";
@@ -290,6 +321,7 @@ int main(void)
 		cmocka_unit_test(stray_quotes_are_format_errors),
 		cmocka_unit_test(nul_and_lone_cr_are_format_errors),
 		cmocka_unit_test(field_size_limit_is_one_mebibyte),
+		cmocka_unit_test(line_length_limit_is_two_mebibytes),
 		cmocka_unit_test(at_most_64_fields),
 		cmocka_unit_test(callback_error_stops_the_parse),
 		cmocka_unit_test(utf8_validation),

@@ -550,6 +550,65 @@ static void newbie_check_boundaries(void **state)
 	assert_false(bzj_newbie_check(40, 0, 0)); /* 4.0 is not above 4.0 */
 	assert_false(bzj_newbie_check(50, 1, 0));
 	assert_false(bzj_newbie_check(50, 0, 4));
+	assert_false(bzj_newbie_check(-1, 0, 0)); /* no score */
+}
+
+static void newbie_reasons_name_each_failed_condition(void **state)
+{
+	(void)state;
+	assert_int_equal(bzj_newbie_reasons(41, 0, 3, false), 0);
+	assert_int_equal(bzj_newbie_reasons(50, 0, 0, false), 0);
+	assert_int_equal(bzj_newbie_reasons(40, 0, 0, false), BZJ_NBR_SCORE);
+	assert_int_equal(bzj_newbie_reasons(0, 0, 0, false), BZJ_NBR_SCORE);
+	assert_int_equal(bzj_newbie_reasons(-1, 0, 0, false), BZJ_NBR_SCORE_MISSING);
+	assert_int_equal(bzj_newbie_reasons(41, 1, 0, false), BZJ_NBR_CLASS_B);
+	assert_int_equal(bzj_newbie_reasons(41, 0, 4, false), BZJ_NBR_POINTS);
+	assert_int_equal(bzj_newbie_reasons(41, 0, 3, true), BZJ_NBR_RISK);
+	/* a missing score is not also a low score; every other failure adds up */
+	assert_int_equal(bzj_newbie_reasons(-1, 2, 9, true),
+			 BZJ_NBR_SCORE_MISSING | BZJ_NBR_CLASS_B | BZJ_NBR_POINTS | BZJ_NBR_RISK);
+	assert_string_equal(bzj_newbie_reason_name(BZJ_NBR_SCORE), "score");
+	assert_string_equal(bzj_newbie_reason_name(BZJ_NBR_SCORE_MISSING), "score.missing");
+	assert_string_equal(bzj_newbie_reason_name(BZJ_NBR_CLASS_B), "class_b");
+	assert_string_equal(bzj_newbie_reason_name(BZJ_NBR_POINTS), "points");
+	assert_string_equal(bzj_newbie_reason_name(BZJ_NBR_RISK), "risk");
+	assert_null(bzj_newbie_reason_name(3));
+	assert_string_equal(bzj_newbie_status_name(BZJ_NEWBIE), "newbie");
+	assert_string_equal(bzj_newbie_status_name(BZJ_NB_DIRECT), "direct");
+	assert_string_equal(bzj_newbie_status_name(BZJ_NB_GRADUATED), "graduated");
+}
+
+static void newbie_window_is_the_30_days_ending_on_the_day(void **state)
+{
+	(void)state;
+	/* 2026-03-11 back 29 days is 2026-02-10: 30 days inclusive */
+	assert_int_equal(bzj_newbie_window_start(D("2026-03-11")), D("2026-02-10"));
+	assert_int_equal(D("2026-03-11") - bzj_newbie_window_start(D("2026-03-11")) + 1, 30);
+	assert_int_equal(bzj_newbie_window_start(D("2024-03-01")), D("2024-02-01")); /* leap year */
+}
+
+static void score_parse_takes_one_decimal_from_0_to_5(void **state)
+{
+	bzj_err e;
+	int t = -1;
+	(void)state;
+	assert_int_equal(bzj_score_parse("4.1", &t, &e), BZJ_OK);
+	assert_int_equal(t, 41);
+	assert_int_equal(bzj_score_parse("4", &t, &e), BZJ_OK);
+	assert_int_equal(t, 40);
+	assert_int_equal(bzj_score_parse("0.0", &t, &e), BZJ_OK);
+	assert_int_equal(t, 0);
+	assert_int_equal(bzj_score_parse("5.0", &t, &e), BZJ_OK);
+	assert_int_equal(t, 50);
+	static const char *const bad[] = {"5.1", "4.15", "4.", ".5", "-1", "", "abc", "10",
+					  "4,1", " 4", "4.1 ", "4e0"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		t = -7;
+		assert_int_equal(bzj_score_parse(bad[i], &t, &e), BZJ_EINPUT);
+		assert_string_equal(e.code, "input.score");
+		assert_int_equal(t, -7); /* untouched on error */
+	}
+	assert_int_equal(bzj_score_parse(NULL, &t, &e), BZJ_EINPUT);
 }
 
 static void mask_keeps_the_last_four(void **state)
@@ -605,6 +664,9 @@ int main(void)
 		cmocka_unit_test(third_party_topup_needs_acknowledgement),
 		cmocka_unit_test(receipt_from_7_natural_days_after_the_topup),
 		cmocka_unit_test(newbie_check_boundaries),
+		cmocka_unit_test(newbie_reasons_name_each_failed_condition),
+		cmocka_unit_test(newbie_window_is_the_30_days_ending_on_the_day),
+		cmocka_unit_test(score_parse_takes_one_decimal_from_0_to_5),
 		cmocka_unit_test(mask_keeps_the_last_four),
 	};
 

@@ -90,7 +90,7 @@ fi
 if [ $can_mount = 1 ]; then
 	R=$T/romount
 	mkdir -p "$R"
-	mount -t tmpfs -o size=4m tmpfs "$R" && MOUNTS+=("$R")
+	mount -t tmpfs -o size=4m,mode=0755 tmpfs "$R" && MOUNTS+=("$R")
 	cp "$T/base.db" "$R/bzj.db"
 	h=$(dump_hash "$R/bzj.db")
 	mount -o remount,ro "$R"
@@ -510,6 +510,7 @@ op sqlite3 "$S/var/bzj.db" "SELECT count(*) FROM shop" >/dev/null 2>&1; res dire
 op "$S/bin/bzj" --json shop show "$P" >"$S/o1" 2>&1; res dir0770 $?
 chmod 0771 "$S/var"
 op "$S/bin/bzj" --json shop show "$P" >"$S/o2" 2>&1; res dir0771 $?
+chmod 0770 "$S/var"
 op BZJ_USER=cs1 "$S/bin/bzj" --db "$EVIL" --config "$REPO/data/demo.conf" --json topup "$P" 7 --ref setgid-1 >"$S/o3" 2>&1; res flags $?
 op BZJ_DB="$EVIL" BZJ_CONFIG="$REPO/data/demo.conf" BZJ_USER=cs1 "$S/bin/bzj" --json topup "$P" 8 --ref setgid-2 >"$S/o4" 2>&1; res env $?
 op "$S/bin/bzj" --today 2026-11-23 --json shop show "$P" >"$S/o5" 2>&1; res today $?
@@ -527,7 +528,9 @@ EOF
 		"$([ "$(rr direct)" != 0 ]; echo $?)" "sqlite3 exit $(rr direct)"
 	is "setgid: bzj opens the database with the documented modes (directory 0770)" \
 		"$([ "$(rr dir0770)" = 0 ]; echo $?)" "exit $(rr dir0770): $(head -c 200 "$S/o1")"
-	is "setgid: bzj opens the database (directory 0771)" "$([ "$(rr dir0771)" = 0 ]; echo $?)" "exit $(rr dir0771): $(head -c 200 "$S/o2")"
+	# operators own the files they made there: o+x would let them open those
+	is "setgid: a database folder others may enter (0771) is refused (exit 4, chmod o-rwx)" \
+		"$([ "$(rr dir0771)" = 4 ] && grep -q 'chmod o-rwx' "$S/o2"; echo $?)" "exit $(rr dir0771): $(head -c 200 "$S/o2")"
 	evil_n=$(sqlite3 -batch -noheader "$T/evil.db" "SELECT count(*) FROM ledger WHERE ref LIKE 'setgid-%'")
 	real=$(sqlite3 -batch -noheader "$S/var/bzj.db" "SELECT group_concat(a.user || '/' || l.ref, ' ') FROM ledger l JOIN audit a ON a.object = 'ledger:' || l.id WHERE l.ref LIKE 'setgid-%'")
 	is "setgid: --db, --config and BZJ_USER are ignored (the top-up lands in the configured database, by nobody)" \

@@ -1,0 +1,189 @@
+/* assess.c - the industry-belt renewal assessment (续牌考核, seed 003). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bzj/assess.h"
+#include "bzj/money.h"
+#include "bzj/provider.h"
+#include "service.h"
+
+const char *bzj_assess_outcome_name(int outcome)
+{
+	switch (outcome) {
+	case BZJ_AO_KEEP: return "keep";
+	case BZJ_AO_REVOKE: return "revoke";
+	default: return "pending";
+	}
+}
+
+int bzj_assess_outcome(int64_t orders, int64_t threshold, int64_t deposit_fen,
+		       int64_t required_fen)
+{
+	return orders >= threshold && deposit_fen >= required_fen ? BZJ_AO_KEEP : BZJ_AO_REVOKE;
+}
+
+int bzj_assess_create(bzj_ctx *x, const char *name, bzj_date cutoff, bzj_date from, bzj_date to,
+		      int64_t threshold, int64_t deposit_fen, bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_ADMIN, _("create assessments"), e);
+	if (!rc)
+		rc = svc_text(name, "name", 64, true, e);
+	if (!rc && (cutoff == BZJ_DATE_NONE || from == BZJ_DATE_NONE || to == BZJ_DATE_NONE))
+		rc = bzj_fail(e, BZJ_EINPUT, "input.date", _("--cutoff, --from and --to are required"));
+	if (!rc && to < from)
+		rc = bzj_fail(e, BZJ_EINPUT, "input.date", _("--to: before --from"));
+	if (!rc && threshold < 0)
+		rc = bzj_fail(e, BZJ_EINPUT, "input.number", _("--threshold: must not be negative"));
+	if (!rc && (deposit_fen < 0 || deposit_fen > BZJ_MONEY_MAX_FEN))
+		rc = bzj_fail(e, BZJ_EINPUT, "input.amount", _("--deposit: not a valid amount"));
+	if (rc)
+		return rc;
+	if ((rc = svc_begin(x, e)))
+		return rc;
+	bzj_assessment a, old;
+	bzj_err ne;
+	memset(&a, 0, sizeof a);
+	snprintf(a.name, sizeof a.name, "%s", name);
+	if (bzj_store_assess_get(x->db, name, &old, &ne) == BZJ_OK)
+		rc = bzj_fail(e, BZJ_ERULE, "assess.exists", _("an assessment named %s exists"),
+			      a.name);
+	a.cutoff = cutoff;
+	a.from = from;
+	a.to = to;
+	a.threshold = threshold;
+	a.deposit_fen = deposit_fen;
+	snprintf(a.created_by, sizeof a.created_by, "%s", x->actor.user);
+	a.created_on = x->today;
+	a.closed_on = BZJ_DATE_NONE;
+	if (!rc)
+		rc = bzj_store_assess_insert(x->db, &a, e);
+	if (!rc) {
+		char obj[96], after[200];
+		snprintf(obj, sizeof obj, "assessment:%lld", (long long)a.id);
+		snprintf(after, sizeof after,
+			 "{\"cutoff\":%d,\"from\":%d,\"to\":%d,\"threshold\":%lld,"
+			 "\"deposit_fen\":%lld}",
+			 (int)cutoff, (int)from, (int)to, (long long)threshold,
+			 (long long)deposit_fen);
+		rc = svc_audit(x, "assess.create", obj, NULL, NULL, after, a.name, e);
+	}
+	return svc_end(x, rc, e);
+}
+
+int bzj_assess_show(bzj_ctx *x, const char *name, bzj_assessment *a, bzj_assess_fn fn, void *ctx,
+		    bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read assessments"), e);
+	if (!rc)
+		rc = bzj_store_assess_get(x->db, name, a, e);
+	return rc ? rc : bzj_store_assess_rows(x->db, a, x->today, fn, ctx, e);
+}
+
+typedef struct rows {
+	bzj_assess_row *v;
+	size_t n, cap;
+	bool oom;
+} rows;
+
+static int collect(void *ctx, const bzj_assess_row *r)
+{
+	rows *rs = ctx;
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 64;
+		bzj_assess_row *v = realloc(rs->v, cap * sizeof *v);
+		if (!v) {
+			rs->oom = true;
+			return 1;
+		}
+		rs->v = v;
+		rs->cap = cap;
+	}
+	rs->v[rs->n++] = *r;
+	return 0;
+}
+
+int bzj_assess_close(bzj_ctx *x, const char *name, bool preview, bzj_assessment *a,
+		     bzj_assess_fn fn, void *ctx, bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, preview ? BZJ_PERM_READ : BZJ_PERM_ADMIN,
+				  _("close assessments"), e);
+	if (rc)
+		return rc;
+	if ((rc = preview ? bzj_db_read_begin(x->db, e) : svc_begin(x, e)))
+		return rc;
+	rc = bzj_store_assess_get(x->db, name, a, e);
+	char d1[16], d2[16];
+	if (!rc && a->closed_on != BZJ_DATE_NONE)
+		rc = bzj_fail(e, BZJ_ERULE, "assess.closed",
+			      _("assessment %s was closed on %s"), a->name,
+			      bzj_date_fmt(a->closed_on, d1, sizeof d1));
+	if (!rc && !preview && x->today <= a->to)
+		rc = bzj_fail(e, BZJ_ERULE, "assess.not_ended",
+			      _("the period of assessment %s ends on %s; it can be closed from %s"),
+			      a->name, bzj_date_fmt(a->to, d1, sizeof d1),
+			      bzj_date_fmt(a->to + 1, d2, sizeof d2));
+	rows rs = {0};
+	if (!rc)
+		rc = bzj_store_assess_rows(x->db, a, x->today, collect, &rs, e);
+	if (!rc && rs.oom)
+		rc = bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+	for (size_t i = 0; !rc && i < rs.n; i++) {
+		bzj_assess_row *r = &rs.v[i];
+		r->outcome = bzj_assess_outcome(r->orders, a->threshold, r->deposit_fen,
+						a->deposit_fen);
+		if (preview)
+			continue;
+		rc = bzj_store_assess_result(x->db, a->id, r, e);
+		if (rc || r->outcome != BZJ_AO_REVOKE)
+			continue;
+		/* Revoked: certification cancelled, agreement ended, a public
+		 * delisting notice dated today; an ordinary provider from now. */
+		bzj_provider p;
+		rc = bzj_store_provider_get(x->db, r->id, &p, e);
+		bzj_provider before = p;
+		p.status = BZJ_PST_ORDINARY;
+		p.delisted_on = x->today;
+		if (!rc)
+			rc = bzj_store_provider_update(x->db, &p, e);
+		if (!rc) {
+			char obj[64], b[96], af[160];
+			snprintf(obj, sizeof obj, "provider:%s", p.id);
+			snprintf(b, sizeof b, "{\"status\":\"%s\",\"certified_on\":%d}",
+				 bzj_provider_status_name(before.status), (int)before.certified_on);
+			snprintf(af, sizeof af,
+				 "{\"status\":\"ordinary\",\"delisted_on\":%d,\"orders\":%lld,"
+				 "\"deposit_fen\":%lld}",
+				 (int)p.delisted_on, (long long)r->orders, (long long)r->deposit_fen);
+			char reason[160];
+			snprintf(reason, sizeof reason,
+				 "assessment %s: certification cancelled, agreement ended, public "
+				 "delisting notice",
+				 a->name);
+			rc = svc_audit(x, "provider.revoke", obj, NULL, b, af, reason, e);
+		}
+	}
+	if (!rc && !preview) {
+		a->closed_on = x->today;
+		rc = bzj_store_assess_closed(x->db, a->id, x->today, e);
+	}
+	if (!rc && !preview) {
+		char obj[96], af[96];
+		int64_t keep = 0;
+		for (size_t i = 0; i < rs.n; i++)
+			keep += rs.v[i].outcome == BZJ_AO_KEEP;
+		snprintf(obj, sizeof obj, "assessment:%lld", (long long)a->id);
+		snprintf(af, sizeof af, "{\"keep\":%lld,\"revoke\":%lld}", (long long)keep,
+			 (long long)rs.n - keep);
+		rc = svc_audit(x, "assess.close", obj, NULL, NULL, af, a->name, e);
+	}
+	if (preview)
+		bzj_db_read_end(x->db);
+	else
+		rc = svc_end(x, rc, e);
+	for (size_t i = 0; !rc && i < rs.n; i++)
+		if (fn && fn(ctx, &rs.v[i]))
+			break;
+	free(rs.v);
+	return rc;
+}

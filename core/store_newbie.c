@@ -1,0 +1,273 @@
+/* store_newbie.c - the SQL of the newbie period: scores, risk findings, the
+ * newbie state of a shop, and the daily check of every newbie shop as a
+ * few set-based statements.  The rule's thresholds are not written here:
+ * the check calls the C rule (bzj_newbie_reasons, rules.c) as a registered
+ * SQL function, as recompute does with bzj_floating. */
+#include <string.h>
+
+#include "bzj/i18n.h"
+#include "bzj/rules.h"
+#include "store_priv.h"
+
+#define TICK_PTR "bzj_newbie_tick"
+
+/* Progress of the check, carried to the SQL function as a bound pointer. */
+typedef struct nb_tick {
+	bzj_newbie_progress_fn fn;
+	void *ctx;
+	int64_t done, total;
+	bool stopped;
+} nb_tick;
+
+/* bzj_newbie_reasons(score_tenths or NULL, class_b, points, risk_open
+ * [, tick]) -> reason bits.  The optional fifth argument reports progress
+ * every 16384 rows and may stop the statement. */
+static void fn_newbie_reasons(sqlite3_context *c, int n, sqlite3_value **v)
+{
+	int score = sqlite3_value_type(v[0]) == SQLITE_NULL ? -1 : sqlite3_value_int(v[0]);
+	int r = bzj_newbie_reasons(score, sqlite3_value_int(v[1]), sqlite3_value_int(v[2]),
+				   sqlite3_value_int(v[3]) != 0);
+	if (n == 5) {
+		nb_tick *t = sqlite3_value_pointer(v[4], TICK_PTR);
+		if (t && (++t->done & 0x3fff) == 0 && t->fn && t->fn(t->ctx, t->done, t->total)) {
+			t->stopped = true;
+			sqlite3_result_error(c, "interrupted", -1);
+			return;
+		}
+	}
+	sqlite3_result_int(c, r);
+}
+
+static void fn_newbie_window(sqlite3_context *c, int n, sqlite3_value **v)
+{
+	(void)n;
+	sqlite3_result_int(c, bzj_newbie_window_start(sqlite3_value_int(v[0])));
+}
+
+int st_newbie_functions(bzj_db *db, bzj_err *e)
+{
+	int fl = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+	int rc = sqlite3_create_function(db->h, "bzj_newbie_reasons", 4, fl, NULL,
+					 fn_newbie_reasons, NULL, NULL);
+	/* with a progress pointer: not deterministic, it has an effect */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db->h, "bzj_newbie_reasons", 5, SQLITE_UTF8, NULL,
+					     fn_newbie_reasons, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db->h, "bzj_newbie_window", 1, fl, NULL,
+					     fn_newbie_window, NULL, NULL);
+	return rc == SQLITE_OK ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_newbie_get(bzj_db *db, const char *shop_id, bzj_newbie *n, bzj_err *e)
+{
+	memset(n, 0, sizeof *n);
+	n->capped_since = n->last_check = n->graduated = n->risk_opened = BZJ_DATE_NONE;
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT n.status, n.capped, n.capped_since, n.last_check, n.reasons,"
+				   " n.graduated, n.graduated_by, r.id, r.opened, r.note"
+				   " FROM newbie n LEFT JOIN risk r ON r.shop_id = n.shop_id"
+				   " AND r.closed IS NULL WHERE n.shop_id = ?",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", shop_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		n->status = sqlite3_column_int(st, 0);
+		n->capped = sqlite3_column_int(st, 1) != 0;
+		n->capped_since = st_date(st, 2);
+		n->last_check = st_date(st, 3);
+		n->reasons = sqlite3_column_int(st, 4);
+		n->graduated = st_date(st, 5);
+		st_text(st, 6, n->graduated_by, sizeof n->graduated_by);
+		n->risk_id = sqlite3_column_int64(st, 7);
+		n->risk_opened = st_date(st, 8);
+		st_text(st, 9, n->risk_note, sizeof n->risk_note);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return bzj_fail(e, BZJ_ENOTFOUND, "shop.not_found", _("no shop with id %s"), shop_id);
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_newbie_direct(bzj_db *db, const char *shop_id, bzj_err *e)
+{
+	return st_exec(db, e, "UPDATE newbie SET status = 2 WHERE shop_id = ? AND status = 1", "t",
+		       shop_id);
+}
+
+int bzj_store_newbie_graduate(bzj_db *db, const char *shop_id, bzj_date day, const char *user,
+			      bool lift, bzj_err *e)
+{
+	int rc = BZJ_OK;
+	if (lift)
+		rc = st_exec(db, e,
+			     "INSERT INTO newbie_event(shop_id, day, capped, reasons, cause)"
+			     " VALUES (?, ?, 0, 0, 'newbie graduate')",
+			     "tD", shop_id, day);
+	if (!rc)
+		rc = st_exec(db, e,
+			     "UPDATE newbie SET status = 3, graduated = ?2, graduated_by = ?3,"
+			     " capped = 0, capped_since = NULL WHERE shop_id = ?1",
+			     "tDt", shop_id, day, user);
+	return rc;
+}
+
+int bzj_store_risk_open(bzj_db *db, const char *shop_id, bzj_date day, const char *user,
+			const char *note, int64_t *id, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "INSERT INTO risk(shop_id, opened, opened_by, note) VALUES (?,?,?,?)",
+			 "tDtt", shop_id, day, user, note);
+	if (!rc)
+		*id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+int bzj_store_risk_close(bzj_db *db, int64_t id, bzj_date day, const char *user,
+			 const char *note, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "UPDATE risk SET closed = ?2, closed_by = ?3, close_note = ?4 WHERE id = ?1",
+		       "iDtt", id, day, user, note);
+}
+
+int bzj_store_score_put(bzj_db *db, const char *shop_id, bzj_date day, int tenths, int *existing,
+			bzj_err *e)
+{
+	int64_t old = -1;
+	bool found = false;
+	int rc = st_int(db, e, &old, &found, "SELECT tenths FROM score WHERE day = ? AND shop_id = ?",
+			"Dt", day, shop_id);
+	*existing = found ? (int)old : -1;
+	if (rc || found)
+		return rc;
+	return st_exec(db, e, "INSERT INTO score(day, shop_id, tenths) VALUES (?,?,?)", "Dtd", day,
+		       shop_id, tenths);
+}
+
+int bzj_store_score_get(bzj_db *db, const char *shop_id, bzj_date day, int *tenths, bzj_err *e)
+{
+	int64_t v = -1;
+	bool found = false;
+	int rc = st_int(db, e, &v, &found, "SELECT tenths FROM score WHERE day = ? AND shop_id = ?",
+			"Dt", day, shop_id);
+	*tenths = found ? (int)v : -1;
+	return rc;
+}
+
+int bzj_store_newbie_last_run(bzj_db *db, bzj_date *day, bool *found, bzj_err *e)
+{
+	int64_t d = 0;
+	int rc = st_int(db, e, &d, found, "SELECT day FROM newbie_run ORDER BY day DESC LIMIT 1",
+			NULL);
+	*day = *found ? (bzj_date)d : BZJ_DATE_NONE;
+	return rc;
+}
+
+int bzj_store_newbie_run_get(bzj_db *db, bzj_date day, bzj_newbie_run *r, bool *found,
+			     bzj_err *e)
+{
+	sqlite3_stmt *st =
+		st_prep(db, "SELECT checked, failed, capped, lifted FROM newbie_run WHERE day = ?", e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "D", day);
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		r->checked = sqlite3_column_int64(st, 0);
+		r->failed = sqlite3_column_int64(st, 1);
+		r->capped = sqlite3_column_int64(st, 2);
+		r->lifted = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_newbie_count(bzj_db *db, bzj_date day, int64_t *n, bzj_err *e)
+{
+	/* an upper bound from the index alone (a progress total): the check
+	 * itself leaves out shops not open on the day */
+	(void)day;
+	return st_int(db, e, n, NULL, "SELECT count(*) FROM newbie WHERE status = 1", NULL);
+}
+
+/* The check of `day`: every newbie shop's outcome into a temporary table by
+ * one statement (the rule is the C function), then the cap transitions
+ * logged, the newbie rows updated and the day recorded by one statement
+ * each.  :1 is the day, :2 the window's first day, :3 the progress. */
+int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
+			   bzj_newbie_progress_fn progress, void *ctx, int64_t total,
+			   bzj_newbie_run *r, bzj_err *e)
+{
+	int rc = st_exec(db, e, "DROP TABLE IF EXISTS temp.nbc", NULL);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = st_prep(
+		db,
+		"CREATE TEMP TABLE nbc AS SELECT n.shop_id AS id, n.capped AS was,"
+		" n.capped_since AS since,"
+		" bzj_newbie_reasons(sc.tenths, COALESCE(v.b, 0), COALESCE(v.p, 0),"
+		"  r.shop_id IS NOT NULL, ?3) AS now"
+		" FROM newbie n JOIN shop s ON s.id = n.shop_id"
+		" LEFT JOIN score sc ON sc.day = ?1 AND sc.shop_id = n.shop_id"
+		" LEFT JOIN (SELECT shop_id, sum(class = 2) AS b, sum(points) AS p FROM violation"
+		"  WHERE day BETWEEN ?2 AND ?1 GROUP BY shop_id) v ON v.shop_id = n.shop_id"
+		" LEFT JOIN (SELECT DISTINCT shop_id FROM risk WHERE opened <= ?1"
+		"  AND (closed IS NULL OR closed > ?1)) r ON r.shop_id = n.shop_id"
+		" WHERE n.status = 1 AND s.opened <= ?1 AND (s.closed IS NULL OR s.closed > ?1)",
+		e);
+	if (!st)
+		return e->rc;
+	nb_tick t = {progress, ctx, 0, total, false};
+	sqlite3_bind_int(st, 1, day);
+	sqlite3_bind_int(st, 2, bzj_newbie_window_start(day));
+	sqlite3_bind_pointer(st, 3, &t, TICK_PTR, NULL);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st); /* t lives on this stack */
+	if (t.stopped)
+		return bzj_fail(e, BZJ_EBUSY, "interrupted", _("interrupted; nothing was written"));
+	if (rc != SQLITE_DONE)
+		return st_error(db, rc, e);
+	sqlite3_stmt *cnt = st_prep(db,
+				    "SELECT count(*), COALESCE(sum(now <> 0), 0),"
+				    " COALESCE(sum(now <> 0 AND was = 0), 0),"
+				    " COALESCE(sum(now = 0 AND was = 1), 0) FROM temp.nbc",
+				    e);
+	if (!cnt)
+		return e->rc;
+	rc = sqlite3_step(cnt);
+	if (rc == SQLITE_ROW) {
+		r->checked = sqlite3_column_int64(cnt, 0);
+		r->failed = sqlite3_column_int64(cnt, 1);
+		r->capped = sqlite3_column_int64(cnt, 2);
+		r->lifted = sqlite3_column_int64(cnt, 3);
+	}
+	sqlite3_reset(cnt);
+	if (rc != SQLITE_ROW)
+		return st_error(db, rc, e);
+	rc = st_exec(db, e,
+		     "INSERT INTO newbie_event(shop_id, day, capped, reasons, cause)"
+		     " SELECT id, ?1 + 1, now <> 0, now, 'newbie check' FROM temp.nbc"
+		     " WHERE (now <> 0) <> was",
+		     "D", day);
+	if (!rc)
+		rc = st_exec(db, e,
+			     "UPDATE newbie SET capped = nbc.now <> 0,"
+			     " capped_since = CASE WHEN nbc.now = 0 THEN NULL"
+			     "  WHEN nbc.was = 1 THEN nbc.since ELSE ?1 + 1 END,"
+			     " last_check = ?1, reasons = nbc.now"
+			     " FROM temp.nbc WHERE newbie.shop_id = nbc.id",
+			     "D", day);
+	if (!rc)
+		rc = st_exec(db, e,
+			     "INSERT INTO newbie_run(day, checked, failed, capped, lifted, user)"
+			     " VALUES (?,?,?,?,?,?)",
+			     "Diiiit", day, r->checked, r->failed, r->capped, r->lifted, user);
+	if (!rc)
+		rc = st_exec(db, e, "DROP TABLE temp.nbc", NULL);
+	return rc;
+}

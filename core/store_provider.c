@@ -1,0 +1,683 @@
+/* store_provider.c - service providers: their rows, their own ledger and
+ * payee, bindings, orders, complaints and renewal assessments.  The order
+ * sums are single set-based statements over shop_orders (keyed by shop and
+ * day) joined to the bindings (indexed by provider). */
+#include <stdio.h>
+#include <string.h>
+
+#include "bzj/i18n.h"
+#include "store_priv.h"
+
+#define PROVIDER_COLS                                                                              \
+	"p.id, p.name, p.entity_name, p.kind, p.status, p.added, p.certified_on, p.delisted_on,"  \
+	" p.exited_on, p.balance_fen, p.frozen_fen, p.version"
+
+static void provider_read(sqlite3_stmt *st, bzj_provider *p)
+{
+	memset(p, 0, sizeof *p);
+	st_text(st, 0, p->id, sizeof p->id);
+	st_text(st, 1, p->name, sizeof p->name);
+	st_text(st, 2, p->entity_name, sizeof p->entity_name);
+	p->kind = sqlite3_column_int(st, 3);
+	p->status = sqlite3_column_int(st, 4);
+	p->added = st_date(st, 5);
+	p->certified_on = st_date(st, 6);
+	p->delisted_on = st_date(st, 7);
+	p->exited_on = st_date(st, 8);
+	p->balance_fen = sqlite3_column_int64(st, 9);
+	p->frozen_fen = sqlite3_column_int64(st, 10);
+	p->version = sqlite3_column_int64(st, 11);
+}
+
+int bzj_store_provider_insert(bzj_db *db, const bzj_provider *p, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO provider(id, name, entity_name, kind, status, added, certified_on)"
+		       " VALUES (?,?,?,?,?,?,?)",
+		       "tttddDD", p->id, p->name, p->entity_name, p->kind, p->status, p->added,
+		       p->certified_on);
+}
+
+int bzj_store_provider_get(bzj_db *db, const char *id, bzj_provider *p, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db, "SELECT " PROVIDER_COLS " FROM provider p WHERE p.id = ?", e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		provider_read(st, p);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		char q[80];
+		return bzj_fail(e, BZJ_ENOTFOUND, "provider.not_found", _("no provider with id %s"),
+				bzj_err_quote(id, q, sizeof q));
+	}
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_provider_update(bzj_db *db, bzj_provider *p, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "UPDATE provider SET kind=?2, status=?3, certified_on=?4, delisted_on=?5,"
+			 " exited_on=?6, balance_fen=?7, frozen_fen=?8, version=version+1"
+			 " WHERE id=?1 AND version=?9",
+			 "tddDDDiii", p->id, p->kind, p->status, p->certified_on, p->delisted_on,
+			 p->exited_on, p->balance_fen, p->frozen_fen, p->version);
+	if (rc)
+		return rc;
+	if (sqlite3_changes(db->h) != 1)
+		return bzj_fail(e, BZJ_EBUSY, "conflict.stale",
+				_("provider %s was changed by someone else; reload and try again"),
+				p->id);
+	p->version++;
+	return BZJ_OK;
+}
+
+/* Bindings in force on :day, open complaints (open or waiting for the
+ * second approval) and upheld ones, of provider p. */
+#define PROVIDER_STATS                                                                             \
+	"(SELECT count(DISTINCT b.shop_id) FROM provider_binding b WHERE b.provider_id = p.id"     \
+	"  AND b.from_day <= :day AND (b.to_day IS NULL OR b.to_day >= :day)),"                    \
+	" (SELECT count(*) FROM provider_complaint c WHERE c.provider_id = p.id"                  \
+	"  AND c.status IN (1,2)),"                                                                \
+	" (SELECT count(*) FROM provider_complaint c WHERE c.provider_id = p.id AND c.status = 3)"
+
+int bzj_store_provider_stats(bzj_db *db, const char *id, bzj_date day, int64_t *bound,
+			     int64_t *open_c, int64_t *upheld_c, bzj_err *e)
+{
+	sqlite3_stmt *st =
+		st_prep(db, "SELECT " PROVIDER_STATS " FROM provider p WHERE p.id = :id", e);
+	if (!st)
+		return e->rc;
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":day"), day);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":id"), id, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	*bound = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*open_c = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	*upheld_c = rc == SQLITE_ROW ? sqlite3_column_int64(st, 2) : 0;
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+#define PROVIDER_WHERE                                                                             \
+	" WHERE (:kind = 0 OR p.kind = :kind) AND (:status = 0 OR p.status = :status)"            \
+	" AND (:search IS NULL OR instr(p.id, :search) > 0 OR instr(p.name, :search) > 0"         \
+	"  OR instr(p.entity_name, :search) > 0)"
+
+int bzj_store_provider_list(bzj_db *db, const bzj_provider_query *q, bzj_date day,
+			    bzj_store_provider_fn fn, void *ctx, int64_t *total, bzj_err *e)
+{
+	static const char count_sql[] = "SELECT count(*) FROM provider p" PROVIDER_WHERE;
+	static const char list_sql[] = "SELECT " PROVIDER_COLS ", " PROVIDER_STATS
+				       " FROM provider p" PROVIDER_WHERE " ORDER BY p.id LIMIT :max";
+	for (int pass = 0; pass < 2; pass++) {
+		sqlite3_stmt *st = st_prep(db, pass ? list_sql : count_sql, e);
+		if (!st)
+			return e->rc;
+		int i;
+		if ((i = sqlite3_bind_parameter_index(st, ":kind")) > 0)
+			sqlite3_bind_int(st, i, q->kind);
+		if ((i = sqlite3_bind_parameter_index(st, ":status")) > 0)
+			sqlite3_bind_int(st, i, q->status);
+		if ((i = sqlite3_bind_parameter_index(st, ":search")) > 0 && q->search && *q->search)
+			sqlite3_bind_text(st, i, q->search, -1, SQLITE_TRANSIENT);
+		if ((i = sqlite3_bind_parameter_index(st, ":day")) > 0)
+			sqlite3_bind_int(st, i, day);
+		if ((i = sqlite3_bind_parameter_index(st, ":max")) > 0)
+			sqlite3_bind_int(st, i, q->limit > 0 ? q->limit : -1);
+		int rc;
+		if (!pass) {
+			rc = sqlite3_step(st);
+			*total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+			sqlite3_reset(st);
+			if (rc != SQLITE_ROW)
+				return st_error(db, rc, e);
+			continue;
+		}
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			bzj_provider p;
+			provider_read(st, &p);
+			if (fn(ctx, &p, sqlite3_column_int64(st, 12), sqlite3_column_int64(st, 13),
+			       sqlite3_column_int64(st, 14))) {
+				rc = SQLITE_DONE;
+				break;
+			}
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return st_error(db, rc, e);
+	}
+	return BZJ_OK;
+}
+
+/* ---- the provider's own ledger ------------------------------------------- */
+
+#define PLEDGER_COLS                                                                               \
+	"id, day, kind, amount_fen, balance_after, ref, note, complaint_id, refund_id, user,"      \
+	" provider_id"
+
+static void pledger_read(sqlite3_stmt *st, bzj_provider_entry *le)
+{
+	memset(le, 0, sizeof *le);
+	le->id = sqlite3_column_int64(st, 0);
+	le->date = st_date(st, 1);
+	le->kind = sqlite3_column_int(st, 2);
+	le->amount_fen = sqlite3_column_int64(st, 3);
+	le->balance_after_fen = sqlite3_column_int64(st, 4);
+	st_text(st, 5, le->ref, sizeof le->ref);
+	st_text(st, 6, le->note, sizeof le->note);
+	le->complaint_id = sqlite3_column_int64(st, 7);
+	le->refund_id = sqlite3_column_int64(st, 8);
+	st_text(st, 9, le->user, sizeof le->user);
+}
+
+int bzj_store_pledger_insert(bzj_db *db, const char *pid, bzj_provider_entry *le, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "INSERT INTO provider_ledger(provider_id, day, kind, amount_fen,"
+			 " balance_after, ref, note, complaint_id, refund_id, user)"
+			 " VALUES (?,?,?,?,?,?,?,NULLIF(?,0),NULLIF(?,0),?)",
+			 "tDdiittiit", pid, le->date, le->kind, le->amount_fen, le->balance_after_fen,
+			 le->ref[0] ? le->ref : NULL, le->note, le->complaint_id, le->refund_id,
+			 le->user);
+	if (!rc)
+		le->id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+int bzj_store_pledger_by_ref(bzj_db *db, const char *ref, bzj_provider_entry *le, char *pid,
+			     size_t npid, bool *found, bzj_err *e)
+{
+	sqlite3_stmt *st =
+		st_prep(db, "SELECT " PLEDGER_COLS " FROM provider_ledger WHERE ref = ?", e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", ref);
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW) {
+		pledger_read(st, le);
+		st_text(st, 10, pid, npid);
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_pledger_list(bzj_db *db, const char *pid, bzj_provider_entry *out, int max, int *n,
+			   bzj_err *e)
+{
+	*n = 0;
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT " PLEDGER_COLS " FROM provider_ledger WHERE provider_id = ?"
+				   " ORDER BY id DESC LIMIT ?",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "td", pid, max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+		pledger_read(st, &out[(*n)++]);
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_ppayee_get(bzj_db *db, const char *pid, bzj_payee *p, bzj_err *e)
+{
+	memset(p, 0, sizeof *p);
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT name, account, since, (SELECT count(*) FROM provider_payee"
+				   " WHERE provider_id = ?1) FROM provider_payee WHERE provider_id = ?1"
+				   " ORDER BY id DESC LIMIT 1",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", pid);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		p->present = true;
+		p->type = BZJ_PAYEE_CORPORATE;
+		st_text(st, 0, p->name, sizeof p->name);
+		st_text(st, 1, p->account, sizeof p->account);
+		p->since = st_date(st, 2);
+		p->had_previous = sqlite3_column_int64(st, 3) > 1;
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_ppayee_insert(bzj_db *db, const char *pid, const char *name, const char *account,
+			    bzj_date since, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO provider_payee(provider_id, name, account, since) VALUES (?,?,?,?)",
+		       "tttD", pid, name, account, since);
+}
+
+/* ---- bindings and orders --------------------------------------------------- */
+
+static void binding_read(sqlite3_stmt *st, bzj_binding *b)
+{
+	memset(b, 0, sizeof *b);
+	b->id = sqlite3_column_int64(st, 0);
+	st_text(st, 1, b->provider_id, sizeof b->provider_id);
+	st_text(st, 2, b->shop_id, sizeof b->shop_id);
+	b->from = st_date(st, 3);
+	b->to = st_date(st, 4);
+}
+
+#define BINDING_COLS "id, provider_id, shop_id, from_day, to_day"
+
+static int binding_one(bzj_db *db, sqlite3_stmt *st, bzj_binding *b, bool *found, bzj_err *e)
+{
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW)
+		binding_read(st, b);
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_binding_overlap(bzj_db *db, const char *pid, const char *shop, bzj_date from,
+			      bzj_date to, bzj_binding *b, bool *found, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT " BINDING_COLS " FROM provider_binding"
+				   " WHERE provider_id = ?1 AND shop_id = ?2"
+				   " AND (to_day IS NULL OR to_day >= ?3)"
+				   " AND (?4 IS NULL OR from_day <= ?4) ORDER BY from_day LIMIT 1",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "ttDD", pid, shop, from, to);
+	return binding_one(db, st, b, found, e);
+}
+
+int bzj_store_binding_insert(bzj_db *db, bzj_binding *b, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "INSERT INTO provider_binding(provider_id, shop_id, from_day, to_day)"
+			 " VALUES (?,?,?,?)",
+			 "ttDD", b->provider_id, b->shop_id, b->from, b->to);
+	if (!rc)
+		b->id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+int bzj_store_binding_open(bzj_db *db, const char *pid, const char *shop, bzj_binding *b,
+			   bool *found, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT " BINDING_COLS " FROM provider_binding"
+				   " WHERE provider_id = ? AND shop_id = ? AND to_day IS NULL",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "tt", pid, shop);
+	return binding_one(db, st, b, found, e);
+}
+
+int bzj_store_binding_end(bzj_db *db, int64_t id, bzj_date to, bzj_err *e)
+{
+	return st_exec(db, e, "UPDATE provider_binding SET to_day = ? WHERE id = ?", "Di", to, id);
+}
+
+int bzj_store_binding_list(bzj_db *db, const char *pid, bzj_binding *out, int max, int *n,
+			   bzj_err *e)
+{
+	*n = 0;
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT " BINDING_COLS " FROM provider_binding WHERE provider_id = ?"
+				   " ORDER BY shop_id, from_day LIMIT ?",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "td", pid, max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+		binding_read(st, &out[(*n)++]);
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+/* The orders of one binding `b` within [:from, :to]: a range of the
+ * shop_orders primary key, (shop_id, day) from max(bound, :from) to
+ * min(end, :to). */
+#define BINDING_ORDERS                                                                             \
+	" JOIN shop_orders o ON o.shop_id = b.shop_id"                                            \
+	" AND o.day >= max(b.from_day, :from) AND o.day <= min(COALESCE(b.to_day, :to), :to)"
+
+int bzj_store_provider_orders(bzj_db *db, const char *pid, bzj_date from, bzj_date to,
+			      int64_t *orders, int64_t *gift, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT COALESCE(sum(o.paid - o.gift), 0), COALESCE(sum(o.gift), 0)"
+				   " FROM provider_binding b" BINDING_ORDERS
+				   " WHERE b.provider_id = :pid AND b.from_day <= :to"
+				   " AND (b.to_day IS NULL OR b.to_day >= :from)",
+				   e);
+	if (!st)
+		return e->rc;
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":pid"), pid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":from"), from);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":to"), to);
+	int rc = sqlite3_step(st);
+	*orders = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*gift = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e)
+{
+	static const char sql[] = "INSERT INTO shop_orders(shop_id, day, paid, gift) VALUES (?,?,?,?)"
+				  " ON CONFLICT(shop_id, day) DO UPDATE SET paid = excluded.paid,"
+				  " gift = excluded.gift";
+	sqlite3_stmt *st = st_prep(db, sql, e);
+	if (!st)
+		return e->rc;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		st_bind(st, "tdii", rows[i].shop_id, (int)rows[i].day, rows[i].paid, rows[i].gift);
+		int rc = sqlite3_step(st);
+		if (rc != SQLITE_DONE) {
+			sqlite3_reset(st);
+			return st_error(db, rc, e);
+		}
+	}
+	sqlite3_reset(st);
+	return BZJ_OK;
+}
+
+/* ---- complaints --------------------------------------------------------------- */
+
+#define COMPLAINT_COLS                                                                             \
+	"id, provider_id, shop_id, day, status, frozen_fen, amount_fen, note, reason, resolved,"   \
+	" user, upheld_by, second_by, version"
+
+static void complaint_read(sqlite3_stmt *st, bzj_complaint *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(st, 0);
+	st_text(st, 1, c->provider_id, sizeof c->provider_id);
+	st_text(st, 2, c->shop_id, sizeof c->shop_id);
+	c->date = st_date(st, 3);
+	c->status = sqlite3_column_int(st, 4);
+	c->frozen_fen = sqlite3_column_int64(st, 5);
+	c->amount_fen = sqlite3_column_int64(st, 6);
+	st_text(st, 7, c->note, sizeof c->note);
+	st_text(st, 8, c->reason, sizeof c->reason);
+	c->resolved = st_date(st, 9);
+	st_text(st, 10, c->user, sizeof c->user);
+	st_text(st, 11, c->upheld_by, sizeof c->upheld_by);
+	st_text(st, 12, c->second_by, sizeof c->second_by);
+	c->version = sqlite3_column_int64(st, 13);
+}
+
+int bzj_store_complaint_insert(bzj_db *db, bzj_complaint *c, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "INSERT INTO provider_complaint(provider_id, shop_id, day, status,"
+			 " frozen_fen, note, user) VALUES (?,?,?,1,?,?,?)",
+			 "ttDitt", c->provider_id, c->shop_id, c->date, c->frozen_fen, c->note,
+			 c->user);
+	if (!rc) {
+		c->id = sqlite3_last_insert_rowid(db->h);
+		c->status = BZJ_CS_OPEN;
+		c->version = 1;
+	}
+	return rc;
+}
+
+int bzj_store_complaint_get(bzj_db *db, int64_t id, bzj_complaint *c, bzj_err *e)
+{
+	sqlite3_stmt *st =
+		st_prep(db, "SELECT " COMPLAINT_COLS " FROM provider_complaint WHERE id = ?", e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "i", id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		complaint_read(st, c);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return bzj_fail(e, BZJ_ENOTFOUND, "complaint.not_found",
+				_("no complaint with id %lld"), (long long)id);
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_complaint_update(bzj_db *db, bzj_complaint *c, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "UPDATE provider_complaint SET status=?2, frozen_fen=?3, amount_fen=?4,"
+			 " reason=?5, resolved=?6, upheld_by=?7, second_by=?8, version=version+1"
+			 " WHERE id=?1 AND version=?9",
+			 "idiitDtti", c->id, c->status, c->frozen_fen, c->amount_fen,
+			 c->reason[0] ? c->reason : NULL, c->resolved,
+			 c->upheld_by[0] ? c->upheld_by : NULL, c->second_by[0] ? c->second_by : NULL,
+			 c->version);
+	if (rc)
+		return rc;
+	if (sqlite3_changes(db->h) != 1)
+		return bzj_fail(e, BZJ_EBUSY, "conflict.stale",
+				_("complaint %lld was changed by someone else; reload and try again"),
+				(long long)c->id);
+	c->version++;
+	return BZJ_OK;
+}
+
+int bzj_store_complaint_list(bzj_db *db, const char *pid, bzj_complaint *out, int max, int *n,
+			     bzj_err *e)
+{
+	*n = 0;
+	static const char one[] = "SELECT " COMPLAINT_COLS " FROM provider_complaint"
+				  " WHERE provider_id = ?1 ORDER BY id DESC LIMIT ?2";
+	static const char all[] = "SELECT " COMPLAINT_COLS " FROM provider_complaint"
+				  " WHERE ?1 IS NULL ORDER BY id DESC LIMIT ?2";
+	sqlite3_stmt *st = st_prep(db, pid ? one : all, e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "td", pid, max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+		complaint_read(st, &out[(*n)++]);
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_refund_provider_open(bzj_db *db, const char *pid, int64_t *id, bzj_err *e)
+{
+	bool found;
+	int rc = st_int(db, e, id, &found,
+			"SELECT id FROM refund WHERE provider_id = ? AND status IN (1,2)", "t", pid);
+	if (!found)
+		*id = 0;
+	return rc;
+}
+
+/* ---- renewal assessments -------------------------------------------------- */
+
+#define ASSESS_COLS                                                                                \
+	"id, name, cutoff, from_day, to_day, threshold, deposit_fen, closed_on, created_by,"        \
+	" created_on"
+
+int bzj_store_assess_insert(bzj_db *db, bzj_assessment *a, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "INSERT INTO assessment(name, cutoff, from_day, to_day, threshold,"
+			 " deposit_fen, created_by, created_on) VALUES (?,?,?,?,?,?,?,?)",
+			 "tDDDiitD", a->name, a->cutoff, a->from, a->to, a->threshold, a->deposit_fen,
+			 a->created_by, a->created_on);
+	if (!rc)
+		a->id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+int bzj_store_assess_get(bzj_db *db, const char *name, bzj_assessment *a, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db, "SELECT " ASSESS_COLS " FROM assessment WHERE name = ?", e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", name);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(a, 0, sizeof *a);
+		a->id = sqlite3_column_int64(st, 0);
+		st_text(st, 1, a->name, sizeof a->name);
+		a->cutoff = st_date(st, 2);
+		a->from = st_date(st, 3);
+		a->to = st_date(st, 4);
+		a->threshold = sqlite3_column_int64(st, 5);
+		a->deposit_fen = sqlite3_column_int64(st, 6);
+		a->closed_on = st_date(st, 7);
+		st_text(st, 8, a->created_by, sizeof a->created_by);
+		a->created_on = st_date(st, 9);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		char q[80];
+		return bzj_fail(e, BZJ_ENOTFOUND, "assess.not_found", _("no assessment named %s"),
+				bzj_err_quote(name, q, sizeof q));
+	}
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_assess_closed(bzj_db *db, int64_t id, bzj_date day, bzj_err *e)
+{
+	return st_exec(db, e, "UPDATE assessment SET closed_on = ? WHERE id = ?", "Di", day, id);
+}
+
+int bzj_store_assess_rows(bzj_db *db, const bzj_assessment *a, bzj_date upto, bzj_assess_fn fn,
+			  void *ctx, bzj_err *e)
+{
+	/* Open: every provider assessed, its orders summed in one statement
+	 * (bindings by provider, orders by (shop, day)); closed: the results
+	 * recorded at close. */
+	static const char open_sql[] =
+		"SELECT p.id, COALESCE((SELECT sum(o.paid - o.gift) FROM provider_binding b"
+		BINDING_ORDERS " WHERE b.provider_id = p.id AND b.from_day <= :to"
+		" AND (b.to_day IS NULL OR b.to_day >= :from)), 0), p.balance_fen"
+		" FROM provider p WHERE p.kind = 2 AND p.status = 2 AND p.certified_on <= :cutoff"
+		" ORDER BY p.id";
+	static const char closed_sql[] = "SELECT provider_id, orders, deposit_fen, outcome"
+					 " FROM assessment_result WHERE assessment_id = :id"
+					 " ORDER BY provider_id";
+	bool closed = a->closed_on != BZJ_DATE_NONE;
+	sqlite3_stmt *st = st_prep(db, closed ? closed_sql : open_sql, e);
+	if (!st)
+		return e->rc;
+	int i;
+	bzj_date to = upto < a->to ? upto : a->to;
+	if ((i = sqlite3_bind_parameter_index(st, ":id")) > 0)
+		sqlite3_bind_int64(st, i, a->id);
+	if ((i = sqlite3_bind_parameter_index(st, ":from")) > 0)
+		sqlite3_bind_int(st, i, a->from);
+	if ((i = sqlite3_bind_parameter_index(st, ":to")) > 0)
+		sqlite3_bind_int(st, i, to);
+	if ((i = sqlite3_bind_parameter_index(st, ":cutoff")) > 0)
+		sqlite3_bind_int(st, i, a->cutoff);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		bzj_assess_row r;
+		memset(&r, 0, sizeof r);
+		st_text(st, 0, r.id, sizeof r.id);
+		r.orders = sqlite3_column_int64(st, 1);
+		r.deposit_fen = sqlite3_column_int64(st, 2);
+		r.meets_orders = r.orders >= a->threshold;
+		r.meets_deposit = r.deposit_fen >= a->deposit_fen;
+		r.outcome = closed ? sqlite3_column_int(st, 3) : BZJ_AO_PENDING;
+		if (fn(ctx, &r)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_assess_result(bzj_db *db, int64_t aid, const bzj_assess_row *r, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO assessment_result(assessment_id, provider_id, orders, deposit_fen,"
+		       " outcome) VALUES (?,?,?,?,?)",
+		       "itiid", aid, r->id, r->orders, r->deposit_fen, r->outcome);
+}
+
+/* ---- bzj check: the providers' own invariants ------------------------------- */
+
+typedef struct pinvariant {
+	const char *code;
+	const char *fmt; /* two %s: subject, detail */
+	const char *sql;
+} pinvariant;
+
+static const pinvariant pinvariants[] = {
+	{"check.provider_balance", N_("provider %s: balance is not the sum of its ledger (%s)"),
+	 "SELECT p.id, p.balance_fen || ' cached, ' || COALESCE(l.total, 0) || ' in ledger'"
+	 " FROM provider p LEFT JOIN (SELECT provider_id, sum(amount_fen) AS total"
+	 " FROM provider_ledger GROUP BY provider_id) l ON l.provider_id = p.id"
+	 " WHERE p.balance_fen <> COALESCE(l.total, 0)"},
+	{"check.provider_frozen", N_("provider %s: frozen amount exceeds the balance (%s)"),
+	 "SELECT id, frozen_fen || ' frozen, ' || balance_fen || ' balance' FROM provider"
+	 " WHERE frozen_fen > balance_fen OR frozen_fen < 0"},
+	{"check.provider_frozen_sum",
+	 N_("provider %s: frozen amount differs from its open complaints' freezes (%s)"),
+	 "SELECT p.id, p.frozen_fen || ' cached, ' || COALESCE(c.total, 0) || ' in complaints'"
+	 " FROM provider p LEFT JOIN (SELECT provider_id, sum(frozen_fen) AS total"
+	 " FROM provider_complaint WHERE status IN (1,2) GROUP BY provider_id) c"
+	 " ON c.provider_id = p.id WHERE p.frozen_fen <> COALESCE(c.total, 0)"},
+	{"check.provider_ledger_chain",
+	 N_("provider ledger entry %s: balance after does not follow the entry before (%s)"),
+	 "SELECT l.id, l.balance_after || ' recorded, ' ||"
+	 " (COALESCE((SELECT balance_after FROM provider_ledger k WHERE k.provider_id ="
+	 " l.provider_id AND k.id < l.id ORDER BY k.id DESC LIMIT 1), 0) + l.amount_fen)"
+	 " || ' expected' FROM provider_ledger l WHERE l.balance_after <>"
+	 " COALESCE((SELECT balance_after FROM provider_ledger k WHERE k.provider_id ="
+	 " l.provider_id AND k.id < l.id ORDER BY k.id DESC LIMIT 1), 0) + l.amount_fen"},
+	{"check.provider_refund_in_progress",
+	 N_("provider %s: more than one refund in progress (%s)"),
+	 "SELECT provider_id, group_concat(id) FROM refund WHERE provider_id IS NOT NULL"
+	 " AND status IN (1,2) GROUP BY provider_id HAVING count(*) > 1"},
+	{"check.provider_refund_payment", N_("exit refund %s: status and ledger disagree (%s)"),
+	 "SELECT r.id, 'status ' || r.status || ', ' || count(l.id) || ' payments'"
+	 " FROM refund r LEFT JOIN provider_ledger l ON l.refund_id = r.id AND l.kind = 4"
+	 " WHERE r.provider_id IS NOT NULL"
+	 " GROUP BY r.id HAVING (r.status = 3) <> (count(l.id) = 1)"
+	 " OR (r.status = 3 AND -sum(l.amount_fen) <> r.amount_fen)"},
+	{"check.provider_complaint_paid",
+	 N_("complaint %s: upheld amount and ledger deduction disagree (%s)"),
+	 "SELECT c.id, 'status ' || c.status || ', amount ' || c.amount_fen || ', ledger ' ||"
+	 " COALESCE(-sum(l.amount_fen), 0) FROM provider_complaint c LEFT JOIN provider_ledger l"
+	 " ON l.complaint_id = c.id AND l.kind = 2 GROUP BY c.id"
+	 " HAVING (c.status = 3) <> (count(l.id) = 1)"
+	 " OR (c.status = 3 AND -sum(l.amount_fen) <> c.amount_fen)"},
+	{"check.binding_overlap", N_("binding %s: overlaps another binding of the same pair (%s)"),
+	 "SELECT a.id, 'with binding ' || b.id FROM provider_binding a JOIN provider_binding b"
+	 " ON b.provider_id = a.provider_id AND b.shop_id = a.shop_id AND b.id > a.id"
+	 " AND (a.to_day IS NULL OR b.from_day <= a.to_day)"
+	 " AND (b.to_day IS NULL OR a.from_day <= b.to_day)"},
+};
+
+int bzj_store_check_providers(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t *problems,
+			      bzj_err *e)
+{
+	for (size_t i = 0; i < sizeof pinvariants / sizeof pinvariants[0]; i++) {
+		sqlite3_stmt *st = st_prep(db, pinvariants[i].sql, e);
+		if (!st)
+			return e->rc;
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			char subj[80], detail[256], msg[512];
+			st_text(st, 0, subj, sizeof subj);
+			st_text(st, 1, detail, sizeof detail);
+			snprintf(msg, sizeof msg, _(pinvariants[i].fmt), subj, detail);
+			(*problems)++;
+			if (fn && fn(ctx, pinvariants[i].code, msg))
+				break;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return st_error(db, rc, e);
+	}
+	return BZJ_OK;
+}
