@@ -23,6 +23,17 @@ XTODAY=2026-11-02 kx --user rev1 violation add TS1 --class A --points 2 --raise 
 XTODAY=2026-11-20 kx --user rev1 refund submit TS1 --kind partial --amount 1000
 RID=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' "$T/out")
 XTODAY=2026-11-20 kx --user sup1 refund approve "$RID"
+# A service provider's money (issue 14): its own ledger, payee, binding and
+# a complaint freezing part of its deposit.
+XTODAY=2026-11-01 kx --user rev1 provider add TP1 --name 篡改服务商 --entity-name 篡改服务有限公司 --kind agency
+XTODAY=2026-11-01 kx --user fin1 provider topup TP1 20000 --ref tp-1
+XTODAY=2026-11-01 kx --user rev1 provider payee TP1 --name 篡改服务有限公司 --account 6222020000002222 --date 2026-10-01
+XTODAY=2026-11-01 kx --user rev1 provider bind TP1 TS1 --from 2026-11-01
+XTODAY=2026-11-02 kx --user rev1 complaint add TP1 --shop TS1 --note 服务未履约 --freeze 5000
+CID=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' "$T/out")
+is "keyed: the provider's money moved through bzj (complaint $CID)" \
+	"$([ "$RC" = 0 ] && [ -n "$CID" ] && [ "$(sqlite3 -batch -noheader "$K" "SELECT balance_fen, frozen_fen FROM provider WHERE id = 'TP1'")" = "2000000|500000" ]; echo $?)" \
+	"exit $RC: $OUT $ERR"
 kx check
 is "keyed: check passes on the untouched database" "$([ "$RC" = 0 ]; echo $?)" "exit $RC: $ERR"
 kx audit verify
@@ -101,6 +112,25 @@ tamper5 "a standard lowered" "UPDATE standard SET company_fen = 0, individual_fe
 	check check.seal "*standard 服饰内衣*"
 tamper5 "a shop's debt forgiven" "UPDATE shop SET owed_fen = 0, terminate = 0, unsettled_fen = 99 WHERE id = 'TS1';" \
 	check check.seal "*shop TS1*"
+PL1=$(sqlite3 -batch -noheader "$K" "SELECT id FROM provider_ledger WHERE ref = 'tp-1'")
+tamper5 "a provider ledger amount edited together with the provider's balance" \
+	"UPDATE provider_ledger SET amount_fen = amount_fen + 500000, balance_after = balance_after + 500000 WHERE id = $PL1; UPDATE provider SET balance_fen = balance_fen + 500000 WHERE id = 'TP1';" \
+	check check.seal "*provider ledger entry $PL1*not those sealed*"
+tamper5 "a provider ledger row inserted with a matching balance" \
+	"INSERT INTO provider_ledger(provider_id, day, kind, amount_fen, balance_after, ref, note, user) SELECT 'TP1', day, 1, 100000000, balance_after + 100000000, 'forged', '', 'fin1' FROM provider_ledger WHERE id = $PL1; UPDATE provider SET balance_fen = balance_fen + 100000000 WHERE id = 'TP1';" \
+	check check.seal "*provider ledger entry*no seal*"
+tamper5 "a provider's freeze released (complaint and provider)" \
+	"UPDATE provider_complaint SET frozen_fen = 0 WHERE id = $CID; UPDATE provider SET frozen_fen = 0 WHERE id = 'TP1';" \
+	check check.seal "*provider complaint $CID*"
+tamper5 "a provider's payee account swapped" \
+	"UPDATE provider_payee SET account = '6222029999999999' WHERE provider_id = 'TP1';" \
+	check check.seal "*provider payee account*"
+tamper5 "a provider's status and delisting date rewritten" \
+	"UPDATE provider SET status = 3, delisted_on = 20000 WHERE id = 'TP1';" \
+	check check.seal "*service provider TP1*"
+tamper5 "a provider binding ended early" \
+	"UPDATE provider_binding SET to_day = from_day WHERE provider_id = 'TP1';" \
+	check check.seal "*provider binding*"
 tamper5 "the guard triggers removed" "SELECT 1;" check check.schema "*ledger_no_update*missing*" "" out
 tamper5 "a trigger replaced by one that does nothing" \
 	"CREATE TRIGGER seal_ledger_ai AFTER INSERT ON ledger BEGIN SELECT 1; END;" check check.schema "*seal_ledger_ai*not what bzj creates*" "" out
