@@ -18,7 +18,7 @@
  *  2. in its migration, an AFTER INSERT trigger (and AFTER UPDATE unless
  *     the table is append-only) whose body is
  *     SEAL_BODY("<table>", "new.id", SEAL_<TABLE>_COLS("new.")), and an
- *     INSERT INTO seal ... for rows that exist already (see schema_v8);
+ *     INSERT INTO seal ... for rows that exist already (see schema_v10);
  *  3. a row in sealed_tables[] in store_seal.c: table, key over t, the
  *     columns over t, the shop column over t (or NULL);
  *  4. write the table only inside a transaction that then writes its audit
@@ -75,6 +75,11 @@ int bzj_check_all(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, b
 	rc = bzj_store_counts(x->db, &r->shops, &r->ledger_entries, &r->refunds, e);
 	if (!rc)
 		rc = bzj_store_check(x->db, x->today, fn, ctx, &r->problems, e);
+	/* the money invariants first, then the tamper evidence */
+	if (!rc)
+		rc = check_rules(x, fn, ctx, r, e);
+	if (!rc)
+		rc = bzj_store_check_providers(x->db, fn, ctx, &r->problems, e);
 	int64_t more = 0;
 	if (!rc)
 		rc = bzj_store_schema_check(x->db, fn, ctx, &more, e);
@@ -84,10 +89,6 @@ int bzj_check_all(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, b
 	if (!rc && !skip)
 		rc = bzj_store_seal_check(x->db, fn, ctx, &more, e);
 	r->problems += more;
-	if (!rc)
-		rc = check_rules(x, fn, ctx, r, e);
-	if (!rc)
-		rc = bzj_store_check_providers(x->db, fn, ctx, &r->problems, e);
 	bzj_db_read_end(x->db);
 	return rc;
 }
