@@ -62,5 +62,18 @@ printf 'shop_id,month,amount\nM1,2025-12,100.00\n' >"$T/g.csv"
 bz fin1 2026-01-07 import gmv "$T/g.csv"
 bz fin1 2026-01-07 import gmv "$T/g.csv"
 okrc "imports: a GMV file again rewrites the same figures (allowed)"
+# Scores and orders: a replay changes nothing, so no file rule either.
+printf 'shop_id,date,score\nM1,2026-01-06,4.5\n' >"$T/s.csv"
+bz rev1 2026-01-07 import scores "$T/s.csv"
+okrc "imports: scores"
+bz rev1 2026-01-07 import scores "$T/s.csv"
+okrc "imports: the same score file again is not refused"
+jis "imports: ... its score is unchanged" '[d["rows"], d["unchanged"]]' '[0,1]'
+printf 'shop_id,date,paid_orders,gift_orders\nM1,2026-01-06,10,2\n' >"$T/o.csv"
+bz fin1 2026-01-07 import orders "$T/o.csv"
+okrc "imports: orders"
+bz fin1 2026-01-07 import orders "$T/o.csv"
+okrc "imports: the same order file again replaces the same figures (allowed)"
+jis "imports: ... one row" 'd["rows"]' 1
 bz demo 2026-01-07 check
 okrc "imports: check passes"
