@@ -1045,7 +1045,8 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 		if (!(flags & BZJ_OPEN_CREATE))
 			return bzj_fail(e, BZJ_ENOTFOUND, "store.missing",
 					_("no database at %s; create it with `bzj init`"), path);
-		create_file(path);
+		if (strcmp(path, ":memory:") != 0) /* SQLite's own, no file */
+			create_file(path);
 	}
 	bzj_db *db = calloc(1, sizeof *db);
 	if (!db)
