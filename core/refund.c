@@ -216,18 +216,31 @@ static int refund_load(bzj_ctx *x, int64_t id, int action, int64_t expected, bzj
 	return BZJ_OK;
 }
 
-static int refund_save(bzj_ctx *x, const char *action, const bzj_refund *before, bzj_refund *r,
-		       const char *reason, bzj_err *e)
+/* Write the refund and, when `s` is given, its shop (whose position sees
+ * the refund as written), then the audit record: every row the change
+ * writes comes before its record, so its seal names that record even when
+ * one transaction closes many refunds of many shops (a bank return). */
+static int refund_save_shop(bzj_ctx *x, const char *action, const bzj_refund *before,
+			    bzj_refund *r, bzj_shop *s, const char *cause, const char *reason,
+			    bzj_err *e)
 {
 	snprintf(r->changed_by, sizeof r->changed_by, "%s", x->actor.user);
 	if (r->status >= BZJ_RS_PAID && r->status <= BZJ_RS_FAILED &&
 	    r->closed_on == BZJ_DATE_NONE)
 		r->closed_on = r->status == BZJ_RS_PAID ? r->paid_on : x->today;
 	int rc = bzj_store_refund_update(x->db, r, e);
+	if (!rc && s)
+		rc = svc_shop_save(x, s, cause, e);
 	if (!rc)
 		rc = refund_audit(x, action, before, r, reason, e);
 	refund_derive(x, r);
 	return rc;
+}
+
+static int refund_save(bzj_ctx *x, const char *action, const bzj_refund *before, bzj_refund *r,
+		       const char *reason, bzj_err *e)
+{
+	return refund_save_shop(x, action, before, r, NULL, NULL, reason, e);
 }
 
 /* Status changes that touch no money: cancel, reject, fail. */
@@ -491,10 +504,8 @@ static int payout_failed(bzj_ctx *x, const char *action, const bzj_refund *befor
 {
 	r->status = BZJ_RS_FAILED;
 	snprintf(r->failure_reason, sizeof r->failure_reason, "%s", why);
-	int rc = refund_save(x, action, before, r, why, e);
-	if (!rc && !r->provider_id[0])
-		rc = svc_shop_save(x, s, "refund failed", e);
-	return rc;
+	return refund_save_shop(x, action, before, r, r->provider_id[0] ? NULL : s, "refund failed",
+				why, e);
 }
 
 /* Record a payout made: the money leaves the balance (the ledger entry,
@@ -526,10 +537,9 @@ static int payout_paid(bzj_ctx *x, const bzj_refund *before, bzj_refund *r, bzj_
 	r->paid_on = paid_on;
 	r->late = paid_on > r->window_end;
 	if (!rc)
-		rc = refund_save(x, "refund.pay", before, r,
-				 r->late ? "paid after the window closed (late)" : NULL, e);
-	if (!rc && !r->provider_id[0])
-		rc = svc_shop_save(x, s, "refund paid", e);
+		rc = refund_save_shop(x, "refund.pay", before, r, r->provider_id[0] ? NULL : s,
+				      "refund paid",
+				      r->late ? "paid after the window closed (late)" : NULL, e);
 	return rc;
 }
 

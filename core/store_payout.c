@@ -85,7 +85,11 @@ static void batch_read(sqlite3_stmt *st, bzj_payout_batch *b)
 
 int bzj_store_batch_delete(bzj_db *db, int64_t id, bzj_err *e)
 {
-	return st_exec(db, e, "DELETE FROM payout_batch WHERE id = ?", "i", id);
+	/* an emptied batch goes with its seal (same transaction) */
+	int rc = st_exec(db, e, "DELETE FROM payout_batch WHERE id = ?", "i", id);
+	return rc ? rc
+		  : st_exec(db, e, "DELETE FROM seal WHERE tbl = 'payout_batch' AND rid = ?", "i",
+			    id);
 }
 
 int bzj_store_batch_get(bzj_db *db, int64_t id, bzj_payout_batch *b, bzj_err *e)
