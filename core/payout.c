@@ -59,16 +59,20 @@ static int sb_put(sbuf *s, const char *t, size_t n)
 	return 0;
 }
 
-/* A CSV field: quoted when it holds a comma, quote or line break; a leading
- * = + - @ is prefixed with ' so a spreadsheet never runs it. */
+/* A CSV field, byte-faithful for the bank: quoted (RFC 4180) when it holds
+ * a comma, quote or line break, and nothing else changed: a payee name
+ * reaches the bank exactly as stored.  No escaping is needed because
+ * nothing unsafe can be stored: names pass svc_text (no controls, bidi or
+ * invisible characters), accounts are digits, references and amounts are
+ * bzj's own.  (The reports' CSV, made for spreadsheets, also guards a
+ * leading = + - @; the bank file is for the bank's import, not for a
+ * spreadsheet, and a prefixed name would not match the account holder.) */
 static int sb_field(sbuf *s, const char *f, bool last)
 {
 	bool quote = strpbrk(f, ",\"\r\n") != NULL;
 	int rc = 0;
 	if (quote)
 		rc |= sb_put(s, "\"", 1);
-	if (strchr("=+-@", f[0]) && f[0])
-		rc |= sb_put(s, "'", 1);
 	for (const char *c = f; *c; c++)
 		rc |= *c == '"' ? sb_put(s, "\"\"", 2) : sb_put(s, c, 1);
 	if (quote)

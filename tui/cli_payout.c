@@ -67,17 +67,17 @@ CMD(payout_batch)
 		cli_json_print(&j);
 	} else {
 		if (!b.business_day)
-			printf(_("%s is not a business day: the bank pays nothing, no batch\n"), ds);
+			cli_printf(_("%s is not a business day: the bank pays nothing, no batch\n"), ds);
 		else if (!b.count)
-			printf(_("nothing payable on %s: no batch, no file\n"), ds);
+			cli_printf(_("nothing payable on %s: no batch, no file\n"), ds);
 		else
-			printf(_("batch %lld: %lld refunds, %s, written to %s (SHA-256 %s)\n"),
+			cli_printf(_("batch %lld: %lld refunds, %s, written to %s (SHA-256 %s)\n"),
 			       (long long)b.id, (long long)b.count, cli_money(b.total_fen, m), b.file,
 			       b.sha256);
 		for (int i = 0; i < b.nexcluded; i++) {
-			printf(_("left out: refund %lld: "), (long long)b.excluded[i].refund_id);
+			cli_printf(_("left out: refund %lld: "), (long long)b.excluded[i].refund_id);
 			cli_put_safe(stdout, b.excluded[i].msg);
-			printf(" [%s]\n", b.excluded[i].code);
+			cli_printf(" [%s]\n", b.excluded[i].code);
 		}
 	}
 	bzj_payout_free(&b);
@@ -111,9 +111,9 @@ CMD(payout_return)
 		bzj_json_obj_end(&j);
 		cli_json_print(&j);
 	} else if (r.already) {
-		printf(_("this return file was imported before: nothing changed\n"));
+		cli_printf(_("this return file was imported before: nothing changed\n"));
 	} else {
-		printf(_("%lld paid (%s, %lld late), %lld failed, %lld already recorded\n"),
+		cli_printf(_("%lld paid (%s, %lld late), %lld failed, %lld already recorded\n"),
 		       (long long)r.paid, cli_money(r.paid_fen, m), (long long)r.late,
 		       (long long)r.failed, (long long)r.unchanged);
 	}
@@ -151,7 +151,7 @@ CMD(payout_list)
 			bzj_json_str(&j, "sha256", b[i].sha256);
 			bzj_json_obj_end(&j);
 		} else {
-			printf("%-6lld %s %6lld %16s  %-10s %s%s\n", (long long)b[i].id,
+			cli_printf("%-6lld %s %6lld %16s  %-10s %s%s\n", (long long)b[i].id,
 			       cli_day(b[i].date, d1), (long long)b[i].count,
 			       cli_money(b[i].total_fen, m),
 			       b[i].returned_on != BZJ_DATE_NONE ? cli_day(b[i].returned_on, d2)
@@ -166,7 +166,7 @@ CMD(payout_list)
 	bzj_json_obj_end(&j);
 	cli_json_finish(env, &j, !rc);
 	if (!rc && !env->json)
-		printf(_("%d batches, %lld without a return after 3 business days\n"), n,
+		cli_printf(_("%d batches, %lld without a return after 3 business days\n"), n,
 		       (long long)flagged);
 	return rc;
 }

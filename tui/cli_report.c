@@ -20,8 +20,12 @@ static const char *yuan(int64_t fen, char *buf)
 	return buf;
 }
 
-/* A field, quoted when needed; text that a spreadsheet would run as a
- * formula (= + - @ first) gets a leading '. */
+/* A field, quoted when needed (RFC 4180); text that a spreadsheet would run
+ * as a formula (= + - @ first) gets a leading '.  Nothing else is escaped:
+ * a CSV is a data file, not terminal text (it does not go through
+ * cli_printf), and every text it carries (names, users, categories) was
+ * refused at input if it held a control, bidi or invisible character
+ * (svc_text). */
 static void csv_field(const char *s, bool last)
 {
 	if (!s)
@@ -126,7 +130,7 @@ static void stmt_csv(const char *section, const bzj_statement *s)
 static void stmt_text(const char *label, const bzj_statement *s)
 {
 	char a[32], b[32], c[32], d[32], f[32], g[32], h[32], w[64];
-	printf("%s %6lld %16s %14s %14s %12s %14s %12s %16s\n", cli_col_w(label, 16, w, sizeof w),
+	cli_printf("%s %6lld %16s %14s %14s %12s %14s %12s %16s\n", cli_col_w(label, 16, w, sizeof w),
 	       (long long)s->shops, cli_money(s->opening_fen, a), cli_money(s->topups_fen, b),
 	       cli_money(s->deductions_fen, c), cli_money(s->fees_fen, d),
 	       cli_money(s->refunds_fen, f), cli_money(s->corrections_fen, g),
@@ -200,8 +204,8 @@ CMD(report_month)
 		stmt_csv("now", &fz);
 		stmt_csv("now", &ow);
 	} else {
-		printf(_("Deposit account statement %s\n"), ms);
-		printf("%-16s %6s %16s %14s %14s %12s %14s %12s %16s\n", "", _("shops"), _("opening"),
+		cli_printf(_("Deposit account statement %s\n"), ms);
+		cli_printf("%-16s %6s %16s %14s %14s %12s %14s %12s %16s\n", "", _("shops"), _("opening"),
 		       _("top-ups"), _("deductions"), _("fees"), _("refunds paid"), _("corrections"),
 		       _("closing"));
 		stmt_text(_("all shops"), &r->total);
@@ -211,9 +215,9 @@ CMD(report_month)
 			stmt_text(r->by_category[i].key[0] ? r->by_category[i].key : "-",
 				  &r->by_category[i]);
 		stmt_text(_("providers"), &r->providers);
-		printf(_("frozen now %s, owed now %s\n"), cli_money(r->frozen_fen, a1),
+		cli_printf(_("frozen now %s, owed now %s\n"), cli_money(r->frozen_fen, a1),
 		       cli_money(r->owed_fen, a2));
-		printf(r->reconciled ? _("reconciled with the ledger to the fen (%s)\n")
+		cli_printf(r->reconciled ? _("reconciled with the ledger to the fen (%s)\n")
 				     : _("NOT RECONCILED: the ledger records %s at the month's end\n"),
 		       cli_money(r->ledger_closing_fen, a1));
 	}
@@ -312,22 +316,22 @@ CMD(report_breaches)
 			csv_field(b->finance, true);
 		}
 	} else {
-		printf(_("Breaches %s..%s: %lld paid late, %lld overdue today\n"),
+		cli_printf(_("Breaches %s..%s: %lld paid late, %lld overdue today\n"),
 		       cli_day(r.from, d1), cli_day(r.to, d2), (long long)r.late,
 		       (long long)r.overdue);
 		for (int i = 0; i < r.n; i++) {
 			const bzj_breach *b = &r.items[i];
-			printf("%-6lld %-12s %14s  %s  %s  %4d %s  %s/%s\n", (long long)b->refund_id,
+			cli_printf("%-6lld %-12s %14s  %s  %s  %4d %s  %s/%s\n", (long long)b->refund_id,
 			       b->shop_id, cli_money(b->amount_fen, m), cli_day(b->window_end, d1),
 			       b->overdue ? _("OVERDUE   ") : cli_day(b->paid_on, d3), b->days_late,
 			       _("days"), b->reviewer[0] ? b->reviewer : "-",
 			       b->finance[0] ? b->finance : "-");
 		}
 		for (int i = 0; i < r.nreviewers; i++)
-			printf(_("reviewer %s: %lld late, %lld overdue\n"), r.by_reviewer[i].user,
+			cli_printf(_("reviewer %s: %lld late, %lld overdue\n"), r.by_reviewer[i].user,
 			       (long long)r.by_reviewer[i].late, (long long)r.by_reviewer[i].overdue);
 		for (int i = 0; i < r.nfinance; i++)
-			printf(_("finance %s: %lld late, %lld overdue\n"), r.by_finance[i].user,
+			cli_printf(_("finance %s: %lld late, %lld overdue\n"), r.by_finance[i].user,
 			       (long long)r.by_finance[i].late, (long long)r.by_finance[i].overdue);
 	}
 	bzj_breach_free(&r);
@@ -430,17 +434,17 @@ CMD(report_queue)
 		int q[4] = {r.approve_median, r.approve_p90, r.pay_median, r.pay_p90};
 		queue_csv("total", "", &r.total, q);
 	} else {
-		printf(_("Refund queue %s..%s: %lld submitted, %lld approved, %lld rejected, %lld "
+		cli_printf(_("Refund queue %s..%s: %lld submitted, %lld approved, %lld rejected, %lld "
 			 "failed, %lld paid\n"),
 		       cli_day(r.from, d1), cli_day(r.to, d2), (long long)r.total.submitted,
 		       (long long)r.total.approved, (long long)r.total.rejected,
 		       (long long)r.total.failed, (long long)r.total.paid);
-		printf(_("days to approve: median %d, p90 %d (%lld); days to pay: median %d, p90 %d "
+		cli_printf(_("days to approve: median %d, p90 %d (%lld); days to pay: median %d, p90 %d "
 			 "(%lld)\n"),
 		       r.approve_median, r.approve_p90, (long long)r.napprove, r.pay_median,
 		       r.pay_p90, (long long)r.npay);
 		for (int i = 0; i < r.nusers; i++)
-			printf(_("reviewer %s: %lld approved, %lld rejected; days to approve: median "
+			cli_printf(_("reviewer %s: %lld approved, %lld rejected; days to approve: median "
 				 "%d, p90 %d\n"),
 			       r.users[i].user, (long long)r.users[i].approved,
 			       (long long)r.users[i].rejected, r.users[i].approve_median,
