@@ -146,6 +146,39 @@ tamper5 "a seal copied from another row" \
 	"UPDATE seal SET mac = (SELECT mac FROM seal WHERE tbl = 'ledger' AND rid = $L1) WHERE tbl = 'ledger' AND rid = (SELECT max(id) FROM ledger);" \
 	check check.seal "*ledger entry*"
 
+# A refund sent to the bank (issue 15, schema v12): its amount or its bank
+# reference edited behind bzj's back; the refund's seal covers batch_id,
+# bank_ref and closed_on since v12.  On a copy, so the cases above keep
+# their database.
+SENT=$KD/sent.db
+sqlite3 -batch "$K" ".backup '$SENT'"
+KDB=$SENT kx refund show "$RID"
+WS=$(sed -n 's/.*"window_start":"\([0-9-]*\)".*/\1/p' "$T/out")
+BD=$(python3 -c 'import datetime,sys; d=datetime.date.fromisoformat(sys.argv[1])
+while d.weekday() >= 5 or d < datetime.date(2026, 11, 21): d += datetime.timedelta(1)
+print(d)' "${WS:-2026-11-21}")
+XTODAY=$BD KDB=$SENT kx --user fin1 payout batch --date "$BD" --out "$KD/sent-batch.csv"
+XTODAY=$BD KDB=$SENT kx check
+BREF=$(sqlite3 -batch -noheader "$SENT" "SELECT bank_ref FROM refund WHERE id = $RID AND status = 7")
+is "keyed: refund $RID sent to the bank on $BD (ref $BREF), check passes" \
+	"$([ "$RC" = 0 ] && [ -n "$BREF" ]; echo $?)" "exit $RC: ${OUT:0:300} ${ERR:0:300}"
+K0=$K
+K=$SENT
+sqlite3 -batch -noheader "$K" "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger'" >"$KD/triggers.sql"
+DROPS=$(sqlite3 -batch -noheader "$K" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'")
+XTODAY=$BD tamper5 "a sent refund's amount lowered (the bank file and batch total left alone)" \
+	"UPDATE refund SET amount_fen = amount_fen - 1 WHERE id = $RID;" \
+	check check.seal "*refund $RID*not those sealed*"
+XTODAY=$BD tamper5 "a sent refund's bank reference swapped" \
+	"UPDATE refund SET bank_ref = 'BZJ999999999' WHERE id = $RID;" \
+	check check.seal "*refund $RID*not those sealed*"
+XTODAY=$BD tamper5 "a payout batch's total rewritten" \
+	"UPDATE payout_batch SET total_fen = total_fen + 100;" \
+	check check.seal "*payout batch*not those sealed*"
+K=$K0
+sqlite3 -batch -noheader "$K" "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger'" >"$KD/triggers.sql"
+DROPS=$(sqlite3 -batch -noheader "$K" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'")
+
 # The switch-over point removed: `bzj init` will not key the log again
 # (that would launder the recomputed chain); it says what happened.
 t=$KD/rekey.db
