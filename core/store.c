@@ -716,6 +716,8 @@ static const char schema_v12[] =
 	"CREATE TRIGGER seal_payout_return_ai AFTER INSERT ON payout_return"
 	SEAL_BODY("payout_return", "new.id", SEAL_PAYOUT_RETURN_COLS("new."))
 	"CREATE TRIGGER payout_return_no_update BEFORE UPDATE ON payout_return BEGIN"
+	" SELECT RAISE(ABORT, 'the record of bank return files is append-only'); END;"
+	"CREATE TRIGGER payout_return_no_delete BEFORE DELETE ON payout_return BEGIN"
 	" SELECT RAISE(ABORT, 'the record of bank return files is append-only'); END;";
 
 /* Forward migrations: index i takes user_version i to i+1. */
