@@ -31,7 +31,14 @@ static const panel_ops *const panels[PANEL_COUNT] = {
     [PANEL_DETAIL] = &panel_detail,
     [PANEL_REFUNDS] = &panel_refunds,
     [PANEL_VIOL] = &panel_violations,
+    [PANEL_PROV] = &panel_providers,
 };
+
+int ui_panel_bit(const ui *u)
+{
+	const panel_ops *p = panels[u->panel];
+	return p->screen_bit ? p->screen_bit((ui *)u) : p->bit;
+}
 
 /* ---- styles ------------------------------------------------------------ */
 
@@ -586,7 +593,7 @@ static int hint_add(ui *u, WINDOW *w, int x, int right, const char *keys, const 
 
 static void draw_hints(ui *u, WINDOW *w)
 {
-	int bit = panels[u->panel]->bit, x = 1;
+	int bit = ui_panel_bit(u), x = 1;
 	char help[64], hk[16], quit[64], qk[16];
 	snprintf(help, sizeof help, "%s %s", keymap_keys_str(&u->km, ACT_HELP, 1, hk, sizeof hk),
 	         _(ui_actions[ACT_HELP].label));
@@ -789,9 +796,15 @@ typedef struct help_line {
 	const char *heading;
 } help_line;
 
+static const char *help_title(ui *u)
+{
+	const panel_ops *p = panels[u->panel];
+	return p->screen_title ? p->screen_title(u) : _(p->title);
+}
+
 static int help_collect(ui *u, help_line *out, int max)
 {
-	int n = 0, bit = panels[u->panel]->bit;
+	int n = 0, bit = ui_panel_bit(u);
 	static const struct {
 		int flag;
 		const char *title;
@@ -802,8 +815,7 @@ static int help_collect(ui *u, help_line *out, int max)
 	};
 	for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
 		if (n < max)
-			out[n++] = (help_line){-1, parts[p].title ? _(parts[p].title)
-			                                          : _(panels[u->panel]->title)};
+			out[n++] = (help_line){-1, parts[p].title ? _(parts[p].title) : help_title(u)};
 		for (int a = 0; a < ACT_COUNT && n < max; a++) {
 			const ui_action_def *d = &ui_actions[a];
 			int kind = d->flags & (AF_NAV | AF_GLOB);
@@ -827,7 +839,7 @@ static void help_draw(ui *u, WINDOW *w, const help_line *hl, int n, int top)
 	werase(w);
 	box(w, 0, 0);
 	char t[128];
-	snprintf(t, sizeof t, _(" Keys: %s "), _(panels[u->panel]->title));
+	snprintf(t, sizeof t, _(" Keys: %s "), help_title(u));
 	ui_style(w, u, ST_BAR);
 	wdg_puts(w, 0, 2, t, getmaxx(w) - 2);
 	ui_style(w, u, ST_NORMAL);
@@ -924,6 +936,7 @@ static int global_action(ui *u, int a, int key)
 	case ACT_PANEL_DETAIL:
 	case ACT_PANEL_REFUNDS:
 	case ACT_PANEL_VIOLATIONS:
+	case ACT_PANEL_PROVIDERS:
 		return switch_panel(u, a - ACT_PANEL_SHOPS);
 	default:
 		return -1;
@@ -941,7 +954,7 @@ static int dispatch(ui *u, int key)
 	}
 	if (p->key && (r = p->key(u, key)) >= 0)
 		return r;
-	int a = keymap_lookup(&u->km, p->bit, key);
+	int a = keymap_lookup(&u->km, ui_panel_bit(u), key);
 	if (a == ACT_NONE) {
 		char kn[32], hk[16];
 		ui_msg(u, ST_DIM, _("%s does nothing here; %s shows the keys"),
