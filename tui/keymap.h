@@ -148,7 +148,7 @@ enum ui_action_flag {
 	  N_("Open the selected provider: deposit, shops, complaints, ledger"))                    \
 	X(PROVIDER_SEARCH, "provider-search", "/", PB_PROV, AF_HINT, P_NAV, N_("Search"),          \
 	  N_("Search as you type by provider id or name"))                                         \
-	X(FILTER_PKIND, "filter-provider-kind", "k", PB_PROV, AF_HINT, P_NAV, N_("Filter"),        \
+	X(FILTER_PKIND, "filter-provider-kind", "t", PB_PROV, AF_HINT, P_NAV, N_("Filter"),        \
 	  N_("Provider kind: any, agency, industry belt"))                                         \
 	X(FILTER_PSTATUS, "filter-provider-status", "c", PB_PROV, AF_HINT, P_NAV, N_("Filter"),    \
 	  N_("Provider status: any, probation, certified, revoked, ordinary, exited"))             \

@@ -497,6 +497,7 @@ static dline *add_line(int style, int complaint, bool rule, const char *fmt, ...
 
 static void build_detail(ui *u)
 {
+	(void)u;
 	char a[40], b[40], c[40], d[40], s[40], d1[16], d2[16];
 	const bzj_provider_view *v = &P.pv;
 	P.nlines = 0;
@@ -551,24 +552,6 @@ static void build_detail(ui *u)
 		         ui_date(k->date, d1, sizeof d1), k->shop_id, cstatus_name(k->status),
 		         wdg_money(k->frozen_fen, a, sizeof a), amt, k->note);
 	}
-	int bound = 0;
-	for (int i = 0; i < P.nb; i++)
-		bound += P.b[i].to == BZJ_DATE_NONE || P.b[i].to >= u->x->today;
-	add_line(ST_SECTION, -1, true, _("Bound shops (%lld today, %d bindings)"),
-	         (long long)v->bound_shops, P.nb);
-	(void)bound;
-	if (!P.nb)
-		add_line(ST_DIM, -1, false, "  %s", _("none"));
-	for (int i = 0; i < P.nb; i++) {
-		const bzj_binding *x = &P.b[i];
-		if (x->to == BZJ_DATE_NONE)
-			add_line(ST_NORMAL, -1, false, _("%s from %s"), x->shop_id,
-			         ui_date(x->from, d1, sizeof d1));
-		else
-			add_line(x->to < u->x->today ? ST_DIM : ST_NORMAL, -1, false,
-			         _("%s from %s to %s"), x->shop_id, ui_date(x->from, d1, sizeof d1),
-			         ui_date(x->to, d2, sizeof d2));
-	}
 	add_line(ST_SECTION, -1, true, _("Ledger (%d entries, newest first)"), P.nle);
 	if (!P.nle)
 		add_line(ST_DIM, -1, false, "  %s", _("none"));
@@ -578,6 +561,30 @@ static void build_detail(ui *u)
 		         ui_date(x->date, d1, sizeof d1), ui_ledger_kind(x->kind),
 		         wdg_money(x->amount_fen, a, sizeof a),
 		         wdg_money(x->balance_after_fen, b, sizeof b), x->user, x->note);
+	}
+	add_line(ST_SECTION, -1, true, _("Bound shops (%lld today, %d bindings)"),
+	         (long long)v->bound_shops, P.nb);
+	if (!P.nb)
+		add_line(ST_DIM, -1, false, "  %s", _("none"));
+	/* Three bindings a line: "S0000101 2026-06-22..", ended ones with their
+	 * last day. */
+	char row[400] = "";
+	int inrow = 0;
+	for (int i = 0; i < P.nb; i++) {
+		const bzj_binding *x = &P.b[i];
+		char one[96];
+		if (x->to == BZJ_DATE_NONE)
+			snprintf(one, sizeof one, "%s %s..", x->shop_id, ui_date(x->from, d1, sizeof d1));
+		else
+			snprintf(one, sizeof one, "%s %s..%s", x->shop_id,
+			         ui_date(x->from, d1, sizeof d1), ui_date(x->to, d2, sizeof d2));
+		size_t l = strlen(row);
+		snprintf(row + l, sizeof row - l, "%s%-30s", inrow ? " " : "", one);
+		if (++inrow == 3 || i == P.nb - 1) {
+			add_line(ST_NORMAL, -1, false, "%s", row);
+			row[0] = 0;
+			inrow = 0;
+		}
 	}
 }
 
@@ -596,6 +603,8 @@ static int load_detail(ui *u)
 	}
 	int keep = P.dl.cur;
 	build_detail(u);
+	if (P.dl.h <= 0)
+		P.dl.h = u->lines - 1;
 	P.dl.n = P.nlines;
 	P.dl.cur = keep;
 	/* Start on the first open complaint, where the actions are. */
@@ -660,7 +669,11 @@ static int open_provider(ui *u, const char *id)
 	snprintf(P.pid, sizeof P.pid, "%s", id);
 	P.screen = SCR_DETAIL;
 	P.dl.cur = P.dl.top = 0;
-	return load_detail(u);
+	P.dl.h = u->lines - 1;
+	int rd = load_detail(u);
+	P.dl.top = 0;
+	ui_list_fix(&P.dl);
+	return rd;
 }
 
 /* ---- detail actions ----------------------------------------------------------- */
@@ -672,28 +685,35 @@ static int form_error(dlg_form *f, const bzj_err *e)
 	return 1;
 }
 
-/* The deposit before and after a change, as a table for the confirmation. */
-static void effect_text(char *buf, size_t n, const bzj_provider_view *v, int64_t balance,
-			int64_t frozen)
+/* One line of the before/after table, padded by display width. */
+static void effect_line(char *buf, size_t n, const char *label, const char *before,
+			const char *after)
 {
-	char a[40], b[40], c[40], d[40], e[40], f[40], g[40], h[40];
-	int64_t avail = balance - frozen;
-	int64_t sf = v->required_fen > avail ? v->required_fen - avail : 0;
-	snprintf(buf, n, "%-10s %14s %14s\n%-10s %14s %14s\n%-10s %14s %14s\n%-10s %14s %14s",
-	         _("Balance"), wdg_money(v->p.balance_fen, a, sizeof a), wdg_money(balance, b, sizeof b),
-	         _("Frozen"), wdg_money(v->p.frozen_fen, c, sizeof c), wdg_money(frozen, d, sizeof d),
-	         _("Available"), wdg_money(v->available_fen, e, sizeof e),
-	         wdg_money(avail, f, sizeof f), _("Shortfall"),
-	         wdg_money(v->shortfall_fen, g, sizeof g), wdg_money(sf, h, sizeof h));
+	char l[64], b[64], a[64];
+	size_t k = strlen(buf);
+	snprintf(buf + k, n - k, "%s%s %s %s", k ? "\n" : "", wdg_field_mb(label, 10, WDG_LEFT, l, sizeof l),
+	         wdg_field_mb(before, 14, WDG_RIGHT, b, sizeof b),
+	         wdg_field_mb(after, 14, WDG_RIGHT, a, sizeof a));
 }
 
+/* The deposit before and after a change, for the confirmation. */
 static bool confirm_effect(ui *u, const char *title, const char *what, int64_t balance,
 			   int64_t frozen, const char *yes)
 {
-	char body[1400], table[600];
-	effect_text(table, sizeof table, &P.pv, balance, frozen);
-	snprintf(body, sizeof body, "%s\n\n%-10s %14s %14s\n%s", what, "", _("before"), _("after"),
-	         table);
+	char body[1400], t[800] = "", x[40], y[40];
+	const bzj_provider_view *v = &P.pv;
+	int64_t avail = balance - frozen;
+	int64_t sf = v->required_fen > avail ? v->required_fen - avail : 0;
+	effect_line(t, sizeof t, "", _("before"), _("after"));
+	effect_line(t, sizeof t, _("Balance"), wdg_money(v->p.balance_fen, x, sizeof x),
+	            wdg_money(balance, y, sizeof y));
+	effect_line(t, sizeof t, _("Frozen"), wdg_money(v->p.frozen_fen, x, sizeof x),
+	            wdg_money(frozen, y, sizeof y));
+	effect_line(t, sizeof t, _("Available"), wdg_money(v->available_fen, x, sizeof x),
+	            wdg_money(avail, y, sizeof y));
+	effect_line(t, sizeof t, _("Shortfall"), wdg_money(v->shortfall_fen, x, sizeof x),
+	            wdg_money(sf, y, sizeof y));
+	snprintf(body, sizeof body, "%s\n\n%s", what, t);
 	return dlg_confirm(u, title, body, true, yes);
 }
 
@@ -945,18 +965,19 @@ static void draw_assess(ui *u, WINDOW *w)
 	else
 		snprintf(right, sizeof right, "%s", _("open: progress so far"));
 	ui_panel_bar(u, w, left, right);
-	snprintf(t, sizeof t,
-	         _("Certified on or before %s · period %s to %s · %lld orders · deposit %s"),
+	snprintf(t, sizeof t, _("Certified on or before %s · period %s to %s"),
 	         ui_date(a->cutoff, d1, sizeof d1), ui_date(a->from, d2, sizeof d2),
-	         ui_date(a->to, d3, sizeof d3), (long long)a->threshold,
-	         wdg_money(a->deposit_fen, m, sizeof m));
+	         ui_date(a->to, d3, sizeof d3));
 	wdg_put(w, 1, 1, t, u->cols - 1, WDG_LEFT);
+	snprintf(t, sizeof t, _("Threshold %lld orders · deposit %s · created by %s"),
+	         (long long)a->threshold, wdg_money(a->deposit_fen, m, sizeof m), a->created_by);
+	wdg_put(w, 2, 1, t, u->cols - 1, WDG_LEFT);
 	if (P.aerr[0]) {
 		ui_style(w, u, ST_ERR);
-		wdg_puts(w, 2, 1, P.aerr, u->cols);
+		wdg_puts(w, 3, 1, P.aerr, u->cols);
 		ui_style(w, u, ST_NORMAL);
 	}
-	int y0 = 3;
+	int y0 = 4;
 	int ow = 10, dw = 14, bw = 12;
 	ui_style(w, u, ST_HEADER);
 	mvwhline(w, y0, 0, ' ', u->cols);
