@@ -497,7 +497,6 @@ static dline *add_line(int style, int complaint, bool rule, const char *fmt, ...
 
 static void build_detail(ui *u)
 {
-	(void)u;
 	char a[40], b[40], c[40], d[40], s[40], d1[16], d2[16];
 	const bzj_provider_view *v = &P.pv;
 	P.nlines = 0;
@@ -557,19 +556,25 @@ static void build_detail(ui *u)
 		add_line(ST_DIM, -1, false, "  %s", _("none"));
 	for (int i = P.nle - 1; i >= 0; i--) {
 		const bzj_provider_entry *x = &P.le[i];
-		add_line(ST_NORMAL, -1, false, "%s %-10s %12s → %12s %s %s",
-		         ui_date(x->date, d1, sizeof d1), ui_ledger_kind(x->kind),
-		         wdg_money(x->amount_fen, a, sizeof a),
-		         wdg_money(x->balance_after_fen, b, sizeof b), x->user, x->note);
+		char k[64], am[64], af[64];
+		add_line(ST_NORMAL, -1, false, "%s %s %s → %s %s %s", ui_date(x->date, d1, sizeof d1),
+		         wdg_field_mb(ui_ledger_kind(x->kind), 10, WDG_LEFT, k, sizeof k),
+		         wdg_field_mb(wdg_money(x->amount_fen, a, sizeof a), 12, WDG_RIGHT, am,
+		                      sizeof am),
+		         wdg_field_mb(wdg_money(x->balance_after_fen, b, sizeof b), 12, WDG_RIGHT, af,
+		                      sizeof af),
+		         x->user, x->note);
 	}
 	add_line(ST_SECTION, -1, true, _("Bound shops (%lld today, %d bindings)"),
 	         (long long)v->bound_shops, P.nb);
 	if (!P.nb)
 		add_line(ST_DIM, -1, false, "  %s", _("none"));
-	/* Three bindings a line: "S0000101 2026-06-22..", ended ones with their
-	 * last day. */
+	/* As many bindings a line as fit: "S0000101 2026-06-22..", ended
+	 * ones with their last day. */
 	char row[400] = "";
-	int inrow = 0;
+	int inrow = 0, per = (u->cols - 1) / 33;
+	if (per < 1)
+		per = 1;
 	for (int i = 0; i < P.nb; i++) {
 		const bzj_binding *x = &P.b[i];
 		char one[96];
@@ -579,8 +584,8 @@ static void build_detail(ui *u)
 			snprintf(one, sizeof one, "%s %s..%s", x->shop_id,
 			         ui_date(x->from, d1, sizeof d1), ui_date(x->to, d2, sizeof d2));
 		size_t l = strlen(row);
-		snprintf(row + l, sizeof row - l, "%s%-30s", inrow ? " " : "", one);
-		if (++inrow == 3 || i == P.nb - 1) {
+		snprintf(row + l, sizeof row - l, "%s%-32s", inrow ? " " : "", one);
+		if (++inrow == per || i == P.nb - 1) {
 			add_line(ST_NORMAL, -1, false, "%s", row);
 			row[0] = 0;
 			inrow = 0;
