@@ -68,6 +68,18 @@ static void keyset_pages_walk_every_provider_once(void **state)
 	s.after = "P04";
 	OK(bzj_provider_list(&f->x, &s, take, &p, &total, &f->e));
 	assert_int_equal(p.n, 2);
+	/* shortfall (filtered in core): the page stops at its limit, the
+	 * total counts every match; new providers hold nothing, so all five */
+	memset(&p, 0, sizeof p);
+	bzj_provider_query sf = {.shortfall = true, .limit = 2};
+	OK(bzj_provider_list(&f->x, &sf, take, &p, &total, &f->e));
+	assert_int_equal(p.n, 2);
+	assert_int_equal(total, 5);
+	sf.after = "P02";
+	OK(bzj_provider_list(&f->x, &sf, take, &p, &total, &f->e));
+	assert_int_equal(p.n, 4);
+	assert_string_equal(p.ids[2], "P03");
+	assert_string_equal(p.ids[3], "P04");
 	/* an empty cursor is the start */
 	memset(&p, 0, sizeof p);
 	bzj_provider_query e = {.after = "", .limit = 1};
