@@ -265,9 +265,19 @@ static void layout_cols(ui *u, const listview *lv)
 	c->shops = max_w(4, _("Shops"));
 	c->compl = max_w(3, _("Cmpl"));
 	c->bar = max_w(BAR_W * 2 + 1, _("Progress"));
-	/* id name kind status req bal ! shops compl bar */
-	c->name = u->cols - (1 + c->id + 1 + 1 + c->kind + 1 + c->status + 1 + c->req + 1 +
-	                     c->bal + 1 + 1 + 1 + c->shops + 1 + c->compl + 1 + c->bar + 1);
+	/* id name kind status req bal ! shops compl bar; on a narrow
+	 * terminal the kind, then the shops, then the complaints give way
+	 * before the name gets under 6 columns. */
+	int *drop[] = {&c->kind, &c->shops, &c->compl};
+	for (size_t i = 0;; i++) {
+		c->name = u->cols - (1 + c->id + 1 + 1 + (c->kind ? c->kind + 1 : 0) + c->status +
+		                     1 + c->req + 1 + c->bal + 1 + 1 + 1 +
+		                     (c->shops ? c->shops + 1 : 0) + (c->compl ? c->compl + 1 : 0) +
+		                     c->bar + 1);
+		if (c->name >= 6 || i == sizeof drop / sizeof drop[0])
+			break;
+		*drop[i] = 0;
+	}
 	if (c->name < 6)
 		c->name = 6;
 }
@@ -280,14 +290,17 @@ static void draw_header(ui *u, WINDOW *w, int y)
 	mvwhline(w, y, 0, ' ', u->cols);
 	x += wdg_put(w, y, x, _("ID"), c->id, WDG_LEFT) + 1;
 	x += wdg_put(w, y, x, _("Name"), c->name, WDG_LEFT) + 1;
-	x += wdg_put(w, y, x, _("Kind"), c->kind, WDG_LEFT) + 1;
+	if (c->kind)
+		x += wdg_put(w, y, x, _("Kind"), c->kind, WDG_LEFT) + 1;
 	x += wdg_put(w, y, x, _("Status"), c->status, WDG_LEFT) + 1;
 	x += wdg_put(w, y, x, _("Required"), c->req, WDG_RIGHT) + 1;
 	x += wdg_put(w, y, x, _("Balance"), c->bal, WDG_RIGHT) + 1;
 	x += 2;
-	x += wdg_put(w, y, x, _("Shops"), c->shops, WDG_RIGHT) + 1;
+	if (c->shops)
+		x += wdg_put(w, y, x, _("Shops"), c->shops, WDG_RIGHT) + 1;
 	/* TRANSLATORS: column of open complaints, short. */
-	x += wdg_put(w, y, x, _("Cmpl"), c->compl, WDG_RIGHT) + 1;
+	if (c->compl)
+		x += wdg_put(w, y, x, _("Cmpl"), c->compl, WDG_RIGHT) + 1;
 	wdg_put(w, y, x, _("Progress"), c->bar, WDG_LEFT);
 	ui_style(w, u, ST_NORMAL);
 }
@@ -325,7 +338,8 @@ static void draw_row(ui *u, WINDOW *w, int y, const void *row, bool sel)
 	mvwhline(w, y, 0, ' ', u->cols);
 	x += wdg_put(w, y, x, v->p.id, c->id, WDG_LEFT) + 1;
 	x += wdg_put(w, y, x, v->p.name, c->name, WDG_LEFT) + 1;
-	x += wdg_put(w, y, x, kind_short(v->p.kind), c->kind, WDG_LEFT) + 1;
+	if (c->kind)
+		x += wdg_put(w, y, x, kind_short(v->p.kind), c->kind, WDG_LEFT) + 1;
 	x += wdg_put(w, y, x, status_name(v->p.status), c->status, WDG_LEFT) + 1;
 	x += wdg_put(w, y, x, wdg_money(v->required_fen, m, sizeof m), c->req, WDG_RIGHT) + 1;
 	x += wdg_put(w, y, x, wdg_money(v->p.balance_fen, m, sizeof m), c->bal, WDG_RIGHT) + 1;
@@ -337,11 +351,13 @@ static void draw_row(ui *u, WINDOW *w, int y, const void *row, bool sel)
 	}
 	x += 2;
 	snprintf(t, sizeof t, "%lld", (long long)v->bound_shops);
-	x += wdg_put(w, y, x, t, c->shops, WDG_RIGHT) + 1;
+	if (c->shops)
+		x += wdg_put(w, y, x, t, c->shops, WDG_RIGHT) + 1;
 	snprintf(t, sizeof t, "%lld", (long long)v->open_complaints);
 	if (v->open_complaints && !sel)
 		ui_style(w, u, ST_WARN);
-	x += wdg_put(w, y, x, v->open_complaints ? t : "-", c->compl, WDG_RIGHT) + 1;
+	if (c->compl)
+		x += wdg_put(w, y, x, v->open_complaints ? t : "-", c->compl, WDG_RIGHT) + 1;
 	ui_style(w, u, base);
 	if (P.have_cur)
 		draw_progress(u, w, y, x, progress_of(v->p.id), P.cur.threshold,
@@ -527,6 +543,7 @@ static void build_detail(ui *u)
 	    {v->p.delisted_on, _(" · delisted %s")},
 	    {v->p.exited_on, _(" · exited %s")},
 	    {v->cooldown_until, _(" · cooldown until %s")},
+	    {v->may_apply_from, _(" · may apply from %s")},
 	};
 	for (size_t i = 0; i < sizeof ds / sizeof ds[0]; i++) {
 		if (ds[i].d == BZJ_DATE_NONE)
@@ -983,7 +1000,7 @@ static void draw_assess(ui *u, WINDOW *w)
 		ui_style(w, u, ST_NORMAL);
 	}
 	int y0 = 4;
-	int ow = 10, dw = 14, bw = 12;
+	int ow = 10, dw = 14, bw = u->cols >= 80 ? 12 : 8;
 	ui_style(w, u, ST_HEADER);
 	mvwhline(w, y0, 0, ' ', u->cols);
 	int x = 1;
