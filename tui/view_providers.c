@@ -56,7 +56,7 @@ static struct prov {
 	} c;
 	/* the assessment whose progress the list draws (open, latest) */
 	bzj_assessment cur;
-	bool have_cur;
+	bool have_cur, lazy;
 	bzj_assess_row *prog;
 	size_t nprog, capprog;
 	/* detail */
@@ -156,35 +156,67 @@ static int keep_prog(void *ctx, const bzj_assess_row *r)
 	return 0;
 }
 
-/* The open assessment with the latest period (else the latest one) and
- * every assessed provider's progress in it, in id order. */
+/* The open assessment with the latest period (else the latest one).  A
+ * closed one's recorded results are read at once (no sums); an open one's
+ * progress is summed per provider as rows come into view and kept until
+ * the next load, so the first screen never sums every provider's orders
+ * (a million shops have ten thousand providers). */
 static void load_progress(ui *u)
 {
 	bzj_assessment a[1];
 	int n = 0;
 	bzj_err e;
 	P.nprog = 0;
-	P.have_cur = false;
+	P.have_cur = P.lazy = false;
 	if (bzj_assess_list(u->x, a, 1, &n, &e) || n == 0)
 		return;
-	if (!bzj_assess_show(u->x, a[0].name, &P.cur, keep_prog, NULL, &e))
-		P.have_cur = true;
+	P.cur = a[0];
+	P.have_cur = true;
+	if (a[0].closed_on == BZJ_DATE_NONE)
+		P.lazy = true;
+	else if (bzj_assess_show(u->x, a[0].name, &P.cur, keep_prog, NULL, &e))
+		P.have_cur = false;
 }
 
-static const bzj_assess_row *progress_of(const char *id)
+static const bzj_assess_row *progress_of(ui *u, const bzj_provider_view *v)
 {
-	size_t lo = 0, hi = P.nprog;
-	while (lo < hi) {
-		size_t m = (lo + hi) / 2;
-		int c = strcmp(P.prog[m].id, id);
-		if (!c)
-			return &P.prog[m];
-		if (c < 0)
-			lo = m + 1;
-		else
-			hi = m;
+	const char *id = v->p.id;
+	if (!P.lazy) {
+		size_t lo = 0, hi = P.nprog;
+		while (lo < hi) {
+			size_t m = (lo + hi) / 2;
+			int c = strcmp(P.prog[m].id, id);
+			if (!c)
+				return &P.prog[m];
+			if (c < 0)
+				lo = m + 1;
+			else
+				hi = m;
+		}
+		return NULL;
 	}
-	return NULL;
+	/* open: who the assessment assesses (assess.c's rule) */
+	if (v->p.kind != BZJ_PK_BELT || v->p.status != BZJ_PST_CERTIFIED ||
+	    v->p.certified_on == BZJ_DATE_NONE || v->p.certified_on > P.cur.cutoff)
+		return NULL;
+	for (size_t i = 0; i < P.nprog; i++)
+		if (!strcmp(P.prog[i].id, id))
+			return &P.prog[i];
+	bzj_assess_row r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.id, sizeof r.id, "%s", id);
+	bzj_date to = u->x->today < P.cur.to ? u->x->today : P.cur.to;
+	int64_t gift = 0;
+	bzj_err e;
+	if (to >= P.cur.from &&
+	    bzj_provider_orders(u->x, id, P.cur.from, to, &r.orders, &gift, &e))
+		return NULL;
+	r.deposit_fen = v->p.balance_fen;
+	r.meets_orders = r.orders >= P.cur.threshold;
+	r.meets_deposit = r.deposit_fen >= P.cur.deposit_fen;
+	if (keep_prog(NULL, &r))
+		return NULL;
+	return &P.prog[P.nprog - 1];
 }
 
 /* ---- the list ------------------------------------------------------------ */
@@ -360,7 +392,7 @@ static void draw_row(ui *u, WINDOW *w, int y, const void *row, bool sel)
 		x += wdg_put(w, y, x, v->open_complaints ? t : "-", c->compl, WDG_RIGHT) + 1;
 	ui_style(w, u, base);
 	if (P.have_cur)
-		draw_progress(u, w, y, x, progress_of(v->p.id), P.cur.threshold,
+		draw_progress(u, w, y, x, progress_of(u, v), P.cur.threshold,
 			      P.cur.deposit_fen, sel);
 	ui_style(w, u, ST_NORMAL);
 }
@@ -741,7 +773,7 @@ static bool confirm_effect(ui *u, const char *title, const char *what, int64_t b
 
 static int topup(ui *u)
 {
-	char amount[32] = "", ref[65] = "", what[400], m[40];
+	char amount[32] = "", what[400], m[40];
 	bzj_err e;
 	int64_t fen, entry, bal;
 	bool replayed;
@@ -755,7 +787,7 @@ static int topup(ui *u)
 	if (!confirm_effect(u, _("Confirm top-up"), what, P.pv.p.balance_fen + fen, P.pv.p.frozen_fen,
 	                    _("Top up")))
 		return RD_ALL;
-	if (bzj_provider_topup(u->x, P.pid, fen, ref[0] ? ref : NULL, &entry, &bal, &replayed, &e))
+	if (bzj_provider_topup(u->x, P.pid, fen, NULL, &entry, &bal, &replayed, &e))
 		return ui_refused(u, &e);
 	ui_msg(u, ST_OK, _("Top-up %s recorded for %s (entry %lld)"), m, P.pid, (long long)entry);
 	return ui_changed(u);

@@ -949,6 +949,27 @@ print(max(c["id"] for c in cs if c["note"]=="发货延迟" and c["frozen_fen"]==
 	check "the screen shows core's balance $m" wait_for "balance $m"
 }
 
+# Finance tops a provider up in the console: the confirmation shows the
+# balance after, and core's balance is the screen's.
+case_provider_topup_in_console() {
+	before=$(cli fin1 --json provider show P00001 | py 'import json,sys; print(json.load(sys.stdin)["balance_fen"])')
+	start fin1
+	check "shops" wait_for "Shops 1/" || return 1
+	open_provider P00001 || return 1
+	keys t
+	check "top-up input" wait_for "Record a top-up of the provider" || return 1
+	text 1234.50
+	keys Enter
+	check "confirmation" wait_for "Confirm top-up" || return 1
+	want=$(py "import sys; f=$before+123450; print(f'¥{f//100:,}.{f%100:02d}')")
+	check "balance after $want" wait_for "$want" || return 1
+	keys y
+	check "recorded" wait_for "Top-up ¥1,234.50 recorded for P00001" || return 1
+	after=$(cli fin1 --json provider show P00001 | py 'import json,sys; print(json.load(sys.stdin)["balance_fen"])')
+	check "core's balance $before + 123450 = $after" test "$after" -eq $((before + 123450)) || return 1
+	check "the screen shows it" wait_for "balance $want"
+}
+
 # Closing an assessment: the preview first, then a supervisor's
 # confirmation; reviewers and support are refused by role before any
 # dialog opens.
@@ -1032,6 +1053,7 @@ run_case "providers: list with progress bars" case_providers_list_bars
 run_case "providers: search and kind/status filters" case_providers_search_and_filters
 run_case "provider detail equals provider show --json" case_provider_detail_matches_cli
 run_case "a complaint added and upheld in the console moves the balance as core says" case_complaint_upheld_in_console
+run_case "a provider top-up in the console: the balance core then shows" case_provider_topup_in_console
 run_case "assessment close and uphold refused by role before any dialog" case_assessment_close_refused_by_role
 run_case "assessment: preview, then a supervisor closes" case_assessment_preview_then_close
 
