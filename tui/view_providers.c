@@ -603,7 +603,7 @@ static void build_detail(ui *u)
 	add_line(ST_SECTION, -1, true, _("Ledger (%d entries, newest first)"), P.nle);
 	if (!P.nle)
 		add_line(ST_DIM, -1, false, "  %s", _("none"));
-	for (int i = P.nle - 1; i >= 0; i--) {
+	for (int i = 0; i < P.nle; i++) { /* core gives them newest first */
 		const bzj_provider_entry *x = &P.le[i];
 		char k[64], am[64], af[64];
 		add_line(ST_NORMAL, -1, false, "%s %s %s → %s %s %s", ui_date(x->date, d1, sizeof d1),

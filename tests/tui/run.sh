@@ -946,7 +946,9 @@ print(max(c["id"] for c in cs if c["note"]=="发货延迟" and c["frozen_fen"]==
 	after=$(cli rev2 --json provider show P00002 | py 'import json,sys; print(json.load(sys.stdin)["balance_fen"])')
 	check "core deducted 1200 yuan ($before -> $after)" test "$after" -eq $((before - 120000)) || return 1
 	m=$(cli rev2 --json provider show P00002 | money_of balance_fen)
-	check "the screen shows core's balance $m" wait_for "balance $m"
+	check "the screen shows core's balance $m" wait_for "balance $m" || return 1
+	check "the ledger newest first: the deduction on top" sh -c \
+		"tmux -L $SOCK capture-pane -p -t bzj | grep -A1 'Ledger (' | tail -n 1 | grep -q 'deduction .*-¥1,200.00'"
 }
 
 # Finance tops a provider up in the console: the confirmation shows the
