@@ -118,6 +118,8 @@ put import_bzj_cpu "$5"
 put import_sql_cpu "$6"
 
 # ---- recompute vs one SQL statement ----------------------------------------
+# Run on 2026-12-01: a month's figure can be computed from the 1st of the
+# month it is for (deposit.month_not_over before that).
 # The base: the demo with November's GMV imported; December's floating
 # deposit is computed from it (effective 2026-12-02).
 if [ ! -f "$C/imported.db" ]; then
