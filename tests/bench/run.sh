@@ -147,8 +147,6 @@ ON CONFLICT(shop_id, month) DO UPDATE SET gmv_fen = excluded.gmv_fen,
 WHERE floating.gmv_fen <> excluded.gmv_fen OR floating.floating_fen <> excluded.floating_fen
  OR floating.effective <> excluded.effective;
 EOF
-# December's floating deposit comes from November's GMV: core refuses it
-# before November is over (deposit.c), so the run is dated 2026-12-01.
 say "recompute: $REPS runs each"
 set -- $($PY "$HERE/bench.py" pair "$REPS" 0 \
 	"rm -f '$W/r.db'*; cp '$C/imported.db' '$W/r.db'; sync" \
