@@ -329,6 +329,9 @@ int bzj_store_complaint_list(bzj_db *db, const char *pid, bzj_complaint *out, in
 int bzj_store_refund_provider_open(bzj_db *db, const char *pid, int64_t *id, bzj_err *e);
 int bzj_store_assess_insert(bzj_db *db, bzj_assessment *a, bzj_err *e);
 int bzj_store_assess_get(bzj_db *db, const char *name, bzj_assessment *a, bzj_err *e);
+/* Assessments, open ones first, then by the end of their period, newest
+ * first. */
+int bzj_store_assess_list(bzj_db *db, bzj_assessment *out, int max, int *n, bzj_err *e);
 int bzj_store_assess_closed(bzj_db *db, int64_t id, bzj_date day, bzj_err *e);
 /* Every provider assessed (industry-belt, certified, certified on or before
  * the cutoff) with its orders in [from, min(to, upto)] and its balance: one
