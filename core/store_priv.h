@@ -87,6 +87,14 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 	"  UNION ALL SELECT str, k, i + 1 FROM g WHERE i < length(str))"                           \
 	" SELECT substr(str, i, 2), k FROM g ORDER BY 1, 2"
 
+/* A shop's number: its id without the leading letters, punctuation and
+ * zeros (S0000167 -> 167), so `167` or `0167` finds S0000167.  Built-in
+ * functions only (the sqlite3 shell reads the database); the index
+ * shop_id_number (schema 10) is on this very expression, and a query uses
+ * it only when it spells the expression the same way. */
+#define SHOP_ID_NUMBER(col)                                                                        \
+	"ltrim(" col ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.-0')"
+
 int st_schema_migrate(bzj_db *db, bzj_err *e);
 int st_register_functions(bzj_db *db, bzj_err *e);
 /* bzj_newbie_reasons, bzj_newbie_window (store_newbie.c) */
