@@ -396,8 +396,11 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 			add_stream(p, from_shop, "id", p->member[0]);
 		}
 	}
-	if (p->with_ids)
-		add_stream(p, from_shop, "id", p->member[p->nmember - 1]);
+	if (p->with_ids) {
+		char ids_pred[480];
+		memcpy(ids_pred, p->member[p->nmember - 1], sizeof ids_pred);
+		add_stream(p, from_shop, "id", ids_pred);
+	}
 }
 
 static int bind_named(sqlite3_stmt *st, const qparts *p, const bzj_shop_row *cur, int sort)

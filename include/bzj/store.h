@@ -164,8 +164,9 @@ int bzj_store_effective_done(bzj_db *db, bzj_date today, bzj_err *e);
 int bzj_store_violation_insert(bzj_db *db, bzj_violation *v, bzj_err *e);
 int bzj_store_violation_get(bzj_db *db, int64_t id, bzj_violation *v, bzj_err *e);
 int bzj_store_violation_update(bzj_db *db, bzj_violation *v, bzj_err *e);
-int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only, int64_t before_id,
-			     bzj_violation *out, int max, int *n, bzj_err *e);
+int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only,
+			     const bzj_violation *after, bzj_violation *out, int max, int *n,
+			     bzj_err *e);
 /* The shop's violations that still owe, oldest (first recorded) first. */
 int bzj_store_violations_owing(bzj_db *db, const char *shop_id, bzj_violation *out, int max,
 				int *n, bzj_err *e);
