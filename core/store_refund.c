@@ -388,3 +388,39 @@ int bzj_store_refund_open(bzj_db *db, const char *shop_id, int64_t *id, int64_t 
 	sqlite3_reset(st);
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
+
+int bzj_store_refund_load(bzj_db *db, bzj_date today, int64_t second_fen, bzj_queue_load *out,
+			  bzj_err *e)
+{
+	/* The open refunds only, by the partial index; the same conditions as
+	 * the queue's filters (REFUND_WHERE_OPEN, :overdue, :await).  Ages
+	 * are counted cumulatively (up to 1, 3, 7, 15 days) and split below. */
+	sqlite3_stmt *st = st_prep(
+		db,
+		"SELECT count(*), COALESCE(sum(window_end = ?1), 0),"
+		" COALESCE(sum(window_end < ?1), 0),"
+		" COALESCE(sum(status = 2 AND COALESCE(second_by, '') = '' AND amount_fen > ?2), 0),"
+		" COALESCE(sum(?1 - submitted_on <= 1), 0), COALESCE(sum(?1 - submitted_on <= 3), 0),"
+		" COALESCE(sum(?1 - submitted_on <= 7), 0), COALESCE(sum(?1 - submitted_on <= 15), 0)"
+		" FROM refund INDEXED BY refund_open_due WHERE status IN (1,2)",
+		e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "Di", today, second_fen);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int64_t upto[BZJ_LOAD_AGES - 1], prev = 0;
+		out->open = sqlite3_column_int64(st, 0);
+		out->due_today = sqlite3_column_int64(st, 1);
+		out->overdue = sqlite3_column_int64(st, 2);
+		out->awaiting_second = sqlite3_column_int64(st, 3);
+		for (int i = 0; i < BZJ_LOAD_AGES - 1; i++) {
+			upto[i] = sqlite3_column_int64(st, 4 + i);
+			out->by_age[i] = upto[i] - prev;
+			prev = upto[i];
+		}
+		out->by_age[BZJ_LOAD_AGES - 1] = out->open - prev;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}

@@ -180,6 +180,9 @@ int bzj_store_refund_get(bzj_db *db, int64_t id, bzj_refund *r, bzj_err *e);
 int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e);
 int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today, bzj_refund *out,
 			  int max, int *n, bzj_err *e);
+/* Today's load of the open queue: see bzj_refund_load (refund.h). */
+int bzj_store_refund_load(bzj_db *db, bzj_date today, int64_t second_fen, bzj_queue_load *out,
+			  bzj_err *e);
 int bzj_store_refund_count(bzj_db *db, const bzj_refund_query *q, bzj_date today, int64_t *total,
 			   bzj_err *e);
 /* Partial refunds of a shop submitted in month m that count against the
