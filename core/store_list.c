@@ -282,7 +282,19 @@ static void memo_sizes(bzj_db *db, const char *search, qparts *p)
 	    db->memo.changes == changes)
 		return;
 	db->memo.names_n = src_size(db, p->names_keys, p, SRC_SMALL);
-	db->memo.ids_n = p->with_ids ? src_size(db, p->ids_keys[0], p, SRC_SMALL) : 0;
+	/* ids: each range apart, counting index entries only (a union of the
+	 * two would read every match); their sum may count a shop twice, so
+	 * it decides small or large, and only one range alone proves large */
+	db->memo.ids_n = 0;
+	db->memo.ids_big = false;
+	if (p->with_ids) {
+		int64_t up = src_size(db, "SELECT rowid FROM shop WHERE " ID_UPPER("id"), p, SRC_SMALL);
+		int64_t num = p->idnum[0] ? src_size(db, "SELECT rowid FROM shop WHERE " ID_NUMBER("id"),
+						     p, SRC_SMALL)
+					  : 0;
+		db->memo.ids_n = up + num;
+		db->memo.ids_big = up >= SRC_SMALL || num >= SRC_SMALL;
+	}
 	db->memo.ngram = -1;
 	db->memo.data_version = dv;
 	db->memo.changes = changes;
@@ -342,7 +354,8 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 		snprintf(ids_test, sizeof ids_test, "(%s OR %s)", ID_UPPER("+id"), ID_NUMBER("+id"));
 	else
 		snprintf(ids_test, sizeof ids_test, "%s", ID_UPPER("+id"));
-	snprintf(ids_set, sizeof ids_set, "id IN (%s)", p->ids_keys[0]);
+	/* by rowid: the expression indexes hold rowids, ids need the rows */
+	snprintf(ids_set, sizeof ids_set, "rowid IN (%s)", p->ids_keys[1]);
 	/* in id order: the primary key between the term's upper and lower
 	 * case, unless a number may match anywhere */
 	if (p->idnum[0])
@@ -363,7 +376,7 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	memo_sizes(db, q->search, p);
 	int64_t names_n = db->memo.names_n, ids_n = db->memo.ids_n;
 	bool names_small = names_n < SRC_SMALL, ids_small = ids_n < SRC_SMALL;
-	p->big = !names_small || !ids_small;
+	p->big = !names_small || db->memo.ids_big;
 	bool names = names_n > 0 || !p->with_ids;
 
 	if (names)

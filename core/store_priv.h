@@ -26,6 +26,7 @@ struct bzj_db {
 		char search[512];
 		int64_t data_version, changes;
 		int64_t names_n, ids_n;
+		bool ids_big; /* one of the ids' ranges alone is that large */
 		int ngram; /* -1: not picked yet; 0: the term cannot be cut */
 		char gram[3][16];
 	} memo;
