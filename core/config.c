@@ -91,6 +91,7 @@ void bzj_config_free(bzj_config *c)
 		return;
 	free(c->path);
 	free(c->database);
+	free(c->audit_key);
 	for (r = 0; r < BZJ_ROLE_COUNT; r++)
 		strlist_free(&c->roles[r]);
 	for (i = 0; i < c->nkeys; i++) {
@@ -154,6 +155,18 @@ static int read_database(const struct reader *rd, const config_setting_t *s)
 		return rc;
 	free(rd->c->database);
 	rd->c->database = v;
+	return BZJ_OK;
+}
+
+static int read_audit_key(const struct reader *rd, const config_setting_t *s)
+{
+	char *v;
+	int rc;
+
+	if ((rc = read_string(rd, s, "audit_key", &v)))
+		return rc;
+	free(rd->c->audit_key);
+	rd->c->audit_key = v;
 	return BZJ_OK;
 }
 
@@ -401,7 +414,8 @@ static int config_apply(const struct reader *rd, const config_t *cf)
 	} keys[] = {
 		{ "database", read_database }, { "identity", read_identity },
 		{ "roles", read_roles },       { "refund", read_refund },
-		{ "keys", read_keys },	       { "provider", read_provider },
+		{ "keys", read_keys },         { "audit_key", read_audit_key },
+		{ "provider", read_provider },
 	};
 	const config_setting_t *root = config_root_setting(cf);
 	const config_setting_t *s;

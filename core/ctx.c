@@ -49,6 +49,8 @@ static int seed_defaults(bzj_ctx *x, bzj_err *e)
 		rc = bzj_store_effective_standards(x->db, x->today, e);
 	if (!rc)
 		rc = bzj_store_meta_put(x->db, "seeded", 1, e);
+	/* (no audit record: the standards rows' seals name the last record
+	 * before them, 0 in a new database; see st_seal_fixup) */
 end:
 	rc = svc_end(x, rc, e);
 out:
@@ -121,6 +123,13 @@ int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 		x->actor = *actor;
 	x->today = bzj_today();
 	int rc = bzj_db_open(path, flags, &x->db, e);
+	if (!rc && cfg && cfg->audit_key) {
+		uint8_t key[32];
+		rc = bzj_audit_key_load(cfg->audit_key, flags & BZJ_OPEN_CREATE, key, e);
+		if (!rc)
+			rc = bzj_audit_attach_key(x, key, flags & BZJ_OPEN_CREATE, e);
+		memset(key, 0, sizeof key);
+	}
 	if (!rc && !bzj_db_readonly(x->db))
 		rc = seed_defaults(x, e);
 	if (!rc)

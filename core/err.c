@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bzj/err.h"
+#include "bzj/text.h"
 #include "bzj/i18n.h"
 
 /* A message cut by vsnprintf may end inside a UTF-8 sequence: drop the
@@ -136,9 +137,11 @@ char *bzj_err_quote(const char *s, char *buf, size_t n)
 			}
 			break;
 		}
-		if (k == 0 || p[0] < 0x20 || p[0] == 0x7f ||
-		    (k == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
-			/* invalid byte, C0 control, DEL or C1 control */
+		uint32_t cp = 0;
+		if (k)
+			bzj_utf8_decode(p, k, &cp);
+		if (k == 0 || bzj_text_unsafe(cp)) {
+			/* invalid byte, control, bidi or invisible character */
 			buf[o++] = '?';
 			k = k ? k : 1;
 		} else {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "bzj/deposit.h"
 #include "bzj/import.h"
@@ -278,6 +279,7 @@ static int order_cmp(const void *a, const void *b)
 typedef struct imp {
 	bzj_ctx *x;
 	refset refs;
+	refset auto_refs; /* derived keys of lines without a ref */
 	gmvset gmv;
 	orderset ord;
 	size_t ncols; /* columns of the header row */
@@ -429,7 +431,42 @@ static int row_topup(imp *m, long line, char **f, size_t nf)
 	in.ack_third_party = ack && (!strcmp(ack, "1") || !strcmp(ack, "yes") ||
 				     !strcmp(ack, "true"));
 	in.ref = col(m, f, nf, 5);
-	if (in.ref && *in.ref) {
+	char derived[40];
+	if (!in.ref || !*in.ref) {
+		/* No ref: the line's own key, so a re-import of the same line
+		 * is a replay.  Identical lines in one file are distinct
+		 * payments, told apart by their occurrence number. */
+		struct sha256_ctx c;
+		char num[64];
+		uint8_t d[SHA256_DIGEST_SIZE];
+		for (long occ = 1;; occ++) {
+			sha256_init(&c);
+			snprintf(num, sizeof num, "%lld\x1f%d\x1f%ld\x1f", (long long)in.amount_fen,
+				 (int)day, occ);
+			sha256_update(&c, strlen(in.shop_id), (const uint8_t *)in.shop_id);
+			sha256_update(&c, 1, (const uint8_t *)"\x1f");
+			sha256_update(&c, strlen(num), (const uint8_t *)num);
+			const char *payer = in.payer ? in.payer : "";
+			sha256_update(&c, strlen(payer), (const uint8_t *)payer);
+			for (size_t i = 0; i < nf; i++) {
+				sha256_update(&c, 1, (const uint8_t *)"\x1f");
+				sha256_update(&c, strlen(f[i]), (const uint8_t *)f[i]);
+			}
+			sha256_digest(&c, sizeof d, d);
+			memcpy(derived, "auto-", 5);
+			for (int i = 0; i < 12; i++)
+				snprintf(derived + 5 + 2 * i, 3, "%02x", d[i]);
+			long first = refset_add(&m->auto_refs, derived, line);
+			if (first < 0) {
+				bzj_fail(m->e, BZJ_EIO, "nomem", _("out of memory"));
+				m->stop = true;
+				return 1;
+			}
+			if (first == 0)
+				break;
+		}
+		in.ref = derived;
+	} else {
 		long first = refset_add(&m->refs, in.ref, line);
 		if (first < 0) {
 			bzj_fail(m->e, BZJ_EIO, "nomem", _("out of memory"));
@@ -451,6 +488,7 @@ static int row_topup(imp *m, long line, char **f, size_t nf)
 	if (rc)
 		return row_error(m, line, "shop_id", &re);
 	m->r->rows += !replayed;
+	m->r->replayed += replayed;
 	return 0;
 }
 
@@ -814,8 +852,37 @@ static void file_hash(const char *data, size_t len, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
+static const char *const kind_names[] = {NULL,	 "shops",  "gmv",   "topups",
+					  "violations", "scores", "orders"};
+
+/* A top-up or violation file imported before is refused, unless a
+ * supervisor forces it with a reason. */
+static int duplicate_check(bzj_ctx *x, int kind, const char *hash, const bzj_import_opt *opt,
+			   bzj_import_file *was, bzj_err *e)
+{
+	memset(was, 0, sizeof *was);
+	if (kind != BZJ_IMPORT_TOPUPS && kind != BZJ_IMPORT_VIOLATIONS)
+		return BZJ_OK;
+	int rc = bzj_store_import_file_find(x->db, hash, kind_names[kind], was, e);
+	if (rc || was->seq == 0 || (opt && opt->force))
+		return rc;
+	char day[16];
+	return bzj_fail(e, BZJ_ERULE, "import.duplicate_file",
+			_("this file was already imported: %s import by %s at %s (business day "
+			  "%s), audit record %lld, %lld rows; nothing was imported. A supervisor "
+			  "may import it again with --force --reason TEXT"),
+			kind_names[kind], was->user, was->at, bzj_date_fmt(was->day, day, sizeof day),
+			(long long)was->seq, (long long)was->rows);
+}
+
 int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_err_fn fn,
 	       void *ctx, bzj_import_result *r, bzj_err *e)
+{
+	return bzj_import_ex(x, kind, data, len, NULL, fn, ctx, r, e);
+}
+
+int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_import_opt *opt,
+		  bzj_import_err_fn fn, void *ctx, bzj_import_result *r, bzj_err *e)
 {
 	memset(r, 0, sizeof *r);
 	if (kind < BZJ_IMPORT_SHOPS || kind > BZJ_IMPORT_ORDERS)
@@ -823,8 +890,17 @@ int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_er
 				_("import: the kind is shops, gmv, topups, violations, scores or orders"));
 	imp m = {.x = x, .kind = kind, .sp = &specs[kind], .fn = fn, .fctx = ctx, .r = r, .e = e};
 	int rc = bzj_auth_require(&x->actor, m.sp->perm, _("import this file"), e);
+	if (!rc && opt && opt->force && x->actor.role != BZJ_ROLE_SUPERVISOR)
+		rc = bzj_fail(e, BZJ_EPERM, "auth.role",
+			      _("%s (%s) may not force an import: only a supervisor may import a "
+				"file again"),
+			      x->actor.user, bzj_role_name(x->actor.role));
+	if (!rc && opt && opt->force)
+		rc = svc_text(opt->reason, "reason", 256, true, e);
 	if (rc)
 		return rc;
+	char hash[65];
+	file_hash(data, len, hash);
 	if ((kind == BZJ_IMPORT_GMV && gmv_init(&m.gmv, len)) ||
 	    (kind == BZJ_IMPORT_ORDERS && orders_init(&m.ord, len))) {
 		gmv_free(&m.gmv);
@@ -835,6 +911,12 @@ int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_er
 		gmv_free(&m.gmv);
 		orders_free(&m.ord);
 		return rc;
+	}
+	bzj_import_file was;
+	if ((rc = duplicate_check(x, kind, hash, opt, &was, e))) {
+		gmv_free(&m.gmv);
+		orders_free(&m.ord);
+		return svc_end(x, rc, e);
 	}
 	bzj_err ce;
 	bzj_err_clear(&ce);
@@ -860,21 +942,38 @@ int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_er
 			      _("%lld bad line(s); nothing was imported"), (long long)r->errors);
 	}
 	if (!rc) {
-		static const char *const names[] = {NULL,	  "shops",  "gmv",   "topups",
-						    "violations", "scores", "orders"};
-		char hash[65], a[200], action[32];
-		file_hash(data, len, hash);
+		char a[256], action[32];
+		bool forced = was.seq > 0;
+		int n = snprintf(a, sizeof a, "{\"rows\":%lld,", (long long)r->rows);
 		if (kind == BZJ_IMPORT_SCORES)
-			snprintf(a, sizeof a,
-				 "{\"rows\":%lld,\"unchanged\":%lld,\"sha256\":\"%s\"}",
-				 (long long)r->rows, (long long)r->unchanged, hash);
+			n += snprintf(a + n, sizeof a - n, "\"unchanged\":%lld,",
+				      (long long)r->unchanged);
 		else
-			snprintf(a, sizeof a, "{\"rows\":%lld,\"sha256\":\"%s\"}",
-				 (long long)r->rows, hash);
-		snprintf(action, sizeof action, "import.%s", names[kind]);
-		rc = svc_audit(x, action, action, NULL, NULL, a, NULL, e);
+			n += snprintf(a + n, sizeof a - n, "\"replayed\":%lld,",
+				      (long long)r->replayed);
+		if (forced)
+			snprintf(a + n, sizeof a - n,
+				 "\"sha256\":\"%s\",\"forced\":true,\"earlier_seq\":%lld}", hash,
+				 (long long)was.seq);
+		else
+			snprintf(a + n, sizeof a - n, "\"sha256\":\"%s\"}", hash);
+		snprintf(action, sizeof action, "import.%s", kind_names[kind]);
+		rc = svc_audit(x, action, action, NULL, NULL, a, forced ? opt->reason : NULL, e);
+		int64_t seq = 0;
+		char last[65], at[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (!rc)
+			rc = bzj_store_audit_last(x->db, &seq, last, e);
+		if (!rc)
+			rc = bzj_store_import_file_add(x->db, hash, kind_names[kind], seq, at, x->today,
+						       x->actor.user, r->rows,
+						       forced ? opt->reason : NULL, e);
 	}
 	refset_free(&m.refs);
+	refset_free(&m.auto_refs);
 	gmv_free(&m.gmv);
 	orders_free(&m.ord);
 	return svc_end(x, rc, e);

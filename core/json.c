@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bzj/json.h"
+#include "bzj/text.h"
 
 void bzj_json_init(bzj_json *j)
 {
@@ -44,29 +45,45 @@ static void puts_(bzj_json *j, const char *s)
 	put(j, s, strlen(s));
 }
 
+/* Every control character (C0, DEL, C1), bidi and invisible character
+ * (bzj_text_unsafe) becomes \uXXXX and every byte that is not UTF-8
+ * \ufffd, so the document is valid JSON and shows nothing a terminal acts
+ * on even when printed raw. */
 static void quoted(bzj_json *j, const char *s)
 {
 	put(j, "\"", 1);
-	const char *run = s;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s), run = 0;
+	while (run < left) {
+		unsigned char c = p[run];
+		uint32_t cp = c;
+		size_t k = c < 0x80 ? 1 : bzj_utf8_decode(p + run, left - run, &cp);
+		if (k && c != '"' && c != '\\' && !bzj_text_unsafe(cp)) {
+			run += k;
 			continue;
-		put(j, run, (size_t)(s - run));
-		char esc[8];
-		switch (c) {
+		}
+		put(j, (const char *)p, run);
+		char esc[16];
+		switch (k ? cp : 0xfffd) {
 		case '"': puts_(j, "\\\""); break;
 		case '\\': puts_(j, "\\\\"); break;
 		case '\n': puts_(j, "\\n"); break;
 		case '\t': puts_(j, "\\t"); break;
 		case '\r': puts_(j, "\\r"); break;
 		default:
-			snprintf(esc, sizeof esc, "\\u%04x", c);
+			if (k && cp >= 0x10000) /* a surrogate pair */
+				snprintf(esc, sizeof esc, "\\u%04x\\u%04x",
+					 (unsigned)(0xd800 + ((cp - 0x10000) >> 10)),
+					 (unsigned)(0xdc00 + ((cp - 0x10000) & 0x3ff)));
+			else
+				snprintf(esc, sizeof esc, "\\u%04x", (unsigned)(k ? cp : 0xfffd));
 			puts_(j, esc);
 		}
-		run = s + 1;
+		p += run + (k ? k : 1);
+		left -= run + (k ? k : 1);
+		run = 0;
 	}
-	put(j, run, (size_t)(s - run));
+	put(j, (const char *)p, run);
 	put(j, "\"", 1);
 }
 

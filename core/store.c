@@ -509,14 +509,122 @@ static const char schema_v9[] =
 	"CREATE INDEX refund_shop ON refund(shop_id, month);"
 	"CREATE INDEX refund_open_due ON refund(window_end, id) WHERE status IN (1,2);";
 
-/* Version 10: the console through a working day (issue 12).
+/* Version 10: tamper evidence for someone who can write the file (issue 10).
+ *  - seal: one row per money-moving row (shops' money columns, ledger,
+ *    refunds, payee accounts, violations, standards, merchant changes, and
+ *    the service providers' money: provider, its ledger, payee accounts,
+ *    bindings and complaints) holding the audit seq
+ *    of the record its last change belongs to and a MAC of its values
+ *    (bzj_seal: HMAC-SHA256 with the audit key, see store_seal.c).  The
+ *    triggers call a function only bzj registers, so a plain sqlite3 shell
+ *    cannot change these tables without dropping a trigger, which `bzj
+ *    check` sees by comparing the schema with the one bzj creates.
+ *  - rows that exist already are sealed here (without a key: the first
+ *    open with a key re-seals every row whose plain seal still holds);
+ *  - meta 'audit_keyed_from' (the first HMAC record) may not change. */
+static const char schema_v10[] =
+	"CREATE TABLE seal(tbl TEXT NOT NULL, rid NOT NULL, seq INTEGER NOT NULL,"
+	" mac TEXT NOT NULL, PRIMARY KEY(tbl, rid)) WITHOUT ROWID;"
+	"CREATE INDEX seal_seq ON seal(seq);"
+	"CREATE TRIGGER seal_shop_ai AFTER INSERT ON shop"
+	SEAL_BODY("shop", "new.id", SEAL_SHOP_COLS("new."))
+	"CREATE TRIGGER seal_shop_au AFTER UPDATE OF id, " SEAL_SHOP_COLS("") " ON shop"
+	SEAL_BODY("shop", "new.id", SEAL_SHOP_COLS("new."))
+	"CREATE TRIGGER seal_ledger_ai AFTER INSERT ON ledger"
+	SEAL_BODY("ledger", "new.id", SEAL_LEDGER_COLS("new."))
+	"CREATE TRIGGER seal_refund_ai AFTER INSERT ON refund"
+	SEAL_BODY("refund", "new.id", SEAL_REFUND_COLS("new."))
+	"CREATE TRIGGER seal_refund_au AFTER UPDATE ON refund"
+	SEAL_BODY("refund", "new.id", SEAL_REFUND_COLS("new."))
+	"CREATE TRIGGER seal_payee_ai AFTER INSERT ON payee"
+	SEAL_BODY("payee", "new.id", SEAL_PAYEE_COLS("new."))
+	"CREATE TRIGGER seal_payee_au AFTER UPDATE ON payee"
+	SEAL_BODY("payee", "new.id", SEAL_PAYEE_COLS("new."))
+	"CREATE TRIGGER seal_violation_ai AFTER INSERT ON violation"
+	SEAL_BODY("violation", "new.id", SEAL_VIOLATION_COLS("new."))
+	"CREATE TRIGGER seal_violation_au AFTER UPDATE ON violation"
+	SEAL_BODY("violation", "new.id", SEAL_VIOLATION_COLS("new."))
+	"CREATE TRIGGER seal_standard_ai AFTER INSERT ON standard"
+	SEAL_BODY("standard", SEAL_STANDARD_KEY("new."), SEAL_STANDARD_COLS("new."))
+	"CREATE TRIGGER seal_standard_au AFTER UPDATE ON standard"
+	SEAL_BODY("standard", SEAL_STANDARD_KEY("new."), SEAL_STANDARD_COLS("new."))
+	"CREATE TRIGGER seal_shop_change_ai AFTER INSERT ON shop_change"
+	SEAL_BODY("shop_change", "new.id", SEAL_SHOP_CHANGE_COLS("new."))
+	"CREATE TRIGGER seal_provider_ai AFTER INSERT ON provider"
+	SEAL_BODY("provider", "new.id", SEAL_PROVIDER_COLS("new."))
+	"CREATE TRIGGER seal_provider_au AFTER UPDATE OF id, " SEAL_PROVIDER_COLS("") " ON provider"
+	SEAL_BODY("provider", "new.id", SEAL_PROVIDER_COLS("new."))
+	"CREATE TRIGGER seal_provider_ledger_ai AFTER INSERT ON provider_ledger"
+	SEAL_BODY("provider_ledger", "new.id", SEAL_PROVIDER_LEDGER_COLS("new."))
+	"CREATE TRIGGER seal_provider_payee_ai AFTER INSERT ON provider_payee"
+	SEAL_BODY("provider_payee", "new.id", SEAL_PROVIDER_PAYEE_COLS("new."))
+	"CREATE TRIGGER seal_provider_payee_au AFTER UPDATE ON provider_payee"
+	SEAL_BODY("provider_payee", "new.id", SEAL_PROVIDER_PAYEE_COLS("new."))
+	"CREATE TRIGGER seal_provider_binding_ai AFTER INSERT ON provider_binding"
+	SEAL_BODY("provider_binding", "new.id", SEAL_PROVIDER_BINDING_COLS("new."))
+	"CREATE TRIGGER seal_provider_binding_au AFTER UPDATE ON provider_binding"
+	SEAL_BODY("provider_binding", "new.id", SEAL_PROVIDER_BINDING_COLS("new."))
+	"CREATE TRIGGER seal_provider_complaint_ai AFTER INSERT ON provider_complaint"
+	SEAL_BODY("provider_complaint", "new.id", SEAL_PROVIDER_COMPLAINT_COLS("new."))
+	"CREATE TRIGGER seal_provider_complaint_au AFTER UPDATE ON provider_complaint"
+	SEAL_BODY("provider_complaint", "new.id", SEAL_PROVIDER_COMPLAINT_COLS("new."))
+	"CREATE TRIGGER meta_audit_keyed_fixed BEFORE UPDATE ON meta"
+	" WHEN old.key = 'audit_keyed_from'"
+	" BEGIN SELECT RAISE(ABORT, 'the audit key switch-over point is fixed'); END;"
+	"CREATE TRIGGER meta_audit_keyed_keep BEFORE DELETE ON meta"
+	" WHEN old.key = 'audit_keyed_from'"
+	" BEGIN SELECT RAISE(ABORT, 'the audit key switch-over point is fixed'); END;"
+	"INSERT INTO seal SELECT 'shop', id, 0, bzj_seal('shop', id, 0, " SEAL_SHOP_COLS("")
+	") FROM shop;"
+	"INSERT INTO seal SELECT 'ledger', id, 0, bzj_seal('ledger', id, 0, " SEAL_LEDGER_COLS("")
+	") FROM ledger;"
+	"INSERT INTO seal SELECT 'refund', id, 0, bzj_seal('refund', id, 0, " SEAL_REFUND_COLS("")
+	") FROM refund;"
+	"INSERT INTO seal SELECT 'payee', id, 0, bzj_seal('payee', id, 0, " SEAL_PAYEE_COLS("")
+	") FROM payee;"
+	"INSERT INTO seal SELECT 'violation', id, 0, bzj_seal('violation', id, 0, "
+	SEAL_VIOLATION_COLS("") ") FROM violation;"
+	"INSERT INTO seal SELECT 'shop_change', id, 0, bzj_seal('shop_change', id, 0, "
+	SEAL_SHOP_CHANGE_COLS("") ") FROM shop_change;"
+	"INSERT INTO seal SELECT 'provider', id, 0, bzj_seal('provider', id, 0, "
+	SEAL_PROVIDER_COLS("") ") FROM provider;"
+	"INSERT INTO seal SELECT 'provider_ledger', id, 0, bzj_seal('provider_ledger', id, 0, "
+	SEAL_PROVIDER_LEDGER_COLS("") ") FROM provider_ledger;"
+	"INSERT INTO seal SELECT 'provider_payee', id, 0, bzj_seal('provider_payee', id, 0, "
+	SEAL_PROVIDER_PAYEE_COLS("") ") FROM provider_payee;"
+	"INSERT INTO seal SELECT 'provider_binding', id, 0, bzj_seal('provider_binding', id, 0, "
+	SEAL_PROVIDER_BINDING_COLS("") ") FROM provider_binding;"
+	"INSERT INTO seal SELECT 'provider_complaint', id, 0, bzj_seal('provider_complaint', id,"
+	" 0, " SEAL_PROVIDER_COMPLAINT_COLS("") ") FROM provider_complaint;"
+	"INSERT INTO seal SELECT 'standard', " SEAL_STANDARD_KEY("") ", 0, bzj_seal('standard', "
+	SEAL_STANDARD_KEY("") ", 0, " SEAL_STANDARD_COLS("") ") FROM standard;";
+
+/* Version 11: the files imported, by SHA-256, so the same top-up or
+ * violation file is not applied twice (issue 10.3).  Filled from the
+ * import records already in the audit log; append-only. */
+static const char schema_v11[] =
+	"CREATE TABLE import_file(id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL,"
+	" kind TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL, day INTEGER NOT NULL,"
+	" user TEXT NOT NULL, rows INTEGER NOT NULL, forced TEXT);"
+	"CREATE INDEX import_file_sha ON import_file(sha256, kind, id);"
+	"CREATE TRIGGER import_file_no_update BEFORE UPDATE ON import_file BEGIN"
+	" SELECT RAISE(ABORT, 'the record of imported files is append-only'); END;"
+	"CREATE TRIGGER import_file_no_delete BEFORE DELETE ON import_file BEGIN"
+	" SELECT RAISE(ABORT, 'the record of imported files is append-only'); END;"
+	"INSERT INTO import_file(sha256, kind, seq, at, day, user, rows)"
+	" SELECT json_extract(after, '$.sha256'), substr(action, 8), seq, at, day, user,"
+	" COALESCE(json_extract(after, '$.rows'), 0) FROM audit"
+	" WHERE action LIKE 'import.%' AND json_valid(after)"
+	" AND json_extract(after, '$.sha256') IS NOT NULL ORDER BY seq;";
+
+/* Version 12: the console through a working day (issue 12).
  *  - shop_id_upper, shop_id_number: a shop is found by its id typed in any
  *    case (s0000167) and by its number alone (167, 0167): index ranges on
  *    upper(id) and on the id without its leading letters and zeros, so a
  *    keystroke stays an index lookup at a million shops;
  *  - violations newest first by their date, then id, for all shops, for
  *    the open ones and for one shop: keyset pages over (day, id). */
-static const char schema_v10[] =
+static const char schema_v12[] =
 	"CREATE INDEX shop_id_upper ON shop(upper(id));"
 	"CREATE INDEX shop_id_number ON shop(" SHOP_ID_NUMBER("id") ");"
 	"CREATE INDEX violation_newest ON violation(day, id);"
@@ -525,8 +633,8 @@ static const char schema_v10[] =
 
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
-					      schema_v6, schema_v7, schema_v8, schema_v9,
-					      schema_v10};
+					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
+					      schema_v11, schema_v12};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -793,6 +901,24 @@ fail:
 	return rc;
 }
 
+int st_schema_expected(char ***out, int *n, bzj_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	bzj_db *m = calloc(1, sizeof *m);
+	if (!m)
+		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	int rc = sqlite3_open_v2(":memory:", &m->h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK
+			 ? st_register_functions(m, e)
+			 : bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	for (size_t v = 0; !rc && v < sizeof migrations / sizeof migrations[0]; v++)
+		rc = exec_script(m, migrations[v], e);
+	if (!rc)
+		rc = st_schema_of(m, out, n, e);
+	bzj_db_close(m);
+	return rc;
+}
+
 /* A new database file, made before SQLite opens it so that it gets the
  * mode bzj wants rather than SQLite's 0644 less the umask: SQLite makes
  * the -wal, -shm and journal with the database's mode. */
@@ -933,7 +1059,8 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 		if (!(flags & BZJ_OPEN_CREATE))
 			return bzj_fail(e, BZJ_ENOTFOUND, "store.missing",
 					_("no database at %s; create it with `bzj init`"), path);
-		create_file(path);
+		if (strcmp(path, ":memory:") != 0) /* SQLite's own, no file */
+			create_file(path);
 	}
 	bzj_db *db = calloc(1, sizeof *db);
 	if (!db)
@@ -1065,6 +1192,10 @@ int bzj_db_begin(bzj_db *db, bzj_err *e)
 int bzj_db_commit(bzj_db *db, bzj_err *e)
 {
 	int rc;
+	if (db->depth == 1 && (rc = st_seal_fixup(db, e))) {
+		bzj_db_rollback(db);
+		return rc;
+	}
 	if (db->depth > 1) {
 		char sp[32];
 		snprintf(sp, sizeof sp, "RELEASE s%d", db->depth - 1);
@@ -1117,6 +1248,7 @@ void bzj_db_rollback(bzj_db *db)
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->depth = 0;
+	db->seal_max = 0;
 }
 
 /* Long statements check the interrupt flag (Ctrl-C) every few thousand
@@ -1194,6 +1326,8 @@ int st_register_functions(bzj_db *db, bzj_err *e)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db->h, "bzj_required", 3, fl, NULL, fn_required, NULL,
 					     NULL);
+	if (rc == SQLITE_OK)
+		rc = st_register_seal(db);
 	if (rc != SQLITE_OK)
 		return st_error(db, rc, e);
 	return st_newbie_functions(db, e);

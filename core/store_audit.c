@@ -37,6 +37,16 @@ int bzj_store_audit_insert(bzj_db *db, const bzj_audit_rec *r, bzj_err *e)
 	return rc ? rc : bzj_store_meta_put(db, "audit_seq", r->seq, e);
 }
 
+int bzj_store_audit_find_action(bzj_db *db, const char *action, int64_t *seq, bzj_err *e)
+{
+	bool found = false;
+	int rc = st_int(db, e, seq, &found, "SELECT min(seq) FROM audit WHERE action = ?", "t",
+			action);
+	if (!found)
+		*seq = 0;
+	return rc;
+}
+
 int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int max,
 			 bzj_audit_fn fn, void *ctx, bzj_err *e)
 {
@@ -179,4 +189,38 @@ int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *c
 			return st_error(db, rc, e);
 	}
 	return BZJ_OK;
+}
+
+int bzj_store_import_file_find(bzj_db *db, const char *sha256, const char *kind,
+			       bzj_import_file *out, bzj_err *e)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT seq, rows, at, day, user, COALESCE(forced, '') FROM"
+				   " import_file WHERE sha256 = ? AND kind = ? ORDER BY id LIMIT 1",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "tt", sha256, kind);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->seq = sqlite3_column_int64(st, 0);
+		out->rows = sqlite3_column_int64(st, 1);
+		st_text(st, 2, out->at, sizeof out->at);
+		out->day = st_date(st, 3);
+		st_text(st, 4, out->user, sizeof out->user);
+		st_text(st, 5, out->forced, sizeof out->forced);
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_import_file_add(bzj_db *db, const char *sha256, const char *kind, int64_t seq,
+			      const char *at, bzj_date day, const char *user, int64_t rows,
+			      const char *forced, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO import_file(sha256, kind, seq, at, day, user, rows, forced)"
+		       " VALUES (?,?,?,?,?,?,?,?)",
+		       "ttitDtit", sha256, kind, seq, at, day, user, rows, forced);
 }

@@ -30,6 +30,14 @@ struct bzj_db {
 		int ngram; /* -1: not picked yet; 0: the term cannot be cut */
 		char gram[3][16];
 	} memo;
+	/* the audit key (HMAC-SHA256 of the audit chain and the row seals);
+	 * without one, both are plain SHA-256 (see store_seal.c) */
+	bool keyed;
+	uint8_t key[32];
+	/* the highest audit seq a seal named in this transaction (bzj_seal
+	 * sees it); at commit, seals past the log's head are moved to the
+	 * head: the transaction's last record (st_seal_fixup) */
+	int64_t seal_max;
 };
 
 /* Map a SQLite result code to a bzj error. */
@@ -91,12 +99,70 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 /* A shop's number: its id without the leading letters, punctuation and
  * zeros (S0000167 -> 167), so `167` or `0167` finds S0000167.  Built-in
  * functions only (the sqlite3 shell reads the database); the index
- * shop_id_number (schema 10) is on this very expression, and a query uses
+ * shop_id_number (schema 12) is on this very expression, and a query uses
  * it only when it spells the expression the same way. */
 #define SHOP_ID_NUMBER(col)                                                                        \
 	"ltrim(" col ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.-0')"
 
+/* Row seals (store_seal.c).  Every money-moving row is sealed by a trigger
+ * that stores, in table `seal`, the audit seq of the record its change
+ * belongs to and a MAC over the table name, the row key, that seq and the
+ * sealed columns.  The column lists are written once here, for the
+ * triggers (prefix "new.") and for `bzj check` (prefix "t."). */
+#define SEAL_SEQ_SQL "(SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = 'audit_seq')"
+#define SEAL_SHOP_COLS(p)                                                                          \
+	p "entity," p "status," p "opened," p "closed," p "balance_fen," p "frozen_fen,"           \
+	p "unsettled_fen," p "owed_fen," p "terminate"
+#define SEAL_LEDGER_COLS(p)                                                                        \
+	p "shop_id," p "day," p "kind," p "amount_fen," p "balance_after," p "payer,"              \
+	p "third_party," p "ref," p "note," p "violation_id," p "refund_id," p "user"
+#define SEAL_REFUND_COLS(p)                                                                        \
+	p "shop_id," p "provider_id," p "kind," p "status," p "amount_fen," p "submitted_on,"      \
+	p "month,"                                                                                 \
+	p "window_start," p "window_end," p "checklist," p "late," p "submitted_by,"               \
+	p "approved_by," p "approved_on," p "second_by," p "paid_by," p "paid_on"
+#define SEAL_PAYEE_COLS(p) p "shop_id," p "type," p "name," p "account," p "since"
+#define SEAL_VIOLATION_COLS(p)                                                                     \
+	p "shop_id," p "day," p "class," p "points," p "raise_fen," p "frozen_fen,"                \
+	p "deducted_fen," p "owed_fen," p "covered_fen," p "status," p "resolved"
+#define SEAL_SHOP_CHANGE_COLS(p)                                                                   \
+	p "shop_id," p "kind," p "notice," p "recorded," p "old_value," p "new_value," p "hold,"   \
+	p "user"
+/* The service providers' money (issue 14): the provider's own balance,
+ * freeze and the status and dates that decide its required deposit, its
+ * cooldown and whether it may be refunded; its ledger (append-only), payee
+ * accounts, bindings (they size an agency's required deposit) and
+ * complaints (freeze and upheld amount). */
+#define SEAL_PROVIDER_COLS(p)                                                                      \
+	p "kind," p "status," p "added," p "certified_on," p "delisted_on," p "exited_on,"        \
+	p "balance_fen," p "frozen_fen"
+#define SEAL_PROVIDER_LEDGER_COLS(p)                                                               \
+	p "provider_id," p "day," p "kind," p "amount_fen," p "balance_after," p "ref," p "note,"  \
+	p "complaint_id," p "refund_id," p "user"
+#define SEAL_PROVIDER_PAYEE_COLS(p) p "provider_id," p "name," p "account," p "since"
+#define SEAL_PROVIDER_BINDING_COLS(p) p "provider_id," p "shop_id," p "from_day," p "to_day"
+#define SEAL_PROVIDER_COMPLAINT_COLS(p)                                                            \
+	p "provider_id," p "shop_id," p "day," p "status," p "frozen_fen," p "amount_fen,"         \
+	p "resolved," p "user," p "upheld_by," p "second_by"
+#define SEAL_STANDARD_COLS(p) p "category," p "effective," p "individual_fen," p "company_fen"
+#define SEAL_STANDARD_KEY(p) p "category || '@' || " p "effective"
+/* One trigger body: seal row `key` of `tbl` (both SQL expressions). */
+#define SEAL_BODY(tbl, key, cols)                                                                  \
+	" BEGIN INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) VALUES ('" tbl "', " key ","       \
+	" " SEAL_SEQ_SQL ", bzj_seal('" tbl "', " key ", " SEAL_SEQ_SQL ", " cols ")); END;"
+
 int st_schema_migrate(bzj_db *db, bzj_err *e);
+/* The schema every migration would create, for `bzj check`: one string
+ * "type name tbl_name sql" per object, sorted; free with st_schema_free. */
+int st_schema_expected(char ***out, int *n, bzj_err *e);
+void st_schema_free(char **v, int n);
+/* The same list from a database (store_seal.c). */
+int st_schema_of(bzj_db *db, char ***out, int *n, bzj_err *e);
+/* Before the outermost COMMIT: a row written after its transaction's last
+ * audit record names the record after it; name that last record instead. */
+int st_seal_fixup(bzj_db *db, bzj_err *e);
+/* bzj_seal(...) and bzj_seal_plain(...) on this connection. */
+int st_register_seal(bzj_db *db);
 int st_register_functions(bzj_db *db, bzj_err *e);
 /* bzj_newbie_reasons, bzj_newbie_window (store_newbie.c) */
 int st_newbie_functions(bzj_db *db, bzj_err *e);

@@ -84,7 +84,7 @@ int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only,
 {
 	*n = 0;
 	/* Newest first by date, then id.  One statement per shape and page,
-	 * so each walks its index (schema 10) from the cursor without sorting:
+	 * so each walks its index (schema 12) from the cursor without sorting:
 	 * violation_shop_newest for one shop, violation_newest_open for the
 	 * open ones of all shops, violation_newest for all of them; a cursor
 	 * OR-ed with "no cursor" would keep SQLite from seeking. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bzj/text.h"
 #include "bzj/violation.h"
 #include "service.h"
 
@@ -21,16 +22,28 @@ int svc_text(const char *s, const char *field, size_t max, bool required, bzj_er
 		return bzj_fail(e, BZJ_EINPUT, code, _("%s: longer than %zu bytes"), field, max);
 	if (!bzj_utf8_valid(s, n))
 		return bzj_fail(e, BZJ_EINPUT, code, _("%s: not valid UTF-8"), field);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		/* C0, DEL, and C1 (U+0080..U+009F, UTF-8 C2 80..C2 9F): terminals
-		 * act on all of them */
-		bool c1 = c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
-			  (unsigned char)s[i + 1] <= 0x9F;
-		if (c < 0x20 || c == 0x7f || c1)
+	/* Controls (C0, DEL, C1), bidi overrides and isolates, zero-width
+	 * characters, the BOM, line and paragraph separators, noncharacters:
+	 * none belongs in a name or a reason, and each can make a terminal or
+	 * a report show something other than what is stored. */
+	for (size_t i = 0; i < n;) {
+		uint32_t c;
+		size_t k = bzj_utf8_decode((const unsigned char *)s + i, n - i, &c);
+		if (k == 0)
+			break; /* cannot happen: checked above */
+		if (bzj_text_refused(c)) {
+			if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f))
+				return bzj_fail(e, BZJ_EINPUT, code,
+						_("%s: contains the control character U+%04X (byte "
+						  "0x%02x at %zu)"),
+						field, (unsigned)c, (unsigned char)s[i + k - 1], i);
 			return bzj_fail(e, BZJ_EINPUT, code,
-					_("%s: contains a control character (byte 0x%02x at %zu)"),
-					field, c1 ? (unsigned char)s[i + 1] : c, i);
+					_("%s: contains U+%04X at byte %zu, an invisible or "
+					  "direction-changing character that does not belong in "
+					  "text"),
+					field, (unsigned)c, i);
+		}
+		i += k;
 	}
 	return BZJ_OK;
 }

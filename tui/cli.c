@@ -35,7 +35,7 @@ static bool db_is_optional(const char *name)
 
 void cli_usage(FILE *f)
 {
-	fprintf(f, _("usage: bzj [--db PATH] [--config PATH] [--today YYYY-MM-DD] [--json] "
+	cli_fprintf(f, _("usage: bzj [--db PATH] [--config PATH] [--today YYYY-MM-DD] [--json] "
 		     "[COMMAND ...]\n"
 		     "With no command bzj opens the console.  Commands:\n"));
 	for (int i = 0; i < NCOMMANDS; i++) {
@@ -48,8 +48,8 @@ void cli_usage(FILE *f)
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, _("`bzj --help-keys` lists the console's keys and their action names.\n"));
-	fprintf(f, _("Exit status: 0 done, 1 refused by a rule, 2 bad input, 3 not found,\n"
+	cli_fprintf(f, _("`bzj --help-keys` lists the console's keys and their action names.\n"));
+	cli_fprintf(f, _("Exit status: 0 done, 1 refused by a rule, 2 bad input, 3 not found,\n"
 		     "4 permission denied, 5 busy or conflict, 6 storage error.  See bzj(1).\n"));
 }
 
@@ -58,7 +58,7 @@ bool cli_command_help(const char *name, FILE *f)
 	for (int i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(commands[i]->name, name))
 			continue;
-		fprintf(f, "usage: bzj [global options] %s\n", _(commands[i]->usage));
+		cli_fprintf(f, "usage: bzj [global options] %s\n", _(commands[i]->usage));
 		return true;
 	}
 	return false;

@@ -31,8 +31,8 @@ CMD(cmd_init)
 		bzj_json_obj_end(&j);
 		cli_json_print(&j);
 	} else
-		printf(_("database %s ready (schema %d)\n"), env->db_path,
-		       bzj_ctx_schema_version(x));
+		cli_printf(_("database %s ready (schema %d)\n"), env->db_path,
+			   bzj_ctx_schema_version(x));
 	return BZJ_OK;
 }
 
@@ -58,10 +58,10 @@ CMD(cmd_demo)
 	if ((rc = bzj_ctx_counts(x, &ns, &nl, &nr, e)))
 		return rc;
 	if (env->json)
-		printf("{\"shops\":%lld,\"ledger_entries\":%lld,\"refunds\":%lld}\n", (long long)ns,
+		cli_printf("{\"shops\":%lld,\"ledger_entries\":%lld,\"refunds\":%lld}\n", (long long)ns,
 		       (long long)nl, (long long)nr);
 	else
-		printf(_("demo data: %lld shops, %lld ledger entries, %lld refunds in %s\n"),
+		cli_printf(_("demo data: %lld shops, %lld ledger entries, %lld refunds in %s\n"),
 		       (long long)ns, (long long)nl, (long long)nr, env->db_path);
 	return BZJ_OK;
 }
@@ -79,7 +79,7 @@ static int std_row(void *ctx, const bzj_standard *s)
 		bzj_json_obj_end(o->j);
 	} else {
 		char cat[96];
-		printf("%s %s  %14s  %14s\n", cli_col_w(s->category, 12, cat, sizeof cat),
+		cli_printf("%s %s  %14s  %14s\n", cli_col_w(s->category, 12, cat, sizeof cat),
 		       cli_day(s->effective, d),
 		       cli_money(s->individual_fen, a), cli_money(s->company_fen, b));
 	}
@@ -99,9 +99,9 @@ CMD(standards_load)
 	if (rc)
 		return rc;
 	if (env->json)
-		printf("{\"loaded\":%d}\n", n);
+		cli_printf("{\"loaded\":%d}\n", n);
 	else
-		printf(_("%d standards loaded from %s\n"), n, path);
+		cli_printf(_("%d standards loaded from %s\n"), n, path);
 	return BZJ_OK;
 }
 
@@ -115,7 +115,7 @@ CMD(standards_list)
 	cli_json_list(&j, "standards");
 	row_out out = {env, &j};
 	if (!env->json)
-		printf("%-12s %-10s  %14s  %14s\n", _("category"), _("effective"),
+		cli_printf("%-12s %-10s  %14s  %14s\n", _("category"), _("effective"),
 		       _("individual"), _("company"));
 	rc = bzj_standards_list(x, std_row, &out, e);
 	bzj_json_arr_end(&j);
@@ -137,9 +137,9 @@ CMD(calendar_import)
 	if (rc)
 		return rc;
 	if (env->json)
-		printf("{\"rows\":%d,\"years\":%d}\n", rows, years);
+		cli_printf("{\"rows\":%d,\"years\":%d}\n", rows, years);
 	else
-		printf(_("%d calendar rows for %d year(s) imported\n"), rows, years);
+		cli_printf(_("%d calendar rows for %d year(s) imported\n"), rows, years);
 	return BZJ_OK;
 }
 
@@ -159,9 +159,9 @@ CMD(calendar_next)
 		return rc;
 	char d[16];
 	if (env->json)
-		printf("{\"date\":\"%s\"}\n", cli_day(out, d));
+		cli_printf("{\"date\":\"%s\"}\n", cli_day(out, d));
 	else
-		printf("%s\n", cli_day(out, d));
+		cli_printf("%s\n", cli_day(out, d));
 	return BZJ_OK;
 }
 
@@ -183,7 +183,7 @@ static int audit_row(void *ctx, const bzj_audit_rec *r)
 		bzj_json_str(o->j, "reason", r->reason[0] ? r->reason : NULL);
 		bzj_json_obj_end(o->j);
 	} else {
-		printf("%6lld %s %-8s %-10s %-20s %-16s %s -> %s%s%s\n", (long long)r->seq, r->at,
+		cli_printf("%6lld %s %-8s %-10s %-20s %-16s %s -> %s%s%s\n", (long long)r->seq, r->at,
 		       r->user, r->role, r->action, r->object, r->before, r->after,
 		       r->reason[0] ? "  # " : "", r->reason);
 	}
@@ -208,6 +208,8 @@ CMD(audit_verify)
 		bzj_json_obj(&j, NULL);
 		bzj_json_bool(&j, "ok", r.ok);
 		bzj_json_int(&j, "entries", r.entries);
+		bzj_json_bool(&j, "keyed", r.keyed);
+		bzj_json_int(&j, "keyed_from", r.keyed_from);
 		if (!r.ok) {
 			bzj_json_obj(&j, "first_bad");
 			bzj_json_int(&j, "seq", r.bad_seq);
@@ -217,10 +219,15 @@ CMD(audit_verify)
 		bzj_json_obj_end(&j);
 		cli_json_print(&j);
 	} else if (r.ok) {
-		printf(_("audit log intact: %lld entries\n"), (long long)r.entries);
+		cli_printf(_("audit log intact: %lld entries\n"), (long long)r.entries);
+		if (r.keyed)
+			cli_printf(_("keyed (HMAC-SHA256) from record %lld\n"), (long long)r.keyed_from);
+		else
+			cli_printf(_("not keyed: whoever can write the database file could recompute "
+				     "the chain (set audit_key, see docs/deploy.md)\n"));
 	}
 	if (!r.ok) {
-		fprintf(stderr, _("bzj: audit log broken at record %lld: %s\n"),
+		cli_fprintf(stderr, _("bzj: audit log broken at record %lld: %s\n"),
 			(long long)r.bad_seq, r.problem);
 		return -BZJ_ERULE;
 	}
@@ -256,7 +263,7 @@ static int check_problem(void *ctx, const char *code, const char *msg)
 		bzj_json_str(o->j, "message", msg);
 		bzj_json_obj_end(o->j);
 	}
-	fprintf(o->env->json ? stderr : stdout, "%s: %s\n", code, msg);
+	cli_fprintf(o->env->json ? stderr : stdout, "%s: %s\n", code, msg);
 	return 0;
 }
 
@@ -285,11 +292,11 @@ CMD(cmd_check)
 	}
 	cli_json_finish(env, &j, true);
 	if (r.problems) {
-		fprintf(stderr, _("bzj: %lld invariant violation(s)\n"), (long long)r.problems);
+		cli_fprintf(stderr, _("bzj: %lld invariant violation(s)\n"), (long long)r.problems);
 		return -BZJ_ERULE;
 	}
 	if (!env->json)
-		printf(_("ok: %lld shops, %lld ledger entries, %lld refunds; every invariant "
+		cli_printf(_("ok: %lld shops, %lld ledger entries, %lld refunds; every invariant "
 			 "holds\n"),
 		       (long long)r.shops, (long long)r.ledger_entries, (long long)r.refunds);
 	return BZJ_OK;

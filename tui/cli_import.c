@@ -37,10 +37,15 @@ static int on_import_error(void *ctx, long line, const char *field, const char *
 
 CMD(cmd_import)
 {
+	opt o[] = {O("force", false), O("reason", true)};
 	args a;
-	int rc = cli_parse_args(argc, argv, cmd, NULL, 0, 2, &a, e);
+	int rc = cli_parse_args(argc, argv, cmd, o, NOPTS(o), 2, &a, e);
 	if (rc)
 		return rc;
+	bzj_import_opt io = {cli_flag(&a, "force"), cli_val(&a, "reason")};
+	if (io.reason && !io.force)
+		return bzj_fail(e, BZJ_EINPUT, "input.usage",
+				_("import: --reason goes with --force"));
 	int kind = bzj_import_kind_parse(a.pos[0]);
 	if (kind < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.kind",
@@ -53,7 +58,7 @@ CMD(cmd_import)
 	import_report rep = {env, a.pos[1], env->json ? &j : NULL};
 	bzj_import_result r;
 	progress_attach(x, "import");
-	rc = bzj_import(x, kind, in.data, in.len, on_import_error, &rep, &r, e);
+	rc = bzj_import_ex(x, kind, in.data, in.len, &io, on_import_error, &rep, &r, e);
 	progress_done();
 	if (rc)
 		r.rows = 0; /* nothing was written */
@@ -62,6 +67,8 @@ CMD(cmd_import)
 	if (env->json) {
 		bzj_json_int(&j, "rows", r.rows);
 		bzj_json_int(&j, "errors", r.errors);
+		if (kind == BZJ_IMPORT_TOPUPS)
+			bzj_json_int(&j, "replayed", rc ? 0 : r.replayed);
 		if (kind == BZJ_IMPORT_SCORES)
 			bzj_json_int(&j, "unchanged", rc ? 0 : r.unchanged);
 		if (rc) {
@@ -73,13 +80,17 @@ CMD(cmd_import)
 		bzj_json_obj_end(&j);
 		cli_json_print(&j);
 		if (rc) {
-			fprintf(stderr, "bzj: %s\n", e->msg);
+			cli_fprintf(stderr, "bzj: %s\n", e->msg);
 			return -rc; /* already reported */
 		}
 	} else {
 		bzj_json_free(&j);
 		if (!rc)
-			printf(_("imported %lld rows from %s\n"), (long long)r.rows, a.pos[1]);
+			cli_printf(_("imported %lld rows from %s\n"), (long long)r.rows, a.pos[1]);
+		if (!rc && r.replayed)
+			cli_printf(_("%lld line(s) were already recorded (same ref or same line): not "
+				     "credited again\n"),
+				   (long long)r.replayed);
 	}
 	return rc;
 }
@@ -87,4 +98,5 @@ CMD(cmd_import)
 /* ---- commands of this family ---------------------------------------------- */
 
 const cli_command cli_cmd_import = {"import", cmd_import, NULL, 0,
-	N_("import shops|gmv|topups|violations|scores|orders FILE.csv   all or nothing")};
+	N_("import shops|gmv|topups|violations|scores|orders FILE.csv [--force --reason TEXT]   all "
+	   "or nothing")};

@@ -31,10 +31,10 @@ CMD(cmd_topup)
 		return rc;
 	char b[32];
 	if (env->json)
-		printf("{\"id\":%lld,\"balance_fen\":%lld,\"replayed\":%s}\n", (long long)id,
+		cli_printf("{\"id\":%lld,\"balance_fen\":%lld,\"replayed\":%s}\n", (long long)id,
 		       (long long)bal, replayed ? "true" : "false");
 	else
-		printf(replayed ? _("top-up %lld was already recorded (same ref); balance %s\n")
+		cli_printf(replayed ? _("top-up %lld was already recorded (same ref); balance %s\n")
 				: _("top-up %lld recorded; balance %s\n"),
 		       (long long)id, cli_money(bal, b));
 	return BZJ_OK;
@@ -57,10 +57,10 @@ CMD(cmd_fee)
 		return rc;
 	char b[32];
 	if (env->json)
-		printf("{\"id\":%lld,\"balance_fen\":%lld}\n", (long long)id,
+		cli_printf("{\"id\":%lld,\"balance_fen\":%lld}\n", (long long)id,
 		       (long long)v.shop.balance_fen);
 	else
-		printf(_("fee %lld recorded; balance %s\n"), (long long)id,
+		cli_printf(_("fee %lld recorded; balance %s\n"), (long long)id,
 		       cli_money(v.shop.balance_fen, b));
 	return BZJ_OK;
 }
@@ -82,10 +82,10 @@ CMD(cmd_gmv)
 	char ms[8], b[32];
 	bzj_month_fmt(m, ms, sizeof ms);
 	if (env->json)
-		printf("{\"shop_id\":\"%s\",\"month\":\"%s\",\"gmv_fen\":%lld}\n", a.pos[0], ms,
+		cli_printf("{\"shop_id\":\"%s\",\"month\":\"%s\",\"gmv_fen\":%lld}\n", a.pos[0], ms,
 		       (long long)fen);
 	else
-		printf(_("GMV of %s for %s: %s\n"), a.pos[0], ms, cli_money(fen, b));
+		cli_printf(_("GMV of %s for %s: %s\n"), a.pos[0], ms, cli_money(fen, b));
 	return BZJ_OK;
 }
 
@@ -110,10 +110,10 @@ CMD(deposit_recompute)
 	char ms[8], ef[16];
 	bzj_month_fmt(r.month, ms, sizeof ms);
 	if (env->json)
-		printf("{\"month\":\"%s\",\"effective\":\"%s\",\"shops\":%lld,\"changed\":%lld}\n", ms,
+		cli_printf("{\"month\":\"%s\",\"effective\":\"%s\",\"shops\":%lld,\"changed\":%lld}\n", ms,
 		       cli_day(r.effective, ef), (long long)r.shops, (long long)r.changed);
 	else
-		printf(_("floating deposit for %s (effective %s): %lld shops, %lld changed\n"), ms,
+		cli_printf(_("floating deposit for %s (effective %s): %lld shops, %lld changed\n"), ms,
 		       cli_day(r.effective, ef), (long long)r.shops, (long long)r.changed);
 	return BZJ_OK;
 }
@@ -141,7 +141,7 @@ CMD(cmd_ledger)
 	for (int i = 0; !rc && i < n; i++) {
 		char b[32], c[32], d[16];
 		if (!env->json) {
-			printf("%-8lld %s %-10s %14s %14s  %s%s%s\n", (long long)le[i].id,
+			cli_printf("%-8lld %s %-10s %14s %14s  %s%s%s\n", (long long)le[i].id,
 			       cli_day(le[i].date, d), bzj_ledger_kind_name(le[i].kind),
 			       cli_money(le[i].amount_fen, b), cli_money(le[i].balance_after_fen, c),
 			       le[i].note, le[i].third_party ? "  " : "",
@@ -196,7 +196,7 @@ CMD(receipt_act)
 	for (int i = 0; i < n; i++) {
 		char b[32], d[16];
 		if (!env->json) {
-			printf("%-6lld %s %-30s %14s %s%s\n", (long long)r[i].id,
+			cli_printf("%-6lld %s %-30s %14s %s%s\n", (long long)r[i].id,
 			       cli_day(r[i].issued, d), r[i].title, cli_money(r[i].amount_fen, b),
 			       _("top-up "), r[i].voided ? _(" (void)") : "");
 			continue;

@@ -32,29 +32,29 @@ void cli_newbie_text(FILE *f, const bzj_newbie *n)
 {
 	char d1[16], d2[16];
 	switch (n->status) {
-	case BZJ_NB_DIRECT: fputs(_("let straight through (direct)"), f); break;
+	case BZJ_NB_DIRECT: cli_fprintf(f, "%s", _("let straight through (direct)")); break;
 	case BZJ_NB_GRADUATED:
-		fprintf(f, _("graduated on %s"), cli_day(n->graduated, d1));
+		cli_fprintf(f, _("graduated on %s"), cli_day(n->graduated, d1));
 		break;
 	default:
 		if (n->last_check == BZJ_DATE_NONE)
-			fputs(_("newbie, not checked yet"), f);
+			cli_fprintf(f, "%s", _("newbie, not checked yet"));
 		else if (n->capped)
-			fprintf(f, _("newbie, CAPPED at %d paid orders a day since %s (check of %s)"),
+			cli_fprintf(f, _("newbie, CAPPED at %d paid orders a day since %s (check of %s)"),
 				BZJ_NEWBIE_CAP_ORDERS, cli_day(n->capped_since, d1),
 				cli_day(n->last_check, d2));
 		else
-			fprintf(f, _("newbie, passed the check of %s"), cli_day(n->last_check, d1));
+			cli_fprintf(f, _("newbie, passed the check of %s"), cli_day(n->last_check, d1));
 	}
 	const char *sep = ": ";
 	for (int bit = 1; bit <= BZJ_NBR_ALL; bit <<= 1)
 		if (n->reasons & bit) {
-			fputs(sep, f);
+			cli_fprintf(f, "%s", sep);
 			cli_put_safe(f, bzj_newbie_reason_text(bit));
 			sep = "; ";
 		}
 	if (n->risk_id) {
-		fprintf(f, _("; risk finding #%lld open since %s: "), (long long)n->risk_id,
+		cli_fprintf(f, _("; risk finding #%lld open since %s: "), (long long)n->risk_id,
 			cli_day(n->risk_opened, d1));
 		cli_put_safe(f, n->risk_note);
 	}
@@ -100,10 +100,10 @@ CMD(newbie_check)
 		bzj_json_obj_end(&j);
 		cli_json_print(&j);
 	} else if (r.already) {
-		printf(_("%s was already checked (%lld shops, %lld failing); nothing changed\n"),
+		cli_printf(_("%s was already checked (%lld shops, %lld failing); nothing changed\n"),
 		       cli_day(day, d), (long long)r.checked, (long long)r.failed);
 	} else {
-		printf(_("newbie check of %s: %lld shops, %lld failing (capped at %d paid orders a "
+		cli_printf(_("newbie check of %s: %lld shops, %lld failing (capped at %d paid orders a "
 			 "day from the next day), %lld newly capped, %lld caps lifted\n"),
 		       cli_day(day, d), (long long)r.checked, (long long)r.failed,
 		       BZJ_NEWBIE_CAP_ORDERS, (long long)r.capped, (long long)r.lifted);
@@ -125,10 +125,10 @@ CMD(newbie_risk)
 	if ((rc = bzj_newbie_risk(x, a.pos[0], open, cli_val(&a, "note"), &id, e)))
 		return rc;
 	if (env->json)
-		printf("{\"id\":%lld,\"shop_id\":\"%s\",\"status\":\"%s\"}\n", (long long)id,
+		cli_printf("{\"id\":%lld,\"shop_id\":\"%s\",\"status\":\"%s\"}\n", (long long)id,
 		       a.pos[0], open ? "open" : "closed");
 	else
-		printf(open ? _("risk finding %lld opened against %s\n")
+		cli_printf(open ? _("risk finding %lld opened against %s\n")
 			    : _("risk finding %lld of %s closed\n"),
 		       (long long)id, a.pos[0]);
 	return BZJ_OK;

@@ -68,8 +68,14 @@ char *cli_slurp_arg(const char *cmd, int argc, char **argv, const char **path, s
 
 /* ---- output --------------------------------------------------------------- */
 
-/* Text that may carry user input, with control characters replaced. */
+/* Text that may carry user input, escaped by core's one escaper
+ * (bzj_text_escape): controls, bidi and invisible characters visible. */
 void cli_put_safe(FILE *f, const char *s);
+/* Every line of text output goes through these: whatever they quote from
+ * the database (names, notes, reasons, payers) reaches the terminal
+ * escaped like cli_put_safe; only line breaks pass. */
+__attribute__((format(printf, 1, 2))) void cli_printf(const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void cli_fprintf(FILE *f, const char *fmt, ...);
 /* Print a JSON document and free it. */
 void cli_json_print(bzj_json *j);
 /* What a row callback of a list prints to: text on stdout, or the rows of

@@ -77,27 +77,27 @@ static void provider_text(const bzj_provider_view *v)
 	const bzj_provider *p = &v->p;
 	char a[32], b[32], c[32], d[32], d1[16], d2[16], l[64];
 #define L(s) cli_col_w(s, 14, l, sizeof l)
-	printf("%s  %s  [%s · %s]\n", p->id, p->name, bzj_provider_kind_name(p->kind),
+	cli_printf("%s  %s  [%s · %s]\n", p->id, p->name, bzj_provider_kind_name(p->kind),
 	       bzj_provider_status_name(p->status));
-	printf("  %s %s\n", L(_("Entity")), p->entity_name);
+	cli_printf("  %s %s\n", L(_("Entity")), p->entity_name);
 	if (p->certified_on != BZJ_DATE_NONE)
-		printf("  %s %s\n", L(_("Certified")), cli_day(p->certified_on, d1));
+		cli_printf("  %s %s\n", L(_("Certified")), cli_day(p->certified_on, d1));
 	if (p->delisted_on != BZJ_DATE_NONE)
-		printf("  %s %s · %s %s\n", L(_("Delisted")), cli_day(p->delisted_on, d1),
+		cli_printf("  %s %s · %s %s\n", L(_("Delisted")), cli_day(p->delisted_on, d1),
 		       _("may apply from"), cli_day(v->may_apply_from, d2));
 	if (p->exited_on != BZJ_DATE_NONE)
-		printf("  %s %s\n", L(_("Exited")), cli_day(p->exited_on, d1));
-	printf("  %s %s\n", L(_("Required")), cli_money(v->required_fen, a));
-	printf("  %s %s  %s %s  %s %s\n", L(_("Balance")), cli_money(p->balance_fen, a),
+		cli_printf("  %s %s\n", L(_("Exited")), cli_day(p->exited_on, d1));
+	cli_printf("  %s %s\n", L(_("Required")), cli_money(v->required_fen, a));
+	cli_printf("  %s %s  %s %s  %s %s\n", L(_("Balance")), cli_money(p->balance_fen, a),
 	       _("frozen"), cli_money(p->frozen_fen, b), _("available"),
 	       cli_money(v->available_fen, c));
 	if (v->shortfall_fen)
-		printf("  %s %s\n", L(_("Shortfall")), cli_money(v->shortfall_fen, d));
-	printf("  %s %lld  %s %lld  %s %lld\n", L(_("Bound shops")), (long long)v->bound_shops,
+		cli_printf("  %s %s\n", L(_("Shortfall")), cli_money(v->shortfall_fen, d));
+	cli_printf("  %s %lld  %s %lld  %s %lld\n", L(_("Bound shops")), (long long)v->bound_shops,
 	       _("open complaints"), (long long)v->open_complaints, _("upheld"),
 	       (long long)v->upheld_complaints);
 	if (v->payee.present)
-		printf("  %s %s · %s · %s\n", L(_("Payee")), cli_payee_label(BZJ_PAYEE_CORPORATE),
+		cli_printf("  %s %s · %s · %s\n", L(_("Payee")), cli_payee_label(BZJ_PAYEE_CORPORATE),
 		       v->payee.name, v->payee.account);
 #undef L
 }
@@ -178,7 +178,7 @@ CMD(provider_show)
 		provider_text(&v);
 		for (int i = 0; i < n; i++) {
 			char d1[16], d2[16];
-			printf("  %s %-12s %s .. %s\n", _("bound"), b[i].shop_id,
+			cli_printf("  %s %-12s %s .. %s\n", _("bound"), b[i].shop_id,
 			       cli_day(b[i].from, d1), cli_day(b[i].to, d2));
 		}
 	}
@@ -195,14 +195,20 @@ typedef struct list_out {
 static void csv_field(const char *s, bool last)
 {
 	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote) {
-		putchar('"');
+	char *q = quote ? malloc(2 * strlen(s) + 3) : NULL;
+	if (q) {
+		/* quoted, and then escaped like every other text (line breaks pass) */
+		size_t n = 0;
+		q[n++] = '"';
 		for (; *s; s++) {
 			if (*s == '"')
-				putchar('"');
-			putchar(*s);
+				q[n++] = '"';
+			q[n++] = *s;
 		}
-		putchar('"');
+		q[n++] = '"';
+		q[n] = 0;
+		cli_fprintf(stdout, "%s", q);
+		free(q);
 	} else {
 		cli_put_safe(stdout, s);
 	}
@@ -229,7 +235,7 @@ static int list_row(void *ctx, const bzj_provider_view *v)
 		provider_json(o->j, v, o->public_only);
 	} else if (o->public_only) {
 		char nm[96];
-		printf("%-10s %s %-13s %-9s %s %s  %s  %s %lld\n", p->id,
+		cli_printf("%-10s %s %-13s %-9s %s %s  %s  %s %lld\n", p->id,
 		       cli_col_w(p->name, 24, nm, sizeof nm), bzj_provider_kind_name(p->kind),
 		       bzj_provider_status_name(p->status), cli_day(p->certified_on, d1),
 		       cli_day(p->delisted_on, d2),
@@ -237,7 +243,7 @@ static int list_row(void *ctx, const bzj_provider_view *v)
 		       _("upheld complaints"), (long long)v->upheld_complaints);
 	} else {
 		char nm[96];
-		printf("%-10s %s %-13s %-9s %14s %14s%s\n", p->id, cli_col_w(p->name, 24, nm, sizeof nm),
+		cli_printf("%-10s %s %-13s %-9s %14s %14s%s\n", p->id, cli_col_w(p->name, 24, nm, sizeof nm),
 		       bzj_provider_kind_name(p->kind), bzj_provider_status_name(p->status),
 		       cli_money(p->balance_fen, a), cli_money(v->required_fen, b),
 		       v->shortfall_fen ? _("  shortfall") : "");
@@ -272,7 +278,7 @@ CMD(provider_list)
 	cli_json_list(&j, "providers");
 	list_out out = {env, &j, cli_flag(&a, "public") || cli_flag(&a, "csv"), cli_flag(&a, "csv")};
 	if (out.csv)
-		printf("id,name,entity_name,kind,status,certified_on,delisted_on,"
+		cli_printf("id,name,entity_name,kind,status,certified_on,delisted_on,"
 		       "deposit_paid_in_full,upheld_complaints\n");
 	int64_t total = 0;
 	rc = bzj_provider_list(x, &q, list_row, &out, &total, e);
@@ -285,7 +291,7 @@ CMD(provider_list)
 	}
 	cli_json_finish(env, &j, !rc);
 	if (!rc && !env->json)
-		printf(_("%lld providers\n"), (long long)total);
+		cli_printf(_("%lld providers\n"), (long long)total);
 	return rc;
 }
 
@@ -310,12 +316,12 @@ CMD(provider_money)
 		return rc;
 	char m[32], s[32];
 	if (env->json)
-		printf("{\"id\":%lld,\"provider\":\"%s\",\"balance_fen\":%lld,\"shortfall_fen\":%lld"
+		cli_printf("{\"id\":%lld,\"provider\":\"%s\",\"balance_fen\":%lld,\"shortfall_fen\":%lld"
 		       ",\"replayed\":%s}\n",
 		       (long long)id, v.p.id, (long long)v.p.balance_fen, (long long)v.shortfall_fen,
 		       replayed ? "true" : "false");
 	else
-		printf(_("entry %lld%s: provider %s balance %s, shortfall %s\n"), (long long)id,
+		cli_printf(_("entry %lld%s: provider %s balance %s, shortfall %s\n"), (long long)id,
 		       replayed ? _(" (already recorded)") : "", v.p.id, cli_money(v.p.balance_fen, m),
 		       cli_money(v.shortfall_fen, s));
 	return BZJ_OK;
@@ -374,10 +380,10 @@ CMD(provider_bind)
 		bzj_json_obj_end(&j);
 		cli_json_print(&j);
 	} else if (unbind) {
-		printf(_("provider %s and shop %s: bound through %s\n"), a.pos[0], a.pos[1],
+		cli_printf(_("provider %s and shop %s: bound through %s\n"), a.pos[0], a.pos[1],
 		       cli_day(to, d2));
 	} else {
-		printf(_("binding %lld: provider %s and shop %s from %s to %s\n"), (long long)id,
+		cli_printf(_("binding %lld: provider %s and shop %s from %s to %s\n"), (long long)id,
 		       a.pos[0], a.pos[1], cli_day(from, d1), cli_day(to, d2));
 	}
 	return BZJ_OK;
@@ -400,12 +406,12 @@ CMD(provider_orders)
 		return rc;
 	char d1[16], d2[16];
 	if (env->json)
-		printf("{\"provider\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"orders\":%lld,"
+		cli_printf("{\"provider\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"orders\":%lld,"
 		       "\"gift_orders\":%lld}\n",
 		       a.pos[0], cli_day(from, d1), cli_day(to, d2), (long long)orders,
 		       (long long)gift);
 	else
-		printf(_("provider %s, %s to %s: %lld paid orders (gift orders excluded; %lld gift "
+		cli_printf(_("provider %s, %s to %s: %lld paid orders (gift orders excluded; %lld gift "
 			 "orders)\n"),
 		       a.pos[0], cli_day(from, d1), cli_day(to, d2), (long long)orders,
 		       (long long)gift);
@@ -464,7 +470,7 @@ CMD(provider_ledger)
 	for (int i = 0; !rc && i < n; i++) {
 		char b[32], c[32], d[16];
 		if (!env->json) {
-			printf("%-8lld %s %-10s %14s %14s  %s\n", (long long)le[i].id,
+			cli_printf("%-8lld %s %-10s %14s %14s  %s\n", (long long)le[i].id,
 			       cli_day(le[i].date, d), bzj_ledger_kind_name(le[i].kind),
 			       cli_money(le[i].amount_fen, b), cli_money(le[i].balance_after_fen, c),
 			       le[i].note);
@@ -533,7 +539,7 @@ static int assess_row(void *ctx, const bzj_assess_row *r)
 		bzj_json_str(o->j, "outcome", bzj_assess_outcome_name(r->outcome));
 		bzj_json_obj_end(o->j);
 	} else {
-		printf("%-12s %10lld %s %14s %s  %s\n", r->id, (long long)r->orders,
+		cli_printf("%-12s %10lld %s %14s %s  %s\n", r->id, (long long)r->orders,
 		       r->meets_orders ? "✓" : "✗", cli_money(r->deposit_fen, a),
 		       r->meets_deposit ? "✓" : "✗", bzj_assess_outcome_name(r->outcome));
 	}
@@ -560,7 +566,7 @@ static void assess_head(cli_env *env, bzj_json *j, const bzj_assessment *a, bzj_
 		bzj_json_arr(j, "providers");
 		return;
 	}
-	printf(_("assessment %s: certified on or before %s; %s to %s; %lld orders and %s "
+	cli_printf(_("assessment %s: certified on or before %s; %s to %s; %lld orders and %s "
 		 "deposit; %lld day(s) left%s%s\n"),
 	       a->name, cli_day(a->cutoff, d1), cli_day(a->from, d2), cli_day(a->to, d3),
 	       (long long)a->threshold, cli_money(a->deposit_fen, m), (long long)left,
@@ -622,7 +628,7 @@ static int assess_emit(cli_env *env, bzj_ctx *x, const char *name, bool close, b
 	assess_out out = {env, &j, close};
 	assess_head(env, &j, &as, x->today);
 	if (!env->json && b.n)
-		printf("%-12s %12s %16s  %s\n", _("provider"), _("orders"), _("deposit"),
+		cli_printf("%-12s %12s %16s  %s\n", _("provider"), _("orders"), _("deposit"),
 		       _("outcome"));
 	for (size_t i = 0; i < b.n; i++)
 		assess_row(&out, &b.v[i]);
@@ -694,7 +700,7 @@ static void complaint_json(bzj_json *j, const bzj_complaint *c)
 static void complaint_text(const bzj_complaint *c)
 {
 	char a[32], b[32], d[16];
-	printf("%-6lld %-10s %-10s %s %-9s %s %14s %s %14s  %s\n", (long long)c->id,
+	cli_printf("%-6lld %-10s %-10s %s %-9s %s %14s %s %14s  %s\n", (long long)c->id,
 	       c->provider_id, c->shop_id, cli_day(c->date, d), bzj_complaint_status_name(c->status),
 	       _("frozen"), cli_money(c->frozen_fen, a), _("compensation"),
 	       cli_money(c->amount_fen, b), c->note);

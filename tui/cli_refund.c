@@ -45,15 +45,15 @@ static void refund_json(bzj_json *j, const bzj_refund *r)
 static void refund_text(const bzj_refund *r)
 {
 	char a[32], d1[16], d2[16], d3[16];
-	printf("%-6lld %-10s %-8s %-10s %14s  %s  %s..%s%s%s\n", (long long)r->id,
-	       r->shop_id[0] ? r->shop_id : r->provider_id,
+	cli_printf("%-6lld %-10s %-8s %-10s %14s  %s  %s..%s%s%s\n", (long long)r->id,
+		   r->shop_id[0] ? r->shop_id : r->provider_id,
 	       bzj_refund_kind_name(r->kind), bzj_refund_status_name(r->status),
 	       cli_money(r->amount_fen, a), cli_day(r->submitted_on, d1), cli_day(r->window_start, d2),
 	       cli_day(r->window_end, d3), r->overdue ? _("  OVERDUE") : "", r->late ? _("  late") : "");
 	if (r->failure_reason[0])
-		printf("       %s: %s\n", _("failed"), r->failure_reason);
+		cli_printf("       %s: %s\n", _("failed"), r->failure_reason);
 	if (r->reject_reason[0])
-		printf("       %s: %s\n", _("rejected"), r->reject_reason);
+		cli_printf("       %s: %s\n", _("rejected"), r->reject_reason);
 }
 
 static int emit_refund(cli_env *env, const bzj_refund *r)
@@ -126,7 +126,7 @@ CMD(refund_list)
 	bzj_json_obj_end(&j);
 	cli_json_finish(env, &j, !rc);
 	if (!rc && !env->json)
-		printf(_("%lld refunds\n"), (long long)total);
+		cli_printf(_("%lld refunds\n"), (long long)total);
 	return rc;
 }
 

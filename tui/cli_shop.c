@@ -91,41 +91,41 @@ static void shop_text(const bzj_shop_view *v)
 	const bzj_position *p = &v->dep.pos;
 	char a[32], b[32], c[32], d[32], m[8], m2[16], l[64];
 #define L(s) cli_col_w(s, 12, l, sizeof l)
-	printf("%s  %s  (%s, %s)\n", s->id, s->name,
+	cli_printf("%s  %s  (%s, %s)\n", s->id, s->name,
 	       s->entity == BZJ_ENTITY_COMPANY ? _("company") : _("individual business"),
 	       s->status == BZJ_SHOP_OPEN ? _("open") : _("closed"));
-	printf("  %s %s\n", L(_("entity")), s->entity_name);
+	cli_printf("  %s %s\n", L(_("entity")), s->entity_name);
 	if (s->operator_name[0])
-		printf("  %s %s\n", L(_("operator")), s->operator_name);
-	printf("  %s", L(_("categories")));
+		cli_printf("  %s %s\n", L(_("operator")), s->operator_name);
+	cli_printf("  %s", L(_("categories")));
 	for (int i = 0; i < v->ncategories; i++)
-		printf("%s%s", i ? ", " : " ", v->categories[i]);
-	printf("\n  %s %s = max(%s %s [%s], %s %s", L(_("required")), cli_money(p->required_fen, a),
+		cli_printf("%s%s", i ? ", " : " ", v->categories[i]);
+	cli_printf("\n  %s %s = max(%s %s [%s], %s %s", L(_("required")), cli_money(p->required_fen, a),
 	       _("base"), cli_money(p->base_fen, b), v->dep.base_category[0] ? v->dep.base_category : "-",
 	       _("floating"), cli_money(p->floating_fen, c));
 	if (v->dep.floating_present)
-		printf(" [GMV %s %s]", bzj_month_fmt(v->dep.floating_gmv_month, m, sizeof m),
+		cli_printf(" [GMV %s %s]", bzj_month_fmt(v->dep.floating_gmv_month, m, sizeof m),
 		       cli_money(v->dep.floating_gmv_fen, d));
-	printf(") + %s %s\n", _("raises"), cli_money(p->raises_fen, a));
-	printf("  %s %s   %s %s   %s %s\n", L(_("balance")), cli_money(p->balance_fen, a), _("frozen"),
+	cli_printf(") + %s %s\n", _("raises"), cli_money(p->raises_fen, a));
+	cli_printf("  %s %s   %s %s   %s %s\n", L(_("balance")), cli_money(p->balance_fen, a), _("frozen"),
 	       cli_money(p->frozen_fen, b), _("available"), cli_money(p->available_fen, c));
-	printf("  %s %s   %s %s   %s %s\n", L(_("refundable")), cli_money(p->refundable_fen, a),
+	cli_printf("  %s %s   %s %s   %s %s\n", L(_("refundable")), cli_money(p->refundable_fen, a),
 	       _("owed"), cli_money(p->owed_fen, b), _("payout restricted"),
 	       p->restricted ? _("yes") : _("no"));
 	if (v->payee.present)
-		printf("  %s %s %s %s (%s)\n", L(_("payee")), cli_payee_label(v->payee.type),
+		cli_printf("  %s %s %s %s (%s)\n", L(_("payee")), cli_payee_label(v->payee.type),
 		       v->payee.name, v->payee.account,
 		       v->payee.valid ? _("valid") : v->payee.problem);
 	else
-		printf("  %s %s\n", L(_("payee")), _("none recorded"));
+		cli_printf("  %s %s\n", L(_("payee")), _("none recorded"));
 	if (v->changes.deregistered != BZJ_DATE_NONE)
-		printf("  %s %s %s\n", L(_("deregistered")), _("notice of"),
+		cli_printf("  %s %s %s\n", L(_("deregistered")), _("notice of"),
 		       cli_day(v->changes.deregistered, m2));
 	if (v->payable_from != BZJ_DATE_NONE)
-		printf("  %s %s\n", L(_("payable from")), cli_day(v->payable_from, m2));
+		cli_printf("  %s %s\n", L(_("payable from")), cli_day(v->payable_from, m2));
 	if (s->terminate)
-		printf("  %s\n", _("flagged for termination of service"));
-	printf("  %s ", L(_("newbie")));
+		cli_printf("  %s\n", _("flagged for termination of service"));
+	cli_printf("  %s ", L(_("newbie")));
 	cli_newbie_text(stdout, &v->newbie);
 	fputc('\n', stdout);
 }
@@ -238,7 +238,7 @@ CMD(shop_list)
 		/* The header, by display width like the rows (money is printed
 		 * %14s: "¥" takes two bytes and one column, so 13 columns). */
 		char h[5][160];
-		printf("%s %s %s %s %s  %s\n", cli_col_w(_("ID"), 10, h[0], sizeof h[0]),
+		cli_printf("%s %s %s %s %s  %s\n", cli_col_w(_("ID"), 10, h[0], sizeof h[0]),
 		       cli_col_w(_("Shop"), 30, h[1], sizeof h[1]),
 		       cli_col_w(_("Entity"), 12, h[2], sizeof h[2]),
 		       wdg_field_mb(_("Required"), 13, WDG_RIGHT, h[3], sizeof h[3]),
@@ -256,7 +256,7 @@ CMD(shop_list)
 			} else {
 				char b[32], c[32];
 				char nm[160], en[64];
-				printf("%-10s %s %s %14s %14s%s%s%s%s\n", v.shop.id,
+				cli_printf("%-10s %s %s %14s %14s%s%s%s%s\n", v.shop.id,
 				       cli_col_w(v.shop.name, 30, nm, sizeof nm),
 				       cli_col_w(v.shop.entity == BZJ_ENTITY_COMPANY
 						     ? _("company")
@@ -286,7 +286,7 @@ CMD(shop_list)
 		bzj_json_obj_end(&j);
 		cli_json_print(&j);
 	} else {
-		printf(_("%lld of %lld shops\n"), shown, (long long)total);
+		cli_printf(_("%lld of %lld shops\n"), shown, (long long)total);
 	}
 	return BZJ_OK;
 }
@@ -327,7 +327,7 @@ static int emit_changed(cli_env *env, bzj_ctx *x, const char *id, bool changed, 
 {
 	if (!env->json) {
 		if (!changed)
-			printf("%s\n", _("unchanged: that is already the shop's current record "
+			cli_printf("%s\n", _("unchanged: that is already the shop's current record "
 					 "(nothing written)"));
 		return cli_emit_shop(env, x, id, e);
 	}
@@ -341,7 +341,7 @@ static int emit_changed(cli_env *env, bzj_ctx *x, const char *id, bool changed, 
 	const char *t = bzj_json_text(&j);
 	size_t n = strlen(t);
 	/* the shop object, with one more member */
-	printf("%.*s,\"changed\":%s}\n", (int)(n > 0 ? n - 1 : 0), t, changed ? "true" : "false");
+	cli_printf("%.*s,\"changed\":%s}\n", (int)(n > 0 ? n - 1 : 0), t, changed ? "true" : "false");
 	bzj_json_free(&j);
 	return BZJ_OK;
 }
@@ -458,13 +458,13 @@ CMD(shop_history)
 	bzj_json_str(&j, "shop", a.pos[0]);
 	bzj_json_arr(&j, "months");
 	if (!env->json)
-		printf("%-7s %-10s %14s %14s  %s\n", _("month"), _("as of"), _("balance"),
+		cli_printf("%-7s %-10s %14s %14s  %s\n", _("month"), _("as of"), _("balance"),
 		       _("required"), _("events"));
 	for (int i = 0; i < BZJ_HISTORY_MONTHS; i++) {
 		char m[8], d[16], b[32], r[32];
 		bzj_month_fmt(pt[i].month, m, sizeof m);
 		if (!env->json) {
-			printf("%-7s %-10s %14s %14s  %s%s%s%s\n", m, cli_day(pt[i].day, d),
+			cli_printf("%-7s %-10s %14s %14s  %s%s%s%s\n", m, cli_day(pt[i].day, d),
 			       cli_money(pt[i].balance_fen, b), cli_money(pt[i].required_fen, r),
 			       pt[i].balance_fen < pt[i].required_fen ? _("shortfall ") : "",
 			       pt[i].tier_change ? _("tier-change ") : "",

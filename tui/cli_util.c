@@ -2,6 +2,7 @@
  * input files with the caller's rights, and the output helpers. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "bzj/import.h"
 #include "bzj/money.h"
 #include "bzj/shop.h"
+#include "bzj/text.h"
 #include "cli_priv.h"
 #include "widget.h"
 
@@ -316,10 +318,49 @@ char *cli_slurp_arg(const char *cmd, int argc, char **argv, const char **path, s
 /* Print text that may carry user input (file names, ids, messages quoting
  * them) with control characters replaced, so no escape sequence reaches
  * the terminal. */
+static void put_file(void *ctx, const char *p, size_t n)
+{
+	fwrite(p, 1, n, ctx);
+}
+
 void cli_put_safe(FILE *f, const char *s)
 {
-	char buf[sizeof ((bzj_err *)0)->msg + 64];
-	fputs(bzj_err_quote(s, buf, sizeof buf), f);
+	bzj_text_escape(s, strlen(s), NULL, put_file, f);
+}
+
+static void out_vfprintf(FILE *f, const char *fmt, va_list ap)
+{
+	char small[1024];
+	va_list aq;
+	va_copy(aq, ap);
+	int n = vsnprintf(small, sizeof small, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	char *buf = (size_t)n < sizeof small ? small : malloc((size_t)n + 1);
+	if (!buf)
+		return;
+	if (buf != small)
+		vsnprintf(buf, (size_t)n + 1, fmt, ap);
+	bzj_text_escape(buf, (size_t)n, "\n", put_file, f);
+	if (buf != small)
+		free(buf);
+}
+
+void cli_fprintf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	out_vfprintf(f, fmt, ap);
+	va_end(ap);
+}
+
+void cli_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	out_vfprintf(stdout, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- output --------------------------------------------------------------- */

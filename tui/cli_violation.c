@@ -40,7 +40,7 @@ static int emit_violation(cli_env *env, bzj_ctx *x, int64_t id, bzj_err *e)
 		violation_json(&j, &v);
 		cli_json_print(&j);
 	} else {
-		printf("%-6lld %-10s %s %s %2d%s  %s %s  %s %s  %s %s  %s\n", (long long)v.id,
+		cli_printf("%-6lld %-10s %s %s %2d%s  %s %s  %s %s  %s %s  %s\n", (long long)v.id,
 		       v.shop_id, cli_day(v.date, d), bzj_vclass_name(v.cls), v.points, _("pt"),
 		       _("raise"), cli_money(v.raise_fen, a), _("frozen"), cli_money(v.frozen_fen, b),
 		       _("deducted"), cli_money(v.deducted_fen, c), bzj_vstatus_name(v.status));
@@ -78,9 +78,9 @@ CMD(violation_add)
 	if ((rc = bzj_violation_add(x, &in, &id, e)))
 		return rc;
 	if (env->json)
-		printf("{\"id\":%lld}\n", (long long)id);
+		cli_printf("{\"id\":%lld}\n", (long long)id);
 	else
-		printf(_("violation %lld recorded\n"), (long long)id);
+		cli_printf(_("violation %lld recorded\n"), (long long)id);
 	return BZJ_OK;
 }
 

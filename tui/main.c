@@ -29,6 +29,7 @@
 #include "keymap.h"
 
 #define SYSTEM_CONFIG "/etc/bzj/bzj.conf"
+#define SYSTEM_AUDIT_KEY "/etc/bzj/audit.key"
 #define BZJ_VERSION "0.1.0"
 
 static volatile int interrupted;
@@ -156,6 +157,11 @@ static int load_config(const globals *g, bool priv, bzj_config *cfg, bzj_err *e)
 	int rc = bzj_fs_check_config(path, e); /* who may change the roles */
 	if (!rc)
 		rc = bzj_config_load(cfg, path, e);
+	/* With raised privileges the audit key is /etc/bzj/audit.key unless the
+	 * system config names another (docs/deploy.md). */
+	if (!rc && priv && !cfg->audit_key && exists(SYSTEM_AUDIT_KEY) &&
+	    !(cfg->audit_key = strdup(SYSTEM_AUDIT_KEY)))
+		rc = bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 	/* identity = "env" lets BZJ_USER choose the user: never with raised
 	 * privileges, where the environment belongs to the caller. */
 	if (!rc && priv && cfg->identity_env)

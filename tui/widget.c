@@ -8,6 +8,7 @@
 #include <wctype.h>
 
 #include "bzj/money.h"
+#include "bzj/text.h"
 #include "widget.h"
 
 static bool utf8_locale;
@@ -26,9 +27,7 @@ const wchar_t *wdg_ellipsis(void) { return ellipsis; }
  * (bidi overrides, zero-width joiners, the BOM): always escaped. */
 static bool is_format_char(wchar_t c)
 {
-	return (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
-	       (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF || c == 0x00AD ||
-	       (c >= 0xFFF9 && c <= 0xFFFB) || (c >= 0xD800 && c <= 0xDFFF);
+	return bzj_text_unsafe((uint32_t)c); /* the one list, core/text.c */
 }
 
 int wdg_wcwidth(wchar_t c)

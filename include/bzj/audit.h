@@ -35,9 +35,23 @@ typedef struct bzj_audit_verify_result {
 	bool ok;
 	int64_t entries;
 	int64_t bad_seq; /* first bad record, 0 if ok */
+	bool keyed;	    /* records from keyed_from on were checked with the key */
+	int64_t keyed_from; /* 0: the whole log is a plain SHA-256 chain */
 	char problem[256];
 } bzj_audit_verify_result;
 
 int bzj_audit_verify(bzj_ctx *x, bzj_audit_verify_result *r, bzj_err *e);
+
+/* Read the 64-hex-digit audit key at `path` (refused when others may read
+ * it or anyone but the owner write it); create it, 0640, when missing and
+ * `create`.  Codes audit.key_missing, audit.key_mode, audit.key_invalid,
+ * audit.key_io. */
+int bzj_audit_key_load(const char *path, bool create, uint8_t key[32], bzj_err *e);
+/* Use `key` for the chain and the row seals.  When the log is not keyed
+ * yet and `switch_over` (bzj init), switch over now: one transaction,
+ * audited as audit.keyed; refused (audit.rekey) when the log holds an
+ * audit.keyed record already, i.e. its switch-over point was removed.
+ * Without a switch-over, writes are refused (audit.not_keyed). */
+int bzj_audit_attach_key(bzj_ctx *x, const uint8_t key[32], bool switch_over, bzj_err *e);
 
 #endif

@@ -5,6 +5,8 @@
  *   roles = { supervisor = [..]; reviewer = [..]; finance = [..]; support = [..]; };
  *   refund = { monthly_limit = 3; second_approval_yuan = 50000; };
  *   keys = { quit = "Q"; search = "/"; ... };   (optional remaps by action)
+ *   audit_key = "/etc/bzj/audit.key";   (optional: the key of the audit chain
+ *                                        and row seals; see docs/deploy.md)
  *   provider = { industry_belt_yuan = 100000;
  *                agency = ( [0, 10000], [11, 30000], [51, 50000] ); };
  *              (service providers' required deposit: industry-belt, and the
@@ -40,6 +42,7 @@ typedef struct bzj_keybind {
 typedef struct bzj_config {
 	char *path;	    /* file it was read from, NULL for built-in defaults */
 	char *database;	    /* NULL when not set */
+	char *audit_key;    /* path of the audit key file, NULL when not set */
 	bool identity_env;  /* identity = "env" */
 	int monthly_limit;  /* refund.monthly_limit, default 3 */
 	int64_t second_approval_fen; /* refund.second_approval_yuan, default 50,000 yuan */

@@ -16,6 +16,7 @@
 #ifndef BZJ_IMPORT_H
 #define BZJ_IMPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "bzj/ctx.h"
@@ -38,14 +39,37 @@ int bzj_import_kind_parse(const char *s);
 typedef int (*bzj_import_err_fn)(void *ctx, long line, const char *field, const char *msg);
 
 typedef struct bzj_import_result {
-	int64_t rows;	/* rows written (0 when any was bad) */
-	int64_t errors; /* bad lines */
+	int64_t rows;	   /* rows written (0 when any was bad) */
+	int64_t errors;	   /* bad lines */
+	int64_t replayed;  /* top-up lines already recorded (same ref or derived key) */
 	int64_t unchanged; /* scores: lines already recorded with that score */
 } bzj_import_result;
+
+/* A file already imported (same SHA-256, same kind) is refused with
+ * import.duplicate_file (BZJ_ERULE) for top-ups and violations, where a
+ * second import would credit or freeze twice; naming the earlier import.
+ * A supervisor may force it with a reason (audited).  GMV is keyed by shop
+ * and month (a second import rewrites the same figures) and shops by id (a
+ * second import is refused line by line), so neither needs the rule.
+ * Scores need none either: a shop and day already recorded with the same
+ * score is unchanged (a replay writes nothing), with another score refused.
+ * Orders need none: the same shop and day again replaces the earlier
+ * figures, so a second import of the same file leaves the same figures.
+ * A top-up line without a ref gets a derived one, "auto-" and 24 hex digits
+ * of SHA-256 over shop, amount, payer, date, the line's fields and its
+ * occurrence among identical lines of the file: importing the same lines
+ * again is a replay, credited once, even when forced. */
+typedef struct bzj_import_opt {
+	bool force;
+	const char *reason; /* required with force */
+} bzj_import_opt;
 
 /* On bad lines returns BZJ_EINPUT "import.invalid" after reporting all of
  * them (up to 1000). */
 int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_err_fn fn,
 	       void *ctx, bzj_import_result *r, bzj_err *e);
+/* The same with options (opt may be NULL). */
+int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_import_opt *opt,
+		  bzj_import_err_fn fn, void *ctx, bzj_import_result *r, bzj_err *e);
 
 #endif

@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 10
+#define BZJ_SCHEMA_VERSION 12
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
@@ -208,10 +208,27 @@ int bzj_store_restriction_event(bzj_db *db, const char *shop_id, bzj_date day, b
 /* audit */
 int bzj_store_audit_last(bzj_db *db, int64_t *seq, char *hash, bzj_err *e);
 int bzj_store_audit_insert(bzj_db *db, const bzj_audit_rec *r, bzj_err *e);
+/* The first record with this action, 0 if none (a scan: init only). */
+int bzj_store_audit_find_action(bzj_db *db, const char *action, int64_t *seq, bzj_err *e);
 /* Oldest first (verify) or newest first (log), at most `max` (0 or less: all);
  * `shop_id` NULL for every record, else that shop's through audit_shop. */
 int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int max,
 			 bzj_audit_fn fn, void *ctx, bzj_err *e);
+
+/* imported files (import.c): the first earlier import of this file and
+ * kind, *seq 0 when none; and recording one */
+typedef struct bzj_import_file {
+	int64_t seq, rows;
+	char at[32];
+	bzj_date day;
+	char user[64];
+	char forced[257];
+} bzj_import_file;
+int bzj_store_import_file_find(bzj_db *db, const char *sha256, const char *kind,
+			       bzj_import_file *out, bzj_err *e);
+int bzj_store_import_file_add(bzj_db *db, const char *sha256, const char *kind, int64_t seq,
+			      const char *at, bzj_date day, const char *user, int64_t rows,
+			      const char *forced, bzj_err *e);
 
 /* demo: bulk rows with their cached columns (core/demo.c only) */
 int bzj_store_demo_shop(bzj_db *db, const bzj_shop *s, bzj_err *e);
@@ -328,6 +345,22 @@ int bzj_store_assess_result(bzj_db *db, int64_t aid, const bzj_assess_row *r, bz
 typedef int (*bzj_store_problem_fn)(void *ctx, const char *code, const char *msg);
 int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,
 		    int64_t *problems, bzj_err *e);
+/* Row seals (store_seal.c): every sealed row has a seal that matches its
+ * values, every seal its row, every seal's audit record exists and is
+ * about the row's shop.  Codes check.seal, check.seal_orphan,
+ * check.seal_audit. */
+int bzj_store_seal_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t *problems,
+			 bzj_err *e);
+/* The schema in the file against the one this bzj creates (check.schema). */
+int bzj_store_schema_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t *problems,
+			   bzj_err *e);
+/* The audit key: seals and audit records are HMAC-SHA256 with it. */
+void bzj_db_set_audit_key(bzj_db *db, const uint8_t key[32]);
+/* Whether a key is set; copies it when `key` is not NULL. */
+bool bzj_db_audit_key(const bzj_db *db, uint8_t key[32]);
+/* At the switch-over to a key: re-seal, with the key, every row whose
+ * plain seal still holds (a row changed before stays unsealed). */
+int bzj_store_reseal_keyed(bzj_db *db, bzj_err *e);
 /* The service providers' invariants (own ledger, freezes, exit refunds,
  * complaints, bindings); adds to *problems. */
 int bzj_store_check_providers(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t *problems,

@@ -118,6 +118,8 @@ put import_bzj_cpu "$5"
 put import_sql_cpu "$6"
 
 # ---- recompute vs one SQL statement ----------------------------------------
+# Run on 2026-12-01: a month's figure can be computed from the 1st of the
+# month it is for (deposit.month_not_over before that).
 # The base: the demo with November's GMV imported; December's floating
 # deposit is computed from it (effective 2026-12-02).
 if [ ! -f "$C/imported.db" ]; then
@@ -148,7 +150,7 @@ EOF
 say "recompute: $REPS runs each"
 set -- $($PY "$HERE/bench.py" pair "$REPS" 0 \
 	"rm -f '$W/r.db'*; cp '$C/imported.db' '$W/r.db'; sync" \
-	"$BIN --config $CONF --today $TODAY --db $W/r.db deposit recompute --month 2026-12" \
+	"$BIN --config $CONF --today 2026-12-01 --db $W/r.db deposit recompute --month 2026-12" \
 	"rm -f '$W/q.db'*; cp '$C/imported.db' '$W/q.db'; sync" \
 	"sqlite3 $W/q.db '.read $W/recompute.sql'")
 put recompute_bzj "$1"

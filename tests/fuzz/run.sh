@@ -8,24 +8,28 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 secs=${FUZZ_SECONDS:-30}
 out=build/fuzz
-names=${*:-money date csv config calendar}
-core="core/err.c core/money.c core/date.c core/calendar.c core/csv.c core/config.c core/rules.c"
-gen=build/gen/data_holidays.c
+names=${*:-money date csv config calendar escape json service}
+# The whole core: the service target opens databases.
+core=$(ls core/*.c)
+gen="build/gen/data_holidays.c build/gen/data_standards.c"
 CC_FUZZ=${CC_FUZZ:-clang}
 LSAN_OPTIONS="suppressions=$(pwd)/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
 
 mkdir -p "$out" build/gen
-if [ ! -f "$gen" ] || [ data/holidays.tsv -nt "$gen" ]; then
-	sh tools/embed.sh bzj_data_holidays data/holidays.tsv >"$gen" || exit 1
+if [ ! -f build/gen/data_holidays.c ] || [ data/holidays.tsv -nt build/gen/data_holidays.c ]; then
+	sh tools/embed.sh bzj_data_holidays data/holidays.tsv >build/gen/data_holidays.c || exit 1
+fi
+if [ ! -f build/gen/data_standards.c ] || [ data/standards.cfg -nt build/gen/data_standards.c ]; then
+	sh tools/embed.sh bzj_data_standards data/standards.cfg >build/gen/data_standards.c || exit 1
 fi
 fail=0
 for name in $names; do
 	bin=$out/fuzz_$name
 	# shellcheck disable=SC2046 # pkg-config output is meant to split
 	if ! $CC_FUZZ -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-Iinclude -Ibuild/gen -D_GNU_SOURCE -o "$bin" "tests/fuzz/fuzz_$name.c" $core "$gen" \
-		$(pkg-config --cflags --libs libconfig); then
+		-Iinclude -Ibuild/gen -D_GNU_SOURCE -o "$bin" "tests/fuzz/fuzz_$name.c" $core $gen \
+		$(pkg-config --cflags --libs libconfig sqlite3 nettle) -lm; then
 		echo "fuzz: $name: build failed" >&2
 		fail=1
 		continue

@@ -312,3 +312,292 @@ int bzj_fuzz_calendar(const uint8_t *d, size_t n)
 	bzj_cal_free(c);
 	return 0;
 }
+
+/* ---- text output, JSON and the service layer (issue 10) -------------------- */
+#include "bzj/audit.h"
+#include "bzj/check.h"
+#include "bzj/ctx.h"
+#include "bzj/json.h"
+#include "bzj/ledger.h"
+#include "bzj/shop.h"
+#include "bzj/text.h"
+#include "bzj/violation.h"
+
+int bzj_fuzz_escape(const uint8_t *d, size_t n);
+int bzj_fuzz_json(const uint8_t *d, size_t n);
+int bzj_fuzz_service(const uint8_t *d, size_t n);
+
+/* Text a terminal may see: valid UTF-8, nothing bzj_text_unsafe but the
+ * characters in `keep`. */
+static void fuzz_check_shown(const char *s, size_t n, const char *keep)
+{
+	size_t i = 0;
+	while (i < n) {
+		uint32_t c;
+		size_t k = bzj_utf8_decode((const unsigned char *)s + i, n - i, &c);
+		FUZZ_CHECK(k > 0);
+		FUZZ_CHECK(!bzj_text_unsafe(c) || (keep && c && c < 0x80 && strchr(keep, (int)c)));
+		i += k;
+	}
+}
+
+typedef struct fuzz_buf {
+	char *p;
+	size_t n, cap;
+} fuzz_buf;
+
+static void fuzz_put(void *ctx, const char *p, size_t n)
+{
+	fuzz_buf *b = ctx;
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->p = realloc(b->p, b->cap);
+		if (!b->p)
+			abort();
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+	b->p[b->n] = 0;
+}
+
+int bzj_fuzz_escape(const uint8_t *d, size_t n)
+{
+	fuzz_buf b = {NULL, 0, 0};
+	char small[17], msg[64];
+	char *s = fuzz_cstr(d, n);
+
+	/* every byte in, the escaped form out: safe, and never shorter */
+	bzj_text_escape((const char *)d, n, "\n", fuzz_put, &b);
+	fuzz_check_shown(b.p ? b.p : "", b.n, "\n");
+	FUZZ_CHECK(b.n >= n);
+	/* safe input passes unchanged */
+	bool safe = bzj_utf8_valid((const char *)d, n);
+	for (size_t i = 0; safe && i < n;) {
+		uint32_t c;
+		size_t k = bzj_utf8_decode(d + i, n - i, &c);
+		safe = k && (!bzj_text_unsafe(c) || c == '\n');
+		i += k ? k : 1;
+	}
+	if (safe)
+		FUZZ_CHECK(b.n == n && (n == 0 || memcmp(b.p, d, n) == 0));
+	/* into small buffers: terminated, whole characters, still safe */
+	bzj_text_safe(s, small, sizeof small);
+	FUZZ_CHECK(strlen(small) < sizeof small);
+	fuzz_check_shown(small, strlen(small), NULL);
+	bzj_err_quote(s, msg, sizeof msg);
+	fuzz_check_shown(msg, strlen(msg), NULL);
+	free(b.p);
+	free(s);
+	return 0;
+}
+
+/* Read one JSON string at *p (after its opening quote) into out, decoding
+ * the escapes the writer uses; returns false on anything else. */
+static bool fuzz_json_unquote(const char **p, fuzz_buf *out)
+{
+	const char *s = *p;
+	for (; *s && *s != '"'; s++) {
+		if ((unsigned char)*s < 0x20)
+			return false;
+		if (*s != '\\') {
+			fuzz_put(out, s, 1);
+			continue;
+		}
+		s++;
+		char c;
+		unsigned long u = 0;
+		switch (*s) {
+		case '"': case '\\': case '/': c = *s; fuzz_put(out, &c, 1); break;
+		case 'n': fuzz_put(out, "\n", 1); break;
+		case 't': fuzz_put(out, "\t", 1); break;
+		case 'r': fuzz_put(out, "\r", 1); break;
+		case 'u':
+			for (int i = 1; i <= 4; i++) {
+				char h = s[i];
+				int v = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : -1;
+				if (v < 0)
+					return false;
+				u = u * 16 + (unsigned long)v;
+			}
+			s += 4;
+			if (u >= 0xd800 && u <= 0xdbff) {
+				unsigned long lo = 0;
+				if (s[1] != '\\' || s[2] != 'u')
+					return false;
+				for (int i = 3; i <= 6; i++) {
+					char h = s[i];
+					int v = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : -1;
+					if (v < 0)
+						return false;
+					lo = lo * 16 + (unsigned long)v;
+				}
+				if (lo < 0xdc00 || lo > 0xdfff)
+					return false;
+				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+				s += 6;
+			}
+			{
+				char enc[4];
+				size_t k;
+				if (u < 0x80) {
+					enc[0] = (char)u;
+					k = 1;
+				} else if (u < 0x800) {
+					enc[0] = (char)(0xc0 | u >> 6);
+					enc[1] = (char)(0x80 | (u & 0x3f));
+					k = 2;
+				} else if (u < 0x10000) {
+					enc[0] = (char)(0xe0 | u >> 12);
+					enc[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+					enc[2] = (char)(0x80 | (u & 0x3f));
+					k = 3;
+				} else {
+					enc[0] = (char)(0xf0 | u >> 18);
+					enc[1] = (char)(0x80 | ((u >> 12) & 0x3f));
+					enc[2] = (char)(0x80 | ((u >> 6) & 0x3f));
+					enc[3] = (char)(0x80 | (u & 0x3f));
+					k = 4;
+				}
+				fuzz_put(out, enc, k);
+			}
+			break;
+		default: return false;
+		}
+	}
+	if (*s != '"')
+		return false;
+	*p = s + 1;
+	return true;
+}
+
+int bzj_fuzz_json(const uint8_t *d, size_t n)
+{
+	char *s = fuzz_cstr(d, n);
+	bzj_json j;
+
+	/* one string: the document is safe to print, and reads back as the
+	 * input when the input is valid UTF-8 */
+	bzj_json_init(&j);
+	bzj_json_str(&j, NULL, s);
+	const char *t = bzj_json_text(&j);
+	fuzz_check_shown(t, strlen(t), NULL);
+	FUZZ_CHECK(t[0] == '"');
+	const char *p = t + 1;
+	fuzz_buf back = {NULL, 0, 0};
+	fuzz_put(&back, "", 0);
+	FUZZ_CHECK(fuzz_json_unquote(&p, &back));
+	FUZZ_CHECK(*p == 0);
+	if (bzj_utf8_valid(s, strlen(s)))
+		FUZZ_CHECK(strcmp(back.p, s) == 0);
+	free(back.p);
+	bzj_json_free(&j);
+	/* a document built from the input's pieces: keys and values */
+	bzj_json_init(&j);
+	bzj_json_obj(&j, NULL);
+	size_t len = strlen(s);
+	char *save = NULL;
+	int depth = 0;
+	for (char *w = strtok_r(s, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (w[0] == '[' && depth < 70) {
+			bzj_json_arr(&j, w + 1);
+			depth++;
+		} else if (w[0] == '{' && depth < 70) {
+			bzj_json_obj(&j, w + 1);
+			depth++;
+		} else if (w[0] == ']' && depth > 0) {
+			bzj_json_arr_end(&j);
+			depth--;
+		} else {
+			bzj_json_str(&j, w, w);
+			bzj_json_int(&j, w, (int64_t)len * -7);
+		}
+	}
+	t = bzj_json_text(&j);
+	fuzz_check_shown(t, strlen(t), NULL);
+	bzj_json_free(&j);
+	free(s);
+	return 0;
+}
+
+/* The service layer on a fresh database: the input's lines are a shop
+ * name, an entity name, a top-up amount, its date, payer and ref, a raise,
+ * a freeze and a violation note.  Whatever is accepted or refused, the
+ * database keeps every invariant, the audit chain verifies, refusals carry
+ * a code, and stored names show nothing unsafe. */
+static int fuzz_problem(void *ctx, const char *code, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "%s: %s\n", code, msg);
+	return 0;
+}
+
+int bzj_fuzz_service(const uint8_t *d, size_t n)
+{
+	char *s = fuzz_cstr(d, n);
+	const char *f[9] = {"", "", "", "", "", "", "", "", ""};
+	int nf = 0;
+	for (char *p = s, *q; nf < 9 && p; p = q) {
+		q = strchr(p, '\n');
+		if (q)
+			*q++ = 0;
+		f[nf++] = p;
+	}
+	static bzj_config cfg;
+	static bool cfg_done;
+	if (!cfg_done) {
+		bzj_config_defaults(&cfg);
+		cfg_done = true;
+	}
+	bzj_actor a = {.user = "sup1", .role = BZJ_ROLE_SUPERVISOR};
+	bzj_ctx x;
+	bzj_err e;
+	if (bzj_ctx_open(&x, ":memory:", BZJ_OPEN_CREATE, &cfg, &a, &e) != BZJ_OK) {
+		free(s);
+		return 0; /* out of memory: nothing to learn */
+	}
+	bzj_date_parse("2026-01-10", "date", &x.today, NULL);
+	bzj_shop_new sn = {.id = "F1", .name = f[0], .entity_name = f[1], .operator_name = "",
+			   .entity = BZJ_ENTITY_COMPANY, .ncategories = 1};
+	sn.categories[0] = "服饰内衣";
+	bzj_date_parse("2026-01-02", "date", &sn.opened, NULL);
+	int rc = bzj_shop_add(&x, &sn, &e);
+	if (rc)
+		FUZZ_CHECK(e.rc == rc && e.code[0]);
+	bzj_topup_in tin = {.shop_id = "F1", .payer = f[4][0] ? f[4] : NULL, .ack_third_party = true,
+			    .ref = f[5][0] ? f[5] : NULL, .date = BZJ_DATE_NONE};
+	if (bzj_money_parse(f[2], "amount", &tin.amount_fen, &e) == BZJ_OK) {
+		if (f[3][0])
+			bzj_date_parse(f[3], "date", &tin.date, &e);
+		int64_t id, bal;
+		bool replayed;
+		rc = bzj_topup(&x, &tin, &id, &bal, &replayed, &e);
+		if (rc)
+			FUZZ_CHECK(e.rc == rc && e.code[0]);
+	}
+	bzj_violation_in vin = {.shop_id = "F1", .cls = 1, .points = 1, .note = f[8],
+				.date = BZJ_DATE_NONE};
+	if (bzj_money_parse(f[6], "raise", &vin.raise_fen, &e) == BZJ_OK &&
+	    (!f[7][0] || bzj_money_parse(f[7], "freeze", &vin.freeze_fen, &e) == BZJ_OK)) {
+		int64_t vid;
+		rc = bzj_violation_add(&x, &vin, &vid, &e);
+		if (rc)
+			FUZZ_CHECK(e.rc == rc && e.code[0]);
+	}
+	char shown[512];
+	bzj_text_safe(e.msg, shown, sizeof shown);
+	fuzz_check_shown(shown, strlen(shown), NULL);
+	bzj_shop_view v;
+	if (bzj_shop_view_get(&x, "F1", &v, &e) == BZJ_OK) {
+		fuzz_check_shown(v.shop.name, strlen(v.shop.name), NULL);
+		fuzz_check_shown(v.shop.entity_name, strlen(v.shop.entity_name), NULL);
+	}
+	bzj_check_result cr = {0};
+	FUZZ_CHECK(bzj_check_all(&x, getenv("BZJ_FUZZ_DEBUG") ? fuzz_problem : NULL, NULL, &cr, &e) == BZJ_OK);
+	FUZZ_CHECK(cr.problems == 0);
+	bzj_audit_verify_result vr;
+	FUZZ_CHECK(bzj_audit_verify(&x, &vr, &e) == BZJ_OK);
+	FUZZ_CHECK(vr.ok);
+	bzj_ctx_close(&x);
+	free(s);
+	return 0;
+}

@@ -96,6 +96,24 @@ static void replay_calendar_corpus(void **state)
 	replay_dir("calendar", bzj_fuzz_calendar);
 }
 
+static void replay_escape_corpus(void **state)
+{
+	(void)state;
+	replay_dir("escape", bzj_fuzz_escape);
+}
+
+static void replay_json_corpus(void **state)
+{
+	(void)state;
+	replay_dir("json", bzj_fuzz_json);
+}
+
+static void replay_service_corpus(void **state)
+{
+	(void)state;
+	replay_dir("service", bzj_fuzz_service);
+}
+
 /* "a,<n x's>\n" */
 static uint8_t *csv_with_field(size_t field, size_t *n)
 {
@@ -136,7 +154,8 @@ static void one_mebibyte_fields(void **state)
 static void random_bytes_with_a_fixed_seed(void **state)
 {
 	static const fuzz_fn fns[] = { bzj_fuzz_money, bzj_fuzz_date, bzj_fuzz_csv,
-				       bzj_fuzz_config, bzj_fuzz_calendar };
+				       bzj_fuzz_config, bzj_fuzz_calendar, bzj_fuzz_escape,
+				       bzj_fuzz_json };
 	enum { N = 100000 };
 	uint8_t *b = malloc(N);
 	uint64_t x = 0x2545f4914f6cdd1dULL;
@@ -173,6 +192,9 @@ int main(void)
 		cmocka_unit_test(replay_csv_corpus),
 		cmocka_unit_test(replay_config_corpus),
 		cmocka_unit_test(replay_calendar_corpus),
+		cmocka_unit_test(replay_escape_corpus),
+		cmocka_unit_test(replay_json_corpus),
+		cmocka_unit_test(replay_service_corpus),
 		cmocka_unit_test(one_mebibyte_fields),
 		cmocka_unit_test(random_bytes_with_a_fixed_seed),
 	};

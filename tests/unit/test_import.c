@@ -104,9 +104,17 @@ static void topups_carry_their_own_date_and_refs_are_idempotent(void **state)
 	assert_int_equal(le[0].date, D("2025-08-03"));
 	assert_true(le[0].third_party);
 	assert_int_equal(le[1].date, D("2025-08-02"));
-	/* importing the same file again (a replay) changes no balance */
-	assert_int_equal(import(f, BZJ_IMPORT_TOPUPS, csv, &l, &r), BZJ_OK);
+	/* importing the same file again is refused naming the earlier import
+	 * (issue 10.3); the same lines in another file are replays */
+	assert_int_equal(import(f, BZJ_IMPORT_TOPUPS, csv, &l, &r), BZJ_ERULE);
+	assert_string_equal(f->e.code, "import.duplicate_file");
+	assert_non_null(strstr(f->e.msg, "fin1"));
+	assert_int_equal(view(f, "S1").shop.balance_fen, 150000);
+	char again[512];
+	snprintf(again, sizeof again, "%s\n", csv);
+	assert_int_equal(import(f, BZJ_IMPORT_TOPUPS, again, &l, &r), BZJ_OK);
 	assert_int_equal(r.rows, 0);
+	assert_int_equal(r.replayed, 2);
 	assert_int_equal(view(f, "S1").shop.balance_fen, 150000);
 }
 

@@ -128,12 +128,19 @@ static int ledger_count(fx *f, const char *id)
 	return n;
 }
 
+static int print_problem(void *ctx, const char *code, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "%s: %s\n", code, msg);
+	return 0;
+}
+
 static int64_t check_problems(fx *f)
 {
 	bzj_check_result r;
 
 	memset(&r, 0, sizeof r);
-	OK(bzj_check_all(&f->x, NULL, NULL, &r, &f->e));
+	OK(bzj_check_all(&f->x, print_problem, NULL, &r, &f->e));
 	return r.problems;
 }
 

@@ -1,0 +1,374 @@
+/* store_seal.c - row seals and the schema check: what `bzj check` uses to
+ * find money changed outside bzj by someone who can write the file.
+ *
+ * A seal is HMAC-SHA256 (GNU Nettle) with the audit key over the table
+ * name, the row key, the audit seq of the record the change belongs to and
+ * the sealed columns (store_priv.h lists them), each value followed by
+ * 0x1F and typed (NULL, integer and text differ).  Without a key it is
+ * plain SHA-256: that still shows an edit made with the triggers dropped,
+ * but not one whose author recomputed the seal. */
+#include <nettle/hmac.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bzj/i18n.h"
+#include "store_priv.h"
+
+void bzj_db_set_audit_key(bzj_db *db, const uint8_t key[32])
+{
+	memcpy(db->key, key, sizeof db->key);
+	db->keyed = true;
+}
+
+bool bzj_db_audit_key(const bzj_db *db, uint8_t key[32])
+{
+	if (db->keyed && key)
+		memcpy(key, db->key, sizeof db->key);
+	return db->keyed;
+}
+
+typedef struct mac {
+	bool keyed;
+	struct hmac_sha256_ctx h;
+	struct sha256_ctx s;
+} mac;
+
+static void mac_init(mac *m, const bzj_db *db, bool plain)
+{
+	m->keyed = db->keyed && !plain;
+	if (m->keyed)
+		hmac_sha256_set_key(&m->h, sizeof db->key, db->key);
+	else
+		sha256_init(&m->s);
+}
+
+static void mac_update(mac *m, size_t n, const uint8_t *p)
+{
+	if (m->keyed)
+		hmac_sha256_update(&m->h, n, p);
+	else
+		sha256_update(&m->s, n, p);
+}
+
+static void mac_hex(mac *m, char out[65])
+{
+	uint8_t d[SHA256_DIGEST_SIZE];
+	if (m->keyed)
+		hmac_sha256_digest(&m->h, sizeof d, d);
+	else
+		sha256_digest(&m->s, sizeof d, d);
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+static void fn_seal_common(sqlite3_context *c, int n, sqlite3_value **v, bool plain)
+{
+	const bzj_db *db = sqlite3_user_data(c);
+	mac m;
+	mac_init(&m, db, plain);
+	for (int i = 0; i < n; i++) {
+		char tag;
+		switch (sqlite3_value_type(v[i])) {
+		case SQLITE_NULL: tag = 'N'; break;
+		case SQLITE_INTEGER: tag = 'I'; break;
+		case SQLITE_FLOAT: tag = 'F'; break;
+		default: tag = 'T'; break;
+		}
+		mac_update(&m, 1, (const uint8_t *)&tag);
+		const unsigned char *t = sqlite3_value_text(v[i]);
+		int len = sqlite3_value_bytes(v[i]);
+		if (t && len > 0)
+			mac_update(&m, (size_t)len, t);
+		mac_update(&m, 1, (const uint8_t *)"\x1f");
+	}
+	char out[65];
+	mac_hex(&m, out);
+	sqlite3_result_text(c, out, 64, SQLITE_TRANSIENT);
+}
+
+static void fn_seal(sqlite3_context *c, int n, sqlite3_value **v)
+{
+	bzj_db *db = sqlite3_user_data(c);
+	if (n >= 3 && sqlite3_value_int64(v[2]) > db->seal_max)
+		db->seal_max = sqlite3_value_int64(v[2]);
+	fn_seal_common(c, n, v, false);
+}
+
+static void fn_seal_plain(sqlite3_context *c, int n, sqlite3_value **v)
+{
+	fn_seal_common(c, n, v, true);
+}
+
+int st_register_seal(bzj_db *db)
+{
+	int fl = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+	int rc = sqlite3_create_function(db->h, "bzj_seal", -1, fl, db, fn_seal, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db->h, "bzj_seal_plain", -1, fl, db, fn_seal_plain,
+					     NULL, NULL);
+	return rc;
+}
+
+/* The sealed tables.  A new money-moving table joins by a trigger pair in
+ * its migration (SEAL_BODY, store_priv.h) and a row here; see check.c. */
+typedef struct sealed {
+	const char *tbl;
+	const char *key;  /* the row key as an SQL expression over t */
+	const char *cols; /* the sealed columns over t */
+	const char *shop; /* the row's shop over t, NULL when it has none */
+	const char *what; /* for messages */
+} sealed;
+
+static const sealed sealed_tables[] = {
+	{"shop", "t.id", SEAL_SHOP_COLS("t."), "t.id", N_("shop")},
+	{"ledger", "t.id", SEAL_LEDGER_COLS("t."), "t.shop_id", N_("ledger entry")},
+	{"refund", "t.id", SEAL_REFUND_COLS("t."), "t.shop_id", N_("refund")},
+	{"payee", "t.id", SEAL_PAYEE_COLS("t."), "t.shop_id", N_("payee account")},
+	{"violation", "t.id", SEAL_VIOLATION_COLS("t."), "t.shop_id", N_("violation")},
+	{"shop_change", "t.id", SEAL_SHOP_CHANGE_COLS("t."), "t.shop_id", N_("merchant information change")},
+	{"provider", "t.id", SEAL_PROVIDER_COLS("t."), NULL, N_("service provider")},
+	{"provider_ledger", "t.id", SEAL_PROVIDER_LEDGER_COLS("t."), NULL, N_("provider ledger entry")},
+	{"provider_payee", "t.id", SEAL_PROVIDER_PAYEE_COLS("t."), NULL, N_("provider payee account")},
+	{"provider_binding", "t.id", SEAL_PROVIDER_BINDING_COLS("t."), NULL, N_("provider binding")},
+	{"provider_complaint", "t.id", SEAL_PROVIDER_COMPLAINT_COLS("t."), NULL, N_("provider complaint")},
+	{"standard", SEAL_STANDARD_KEY("t."), SEAL_STANDARD_COLS("t."), NULL, N_("standard")},
+};
+
+/* Run one statement built at run time (not cached); each row's columns
+ * 0 and 1 go to `row`. */
+typedef int (*row_fn)(void *ctx, const char *a, const char *b);
+
+static int run_rows(bzj_db *db, const char *sql, row_fn fn, void *ctx, bzj_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return st_error(db, rc, e);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char a[128], b[256];
+		st_text(st, 0, a, sizeof a);
+		st_text(st, 1, b, sizeof b);
+		if (fn && fn(ctx, a, b))
+			break;
+	}
+	sqlite3_finalize(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_reseal_keyed(bzj_db *db, bzj_err *e)
+{
+	char sql[2048];
+	for (size_t i = 0; i < sizeof sealed_tables / sizeof sealed_tables[0]; i++) {
+		const sealed *s = &sealed_tables[i];
+		snprintf(sql, sizeof sql,
+			 "UPDATE seal AS s SET mac = (SELECT bzj_seal('%s', %s, s.seq, %s) FROM %s t"
+			 " WHERE %s = s.rid) WHERE s.tbl = '%s' AND s.mac = (SELECT"
+			 " bzj_seal_plain('%s', %s, s.seq, %s) FROM %s t WHERE %s = s.rid)",
+			 s->tbl, s->key, s->cols, s->tbl, s->key, s->tbl, s->tbl, s->key, s->cols,
+			 s->tbl, s->key);
+		int rc = run_rows(db, sql, NULL, NULL, e);
+		if (rc)
+			return rc;
+	}
+	return BZJ_OK;
+}
+
+int st_seal_fixup(bzj_db *db, bzj_err *e)
+{
+	int64_t head = 0;
+	int64_t max = db->seal_max;
+	db->seal_max = 0;
+	if (max <= 0)
+		return BZJ_OK;
+	int rc = st_int(db, e, &head, NULL,
+			"SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'audit_seq'", NULL);
+	if (rc || max <= head)
+		return rc;
+	char sql[2048];
+	for (size_t i = 0; i < sizeof sealed_tables / sizeof sealed_tables[0]; i++) {
+		const sealed *s = &sealed_tables[i];
+		snprintf(sql, sizeof sql,
+			 "UPDATE seal AS s SET seq = %lld, mac = COALESCE((SELECT bzj_seal('%s', %s,"
+			 " %lld, %s) FROM %s t WHERE %s = s.rid), s.mac)"
+			 " WHERE s.tbl = '%s' AND s.seq > %lld",
+			 (long long)head, s->tbl, s->key, (long long)head, s->cols, s->tbl, s->key,
+			 s->tbl, (long long)head);
+		if ((rc = run_rows(db, sql, NULL, NULL, e)))
+			return rc;
+	}
+	db->seal_max = 0;
+	return BZJ_OK;
+}
+
+typedef struct seal_walk {
+	const sealed *s;
+	const char *code;
+	const char *fmt; /* %s what, %s key, %s detail */
+	bzj_store_problem_fn fn;
+	void *ctx;
+	int64_t *problems;
+} seal_walk;
+
+static int seal_row(void *ctx, const char *a, const char *b)
+{
+	seal_walk *w = ctx;
+	char msg[512];
+	snprintf(msg, sizeof msg, _(w->fmt), _(w->s->what), a, b);
+	(*w->problems)++;
+	return w->fn ? w->fn(w->ctx, w->code, msg) : 0;
+}
+
+int bzj_store_seal_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t *problems,
+			 bzj_err *e)
+{
+	char sql[2048];
+	for (size_t i = 0; i < sizeof sealed_tables / sizeof sealed_tables[0]; i++) {
+		const sealed *s = &sealed_tables[i];
+		seal_walk w = {s, "check.seal", NULL, fn, ctx, problems};
+		/* a row without its seal, or whose values are not the sealed ones */
+		w.fmt = N_("%s %s: %s; it was written or changed outside bzj");
+		snprintf(sql, sizeof sql,
+			 "SELECT %s, CASE WHEN s.mac IS NULL THEN 'no seal'"
+			 " ELSE 'its values are not those sealed with audit record ' || s.seq END"
+			 " FROM %s t LEFT JOIN seal s ON s.tbl = '%s' AND s.rid = %s"
+			 " WHERE s.mac IS NULL OR s.mac <> bzj_seal('%s', %s, s.seq, %s)",
+			 s->key, s->tbl, s->tbl, s->key, s->tbl, s->key, s->cols);
+		int rc = run_rows(db, sql, seal_row, &w, e);
+		/* a seal without its row: the row was deleted */
+		w.code = "check.seal_orphan";
+		w.fmt = N_("%s %s: sealed with audit record %s but gone; it was deleted outside "
+			   "bzj");
+		snprintf(sql, sizeof sql,
+			 "SELECT s.rid, s.seq FROM seal s WHERE s.tbl = '%s'"
+			 " AND NOT EXISTS (SELECT 1 FROM %s t WHERE %s = s.rid)",
+			 s->tbl, s->tbl, s->key);
+		if (!rc)
+			rc = run_rows(db, sql, seal_row, &w, e);
+		/* the audit record a change belongs to must exist and be about
+		 * the same shop (or about no one shop: imports, recompute) */
+		w.code = "check.seal_audit";
+		w.fmt = N_("%s %s: %s");
+		snprintf(sql, sizeof sql,
+			 "SELECT %s, 'its last change names audit record ' || s.seq ||"
+			 " CASE WHEN a.seq IS NULL THEN ', which does not exist'"
+			 " ELSE ', which is about shop ' || a.shop_id END"
+			 " FROM %s t JOIN seal s ON s.tbl = '%s' AND s.rid = %s"
+			 " LEFT JOIN audit a ON a.seq = s.seq"
+			 " WHERE s.seq > 0 AND (a.seq IS NULL%s%s%s)",
+			 s->key, s->tbl, s->tbl, s->key, s->shop ? " OR (a.shop_id IS NOT NULL AND a.shop_id <> " : "",
+			 s->shop ? s->shop : "", s->shop ? ")" : "");
+		if (!rc)
+			rc = run_rows(db, sql, seal_row, &w, e);
+		if (rc)
+			return rc;
+	}
+	return BZJ_OK;
+}
+
+/* The schema as bzj makes it against the schema in the file: a dropped,
+ * changed or added trigger, table, index or view is a problem. */
+typedef struct schema_row {
+	char *name, *text;
+} schema_row;
+
+static int schema_read(sqlite3 *h, char ***out, int *n)
+{
+	sqlite3_stmt *st = NULL;
+	*out = NULL;
+	*n = 0;
+	int rc = sqlite3_prepare_v2(h,
+				    "SELECT name, type || ' ' || name || ' on ' || tbl_name || ': ' ||"
+				    " COALESCE(sql, '') FROM sqlite_master WHERE name NOT LIKE"
+				    " 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+				    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	int cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n + 2 > cap) {
+			cap = cap ? cap * 2 : 128;
+			char **g = realloc(*out, (size_t)cap * sizeof *g);
+			if (!g) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = g;
+		}
+		const char *nm = (const char *)sqlite3_column_text(st, 0);
+		const char *tx = (const char *)sqlite3_column_text(st, 1);
+		(*out)[(*n)++] = strdup(nm ? nm : "");
+		(*out)[(*n)++] = strdup(tx ? tx : "");
+	}
+	sqlite3_finalize(st);
+	for (int i = 0; i < *n; i++)
+		if (!(*out)[i])
+			rc = SQLITE_NOMEM;
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+void st_schema_free(char **v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int st_schema_of(bzj_db *db, char ***out, int *n, bzj_err *e)
+{
+	int rc = schema_read(db->h, out, n);
+	if (rc != SQLITE_OK) {
+		st_schema_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return st_error(db, rc, e);
+	}
+	return BZJ_OK;
+}
+
+static int problem(bzj_store_problem_fn fn, void *ctx, int64_t *problems, const char *fmt,
+		   const char *name, const char *detail)
+{
+	char msg[768];
+	snprintf(msg, sizeof msg, fmt, name, detail);
+	(*problems)++;
+	return fn ? fn(ctx, "check.schema", msg) : 0;
+}
+
+int bzj_store_schema_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t *problems,
+			   bzj_err *e)
+{
+	char **want = NULL, **have = NULL;
+	int nw = 0, nh = 0;
+	int rc = st_schema_expected(&want, &nw, e);
+	if (!rc)
+		rc = st_schema_of(db, &have, &nh, e);
+	for (int i = 0; !rc && i < nw; i += 2) {
+		int j = 0;
+		while (j < nh && strcmp(want[i], have[j]) != 0)
+			j += 2;
+		if (j >= nh) {
+			if (problem(fn, ctx, problems, _("%s is missing (%.200s): dropped outside bzj"),
+				    want[i], want[i + 1]))
+				break;
+		} else if (strcmp(want[i + 1], have[j + 1]) != 0) {
+			if (problem(fn, ctx, problems,
+				    _("%s is not what bzj creates (%.300s): changed outside bzj"),
+				    want[i], have[j + 1]))
+				break;
+		}
+	}
+	for (int j = 0; !rc && j < nh; j += 2) {
+		int i = 0;
+		while (i < nw && strcmp(want[i], have[j]) != 0)
+			i += 2;
+		if (i >= nw &&
+		    problem(fn, ctx, problems, _("%s was not created by bzj (%.300s)"), have[j],
+			    have[j + 1]))
+			break;
+	}
+	st_schema_free(want, nw);
+	st_schema_free(have, nh);
+	return rc;
+}

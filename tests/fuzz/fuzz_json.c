@@ -1,0 +1,9 @@
+/* fuzz_json.c - libFuzzer driver for bzj_fuzz_json (see targets.c and run.sh). */
+#include "targets.c"
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	return bzj_fuzz_json(d, n);
+}
