@@ -617,10 +617,24 @@ static const char schema_v11[] =
 	" WHERE action LIKE 'import.%' AND json_valid(after)"
 	" AND json_extract(after, '$.sha256') IS NOT NULL ORDER BY seq;";
 
+/* Version 12: the console through a working day (issue 12).
+ *  - shop_id_upper, shop_id_number: a shop is found by its id typed in any
+ *    case (s0000167) and by its number alone (167, 0167): index ranges on
+ *    upper(id) and on the id without its leading letters and zeros, so a
+ *    keystroke stays an index lookup at a million shops;
+ *  - violations newest first by their date, then id, for all shops, for
+ *    the open ones and for one shop: keyset pages over (day, id). */
+static const char schema_v12[] =
+	"CREATE INDEX shop_id_upper ON shop(upper(id));"
+	"CREATE INDEX shop_id_number ON shop(" SHOP_ID_NUMBER("id") ");"
+	"CREATE INDEX violation_newest ON violation(day, id);"
+	"CREATE INDEX violation_newest_open ON violation(day, id) WHERE status = 1;"
+	"CREATE INDEX violation_shop_newest ON violation(shop_id, day, id);";
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
-					      schema_v11};
+					      schema_v11, schema_v12};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 

@@ -26,6 +26,7 @@ struct bzj_db {
 		char search[512];
 		int64_t data_version, changes;
 		int64_t names_n, ids_n;
+		bool ids_big; /* one of the ids' ranges alone is that large */
 		int ngram; /* -1: not picked yet; 0: the term cannot be cut */
 		char gram[3][16];
 	} memo;
@@ -94,6 +95,14 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 	" g(str, k, i) AS (SELECT str, k, 1 FROM src WHERE length(str) > 0"                        \
 	"  UNION ALL SELECT str, k, i + 1 FROM g WHERE i < length(str))"                           \
 	" SELECT substr(str, i, 2), k FROM g ORDER BY 1, 2"
+
+/* A shop's number: its id without the leading letters, punctuation and
+ * zeros (S0000167 -> 167), so `167` or `0167` finds S0000167.  Built-in
+ * functions only (the sqlite3 shell reads the database); the index
+ * shop_id_number (schema 12) is on this very expression, and a query uses
+ * it only when it spells the expression the same way. */
+#define SHOP_ID_NUMBER(col)                                                                        \
+	"ltrim(" col ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.-0')"
 
 /* Row seals (store_seal.c).  Every money-moving row is sealed by a trigger
  * that stores, in table `seal`, the audit seq of the record its change

@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 11
+#define BZJ_SCHEMA_VERSION 12
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
@@ -164,8 +164,9 @@ int bzj_store_effective_done(bzj_db *db, bzj_date today, bzj_err *e);
 int bzj_store_violation_insert(bzj_db *db, bzj_violation *v, bzj_err *e);
 int bzj_store_violation_get(bzj_db *db, int64_t id, bzj_violation *v, bzj_err *e);
 int bzj_store_violation_update(bzj_db *db, bzj_violation *v, bzj_err *e);
-int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only, int64_t before_id,
-			     bzj_violation *out, int max, int *n, bzj_err *e);
+int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only,
+			     const bzj_violation *after, bzj_violation *out, int max, int *n,
+			     bzj_err *e);
 /* The shop's violations that still owe, oldest (first recorded) first. */
 int bzj_store_violations_owing(bzj_db *db, const char *shop_id, bzj_violation *out, int max,
 				int *n, bzj_err *e);
@@ -179,6 +180,9 @@ int bzj_store_refund_get(bzj_db *db, int64_t id, bzj_refund *r, bzj_err *e);
 int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e);
 int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today, bzj_refund *out,
 			  int max, int *n, bzj_err *e);
+/* Today's load of the open queue: see bzj_refund_load (refund.h). */
+int bzj_store_refund_load(bzj_db *db, bzj_date today, int64_t second_fen, bzj_queue_load *out,
+			  bzj_err *e);
 int bzj_store_refund_count(bzj_db *db, const bzj_refund_query *q, bzj_date today, int64_t *total,
 			   bzj_err *e);
 /* Partial refunds of a shop submitted in month m that count against the

@@ -1025,6 +1025,119 @@ case_assessment_preview_then_close() {
 	check "closed on today" wait_for "closed $TODAY"
 }
 
+# Issue 12 item 7: a shop read out over the phone is found however it is
+# typed: its id in lower case, or only its number, with or without zeros.
+case_search_id_any_case_and_number() {
+	start cs1
+	check "list" wait_for "Shops 1/" || return 1
+	for typed in s0000167 167 0167; do
+		keys /
+		check "search line" wait_for "Search:" || return 1
+		keys C-u
+		text "$typed"
+		check "'$typed' finds one shop" wait_for "1 found" &&
+			check "'$typed' finds S0000167" sh -c "tmux -L $SOCK capture-pane -p -t bzj | grep -q '^ S0000167 '" &&
+			check "'$typed': other shops gone" wait_for -n "S0000001 " || return 1
+		keys Escape
+		check "search left" wait_for "Shops 1/" || return 1
+	done
+	keys /
+	text 16
+	# S0000016 and S0000160..S0000169; no demo name holds "16"
+	check "16: a prefix of the number" wait_for "11 found" &&
+		check "16: S0000016 first" sh -c "tmux -L $SOCK capture-pane -p -t bzj | grep -m1 '^ S0' | grep -q '^ S0000016 '"
+}
+
+# Issue 12 item 9: the violations panel lists the newest by date first,
+# then by id, not by record number.
+case_violations_newest_by_date() {
+	# An old violation recorded today: the highest record number, an old date.
+	late=$(cli rev1 --json violation add S0000002 --class A --points 1 --raise 0 \
+		--note 补录的旧违规 --date 2026-11-01 | py 'import json,sys; print(json.load(sys.stdin)["id"])')
+	check "a back-dated violation recorded" test -n "$late" || return 1
+	cli cs1 --json violation list --open --limit 1000 >"$TMP/viol.json"
+	want=$(py '
+import json,sys
+v=json.load(open(sys.argv[1]))["violations"]
+v.sort(key=lambda r:(r["date"], r["id"]), reverse=True)
+print(" ".join(str(r["id"]) for r in v[:5]))
+' "$TMP/viol.json")
+	maxid=$(py '
+import json,sys
+print(max(r["id"] for r in json.load(open(sys.argv[1]))["violations"]))' "$TMP/viol.json")
+	start cs1
+	check "list" wait_for "Shops 1/" || return 1
+	keys 4
+	check "violations panel" wait_for "Violations of all shops" || return 1
+	got=$(screen | awk '/ ID +Date/ { on = 1; next } on && NF > 3 && $1 ~ /^[0-9]+$/ { printf "%s%s", sep, $1; sep = " "; if (++n == 5) exit }')
+	check "the first five by date, then id: want '$want', got '$got'" test "$got" = "$want" &&
+		check "the highest record number ($maxid, back-dated) is not first" \
+			test "$maxid" = "$late" -a "${got%% *}" != "$maxid"
+}
+
+# Issue 12 pictures: the refund queue's load line draws what refund list
+# says (due today, overdue, waiting for a second approval, open refunds by
+# days since submission), and follows another operator's new refund.
+load_want() { # the load line's numbers from refund list --open
+	cli demo --json refund list --open >"$TMP/open.json"
+	py '
+import json,sys,datetime
+t=datetime.date.fromisoformat(sys.argv[2])
+rs=json.load(open(sys.argv[1]))["refunds"]
+due=sum(r["window_end"]==sys.argv[2] for r in rs)
+over=sum(r["overdue"] for r in rs)
+sec=sum(r["status"]=="approved" and r["needs_second_approval"] and not r["second_approved_by"] for r in rs)
+g=[0]*5
+for r in rs:
+    a=(t-datetime.date.fromisoformat(r["submitted_on"])).days
+    g[0 if a<=1 else 1 if a<=3 else 2 if a<=7 else 3 if a<=15 else 4]+=1
+print(due, over, sec, *g)
+' "$TMP/open.json" "$TODAY"
+}
+load_got() { # the same read off the screen
+	screen | py '
+import re,sys
+for line in sys.stdin:
+    m=re.search(r"Due today (\d+) · overdue (\d+) · 2nd approval (\d+)", line)
+    if not m: continue
+    g=re.findall(r"(?:0-1|2-3|4-7|8-15|16\+)(\D)(\d+)", line)
+    print(*m.groups(), *[c for _, c in g], "|", "".join(b for b, _ in g))
+    break
+'
+}
+case_refund_load_line() {
+	start rev1
+	check "list" wait_for "Shops 1/" || return 1
+	keys 3
+	check "queue" wait_for "Refund queue" &&
+		check "the load line" wait_for "Due today" || return 1
+	want=$(load_want)
+	got=$(load_got)
+	check "load line = refund list: want '$want', got '${got%% |*}'" test "${got%% |*}" = "$want" || return 1
+	blocks=${got#*| }
+	check "the largest group is a full block, an empty one blank: '$blocks' for '$want'" py '
+import sys
+w=[int(x) for x in sys.argv[1].split()[3:]]; b=sys.argv[2]
+m=max(w)
+ok=len(b)==5 and all((b[i]=="█")==(w[i]==m) for i in range(5) if m) and all((b[i]==" ")==(w[i]==0) for i in range(5))
+sys.exit(0 if ok else 1)' "$want" "$blocks" || return 1
+	# Another operator's new refund: the 0-1 day group grows by itself.
+	{ cli demo shop add LOAD1 --name 负载测试店 --entity individual --category 服饰内衣 \
+		--opened 2026-01-05 --operator 赵六 &&
+		cli demo shop payee LOAD1 --type personal --name 赵六 --account 6222000099990001 &&
+		cli fin1 topup LOAD1 5000 &&
+		cli rev2 refund submit LOAD1 --kind partial --amount 100; } >/dev/null ||
+		{ echo "submit failed" >>"$TMP/why"; return 1; }
+	want=$(load_want)
+	tries=100
+	while [ $tries -gt 0 ]; do
+		got=$(load_got)
+		[ "${got%% |*}" = "$want" ] && break
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	check "the load line follows a new refund: want '$want', got '${got%% |*}'" test "${got%% |*}" = "$want"
+}
 
 run_case "open: title, list, total, hints" case_open
 run_case "search a shop by its Chinese name" case_search_chinese
@@ -1058,6 +1171,9 @@ run_case "a complaint added and upheld in the console moves the balance as core 
 run_case "a provider top-up in the console: the balance core then shows" case_provider_topup_in_console
 run_case "assessment close and uphold refused by role before any dialog" case_assessment_close_refused_by_role
 run_case "assessment: preview, then a supervisor closes" case_assessment_preview_then_close
+run_case "a shop by its id in any case and by its number" case_search_id_any_case_and_number
+run_case "violations newest first by date, then id" case_violations_newest_by_date
+run_case "the refund queue's load line draws refund list's numbers" case_refund_load_line
 
 # The database deleted under a running console (issue 10): the next top-up
 # is refused with the reason on screen, and nothing lands anywhere.
