@@ -80,6 +80,13 @@ int bzj_assess_show(bzj_ctx *x, const char *name, bzj_assessment *a, bzj_assess_
 	return rc ? rc : bzj_store_assess_rows(x->db, a, x->today, fn, ctx, e);
 }
 
+int bzj_assess_list(bzj_ctx *x, bzj_assessment *out, int max, int *n, bzj_err *e)
+{
+	*n = 0;
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read assessments"), e);
+	return rc ? rc : bzj_store_assess_list(x->db, out, max, n, e);
+}
+
 typedef struct rows {
 	bzj_assess_row *v;
 	size_t n, cap;

@@ -269,6 +269,7 @@ typedef struct list_ctx {
 	bzj_provider_fn fn;
 	void *ctx;
 	int64_t shown;
+	bool done; /* the callback asked to stop: count, call no more */
 } list_ctx;
 
 static int list_row(void *ctx, const bzj_provider *p, int64_t bound, int64_t open_c,
@@ -282,8 +283,14 @@ static int list_row(void *ctx, const bzj_provider *p, int64_t bound, int64_t ope
 	if (l->q->shortfall && v.shortfall_fen == 0)
 		return 0;
 	l->shown++;
-	int stop = l->fn(l->ctx, &v);
-	return stop || (l->q->shortfall && l->q->limit > 0 && l->shown >= l->q->limit);
+	if (!l->q->shortfall)
+		return l->fn(l->ctx, &v);
+	/* Past the page the walk goes on only to count every match (the
+	 * total of a shortfall list is what passed the filter, as for the
+	 * others). */
+	if (!l->done && (l->q->limit <= 0 || l->shown <= l->q->limit))
+		l->done = l->fn(l->ctx, &v) != 0;
+	return 0;
 }
 
 int bzj_provider_list(bzj_ctx *x, const bzj_provider_query *q, bzj_provider_fn fn, void *ctx,
@@ -295,7 +302,7 @@ int bzj_provider_list(bzj_ctx *x, const bzj_provider_query *q, bzj_provider_fn f
 	/* The shortfall depends on today's bindings and the config's table: it
 	 * is filtered here, over every provider (there are thousands, not
 	 * millions), and the total is what passed the filter. */
-	list_ctx l = {x, q, fn, ctx, 0};
+	list_ctx l = {x, q, fn, ctx, 0, false};
 	bzj_provider_query sq = *q;
 	if (q->shortfall)
 		sq.limit = 0;

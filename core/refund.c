@@ -669,3 +669,19 @@ int bzj_refund_count(bzj_ctx *x, const bzj_refund_query *q, int64_t *total, bzj_
 	qq.second_fen = x->cfg ? x->cfg->second_approval_fen : INT64_MAX;
 	return rc ? rc : bzj_store_refund_count(x->db, &qq, x->today, total, e);
 }
+
+int bzj_refund_load_age_to(int i)
+{
+	static const int to[BZJ_LOAD_AGES] = {1, 3, 7, 15, -1};
+	return i >= 0 && i < BZJ_LOAD_AGES ? to[i] : -1;
+}
+
+int bzj_refund_load(bzj_ctx *x, bzj_queue_load *out, bzj_err *e)
+{
+	memset(out, 0, sizeof *out);
+	out->date = x->today;
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read refunds"), e);
+	return rc ? rc
+		  : bzj_store_refund_load(x->db, x->today,
+					  x->cfg ? x->cfg->second_approval_fen : INT64_MAX, out, e);
+}

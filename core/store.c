@@ -617,14 +617,28 @@ static const char schema_v11[] =
 	" WHERE action LIKE 'import.%' AND json_valid(after)"
 	" AND json_extract(after, '$.sha256') IS NOT NULL ORDER BY seq;";
 
-/* v12 (issue 15): bank payout batches.  A refund in a batch is `sent` (7):
+/* Version 12: the console through a working day (issue 12).
+ *  - shop_id_upper, shop_id_number: a shop is found by its id typed in any
+ *    case (s0000167) and by its number alone (167, 0167): index ranges on
+ *    upper(id) and on the id without its leading letters and zeros, so a
+ *    keystroke stays an index lookup at a million shops;
+ *  - violations newest first by their date, then id, for all shops, for
+ *    the open ones and for one shop: keyset pages over (day, id). */
+static const char schema_v12[] =
+	"CREATE INDEX shop_id_upper ON shop(upper(id));"
+	"CREATE INDEX shop_id_number ON shop(" SHOP_ID_NUMBER("id") ");"
+	"CREATE INDEX violation_newest ON violation(day, id);"
+	"CREATE INDEX violation_newest_open ON violation(day, id) WHERE status = 1;"
+	"CREATE INDEX violation_shop_newest ON violation(shop_id, day, id);";
+
+/* v13 (issue 15): bank payout batches.  A refund in a batch is `sent` (7):
  * still in progress (one per shop, its amount held back from what is
  * refundable) until the bank's return file says paid or failed.  The
  * refund table is rebuilt for the wider status CHECK, keeping every column
  * and index of v9 and adding batch_id, bank_ref and closed_on (the day it
  * was paid, failed, rejected or cancelled, for the queue report; filled
  * from the audit log for the refunds closed before). */
-static const char schema_v12[] =
+static const char schema_v13[] =
 	"CREATE TABLE payout_batch("
 	" id INTEGER PRIMARY KEY,"
 	" day INTEGER NOT NULL,"
@@ -703,7 +717,7 @@ static const char schema_v12[] =
 	" AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'audit_keyed_from')"
 	" AND s.mac = (SELECT bzj_seal_plain('refund', t.id, s.seq, " SEAL_REFUND_V10_COLS("t.")
 	") FROM refund t WHERE t.id = s.rid);"
-	"INSERT INTO meta(key, value) SELECT '" BZJ_RESEAL_PENDING "', 12 WHERE EXISTS"
+	"INSERT INTO meta(key, value) SELECT '" BZJ_RESEAL_PENDING "', 13 WHERE EXISTS"
 	" (SELECT 1 FROM meta WHERE key = 'audit_keyed_from');"
 	/* the bank batches: what was sent (count, total, the file's hash) and
 	 * whether its return came back; the return files: which file, when,
@@ -723,7 +737,7 @@ static const char schema_v12[] =
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
-					      schema_v11, schema_v12};
+					      schema_v11, schema_v12, schema_v13};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 

@@ -57,6 +57,30 @@ static void ascii_lower(const char *s, char *out, size_t n)
 	out[i] = 0;
 }
 
+/* ASCII upper case, as SQLite's upper() that built shop_id_upper. */
+static void ascii_upper(const char *s, char *out, size_t n)
+{
+	size_t i = 0;
+	for (; s[i] && i + 1 < n; i++)
+		out[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 32) : s[i];
+	out[i] = 0;
+}
+
+/* A term of digits, without its leading zeros ("" for anything else, and
+ * for zeros alone: every number would start with nothing). */
+static void id_number(const char *s, char *out, size_t n)
+{
+	const char *d = s;
+	out[0] = 0;
+	for (; *d; d++)
+		if (*d < '0' || *d > '9')
+			return;
+	while (*s == '0')
+		s++;
+	if (strlen(s) < n)
+		memcpy(out, s, strlen(s) + 1);
+}
+
 static bool id_chars(const char *s)
 {
 	for (; *s; s++)
@@ -67,10 +91,17 @@ static bool id_chars(const char *s)
 }
 
 /* Search.  A search matches a shop whose name or operator contains the
- * term, or whose id starts with it.  It has up to two sources:
+ * term, or whose id starts with it in any ASCII case (s0000167), or, for
+ * a term of digits, whose number starts with the term's digits, leading
+ * zeros left out on both sides (167 and 0167 find S0000167, S0001670...;
+ * SHOP_ID_NUMBER).  It has up to two sources:
  *  - names: the bigram postings `shop_gram(gram, shop_id)` for 1 or 2
  *    characters; the FTS5 trigram index for 3 or more;
- *  - ids: a range of the primary key.
+ *  - ids: ranges of the indexes on upper(id) and on the number (a set),
+ *    or, when large, the primary key walked in order with a row test:
+ *    every id that starts with the term in some case lies between the
+ *    term in upper case and the term in lower case, so without a number
+ *    the walk is a primary-key range.
  * A page is one page from each source in display order, merged (UNION).
  *
  * In id order (the default) no source sorts anything: a 2-character term
@@ -86,8 +117,10 @@ static bool id_chars(const char *s)
  * Counting stops at the caller's cap, and without filters it counts index
  * entries, never rows. */
 #define SRC_SMALL 4000
-/* ids starting with the term: a primary-key range */
-#define ID_PREFIX(col) "(" col " >= :idlo AND " col " < :idlo || char(1114111))"
+/* ids starting with the term in any case; numbers starting with its digits */
+#define PREFIX(expr, term) "(" expr " >= " term " AND " expr " < " term " || char(1114111))"
+#define ID_UPPER(col) PREFIX("upper(" col ")", ":idup")
+#define ID_NUMBER(col) PREFIX(SHOP_ID_NUMBER(col), ":idnum")
 #define FTS_SET 200  /* 3+ characters: this few matches are fetched as a set */
 #define MAX_PROBES 3 /* bigrams joined per 3+ character walk */
 #define MAX_STREAMS 2
@@ -102,7 +135,9 @@ typedef struct qparts {
 	sqlbuf where;		     /* the filters */
 	char term[512];		     /* lower-cased term (grams, row tests) */
 	char fts[512];		     /* FTS phrase */
-	char idlo[64];		     /* id prefix range */
+	char idup[64], idlow[64];    /* the term in upper and lower case (ids) */
+	char idnum[64];		     /* a term of digits without leading zeros, or "" */
+	char ids_keys[2][400];	     /* the ids matching, as ids and as rowids */
 	char gram[MAX_PROBES][16];   /* 3+ characters: bigrams, rarest first */
 	bool search, filtered, with_ids;
 	bool big;		     /* some source has SRC_SMALL or more matches */
@@ -113,6 +148,19 @@ typedef struct qparts {
 	int nstreams;
 	stream stream[MAX_STREAMS];
 } qparts;
+
+/* The ids a term matches, from the indexes on upper(id) and the number:
+ * as a list of ids (key "id") or of rowids (key "rowid"). */
+static void ids_keys(const qparts *p, const char *key, char *out, size_t n)
+{
+	if (p->idnum[0])
+		snprintf(out, n,
+			 "SELECT %s FROM shop WHERE " ID_UPPER("id") " UNION SELECT %s FROM shop"
+			 " WHERE " ID_NUMBER("id"),
+			 key, key);
+	else
+		snprintf(out, n, "SELECT %s FROM shop WHERE " ID_UPPER("id"), key);
+}
 
 static const char from_shop[] = "shop";
 static const char from_gram1[] = "shop_gram a CROSS JOIN shop ON shop.id = a.shop_id";
@@ -132,7 +180,9 @@ static void bind_terms(sqlite3_stmt *st, const qparts *p)
 {
 	bind_text(st, ":term", p->term);
 	bind_text(st, ":fts", p->fts);
-	bind_text(st, ":idlo", p->idlo);
+	bind_text(st, ":idup", p->idup);
+	bind_text(st, ":idlow", p->idlow);
+	bind_text(st, ":idnum", p->idnum);
 	bind_text(st, ":g0", p->gram[0]);
 	bind_text(st, ":g1", p->gram[1]);
 	bind_text(st, ":g2", p->gram[2]);
@@ -232,9 +282,19 @@ static void memo_sizes(bzj_db *db, const char *search, qparts *p)
 	    db->memo.changes == changes)
 		return;
 	db->memo.names_n = src_size(db, p->names_keys, p, SRC_SMALL);
-	db->memo.ids_n = p->with_ids ? src_size(db, "SELECT id FROM shop WHERE " ID_PREFIX("id"),
-						 p, SRC_SMALL)
-				     : 0;
+	/* ids: each range apart, counting index entries only (a union of the
+	 * two would read every match); their sum may count a shop twice, so
+	 * it decides small or large, and only one range alone proves large */
+	db->memo.ids_n = 0;
+	db->memo.ids_big = false;
+	if (p->with_ids) {
+		int64_t up = src_size(db, "SELECT rowid FROM shop WHERE " ID_UPPER("id"), p, SRC_SMALL);
+		int64_t num = p->idnum[0] ? src_size(db, "SELECT rowid FROM shop WHERE " ID_NUMBER("id"),
+						     p, SRC_SMALL)
+					  : 0;
+		db->memo.ids_n = up + num;
+		db->memo.ids_big = up >= SRC_SMALL || num >= SRC_SMALL;
+	}
 	db->memo.ngram = -1;
 	db->memo.data_version = dv;
 	db->memo.changes = changes;
@@ -277,14 +337,32 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	/* names and operators only: ids are matched by prefix below */
 	snprintf(p->fts, sizeof p->fts, "{name operator_name}: ");
 	fts_phrase(q->search, p->fts + strlen(p->fts), sizeof p->fts - strlen(p->fts));
-	snprintf(p->idlo, sizeof p->idlo, "%s", q->search);
-	p->with_ids = id_chars(q->search) && strlen(q->search) < sizeof p->idlo;
+	p->with_ids = id_chars(q->search) && strlen(q->search) < sizeof p->idup;
+	if (p->with_ids) {
+		ascii_upper(q->search, p->idup, sizeof p->idup);
+		ascii_lower(q->search, p->idlow, sizeof p->idlow);
+		id_number(q->search, p->idnum, sizeof p->idnum);
+		ids_keys(p, "id", p->ids_keys[0], sizeof p->ids_keys[0]);
+		ids_keys(p, "rowid", p->ids_keys[1], sizeof p->ids_keys[1]);
+	}
 
 	static const char row_test[] = "(instr(lower(name), :term) > 0"
 				       " OR instr(lower(operator_name), :term) > 0)";
-	static const char ids_range[] = ID_PREFIX("id");
 	/* unary +: a test on rows walked in another order, not an index range */
-	static const char ids_test[] = ID_PREFIX("+id");
+	char ids_set[460], ids_test[300], ids_walk[400];
+	if (p->idnum[0])
+		snprintf(ids_test, sizeof ids_test, "(%s OR %s)", ID_UPPER("+id"), ID_NUMBER("+id"));
+	else
+		snprintf(ids_test, sizeof ids_test, "%s", ID_UPPER("+id"));
+	/* by rowid: the expression indexes hold rowids, ids need the rows */
+	snprintf(ids_set, sizeof ids_set, "rowid IN (%s)", p->ids_keys[1]);
+	/* in id order: the primary key between the term's upper and lower
+	 * case, unless a number may match anywhere */
+	if (p->idnum[0])
+		snprintf(ids_walk, sizeof ids_walk, "%s", ids_test);
+	else
+		snprintf(ids_walk, sizeof ids_walk,
+			 "id >= :idup AND id < :idlow || char(1114111) AND %s", ids_test);
 	char names_set[400];
 	p->names_keys = p->nch == 1 ? "SELECT shop_id FROM shop_gram WHERE gram >= :term"
 				      " AND gram < :term || char(1114111)"
@@ -298,7 +376,7 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	memo_sizes(db, q->search, p);
 	int64_t names_n = db->memo.names_n, ids_n = db->memo.ids_n;
 	bool names_small = names_n < SRC_SMALL, ids_small = ids_n < SRC_SMALL;
-	p->big = !names_small || !ids_small;
+	p->big = !names_small || db->memo.ids_big;
 	bool names = names_n > 0 || !p->with_ids;
 
 	if (names)
@@ -306,7 +384,7 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 			 names_small ? names_set : row_test);
 	if (p->with_ids)
 		snprintf(p->member[p->nmember++], sizeof p->member[0], "%s",
-			 ids_small || sort == BZJ_SORT_ID ? ids_range : ids_test);
+			 ids_small ? ids_set : sort == BZJ_SORT_ID ? ids_walk : ids_test);
 
 	if (sort != BZJ_SORT_ID) {
 		for (int i = 0; i < p->nmember; i++)
@@ -331,8 +409,11 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 			add_stream(p, from_shop, "id", p->member[0]);
 		}
 	}
-	if (p->with_ids)
-		add_stream(p, from_shop, "id", ids_range);
+	if (p->with_ids) {
+		char ids_pred[480];
+		memcpy(ids_pred, p->member[p->nmember - 1], sizeof ids_pred);
+		add_stream(p, from_shop, "id", ids_pred);
+	}
 }
 
 static int bind_named(sqlite3_stmt *st, const qparts *p, const bzj_shop_row *cur, int sort)
@@ -476,9 +557,10 @@ int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row
 			 * ids (1-2 characters) or rowids (FTS, 3+) */
 			sb_add(&sql, "SELECT count(*) FROM (");
 			sb_add(&sql, p.names_keys);
-			if (p.with_ids)
-				sb_add(&sql, p.nch <= 2 ? " UNION SELECT id FROM shop WHERE " ID_PREFIX("id")
-							: " UNION SELECT rowid FROM shop WHERE " ID_PREFIX("id"));
+			if (p.with_ids) {
+				sb_add(&sql, " UNION ");
+				sb_add(&sql, p.ids_keys[p.nch <= 2 ? 0 : 1]);
+			}
 		} else {
 			sb_add(&sql, "SELECT count(*) FROM (SELECT 1 FROM shop");
 			sb_add(&sql, p.where.s);

@@ -1,4 +1,4 @@
-/* store_payout.c - bank payout batches and return files (schema v12). */
+/* store_payout.c - bank payout batches and return files (schema v13). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

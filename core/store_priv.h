@@ -26,6 +26,7 @@ struct bzj_db {
 		char search[512];
 		int64_t data_version, changes;
 		int64_t names_n, ids_n;
+		bool ids_big; /* one of the ids' ranges alone is that large */
 		int ngram; /* -1: not picked yet; 0: the term cannot be cut */
 		char gram[3][16];
 	} memo;
@@ -95,6 +96,14 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 	"  UNION ALL SELECT str, k, i + 1 FROM g WHERE i < length(str))"                           \
 	" SELECT substr(str, i, 2), k FROM g ORDER BY 1, 2"
 
+/* A shop's number: its id without the leading letters, punctuation and
+ * zeros (S0000167 -> 167), so `167` or `0167` finds S0000167.  Built-in
+ * functions only (the sqlite3 shell reads the database); the index
+ * shop_id_number (schema 12) is on this very expression, and a query uses
+ * it only when it spells the expression the same way. */
+#define SHOP_ID_NUMBER(col)                                                                        \
+	"ltrim(" col ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.-0')"
+
 /* Row seals (store_seal.c).  Every money-moving row is sealed by a trigger
  * that stores, in table `seal`, the audit seq of the record its change
  * belongs to and a MAC over the table name, the row key, that seq and the
@@ -113,7 +122,7 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 	p "window_start," p "window_end," p "checklist," p "late," p "submitted_by,"               \
 	p "approved_by," p "approved_on," p "second_by," p "paid_by," p "paid_on"
 /* v10's refund columns, frozen: v10's triggers and its first seals use
- * them; v12 (bank payouts) widens the list by the batch, the bank's
+ * them; v13 (bank payouts) widens the list by the batch, the bank's
  * reference and the day the refund closed, recreates the triggers and
  * reseals (store.c).  Check and the triggers use SEAL_REFUND_COLS. */
 #define SEAL_REFUND_V10_COLS(p) SEAL_REFUND_V10_LIST(p)

@@ -109,8 +109,12 @@ int bzj_store_provider_list(bzj_db *db, const bzj_provider_query *q, bzj_date da
 			    bzj_store_provider_fn fn, void *ctx, int64_t *total, bzj_err *e)
 {
 	static const char count_sql[] = "SELECT count(*) FROM provider p" PROVIDER_WHERE;
+	/* The page walks the primary key from :after (keyset paging: a page
+	 * deep in the list costs what the first one does). */
 	static const char list_sql[] = "SELECT " PROVIDER_COLS ", " PROVIDER_STATS
-				       " FROM provider p" PROVIDER_WHERE " ORDER BY p.id LIMIT :max";
+				       " FROM provider p" PROVIDER_WHERE
+				       " AND (:after IS NULL OR p.id > :after)"
+				       " ORDER BY p.id LIMIT :max";
 	for (int pass = 0; pass < 2; pass++) {
 		sqlite3_stmt *st = st_prep(db, pass ? list_sql : count_sql, e);
 		if (!st)
@@ -124,6 +128,8 @@ int bzj_store_provider_list(bzj_db *db, const bzj_provider_query *q, bzj_date da
 			sqlite3_bind_text(st, i, q->search, -1, SQLITE_TRANSIENT);
 		if ((i = sqlite3_bind_parameter_index(st, ":day")) > 0)
 			sqlite3_bind_int(st, i, day);
+		if ((i = sqlite3_bind_parameter_index(st, ":after")) > 0 && q->after && *q->after)
+			sqlite3_bind_text(st, i, q->after, -1, SQLITE_TRANSIENT);
 		if ((i = sqlite3_bind_parameter_index(st, ":max")) > 0)
 			sqlite3_bind_int(st, i, q->limit > 0 ? q->limit : -1);
 		int rc;
@@ -540,6 +546,34 @@ int bzj_store_assess_get(bzj_db *db, const char *name, bzj_assessment *a, bzj_er
 				bzj_err_quote(name, q, sizeof q));
 	}
 	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_assess_list(bzj_db *db, bzj_assessment *out, int max, int *n, bzj_err *e)
+{
+	*n = 0;
+	sqlite3_stmt *st = st_prep(db, "SELECT " ASSESS_COLS " FROM assessment"
+				       " ORDER BY (closed_on IS NULL) DESC, to_day DESC, id DESC", e);
+	if (!st)
+		return e->rc;
+	int rc = SQLITE_DONE;
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		bzj_assessment *a = &out[(*n)++];
+		memset(a, 0, sizeof *a);
+		a->id = sqlite3_column_int64(st, 0);
+		st_text(st, 1, a->name, sizeof a->name);
+		a->cutoff = st_date(st, 2);
+		a->from = st_date(st, 3);
+		a->to = st_date(st, 4);
+		a->threshold = sqlite3_column_int64(st, 5);
+		a->deposit_fen = sqlite3_column_int64(st, 6);
+		a->closed_on = st_date(st, 7);
+		st_text(st, 8, a->created_by, sizeof a->created_by);
+		a->created_on = st_date(st, 9);
+	}
+	if (*n == max)
+		rc = SQLITE_DONE;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_assess_closed(bzj_db *db, int64_t id, bzj_date day, bzj_err *e)

@@ -78,22 +78,37 @@ int bzj_store_violation_update(bzj_db *db, bzj_violation *v, bzj_err *e)
 	return BZJ_OK;
 }
 
-int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only, int64_t before_id,
-			     bzj_violation *out, int max, int *n, bzj_err *e)
+int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only,
+			     const bzj_violation *after, bzj_violation *out, int max, int *n,
+			     bzj_err *e)
 {
 	*n = 0;
-	/* One statement per shape, so each uses its index: violation_shop for
-	 * one shop, the primary key for all of them. */
-	static const char one_shop[] = "SELECT " VIOLATION_COLS " FROM violation"
-				       " WHERE shop_id = ?1 AND (?2 = 0 OR status = 1)"
-				       " AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4";
-	static const char all_shops[] = "SELECT " VIOLATION_COLS " FROM violation"
-					" WHERE ?1 IS NULL AND (?2 = 0 OR status = 1)"
-					" AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4";
-	sqlite3_stmt *st = st_prep(db, shop_id ? one_shop : all_shops, e);
+	/* Newest first by date, then id.  One statement per shape and page,
+	 * so each walks its index (schema 12) from the cursor without sorting:
+	 * violation_shop_newest for one shop, violation_newest_open for the
+	 * open ones of all shops, violation_newest for all of them; a cursor
+	 * OR-ed with "no cursor" would keep SQLite from seeking. */
+#define VIOLATION_PAGE(idx, where, after_)                                                         \
+	"SELECT " VIOLATION_COLS " FROM violation INDEXED BY " idx " WHERE " where after_         \
+	" ORDER BY day DESC, id DESC LIMIT ?5"
+#define AFTER " AND (day, id) < (?3, ?4)"
+	static const char *const sql[3][2] = {
+		{VIOLATION_PAGE("violation_shop_newest", "shop_id = ?1 AND (?2 = 0 OR status = 1)", ""),
+		 VIOLATION_PAGE("violation_shop_newest", "shop_id = ?1 AND (?2 = 0 OR status = 1)",
+				AFTER)},
+		{VIOLATION_PAGE("violation_newest_open", "?1 IS NULL AND ?2 = 1 AND status = 1", ""),
+		 VIOLATION_PAGE("violation_newest_open", "?1 IS NULL AND ?2 = 1 AND status = 1",
+				AFTER)},
+		{VIOLATION_PAGE("violation_newest", "?1 IS NULL AND ?2 = 0", ""),
+		 VIOLATION_PAGE("violation_newest", "?1 IS NULL AND ?2 = 0", AFTER)},
+	};
+#undef AFTER
+#undef VIOLATION_PAGE
+	sqlite3_stmt *st = st_prep(db, sql[shop_id ? 0 : open_only ? 1 : 2][after != NULL], e);
 	if (!st)
 		return e->rc;
-	st_bind(st, "tbid", shop_id, open_only, before_id, max);
+	st_bind(st, "tbDid", shop_id, open_only, after ? after->date : BZJ_DATE_NONE,
+		after ? after->id : 0, max);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
 		violation_read(st, &out[(*n)++]);
@@ -395,5 +410,41 @@ int bzj_store_refund_by_ref(bzj_db *db, const char *ref, bzj_refund *r, bzj_err 
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
 		return BZJ_ENOTFOUND;
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_refund_load(bzj_db *db, bzj_date today, int64_t second_fen, bzj_queue_load *out,
+			  bzj_err *e)
+{
+	/* The open refunds only, by the partial index; the same conditions as
+	 * the queue's filters (REFUND_WHERE_OPEN, :overdue, :await).  Ages
+	 * are counted cumulatively (up to 1, 3, 7, 15 days) and split below. */
+	sqlite3_stmt *st = st_prep(
+		db,
+		"SELECT count(*), COALESCE(sum(window_end = ?1), 0),"
+		" COALESCE(sum(window_end < ?1), 0),"
+		" COALESCE(sum(status = 2 AND COALESCE(second_by, '') = '' AND amount_fen > ?2), 0),"
+		" COALESCE(sum(?1 - submitted_on <= 1), 0), COALESCE(sum(?1 - submitted_on <= 3), 0),"
+		" COALESCE(sum(?1 - submitted_on <= 7), 0), COALESCE(sum(?1 - submitted_on <= 15), 0)"
+		" FROM refund INDEXED BY refund_open_due WHERE status IN (1,2,7)",
+		e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "Di", today, second_fen);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int64_t upto[BZJ_LOAD_AGES - 1], prev = 0;
+		out->open = sqlite3_column_int64(st, 0);
+		out->due_today = sqlite3_column_int64(st, 1);
+		out->overdue = sqlite3_column_int64(st, 2);
+		out->awaiting_second = sqlite3_column_int64(st, 3);
+		for (int i = 0; i < BZJ_LOAD_AGES - 1; i++) {
+			upto[i] = sqlite3_column_int64(st, 4 + i);
+			out->by_age[i] = upto[i] - prev;
+			prev = upto[i];
+		}
+		out->by_age[BZJ_LOAD_AGES - 1] = out->open - prev;
+	}
+	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
 }

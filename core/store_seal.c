@@ -177,7 +177,7 @@ int bzj_store_reseal_keyed(bzj_db *db, bzj_err *e)
 	return BZJ_OK;
 }
 
-/* The end of schema v12 in a keyed database: its refund seals, made over
+/* The end of schema v13 in a keyed database: its refund seals, made over
  * v10's columns with the key, are renewed over the wider list now that
  * the key is here (a seal that no longer holds is left to check). */
 int bzj_store_reseal_pending(bzj_db *db, bzj_err *e)

@@ -304,10 +304,11 @@ int bzj_violation_get(bzj_ctx *x, int64_t vid, bzj_violation *out, bzj_err *e)
 	return rc ? rc : bzj_store_violation_get(x->db, vid, out, e);
 }
 
-int bzj_violation_list(bzj_ctx *x, const char *shop_id, bool open_only, int64_t before_id,
-		       bzj_violation *out, int max, int *n, bzj_err *e)
+int bzj_violation_list(bzj_ctx *x, const char *shop_id, bool open_only,
+		       const bzj_violation *after, bzj_violation *out, int max, int *n,
+		       bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read violations"), e);
-	return rc ? rc : bzj_store_violation_list(x->db, shop_id, open_only, before_id, out, max, n,
+	return rc ? rc : bzj_store_violation_list(x->db, shop_id, open_only, after, out, max, n,
 						  e);
 }

@@ -90,3 +90,29 @@ void chart_spark(wchar_t *out, const int64_t *v, int n, bool ascii)
 	}
 	out[n] = 0;
 }
+
+int chart_hbar(wchar_t *out, int64_t v, int64_t max, int width, bool ascii)
+{
+	static const wchar_t part[8] = L" ▏▎▍▌▋▊▉";
+	if (width < 0)
+		width = 0;
+	int e = v <= 0 || max <= 0 ? 0 : chart_eighths(v, max, width);
+	if (max > 0 && v < max && e == width * 8 && e > 0)
+		e--; /* full only when it is reached */
+	if (ascii) {
+		int full = max > 0 && v >= max ? width : (e + 4) / 8;
+		if (e > 0 && full == 0)
+			full = 1;
+		if (full == width && max > 0 && v < max && width > 0)
+			full = width - 1;
+		for (int i = 0; i < width; i++)
+			out[i] = i < full ? L'#' : L'.';
+		out[width] = 0;
+		return full;
+	}
+	int full = e / 8;
+	for (int i = 0; i < width; i++)
+		out[i] = i < full ? L'█' : i == full && e % 8 ? part[e % 8] : L' ';
+	out[width] = 0;
+	return full;
+}

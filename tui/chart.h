@@ -39,6 +39,12 @@ void chart_bars(chart *c, const int64_t *bar, const int64_t *line, int n, int ro
 /* The height of value v in eighths of a row, as chart_bars draws it. */
 int chart_eighths(int64_t v, int64_t max, int rows);
 
+/* A horizontal progress bar of v out of max in `width` cells (out holds
+ * width + 1): whole cells █ then one of ▏▎▍▌▋▊▉ for the eighths left,
+ * spaces after; '#' cells and '.' in ASCII.  A non-zero v shows at least
+ * one eighth; v >= max fills the bar.  Returns the cells filled, rounded
+ * down (0..width). */
+int chart_hbar(wchar_t *out, int64_t v, int64_t max, int width, bool ascii);
 /* A one-line sparkline of n values (▁..█, or ASCII digits 0-9). */
 void chart_spark(wchar_t *out, const int64_t *v, int n, bool ascii);
 

@@ -130,6 +130,60 @@ CMD(refund_list)
 	return rc;
 }
 
+/* `refund load`: today's load of the open queue, the numbers the console's
+ * queue header draws. */
+CMD(refund_load)
+{
+	args a;
+	int rc = cli_parse_args(argc, argv, cmd, NULL, 0, 0, &a, e);
+	bzj_queue_load l;
+	if (rc || (rc = bzj_refund_load(x, &l, e)))
+		return rc;
+	if (env->json) {
+		bzj_json j;
+		bzj_json_init(&j);
+		bzj_json_obj(&j, NULL);
+		bzj_json_date(&j, "date", l.date);
+		bzj_json_int(&j, "open", l.open);
+		bzj_json_int(&j, "due_today", l.due_today);
+		bzj_json_int(&j, "overdue", l.overdue);
+		bzj_json_int(&j, "awaiting_second", l.awaiting_second);
+		bzj_json_arr(&j, "by_age");
+		for (int i = 0, from = 0; i < BZJ_LOAD_AGES; i++) {
+			int to = bzj_refund_load_age_to(i);
+			bzj_json_obj(&j, NULL);
+			bzj_json_int(&j, "from_days", from);
+			if (to >= 0)
+				bzj_json_int(&j, "to_days", to);
+			else
+				bzj_json_null(&j, "to_days");
+			bzj_json_int(&j, "count", l.by_age[i]);
+			bzj_json_obj_end(&j);
+			from = to + 1;
+		}
+		bzj_json_arr_end(&j);
+		bzj_json_obj_end(&j);
+		cli_json_print(&j);
+		return BZJ_OK;
+	}
+	char d[16];
+	printf(_("Refund queue on %s: %lld open\n"), cli_day(l.date, d), (long long)l.open);
+	printf(_("  due today        %lld\n"), (long long)l.due_today);
+	printf(_("  overdue          %lld\n"), (long long)l.overdue);
+	printf(_("  awaiting 2nd     %lld\n"), (long long)l.awaiting_second);
+	printf("%s", _("  days since submission:"));
+	for (int i = 0, from = 0; i < BZJ_LOAD_AGES; i++) {
+		int to = bzj_refund_load_age_to(i);
+		if (to >= 0)
+			printf("  %d-%d: %lld", from, to, (long long)l.by_age[i]);
+		else
+			printf("  %d+: %lld", from, (long long)l.by_age[i]);
+		from = to + 1;
+	}
+	printf("\n");
+	return BZJ_OK;
+}
+
 /* Every refund subcommand but list: `refund submit ID`, `refund check RID
  * ITEM`, `refund approve|reject|cancel|pay|fail|show RID`. */
 CMD(refund_act)
@@ -190,11 +244,13 @@ static const subcommand refund_subs[] = {
 	{"submit", refund_act}, {"check", refund_act},	{"approve", refund_act},
 	{"reject", refund_act}, {"cancel", refund_act}, {"pay", refund_act},
 	{"fail", refund_act},	{"list", refund_list},	{"show", refund_act},
-	{NULL, NULL}};
+	{"load", refund_load},	{NULL, NULL}};
 const cli_command cli_cmd_refund = {"refund", NULL, refund_subs, 0,
 	N_("refund submit ID --kind partial|closure [--amount AMOUNT]\n"
 	    "refund check RID materials|info|signatures|statements\n"
 	    "refund approve RID [--second] | reject RID --reason TEXT | cancel RID\n"
 	    "refund pay RID | fail RID --reason TEXT | show RID   [--version V]\n"
 	    "refund list [--status S] [--overdue] [--kind K] [--shop ID] [--open]\n"
-	    "            [--awaiting-second]")};
+	    "            [--awaiting-second]\n"
+	    "refund load                               today's load: due today, overdue,\n"
+	    "                                          awaiting 2nd approval, open by age")};

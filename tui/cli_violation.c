@@ -98,7 +98,8 @@ CMD(violation_list)
 	int n = 0;
 	if (!v)
 		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
-	rc = bzj_violation_list(x, cli_val(&a, "shop"), cli_flag(&a, "open"), 0, v, (int)limit, &n, e);
+	rc = bzj_violation_list(x, cli_val(&a, "shop"), cli_flag(&a, "open"), NULL, v, (int)limit,
+				&n, e);
 	if (!rc) {
 		bzj_json j;
 		cli_json_list(&j, "violations");

@@ -31,7 +31,14 @@ static const panel_ops *const panels[PANEL_COUNT] = {
     [PANEL_DETAIL] = &panel_detail,
     [PANEL_REFUNDS] = &panel_refunds,
     [PANEL_VIOL] = &panel_violations,
+    [PANEL_PROV] = &panel_providers,
 };
+
+int ui_panel_bit(const ui *u)
+{
+	const panel_ops *p = panels[u->panel];
+	return p->screen_bit ? p->screen_bit((ui *)u) : p->bit;
+}
 
 /* ---- styles ------------------------------------------------------------ */
 
@@ -448,7 +455,7 @@ static int go_back(ui *u, int key)
 	return RD_QUIT;
 }
 
-/* The panel a Tab, BTab or 1-4 goes to, carrying the selected shop along. */
+/* The panel a Tab, BTab or 1-5 goes to, carrying the selected shop along. */
 static int switch_panel(ui *u, int p)
 {
 	if (p == u->panel)
@@ -488,19 +495,22 @@ static void layout(ui *u)
 /* The tab bar: every panel with its title, or (when the database would
  * not fit otherwise) only the current one with its title.  Returns the
  * column after it. */
-static int tabs_draw(ui *u, WINDOW *w, int x, bool full, bool dry)
+static int tabs_draw(ui *u, WINDOW *w, int x, bool full, bool tight, bool dry)
 {
 	for (int p = 0; p < PANEL_COUNT; p++) {
 		char tab[96], k[16];
 		keymap_keys_str(&u->km, ACT_PANEL_SHOPS + p, 1, k, sizeof k);
 		/* Only the current tab is padded on both sides: it stands out
-		 * in reverse, and 80 columns keep room for the database. */
-		if (p == u->panel)
-			snprintf(tab, sizeof tab, " %s %s ", k, _(panels[p]->title));
-		else if (full)
-			snprintf(tab, sizeof tab, " %s %s", k, _(panels[p]->title));
+		 * in reverse, and 80 columns keep room for the database.  Tight:
+		 * no padding and no space before the first tab (five names, the
+		 * user, the role and the date in 80 English columns). */
+		const char *lead = tight && p == 0 ? "" : " ";
+		if (p == u->panel && !tight)
+			snprintf(tab, sizeof tab, "%s%s %s ", lead, k, _(panels[p]->title));
+		else if (full || p == u->panel)
+			snprintf(tab, sizeof tab, "%s%s %s", lead, k, _(panels[p]->title));
 		else
-			snprintf(tab, sizeof tab, " %s", k);
+			snprintf(tab, sizeof tab, "%s%s", lead, k);
 		if (dry) {
 			x += wdg_width(tab);
 			continue;
@@ -515,12 +525,13 @@ static int tabs_draw(ui *u, WINDOW *w, int x, bool full, bool dry)
 /* Title: [bzj] tabs ... database  user (role)  today.  What matters
  * most keeps its place at 80 columns: the panel names, then the user and
  * the date, then the role; the database path gives way first (its tail
- * is kept), then the "bzj" name, then the role, and only then the names
- * of the inactive tabs. */
+ * is kept), then the "bzj" name, then the padding around the current tab
+ * (five English names, user, role and date fill exactly 80), then the
+ * role, and only then the names of the inactive tabs. */
 static void draw_title(ui *u)
 {
 	WINDOW *w = u->wtitle;
-	char r_full[400], r_short[300], today[16];
+	char r_full[400], r_short[300], r_tight[400], today[16];
 	wchar_t db[WDG_MAXW];
 	size_t n = wdg_decode(u->db_path ? u->db_path : "", db, WDG_MAXW), i = 0;
 	int dbw = wdg_wswidth(db, n);
@@ -531,27 +542,37 @@ static void draw_title(ui *u)
 	snprintf(r_full, sizeof r_full, " %s (%s) %s ", u->x->actor.user,
 	         ui_role(u->x->actor.role), today);
 	snprintf(r_short, sizeof r_short, " %s %s ", u->x->actor.user, today);
-	int name = wdg_width(" bzj"), tfull = tabs_draw(u, w, 0, true, true),
-	    tshort = tabs_draw(u, w, 0, false, true);
+	/* The tight layout: the right part ends at the last column. */
+	snprintf(r_tight, sizeof r_tight, " %s (%s) %s", u->x->actor.user,
+	         ui_role(u->x->actor.role), today);
+	int name = wdg_width(" bzj"), tfull = tabs_draw(u, w, 0, true, false, true),
+	    ttight = tabs_draw(u, w, 0, true, true, true),
+	    tshort = tabs_draw(u, w, 0, false, false, true);
 	const struct {
-		bool name, tabs;
+		bool name, tabs, tight;
 		const char *right;
-		int db; /* columns of the path it wants at least */
+		int db;	   /* columns of the path it wants at least */
+		int slack; /* columns left free between the tabs and the right part */
 	} ways[] = {
-	    {true, true, r_full, dbw < 24 ? dbw : 24}, {false, true, r_full, dbw < 8 ? dbw : 8},
-	    {false, true, r_full, 0},                   {false, true, r_short, 0},
-	    {false, false, r_full, 0},                  {false, false, r_short, 0},
+	    {true, true, false, r_full, dbw < 24 ? dbw : 24, 1},
+	    {false, true, false, r_full, dbw < 8 ? dbw : 8, 1},
+	    {false, true, false, r_full, 0, 1},
+	    {false, true, true, r_tight, 0, 0},
+	    {false, true, false, r_short, 0, 1},
+	    {false, false, false, r_full, 0, 1},
+	    {false, false, false, r_short, 0, 1},
 	};
 	size_t k = 0;
 	for (; k + 1 < sizeof ways / sizeof ways[0]; k++)
-		if ((ways[k].name ? name : 0) + (ways[k].tabs ? tfull : tshort) + ways[k].db +
-		        wdg_width(ways[k].right) + 1 <=
+		if ((ways[k].name ? name : 0) +
+		        (ways[k].tight ? ttight : ways[k].tabs ? tfull : tshort) + ways[k].db +
+		        wdg_width(ways[k].right) + ways[k].slack <=
 		    u->cols)
 			break;
 	const char *right = ways[k].right;
 	int rw = wdg_width(right);
 	int x = ways[k].name ? wdg_puts(w, 0, 0, " bzj", u->cols) : 0;
-	x = tabs_draw(u, w, x, ways[k].tabs, false);
+	x = tabs_draw(u, w, x, ways[k].tabs, ways[k].tight, false);
 	int room = u->cols - x - rw - 1;
 	if (room >= 4 && n) {
 		/* The database path; its tail when it does not fit. */
@@ -587,7 +608,7 @@ static int hint_add(ui *u, WINDOW *w, int x, int right, const char *keys, const 
 
 static void draw_hints(ui *u, WINDOW *w)
 {
-	int bit = panels[u->panel]->bit, x = 1;
+	int bit = ui_panel_bit(u), x = 1;
 	char help[64], hk[16], quit[64], qk[16];
 	snprintf(help, sizeof help, "%s %s", keymap_keys_str(&u->km, ACT_HELP, 1, hk, sizeof hk),
 	         _(ui_actions[ACT_HELP].label));
@@ -790,9 +811,15 @@ typedef struct help_line {
 	const char *heading;
 } help_line;
 
+static const char *help_title(ui *u)
+{
+	const panel_ops *p = panels[u->panel];
+	return p->screen_title ? p->screen_title(u) : _(p->title);
+}
+
 static int help_collect(ui *u, help_line *out, int max)
 {
-	int n = 0, bit = panels[u->panel]->bit;
+	int n = 0, bit = ui_panel_bit(u);
 	static const struct {
 		int flag;
 		const char *title;
@@ -803,8 +830,7 @@ static int help_collect(ui *u, help_line *out, int max)
 	};
 	for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
 		if (n < max)
-			out[n++] = (help_line){-1, parts[p].title ? _(parts[p].title)
-			                                          : _(panels[u->panel]->title)};
+			out[n++] = (help_line){-1, parts[p].title ? _(parts[p].title) : help_title(u)};
 		for (int a = 0; a < ACT_COUNT && n < max; a++) {
 			const ui_action_def *d = &ui_actions[a];
 			int kind = d->flags & (AF_NAV | AF_GLOB);
@@ -828,7 +854,7 @@ static void help_draw(ui *u, WINDOW *w, const help_line *hl, int n, int top)
 	werase(w);
 	box(w, 0, 0);
 	char t[128];
-	snprintf(t, sizeof t, _(" Keys: %s "), _(panels[u->panel]->title));
+	snprintf(t, sizeof t, _(" Keys: %s "), help_title(u));
 	ui_style(w, u, ST_BAR);
 	wdg_puts(w, 0, 2, t, getmaxx(w) - 2);
 	ui_style(w, u, ST_NORMAL);
@@ -925,6 +951,7 @@ static int global_action(ui *u, int a, int key)
 	case ACT_PANEL_DETAIL:
 	case ACT_PANEL_REFUNDS:
 	case ACT_PANEL_VIOLATIONS:
+	case ACT_PANEL_PROVIDERS:
 		return switch_panel(u, a - ACT_PANEL_SHOPS);
 	default:
 		return -1;
@@ -942,7 +969,7 @@ static int dispatch(ui *u, int key)
 	}
 	if (p->key && (r = p->key(u, key)) >= 0)
 		return r;
-	int a = keymap_lookup(&u->km, p->bit, key);
+	int a = keymap_lookup(&u->km, ui_panel_bit(u), key);
 	if (a == ACT_NONE) {
 		char kn[32], hk[16];
 		ui_msg(u, ST_DIM, _("%s does nothing here; %s shows the keys"),

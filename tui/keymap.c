@@ -212,7 +212,7 @@ int keymap_conflict(const keymap *km, int panel, int *pa, int *pb)
 int keymap_bind(keymap *km, const char *action, const char *keys, char *err, size_t errn)
 {
 	int a = keymap_find(action), k[KEYMAP_MAX_KEYS], n;
-	static const int panels[] = {PB_SHOPS, PB_DETAIL, PB_REFUNDS, PB_VIOL};
+	static const int panels[] = {PB_SHOPS, PB_DETAIL, PB_REFUNDS, PB_VIOL, PB_PROV, PB_PDETAIL, PB_ASSESS};
 
 	if (a == ACT_NONE) {
 		snprintf(err, errn, _("keys.%s: no such action"), action ? action : "?");
@@ -297,6 +297,9 @@ static const struct {
     {PB_DETAIL, "Deposit detail"},
     {PB_REFUNDS, "Refund queue"},
     {PB_VIOL, "Violations"},
+    {PB_PROV, "Service providers"},
+    {PB_PDETAIL, "Provider detail"},
+    {PB_ASSESS, "Renewal assessments"},
 };
 
 static bool in_group(int a, int g)

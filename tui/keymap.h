@@ -21,7 +21,10 @@ enum ui_panel_bit {
 	PB_DETAIL = 2,
 	PB_REFUNDS = 4,
 	PB_VIOL = 8,
-	PB_ALL = 15,
+	PB_PROV = 16,	/* the provider list */
+	PB_PDETAIL = 32, /* one provider, within panel 5 */
+	PB_ASSESS = 64,	/* the renewal assessments, within panel 5 */
+	PB_ALL = 127,
 };
 
 /* Action flags. */
@@ -59,6 +62,8 @@ enum ui_action_flag {
 	  N_("Go to the refund queue"))                                                            \
 	X(PANEL_VIOLATIONS, "panel-violations", "4", PB_ALL, AF_GLOB, P_NAV, N_("Violations"),     \
 	  N_("Go to the violations"))                                                              \
+	X(PANEL_PROVIDERS, "panel-providers", "5", PB_ALL, AF_GLOB, P_NAV, N_("Providers"),        \
+	  N_("Go to the service providers"))                                                       \
 	X(UP, "up", "Up k", PB_ALL, AF_NAV, P_NAV, N_("Up"), N_("Move up one line"))               \
 	X(DOWN, "down", "Down j", PB_ALL, AF_NAV, P_NAV, N_("Down"), N_("Move down one line"))     \
 	X(PAGE_UP, "page-up", "PgUp ^B", PB_ALL, AF_NAV, P_NAV, N_("Page up"),                     \
@@ -140,7 +145,39 @@ enum ui_action_flag {
 	X(VIOLATION_SCOPE, "violation-scope", "s", PB_VIOL, AF_HINT, P_NAV, N_("Scope"),           \
 	  N_("Switch between this shop's violations and all shops'"))                              \
 	X(VIOLATION_OPEN_ONLY, "violation-open-only", "o", PB_VIOL, 0, P_NAV, N_("Open only"),     \
-	  N_("Only open violations, or all"))
+	  N_("Only open violations, or all"))                                                      \
+	X(PROVIDER_OPEN, "provider-open", "Enter", PB_PROV, AF_HINT | AF_SEL, P_NAV, N_("Detail"),   \
+	  N_("Open the selected provider: deposit, shops, complaints, ledger"))                    \
+	X(PROVIDER_SEARCH, "provider-search", "/", PB_PROV, AF_HINT, P_NAV, N_("Search"),          \
+	  N_("Search as you type by provider id or name"))                                         \
+	X(FILTER_PKIND, "filter-provider-kind", "t", PB_PROV, AF_HINT, P_NAV, N_("Filter"),        \
+	  N_("Provider kind: any, agency, industry belt"))                                         \
+	X(FILTER_PSTATUS, "filter-provider-status", "c", PB_PROV, AF_HINT, P_NAV, N_("Filter"),    \
+	  N_("Provider status: any, probation, certified, revoked, ordinary, exited"))             \
+	X(FILTER_PSHORTFALL, "filter-provider-shortfall", "b", PB_PROV, AF_HINT, P_NAV,            \
+	  N_("Filter"), N_("Only providers below their required deposit, or all"))                 \
+	X(FILTER_PCLEAR, "filter-provider-clear", "x", PB_PROV, 0, P_NAV, N_("Clear"),             \
+	  N_("Clear the search and every filter"))                                                 \
+	X(PROVIDER_TOPUP, "provider-topup", "t", PB_PDETAIL, AF_HINT | AF_SEL, BZJ_PERM_MONEY_IN,  \
+	  N_("Top up"), N_("Record a top-up of the provider's deposit"))                           \
+	X(PROVIDER_FEE, "provider-fee", "f", PB_PDETAIL, AF_SEL, BZJ_PERM_MONEY_IN, N_("Fee"),     \
+	  N_("Record a fee taken from the provider's available balance"))                          \
+	X(COMPLAINT_ADD, "complaint-add", "a", PB_PDETAIL, AF_HINT | AF_SEL, BZJ_PERM_VIOLATION,   \
+	  N_("Complaint"), N_("Record a merchant's complaint, with an optional freeze"))           \
+	X(COMPLAINT_UPHOLD, "complaint-uphold", "u", PB_PDETAIL, AF_HINT | AF_SEL,                 \
+	  BZJ_PERM_VIOLATION, N_("Uphold"),                                                        \
+	  N_("Uphold an open complaint: compensation deducted from the provider's deposit"))       \
+	X(COMPLAINT_DISMISS, "complaint-dismiss", "d", PB_PDETAIL, AF_HINT | AF_SEL,               \
+	  BZJ_PERM_VIOLATION, N_("Dismiss"),                                                       \
+	  N_("Dismiss an open complaint, with a reason: its freeze is released"))                  \
+	X(ASSESSMENTS, "assessments", "A", PB_PROV | PB_PDETAIL, AF_HINT, P_NAV, N_("Assessments"), \
+	  N_("Show the renewal assessments and each provider's progress"))                         \
+	X(ASSESS_NEXT, "assessment-next", "n", PB_ASSESS, AF_HINT, P_NAV, N_("Next"),              \
+	  N_("Show the next assessment"))                                                          \
+	X(ASSESS_PREVIEW, "assessment-preview", "p", PB_ASSESS, AF_HINT, P_NAV, N_("Preview"),     \
+	  N_("What closing the assessment today would decide (nothing is written)"))               \
+	X(ASSESS_CLOSE, "assessment-close", "C", PB_ASSESS, AF_HINT, BZJ_PERM_ADMIN, N_("Close"),  \
+	  N_("Close the assessment after its period: preview first, then confirm"))
 
 #ifndef N_
 #define N_(s) (s)

@@ -51,7 +51,7 @@ enum ui_style {
 	ST_COUNT,
 };
 
-enum ui_panel_id { PANEL_SHOPS, PANEL_DETAIL, PANEL_REFUNDS, PANEL_VIOL, PANEL_COUNT };
+enum ui_panel_id { PANEL_SHOPS, PANEL_DETAIL, PANEL_REFUNDS, PANEL_VIOL, PANEL_PROV, PANEL_COUNT };
 
 /* Smallest terminal the layouts work in. */
 #define UI_MIN_COLS 64
@@ -80,9 +80,18 @@ typedef struct panel_ops {
 	bool (*offers)(ui *u, int action);
 	/* Optional: lines the help adds under "Legend" (untranslated). */
 	const char *const *legend;
+	/* Optional: the PB_ bit of the panel's current screen, when one panel
+	 * holds several (the providers' list, detail and assessments); keys,
+	 * hints and help follow it.  `bit` otherwise. */
+	int (*screen_bit)(ui *u);
+	/* Optional: the title of the current screen for the help. */
+	const char *(*screen_title)(ui *u);
 } panel_ops;
 
-extern const panel_ops panel_shops, panel_detail, panel_refunds, panel_violations;
+/* The PB_ bit of the current panel's current screen. */
+int ui_panel_bit(const ui *u);
+
+extern const panel_ops panel_shops, panel_detail, panel_refunds, panel_violations, panel_providers;
 
 #define UI_BACK_MAX 16
 

@@ -94,7 +94,7 @@ static int detail_load(ui *u)
 	/* Open violations: those with a raise explain the raises.  (Most
 	 * shops have none: skip the query.) */
 	bzj_violation *vs = D.v.open_violations ? malloc(sizeof *vs * MAX_RAISES) : NULL;
-	if (vs && !bzj_violation_list(u->x, u->shop, true, 0, vs, MAX_RAISES, &n, &e)) {
+	if (vs && !bzj_violation_list(u->x, u->shop, true, NULL, vs, MAX_RAISES, &n, &e)) {
 		for (int i = 0; i < n; i++)
 			if (vs[i].raise_fen > 0)
 				D.raises[D.nraises++] = vs[i];

@@ -16,6 +16,7 @@
 #include "bzj/payout.h"
 #include "bzj/provider.h"
 #include "bzj/refund.h"
+#include "chart.h"
 #include "dialog.h"
 #include "listview.h"
 #include "ui.h"
@@ -40,6 +41,11 @@ static struct refunds {
 		int id, shop, kind, amount, status, window, due;
 		bool long_dates;
 	} c;
+	/* Today's load of the whole open queue, for the header line: read
+	 * with the rows (on entry, reload, another operator's change), never
+	 * per keystroke, so moving the cursor sends only the rows it moves. */
+	bzj_queue_load load;
+	bool load_ok;
 } R;
 
 static void query(bzj_refund_query *q)
@@ -86,19 +92,20 @@ static const lv_ops refunds_list;
  * the cursor when it still matches the filters. */
 static int refunds_load(ui *u)
 {
+	bzj_err e;
 	R.v.ops = &refunds_list;
 	R.sv_for = -1;
 	/* bank batches the bank has not answered 3 business days on */
 	bzj_payout_batch b[8];
 	int n = 0;
 	int64_t flagged = 0;
-	bzj_err e;
 	if (!u->msg[0] && !bzj_payout_list(u->x, true, b, 8, &n, &flagged, &e) && flagged > 0)
 		ui_msg(u, ST_WARN,
 		       P_("%lld payout batch has no bank return after 3 business days (P: reports)",
 			  "%lld payout batches have no bank return after 3 business days (P: reports)",
 			  flagged),
 		       (long long)flagged);
+	R.load_ok = bzj_refund_load(u->x, &R.load, &e) == BZJ_OK;
 	return lv_reload(&R.v, u);
 }
 
@@ -334,11 +341,61 @@ static const lv_ops refunds_list = {
     .row = draw_row,
 };
 
+/* The load line: "Due today 2 · overdue 5 · 2nd approval 1" on the left,
+ * and the open refunds by days since submission as a sparkline, each
+ * group's block followed by its count ("0-1▆10 2-3▄6 ..."), on the right:
+ * the whole open queue, whatever the filters show.  Drawn from R.load;
+ * curses sends nothing for it while the numbers stay the same. */
+static void draw_load(ui *u, WINDOW *w, int y)
+{
+	const bzj_queue_load *l = &R.load;
+	char left[300], right[300], t[64];
+	wchar_t spark[BZJ_LOAD_AGES + 1];
+	mvwhline(w, y, 0, ' ', u->cols);
+	if (!R.load_ok)
+		return;
+	bool ascii = chart_ascii();
+	chart_spark(spark, l->by_age, BZJ_LOAD_AGES, ascii);
+	snprintf(left, sizeof left, _("Due today %lld · overdue %lld · 2nd approval %lld"),
+	         (long long)l->due_today, (long long)l->overdue, (long long)l->awaiting_second);
+	int x = wdg_puts(w, y, 1, left, u->cols);
+	/* the groups: label, block, count */
+	right[0] = 0;
+	for (int i = 0, from = 0; i < BZJ_LOAD_AGES; i++) {
+		int to = bzj_refund_load_age_to(i);
+		char blk[8] = "";
+		wchar_t wc[2] = {spark[i], 0};
+		wcstombs(blk, wc, sizeof blk);
+		if (to >= 0)
+			snprintf(t, sizeof t, "%s%d-%d%s%lld", i ? " " : "", from, to, blk,
+			         (long long)l->by_age[i]);
+		else
+			snprintf(t, sizeof t, " %d+%s%lld", from, blk, (long long)l->by_age[i]);
+		append(right, sizeof right, "%s", t);
+		from = to + 1;
+	}
+	/* TRANSLATORS: before the open refunds by days since submission in
+	 * the queue's load line ("days 0-1▆10 2-3▄6 ..."); keep it short. */
+	const char *label = C_("refund load", "days");
+	int rw = wdg_width(right), lw = wdg_width(label) + 1;
+	bool with_label = x + 2 + lw + rw <= u->cols - 1;
+	int rx = u->cols - 1 - rw - (with_label ? lw : 0);
+	if (rx < x + 2)
+		rx = x + 2;
+	if (with_label) {
+		ui_style(w, u, ST_DIM);
+		rx = wdg_puts(w, y, rx, label, u->cols) + 1;
+	}
+	ui_style(w, u, ST_NORMAL);
+	wdg_puts(w, y, rx, right, u->cols);
+}
+
 static void refunds_draw(ui *u, WINDOW *w)
 {
 	char left[300], right[300];
 	int info = u->lines >= 20 ? 6 : 0; /* rule and up to five lines */
-	lv_draw(&R.v, u, w, 1, u->lines - 1 - info, _("No refunds match the filters."));
+	draw_load(u, w, 1);
+	lv_draw(&R.v, u, w, 2, u->lines - 2 - info, _("No refunds match the filters."));
 	snprintf(left, sizeof left, _("Refund queue %d/%lld  by due date"),
 	         R.v.l.n ? R.v.l.cur + 1 : 0, (long long)R.v.total);
 	snprintf(right, sizeof right, _("status: %s  kind: %s%s"), status_filter_name(),
@@ -692,8 +749,16 @@ static bool refunds_offers(ui *u, int a)
 	}
 }
 
+static const char *const legend[] = {
+    N_("Due today: open refunds whose window ends today (whole queue)"),
+    N_("2nd approval: approved, waiting for a supervisor's second one"),
+    N_("days 0-1 … 16+: open refunds by days since submission (bar, count)"),
+    NULL,
+};
+
 const panel_ops panel_refunds = {
     .title = N_("Refunds"),
+    .legend = legend,
     .bit = PB_REFUNDS,
     .load = refunds_load,
     .draw = refunds_draw,

@@ -22,13 +22,13 @@ static struct viol {
 	} c;
 } V;
 
-/* Newest first: the rows before the last one shown. */
+/* Newest first by date, then id: the rows after the last one shown (its
+ * date and id are the cursor). */
 static int viol_fetch(ui *u, const void *after, bool backward, void *out, int max, int *n,
 		      bzj_err *e)
 {
 	(void)backward; /* an append list */
-	int64_t before = after ? ((const bzj_violation *)after)->id : 0;
-	return bzj_violation_list(u->x, u->vshop[0] ? u->vshop : NULL, !V.all, before, out, max, n,
+	return bzj_violation_list(u->x, u->vshop[0] ? u->vshop : NULL, !V.all, after, out, max, n,
 				  e);
 }
 

@@ -43,6 +43,8 @@ typedef int (*bzj_assess_fn)(void *ctx, const bzj_assess_row *r);
  * (closed). */
 int bzj_assess_show(bzj_ctx *x, const char *name, bzj_assessment *a, bzj_assess_fn fn, void *ctx,
 		    bzj_err *e);
+/* Up to max assessments, open ones first, then the latest period first. */
+int bzj_assess_list(bzj_ctx *x, bzj_assessment *out, int max, int *n, bzj_err *e);
 /* preview: what closing today would decide, nothing written.  Else after
  * the period ("assess.not_ended" before), once ("assess.closed"): keep, or
  * revoke (status ordinary, public delisting notice dated today). */

@@ -92,6 +92,9 @@ typedef struct bzj_provider_query {
 	int kind, status;   /* 0 = any */
 	bool shortfall;	    /* only those below their required deposit today */
 	int limit;
+	/* Keyset paging (the console's list): only ids after this one (NULL
+	 * or "" = from the start), walked on the primary key. */
+	const char *after;
 } bzj_provider_query;
 typedef int (*bzj_provider_fn)(void *ctx, const bzj_provider_view *v);
 /* In id order; the callback may stop the walk by returning non-zero. */

@@ -97,4 +97,21 @@ int bzj_refund_list(bzj_ctx *x, const bzj_refund_query *q, bzj_refund *out, int 
 		    bzj_err *e);
 int bzj_refund_count(bzj_ctx *x, const bzj_refund_query *q, int64_t *total, bzj_err *e);
 
+/* Today's load of the open queue (submitted or approved, every kind), for
+ * the queue's header and `refund load`: what falls due today, what is
+ * overdue, what waits for a supervisor's second approval, and the open
+ * refunds by natural days since submission, in BZJ_LOAD_AGES groups
+ * 0-1, 2-3, 4-7, 8-15 and 16 or more (bzj_refund_load_age_to).  One
+ * statement over the open refunds only (the partial index refund_open_due). */
+#define BZJ_LOAD_AGES 5
+typedef struct bzj_queue_load {
+	bzj_date date; /* today */
+	int64_t open, due_today, overdue, awaiting_second;
+	int64_t by_age[BZJ_LOAD_AGES];
+} bzj_queue_load;
+int bzj_refund_load(bzj_ctx *x, bzj_queue_load *out, bzj_err *e);
+/* The last day of age group i (-1 for the last, open-ended one); the
+ * group starts the day after the previous group's last. */
+int bzj_refund_load_age_to(int i);
+
 #endif

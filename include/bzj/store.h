@@ -26,10 +26,10 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 12
-/* meta key: schema v12 left a keyed database's refund seals to renew once
+#define BZJ_SCHEMA_VERSION 13
+/* meta key: schema v13 left a keyed database's refund seals to renew once
  * its audit key is attached (bzj_store_reseal_pending). */
-#define BZJ_RESEAL_PENDING "reseal_refund_v12"
+#define BZJ_RESEAL_PENDING "reseal_refund_v13"
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
@@ -168,8 +168,9 @@ int bzj_store_effective_done(bzj_db *db, bzj_date today, bzj_err *e);
 int bzj_store_violation_insert(bzj_db *db, bzj_violation *v, bzj_err *e);
 int bzj_store_violation_get(bzj_db *db, int64_t id, bzj_violation *v, bzj_err *e);
 int bzj_store_violation_update(bzj_db *db, bzj_violation *v, bzj_err *e);
-int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only, int64_t before_id,
-			     bzj_violation *out, int max, int *n, bzj_err *e);
+int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only,
+			     const bzj_violation *after, bzj_violation *out, int max, int *n,
+			     bzj_err *e);
 /* The shop's violations that still owe, oldest (first recorded) first. */
 int bzj_store_violations_owing(bzj_db *db, const char *shop_id, bzj_violation *out, int max,
 				int *n, bzj_err *e);
@@ -183,6 +184,9 @@ int bzj_store_refund_get(bzj_db *db, int64_t id, bzj_refund *r, bzj_err *e);
 int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e);
 int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today, bzj_refund *out,
 			  int max, int *n, bzj_err *e);
+/* Today's load of the open queue: see bzj_refund_load (refund.h). */
+int bzj_store_refund_load(bzj_db *db, bzj_date today, int64_t second_fen, bzj_queue_load *out,
+			  bzj_err *e);
 int bzj_store_refund_count(bzj_db *db, const bzj_refund_query *q, bzj_date today, int64_t *total,
 			   bzj_err *e);
 /* Partial refunds of a shop submitted in month m that count against the
@@ -374,6 +378,9 @@ int bzj_store_complaint_list(bzj_db *db, const char *pid, bzj_complaint *out, in
 int bzj_store_refund_provider_open(bzj_db *db, const char *pid, int64_t *id, bzj_err *e);
 int bzj_store_assess_insert(bzj_db *db, bzj_assessment *a, bzj_err *e);
 int bzj_store_assess_get(bzj_db *db, const char *name, bzj_assessment *a, bzj_err *e);
+/* Assessments, open ones first, then by the end of their period, newest
+ * first. */
+int bzj_store_assess_list(bzj_db *db, bzj_assessment *out, int max, int *n, bzj_err *e);
 int bzj_store_assess_closed(bzj_db *db, int64_t id, bzj_date day, bzj_err *e);
 /* Every provider assessed (industry-belt, certified, certified on or before
  * the cutoff) with its orders in [from, min(to, upto)] and its balance: one

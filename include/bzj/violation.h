@@ -58,9 +58,11 @@ int bzj_violation_preview_freeze(bzj_ctx *x, int64_t vid, int64_t amount_fen, bz
 int bzj_violation_preview_resolve(bzj_ctx *x, int64_t vid, bzj_effect *out, bzj_err *e);
 
 int bzj_violation_get(bzj_ctx *x, int64_t vid, bzj_violation *out, bzj_err *e);
-/* shop_id NULL = across shops; open_only; newest first, ids below before_id
- * (0 = from newest). */
-int bzj_violation_list(bzj_ctx *x, const char *shop_id, bool open_only, int64_t before_id,
-		       bzj_violation *out, int max, int *n, bzj_err *e);
+/* shop_id NULL = across shops; open_only; newest first by the violation's
+ * date, then by id: the rows after `after` in that order (a keyset cursor
+ * on (date, id); NULL = from the newest). */
+int bzj_violation_list(bzj_ctx *x, const char *shop_id, bool open_only,
+		       const bzj_violation *after, bzj_violation *out, int max, int *n,
+		       bzj_err *e);
 
 #endif

@@ -165,6 +165,10 @@ def table(path):
             k + "search_p99", "ms", 20, src=src)
     abs_row("deposit detail (p99)", k + "detail_p99", "ms", 20, src=src)
     abs_row("refund queue by due date (p99)", k + "refunds_p99", "ms", 20, src=src)
+    if con and num(r, "c_prov_first") is not None:
+        abs_row("Providers panel (5) first screen", "c_prov_first", "ms", 100, "≤ 100 ms")
+        abs_row("Providers panel PgDn p99 (median " + fmt(num(r, "c_prov_pgdn_med"), "ms") + ")",
+                "c_prov_pgdn", "ms", 10)
     if con:
         abs_row("console resident size (VmRSS after the run; peak %s)"
                 % fmt(num(r, "c_hwm_mb"), "MB"), "c_rss_mb", "MB", 32, "< 32 MB")

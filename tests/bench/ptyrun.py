@@ -8,7 +8,8 @@ the arrival time of the last byte of the burst the key caused (no byte for
 interval and a fork per poll to every figure.
 
   ptyrun.py console CMD...   the bzj console: first screen, PgDn, search
-                          keystrokes, deposit detail, refund queue, RSS,
+                          keystrokes, deposit detail, refund queue, the
+                          providers panel (5) and its PgDn, RSS,
                           bytes per PgDn, idle output and CPU
   ptyrun.py first MARKER [--input TEXT] CMD...
                           time from spawn until MARKER is on the screen and
@@ -227,6 +228,19 @@ def console(argv):
         sys.stderr.write("refunds %s ms\n" % " ".join("%.2f" % (x or -1) for x in rq))
         res["refunds_ms_med"] = pct(rq, 0.5)
         res["refunds_ms_p99"] = pct(rq, 0.99)
+        # the providers panel (issue 14): its first screen (5: the list and
+        # the current assessment's progress), then PgDn through it
+        ms, _ = t.key(b"5", quiet=0.3)
+        res["prov_first_ms"] = ms
+        pp = []
+        for _ in range(max(presses // 4, 5)):
+            ms, _ = t.key(PGDN)
+            pp.append(ms)
+        sys.stderr.write("providers first %.2f ms\nproviders pgdn ms %s\n" % (
+            res["prov_first_ms"] if res["prov_first_ms"] is not None else -1,
+            " ".join("%.2f" % (x or -1) for x in pp)))
+        res["prov_pgdn_ms_med"] = pct(pp, 0.5)
+        res["prov_pgdn_ms_p99"] = pct(pp, 0.99)
         t.key(b"1")
         # idle: no output, no CPU for 5 s
         t.drain(0.3)

@@ -357,6 +357,9 @@ if BENCH_QUERIES=$QUERIES BENCH_DETAIL_SHOPS=$DETAIL_SHOPS HOME=$HOMEDIR \
 		search_ms_p99) put c_search_p99 "$v" ;;
 		detail_ms_p99) put c_detail_p99 "$v" ;;
 		refunds_ms_p99) put c_refunds_p99 "$v" ;;
+		prov_first_ms) put c_prov_first "$v" ;;
+		prov_pgdn_ms_med) put c_prov_pgdn_med "$v" ;;
+		prov_pgdn_ms_p99) put c_prov_pgdn "$v" ;;
 		rss_kb) put c_rss_mb "$(awk -v k="$v" 'BEGIN { printf "%.1f", k / 1024 }')" ;;
 		hwm_kb) put c_hwm_mb "$(awk -v k="$v" 'BEGIN { printf "%.1f", k / 1024 }')" ;;
 		idle_bytes) put c_idle_bytes "$v" ;;

@@ -30,8 +30,9 @@ static int checks, bad;
 /* The expected ids (the reference scan), or with ids NULL their number. */
 static int brute(sqlite3 *h, const bzj_shop_query *q, int limit, char (*ids)[BZJ_ID_MAX + 1])
 {
-	char sql[1024], lt[512];
+	char sql[1024], lt[512], num[512];
 	ref_lower(q->search, lt, sizeof lt);
+	ref_number(q->search, num, sizeof num);
 	ref_sql(q, !ids, sql, sizeof sql);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -40,6 +41,7 @@ static int brute(sqlite3 *h, const bzj_shop_query *q, int limit, char (*ids)[BZJ
 	}
 	sqlite3_bind_text(st, 1, lt, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, q->search, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, num, -1, SQLITE_STATIC);
 	int n = 0;
 	if (!ids) {
 		n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;

@@ -103,6 +103,17 @@ check() { # description, then a command that must succeed
 run_case() {
 	name=$1
 	shift
+	# TUI_CASES='case_provider* case_quit' runs only the cases whose
+	# function matches one of the patterns.
+	if [ -n "${TUI_CASES:-}" ]; then
+		want=0
+		set -f
+		for pat in $TUI_CASES; do
+			case $1 in $pat) want=1 ;; esac
+		done
+		set +f
+		[ $want = 1 ] || return 0
+	fi
 	: >"$TMP/why"
 	t0=$(date +%s%N)
 	if "$@"; then
@@ -577,13 +588,25 @@ case_nothing_important_cut_at_80() {
 		start sup1 80 24 "$lang"
 		if [ "$lang" = "$EN" ]; then
 			check "list" wait_for "Shops 1/" || return 1
-			for t in "1 Shops" "2 Detail" "3 Refunds" "4 Violations" "sup1 (supervisor)" "$TODAY"; do
+			# Five panel names, the user, the role and the date fill 80
+			# English columns exactly (the tight layout).
+			for t in "1 Shops" "2 Detail" "3 Refunds" "4 Violations" "5 Providers" "sup1 (supervisor)" "$TODAY"; do
 				check "title keeps '$t'" sh -c "tmux -L $SOCK capture-pane -p -t bzj | head -n 1 | grep -qF '$t'" || return 1
+			done
+			keys 5
+			check "on tab 5" wait_for "Providers 1/" || return 1
+			for t in "1 Shops" "2 Detail" "3 Refunds" "4 Violations" "5 Providers" "sup1 (supervisor)" "$TODAY"; do
+				check "tab 5: title keeps '$t'" sh -c "tmux -L $SOCK capture-pane -p -t bzj | head -n 1 | grep -qF '$t'" || return 1
 			done
 		else
 			check "list" wait_for "店铺 1/" || return 1
-			for t in "1 店铺" "2 详情" "3 退款" "4 违规" "sup1 (主管)" "$TODAY"; do
+			for t in "1 店铺" "2 详情" "3 退款" "4 违规" "5 服务商" "sup1 (主管)" "$TODAY"; do
 				check "zh title keeps '$t'" sh -c "tmux -L $SOCK capture-pane -p -t bzj | head -n 1 | grep -qF '$t'" || return 1
+			done
+			keys 5
+			check "zh tab 5" wait_for "服务商 1/" || return 1
+			for t in "1 店铺" "2 详情" "3 退款" "4 违规" "5 服务商" "sup1 (主管)" "$TODAY"; do
+				check "zh tab 5: title keeps '$t'" sh -c "tmux -L $SOCK capture-pane -p -t bzj | head -n 1 | grep -qF '$t'" || return 1
 			done
 		fi
 		T kill-session -t bzj >/dev/null 2>&1
@@ -794,6 +817,328 @@ EOF
 		check "Chinese: capped since" wait_for "自 $NBSINCE 起每日支付订单限 1,000 单"
 }
 
+# ---- service providers (panel 5, issue 14) ----------------------------------
+
+money_of() { # JSON FIELD: a provider's money field from provider show --json, as the console writes it
+	py '
+import json,sys
+f=json.load(sys.stdin)[sys.argv[1]]
+s="-" if f<0 else ""; f=abs(f); print(f"{s}¥{f//100:,}.{f%100:02d}")
+' "$1"
+}
+
+open_provider() { # PID: panel 5, search the id, open it
+	keys 5
+	check "provider list" wait_for "Providers 1/" || return 1
+	keys /
+	text "$1"
+	check "one found" wait_for "1 found" || return 1
+	keys Enter Enter
+	check "provider $1 open" wait_for "Provider $1 "
+}
+
+# The list: every provider, each with its progress bars in the open
+# assessment (P00002 is the certified industry-belt one the demo assesses;
+# agency providers are not assessed: "-").
+case_providers_list_bars() {
+	start sup1
+	check "shops" wait_for "Shops 1/" || return 1
+	keys 5
+	total=$(cli demo --json provider list | py 'import json,sys; print(len(json.load(sys.stdin)["providers"]))')
+	check "total $total" wait_for "Providers 1/$total" || return 1
+	check "title tab" sh -c "tmux -L $SOCK capture-pane -p -t bzj | head -n 1 | grep -qF '5 Providers'" || return 1
+	cli demo --json assess show renewal-demo >"$TMP/as.json"
+	# P00002 meets both (orders and deposit): two full bars.
+	check "P00002 meets both: full bars" \
+		sh -c "tmux -L $SOCK capture-pane -p -t bzj | grep '^ P00002' | grep -qF '████ ████'" || return 1
+	check "P00001 (agency) not assessed" \
+		sh -c "tmux -L $SOCK capture-pane -p -t bzj | grep '^ P00001' | grep -q ' -\$'" || return 1
+	check "the legend line names the assessment" wait_for "in renewal-demo" || return 1
+	check "core agrees: P00002 meets both" py '
+import json,sys
+r=[r for r in json.load(open(sys.argv[1]))["providers"] if r["id"]=="P00002"][0]
+sys.exit(0 if r["meets_orders"] and r["meets_deposit"] else 1)' "$TMP/as.json"
+}
+
+case_providers_search_and_filters() {
+	start sup1
+	check "shops" wait_for "Shops 1/" || return 1
+	keys 5
+	check "list" wait_for "Providers 1/" || return 1
+	keys /
+	text P00002
+	check "one found" wait_for "1 found" || return 1
+	keys Enter
+	check "search narrows to P00002" wait_for "Providers 1/1" || return 1
+	check "P00001 gone" wait_for -n "P00001" || return 1
+	keys x
+	check "cleared" wait_for "P00001" || return 1
+	keys t
+	check "kind filter agency" wait_for "filter: agency" || return 1
+	check "no belt provider" wait_for -n "P00002" || return 1
+	keys t
+	check "kind filter industry belt" wait_for "filter: industry belt" || return 1
+	check "belt provider shown" wait_for "P00002" || return 1
+	check "agency gone" wait_for -n "P00001" || return 1
+	keys x c c c c c
+	check "status filter exited" wait_for "filter: exited" || return 1
+	check "exited P00003 shown" wait_for "P00003" || return 1
+	check "ordinary P00001 gone" wait_for -n "P00001"
+}
+
+case_provider_detail_matches_cli() {
+	start rev1
+	check "shops" wait_for "Shops 1/" || return 1
+	open_provider P00002 || return 1
+	cli rev1 --json provider show P00002 >"$TMP/p.json"
+	for f in required_fen balance_fen; do
+		m=$(money_of $f <"$TMP/p.json")
+		check "$f $m" wait_for "$m" || return 1
+	done
+	fr=$(money_of frozen_fen <"$TMP/p.json")
+	av=$(money_of available_fen <"$TMP/p.json")
+	check "frozen and available" wait_for "Frozen $fr · available $av" || return 1
+	nb=$(py 'import json,sys; print(json.load(sys.stdin)["bound_shops"])' <"$TMP/p.json")
+	check "bound shops $nb" wait_for "Bound shops ($nb today" || return 1
+	check "ledger section" wait_for "Ledger (" || return 1
+	keys q
+	check "q back to the list" wait_for "Providers 1/"
+}
+
+# A complaint recorded in the console by one reviewer and upheld in the
+# console by another: the balance moves exactly as core says.
+case_complaint_upheld_in_console() {
+	start rev1
+	check "shops" wait_for "Shops 1/" || return 1
+	open_provider P00002 || return 1
+	keys a
+	check "complaint form" wait_for "Add complaint" || return 1
+	keys C-u
+	text S0000103
+	keys Down
+	text "发货延迟"
+	keys Down
+	text 1500
+	keys Enter
+	check "confirmation shows the freeze" wait_for "Confirm complaint" || return 1
+	check "frozen after" wait_for "¥1,500.00" || return 1
+	keys y
+	check "recorded" wait_for "recorded against P00002" || return 1
+	cid=$(cli rev1 --json complaint list --provider P00002 | py '
+import json,sys
+cs=json.load(sys.stdin)["complaints"]
+print(max(c["id"] for c in cs if c["note"]=="发货延迟" and c["frozen_fen"]==150000))')
+	check "complaint in core" test -n "$cid" || return 1
+	before=$(cli rev2 --json provider show P00002 | py 'import json,sys; print(json.load(sys.stdin)["balance_fen"])')
+	T kill-session -t bzj >/dev/null 2>&1
+	start rev2
+	check "shops" wait_for "Shops 1/" || return 1
+	open_provider P00002 || return 1
+	check "cursor on the complaint" wait_for "#$cid " || return 1
+	keys u
+	check "uphold dialog" wait_for "Uphold complaint" || return 1
+	keys C-u
+	text 1200
+	keys Enter
+	check "confirmation" wait_for "Confirm uphold" || return 1
+	keys y
+	check "upheld" wait_for "upheld: ¥1,200.00 deducted from P00002" || return 1
+	after=$(cli rev2 --json provider show P00002 | py 'import json,sys; print(json.load(sys.stdin)["balance_fen"])')
+	check "core deducted 1200 yuan ($before -> $after)" test "$after" -eq $((before - 120000)) || return 1
+	m=$(cli rev2 --json provider show P00002 | money_of balance_fen)
+	check "the screen shows core's balance $m" wait_for "balance $m" || return 1
+	check "the ledger newest first: the deduction on top" sh -c \
+		"tmux -L $SOCK capture-pane -p -t bzj | grep -A1 'Ledger (' | tail -n 1 | grep -q 'deduction .*-¥1,200.00'"
+}
+
+# Finance tops a provider up in the console: the confirmation shows the
+# balance after, and core's balance is the screen's.
+case_provider_topup_in_console() {
+	before=$(cli fin1 --json provider show P00001 | py 'import json,sys; print(json.load(sys.stdin)["balance_fen"])')
+	start fin1
+	check "shops" wait_for "Shops 1/" || return 1
+	open_provider P00001 || return 1
+	keys t
+	check "top-up input" wait_for "Record a top-up of the provider" || return 1
+	text 1234.50
+	keys Enter
+	check "confirmation" wait_for "Confirm top-up" || return 1
+	want=$(py "import sys; f=$before+123450; print(f'¥{f//100:,}.{f%100:02d}')")
+	check "balance after $want" wait_for "$want" || return 1
+	keys y
+	check "recorded" wait_for "Top-up ¥1,234.50 recorded for P00001" || return 1
+	after=$(cli fin1 --json provider show P00001 | py 'import json,sys; print(json.load(sys.stdin)["balance_fen"])')
+	check "core's balance $before + 123450 = $after" test "$after" -eq $((before + 123450)) || return 1
+	check "the screen shows it" wait_for "balance $want"
+}
+
+# Closing an assessment: the preview first, then a supervisor's
+# confirmation; reviewers and support are refused by role before any
+# dialog opens.
+case_assessment_close_refused_by_role() {
+	for who in rev1 cs1; do
+		start $who
+		check "shops" wait_for "Shops 1/" || return 1
+		keys 5
+		check "list" wait_for "Providers 1/" || return 1
+		keys A
+		check "assessments" wait_for "Assessment renewal-demo" || return 1
+		keys C
+		check "$who refused by role" wait_for "may not" || return 1
+		check "no dialog for $who" wait_for -n "Close assessment" || return 1
+		T kill-session -t bzj >/dev/null 2>&1
+	done
+	start cs1
+	check "shops" wait_for "Shops 1/" || return 1
+	open_provider P00002 || return 1
+	keys u
+	check "support may not uphold" wait_for "may not" || return 1
+	check "no uphold dialog" wait_for -n "Uphold complaint"
+}
+
+case_assessment_preview_then_close() {
+	cli demo assess create tuiq3 --cutoff 2026-06-30 --from 2026-09-01 --to 2026-10-31 \
+		--threshold 100000 --deposit 150000 >/dev/null 2>>"$LOG" || {
+		echo "  check failed: assess create" >>"$TMP/why"
+		return 1
+	}
+	start sup1
+	check "shops" wait_for "Shops 1/" || return 1
+	keys 5
+	check "list" wait_for "Providers 1/" || return 1
+	keys A
+	check "assessments" wait_for "Assessment renewal-demo" || return 1
+	keys n
+	check "tuiq3" wait_for "Assessment tuiq3" || return 1
+	keys p
+	check "preview" wait_for "Preview of closing" || return 1
+	check "preview revokes P00002" wait_for "Revoked: P00002" || return 1
+	keys Escape
+	st=$(cli demo --json provider show P00002 | py 'import json,sys; print(json.load(sys.stdin)["status"])')
+	check "still certified after the preview ($st)" test "$st" = certified || return 1
+	keys C
+	check "close confirmation" wait_for "Close it now?" || return 1
+	keys y
+	check "closed" wait_for "Assessment tuiq3 closed: 0 kept, 1 revoked" || return 1
+	st=$(cli demo --json provider show P00002 | py 'import json,sys; print(json.load(sys.stdin)["status"])')
+	check "revoked: ordinary ($st)" test "$st" = ordinary || return 1
+	check "closed on today" wait_for "closed $TODAY"
+}
+
+# Issue 12 item 7: a shop read out over the phone is found however it is
+# typed: its id in lower case, or only its number, with or without zeros.
+case_search_id_any_case_and_number() {
+	start cs1
+	check "list" wait_for "Shops 1/" || return 1
+	for typed in s0000167 167 0167; do
+		keys /
+		check "search line" wait_for "Search:" || return 1
+		keys C-u
+		text "$typed"
+		check "'$typed' finds one shop" wait_for "1 found" &&
+			check "'$typed' finds S0000167" sh -c "tmux -L $SOCK capture-pane -p -t bzj | grep -q '^ S0000167 '" &&
+			check "'$typed': other shops gone" wait_for -n "S0000001 " || return 1
+		keys Escape
+		check "search left" wait_for "Shops 1/" || return 1
+	done
+	keys /
+	text 16
+	# S0000016 and S0000160..S0000169; no demo name holds "16"
+	check "16: a prefix of the number" wait_for "11 found" &&
+		check "16: S0000016 first" sh -c "tmux -L $SOCK capture-pane -p -t bzj | grep -m1 '^ S0' | grep -q '^ S0000016 '"
+}
+
+# Issue 12 item 9: the violations panel lists the newest by date first,
+# then by id, not by record number.
+case_violations_newest_by_date() {
+	# An old violation recorded today: the highest record number, an old date.
+	late=$(cli rev1 --json violation add S0000002 --class A --points 1 --raise 0 \
+		--note 补录的旧违规 --date 2026-11-01 | py 'import json,sys; print(json.load(sys.stdin)["id"])')
+	check "a back-dated violation recorded" test -n "$late" || return 1
+	cli cs1 --json violation list --open --limit 1000 >"$TMP/viol.json"
+	want=$(py '
+import json,sys
+v=json.load(open(sys.argv[1]))["violations"]
+v.sort(key=lambda r:(r["date"], r["id"]), reverse=True)
+print(" ".join(str(r["id"]) for r in v[:5]))
+' "$TMP/viol.json")
+	maxid=$(py '
+import json,sys
+print(max(r["id"] for r in json.load(open(sys.argv[1]))["violations"]))' "$TMP/viol.json")
+	start cs1
+	check "list" wait_for "Shops 1/" || return 1
+	keys 4
+	check "violations panel" wait_for "Violations of all shops" || return 1
+	got=$(screen | awk '/ ID +Date/ { on = 1; next } on && NF > 3 && $1 ~ /^[0-9]+$/ { printf "%s%s", sep, $1; sep = " "; if (++n == 5) exit }')
+	check "the first five by date, then id: want '$want', got '$got'" test "$got" = "$want" &&
+		check "the highest record number ($maxid, back-dated) is not first" \
+			test "$maxid" = "$late" -a "${got%% *}" != "$maxid"
+}
+
+# Issue 12 pictures: the refund queue's load line draws what refund list
+# says (due today, overdue, waiting for a second approval, open refunds by
+# days since submission), and follows another operator's new refund.
+load_want() { # the load line's numbers from refund list --open
+	cli demo --json refund list --open >"$TMP/open.json"
+	py '
+import json,sys,datetime
+t=datetime.date.fromisoformat(sys.argv[2])
+rs=json.load(open(sys.argv[1]))["refunds"]
+due=sum(r["window_end"]==sys.argv[2] for r in rs)
+over=sum(r["overdue"] for r in rs)
+sec=sum(r["status"]=="approved" and r["needs_second_approval"] and not r["second_approved_by"] for r in rs)
+g=[0]*5
+for r in rs:
+    a=(t-datetime.date.fromisoformat(r["submitted_on"])).days
+    g[0 if a<=1 else 1 if a<=3 else 2 if a<=7 else 3 if a<=15 else 4]+=1
+print(due, over, sec, *g)
+' "$TMP/open.json" "$TODAY"
+}
+load_got() { # the same read off the screen
+	screen | py '
+import re,sys
+for line in sys.stdin:
+    m=re.search(r"Due today (\d+) · overdue (\d+) · 2nd approval (\d+)", line)
+    if not m: continue
+    g=re.findall(r"(?:0-1|2-3|4-7|8-15|16\+)(\D)(\d+)", line)
+    print(*m.groups(), *[c for _, c in g], "|", "".join(b for b, _ in g))
+    break
+'
+}
+case_refund_load_line() {
+	start rev1
+	check "list" wait_for "Shops 1/" || return 1
+	keys 3
+	check "queue" wait_for "Refund queue" &&
+		check "the load line" wait_for "Due today" || return 1
+	want=$(load_want)
+	got=$(load_got)
+	check "load line = refund list: want '$want', got '${got%% |*}'" test "${got%% |*}" = "$want" || return 1
+	blocks=${got#*| }
+	check "the largest group is a full block, an empty one blank: '$blocks' for '$want'" py '
+import sys
+w=[int(x) for x in sys.argv[1].split()[3:]]; b=sys.argv[2]
+m=max(w)
+ok=len(b)==5 and all((b[i]=="█")==(w[i]==m) for i in range(5) if m) and all((b[i]==" ")==(w[i]==0) for i in range(5))
+sys.exit(0 if ok else 1)' "$want" "$blocks" || return 1
+	# Another operator's new refund: the 0-1 day group grows by itself.
+	{ cli demo shop add LOAD1 --name 负载测试店 --entity individual --category 服饰内衣 \
+		--opened 2026-01-05 --operator 赵六 &&
+		cli demo shop payee LOAD1 --type personal --name 赵六 --account 6222000099990001 &&
+		cli fin1 topup LOAD1 5000 &&
+		cli rev2 refund submit LOAD1 --kind partial --amount 100; } >/dev/null ||
+		{ echo "submit failed" >>"$TMP/why"; return 1; }
+	want=$(load_want)
+	tries=100
+	while [ $tries -gt 0 ]; do
+		got=$(load_got)
+		[ "${got%% |*}" = "$want" ] && break
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	check "the load line follows a new refund: want '$want', got '${got%% |*}'" test "${got%% |*}" = "$want"
+}
+
 run_case "open: title, list, total, hints" case_open
 run_case "search a shop by its Chinese name" case_search_chinese
 run_case "detail breakdown equals shop show --json" case_detail_matches_cli
@@ -819,6 +1164,16 @@ run_case "newbie: capped flag, since when and why (en, zh_CN)" case_newbie_at_a_
 # Adds a shop: after every case that counts the 300 demo shops.
 run_case "a second approval in sight: 1/2, no payout, refused before the dialog" case_second_approval_in_sight
 run_case "nothing important cut at 80 columns" case_nothing_important_cut_at_80
+run_case "providers: list with progress bars" case_providers_list_bars
+run_case "providers: search and kind/status filters" case_providers_search_and_filters
+run_case "provider detail equals provider show --json" case_provider_detail_matches_cli
+run_case "a complaint added and upheld in the console moves the balance as core says" case_complaint_upheld_in_console
+run_case "a provider top-up in the console: the balance core then shows" case_provider_topup_in_console
+run_case "assessment close and uphold refused by role before any dialog" case_assessment_close_refused_by_role
+run_case "assessment: preview, then a supervisor closes" case_assessment_preview_then_close
+run_case "a shop by its id in any case and by its number" case_search_id_any_case_and_number
+run_case "violations newest first by date, then id" case_violations_newest_by_date
+run_case "the refund queue's load line draws refund list's numbers" case_refund_load_line
 
 # The database deleted under a running console (issue 10): the next top-up
 # is refused with the reason on screen, and nothing lands anywhere.

@@ -2,8 +2,10 @@
  * shop table (no index): the reference that tests/unit/test_search.c and
  * tests/bench/searchcheck.c hold bzj_store_shop_list and _count to.
  * A search matches a shop whose lower(name) or lower(operator_name) holds
- * the ASCII-lower-cased term, or whose id starts with the term as typed
- * (only when the term could be an id). */
+ * the ASCII-lower-cased term, or (only when the term could be an id) whose
+ * id starts with the term in any ASCII case, or, for a term of digits not
+ * all zeros, whose number (the id after its leading letters, '_', '.', '-'
+ * and zeros) starts with the term's digits after their leading zeros. */
 #ifndef BZJ_TEST_SEARCH_REF_H
 #define BZJ_TEST_SEARCH_REF_H
 
@@ -30,8 +32,22 @@ static void ref_lower(const char *s, char *out, size_t n)
 	out[i] = 0;
 }
 
+/* ?3 of the reference query: a term of digits without its leading zeros;
+ * "" when the term is not all digits (or all zeros). */
+static void ref_number(const char *s, char *out, size_t n)
+{
+	out[0] = 0;
+	for (const char *d = s; *d; d++)
+		if (*d < '0' || *d > '9')
+			return;
+	while (*s == '0')
+		s++;
+	snprintf(out, n, "%s", s);
+}
+
 /* The reference query for q: the ids in display order, or (count) their
- * number.  Bind ?1 = ref_lower(term), ?2 = the term. */
+ * number.  Bind ?1 = ref_lower(term), ?2 = the term, ?3 = ref_number(term).
+ * Plain scans: substr() comparisons, never a range an index could serve. */
 static void ref_sql(const bzj_shop_query *q, bool count, char *sql, size_t n)
 {
 	static const char *const sort_sql[] = {"id", "name", "required_fen", "balance_fen"};
@@ -40,7 +56,11 @@ static void ref_sql(const bzj_shop_query *q, bool count, char *sql, size_t n)
 		 "SELECT %s FROM shop WHERE (instr(lower(name), ?1) > 0"
 		 " OR instr(lower(operator_name), ?1) > 0%s)%s%s%s%s ORDER BY %s %s, id %s",
 		 count ? "count(*)" : "id",
-		 ref_id_chars(q->search) ? " OR (id >= ?2 AND id < ?2 || char(1114111))" : "",
+		 ref_id_chars(q->search)
+			 ? " OR upper(substr(id, 1, length(?2))) = upper(?2)"
+			   " OR (?3 <> '' AND substr(ltrim(id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			   "abcdefghijklmnopqrstuvwxyz_.-0'), 1, length(?3)) = ?3)"
+			 : "",
 		 q->shortfall ? " AND restricted = 1" : "",
 		 q->status == BZJ_SHOP_OPEN	? " AND status = 1"
 		 : q->status == BZJ_SHOP_CLOSED ? " AND status = 2"

@@ -96,6 +96,33 @@ static void sparkline(void **state)
 	assert_true(wcscmp(out, L"01592") == 0);
 }
 
+/* The providers' progress bars: 8 eighths a cell, full only when reached. */
+static void hbar_eighths(void **state)
+{
+	(void)state;
+	wchar_t out[8];
+	assert_int_equal(chart_hbar(out, 0, 100, 4, false), 0);
+	assert_true(wcscmp(out, L"    ") == 0);
+	assert_int_equal(chart_hbar(out, 50, 100, 4, false), 2);
+	assert_true(wcscmp(out, L"██  ") == 0);
+	chart_hbar(out, 1, 100, 4, false); /* 0.32 eighths: still one */
+	assert_true(wcscmp(out, L"▏   ") == 0);
+	chart_hbar(out, 45, 100, 4, false); /* 14.4 eighths -> 1 cell and 6/8 */
+	assert_true(wcscmp(out, L"█▊  ") == 0);
+	chart_hbar(out, 99999, 100000, 4, false); /* not reached: never full */
+	assert_true(wcscmp(out, L"███▉") == 0);
+	assert_int_equal(chart_hbar(out, 300, 100, 4, false), 4);
+	assert_true(wcscmp(out, L"████") == 0);
+	chart_hbar(out, 50, 100, 4, true);
+	assert_true(wcscmp(out, L"##..") == 0);
+	chart_hbar(out, 99, 100, 4, true);
+	assert_true(wcscmp(out, L"###.") == 0);
+	chart_hbar(out, 1, 100, 4, true);
+	assert_true(wcscmp(out, L"#...") == 0);
+	chart_hbar(out, 100, 100, 4, true);
+	assert_true(wcscmp(out, L"####") == 0);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -103,6 +130,7 @@ int main(void)
 	    cmocka_unit_test(bars_read_back_as_their_values),
 	    cmocka_unit_test(ascii_draws_whole_rows),
 	    cmocka_unit_test(sparkline),
+	    cmocka_unit_test(hbar_eighths),
 	};
 	return cmocka_run_group_tests_name("chart", tests, NULL, NULL);
 }

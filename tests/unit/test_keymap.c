@@ -16,7 +16,7 @@
 
 #include "keymap.h"
 
-static const int all_panels[] = {PB_SHOPS, PB_DETAIL, PB_REFUNDS, PB_VIOL};
+static const int all_panels[] = {PB_SHOPS, PB_DETAIL, PB_REFUNDS, PB_VIOL, PB_PROV, PB_PDETAIL, PB_ASSESS};
 
 static int setup(void **state)
 {

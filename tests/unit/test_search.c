@@ -102,6 +102,25 @@ static int setup(void **state)
 		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 		sqlite3_reset(st);
 	}
+	/* ids in other cases and shapes: lower case, punctuation, a number
+	 * that is only zeros, letters inside the number */
+	static const char *const odd[] = {"s00167", "Ab-0167", "x_000", "0000", "t9", "S0a1",
+					  "sa00042", "s"};
+	for (size_t k = 0; k < sizeof odd / sizeof odd[0]; k++) {
+		sqlite3_bind_text(st, 1, odd[k], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, "编号特别的店", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, "编号特别的店", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, "", -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, 1);
+		sqlite3_bind_int(st, 6, 1);
+		sqlite3_bind_null(st, 7);
+		sqlite3_bind_int64(st, 8, 0);
+		sqlite3_bind_int64(st, 9, 0);
+		sqlite3_bind_int(st, 10, 0);
+		sqlite3_bind_int(st, 11, k % 2);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
 	sqlite3_finalize(st);
 	exec(f->h, "COMMIT");
 	*state = f;
@@ -123,13 +142,15 @@ static int teardown(void **state)
 /* What the search must return: the reference scan.  ids NULL: the count. */
 static int brute(fx *f, const bzj_shop_query *q, char (*ids)[BZJ_ID_MAX + 1], int max)
 {
-	char sql[1024], lt[256];
+	char sql[1024], lt[256], num[256];
 	ref_lower(q->search, lt, sizeof lt);
+	ref_number(q->search, num, sizeof num);
 	ref_sql(q, !ids, sql, sizeof sql);
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(f->h, sql, -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_text(st, 1, lt, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, q->search, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, num, -1, SQLITE_STATIC);
 	int n = 0;
 	if (!ids) {
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -200,7 +221,10 @@ static const char *const terms[] = {
 	/* 3+ chars: bigram walk with probes, rare sets, absent */
 	"杭州云", "杭州云裳", "州云裳旗", "张秀英", "旗舰店", "云裳旗舰店", "o'h", "\"", "杭州X", "裳杭",
 	/* ids: prefixes alone, and mixed with names ("S0" is in no name) */
-	"S0", "S00", "S0012", "S08999", "s0", "S", "S1"};
+	"S0", "S00", "S0012", "S08999", "s0", "S", "S1",
+	/* ids in any case, and by their number (leading zeros left out) */
+	"s00167", "S00167", "s0012", "sA", "AB-", "ab-0", "x_", "T", "t",
+	"167", "0167", "00167", "1", "16", "8999", "9", "42", "0", "000", "0000", "1a"};
 
 static void test_search_matches_scan(void **state)
 {
@@ -221,6 +245,44 @@ static void test_search_with_filters(void **state)
 		same(f, (bzj_shop_query){.search = terms[t], .open_violations = true, .sort = 2},
 		     3);
 	}
+}
+
+/* The shop an operator reads out, typed as it comes: in lower case, or
+ * only its number with or without the leading zeros. */
+static void test_search_id_any_case_and_number(void **state)
+{
+	fx *f = *state;
+	bzj_shop_row rows[PAGE];
+	bzj_err e = {0};
+	int n = 0;
+	/* the id in any case: both cases of it, in id order */
+	static const char *const cased[] = {"s00167", "S00167", "s0016", "S0016"};
+	for (size_t t = 0; t < sizeof cased / sizeof cased[0]; t++) {
+		bzj_shop_query q = {.search = cased[t]};
+		assert_int_equal(bzj_store_shop_list(f->db, &q, rows, PAGE, &n, &e), BZJ_OK);
+		assert_int_equal(n, t < 2 ? 2 : 11); /* S00160..S00169, s00167 */
+		assert_string_equal(rows[t < 2 ? 0 : 7].id, "S00167");
+		assert_string_equal(rows[n - 1].id, "s00167");
+	}
+	/* its number, with or without the leading zeros */
+	static const char *const typed[] = {"167", "0167", "00167"};
+	for (size_t t = 0; t < sizeof typed / sizeof typed[0]; t++) {
+		bzj_shop_query q = {.search = typed[t]};
+		assert_int_equal(bzj_store_shop_list(f->db, &q, rows, PAGE, &n, &e), BZJ_OK);
+		assert_true(n >= 3);
+		assert_string_equal(rows[0].id, "Ab-0167"); /* number 167, and "A" < "S" */
+		assert_string_equal(rows[1].id, "S00167");
+	}
+	/* a number is a prefix: 167 also finds S01670..S01679, never S00168 */
+	bzj_shop_query q = {.search = "167"};
+	assert_int_equal(bzj_store_shop_list(f->db, &q, rows, PAGE, &n, &e), BZJ_OK);
+	assert_int_equal(n, 1 + 1 + 1 + 10); /* Ab-0167, S00167, s00167, S01670..9 */
+	assert_string_equal(rows[n - 1].id, "s00167");
+	/* zeros alone are no number: only the id that starts with them */
+	q.search = "000";
+	assert_int_equal(bzj_store_shop_list(f->db, &q, rows, PAGE, &n, &e), BZJ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, "0000");
 }
 
 /* A search walks to the end of a large result in id order. */
@@ -298,6 +360,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_search_matches_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_with_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_walks_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_id_any_case_and_number, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_index_follows_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_sizes_follow_changes, setup, teardown),
 	};

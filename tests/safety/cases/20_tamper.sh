@@ -146,9 +146,9 @@ tamper5 "a seal copied from another row" \
 	"UPDATE seal SET mac = (SELECT mac FROM seal WHERE tbl = 'ledger' AND rid = $L1) WHERE tbl = 'ledger' AND rid = (SELECT max(id) FROM ledger);" \
 	check check.seal "*ledger entry*"
 
-# A refund sent to the bank (issue 15, schema v12): its amount or its bank
+# A refund sent to the bank (issue 15, schema v13): its amount or its bank
 # reference edited behind bzj's back; the refund's seal covers batch_id,
-# bank_ref and closed_on since v12.  On a copy, so the cases above keep
+# bank_ref and closed_on since v13.  On a copy, so the cases above keep
 # their database.
 SENT=$KD/sent.db
 sqlite3 -batch "$K" ".backup '$SENT'"
