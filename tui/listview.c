@@ -330,6 +330,74 @@ int lv_move(listview *v, ui *u, int a)
 	return RD_BODY | RD_STATUS;
 }
 
+/* ---- search as you type ---------------------------------------------------- */
+
+static void search_end(ui *u, lv_search *s)
+{
+	s->on = false;
+	u->hint_override = NULL;
+}
+
+int lv_search_start(ui *u, lv_search *s, const char *hint)
+{
+	snprintf(s->saved, sizeof s->saved, "%s", s->term);
+	s->ed.maxbytes = 200;
+	ledit_set(&s->ed, s->term);
+	s->on = true;
+	u->hint_override = hint;
+	return RD_BODY | RD_STATUS;
+}
+
+int lv_search_key(ui *u, lv_search *s, int key, int (*reload)(ui *u))
+{
+	if (!s->on)
+		return -1;
+	if (key == KEYMAP_ENTER) {
+		search_end(u, s);
+		return RD_BODY | RD_STATUS;
+	}
+	if (key == KEYMAP_ESC) {
+		search_end(u, s);
+		snprintf(s->term, sizeof s->term, "%s", s->saved);
+		return reload(u);
+	}
+	int r = ledit_key(&s->ed, key);
+	if (r < 0) {
+		/* Moving keeps the search and leaves the input. */
+		search_end(u, s);
+		return -1;
+	}
+	if (r == 0)
+		return RD_BODY;
+	/* Take whatever is already typed into one query. */
+	for (int k; (k = ui_pending_key(u, u->wbody)) >= 0;) {
+		if (k == KEYMAP_ESC || k == KEYMAP_ENTER || ledit_key(&s->ed, k) < 0) {
+			ui_unget_key(k);
+			break;
+		}
+	}
+	ledit_get(&s->ed, s->term, sizeof s->term);
+	return reload(u);
+}
+
+void lv_search_draw(ui *u, WINDOW *w, lv_search *s, int64_t found)
+{
+	char lbl[64], n[64];
+	snprintf(lbl, sizeof lbl, "%s ", _("Search:"));
+	ui_style(w, u, ST_BAR);
+	mvwhline(w, 0, 0, ' ', u->cols);
+	int x = wdg_puts(w, 0, 0, lbl, u->cols);
+	ui_style(w, u, ST_NORMAL);
+	wattron(w, A_UNDERLINE);
+	int cx = ledit_draw(w, 0, x, u->cols / 2, &s->ed);
+	wattroff(w, A_UNDERLINE);
+	snprintf(n, sizeof n, _("%lld found"), (long long)found);
+	wdg_puts(w, 0, x + u->cols / 2 + 2, n, u->cols);
+	u->want_cursor = true;
+	u->cur_y = 0;
+	u->cur_x = cx;
+}
+
 void lv_draw(listview *v, ui *u, WINDOW *w, int y, int h, const char *empty)
 {
 	v->l.h = h - 1;

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dialog.h"
 #include "ui.h"
 
 #define LV_PAGE 100
@@ -85,5 +86,23 @@ void lv_select(listview *v, int i);
  * fetch error, or `empty` when there are no rows. */
 void lv_draw(listview *v, ui *u, WINDOW *w, int y, int h, const char *empty);
 void lv_free(listview *v);
+
+/* Search as you type over a list (the shop list, the providers): the
+ * term the panel's query uses, the input line on the panel's first line,
+ * and what Esc goes back to.  Every keystroke that changes the term
+ * (with whatever was typed ahead: a paste, an input method's word, in one
+ * go) calls `reload`; Enter keeps the term; a moving key leaves the input
+ * and is returned (-1) for the list to move. */
+typedef struct lv_search {
+	char term[LEDIT_MAX * 4 + 1];
+	char saved[LEDIT_MAX * 4 + 1];
+	bool on; /* the input line has the keys */
+	ledit ed;
+} lv_search;
+
+int lv_search_start(ui *u, lv_search *s, const char *hint);
+int lv_search_key(ui *u, lv_search *s, int key, int (*reload)(ui *u));
+/* The input line over the panel's first line, with "N found". */
+void lv_search_draw(ui *u, WINDOW *w, lv_search *s, int64_t found);
 
 #endif

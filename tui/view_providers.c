@@ -48,9 +48,7 @@ static struct prov {
 	listview v;
 	bzj_provider_query q;
 	int64_t total;
-	char search[LEDIT_MAX * 4 + 1], saved[LEDIT_MAX * 4 + 1];
-	bool searching;
-	ledit ed;
+	lv_search search;
 	struct cols {
 		int id, name, kind, status, req, bal, shops, compl, bar;
 	} c;
@@ -238,7 +236,7 @@ static int prov_fetch(ui *u, const void *after, bool backward, void *out, int ma
 {
 	(void)backward; /* an append list, forward from the last row */
 	bzj_provider_query q = P.q;
-	q.search = P.search[0] ? P.search : NULL;
+	q.search = P.search.term[0] ? P.search.term : NULL;
 	q.after = after ? ((const bzj_provider_view *)after)->p.id : NULL;
 	q.limit = max;
 	fetch_ctx f = {out, max, 0};
@@ -415,48 +413,12 @@ static int load_first(ui *u)
 
 /* ---- search ------------------------------------------------------------ */
 
-static void search_end(ui *u)
-{
-	P.searching = false;
-	u->hint_override = NULL;
-}
-
-static int search_key(ui *u, int key)
-{
-	if (key == KEYMAP_ENTER) {
-		search_end(u);
-		return RD_BODY | RD_STATUS;
-	}
-	if (key == KEYMAP_ESC) {
-		search_end(u);
-		snprintf(P.search, sizeof P.search, "%s", P.saved);
-		return load_first(u);
-	}
-	int r = ledit_key(&P.ed, key);
-	if (r < 0) {
-		search_end(u);
-		return -1;
-	}
-	if (r == 0)
-		return RD_BODY;
-	for (int k; (k = ui_pending_key(u, u->wbody)) >= 0;) {
-		if (k == KEYMAP_ESC || k == KEYMAP_ENTER || ledit_key(&P.ed, k) < 0) {
-			ui_unget_key(k);
-			break;
-		}
-	}
-	ledit_get(&P.ed, P.search, sizeof P.search);
-	return load_first(u);
-}
+static int search_key(ui *u, int key) { return lv_search_key(u, &P.search, key, load_first); }
 
 static int search_start(ui *u)
 {
-	snprintf(P.saved, sizeof P.saved, "%s", P.search);
-	P.ed.maxbytes = 200;
-	ledit_set(&P.ed, P.search);
-	P.searching = true;
-	u->hint_override = _("Type to search by provider id or name · Enter done · Esc undo");
-	return RD_BODY | RD_STATUS;
+	return lv_search_start(u, &P.search,
+			       _("Type to search by provider id or name · Enter done · Esc undo"));
 }
 
 static void draw_list(ui *u, WINDOW *w)
@@ -464,7 +426,7 @@ static void draw_list(ui *u, WINDOW *w)
 	char left[400], right[600];
 	int info = u->lines >= 20 && P.have_cur ? 1 : 0;
 	lv_draw(&P.v, u, w, 1, u->lines - 1 - info,
-		P.search[0] ? _("No provider matches the search and filters.")
+		P.search.term[0] ? _("No provider matches the search and filters.")
 			    : _("No providers match the filters."));
 	snprintf(left, sizeof left, _("Providers %lld/%lld"), (long long)lv_pos(&P.v),
 	         (long long)P.total);
@@ -481,10 +443,10 @@ static void draw_list(ui *u, WINDOW *w)
 		size_t l = strlen(right);
 		snprintf(right + l, sizeof right - l, "%s%s", l ? " · " : _("filter: "), f[i]);
 	}
-	if (P.search[0] && !P.searching) {
+	if (P.search.term[0] && !P.search.on) {
 		size_t l = strlen(right);
 		char q[300];
-		snprintf(q, sizeof q, _("search: %s"), P.search);
+		snprintf(q, sizeof q, _("search: %s"), P.search.term);
 		snprintf(right + l, sizeof right - l, "%s%s", l ? "  " : "", q);
 	}
 	ui_panel_bar(u, w, left, right);
@@ -497,22 +459,8 @@ static void draw_list(ui *u, WINDOW *w)
 		wdg_put(w, u->lines - 1, 1, t, u->cols - 1, WDG_LEFT);
 		ui_style(w, u, ST_NORMAL);
 	}
-	if (P.searching) {
-		char lbl[64], n[64];
-		snprintf(lbl, sizeof lbl, "%s ", _("Search:"));
-		ui_style(w, u, ST_BAR);
-		mvwhline(w, 0, 0, ' ', u->cols);
-		int x = wdg_puts(w, 0, 0, lbl, u->cols);
-		ui_style(w, u, ST_NORMAL);
-		wattron(w, A_UNDERLINE);
-		int cx = ledit_draw(w, 0, x, u->cols / 2, &P.ed);
-		wattroff(w, A_UNDERLINE);
-		snprintf(n, sizeof n, _("%lld found"), (long long)P.total);
-		wdg_puts(w, 0, x + u->cols / 2 + 2, n, u->cols);
-		u->want_cursor = true;
-		u->cur_y = 0;
-		u->cur_x = cx;
-	}
+	if (P.search.on)
+		lv_search_draw(u, w, &P.search, P.total);
 }
 
 /* ---- one provider ---------------------------------------------------------- */
@@ -1181,7 +1129,7 @@ static int to_list(ui *u)
 
 static int prov_key(ui *u, int key)
 {
-	if (P.screen == SCR_LIST && P.searching)
+	if (P.screen == SCR_LIST && P.search.on)
 		return search_key(u, key);
 	/* q/Esc from a provider or the assessments go back within the panel. */
 	if (P.screen != SCR_LIST && keymap_lookup(&u->km, PB_ALL, key) == ACT_BACK)
@@ -1208,7 +1156,7 @@ static int prov_act(ui *u, int a)
 		return load_first(u);
 	case ACT_FILTER_PCLEAR:
 		memset(&P.q, 0, sizeof P.q);
-		P.search[0] = 0;
+		P.search.term[0] = 0;
 		return load_first(u);
 	case ACT_PROVIDER_TOPUP:
 		return topup(u);

@@ -18,10 +18,7 @@
 static struct shops {
 	listview v;
 	bzj_shop_query q;
-	char search[LEDIT_MAX * 4 + 1];
-	char saved[LEDIT_MAX * 4 + 1];
-	bool searching;
-	ledit ed;
+	lv_search search;
 	struct cols {
 		int id, name, oper, ent, req, bal, frozen, flags;
 	} c;
@@ -34,8 +31,8 @@ static struct shops {
 static void query_prepare(bzj_shop_query *q)
 {
 	*q = S.q;
-	q->search = S.search[0] ? S.search : NULL;
-	q->count_cap = S.search[0] ? SEARCH_COUNT_CAP : 0;
+	q->search = S.search.term[0] ? S.search.term : NULL;
+	q->count_cap = S.search.term[0] ? SEARCH_COUNT_CAP : 0;
 	q->has_cursor = false;
 	q->backward = false;
 }
@@ -246,7 +243,7 @@ static void bar_text(char *left, size_t ln, char *right, size_t rn)
 {
 	int64_t pos = lv_pos(&S.v), tot = S.v.total;
 	char total[32];
-	if (S.search[0] && tot >= SEARCH_COUNT_CAP)
+	if (S.search.term[0] && tot >= SEARCH_COUNT_CAP)
 		snprintf(total, sizeof total, "%lld+", (long long)tot);
 	else
 		snprintf(total, sizeof total, "%lld", (long long)tot);
@@ -269,31 +266,12 @@ static void bar_text(char *left, size_t ln, char *right, size_t rn)
 		size_t l = strlen(right);
 		snprintf(right + l, rn - l, "%s%s", l ? " · " : _("filter: "), f[i].t);
 	}
-	if (S.search[0] && !S.searching) {
+	if (S.search.term[0] && !S.search.on) {
 		char q[300];
 		size_t l = strlen(right);
 		snprintf(right + l, rn - l, "%s%s", l ? "  " : "",
-		         (snprintf(q, sizeof q, _("search: %s"), S.search), q));
+		         (snprintf(q, sizeof q, _("search: %s"), S.search.term), q));
 	}
-}
-
-static void draw_search(ui *u, WINDOW *w)
-{
-	char lbl[64];
-	snprintf(lbl, sizeof lbl, "%s ", _("Search:"));
-	ui_style(w, u, ST_BAR);
-	mvwhline(w, 0, 0, ' ', u->cols);
-	int x = wdg_puts(w, 0, 0, lbl, u->cols);
-	ui_style(w, u, ST_NORMAL);
-	wattron(w, A_UNDERLINE);
-	int cx = ledit_draw(w, 0, x, u->cols / 2, &S.ed);
-	wattroff(w, A_UNDERLINE);
-	char n[64];
-	snprintf(n, sizeof n, _("%lld found"), (long long)S.v.total);
-	wdg_puts(w, 0, x + u->cols / 2 + 2, n, u->cols);
-	u->want_cursor = true;
-	u->cur_y = 0;
-	u->cur_x = cx;
 }
 
 static const lv_ops shops_list = {
@@ -311,63 +289,22 @@ static void shops_draw(ui *u, WINDOW *w)
 {
 	char left[300], right[600];
 	lv_draw(&S.v, u, w, 1, u->lines - 1,
-		S.search[0] ? _("No shop matches the search and filters.")
+		S.search.term[0] ? _("No shop matches the search and filters.")
 			    : _("No shops match the filters."));
 	bar_text(left, sizeof left, right, sizeof right);
 	ui_panel_bar(u, w, left, right);
-	if (S.searching)
-		draw_search(u, w);
+	if (S.search.on)
+		lv_search_draw(u, w, &S.search, S.v.total);
 }
 
 /* ---- search ------------------------------------------------------------ */
 
-static void search_end(ui *u)
-{
-	S.searching = false;
-	u->hint_override = NULL;
-}
-
-static int search_key(ui *u, int key)
-{
-	if (!S.searching)
-		return -1;
-	if (key == KEYMAP_ENTER) {
-		search_end(u);
-		return RD_BODY | RD_STATUS;
-	}
-	if (key == KEYMAP_ESC) {
-		search_end(u);
-		snprintf(S.search, sizeof S.search, "%s", S.saved);
-		return load_first(u);
-	}
-	int r = ledit_key(&S.ed, key);
-	if (r < 0) {
-		/* Moving keeps the search and leaves the input. */
-		search_end(u);
-		return -1;
-	}
-	if (r == 0)
-		return RD_BODY;
-	/* Take whatever is already typed (a paste, an input method's word)
-	 * into one query. */
-	for (int k; (k = ui_pending_key(u, u->wbody)) >= 0;) {
-		if (k == KEYMAP_ESC || k == KEYMAP_ENTER || ledit_key(&S.ed, k) < 0) {
-			ui_unget_key(k);
-			break;
-		}
-	}
-	ledit_get(&S.ed, S.search, sizeof S.search);
-	return load_first(u);
-}
+static int search_key(ui *u, int key) { return lv_search_key(u, &S.search, key, load_first); }
 
 static int search_start(ui *u)
 {
-	snprintf(S.saved, sizeof S.saved, "%s", S.search);
-	S.ed.maxbytes = 200;
-	ledit_set(&S.ed, S.search);
-	S.searching = true;
-	u->hint_override = _("Type to search by id, shop name or operator · Enter done · Esc undo");
-	return RD_BODY | RD_STATUS;
+	return lv_search_start(
+	    u, &S.search, _("Type to search by id, shop name or operator · Enter done · Esc undo"));
 }
 
 /* ---- actions ----------------------------------------------------------- */
@@ -409,7 +346,7 @@ static int shops_act(ui *u, int a)
 		memset(&S.q, 0, sizeof S.q);
 		S.q.sort = sort;
 		S.q.desc = desc;
-		S.search[0] = 0;
+		S.search.term[0] = 0;
 		return load_first(u);
 	}
 	default:
