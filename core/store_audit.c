@@ -91,15 +91,7 @@ int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
-/* Each invariant is a query returning (subject, detail) for every row that
- * breaks it, and a message template. */
-typedef struct invariant {
-	const char *code;
-	const char *fmt; /* two %s: subject, detail */
-	const char *sql;
-} invariant;
-
-static const invariant invariants[] = {
+static const st_invariant invariants[] = {
 	{"check.balance", N_("shop %s: balance is not the sum of its ledger (%s)"),
 	 "SELECT s.id, s.balance_fen || ' cached, ' || COALESCE(l.total, 0) || ' in ledger'"
 	 " FROM shop s LEFT JOIN (SELECT shop_id, sum(amount_fen) AS total FROM ledger"
@@ -173,12 +165,11 @@ static const invariant invariants[] = {
 	 " HAVING count(*) > 1"},
 };
 
-int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,
-		    int64_t *problems, bzj_err *e)
+int st_check(bzj_db *db, const st_invariant *t, size_t n, bzj_date today,
+	     bzj_store_problem_fn fn, void *ctx, int64_t *problems, bzj_err *e)
 {
-	*problems = 0;
-	for (size_t i = 0; i < sizeof invariants / sizeof invariants[0]; i++) {
-		sqlite3_stmt *st = st_prep(db, invariants[i].sql, e);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = st_prep(db, t[i].sql, e);
 		if (!st)
 			return e->rc;
 		if (sqlite3_bind_parameter_count(st) > 0)
@@ -188,9 +179,9 @@ int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *c
 			char subj[80], detail[256], msg[512];
 			st_text(st, 0, subj, sizeof subj);
 			st_text(st, 1, detail, sizeof detail);
-			snprintf(msg, sizeof msg, _(invariants[i].fmt), subj, detail);
+			snprintf(msg, sizeof msg, _(t[i].fmt), subj, detail);
 			(*problems)++;
-			if (fn && fn(ctx, invariants[i].code, msg))
+			if (fn && fn(ctx, t[i].code, msg))
 				break;
 		}
 		sqlite3_reset(st);
@@ -198,6 +189,14 @@ int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *c
 			return st_error(db, rc, e);
 	}
 	return BZJ_OK;
+}
+
+int bzj_store_check(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,
+		    int64_t *problems, bzj_err *e)
+{
+	*problems = 0;
+	return st_check(db, invariants, sizeof invariants / sizeof invariants[0], today, fn, ctx,
+			problems, e);
 }
 
 int bzj_store_import_file_find(bzj_db *db, const char *sha256, const char *kind,

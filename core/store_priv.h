@@ -53,6 +53,18 @@ int st_exec(bzj_db *db, bzj_err *e, const char *sql, const char *fmt, ...);
 /* Run a statement that returns at most one integer; *found tells. */
 int st_int(bzj_db *db, bzj_err *e, int64_t *out, bool *found, const char *sql, const char *fmt,
 	   ...);
+/* An invariant of `bzj check`: a query returning (subject, detail) for
+ * every row that breaks it (?1, when present, is today), and a message
+ * template with two %s.  st_check runs a table of them, counting and
+ * reporting each offending row through fn (non-zero from fn moves on to
+ * the next invariant). */
+typedef struct st_invariant {
+	const char *code;
+	const char *fmt;
+	const char *sql;
+} st_invariant;
+int st_check(bzj_db *db, const st_invariant *t, size_t n, bzj_date today,
+	     bzj_store_problem_fn fn, void *ctx, int64_t *problems, bzj_err *e);
 /* Copy a text column into buf (always terminated). */
 void st_text(sqlite3_stmt *st, int col, char *buf, size_t n);
 bzj_date st_date(sqlite3_stmt *st, int col);

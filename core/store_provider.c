@@ -639,13 +639,7 @@ int bzj_store_assess_result(bzj_db *db, int64_t aid, const bzj_assess_row *r, bz
 
 /* ---- bzj check: the providers' own invariants ------------------------------- */
 
-typedef struct pinvariant {
-	const char *code;
-	const char *fmt; /* two %s: subject, detail */
-	const char *sql;
-} pinvariant;
-
-static const pinvariant pinvariants[] = {
+static const st_invariant pinvariants[] = {
 	{"check.provider_balance", N_("provider %s: balance is not the sum of its ledger (%s)"),
 	 "SELECT p.id, p.balance_fen || ' cached, ' || COALESCE(l.total, 0) || ' in ledger'"
 	 " FROM provider p LEFT JOIN (SELECT provider_id, sum(amount_fen) AS total"
@@ -695,23 +689,6 @@ static const pinvariant pinvariants[] = {
 int bzj_store_check_providers(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t *problems,
 			      bzj_err *e)
 {
-	for (size_t i = 0; i < sizeof pinvariants / sizeof pinvariants[0]; i++) {
-		sqlite3_stmt *st = st_prep(db, pinvariants[i].sql, e);
-		if (!st)
-			return e->rc;
-		int rc;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			char subj[80], detail[256], msg[512];
-			st_text(st, 0, subj, sizeof subj);
-			st_text(st, 1, detail, sizeof detail);
-			snprintf(msg, sizeof msg, _(pinvariants[i].fmt), subj, detail);
-			(*problems)++;
-			if (fn && fn(ctx, pinvariants[i].code, msg))
-				break;
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return st_error(db, rc, e);
-	}
-	return BZJ_OK;
+	return st_check(db, pinvariants, sizeof pinvariants / sizeof pinvariants[0],
+			BZJ_DATE_NONE, fn, ctx, problems, e);
 }

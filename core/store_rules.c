@@ -10,13 +10,8 @@
 /* A day number as YYYY-MM-DD, in SQL. */
 #define DAY(col) "date((" col ") * 86400, 'unixepoch')"
 
-typedef struct rule_invariant {
-	const char *code;
-	const char *fmt; /* two %s: subject, detail */
-	const char *sql; /* (subject, detail) per offending row; ?1 = today */
-} rule_invariant;
-
-static const rule_invariant rule_invariants[] = {
+/* (subject, detail) per offending row; ?1 = today */
+static const st_invariant rule_invariants[] = {
 	{"check.owed_sum", N_("shop %s: what it owes is not what its violations owe (%s)"),
 	 "SELECT s.id, s.owed_fen || ' owed by the shop, ' || COALESCE(v.total, 0)"
 	 " || ' by its violations' FROM shop s LEFT JOIN (SELECT shop_id, sum(owed_fen) AS total"
@@ -66,25 +61,6 @@ static const rule_invariant rule_invariants[] = {
 int bzj_store_check_rules(bzj_db *db, bzj_date today, bzj_store_problem_fn fn, void *ctx,
 			  int64_t *problems, bzj_err *e)
 {
-	for (size_t i = 0; i < sizeof rule_invariants / sizeof rule_invariants[0]; i++) {
-		sqlite3_stmt *st = st_prep(db, rule_invariants[i].sql, e);
-		if (!st)
-			return e->rc;
-		if (sqlite3_bind_parameter_count(st) > 0)
-			sqlite3_bind_int(st, 1, today);
-		int rc;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			char subj[80], detail[256], msg[512];
-			st_text(st, 0, subj, sizeof subj);
-			st_text(st, 1, detail, sizeof detail);
-			snprintf(msg, sizeof msg, _(rule_invariants[i].fmt), subj, detail);
-			(*problems)++;
-			if (fn && fn(ctx, rule_invariants[i].code, msg))
-				break;
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return st_error(db, rc, e);
-	}
-	return BZJ_OK;
+	return st_check(db, rule_invariants, sizeof rule_invariants / sizeof rule_invariants[0],
+			today, fn, ctx, problems, e);
 }
