@@ -3,6 +3,7 @@
 
 #include "bzj/calendar.h"
 #include "bzj/holidays.h"
+#include "bzj/settings.h"
 #include "service.h"
 
 extern const unsigned char bzj_data_holidays[];
@@ -132,6 +133,8 @@ int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 	}
 	if (!rc && !bzj_db_readonly(x->db))
 		rc = seed_defaults(x, e);
+	if (!rc && !(flags & BZJ_OPEN_READONLY))
+		bzj_settings_attach(x); /* records them on the first run; guards writes */
 	if (!rc)
 		rc = bzj_ctx_reload(x, e);
 	if (rc)

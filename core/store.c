@@ -734,10 +734,31 @@ static const char schema_v13[] =
 	"CREATE TRIGGER payout_return_no_delete BEFORE DELETE ON payout_return BEGIN"
 	" SELECT RAISE(ABORT, 'the record of bank return files is append-only'); END;";
 
+/* Version 14: the settings the database runs under (issue 16).  Roles,
+ * identity and refund limits stay in each host's root-owned config; the
+ * database keeps, append-only and sealed, the canonical text of the last
+ * agreed settings and its SHA-256, so a host whose config differs is
+ * refused writes (core/settings.c).  The newest row is in force.  Rows
+ * are written by bzj only: the first run under a config, and `bzj
+ * settings accept` by a supervisor, each with its audit record. */
+static const char schema_v14[] =
+	"CREATE TABLE settings("
+	" seq INTEGER PRIMARY KEY,"
+	" fingerprint TEXT NOT NULL CHECK(length(fingerprint) = 64),"
+	" doc TEXT NOT NULL,"
+	" day INTEGER NOT NULL,"
+	" user TEXT NOT NULL);"
+	"CREATE TRIGGER seal_settings_ai AFTER INSERT ON settings"
+	SEAL_BODY("settings", "new.seq", SEAL_SETTINGS_COLS("new."))
+	"CREATE TRIGGER settings_no_update BEFORE UPDATE ON settings BEGIN"
+	" SELECT RAISE(ABORT, 'the record of settings is append-only'); END;"
+	"CREATE TRIGGER settings_no_delete BEFORE DELETE ON settings BEGIN"
+	" SELECT RAISE(ABORT, 'the record of settings is append-only'); END;";
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
-					      schema_v11, schema_v12, schema_v13};
+					      schema_v11, schema_v12, schema_v13, schema_v14};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -1289,7 +1310,17 @@ int bzj_db_begin(bzj_db *db, bzj_err *e)
 	if (rc != SQLITE_OK)
 		return st_error(db, rc, e);
 	db->depth++;
+	if (db->depth == 1 && db->guard && (rc = db->guard(db->guard_ctx, e))) {
+		bzj_db_rollback(db);
+		return rc;
+	}
 	return BZJ_OK;
+}
+
+void bzj_db_set_write_guard(bzj_db *db, bzj_write_guard_fn fn, void *ctx)
+{
+	db->guard = fn;
+	db->guard_ctx = ctx;
 }
 
 int bzj_db_commit(bzj_db *db, bzj_err *e)

@@ -29,6 +29,7 @@ typedef struct bzj_ctx {
 	void *progress_ctx;
 	volatile int *interrupted; /* set by a signal handler; may be NULL */
 	int64_t seen_version;	   /* bzj_ctx_others_changed's last answer */
+	bool settings_accepting;   /* `settings accept` passes the settings guard */
 } bzj_ctx;
 
 enum bzj_open_flags {

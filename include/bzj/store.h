@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 13
+#define BZJ_SCHEMA_VERSION 14
 /* meta key: schema v13 left a keyed database's refund seals to renew once
  * its audit key is attached (bzj_store_reseal_pending). */
 #define BZJ_RESEAL_PENDING "reseal_refund_v13"
@@ -43,6 +43,11 @@ int64_t bzj_db_data_version(bzj_db *db);
 /* BEGIN IMMEDIATE (retrying while busy), COMMIT, ROLLBACK. */
 int bzj_db_begin(bzj_db *db, bzj_err *e);
 int bzj_db_commit(bzj_db *db, bzj_err *e);
+/* A check run inside every outermost write transaction, right after BEGIN
+ * IMMEDIATE (so it sees what the write will see); an error from it rolls
+ * the transaction back and is the write's error.  NULL removes it. */
+typedef int (*bzj_write_guard_fn)(void *ctx, bzj_err *e);
+void bzj_db_set_write_guard(bzj_db *db, bzj_write_guard_fn fn, void *ctx);
 void bzj_db_rollback(bzj_db *db);
 /* A read snapshot: every statement until bzj_db_read_end sees the database
  * as it was at the first read (WAL), whatever other writers commit. */
@@ -249,6 +254,13 @@ int bzj_store_receipt_void_all(bzj_db *db, const char *shop_id, bzj_err *e);
 int bzj_store_restriction_event(bzj_db *db, const char *shop_id, bzj_date day, bool restricted,
 				int64_t balance_fen, int64_t required_fen, const char *cause,
 				bzj_err *e);
+
+/* settings (issue 16): the newest recorded settings (*found false when
+ * none; *doc malloc'd, the caller frees it), and a new record. */
+int bzj_store_settings_last(bzj_db *db, int64_t *seq, char fingerprint[65], char **doc,
+			    bzj_date *day, char user[64], bool *found, bzj_err *e);
+int bzj_store_settings_insert(bzj_db *db, const char *fingerprint, const char *doc, bzj_date day,
+			      const char *user, bzj_err *e);
 
 /* audit */
 int bzj_store_audit_last(bzj_db *db, int64_t *seq, char *hash, bzj_err *e);
