@@ -115,6 +115,11 @@ int bzj_ctx_reload(bzj_ctx *x, bzj_err *e)
 	return BZJ_OK;
 }
 
+int bzj_ctx_check_location(const char *where, const char *source, bzj_err *e)
+{
+	return bzj_store_location_check(where, source, e);
+}
+
 int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 		 const bzj_actor *actor, bzj_err *e)
 {

@@ -1174,7 +1174,9 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	*out = NULL;
 	if (!path || !*path)
 		return bzj_fail(e, BZJ_EINPUT, "input.db", _("no database path given (--db)"));
-	int rc = bzj_fs_check_db(path, e);
+	int rc = bzj_store_location_check(path, NULL, e);
+	if (!rc)
+		rc = bzj_fs_check_db(path, e);
 	if (rc)
 		return rc;
 	/* stat, not access(): a setgid bzj reaches a 0770 directory by its

@@ -37,6 +37,11 @@ enum bzj_open_flags {
 	BZJ_OPEN_READONLY = 2, /* never write */
 };
 
+/* Is `where` a location this build can open?  A file path is; a
+ * postgresql:// URI or a libpq service=/key=value string names the
+ * PostgreSQL store, which this build does not have: BZJ_EIO
+ * "store.backend" naming `source` (e.g. "--db"), the password masked. */
+int bzj_ctx_check_location(const char *where, const char *source, bzj_err *e);
 /* Open (and migrate) the database and load its calendar. */
 int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 		 const bzj_actor *actor, bzj_err *e);
