@@ -212,9 +212,13 @@ static int compare(bzj_ctx *x, bzj_settings_state *st, char **host_doc, bzj_err 
 		return rc;
 	bzj_settings_fingerprint(*host_doc, st->host_fp);
 	char *db_doc = NULL;
-	rc = bzj_store_settings_last(x->db, NULL, st->db_fp, &db_doc, &st->recorded_on,
+	int64_t seq = 0;
+	rc = bzj_store_settings_last(x->db, &seq, st->db_fp, &db_doc, &st->recorded_on,
 				     st->recorded_by, &st->recorded, e);
+	if (!rc && st->recorded)
+		rc = bzj_store_settings_sealed(x->db, seq, &st->sealed, e);
 	if (rc) {
+		free(db_doc);
 		free(*host_doc);
 		*host_doc = NULL;
 		return rc;
@@ -282,6 +286,13 @@ static int guard(void *ctx, bzj_err *e)
 	if (!rc && !st.recorded)
 		rc = record(x, &st, doc, "settings.record",
 			    "first run under these settings", e);
+	else if (!rc && !st.sealed)
+		rc = bzj_fail(e, BZJ_EPERM, "settings.tampered",
+			      _("the database's record of the roles and limits it runs under "
+				"does not carry bzj's seal: it was written or changed outside bzj. "
+				"Nothing was written; `bzj check` names it. A supervisor who has "
+				"checked /etc/bzj/bzj.conf records the settings again with `bzj "
+				"settings accept --reason TEXT`"));
 	else if (!rc && !st.agree) {
 		char changes[2048];
 		diff_text(&st, changes, sizeof changes);
@@ -332,7 +343,7 @@ int bzj_settings_accept(bzj_ctx *x, const char *reason, bzj_settings_state *st, 
 		return rc;
 	char *doc = NULL;
 	rc = compare(x, st, &doc, e);
-	if (!rc && st->recorded && st->agree) {
+	if (!rc && st->recorded && st->agree && st->sealed) {
 		free(doc);
 		bzj_db_rollback(x->db); /* nothing to record */
 		return BZJ_OK;
@@ -346,6 +357,7 @@ int bzj_settings_accept(bzj_ctx *x, const char *reason, bzj_settings_state *st, 
 		snprintf(st->db_fp, sizeof st->db_fp, "%s", st->host_fp);
 		st->recorded = true;
 		st->agree = true;
+		st->sealed = true;
 		st->recorded_on = x->today;
 		snprintf(st->recorded_by, sizeof st->recorded_by, "%s", x->actor.user);
 	}

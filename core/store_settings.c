@@ -51,3 +51,15 @@ int bzj_store_settings_insert(bzj_db *db, const char *fingerprint, const char *d
 		       "INSERT INTO settings(fingerprint, doc, day, user) VALUES (?, ?, ?, ?)",
 		       "ttdt", fingerprint, doc, (int)day, user);
 }
+
+int bzj_store_settings_sealed(bzj_db *db, int64_t seq, bool *sealed, bzj_err *e)
+{
+	int64_t n = 0;
+	int rc = st_int(db, e, &n, NULL,
+			"SELECT count(*) FROM settings t JOIN seal s ON s.tbl = 'settings'"
+			" AND s.rid = t.seq WHERE t.seq = ?1 AND s.mac = bzj_seal('settings',"
+			" t.seq, s.seq, " SEAL_SETTINGS_COLS("t.") ")",
+			"i", seq);
+	*sealed = !rc && n == 1;
+	return rc;
+}

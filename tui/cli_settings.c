@@ -16,6 +16,7 @@ static int emit(cli_env *env, const bzj_settings_state *st, const bool *changed)
 		bzj_json_obj(&j, NULL);
 		bzj_json_bool(&j, "agree", st->agree);
 		bzj_json_bool(&j, "recorded", st->recorded);
+		bzj_json_bool(&j, "sealed", st->recorded && st->sealed);
 		if (changed)
 			bzj_json_bool(&j, "changed", *changed);
 		bzj_json_str(&j, "fingerprint", st->host_fp);
@@ -43,6 +44,10 @@ static int emit(cli_env *env, const bzj_settings_state *st, const bool *changed)
 		cli_printf(_("the database has no settings recorded yet; the first write records "
 			     "this host's (%.12s)\n"),
 			   st->host_fp);
+	else if (!st->sealed)
+		cli_printf(_("the database's record of its settings does not carry bzj's seal (it "
+			     "was changed outside bzj); writes are refused until a supervisor "
+			     "records them again with `bzj settings accept`\n"));
 	else if (st->agree)
 		cli_printf(_("this host's settings agree with the database's (%.12s, recorded %s "
 			     "by %s)\n"),

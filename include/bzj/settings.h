@@ -8,7 +8,10 @@
  * root has updated every host.  A host whose settings differ is refused
  * every write (BZJ_EPERM "settings.mismatch", naming each difference:
  * which user's role, which limit, database value -> this host's); reads
- * still work and `bzj check` reports it (check.settings). */
+ * still work and `bzj check` reports it (check.settings).  A record that
+ * does not carry bzj's seal (written with the sqlite3 shell to make a
+ * host's config look agreed) refuses every write too (BZJ_EPERM
+ * "settings.tampered") until a supervisor records the settings again. */
 #ifndef BZJ_SETTINGS_H
 #define BZJ_SETTINGS_H
 
@@ -23,6 +26,7 @@
 typedef struct bzj_settings_state {
 	bool recorded;		 /* the database holds settings */
 	bool agree;		 /* this host's equal the database's (or none recorded) */
+	bool sealed;		 /* the database's record carries bzj's seal */
 	char host_fp[65];	 /* this host's fingerprint */
 	char db_fp[65];		 /* the database's, "" when none */
 	bzj_date recorded_on;	 /* when the database's were recorded */

@@ -272,6 +272,9 @@ int bzj_store_settings_last(bzj_db *db, int64_t *seq, char fingerprint[65], char
 			    bzj_date *day, char user[64], bool *found, bzj_err *e);
 int bzj_store_settings_insert(bzj_db *db, const char *fingerprint, const char *doc, bzj_date day,
 			      const char *user, bzj_err *e);
+/* Does record `seq` carry bzj's seal (HMAC with the audit key, else
+ * SHA-256), i.e. was it written by bzj and not changed since? */
+int bzj_store_settings_sealed(bzj_db *db, int64_t seq, bool *sealed, bzj_err *e);
 
 /* audit */
 int bzj_store_audit_last(bzj_db *db, int64_t *seq, char *hash, bzj_err *e);
