@@ -201,6 +201,62 @@ int bzj_settings_diff(const char *db_doc, const char *host_doc, char (*items)[20
 	return diff_pass(host_doc, db_doc, false, items, max, n);
 }
 
+int bzj_settings_role_of(const char *doc, const char *user)
+{
+	/* a config with just the doc's role lists, asked as bzj_auth asks */
+	bzj_config c;
+	memset(&c, 0, sizeof c);
+	size_t cap = 0;
+	for (const char *p = doc; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		cap++;
+	char **names = calloc(cap ? cap : 1, sizeof *names);
+	int *roles = calloc(cap ? cap : 1, sizeof *roles);
+	size_t n = 0;
+	int best = BZJ_ROLE_NONE;
+	if (!names || !roles)
+		goto out;
+	for (const char *p = doc; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		const char *end = nl ? nl : p + strlen(p);
+		const char *tab = memchr(p, '\t', (size_t)(end - p));
+		if (tab && tab - p > 5 && !memcmp(p, "role:", 5)) {
+			names[n] = strndup(p + 5, (size_t)(tab - p - 5));
+			int bits = 0;
+			for (int r = BZJ_ROLE_SUPPORT; r < BZJ_ROLE_COUNT; r++) {
+				const char *rn = bzj_role_name(r);
+				size_t l = strlen(rn);
+				for (const char *q = tab + 1; q + l <= end; q++)
+					if (!memcmp(q, rn, l) && (q == tab + 1 || q[-1] == '+') &&
+					    (q + l == end || q[l] == '+'))
+						bits |= 1 << r;
+			}
+			roles[n] = bits;
+			if (names[n])
+				n++;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	for (int r = BZJ_ROLE_SUPPORT; r < BZJ_ROLE_COUNT; r++) {
+		size_t k = 0;
+		c.roles[r].v = calloc(n + 1, sizeof *c.roles[r].v);
+		if (!c.roles[r].v)
+			goto out;
+		for (size_t i = 0; i < n; i++)
+			if (roles[i] & (1 << r))
+				c.roles[r].v[k++] = names[i];
+		c.roles[r].n = k;
+	}
+	best = bzj_auth_role_of(&c, user);
+out:
+	for (int r = 0; r < BZJ_ROLE_COUNT; r++)
+		free(c.roles[r].v);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(roles);
+	return best;
+}
+
 /* Compare inside or outside a transaction; *host_doc (malloc'd) is
  * this host's text. */
 static int compare(bzj_ctx *x, bzj_settings_state *st, char **host_doc, bzj_err *e)
@@ -348,6 +404,25 @@ int bzj_settings_accept(bzj_ctx *x, const char *reason, bzj_settings_state *st, 
 		bzj_db_rollback(x->db); /* nothing to record */
 		return BZJ_OK;
 	}
+	/* who may: a supervisor under the last sealed record too, or root */
+	char *sealed_doc = NULL;
+	bool have = false;
+	if (!rc)
+		rc = bzj_store_settings_last_sealed(x->db, &sealed_doc, &have, e);
+	if (!rc && strcmp(x->actor.user, "root") != 0 && have &&
+	    bzj_settings_role_of(sealed_doc, x->actor.user) != BZJ_ROLE_SUPERVISOR)
+		rc = bzj_fail(e, BZJ_EPERM, "settings.supervisor",
+			      _("%s is a supervisor in this host's config but not in the settings "
+				"the database runs under, so one host's config cannot vote itself "
+				"in: a supervisor of both (or root) records the change. To replace "
+				"every supervisor, add the new one, accept, then remove the old one "
+				"and accept again; nothing was written"),
+			      x->actor.user);
+	else if (!rc && strcmp(x->actor.user, "root") != 0 && !have && st->recorded)
+		rc = bzj_fail(e, BZJ_EPERM, "settings.supervisor",
+			      _("no record of the settings in this database carries bzj's seal, "
+				"so only root may record them again; nothing was written"));
+	free(sealed_doc);
 	if (!rc)
 		rc = record(x, st, doc, "settings.accept", reason, e);
 	free(doc);

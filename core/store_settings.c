@@ -63,3 +63,25 @@ int bzj_store_settings_sealed(bzj_db *db, int64_t seq, bool *sealed, bzj_err *e)
 	*sealed = !rc && n == 1;
 	return rc;
 }
+
+int bzj_store_settings_last_sealed(bzj_db *db, char **doc, bool *found, bzj_err *e)
+{
+	*found = false;
+	*doc = NULL;
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT t.doc FROM settings t JOIN seal s ON s.tbl = 'settings'"
+				   " AND s.rid = t.seq WHERE s.mac = bzj_seal('settings', t.seq, s.seq, "
+				   SEAL_SETTINGS_COLS("t.") ") ORDER BY t.seq DESC LIMIT 1",
+				   e);
+	if (!st)
+		return e ? e->rc : BZJ_EIO;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		*doc = strdup(t ? (const char *)t : "");
+		*found = *doc != NULL;
+		rc = *doc ? SQLITE_DONE : SQLITE_NOMEM;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+}

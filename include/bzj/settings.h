@@ -45,11 +45,19 @@ void bzj_settings_fingerprint(const char *doc, char out[65]);
  * as "role of rev2: reviewer → none"; returns how many there are and fills
  * the first `max` of `items`. */
 int bzj_settings_diff(const char *db_doc, const char *host_doc, char (*items)[200], int max);
+/* The roles a text gives `user` (an entry naming the user, or a group of
+ * theirs as "@group"): the highest, enum bzj_role. */
+int bzj_settings_role_of(const char *doc, const char *user);
 
 /* This host against the database. */
 int bzj_settings_status(bzj_ctx *x, bzj_settings_state *st, bzj_err *e);
 /* A supervisor records this host's settings as the database's, with the
- * reason (audited as settings.accept).  *changed false when they already
+ * reason (audited as settings.accept).  The actor must be a supervisor
+ * under this host's config and under the settings the database last
+ * recorded with bzj's seal (or be root, who decides the roles anyway), so
+ * one host's config cannot vote itself in: BZJ_EPERM "settings.supervisor".
+ * Replacing every supervisor takes two steps (add, accept; remove,
+ * accept).  *changed false when they already
  * agreed (nothing written). */
 int bzj_settings_accept(bzj_ctx *x, const char *reason, bzj_settings_state *st, bool *changed,
 			bzj_err *e);

@@ -275,6 +275,8 @@ int bzj_store_settings_insert(bzj_db *db, const char *fingerprint, const char *d
 /* Does record `seq` carry bzj's seal (HMAC with the audit key, else
  * SHA-256), i.e. was it written by bzj and not changed since? */
 int bzj_store_settings_sealed(bzj_db *db, int64_t seq, bool *sealed, bzj_err *e);
+/* The text of the newest record that carries bzj's seal (malloc'd). */
+int bzj_store_settings_last_sealed(bzj_db *db, char **doc, bool *found, bzj_err *e);
 
 /* audit */
 int bzj_store_audit_last(bzj_db *db, int64_t *seq, char *hash, bzj_err *e);

@@ -793,7 +793,7 @@ static void monthly_limit_comes_from_the_config(void **state)
 	 * under it (issue 16: the settings the database runs under) */
 	bzj_settings_state st;
 	bool changed = false;
-	SUP(f);
+	as(f, "root", BZJ_ROLE_SUPERVISOR); /* the default config's one supervisor */
 	OK(bzj_settings_accept(&f->x, "limit lowered to 1", &st, &changed, &f->e));
 	assert_true(changed);
 	ready_shop(f, "S1", "10000");

@@ -108,3 +108,21 @@ is "the first run recorded this host's settings" "$(sqlite3 "$DB" "SELECT count(
 bz cs1 $D settings show
 jis "and they agree" '[d["recorded"], d["agree"]]' '[true,true]'
 CONF=$CONF_16
+
+echo "# who may accept: a supervisor of this host's config and of the database's settings"
+DB=$T/16_settings.db
+CONF=$T/16_promote.conf
+sed 's/supervisor = \[ "demo"/supervisor = [ "cs1", "demo"/' "$T/16_role.conf" >"$CONF"
+grep -q '"cs1", "demo"' "$CONF" || fail "16_promote.conf" "the sed did not add cs1"
+refused "a supervisor only in this host's config may not accept (it would vote itself in)" 4 settings.supervisor \
+	cs1 $D settings accept --reason 自己提拔自己
+jis "the message names the user and says why" '"cs1 is a supervisor in this host'"'"'s config but not in the settings the database runs under" in d["error"]["message"]' true
+bz sup2 $D settings accept --reason "cs1 升为主管"
+okrc "a supervisor of both records it"
+CONF=$T/16_role.conf
+bz cs1 $D settings show
+jis "back on a host without cs1 as supervisor: differ again" '[d["agree"], d["changes"]]' '[false,["role of cs1: supervisor+support → support"]]'
+CONF=$T/16_promote.conf
+bz cs1 $D settings show
+jis "promote host agrees" 'd["agree"]' true
+CONF=$CONF_16
