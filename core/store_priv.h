@@ -75,6 +75,8 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 
 /* Required deposit of shop `s` on day :day (the first parameter), in SQL
  * with the C rule (bzj_required, bzj_floating are registered functions). */
+/* (Equal to the C rule on every branch, boundary balances included:
+ * tests/unit/test_required.c evaluates both on the same rows.) */
 #define REQUIRED_SQL                                                                               \
 	"bzj_required("                                                                            \
 	" CASE WHEN s.status = 2 THEN 0 ELSE"                                                      \
