@@ -257,6 +257,18 @@ out:
 	return best;
 }
 
+/* A seal can only be judged when the key and the log agree (a keyed log
+ * with its key attached, or neither); otherwise writes are refused by
+ * svc_audit for that reason (audit.no_key, audit.not_keyed). */
+static int seals_judgeable(bzj_ctx *x, bool *judge, bzj_err *e)
+{
+	int64_t from = 0;
+	bool keyed_log = false;
+	int rc = bzj_store_meta_get(x->db, "audit_keyed_from", &from, &keyed_log, e);
+	*judge = !rc && (keyed_log && from > 0) == bzj_db_audit_key(x->db, NULL);
+	return rc;
+}
+
 /* Compare inside or outside a transaction; *host_doc (malloc'd) is
  * this host's text. */
 static int compare(bzj_ctx *x, bzj_settings_state *st, char **host_doc, bzj_err *e)
@@ -271,7 +283,11 @@ static int compare(bzj_ctx *x, bzj_settings_state *st, char **host_doc, bzj_err 
 	int64_t seq = 0;
 	rc = bzj_store_settings_last(x->db, &seq, st->db_fp, &db_doc, &st->recorded_on,
 				     st->recorded_by, &st->recorded, e);
-	if (!rc && st->recorded)
+	bool judge = false;
+	st->sealed = true;
+	if (!rc)
+		rc = seals_judgeable(x, &judge, e);
+	if (!rc && st->recorded && judge)
 		rc = bzj_store_settings_sealed(x->db, seq, &st->sealed, e);
 	if (rc) {
 		free(db_doc);
@@ -406,7 +422,11 @@ int bzj_settings_accept(bzj_ctx *x, const char *reason, bzj_settings_state *st, 
 	}
 	/* who may: a supervisor under the last sealed record too, or root */
 	char *sealed_doc = NULL;
-	bool have = false;
+	bool have = false, judge = false;
+	if (!rc)
+		rc = seals_judgeable(x, &judge, e);
+	if (!rc && !judge) /* svc_audit refuses it, with the key's reason */
+		return svc_end(x, record(x, st, doc, "settings.accept", reason, e), e);
 	if (!rc)
 		rc = bzj_store_settings_last_sealed(x->db, &sealed_doc, &have, e);
 	if (!rc && strcmp(x->actor.user, "root") != 0 && have &&
