@@ -24,7 +24,8 @@ static const char *const report_sql[] = {
 	 *       reconcile to), column 1 = entries after the month exist;
 	 *   entity, shops, opening, top-ups, deductions, fees, refunds,
 	 *       corrections, main category (the one the shop was first given,
-	 *       then by name; '' for none), by entity and category. */
+	 *       then by name; '' for none), by entity and category, in that
+	 *       order (the categories' order is the report's). */
 	[BZJ_RQ_MONTH] =
 		"WITH mv AS MATERIALIZED (SELECT shop_id, min(day) AS first,"
 		" max(day) > ?2 AS later,"
@@ -39,12 +40,12 @@ static const char *const report_sql[] = {
 		" FROM shop"
 		" UNION ALL SELECT -1, COALESCE(max(later), 0), sum(o), sum(t), sum(d), sum(f),"
 		" sum(r), sum(c), '' FROM mv"
-		" UNION ALL SELECT * FROM (SELECT s.entity, count(*), sum(mv.o), sum(mv.t),"
+		" UNION ALL SELECT s.entity, count(*), sum(mv.o), sum(mv.t),"
 		" sum(mv.d), sum(mv.f), sum(mv.r), sum(mv.c),"
 		" COALESCE((SELECT category FROM shop_category c WHERE c.shop_id = mv.shop_id"
 		" ORDER BY added, category LIMIT 1), '') AS cat"
 		" FROM mv JOIN shop s ON s.id = mv.shop_id WHERE mv.first <= ?2"
-		" GROUP BY s.entity, cat ORDER BY s.entity, cat)",
+		" GROUP BY s.entity, cat ORDER BY 1, 9",
 	/* BZJ_RQ_MONTH_PROVIDERS: the same for the providers' own ledger, and
 	 * (column 9) its own sum at the month's end */
 	[BZJ_RQ_MONTH_PROVIDERS] =
