@@ -50,38 +50,77 @@ int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, 
 				bzj_month_fmt(month - 1, m2, sizeof m2),
 				bzj_date_fmt(first, d1, sizeof d1));
 	}
+	/* Sliced (store_bulk.c): the month's figures are staged as rows of a
+	 * job, a few thousand shops per short transaction, then published
+	 * with the audit record in one small one.  The requirements they
+	 * change are brought up to date afterwards, in slices too, through
+	 * the effective date the publish schedules: a crash between leaves
+	 * that date due, and the next process (or `bzj check`) finishes it. */
+	char arg[8];
+	bzj_month_fmt(month, arg, sizeof arg);
+	int64_t job = 0;
+	if ((rc = bzj_store_floating_count(x->db, r->effective, &r->shops, e)) ||
+	    (rc = svc_job_start(x, "recompute", arg, &job, e)))
+		return rc;
+	svc_slicer sl;
+	svc_slice_init(&sl, x, 2048);
+	char lo[BZJ_ID_MAX + 1] = "", hi[BZJ_ID_MAX + 1];
+	bool last = false;
+	int64_t done = 0;
+	while (!rc && !last) {
+		int64_t n = 0, want = sl.rows;
+		if ((rc = svc_progress(x, _("recompute"), done, r->shops + 1, e)) ||
+		    (rc = svc_slice_begin(&sl, e)))
+			break;
+		rc = bzj_store_shop_after(x->db, lo, want, hi, sizeof hi, &last, e);
+		if (!rc)
+			rc = bzj_store_floating_stage(x->db, job, month, r->effective, lo,
+						      last ? NULL : hi, &n, e);
+		if (!rc)
+			rc = bzj_store_job_beat(x->db, job, e);
+		rc = svc_slice_end(&sl, rc, e);
+		r->changed += n;
+		done += want;
+		if (!last)
+			memcpy(lo, hi, sizeof lo);
+	}
+	if (rc) {
+		svc_job_abandon(x, job, strcmp(e->code, "interrupted") != 0);
+		return rc;
+	}
 	if ((rc = svc_begin(x, e)))
 		return rc;
-	rc = svc_progress(x, _("recompute"), 0, 2, e);
-	if (!rc)
-		rc = bzj_store_floating_recompute(x->db, month, r->effective, &r->shops, &r->changed,
-						  e);
-	if (!rc && r->effective > x->today) {
-		char cause[32], m[8];
-		snprintf(cause, sizeof cause, "floating %s", bzj_month_fmt(month, m, sizeof m));
+	bool published = false;
+	rc = bzj_store_job_publish(x->db, job, r->changed, &published, e);
+	if (!rc && !published)
+		rc = bzj_fail(e, BZJ_EBUSY, "bulk.superseded",
+			      _("another recompute of %s started meanwhile and replaces this one; "
+				"nothing was changed"),
+			      arg);
+	/* The figures change requirements on their effective date: the first
+	 * process on or after it brings every shop up to date (today, right
+	 * below, when that date has come). */
+	if (!rc) {
+		char cause[32];
+		snprintf(cause, sizeof cause, "floating %s", arg);
 		rc = bzj_store_effective_add(x->db, r->effective, cause, e);
 	}
-	if (!rc)
-		rc = svc_progress(x, _("recompute"), 1, 2, e);
-	int64_t synced = 0;
-	/* A figure that takes effect after today changes no requirement
-	 * today: the effective_date row above has the first process on that
-	 * day bring every shop up to date. */
-	if (!rc && r->effective <= x->today)
-		rc = bzj_store_sync_all(x->db, x->today, "floating recompute", &synced, e);
-	if (!rc)
-		rc = svc_progress(x, _("recompute"), 2, 2, e);
 	if (!rc) {
-		char m[8], eff[16], obj[32], a[160];
-		bzj_month_fmt(month, m, sizeof m);
-		snprintf(obj, sizeof obj, "floating:%s", m);
+		char eff[16], obj[32], a[160];
+		snprintf(obj, sizeof obj, "floating:%s", arg);
 		snprintf(a, sizeof a,
-			 "{\"effective\":\"%s\",\"shops\":%lld,\"changed\":%lld,\"synced\":%lld}",
+			 "{\"effective\":\"%s\",\"shops\":%lld,\"changed\":%lld,\"job\":%lld}",
 			 bzj_date_fmt(r->effective, eff, sizeof eff), (long long)r->shops,
-			 (long long)r->changed, (long long)synced);
+			 (long long)r->changed, (long long)job);
 		rc = svc_audit(x, "deposit.recompute", obj, NULL, NULL, a, NULL, e);
 	}
-	return svc_end(x, rc, e);
+	if ((rc = svc_end(x, rc, e)))
+		return rc;
+	/* Published.  The sync that follows is its own job: stopped half-way
+	 * it leaves the date due, and whoever comes next completes it. */
+	bzj_err ce;
+	svc_catch_up(x, &ce);
+	return BZJ_OK;
 }
 
 int bzj_deposit_sync(bzj_ctx *x, const char *shop_id, bzj_err *e)
@@ -261,19 +300,25 @@ int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e)
 	return rc;
 }
 
-/* Inside a write transaction: sync every shop if a scheduled effective
- * date has come.  Rolled back with the transaction if the change fails. */
-static int catch_up_locked(bzj_ctx *x, bzj_err *e)
+/* Scheduled effective dates (a floating month, a standards version):
+ * when one has come, every shop's recorded requirement and restriction is
+ * brought up to date.
+ *
+ * Small databases do it inside the first write transaction of the day, so
+ * a refused change still writes nothing at all.  From CATCH_UP_INLINE
+ * shops on, that would hold an operator's write (and everyone behind it)
+ * for as long as a full sync takes, so it runs in slices before the
+ * operator's transaction instead (svc_catch_up): each slice brings some
+ * shops up to date with their restriction events, and the date is marked
+ * done, with its audit record, in a last small transaction.  Until then a
+ * shop's recorded requirement may lag the published figures; every change
+ * to a shop recomputes its own (svc_shop_save), the lists that filter on
+ * the recorded state and `bzj check` finish the catch-up first. */
+#define CATCH_UP_INLINE 5000
+
+static int catch_up_mark(bzj_ctx *x, bzj_date due, int64_t synced, bzj_err *e)
 {
-	bzj_date due;
-	bool found = false;
-	int rc = bzj_store_effective_due(x->db, x->today, &due, &found, e);
-	if (rc || !found)
-		return rc;
-	int64_t synced = 0;
-	rc = bzj_store_sync_all(x->db, x->today, "scheduled effective date", &synced, e);
-	if (!rc)
-		rc = bzj_store_effective_done(x->db, x->today, e);
+	int rc = bzj_store_effective_done(x->db, x->today, e);
 	if (!rc) {
 		char a[96], d[16];
 		snprintf(a, sizeof a, "{\"first_due\":\"%s\",\"synced\":%lld}",
@@ -284,8 +329,37 @@ static int catch_up_locked(bzj_ctx *x, bzj_err *e)
 	return rc;
 }
 
+/* Inside a write transaction on a small database: sync every shop if a
+ * scheduled effective date has come.  Rolled back with the transaction if
+ * the change fails. */
+static int catch_up_locked(bzj_ctx *x, bzj_err *e)
+{
+	bzj_date due;
+	bool found = false;
+	int rc = bzj_store_effective_due(x->db, x->today, &due, &found, e);
+	if (rc || !found)
+		return rc;
+	int64_t shops = 0;
+	if ((rc = bzj_store_shop_total(x->db, &shops, e)) || shops > CATCH_UP_INLINE)
+		return rc; /* svc_catch_up's slices, outside this transaction */
+	int64_t synced = 0;
+	rc = bzj_store_sync_all(x->db, x->today, "scheduled effective date", &synced, e);
+	return rc ? rc : catch_up_mark(x, due, synced, e);
+}
+
 int svc_begin(bzj_ctx *x, bzj_err *e)
 {
+	if (bzj_db_depth(x->db) == 0) {
+		/* a large catch-up goes first, in slices; one that fails leaves
+		 * the date due, which is not this write's fault */
+		bzj_err ce;
+		bzj_date due;
+		bool found = false;
+		int64_t shops = 0;
+		if (!bzj_store_effective_due(x->db, x->today, &due, &found, &ce) && found &&
+		    !bzj_store_shop_total(x->db, &shops, &ce) && shops > CATCH_UP_INLINE)
+			svc_catch_up(x, &ce);
+	}
 	int rc = bzj_db_begin(x->db, e);
 	if (rc || bzj_db_depth(x->db) > 1)
 		return rc;
@@ -301,7 +375,22 @@ int svc_catch_up(bzj_ctx *x, bzj_err *e)
 	int rc = bzj_store_effective_due(x->db, x->today, &due, &found, e);
 	if (rc || !found)
 		return rc;
+	int64_t shops = 0, synced = 0;
+	if ((rc = bzj_store_shop_total(x->db, &shops, e)))
+		return rc;
+	if (shops > CATCH_UP_INLINE &&
+	    (rc = svc_sync_sliced(x, "scheduled effective date", &synced, e)))
+		return rc;
 	if ((rc = bzj_db_begin(x->db, e)))
 		return rc;
-	return svc_end(x, catch_up_locked(x, e), e);
+	/* another process may have finished it meanwhile */
+	if (!(rc = bzj_store_effective_due(x->db, x->today, &due, &found, e)) && found) {
+		if (shops > CATCH_UP_INLINE) {
+			/* shops changed since their slice were saved by svc_shop_save */
+			rc = catch_up_mark(x, due, synced, e);
+		} else {
+			rc = catch_up_locked(x, e);
+		}
+	}
+	return svc_end(x, rc, e);
 }

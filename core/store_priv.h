@@ -48,6 +48,14 @@ int st_int(bzj_db *db, bzj_err *e, int64_t *out, bool *found, const char *sql, c
 void st_text(sqlite3_stmt *st, int col, char *buf, size_t n);
 bzj_date st_date(sqlite3_stmt *st, int col);
 
+/* A row of floating or gmv that a reader may see: written by a single-row
+ * command or before bulk jobs existed (job 0), or by a bulk job that has
+ * published (store.c, version 10).  The subquery is not correlated, so
+ * SQLite evaluates it once per statement; with the key's job as the last
+ * column, "ORDER BY ..., job DESC LIMIT 1" picks the newest published
+ * version of a (shop, month). */
+#define BULK_VISIBLE(a) "(" a ".job = 0 OR " a ".job IN (SELECT id FROM bulk_job WHERE state = 1))"
+
 /* Required deposit of shop `s` on day :day (the first parameter), in SQL
  * with the C rule (bzj_required, bzj_floating are registered functions). */
 #define REQUIRED_SQL                                                                               \
@@ -60,7 +68,8 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 	"  WHERE c.shop_id = s.id), 0) END,"                                                       \
 	" CASE WHEN s.status = 2 THEN 0 ELSE"                                                      \
 	" COALESCE((SELECT floating_fen FROM floating f WHERE f.shop_id = s.id"                    \
-	"  AND f.effective <= :day ORDER BY f.month DESC LIMIT 1), 0) END,"                    \
+	"  AND f.effective <= :day AND " BULK_VISIBLE("f")                                         \
+	"  ORDER BY f.month DESC, f.job DESC LIMIT 1), 0) END,"                                    \
 	" COALESCE((SELECT sum(raise_fen) FROM violation v WHERE v.shop_id = s.id"                 \
 	"  AND v.status = 1), 0))"
 
