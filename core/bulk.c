@@ -13,7 +13,8 @@
  *
  * BZJ_TEST_SLICE_PAUSE_MS (tests only): sleep that long between slices,
  * with the lock released, so a test can read from another process while a
- * job is half-way. */
+ * job is half-way; BZJ_TEST_SLICE_ROWS: at most that many rows a slice, so
+ * the crash suite's small files still run in many slices. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #define SLICE_GAP_US 1500
 #define SLICE_MIN_ROWS 64
 #define SLICE_MAX_ROWS 200000
+#define SLICE_MIN_ROWS_TEST 1
 
 static int64_t now_us(void)
 {
@@ -51,6 +53,12 @@ void svc_slice_init(svc_slicer *s, bzj_ctx *x, int64_t first_rows)
 	s->pause_ms = p ? atoi(p) : 0;
 	if (s->pause_ms < 0 || s->pause_ms > 60000)
 		s->pause_ms = 0;
+	p = getenv("BZJ_TEST_SLICE_ROWS");
+	s->max_rows = p ? atoi(p) : 0;
+	if (s->max_rows < SLICE_MIN_ROWS_TEST || s->max_rows > SLICE_MAX_ROWS)
+		s->max_rows = SLICE_MAX_ROWS;
+	if (s->rows > s->max_rows)
+		s->rows = s->max_rows;
 }
 
 int svc_slice_begin(svc_slicer *s, bzj_err *e)
@@ -74,9 +82,9 @@ int svc_slice_end(svc_slicer *s, int rc, bzj_err *e)
 	else if (t < target / 2)
 		s->rows *= 2;
 	if (s->rows < SLICE_MIN_ROWS)
-		s->rows = SLICE_MIN_ROWS;
-	if (s->rows > SLICE_MAX_ROWS)
-		s->rows = SLICE_MAX_ROWS;
+		s->rows = SLICE_MIN_ROWS < s->max_rows ? SLICE_MIN_ROWS : s->max_rows;
+	if (s->rows > s->max_rows)
+		s->rows = s->max_rows;
 	return rc;
 }
 
