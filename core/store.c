@@ -519,7 +519,10 @@ static const char schema_v9[] =
  *    the ones written before this version and by single-row commands.
  *  - floating and gmv carry the job in their key: a (shop, month) may
  *    have a published figure and a newer staged one side by side; readers
- *    take the newest published (BULK_VISIBLE in store_priv.h). */
+ *    take the newest published (BULK_VISIBLE in store_priv.h).  The key
+ *    columns come first: SQLite 3.40's integrity_check reports a false
+ *    "NULL value" in a WITHOUT ROWID table whose key column follows a
+ *    non-key one. */
 static const char schema_v10[] =
 	"CREATE TABLE bulk_job("
 	" id INTEGER PRIMARY KEY, kind TEXT NOT NULL, arg TEXT NOT NULL,"
@@ -529,9 +532,10 @@ static const char schema_v10[] =
 	"CREATE INDEX bulk_job_open ON bulk_job(kind, arg) WHERE state <> 1;"
 	"CREATE TABLE floating_new("
 	" shop_id TEXT NOT NULL REFERENCES shop(id), month INTEGER NOT NULL,"
+	" job INTEGER NOT NULL DEFAULT 0,"
 	" gmv_fen INTEGER NOT NULL CHECK(gmv_fen >= 0),"
 	" floating_fen INTEGER NOT NULL CHECK(floating_fen >= 0),"
-	" effective INTEGER NOT NULL, job INTEGER NOT NULL DEFAULT 0,"
+	" effective INTEGER NOT NULL,"
 	" PRIMARY KEY(shop_id, month, job)) WITHOUT ROWID;"
 	"INSERT INTO floating_new(shop_id, month, gmv_fen, floating_fen, effective)"
 	" SELECT shop_id, month, gmv_fen, floating_fen, effective FROM floating;"
@@ -540,7 +544,7 @@ static const char schema_v10[] =
 	"CREATE INDEX floating_job ON floating(job, shop_id) WHERE job <> 0;"
 	"CREATE TABLE gmv_new("
 	" shop_id TEXT NOT NULL REFERENCES shop(id), month INTEGER NOT NULL,"
-	" gmv_fen INTEGER NOT NULL CHECK(gmv_fen >= 0), job INTEGER NOT NULL DEFAULT 0,"
+	" job INTEGER NOT NULL DEFAULT 0, gmv_fen INTEGER NOT NULL CHECK(gmv_fen >= 0),"
 	" PRIMARY KEY(month, shop_id, job)) WITHOUT ROWID;"
 	"INSERT INTO gmv_new(shop_id, month, gmv_fen)"
 	" SELECT shop_id, month, gmv_fen FROM gmv ORDER BY month, shop_id;"
