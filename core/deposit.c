@@ -307,13 +307,17 @@ int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e)
  * Small databases do it inside the first write transaction of the day, so
  * a refused change still writes nothing at all.  From CATCH_UP_INLINE
  * shops on, that would hold an operator's write (and everyone behind it)
- * for as long as a full sync takes, so it runs in slices before the
- * operator's transaction instead (svc_catch_up): each slice brings some
- * shops up to date with their restriction events, and the date is marked
- * done, with its audit record, in a last small transaction.  Until then a
+ * for as long as a full sync takes, and doing it before the operator's
+ * write in slices would still make that operator wait for all of them.
+ * So an operator's write does not catch up there: `deposit sync` (run
+ * from cron just after midnight on a month's 2nd), a recompute whose
+ * figures take effect today, the lists that filter on the recorded state
+ * and `bzj check` do, in slices (svc_catch_up): each brings some shops up
+ * to date with their restriction events, and the date is marked done,
+ * with its audit record, in a last small transaction.  Until then a
  * shop's recorded requirement may lag the published figures; every change
- * to a shop recomputes its own (svc_shop_save), the lists that filter on
- * the recorded state and `bzj check` finish the catch-up first. */
+ * to a shop recomputes its own (svc_shop_save) and the positions shown
+ * are computed from the rules, not the record. */
 #define CATCH_UP_INLINE 5000
 
 static int catch_up_mark(bzj_ctx *x, bzj_date due, int64_t synced, bzj_err *e)
@@ -349,17 +353,6 @@ static int catch_up_locked(bzj_ctx *x, bzj_err *e)
 
 int svc_begin(bzj_ctx *x, bzj_err *e)
 {
-	if (bzj_db_depth(x->db) == 0) {
-		/* a large catch-up goes first, in slices; one that fails leaves
-		 * the date due, which is not this write's fault */
-		bzj_err ce;
-		bzj_date due;
-		bool found = false;
-		int64_t shops = 0;
-		if (!bzj_store_effective_due(x->db, x->today, &due, &found, &ce) && found &&
-		    !bzj_store_shop_total(x->db, &shops, &ce) && shops > CATCH_UP_INLINE)
-			svc_catch_up(x, &ce);
-	}
 	int rc = bzj_db_begin(x->db, e);
 	if (rc || bzj_db_depth(x->db) > 1)
 		return rc;
@@ -393,4 +386,15 @@ int svc_catch_up(bzj_ctx *x, bzj_err *e)
 		}
 	}
 	return svc_end(x, rc, e);
+}
+
+int bzj_deposit_catch_up(bzj_ctx *x, bool *due, bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_GMV, _("bring requirements up to date"), e);
+	if (rc)
+		return rc;
+	bzj_date day;
+	if ((rc = bzj_store_effective_due(x->db, x->today, &day, due, e)) || !*due)
+		return rc;
+	return svc_catch_up(x, e);
 }

@@ -129,3 +129,20 @@ unset BZJ_TEST_SLICE_ROWS
 bz demo 2026-05-01 check
 okrc "check after the refused import"
 unset -f slow
+
+# ---- deposit sync: the catch-up of a scheduled date, from cron --------------
+printf 'shop_id,month,amount\nM2,2026-05,600000\n' >"$T/60_may.csv"
+bz fin1 2026-06-01 import gmv "$T/60_may.csv"
+bz demo 2026-06-01 deposit recompute --month 2026-06
+okrc "recompute on the 1st: effective the 2nd"
+refused "deposit sync by support" 4 auth.role cs1 2026-06-02 deposit sync
+refused "deposit sync: no arguments" 2 input.usage demo 2026-06-02 deposit sync extra
+bz demo 2026-06-02 deposit sync
+okrc "deposit sync on the 2nd"
+jis "deposit sync: the 2nd was due" 'd["synced"]' true
+shop M2 2026-06-02
+jis "M2's recorded requirement follows June's figure" 'd["required_fen"]' 2000000
+bz demo 2026-06-02 deposit sync
+jis "deposit sync again: nothing due" 'd["synced"]' false
+_s=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'deposit.sync'")
+[ "$_s" -ge 1 ] && ok "deposit sync audited" || fail "deposit sync audited" "no deposit.sync record"
