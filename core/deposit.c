@@ -8,6 +8,10 @@
 #include "bzj/money.h"
 #include "service.h"
 
+/* Up to this many shops a full re-sync of requirements fits in one short
+ * transaction; above it, it runs in slices (see catch_up_locked). */
+#define CATCH_UP_INLINE 5000
+
 int bzj_gmv_set(bzj_ctx *x, const char *shop_id, bzj_month month, int64_t gmv_fen, bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_GMV, _("record GMV"), e);
@@ -275,8 +279,18 @@ int bzj_standards_load_text(bzj_ctx *x, const char *text, const char *name, int 
 	rc = svc_standards_parse(x, text, name, loaded, e);
 	if (!rc)
 		rc = bzj_store_effective_standards(x->db, x->today, e);
-	int64_t synced = 0;
+	int64_t synced = 0, shops = 0;
 	if (!rc)
+		rc = bzj_store_shop_total(x->db, &shops, e);
+	/* The standards are a few dozen rows; re-syncing a million shops in
+	 * the same transaction would hold the desk for seconds.  Above
+	 * CATCH_UP_INLINE shops the re-sync is scheduled for today and done
+	 * in slices right after the commit (svc_catch_up); the audit record's
+	 * "synced" is then that of the deposit.sync record. */
+	bool sliced = shops > CATCH_UP_INLINE;
+	if (!rc && sliced)
+		rc = bzj_store_effective_add(x->db, x->today, "standards", e);
+	else if (!rc)
 		rc = bzj_store_sync_all(x->db, x->today, "standards changed", &synced, e);
 	if (!rc) {
 		char a[96];
@@ -284,7 +298,11 @@ int bzj_standards_load_text(bzj_ctx *x, const char *text, const char *name, int 
 			 (long long)synced);
 		rc = svc_audit(x, "standards.load", "standards", NULL, NULL, a, name, e);
 	}
-	return svc_end(x, rc, e);
+	if ((rc = svc_end(x, rc, e)) || !sliced)
+		return rc;
+	bzj_err ce;
+	svc_catch_up(x, &ce);
+	return BZJ_OK;
 }
 
 int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e)
@@ -318,8 +336,6 @@ int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e)
  * shop's recorded requirement may lag the published figures; every change
  * to a shop recomputes its own (svc_shop_save) and the positions shown
  * are computed from the rules, not the record. */
-#define CATCH_UP_INLINE 5000
-
 static int catch_up_mark(bzj_ctx *x, bzj_date due, int64_t synced, bzj_err *e)
 {
 	int rc = bzj_store_effective_done(x->db, x->today, e);

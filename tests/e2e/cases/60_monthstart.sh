@@ -146,3 +146,32 @@ bz demo 2026-06-02 deposit sync
 jis "deposit sync again: nothing due" 'd["synced"]' false
 _s=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'deposit.sync'")
 [ "$_s" -ge 1 ] && ok "deposit sync audited" || fail "deposit sync audited" "no deposit.sync record"
+
+# ---- above 5,000 shops: the re-sync runs in slices, not in an operator's write
+DB=$T/60_big.db
+bz demo 2026-11-23 demo --shops 6000 --seed 3
+okrc "a 6,000-shop demo"
+printf 'shop_id,month,amount\nS0000001,2026-11,600000\nS0000002,2026-11,600000\n' >"$T/60_big.csv"
+bz fin1 2026-12-01 import gmv "$T/60_big.csv"
+okrc "big: import gmv"
+bz demo 2026-12-01 deposit recompute --month 2026-12
+okrc "big: recompute on the 1st"
+bz fin1 2026-12-02 topup S0000003 1
+okrc "big: an operator's write on the 2nd"
+_s=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'deposit.sync'")
+is "big: the operator's write did not catch up for everyone" "$_s" 0
+_r=$(sqlite3 "$DB" "SELECT required_fen FROM shop WHERE id = 'S0000001'")
+shop S0000001 2026-12-02
+jis "big: shop show computes the new figure before the sync" 'd["floating_fen"]' 2000000
+bz demo 2026-12-02 deposit sync
+jis "big: deposit sync did it" 'd["synced"]' true
+_s=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'deposit.sync'")
+is "big: one deposit.sync record" "$_s" 1
+_r2=$(sqlite3 "$DB" "SELECT required_fen >= 2000000 FROM shop WHERE id = 'S0000001'")
+is "big: S0000001's recorded requirement follows" "$_r2" 1
+bz demo 2026-12-02 check
+okrc "big: check after the sliced sync"
+bz demo 2026-12-02 standards load "$ROOT/data/standards.cfg"
+okrc "big: standards load re-syncs in slices"
+bz demo 2026-12-02 check
+okrc "big: check after the standards load"
