@@ -119,7 +119,9 @@ put import_sql_cpu "$6"
 
 # ---- recompute vs one SQL statement ----------------------------------------
 # The base: the demo with November's GMV imported; December's floating
-# deposit is computed from it (effective 2026-12-02).
+# deposit is computed from it on 2026-12-01 (not before November is over;
+# effective 2026-12-02, so no re-sync here: the desk rows below run it on
+# the 2nd, with the re-sync).
 if [ ! -f "$C/imported.db" ]; then
 	cp_db "$C/demo.db" "$W/imp.db"
 	bzj --db "$W/imp.db" import gmv "$C/gmv.csv" >/dev/null
@@ -148,7 +150,7 @@ EOF
 say "recompute: $REPS runs each"
 set -- $($PY "$HERE/bench.py" pair "$REPS" 0 \
 	"rm -f '$W/r.db'*; cp '$C/imported.db' '$W/r.db'; sync" \
-	"$BIN --config $CONF --today $TODAY --db $W/r.db deposit recompute --month 2026-12" \
+	"$BIN --config $CONF --today 2026-12-01 --db $W/r.db deposit recompute --month 2026-12" \
 	"rm -f '$W/q.db'*; cp '$C/imported.db' '$W/q.db'; sync" \
 	"sqlite3 $W/q.db '.read $W/recompute.sql'")
 put recompute_bzj "$1"
