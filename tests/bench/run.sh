@@ -395,8 +395,10 @@ if [ "$(grep '^console_ok' "$RES" | cut -d' ' -f2)" = 1 ]; then
 	cp_db "$C/imported.db" "$W/cj.db"
 	rm -f "$W/stop"
 	(while [ ! -f "$W/stop" ]; do
-		bzj --db "$W/cj.db" import gmv "$C/gmv.csv" >/dev/null 2>&1
-		bzj --db "$W/cj.db" deposit recompute --month 2026-12 >/dev/null 2>&1
+		"$BIN" --config "$CONF" --today "$MS_DAY" --db "$W/cj.db" import gmv "$C/gmv.csv" \
+			>/dev/null 2>&1 || true
+		"$BIN" --config "$CONF" --today "$MS_DAY" --db "$W/cj.db" \
+			deposit recompute --month 2026-12 >/dev/null 2>&1 || true
 		echo x >>"$W/jobs"
 	done) &
 	JOBS=$!
