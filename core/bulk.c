@@ -45,6 +45,7 @@ static void sleep_us(int64_t us)
 void svc_slice_init(svc_slicer *s, bzj_ctx *x, int64_t first_rows)
 {
 	s->x = x;
+	bzj_db_bulk_mode(x->db, true);
 	s->rows = first_rows;
 	s->slices = 0;
 	s->worst_us = 0;
@@ -61,6 +62,11 @@ void svc_slice_init(svc_slicer *s, bzj_ctx *x, int64_t first_rows)
 		s->rows = s->max_rows;
 }
 
+void svc_slice_finish(svc_slicer *s)
+{
+	bzj_db_bulk_mode(s->x->db, false);
+}
+
 int svc_slice_begin(svc_slicer *s, bzj_err *e)
 {
 	if (s->slices > 0) /* the gap: a waiting operator gets the lock here */
@@ -73,6 +79,7 @@ int svc_slice_end(svc_slicer *s, int rc, bzj_err *e)
 {
 	rc = svc_end(s->x, rc, e);
 	int64_t t = now_us() - s->t0;
+	bzj_db_bulk_checkpoint(s->x->db); /* not lock time: timed out of the slice */
 	s->slices++;
 	if (t > s->worst_us)
 		s->worst_us = t;
@@ -99,6 +106,7 @@ int svc_bulk_cleanup(bzj_ctx *x, bzj_err *e)
 		if (!rc)
 			rc = svc_slice_end(&s, bzj_store_job_cleanup(x->db, s.rows, &done, e), e);
 	}
+	svc_slice_finish(&s);
 	return rc;
 }
 
@@ -125,22 +133,17 @@ int svc_sync_sliced(bzj_ctx *x, const char *cause, int64_t *synced, bzj_err *e)
 {
 	svc_slicer s;
 	svc_slice_init(&s, x, 1024);
-	char lo[BZJ_ID_MAX + 1] = "", hi[BZJ_ID_MAX + 1];
-	bool last = false;
-	int rc = BZJ_OK;
+	int64_t lo = 0, max = 0;
+	int rc = bzj_store_shop_rowid_max(x->db, &max, e);
 	*synced = 0;
-	while (!rc && !last) {
-		int64_t n = 0;
-		rc = svc_slice_begin(&s, e);
-		if (rc)
+	while (!rc && lo < max) {
+		int64_t n = 0, hi = lo + s.rows;
+		if ((rc = svc_slice_begin(&s, e)))
 			break;
-		rc = bzj_store_shop_after(x->db, lo, s.rows, hi, sizeof hi, &last, e);
-		if (!rc)
-			rc = bzj_store_sync_slice(x->db, x->today, cause, lo, last ? NULL : hi, &n, e);
-		rc = svc_slice_end(&s, rc, e);
+		rc = svc_slice_end(&s, bzj_store_sync_slice(x->db, x->today, cause, lo, hi, &n, e), e);
 		*synced += n;
-		if (!last)
-			memcpy(lo, hi, sizeof lo);
+		lo = hi;
 	}
+	svc_slice_finish(&s);
 	return rc;
 }

@@ -68,26 +68,21 @@ int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, 
 		return rc;
 	svc_slicer sl;
 	svc_slice_init(&sl, x, 2048);
-	char lo[BZJ_ID_MAX + 1] = "", hi[BZJ_ID_MAX + 1];
-	bool last = false;
-	int64_t done = 0;
-	while (!rc && !last) {
-		int64_t n = 0, want = sl.rows;
-		if ((rc = svc_progress(x, _("recompute"), done, r->shops + 1, e)) ||
+	int64_t lo = 0, max = 0;
+	rc = bzj_store_shop_rowid_max(x->db, &max, e);
+	while (!rc && lo < max) {
+		int64_t n = 0, hi = lo + sl.rows;
+		if ((rc = svc_progress(x, _("recompute"), lo, max, e)) ||
 		    (rc = svc_slice_begin(&sl, e)))
 			break;
-		rc = bzj_store_shop_after(x->db, lo, want, hi, sizeof hi, &last, e);
-		if (!rc)
-			rc = bzj_store_floating_stage(x->db, job, month, r->effective, lo,
-						      last ? NULL : hi, &n, e);
+		rc = bzj_store_floating_stage(x->db, job, month, r->effective, lo, hi, &n, e);
 		if (!rc)
 			rc = bzj_store_job_beat(x->db, job, e);
 		rc = svc_slice_end(&sl, rc, e);
 		r->changed += n;
-		done += want;
-		if (!last)
-			memcpy(lo, hi, sizeof lo);
+		lo = hi;
 	}
+	svc_slice_finish(&sl);
 	if (rc) {
 		svc_job_abandon(x, job, strcmp(e->code, "interrupted") != 0);
 		return rc;

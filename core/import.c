@@ -783,6 +783,7 @@ static int gmv_stage(imp *m, bzj_err *we)
 		rc = svc_slice_end(&sl, rc, we);
 		i += k;
 	}
+	svc_slice_finish(&sl);
 	if (rc) {
 		svc_job_abandon(x, m->job, !m->stop);
 		m->job = 0;

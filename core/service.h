@@ -94,6 +94,8 @@ void svc_slice_init(svc_slicer *s, bzj_ctx *x, int64_t first_rows);
 int svc_slice_begin(svc_slicer *s, bzj_err *e);
 /* Commit (rc 0) or roll back the slice and size the next one. */
 int svc_slice_end(svc_slicer *s, int rc, bzj_err *e);
+/* After the last slice: the connection checkpoints by itself again. */
+void svc_slice_finish(svc_slicer *s);
 /* A new staging job of kind/arg (superseding an unfinished run of the
  * same), after deleting the rows of abandoned jobs in slices. */
 int svc_job_start(bzj_ctx *x, const char *kind, const char *arg, int64_t *job, bzj_err *e);

@@ -109,44 +109,32 @@ int bzj_store_job_pending(bzj_db *db, int64_t *staging, int64_t *abandoned, bzj_
 	return rc;
 }
 
-int bzj_store_shop_after(bzj_db *db, const char *after, int64_t n, char *hi, size_t hisz,
-			 bool *last, bzj_err *e)
+int bzj_store_shop_rowid_max(bzj_db *db, int64_t *max, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db,
-				   "SELECT id FROM shop WHERE id > ?1 ORDER BY id LIMIT 1 OFFSET ?2",
-				   e);
-	if (!st)
-		return e->rc;
-	st_bind(st, "ti", after, n - 1);
-	int rc = sqlite3_step(st);
-	*last = rc != SQLITE_ROW;
-	hi[0] = 0;
-	if (rc == SQLITE_ROW)
-		st_text(st, 0, hi, hisz);
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	return st_int(db, e, max, NULL, "SELECT COALESCE(max(rowid), 0) FROM shop", NULL);
 }
 
 int bzj_store_floating_stage(bzj_db *db, int64_t job, bzj_month month, bzj_date effective,
-			     const char *lo, const char *hi, int64_t *staged, bzj_err *e)
+			     int64_t lo, int64_t hi, int64_t *staged, bzj_err *e)
 {
-	/* The shops in (lo, hi] (hi NULL: to the end) whose figure for the
+	/* The shops with rowid in (lo, hi] whose figure for the
 	 * month differs from the one readers see now, each a row of the job:
 	 * a re-run with the same GMV stages nothing and counts nothing, as
-	 * the single upsert did. */
+	 * the single upsert did.  "LIMIT -1" keeps SQLite from flattening the
+	 * subquery, which would look the GMV up once for every use of it. */
 	int rc = st_exec(
 		db, e,
 		"INSERT INTO floating(shop_id, month, gmv_fen, floating_fen, effective, job)"
 		" SELECT id, ?1, gmv, bzj_floating(gmv), ?3, ?4 FROM"
 		" (SELECT s.id AS id, COALESCE((SELECT g.gmv_fen FROM gmv g WHERE g.month = ?2"
 		"   AND g.shop_id = s.id AND " BULK_VISIBLE("g") " ORDER BY g.job DESC LIMIT 1),"
-		"   0) AS gmv FROM shop s WHERE s.id > ?5 AND (?6 IS NULL OR s.id <= ?6)"
-		"   AND s.status = 1 AND s.opened < ?3) n"
+		"   0) AS gmv FROM shop s WHERE s.rowid > ?5 AND s.rowid <= ?6"
+		"   AND s.status = 1 AND s.opened < ?3 LIMIT -1) n"
 		" WHERE (SELECT f.gmv_fen, f.floating_fen, f.effective FROM floating f"
 		"  WHERE f.shop_id = n.id AND f.month = ?1 AND " BULK_VISIBLE("f")
 		"  ORDER BY f.job DESC LIMIT 1) IS NOT (gmv, bzj_floating(gmv), ?3)"
 		" ON CONFLICT(shop_id, month, job) DO NOTHING",
-		"ddDitt", (int)month, (int)month - 1, effective, job, lo, hi);
+		"ddDiii", (int)month, (int)month - 1, effective, job, lo, hi);
 	if (!rc)
 		*staged = sqlite3_changes(db->h);
 	return rc;
@@ -158,18 +146,18 @@ int bzj_store_floating_count(bzj_db *db, bzj_date effective, int64_t *shops, bzj
 		      "SELECT count(*) FROM shop WHERE status = 1 AND opened < ?", "D", effective);
 }
 
-int bzj_store_sync_slice(bzj_db *db, bzj_date day, const char *cause, const char *lo,
-			 const char *hi, int64_t *changed, bzj_err *e)
+int bzj_store_sync_slice(bzj_db *db, bzj_date day, const char *cause, int64_t lo, int64_t hi,
+			 int64_t *changed, bzj_err *e)
 {
-	/* bzj_store_sync_all for the shops in (lo, hi]. */
+	/* bzj_store_sync_all for the shops with rowid in (lo, hi]. */
 	int rc = st_exec(db, e, "DROP TABLE IF EXISTS temp.sync", NULL);
 	if (!rc)
 		rc = st_exec(db, e,
 			     "CREATE TEMP TABLE sync AS SELECT s.id AS id, s.balance_fen AS bal,"
 			     " " REQUIRED_SQL " AS req, s.restricted AS was,"
 			     " s.required_fen AS oldreq FROM shop s"
-			     " WHERE s.id > ?2 AND (?3 IS NULL OR s.id <= ?3)",
-			     "Dtt", day, lo, hi);
+			     " WHERE s.rowid > ?2 AND s.rowid <= ?3",
+			     "Dii", day, lo, hi);
 	if (!rc)
 		rc = st_exec(db, e,
 			     "INSERT INTO restriction_event(shop_id, day, restricted, balance_fen,"
@@ -192,4 +180,37 @@ int bzj_store_sync_slice(bzj_db *db, bzj_date day, const char *cause, const char
 int bzj_store_shop_total(bzj_db *db, int64_t *n, bzj_err *e)
 {
 	return st_int(db, e, n, NULL, "SELECT n FROM shop_total", NULL);
+}
+
+/* Bulk mode (bulk.c): the connection's automatic checkpoint would run
+ * inside the COMMIT of a slice, so the slicer would time it as lock time
+ * and shrink its slices for nothing (the checkpoint runs after the write
+ * lock is released).  Instead the hook only notes the WAL's size and the
+ * slicer checkpoints in its gap, every CKPT_FRAMES frames, which also
+ * keeps the backlog an operator's own commit might checkpoint small. */
+#define CKPT_FRAMES 1000
+
+static int wal_note(void *ctx, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	((bzj_db *)ctx)->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+void bzj_db_bulk_mode(bzj_db *db, bool on)
+{
+	db->wal_frames = 0;
+	if (on)
+		sqlite3_wal_hook(db->h, wal_note, db);
+	else
+		sqlite3_wal_autocheckpoint(db->h, CKPT_FRAMES);
+}
+
+void bzj_db_bulk_checkpoint(bzj_db *db)
+{
+	if (db->wal_frames < CKPT_FRAMES)
+		return;
+	sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	db->wal_frames = 0;
 }

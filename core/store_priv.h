@@ -16,6 +16,7 @@ struct bzj_db {
 	bool ro_fallback; /* opened read-only: its folder is not writable */
 	char path[4096];
 	volatile int *interrupted;
+	int wal_frames; /* bulk mode: the WAL's size after the last commit */
 	int ncache;
 	const char *cache_sql[STMT_CACHE];
 	sqlite3_stmt *cache[STMT_CACHE];

@@ -85,18 +85,20 @@ int bzj_store_job_abandon(bzj_db *db, int64_t id, bzj_err *e);
  * has none); *done when no abandoned job is left. */
 int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e);
 int bzj_store_shop_total(bzj_db *db, int64_t *n, bzj_err *e);
+/* While a bulk job runs: checkpoint only when asked (between slices). */
+void bzj_db_bulk_mode(bzj_db *db, bool on);
+void bzj_db_bulk_checkpoint(bzj_db *db);
 int bzj_store_job_pending(bzj_db *db, int64_t *staging, int64_t *abandoned, bzj_err *e);
-/* The n-th shop id after `after` into hi; *last when there are fewer. */
-int bzj_store_shop_after(bzj_db *db, const char *after, int64_t n, char *hi, size_t hisz,
-			 bool *last, bzj_err *e);
-/* Stage the month's floating figures of the shops in (lo, hi] (hi NULL:
- * to the end) as rows of the job; *staged: how many differ from now. */
+/* Bulk jobs slice the shops by rowid: the table's own order, no index. */
+int bzj_store_shop_rowid_max(bzj_db *db, int64_t *max, bzj_err *e);
+/* Stage the month's floating figures of the shops with rowid in (lo, hi]
+ * as rows of the job; *staged: how many differ from what readers see. */
 int bzj_store_floating_stage(bzj_db *db, int64_t job, bzj_month month, bzj_date effective,
-			     const char *lo, const char *hi, int64_t *staged, bzj_err *e);
+			     int64_t lo, int64_t hi, int64_t *staged, bzj_err *e);
 int bzj_store_floating_count(bzj_db *db, bzj_date effective, int64_t *shops, bzj_err *e);
-/* bzj_store_sync_all for the shops in (lo, hi]. */
-int bzj_store_sync_slice(bzj_db *db, bzj_date day, const char *cause, const char *lo,
-			 const char *hi, int64_t *changed, bzj_err *e);
+/* bzj_store_sync_all for the shops with rowid in (lo, hi]. */
+int bzj_store_sync_slice(bzj_db *db, bzj_date day, const char *cause, int64_t lo, int64_t hi,
+			 int64_t *changed, bzj_err *e);
 int bzj_store_shop_exists(bzj_db *db, const char *id, bool *found, bzj_err *e);
 /* True when the database has no shops (demo refuses others). */
 int bzj_store_is_empty(bzj_db *db, bool *empty, bzj_err *e);

@@ -97,6 +97,10 @@ def fmt(v, unit):
     return "%g" % v
 
 
+def sign(v):
+    return "n/a" if v is None else "%+.1f ms" % v
+
+
 def table(path):
     r = load(path)
     rows = []  # figure, bzj, baseline, ratio, target, verdict
@@ -156,8 +160,8 @@ def table(path):
                                       r.get(k + "op_fail")),
                      "%s / %s" % (fmt(dmax, "ms"), fmt(dp99, "ms")),
                      "idle %s / %s" % (fmt(imax, "ms"), fmt(ip99, "ms")),
-                     "+%s / +%s" % (fmt(None if dmax is None else dmax - imax, "ms"),
-                                    fmt(None if dp99 is None else dp99 - ip99, "ms")),
+                     "%s / %s" % (sign(None if dmax is None else dmax - imax),
+                                  sign(None if dp99 is None else dp99 - ip99)),
                      "≤ idle + 100 ms", ok))
     if "porders_bzj" in r:
         ratio_row("`provider orders PID` (%s providers, %s order rows)"
@@ -187,7 +191,7 @@ def table(path):
             v, idle = num(r, kk), num(r, kidle)
             rows.append(("console %s p99 during bulk jobs (%s jobs ran)" % (fig, r.get("cj_jobs")),
                          fmt(v, "ms"), "idle %s" % fmt(idle, "ms"),
-                         "+%s" % fmt(None if v is None or idle is None else v - idle, "ms"),
+                         sign(None if v is None or idle is None else v - idle),
                          "≤ idle + 100 ms",
                          None if v is None or idle is None else v <= idle + 100))
     abs_row("deposit detail (p99)", k + "detail_p99", "ms", 20, src=src)
