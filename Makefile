@@ -107,6 +107,7 @@ man: build/keys2man
 # stress; then SIGKILL crash recovery against the release binary (kill
 # timing needs its speed).
 check: all build/san/bzj $(UNIT_BIN) $(MO) build/keys2man
+	@sh tools/seam-check.sh
 	@sh tools/man-keys.sh --check build/keys2man man/bzj.1
 	@sh tools/update-po.sh --check
 	@n=$$(msgattrib --only-fuzzy --no-obsolete po/zh_CN.po | grep -c '^msgid "[^"]'); \

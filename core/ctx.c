@@ -71,6 +71,24 @@ int bzj_calendar_builtin(bzj_cal **out, bzj_err *e)
 	return BZJ_OK;
 }
 
+void bzj_ctx_set_interrupt(bzj_ctx *x, volatile int *flag)
+{
+	x->interrupted = flag;
+	bzj_db_set_interrupt(x->db, flag);
+}
+
+int bzj_ctx_schema_version(bzj_ctx *x) { return bzj_db_schema_version(x->db); }
+
+int bzj_ctx_counts(bzj_ctx *x, int64_t *shops, int64_t *ledger, int64_t *refunds, bzj_err *e)
+{
+	return bzj_store_counts(x->db, shops, ledger, refunds, e);
+}
+
+void bzj_ctx_on_migrate(bzj_migrate_notice_fn fn, volatile int *stop)
+{
+	bzj_db_on_migrate(fn, stop);
+}
+
 bool bzj_ctx_others_changed(bzj_ctx *x)
 {
 	int64_t v = bzj_db_data_version(x->db);

@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 
 #include "bzj/holidays.h"
-#include "bzj/store.h"
 #include "cli_priv.h"
 #include "widget.h"
 
@@ -164,8 +163,7 @@ int cli_run(cli_env *env, int argc, char **argv)
 		}
 	} else if (!rc && !(rc = bzj_ctx_open(&x, env->db_path, flags,
 					      env->cfg, &env->actor, &e))) {
-		x.interrupted = env->interrupted;
-		bzj_db_set_interrupt(x.db, env->interrupted);
+		bzj_ctx_set_interrupt(&x, env->interrupted);
 		rc = fn(env, &x, name, argc - words, argv + words, &e);
 		bzj_ctx_close(&x);
 	}

@@ -9,7 +9,6 @@
 #include "bzj/demo.h"
 #include "bzj/deposit.h"
 #include "bzj/holidays.h"
-#include "bzj/store.h"
 #include "progress.h"
 #include "cli_priv.h"
 
@@ -28,12 +27,12 @@ CMD(cmd_init)
 		bzj_json_obj(&j, NULL);
 		bzj_json_bool(&j, "ok", true);
 		bzj_json_str(&j, "db", env->db_path);
-		bzj_json_int(&j, "schema", bzj_db_schema_version(x->db));
+		bzj_json_int(&j, "schema", bzj_ctx_schema_version(x));
 		bzj_json_obj_end(&j);
 		cli_json_print(&j);
 	} else
 		printf(_("database %s ready (schema %d)\n"), env->db_path,
-		       bzj_db_schema_version(x->db));
+		       bzj_ctx_schema_version(x));
 	return BZJ_OK;
 }
 
@@ -56,7 +55,7 @@ CMD(cmd_demo)
 	if (rc)
 		return rc;
 	int64_t ns, nl, nr;
-	if ((rc = bzj_store_counts(x->db, &ns, &nl, &nr, e)))
+	if ((rc = bzj_ctx_counts(x, &ns, &nl, &nr, e)))
 		return rc;
 	if (env->json)
 		printf("{\"shops\":%lld,\"ledger_entries\":%lld,\"refunds\":%lld}\n", (long long)ns,

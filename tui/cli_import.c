@@ -45,20 +45,19 @@ CMD(cmd_import)
 	if (kind < 0)
 		return bzj_fail(e, BZJ_EINPUT, "input.kind",
 				_("import: the kind is shops, gmv, topups, violations, scores or orders"));
-	size_t len;
-	char *data = cli_slurp(a.pos[1], &len, e);
-	if (!data)
-		return e->rc;
+	cli_input in;
+	if ((rc = cli_input_open(a.pos[1], &in, e)))
+		return rc;
 	bzj_json j;
 	cli_json_list(&j, "lines");
 	import_report rep = {env, a.pos[1], env->json ? &j : NULL};
 	bzj_import_result r;
 	progress_attach(x, "import");
-	rc = bzj_import(x, kind, data, len, on_import_error, &rep, &r, e);
+	rc = bzj_import(x, kind, in.data, in.len, on_import_error, &rep, &r, e);
 	progress_done();
 	if (rc)
 		r.rows = 0; /* nothing was written */
-	free(data);
+	cli_input_close(&in);
 	bzj_json_arr_end(&j);
 	if (env->json) {
 		bzj_json_int(&j, "rows", r.rows);

@@ -53,6 +53,15 @@ int cli_opt_int(args *a, const char *name, long long lo, long long hi, long long
 		bzj_err *e);
 /* A whole input file ("-" = stdin), read with the caller's own rights. */
 char *cli_slurp(const char *path, size_t *len, bzj_err *e);
+/* An import file: mapped read-only (regular files) or read (standard
+ * input, "-"); never NUL-terminated.  Refusals as cli_slurp's. */
+typedef struct cli_input {
+	char *data;
+	size_t len;
+	bool mapped;
+} cli_input;
+int cli_input_open(const char *path, cli_input *in, bzj_err *e);
+void cli_input_close(cli_input *in);
 /* The contents of the one argument of `cmd`, a FILE. */
 char *cli_slurp_arg(const char *cmd, int argc, char **argv, const char **path, size_t *len,
 		    bzj_err *e);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "bzj/import.h"
@@ -146,47 +147,111 @@ static int cli_open_as_caller(const char *path)
 	return fd;
 }
 
-/* A whole input file ("-": standard input) in memory, NUL-terminated.
- * Only regular files (a device such as /dev/zero, a FIFO or a folder is
- * refused before reading) of at most BZJ_INPUT_MAX_BYTES. */
+/* Open an input file for reading: only a regular file (a device such as
+ * /dev/zero, a FIFO or a folder is refused before reading) of at most
+ * BZJ_INPUT_MAX_BYTES, opened with the caller's rights and made blocking.
+ * Returns the descriptor, with its size in *size; -1 with e set. */
+static int input_open(const char *path, off_t *size, bzj_err *e)
+{
+	const size_t max = BZJ_INPUT_MAX_BYTES;
+	int fd = cli_open_as_caller(path);
+	if (fd < 0) {
+		bzj_fail(e, BZJ_ENOTFOUND, "input.file", _("cannot read %s: %s"), path,
+			 strerror(errno));
+		return -1;
+	}
+	struct stat sb;
+	int rc = BZJ_OK;
+	if (fstat(fd, &sb) != 0)
+		rc = bzj_fail(e, BZJ_EIO, "input.file", _("cannot read %s: %s"), path,
+			      strerror(errno));
+	else if (S_ISDIR(sb.st_mode))
+		rc = bzj_fail(e, BZJ_EINPUT, "input.file", _("%s is a folder; give the file to read"),
+			      path);
+	else if (!S_ISREG(sb.st_mode))
+		rc = bzj_fail(e, BZJ_EINPUT, "input.file",
+			      _("%s is not a regular file (a device, pipe or socket); give "
+				"a file, or - to read standard input"),
+			      path);
+	else if ((uintmax_t)sb.st_size > max)
+		rc = bzj_fail(e, BZJ_EINPUT, "input.too_large",
+			      _("%s is %jd bytes; bzj reads input files of at most %zu "
+				"MiB: split it"),
+			      path, (intmax_t)sb.st_size, max >> 20);
+	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+		rc = bzj_fail(e, BZJ_EIO, "input.file", _("cannot read %s: %s"), path,
+			      strerror(errno));
+	if (rc) {
+		close(fd);
+		return -1;
+	}
+	*size = sb.st_size;
+	return fd;
+}
+
+int cli_input_open(const char *path, cli_input *in, bzj_err *e)
+{
+	memset(in, 0, sizeof *in);
+	if (!strcmp(path, "-")) {
+		in->data = cli_slurp(path, &in->len, e);
+		return in->data ? BZJ_OK : e->rc;
+	}
+	off_t size;
+	int fd = input_open(path, &size, e);
+	if (fd < 0)
+		return e->rc;
+	in->len = (size_t)size;
+	if (in->len == 0) {
+		close(fd);
+		in->data = calloc(1, 1);
+		return in->data ? BZJ_OK : bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+	}
+	/* Mapped, not copied: the kernel reads the file as the parser walks
+	 * it (sequentially: it reads ahead and may drop what is behind), so
+	 * bzj's own memory is the rows it keeps, not the file.  A file cut
+	 * short under a running import ends it with SIGBUS before anything
+	 * is committed: all or nothing still holds. */
+	void *p = mmap(NULL, in->len, PROT_READ, MAP_PRIVATE, fd, 0);
+	int err = errno;
+	close(fd);
+	if (p == MAP_FAILED) {
+		/* A file system that cannot map: read it instead. */
+		if (err == ENODEV || err == EACCES || err == EINVAL) {
+			in->data = cli_slurp(path, &in->len, e);
+			return in->data ? BZJ_OK : e->rc;
+		}
+		return bzj_fail(e, BZJ_EIO, "input.file", _("cannot read %s: %s"), path,
+				strerror(err));
+	}
+	madvise(p, in->len, MADV_SEQUENTIAL);
+	in->data = p;
+	in->mapped = true;
+	return BZJ_OK;
+}
+
+void cli_input_close(cli_input *in)
+{
+	if (in->mapped)
+		munmap(in->data, in->len);
+	else
+		free(in->data);
+	memset(in, 0, sizeof *in);
+}
+
+/* A whole input file ("-": standard input) in memory, NUL-terminated
+ * (texts such as the standards file need the NUL).  Only regular files of
+ * at most BZJ_INPUT_MAX_BYTES, as input_open says. */
 char *cli_slurp(const char *path, size_t *len, bzj_err *e)
 {
 	const size_t max = BZJ_INPUT_MAX_BYTES;
 	bool in = !strcmp(path, "-");
-	int fd = in ? STDIN_FILENO : cli_open_as_caller(path);
-	if (fd < 0) {
-		bzj_fail(e, BZJ_ENOTFOUND, "input.file", _("cannot read %s: %s"), path,
-			 strerror(errno));
-		return NULL;
-	}
-	struct stat sb;
+	int fd = STDIN_FILENO;
 	size_t cap = 1 << 16, n = 0;
 	if (!in) {
-		int rc = BZJ_OK;
-		if (fstat(fd, &sb) != 0)
-			rc = bzj_fail(e, BZJ_EIO, "input.file", _("cannot read %s: %s"), path,
-				      strerror(errno));
-		else if (S_ISDIR(sb.st_mode))
-			rc = bzj_fail(e, BZJ_EINPUT, "input.file",
-				      _("%s is a folder; give the file to read"), path);
-		else if (!S_ISREG(sb.st_mode))
-			rc = bzj_fail(e, BZJ_EINPUT, "input.file",
-				      _("%s is not a regular file (a device, pipe or socket); give "
-					"a file, or - to read standard input"),
-				      path);
-		else if ((uintmax_t)sb.st_size > max)
-			rc = bzj_fail(e, BZJ_EINPUT, "input.too_large",
-				      _("%s is %jd bytes; bzj reads input files of at most %zu "
-					"MiB: split it"),
-				      path, (intmax_t)sb.st_size, max >> 20);
-		else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
-			rc = bzj_fail(e, BZJ_EIO, "input.file", _("cannot read %s: %s"), path,
-				      strerror(errno));
-		if (rc) {
-			close(fd);
+		off_t size;
+		if ((fd = input_open(path, &size, e)) < 0)
 			return NULL;
-		}
-		cap = (size_t)sb.st_size + 2; /* one read to the end, one to see it */
+		cap = (size_t)size + 2; /* one read to the end, one to see it */
 	}
 	char *buf = malloc(cap);
 	int err = 0;

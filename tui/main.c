@@ -23,7 +23,6 @@
 #include "bzj/date.h"
 #include "bzj/fsafe.h"
 #include "bzj/i18n.h"
-#include "bzj/store.h"
 #include "cli.h"
 #include "widget.h"
 #include "console.h"
@@ -296,7 +295,7 @@ int main(int argc, char **argv)
 	/* past `ulimit -f` a write fails with EFBIG (a storage error, exit 6)
 	 * instead of the kernel killing bzj without a word */
 	signal(SIGXFSZ, SIG_IGN);
-	bzj_db_on_migrate(on_migrate, &interrupted);
+	bzj_ctx_on_migrate(on_migrate, &interrupted);
 
 	if (g.first_cmd < argc) {
 		rc = cli_run(&env, argc - g.first_cmd, argv + g.first_cmd);

@@ -43,6 +43,16 @@ int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
  * last call?  The first call only records where things stand.  Cheap
  * enough for a screen to ask every second. */
 bool bzj_ctx_others_changed(bzj_ctx *x);
+/* Long statements stop when *flag becomes non-zero (Ctrl-C); also sets
+ * x->interrupted for the services' own loops. */
+void bzj_ctx_set_interrupt(bzj_ctx *x, volatile int *flag);
+/* The database's schema version, and its size at a glance. */
+int bzj_ctx_schema_version(bzj_ctx *x);
+int bzj_ctx_counts(bzj_ctx *x, int64_t *shops, int64_t *ledger, int64_t *refunds, bzj_err *e);
+/* Told before a database is migrated (from, to), e.g. to say it may take a
+ * while; *stop non-zero cancels the migration (it rolls back). */
+typedef void (*bzj_migrate_notice_fn)(int from, int to);
+void bzj_ctx_on_migrate(bzj_migrate_notice_fn fn, volatile int *stop);
 /* Re-read what other operators may have changed (calendar). */
 int bzj_ctx_reload(bzj_ctx *x, bzj_err *e);
 void bzj_ctx_close(bzj_ctx *x);
