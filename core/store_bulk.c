@@ -26,7 +26,25 @@
  * mid-way leaves a staging job that nothing reads; a re-run of the same
  * job (same kind and argument) abandons it and starts clean; a staging job
  * whose heartbeat is older than BULK_STALE_S seconds is taken as dead by
- * any bulk run. */
+ * any bulk run.
+ *
+ * Which bulk writers are sliced (issue 13), and which are not yet:
+ *  - deposit recompute: sliced (deposit.c); its re-sync of requirements
+ *    too, through the scheduled date (svc_catch_up, `deposit sync`);
+ *  - import gmv: sliced (import.c);
+ *  - standards load: a few dozen rows in one transaction; the re-sync of
+ *    every shop, the part that grows with the database, is sliced above
+ *    5,000 shops (deposit.c);
+ *  - calendar load: one year is at most 366 rows, one short transaction;
+ *  - demo: writes only into an empty database (it refuses any other), so
+ *    no operator shares its lock; one transaction keeps it all or nothing;
+ *  - NOT YET SLICED: import of shops, top-ups, violations, scores and
+ *    orders (row by row through the services, one transaction per file),
+ *    newbie check (one set-based transaction over the newbie shops) and
+ *    assessment close (one over the providers).  Each holds the lock for
+ *    the whole run; at a million shops a daily orders or scores file does
+ *    so for seconds.  They would take the same shape: stage tagged rows in
+ *    slices, publish with the audit record. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
