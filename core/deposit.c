@@ -97,28 +97,40 @@ int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, 
 				"nothing was changed"),
 			      arg);
 	/* The figures change requirements on their effective date: the first
-	 * process on or after it brings every shop up to date (today, right
-	 * below, when that date has come). */
-	if (!rc) {
+	 * process on or after it brings every shop up to date.  When that date
+	 * has come, a small database is re-synced here, in this transaction,
+	 * as before; a large one through the scheduled date, in slices right
+	 * after the commit (a crash leaves the date due: `deposit sync`,
+	 * `bzj check` or the lists finish it). */
+	int64_t synced = 0, total = 0;
+	bool inline_sync = false;
+	if (!rc && r->effective <= x->today && !(rc = bzj_store_shop_total(x->db, &total, e)))
+		inline_sync = total <= CATCH_UP_INLINE;
+	if (!rc && inline_sync) {
+		rc = bzj_store_sync_all(x->db, x->today, "floating recompute", &synced, e);
+	} else if (!rc) {
 		char cause[32];
 		snprintf(cause, sizeof cause, "floating %s", arg);
 		rc = bzj_store_effective_add(x->db, r->effective, cause, e);
 	}
 	if (!rc) {
-		char eff[16], obj[32], a[160];
+		char eff[16], obj[32], a[192];
 		snprintf(obj, sizeof obj, "floating:%s", arg);
 		snprintf(a, sizeof a,
-			 "{\"effective\":\"%s\",\"shops\":%lld,\"changed\":%lld,\"job\":%lld}",
+			 "{\"effective\":\"%s\",\"shops\":%lld,\"changed\":%lld,\"synced\":%lld,"
+			 "\"job\":%lld}",
 			 bzj_date_fmt(r->effective, eff, sizeof eff), (long long)r->shops,
-			 (long long)r->changed, (long long)job);
+			 (long long)r->changed, (long long)synced, (long long)job);
 		rc = svc_audit(x, "deposit.recompute", obj, NULL, NULL, a, NULL, e);
 	}
 	if ((rc = svc_end(x, rc, e)))
 		return rc;
-	/* Published.  The sync that follows is its own job: stopped half-way
-	 * it leaves the date due, and whoever comes next completes it. */
-	bzj_err ce;
-	svc_catch_up(x, &ce);
+	/* Published.  A sliced sync that follows is its own job: stopped
+	 * half-way it leaves the date due, and whoever comes next completes it. */
+	if (r->effective <= x->today && !inline_sync) {
+		bzj_err ce;
+		svc_catch_up(x, &ce);
+	}
 	return BZJ_OK;
 }
 
