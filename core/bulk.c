@@ -110,11 +110,14 @@ int svc_bulk_cleanup(bzj_ctx *x, bzj_err *e)
 	return rc;
 }
 
-int svc_job_start(bzj_ctx *x, const char *kind, const char *arg, int64_t *job, bzj_err *e)
+int svc_job_start(bzj_ctx *x, const char *kind, const char *arg, bzj_month m_lo, bzj_month m_hi,
+		  int64_t *job, bzj_err *e)
 {
 	int rc = bzj_db_begin(x->db, e);
 	if (!rc)
-		rc = svc_end(x, bzj_store_job_start(x->db, kind, arg, x->actor.user, x->today, job, e),
+		rc = svc_end(x,
+			     bzj_store_job_start(x->db, kind, arg, m_lo, m_hi, x->actor.user,
+						 x->today, job, e),
 			     e);
 	if (!rc)
 		rc = svc_bulk_cleanup(x, e);

@@ -64,7 +64,7 @@ int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, 
 	bzj_month_fmt(month, arg, sizeof arg);
 	int64_t job = 0;
 	if ((rc = bzj_store_floating_count(x->db, r->effective, &r->shops, e)) ||
-	    (rc = svc_job_start(x, "recompute", arg, &job, e)))
+	    (rc = svc_job_start(x, "recompute", arg, month, month, &job, e)))
 		return rc;
 	svc_slicer sl;
 	svc_slice_init(&sl, x, 2048);

@@ -799,7 +799,14 @@ static int gmv_stage(imp *m, bzj_err *we)
 {
 	gmvset *g = &m->gmv;
 	bzj_ctx *x = m->x;
-	int rc = svc_job_start(x, "import.gmv", m->hash, &m->job, we);
+	bzj_month m_lo = 0, m_hi = 0; /* the months the file has lines for */
+	for (size_t i = 0; i < g->n; i++) {
+		if (i == 0 || g->rows[i].month < m_lo)
+			m_lo = g->rows[i].month;
+		if (i == 0 || g->rows[i].month > m_hi)
+			m_hi = g->rows[i].month;
+	}
+	int rc = svc_job_start(x, "import.gmv", m->hash, m_lo, m_hi, &m->job, we);
 	if (rc)
 		return rc;
 	svc_slicer sl;

@@ -109,7 +109,8 @@ int svc_slice_end(svc_slicer *s, int rc, bzj_err *e);
 void svc_slice_finish(svc_slicer *s);
 /* A new staging job of kind/arg (superseding an unfinished run of the
  * same), after deleting the rows of abandoned jobs in slices. */
-int svc_job_start(bzj_ctx *x, const char *kind, const char *arg, int64_t *job, bzj_err *e);
+int svc_job_start(bzj_ctx *x, const char *kind, const char *arg, bzj_month m_lo, bzj_month m_hi,
+		  int64_t *job, bzj_err *e);
 /* Best effort: mark a staging job abandoned (its rows stay invisible);
  * `clean`: delete its rows and itself now (a refusal then leaves the
  * database as it was; not after Ctrl-C, which should stop soon). */

@@ -53,8 +53,8 @@
 
 #define BULK_STALE_S 600
 
-int bzj_store_job_start(bzj_db *db, const char *kind, const char *arg, const char *user,
-			bzj_date day, int64_t *id, bzj_err *e)
+int bzj_store_job_start(bzj_db *db, const char *kind, const char *arg, bzj_month m_lo,
+			bzj_month m_hi, const char *user, bzj_date day, int64_t *id, bzj_err *e)
 {
 	int64_t now = (int64_t)time(NULL);
 	/* the same job run again supersedes its unfinished predecessor; any
@@ -65,8 +65,9 @@ int bzj_store_job_start(bzj_db *db, const char *kind, const char *arg, const cha
 			 "tti", kind, arg, now - BULK_STALE_S);
 	if (!rc)
 		rc = st_exec(db, e,
-			     "INSERT INTO bulk_job(kind, arg, user, started, beat) VALUES (?,?,?,?,?)",
-			     "tttDi", kind, arg, user, day, now);
+			     "INSERT INTO bulk_job(kind, arg, user, started, beat, m_lo, m_hi)"
+			     " VALUES (?,?,?,?,?,?,?)",
+			     "tttDidd", kind, arg, user, day, now, (int)m_lo, (int)m_hi);
 	if (!rc)
 		*id = sqlite3_last_insert_rowid(db->h);
 	return rc;
@@ -91,29 +92,54 @@ int bzj_store_job_abandon(bzj_db *db, int64_t id, bzj_err *e)
 	return st_exec(db, e, "UPDATE bulk_job SET state = 2 WHERE id = ? AND state = 0", "i", id);
 }
 
+/* An abandoned job's rows, without an index on the job (store.c, v14):
+ * they are (shop, month, job) keys with the month in the job's m_lo..m_hi
+ * and the shop any shop, so a slice walks `limit` shops by rowid from
+ * where the last one stopped (bulk_job.clean) and deletes by key lookups:
+ * a slice costs the same at a million shops as at a thousand, and the
+ * whole clean-up one pass over the shops per month of the job. */
 int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 {
-	int64_t job = 0;
-	bool found = false;
 	*done = true;
-	int rc = st_int(db, e, &job, &found, "SELECT min(id) FROM bulk_job WHERE state = 2", NULL);
-	if (rc || !found)
-		return rc;
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT id, m_lo, m_hi, clean FROM bulk_job WHERE state = 2"
+				   " ORDER BY id LIMIT 1",
+				   e);
+	if (!st)
+		return e->rc;
+	int64_t job = 0, lo = 0, m_lo = 0, m_hi = 0;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		job = sqlite3_column_int64(st, 0);
+		m_lo = sqlite3_column_int64(st, 1);
+		m_hi = sqlite3_column_int64(st, 2);
+		lo = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return st_error(db, rc, e);
+	if (rc == SQLITE_DONE)
+		return BZJ_OK;
 	*done = false;
+	int64_t max = 0;
+	if ((rc = bzj_store_shop_rowid_max(db, &max, e)))
+		return rc;
+	if (lo >= max)
+		return st_exec(db, e, "DELETE FROM bulk_job WHERE id = ?", "i", job);
+	int64_t hi = lo + limit;
 	rc = st_exec(db, e,
-		     "DELETE FROM floating WHERE job = ?1 AND shop_id IN"
-		     " (SELECT shop_id FROM floating WHERE job = ?1 LIMIT ?2)",
-		     "ii", job, limit);
-	int64_t n = rc ? 0 : sqlite3_changes(db->h);
-	if (!rc)
+		     "DELETE FROM floating WHERE job = ?1 AND month BETWEEN ?2 AND ?3"
+		     " AND shop_id IN (SELECT id FROM shop WHERE rowid > ?4 AND rowid <= ?5)",
+		     "iiiii", job, m_lo, m_hi, lo, hi);
+	/* one month at a time: a row-value IN over (month, shop_id, job) would
+	 * use the key's month only and scan the whole month */
+	for (int64_t m = m_lo; !rc && m <= m_hi; m++)
 		rc = st_exec(db, e,
-			     "DELETE FROM gmv WHERE job = ?1 AND (month, shop_id) IN"
-			     " (SELECT month, shop_id FROM gmv WHERE job = ?1 LIMIT ?2)",
-			     "ii", job, limit);
+			     "DELETE FROM gmv WHERE job = ?1 AND month = ?2"
+			     " AND shop_id IN (SELECT id FROM shop WHERE rowid > ?3 AND rowid <= ?4)",
+			     "iiii", job, m, lo, hi);
 	if (!rc)
-		n += sqlite3_changes(db->h);
-	if (!rc && n == 0)
-		rc = st_exec(db, e, "DELETE FROM bulk_job WHERE id = ?", "i", job);
+		rc = st_exec(db, e, "UPDATE bulk_job SET clean = ? WHERE id = ?", "ii", hi, job);
 	return rc;
 }
 

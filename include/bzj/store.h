@@ -78,8 +78,9 @@ int bzj_store_gmv_import(bzj_db *db, int64_t job, const bzj_gmv_row *rows, size_
 
 /* Bulk jobs (store_bulk.c, where the design is argued): rows tagged with a
  * job stay invisible to every reader until the job is published. */
-int bzj_store_job_start(bzj_db *db, const char *kind, const char *arg, const char *user,
-			bzj_date day, int64_t *id, bzj_err *e);
+/* m_lo..m_hi: the months the job writes rows for (its clean-up looks there). */
+int bzj_store_job_start(bzj_db *db, const char *kind, const char *arg, bzj_month m_lo,
+			bzj_month m_hi, const char *user, bzj_date day, int64_t *id, bzj_err *e);
 int bzj_store_job_beat(bzj_db *db, int64_t id, bzj_err *e);
 /* *published is false when the job was superseded (abandoned) meanwhile. */
 int bzj_store_job_publish(bzj_db *db, int64_t id, int64_t rows, bool *published, bzj_err *e);
