@@ -63,9 +63,19 @@ int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, 
 	char arg[8];
 	bzj_month_fmt(month, arg, sizeof arg);
 	int64_t job = 0;
-	if ((rc = bzj_store_floating_count(x->db, r->effective, &r->shops, e)) ||
-	    (rc = svc_job_start(x, "recompute", arg, month, month, &job, e)))
+	bool compare = true;
+	/* After the job has started: a recompute of the month that was still
+	 * staging is superseded now and can no longer publish.  When no
+	 * figure of the month is visible, every open shop's is new: the
+	 * staged rows are the shops, counted as they go in, and no lookup of
+	 * the old figure is needed (bzj_store_floating_stage). */
+	if ((rc = svc_job_start(x, "recompute", arg, month, month, &job, e)) ||
+	    (rc = bzj_store_floating_month_seen(x->db, month, arg, &compare, e)) ||
+	    (compare && (rc = bzj_store_floating_count(x->db, r->effective, &r->shops, e)))) {
+		if (job)
+			svc_job_abandon(x, job, true);
 		return rc;
+	}
 	svc_slicer sl;
 	svc_slice_init(&sl, x, 2048);
 	int64_t lo = 0, max = 0;
@@ -75,7 +85,8 @@ int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, 
 		if ((rc = svc_progress(x, _("recompute"), lo, max, e)) ||
 		    (rc = svc_slice_begin(&sl, e)))
 			break;
-		rc = bzj_store_floating_stage(x->db, job, month, r->effective, lo, hi, &n, e);
+		rc = bzj_store_floating_stage(x->db, job, month, r->effective, compare, lo, hi, &n,
+					      e);
 		if (!rc)
 			rc = bzj_store_job_beat(x->db, job, e);
 		rc = svc_slice_end(&sl, rc, e);
@@ -87,6 +98,8 @@ int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, 
 		svc_job_abandon(x, job, strcmp(e->code, "interrupted") != 0);
 		return rc;
 	}
+	if (!compare)
+		r->shops = r->changed;
 	if ((rc = svc_begin(x, e)))
 		return rc;
 	bool published = false;

@@ -753,7 +753,11 @@ static const char schema_v13[] =
  *    single statement it replaces).  An abandoned job's rows are found
  *    instead through the key itself: its months (m_lo..m_hi) and the
  *    shops, walked by rowid in slices; `clean` is the shop rowid its
- *    clean-up has reached, so a clean-up stopped half-way resumes. */
+ *    clean-up has reached, so a clean-up stopped half-way resumes.
+ *  - floating_month0: the months that have figures of job 0 (`demo`, and
+ *    the rows from before this version); staged rows never enter it.  A
+ *    recompute asks it whether any figure of its month is visible yet
+ *    (store_bulk.c, bzj_store_floating_month_seen). */
 static const char schema_v14[] =
 	"CREATE TABLE bulk_job("
 	" id INTEGER PRIMARY KEY, kind TEXT NOT NULL, arg TEXT NOT NULL,"
@@ -773,6 +777,7 @@ static const char schema_v14[] =
 	" SELECT shop_id, month, gmv_fen, floating_fen, effective FROM floating;"
 	"DROP TABLE floating;"
 	"ALTER TABLE floating_new RENAME TO floating;"
+	"CREATE INDEX floating_month0 ON floating(month) WHERE job = 0;"
 	"CREATE TABLE gmv_new("
 	" shop_id TEXT NOT NULL REFERENCES shop(id), month INTEGER NOT NULL,"
 	" job INTEGER NOT NULL DEFAULT 0, gmv_fen INTEGER NOT NULL CHECK(gmv_fen >= 0),"

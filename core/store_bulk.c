@@ -158,29 +158,58 @@ int bzj_store_shop_rowid_max(bzj_db *db, int64_t *max, bzj_err *e)
 	return st_int(db, e, max, NULL, "SELECT COALESCE(max(rowid), 0) FROM shop", NULL);
 }
 
+/* The stage statement's shape: the shops with rowid in (lo, hi], open
+ * and opened before the effective day, with the newest published GMV of
+ * the month before.  "LIMIT -1" keeps SQLite from flattening the subquery,
+ * which would look the GMV up once for every use of it. */
+#define FLOATING_STAGE_SQL(where)                                                                  \
+	"INSERT INTO floating(shop_id, month, gmv_fen, floating_fen, effective, job)"              \
+	" SELECT id, ?1, gmv, bzj_floating(gmv), ?3, ?4 FROM"                                      \
+	" (SELECT s.id AS id, COALESCE((SELECT g.gmv_fen FROM gmv g WHERE g.month = ?2"            \
+	"   AND g.shop_id = s.id AND " BULK_VISIBLE("g") " ORDER BY g.job DESC LIMIT 1),"          \
+	"   0) AS gmv FROM shop s WHERE s.rowid > ?5 AND s.rowid <= ?6"                            \
+	"   AND s.status = 1 AND s.opened < ?3 LIMIT -1) n"                                        \
+	" WHERE " where " ON CONFLICT(shop_id, month, job) DO NOTHING"
+
 int bzj_store_floating_stage(bzj_db *db, int64_t job, bzj_month month, bzj_date effective,
-			     int64_t lo, int64_t hi, int64_t *staged, bzj_err *e)
+			     bool compare, int64_t lo, int64_t hi, int64_t *staged, bzj_err *e)
 {
-	/* The shops with rowid in (lo, hi] whose figure for the
-	 * month differs from the one readers see now, each a row of the job:
-	 * a re-run with the same GMV stages nothing and counts nothing, as
-	 * the single upsert did.  "LIMIT -1" keeps SQLite from flattening the
-	 * subquery, which would look the GMV up once for every use of it. */
-	int rc = st_exec(
-		db, e,
-		"INSERT INTO floating(shop_id, month, gmv_fen, floating_fen, effective, job)"
-		" SELECT id, ?1, gmv, bzj_floating(gmv), ?3, ?4 FROM"
-		" (SELECT s.id AS id, COALESCE((SELECT g.gmv_fen FROM gmv g WHERE g.month = ?2"
-		"   AND g.shop_id = s.id AND " BULK_VISIBLE("g") " ORDER BY g.job DESC LIMIT 1),"
-		"   0) AS gmv FROM shop s WHERE s.rowid > ?5 AND s.rowid <= ?6"
-		"   AND s.status = 1 AND s.opened < ?3 LIMIT -1) n"
-		" WHERE (SELECT f.gmv_fen, f.floating_fen, f.effective FROM floating f"
-		"  WHERE f.shop_id = n.id AND f.month = ?1 AND " BULK_VISIBLE("f")
-		"  ORDER BY f.job DESC LIMIT 1) IS NOT (gmv, bzj_floating(gmv), ?3)"
-		" ON CONFLICT(shop_id, month, job) DO NOTHING",
-		"ddDiii", (int)month, (int)month - 1, effective, job, lo, hi);
+	/* compare: stage only the shops whose figure differs from the one
+	 * readers see now, so a re-run with the same GMV stages nothing and
+	 * counts nothing, as the single upsert did.  That is a second key
+	 * lookup for every shop (the upsert found the old row with the same
+	 * lookup that inserts); when no reader can see any figure of the
+	 * month (bzj_store_floating_month_seen) every shop differs, and the
+	 * lookup is left out: the first recompute of a month, the one that
+	 * runs at month-start, costs what the single statement did. */
+	int rc = compare ? st_exec(db, e,
+				   FLOATING_STAGE_SQL(
+					   "(SELECT f.gmv_fen, f.floating_fen, f.effective FROM floating f"
+					   "  WHERE f.shop_id = n.id AND f.month = ?1 AND " BULK_VISIBLE(
+						   "f") "  ORDER BY f.job DESC LIMIT 1)"
+							" IS NOT (gmv, bzj_floating(gmv), ?3)"),
+				   "ddDiii", (int)month, (int)month - 1, effective, job, lo, hi)
+			 : st_exec(db, e, FLOATING_STAGE_SQL("true"), "ddDiii", (int)month,
+				   (int)month - 1, effective, job, lo, hi);
 	if (!rc)
 		*staged = sqlite3_changes(db->h);
+	return rc;
+}
+
+int bzj_store_floating_month_seen(bzj_db *db, bzj_month month, const char *arg, bool *seen,
+				  bzj_err *e)
+{
+	/* A figure of the month a reader may see was written either by a
+	 * published recompute of it or with job 0 (by `demo`, or before
+	 * schema 14): the partial index floating_month0 answers the latter
+	 * with one lookup, and staged rows (job <> 0) never enter it. */
+	int64_t n = 0;
+	int rc = st_int(db, e, &n, NULL,
+			"SELECT EXISTS (SELECT 1 FROM floating WHERE month = ?1 AND job = 0)"
+			" OR EXISTS (SELECT 1 FROM bulk_job WHERE kind = 'recompute' AND arg = ?2"
+			" AND state = 1)",
+			"dt", (int)month, arg);
+	*seen = n != 0;
 	return rc;
 }
 

@@ -98,7 +98,11 @@ int bzj_store_shop_rowid_max(bzj_db *db, int64_t *max, bzj_err *e);
 /* Stage the month's floating figures of the shops with rowid in (lo, hi]
  * as rows of the job; *staged: how many differ from what readers see. */
 int bzj_store_floating_stage(bzj_db *db, int64_t job, bzj_month month, bzj_date effective,
-			     int64_t lo, int64_t hi, int64_t *staged, bzj_err *e);
+			     bool compare, int64_t lo, int64_t hi, int64_t *staged, bzj_err *e);
+/* Whether a reader may see any floating figure of `month` (arg: the month
+ * as YYYY-MM); when not, staging need not compare with it. */
+int bzj_store_floating_month_seen(bzj_db *db, bzj_month month, const char *arg, bool *seen,
+				  bzj_err *e);
 int bzj_store_floating_count(bzj_db *db, bzj_date effective, int64_t *shops, bzj_err *e);
 /* bzj_store_sync_all for the shops with rowid in (lo, hi]. */
 int bzj_store_sync_slice(bzj_db *db, bzj_date day, const char *cause, int64_t lo, int64_t hi,
