@@ -222,31 +222,38 @@ int bzj_store_floating_count(bzj_db *db, bzj_date effective, int64_t *shops, bzj
 int bzj_store_sync_slice(bzj_db *db, bzj_date day, const char *cause, int64_t lo, int64_t hi,
 			 int64_t *changed, bzj_err *e)
 {
-	/* bzj_store_sync_all for the shops with rowid in (lo, hi]. */
-	int rc = st_exec(db, e, "DROP TABLE IF EXISTS temp.sync", NULL);
+	/* bzj_store_sync_all for the shops with rowid in (lo, hi].  The temp
+	 * table lives as long as the connection and is emptied per slice:
+	 * creating and dropping it in every slice changed the temp schema
+	 * each time, so every statement over it was prepared again.  Keyed
+	 * by the shop's rowid, the update finds each shop by rowid, not
+	 * through the index on its id. */
+	int rc = st_exec(db, e,
+			 "CREATE TEMP TABLE IF NOT EXISTS sync_slice(sid INTEGER PRIMARY KEY,"
+			 " id TEXT NOT NULL, bal INTEGER, req INTEGER, was INTEGER, oldreq INTEGER)",
+			 NULL);
+	if (!rc)
+		rc = st_exec(db, e, "DELETE FROM temp.sync_slice", NULL);
 	if (!rc)
 		rc = st_exec(db, e,
-			     "CREATE TEMP TABLE sync AS SELECT s.id AS id, s.balance_fen AS bal,"
-			     " " REQUIRED_SQL " AS req, s.restricted AS was,"
-			     " s.required_fen AS oldreq FROM shop s"
-			     " WHERE s.rowid > ?2 AND s.rowid <= ?3",
+			     "INSERT INTO temp.sync_slice(sid, id, bal, req, was, oldreq)"
+			     " SELECT s.rowid, s.id, s.balance_fen, " REQUIRED_SQL ", s.restricted,"
+			     " s.required_fen FROM shop s WHERE s.rowid > ?2 AND s.rowid <= ?3",
 			     "Dii", day, lo, hi);
 	if (!rc)
 		rc = st_exec(db, e,
 			     "INSERT INTO restriction_event(shop_id, day, restricted, balance_fen,"
 			     " required_fen, cause) SELECT id, ?1, bal < req, bal, req, ?2"
-			     " FROM sync WHERE (bal < req) <> was",
+			     " FROM temp.sync_slice WHERE (bal < req) <> was",
 			     "Dt", day, cause);
 	if (!rc)
 		rc = st_exec(db, e,
-			     "UPDATE shop SET required_fen = sync.req, restricted = sync.bal < sync.req,"
-			     " version = version + 1 FROM sync WHERE shop.id = sync.id"
-			     " AND (sync.req <> sync.oldreq OR (sync.bal < sync.req) <> sync.was)",
+			     "UPDATE shop SET required_fen = y.req, restricted = y.bal < y.req,"
+			     " version = version + 1 FROM temp.sync_slice AS y WHERE shop.rowid = y.sid"
+			     " AND (y.req <> y.oldreq OR (y.bal < y.req) <> y.was)",
 			     NULL);
 	if (!rc)
 		*changed = sqlite3_changes(db->h);
-	if (!rc)
-		rc = st_exec(db, e, "DROP TABLE temp.sync", NULL);
 	return rc;
 }
 
