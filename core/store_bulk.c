@@ -227,7 +227,11 @@ int bzj_store_sync_slice(bzj_db *db, bzj_date day, const char *cause, int64_t lo
 	 * creating and dropping it in every slice changed the temp schema
 	 * each time, so every statement over it was prepared again.  Keyed
 	 * by the shop's rowid, the update finds each shop by rowid, not
-	 * through the index on its id. */
+	 * through the index on its id.  The update names the slice's range
+	 * itself: the temp table has no statistics, and without the range
+	 * SQLite scanned every shop for each slice and looked the temp table
+	 * up (quadratic: 0.73 s at 20,000 shops against 0.21 s in one pass,
+	 * and minutes at a million). */
 	int rc = st_exec(db, e,
 			 "CREATE TEMP TABLE IF NOT EXISTS sync_slice(sid INTEGER PRIMARY KEY,"
 			 " id TEXT NOT NULL, bal INTEGER, req INTEGER, was INTEGER, oldreq INTEGER)",
@@ -250,8 +254,9 @@ int bzj_store_sync_slice(bzj_db *db, bzj_date day, const char *cause, int64_t lo
 		rc = st_exec(db, e,
 			     "UPDATE shop SET required_fen = y.req, restricted = y.bal < y.req,"
 			     " version = version + 1 FROM temp.sync_slice AS y WHERE shop.rowid = y.sid"
+			     " AND shop.rowid > ?1 AND shop.rowid <= ?2"
 			     " AND (y.req <> y.oldreq OR (y.bal < y.req) <> y.was)",
-			     NULL);
+			     "ii", lo, hi);
 	if (!rc)
 		*changed = sqlite3_changes(db->h);
 	return rc;
