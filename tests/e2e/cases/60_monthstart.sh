@@ -126,6 +126,12 @@ export BZJ_TEST_SLICE_ROWS=1
 refused "import gmv: a bad last line after three staged slices" 2 \
 	import.invalid fin1 2026-05-01 import gmv "$T/60_bad.csv"
 unset BZJ_TEST_SLICE_ROWS
+# the refused job's staged rows (month 2026-04 = 2026 * 12 + 3) are deleted
+# through the key (its month and the shops by rowid; there is no index on
+# the job), and the job with them
+_g=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM gmv WHERE month = 2026 * 12 + 3")
+_j=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM bulk_job WHERE state <> 1")
+is "refused import: its staged GMV rows are gone" "$_g/$_j" "0/0"
 bz demo 2026-05-01 check
 okrc "check after the refused import"
 unset -f slow
