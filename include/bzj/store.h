@@ -198,6 +198,7 @@ int bzj_store_refund_insert(bzj_db *db, bzj_refund *r, bzj_err *e);
 int bzj_store_refund_get(bzj_db *db, int64_t id, bzj_refund *r, bzj_err *e);
 /* Fails with conflict.stale when the row's version is not r->version. */
 int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e);
+int bzj_store_refund_send(bzj_db *db, bzj_refund *r, bzj_err *e);
 int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today, bzj_refund *out,
 			  int max, int *n, bzj_err *e);
 /* Today's load of the open queue: see bzj_refund_load (refund.h). */
