@@ -281,6 +281,8 @@ int bzj_store_settings_last_sealed(bzj_db *db, char **doc, bool *found, bzj_err 
 /* audit */
 int bzj_store_audit_last(bzj_db *db, int64_t *seq, char *hash, bzj_err *e);
 int bzj_store_audit_insert(bzj_db *db, const bzj_audit_rec *r, bzj_err *e);
+int bzj_store_audit_insert_after(bzj_db *db, const bzj_audit_rec *r, const char *prev,
+				 bzj_err *e);
 /* The first record with this action, 0 if none (a scan: init only). */
 int bzj_store_audit_find_action(bzj_db *db, const char *action, int64_t *seq, bzj_err *e);
 /* Oldest first (verify) or newest first (log), at most `max` (0 or less: all);
