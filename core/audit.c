@@ -234,7 +234,7 @@ int svc_audit(bzj_ctx *x, const char *action, const char *object, const char *sh
 				_("the audit record of %s is too large; nothing was written"), action);
 	snprintf(r.reason, sizeof r.reason, "%s", reason ? reason : "");
 	record_hash(prev, &r, from > 0 && r.seq >= from ? key : NULL, r.hash);
-	return bzj_store_audit_insert(x->db, &r, e);
+	return bzj_store_audit_insert_after(x->db, &r, prev, e);
 }
 
 int bzj_audit_log(bzj_ctx *x, const char *shop_id, int max, bzj_audit_fn fn, void *ctx,

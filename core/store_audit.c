@@ -26,9 +26,15 @@ int bzj_store_audit_insert(bzj_db *db, const bzj_audit_rec *r, bzj_err *e)
 	char prev[65] = "";
 	int64_t last;
 	int rc = bzj_store_audit_last(db, &last, prev, e);
-	if (rc)
-		return rc;
-	rc = st_exec(db, e,
+	return rc ? rc : bzj_store_audit_insert_after(db, r, prev, e);
+}
+
+/* The record after the last one, whose hash the caller read in this same
+ * transaction (svc_audit needs it for the chain): not read a second time,
+ * which was one of the per-refund reads of a payout batch. */
+int bzj_store_audit_insert_after(bzj_db *db, const bzj_audit_rec *r, const char *prev, bzj_err *e)
+{
+	int rc = st_exec(db, e,
 		     "INSERT INTO audit(seq, at, day, user, role, action, object, shop_id, before,"
 		     " after, reason, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		     "itDttttttttt" "t", r->seq, r->at, r->day, r->user, r->role, r->action,

@@ -226,6 +226,7 @@ int bzj_store_refund_insert(bzj_db *db, bzj_refund *r, bzj_err *e);
 int bzj_store_refund_get(bzj_db *db, int64_t id, bzj_refund *r, bzj_err *e);
 /* Fails with conflict.stale when the row's version is not r->version. */
 int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e);
+int bzj_store_refund_send(bzj_db *db, bzj_refund *r, bzj_err *e);
 int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today, bzj_refund *out,
 			  int max, int *n, bzj_err *e);
 /* Today's load of the open queue: see bzj_refund_load (refund.h). */
@@ -308,6 +309,8 @@ int bzj_store_settings_last_sealed(bzj_db *db, char **doc, bool *found, bzj_err 
 /* audit */
 int bzj_store_audit_last(bzj_db *db, int64_t *seq, char *hash, bzj_err *e);
 int bzj_store_audit_insert(bzj_db *db, const bzj_audit_rec *r, bzj_err *e);
+int bzj_store_audit_insert_after(bzj_db *db, const bzj_audit_rec *r, const char *prev,
+				 bzj_err *e);
 /* The first record with this action, 0 if none (a scan: init only). */
 int bzj_store_audit_find_action(bzj_db *db, const char *action, int64_t *seq, bzj_err *e);
 /* Oldest first (verify) or newest first (log), at most `max` (0 or less: all);

@@ -1,0 +1,105 @@
+# 62_payout_same.sh - a bank batch and its return file give the same
+# refunds, ledger and shops as paying the same refunds one at a time with
+# `refund pay` (issue 15: "fails as a single payout would"; fin3 changed how
+# a batch writes, this proves the outcome did not change).  One database is
+# copied before the payout; copy A goes through `payout batch` + `payout
+# return` (every sent refund paid on the batch's date), copy B through
+# `refund pay` of each approved refund by the same person on the same day.
+DB=$T/62_payout_same.db
+D=2025-10-09
+bz demo $D init
+okrc "same: init"
+i=1
+for s in S1 S2 S3 S4 S5 S6 S7; do
+	bz demo $D shop add $s --name "店$s" --entity company --category 服饰内衣 \
+		--opened 2023-01-01 --entity-name "公司$s"
+	bz rev1 $D shop payee $s --type corporate --name "公司$s" --account "62220000222200$i$i"
+	i=$((i + 1))
+done
+okrc "same: seven shops with their payees"
+for s in S1 S2 S4 S5 S7; do bz fin1 $D topup $s 100000; done
+bz fin1 $D topup S6 200000
+shop S3 $D
+REQ3=$(j 'd["required_fen"]')
+bz fin1 $D topup S3 "$(( (REQ3 + 100000) / 100 ))"
+okrc "same: top-ups (S3: required plus exactly 1,000 yuan)"
+D=2025-11-03
+for s in S1 S2 S3 S4 S5 S7; do
+	bz rev1 $D refund submit $s --kind partial --amount 1000
+	eval "R_$s=\$(j 'd[\"id\"]')"
+done
+bz rev1 $D refund submit S6 --kind partial --amount 60000
+R_S6=$(j 'd["id"]')
+for s in S1 S2 S3 S4 S5 S6 S7; do eval "bz rev2 $D refund approve \$R_$s"; done
+okrc "same: seven partial refunds approved (S6 without its second approval)"
+bz rev1 $D violation add S3 --class A --points 1 --raise 0 --note 虚假发货
+bz rev1 $D violation deduct "$(j 'd["id"]')" 1
+okrc "same: S3 deducted after approval (fails the re-check)"
+bz rev1 2025-11-01 shop payee S4 --type corporate --name 公司S4 --account 6222000022220099
+okrc "same: S4's payee changed on 2025-11-01 (held)"
+bz demo 2025-11-03 refund cancel "$R_S7"
+okrc "same: S7 cancelled (not payable)"
+
+PAY=2025-11-04
+cp "$DB" "$T/62_a.db"
+cp "$DB" "$T/62_b.db"
+
+echo "# A: one batch and its return file"
+DB=$T/62_a.db
+bz fin2 $PAY payout batch --date $PAY --out "$T/62_a.csv"
+okrc "A: batch"
+jis "A: S1, S2 and S5 sent" 'sorted(r["id"] for r in d["refunds"])' \
+	"$(python3 -c "print(str(sorted([$R_S1, $R_S2, $R_S5])).replace(' ', ''))")"
+jis "A: S3 left out, failed at payout" 'find(d["excluded"], "id", '"$R_S3"')["code"]' \
+	refund.payout_failed
+jis "A: S4 left out, payee changed" 'find(d["excluded"], "id", '"$R_S4"')["code"]' \
+	payee.changed_recently
+S3MSG_A=$(j 'find(d["excluded"], "id", '"$R_S3"')["message"]')
+S4MSG_A=$(j 'find(d["excluded"], "id", '"$R_S4"')["message"]')
+awk -F, -v d=$PAY 'NR > 1 { printf "%s,paid,%s,\n", $1, d } BEGIN { print "ref,status,date,reason" }' \
+	"$T/62_a.csv" >"$T/62_a_ret.csv"
+bz fin2 $PAY payout return "$T/62_a_ret.csv"
+okrc "A: return file, all paid"
+jis "A: three paid" 'd["paid"]' 3
+
+echo "# B: the same refunds paid one at a time"
+DB=$T/62_b.db
+for s in S1 S2 S5; do
+	eval "bz fin2 $PAY refund pay \$R_$s"
+	okrc "B: $s paid singly"
+done
+bz fin2 $PAY refund pay "$R_S3"
+erc "B: S3 fails at payout" 1 refund.payout_failed
+is "B: S3's message as in the batch" "$(sed -n 's/.*"message":"\([^"]*\)".*/\1/p' "$T/out")" "$S3MSG_A"
+bz fin2 $PAY refund pay "$R_S4"
+erc "B: S4 refused, payee changed" 1 payee.changed_recently
+is "B: S4's message as in the batch" "$(sed -n 's/.*"message":"\([^"]*\)".*/\1/p' "$T/out")" "$S4MSG_A"
+bz fin2 $PAY refund pay "$R_S6"
+erc "B: S6 refused, no second approval (and not in the batch)" 1 refund.second_approval_required
+
+echo "# A and B agree"
+# batch_id, bank_ref and version are the batch's own; changed_by is the
+# last writer (fin2 in both)
+q_refund="SELECT id, shop_id, status, amount_fen, checklist, late, approved_by, second_by,
+	paid_by, paid_on, failure_reason, reject_reason, changed_by, closed_on FROM refund ORDER BY id"
+q_ledger="SELECT id, shop_id, day, kind, amount_fen, balance_after, refund_id, user FROM ledger ORDER BY id"
+q_shop="SELECT id, status, balance_fen, frozen_fen, owed_fen, required_fen, restricted, refund_open
+	FROM shop ORDER BY id"
+q_restr="SELECT * FROM restriction_event ORDER BY 1"
+for q in refund ledger shop; do
+	eval "sql=\$q_$q"
+	a=$(sqlite3 "$T/62_a.db" "$sql")
+	b=$(sqlite3 "$T/62_b.db" "$sql")
+	is "A = B: $q rows" "$a" "$b"
+done
+is "A = B: refund rows are not empty" "$(sqlite3 "$T/62_a.db" "SELECT count(*) FROM refund WHERE status = 3")" 3
+if sqlite3 "$T/62_a.db" "SELECT 1 FROM restriction_event LIMIT 0" >/dev/null 2>&1; then
+	is "A = B: restriction events" "$(sqlite3 "$T/62_a.db" "$q_restr")" \
+		"$(sqlite3 "$T/62_b.db" "$q_restr")"
+fi
+DB=$T/62_a.db
+bz demo $PAY check
+okrc "A: bzj check clean"
+DB=$T/62_b.db
+bz demo $PAY check
+okrc "B: bzj check clean"
