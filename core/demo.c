@@ -576,7 +576,7 @@ static int gen_providers(gen *g, int64_t nshops)
 			nb++;
 		}
 		if (!rc)
-			rc = bzj_store_orders_import(db, rows, no, g->e);
+			rc = bzj_store_orders_append(db, rows, no, g->e);
 		bool open_complaint = false;
 		if (!rc && nb && chance(r, 15)) {
 			bzj_complaint c;
