@@ -355,7 +355,8 @@ int bzj_store_binding_list(bzj_db *db, const char *pid, bzj_binding *out, int ma
  * or shops the order table holds (a plain sum reads every day of every
  * bound shop: ~2 ms a provider, too slow for a console page and growing
  * with the table).  Days without a row count 0 on both sides.  The
- * bindings are filtered to those meeting [:from, :to], so lo <= hi. */
+ * bindings are filtered to those meeting [:from, :to] (and an empty
+ * period, :from after :to, to none), so lo <= hi. */
 #define BINDING_LO "max(b.from_day, :from)"
 #define BINDING_HI "min(COALESCE(b.to_day, :to), :to)"
 #define CUM_AT(col, bound)                                                                         \
@@ -363,7 +364,7 @@ int bzj_store_binding_list(bzj_db *db, const char *pid, bzj_binding *out, int ma
 	" AND o.day <= " bound " ORDER BY o.day DESC LIMIT 1), 0)"
 #define BINDING_SPAN(col) "(" CUM_AT(col, BINDING_HI) " - " CUM_AT(col, BINDING_LO " - 1") ")"
 #define BINDING_MEETS                                                                              \
-	" b.from_day <= :to AND (b.to_day IS NULL OR b.to_day >= :from)"
+	" :from <= :to AND b.from_day <= :to AND (b.to_day IS NULL OR b.to_day >= :from)"
 
 int bzj_store_provider_orders(bzj_db *db, const char *pid, bzj_date from, bzj_date to,
 			      int64_t *orders, int64_t *gift, bzj_err *e)
@@ -688,8 +689,23 @@ int bzj_store_assess_closed(bzj_db *db, int64_t id, bzj_date day, bzj_err *e)
 	return st_exec(db, e, "UPDATE assessment SET closed_on = ? WHERE id = ?", "Di", day, id);
 }
 
+static int assess_rows(bzj_db *db, const bzj_assessment *a, bzj_date upto, const char *ids,
+		       bzj_assess_fn fn, void *ctx, bzj_err *e);
+
 int bzj_store_assess_rows(bzj_db *db, const bzj_assessment *a, bzj_date upto, bzj_assess_fn fn,
 			  void *ctx, bzj_err *e)
+{
+	return assess_rows(db, a, upto, NULL, fn, ctx, e);
+}
+
+int bzj_store_assess_rows_of(bzj_db *db, const bzj_assessment *a, bzj_date upto,
+			     const char *ids_json, bzj_assess_fn fn, void *ctx, bzj_err *e)
+{
+	return assess_rows(db, a, upto, ids_json, fn, ctx, e);
+}
+
+static int assess_rows(bzj_db *db, const bzj_assessment *a, bzj_date upto, const char *ids,
+		       bzj_assess_fn fn, void *ctx, bzj_err *e)
 {
 	/* Open: every provider assessed, its orders summed in one statement
 	 * (bindings by provider, two running-sum lookups by (shop, day) per
@@ -700,14 +716,22 @@ int bzj_store_assess_rows(bzj_db *db, const bzj_assessment *a, bzj_date upto, bz
 		" p.balance_fen"
 		" FROM provider p WHERE p.kind = 2 AND p.status = 2 AND p.certified_on <= :cutoff"
 		" ORDER BY p.id";
+	/* a console page: the providers by primary key, the same columns */
+	static const char page_sql[] =
+		"SELECT p.id, COALESCE((SELECT sum(" BINDING_SPAN("net_cum") ")"
+		" FROM provider_binding b WHERE b.provider_id = p.id AND" BINDING_MEETS "), 0),"
+		" p.balance_fen FROM provider p WHERE p.id IN (SELECT value FROM json_each(:ids))"
+		" AND p.kind = 2 AND p.status = 2 AND p.certified_on <= :cutoff ORDER BY p.id";
 	static const char closed_sql[] = "SELECT provider_id, orders, deposit_fen, outcome"
 					 " FROM assessment_result WHERE assessment_id = :id"
 					 " ORDER BY provider_id";
 	bool closed = a->closed_on != BZJ_DATE_NONE;
-	sqlite3_stmt *st = st_prep(db, closed ? closed_sql : open_sql, e);
+	sqlite3_stmt *st = st_prep(db, closed ? closed_sql : ids ? page_sql : open_sql, e);
 	if (!st)
 		return e->rc;
 	int i;
+	if ((i = sqlite3_bind_parameter_index(st, ":ids")) > 0)
+		sqlite3_bind_text(st, i, ids, -1, SQLITE_TRANSIENT);
 	bzj_date to = upto < a->to ? upto : a->to;
 	if ((i = sqlite3_bind_parameter_index(st, ":id")) > 0)
 		sqlite3_bind_int64(st, i, a->id);

@@ -397,6 +397,10 @@ int bzj_store_assess_closed(bzj_db *db, int64_t id, bzj_date day, bzj_err *e);
  * set-based statement; or, once closed, the recorded results. */
 int bzj_store_assess_rows(bzj_db *db, const bzj_assessment *a, bzj_date upto, bzj_assess_fn fn,
 			  void *ctx, bzj_err *e);
+/* The same for an open assessment, only the providers whose ids are in
+ * `ids_json` (a JSON array of strings): one statement for a console page. */
+int bzj_store_assess_rows_of(bzj_db *db, const bzj_assessment *a, bzj_date upto,
+			     const char *ids_json, bzj_assess_fn fn, void *ctx, bzj_err *e);
 int bzj_store_assess_result(bzj_db *db, int64_t aid, const bzj_assess_row *r, bzj_err *e);
 
 /* check: each invariant query reports offending rows */

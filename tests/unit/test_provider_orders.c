@@ -8,6 +8,7 @@
 #include "../../core/store_priv.h"
 #include "fixture.h"
 
+#include "bzj/assess.h"
 #include "bzj/provider.h"
 
 enum { SHOPS = 6, DAYS = 60, CASES = 400 };
@@ -192,11 +193,88 @@ static void boundary_days_by_hand(void **state)
 	assert_int_equal(prefix_problems(f), 1);
 }
 
+typedef struct got {
+	bzj_assess_row r[8];
+	int n;
+} got;
+
+static int take_row(void *ctx, const bzj_assess_row *r)
+{
+	got *g = ctx;
+	if (g->n < 8)
+		g->r[g->n++] = *r;
+	return 0;
+}
+
+/* assess show (every provider, one statement) and the console's page
+ * (bzj_assess_progress, some ids) give the plain sum for each assessed
+ * provider; not-assessed ids are left out; a period that has not begun
+ * yet counts nothing. */
+static void assessment_page_equals_show_and_plain_sum(void **state)
+{
+	fx *f = *state;
+	bzj_date d0 = D("2025-07-01");
+	SUP(f);
+	for (int i = 0; i < 4; i++)
+		shop(f, shop_id(i), BZJ_ENTITY_INDIVIDUAL, "服饰内衣", "张三", NULL);
+	const char *ids[] = {"B1", "B2", "A1", "B3"};
+	for (int i = 0; i < 4; i++) {
+		bzj_provider_new in = {.id = ids[i], .name = ids[i], .entity_name = ids[i],
+				       .kind = ids[i][0] == 'A' ? BZJ_PK_AGENCY : BZJ_PK_BELT,
+				       .certified = ids[i][0] == 'A' ? BZJ_DATE_NONE : D("2025-05-01")};
+		OK(bzj_provider_add(&f->x, &in, &f->e));
+	}
+	for (int d = 0; d < 31; d++)
+		for (int s = 0; s < 4; s++)
+			put(f, s, d0 + d, 20 + rnd(80), rnd(3) ? 0 : rnd(10));
+	int64_t bid;
+	OK(bzj_provider_bind(&f->x, "B1", "S1", d0, BZJ_DATE_NONE, &bid, &f->e));
+	OK(bzj_provider_bind(&f->x, "B1", "S2", d0 + 10, d0 + 20, &bid, &f->e));
+	OK(bzj_provider_bind(&f->x, "B2", "S2", d0 + 21, BZJ_DATE_NONE, &bid, &f->e));
+	OK(bzj_provider_bind(&f->x, "B2", "S3", d0 - 30, d0 + 4, &bid, &f->e));
+	OK(bzj_provider_bind(&f->x, "A1", "S4", d0, BZJ_DATE_NONE, &bid, &f->e));
+	/* B3 has no binding: 0 */
+	OK(bzj_assess_create(&f->x, "r1", D("2025-06-01"), d0 + 3, d0 + 25, 500, 100, &f->e));
+	today(f, "2025-07-31");
+	got all = {0}, page = {0};
+	bzj_assessment a;
+	OK(bzj_assess_show(&f->x, "r1", &a, take_row, &all, &f->e));
+	assert_int_equal(all.n, 3);
+	const char *want[] = {"B3", "A1", "B1"};
+	OK(bzj_assess_progress(&f->x, &a, want, 3, take_row, &page, &f->e));
+	assert_int_equal(page.n, 2); /* A1 is not assessed */
+	assert_string_equal(page.r[0].id, "B1");
+	assert_string_equal(page.r[1].id, "B3");
+	for (int i = 0; i < all.n; i++) {
+		int64_t o, g;
+		OK(bzj_store_provider_orders_plain(f->x.db, all.r[i].id, d0 + 3, d0 + 25, &o, &g,
+						   &f->e));
+		assert_int_equal(all.r[i].orders, o);
+		for (int k = 0; k < page.n; k++)
+			if (!strcmp(page.r[k].id, all.r[i].id))
+				assert_int_equal(page.r[k].orders, o);
+	}
+	assert_int_equal(page.r[1].orders, 0);
+	assert_true(page.r[0].orders > 0);
+	/* before the period begins: nothing counted (not a negative span) */
+	today(f, "2025-07-02");
+	all.n = 0;
+	OK(bzj_assess_show(&f->x, "r1", &a, take_row, &all, &f->e));
+	for (int i = 0; i < all.n; i++)
+		assert_int_equal(all.r[i].orders, 0);
+	int64_t o = -1, g = -1;
+	OK(bzj_store_provider_orders(f->x.db, "B1", d0 + 5, d0 + 4, &o, &g, &f->e));
+	assert_int_equal(o, 0);
+	assert_int_equal(g, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(running_sums_equal_the_plain_sum, setup, teardown),
 		cmocka_unit_test_setup_teardown(boundary_days_by_hand, setup, teardown),
+		cmocka_unit_test_setup_teardown(assessment_page_equals_show_and_plain_sum, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
