@@ -1025,7 +1025,7 @@ case_provider_bind_in_console() {
 	text 2026-11-20
 	keys Enter
 	check "confirmation" wait_for "Confirm binding" || return 1
-	check "it says the days" wait_for "from 2026-11-01 through 2026-11-20" || return 1
+	check "it says the days" wait_for "to PBND from 2026-11-01" || return 1
 	keys y
 	check "bound" wait_for "bound to PBND" || return 1
 	check "core has the binding" test "$(pjson PBND '[(b["shop_id"],b["from"],b["to"]) for b in p["bindings"]]')" = "[('$FREE1', '2026-11-01', '2026-11-20')]" || return 1
@@ -1037,7 +1037,7 @@ case_provider_bind_in_console() {
 	keys Down C-u
 	text 2026-11-20
 	keys Enter
-	check "overlap refused in the form" wait_for "already bound from" || return 1
+	check "overlap refused in the form" wait_for "are already bound" || return 1
 	check "no confirmation" wait_for -n "Confirm binding" || return 1
 	keys Escape
 	check "still one binding" test "$(pjson PBND 'len(p["bindings"])')" = 1
@@ -1106,7 +1106,7 @@ case_provider_exit_refund_in_console() {
 	check "refused before exit" wait_for "has not left the service market" || return 1
 	cli rev1 provider exit PRFD --date $TODAY >/dev/null 2>>"$LOG" || return 1
 	keys r n
-	check "confirmation with the amount" wait_for "¥8,000.00 into the refund queue" || return 1
+	check "confirmation with the amount" wait_for "PRFD: ¥8,000.00" || return 1
 	keys y
 	check "submitted" wait_for "submitted for PRFD" || return 1
 	check "core: one exit refund of 800000 fen" test "$(cli rev1 --json refund list | py '
@@ -1130,7 +1130,9 @@ case_provider_actions_refused_by_role() {
 }
 
 case_assessment_preview_then_close() {
-	cli demo assess create tuiq3 --cutoff 2026-06-30 --from 2026-09-01 --to 2026-10-31 \
+	# cut off on P00002's own certification day, whatever the demo drew
+	cut=$(cli demo --json provider show P00002 | py 'import json,sys; print(json.load(sys.stdin)["certified_on"])')
+	cli demo assess create tuiq3 --cutoff "$cut" --from 2026-09-01 --to 2026-10-31 \
 		--threshold 100000 --deposit 150000 >/dev/null 2>>"$LOG" || {
 		echo "  check failed: assess create" >>"$TMP/why"
 		return 1
