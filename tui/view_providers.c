@@ -157,9 +157,10 @@ static int keep_prog(void *ctx, const bzj_assess_row *r)
 
 /* The open assessment with the latest period (else the latest one).  A
  * closed one's recorded results are read at once (no sums); an open one's
- * progress is read per fetched page (page_progress) and kept until the
- * next load, so the first screen never sums every provider's orders (a
- * million shops have ten thousand providers). */
+ * progress is read a screenful at a time as rows come into view
+ * (progress_of) and kept until the next load, so the first screen never
+ * sums every provider's orders (a million shops have ten thousand
+ * providers). */
 static void load_progress(ui *u)
 {
 	bzj_assessment a[1];
@@ -200,15 +201,16 @@ static const bzj_assess_row *find_prog(const char *id)
 		}
 		return NULL;
 	}
-	for (size_t i = 0; i < P.nprog; i++)
+	/* newest first: the rows on screen were read last */
+	for (size_t i = P.nprog; i-- > 0;)
 		if (!strcmp(P.prog[i].id, id))
 			return &P.prog[i];
 	return NULL;
 }
 
-/* An open assessment: the progress of a fetched page's assessed providers
- * not seen yet, in one statement (two running-sum lookups per binding,
- * core's bzj_assess_progress), kept until the next load. */
+/* An open assessment: the progress of these rows' assessed providers not
+ * read yet, in one statement (two running-sum lookups per binding, core's
+ * bzj_assess_progress), kept until the next load. */
 static void page_progress(ui *u, const bzj_provider_view *rows, int n)
 {
 	if (!P.have_cur || !P.lazy || n <= 0)
@@ -224,11 +226,24 @@ static void page_progress(ui *u, const bzj_provider_view *rows, int n)
 	free(ids);
 }
 
+/* Rows are drawn top down: the first one on screen whose progress is not
+ * read yet reads it for itself and the rest of the screen at once, so a
+ * PgDn costs one statement over at most a screenful of providers (their
+ * bindings' lookups), never the whole fetched page or the order table. */
 static const bzj_assess_row *progress_of(ui *u, const bzj_provider_view *v)
 {
-	(void)u;
 	if (P.lazy && !assessed(v))
 		return NULL;
+	const bzj_assess_row *r = find_prog(v->p.id);
+	if (r || !P.lazy || !P.have_cur)
+		return r;
+	const bzj_provider_view *base = P.v.l.n > 0 ? lv_row(&P.v, 0) : NULL;
+	int i = base ? (int)(v - base) : -1, n = P.v.l.h > 0 ? P.v.l.h : 1;
+	if (i < 0 || i >= P.v.l.n)
+		n = 1;
+	else if (i + n > P.v.l.n)
+		n = P.v.l.n - i;
+	page_progress(u, v, n);
 	return find_prog(v->p.id);
 }
 
@@ -260,8 +275,6 @@ static int prov_fetch(ui *u, const void *after, bool backward, void *out, int ma
 	*n = f.n;
 	if (!rc && !after)
 		P.total = total;
-	if (!rc)
-		page_progress(u, (const bzj_provider_view *)out, f.n);
 	return rc;
 }
 
