@@ -104,8 +104,8 @@ man: build/keys2man
 # Every test: unit tests (and the fuzz corpus replay) under ASan+UBSan;
 # then, against the sanitized binary, the command line end to end, the
 # console in tmux, hostile input and failure modes, and a short concurrency
-# stress; then SIGKILL crash recovery against the release binary (kill
-# timing needs its speed).
+# stress; the PostgreSQL test server (skipped without one); then SIGKILL
+# crash recovery against the release binary (kill timing needs its speed).
 check: all build/san/bzj $(UNIT_BIN) $(MO) build/keys2man
 	@sh tools/seam-check.sh
 	@sh tools/man-keys.sh --check build/keys2man man/bzj.1
@@ -118,6 +118,7 @@ check: all build/san/bzj $(UNIT_BIN) $(MO) build/keys2man
 	@sh tests/tui/run.sh build/san/bzj
 	@SAFETY_SETGID_BIN=build/bzj sh tests/safety/run.sh build/san/bzj
 	@sh tests/stress/run.sh build/san/bzj short
+	@sh tests/pg/run.sh
 	@CRASH_KILLS=20 sh tests/crash/run.sh build/bzj
 
 unit: $(UNIT_BIN)

@@ -31,6 +31,7 @@
 #include "bzj/check.h"
 #include "bzj/money.h"
 #include "bzj/report.h"
+#include "bzj/settings.h"
 #include "service.h"
 
 /* Every closed month's statement reconciles with the ledger (issue 15). */
@@ -83,6 +84,28 @@ static int check_rules(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result 
 	return rc;
 }
 
+/* This host's roles and limits against the database's (issue 16). */
+static int settings_problem(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r,
+			    bzj_err *e)
+{
+	if (!x->cfg)
+		return BZJ_OK;
+	bzj_settings_state st;
+	int rc = bzj_settings_status(x, &st, e);
+	if (rc || st.agree)
+		return rc;
+	char msg[2048];
+	size_t k = (size_t)snprintf(msg, sizeof msg,
+				    _("this host's roles or limits differ from those the database "
+				      "runs under, so it may not write (database → this host): "));
+	for (int i = 0; i < st.ndiff && i < BZJ_SETTINGS_ITEMS && k < sizeof msg; i++)
+		k += (size_t)snprintf(msg + k, sizeof msg - k, "%s%s", i ? "; " : "", st.diff[i]);
+	r->problems++;
+	if (fn)
+		fn(ctx, "check.settings", msg);
+	return BZJ_OK;
+}
+
 int bzj_check_all(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("check the database"), e);
@@ -114,6 +137,8 @@ int bzj_check_all(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, b
 	if (!rc && !skip)
 		rc = bzj_store_seal_check(x->db, fn, ctx, &more, e);
 	r->problems += more;
+	if (!rc)
+		rc = settings_problem(x, fn, ctx, r, e);
 	bzj_db_read_end(x->db);
 	return rc;
 }

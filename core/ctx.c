@@ -3,6 +3,7 @@
 
 #include "bzj/calendar.h"
 #include "bzj/holidays.h"
+#include "bzj/settings.h"
 #include "service.h"
 
 extern const unsigned char bzj_data_holidays[];
@@ -114,6 +115,11 @@ int bzj_ctx_reload(bzj_ctx *x, bzj_err *e)
 	return BZJ_OK;
 }
 
+int bzj_ctx_check_location(const char *where, const char *source, bzj_err *e)
+{
+	return bzj_store_location_check(where, source, e);
+}
+
 int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 		 const bzj_actor *actor, bzj_err *e)
 {
@@ -132,6 +138,8 @@ int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 	}
 	if (!rc && !bzj_db_readonly(x->db))
 		rc = seed_defaults(x, e);
+	if (!rc && !(flags & BZJ_OPEN_READONLY))
+		bzj_settings_attach(x); /* records them on the first run; guards writes */
 	if (!rc)
 		rc = bzj_ctx_reload(x, e);
 	if (rc)

@@ -734,6 +734,27 @@ static const char schema_v13[] =
 	"CREATE TRIGGER payout_return_no_delete BEFORE DELETE ON payout_return BEGIN"
 	" SELECT RAISE(ABORT, 'the record of bank return files is append-only'); END;";
 
+/* Version 14: the settings the database runs under (issue 16).  Roles,
+ * identity and refund limits stay in each host's root-owned config; the
+ * database keeps, append-only and sealed, the canonical text of the last
+ * agreed settings and its SHA-256, so a host whose config differs is
+ * refused writes (core/settings.c).  The newest row is in force.  Rows
+ * are written by bzj only: the first run under a config, and `bzj
+ * settings accept` by a supervisor, each with its audit record. */
+static const char schema_v14[] =
+	"CREATE TABLE settings("
+	" seq INTEGER PRIMARY KEY,"
+	" fingerprint TEXT NOT NULL CHECK(length(fingerprint) = 64),"
+	" doc TEXT NOT NULL,"
+	" day INTEGER NOT NULL,"
+	" user TEXT NOT NULL);"
+	"CREATE TRIGGER seal_settings_ai AFTER INSERT ON settings"
+	SEAL_BODY("settings", "new.seq", SEAL_SETTINGS_COLS("new."))
+	"CREATE TRIGGER settings_no_update BEFORE UPDATE ON settings BEGIN"
+	" SELECT RAISE(ABORT, 'the record of settings is append-only'); END;"
+	"CREATE TRIGGER settings_no_delete BEFORE DELETE ON settings BEGIN"
+	" SELECT RAISE(ABORT, 'the record of settings is append-only'); END;";
+
 /* Running (prefix) sums of each shop's orders, so that a binding's orders
  * over [lo, hi] are two primary-key lookups, net_cum at the last row on or
  * before hi minus net_cum at the last row before lo, whatever the size of
@@ -747,7 +768,7 @@ static const char schema_v13[] =
  * import and creating an assessment would all have to keep it, and a
  * console run --today inside a period would need a second one; the prefix
  * depends on the raw rows only. */
-static const char schema_v14[] =
+static const char schema_v15[] =
 	"ALTER TABLE shop_orders ADD COLUMN net_cum INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE shop_orders ADD COLUMN gift_cum INTEGER NOT NULL DEFAULT 0;"
 	"UPDATE shop_orders AS o SET net_cum = c.n, gift_cum = c.g FROM (SELECT shop_id, day,"
@@ -758,7 +779,8 @@ static const char schema_v14[] =
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
-					      schema_v11, schema_v12, schema_v13, schema_v14};
+					      schema_v11, schema_v12, schema_v13, schema_v14,
+					      schema_v15};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -1174,7 +1196,9 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	*out = NULL;
 	if (!path || !*path)
 		return bzj_fail(e, BZJ_EINPUT, "input.db", _("no database path given (--db)"));
-	int rc = bzj_fs_check_db(path, e);
+	int rc = bzj_store_location_check(path, NULL, e);
+	if (!rc)
+		rc = bzj_fs_check_db(path, e);
 	if (rc)
 		return rc;
 	/* stat, not access(): a setgid bzj reaches a 0770 directory by its
@@ -1310,7 +1334,17 @@ int bzj_db_begin(bzj_db *db, bzj_err *e)
 	if (rc != SQLITE_OK)
 		return st_error(db, rc, e);
 	db->depth++;
+	if (db->depth == 1 && db->guard && (rc = db->guard(db->guard_ctx, e))) {
+		bzj_db_rollback(db);
+		return rc;
+	}
 	return BZJ_OK;
+}
+
+void bzj_db_set_write_guard(bzj_db *db, bzj_write_guard_fn fn, void *ctx)
+{
+	db->guard = fn;
+	db->guard_ctx = ctx;
 }
 
 int bzj_db_commit(bzj_db *db, bzj_err *e)

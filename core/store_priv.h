@@ -38,6 +38,10 @@ struct bzj_db {
 	 * sees it); at commit, seals past the log's head are moved to the
 	 * head: the transaction's last record (st_seal_fixup) */
 	int64_t seal_max;
+	/* called at the start of every outermost write transaction (the
+	 * settings guard, core/settings.c); its error rolls it back */
+	bzj_write_guard_fn guard;
+	void *guard_ctx;
 };
 
 /* Map a SQLite result code to a bzj error. */
@@ -71,6 +75,8 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 
 /* Required deposit of shop `s` on day :day (the first parameter), in SQL
  * with the C rule (bzj_required, bzj_floating are registered functions). */
+/* (Equal to the C rule on every branch, boundary balances included:
+ * tests/unit/test_required.c evaluates both on the same rows.) */
 #define REQUIRED_SQL                                                                               \
 	"bzj_required("                                                                            \
 	" CASE WHEN s.status = 2 THEN 0 ELSE"                                                      \
@@ -172,6 +178,8 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 	p "provider_id," p "shop_id," p "day," p "status," p "frozen_fen," p "amount_fen,"         \
 	p "resolved," p "user," p "upheld_by," p "second_by"
 #define SEAL_STANDARD_COLS(p) p "category," p "effective," p "individual_fen," p "company_fen"
+/* The settings in force (issue 16): their fingerprint and text. */
+#define SEAL_SETTINGS_COLS(p) p "fingerprint," p "doc," p "day," p "user"
 #define SEAL_STANDARD_KEY(p) p "category || '@' || " p "effective"
 /* One trigger body: seal row `key` of `tbl` (both SQL expressions). */
 #define SEAL_BODY(tbl, key, cols)                                                                  \

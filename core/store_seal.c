@@ -136,6 +136,7 @@ static const sealed sealed_tables[] = {
 	{"standard", SEAL_STANDARD_KEY("t."), SEAL_STANDARD_COLS("t."), NULL, N_("standard")},
 	{"payout_batch", "t.id", SEAL_PAYOUT_BATCH_COLS("t."), NULL, N_("payout batch")},
 	{"payout_return", "t.id", SEAL_PAYOUT_RETURN_COLS("t."), NULL, N_("bank return file")},
+	{"settings", "t.seq", SEAL_SETTINGS_COLS("t."), NULL, N_("settings record")},
 };
 
 /* Run one statement built at run time (not cached); each row's columns

@@ -1,9 +1,13 @@
 #!/bin/sh
 # deps.sh [--fuzz]: install the Debian packages bzj builds and tests with,
 # when they are missing.  As root it runs apt-get; otherwise it prints the
-# exact command and fails.
+# exact command and fails.  PostgreSQL (the server, for tests/pg, and
+# libpq-dev, for the coming store backend: issue 16) is installed too as
+# root; without root its absence is only reported, with the command,
+# because SQLite stays the default and make check skips tests/pg then.
 set -u
 need=""
+pg=""
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_pc ncursesw || need="$need libncurses-dev"
@@ -19,6 +23,14 @@ have_cmd msgfmt || need="$need gettext"
 have_cmd sqlite3 || need="$need sqlite3"
 have_cmd python3 || need="$need python3"
 have_cmd locale-gen || need="$need locales"
+have_pc libpq || pg="$pg libpq-dev"
+sh "$(dirname "$0")/../tests/pg/server.sh" have >/dev/null 2>&1 || pg="$pg postgresql"
+if [ -n "$pg" ] && [ "$(id -u)" = 0 ]; then
+	need="$need$pg"
+elif [ -n "$pg" ]; then
+	echo "deps: PostgreSQL is not installed (tests/pg will be skipped); to test it run:" >&2
+	echo "  sudo apt-get update && sudo apt-get install -y$pg" >&2
+fi
 if [ "${1:-}" = "--fuzz" ]; then
 	have_cmd clang || need="$need clang"
 	[ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] ||

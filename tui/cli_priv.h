@@ -140,5 +140,6 @@ extern const cli_command cli_cmd_init, cli_cmd_demo, cli_cmd_shop, cli_cmd_topup
 extern const cli_command cli_cmd_provider, cli_cmd_assess, cli_cmd_complaint;
 /* cli_payout.c, cli_report.c: bank batches and the finance reports */
 extern const cli_command cli_cmd_payout, cli_cmd_report;
+extern const cli_command cli_cmd_settings;
 
 #endif

@@ -176,13 +176,23 @@ static int db_path(const globals *g, bool priv, const bzj_config *cfg, char *out
 		   bzj_err *e)
 {
 	const char *p = NULL;
-	if (!priv && g->db)
+	char src[PATH_MAX + 32];
+	if (!priv && g->db) {
 		p = g->db;
-	else if (!priv && getenv("BZJ_DB") && *getenv("BZJ_DB"))
+		snprintf(src, sizeof src, "--db");
+	} else if (!priv && getenv("BZJ_DB") && *getenv("BZJ_DB")) {
 		p = getenv("BZJ_DB");
-	else if (cfg->database)
+		snprintf(src, sizeof src, "BZJ_DB");
+	} else if (cfg->database) {
 		p = cfg->database;
+		snprintf(src, sizeof src, _("`database` in %s"), cfg->path ? cfg->path : "?");
+	}
 	if (p) {
+		/* a PostgreSQL URI or service name is refused here, before any
+		 * file is looked at (issue 16: SQLite only in this build) */
+		int rc = bzj_ctx_check_location(p, src, e);
+		if (rc)
+			return rc;
 		snprintf(out, n, "%s", p);
 		return BZJ_OK;
 	}

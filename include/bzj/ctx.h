@@ -29,6 +29,7 @@ typedef struct bzj_ctx {
 	void *progress_ctx;
 	volatile int *interrupted; /* set by a signal handler; may be NULL */
 	int64_t seen_version;	   /* bzj_ctx_others_changed's last answer */
+	bool settings_accepting;   /* `settings accept` passes the settings guard */
 } bzj_ctx;
 
 enum bzj_open_flags {
@@ -36,6 +37,11 @@ enum bzj_open_flags {
 	BZJ_OPEN_READONLY = 2, /* never write */
 };
 
+/* Is `where` a location this build can open?  A file path is; a
+ * postgresql:// URI or a libpq service=/key=value string names the
+ * PostgreSQL store, which this build does not have: BZJ_EIO
+ * "store.backend" naming `source` (e.g. "--db"), the password masked. */
+int bzj_ctx_check_location(const char *where, const char *source, bzj_err *e);
 /* Open (and migrate) the database and load its calendar. */
 int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 		 const bzj_actor *actor, bzj_err *e);

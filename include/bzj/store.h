@@ -26,11 +26,22 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 14
+#define BZJ_SCHEMA_VERSION 15
 /* meta key: schema v13 left a keyed database's refund seals to renew once
  * its audit key is attached (bzj_store_reseal_pending). */
 #define BZJ_RESEAL_PENDING "reseal_refund_v13"
 
+/* Which store a location names (store_backend.c): a file path is
+ * SQLite; a postgresql:// or postgres:// URI or a libpq connection string
+ * (service=NAME, host=... dbname=...) is PostgreSQL; another scheme://
+ * is unknown.  This build has the SQLite store only: any other location
+ * is refused, before a file is touched, with BZJ_EIO "store.backend"
+ * naming `source` (--db, BZJ_DB, the config) and the location with its
+ * password masked. */
+enum bzj_store_kind { BZJ_STORE_SQLITE = 0, BZJ_STORE_POSTGRES = 1, BZJ_STORE_UNKNOWN = 2 };
+int bzj_store_kind(const char *where);
+void bzj_store_location_safe(const char *where, char *out, size_t n);
+int bzj_store_location_check(const char *where, const char *source, bzj_err *e);
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e);
 void bzj_db_close(bzj_db *db);
 /* Opened read-only: asked for, or (for an existing database in a folder
@@ -43,6 +54,11 @@ int64_t bzj_db_data_version(bzj_db *db);
 /* BEGIN IMMEDIATE (retrying while busy), COMMIT, ROLLBACK. */
 int bzj_db_begin(bzj_db *db, bzj_err *e);
 int bzj_db_commit(bzj_db *db, bzj_err *e);
+/* A check run inside every outermost write transaction, right after BEGIN
+ * IMMEDIATE (so it sees what the write will see); an error from it rolls
+ * the transaction back and is the write's error.  NULL removes it. */
+typedef int (*bzj_write_guard_fn)(void *ctx, bzj_err *e);
+void bzj_db_set_write_guard(bzj_db *db, bzj_write_guard_fn fn, void *ctx);
 void bzj_db_rollback(bzj_db *db);
 /* A read snapshot: every statement until bzj_db_read_end sees the database
  * as it was at the first read (WAL), whatever other writers commit. */
@@ -249,6 +265,18 @@ int bzj_store_receipt_void_all(bzj_db *db, const char *shop_id, bzj_err *e);
 int bzj_store_restriction_event(bzj_db *db, const char *shop_id, bzj_date day, bool restricted,
 				int64_t balance_fen, int64_t required_fen, const char *cause,
 				bzj_err *e);
+
+/* settings (issue 16): the newest recorded settings (*found false when
+ * none; *doc malloc'd, the caller frees it), and a new record. */
+int bzj_store_settings_last(bzj_db *db, int64_t *seq, char fingerprint[65], char **doc,
+			    bzj_date *day, char user[64], bool *found, bzj_err *e);
+int bzj_store_settings_insert(bzj_db *db, const char *fingerprint, const char *doc, bzj_date day,
+			      const char *user, bzj_err *e);
+/* Does record `seq` carry bzj's seal (HMAC with the audit key, else
+ * SHA-256), i.e. was it written by bzj and not changed since? */
+int bzj_store_settings_sealed(bzj_db *db, int64_t seq, bool *sealed, bzj_err *e);
+/* The text of the newest record that carries bzj's seal (malloc'd). */
+int bzj_store_settings_last_sealed(bzj_db *db, char **doc, bool *found, bzj_err *e);
 
 /* audit */
 int bzj_store_audit_last(bzj_db *db, int64_t *seq, char *hash, bzj_err *e);

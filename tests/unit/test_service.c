@@ -9,6 +9,7 @@
 #include "bzj/refund.h"
 #include "bzj/rules.h"
 #include "bzj/violation.h"
+#include "bzj/settings.h"
 #include "fixture.h"
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -788,6 +789,13 @@ static void monthly_limit_comes_from_the_config(void **state)
 	bzj_refund r, out;
 
 	f->cfg.monthly_limit = 1;
+	/* a changed limit is recorded by a supervisor before anyone writes
+	 * under it (issue 16: the settings the database runs under) */
+	bzj_settings_state st;
+	bool changed = false;
+	as(f, "root", BZJ_ROLE_SUPERVISOR); /* the default config's one supervisor */
+	OK(bzj_settings_accept(&f->x, "limit lowered to 1", &st, &changed, &f->e));
+	assert_true(changed);
 	ready_shop(f, "S1", "10000");
 	today(f, "2025-11-03");
 	r = submit(f, "S1", BZJ_REFUND_PARTIAL, "100");

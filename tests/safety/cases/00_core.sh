@@ -166,6 +166,10 @@ done
 me=$(id -un)
 d=$(fresh os-identity)
 if [ $ROOT = 1 ]; then
+	# the copy ran under the demo config: root, supervisor of this one,
+	# records its settings first (issue 16), then writes under it
+	x --conf "$OS_CONF" --db "$d" --user cs1 settings accept --reason "identity os test"
+	is "identity \"os\": root records data/bzj.conf's settings for the copy" "$([ "$RC" = 0 ]; echo $?)" "exit $RC: $ERR"
 	x --conf "$OS_CONF" --db "$d" --user cs1 topup "$P" 3 --ref os-1
 	u=$(sqlite3 -batch -noheader "$d" "SELECT user || '/' || role FROM audit ORDER BY seq DESC LIMIT 1")
 	is "identity \"os\" (data/bzj.conf): BZJ_USER=cs1 has no effect, the top-up is by root/supervisor" \
@@ -491,13 +495,18 @@ elif [ $ROOT = 1 ] && command -v unshare >/dev/null && [ "${ok_other:-}" = y ] &
 	cat >"$S/etc/bzj/bzj.conf" <<EOF
 database = "$S/var/bzj.db";
 identity = "os";
-roles = { supervisor = [ "nobody" ]; reviewer = [ ]; finance = [ ]; support = [ ]; };
+roles = { supervisor = [ "nobody", "root" ]; reviewer = [ ]; finance = [ ]; support = [ ]; };
 EOF
 	chmod 0644 "$S/etc/bzj/bzj.conf"
 	cp "$T/base.db" "$S/var/bzj.db"
+	# the copy ran under the demo config: root records this install's
+	# settings (issue 16) before the operators start
+	timeout 60 "$BIN" --config "$S/etc/bzj/bzj.conf" --db "$S/var/bzj.db" --json \
+		settings accept --reason "setgid install" >"$T/out" 2>"$T/err"
+	is "setgid: root records the install's settings in the copied database" "$?" "$(cat "$T/err")"
 	chgrp -R 64999 "$S/var"
 	chmod 0770 "$S/var"
-	chmod 0660 "$S/var/bzj.db"
+	chmod 0660 "$S/var/bzj.db"*
 	install -g 64999 -m 2755 "$SGBIN" "$S/bin/bzj"
 	cp "$DB" "$T/evil.db"
 	chmod 0644 "$T/evil.db"

@@ -1,0 +1,87 @@
+/* store_settings.c - the settings a database runs under (issue 16): the
+ * append-only, sealed table `settings` (schema v14).  The newest row is
+ * in force; core/settings.c decides what goes in it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bzj/i18n.h"
+#include "store_priv.h"
+
+int bzj_store_settings_last(bzj_db *db, int64_t *seq, char fingerprint[65], char **doc,
+			    bzj_date *day, char user[64], bool *found, bzj_err *e)
+{
+	*found = false;
+	if (doc)
+		*doc = NULL;
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT seq, fingerprint, doc, day, user FROM settings"
+				   " ORDER BY seq DESC LIMIT 1",
+				   e);
+	if (!st)
+		return e ? e->rc : BZJ_EIO;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		if (seq)
+			*seq = sqlite3_column_int64(st, 0);
+		if (fingerprint)
+			st_text(st, 1, fingerprint, 65);
+		if (doc) {
+			const unsigned char *t = sqlite3_column_text(st, 2);
+			*doc = strdup(t ? (const char *)t : "");
+			if (!*doc) {
+				sqlite3_reset(st);
+				return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+			}
+		}
+		if (day)
+			*day = st_date(st, 3);
+		if (user)
+			st_text(st, 4, user, 64);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_settings_insert(bzj_db *db, const char *fingerprint, const char *doc, bzj_date day,
+			      const char *user, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO settings(fingerprint, doc, day, user) VALUES (?, ?, ?, ?)",
+		       "ttdt", fingerprint, doc, (int)day, user);
+}
+
+int bzj_store_settings_sealed(bzj_db *db, int64_t seq, bool *sealed, bzj_err *e)
+{
+	int64_t n = 0;
+	int rc = st_int(db, e, &n, NULL,
+			"SELECT count(*) FROM settings t JOIN seal s ON s.tbl = 'settings'"
+			" AND s.rid = t.seq WHERE t.seq = ?1 AND s.mac = bzj_seal('settings',"
+			" t.seq, s.seq, " SEAL_SETTINGS_COLS("t.") ")",
+			"i", seq);
+	*sealed = !rc && n == 1;
+	return rc;
+}
+
+int bzj_store_settings_last_sealed(bzj_db *db, char **doc, bool *found, bzj_err *e)
+{
+	*found = false;
+	*doc = NULL;
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT t.doc FROM settings t JOIN seal s ON s.tbl = 'settings'"
+				   " AND s.rid = t.seq WHERE s.mac = bzj_seal('settings', t.seq, s.seq, "
+				   SEAL_SETTINGS_COLS("t.") ") ORDER BY t.seq DESC LIMIT 1",
+				   e);
+	if (!st)
+		return e ? e->rc : BZJ_EIO;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		*doc = strdup(t ? (const char *)t : "");
+		*found = *doc != NULL;
+		rc = *doc ? SQLITE_DONE : SQLITE_NOMEM;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+}

@@ -1,0 +1,48 @@
+# 17_store_location.sh - --db, BZJ_DB and `database` in the config accept a
+# PostgreSQL URI or a libpq service name (shared/CONTRACT.md); this build
+# has the SQLite store only, so it refuses them clearly (issue 16): exit 6,
+# store.backend, naming where the location came from, the password masked,
+# and no file made for it.
+D=2026-01-05
+DB_17=$T/17_location.db
+DB=$DB_17
+bz demo $D init
+okrc "a file path is SQLite, as before"
+for loc in "postgresql://bzj@db.example:5432/bzj" "postgres://db.example/bzj" "POSTGRESQL://h/x" \
+	"service=bzj" "host=/run/postgresql dbname=bzj" "dbname = bzj"; do
+	DB=$loc
+	_pwd=$(pwd)
+	cd "$T" && bz demo $D shop list
+	cd "$_pwd" || exit 2
+	erc "--db $loc: refused, exit 6" 6 store.backend
+	jis "--db $loc: says this build is SQLite only, names --db" \
+		'"SQLite only" in d["error"]["message"] and d["error"]["message"].startswith("--db names a PostgreSQL database")' true
+done
+is "no file was made for any of them" "$(ls "$T" | grep -c -e '^postgres' -e '^service=' -e '^host=' -e '^dbname')" 0
+DB="postgresql://bzj:s3cr3t-pw@db.example/bzj"
+bz demo $D shop list
+erc "a URI with a password: refused" 6 store.backend
+jis "the password is masked in the message" \
+	'"s3cr3t-pw" not in d["error"]["message"] and "postgresql://bzj:***@db.example/bzj" in d["error"]["message"]' true
+grepo "and on stderr" "$T/err" "bzj:***@db.example"
+if grep -q s3cr3t-pw "$T/err"; then fail "the password never reaches stderr" "$(cat "$T/err")"; else ok "the password never reaches stderr"; fi
+DB="host=db user=bzj password=s3cr3t-pw dbname=bzj"
+bz demo $D shop list
+jis "a conninfo password is masked" '"s3cr3t-pw" not in d["error"]["message"] and "password=***" in d["error"]["message"]' true
+DB="mysql://db.example/bzj"
+bz demo $D shop list
+erc "another scheme: refused too" 6 store.backend
+# BZJ_DB and the config's `database` (no --db)
+BZJ_DB="service=bzj" BZJ_USER=demo "$BIN" --config "$CONF" --today $D --json shop list >"$T/out" 2>"$T/err"
+RC=$?
+erc "BZJ_DB=service=bzj: refused" 6 store.backend
+jis "names BZJ_DB" 'd["error"]["message"].startswith("BZJ_DB names a PostgreSQL database (service=bzj)")' true
+{ cat "$CONF"; echo 'database = "postgresql://db.example/bzj";'; } >"$T/17.conf"
+BZJ_USER=demo "$BIN" --config "$T/17.conf" --today $D --json shop list >"$T/out" 2>"$T/err"
+RC=$?
+erc "database = postgresql://… in the config: refused" 6 store.backend
+jis "names the config file's key" "d['error']['message'].startswith('\`database\` in $T/17.conf names a PostgreSQL database')" true
+BZJ_USER=demo "$BIN" --config "$T/17.conf" --db "$DB_17" --today $D --json shop list >"$T/out" 2>"$T/err"
+RC=$?
+erc "--db PATH still wins over the config's database" 0
+DB=$DB_17
