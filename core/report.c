@@ -81,6 +81,23 @@ static int month_row(void *ctx, int n, const int64_t *iv, const char *const *tv,
 	(void)n;
 	(void)e;
 	bzj_month_report *r = ctx;
+	if (iv[0] == -2) { /* the shops now */
+		r->balances_fen = iv[2];
+		r->frozen_fen = iv[3];
+		r->owed_fen = iv[4];
+		return 0;
+	}
+	if (iv[0] == -1) { /* the ledger's own sum at the month's end */
+		bzj_statement l = {.opening_fen = iv[2],
+				   .topups_fen = iv[3],
+				   .deductions_fen = iv[4],
+				   .fees_fen = iv[5],
+				   .refunds_fen = iv[6],
+				   .corrections_fen = iv[7]};
+		r->ledger_closing_fen = bzj_statement_closing(&l);
+		r->later_entries = iv[1] != 0;
+		return 0;
+	}
 	stmt_row(&r->total, iv);
 	int ent = iv[0] == BZJ_ENTITY_COMPANY ? 1 : 0;
 	stmt_row(&r->by_entity[ent], iv);
@@ -104,22 +121,9 @@ static int provider_row(void *ctx, int n, const int64_t *iv, const char *const *
 	(void)n;
 	(void)tv;
 	(void)e;
-	stmt_row(&((bzj_month_report *)ctx)->providers, iv);
-	return 0;
-}
-
-static int close_row(void *ctx, int n, const int64_t *iv, const char *const *tv, bzj_err *e)
-{
-	(void)n;
-	(void)tv;
-	(void)e;
 	bzj_month_report *r = ctx;
-	r->ledger_closing_fen = iv[0];
-	r->balances_fen = iv[1];
-	r->frozen_fen = iv[2];
-	r->owed_fen = iv[3];
-	r->later_entries = iv[4] != 0;
-	r->providers_ledger_closing_fen = iv[5];
+	stmt_row(&r->providers, iv);
+	r->providers_ledger_closing_fen = iv[9];
 	return 0;
 }
 
@@ -136,13 +140,14 @@ int bzj_report_month(bzj_ctx *x, bzj_month m, bzj_month_report *r, bzj_err *e)
 	bzj_date from = bzj_month_day(m, 1), to = bzj_month_day(m + 1, 1) - 1;
 	if ((rc = bzj_db_read_begin(x->db, e))) /* one snapshot for every figure */
 		return rc;
+	/* one read of the shops' ledger for every figure, the closing the
+	 * ledger's own sum (opening + movements of the same pass, every entry
+	 * up to the month's end), reconciled with the statement built through
+	 * the shops' entity and category and with what the shops hold */
 	rc = bzj_store_report(x->db, BZJ_RQ_MONTH, from, to, x->today, month_row, r, e);
 	if (!rc)
 		rc = bzj_store_report(x->db, BZJ_RQ_MONTH_PROVIDERS, from, to, x->today,
 				      provider_row, r, e);
-	if (!rc)
-		rc = bzj_store_report(x->db, BZJ_RQ_MONTH_CLOSE, from, to, x->today, close_row, r,
-				      e);
 	bzj_db_read_end(x->db);
 	r->reconciled = r->total.closing_fen == r->ledger_closing_fen &&
 			(r->later_entries || r->total.closing_fen == r->balances_fen);

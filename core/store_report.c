@@ -12,25 +12,42 @@
 
 /* ?1 = first day (of the month or range), ?2 = last day, ?3 = today */
 static const char *const report_sql[] = {
-	/* BZJ_RQ_MONTH: the shops' ledger up to the month's end by entity and
-	 * main category (the one the shop was first given, then by name) */
+	/* BZJ_RQ_MONTH: the whole statement in one read of the ledger (issue
+	 * 15's target: at most twice the six totals in one SQL statement).
+	 * mv sums each shop's ledger once, grouped by shop, with every figure
+	 * a filtered sum of the same pass, plus the shop's first day (a shop
+	 * whose entries all come after the month is not in it) and whether it
+	 * has entries after the month.  The rows, in this order:
+	 *   -2: the shops now: count, balances, frozen, owed (columns 1 to 4);
+	 *   -1: the ledger's own figures at the month's end, every shop id
+	 *       whether or not the shop exists (the closing the statement must
+	 *       reconcile to), column 1 = entries after the month exist;
+	 *   entity, shops, opening, top-ups, deductions, fees, refunds,
+	 *       corrections, main category (the one the shop was first given,
+	 *       then by name; '' for none), by entity and category, in that
+	 *       order (the categories' order is the report's). */
 	[BZJ_RQ_MONTH] =
-		"WITH main AS (SELECT shop_id, category FROM (SELECT shop_id, category,"
-		" row_number() OVER (PARTITION BY shop_id ORDER BY added, category) AS rn"
-		" FROM shop_category) WHERE rn = 1),"
-		" mv AS (SELECT shop_id,"
-		" sum(CASE WHEN day < ?1 THEN amount_fen ELSE 0 END) AS o,"
-		" sum(CASE WHEN day >= ?1 AND kind = 1 THEN amount_fen ELSE 0 END) AS t,"
-		" sum(CASE WHEN day >= ?1 AND kind = 2 THEN -amount_fen ELSE 0 END) AS d,"
-		" sum(CASE WHEN day >= ?1 AND kind = 3 THEN -amount_fen ELSE 0 END) AS f,"
-		" sum(CASE WHEN day >= ?1 AND kind = 4 THEN -amount_fen ELSE 0 END) AS r,"
-		" sum(CASE WHEN day >= ?1 AND kind = 5 THEN amount_fen ELSE 0 END) AS c"
-		" FROM ledger WHERE day <= ?2 GROUP BY shop_id)"
-		" SELECT s.entity, count(*), sum(mv.o), sum(mv.t), sum(mv.d), sum(mv.f), sum(mv.r),"
-		" sum(mv.c), COALESCE(m.category, '')"
-		" FROM mv JOIN shop s ON s.id = mv.shop_id LEFT JOIN main m ON m.shop_id = mv.shop_id"
-		" GROUP BY s.entity, m.category ORDER BY s.entity, m.category",
-	/* BZJ_RQ_MONTH_PROVIDERS: the same for the providers' own ledger */
+		"WITH mv AS MATERIALIZED (SELECT shop_id, min(day) AS first,"
+		" max(day) > ?2 AS later,"
+		" sum(amount_fen) FILTER (WHERE day < ?1) AS o,"
+		" sum(amount_fen) FILTER (WHERE day BETWEEN ?1 AND ?2 AND kind = 1) AS t,"
+		" sum(-amount_fen) FILTER (WHERE day BETWEEN ?1 AND ?2 AND kind = 2) AS d,"
+		" sum(-amount_fen) FILTER (WHERE day BETWEEN ?1 AND ?2 AND kind = 3) AS f,"
+		" sum(-amount_fen) FILTER (WHERE day BETWEEN ?1 AND ?2 AND kind = 4) AS r,"
+		" sum(amount_fen) FILTER (WHERE day BETWEEN ?1 AND ?2 AND kind = 5) AS c"
+		" FROM ledger GROUP BY shop_id)"
+		" SELECT -2, count(*), sum(balance_fen), sum(frozen_fen), sum(owed_fen), 0, 0, 0, ''"
+		" FROM shop"
+		" UNION ALL SELECT -1, COALESCE(max(later), 0), sum(o), sum(t), sum(d), sum(f),"
+		" sum(r), sum(c), '' FROM mv"
+		" UNION ALL SELECT s.entity, count(*), sum(mv.o), sum(mv.t),"
+		" sum(mv.d), sum(mv.f), sum(mv.r), sum(mv.c),"
+		" COALESCE((SELECT category FROM shop_category c WHERE c.shop_id = mv.shop_id"
+		" ORDER BY added, category LIMIT 1), '') AS cat"
+		" FROM mv JOIN shop s ON s.id = mv.shop_id WHERE mv.first <= ?2"
+		" GROUP BY s.entity, cat ORDER BY 1, 9",
+	/* BZJ_RQ_MONTH_PROVIDERS: the same for the providers' own ledger, and
+	 * (column 9) its own sum at the month's end */
 	[BZJ_RQ_MONTH_PROVIDERS] =
 		"SELECT 0, count(DISTINCT provider_id),"
 		" COALESCE(sum(CASE WHEN day < ?1 THEN amount_fen ELSE 0 END), 0),"
@@ -38,18 +55,9 @@ static const char *const report_sql[] = {
 		" COALESCE(sum(CASE WHEN day >= ?1 AND kind = 2 THEN -amount_fen ELSE 0 END), 0),"
 		" COALESCE(sum(CASE WHEN day >= ?1 AND kind = 3 THEN -amount_fen ELSE 0 END), 0),"
 		" COALESCE(sum(CASE WHEN day >= ?1 AND kind = 4 THEN -amount_fen ELSE 0 END), 0),"
-		" COALESCE(sum(CASE WHEN day >= ?1 AND kind = 5 THEN amount_fen ELSE 0 END), 0), ''"
+		" COALESCE(sum(CASE WHEN day >= ?1 AND kind = 5 THEN amount_fen ELSE 0 END), 0), '',"
+		" COALESCE(sum(amount_fen), 0)"
 		" FROM provider_ledger WHERE day <= ?2",
-	/* BZJ_RQ_MONTH_CLOSE: the ledgers' own sums at the month's end, what
-	 * the shops hold now, frozen and owed now, and whether later entries
-	 * exist (then the balances now are not the month's) */
-	[BZJ_RQ_MONTH_CLOSE] =
-		"SELECT (SELECT COALESCE(sum(amount_fen), 0) FROM ledger WHERE day <= ?2),"
-		" (SELECT COALESCE(sum(balance_fen), 0) FROM shop),"
-		" (SELECT COALESCE(sum(frozen_fen), 0) FROM shop),"
-		" (SELECT COALESCE(sum(owed_fen), 0) FROM shop),"
-		" EXISTS (SELECT 1 FROM ledger WHERE day > ?2),"
-		" (SELECT COALESCE(sum(amount_fen), 0) FROM provider_ledger WHERE day <= ?2)",
 	/* BZJ_RQ_LEDGER_MONTHS: the shops' movements before ?2 by month, entity,
 	 * main category and kind, through the statement's joins */
 	[BZJ_RQ_LEDGER_MONTHS] =

@@ -237,7 +237,6 @@ int bzj_store_return_insert(bzj_db *db, const char *sha, bzj_date day, const cha
 enum {
 	BZJ_RQ_MONTH,
 	BZJ_RQ_MONTH_PROVIDERS,
-	BZJ_RQ_MONTH_CLOSE,
 	BZJ_RQ_LEDGER_MONTHS,
 	BZJ_RQ_LEDGER_PLAIN,
 	BZJ_RQ_LATE,

@@ -131,6 +131,8 @@ def table(path):
                  "", "", "both", ok_tty and ok_plain))
     ratio_row("`deposit recompute --month` (%s shops)" % n, "recompute_bzj", "recompute_sql",
               "s", 2, "one SQL upsert in sqlite3")
+    ratio_row("`report month 2026-10` (%s shops)" % n, "report_bzj", "report_sql", "s", 2,
+              "the same totals in one SQL statement in sqlite3")
     ratio_row("`newbie check --date` (%s newbie shops%s)"
               % (r.get("newbie_shops", "?"),
                  "" if r.get("newbie_same", "1") == "1" else ", RESULTS DIFFER"),

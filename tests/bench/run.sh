@@ -164,6 +164,32 @@ if cmp -s "$TMP/r.sum" "$TMP/q.sum"; then put recompute_same 1; else
 	put recompute_same 0; say "WARNING: recompute and the SQL baseline disagree"; fi
 rm -f "$W"/r.db* "$W"/q.db* "$W"/i.db* "$W"/bare.db
 
+# ---- report month vs the same totals in one SQL statement (issue 15) --------
+# The totals `report month 2026-10` prints (tests/bench/payouts.sh compares
+# the values): opening, the month's movements by kind, closing, and the
+# shops' balances, frozen and owed, in one statement.
+RM_FROM=$(sqlite3 :memory: "SELECT CAST(julianday('2026-10-01') - julianday('1970-01-01') AS INT)")
+RM_TO=$((RM_FROM + 30))
+cat >"$W/report.sql" <<EOF
+SELECT sum(CASE WHEN day < $RM_FROM THEN amount_fen ELSE 0 END),
+ sum(CASE WHEN day >= $RM_FROM AND kind = 1 THEN amount_fen ELSE 0 END),
+ -sum(CASE WHEN day >= $RM_FROM AND kind = 2 THEN amount_fen ELSE 0 END),
+ -sum(CASE WHEN day >= $RM_FROM AND kind = 3 THEN amount_fen ELSE 0 END),
+ -sum(CASE WHEN day >= $RM_FROM AND kind = 4 THEN amount_fen ELSE 0 END),
+ sum(amount_fen), (SELECT sum(balance_fen) FROM shop), (SELECT sum(frozen_fen) FROM shop),
+ (SELECT sum(owed_fen) FROM shop) FROM ledger WHERE day <= $RM_TO;
+EOF
+cp_db "$C/demo.db" "$W/rep.db"
+say "report month: $REPS runs each"
+set -- $($PY "$HERE/bench.py" pair "$REPS" 0 "true" \
+	"$BIN --config $CONF --today $TODAY --db $W/rep.db --json report month 2026-10" \
+	"true" "sqlite3 $W/rep.db '.read $W/report.sql'")
+put report_bzj "$1"
+put report_sql "$2"
+put report_bzj_cpu "$5"
+put report_sql_cpu "$6"
+rm -f "$W"/rep.db*
+
 # ---- newbie check vs the same statements in sqlite3 ---------------------------
 # The demo ran the check of TODAY-2; both sides check TODAY-1 on a fresh copy.
 # The baseline writes the rule inline (core/rules.c bzj_newbie_reasons: score

@@ -252,3 +252,11 @@ okrc "check after the batches"
 jis "check ok" 'd["ok"]' true
 bz cs1 2025-12-31 audit verify
 okrc "audit verify after the batches"
+
+echo "# the statement after batches and returns, every figure against plain SQL"
+for m in 2025-10 2025-11 2025-12; do
+	bz fin1 2025-12-31 report month $m
+	cp "$T/out" "$T/60_month.json"
+	is "report month $m after the batches: every figure as plain SQL computes it" \
+		"$(python3 "$HERE/report_sql.py" "$DB" $m "$T/60_month.json")" ok
+done

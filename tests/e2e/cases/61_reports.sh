@@ -164,3 +164,11 @@ bzt cs1 $TODAY report queue --from 2025-11-01 --to 2025-11-30
 grepo "queue text: medians" "$T/out" "days to pay: median 2, p90 7"
 bz cs1 $TODAY report queue
 jis "default range: the 30 days to today" 'd["from"]' 2025-11-03
+
+echo "# every figure of the statement against plain SQL (one read of the ledger since issue 15's speed-up)"
+for m in 2025-09 2025-10 2025-11 2025-12; do
+	bz fin1 $TODAY report month $m
+	cp "$T/out" "$T/61_month.json"
+	is "report month $m: every figure as plain SQL computes it" \
+		"$(python3 "$HERE/report_sql.py" "$DB" $m "$T/61_month.json")" ok
+done
