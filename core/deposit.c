@@ -8,6 +8,10 @@
 #include "bzj/money.h"
 #include "service.h"
 
+/* Up to this many shops a full re-sync of requirements fits in one short
+ * transaction; above it, it runs in slices (see catch_up_locked). */
+#define CATCH_UP_INLINE 5000
+
 int bzj_gmv_set(bzj_ctx *x, const char *shop_id, bzj_month month, int64_t gmv_fen, bzj_err *e)
 {
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_GMV, _("record GMV"), e);
@@ -50,38 +54,97 @@ int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, 
 				bzj_month_fmt(month - 1, m2, sizeof m2),
 				bzj_date_fmt(first, d1, sizeof d1));
 	}
+	/* Sliced (store_bulk.c): the month's figures are staged as rows of a
+	 * job, a few thousand shops per short transaction, then published
+	 * with the audit record in one small one.  The requirements they
+	 * change are brought up to date afterwards, in slices too, through
+	 * the effective date the publish schedules: a crash between leaves
+	 * that date due, and the next process (or `bzj check`) finishes it. */
+	char arg[8];
+	bzj_month_fmt(month, arg, sizeof arg);
+	int64_t job = 0;
+	bool compare = true;
+	/* After the job has started: a recompute of the month that was still
+	 * staging is superseded now and can no longer publish.  When no
+	 * figure of the month is visible, every open shop's is new: the
+	 * staged rows are the shops, counted as they go in, and no lookup of
+	 * the old figure is needed (bzj_store_floating_stage). */
+	if ((rc = svc_job_start(x, "recompute", arg, month, month, &job, e)) ||
+	    (rc = bzj_store_floating_month_seen(x->db, month, arg, &compare, e)) ||
+	    (compare && (rc = bzj_store_floating_count(x->db, r->effective, &r->shops, e)))) {
+		if (job)
+			svc_job_abandon(x, job, true);
+		return rc;
+	}
+	svc_slicer sl;
+	svc_slice_init(&sl, x, 2048);
+	int64_t lo = 0, max = 0;
+	rc = bzj_store_shop_rowid_max(x->db, &max, e);
+	while (!rc && lo < max) {
+		int64_t n = 0, hi = lo + sl.rows;
+		if ((rc = svc_progress(x, _("recompute"), lo, max, e)) ||
+		    (rc = svc_slice_begin(&sl, e)))
+			break;
+		rc = bzj_store_floating_stage(x->db, job, month, r->effective, compare, lo, hi, &n,
+					      e);
+		if (!rc)
+			rc = bzj_store_job_beat(x->db, job, e);
+		rc = svc_slice_end(&sl, rc, e);
+		r->changed += n;
+		lo = hi;
+	}
+	svc_slice_finish(&sl);
+	if (rc) {
+		svc_job_abandon(x, job, strcmp(e->code, "interrupted") != 0);
+		return rc;
+	}
+	if (!compare)
+		r->shops = r->changed;
 	if ((rc = svc_begin(x, e)))
 		return rc;
-	rc = svc_progress(x, _("recompute"), 0, 2, e);
-	if (!rc)
-		rc = bzj_store_floating_recompute(x->db, month, r->effective, &r->shops, &r->changed,
-						  e);
-	if (!rc && r->effective > x->today) {
-		char cause[32], m[8];
-		snprintf(cause, sizeof cause, "floating %s", bzj_month_fmt(month, m, sizeof m));
+	bool published = false;
+	rc = bzj_store_job_publish(x->db, job, r->changed, &published, e);
+	if (!rc && !published)
+		rc = bzj_fail(e, BZJ_EBUSY, "bulk.superseded",
+			      _("another recompute of %s started meanwhile and replaces this one; "
+				"nothing was changed"),
+			      arg);
+	/* The figures change requirements on their effective date: the first
+	 * process on or after it brings every shop up to date.  When that date
+	 * has come, a small database is re-synced here, in this transaction,
+	 * as before; a large one through the scheduled date, in slices right
+	 * after the commit (a crash leaves the date due: `deposit sync`,
+	 * `bzj check` or the lists finish it). */
+	int64_t synced = 0, total = 0;
+	bool inline_sync = false;
+	if (!rc && r->effective <= x->today && !(rc = bzj_store_shop_total(x->db, &total, e)))
+		inline_sync = total <= CATCH_UP_INLINE;
+	if (!rc && inline_sync) {
+		rc = bzj_store_sync_all(x->db, x->today, "floating recompute", &synced, e);
+	} else if (!rc) {
+		char cause[32];
+		snprintf(cause, sizeof cause, "floating %s", arg);
 		rc = bzj_store_effective_add(x->db, r->effective, cause, e);
 	}
-	if (!rc)
-		rc = svc_progress(x, _("recompute"), 1, 2, e);
-	int64_t synced = 0;
-	/* A figure that takes effect after today changes no requirement
-	 * today: the effective_date row above has the first process on that
-	 * day bring every shop up to date. */
-	if (!rc && r->effective <= x->today)
-		rc = bzj_store_sync_all(x->db, x->today, "floating recompute", &synced, e);
-	if (!rc)
-		rc = svc_progress(x, _("recompute"), 2, 2, e);
 	if (!rc) {
-		char m[8], eff[16], obj[32], a[160];
-		bzj_month_fmt(month, m, sizeof m);
-		snprintf(obj, sizeof obj, "floating:%s", m);
+		char eff[16], obj[32], a[192];
+		snprintf(obj, sizeof obj, "floating:%s", arg);
 		snprintf(a, sizeof a,
-			 "{\"effective\":\"%s\",\"shops\":%lld,\"changed\":%lld,\"synced\":%lld}",
+			 "{\"effective\":\"%s\",\"shops\":%lld,\"changed\":%lld,\"synced\":%lld,"
+			 "\"job\":%lld}",
 			 bzj_date_fmt(r->effective, eff, sizeof eff), (long long)r->shops,
-			 (long long)r->changed, (long long)synced);
+			 (long long)r->changed, (long long)synced, (long long)job);
 		rc = svc_audit(x, "deposit.recompute", obj, NULL, NULL, a, NULL, e);
 	}
-	return svc_end(x, rc, e);
+	if ((rc = svc_end(x, rc, e)))
+		return rc;
+	/* Published.  A sliced sync that follows is its own job: stopped
+	 * half-way it leaves the date due, and whoever comes next completes it. */
+	if (r->effective <= x->today && !inline_sync) {
+		bzj_err ce;
+		svc_catch_up(x, &ce);
+	}
+	return BZJ_OK;
 }
 
 int bzj_deposit_sync(bzj_ctx *x, const char *shop_id, bzj_err *e)
@@ -236,8 +299,18 @@ int bzj_standards_load_text(bzj_ctx *x, const char *text, const char *name, int 
 	rc = svc_standards_parse(x, text, name, loaded, e);
 	if (!rc)
 		rc = bzj_store_effective_standards(x->db, x->today, e);
-	int64_t synced = 0;
+	int64_t synced = 0, shops = 0;
 	if (!rc)
+		rc = bzj_store_shop_total(x->db, &shops, e);
+	/* The standards are a few dozen rows; re-syncing a million shops in
+	 * the same transaction would hold the desk for seconds.  Above
+	 * CATCH_UP_INLINE shops the re-sync is scheduled for today and done
+	 * in slices right after the commit (svc_catch_up); the audit record's
+	 * "synced" is then that of the deposit.sync record. */
+	bool sliced = shops > CATCH_UP_INLINE;
+	if (!rc && sliced)
+		rc = bzj_store_effective_add(x->db, x->today, "standards", e);
+	else if (!rc)
 		rc = bzj_store_sync_all(x->db, x->today, "standards changed", &synced, e);
 	if (!rc) {
 		char a[96];
@@ -245,7 +318,11 @@ int bzj_standards_load_text(bzj_ctx *x, const char *text, const char *name, int 
 			 (long long)synced);
 		rc = svc_audit(x, "standards.load", "standards", NULL, NULL, a, name, e);
 	}
-	return svc_end(x, rc, e);
+	if ((rc = svc_end(x, rc, e)) || !sliced)
+		return rc;
+	bzj_err ce;
+	svc_catch_up(x, &ce);
+	return BZJ_OK;
 }
 
 int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e)
@@ -261,19 +338,27 @@ int bzj_standards_load(bzj_ctx *x, const char *path, int *loaded, bzj_err *e)
 	return rc;
 }
 
-/* Inside a write transaction: sync every shop if a scheduled effective
- * date has come.  Rolled back with the transaction if the change fails. */
-static int catch_up_locked(bzj_ctx *x, bzj_err *e)
+/* Scheduled effective dates (a floating month, a standards version):
+ * when one has come, every shop's recorded requirement and restriction is
+ * brought up to date.
+ *
+ * Small databases do it inside the first write transaction of the day, so
+ * a refused change still writes nothing at all.  From CATCH_UP_INLINE
+ * shops on, that would hold an operator's write (and everyone behind it)
+ * for as long as a full sync takes, and doing it before the operator's
+ * write in slices would still make that operator wait for all of them.
+ * So an operator's write does not catch up there: `deposit sync` (run
+ * from cron just after midnight on a month's 2nd), a recompute whose
+ * figures take effect today, the lists that filter on the recorded state
+ * and `bzj check` do, in slices (svc_catch_up): each brings some shops up
+ * to date with their restriction events, and the date is marked done,
+ * with its audit record, in a last small transaction.  Until then a
+ * shop's recorded requirement may lag the published figures; every change
+ * to a shop recomputes its own (svc_shop_save) and the positions shown
+ * are computed from the rules, not the record. */
+static int catch_up_mark(bzj_ctx *x, bzj_date due, int64_t synced, bzj_err *e)
 {
-	bzj_date due;
-	bool found = false;
-	int rc = bzj_store_effective_due(x->db, x->today, &due, &found, e);
-	if (rc || !found)
-		return rc;
-	int64_t synced = 0;
-	rc = bzj_store_sync_all(x->db, x->today, "scheduled effective date", &synced, e);
-	if (!rc)
-		rc = bzj_store_effective_done(x->db, x->today, e);
+	int rc = bzj_store_effective_done(x->db, x->today, e);
 	if (!rc) {
 		char a[96], d[16];
 		snprintf(a, sizeof a, "{\"first_due\":\"%s\",\"synced\":%lld}",
@@ -282,6 +367,24 @@ static int catch_up_locked(bzj_ctx *x, bzj_err *e)
 			       "requirements changed on a scheduled effective date", e);
 	}
 	return rc;
+}
+
+/* Inside a write transaction on a small database: sync every shop if a
+ * scheduled effective date has come.  Rolled back with the transaction if
+ * the change fails. */
+static int catch_up_locked(bzj_ctx *x, bzj_err *e)
+{
+	bzj_date due;
+	bool found = false;
+	int rc = bzj_store_effective_due(x->db, x->today, &due, &found, e);
+	if (rc || !found)
+		return rc;
+	int64_t shops = 0;
+	if ((rc = bzj_store_shop_total(x->db, &shops, e)) || shops > CATCH_UP_INLINE)
+		return rc; /* svc_catch_up's slices, outside this transaction */
+	int64_t synced = 0;
+	rc = bzj_store_sync_all(x->db, x->today, "scheduled effective date", &synced, e);
+	return rc ? rc : catch_up_mark(x, due, synced, e);
 }
 
 int svc_begin(bzj_ctx *x, bzj_err *e)
@@ -301,7 +404,33 @@ int svc_catch_up(bzj_ctx *x, bzj_err *e)
 	int rc = bzj_store_effective_due(x->db, x->today, &due, &found, e);
 	if (rc || !found)
 		return rc;
+	int64_t shops = 0, synced = 0;
+	if ((rc = bzj_store_shop_total(x->db, &shops, e)))
+		return rc;
+	if (shops > CATCH_UP_INLINE &&
+	    (rc = svc_sync_sliced(x, "scheduled effective date", &synced, e)))
+		return rc;
 	if ((rc = bzj_db_begin(x->db, e)))
 		return rc;
-	return svc_end(x, catch_up_locked(x, e), e);
+	/* another process may have finished it meanwhile */
+	if (!(rc = bzj_store_effective_due(x->db, x->today, &due, &found, e)) && found) {
+		if (shops > CATCH_UP_INLINE) {
+			/* shops changed since their slice were saved by svc_shop_save */
+			rc = catch_up_mark(x, due, synced, e);
+		} else {
+			rc = catch_up_locked(x, e);
+		}
+	}
+	return svc_end(x, rc, e);
+}
+
+int bzj_deposit_catch_up(bzj_ctx *x, bool *due, bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_GMV, _("bring requirements up to date"), e);
+	if (rc)
+		return rc;
+	bzj_date day;
+	if ((rc = bzj_store_effective_due(x->db, x->today, &day, due, e)) || !*due)
+		return rc;
+	return svc_catch_up(x, e);
 }

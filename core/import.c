@@ -292,6 +292,8 @@ typedef struct imp {
 	bzj_import_result *r;
 	bzj_err *e;
 	bool stop; /* a storage error, not a bad line: abort */
+	int64_t job; /* GMV: the staging job (store_bulk.c), 0 before it starts */
+	char hash[65]; /* GMV: the file's SHA-256, the job's argument */
 } imp;
 
 static int report(imp *m, long line, const char *field, const char *msg)
@@ -786,14 +788,52 @@ static int on_row(void *ctx, long line, char **f, size_t nf, bzj_err *e)
 	}
 }
 
-static int gmv_progress(void *ctx, size_t done, size_t total)
+/* GMV goes in as a bulk job (store_bulk.c argues the design): parsed and
+ * checked without the write lock, written in slices of rows tagged with
+ * the job, each its own short transaction, and published with the import
+ * record in one small one (bzj_import).  Until then no reader sees a row
+ * of it.  A line whose shop does not exist fails its slice on the foreign
+ * key: the job is abandoned, so nothing of the file ever becomes visible,
+ * and the lines are named below. */
+static int gmv_stage(imp *m, bzj_err *we)
 {
-	imp *m = ctx;
-	if (svc_progress(m->x, _("import"), (long long)done, (long long)total, m->e)) {
-		m->stop = true;
-		return 1;
+	gmvset *g = &m->gmv;
+	bzj_ctx *x = m->x;
+	bzj_month m_lo = 0, m_hi = 0; /* the months the file has lines for */
+	for (size_t i = 0; i < g->n; i++) {
+		if (i == 0 || g->rows[i].month < m_lo)
+			m_lo = g->rows[i].month;
+		if (i == 0 || g->rows[i].month > m_hi)
+			m_hi = g->rows[i].month;
 	}
-	return 0;
+	int rc = svc_job_start(x, "import.gmv", m->hash, m_lo, m_hi, &m->job, we);
+	if (rc)
+		return rc;
+	svc_slicer sl;
+	svc_slice_init(&sl, x, 8192);
+	for (size_t i = 0; !rc && i < g->n;) {
+		size_t k = (size_t)sl.rows;
+		if (k > g->n - i)
+			k = g->n - i;
+		if ((rc = svc_progress(x, _("import"), (long long)i, (long long)g->n, m->e))) {
+			m->stop = true;
+			*we = *m->e;
+			break;
+		}
+		if ((rc = svc_slice_begin(&sl, we)))
+			break;
+		rc = bzj_store_gmv_import(x->db, m->job, g->rows + i, k, NULL, NULL, we);
+		if (!rc)
+			rc = bzj_store_job_beat(x->db, m->job, we);
+		rc = svc_slice_end(&sl, rc, we);
+		i += k;
+	}
+	svc_slice_finish(&sl);
+	if (rc) {
+		svc_job_abandon(x, m->job, !m->stop);
+		m->job = 0;
+	}
+	return rc;
 }
 
 /* Write the GMV lines, or find the shops that do not exist: when the foreign
@@ -805,7 +845,7 @@ static int gmv_write(imp *m)
 	bzj_err we;
 	bzj_err_clear(&we);
 	if (!m->r->errors) {
-		int rc = bzj_store_gmv_import(m->x->db, g->rows, g->n, gmv_progress, m, &we);
+		int rc = gmv_stage(m, &we);
 		if (!rc) {
 			m->r->rows = (int64_t)g->n;
 			return BZJ_OK;
@@ -907,7 +947,12 @@ int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_
 		orders_free(&m.ord);
 		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 	}
-	if ((rc = svc_begin(x, e))) {
+	/* GMV is staged in slices before its transaction (gmv_stage); the
+	 * other kinds parse and write inside one. */
+	bool sliced = kind == BZJ_IMPORT_GMV;
+	if (sliced)
+		file_hash(data, len, m.hash);
+	if (!sliced && (rc = svc_begin(x, e))) {
 		gmv_free(&m.gmv);
 		orders_free(&m.ord);
 		return rc;
@@ -940,6 +985,15 @@ int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_
 		r->unchanged = 0;
 		rc = bzj_fail(e, BZJ_EINPUT, "import.invalid",
 			      _("%lld bad line(s); nothing was imported"), (long long)r->errors);
+	}
+	if (!rc && sliced && !(rc = svc_begin(x, e))) {
+		sliced = false; /* in the transaction now: svc_end below ends it */
+		bool published = false;
+		rc = bzj_store_job_publish(x->db, m.job, r->rows, &published, e);
+		if (!rc && !published)
+			rc = bzj_fail(e, BZJ_EBUSY, "bulk.superseded",
+				      _("the same file is being imported by another run, which "
+					"replaces this one; nothing was imported"));
 	}
 	if (!rc) {
 		char a[256], action[32];
@@ -976,5 +1030,13 @@ int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_
 	refset_free(&m.auto_refs);
 	gmv_free(&m.gmv);
 	orders_free(&m.ord);
-	return svc_end(x, rc, e);
+	if (sliced) { /* refused or stopped before its transaction */
+		if (m.job)
+			svc_job_abandon(x, m.job, !m.stop);
+		return rc;
+	}
+	rc = svc_end(x, rc, e);
+	if (rc && m.job)
+		svc_job_abandon(x, m.job, !m.stop); /* after the rollback, in its own */
+	return rc;
 }

@@ -88,4 +88,35 @@ int svc_refund_returned(bzj_ctx *x, bzj_refund *r, bool paid, bzj_date on, const
 /* Standards file (libconfig text) into the store. */
 int svc_standards_parse(bzj_ctx *x, const char *text, const char *name, int *loaded, bzj_err *e);
 
+/* Bulk jobs (bulk.c; the design is argued in store_bulk.c).  A slicer runs
+ * a job as short transactions sized to a time budget, leaving the write
+ * lock free between them. */
+typedef struct svc_slicer {
+	bzj_ctx *x;
+	int64_t rows; /* rows for the next slice, adapted to the budget */
+	int64_t t0;
+	int64_t slices;
+	int64_t worst_us; /* the longest slice so far */
+	int pause_ms; /* BZJ_TEST_SLICE_PAUSE_MS */
+	int64_t max_rows; /* BZJ_TEST_SLICE_ROWS, else SLICE_MAX_ROWS */
+} svc_slicer;
+void svc_slice_init(svc_slicer *s, bzj_ctx *x, int64_t first_rows);
+/* BEGIN IMMEDIATE of the next slice (after the gap, from the second on). */
+int svc_slice_begin(svc_slicer *s, bzj_err *e);
+/* Commit (rc 0) or roll back the slice and size the next one. */
+int svc_slice_end(svc_slicer *s, int rc, bzj_err *e);
+/* After the last slice: the connection checkpoints by itself again. */
+void svc_slice_finish(svc_slicer *s);
+/* A new staging job of kind/arg (superseding an unfinished run of the
+ * same), after deleting the rows of abandoned jobs in slices. */
+int svc_job_start(bzj_ctx *x, const char *kind, const char *arg, bzj_month m_lo, bzj_month m_hi,
+		  int64_t *job, bzj_err *e);
+/* Best effort: mark a staging job abandoned (its rows stay invisible);
+ * `clean`: delete its rows and itself now (a refusal then leaves the
+ * database as it was; not after Ctrl-C, which should stop soon). */
+void svc_job_abandon(bzj_ctx *x, int64_t job, bool clean);
+int svc_bulk_cleanup(bzj_ctx *x, bzj_err *e);
+/* bzj_store_sync_all in slices of shops, as of x->today. */
+int svc_sync_sliced(bzj_ctx *x, const char *cause, int64_t *synced, bzj_err *e);
+
 #endif

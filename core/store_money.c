@@ -99,10 +99,20 @@ int bzj_store_ledger_list(bzj_db *db, const char *shop_id, int64_t before_id,
 
 int bzj_store_gmv_put(bzj_db *db, const char *shop_id, bzj_month m, int64_t fen, bzj_err *e)
 {
-	return st_exec(db, e,
-		       "INSERT INTO gmv(shop_id, month, gmv_fen) VALUES (?,?,?)"
-		       " ON CONFLICT(shop_id, month) DO UPDATE SET gmv_fen = excluded.gmv_fen",
-		       "tdi", shop_id, (int)m, fen);
+	/* One shop's GMV set by hand replaces what readers saw: the published
+	 * versions an import left go, so the job-0 row is the newest visible
+	 * (an import still staging publishes over it later, as it would have
+	 * overwritten it). */
+	int rc = st_exec(db, e,
+			 "DELETE FROM gmv WHERE month = ?2 AND shop_id = ?1 AND job <> 0"
+			 " AND job IN (SELECT id FROM bulk_job WHERE state = 1)",
+			 "td", shop_id, (int)m);
+	if (!rc)
+		rc = st_exec(db, e,
+			     "INSERT INTO gmv(shop_id, month, gmv_fen) VALUES (?,?,?)"
+			     " ON CONFLICT(month, shop_id, job) DO UPDATE SET gmv_fen = excluded.gmv_fen",
+			     "tdi", shop_id, (int)m, fen);
+	return rc;
 }
 
 int bzj_store_balance_at(bzj_db *db, const char *shop_id, bzj_date day, int64_t *fen, bzj_err *e)
@@ -145,8 +155,8 @@ int bzj_store_floating_at(bzj_db *db, const char *shop_id, bzj_date day, bzj_dep
 	d->floating_effective = BZJ_DATE_NONE;
 	sqlite3_stmt *st = st_prep(db,
 				   "SELECT month, gmv_fen, floating_fen, effective FROM floating"
-				   " WHERE shop_id = ? AND effective <= ? ORDER BY month DESC"
-				   " LIMIT 1",
+				   " WHERE shop_id = ? AND effective <= ? AND " BULK_VISIBLE("floating")
+				   " ORDER BY month DESC, job DESC LIMIT 1",
 				   e);
 	if (!st)
 		return e->rc;
@@ -161,33 +171,6 @@ int bzj_store_floating_at(bzj_db *db, const char *shop_id, bzj_date day, bzj_dep
 	}
 	sqlite3_reset(st);
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
-}
-
-int bzj_store_floating_recompute(bzj_db *db, bzj_month month, bzj_date effective, int64_t *shops,
-				 int64_t *changed, bzj_err *e)
-{
-	/* One statement computes every open shop's figure for the month from
-	 * the previous month's GMV; the upsert only touches rows whose figure
-	 * differs, so a re-run changes nothing and counts nothing. */
-	int rc = st_int(db, e, shops, NULL,
-			"SELECT count(*) FROM shop WHERE status = 1 AND opened < ?", "D", effective);
-	if (rc)
-		return rc;
-	rc = st_exec(db, e,
-		     "INSERT INTO floating(shop_id, month, gmv_fen, floating_fen, effective)"
-		     " SELECT s.id, ?1, COALESCE(g.gmv_fen, 0), bzj_floating(COALESCE(g.gmv_fen, 0)),"
-		     " ?3 FROM shop s LEFT JOIN gmv g ON g.shop_id = s.id AND g.month = ?2"
-		     " WHERE s.status = 1 AND s.opened < ?3"
-		     " ON CONFLICT(shop_id, month) DO UPDATE SET gmv_fen = excluded.gmv_fen,"
-		     " floating_fen = excluded.floating_fen, effective = excluded.effective"
-		     " WHERE floating.gmv_fen <> excluded.gmv_fen"
-		     " OR floating.floating_fen <> excluded.floating_fen"
-		     " OR floating.effective <> excluded.effective",
-		     "ddD", (int)month, (int)month - 1, effective);
-	if (rc)
-		return rc;
-	*changed = sqlite3_changes(db->h);
-	return BZJ_OK;
 }
 
 int bzj_store_sync_all(bzj_db *db, bzj_date day, const char *cause, int64_t *changed,
@@ -472,13 +455,13 @@ static const sqlite3_module feed_module = {
 	.xRowid = feed_rowid,
 };
 
-int bzj_store_gmv_import(bzj_db *db, const bzj_gmv_row *rows, size_t n,
+int bzj_store_gmv_import(bzj_db *db, int64_t job, const bzj_gmv_row *rows, size_t n,
 			 bzj_gmv_progress_fn progress, void *ctx, bzj_err *e)
 {
 	static const char sql[] =
-		"INSERT INTO gmv(shop_id, month, gmv_fen)"
-		" SELECT shop_id, month, gmv_fen FROM bzj_gmv_feed(?1) WHERE true"
-		" ON CONFLICT(shop_id, month) DO UPDATE SET gmv_fen = excluded.gmv_fen";
+		"INSERT INTO gmv(shop_id, month, gmv_fen, job)"
+		" SELECT shop_id, month, gmv_fen, ?2 FROM bzj_gmv_feed(?1) WHERE true"
+		" ON CONFLICT(month, shop_id, job) DO UPDATE SET gmv_fen = excluded.gmv_fen";
 	bzj_err pe;
 	sqlite3_stmt *st = st_prep(db, sql, &pe);
 	if (!st) {
@@ -491,6 +474,8 @@ int bzj_store_gmv_import(bzj_db *db, const bzj_gmv_row *rows, size_t n,
 	}
 	gmv_feed f = {rows, n, progress, ctx, false};
 	int rc = sqlite3_bind_pointer(st, 1, &f, GMV_FEED_PTR, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, job);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_reset(st);

@@ -16,6 +16,7 @@ struct bzj_db {
 	bool ro_fallback; /* opened read-only: its folder is not writable */
 	char path[4096];
 	volatile int *interrupted;
+	int wal_frames; /* bulk mode: the WAL's size after the last commit */
 	int ncache;
 	const char *cache_sql[STMT_CACHE];
 	sqlite3_stmt *cache[STMT_CACHE];
@@ -73,6 +74,14 @@ int st_check(bzj_db *db, const st_invariant *t, size_t n, bzj_date today,
 void st_text(sqlite3_stmt *st, int col, char *buf, size_t n);
 bzj_date st_date(sqlite3_stmt *st, int col);
 
+/* A row of floating or gmv that a reader may see: written by a single-row
+ * command or before bulk jobs existed (job 0), or by a bulk job that has
+ * published (store.c, version 10).  The subquery is not correlated, so
+ * SQLite evaluates it once per statement; with the key's job as the last
+ * column, "ORDER BY ..., job DESC LIMIT 1" picks the newest published
+ * version of a (shop, month). */
+#define BULK_VISIBLE(a) "(" a ".job = 0 OR " a ".job IN (SELECT id FROM bulk_job WHERE state = 1))"
+
 /* Required deposit of shop `s` on day :day (the first parameter), in SQL
  * with the C rule (bzj_required, bzj_floating are registered functions). */
 /* (Equal to the C rule on every branch, boundary balances included:
@@ -87,7 +96,8 @@ bzj_date st_date(sqlite3_stmt *st, int col);
 	"  WHERE c.shop_id = s.id), 0) END,"                                                       \
 	" CASE WHEN s.status = 2 THEN 0 ELSE"                                                      \
 	" COALESCE((SELECT floating_fen FROM floating f WHERE f.shop_id = s.id"                    \
-	"  AND f.effective <= :day ORDER BY f.month DESC LIMIT 1), 0) END,"                    \
+	"  AND f.effective <= :day AND " BULK_VISIBLE("f")                                         \
+	"  ORDER BY f.month DESC, f.job DESC LIMIT 1), 0) END,"                                    \
 	" COALESCE((SELECT sum(raise_fen) FROM violation v WHERE v.shop_id = s.id"                 \
 	"  AND v.status = 1), 0))"
 

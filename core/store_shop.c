@@ -186,10 +186,20 @@ int bzj_store_payee_insert(bzj_db *db, const char *id, int type, const char *nam
 
 int bzj_store_standard_put(bzj_db *db, const bzj_standard *s, bzj_err *e)
 {
+	/* An update, else an insert, not one upsert: inside an upsert's DO
+	 * UPDATE the seal trigger's INSERT OR REPLACE INTO seal takes the
+	 * outer statement's conflict handling and fails on the standard's own
+	 * seal (UNIQUE seal.tbl, seal.rid), so loading standards over ones
+	 * already there (a demo database, a re-load) was refused. */
+	int rc = st_exec(db, e,
+			 "UPDATE standard SET individual_fen = ?3, company_fen = ?4"
+			 " WHERE category = ?1 AND effective = ?2",
+			 "tDii", s->category, s->effective, s->individual_fen, s->company_fen);
+	if (rc || sqlite3_changes(db->h) > 0)
+		return rc;
 	return st_exec(db, e,
 		       "INSERT INTO standard(category, effective, individual_fen, company_fen)"
-		       " VALUES (?,?,?,?) ON CONFLICT(category, effective) DO UPDATE SET"
-		       " individual_fen = excluded.individual_fen, company_fen = excluded.company_fen",
+		       " VALUES (?,?,?,?)",
 		       "tDii", s->category, s->effective, s->individual_fen, s->company_fen);
 }
 

@@ -118,6 +118,28 @@ CMD(deposit_recompute)
 	return BZJ_OK;
 }
 
+/* `deposit sync`: the catch-up of a scheduled effective date, in slices
+ * (bzj_deposit_catch_up); month-start runs it from cron on the 2nd. */
+CMD(deposit_sync)
+{
+	args a;
+	int rc = cli_parse_args(argc, argv, cmd, NULL, 0, 0, &a, e);
+	bool due = false;
+	if (!rc) {
+		progress_attach(x, "sync");
+		rc = bzj_deposit_catch_up(x, &due, e);
+		progress_done();
+	}
+	if (rc)
+		return rc;
+	if (env->json)
+		printf("{\"synced\":%s}\n", due ? "true" : "false");
+	else
+		printf("%s\n", due ? _("requirements brought up to date")
+				    : _("requirements are up to date; nothing was due"));
+	return BZJ_OK;
+}
+
 CMD(cmd_ledger)
 {
 	opt o[] = {O("limit", true)};
@@ -227,9 +249,11 @@ const cli_command cli_cmd_fee = {"fee", cmd_fee, NULL, 0,
 	N_("fee ID AMOUNT --note TEXT")};
 const cli_command cli_cmd_gmv = {"gmv", cmd_gmv, NULL, 0,
 	N_("gmv ID YYYY-MM AMOUNT                  paid GMV of a month")};
-static const subcommand deposit_subs[] = {{"recompute", deposit_recompute}, {NULL, NULL}};
+static const subcommand deposit_subs[] = {
+	{"recompute", deposit_recompute}, {"sync", deposit_sync}, {NULL, NULL}};
 const cli_command cli_cmd_deposit = {"deposit", NULL, deposit_subs, 0,
-	N_("deposit recompute --month YYYY-MM      floating deposit for that month")};
+	N_("deposit recompute --month YYYY-MM | deposit sync   floating deposit; requirements "
+	   "up to date")};
 const cli_command cli_cmd_ledger = {"ledger", cmd_ledger, NULL, 0,
 	N_("ledger ID [--limit N]                  a shop's ledger, newest first")};
 static const subcommand receipt_subs[] = {

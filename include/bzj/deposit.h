@@ -17,9 +17,18 @@ typedef struct bzj_recompute_result {
 } bzj_recompute_result;
 
 /* Floating deposit for `month` from the previous month's GMV, effective on
- * the 2nd of `month`.  Idempotent.  Also re-syncs every shop's payout
- * restriction as of today. */
+ * the 2nd of `month`.  Idempotent.  A bulk job: staged in short slices,
+ * published in one small transaction (core/store_bulk.c); then, when the
+ * figures are in effect today, every shop's payout restriction is
+ * re-synced, in slices too. */
 int bzj_deposit_recompute(bzj_ctx *x, bzj_month month, bzj_recompute_result *r, bzj_err *e);
+
+/* `deposit sync`: when a scheduled effective date has come (a floating
+ * month, a standards version), bring every shop's recorded requirement
+ * and restriction up to date in short slices; *due is false when there
+ * was nothing to do.  On a large database an operator's write does not do
+ * this itself (core/deposit.c): month-start runs it from cron. */
+int bzj_deposit_catch_up(bzj_ctx *x, bool *due, bzj_err *e);
 
 typedef struct bzj_standard {
 	char category[BZJ_CAT_MAX + 1];

@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 15
+#define BZJ_SCHEMA_VERSION 16
 /* meta key: schema v13 left a keyed database's refund seals to renew once
  * its audit key is attached (bzj_store_reseal_pending). */
 #define BZJ_RESEAL_PENDING "reseal_refund_v13"
@@ -89,8 +89,40 @@ typedef struct bzj_gmv_row {
 	int id_len; /* strlen(shop_id) */
 } bzj_gmv_row;
 typedef int (*bzj_gmv_progress_fn)(void *ctx, size_t done, size_t total);
-int bzj_store_gmv_import(bzj_db *db, const bzj_gmv_row *rows, size_t n,
+int bzj_store_gmv_import(bzj_db *db, int64_t job, const bzj_gmv_row *rows, size_t n,
 			 bzj_gmv_progress_fn progress, void *ctx, bzj_err *e);
+
+/* Bulk jobs (store_bulk.c, where the design is argued): rows tagged with a
+ * job stay invisible to every reader until the job is published. */
+/* m_lo..m_hi: the months the job writes rows for (its clean-up looks there). */
+int bzj_store_job_start(bzj_db *db, const char *kind, const char *arg, bzj_month m_lo,
+			bzj_month m_hi, const char *user, bzj_date day, int64_t *id, bzj_err *e);
+int bzj_store_job_beat(bzj_db *db, int64_t id, bzj_err *e);
+/* *published is false when the job was superseded (abandoned) meanwhile. */
+int bzj_store_job_publish(bzj_db *db, int64_t id, int64_t rows, bool *published, bzj_err *e);
+int bzj_store_job_abandon(bzj_db *db, int64_t id, bzj_err *e);
+/* Delete up to `limit` rows of one abandoned job (the job itself once it
+ * has none); *done when no abandoned job is left. */
+int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e);
+int bzj_store_shop_total(bzj_db *db, int64_t *n, bzj_err *e);
+/* While a bulk job runs: checkpoint only when asked (between slices). */
+void bzj_db_bulk_mode(bzj_db *db, bool on);
+void bzj_db_bulk_checkpoint(bzj_db *db);
+int bzj_store_job_pending(bzj_db *db, int64_t *staging, int64_t *abandoned, bzj_err *e);
+/* Bulk jobs slice the shops by rowid: the table's own order, no index. */
+int bzj_store_shop_rowid_max(bzj_db *db, int64_t *max, bzj_err *e);
+/* Stage the month's floating figures of the shops with rowid in (lo, hi]
+ * as rows of the job; *staged: how many differ from what readers see. */
+int bzj_store_floating_stage(bzj_db *db, int64_t job, bzj_month month, bzj_date effective,
+			     bool compare, int64_t lo, int64_t hi, int64_t *staged, bzj_err *e);
+/* Whether a reader may see any floating figure of `month` (arg: the month
+ * as YYYY-MM); when not, staging need not compare with it. */
+int bzj_store_floating_month_seen(bzj_db *db, bzj_month month, const char *arg, bool *seen,
+				  bzj_err *e);
+int bzj_store_floating_count(bzj_db *db, bzj_date effective, int64_t *shops, bzj_err *e);
+/* bzj_store_sync_all for the shops with rowid in (lo, hi]. */
+int bzj_store_sync_slice(bzj_db *db, bzj_date day, const char *cause, int64_t lo, int64_t hi,
+			 int64_t *changed, bzj_err *e);
 int bzj_store_shop_exists(bzj_db *db, const char *id, bool *found, bzj_err *e);
 /* True when the database has no shops (demo refuses others). */
 int bzj_store_is_empty(bzj_db *db, bool *empty, bzj_err *e);
@@ -162,10 +194,6 @@ int bzj_store_ledger_list(bzj_db *db, const char *shop_id, int64_t before_id,
 int bzj_store_gmv_put(bzj_db *db, const char *shop_id, bzj_month m, int64_t fen, bzj_err *e);
 int bzj_store_floating_at(bzj_db *db, const char *shop_id, bzj_date day, bzj_deposit *d,
 			  bzj_err *e);
-/* Whole-database recompute of one month in SQL (bzj_floating_for_gmv is
- * registered as an SQL function): returns shops and changed. */
-int bzj_store_floating_recompute(bzj_db *db, bzj_month month, bzj_date effective, int64_t *shops,
-				 int64_t *changed, bzj_err *e);
 /* Re-sync cached required/restricted for every shop as of `day`, recording
  * restriction transitions; returns how many changed. */
 int bzj_store_sync_all(bzj_db *db, bzj_date day, const char *cause, int64_t *changed,

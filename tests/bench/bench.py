@@ -97,6 +97,10 @@ def fmt(v, unit):
     return "%g" % v
 
 
+def sign(v):
+    return "n/a" if v is None else "%+.1f ms" % v
+
+
 def table(path):
     r = load(path)
     rows = []  # figure, bzj, baseline, ratio, target, verdict
@@ -143,6 +147,24 @@ def table(path):
               "sqlite3 .import")
     ratio_row("`shop show ID --json` (whole process)", "show_bzj", "show_sql", "ms", 2,
               "sqlite3 SELECT")
+    # issue 13: an operator writing every 50 ms while a month-start job runs
+    for job, what in (("recompute", "`deposit recompute` on the 2nd (with the sync)"),
+                      ("import", "`import gmv` %s rows" % r.get("gmv_rows", "?"))):
+        k = "desk_" + job + "_"
+        if k + "during_max" not in r:
+            continue
+        dmax, dp99, imax, ip99 = (num(r, k + x) for x in
+                                  ("during_max", "during_p99", "idle_max", "idle_p99"))
+        ok = None if dmax is None or imax is None else (
+            dmax <= imax + 100 and dp99 <= ip99 + 100 and r.get(k + "op_fail") == "0")
+        rows.append(("operator top-up every 50 ms during %s: worst / p99 (%s writes, job %s s,"
+                     " %s failed)" % (what, r.get(k + "during_n"), r.get(k + "job_s"),
+                                      r.get(k + "op_fail")),
+                     "%s / %s" % (fmt(dmax, "ms"), fmt(dp99, "ms")),
+                     "idle %s / %s" % (fmt(imax, "ms"), fmt(ip99, "ms")),
+                     "%s / %s" % (sign(None if dmax is None else dmax - imax),
+                                  sign(None if dp99 is None else dp99 - ip99)),
+                     "≤ idle + 100 ms", ok))
     if "porders_bzj" in r:
         ratio_row("`provider orders PID` 90 days (%s providers, %s bound shops, %s order rows)"
                   % (r.get("providers", "?"), r.get("bound_shops", "?"), r.get("order_rows", "?")),
@@ -165,6 +187,15 @@ def table(path):
             10, src=src)
     abs_row("search keystroke p99 (median " + fmt(num(r, k + "search_med"), "ms") + ")",
             k + "search_p99", "ms", 20, src=src)
+    if "cj_pgdn" in r:
+        for fig, kk, kidle in (("PgDn", "cj_pgdn", k + "pgdn"),
+                               ("search keystroke", "cj_search_p99", k + "search_p99")):
+            v, idle = num(r, kk), num(r, kidle)
+            rows.append(("console %s p99 during bulk jobs (%s jobs ran)" % (fig, r.get("cj_jobs")),
+                         fmt(v, "ms"), "idle %s" % fmt(idle, "ms"),
+                         sign(None if v is None or idle is None else v - idle),
+                         "≤ idle + 100 ms",
+                         None if v is None or idle is None else v <= idle + 100))
     abs_row("deposit detail (p99)", k + "detail_p99", "ms", 20, src=src)
     abs_row("refund queue by due date (p99)", k + "refunds_p99", "ms", 20, src=src)
     if con and num(r, "c_prov_first") is not None:

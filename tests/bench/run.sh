@@ -121,7 +121,9 @@ put import_sql_cpu "$6"
 # Run on 2026-12-01: a month's figure can be computed from the 1st of the
 # month it is for (deposit.month_not_over before that).
 # The base: the demo with November's GMV imported; December's floating
-# deposit is computed from it (effective 2026-12-02).
+# deposit is computed from it on 2026-12-01 (not before November is over;
+# effective 2026-12-02, so no re-sync here: the desk rows below run it on
+# the 2nd, with the re-sync).
 if [ ! -f "$C/imported.db" ]; then
 	cp_db "$C/demo.db" "$W/imp.db"
 	bzj --db "$W/imp.db" import gmv "$C/gmv.csv" >/dev/null
@@ -142,7 +144,7 @@ SELECT s.id, $MONTH, COALESCE(g.gmv_fen, 0),
       WHEN g.gmv_fen <= 50000000 THEN 500000 ELSE 2000000 END, $EFF
 FROM shop s LEFT JOIN gmv g ON g.shop_id = s.id AND g.month = $((MONTH - 1))
 WHERE s.status = 1 AND s.opened < $EFF
-ON CONFLICT(shop_id, month) DO UPDATE SET gmv_fen = excluded.gmv_fen,
+ON CONFLICT(shop_id, month, job) DO UPDATE SET gmv_fen = excluded.gmv_fen,
  floating_fen = excluded.floating_fen, effective = excluded.effective
 WHERE floating.gmv_fen <> excluded.gmv_fen OR floating.floating_fen <> excluded.floating_fen
  OR floating.effective <> excluded.effective;
@@ -189,6 +191,26 @@ put report_sql "$2"
 put report_bzj_cpu "$5"
 put report_sql_cpu "$6"
 rm -f "$W"/rep.db*
+
+# ---- month-start: the desk during the bulk jobs (issue 13) --------------------
+# An operator tops up a shop every 50 ms (a whole bzj process each: its idle
+# cost), first 40 times with nothing else running, then while the job runs
+# on the same database: median, p99 and worst side by side.  On the 2nd the
+# recompute's figures are in effect, so it also re-syncs every shop.
+MS_DAY=2026-12-02
+OP="env BZJ_USER=fin1 $BIN --config $CONF --today $MS_DAY --db $W/d.db topup S\$(printf %07d \$(( {i} * 7919 % $N + 1 ))) 1"
+desk() { # NAME BASE-DB JOB-ARGS...
+	_name=$1 _base=$2
+	shift 2
+	cp_db "$_base" "$W/d.db"
+	say "desk: an operator every 50 ms during $*"
+	$PY "$HERE/desk.py" ops 50 40 "$BIN --config $CONF --today $MS_DAY --db $W/d.db $*" "$OP" \
+		>"$TMP/desk.txt"
+	while read -r k v; do put "desk_${_name}_$k" "$v"; done <"$TMP/desk.txt"
+	rm -f "$W"/d.db*
+}
+desk recompute "$C/imported.db" deposit recompute --month 2026-12
+desk import "$C/demo.db" import gmv "$C/gmv.csv"
 
 # ---- newbie check vs the same statements in sqlite3 ---------------------------
 # The demo ran the check of TODAY-2; both sides check TODAY-1 on a fresh copy.
@@ -401,6 +423,37 @@ if BENCH_QUERIES=$QUERIES BENCH_DETAIL_SHOPS=$DETAIL_SHOPS HOME=$HOMEDIR \
 else
 	put console_ok 0
 	say "no console in $BIN (see $C/console.log); console rows use the core calls"
+fi
+
+# The console again, while bulk jobs (import gmv, recompute) run back to back
+# on its database (issue 13).
+if [ "$(grep '^console_ok' "$RES" | cut -d' ' -f2)" = 1 ]; then
+	cp_db "$C/imported.db" "$W/cj.db"
+	rm -f "$W/stop"
+	(while [ ! -f "$W/stop" ]; do
+		"$BIN" --config "$CONF" --today "$MS_DAY" --db "$W/cj.db" import gmv "$C/gmv.csv" \
+			>/dev/null 2>&1 || true
+		"$BIN" --config "$CONF" --today "$MS_DAY" --db "$W/cj.db" \
+			deposit recompute --month 2026-12 >/dev/null 2>&1 || true
+		echo x >>"$W/jobs"
+	done) &
+	JOBS=$!
+	say "console on a pty during bulk jobs"
+	BENCH_QUERIES=$QUERIES BENCH_DETAIL_SHOPS=$DETAIL_SHOPS HOME=$HOMEDIR \
+		$PY "$HERE/ptyrun.py" console "$BIN" --config "$CONF" --today "$TODAY" --db "$W/cj.db" \
+		>"$TMP/conj.txt" 2>"$C/console-jobs.log" || true
+	touch "$W/stop"
+	wait "$JOBS" || true
+	put cj_jobs "$(wc -l <"$W/jobs" 2>/dev/null || echo 0)"
+	while read -r k v; do
+		case $k in
+		pgdn_ms_p99) put cj_pgdn "$v" ;;
+		pgdn_ms_med) put cj_pgdn_med "$v" ;;
+		search_ms_p99) put cj_search_p99 "$v" ;;
+		search_ms_med) put cj_search_med "$v" ;;
+		esac
+	done <"$TMP/conj.txt"
+	rm -f "$W"/cj.db* "$W/jobs" "$W/stop"
 fi
 
 # ---- first browsable screen: bzj, visidata and the sqlite3 shell ------------

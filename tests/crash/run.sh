@@ -5,8 +5,10 @@
 # SIGKILL after a random delay from a seeded RNG (CRASH_SEED, printed), a
 # bounded number of times (CRASH_KILLS, default 30):
 #   import shops (2,000 new shops, a row-by-row import with an audit record
-#   per shop), import gmv (20,000 rows, staged and applied in bulk), import
-#   topups (2,000 rows), deposit recompute (after new GMV, so it has work),
+#   per shop), import gmv (20,000 rows, a bulk job: staged in slices of 50
+#   rows here, published at the end; a killed one is re-run), import
+#   topups (2,000 rows), deposit recompute (after new GMV, so it has work;
+#   a bulk job like import gmv, re-run after a kill that left it absent),
 #   demo (1,500 shops into a new database) and refund pay / approve.
 # After every kill the database is reopened and must show the change whole
 # or absent: `bzj check` exits 0, `bzj audit verify` is ok, SQLite's
@@ -14,7 +16,8 @@
 #   - an import's rows are all there or none are, and the audit log has the
 #     import's record (with the file's SHA-256) exactly when they are;
 #   - a recompute's audit record exists exactly when every open shop's
-#     floating figure matches the new GMV, and otherwise none was touched;
+#     floating figure a reader sees matches the new GMV, and otherwise none
+#     was touched; a re-run completes and leaves no unfinished job;
 #   - a demo database has all its shops and the demo.fill record, or none;
 #   - a refund is paid exactly when its payout ledger entry and its
 #     refund.pay record exist (approve: status, approver and record agree);
@@ -53,6 +56,9 @@ trap 'exit 130' INT TERM
 export ASAN_OPTIONS="exitcode=86:detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="exitcode=87:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 unset BZJ_DB BZJ_CONFIG BZJ_TODAY BZJ_USER
+# Bulk jobs (recompute, import gmv) in slices of 50 rows: hundreds of
+# slices even on these small files, so kills land between and inside them.
+export BZJ_TEST_SLICE_ROWS=50
 
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
@@ -162,6 +168,9 @@ gen_oct_gmv() { # K -> new October GMV for every open shop (recompute has work)
 		"$T/open-shops" /dev/null
 }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
+# Rows of floating and gmv a reader may see (core/store_bulk.c)
+VIS="(v.job = 0 OR v.job IN (SELECT id FROM bulk_job WHERE state = 1))"
+GMV_SEEN="SELECT count(*) FROM (SELECT DISTINCT shop_id, month FROM gmv v WHERE $VIS)"
 audit_has() { # ACTION SHA -> count of that import's records
 	q "SELECT count(*) FROM audit WHERE action = '$1' AND after LIKE '%$2%'"
 }
@@ -211,7 +220,20 @@ done
 for ((i = 1; i <= n_gmv; i++)); do
 	k=$((k + 1))
 	gen_gmv "$i" >"$T/gmv-$k.csv"
-	import_kill gmv "$T/gmv-$k.csv" 1500 fin1 "SELECT count(*) FROM gmv" 20000
+	import_kill gmv "$T/gmv-$k.csv" 1500 fin1 "$GMV_SEEN" 20000
+	# a re-run of a killed import starts clean and completes
+	if [ "$STATE" = absent ]; then
+		before=$(q "$GMV_SEEN")
+		if bzj fin1 import gmv "$T/gmv-$k.csv" >/dev/null 2>"$T/rerun.err"; then
+			why=$(db_sound "$DB")
+			[ "$(q "$GMV_SEEN")" = $((before + 20000)) ] || why="$why re-run: not every row seen"
+			[ "$(q "SELECT count(*) FROM bulk_job WHERE state <> 1")" = 0 ] ||
+				why="$why re-run left unfinished jobs"
+			report "kill $k: import gmv re-run completes" "$why"
+		else
+			bad "kill $k: import gmv re-run failed: $(tail -n 1 "$T/rerun.err")"
+		fi
+	fi
 done
 for ((i = 1; i <= n_top; i++)); do
 	k=$((k + 1))
@@ -223,10 +245,17 @@ done
 # deposit recompute: new October GMV first (committed), then a killed recompute
 # of November.  The floating figures of the open shops opened before the 2nd
 # either all follow the new GMV (and the recompute is audited) or none changed.
-MISMATCH="SELECT count(*) FROM shop s JOIN floating f ON f.shop_id = s.id
+# What a reader sees (BULK_VISIBLE in core/store_priv.h): job 0 or a
+# published job, the newest such version of each (shop, month).
+VF="(SELECT * FROM floating f WHERE job = (SELECT max(job) FROM floating v
+  WHERE v.shop_id = f.shop_id AND v.month = f.month AND $VIS))"
+VG="(SELECT * FROM gmv g WHERE job = (SELECT max(job) FROM gmv v
+  WHERE v.shop_id = g.shop_id AND v.month = g.month AND $VIS))"
+MISMATCH="SELECT count(*) FROM shop s JOIN $VF f ON f.shop_id = s.id
   AND f.month = (SELECT max(month) FROM floating)
-  LEFT JOIN gmv g ON g.shop_id = s.id AND g.month = f.month - 1
+  LEFT JOIN $VG g ON g.shop_id = s.id AND g.month = f.month - 1
   WHERE s.status = 1 AND f.gmv_fen <> COALESCE(g.gmv_fen, 0)"
+LEFT_OVER="SELECT count(*) FROM bulk_job WHERE state <> 1"
 for ((i = 1; i <= n_rec; i++)); do
 	k=$((k + 1))
 	gen_oct_gmv "$k" >"$T/oct-$k.csv"
@@ -249,6 +278,16 @@ for ((i = 1; i <= n_rec; i++)); do
 	fi
 	[ "$m0" -gt 0 ] || why="$why (setup: no shop had new GMV)"
 	report "kill $k: deposit recompute $OUTCOME -> $STATE${why:+;}" "$why"
+	if [ "$STATE" = absent ]; then # a re-run starts clean and completes
+		if bzj fin1 deposit recompute --month 2026-11 >/dev/null 2>"$T/rerun.err"; then
+			why=$(db_sound "$DB")
+			[ "$(q "$MISMATCH")" = 0 ] || why="$why re-run: $(q "$MISMATCH") shops on the old GMV"
+			[ "$(q "$LEFT_OVER")" = 0 ] || why="$why re-run left unfinished jobs"
+			report "kill $k: deposit recompute re-run completes" "$why"
+		else
+			bad "kill $k: deposit recompute re-run failed: $(tail -n 1 "$T/rerun.err")"
+		fi
+	fi
 done
 
 for ((i = 1; i <= n_demo; i++)); do
