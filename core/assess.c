@@ -80,6 +80,25 @@ int bzj_assess_show(bzj_ctx *x, const char *name, bzj_assessment *a, bzj_assess_
 	return rc ? rc : bzj_store_assess_rows(x->db, a, x->today, fn, ctx, e);
 }
 
+int bzj_assess_progress(bzj_ctx *x, const bzj_assessment *a, const char *const *ids, int n,
+			bzj_assess_fn fn, void *ctx, bzj_err *e)
+{
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read assessments"), e);
+	if (rc || n <= 0)
+		return rc;
+	bzj_json j;
+	bzj_json_init(&j);
+	bzj_json_arr(&j, NULL);
+	for (int i = 0; i < n; i++)
+		bzj_json_str(&j, NULL, ids[i]);
+	bzj_json_arr_end(&j);
+	const char *text = bzj_json_text(&j);
+	rc = text ? bzj_store_assess_rows_of(x->db, a, x->today, text, fn, ctx, e)
+		  : bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+	bzj_json_free(&j);
+	return rc;
+}
+
 int bzj_assess_list(bzj_ctx *x, bzj_assessment *out, int max, int *n, bzj_err *e)
 {
 	*n = 0;

@@ -1126,3 +1126,36 @@ int bzj_complaint_list(bzj_ctx *x, const char *pid, bzj_complaint *out, int max,
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read complaints"), e);
 	return rc ? rc : bzj_store_complaint_list(x->db, pid, out, max, n, e);
 }
+
+/* ---- the console's dry runs --------------------------------------------------- */
+
+int bzj_provider_try(bzj_ctx *x, const char *id, const bzj_provider_act *a, bzj_refund *refund,
+		     bzj_err *e)
+{
+	int rc = bzj_db_begin(x->db, e);
+	if (rc)
+		return rc;
+	bzj_refund r;
+	int64_t bid;
+	switch (a->action) {
+	case BZJ_PTRY_BIND:
+		rc = bzj_provider_bind(x, id, a->shop, a->from, a->to, &bid, e);
+		break;
+	case BZJ_PTRY_UNBIND:
+		rc = bzj_provider_unbind(x, id, a->shop, a->to, e);
+		break;
+	case BZJ_PTRY_EXIT:
+		rc = bzj_provider_exit(x, id, a->from, e);
+		break;
+	case BZJ_PTRY_REFUND:
+		rc = bzj_provider_refund(x, id, refund ? refund : &r, e);
+		break;
+	case BZJ_PTRY_PAYEE:
+		rc = bzj_provider_payee(x, id, a->name, a->account, BZJ_DATE_NONE, e);
+		break;
+	default:
+		rc = bzj_fail(e, BZJ_EINPUT, "input.action", "%s", _("unknown action"));
+	}
+	bzj_db_rollback(x->db);
+	return rc;
+}

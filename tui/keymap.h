@@ -170,6 +170,17 @@ enum ui_action_flag {
 	X(COMPLAINT_DISMISS, "complaint-dismiss", "d", PB_PDETAIL, AF_HINT | AF_SEL,               \
 	  BZJ_PERM_VIOLATION, N_("Dismiss"),                                                       \
 	  N_("Dismiss an open complaint, with a reason: its freeze is released"))                  \
+	X(PROVIDER_BIND, "provider-bind", "B", PB_PDETAIL, AF_SEL, BZJ_PERM_SHOP, N_("Bind"),      \
+	  N_("Bind a shop to the provider from a day through an optional last day"))               \
+	X(PROVIDER_UNBIND, "provider-unbind", "E", PB_PDETAIL, AF_SEL, BZJ_PERM_SHOP,              \
+	  N_("End binding"), N_("End a shop's open binding on its last bound day"))                \
+	X(PROVIDER_PAYEE, "provider-payee", "p", PB_PDETAIL, AF_SEL, BZJ_PERM_SHOP, N_("Payee"),   \
+	  N_("Record the refund account: a corporate account in the certified name"))              \
+	X(PROVIDER_EXIT, "provider-exit", "X", PB_PDETAIL, AF_SEL, BZJ_PERM_SHOP, N_("Exit"),      \
+	  N_("Record that the provider leaves the service market"))                                \
+	X(PROVIDER_REFUND, "provider-refund", "n", PB_PDETAIL, AF_HINT | AF_SEL,                   \
+	  BZJ_PERM_REFUND_REVIEW, N_("Exit refund"),                                               \
+	  N_("Request the exit refund: the available balance into the refund queue"))             \
 	X(ASSESSMENTS, "assessments", "A", PB_PROV | PB_PDETAIL, AF_HINT, P_NAV, N_("Assessments"), \
 	  N_("Show the renewal assessments and each provider's progress"))                         \
 	X(ASSESS_NEXT, "assessment-next", "n", PB_ASSESS, AF_HINT, P_NAV, N_("Next"),              \

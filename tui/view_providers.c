@@ -6,8 +6,9 @@
  *    bars (orders against the threshold, deposit against what it must
  *    hold);
  *  - one provider: its deposit position, payee, dates, complaints, bound
- *    shops and ledger; top-up, fee, complaint add/uphold/dismiss, each
- *    after a confirmation that shows the effect;
+ *    shops and ledger; top-up, fee, complaint add/uphold/dismiss, bind a
+ *    shop, end a binding, payee, exit and the exit refund, each after a
+ *    confirmation (core's dry run first: a refusal shows before it);
  *  - the assessments: one at a time with every provider's progress, the
  *    preview of closing, and (supervisors) the close itself.
  * Every figure is core's; refusals show core's message. */
@@ -156,9 +157,10 @@ static int keep_prog(void *ctx, const bzj_assess_row *r)
 
 /* The open assessment with the latest period (else the latest one).  A
  * closed one's recorded results are read at once (no sums); an open one's
- * progress is summed per provider as rows come into view and kept until
- * the next load, so the first screen never sums every provider's orders
- * (a million shops have ten thousand providers). */
+ * progress is read a screenful at a time as rows come into view
+ * (progress_of) and kept until the next load, so the first screen never
+ * sums every provider's orders (a million shops have ten thousand
+ * providers). */
 static void load_progress(ui *u)
 {
 	bzj_assessment a[1];
@@ -176,9 +178,15 @@ static void load_progress(ui *u)
 		P.have_cur = false;
 }
 
-static const bzj_assess_row *progress_of(ui *u, const bzj_provider_view *v)
+/* Whether the open assessment assesses this provider (assess.c's rule). */
+static bool assessed(const bzj_provider_view *v)
 {
-	const char *id = v->p.id;
+	return v->p.kind == BZJ_PK_BELT && v->p.status == BZJ_PST_CERTIFIED &&
+	       v->p.certified_on != BZJ_DATE_NONE && v->p.certified_on <= P.cur.cutoff;
+}
+
+static const bzj_assess_row *find_prog(const char *id)
+{
 	if (!P.lazy) {
 		size_t lo = 0, hi = P.nprog;
 		while (lo < hi) {
@@ -193,28 +201,50 @@ static const bzj_assess_row *progress_of(ui *u, const bzj_provider_view *v)
 		}
 		return NULL;
 	}
-	/* open: who the assessment assesses (assess.c's rule) */
-	if (v->p.kind != BZJ_PK_BELT || v->p.status != BZJ_PST_CERTIFIED ||
-	    v->p.certified_on == BZJ_DATE_NONE || v->p.certified_on > P.cur.cutoff)
-		return NULL;
-	for (size_t i = 0; i < P.nprog; i++)
+	/* newest first: the rows on screen were read last */
+	for (size_t i = P.nprog; i-- > 0;)
 		if (!strcmp(P.prog[i].id, id))
 			return &P.prog[i];
-	bzj_assess_row r;
-	memset(&r, 0, sizeof r);
-	snprintf(r.id, sizeof r.id, "%s", id);
-	bzj_date to = u->x->today < P.cur.to ? u->x->today : P.cur.to;
-	int64_t gift = 0;
+	return NULL;
+}
+
+/* An open assessment: the progress of these rows' assessed providers not
+ * read yet, in one statement (two running-sum lookups per binding, core's
+ * bzj_assess_progress), kept until the next load. */
+static void page_progress(ui *u, const bzj_provider_view *rows, int n)
+{
+	if (!P.have_cur || !P.lazy || n <= 0)
+		return;
+	const char **ids = malloc((size_t)n * sizeof *ids);
+	int k = 0;
+	for (int i = 0; ids && i < n; i++)
+		if (assessed(&rows[i]) && !find_prog(rows[i].p.id))
+			ids[k++] = rows[i].p.id;
 	bzj_err e;
-	if (to >= P.cur.from &&
-	    bzj_provider_orders(u->x, id, P.cur.from, to, &r.orders, &gift, &e))
+	if (k)
+		bzj_assess_progress(u->x, &P.cur, ids, k, keep_prog, NULL, &e);
+	free(ids);
+}
+
+/* Rows are drawn top down: the first one on screen whose progress is not
+ * read yet reads it for itself and the rest of the screen at once, so a
+ * PgDn costs one statement over at most a screenful of providers (their
+ * bindings' lookups), never the whole fetched page or the order table. */
+static const bzj_assess_row *progress_of(ui *u, const bzj_provider_view *v)
+{
+	if (P.lazy && !assessed(v))
 		return NULL;
-	r.deposit_fen = v->p.balance_fen;
-	r.meets_orders = r.orders >= P.cur.threshold;
-	r.meets_deposit = r.deposit_fen >= P.cur.deposit_fen;
-	if (keep_prog(NULL, &r))
-		return NULL;
-	return &P.prog[P.nprog - 1];
+	const bzj_assess_row *r = find_prog(v->p.id);
+	if (r || !P.lazy || !P.have_cur)
+		return r;
+	const bzj_provider_view *base = P.v.l.n > 0 ? lv_row(&P.v, 0) : NULL;
+	int i = base ? (int)(v - base) : -1, n = P.v.l.h > 0 ? P.v.l.h : 1;
+	if (i < 0 || i >= P.v.l.n)
+		n = 1;
+	else if (i + n > P.v.l.n)
+		n = P.v.l.n - i;
+	page_progress(u, v, n);
+	return find_prog(v->p.id);
 }
 
 /* ---- the list ------------------------------------------------------------ */
@@ -903,6 +933,237 @@ static int complaint_dismiss(ui *u, const bzj_complaint *k)
 	return ui_changed(u);
 }
 
+/* ---- bindings, payee, exit and its refund ------------------------------------ */
+
+/* One form for bind / end binding / exit / payee: its submit parses the
+ * fields and asks core's dry run (bzj_provider_try: the very action,
+ * rolled back), so a refusal stays in the form with core's message and
+ * the confirmation after it is only shown for what would go through. */
+typedef struct pform {
+	ui *u;
+	bzj_provider_act a;
+	char shop[BZJ_ID_MAX + 1], from[16], to[16], name[BZJ_NAME_MAX + 1], account[48];
+} pform;
+
+static int parse_day(const char *s, const char *field, bool required, bzj_date *d, bzj_err *e)
+{
+	*d = BZJ_DATE_NONE;
+	if (!s[0])
+		return required ? bzj_fail(e, BZJ_EINPUT, "input.date", _("%s: a date is required"),
+		                           field)
+		                : BZJ_OK;
+	return bzj_date_parse(s, field, d, e);
+}
+
+static int pform_submit(void *ctx, int button, dlg_form *f)
+{
+	pform *c = ctx;
+	bzj_err e;
+	(void)button;
+	bzj_err_clear(&e);
+	c->a.shop = c->shop;
+	c->a.name = c->name;
+	c->a.account = c->account;
+	int rc = BZJ_OK;
+	if (c->a.action == BZJ_PTRY_BIND) {
+		rc = parse_day(c->from, _("from"), true, &c->a.from, &e);
+		if (!rc)
+			rc = parse_day(c->to, _("to"), false, &c->a.to, &e);
+	} else if (c->a.action == BZJ_PTRY_UNBIND) {
+		rc = parse_day(c->to, _("last day"), true, &c->a.to, &e);
+	} else if (c->a.action == BZJ_PTRY_EXIT) {
+		rc = parse_day(c->from, _("date"), true, &c->a.from, &e);
+	}
+	if (!rc)
+		rc = bzj_provider_try(c->u->x, P.pid, &c->a, NULL, &e);
+	return rc ? form_error(f, &e) : 0;
+}
+
+static bool pform_run(ui *u, pform *c, const char *title, const char *body, dlg_field *fd, int nf)
+{
+	dlg_form f = {.title = title,
+	              .body = body,
+	              .f = fd,
+	              .nf = nf,
+	              .buttons = {_("Preview"), _("Cancel")},
+	              .nbuttons = 2,
+	              .cancel = 1,
+	              .submit = pform_submit,
+	              .ctx = c};
+	return dlg_run(u, &f) == 0;
+}
+
+static int bind_shop(ui *u)
+{
+	pform c;
+	memset(&c, 0, sizeof c);
+	c.u = u;
+	c.a.action = BZJ_PTRY_BIND;
+	ui_date(u->x->today, c.from, sizeof c.from);
+	dlg_field fd[] = {
+	    {.type = DF_TEXT, .label = _("Shop ID"), .buf = c.shop, .n = sizeof c.shop},
+	    {.type = DF_TEXT,
+	     .label = _("From"),
+	     .buf = c.from,
+	     .n = sizeof c.from,
+	     .note = _("first bound day")},
+	    {.type = DF_TEXT,
+	     .label = _("To"),
+	     .buf = c.to,
+	     .n = sizeof c.to,
+	     .note = _("last bound day, optional")},
+	};
+	char body[400], what[400], d1[16], d2[16];
+	snprintf(body, sizeof body,
+	         _("Bind a shop to provider %s: the shop's orders count for the provider on the "
+	           "days it is bound, both ends included."),
+	         P.pid);
+	if (!pform_run(u, &c, _("Bind shop"), body, fd, 3))
+		return RD_ALL;
+	if (c.a.to == BZJ_DATE_NONE)
+		snprintf(what, sizeof what, _("Bind shop %s to %s from %s, with no last day yet."),
+		         c.shop, P.pid, ui_date(c.a.from, d1, sizeof d1));
+	else
+		snprintf(what, sizeof what, _("Bind shop %s to %s from %s through %s."), c.shop, P.pid,
+		         ui_date(c.a.from, d1, sizeof d1), ui_date(c.a.to, d2, sizeof d2));
+	if (!dlg_confirm(u, _("Confirm binding"), what, false, _("Bind")))
+		return RD_ALL;
+	int64_t id;
+	bzj_err e;
+	if (bzj_provider_bind(u->x, P.pid, c.shop, c.a.from, c.a.to, &id, &e))
+		return ui_refused(u, &e);
+	ui_msg(u, ST_OK, _("Shop %s bound to %s (binding %lld)"), c.shop, P.pid, (long long)id);
+	return ui_changed(u);
+}
+
+static int unbind_shop(ui *u)
+{
+	pform c;
+	memset(&c, 0, sizeof c);
+	c.u = u;
+	c.a.action = BZJ_PTRY_UNBIND;
+	for (int i = 0; i < P.nb; i++)
+		if (P.b[i].to == BZJ_DATE_NONE) {
+			snprintf(c.shop, sizeof c.shop, "%s", P.b[i].shop_id);
+			break;
+		}
+	ui_date(u->x->today, c.to, sizeof c.to);
+	dlg_field fd[] = {
+	    {.type = DF_TEXT, .label = _("Shop ID"), .buf = c.shop, .n = sizeof c.shop},
+	    {.type = DF_TEXT,
+	     .label = _("Last day"),
+	     .buf = c.to,
+	     .n = sizeof c.to,
+	     .note = _("last bound day")},
+	};
+	char body[400], what[400], d1[16];
+	snprintf(body, sizeof body,
+	         _("End a shop's open binding to provider %s: its orders count up to and "
+	           "including the last day."),
+	         P.pid);
+	if (!pform_run(u, &c, _("End binding"), body, fd, 2))
+		return RD_ALL;
+	snprintf(what, sizeof what, _("End the binding of shop %s to %s; its last bound day is %s."),
+	         c.shop, P.pid, ui_date(c.a.to, d1, sizeof d1));
+	if (!dlg_confirm(u, _("Confirm end of binding"), what, false, _("End binding")))
+		return RD_ALL;
+	bzj_err e;
+	if (bzj_provider_unbind(u->x, P.pid, c.shop, c.a.to, &e))
+		return ui_refused(u, &e);
+	ui_msg(u, ST_OK, _("Binding of shop %s to %s ended on %s"), c.shop, P.pid, d1);
+	return ui_changed(u);
+}
+
+static int provider_payee(ui *u)
+{
+	pform c;
+	memset(&c, 0, sizeof c);
+	c.u = u;
+	c.a.action = BZJ_PTRY_PAYEE;
+	snprintf(c.name, sizeof c.name, "%s", P.pv.p.entity_name);
+	dlg_field fd[] = {
+	    {.type = DF_TEXT,
+	     .label = _("Account name"),
+	     .buf = c.name,
+	     .n = sizeof c.name,
+	     .note = _("the certified name")},
+	    {.type = DF_TEXT, .label = _("Account"), .buf = c.account, .n = sizeof c.account},
+	};
+	char body[400], what[400];
+	snprintf(body, sizeof body,
+	         _("The account the exit refund of %s is paid to: a corporate account in the "
+	           "certified name %s. A changed account waits 30 days before a refund."),
+	         P.pid, P.pv.p.entity_name);
+	if (!pform_run(u, &c, _("Payee"), body, fd, 2))
+		return RD_ALL;
+	snprintf(what, sizeof what, _("Record the payee of %s: %s, account %s."), P.pid, c.name,
+	         c.account);
+	if (!dlg_confirm(u, _("Confirm payee"), what, false, _("Record")))
+		return RD_ALL;
+	bzj_err e;
+	if (bzj_provider_payee(u->x, P.pid, c.name, c.account, BZJ_DATE_NONE, &e))
+		return ui_refused(u, &e);
+	ui_msg(u, ST_OK, _("Payee of %s recorded"), P.pid);
+	return ui_changed(u);
+}
+
+static int provider_exit(ui *u)
+{
+	pform c;
+	memset(&c, 0, sizeof c);
+	c.u = u;
+	c.a.action = BZJ_PTRY_EXIT;
+	ui_date(u->x->today, c.from, sizeof c.from);
+	/* Refused before the form when it cannot go through today (role,
+	 * already exited). */
+	bzj_err e;
+	if (parse_day(c.from, _("date"), true, &c.a.from, &e) ||
+	    bzj_provider_try(u->x, P.pid, &c.a, NULL, &e))
+		return ui_refused(u, &e);
+	dlg_field fd[] = {
+	    {.type = DF_TEXT, .label = _("Exit date"), .buf = c.from, .n = sizeof c.from},
+	};
+	char body[400], what[500], d1[16];
+	snprintf(body, sizeof body,
+	         _("Provider %s leaves the service market. Its exit refund can be requested "
+	           "after this, within 7 to 15 business days from the exit date."),
+	         P.pid);
+	if (!pform_run(u, &c, _("Provider exit"), body, fd, 1))
+		return RD_ALL;
+	snprintf(what, sizeof what, _("Record that provider %s %s left the service market on %s."),
+	         P.pid, P.pv.p.name, ui_date(c.a.from, d1, sizeof d1));
+	if (!dlg_confirm(u, _("Confirm exit"), what, false, _("Exit")))
+		return RD_ALL;
+	if (bzj_provider_exit(u->x, P.pid, c.a.from, &e))
+		return ui_refused(u, &e);
+	ui_msg(u, ST_OK, _("Provider %s exited on %s"), P.pid, d1);
+	return ui_changed(u);
+}
+
+static int provider_refund(ui *u)
+{
+	bzj_provider_act a = {.action = BZJ_PTRY_REFUND};
+	bzj_refund r;
+	bzj_err e;
+	/* Refused before the confirmation: not exited, a refund in progress,
+	 * an open complaint, frozen money, nothing to refund, the payee. */
+	if (bzj_provider_try(u->x, P.pid, &a, &r, &e))
+		return ui_refused(u, &e);
+	char what[600], m[40], d1[16], d2[16];
+	snprintf(what, sizeof what,
+	         _("Request the exit refund of provider %s: %s into the refund queue, to be paid "
+	           "between %s and %s after the checklist, four-eyes approval and the payee "
+	           "re-check."),
+	         P.pid, wdg_money(r.amount_fen, m, sizeof m), ui_date(r.window_start, d1, sizeof d1),
+	         ui_date(r.window_end, d2, sizeof d2));
+	if (!dlg_confirm(u, _("Exit refund"), what, false, _("Submit")))
+		return RD_ALL;
+	if (bzj_provider_refund(u->x, P.pid, &r, &e))
+		return ui_refused(u, &e);
+	ui_msg(u, ST_OK, _("Exit refund %lld of %s submitted for %s"), (long long)r.id, m, P.pid);
+	return ui_changed(u);
+}
+
 /* ---- assessments ---------------------------------------------------------------- */
 
 static int keep_arow(void *ctx, const bzj_assess_row *r)
@@ -1164,6 +1425,16 @@ static int prov_act(ui *u, int a)
 		return fee(u);
 	case ACT_COMPLAINT_ADD:
 		return complaint_add(u);
+	case ACT_PROVIDER_BIND:
+		return bind_shop(u);
+	case ACT_PROVIDER_UNBIND:
+		return unbind_shop(u);
+	case ACT_PROVIDER_PAYEE:
+		return provider_payee(u);
+	case ACT_PROVIDER_EXIT:
+		return provider_exit(u);
+	case ACT_PROVIDER_REFUND:
+		return provider_refund(u);
 	case ACT_COMPLAINT_UPHOLD:
 	case ACT_COMPLAINT_DISMISS: {
 		const bzj_complaint *k = sel_complaint();
@@ -1217,6 +1488,11 @@ static bool prov_offers(ui *u, int a)
 		const bzj_complaint *k = sel_complaint();
 		return k && (k->status == BZJ_CS_OPEN || k->status == BZJ_CS_PENDING);
 	}
+	/* an exited provider's refund, an active one's exit */
+	if (a == ACT_PROVIDER_REFUND)
+		return P.screen == SCR_DETAIL && P.pv.p.status == BZJ_PST_EXITED;
+	if (a == ACT_PROVIDER_EXIT)
+		return P.screen == SCR_DETAIL && P.pv.p.status != BZJ_PST_EXITED;
 	if (a == ACT_ASSESS_CLOSE || a == ACT_ASSESS_PREVIEW)
 		return P.nas && P.as[P.ai].closed_on == BZJ_DATE_NONE;
 	return true;

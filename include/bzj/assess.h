@@ -43,6 +43,12 @@ typedef int (*bzj_assess_fn)(void *ctx, const bzj_assess_row *r);
  * (closed). */
 int bzj_assess_show(bzj_ctx *x, const char *name, bzj_assessment *a, bzj_assess_fn fn, void *ctx,
 		    bzj_err *e);
+/* Progress of an open assessment for some providers only (the console's
+ * page): those of ids[0..n) it assesses, in id order, one statement of
+ * two running-sum lookups per binding, whatever the order table holds.
+ * Rows as bzj_assess_show gives them. */
+int bzj_assess_progress(bzj_ctx *x, const bzj_assessment *a, const char *const *ids, int n,
+			bzj_assess_fn fn, void *ctx, bzj_err *e);
 /* Up to max assessments, open ones first, then the latest period first. */
 int bzj_assess_list(bzj_ctx *x, bzj_assessment *out, int max, int *n, bzj_err *e);
 /* preview: what closing today would decide, nothing written.  Else after

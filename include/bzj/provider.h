@@ -165,6 +165,29 @@ int bzj_provider_bindings(bzj_ctx *x, const char *pid, bzj_binding *out, int max
 int bzj_provider_orders(bzj_ctx *x, const char *pid, bzj_date from, bzj_date to, int64_t *orders,
 			int64_t *gift, bzj_err *e);
 
+/* ---- the console's dry runs ------------------------------------------------ */
+
+/* What bzj_provider_try would do: one of the actions above with its
+ * arguments.  The try runs the very action in a transaction it then rolls
+ * back, so a refusal (role, state, dates, overlap, payee rules, open
+ * complaints, frozen money) is known before a confirmation is shown and
+ * nothing is written either way.  BZJ_PTRY_REFUND fills *refund (amount,
+ * window) when given. */
+enum bzj_provider_try {
+	BZJ_PTRY_BIND,   /* shop, from, to */
+	BZJ_PTRY_UNBIND, /* shop, to (the last bound day) */
+	BZJ_PTRY_EXIT,   /* from (the exit date) */
+	BZJ_PTRY_REFUND,
+	BZJ_PTRY_PAYEE, /* name, account */
+};
+typedef struct bzj_provider_act {
+	int action; /* enum bzj_provider_try */
+	const char *shop, *name, *account;
+	bzj_date from, to;
+} bzj_provider_act;
+int bzj_provider_try(bzj_ctx *x, const char *id, const bzj_provider_act *a, bzj_refund *refund,
+		     bzj_err *e);
+
 /* ---- complaints ------------------------------------------------------------- */
 
 typedef struct bzj_complaint {

@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 15
+#define BZJ_SCHEMA_VERSION 16
 /* meta key: schema v13 left a keyed database's refund seals to renew once
  * its audit key is attached (bzj_store_reseal_pending). */
 #define BZJ_RESEAL_PENDING "reseal_refund_v13"
@@ -415,18 +415,28 @@ int bzj_store_binding_open(bzj_db *db, const char *pid, const char *shop, bzj_bi
 int bzj_store_binding_end(bzj_db *db, int64_t id, bzj_date to, bzj_err *e);
 int bzj_store_binding_list(bzj_db *db, const char *pid, bzj_binding *out, int max, int *n,
 			   bzj_err *e);
-/* One provider's orders in [from, to]: one set-based statement. */
+/* One provider's orders in [from, to]: one set-based statement, a fixed
+ * few primary-key lookups of the running sums per binding. */
 int bzj_store_provider_orders(bzj_db *db, const char *pid, bzj_date from, bzj_date to,
 			      int64_t *orders, int64_t *gift, bzj_err *e);
+/* The same, summed day by day from the raw paid/gift columns (for tests
+ * and checks: must always equal bzj_store_provider_orders). */
+int bzj_store_provider_orders_plain(bzj_db *db, const char *pid, bzj_date from, bzj_date to,
+				    int64_t *orders, int64_t *gift, bzj_err *e);
 typedef struct bzj_order_row {
 	const char *shop_id;
 	bzj_date day;
 	int64_t paid, gift;
 	long line;
 } bzj_order_row;
-/* Upsert every row (inside the caller's transaction); a row whose shop does
- * not exist fails it as a whole ("store.constraint"). */
+/* Upsert every row (inside the caller's transaction), keeping each shop's
+ * running sums; a row whose shop does not exist fails it as a whole
+ * ("store.constraint"). */
 int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e);
+/* Bulk insert for the demo: rows of shops that have no orders yet, each
+ * shop's rows together in ascending days; the running sums are carried in
+ * memory (one prepared INSERT). */
+int bzj_store_orders_append(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e);
 int bzj_store_complaint_insert(bzj_db *db, bzj_complaint *c, bzj_err *e);
 int bzj_store_complaint_get(bzj_db *db, int64_t id, bzj_complaint *c, bzj_err *e);
 int bzj_store_complaint_update(bzj_db *db, bzj_complaint *c, bzj_err *e);
@@ -445,6 +455,10 @@ int bzj_store_assess_closed(bzj_db *db, int64_t id, bzj_date day, bzj_err *e);
  * set-based statement; or, once closed, the recorded results. */
 int bzj_store_assess_rows(bzj_db *db, const bzj_assessment *a, bzj_date upto, bzj_assess_fn fn,
 			  void *ctx, bzj_err *e);
+/* The same for an open assessment, only the providers whose ids are in
+ * `ids_json` (a JSON array of strings): one statement for a console page. */
+int bzj_store_assess_rows_of(bzj_db *db, const bzj_assessment *a, bzj_date upto,
+			     const char *ids_json, bzj_assess_fn fn, void *ctx, bzj_err *e);
 int bzj_store_assess_result(bzj_db *db, int64_t aid, const bzj_assess_row *r, bzj_err *e);
 
 /* check: each invariant query reports offending rows */

@@ -166,8 +166,8 @@ def table(path):
                                   sign(None if dp99 is None else dp99 - ip99)),
                      "≤ idle + 100 ms", ok))
     if "porders_bzj" in r:
-        ratio_row("`provider orders PID` (%s providers, %s order rows)"
-                  % (r.get("providers", "?"), r.get("order_rows", "?")),
+        ratio_row("`provider orders PID` 90 days (%s providers, %s bound shops, %s order rows)"
+                  % (r.get("providers", "?"), r.get("bound_shops", "?"), r.get("order_rows", "?")),
                   "porders_bzj", "porders_sql", "ms", 2, "the same sum in sqlite3")
         ratio_row("`assess show` (every provider assessed)", "assess_bzj", "assess_sql", "ms", 2,
                   "the same sums in sqlite3")

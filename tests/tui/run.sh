@@ -996,8 +996,143 @@ case_assessment_close_refused_by_role() {
 	check "no uphold dialog" wait_for -n "Uphold complaint"
 }
 
+# ---- provider actions in the console: bind, end binding, payee, exit,
+# exit refund.  Each asserts on core's JSON afterwards, not on the screen.
+
+new_provider() { # PID: an agency provider with nothing bound
+	cli rev1 provider add "$1" --name "测试$1" --entity-name "测试$1有限公司" \
+		--kind agency >/dev/null 2>>"$LOG" || {
+		echo "  check failed: provider $1 set-up" >>"$TMP/why"
+		return 1
+	}
+}
+
+pjson() { # PID PYTHON-EXPR-ON-p: a value from provider show --json
+	cli rev1 --json provider show "$1" | py "import json,sys; p=json.load(sys.stdin); print($2)"
+}
+
+case_provider_bind_in_console() {
+	new_provider PBND || return 1
+	start rev1
+	check "shops" wait_for "Shops 1/" || return 1
+	open_provider PBND || return 1
+	keys B
+	check "bind form" wait_for "Bind shop" || return 1
+	text "$FREE1"
+	keys Down C-u
+	text 2026-11-01
+	keys Down
+	text 2026-11-20
+	keys Enter
+	check "confirmation" wait_for "Confirm binding" || return 1
+	check "it says the days" wait_for "to PBND from 2026-11-01" || return 1
+	keys y
+	check "bound" wait_for "bound to PBND" || return 1
+	check "core has the binding" test "$(pjson PBND '[(b["shop_id"],b["from"],b["to"]) for b in p["bindings"]]')" = "[('$FREE1', '2026-11-01', '2026-11-20')]" || return 1
+	# an overlapping binding of the same pair: refused in the form by
+	# core's dry run, no confirmation, nothing written
+	keys B
+	check "bind form again" wait_for "Bind shop" || return 1
+	text "$FREE1"
+	keys Down C-u
+	text 2026-11-20
+	keys Enter
+	check "overlap refused in the form" wait_for "are already bound" || return 1
+	check "no confirmation" wait_for -n "Confirm binding" || return 1
+	keys Escape
+	check "still one binding" test "$(pjson PBND 'len(p["bindings"])')" = 1
+}
+
+case_provider_unbind_in_console() {
+	new_provider PUNB || return 1
+	cli rev1 provider bind PUNB "$FREE2" --from 2026-10-01 >/dev/null 2>>"$LOG" || return 1
+	start rev1
+	check "shops" wait_for "Shops 1/" || return 1
+	open_provider PUNB || return 1
+	keys E
+	check "end form" wait_for "End binding" || return 1
+	check "the open binding's shop offered" wait_for "$FREE2" || return 1
+	keys Down C-u
+	text 2026-11-15
+	keys Enter
+	check "confirmation" wait_for "Confirm end of binding" || return 1
+	keys y
+	check "ended" wait_for "ended on 2026-11-15" || return 1
+	check "core ended it on 2026-11-15" test "$(pjson PUNB 'p["bindings"][0]["to"]')" = 2026-11-15
+}
+
+case_provider_payee_in_console() {
+	new_provider PPAY || return 1
+	start rev1
+	check "shops" wait_for "Shops 1/" || return 1
+	open_provider PPAY || return 1
+	keys p
+	check "payee form" wait_for "certified name" || return 1
+	keys Down
+	text 6222000011112222
+	keys Enter
+	check "confirmation" wait_for "Confirm payee" || return 1
+	keys y
+	check "recorded" wait_for "Payee of PPAY recorded" || return 1
+	check "core's payee" test "$(pjson PPAY '(p["payee"]["name"], p["payee"]["account"])')" = "('测试PPAY有限公司', '6222000011112222')"
+}
+
+case_provider_exit_in_console() {
+	new_provider PEXT || return 1
+	start rev1
+	check "shops" wait_for "Shops 1/" || return 1
+	open_provider PEXT || return 1
+	keys X
+	check "exit form" wait_for "leaves the service market" || return 1
+	keys Enter
+	check "confirmation" wait_for "Confirm exit" || return 1
+	keys y
+	check "exited" wait_for "Provider PEXT exited on $TODAY" || return 1
+	check "core: exited today" test "$(pjson PEXT '(p["status"], p["exited_on"])')" = "('exited', '$TODAY')" || return 1
+	keys X
+	check "a second exit refused before any form" wait_for "already left" || return 1
+	check "no exit form" wait_for -n "Exit date"
+}
+
+case_provider_exit_refund_in_console() {
+	new_provider PRFD || return 1
+	cli fin1 provider topup PRFD 8000 >/dev/null 2>>"$LOG" &&
+		cli rev1 provider payee PRFD --name 测试PRFD有限公司 --account 6222000099998888 \
+			--date $TODAY >/dev/null 2>>"$LOG" || return 1
+	start rev1
+	check "shops" wait_for "Shops 1/" || return 1
+	open_provider PRFD || return 1
+	keys n
+	check "refused before exit" wait_for "has not left the service market" || return 1
+	cli rev1 provider exit PRFD --date $TODAY >/dev/null 2>>"$LOG" || return 1
+	keys r n
+	check "confirmation with the amount" wait_for "PRFD: ¥8,000.00" || return 1
+	keys y
+	check "submitted" wait_for "submitted for PRFD" || return 1
+	check "core: one exit refund of 800000 fen" test "$(cli rev1 --json refund list | py '
+import json,sys
+print([(r["kind"], r["amount_fen"], r["status"]) for r in json.load(sys.stdin)["refunds"] if r.get("provider_id")=="PRFD"])')" = "[('exit', 800000, 'submitted')]"
+}
+
+# Support may read providers but change nothing: each key is refused by
+# role before a dialog opens.
+case_provider_actions_refused_by_role() {
+	start cs1
+	check "shops" wait_for "Shops 1/" || return 1
+	open_provider P00001 || return 1
+	for k in "B:Bind a shop" "E:End a shop" "p:Record the refund" "X:Record that the" \
+		"n:Request the exit"; do
+		keys "${k%%:*}"
+		check "${k%%:*} refused by role" wait_for "may not ${k#*:}" || return 1
+		check "no dialog for ${k%%:*}" wait_for -n "Preview" || return 1
+	done
+	check "no refund or binding written" test "$(pjson P00001 'p["status"]')" = ordinary
+}
+
 case_assessment_preview_then_close() {
-	cli demo assess create tuiq3 --cutoff 2026-06-30 --from 2026-09-01 --to 2026-10-31 \
+	# cut off on P00002's own certification day, whatever the demo drew
+	cut=$(cli demo --json provider show P00002 | py 'import json,sys; print(json.load(sys.stdin)["certified_on"])')
+	cli demo assess create tuiq3 --cutoff "$cut" --from 2026-09-01 --to 2026-10-31 \
 		--threshold 100000 --deposit 150000 >/dev/null 2>>"$LOG" || {
 		echo "  check failed: assess create" >>"$TMP/why"
 		return 1
@@ -1171,6 +1306,12 @@ run_case "a complaint added and upheld in the console moves the balance as core 
 run_case "a provider top-up in the console: the balance core then shows" case_provider_topup_in_console
 run_case "assessment close and uphold refused by role before any dialog" case_assessment_close_refused_by_role
 run_case "assessment: preview, then a supervisor closes" case_assessment_preview_then_close
+run_case "provider: a shop bound in the console, an overlap refused in the form" case_provider_bind_in_console
+run_case "provider: a binding ended in the console" case_provider_unbind_in_console
+run_case "provider: the payee recorded in the console" case_provider_payee_in_console
+run_case "provider: exit in the console, a second one refused first" case_provider_exit_in_console
+run_case "provider: the exit refund requested in the console" case_provider_exit_refund_in_console
+run_case "provider actions refused by role before any dialog" case_provider_actions_refused_by_role
 run_case "a shop by its id in any case and by its number" case_search_id_any_case_and_number
 run_case "violations newest first by date, then id" case_violations_newest_by_date
 run_case "the refund queue's load line draws refund list's numbers" case_refund_load_line
