@@ -168,17 +168,26 @@ typedef struct months {
 	bool *seen;
 } months;
 
+/* Which month of the window a row of month `month` adds to: a month
+ * before the window is the first month's opening (slot 0), one after it
+ * adds to none (-1). */
+static int month_slot(const months *m, int64_t month)
+{
+	int64_t k = month - m->first;
+	if (k >= m->n)
+		return -1;
+	return k < 0 ? 0 : (int)k;
+}
+
 static int months_row(void *ctx, int n, const int64_t *iv, const char *const *tv, bzj_err *e)
 {
 	(void)n;
 	(void)tv;
 	(void)e;
 	months *m = ctx;
-	int k = (int)(iv[0] - m->first);
-	if (k >= m->n)
-		return 0;
+	int k = month_slot(m, iv[0]);
 	if (k < 0)
-		k = 0; /* before the window: the first month's opening */
+		return 0;
 	int ent = iv[1] == BZJ_ENTITY_COMPANY ? 1 : 0;
 	bzj_statement_add(&m->entity[ent][k], (int)iv[2], iv[3], false);
 	m->cat[k] += iv[3];
@@ -191,11 +200,9 @@ static int plain_row(void *ctx, int n, const int64_t *iv, const char *const *tv,
 	(void)tv;
 	(void)e;
 	months *m = ctx;
-	int k = (int)(iv[0] - m->first);
-	if (k >= m->n)
-		return 0;
+	int k = month_slot(m, iv[0]);
 	if (k < 0)
-		k = 0;
+		return 0;
 	m->plain[k] += iv[1];
 	m->seen[k] = true;
 	return 0;

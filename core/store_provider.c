@@ -366,15 +366,11 @@ int bzj_store_binding_list(bzj_db *db, const char *pid, bzj_binding *out, int ma
 #define BINDING_MEETS                                                                              \
 	" :from <= :to AND b.from_day <= :to AND (b.to_day IS NULL OR b.to_day >= :from)"
 
-int bzj_store_provider_orders(bzj_db *db, const char *pid, bzj_date from, bzj_date to,
-			      int64_t *orders, int64_t *gift, bzj_err *e)
+/* Runs a prepared sum of one provider's orders over [:from, :to]: the
+ * net orders and the gift orders (both 0 when it has no binding then). */
+static int orders_sums(bzj_db *db, sqlite3_stmt *st, const char *pid, bzj_date from, bzj_date to,
+		       int64_t *orders, int64_t *gift, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db,
-				   "SELECT COALESCE(sum(" BINDING_SPAN("net_cum") "), 0),"
-				   " COALESCE(sum(" BINDING_SPAN("gift_cum") "), 0)"
-				   " FROM provider_binding b"
-				   " WHERE b.provider_id = :pid AND" BINDING_MEETS,
-				   e);
 	if (!st)
 		return e->rc;
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":pid"), pid, -1, SQLITE_TRANSIENT);
@@ -385,6 +381,18 @@ int bzj_store_provider_orders(bzj_db *db, const char *pid, bzj_date from, bzj_da
 	*gift = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_provider_orders(bzj_db *db, const char *pid, bzj_date from, bzj_date to,
+			      int64_t *orders, int64_t *gift, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT COALESCE(sum(" BINDING_SPAN("net_cum") "), 0),"
+				   " COALESCE(sum(" BINDING_SPAN("gift_cum") "), 0)"
+				   " FROM provider_binding b"
+				   " WHERE b.provider_id = :pid AND" BINDING_MEETS,
+				   e);
+	return orders_sums(db, st, pid, from, to, orders, gift, e);
 }
 
 /* The same sums read day by day from the raw columns: what the running
@@ -399,16 +407,7 @@ int bzj_store_provider_orders_plain(bzj_db *db, const char *pid, bzj_date from, 
 		" AND o.day >= " BINDING_LO " AND o.day <= " BINDING_HI
 		" WHERE b.provider_id = :pid AND" BINDING_MEETS,
 		e);
-	if (!st)
-		return e->rc;
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":pid"), pid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":from"), from);
-	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":to"), to);
-	int rc = sqlite3_step(st);
-	*orders = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	*gift = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	return orders_sums(db, st, pid, from, to, orders, gift, e);
 }
 
 /* One imported row: its running sums continue the shop's last row

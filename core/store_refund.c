@@ -211,6 +211,20 @@ int bzj_store_refund_insert(bzj_db *db, bzj_refund *r, bzj_err *e)
 	return rc;
 }
 
+/* The one refund a bound statement selects: BZJ_OK with *r filled,
+ * BZJ_ENOTFOUND (nothing said in e: the caller names what was missing),
+ * or the storage error. */
+static int refund_one(bzj_db *db, sqlite3_stmt *st, bzj_refund *r, bzj_err *e)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		refund_read(st, r);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return BZJ_ENOTFOUND;
+	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
 int bzj_store_refund_get(bzj_db *db, int64_t id, bzj_refund *r, bzj_err *e)
 {
 	sqlite3_stmt *st = st_prep(db,
@@ -220,14 +234,11 @@ int bzj_store_refund_get(bzj_db *db, int64_t id, bzj_refund *r, bzj_err *e)
 	if (!st)
 		return e->rc;
 	st_bind(st, "i", id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		refund_read(st, r);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	int rc = refund_one(db, st, r, e);
+	if (rc == BZJ_ENOTFOUND)
 		return bzj_fail(e, BZJ_ENOTFOUND, "refund.not_found", _("no refund with id %lld"),
 				(long long)id);
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	return rc;
 }
 
 int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e)
@@ -424,13 +435,7 @@ int bzj_store_refund_by_ref(bzj_db *db, const char *ref, bzj_refund *r, bzj_err 
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", ref);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		refund_read(st, r);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return BZJ_ENOTFOUND;
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	return refund_one(db, st, r, e);
 }
 
 int bzj_store_refund_load(bzj_db *db, bzj_date today, int64_t second_fen, bzj_queue_load *out,
