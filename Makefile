@@ -11,7 +11,7 @@ LOCALEDIR = $(PREFIX)/share/locale
 MANDIR = $(PREFIX)/share/man/man1
 
 CC ?= cc
-PKGS = ncursesw sqlite3 libconfig nettle
+PKGS = ncursesw sqlite3 libconfig nettle libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -26,7 +26,7 @@ SANFLAGS_ALL = -std=c17 $(WARN) $(CPPFLAGS_ALL) $(PKG_CFLAGS) -O1 -g $(SAN)
 
 CORE_SRC = $(sort $(wildcard core/*.c))
 TUI_SRC = $(sort $(wildcard tui/*.c))
-GEN_SRC = build/gen/data_holidays.c build/gen/data_standards.c
+GEN_SRC = build/gen/data_holidays.c build/gen/data_standards.c build/gen/pg_schema.c
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 PO = $(wildcard po/*.po)
 
@@ -55,6 +55,10 @@ build/gen/data_holidays.c: data/holidays.tsv tools/embed.sh
 build/gen/data_standards.c: data/standards.cfg tools/embed.sh
 	@mkdir -p $(@D)
 	sh tools/embed.sh bzj_data_standards $< >$@
+
+build/gen/pg_schema.c: core/store_pg_schema.sql tools/embed.sh
+	@mkdir -p $(@D)
+	sh tools/embed.sh bzj_data_pg_schema $< >$@
 
 build/rel/gen/%.o: build/gen/%.c | build/.deps
 	@mkdir -p $(@D)
