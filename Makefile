@@ -94,6 +94,11 @@ build/san/tests/%: tests/unit/%.c tests/unit/fixture.h build/san/libbzjtui.a bui
 	$(CC) $(SANFLAGS_ALL) -Itui -o $@ $< build/san/libbzjtui.a build/san/libbzjcore.a \
 		$(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
+# The PostgreSQL driver's test against the throw-away server (tests/pg/run.sh).
+build/san/tests/pg_driver: tests/pg/driver.c build/san/libbzjcore.a | build/.deps
+	@mkdir -p $(@D)
+	$(CC) $(SANFLAGS_ALL) -o $@ $< build/san/libbzjcore.a $(PKG_LIBS) -lm
+
 build/locale/%/LC_MESSAGES/bzj.mo: po/%.po
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
@@ -110,7 +115,7 @@ man: build/keys2man
 # console in tmux, hostile input and failure modes, and a short concurrency
 # stress; the PostgreSQL test server (skipped without one); then SIGKILL
 # crash recovery against the release binary (kill timing needs its speed).
-check: all build/san/bzj $(UNIT_BIN) $(MO) build/keys2man
+check: all build/san/bzj $(UNIT_BIN) $(MO) build/keys2man build/san/tests/pg_driver
 	@sh tools/seam-check.sh
 	@sh tools/man-keys.sh --check build/keys2man man/bzj.1
 	@sh tools/update-po.sh --check
@@ -122,7 +127,7 @@ check: all build/san/bzj $(UNIT_BIN) $(MO) build/keys2man
 	@sh tests/tui/run.sh build/san/bzj
 	@SAFETY_SETGID_BIN=build/bzj sh tests/safety/run.sh build/san/bzj
 	@sh tests/stress/run.sh build/san/bzj short
-	@sh tests/pg/run.sh
+	@sh tests/pg/run.sh build/san/tests/pg_driver
 	@CRASH_KILLS=20 sh tests/crash/run.sh build/bzj
 
 unit: $(UNIT_BIN)

@@ -135,6 +135,9 @@ static int fail_result(pgc *pc, const PGresult *r)
 	} else
 		snprintf(pc->msg, sizeof pc->msg, "%s", PQerrorMessage(pc->c));
 	trim_nl(pc->msg);
+	for (char *q = pc->msg; *q; q++)
+		if (*q == '\n' || *q == '\t')
+			*q = ' ';
 	return rc;
 }
 
@@ -169,6 +172,26 @@ static const char *conn_state(const char *m, char out[6])
 		}
 	}
 	return NULL;
+}
+
+/* A connection error for a person: one line, without the verbose mode's
+ * SQLSTATE and LOCATION (the code is mapped, the source line is noise). */
+static void clean_conn_msg(char *m)
+{
+	char *loc = strstr(m, "LOCATION:");
+	if (loc)
+		*loc = 0;
+	for (char *q = m; *q; q++)
+		if (*q == '\n' || *q == '\t')
+			*q = ' ';
+	char st[6];
+	char *p = strstr(m, ":  ");
+	if (p && conn_state(p, st)) /* "FATAL:  28P01: text" -> "FATAL:  text" */
+		memmove(p + 3, p + 10, strlen(p + 10) + 1);
+	trim_nl(m);
+	size_t n = strlen(m);
+	while (n && m[n - 1] == ' ')
+		m[--n] = 0;
 }
 
 static void conn_host(pgc *pc)
@@ -212,9 +235,8 @@ static int pg_open(const char *location, int flags, void **conn, bzj_err *e)
 		char m[600], st[6];
 		snprintf(m, sizeof m, "%s", PQerrorMessage(pc->c));
 		trim_nl(m);
-		for (char *q = m; (q = strchr(q, '\n'));)
-			*q = ' ';
 		const char *code = conn_state(m, st);
+		clean_conn_msg(m);
 		int rc = code ? map_state(code) : ST_IOERR;
 		if (PQconnectionNeedsPassword(pc->c))
 			rc = ST_AUTH;
