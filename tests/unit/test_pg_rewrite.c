@@ -127,6 +127,21 @@ static void insert_or_ignore_and_replace(void **state)
 	     " SELECT d, 'c', 0 FROM x",
 	     "INSERT INTO effective_date(day, cause, synced) WITH x(d) AS (SELECT $1)"
 	     " SELECT d, 'c', 0 FROM x ON CONFLICT DO NOTHING");
+	/* a CTE before the INSERT; a trigger's event list is no INSERT */
+	SAME("WITH x(d) AS (SELECT ?1) INSERT OR IGNORE INTO calendar_year(year) SELECT d FROM x",
+	     "WITH x(d) AS (SELECT $1) INSERT INTO calendar_year(year) SELECT d FROM x ON CONFLICT DO "
+	     "NOTHING");
+	SAME("CREATE TRIGGER t AFTER INSERT OR DELETE ON shop FOR EACH ROW EXECUTE FUNCTION f()",
+	     "CREATE TRIGGER t AFTER INSERT OR DELETE ON shop FOR EACH ROW EXECUTE FUNCTION f()");
+	/* each statement of a script gets its own clause */
+	bzj_pg_sql q0;
+	assert_int_equal(bzj_pg_rewrite("INSERT OR IGNORE INTO meta VALUES ('a', 'b'); INSERT INTO "
+					"meta VALUES ('c', 'd');",
+					BZJ_PG_RW_SCRIPT, &q0, NULL, 0),
+			 0);
+	assert_string_equal(q0.text, "INSERT INTO meta VALUES ('a', 'b') ON CONFLICT DO NOTHING; "
+				     "INSERT INTO meta VALUES ('c', 'd');");
+	bzj_pg_sql_free(&q0);
 	SAME("INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) VALUES (?1, ?2, ?3, ?4)",
 	     "INSERT INTO seal(tbl, rid, seq, mac) VALUES ($1, $2, $3, $4)"
 	     " ON CONFLICT (tbl, rid) DO UPDATE SET seq = excluded.seq, mac = excluded.mac");
