@@ -303,8 +303,9 @@ static int prepare_as(bzj_stmt *st, const Oid *types, char state[6])
 	pgc *pc = st->pc;
 	state[0] = 0;
 	bool guard = PQtransactionStatus(pc->c) == PQTRANS_INTRANS;
-	if (guard && run(pc, "SAVEPOINT bzj_prepare"))
-		return ST_ERROR;
+	int src = guard ? run(pc, "SAVEPOINT bzj_prepare") : ST_OK;
+	if (src)
+		return src;
 	snprintf(st->name, sizeof st->name, "bzj_%u", ++pc->seq);
 	PGresult *r = PQprepare(pc->c, st->name, st->q.text, st->q.nparams, types);
 	int rc = ST_OK;
