@@ -129,6 +129,28 @@ int svc_job_start(bzj_ctx *x, const char *kind, const char *arg, bzj_month m_lo,
 	return rc;
 }
 
+int svc_job_start_excl(bzj_ctx *x, const char *kind, const char *what, const char *arg,
+		       int32_t lo, int32_t hi, int64_t *job, bzj_err *e)
+{
+	int rc = bzj_db_begin(x->db, e);
+	bool live = false;
+	char user[64] = "";
+	int64_t pid = 0;
+	if (!rc)
+		rc = bzj_store_job_live(x->db, kind, &live, user, sizeof user, &pid, e);
+	if (!rc && live)
+		rc = bzj_fail(e, BZJ_EBUSY, "bulk.running",
+			      _("%s is already running (started by %s, process %lld); only one "
+				"runs at a time: nothing was written, run it again when that one "
+				"has finished"),
+			      what, user, (long long)pid);
+	if (!rc)
+		rc = bzj_store_job_start(x->db, kind, arg, lo, hi, x->actor.user, x->today, job, e);
+	if ((rc = svc_end(x, rc, e)))
+		return rc;
+	return svc_bulk_cleanup(x, e);
+}
+
 void svc_job_abandon(bzj_ctx *x, int64_t job, bool clean)
 {
 	bzj_err ae;

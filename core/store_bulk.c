@@ -45,9 +45,12 @@
  *    the whole run; at a million shops a daily orders or scores file does
  *    so for seconds.  They would take the same shape: stage tagged rows in
  *    slices, publish with the audit record. */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store_priv.h"
 
@@ -63,13 +66,62 @@ int bzj_store_job_start(bzj_db *db, const char *kind, const char *arg, bzj_month
 			 "UPDATE bulk_job SET state = 2 WHERE state = 0"
 			 " AND ((kind = ?1 AND arg = ?2) OR beat < ?3)",
 			 "tti", kind, arg, now - BULK_STALE_S);
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
 	if (!rc)
 		rc = st_exec(db, e,
-			     "INSERT INTO bulk_job(kind, arg, user, started, beat, m_lo, m_hi)"
-			     " VALUES (?,?,?,?,?,?,?)",
-			     "tttDidd", kind, arg, user, day, now, (int)m_lo, (int)m_hi);
+			     "INSERT INTO bulk_job(kind, arg, user, started, beat, m_lo, m_hi, pid, host)"
+			     " VALUES (?,?,?,?,?,?,?,?,?)",
+			     "tttDiddit", kind, arg, user, day, now, (int)m_lo, (int)m_hi,
+			     (int64_t)getpid(), host);
 	if (!rc)
 		*id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+/* A staging job of `kind` that is still running: its process is alive
+ * (on this host: kill(pid, 0); a job of another host by its heartbeat,
+ * younger than BULK_STALE_S).  A job whose process is gone on this host
+ * is marked abandoned here, so a re-run after a crash or kill -9 starts
+ * at once.  Inside the caller's write transaction. */
+int bzj_store_job_live(bzj_db *db, const char *kind, bool *live, char *user, size_t user_len,
+		       int64_t *pid, bzj_err *e)
+{
+	*live = false;
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
+	int64_t now = (int64_t)time(NULL);
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT id, user, pid, host, beat FROM bulk_job"
+				   " WHERE kind = ? AND state = 0 ORDER BY id",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", kind);
+	int64_t dead[16];
+	int ndead = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0), p = sqlite3_column_int64(st, 2);
+		const char *h = (const char *)sqlite3_column_text(st, 3);
+		bool here = h && !strcmp(h, host) && p > 0;
+		bool gone = here && kill((pid_t)p, 0) != 0 && errno == ESRCH;
+		if (gone || (!here && sqlite3_column_int64(st, 4) < now - BULK_STALE_S)) {
+			if (ndead < 16)
+				dead[ndead++] = id;
+			continue;
+		}
+		if (!*live) {
+			*live = true;
+			st_text(st, 1, user, user_len);
+			*pid = p;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return st_error(db, rc, e);
+	rc = BZJ_OK;
+	for (int i = 0; !rc && i < ndead; i++)
+		rc = bzj_store_job_abandon(db, dead[i], e);
 	return rc;
 }
 
@@ -102,18 +154,20 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 {
 	*done = true;
 	sqlite3_stmt *st = st_prep(db,
-				   "SELECT id, m_lo, m_hi, clean FROM bulk_job WHERE state = 2"
-				   " ORDER BY id LIMIT 1",
+				   "SELECT id, m_lo, m_hi, clean, kind = 'import.scores' FROM bulk_job"
+				   " WHERE state = 2 ORDER BY id LIMIT 1",
 				   e);
 	if (!st)
 		return e->rc;
 	int64_t job = 0, lo = 0, m_lo = 0, m_hi = 0;
+	bool scores = false;
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		job = sqlite3_column_int64(st, 0);
 		m_lo = sqlite3_column_int64(st, 1);
 		m_hi = sqlite3_column_int64(st, 2);
 		lo = sqlite3_column_int64(st, 3);
+		scores = sqlite3_column_int(st, 4) != 0;
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -124,6 +178,25 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 	int64_t max = 0;
 	if ((rc = bzj_store_shop_rowid_max(db, &max, e)))
 		return rc;
+	if (scores) {
+		/* A score job's m_lo..m_hi are days (score is keyed by day,
+		 * shop): `clean` is the day reached (high 32 bits, from m_lo)
+		 * and the shop rowid within it, so each slice is key lookups
+		 * of one day over `limit` shops. */
+		int64_t d = m_lo + (lo >> 32), r = lo & 0xffffffff;
+		if (d > m_hi)
+			return st_exec(db, e, "DELETE FROM bulk_job WHERE id = ?", "i", job);
+		int64_t hi = r + limit;
+		rc = st_exec(db, e,
+			     "DELETE FROM score WHERE day = ?1 AND job = ?2"
+			     " AND shop_id IN (SELECT id FROM shop WHERE rowid > ?3 AND rowid <= ?4)",
+			     "iiii", d, job, r, hi);
+		int64_t next = hi >= max ? ((d - m_lo + 1) << 32) : (((d - m_lo) << 32) | hi);
+		if (!rc)
+			rc = st_exec(db, e, "UPDATE bulk_job SET clean = ? WHERE id = ?", "ii", next,
+				     job);
+		return rc;
+	}
 	if (lo >= max)
 		return st_exec(db, e, "DELETE FROM bulk_job WHERE id = ?", "i", job);
 	int64_t hi = lo + limit;
