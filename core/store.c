@@ -1429,6 +1429,8 @@ int bzj_db_begin(bzj_db *db, bzj_err *e)
 	if (rc != SQLITE_OK)
 		return st_error(db, rc, e);
 	db->depth++;
+	if (db->depth == 1)
+		st_desk_checkpoint(db);
 	if (db->depth == 1 && db->guard && (rc = db->guard(db->guard_ctx, e))) {
 		bzj_db_rollback(db);
 		return rc;

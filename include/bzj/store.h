@@ -105,6 +105,8 @@ int bzj_store_job_live(bzj_db *db, const char *kind, bool *live, char *user, siz
 /* *published is false when the job was superseded (abandoned) meanwhile. */
 int bzj_store_job_publish(bzj_db *db, int64_t id, int64_t rows, bool *published, bzj_err *e);
 int bzj_store_job_abandon(bzj_db *db, int64_t id, bzj_err *e);
+/* Delete a job that wrote no rows (a re-sync's, core/bulk.c). */
+int bzj_store_job_drop(bzj_db *db, int64_t id, bzj_err *e);
 /* Delete up to `limit` rows of one abandoned job (the job itself once it
  * has none); *done when no abandoned job is left. */
 int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e);
