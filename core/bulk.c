@@ -5,16 +5,22 @@
  * arrives while a slice runs waits for the rest of that slice, then gets
  * in during the gap the job leaves before its next slice (the connection's
  * busy handler polls every millisecond, store.c).  So the worst extra wait
- * is about one slice plus one poll.  Slices aim at SLICE_TARGET_MS, well
- * inside the 100 ms the desk may notice, and adapt their row count to the
- * time the last one took, so a slow disk or a loaded machine shrinks them;
- * the gap costs the job SLICE_GAP_US per slice.  Each slice also costs a
- * commit and a fresh start of its statements, so the target is not lower
- * than it needs to be: at 25 ms a recompute on the 2nd at 20,000 shops ran
- * 60 slices and spent a fifth of its SQLite time in COMMIT; at 40 ms the
- * gap is under 4% of the lock time and a waiting write still gets in
- * within about 40 ms, a loaded machine's overshoot of a slice included
- * well inside 100 ms.
+ * is about one slice plus one poll.  Slices aim at SLICE_TARGET_MS and
+ * adapt their row count to the time the last one took (growing by at
+ * most a quarter), so a slow disk or a loaded machine shrinks them.
+ *
+ * Measured at 200,000 shops on the shared two-core machine (load 4-7 from
+ * other work), the recompute on the 2nd with a lock-time log of every
+ * transaction: at 40 ms with doubling, slices held the lock for up to
+ * 60-140 ms when the CPU was taken from the job mid-slice, and an operator
+ * waiting behind four slices in a row (117 ms) had missed every 1.5 ms
+ * gap: its 1 ms poll woke too late on a loaded machine.  So the target is
+ * 25 ms, leaving room for a slice stretched three or four times by the
+ * scheduler inside 100 ms, and the gap 3 ms.  The cost: more commits, about
+ * 5% more CPU for the recompute (2.1 s against 2.0 s user at 200,000
+ * shops), and 3 ms a slice of wall time.  The other half of the wait an
+ * operator saw was its own commit checkpointing the job's WAL (40-250 ms):
+ * see st_desk_checkpoint in store_bulk.c.
  *
  * BZJ_TEST_SLICE_PAUSE_MS (tests only): sleep that long between slices,
  * with the lock released, so a test can read from another process while a
@@ -27,8 +33,8 @@
 
 #include "service.h"
 
-#define SLICE_TARGET_MS 40
-#define SLICE_GAP_US 1500
+#define SLICE_TARGET_MS 25
+#define SLICE_GAP_US 3000
 #define SLICE_MIN_ROWS 64
 #define SLICE_MAX_ROWS 200000
 #define SLICE_MIN_ROWS_TEST 1
@@ -88,11 +94,14 @@ int svc_slice_end(svc_slicer *s, int rc, bzj_err *e)
 	s->slices++;
 	if (t > s->worst_us)
 		s->worst_us = t;
+	/* Proportional to the last slice, but growing by at most a quarter:
+	 * doubling after a quick slice sent the next one to 60-140 ms when it
+	 * met dearer rows or a busy CPU (measured at 200,000 shops). */
 	int64_t target = (int64_t)SLICE_TARGET_MS * 1000;
-	if (t > target)
-		s->rows = s->rows * target / t;
-	else if (t < target / 2)
-		s->rows *= 2;
+	int64_t next = s->rows * target / (t > 0 ? t : 1);
+	if (next > s->rows + s->rows / 4)
+		next = s->rows + s->rows / 4;
+	s->rows = next;
 	if (s->rows < SLICE_MIN_ROWS)
 		s->rows = SLICE_MIN_ROWS < s->max_rows ? SLICE_MIN_ROWS : s->max_rows;
 	if (s->rows > s->max_rows)
@@ -129,6 +138,28 @@ int svc_job_start(bzj_ctx *x, const char *kind, const char *arg, bzj_month m_lo,
 	return rc;
 }
 
+int svc_job_start_excl(bzj_ctx *x, const char *kind, const char *what, const char *arg,
+		       int32_t lo, int32_t hi, int64_t *job, bzj_err *e)
+{
+	int rc = bzj_db_begin(x->db, e);
+	bool live = false;
+	char user[64] = "";
+	int64_t pid = 0;
+	if (!rc)
+		rc = bzj_store_job_live(x->db, kind, &live, user, sizeof user, &pid, e);
+	if (!rc && live)
+		rc = bzj_fail(e, BZJ_EBUSY, "bulk.running",
+			      _("%s is already running (started by %s, process %lld); only one "
+				"runs at a time: nothing was written, run it again when that one "
+				"has finished"),
+			      what, user, (long long)pid);
+	if (!rc)
+		rc = bzj_store_job_start(x->db, kind, arg, lo, hi, x->actor.user, x->today, job, e);
+	if ((rc = svc_end(x, rc, e)))
+		return rc;
+	return svc_bulk_cleanup(x, e);
+}
+
 void svc_job_abandon(bzj_ctx *x, int64_t job, bool clean)
 {
 	bzj_err ae;
@@ -139,10 +170,22 @@ void svc_job_abandon(bzj_ctx *x, int64_t job, bool clean)
 
 int svc_sync_sliced(bzj_ctx *x, const char *cause, int64_t *synced, bzj_err *e)
 {
+	/* Registered as a job with no rows while it runs, so that operators'
+	 * writes leave the WAL's checkpoint to it (st_desk_checkpoint in
+	 * store_bulk.c); dropped at the end.  One left by a crash is marked
+	 * abandoned by the next bulk run and deleted. */
+	int64_t job = 0;
+	int rc = bzj_db_begin(x->db, e);
+	if (!rc)
+		rc = svc_end(x, bzj_store_job_start(x->db, "sync", "", 0, 0, x->actor.user, x->today,
+						    &job, e),
+			     e);
+	if (rc)
+		return rc;
 	svc_slicer s;
 	svc_slice_init(&s, x, 1024);
 	int64_t lo = 0, max = 0;
-	int rc = bzj_store_shop_rowid_max(x->db, &max, e);
+	rc = bzj_store_shop_rowid_max(x->db, &max, e);
 	*synced = 0;
 	while (!rc && lo < max) {
 		int64_t n = 0, hi = lo + s.rows;
@@ -153,5 +196,8 @@ int svc_sync_sliced(bzj_ctx *x, const char *cause, int64_t *synced, bzj_err *e)
 		lo = hi;
 	}
 	svc_slice_finish(&s);
+	bzj_err de;
+	if (!bzj_db_begin(x->db, &de))
+		svc_end(x, bzj_store_job_drop(x->db, job, &de), &de);
 	return rc;
 }

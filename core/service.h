@@ -111,6 +111,13 @@ void svc_slice_finish(svc_slicer *s);
  * same), after deleting the rows of abandoned jobs in slices. */
 int svc_job_start(bzj_ctx *x, const char *kind, const char *arg, bzj_month m_lo, bzj_month m_hi,
 		  int64_t *job, bzj_err *e);
+/* The same for a job that runs once at a time (the jobs of issue 13's
+ * second round): refused with bulk.running (exit 5) while a run of `kind`
+ * is alive, whatever its argument; one whose process died is taken over.
+ * `what` names the job for the message; lo..hi go to m_lo..m_hi (days for
+ * a score import). */
+int svc_job_start_excl(bzj_ctx *x, const char *kind, const char *what, const char *arg,
+		       int32_t lo, int32_t hi, int64_t *job, bzj_err *e);
 /* Best effort: mark a staging job abandoned (its rows stay invisible);
  * `clean`: delete its rows and itself now (a refusal then leaves the
  * database as it was; not after Ctrl-C, which should stop soon). */

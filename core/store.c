@@ -859,11 +859,23 @@ static const char schema_v17[] =
 	"CREATE INDEX refund_await_second ON refund(amount_fen, status, second_by)"
 	" WHERE status = 2 AND COALESCE(second_by, '') = '';";
 
+/* Issue 13, the remaining bulk writers (store_bulk.c): a sliced score
+ * import tags its rows with its job like gmv and floating (readers add
+ * BULK_VISIBLE; the key stays (day, shop_id), the job is not in it since a
+ * day's score is written once), and a job records the process that runs
+ * it, so a second run of an exclusive job can tell a live first run (it is
+ * refused, bulk.running) from one killed on this host (taken over at once
+ * rather than after BULK_STALE_S). */
+static const char schema_v18[] =
+	"ALTER TABLE score ADD COLUMN job INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE bulk_job ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE bulk_job ADD COLUMN host TEXT NOT NULL DEFAULT '';";
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
 					      schema_v11, schema_v12, schema_v13, schema_v14, schema_v15,
-					      schema_v16, schema_v17};
+					      schema_v16, schema_v17, schema_v18};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -1417,6 +1429,8 @@ int bzj_db_begin(bzj_db *db, bzj_err *e)
 	if (rc != SQLITE_OK)
 		return st_error(db, rc, e);
 	db->depth++;
+	if (db->depth == 1)
+		st_desk_checkpoint(db);
 	if (db->depth == 1 && db->guard && (rc = db->guard(db->guard_ctx, e))) {
 		bzj_db_rollback(db);
 		return rc;

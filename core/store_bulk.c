@@ -28,26 +28,37 @@
  * whose heartbeat is older than BULK_STALE_S seconds is taken as dead by
  * any bulk run.
  *
- * Which bulk writers are sliced (issue 13), and which are not yet:
+ * Which bulk writers are sliced (issue 13), and which are not yet (each
+ * writer's own comment has its measurement and reasons):
  *  - deposit recompute: sliced (deposit.c); its re-sync of requirements
  *    too, through the scheduled date (svc_catch_up, `deposit sync`);
  *  - import gmv: sliced (import.c);
+ *  - import scores: sliced (import.c, scores_write): checked against the
+ *    recorded scores in a read transaction, staged as job-tagged rows,
+ *    published by the flip; one at a time (bzj_store_job_live:
+ *    bulk.running while the first run's process lives);
  *  - standards load: a few dozen rows in one transaction; the re-sync of
  *    every shop, the part that grows with the database, is sliced above
  *    5,000 shops (deposit.c);
- *  - calendar load: one year is at most 366 rows, one short transaction;
+ *  - calendar load: at most 366 rows a year, one short transaction (every
+ *    year of holidays.tsv in 60-70 ms, process included; holidays.c);
  *  - demo: writes only into an empty database (it refuses any other), so
  *    no operator shares its lock; one transaction keeps it all or nothing;
- *  - NOT YET SLICED: import of shops, top-ups, violations, scores and
- *    orders (row by row through the services, one transaction per file),
- *    newbie check (one set-based transaction over the newbie shops) and
- *    assessment close (one over the providers).  Each holds the lock for
- *    the whole run; at a million shops a daily orders or scores file does
- *    so for seconds.  They would take the same shape: stage tagged rows in
- *    slices, publish with the audit record. */
+ *  - NOT YET SLICED: import of shops, top-ups, violations and orders (one
+ *    transaction per file), newbie check (one set-based transaction over
+ *    the newbie shops) and assessment close (one over the providers).
+ *    Each holds the lock for the whole run: at 200,000 shops 0.5-1.7 s
+ *    for 1,000 rows of the row-by-row imports, 2.2-2.6 s for a day of
+ *    orders, 0.7-1.0 s for the newbie check, 0.2-0.6 s for closing an
+ *    assessment of 2,000 providers.  The shapes they need are in
+ *    import.c, newbie.c and assess.c. */
+#include <errno.h>
+#include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store_priv.h"
 
@@ -63,13 +74,62 @@ int bzj_store_job_start(bzj_db *db, const char *kind, const char *arg, bzj_month
 			 "UPDATE bulk_job SET state = 2 WHERE state = 0"
 			 " AND ((kind = ?1 AND arg = ?2) OR beat < ?3)",
 			 "tti", kind, arg, now - BULK_STALE_S);
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
 	if (!rc)
 		rc = st_exec(db, e,
-			     "INSERT INTO bulk_job(kind, arg, user, started, beat, m_lo, m_hi)"
-			     " VALUES (?,?,?,?,?,?,?)",
-			     "tttDidd", kind, arg, user, day, now, (int)m_lo, (int)m_hi);
+			     "INSERT INTO bulk_job(kind, arg, user, started, beat, m_lo, m_hi, pid, host)"
+			     " VALUES (?,?,?,?,?,?,?,?,?)",
+			     "tttDiddit", kind, arg, user, day, now, (int)m_lo, (int)m_hi,
+			     (int64_t)getpid(), host);
 	if (!rc)
 		*id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+/* A staging job of `kind` that is still running: its process is alive
+ * (on this host: kill(pid, 0); a job of another host by its heartbeat,
+ * younger than BULK_STALE_S).  A job whose process is gone on this host
+ * is marked abandoned here, so a re-run after a crash or kill -9 starts
+ * at once.  Inside the caller's write transaction. */
+int bzj_store_job_live(bzj_db *db, const char *kind, bool *live, char *user, size_t user_len,
+		       int64_t *pid, bzj_err *e)
+{
+	*live = false;
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
+	int64_t now = (int64_t)time(NULL);
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT id, user, pid, host, beat FROM bulk_job"
+				   " WHERE kind = ? AND state = 0 ORDER BY id",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", kind);
+	int64_t dead[16];
+	int ndead = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0), p = sqlite3_column_int64(st, 2);
+		const char *h = (const char *)sqlite3_column_text(st, 3);
+		bool here = h && !strcmp(h, host) && p > 0;
+		bool gone = here && kill((pid_t)p, 0) != 0 && errno == ESRCH;
+		if (gone || (!here && sqlite3_column_int64(st, 4) < now - BULK_STALE_S)) {
+			if (ndead < 16)
+				dead[ndead++] = id;
+			continue;
+		}
+		if (!*live) {
+			*live = true;
+			st_text(st, 1, user, user_len);
+			*pid = p;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return st_error(db, rc, e);
+	rc = BZJ_OK;
+	for (int i = 0; !rc && i < ndead; i++)
+		rc = bzj_store_job_abandon(db, dead[i], e);
 	return rc;
 }
 
@@ -87,6 +147,11 @@ int bzj_store_job_publish(bzj_db *db, int64_t id, int64_t rows, bool *published,
 	return rc;
 }
 
+int bzj_store_job_drop(bzj_db *db, int64_t id, bzj_err *e)
+{
+	return st_exec(db, e, "DELETE FROM bulk_job WHERE id = ?", "i", id);
+}
+
 int bzj_store_job_abandon(bzj_db *db, int64_t id, bzj_err *e)
 {
 	return st_exec(db, e, "UPDATE bulk_job SET state = 2 WHERE id = ? AND state = 0", "i", id);
@@ -102,18 +167,22 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 {
 	*done = true;
 	sqlite3_stmt *st = st_prep(db,
-				   "SELECT id, m_lo, m_hi, clean FROM bulk_job WHERE state = 2"
-				   " ORDER BY id LIMIT 1",
+				   "SELECT id, m_lo, m_hi, clean, kind = 'import.scores', kind = 'sync'"
+				   " FROM bulk_job WHERE state = 2 ORDER BY id LIMIT 1",
 				   e);
 	if (!st)
 		return e->rc;
 	int64_t job = 0, lo = 0, m_lo = 0, m_hi = 0;
+	bool scores = false;
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		job = sqlite3_column_int64(st, 0);
 		m_lo = sqlite3_column_int64(st, 1);
 		m_hi = sqlite3_column_int64(st, 2);
 		lo = sqlite3_column_int64(st, 3);
+		scores = sqlite3_column_int(st, 4) != 0;
+		if (sqlite3_column_int(st, 5))
+			lo = INT64_MAX; /* a re-sync writes no job rows: only the job goes */
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -124,6 +193,25 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 	int64_t max = 0;
 	if ((rc = bzj_store_shop_rowid_max(db, &max, e)))
 		return rc;
+	if (scores) {
+		/* A score job's m_lo..m_hi are days (score is keyed by day,
+		 * shop): `clean` is the day reached (high 32 bits, from m_lo)
+		 * and the shop rowid within it, so each slice is key lookups
+		 * of one day over `limit` shops. */
+		int64_t d = m_lo + (lo >> 32), r = lo & 0xffffffff;
+		if (d > m_hi)
+			return st_exec(db, e, "DELETE FROM bulk_job WHERE id = ?", "i", job);
+		int64_t hi = r + limit;
+		rc = st_exec(db, e,
+			     "DELETE FROM score WHERE day = ?1 AND job = ?2"
+			     " AND shop_id IN (SELECT id FROM shop WHERE rowid > ?3 AND rowid <= ?4)",
+			     "iiii", d, job, r, hi);
+		int64_t next = hi >= max ? ((d - m_lo + 1) << 32) : (((d - m_lo) << 32) | hi);
+		if (!rc)
+			rc = st_exec(db, e, "UPDATE bulk_job SET clean = ? WHERE id = ?", "ii", next,
+				     job);
+		return rc;
+	}
 	if (lo >= max)
 		return st_exec(db, e, "DELETE FROM bulk_job WHERE id = ?", "i", job);
 	int64_t hi = lo + limit;
@@ -272,8 +360,42 @@ int bzj_store_shop_total(bzj_db *db, int64_t *n, bzj_err *e)
  * and shrink its slices for nothing (the checkpoint runs after the write
  * lock is released).  Instead the hook only notes the WAL's size and the
  * slicer checkpoints in its gap, every CKPT_FRAMES frames, which also
- * keeps the backlog an operator's own commit might checkpoint small. */
+ * keeps the backlog an operator's own commit might checkpoint small.
+ *
+ * The operator's side (st_desk_checkpoint).  SQLite's automatic
+ * checkpoint runs in the COMMIT of whichever connection finds the WAL
+ * at CKPT_FRAMES frames or more, counting frames already copied back:
+ * the WAL restarts only when a write begins after a complete checkpoint.
+ * While a job runs, a slice leaves a thousand frames or more, so an
+ * operator whose write got in between that slice and the job's own
+ * checkpoint found the WAL "full" at its commit and ran a checkpoint
+ * itself: copying its frames and two fsyncs on a disk the job keeps
+ * busy, 40-250 ms added to a 30 ms top-up (measured at 200,000 shops,
+ * the recompute on the 2nd: worst 156 ms against 46 ms idle; the write
+ * lock itself was never held longer than one slice).  So an operator's
+ * write transaction looks (one lookup in the small bulk_job table)
+ * whether a job is staging, and while one is its connection leaves the
+ * checkpoint to the job, which does it between slices anyway; only a WAL
+ * grown past DESK_CKPT_JOB_FRAMES (the job stopped without finishing,
+ * say) is checkpointed by the operator. */
 #define CKPT_FRAMES 1000
+#define DESK_CKPT_JOB_FRAMES 50000
+
+void st_desk_checkpoint(bzj_db *db)
+{
+	if (db->bulk)
+		return;
+	int64_t staging = 0;
+	bzj_err ig;
+	if (st_int(db, &ig, &staging, NULL,
+		   "SELECT EXISTS (SELECT 1 FROM bulk_job WHERE state <> 1 AND state = 0)", NULL))
+		return; /* before schema 15: no jobs */
+	int want = staging ? DESK_CKPT_JOB_FRAMES : CKPT_FRAMES;
+	if (db->ckpt != want) {
+		sqlite3_wal_autocheckpoint(db->h, want);
+		db->ckpt = want;
+	}
+}
 
 static int wal_note(void *ctx, sqlite3 *h, const char *name, int frames)
 {
@@ -286,6 +408,8 @@ static int wal_note(void *ctx, sqlite3 *h, const char *name, int frames)
 void bzj_db_bulk_mode(bzj_db *db, bool on)
 {
 	db->wal_frames = 0;
+	db->bulk = on;
+	db->ckpt = on ? 0 : CKPT_FRAMES;
 	if (on)
 		sqlite3_wal_hook(db->h, wal_note, db);
 	else

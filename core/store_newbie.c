@@ -138,7 +138,8 @@ int bzj_store_score_put(bzj_db *db, const char *shop_id, bzj_date day, int tenth
 {
 	int64_t old = -1;
 	bool found = false;
-	int rc = st_int(db, e, &old, &found, "SELECT tenths FROM score WHERE day = ? AND shop_id = ?",
+	int rc = st_int(db, e, &old, &found,
+			"SELECT tenths FROM score s WHERE day = ? AND shop_id = ? AND " BULK_VISIBLE("s"),
 			"Dt", day, shop_id);
 	*existing = found ? (int)old : -1;
 	if (rc || found)
@@ -147,11 +148,73 @@ int bzj_store_score_put(bzj_db *db, const char *shop_id, bzj_date day, int tenth
 		       shop_id, tenths);
 }
 
+/* A sliced score import (import.c), before its job starts, in a read
+ * transaction: each row's shop and the score a reader sees for its day
+ * (was: -1 none, -2 no such shop, else the recorded tenths). */
+int bzj_store_score_lookup(bzj_db *db, bzj_score_row *rows, size_t n, bzj_err *e)
+{
+	sqlite3_stmt *shop = st_prep(db, "SELECT 1 FROM shop WHERE id = ?", e);
+	sqlite3_stmt *sc = shop ? st_prep(db,
+					  "SELECT tenths FROM score s WHERE day = ? AND shop_id = ?"
+					  " AND " BULK_VISIBLE("s"),
+					  e)
+				: NULL;
+	if (!sc)
+		return e->rc;
+	int rc = SQLITE_DONE;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_reset(shop);
+		st_bind(shop, "t", rows[i].shop_id);
+		rc = sqlite3_step(shop);
+		sqlite3_reset(shop);
+		if (rc == SQLITE_DONE) {
+			rows[i].was = -2;
+			continue;
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		sqlite3_reset(sc);
+		st_bind(sc, "Dt", rows[i].day, rows[i].shop_id);
+		rc = sqlite3_step(sc);
+		rows[i].was = rc == SQLITE_ROW ? sqlite3_column_int(sc, 0) : -1;
+		sqlite3_reset(sc);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			break;
+		rc = SQLITE_DONE;
+	}
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+/* The rows with was == -1 as rows of `job`, invisible until it publishes.
+ * A row already there (a score another import published meanwhile) fails
+ * the slice on the key: the job is abandoned. */
+int bzj_store_score_stage(bzj_db *db, int64_t job, const bzj_score_row *rows, size_t n,
+			  int64_t *staged, bzj_err *e)
+{
+	sqlite3_stmt *st =
+		st_prep(db, "INSERT INTO score(day, shop_id, tenths, job) VALUES (?,?,?,?)", e);
+	if (!st)
+		return e->rc;
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].was != -1)
+			continue;
+		sqlite3_reset(st);
+		st_bind(st, "Dtdi", rows[i].day, rows[i].shop_id, rows[i].tenths, job);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return st_error(db, rc, e);
+		(*staged)++;
+	}
+	return BZJ_OK;
+}
+
 int bzj_store_score_get(bzj_db *db, const char *shop_id, bzj_date day, int *tenths, bzj_err *e)
 {
 	int64_t v = -1;
 	bool found = false;
-	int rc = st_int(db, e, &v, &found, "SELECT tenths FROM score WHERE day = ? AND shop_id = ?",
+	int rc = st_int(db, e, &v, &found,
+			"SELECT tenths FROM score s WHERE day = ? AND shop_id = ? AND " BULK_VISIBLE("s"),
 			"Dt", day, shop_id);
 	*tenths = found ? (int)v : -1;
 	return rc;
@@ -213,6 +276,7 @@ int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 		"  r.shop_id IS NOT NULL, ?3) AS now"
 		" FROM newbie n JOIN shop s ON s.id = n.shop_id"
 		" LEFT JOIN score sc ON sc.day = ?1 AND sc.shop_id = n.shop_id"
+		"  AND " BULK_VISIBLE("sc")
 		" LEFT JOIN (SELECT shop_id, sum(class = 2) AS b, sum(points) AS p FROM violation"
 		"  WHERE day BETWEEN ?2 AND ?1 GROUP BY shop_id) v ON v.shop_id = n.shop_id"
 		" LEFT JOIN (SELECT DISTINCT shop_id FROM risk WHERE opened <= ?1"

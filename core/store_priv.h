@@ -17,6 +17,8 @@ struct bzj_db {
 	char path[4096];
 	volatile int *interrupted;
 	int wal_frames; /* bulk mode: the WAL's size after the last commit */
+	bool bulk;	/* bulk mode (store_bulk.c) */
+	int ckpt;	/* the autocheckpoint in force, 0 = SQLite's default */
 	int ncache;
 	const char *cache_sql[STMT_CACHE];
 	sqlite3_stmt *cache[STMT_CACHE];
@@ -70,6 +72,9 @@ typedef struct st_invariant {
 } st_invariant;
 int st_check(bzj_db *db, const st_invariant *t, size_t n, bzj_date today,
 	     bzj_store_problem_fn fn, void *ctx, int64_t *problems, bzj_err *e);
+/* At the start of a write transaction (store_bulk.c): leave the WAL's
+ * checkpoint to a bulk job while one is staging. */
+void st_desk_checkpoint(bzj_db *db);
 /* Copy a text column into buf (always terminated). */
 void st_text(sqlite3_stmt *st, int col, char *buf, size_t n);
 bzj_date st_date(sqlite3_stmt *st, int col);

@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 17
+#define BZJ_SCHEMA_VERSION 18
 /* meta key: schema v13 left a keyed database's refund seals to renew once
  * its audit key is attached (bzj_store_reseal_pending). */
 #define BZJ_RESEAL_PENDING "reseal_refund_v13"
@@ -98,9 +98,15 @@ int bzj_store_gmv_import(bzj_db *db, int64_t job, const bzj_gmv_row *rows, size_
 int bzj_store_job_start(bzj_db *db, const char *kind, const char *arg, bzj_month m_lo,
 			bzj_month m_hi, const char *user, bzj_date day, int64_t *id, bzj_err *e);
 int bzj_store_job_beat(bzj_db *db, int64_t id, bzj_err *e);
+/* Whether a staging job of `kind` is still running (its user and pid);
+ * jobs whose process died on this host are marked abandoned. */
+int bzj_store_job_live(bzj_db *db, const char *kind, bool *live, char *user, size_t user_len,
+		       int64_t *pid, bzj_err *e);
 /* *published is false when the job was superseded (abandoned) meanwhile. */
 int bzj_store_job_publish(bzj_db *db, int64_t id, int64_t rows, bool *published, bzj_err *e);
 int bzj_store_job_abandon(bzj_db *db, int64_t id, bzj_err *e);
+/* Delete a job that wrote no rows (a re-sync's, core/bulk.c). */
+int bzj_store_job_drop(bzj_db *db, int64_t id, bzj_err *e);
 /* Delete up to `limit` rows of one abandoned job (the job itself once it
  * has none); *done when no abandoned job is left. */
 int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e);
@@ -370,6 +376,17 @@ int bzj_store_risk_close(bzj_db *db, int64_t id, bzj_date day, const char *user,
  * its tenths then (nothing written), else -1. */
 int bzj_store_score_put(bzj_db *db, const char *shop_id, bzj_date day, int tenths, int *existing,
 			bzj_err *e);
+/* A line of a sliced score import (import.c). */
+typedef struct bzj_score_row {
+	const char *shop_id;
+	bzj_date day;
+	int tenths;
+	int was; /* bzj_store_score_lookup: -1 none, -2 no such shop, else tenths */
+	long line;
+} bzj_score_row;
+int bzj_store_score_lookup(bzj_db *db, bzj_score_row *rows, size_t n, bzj_err *e);
+int bzj_store_score_stage(bzj_db *db, int64_t job, const bzj_score_row *rows, size_t n,
+			  int64_t *staged, bzj_err *e);
 /* The score of a shop on a day, -1 if none. */
 int bzj_store_score_get(bzj_db *db, const char *shop_id, bzj_date day, int *tenths, bzj_err *e);
 int bzj_store_newbie_last_run(bzj_db *db, bzj_date *day, bool *found, bzj_err *e);

@@ -9,7 +9,10 @@
 #   rows here, published at the end; a killed one is re-run), import
 #   topups (2,000 rows), deposit recompute (after new GMV, so it has work;
 #   a bulk job like import gmv, re-run after a kill that left it absent),
-#   demo (1,500 shops into a new database) and refund pay / approve.
+#   demo (1,500 shops into a new database), import scores (5 days of every
+#   shop, a bulk job like import gmv; a killed one is re-run, which must
+#   find the dead run's process gone and start clean) and refund pay /
+#   approve.
 # After every kill the database is reopened and must show the change whole
 # or absent: `bzj check` exits 0, `bzj audit verify` is ok, SQLite's
 # integrity_check is ok, and
@@ -167,6 +170,13 @@ gen_oct_gmv() { # K -> new October GMV for every open shop (recompute has work)
 	    for (i = 0; i < n; i++) printf "%s,2026-10,%d.00\n", s[i], ((i * 31 + k * 17) % 9) * 110000 }' \
 		"$T/open-shops" /dev/null
 }
+gen_scores() { # K -> 5 days of scores for every open shop, days 2025-01-01 + 5K.. (no demo scores there)
+	awk -v k="$1" 'NR == FNR { s[n++] = $1; next }
+	  END { print "shop_id,date,score";
+	    for (d = 0; d < 5; d++) for (i = 0; i < n; i++)
+	      printf "%s,%s,%d.%d\n", s[i], strftime("%Y-%m-%d", 1735689600 + (5 * k + d) * 86400, 1),
+	        (i + d + k) % 5, (i * 7 + k) % 10 }' "$T/open-shops" /dev/null
+}
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 # Rows of floating and gmv a reader may see (core/store_bulk.c)
 VIS="(v.job = 0 OR v.job IN (SELECT id FROM bulk_job WHERE state = 1))"
@@ -183,6 +193,8 @@ n_shops=$((KILLS * 6 / 30)) n_gmv=$((KILLS * 6 / 30)) n_top=$((KILLS * 4 / 30))
 n_rec=$((KILLS * 5 / 30)) n_demo=$((KILLS * 3 / 30))
 n_bat=$((KILLS * 2 / 30)) n_ret=$((KILLS * 3 / 30))
 n_ref=$((KILLS - n_shops - n_gmv - n_top - n_rec - n_demo - n_bat - n_ret))
+# import scores (a bulk job since issue 13's second round): on top of the budget
+n_sco=$((KILLS * 3 / 30 > 2 ? KILLS * 3 / 30 : 2))
 k=0
 
 import_kill() { # KIND FILE MAXDELAY USER COUNT-SQL EXPECTED-ROWS
@@ -232,6 +244,30 @@ for ((i = 1; i <= n_gmv; i++)); do
 			report "kill $k: import gmv re-run completes" "$why"
 		else
 			bad "kill $k: import gmv re-run failed: $(tail -n 1 "$T/rerun.err")"
+		fi
+	fi
+done
+# import scores: a bulk job (core/import.c scores_write), staged in slices of
+# 50 rows here; a killed one is re-run, which finds the killed process gone
+# and starts clean.
+for ((i = 1; i <= n_sco; i++)); do
+	k=$((k + 1))
+	gen_scores "$k" >"$T/sco-$k.csv"
+	d0=$((20089 + 5 * k))
+	SCO_SEEN="SELECT count(*) FROM score v WHERE day BETWEEN $d0 AND $((d0 + 4)) AND $VIS"
+	want=$(($(wc -l <"$T/sco-$k.csv") - 1))
+	import_kill scores "$T/sco-$k.csv" 1500 rev1 "$SCO_SEEN" "$want"
+	if [ "$STATE" = absent ]; then
+		if bzj rev1 import scores "$T/sco-$k.csv" >/dev/null 2>"$T/rerun.err"; then
+			why=$(db_sound "$DB")
+			[ "$(q "$SCO_SEEN")" = "$want" ] || why="$why re-run: $(q "$SCO_SEEN") of $want scores seen"
+			[ "$(q "SELECT count(*) FROM score WHERE day BETWEEN $d0 AND $((d0 + 4))")" = "$want" ] ||
+				why="$why re-run: staged rows of the killed run left behind"
+			[ "$(q "SELECT count(*) FROM bulk_job WHERE state <> 1")" = 0 ] ||
+				why="$why re-run left unfinished jobs"
+			report "kill $k: import scores re-run completes" "$why"
+		else
+			bad "kill $k: import scores re-run failed: $(tail -n 1 "$T/rerun.err")"
 		fi
 	fi
 done
