@@ -270,32 +270,23 @@ int bzj_store_shop_total(bzj_db *db, int64_t *n, bzj_err *e)
 /* Bulk mode (bulk.c): the connection's automatic checkpoint would run
  * inside the COMMIT of a slice, so the slicer would time it as lock time
  * and shrink its slices for nothing (the checkpoint runs after the write
- * lock is released).  Instead the hook only notes the WAL's size and the
+ * lock is released).  Instead the driver only notes the WAL's size and the
  * slicer checkpoints in its gap, every CKPT_FRAMES frames, which also
- * keeps the backlog an operator's own commit might checkpoint small. */
-#define CKPT_FRAMES 1000
-
-static int wal_note(void *ctx, sqlite3 *h, const char *name, int frames)
-{
-	(void)h;
-	(void)name;
-	((bzj_db *)ctx)->wal_frames = frames;
-	return SQLITE_OK;
-}
+ * keeps the backlog an operator's own commit might checkpoint small (a
+ * server checkpoints by itself: its driver has neither operation). */
+#define CKPT_FRAMES BZJ_BULK_CKPT_FRAMES
 
 void bzj_db_bulk_mode(bzj_db *db, bool on)
 {
 	db->wal_frames = 0;
-	if (on)
-		sqlite3_wal_hook(db->h, wal_note, db);
-	else
-		sqlite3_wal_autocheckpoint(db->h, CKPT_FRAMES);
+	if (db->drv->bulk_mode)
+		db->drv->bulk_mode(db->conn, on, &db->wal_frames);
 }
 
 void bzj_db_bulk_checkpoint(bzj_db *db)
 {
-	if (db->wal_frames < CKPT_FRAMES)
+	if (db->wal_frames < CKPT_FRAMES || !db->drv->checkpoint)
 		return;
-	sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	db->drv->checkpoint(db->conn);
 	db->wal_frames = 0;
 }

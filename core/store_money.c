@@ -1,5 +1,6 @@
 /* store_money.c - ledger, GMV, floating deposits, restriction transitions,
  * calendar and receipts. */
+#include <sqlite3.h> /* the fenced GMV feed */
 #include <stdio.h>
 #include <string.h>
 
@@ -306,7 +307,8 @@ int bzj_store_receipt_void_all(bzj_db *db, const char *shop_id, bzj_err *e)
 		       shop_id);
 }
 
-/* Bulk GMV import.  The parsed lines reach SQL through an eponymous
+/* SQLITE-ONLY BEGIN: the GMV feed (docs/store-seam.md, "Fenced").
+ * Bulk GMV import.  The parsed lines reach SQL through an eponymous
  * virtual table, bzj_gmv_feed(?1), whose argument is a pointer to the
  * caller's array (sqlite3_bind_pointer): one INSERT ... SELECT writes them
  * all in file order.  One statement instead of one per line keeps its
@@ -454,6 +456,7 @@ static const sqlite3_module feed_module = {
 	.xColumn = feed_column,
 	.xRowid = feed_rowid,
 };
+/* SQLITE-ONLY END */
 
 int bzj_store_gmv_import(bzj_db *db, int64_t job, const bzj_gmv_row *rows, size_t n,
 			 bzj_gmv_progress_fn progress, void *ctx, bzj_err *e)
@@ -463,23 +466,28 @@ int bzj_store_gmv_import(bzj_db *db, int64_t job, const bzj_gmv_row *rows, size_
 		" SELECT shop_id, month, gmv_fen, ?2 FROM bzj_gmv_feed(?1) WHERE true"
 		" ON CONFLICT(month, shop_id, job) DO UPDATE SET gmv_fen = excluded.gmv_fen";
 	bzj_err pe;
+	int rc = st_sqlite_only(db, "import gmv", e);
+	if (rc)
+		return rc;
 	sqlite3_stmt *st = st_prep(db, sql, &pe);
 	if (!st) {
-		/* the module is registered on the connection's first import */
-		int rc = sqlite3_create_module_v2(db->h, "bzj_gmv_feed", &feed_module, NULL, NULL);
+		/* SQLITE-ONLY BEGIN: the module is registered on the connection's first import */
+		rc = sqlite3_create_module_v2(st_sqlite(db), "bzj_gmv_feed", &feed_module, NULL, NULL);
 		if (rc != SQLITE_OK)
 			return st_error(db, rc, e);
+		/* SQLITE-ONLY END */
 		if (!(st = st_prep(db, sql, e)))
 			return e->rc;
 	}
 	gmv_feed f = {rows, n, progress, ctx, false};
-	int rc = sqlite3_bind_pointer(st, 1, &f, GMV_FEED_PTR, NULL);
+	/* SQLITE-ONLY BEGIN: the rows as a bound pointer */
+	rc = sqlite3_bind_pointer(st_sqlite_stmt(st), 1, &f, GMV_FEED_PTR, NULL);
+	/* SQLITE-ONLY END */
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(st, 2, job);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st); /* f lives on this stack */
+	sqlite3_reset(st); /* and clear the bindings: f lives on this stack */
 	if (rc == SQLITE_DONE)
 		return BZJ_OK;
 	if (f.stopped)

@@ -3,6 +3,7 @@
  * few set-based statements.  The rule's thresholds are not written here:
  * the check calls the C rule (bzj_newbie_reasons, rules.c) as a registered
  * SQL function, as recompute does with bzj_floating. */
+#include <sqlite3.h> /* the fenced SQL functions */
 #include <string.h>
 
 #include "bzj/i18n.h"
@@ -19,7 +20,8 @@ typedef struct nb_tick {
 	bool stopped;
 } nb_tick;
 
-/* bzj_newbie_reasons(score_tenths or NULL, class_b, points, risk_open
+/* SQLITE-ONLY BEGIN: registered functions (docs/store-seam.md, "Fenced").
+ * bzj_newbie_reasons(score_tenths or NULL, class_b, points, risk_open
  * [, tick]) -> reason bits.  The optional fifth argument reports progress
  * every 16384 rows and may stop the statement. */
 static void fn_newbie_reasons(sqlite3_context *c, int n, sqlite3_value **v)
@@ -46,18 +48,20 @@ static void fn_newbie_window(sqlite3_context *c, int n, sqlite3_value **v)
 
 int st_newbie_functions(bzj_db *db, bzj_err *e)
 {
+	sqlite3 *h = st_sqlite(db);
 	int fl = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-	int rc = sqlite3_create_function(db->h, "bzj_newbie_reasons", 4, fl, NULL,
-					 fn_newbie_reasons, NULL, NULL);
+	int rc = sqlite3_create_function(h, "bzj_newbie_reasons", 4, fl, NULL, fn_newbie_reasons,
+					 NULL, NULL);
 	/* with a progress pointer: not deterministic, it has an effect */
 	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db->h, "bzj_newbie_reasons", 5, SQLITE_UTF8, NULL,
+		rc = sqlite3_create_function(h, "bzj_newbie_reasons", 5, SQLITE_UTF8, NULL,
 					     fn_newbie_reasons, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db->h, "bzj_newbie_window", 1, fl, NULL,
+		rc = sqlite3_create_function(h, "bzj_newbie_window", 1, fl, NULL,
 					     fn_newbie_window, NULL, NULL);
 	return rc == SQLITE_OK ? BZJ_OK : st_error(db, rc, e);
 }
+/* SQLITE-ONLY END */
 
 int bzj_store_newbie_get(bzj_db *db, const char *shop_id, bzj_newbie *n, bzj_err *e)
 {
@@ -224,10 +228,11 @@ int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 	nb_tick t = {progress, ctx, 0, total, false};
 	sqlite3_bind_int(st, 1, day);
 	sqlite3_bind_int(st, 2, bzj_newbie_window_start(day));
-	sqlite3_bind_pointer(st, 3, &t, TICK_PTR, NULL);
+	/* SQLITE-ONLY BEGIN: the progress tick as a bound pointer */
+	sqlite3_bind_pointer(st_sqlite_stmt(st), 3, &t, TICK_PTR, NULL);
+	/* SQLITE-ONLY END */
 	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st); /* t lives on this stack */
+	sqlite3_reset(st); /* and clear the bindings: t lives on this stack */
 	if (t.stopped)
 		return bzj_fail(e, BZJ_EBUSY, "interrupted", _("interrupted; nothing was written"));
 	if (rc != SQLITE_DONE)

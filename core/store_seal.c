@@ -9,6 +9,7 @@
  * but not one whose author recomputed the seal. */
 #include <nettle/hmac.h>
 #include <nettle/sha2.h>
+#include <sqlite3.h> /* the fenced SQL functions */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,7 @@ static void mac_hex(mac *m, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
+/* SQLITE-ONLY BEGIN: registered functions (docs/store-seam.md, "Fenced") */
 static void fn_seal_common(sqlite3_context *c, int n, sqlite3_value **v, bool plain)
 {
 	const bzj_db *db = sqlite3_user_data(c);
@@ -103,13 +105,15 @@ static void fn_seal_plain(sqlite3_context *c, int n, sqlite3_value **v)
 
 int st_register_seal(bzj_db *db)
 {
+	sqlite3 *h = st_sqlite(db);
 	int fl = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-	int rc = sqlite3_create_function(db->h, "bzj_seal", -1, fl, db, fn_seal, NULL, NULL);
+	int rc = sqlite3_create_function(h, "bzj_seal", -1, fl, db, fn_seal, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db->h, "bzj_seal_plain", -1, fl, db, fn_seal_plain,
-					     NULL, NULL);
+		rc = sqlite3_create_function(h, "bzj_seal_plain", -1, fl, db, fn_seal_plain, NULL,
+					     NULL);
 	return rc;
 }
+/* SQLITE-ONLY END */
 
 /* The sealed tables.  A new money-moving table joins by a trigger pair in
  * its migration (SEAL_BODY, store_priv.h) and a row here; see check.c. */
@@ -318,16 +322,16 @@ typedef struct schema_row {
 	char *name, *text;
 } schema_row;
 
-static int schema_read(sqlite3 *h, char ***out, int *n)
+static int schema_read(bzj_db *db, char ***out, int *n)
 {
 	sqlite3_stmt *st = NULL;
 	*out = NULL;
 	*n = 0;
-	int rc = sqlite3_prepare_v2(h,
-				    "SELECT name, type || ' ' || name || ' on ' || tbl_name || ': ' ||"
-				    " COALESCE(sql, '') FROM sqlite_master WHERE name NOT LIKE"
-				    " 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-				    -1, &st, NULL);
+	int rc = st_prepare_once(db,
+				 "SELECT name, type || ' ' || name || ' on ' || tbl_name || ': ' ||"
+				 " COALESCE(sql, '') FROM sqlite_master WHERE name NOT LIKE"
+				 " 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+				 &st);
 	if (rc != SQLITE_OK)
 		return rc;
 	int cap = 0;
@@ -362,7 +366,7 @@ void st_schema_free(char **v, int n)
 
 int st_schema_of(bzj_db *db, char ***out, int *n, bzj_err *e)
 {
-	int rc = schema_read(db->h, out, n);
+	int rc = schema_read(db, out, n);
 	if (rc != SQLITE_OK) {
 		st_schema_free(*out, *n);
 		*out = NULL;
