@@ -69,7 +69,7 @@ int bzj_store_job_start(bzj_db *db, const char *kind, const char *arg, bzj_month
 			     " VALUES (?,?,?,?,?,?,?)",
 			     "tttDidd", kind, arg, user, day, now, (int)m_lo, (int)m_hi);
 	if (!rc)
-		*id = sqlite3_last_insert_rowid(db->h);
+		*id = st_last_id(db);
 	return rc;
 }
 
@@ -83,7 +83,7 @@ int bzj_store_job_publish(bzj_db *db, int64_t id, int64_t rows, bool *published,
 {
 	int rc = st_exec(db, e, "UPDATE bulk_job SET state = 1, rows = ? WHERE id = ? AND state = 0",
 			 "ii", rows, id);
-	*published = !rc && sqlite3_changes(db->h) == 1;
+	*published = !rc && st_changes(db) == 1;
 	return rc;
 }
 
@@ -101,24 +101,24 @@ int bzj_store_job_abandon(bzj_db *db, int64_t id, bzj_err *e)
 int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 {
 	*done = true;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT id, m_lo, m_hi, clean FROM bulk_job WHERE state = 2"
 				   " ORDER BY id LIMIT 1",
 				   e);
 	if (!st)
 		return e->rc;
 	int64_t job = 0, lo = 0, m_lo = 0, m_hi = 0;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		job = sqlite3_column_int64(st, 0);
-		m_lo = sqlite3_column_int64(st, 1);
-		m_hi = sqlite3_column_int64(st, 2);
-		lo = sqlite3_column_int64(st, 3);
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
+		job = st_col_int(st, 0);
+		m_lo = st_col_int(st, 1);
+		m_hi = st_col_int(st, 2);
+		lo = st_col_int(st, 3);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	st_reset(st);
+	if (rc != ST_ROW && rc != ST_DONE)
 		return st_error(db, rc, e);
-	if (rc == SQLITE_DONE)
+	if (rc == ST_DONE)
 		return BZJ_OK;
 	*done = false;
 	int64_t max = 0;
@@ -192,7 +192,7 @@ int bzj_store_floating_stage(bzj_db *db, int64_t job, bzj_month month, bzj_date 
 			 : st_exec(db, e, FLOATING_STAGE_SQL("true"), "ddDiii", (int)month,
 				   (int)month - 1, effective, job, lo, hi);
 	if (!rc)
-		*staged = sqlite3_changes(db->h);
+		*staged = st_changes(db);
 	return rc;
 }
 
@@ -258,7 +258,7 @@ int bzj_store_sync_slice(bzj_db *db, bzj_date day, const char *cause, int64_t lo
 			     " AND (y.req <> y.oldreq OR (y.bal < y.req) <> y.was)",
 			     "ii", lo, hi);
 	if (!rc)
-		*changed = sqlite3_changes(db->h);
+		*changed = st_changes(db);
 	return rc;
 }
 

@@ -67,7 +67,7 @@ int bzj_store_newbie_get(bzj_db *db, const char *shop_id, bzj_newbie *n, bzj_err
 {
 	memset(n, 0, sizeof *n);
 	n->capped_since = n->last_check = n->graduated = n->risk_opened = BZJ_DATE_NONE;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT n.status, n.capped, n.capped_since, n.last_check, n.reasons,"
 				   " n.graduated, n.graduated_by, r.id, r.opened, r.note"
 				   " FROM newbie n LEFT JOIN risk r ON r.shop_id = n.shop_id"
@@ -76,23 +76,23 @@ int bzj_store_newbie_get(bzj_db *db, const char *shop_id, bzj_newbie *n, bzj_err
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", shop_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		n->status = sqlite3_column_int(st, 0);
-		n->capped = sqlite3_column_int(st, 1) != 0;
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
+		n->status = st_col_int32(st, 0);
+		n->capped = st_col_int32(st, 1) != 0;
 		n->capped_since = st_date(st, 2);
 		n->last_check = st_date(st, 3);
-		n->reasons = sqlite3_column_int(st, 4);
+		n->reasons = st_col_int32(st, 4);
 		n->graduated = st_date(st, 5);
 		st_text(st, 6, n->graduated_by, sizeof n->graduated_by);
-		n->risk_id = sqlite3_column_int64(st, 7);
+		n->risk_id = st_col_int(st, 7);
 		n->risk_opened = st_date(st, 8);
 		st_text(st, 9, n->risk_note, sizeof n->risk_note);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	st_reset(st);
+	if (rc == ST_DONE)
 		return bzj_fail(e, BZJ_ENOTFOUND, "shop.not_found", _("no shop with id %s"), shop_id);
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_newbie_direct(bzj_db *db, const char *shop_id, bzj_err *e)
@@ -125,7 +125,7 @@ int bzj_store_risk_open(bzj_db *db, const char *shop_id, bzj_date day, const cha
 			 "INSERT INTO risk(shop_id, opened, opened_by, note) VALUES (?,?,?,?)",
 			 "tDtt", shop_id, day, user, note);
 	if (!rc)
-		*id = sqlite3_last_insert_rowid(db->h);
+		*id = st_last_id(db);
 	return rc;
 }
 
@@ -173,21 +173,21 @@ int bzj_store_newbie_last_run(bzj_db *db, bzj_date *day, bool *found, bzj_err *e
 int bzj_store_newbie_run_get(bzj_db *db, bzj_date day, bzj_newbie_run *r, bool *found,
 			     bzj_err *e)
 {
-	sqlite3_stmt *st =
+	st_stmt *st =
 		st_prep(db, "SELECT checked, failed, capped, lifted FROM newbie_run WHERE day = ?", e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "D", day);
-	int rc = sqlite3_step(st);
-	*found = rc == SQLITE_ROW;
+	int rc = st_step(st);
+	*found = rc == ST_ROW;
 	if (*found) {
-		r->checked = sqlite3_column_int64(st, 0);
-		r->failed = sqlite3_column_int64(st, 1);
-		r->capped = sqlite3_column_int64(st, 2);
-		r->lifted = sqlite3_column_int64(st, 3);
+		r->checked = st_col_int(st, 0);
+		r->failed = st_col_int(st, 1);
+		r->capped = st_col_int(st, 2);
+		r->lifted = st_col_int(st, 3);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return rc == ST_ROW || rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_newbie_count(bzj_db *db, bzj_date day, int64_t *n, bzj_err *e)
@@ -209,7 +209,7 @@ int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 	int rc = st_exec(db, e, "DROP TABLE IF EXISTS temp.nbc", NULL);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = st_prep(
+	st_stmt *st = st_prep(
 		db,
 		"CREATE TEMP TABLE nbc AS SELECT n.shop_id AS id, n.capped AS was,"
 		" n.capped_since AS since,"
@@ -226,33 +226,33 @@ int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 	if (!st)
 		return e->rc;
 	nb_tick t = {progress, ctx, 0, total, false};
-	sqlite3_bind_int(st, 1, day);
-	sqlite3_bind_int(st, 2, bzj_newbie_window_start(day));
+	st_bind_int(st, 1, day);
+	st_bind_int(st, 2, bzj_newbie_window_start(day));
 	/* SQLITE-ONLY BEGIN: the progress tick as a bound pointer */
 	sqlite3_bind_pointer(st_sqlite_stmt(st), 3, &t, TICK_PTR, NULL);
 	/* SQLITE-ONLY END */
-	rc = sqlite3_step(st);
-	sqlite3_reset(st); /* and clear the bindings: t lives on this stack */
+	rc = st_step(st);
+	st_reset(st); /* and clear the bindings: t lives on this stack */
 	if (t.stopped)
 		return bzj_fail(e, BZJ_EBUSY, "interrupted", _("interrupted; nothing was written"));
-	if (rc != SQLITE_DONE)
+	if (rc != ST_DONE)
 		return st_error(db, rc, e);
-	sqlite3_stmt *cnt = st_prep(db,
+	st_stmt *cnt = st_prep(db,
 				    "SELECT count(*), COALESCE(sum(now <> 0), 0),"
 				    " COALESCE(sum(now <> 0 AND was = 0), 0),"
 				    " COALESCE(sum(now = 0 AND was = 1), 0) FROM temp.nbc",
 				    e);
 	if (!cnt)
 		return e->rc;
-	rc = sqlite3_step(cnt);
-	if (rc == SQLITE_ROW) {
-		r->checked = sqlite3_column_int64(cnt, 0);
-		r->failed = sqlite3_column_int64(cnt, 1);
-		r->capped = sqlite3_column_int64(cnt, 2);
-		r->lifted = sqlite3_column_int64(cnt, 3);
+	rc = st_step(cnt);
+	if (rc == ST_ROW) {
+		r->checked = st_col_int(cnt, 0);
+		r->failed = st_col_int(cnt, 1);
+		r->capped = st_col_int(cnt, 2);
+		r->lifted = st_col_int(cnt, 3);
 	}
-	sqlite3_reset(cnt);
-	if (rc != SQLITE_ROW)
+	st_reset(cnt);
+	if (rc != ST_ROW)
 		return st_error(db, rc, e);
 	rc = st_exec(db, e,
 		     "INSERT INTO newbie_event(shop_id, day, capped, reasons, cause)"

@@ -149,19 +149,19 @@ typedef int (*row_fn)(void *ctx, const char *a, const char *b);
 
 static int run_rows(bzj_db *db, const char *sql, row_fn fn, void *ctx, bzj_err *e)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	st_stmt *st = NULL;
+	int rc = st_prepare_once(db, sql, &st);
+	if (rc != ST_OK)
 		return st_error(db, rc, e);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = st_step(st)) == ST_ROW) {
 		char a[128], b[256];
 		st_text(st, 0, a, sizeof a);
 		st_text(st, 1, b, sizeof b);
 		if (fn && fn(ctx, a, b))
 			break;
 	}
-	sqlite3_finalize(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_finalize(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_reseal_keyed(bzj_db *db, bzj_err *e)
@@ -324,7 +324,7 @@ typedef struct schema_row {
 
 static int schema_read(bzj_db *db, char ***out, int *n)
 {
-	sqlite3_stmt *st = NULL;
+	st_stmt *st = NULL;
 	*out = NULL;
 	*n = 0;
 	int rc = st_prepare_once(db,
@@ -332,29 +332,29 @@ static int schema_read(bzj_db *db, char ***out, int *n)
 				 " COALESCE(sql, '') FROM sqlite_master WHERE name NOT LIKE"
 				 " 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
 				 &st);
-	if (rc != SQLITE_OK)
+	if (rc != ST_OK)
 		return rc;
 	int cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = st_step(st)) == ST_ROW) {
 		if (*n + 2 > cap) {
 			cap = cap ? cap * 2 : 128;
 			char **g = realloc(*out, (size_t)cap * sizeof *g);
 			if (!g) {
-				rc = SQLITE_NOMEM;
+				rc = ST_NOMEM;
 				break;
 			}
 			*out = g;
 		}
-		const char *nm = (const char *)sqlite3_column_text(st, 0);
-		const char *tx = (const char *)sqlite3_column_text(st, 1);
+		const char *nm = st_col_text(st, 0);
+		const char *tx = st_col_text(st, 1);
 		(*out)[(*n)++] = strdup(nm ? nm : "");
 		(*out)[(*n)++] = strdup(tx ? tx : "");
 	}
-	sqlite3_finalize(st);
+	st_finalize(st);
 	for (int i = 0; i < *n; i++)
 		if (!(*out)[i])
-			rc = SQLITE_NOMEM;
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+			rc = ST_NOMEM;
+	return rc == ST_DONE ? ST_OK : rc;
 }
 
 void st_schema_free(char **v, int n)
@@ -367,7 +367,7 @@ void st_schema_free(char **v, int n)
 int st_schema_of(bzj_db *db, char ***out, int *n, bzj_err *e)
 {
 	int rc = schema_read(db, out, n);
-	if (rc != SQLITE_OK) {
+	if (rc != ST_OK) {
 		st_schema_free(*out, *n);
 		*out = NULL;
 		*n = 0;
