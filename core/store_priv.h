@@ -158,10 +158,12 @@ static inline int64_t st_data_version(bzj_db *db)
  * uses it sits between SQLITE-ONLY BEGIN and SQLITE-ONLY END comments:
  * tools/seam-convert.sh leaves it alone and tools/seam-check.sh allows
  * calls into SQLite nowhere else outside store_sqlite.c. */
+/* SQLITE-ONLY BEGIN */
 struct sqlite3;
 struct sqlite3_stmt;
 struct sqlite3 *st_sqlite(const bzj_db *db);
 struct sqlite3_stmt *st_sqlite_stmt(st_stmt *st);
+/* SQLITE-ONLY END */
 /* BZJ_OK on SQLite; else a store.backend error naming `what`. */
 int st_sqlite_only(bzj_db *db, const char *what, bzj_err *e);
 /* Bulk mode's checkpoint interval, in WAL frames (store_bulk.c). */
