@@ -2,9 +2,11 @@
  *
  * The text is built from the parsed config, not the file, so comments,
  * order and spacing never matter; role lists are sets.  The database's
- * copy is sealed (store_seal.c, table `settings`), so one edited with the
- * sqlite3 shell is found by `bzj check` (check.seal) like any other
- * sealed row, and every record has its audit entry. */
+ * copy is sealed (store_seal.c, table `settings`), so one edited outside
+ * bzj (the sqlite3 shell; psql once the store runs on PostgreSQL: the
+ * seal's key never reaches the server) is found by `bzj check`
+ * (check.seal) like any other sealed row, and every record has its audit
+ * entry. */
 #include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>

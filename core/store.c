@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h> /* the fenced SQLite-only functions below */
+
 #include "bzj/fsafe.h"
 #include "bzj/i18n.h"
 #include "bzj/rules.h"
@@ -808,22 +810,6 @@ static const char schema_v15[] =
 	"DROP TABLE gmv;"
 	"ALTER TABLE gmv_new RENAME TO gmv;";
 
-/* While another connection writes: wait up to 5 s, retrying every
- * millisecond.  SQLite's own busy_timeout backs off to 100 ms sleeps, so a
- * write could miss the short gaps a bulk job leaves between its slices
- * (bulk.c) and wait far longer than the slice it queued behind; polling
- * at 1 ms gets in at the first gap. */
-#define BUSY_WAIT_MS 5000
-static int busy_poll(void *ctx, int count)
-{
-	(void)ctx;
-	if (count >= BUSY_WAIT_MS)
-		return 0;
-	struct timespec t = {0, 1000000};
-	nanosleep(&t, NULL);
-	return 1;
-}
-
 /* Running (prefix) sums of each shop's orders, so that a binding's orders
  * over [lo, hi] are two primary-key lookups, net_cum at the last row on or
  * before hi minus net_cum at the last row before lo, whatever the size of
@@ -892,42 +878,53 @@ static bool file_limited(bzj_db *db, int sys)
 	       (uint64_t)vfs.f_bavail * vfs.f_frsize > ((uint64_t)1 << 24);
 }
 
+/* The last error's text: the connection's, or the code's when there is
+ * no connection. */
+static const char *errmsg_of(bzj_db *db, int rc)
+{
+	if (db && db->conn)
+		return db->drv->errmsg(db->conn);
+	if (db && db->drv && db->drv->errstr)
+		return db->drv->errstr(rc);
+	return "cannot open";
+}
+
 int st_error(bzj_db *db, int rc, bzj_err *e)
 {
-	const char *m = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
-	int sys = db && db->h ? sqlite3_system_errno(db->h) : 0;
+	const char *m = errmsg_of(db, rc);
+	int sys = db && db->conn && db->drv->sys_errno ? db->drv->sys_errno(db->conn) : 0;
 	/* SQLite reports a full disk or a read-only file system as a plain
 	 * I/O or open error; the system errno says which it was. */
-	if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT))
-		rc = SQLITE_FULL;
-	if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL) && file_limited(db, sys))
+	if ((rc & 0xff) == ST_IOERR && (sys == ENOSPC || sys == EDQUOT))
+		rc = ST_FULL;
+	if (((rc & 0xff) == ST_IOERR || (rc & 0xff) == ST_FULL) && file_limited(db, sys))
 		return bzj_fail(e, BZJ_EIO, "store.file_too_large",
 				_("a file of the database reached the file-size limit of this "
 				  "process (ulimit -f); nothing was written. Raise the limit (%s)"),
 				m);
 	struct statvfs vfs;
-	if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) &&
+	if (((rc & 0xff) == ST_IOERR || (rc & 0xff) == ST_CANTOPEN) &&
 	    (sys == EROFS || sys == EACCES || sys == EPERM ||
 	     (db && db->path[0] && statvfs(db->path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))))
-		rc = SQLITE_READONLY;
+		rc = ST_READONLY;
 	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
+	case ST_BUSY:
+	case ST_LOCKED:
 		return bzj_fail(e, BZJ_EBUSY, "store.busy",
 				_("the database is busy (another operator is writing); try again"));
-	case SQLITE_FULL:
+	case ST_FULL:
 		return bzj_fail(e, BZJ_EIO, "store.full",
 				_("the disk is full; nothing was written (%s)"), m);
-	case SQLITE_READONLY:
+	case ST_READONLY:
 		return bzj_fail(e, BZJ_EIO, "store.readonly",
 				_("the database is read-only; nothing was written (%s)"), m);
-	case SQLITE_CONSTRAINT:
+	case ST_CONSTRAINT:
 		return bzj_fail(e, BZJ_ERULE, "store.constraint",
 				_("refused by a database invariant: %s"), m);
-	case SQLITE_INTERRUPT:
+	case ST_INTERRUPT:
 		return bzj_fail(e, BZJ_EBUSY, "interrupted", _("interrupted; nothing was written"));
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
+	case ST_CORRUPT:
+	case ST_NOTADB:
 		return bzj_fail(e, BZJ_EIO, "store.corrupt",
 				_("the database file is damaged or not a bzj database: %s"), m);
 	default:
@@ -935,70 +932,86 @@ int st_error(bzj_db *db, int rc, bzj_err *e)
 	}
 }
 
-sqlite3_stmt *st_prep(bzj_db *db, const char *sql, bzj_err *e)
+st_stmt *st_prep(bzj_db *db, const char *sql, bzj_err *e)
 {
 	for (int i = 0; i < db->ncache; i++) {
-		if (db->cache_sql[i] == sql) {
-			sqlite3_stmt *st = db->cache[i];
-			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
+		if (db->cache[i].sql == sql) {
+			st_stmt *st = &db->cache[i];
+			st_reset(st); /* and clears the bindings */
 			return st;
 		}
 	}
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-	if (rc != SQLITE_OK) {
+	bzj_stmt *s = NULL;
+	int rc = db->drv->prepare(db->conn, sql, &s);
+	if (rc != ST_OK) {
 		st_error(db, rc, e);
 		return NULL;
 	}
-	if (db->ncache < STMT_CACHE) {
-		db->cache_sql[db->ncache] = sql;
-		db->cache[db->ncache++] = st;
-	} else {
+	int k = db->ncache < STMT_CACHE ? db->ncache++ : STMT_CACHE - 1;
+	if (k == STMT_CACHE - 1 && db->cache[k].s)
 		/* The cache is sized above the number of statements bzj has;
 		 * reaching this is a programming error, but stay correct. */
-		sqlite3_finalize(db->cache[STMT_CACHE - 1]);
-		db->cache_sql[STMT_CACHE - 1] = sql;
-		db->cache[STMT_CACHE - 1] = st;
-	}
-	return st;
+		db->cache[k].drv->finalize(db->cache[k].s);
+	db->cache[k] = (st_stmt){.s = s, .drv = db->drv, .sql = sql};
+	return &db->cache[k];
 }
 
-int st_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
+int st_prepare_once(bzj_db *db, const char *sql, st_stmt **out)
 {
-	int rc = SQLITE_OK;
-	for (int i = 0; fmt && fmt[i] && rc == SQLITE_OK; i++) {
+	*out = NULL;
+	st_stmt *st = calloc(1, sizeof *st);
+	if (!st)
+		return ST_NOMEM;
+	int rc = db->drv->prepare(db->conn, sql, &st->s);
+	if (rc != ST_OK) {
+		free(st);
+		return rc;
+	}
+	st->drv = db->drv;
+	st->sql = NULL;
+	*out = st;
+	return ST_OK;
+}
+
+void st_finalize(st_stmt *st)
+{
+	if (!st)
+		return;
+	st->drv->finalize(st->s);
+	free(st);
+}
+
+int st_vbind(st_stmt *st, const char *fmt, va_list ap)
+{
+	int rc = ST_OK;
+	for (int i = 0; fmt && fmt[i] && rc == ST_OK; i++) {
 		int idx = i + 1;
 		switch (fmt[i]) {
-		case 't': {
-			const char *s = va_arg(ap, const char *);
-			rc = s ? sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT)
-			       : sqlite3_bind_null(st, idx);
+		case 't':
+			rc = st_bind_text(st, idx, va_arg(ap, const char *));
 			break;
-		}
 		case 'i':
-			rc = sqlite3_bind_int64(st, idx, va_arg(ap, int64_t));
+			rc = st_bind_int(st, idx, va_arg(ap, int64_t));
 			break;
 		case 'd':
-			rc = sqlite3_bind_int(st, idx, va_arg(ap, int));
+			rc = st_bind_int(st, idx, va_arg(ap, int));
 			break;
 		case 'D': {
 			int d = va_arg(ap, int);
-			rc = d == BZJ_DATE_NONE ? sqlite3_bind_null(st, idx)
-						: sqlite3_bind_int(st, idx, d);
+			rc = d == BZJ_DATE_NONE ? st_bind_null(st, idx) : st_bind_int(st, idx, d);
 			break;
 		}
 		case 'b':
-			rc = sqlite3_bind_int(st, idx, va_arg(ap, int) ? 1 : 0);
+			rc = st_bind_int(st, idx, va_arg(ap, int) ? 1 : 0);
 			break;
 		default:
-			rc = SQLITE_MISUSE;
+			rc = ST_MISUSE;
 		}
 	}
 	return rc;
 }
 
-int st_bind(sqlite3_stmt *st, const char *fmt, ...)
+int st_bind(st_stmt *st, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -1008,17 +1021,17 @@ int st_bind(sqlite3_stmt *st, const char *fmt, ...)
 }
 
 /* Prepare (cached), bind and take the first step: the statement is left
- * for the caller to read and reset; *rc is SQLite's code of the step.
+ * for the caller to read and reset; *rc is the step's result code.
  * NULL when the statement cannot be prepared (e filled). */
-static sqlite3_stmt *st_vstep(bzj_db *db, bzj_err *e, const char *sql, const char *fmt,
-			      va_list ap, int *rc)
+static st_stmt *st_vstep(bzj_db *db, bzj_err *e, const char *sql, const char *fmt, va_list ap,
+			 int *rc)
 {
-	sqlite3_stmt *st = st_prep(db, sql, e);
+	st_stmt *st = st_prep(db, sql, e);
 	if (!st)
 		return NULL;
 	*rc = st_vbind(st, fmt, ap);
-	if (*rc == SQLITE_OK)
-		*rc = sqlite3_step(st);
+	if (*rc == ST_OK)
+		*rc = st_step(st);
 	return st;
 }
 
@@ -1027,12 +1040,12 @@ int st_exec(bzj_db *db, bzj_err *e, const char *sql, const char *fmt, ...)
 	int rc;
 	va_list ap;
 	va_start(ap, fmt);
-	sqlite3_stmt *st = st_vstep(db, e, sql, fmt, ap, &rc);
+	st_stmt *st = st_vstep(db, e, sql, fmt, ap, &rc);
 	va_end(ap);
 	if (!st)
 		return e ? e->rc : BZJ_EIO;
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	st_reset(st);
+	if (rc != ST_DONE && rc != ST_ROW)
 		return st_error(db, rc, e);
 	return BZJ_OK;
 }
@@ -1043,37 +1056,35 @@ int st_int(bzj_db *db, bzj_err *e, int64_t *out, bool *found, const char *sql, c
 	int rc;
 	va_list ap;
 	va_start(ap, fmt);
-	sqlite3_stmt *st = st_vstep(db, e, sql, fmt, ap, &rc);
+	st_stmt *st = st_vstep(db, e, sql, fmt, ap, &rc);
 	va_end(ap);
 	if (!st)
 		return e ? e->rc : BZJ_EIO;
 	if (found)
-		*found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		*found = rc == ST_ROW && !st_col_null(st, 0);
+	*out = rc == ST_ROW ? st_col_int(st, 0) : 0;
+	st_reset(st);
+	if (rc != ST_DONE && rc != ST_ROW)
 		return st_error(db, rc, e);
 	return BZJ_OK;
 }
 
-void st_text(sqlite3_stmt *st, int col, char *buf, size_t n)
+void st_text(st_stmt *st, int col, char *buf, size_t n)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(buf, n, "%s", t ? (const char *)t : "");
+	const char *t = st_col_text(st, col);
+	snprintf(buf, n, "%s", t ? t : "");
 }
 
-bzj_date st_date(sqlite3_stmt *st, int col)
+bzj_date st_date(st_stmt *st, int col)
 {
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+	if (st_col_null(st, col))
 		return BZJ_DATE_NONE;
-	return (bzj_date)sqlite3_column_int(st, col);
+	return (bzj_date)st_col_int(st, col);
 }
 
 int64_t bzj_db_data_version(bzj_db *db)
 {
-	int64_t v = -1;
-	st_int(db, NULL, &v, NULL, "PRAGMA data_version", NULL);
-	return v;
+	return st_data_version(db);
 }
 
 int bzj_db_schema_version(bzj_db *db)
@@ -1085,14 +1096,8 @@ int bzj_db_schema_version(bzj_db *db)
 
 static int exec_script(bzj_db *db, const char *sql, bzj_err *e)
 {
-	char *msg = NULL;
-	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
-	if (rc != SQLITE_OK) {
-		int r = st_error(db, rc, e);
-		sqlite3_free(msg);
-		return r;
-	}
-	return BZJ_OK;
+	int rc = db->drv->exec(db->conn, sql);
+	return rc == ST_OK ? BZJ_OK : st_error(db, rc, e);
 }
 
 static bzj_migrate_fn migrate_fn;
@@ -1149,7 +1154,10 @@ int st_schema_expected(char ***out, int *n, bzj_err *e)
 	bzj_db *m = calloc(1, sizeof *m);
 	if (!m)
 		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
-	int rc = sqlite3_open_v2(":memory:", &m->h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK
+	/* SQLite's schema, whatever engine the database is (step 4 of
+	 * docs/store-seam.md gives PostgreSQL its own) */
+	m->drv = &bzj_driver_sqlite;
+	int rc = m->drv->open(":memory:", 0, &m->conn, e) == ST_OK
 			 ? st_register_functions(m, e)
 			 : bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
 	for (size_t v = 0; !rc && v < sizeof migrations / sizeof migrations[0]; v++)
@@ -1228,62 +1236,20 @@ static bool nobody_writes(const char *path)
 	return stat(dir, &sb) == 0 && !(sb.st_mode & 0222);
 }
 
-/* "file:" URI of a path, for ?immutable=1 */
-static void uri_of(const char *path, char *out, size_t n)
-{
-	size_t k = (size_t)snprintf(out, n, "file:");
-	for (const unsigned char *p = (const unsigned char *)path; *p && k + 4 < n; p++) {
-		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f)
-			k += (size_t)snprintf(out + k, n - k, "%%%02X", *p);
-		else
-			out[k++] = (char)*p;
-	}
-	snprintf(out + k, n - k, "?immutable=1");
-}
-
-/* Open db->path with SQLite and set the connection up; BZJ_OK or a
- * SQLite result code (the handle is left for the caller to close). */
+/* Open db->path through its driver; BZJ_OK or a result code (the
+ * connection, when the driver made one, is left for the caller to
+ * close). */
 static int open_handle(bzj_db *db, bool readonly, bool immutable, bzj_err *e)
 {
-	char uri[3 * 4096 + 32];
-	int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	const char *name = db->path;
-	if (immutable) {
-		uri_of(db->path, uri, sizeof uri);
-		name = uri;
-		oflags |= SQLITE_OPEN_URI;
-	}
-	int rc = sqlite3_open_v2(name, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
-	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_handler(db->h, busy_poll, NULL);
-	/* Keep the -wal and -shm when the last connection closes (the -wal
-	 * emptied): a reader that cannot create them, in a folder it may not
-	 * write, can then still open the database (SQLite needs the -shm to
-	 * read a WAL database). */
-	int persist = 1;
-	if (!readonly)
-		sqlite3_file_control(db->h, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-	static const char pragmas[] = "PRAGMA foreign_keys = ON;"
-				      "PRAGMA synchronous = NORMAL;"
-				      "PRAGMA cache_size = -16000;"
-				      "PRAGMA temp_store = MEMORY;"
-				      "PRAGMA journal_size_limit = 67108864;";
-	rc = sqlite3_exec(db->h, pragmas, NULL, NULL, NULL);
-	if (rc == SQLITE_OK && !readonly)
-		rc = sqlite3_exec(db->h, "PRAGMA journal_mode = WAL;", NULL, NULL, NULL);
-	/* the first read: fails here when the -shm cannot be had */
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
-	(void)e;
-	return rc;
+	int flags = (readonly ? BZJ_DB_READONLY : 0) | (immutable ? BZJ_DB_IMMUTABLE : 0);
+	return db->drv->open(db->path, flags, &db->conn, e);
 }
 
 static void close_handle(bzj_db *db)
 {
-	sqlite3_close_v2(db->h);
-	db->h = NULL;
+	if (db->conn)
+		db->drv->close(db->conn);
+	db->conn = NULL;
 }
 
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
@@ -1309,13 +1275,13 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	if (!db)
 		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
 	db->flags = flags;
+	db->drv = &bzj_driver_sqlite; /* the only driver yet: bzj_store_location_check refuses others */
 	snprintf(db->path, sizeof db->path, "%s", path);
 	bool ro = flags & BZJ_OPEN_READONLY;
 	rc = open_handle(db, ro, false, e);
 	int base = rc & 0xff;
-	if (rc != SQLITE_OK && !ro && !(flags & BZJ_OPEN_CREATE) &&
-	    (base == SQLITE_CANTOPEN || base == SQLITE_READONLY || base == SQLITE_IOERR ||
-	     base == SQLITE_PERM) &&
+	if (rc != ST_OK && !ro && !(flags & BZJ_OPEN_CREATE) &&
+	    (base == ST_CANTOPEN || base == ST_READONLY || base == ST_IOERR || base == ST_PERM) &&
 	    !dir_writable(path)) {
 		/* A folder bzj may not write: read what can be read.  Writes
 		 * then fail in bzj_db_begin, saying why. */
@@ -1323,17 +1289,17 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 		db->flags |= BZJ_OPEN_READONLY;
 		db->ro_fallback = true;
 		rc = open_handle(db, true, false, e);
-		if (rc != SQLITE_OK && nobody_writes(path)) {
+		if (rc != ST_OK && nobody_writes(path)) {
 			close_handle(db);
 			rc = open_handle(db, true, true, e);
 		}
-		if (rc != SQLITE_OK) {
+		if (rc != ST_OK) {
 			char shm[4096 + 8];
 			snprintf(shm, sizeof shm, "%s-shm", path);
 			int r = exists(shm)
 				? bzj_fail(e, BZJ_EIO, "store.readonly",
 					   _("cannot read the database %s read-only: %s"), path,
-					   db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc))
+					   errmsg_of(db, rc))
 				: bzj_fail(e, BZJ_EIO, "store.readonly",
 					   _("the folder of %s is read-only for you and %s does "
 					     "not exist, so SQLite cannot read the database (WAL "
@@ -1346,13 +1312,13 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 			return r;
 		}
 	}
-	if (rc != SQLITE_OK) {
+	if (rc != ST_OK) {
 		bzj_err le;
 		bzj_err_clear(&le);
 		int r = st_error(db, rc, &le);
-		if (base == SQLITE_CANTOPEN && !strcmp(le.code, "store.io"))
+		if (base == ST_CANTOPEN && !strcmp(le.code, "store.io"))
 			r = bzj_fail(&le, BZJ_EIO, "store.open", _("cannot open the database %s: %s"),
-				     path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+				     path, errmsg_of(db, rc));
 		if (e)
 			*e = le;
 		bzj_db_close(db);
@@ -1379,8 +1345,8 @@ void bzj_db_close(bzj_db *db)
 	if (!db)
 		return;
 	for (int i = 0; i < db->ncache; i++)
-		sqlite3_finalize(db->cache[i]);
-	sqlite3_close_v2(db->h);
+		db->cache[i].drv->finalize(db->cache[i].s);
+	close_handle(db);
 	free(db);
 }
 
@@ -1389,9 +1355,7 @@ void bzj_db_close(bzj_db *db)
  * (the console keeps its connection for hours). */
 static int check_moved(bzj_db *db, bzj_err *e)
 {
-	int moved = 0;
-	if (sqlite3_file_control(db->h, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK ||
-	    !moved)
+	if (!db->drv->moved || !db->drv->moved(db->conn))
 		return BZJ_OK;
 	return bzj_fail(e, BZJ_EIO, "store.moved",
 			_("the database file %s was deleted, renamed or replaced while bzj had "
@@ -1418,15 +1382,15 @@ int bzj_db_begin(bzj_db *db, bzj_err *e)
 	if (db->depth > 0) {
 		char sp[32];
 		snprintf(sp, sizeof sp, "SAVEPOINT s%d", db->depth);
-		rc = sqlite3_exec(db->h, sp, NULL, NULL, NULL);
+		rc = db->drv->exec(db->conn, sp);
 	} else {
-		rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-		if (rc == SQLITE_OK && (rc = check_moved(db, e))) {
-			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		rc = db->drv->exec(db->conn, "BEGIN IMMEDIATE");
+		if (rc == ST_OK && (rc = check_moved(db, e))) {
+			db->drv->exec(db->conn, "ROLLBACK");
 			return rc;
 		}
 	}
-	if (rc != SQLITE_OK)
+	if (rc != ST_OK)
 		return st_error(db, rc, e);
 	db->depth++;
 	if (db->depth == 1)
@@ -1454,16 +1418,16 @@ int bzj_db_commit(bzj_db *db, bzj_err *e)
 	if (db->depth > 1) {
 		char sp[32];
 		snprintf(sp, sizeof sp, "RELEASE s%d", db->depth - 1);
-		rc = sqlite3_exec(db->h, sp, NULL, NULL, NULL);
+		rc = db->drv->exec(db->conn, sp);
 	} else {
 		rc = check_moved(db, e);
 		if (rc) {
 			bzj_db_rollback(db);
 			return rc;
 		}
-		rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+		rc = db->drv->exec(db->conn, "COMMIT");
 	}
-	if (rc != SQLITE_OK) {
+	if (rc != ST_OK) {
 		int r = st_error(db, rc, e);
 		bzj_db_rollback(db);
 		return r;
@@ -1475,14 +1439,21 @@ int bzj_db_commit(bzj_db *db, bzj_err *e)
 
 int bzj_db_read_begin(bzj_db *db, bzj_err *e)
 {
-	int rc = sqlite3_exec(db->h, "BEGIN DEFERRED", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? BZJ_OK : st_error(db, rc, e);
+	int rc = db->drv->exec(db->conn, "BEGIN DEFERRED");
+	return rc == ST_OK ? BZJ_OK : st_error(db, rc, e);
+}
+
+/* Is a transaction open?  SQLite rolls one back by itself on some errors;
+ * a driver that cannot tell says yes, and COMMIT/ROLLBACK are sent. */
+static bool in_txn(bzj_db *db)
+{
+	return !db->drv->in_txn || db->drv->in_txn(db->conn);
 }
 
 void bzj_db_read_end(bzj_db *db)
 {
-	if (!sqlite3_get_autocommit(db->h))
-		sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+	if (in_txn(db))
+		db->drv->exec(db->conn, "COMMIT");
 }
 
 int bzj_db_depth(const bzj_db *db)
@@ -1496,28 +1467,24 @@ void bzj_db_rollback(bzj_db *db)
 		char sp[64];
 		snprintf(sp, sizeof sp, "ROLLBACK TO s%d; RELEASE s%d", db->depth - 1,
 			 db->depth - 1);
-		sqlite3_exec(db->h, sp, NULL, NULL, NULL);
+		db->drv->exec(db->conn, sp);
 		db->depth--;
 		return;
 	}
-	if (!sqlite3_get_autocommit(db->h))
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	if (in_txn(db))
+		db->drv->exec(db->conn, "ROLLBACK");
 	db->depth = 0;
 	db->seal_max = 0;
 }
 
 /* Long statements check the interrupt flag (Ctrl-C) every few thousand
- * steps; SQLite then fails the statement and the caller rolls back. */
-static int on_progress(void *arg)
-{
-	volatile int *flag = arg;
-	return flag && *flag;
-}
-
+ * steps (the driver's set_interrupt); the statement then fails with
+ * ST_INTERRUPT and the caller rolls back. */
 void bzj_db_set_interrupt(bzj_db *db, volatile int *flag)
 {
 	db->interrupted = flag;
-	sqlite3_progress_handler(db->h, flag ? 10000 : 0, flag ? on_progress : NULL, (void *)flag);
+	if (db->drv->set_interrupt)
+		db->drv->set_interrupt(db->conn, flag);
 }
 
 int bzj_store_is_empty(bzj_db *db, bool *empty, bzj_err *e)
@@ -1555,7 +1522,8 @@ int bzj_store_counts(bzj_db *db, int64_t *shops, int64_t *ledger, int64_t *refun
 	return rc;
 }
 
-/* SQL functions that call the C rules, so recompute and sync in SQL apply
+/* SQLITE-ONLY BEGIN: registered functions (docs/store-seam.md, "Fenced").
+ * SQL functions that call the C rules, so recompute and sync in SQL apply
  * exactly the rule the rest of bzj applies. */
 static void fn_floating(sqlite3_context *c, int n, sqlite3_value **v)
 {
@@ -1576,14 +1544,18 @@ static void fn_required(sqlite3_context *c, int n, sqlite3_value **v)
 
 int st_register_functions(bzj_db *db, bzj_err *e)
 {
+	int r = st_sqlite_only(db, "bzj_required, bzj_floating, bzj_seal", e);
+	if (r)
+		return r;
+	sqlite3 *h = st_sqlite(db);
 	int fl = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-	int rc = sqlite3_create_function(db->h, "bzj_floating", 1, fl, NULL, fn_floating, NULL, NULL);
+	int rc = sqlite3_create_function(h, "bzj_floating", 1, fl, NULL, fn_floating, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db->h, "bzj_required", 3, fl, NULL, fn_required, NULL,
-					     NULL);
+		rc = sqlite3_create_function(h, "bzj_required", 3, fl, NULL, fn_required, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = st_register_seal(db);
 	if (rc != SQLITE_OK)
 		return st_error(db, rc, e);
 	return st_newbie_functions(db, e);
 }
+/* SQLITE-ONLY END */

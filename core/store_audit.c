@@ -9,16 +9,16 @@ int bzj_store_audit_last(bzj_db *db, int64_t *seq, char *hash, bzj_err *e)
 {
 	*seq = 0;
 	hash[0] = 0;
-	sqlite3_stmt *st = st_prep(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", e);
+	st_stmt *st = st_prep(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", e);
 	if (!st)
 		return e->rc;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*seq = sqlite3_column_int64(st, 0);
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
+		*seq = st_col_int(st, 0);
 		st_text(st, 1, hash, 65);
 	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_audit_insert(bzj_db *db, const bzj_audit_rec *r, bzj_err *e)
@@ -70,15 +70,15 @@ int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int
 		 AUDIT_COLS "WHERE shop_id = ?1 ORDER BY seq DESC LIMIT ?2"},
 	};
 #undef AUDIT_COLS
-	sqlite3_stmt *st = st_prep(db, sql[shop_id != NULL][newest_first], e);
+	st_stmt *st = st_prep(db, sql[shop_id != NULL][newest_first], e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "ti", shop_id, max > 0 ? (int64_t)max : (int64_t)-1);
 	int rc;
 	bzj_audit_rec r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = st_step(st)) == ST_ROW) {
 		memset(&r, 0, sizeof r);
-		r.seq = sqlite3_column_int64(st, 0);
+		r.seq = st_col_int(st, 0);
 		st_text(st, 1, r.at, sizeof r.at);
 		r.day = st_date(st, 2);
 		st_text(st, 3, r.user, sizeof r.user);
@@ -93,8 +93,8 @@ int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int
 		if (fn(ctx, &r))
 			break;
 	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 static const st_invariant invariants[] = {
@@ -175,13 +175,13 @@ int st_check(bzj_db *db, const st_invariant *t, size_t n, bzj_date today,
 	     bzj_store_problem_fn fn, void *ctx, int64_t *problems, bzj_err *e)
 {
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *st = st_prep(db, t[i].sql, e);
+		st_stmt *st = st_prep(db, t[i].sql, e);
 		if (!st)
 			return e->rc;
-		if (sqlite3_bind_parameter_count(st) > 0)
-			sqlite3_bind_int(st, 1, today);
+		if (st_param_count(st) > 0)
+			st_bind_int(st, 1, today);
 		int rc;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		while ((rc = st_step(st)) == ST_ROW) {
 			char subj[80], detail[256], msg[512];
 			st_text(st, 0, subj, sizeof subj);
 			st_text(st, 1, detail, sizeof detail);
@@ -190,8 +190,8 @@ int st_check(bzj_db *db, const st_invariant *t, size_t n, bzj_date today,
 			if (fn && fn(ctx, t[i].code, msg))
 				break;
 		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		st_reset(st);
+		if (rc != ST_ROW && rc != ST_DONE)
 			return st_error(db, rc, e);
 	}
 	return BZJ_OK;
@@ -209,24 +209,24 @@ int bzj_store_import_file_find(bzj_db *db, const char *sha256, const char *kind,
 			       bzj_import_file *out, bzj_err *e)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT seq, rows, at, day, user, COALESCE(forced, '') FROM"
 				   " import_file WHERE sha256 = ? AND kind = ? ORDER BY id LIMIT 1",
 				   e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "tt", sha256, kind);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->seq = sqlite3_column_int64(st, 0);
-		out->rows = sqlite3_column_int64(st, 1);
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
+		out->seq = st_col_int(st, 0);
+		out->rows = st_col_int(st, 1);
 		st_text(st, 2, out->at, sizeof out->at);
 		out->day = st_date(st, 3);
 		st_text(st, 4, out->user, sizeof out->user);
 		st_text(st, 5, out->forced, sizeof out->forced);
 	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_import_file_add(bzj_db *db, const char *sha256, const char *kind, int64_t seq,

@@ -83,7 +83,7 @@ int bzj_store_job_start(bzj_db *db, const char *kind, const char *arg, bzj_month
 			     "tttDiddit", kind, arg, user, day, now, (int)m_lo, (int)m_hi,
 			     (int64_t)getpid(), host);
 	if (!rc)
-		*id = sqlite3_last_insert_rowid(db->h);
+		*id = st_last_id(db);
 	return rc;
 }
 
@@ -99,7 +99,7 @@ int bzj_store_job_live(bzj_db *db, const char *kind, bool *live, char *user, siz
 	char host[256] = "";
 	gethostname(host, sizeof host - 1);
 	int64_t now = (int64_t)time(NULL);
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT id, user, pid, host, beat FROM bulk_job"
 				   " WHERE kind = ? AND state = 0 ORDER BY id",
 				   e);
@@ -108,12 +108,12 @@ int bzj_store_job_live(bzj_db *db, const char *kind, bool *live, char *user, siz
 	st_bind(st, "t", kind);
 	int64_t dead[16];
 	int ndead = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0), p = sqlite3_column_int64(st, 2);
-		const char *h = (const char *)sqlite3_column_text(st, 3);
+	while ((rc = st_step(st)) == ST_ROW) {
+		int64_t id = st_col_int(st, 0), p = st_col_int(st, 2);
+		const char *h = st_col_text(st, 3);
 		bool here = h && !strcmp(h, host) && p > 0;
 		bool gone = here && kill((pid_t)p, 0) != 0 && errno == ESRCH;
-		if (gone || (!here && sqlite3_column_int64(st, 4) < now - BULK_STALE_S)) {
+		if (gone || (!here && st_col_int(st, 4) < now - BULK_STALE_S)) {
 			if (ndead < 16)
 				dead[ndead++] = id;
 			continue;
@@ -124,8 +124,8 @@ int bzj_store_job_live(bzj_db *db, const char *kind, bool *live, char *user, siz
 			*pid = p;
 		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	st_reset(st);
+	if (rc != ST_DONE)
 		return st_error(db, rc, e);
 	rc = BZJ_OK;
 	for (int i = 0; !rc && i < ndead; i++)
@@ -143,7 +143,7 @@ int bzj_store_job_publish(bzj_db *db, int64_t id, int64_t rows, bool *published,
 {
 	int rc = st_exec(db, e, "UPDATE bulk_job SET state = 1, rows = ? WHERE id = ? AND state = 0",
 			 "ii", rows, id);
-	*published = !rc && sqlite3_changes(db->h) == 1;
+	*published = !rc && st_changes(db) == 1;
 	return rc;
 }
 
@@ -166,7 +166,7 @@ int bzj_store_job_abandon(bzj_db *db, int64_t id, bzj_err *e)
 int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 {
 	*done = true;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT id, m_lo, m_hi, clean, kind = 'import.scores', kind = 'sync'"
 				   " FROM bulk_job WHERE state = 2 ORDER BY id LIMIT 1",
 				   e);
@@ -174,20 +174,20 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 		return e->rc;
 	int64_t job = 0, lo = 0, m_lo = 0, m_hi = 0;
 	bool scores = false;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		job = sqlite3_column_int64(st, 0);
-		m_lo = sqlite3_column_int64(st, 1);
-		m_hi = sqlite3_column_int64(st, 2);
-		lo = sqlite3_column_int64(st, 3);
-		scores = sqlite3_column_int(st, 4) != 0;
-		if (sqlite3_column_int(st, 5))
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
+		job = st_col_int(st, 0);
+		m_lo = st_col_int(st, 1);
+		m_hi = st_col_int(st, 2);
+		lo = st_col_int(st, 3);
+		scores = st_col_int32(st, 4) != 0;
+		if (st_col_int32(st, 5))
 			lo = INT64_MAX; /* a re-sync writes no job rows: only the job goes */
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	st_reset(st);
+	if (rc != ST_ROW && rc != ST_DONE)
 		return st_error(db, rc, e);
-	if (rc == SQLITE_DONE)
+	if (rc == ST_DONE)
 		return BZJ_OK;
 	*done = false;
 	int64_t max = 0;
@@ -280,7 +280,7 @@ int bzj_store_floating_stage(bzj_db *db, int64_t job, bzj_month month, bzj_date 
 			 : st_exec(db, e, FLOATING_STAGE_SQL("true"), "ddDiii", (int)month,
 				   (int)month - 1, effective, job, lo, hi);
 	if (!rc)
-		*staged = sqlite3_changes(db->h);
+		*staged = st_changes(db);
 	return rc;
 }
 
@@ -346,7 +346,7 @@ int bzj_store_sync_slice(bzj_db *db, bzj_date day, const char *cause, int64_t lo
 			     " AND (y.req <> y.oldreq OR (y.bal < y.req) <> y.was)",
 			     "ii", lo, hi);
 	if (!rc)
-		*changed = sqlite3_changes(db->h);
+		*changed = st_changes(db);
 	return rc;
 }
 
@@ -358,9 +358,10 @@ int bzj_store_shop_total(bzj_db *db, int64_t *n, bzj_err *e)
 /* Bulk mode (bulk.c): the connection's automatic checkpoint would run
  * inside the COMMIT of a slice, so the slicer would time it as lock time
  * and shrink its slices for nothing (the checkpoint runs after the write
- * lock is released).  Instead the hook only notes the WAL's size and the
+ * lock is released).  Instead the driver only notes the WAL's size and the
  * slicer checkpoints in its gap, every CKPT_FRAMES frames, which also
- * keeps the backlog an operator's own commit might checkpoint small.
+ * keeps the backlog an operator's own commit might checkpoint small (a
+ * server checkpoints by itself: its driver has neither operation).
  *
  * The operator's side (st_desk_checkpoint).  SQLite's automatic
  * checkpoint runs in the COMMIT of whichever connection finds the WAL
@@ -378,7 +379,7 @@ int bzj_store_shop_total(bzj_db *db, int64_t *n, bzj_err *e)
  * checkpoint to the job, which does it between slices anyway; only a WAL
  * grown past DESK_CKPT_JOB_FRAMES (the job stopped without finishing,
  * say) is checkpointed by the operator. */
-#define CKPT_FRAMES 1000
+#define CKPT_FRAMES BZJ_BULK_CKPT_FRAMES
 #define DESK_CKPT_JOB_FRAMES 50000
 
 void st_desk_checkpoint(bzj_db *db)
@@ -392,34 +393,26 @@ void st_desk_checkpoint(bzj_db *db)
 		return; /* before schema 15: no jobs */
 	int want = staging ? DESK_CKPT_JOB_FRAMES : CKPT_FRAMES;
 	if (db->ckpt != want) {
-		sqlite3_wal_autocheckpoint(db->h, want);
+		if (db->drv->autocheckpoint)
+			db->drv->autocheckpoint(db->conn, want);
 		db->ckpt = want;
 	}
 }
 
-static int wal_note(void *ctx, sqlite3 *h, const char *name, int frames)
-{
-	(void)h;
-	(void)name;
-	((bzj_db *)ctx)->wal_frames = frames;
-	return SQLITE_OK;
-}
 
 void bzj_db_bulk_mode(bzj_db *db, bool on)
 {
 	db->wal_frames = 0;
 	db->bulk = on;
 	db->ckpt = on ? 0 : CKPT_FRAMES;
-	if (on)
-		sqlite3_wal_hook(db->h, wal_note, db);
-	else
-		sqlite3_wal_autocheckpoint(db->h, CKPT_FRAMES);
+	if (db->drv->bulk_mode)
+		db->drv->bulk_mode(db->conn, on, &db->wal_frames);
 }
 
 void bzj_db_bulk_checkpoint(bzj_db *db)
 {
-	if (db->wal_frames < CKPT_FRAMES)
+	if (db->wal_frames < CKPT_FRAMES || !db->drv->checkpoint)
 		return;
-	sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	db->drv->checkpoint(db->conn);
 	db->wal_frames = 0;
 }

@@ -23,7 +23,7 @@ int bzj_store_demo_violation(bzj_db *db, bzj_violation *v, bzj_err *e)
 			 v->frozen_fen, v->deducted_fen, v->owed_fen, v->status, v->resolved,
 			 v->note, v->user, v->covered_fen);
 	if (!rc)
-		v->id = sqlite3_last_insert_rowid(db->h);
+		v->id = st_last_id(db);
 	return rc;
 }
 
@@ -42,7 +42,7 @@ int bzj_store_demo_refund(bzj_db *db, bzj_refund *r, bzj_err *e)
 			 r->paid_on, r->failure_reason[0] ? r->failure_reason : NULL,
 			 r->reject_reason[0] ? r->reject_reason : NULL, r->changed_by);
 	if (!rc)
-		r->id = sqlite3_last_insert_rowid(db->h);
+		r->id = st_last_id(db);
 	return rc;
 }
 

@@ -34,6 +34,11 @@ enum {
 	ST_AUTH = 23,       /* authentication refused (exit 4) */
 	ST_ROW = 100,
 	ST_DONE = 101,
+	/* added with the SQLite driver: codes st_error tells apart */
+	ST_LOCKED = 6,   /* SQLite: a table locked by this connection (as BUSY) */
+	ST_CORRUPT = 11, /* damaged storage */
+	ST_MISUSE = 21,  /* a bad bind format (st_bind) */
+	ST_NOTADB = 26,  /* not a database */
 };
 
 /* Column types for st_col_type. */
@@ -70,7 +75,48 @@ typedef struct bzj_driver {
 	int64_t (*data_version)(void *conn);
 	/* The last error's text, for st_error's message. */
 	const char *(*errmsg)(void *conn);
+
+	/* Added with the SQLite driver (issue 16 step 2).  Every one is
+	 * optional: NULL means "not this engine", and store_priv.h's helpers
+	 * then do what the comment says. */
+	/* How many parameters the statement has (st_check binds today as ?1
+	 * only when there is one).  NULL: 0. */
+	int (*param_count)(bzj_stmt *st);
+	/* Is a transaction open on conn (SQLite may roll one back by itself
+	 * on some errors)?  NULL: assume yes (ROLLBACK/COMMIT are sent). */
+	bool (*in_txn)(void *conn);
+	/* Rows changed by this connection since it opened (the search memo's
+	 * "did I write?").  NULL: the memo is never reused. */
+	int64_t (*total_changes)(void *conn);
+	/* The OS errno behind the last I/O error (full disk, read-only file
+	 * system, file-size limit).  NULL: 0. */
+	int (*sys_errno)(void *conn);
+	/* The text of a result code when there is no connection.  NULL: a
+	 * generic text. */
+	const char *(*errstr)(int rc);
+	/* Has the database been deleted, renamed or replaced since it was
+	 * opened (a file engine)?  NULL: never. */
+	bool (*moved)(void *conn);
+	/* Long statements fail with ST_INTERRUPT soon after *flag becomes
+	 * non-zero (NULL flag: stop watching).  NULL: not interruptible. */
+	void (*set_interrupt)(void *conn, volatile int *flag);
+	/* Bulk jobs (store_bulk.c): on = note the log's size in *frames
+	 * after each commit instead of checkpointing inside it; off = the
+	 * engine's own checkpointing again.  checkpoint: a passive one, in the
+	 * slicer's gap.  NULL: nothing to do (a server checkpoints itself). */
+	void (*bulk_mode)(void *conn, bool on, int *frames);
+	void (*checkpoint)(void *conn);
+	/* Let a commit checkpoint the log only once it holds `frames` frames
+	 * (an operator's write while a bulk job stages leaves it to the job:
+	 * st_desk_checkpoint).  NULL: the engine decides. */
+	void (*autocheckpoint)(void *conn, int frames);
 } bzj_driver;
+
+/* open's flags. */
+enum {
+	BZJ_DB_READONLY = 1,  /* never write */
+	BZJ_DB_IMMUTABLE = 2, /* nobody writes it while we read (SQLite: ?immutable=1) */
+};
 
 extern const bzj_driver bzj_driver_sqlite;
 extern const bzj_driver bzj_driver_pg; /* core/store_pg.c */

@@ -169,14 +169,14 @@ static const char from_gram2[] = "shop_gram a CROSS JOIN shop_gram b CROSS JOIN 
 static const char from_gram3[] = "shop_gram a CROSS JOIN shop_gram b CROSS JOIN shop_gram c"
 				 " CROSS JOIN shop ON shop.id = a.shop_id";
 
-static void bind_text(sqlite3_stmt *st, const char *name, const char *v)
+static void bind_text(st_stmt *st, const char *name, const char *v)
 {
-	int i = sqlite3_bind_parameter_index(st, name);
+	int i = st_param(st, name);
 	if (i > 0)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+		st_bind_text(st, i, v);
 }
 
-static void bind_terms(sqlite3_stmt *st, const qparts *p)
+static void bind_terms(st_stmt *st, const qparts *p)
 {
 	bind_text(st, ":term", p->term);
 	bind_text(st, ":fts", p->fts);
@@ -194,14 +194,14 @@ static int64_t src_size(bzj_db *db, const char *src, const qparts *p, int64_t ca
 	char sql[600];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT DISTINCT * FROM (%s) LIMIT %lld)",
 		 src, (long long)cap);
-	sqlite3_stmt *st = NULL;
+	st_stmt *st = NULL;
 	int64_t n = cap;
-	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+	if (st_prepare_once(db, sql, &st) != ST_OK)
 		return n;
 	bind_terms(st, p);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (st_step(st) == ST_ROW)
+		n = st_col_int(st, 0);
+	st_finalize(st);
 	return n;
 }
 
@@ -275,8 +275,8 @@ static bool pick_grams(bzj_db *db, qparts *p)
  * change count). */
 static void memo_sizes(bzj_db *db, const char *search, qparts *p)
 {
-	int64_t dv = 0, changes = sqlite3_total_changes64(db->h);
-	st_int(db, NULL, &dv, NULL, "PRAGMA data_version", NULL);
+	int64_t dv = 0, changes = st_total_changes(db);
+	dv = st_data_version(db);
 	bool keyable = strlen(search) < sizeof db->memo.search;
 	if (keyable && strcmp(db->memo.search, search) == 0 && db->memo.data_version == dv &&
 	    db->memo.changes == changes)
@@ -416,46 +416,46 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	}
 }
 
-static int bind_named(sqlite3_stmt *st, const qparts *p, const bzj_shop_row *cur, int sort)
+static int bind_named(st_stmt *st, const qparts *p, const bzj_shop_row *cur, int sort)
 {
 	int i;
 	bind_terms(st, p);
-	if (cur && (i = sqlite3_bind_parameter_index(st, ":ckey")) > 0) {
+	if (cur && (i = st_param(st, ":ckey")) > 0) {
 		switch (sort) {
 		case BZJ_SORT_NAME:
-			sqlite3_bind_text(st, i, cur->name, -1, SQLITE_TRANSIENT);
+			st_bind_text(st, i, cur->name);
 			break;
 		case BZJ_SORT_REQUIRED:
-			sqlite3_bind_int64(st, i, cur->required_fen);
+			st_bind_int(st, i, cur->required_fen);
 			break;
 		case BZJ_SORT_BALANCE:
-			sqlite3_bind_int64(st, i, cur->balance_fen);
+			st_bind_int(st, i, cur->balance_fen);
 			break;
 		default:
-			sqlite3_bind_text(st, i, cur->id, -1, SQLITE_TRANSIENT);
+			st_bind_text(st, i, cur->id);
 		}
 	}
 	if (cur)
 		bind_text(st, ":cid", cur->id);
-	return SQLITE_OK;
+	return ST_OK;
 }
 
-static void row_read(sqlite3_stmt *st, bzj_shop_row *r)
+static void row_read(st_stmt *st, bzj_shop_row *r)
 {
 	memset(r, 0, sizeof *r);
 	st_text(st, 0, r->id, sizeof r->id);
 	st_text(st, 1, r->name, sizeof r->name);
 	st_text(st, 2, r->operator_name, sizeof r->operator_name);
-	r->entity = sqlite3_column_int(st, 3);
-	r->status = sqlite3_column_int(st, 4);
-	r->required_fen = sqlite3_column_int64(st, 5);
-	r->balance_fen = sqlite3_column_int64(st, 6);
-	r->frozen_fen = sqlite3_column_int64(st, 7);
-	r->restricted = sqlite3_column_int(st, 8) != 0;
-	r->terminate = sqlite3_column_int(st, 9) != 0;
-	r->refund_in_progress = sqlite3_column_int64(st, 10) > 0;
-	r->open_violations = sqlite3_column_int(st, 11);
-	int nb = sqlite3_column_int(st, 12);
+	r->entity = st_col_int32(st, 3);
+	r->status = st_col_int32(st, 4);
+	r->required_fen = st_col_int(st, 5);
+	r->balance_fen = st_col_int(st, 6);
+	r->frozen_fen = st_col_int(st, 7);
+	r->restricted = st_col_int32(st, 8) != 0;
+	r->terminate = st_col_int32(st, 9) != 0;
+	r->refund_in_progress = st_col_int(st, 10) > 0;
+	r->open_violations = st_col_int32(st, 11);
+	int nb = st_col_int32(st, 12);
 	r->newbie = nb & 3;
 	r->capped = (nb & 4) != 0;
 }
@@ -510,15 +510,15 @@ int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows,
 	if (p.nstreams > 1) /* one page from each source, merged */
 		sb_add(&sql, order);
 
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db->h, sql.s, -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	st_stmt *st = NULL;
+	int rc = st_prepare_once(db, sql.s, &st);
+	if (rc != ST_OK)
 		return st_error(db, rc, e);
 	bind_named(st, &p, q->has_cursor ? &q->cursor : NULL, sort);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+	while ((rc = st_step(st)) == ST_ROW && *n < max)
 		row_read(st, &rows[(*n)++]);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	st_finalize(st);
+	if (rc != ST_ROW && rc != ST_DONE)
 		return st_error(db, rc, e);
 	if (q->backward) {
 		for (int i = 0, j = *n - 1; i < j; i++, j--) {
@@ -581,15 +581,15 @@ int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row
 			sb_add(&sql, tmp);
 		}
 		sb_add(&sql, lim);
-		sqlite3_stmt *st = NULL;
-		int rc = sqlite3_prepare_v2(db->h, sql.s, -1, &st, NULL);
-		if (rc != SQLITE_OK)
+		st_stmt *st = NULL;
+		int rc = st_prepare_once(db, sql.s, &st);
+		if (rc != ST_OK)
 			return st_error(db, rc, e);
 		bind_named(st, &p, pass ? pos_of : NULL, sort);
-		rc = sqlite3_step(st);
-		int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_finalize(st);
-		if (rc != SQLITE_ROW)
+		rc = st_step(st);
+		int64_t v = rc == ST_ROW ? st_col_int(st, 0) : 0;
+		st_finalize(st);
+		if (rc != ST_ROW)
 			return st_error(db, rc, e);
 		if (pass == 0)
 			*total = v;

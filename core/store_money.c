@@ -1,5 +1,6 @@
 /* store_money.c - ledger, GMV, floating deposits, restriction transitions,
  * calendar and receipts. */
+#include <sqlite3.h> /* the fenced GMV feed */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,21 +11,21 @@
 	"id, shop_id, day, kind, amount_fen, balance_after, payer, third_party, ref, note,"       \
 	" violation_id, refund_id, user"
 
-static void ledger_read(sqlite3_stmt *st, bzj_ledger_entry *le)
+static void ledger_read(st_stmt *st, bzj_ledger_entry *le)
 {
 	memset(le, 0, sizeof *le);
-	le->id = sqlite3_column_int64(st, 0);
+	le->id = st_col_int(st, 0);
 	st_text(st, 1, le->shop_id, sizeof le->shop_id);
 	le->date = st_date(st, 2);
-	le->kind = sqlite3_column_int(st, 3);
-	le->amount_fen = sqlite3_column_int64(st, 4);
-	le->balance_after_fen = sqlite3_column_int64(st, 5);
+	le->kind = st_col_int32(st, 3);
+	le->amount_fen = st_col_int(st, 4);
+	le->balance_after_fen = st_col_int(st, 5);
 	st_text(st, 6, le->payer, sizeof le->payer);
-	le->third_party = sqlite3_column_int(st, 7) != 0;
+	le->third_party = st_col_int32(st, 7) != 0;
 	st_text(st, 8, le->ref, sizeof le->ref);
 	st_text(st, 9, le->note, sizeof le->note);
-	le->violation_id = sqlite3_column_int64(st, 10);
-	le->refund_id = sqlite3_column_int64(st, 11);
+	le->violation_id = st_col_int(st, 10);
+	le->refund_id = st_col_int(st, 11);
 	st_text(st, 12, le->user, sizeof le->user);
 }
 
@@ -39,26 +40,26 @@ int bzj_store_ledger_insert(bzj_db *db, bzj_ledger_entry *le, bzj_err *e)
 			 le->ref[0] ? le->ref : NULL, le->note, le->violation_id, le->refund_id,
 			 le->user);
 	if (!rc)
-		le->id = sqlite3_last_insert_rowid(db->h);
+		le->id = st_last_id(db);
 	return rc;
 }
 
 static int ledger_one(bzj_db *db, const char *sql, const char *fmt, const void *key,
 		      bzj_ledger_entry *le, bool *found, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db, sql, e);
+	st_stmt *st = st_prep(db, sql, e);
 	if (!st)
 		return e->rc;
 	if (fmt[0] == 'i')
 		st_bind(st, "i", *(const int64_t *)key);
 	else
 		st_bind(st, "t", (const char *)key);
-	int rc = sqlite3_step(st);
-	*found = rc == SQLITE_ROW;
+	int rc = st_step(st);
+	*found = rc == ST_ROW;
 	if (*found)
 		ledger_read(st, le);
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_ledger_get(bzj_db *db, int64_t id, bzj_ledger_entry *le, bzj_err *e)
@@ -83,7 +84,7 @@ int bzj_store_ledger_list(bzj_db *db, const char *shop_id, int64_t before_id,
 			  bzj_ledger_entry *out, int max, int *n, bzj_err *e)
 {
 	*n = 0;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT " LEDGER_COLS " FROM ledger WHERE shop_id = ?1"
 				   " AND (?2 = 0 OR id < ?2) ORDER BY id DESC LIMIT ?3",
 				   e);
@@ -91,10 +92,10 @@ int bzj_store_ledger_list(bzj_db *db, const char *shop_id, int64_t before_id,
 		return e->rc;
 	st_bind(st, "tid", shop_id, before_id, max);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+	while ((rc = st_step(st)) == ST_ROW && *n < max)
 		ledger_read(st, &out[(*n)++]);
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_gmv_put(bzj_db *db, const char *shop_id, bzj_month m, int64_t fen, bzj_err *e)
@@ -153,7 +154,7 @@ int bzj_store_floating_at(bzj_db *db, const char *shop_id, bzj_date day, bzj_dep
 	d->pos.floating_fen = 0;
 	d->floating_gmv_fen = 0;
 	d->floating_effective = BZJ_DATE_NONE;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT month, gmv_fen, floating_fen, effective FROM floating"
 				   " WHERE shop_id = ? AND effective <= ? AND " BULK_VISIBLE("floating")
 				   " ORDER BY month DESC, job DESC LIMIT 1",
@@ -161,16 +162,16 @@ int bzj_store_floating_at(bzj_db *db, const char *shop_id, bzj_date day, bzj_dep
 	if (!st)
 		return e->rc;
 	st_bind(st, "tD", shop_id, day);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
 		d->floating_present = true;
-		d->floating_gmv_month = sqlite3_column_int(st, 0) - 1; /* GMV month */
-		d->floating_gmv_fen = sqlite3_column_int64(st, 1);
-		d->pos.floating_fen = sqlite3_column_int64(st, 2);
+		d->floating_gmv_month = st_col_int32(st, 0) - 1; /* GMV month */
+		d->floating_gmv_fen = st_col_int(st, 1);
+		d->pos.floating_fen = st_col_int(st, 2);
 		d->floating_effective = st_date(st, 3);
 	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_sync_all(bzj_db *db, bzj_date day, const char *cause, int64_t *changed,
@@ -197,7 +198,7 @@ int bzj_store_sync_all(bzj_db *db, bzj_date day, const char *cause, int64_t *cha
 			     " AND (sync.req <> sync.oldreq OR (sync.bal < sync.req) <> sync.was)",
 			     NULL);
 	if (!rc)
-		*changed = sqlite3_changes(db->h);
+		*changed = st_changes(db);
 	if (!rc)
 		rc = st_exec(db, e, "DROP TABLE temp.sync", NULL);
 	return rc;
@@ -215,25 +216,25 @@ int bzj_store_restriction_event(bzj_db *db, const char *shop_id, bzj_date day, b
 
 int bzj_store_calendar_load(bzj_db *db, bzj_cal *c, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db, "SELECT year FROM calendar_year", e);
+	st_stmt *st = st_prep(db, "SELECT year FROM calendar_year", e);
 	if (!st)
 		return e->rc;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (bzj_cal_add_year(c, sqlite3_column_int(st, 0), e))
+	while ((rc = st_step(st)) == ST_ROW)
+		if (bzj_cal_add_year(c, st_col_int32(st, 0), e))
 			break;
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return rc == SQLITE_ROW ? e->rc : st_error(db, rc, e);
+	st_reset(st);
+	if (rc != ST_DONE)
+		return rc == ST_ROW ? e->rc : st_error(db, rc, e);
 	st = st_prep(db, "SELECT day, kind FROM calendar_day", e);
 	if (!st)
 		return e->rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (bzj_cal_set(c, st_date(st, 0), sqlite3_column_int(st, 1), e))
+	while ((rc = st_step(st)) == ST_ROW)
+		if (bzj_cal_set(c, st_date(st, 0), st_col_int32(st, 1), e))
 			break;
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return rc == SQLITE_ROW ? e->rc : st_error(db, rc, e);
+	st_reset(st);
+	if (rc != ST_DONE)
+		return rc == ST_ROW ? e->rc : st_error(db, rc, e);
 	return BZJ_OK;
 }
 
@@ -252,16 +253,16 @@ int bzj_store_calendar_year(bzj_db *db, int year, bzj_err *e)
 	return st_exec(db, e, "INSERT OR IGNORE INTO calendar_year(year) VALUES (?)", "d", year);
 }
 
-static void receipt_read(sqlite3_stmt *st, bzj_receipt *r)
+static void receipt_read(st_stmt *st, bzj_receipt *r)
 {
 	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(st, 0);
-	r->topup_id = sqlite3_column_int64(st, 1);
+	r->id = st_col_int(st, 0);
+	r->topup_id = st_col_int(st, 1);
 	st_text(st, 2, r->shop_id, sizeof r->shop_id);
 	st_text(st, 3, r->title, sizeof r->title);
-	r->amount_fen = sqlite3_column_int64(st, 4);
+	r->amount_fen = st_col_int(st, 4);
 	r->issued = st_date(st, 5);
-	r->voided = sqlite3_column_int(st, 6) != 0;
+	r->voided = st_col_int32(st, 6) != 0;
 }
 
 int bzj_store_receipt_insert(bzj_db *db, bzj_receipt *r, bzj_err *e)
@@ -271,7 +272,7 @@ int bzj_store_receipt_insert(bzj_db *db, bzj_receipt *r, bzj_err *e)
 			 " VALUES (?,?,?,?,?)",
 			 "ittiD", r->topup_id, r->shop_id, r->title, r->amount_fen, r->issued);
 	if (!rc)
-		r->id = sqlite3_last_insert_rowid(db->h);
+		r->id = st_last_id(db);
 	return rc;
 }
 
@@ -286,7 +287,7 @@ int bzj_store_receipt_list(bzj_db *db, const char *shop_id, bzj_receipt *out, in
 			   bzj_err *e)
 {
 	*n = 0;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT id, topup_id, shop_id, title, amount_fen, issued, voided"
 				   " FROM receipt WHERE shop_id = ? ORDER BY id DESC LIMIT ?",
 				   e);
@@ -294,10 +295,10 @@ int bzj_store_receipt_list(bzj_db *db, const char *shop_id, bzj_receipt *out, in
 		return e->rc;
 	st_bind(st, "td", shop_id, max);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+	while ((rc = st_step(st)) == ST_ROW && *n < max)
 		receipt_read(st, &out[(*n)++]);
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_receipt_void_all(bzj_db *db, const char *shop_id, bzj_err *e)
@@ -306,7 +307,8 @@ int bzj_store_receipt_void_all(bzj_db *db, const char *shop_id, bzj_err *e)
 		       shop_id);
 }
 
-/* Bulk GMV import.  The parsed lines reach SQL through an eponymous
+/* SQLITE-ONLY BEGIN: the GMV feed (docs/store-seam.md, "Fenced").
+ * Bulk GMV import.  The parsed lines reach SQL through an eponymous
  * virtual table, bzj_gmv_feed(?1), whose argument is a pointer to the
  * caller's array (sqlite3_bind_pointer): one INSERT ... SELECT writes them
  * all in file order.  One statement instead of one per line keeps its
@@ -454,6 +456,7 @@ static const sqlite3_module feed_module = {
 	.xColumn = feed_column,
 	.xRowid = feed_rowid,
 };
+/* SQLITE-ONLY END */
 
 int bzj_store_gmv_import(bzj_db *db, int64_t job, const bzj_gmv_row *rows, size_t n,
 			 bzj_gmv_progress_fn progress, void *ctx, bzj_err *e)
@@ -463,24 +466,29 @@ int bzj_store_gmv_import(bzj_db *db, int64_t job, const bzj_gmv_row *rows, size_
 		" SELECT shop_id, month, gmv_fen, ?2 FROM bzj_gmv_feed(?1) WHERE true"
 		" ON CONFLICT(month, shop_id, job) DO UPDATE SET gmv_fen = excluded.gmv_fen";
 	bzj_err pe;
-	sqlite3_stmt *st = st_prep(db, sql, &pe);
+	int rc = st_sqlite_only(db, "import gmv", e);
+	if (rc)
+		return rc;
+	st_stmt *st = st_prep(db, sql, &pe);
 	if (!st) {
-		/* the module is registered on the connection's first import */
-		int rc = sqlite3_create_module_v2(db->h, "bzj_gmv_feed", &feed_module, NULL, NULL);
+		/* SQLITE-ONLY BEGIN: the module is registered on the connection's first import */
+		rc = sqlite3_create_module_v2(st_sqlite(db), "bzj_gmv_feed", &feed_module, NULL, NULL);
 		if (rc != SQLITE_OK)
 			return st_error(db, rc, e);
+		/* SQLITE-ONLY END */
 		if (!(st = st_prep(db, sql, e)))
 			return e->rc;
 	}
 	gmv_feed f = {rows, n, progress, ctx, false};
-	int rc = sqlite3_bind_pointer(st, 1, &f, GMV_FEED_PTR, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 2, job);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st); /* f lives on this stack */
-	if (rc == SQLITE_DONE)
+	/* SQLITE-ONLY BEGIN: the rows as a bound pointer */
+	rc = sqlite3_bind_pointer(st_sqlite_stmt(st), 1, &f, GMV_FEED_PTR, NULL);
+	/* SQLITE-ONLY END */
+	if (rc == ST_OK)
+		rc = st_bind_int(st, 2, job);
+	if (rc == ST_OK)
+		rc = st_step(st);
+	st_reset(st); /* and clear the bindings: f lives on this stack */
+	if (rc == ST_DONE)
 		return BZJ_OK;
 	if (f.stopped)
 		return bzj_fail(e, BZJ_EBUSY, "interrupted", _("interrupted; nothing was written"));

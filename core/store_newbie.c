@@ -3,6 +3,7 @@
  * few set-based statements.  The rule's thresholds are not written here:
  * the check calls the C rule (bzj_newbie_reasons, rules.c) as a registered
  * SQL function, as recompute does with bzj_floating. */
+#include <sqlite3.h> /* the fenced SQL functions */
 #include <string.h>
 
 #include "bzj/i18n.h"
@@ -19,7 +20,8 @@ typedef struct nb_tick {
 	bool stopped;
 } nb_tick;
 
-/* bzj_newbie_reasons(score_tenths or NULL, class_b, points, risk_open
+/* SQLITE-ONLY BEGIN: registered functions (docs/store-seam.md, "Fenced").
+ * bzj_newbie_reasons(score_tenths or NULL, class_b, points, risk_open
  * [, tick]) -> reason bits.  The optional fifth argument reports progress
  * every 16384 rows and may stop the statement. */
 static void fn_newbie_reasons(sqlite3_context *c, int n, sqlite3_value **v)
@@ -46,24 +48,26 @@ static void fn_newbie_window(sqlite3_context *c, int n, sqlite3_value **v)
 
 int st_newbie_functions(bzj_db *db, bzj_err *e)
 {
+	sqlite3 *h = st_sqlite(db);
 	int fl = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-	int rc = sqlite3_create_function(db->h, "bzj_newbie_reasons", 4, fl, NULL,
-					 fn_newbie_reasons, NULL, NULL);
+	int rc = sqlite3_create_function(h, "bzj_newbie_reasons", 4, fl, NULL, fn_newbie_reasons,
+					 NULL, NULL);
 	/* with a progress pointer: not deterministic, it has an effect */
 	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db->h, "bzj_newbie_reasons", 5, SQLITE_UTF8, NULL,
+		rc = sqlite3_create_function(h, "bzj_newbie_reasons", 5, SQLITE_UTF8, NULL,
 					     fn_newbie_reasons, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db->h, "bzj_newbie_window", 1, fl, NULL,
+		rc = sqlite3_create_function(h, "bzj_newbie_window", 1, fl, NULL,
 					     fn_newbie_window, NULL, NULL);
 	return rc == SQLITE_OK ? BZJ_OK : st_error(db, rc, e);
 }
+/* SQLITE-ONLY END */
 
 int bzj_store_newbie_get(bzj_db *db, const char *shop_id, bzj_newbie *n, bzj_err *e)
 {
 	memset(n, 0, sizeof *n);
 	n->capped_since = n->last_check = n->graduated = n->risk_opened = BZJ_DATE_NONE;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT n.status, n.capped, n.capped_since, n.last_check, n.reasons,"
 				   " n.graduated, n.graduated_by, r.id, r.opened, r.note"
 				   " FROM newbie n LEFT JOIN risk r ON r.shop_id = n.shop_id"
@@ -72,23 +76,23 @@ int bzj_store_newbie_get(bzj_db *db, const char *shop_id, bzj_newbie *n, bzj_err
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", shop_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		n->status = sqlite3_column_int(st, 0);
-		n->capped = sqlite3_column_int(st, 1) != 0;
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
+		n->status = st_col_int32(st, 0);
+		n->capped = st_col_int32(st, 1) != 0;
 		n->capped_since = st_date(st, 2);
 		n->last_check = st_date(st, 3);
-		n->reasons = sqlite3_column_int(st, 4);
+		n->reasons = st_col_int32(st, 4);
 		n->graduated = st_date(st, 5);
 		st_text(st, 6, n->graduated_by, sizeof n->graduated_by);
-		n->risk_id = sqlite3_column_int64(st, 7);
+		n->risk_id = st_col_int(st, 7);
 		n->risk_opened = st_date(st, 8);
 		st_text(st, 9, n->risk_note, sizeof n->risk_note);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	st_reset(st);
+	if (rc == ST_DONE)
 		return bzj_fail(e, BZJ_ENOTFOUND, "shop.not_found", _("no shop with id %s"), shop_id);
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_newbie_direct(bzj_db *db, const char *shop_id, bzj_err *e)
@@ -121,7 +125,7 @@ int bzj_store_risk_open(bzj_db *db, const char *shop_id, bzj_date day, const cha
 			 "INSERT INTO risk(shop_id, opened, opened_by, note) VALUES (?,?,?,?)",
 			 "tDtt", shop_id, day, user, note);
 	if (!rc)
-		*id = sqlite3_last_insert_rowid(db->h);
+		*id = st_last_id(db);
 	return rc;
 }
 
@@ -153,36 +157,36 @@ int bzj_store_score_put(bzj_db *db, const char *shop_id, bzj_date day, int tenth
  * (was: -1 none, -2 no such shop, else the recorded tenths). */
 int bzj_store_score_lookup(bzj_db *db, bzj_score_row *rows, size_t n, bzj_err *e)
 {
-	sqlite3_stmt *shop = st_prep(db, "SELECT 1 FROM shop WHERE id = ?", e);
-	sqlite3_stmt *sc = shop ? st_prep(db,
+	st_stmt *shop = st_prep(db, "SELECT 1 FROM shop WHERE id = ?", e);
+	st_stmt *sc = shop ? st_prep(db,
 					  "SELECT tenths FROM score s WHERE day = ? AND shop_id = ?"
 					  " AND " BULK_VISIBLE("s"),
 					  e)
 				: NULL;
 	if (!sc)
 		return e->rc;
-	int rc = SQLITE_DONE;
+	int rc = ST_DONE;
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_reset(shop);
+		st_reset(shop);
 		st_bind(shop, "t", rows[i].shop_id);
-		rc = sqlite3_step(shop);
-		sqlite3_reset(shop);
-		if (rc == SQLITE_DONE) {
+		rc = st_step(shop);
+		st_reset(shop);
+		if (rc == ST_DONE) {
 			rows[i].was = -2;
 			continue;
 		}
-		if (rc != SQLITE_ROW)
+		if (rc != ST_ROW)
 			break;
-		sqlite3_reset(sc);
+		st_reset(sc);
 		st_bind(sc, "Dt", rows[i].day, rows[i].shop_id);
-		rc = sqlite3_step(sc);
-		rows[i].was = rc == SQLITE_ROW ? sqlite3_column_int(sc, 0) : -1;
-		sqlite3_reset(sc);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		rc = st_step(sc);
+		rows[i].was = rc == ST_ROW ? st_col_int32(sc, 0) : -1;
+		st_reset(sc);
+		if (rc != ST_ROW && rc != ST_DONE)
 			break;
-		rc = SQLITE_DONE;
+		rc = ST_DONE;
 	}
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	return rc == ST_DONE || rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
 }
 
 /* The rows with was == -1 as rows of `job`, invisible until it publishes.
@@ -191,18 +195,18 @@ int bzj_store_score_lookup(bzj_db *db, bzj_score_row *rows, size_t n, bzj_err *e
 int bzj_store_score_stage(bzj_db *db, int64_t job, const bzj_score_row *rows, size_t n,
 			  int64_t *staged, bzj_err *e)
 {
-	sqlite3_stmt *st =
+	st_stmt *st =
 		st_prep(db, "INSERT INTO score(day, shop_id, tenths, job) VALUES (?,?,?,?)", e);
 	if (!st)
 		return e->rc;
 	for (size_t i = 0; i < n; i++) {
 		if (rows[i].was != -1)
 			continue;
-		sqlite3_reset(st);
+		st_reset(st);
 		st_bind(st, "Dtdi", rows[i].day, rows[i].shop_id, rows[i].tenths, job);
-		int rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
+		int rc = st_step(st);
+		st_reset(st);
+		if (rc != ST_DONE)
 			return st_error(db, rc, e);
 		(*staged)++;
 	}
@@ -232,21 +236,21 @@ int bzj_store_newbie_last_run(bzj_db *db, bzj_date *day, bool *found, bzj_err *e
 int bzj_store_newbie_run_get(bzj_db *db, bzj_date day, bzj_newbie_run *r, bool *found,
 			     bzj_err *e)
 {
-	sqlite3_stmt *st =
+	st_stmt *st =
 		st_prep(db, "SELECT checked, failed, capped, lifted FROM newbie_run WHERE day = ?", e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "D", day);
-	int rc = sqlite3_step(st);
-	*found = rc == SQLITE_ROW;
+	int rc = st_step(st);
+	*found = rc == ST_ROW;
 	if (*found) {
-		r->checked = sqlite3_column_int64(st, 0);
-		r->failed = sqlite3_column_int64(st, 1);
-		r->capped = sqlite3_column_int64(st, 2);
-		r->lifted = sqlite3_column_int64(st, 3);
+		r->checked = st_col_int(st, 0);
+		r->failed = st_col_int(st, 1);
+		r->capped = st_col_int(st, 2);
+		r->lifted = st_col_int(st, 3);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return rc == ST_ROW || rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_newbie_count(bzj_db *db, bzj_date day, int64_t *n, bzj_err *e)
@@ -268,7 +272,7 @@ int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 	int rc = st_exec(db, e, "DROP TABLE IF EXISTS temp.nbc", NULL);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = st_prep(
+	st_stmt *st = st_prep(
 		db,
 		"CREATE TEMP TABLE nbc AS SELECT n.shop_id AS id, n.capped AS was,"
 		" n.capped_since AS since,"
@@ -286,32 +290,33 @@ int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 	if (!st)
 		return e->rc;
 	nb_tick t = {progress, ctx, 0, total, false};
-	sqlite3_bind_int(st, 1, day);
-	sqlite3_bind_int(st, 2, bzj_newbie_window_start(day));
-	sqlite3_bind_pointer(st, 3, &t, TICK_PTR, NULL);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st); /* t lives on this stack */
+	st_bind_int(st, 1, day);
+	st_bind_int(st, 2, bzj_newbie_window_start(day));
+	/* SQLITE-ONLY BEGIN: the progress tick as a bound pointer */
+	sqlite3_bind_pointer(st_sqlite_stmt(st), 3, &t, TICK_PTR, NULL);
+	/* SQLITE-ONLY END */
+	rc = st_step(st);
+	st_reset(st); /* and clear the bindings: t lives on this stack */
 	if (t.stopped)
 		return bzj_fail(e, BZJ_EBUSY, "interrupted", _("interrupted; nothing was written"));
-	if (rc != SQLITE_DONE)
+	if (rc != ST_DONE)
 		return st_error(db, rc, e);
-	sqlite3_stmt *cnt = st_prep(db,
+	st_stmt *cnt = st_prep(db,
 				    "SELECT count(*), COALESCE(sum(now <> 0), 0),"
 				    " COALESCE(sum(now <> 0 AND was = 0), 0),"
 				    " COALESCE(sum(now = 0 AND was = 1), 0) FROM temp.nbc",
 				    e);
 	if (!cnt)
 		return e->rc;
-	rc = sqlite3_step(cnt);
-	if (rc == SQLITE_ROW) {
-		r->checked = sqlite3_column_int64(cnt, 0);
-		r->failed = sqlite3_column_int64(cnt, 1);
-		r->capped = sqlite3_column_int64(cnt, 2);
-		r->lifted = sqlite3_column_int64(cnt, 3);
+	rc = st_step(cnt);
+	if (rc == ST_ROW) {
+		r->checked = st_col_int(cnt, 0);
+		r->failed = st_col_int(cnt, 1);
+		r->capped = st_col_int(cnt, 2);
+		r->lifted = st_col_int(cnt, 3);
 	}
-	sqlite3_reset(cnt);
-	if (rc != SQLITE_ROW)
+	st_reset(cnt);
+	if (rc != ST_ROW)
 		return st_error(db, rc, e);
 	rc = st_exec(db, e,
 		     "INSERT INTO newbie_event(shop_id, day, capped, reasons, cause)"

@@ -13,7 +13,7 @@ int bzj_store_payable(bzj_db *db, bzj_date day, int64_t second_fen, int64_t **id
 	*ids = NULL;
 	*n = 0;
 	/* approved, window open on `day`, second approval given where needed */
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT id FROM refund INDEXED BY refund_open_due"
 				   " WHERE status IN (1,2,7) AND status = 2 AND window_start <= ?1"
 				   " AND (amount_fen <= ?2 OR COALESCE(second_by, '') <> '')"
@@ -23,22 +23,22 @@ int bzj_store_payable(bzj_db *db, bzj_date day, int64_t second_fen, int64_t **id
 		return e->rc;
 	st_bind(st, "di", day, second_fen);
 	int rc, cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = st_step(st)) == ST_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 256;
 			int64_t *p = realloc(*ids, (size_t)cap * sizeof *p);
 			if (!p) {
-				sqlite3_reset(st);
+				st_reset(st);
 				free(*ids);
 				*ids = NULL;
 				return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 			}
 			*ids = p;
 		}
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = st_col_int(st, 0);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	st_reset(st);
+	if (rc != ST_DONE) {
 		free(*ids);
 		*ids = NULL;
 		*n = 0;
@@ -55,7 +55,7 @@ int bzj_store_batch_insert(bzj_db *db, bzj_payout_batch *b, bzj_err *e)
 			 "DtDttii", b->date, b->created_by, b->created_on, b->file[0] ? b->file : NULL,
 			 b->sha256, b->count, b->total_fen);
 	if (!rc)
-		b->id = sqlite3_last_insert_rowid(db->h);
+		b->id = st_last_id(db);
 	return rc;
 }
 
@@ -69,17 +69,17 @@ int bzj_store_batch_finish(bzj_db *db, const bzj_payout_batch *b, bzj_err *e)
 
 #define BATCH_COLS "id, day, created_by, created_on, file, file_sha256, count, total_fen, returned_on"
 
-static void batch_read(sqlite3_stmt *st, bzj_payout_batch *b)
+static void batch_read(st_stmt *st, bzj_payout_batch *b)
 {
 	memset(b, 0, sizeof *b);
-	b->id = sqlite3_column_int64(st, 0);
+	b->id = st_col_int(st, 0);
 	b->date = st_date(st, 1);
 	st_text(st, 2, b->created_by, sizeof b->created_by);
 	b->created_on = st_date(st, 3);
 	st_text(st, 4, b->file, sizeof b->file);
 	st_text(st, 5, b->sha256, sizeof b->sha256);
-	b->count = sqlite3_column_int64(st, 6);
-	b->total_fen = sqlite3_column_int64(st, 7);
+	b->count = st_col_int(st, 6);
+	b->total_fen = st_col_int(st, 7);
 	b->returned_on = st_date(st, 8);
 }
 
@@ -94,25 +94,25 @@ int bzj_store_batch_delete(bzj_db *db, int64_t id, bzj_err *e)
 
 int bzj_store_batch_get(bzj_db *db, int64_t id, bzj_payout_batch *b, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db, "SELECT " BATCH_COLS " FROM payout_batch WHERE id = ?", e);
+	st_stmt *st = st_prep(db, "SELECT " BATCH_COLS " FROM payout_batch WHERE id = ?", e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "i", id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	int rc = st_step(st);
+	if (rc == ST_ROW)
 		batch_read(st, b);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	st_reset(st);
+	if (rc == ST_DONE)
 		return bzj_fail(e, BZJ_ENOTFOUND, "payout.not_found", _("no payout batch %lld"),
 				(long long)id);
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_batch_list(bzj_db *db, bool open_only, bzj_payout_batch *out, int max, int *n,
 			 bzj_err *e)
 {
 	*n = 0;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT " BATCH_COLS " FROM payout_batch"
 				   " WHERE ?1 = 0 OR returned_on IS NULL ORDER BY id DESC LIMIT ?2",
 				   e);
@@ -120,10 +120,10 @@ int bzj_store_batch_list(bzj_db *db, bool open_only, bzj_payout_batch *out, int 
 		return e->rc;
 	st_bind(st, "bd", open_only, max);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+	while ((rc = st_step(st)) == ST_ROW && *n < max)
 		batch_read(st, &out[(*n)++]);
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_batch_returned(bzj_db *db, int64_t id, bzj_date day, bzj_err *e)

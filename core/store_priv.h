@@ -3,14 +3,33 @@
 #ifndef BZJ_STORE_PRIV_H
 #define BZJ_STORE_PRIV_H
 
-#include <sqlite3.h>
 #include <stdarg.h>
 #include "bzj/store.h"
+#include "store_driver.h"
 
 #define STMT_CACHE 192
 
+/* A statement as the store functions hold it: the driver's statement and
+ * the driver that made it, in the connection's cache slot (st_prep hands
+ * out the slot).  Why the slot and not the statement: a statement must
+ * know its driver (bzj check opens an in-memory SQLite database next to
+ * the real one, whatever engine that is), and the SQLite driver's
+ * statement is SQLite's own statement object, which has no room for a pointer
+ * of ours; a wrapper would cost an allocation per prepared statement and
+ * would oblige every driver to start its statement with the same header.
+ * The slot costs nothing: it exists anyway for the cache, and a call
+ * through it is one load more and one indirect call (st_step below).
+ * Statements prepared outside the cache (st_prepare_once) get a slot of
+ * their own, freed by st_finalize. */
+typedef struct st_stmt {
+	bzj_stmt *s;
+	const bzj_driver *drv;
+	const char *sql; /* the cache key: the SQL string's address */
+} st_stmt;
+
 struct bzj_db {
-	sqlite3 *h;
+	const bzj_driver *drv;
+	void *conn; /* the driver's connection */
 	int flags;
 	int depth; /* 0 = no transaction; >1 = savepoints inside it */
 	bool ro_fallback; /* opened read-only: its folder is not writable */
@@ -20,8 +39,8 @@ struct bzj_db {
 	bool bulk;	/* bulk mode (store_bulk.c) */
 	int ckpt;	/* the autocheckpoint in force, 0 = SQLite's default */
 	int ncache;
-	const char *cache_sql[STMT_CACHE];
-	sqlite3_stmt *cache[STMT_CACHE];
+	st_stmt cache[STMT_CACHE];
+	int64_t no_total_changes; /* st_total_changes without the driver's */
 	/* store_list.c: the sizes of the last search term's sources and its
 	 * rarest bigrams, reused while the data is unchanged (the console
 	 * lists and counts with the same term on every keystroke) */
@@ -47,14 +66,110 @@ struct bzj_db {
 	void *guard_ctx;
 };
 
-/* Map a SQLite result code to a bzj error. */
+/* Map a result code (ST_*, SQLite's numbers) to a bzj error. */
 int st_error(bzj_db *db, int rc, bzj_err *e);
 /* A cached prepared statement for a static SQL string, reset and cleared. */
-sqlite3_stmt *st_prep(bzj_db *db, const char *sql, bzj_err *e);
+st_stmt *st_prep(bzj_db *db, const char *sql, bzj_err *e);
+/* A statement built at run time, not cached: ST_OK or a result code (for
+ * st_error); *st is freed with st_finalize. */
+int st_prepare_once(bzj_db *db, const char *sql, st_stmt **st);
+void st_finalize(st_stmt *st);
 /* Bind by format: 't' text (NULL -> NULL), 'i' int64, 'd' int, 'D' date
  * (BZJ_DATE_NONE -> NULL), 'b' bool.  Parameters are numbered from 1. */
-int st_bind(sqlite3_stmt *st, const char *fmt, ...);
-int st_vbind(sqlite3_stmt *st, const char *fmt, va_list ap);
+int st_bind(st_stmt *st, const char *fmt, ...);
+int st_vbind(st_stmt *st, const char *fmt, va_list ap);
+
+/* One call through the statement's driver each (store_driver.h says what
+ * each does).  Result codes are ST_*. */
+static inline int st_step(st_stmt *st)
+{
+	return st->drv->step(st->s);
+}
+/* Reset the statement and clear its bindings. */
+static inline void st_reset(st_stmt *st)
+{
+	st->drv->reset(st->s);
+}
+static inline int64_t st_col_int(st_stmt *st, int col)
+{
+	return st->drv->col_int(st->s, col);
+}
+/* An int column (a date, a flag, a count that fits). */
+static inline int st_col_int32(st_stmt *st, int col)
+{
+	return (int)st->drv->col_int(st->s, col);
+}
+/* NULL for NULL; valid until the next step or reset. */
+static inline const char *st_col_text(st_stmt *st, int col)
+{
+	return st->drv->col_text(st->s, col);
+}
+static inline bool st_col_null(st_stmt *st, int col)
+{
+	return st->drv->col_type(st->s, col) == ST_T_NULL;
+}
+static inline int st_col_count(st_stmt *st)
+{
+	return st->drv->col_count(st->s);
+}
+static inline int st_bind_int(st_stmt *st, int i, int64_t v)
+{
+	return st->drv->bind_int(st->s, i, v);
+}
+/* Text, copied; NULL binds NULL. */
+static inline int st_bind_text(st_stmt *st, int i, const char *v)
+{
+	return st->drv->bind_text(st->s, i, v, -1);
+}
+static inline int st_bind_null(st_stmt *st, int i)
+{
+	return st->drv->bind_null(st->s, i);
+}
+/* The number of parameter ":name" (from 1), 0 when the SQL has none. */
+static inline int st_param(st_stmt *st, const char *name)
+{
+	return st->drv->param_index(st->s, name);
+}
+static inline int st_param_count(st_stmt *st)
+{
+	return st->drv->param_count ? st->drv->param_count(st->s) : 0;
+}
+/* Rows the last INSERT/UPDATE/DELETE changed, and the id it inserted. */
+static inline int64_t st_changes(bzj_db *db)
+{
+	return db->drv->changes(db->conn);
+}
+static inline int64_t st_last_id(bzj_db *db)
+{
+	return db->drv->last_id(db->conn);
+}
+/* Rows this connection changed since it opened (always moving when the
+ * driver cannot tell). */
+static inline int64_t st_total_changes(bzj_db *db)
+{
+	return db->drv->total_changes ? db->drv->total_changes(db->conn) : ++db->no_total_changes;
+}
+/* Moves when another connection commits. */
+static inline int64_t st_data_version(bzj_db *db)
+{
+	return db->drv->data_version(db->conn);
+}
+
+/* SQLite-only features (docs/store-seam.md, "Fenced"): the raw handle
+ * when db is a SQLite database, else NULL (store_sqlite.c).  Code that
+ * uses it sits between SQLITE-ONLY BEGIN and SQLITE-ONLY END comments:
+ * tools/seam-convert.sh leaves it alone and tools/seam-check.sh allows
+ * calls into SQLite nowhere else outside store_sqlite.c. */
+/* SQLITE-ONLY BEGIN */
+struct sqlite3;
+struct sqlite3_stmt;
+struct sqlite3 *st_sqlite(const bzj_db *db);
+struct sqlite3_stmt *st_sqlite_stmt(st_stmt *st);
+/* SQLITE-ONLY END */
+/* BZJ_OK on SQLite; else a store.backend error naming `what`. */
+int st_sqlite_only(bzj_db *db, const char *what, bzj_err *e);
+/* Bulk mode's checkpoint interval, in WAL frames (store_bulk.c). */
+#define BZJ_BULK_CKPT_FRAMES 1000
 /* Run a statement that returns no rows. */
 int st_exec(bzj_db *db, bzj_err *e, const char *sql, const char *fmt, ...);
 /* Run a statement that returns at most one integer; *found tells. */
@@ -76,8 +191,8 @@ int st_check(bzj_db *db, const st_invariant *t, size_t n, bzj_date today,
  * checkpoint to a bulk job while one is staging. */
 void st_desk_checkpoint(bzj_db *db);
 /* Copy a text column into buf (always terminated). */
-void st_text(sqlite3_stmt *st, int col, char *buf, size_t n);
-bzj_date st_date(sqlite3_stmt *st, int col);
+void st_text(st_stmt *st, int col, char *buf, size_t n);
+bzj_date st_date(st_stmt *st, int col);
 
 /* A row of floating or gmv that a reader may see: written by a single-row
  * command or before bulk jobs existed (job 0), or by a bulk job that has

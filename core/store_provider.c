@@ -13,21 +13,21 @@
 	"p.id, p.name, p.entity_name, p.kind, p.status, p.added, p.certified_on, p.delisted_on,"  \
 	" p.exited_on, p.balance_fen, p.frozen_fen, p.version"
 
-static void provider_read(sqlite3_stmt *st, bzj_provider *p)
+static void provider_read(st_stmt *st, bzj_provider *p)
 {
 	memset(p, 0, sizeof *p);
 	st_text(st, 0, p->id, sizeof p->id);
 	st_text(st, 1, p->name, sizeof p->name);
 	st_text(st, 2, p->entity_name, sizeof p->entity_name);
-	p->kind = sqlite3_column_int(st, 3);
-	p->status = sqlite3_column_int(st, 4);
+	p->kind = st_col_int32(st, 3);
+	p->status = st_col_int32(st, 4);
 	p->added = st_date(st, 5);
 	p->certified_on = st_date(st, 6);
 	p->delisted_on = st_date(st, 7);
 	p->exited_on = st_date(st, 8);
-	p->balance_fen = sqlite3_column_int64(st, 9);
-	p->frozen_fen = sqlite3_column_int64(st, 10);
-	p->version = sqlite3_column_int64(st, 11);
+	p->balance_fen = st_col_int(st, 9);
+	p->frozen_fen = st_col_int(st, 10);
+	p->version = st_col_int(st, 11);
 }
 
 int bzj_store_provider_insert(bzj_db *db, const bzj_provider *p, bzj_err *e)
@@ -41,20 +41,20 @@ int bzj_store_provider_insert(bzj_db *db, const bzj_provider *p, bzj_err *e)
 
 int bzj_store_provider_get(bzj_db *db, const char *id, bzj_provider *p, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db, "SELECT " PROVIDER_COLS " FROM provider p WHERE p.id = ?", e);
+	st_stmt *st = st_prep(db, "SELECT " PROVIDER_COLS " FROM provider p WHERE p.id = ?", e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	int rc = st_step(st);
+	if (rc == ST_ROW)
 		provider_read(st, p);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE) {
+	st_reset(st);
+	if (rc == ST_DONE) {
 		char q[80];
 		return bzj_fail(e, BZJ_ENOTFOUND, "provider.not_found", _("no provider with id %s"),
 				bzj_err_quote(id, q, sizeof q));
 	}
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_provider_update(bzj_db *db, bzj_provider *p, bzj_err *e)
@@ -67,7 +67,7 @@ int bzj_store_provider_update(bzj_db *db, bzj_provider *p, bzj_err *e)
 			 p->exited_on, p->balance_fen, p->frozen_fen, p->version);
 	if (rc)
 		return rc;
-	if (sqlite3_changes(db->h) != 1)
+	if (st_changes(db) != 1)
 		return bzj_fail(e, BZJ_EBUSY, "conflict.stale",
 				_("provider %s was changed by someone else; reload and try again"),
 				p->id);
@@ -87,18 +87,18 @@ int bzj_store_provider_update(bzj_db *db, bzj_provider *p, bzj_err *e)
 int bzj_store_provider_stats(bzj_db *db, const char *id, bzj_date day, int64_t *bound,
 			     int64_t *open_c, int64_t *upheld_c, bzj_err *e)
 {
-	sqlite3_stmt *st =
+	st_stmt *st =
 		st_prep(db, "SELECT " PROVIDER_STATS " FROM provider p WHERE p.id = :id", e);
 	if (!st)
 		return e->rc;
-	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":day"), day);
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":id"), id, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	*bound = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	*open_c = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
-	*upheld_c = rc == SQLITE_ROW ? sqlite3_column_int64(st, 2) : 0;
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_bind_int(st, st_param(st, ":day"), day);
+	st_bind_text(st, st_param(st, ":id"), id);
+	int rc = st_step(st);
+	*bound = rc == ST_ROW ? st_col_int(st, 0) : 0;
+	*open_c = rc == ST_ROW ? st_col_int(st, 1) : 0;
+	*upheld_c = rc == ST_ROW ? st_col_int(st, 2) : 0;
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 #define PROVIDER_WHERE                                                                             \
@@ -117,42 +117,42 @@ int bzj_store_provider_list(bzj_db *db, const bzj_provider_query *q, bzj_date da
 				       " AND (:after IS NULL OR p.id > :after)"
 				       " ORDER BY p.id LIMIT :max";
 	for (int pass = 0; pass < 2; pass++) {
-		sqlite3_stmt *st = st_prep(db, pass ? list_sql : count_sql, e);
+		st_stmt *st = st_prep(db, pass ? list_sql : count_sql, e);
 		if (!st)
 			return e->rc;
 		int i;
-		if ((i = sqlite3_bind_parameter_index(st, ":kind")) > 0)
-			sqlite3_bind_int(st, i, q->kind);
-		if ((i = sqlite3_bind_parameter_index(st, ":status")) > 0)
-			sqlite3_bind_int(st, i, q->status);
-		if ((i = sqlite3_bind_parameter_index(st, ":search")) > 0 && q->search && *q->search)
-			sqlite3_bind_text(st, i, q->search, -1, SQLITE_TRANSIENT);
-		if ((i = sqlite3_bind_parameter_index(st, ":day")) > 0)
-			sqlite3_bind_int(st, i, day);
-		if ((i = sqlite3_bind_parameter_index(st, ":after")) > 0 && q->after && *q->after)
-			sqlite3_bind_text(st, i, q->after, -1, SQLITE_TRANSIENT);
-		if ((i = sqlite3_bind_parameter_index(st, ":max")) > 0)
-			sqlite3_bind_int(st, i, q->limit > 0 ? q->limit : -1);
+		if ((i = st_param(st, ":kind")) > 0)
+			st_bind_int(st, i, q->kind);
+		if ((i = st_param(st, ":status")) > 0)
+			st_bind_int(st, i, q->status);
+		if ((i = st_param(st, ":search")) > 0 && q->search && *q->search)
+			st_bind_text(st, i, q->search);
+		if ((i = st_param(st, ":day")) > 0)
+			st_bind_int(st, i, day);
+		if ((i = st_param(st, ":after")) > 0 && q->after && *q->after)
+			st_bind_text(st, i, q->after);
+		if ((i = st_param(st, ":max")) > 0)
+			st_bind_int(st, i, q->limit > 0 ? q->limit : -1);
 		int rc;
 		if (!pass) {
-			rc = sqlite3_step(st);
-			*total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-			sqlite3_reset(st);
-			if (rc != SQLITE_ROW)
+			rc = st_step(st);
+			*total = rc == ST_ROW ? st_col_int(st, 0) : 0;
+			st_reset(st);
+			if (rc != ST_ROW)
 				return st_error(db, rc, e);
 			continue;
 		}
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		while ((rc = st_step(st)) == ST_ROW) {
 			bzj_provider p;
 			provider_read(st, &p);
-			if (fn(ctx, &p, sqlite3_column_int64(st, 12), sqlite3_column_int64(st, 13),
-			       sqlite3_column_int64(st, 14))) {
-				rc = SQLITE_DONE;
+			if (fn(ctx, &p, st_col_int(st, 12), st_col_int(st, 13),
+			       st_col_int(st, 14))) {
+				rc = ST_DONE;
 				break;
 			}
 		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
+		st_reset(st);
+		if (rc != ST_DONE)
 			return st_error(db, rc, e);
 	}
 	return BZJ_OK;
@@ -164,18 +164,18 @@ int bzj_store_provider_list(bzj_db *db, const bzj_provider_query *q, bzj_date da
 	"id, day, kind, amount_fen, balance_after, ref, note, complaint_id, refund_id, user,"      \
 	" provider_id"
 
-static void pledger_read(sqlite3_stmt *st, bzj_provider_entry *le)
+static void pledger_read(st_stmt *st, bzj_provider_entry *le)
 {
 	memset(le, 0, sizeof *le);
-	le->id = sqlite3_column_int64(st, 0);
+	le->id = st_col_int(st, 0);
 	le->date = st_date(st, 1);
-	le->kind = sqlite3_column_int(st, 2);
-	le->amount_fen = sqlite3_column_int64(st, 3);
-	le->balance_after_fen = sqlite3_column_int64(st, 4);
+	le->kind = st_col_int32(st, 2);
+	le->amount_fen = st_col_int(st, 3);
+	le->balance_after_fen = st_col_int(st, 4);
 	st_text(st, 5, le->ref, sizeof le->ref);
 	st_text(st, 6, le->note, sizeof le->note);
-	le->complaint_id = sqlite3_column_int64(st, 7);
-	le->refund_id = sqlite3_column_int64(st, 8);
+	le->complaint_id = st_col_int(st, 7);
+	le->refund_id = st_col_int(st, 8);
 	st_text(st, 9, le->user, sizeof le->user);
 }
 
@@ -189,33 +189,33 @@ int bzj_store_pledger_insert(bzj_db *db, const char *pid, bzj_provider_entry *le
 			 le->ref[0] ? le->ref : NULL, le->note, le->complaint_id, le->refund_id,
 			 le->user);
 	if (!rc)
-		le->id = sqlite3_last_insert_rowid(db->h);
+		le->id = st_last_id(db);
 	return rc;
 }
 
 int bzj_store_pledger_by_ref(bzj_db *db, const char *ref, bzj_provider_entry *le, char *pid,
 			     size_t npid, bool *found, bzj_err *e)
 {
-	sqlite3_stmt *st =
+	st_stmt *st =
 		st_prep(db, "SELECT " PLEDGER_COLS " FROM provider_ledger WHERE ref = ?", e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", ref);
-	int rc = sqlite3_step(st);
-	*found = rc == SQLITE_ROW;
-	if (rc == SQLITE_ROW) {
+	int rc = st_step(st);
+	*found = rc == ST_ROW;
+	if (rc == ST_ROW) {
 		pledger_read(st, le);
 		st_text(st, 10, pid, npid);
 	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_pledger_list(bzj_db *db, const char *pid, bzj_provider_entry *out, int max, int *n,
 			   bzj_err *e)
 {
 	*n = 0;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT " PLEDGER_COLS " FROM provider_ledger WHERE provider_id = ?"
 				   " ORDER BY id DESC LIMIT ?",
 				   e);
@@ -223,16 +223,16 @@ int bzj_store_pledger_list(bzj_db *db, const char *pid, bzj_provider_entry *out,
 		return e->rc;
 	st_bind(st, "td", pid, max);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+	while ((rc = st_step(st)) == ST_ROW && *n < max)
 		pledger_read(st, &out[(*n)++]);
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_ppayee_get(bzj_db *db, const char *pid, bzj_payee *p, bzj_err *e)
 {
 	memset(p, 0, sizeof *p);
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT name, account, since, (SELECT count(*) FROM provider_payee"
 				   " WHERE provider_id = ?1) FROM provider_payee WHERE provider_id = ?1"
 				   " ORDER BY id DESC LIMIT 1",
@@ -240,17 +240,17 @@ int bzj_store_ppayee_get(bzj_db *db, const char *pid, bzj_payee *p, bzj_err *e)
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", pid);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
 		p->present = true;
 		p->type = BZJ_PAYEE_CORPORATE;
 		st_text(st, 0, p->name, sizeof p->name);
 		st_text(st, 1, p->account, sizeof p->account);
 		p->since = st_date(st, 2);
-		p->had_previous = sqlite3_column_int64(st, 3) > 1;
+		p->had_previous = st_col_int(st, 3) > 1;
 	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_ppayee_insert(bzj_db *db, const char *pid, const char *name, const char *account,
@@ -263,10 +263,10 @@ int bzj_store_ppayee_insert(bzj_db *db, const char *pid, const char *name, const
 
 /* ---- bindings and orders --------------------------------------------------- */
 
-static void binding_read(sqlite3_stmt *st, bzj_binding *b)
+static void binding_read(st_stmt *st, bzj_binding *b)
 {
 	memset(b, 0, sizeof *b);
-	b->id = sqlite3_column_int64(st, 0);
+	b->id = st_col_int(st, 0);
 	st_text(st, 1, b->provider_id, sizeof b->provider_id);
 	st_text(st, 2, b->shop_id, sizeof b->shop_id);
 	b->from = st_date(st, 3);
@@ -275,20 +275,20 @@ static void binding_read(sqlite3_stmt *st, bzj_binding *b)
 
 #define BINDING_COLS "id, provider_id, shop_id, from_day, to_day"
 
-static int binding_one(bzj_db *db, sqlite3_stmt *st, bzj_binding *b, bool *found, bzj_err *e)
+static int binding_one(bzj_db *db, st_stmt *st, bzj_binding *b, bool *found, bzj_err *e)
 {
-	int rc = sqlite3_step(st);
-	*found = rc == SQLITE_ROW;
-	if (rc == SQLITE_ROW)
+	int rc = st_step(st);
+	*found = rc == ST_ROW;
+	if (rc == ST_ROW)
 		binding_read(st, b);
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_binding_overlap(bzj_db *db, const char *pid, const char *shop, bzj_date from,
 			      bzj_date to, bzj_binding *b, bool *found, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT " BINDING_COLS " FROM provider_binding"
 				   " WHERE provider_id = ?1 AND shop_id = ?2"
 				   " AND (to_day IS NULL OR to_day >= ?3)"
@@ -307,14 +307,14 @@ int bzj_store_binding_insert(bzj_db *db, bzj_binding *b, bzj_err *e)
 			 " VALUES (?,?,?,?)",
 			 "ttDD", b->provider_id, b->shop_id, b->from, b->to);
 	if (!rc)
-		b->id = sqlite3_last_insert_rowid(db->h);
+		b->id = st_last_id(db);
 	return rc;
 }
 
 int bzj_store_binding_open(bzj_db *db, const char *pid, const char *shop, bzj_binding *b,
 			   bool *found, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT " BINDING_COLS " FROM provider_binding"
 				   " WHERE provider_id = ? AND shop_id = ? AND to_day IS NULL",
 				   e);
@@ -333,7 +333,7 @@ int bzj_store_binding_list(bzj_db *db, const char *pid, bzj_binding *out, int ma
 			   bzj_err *e)
 {
 	*n = 0;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT " BINDING_COLS " FROM provider_binding WHERE provider_id = ?"
 				   " ORDER BY shop_id, from_day LIMIT ?",
 				   e);
@@ -341,10 +341,10 @@ int bzj_store_binding_list(bzj_db *db, const char *pid, bzj_binding *out, int ma
 		return e->rc;
 	st_bind(st, "td", pid, max);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+	while ((rc = st_step(st)) == ST_ROW && *n < max)
 		binding_read(st, &out[(*n)++]);
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 /* The orders of one binding `b` within [:from, :to], from the running
@@ -368,25 +368,25 @@ int bzj_store_binding_list(bzj_db *db, const char *pid, bzj_binding *out, int ma
 
 /* Runs a prepared sum of one provider's orders over [:from, :to]: the
  * net orders and the gift orders (both 0 when it has no binding then). */
-static int orders_sums(bzj_db *db, sqlite3_stmt *st, const char *pid, bzj_date from, bzj_date to,
+static int orders_sums(bzj_db *db, st_stmt *st, const char *pid, bzj_date from, bzj_date to,
 		       int64_t *orders, int64_t *gift, bzj_err *e)
 {
 	if (!st)
 		return e->rc;
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":pid"), pid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":from"), from);
-	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":to"), to);
-	int rc = sqlite3_step(st);
-	*orders = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	*gift = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	st_bind_text(st, st_param(st, ":pid"), pid);
+	st_bind_int(st, st_param(st, ":from"), from);
+	st_bind_int(st, st_param(st, ":to"), to);
+	int rc = st_step(st);
+	*orders = rc == ST_ROW ? st_col_int(st, 0) : 0;
+	*gift = rc == ST_ROW ? st_col_int(st, 1) : 0;
+	st_reset(st);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_provider_orders(bzj_db *db, const char *pid, bzj_date from, bzj_date to,
 			      int64_t *orders, int64_t *gift, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT COALESCE(sum(" BINDING_SPAN("net_cum") "), 0),"
 				   " COALESCE(sum(" BINDING_SPAN("gift_cum") "), 0)"
 				   " FROM provider_binding b"
@@ -400,7 +400,7 @@ int bzj_store_provider_orders(bzj_db *db, const char *pid, bzj_date from, bzj_da
 int bzj_store_provider_orders_plain(bzj_db *db, const char *pid, bzj_date from, bzj_date to,
 				    int64_t *orders, int64_t *gift, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(
+	st_stmt *st = st_prep(
 		db,
 		"SELECT COALESCE(sum(o.paid - o.gift), 0), COALESCE(sum(o.gift), 0)"
 		" FROM provider_binding b JOIN shop_orders o ON o.shop_id = b.shop_id"
@@ -417,13 +417,13 @@ int bzj_store_provider_orders_plain(bzj_db *db, const char *pid, bzj_date from, 
  * each row sees the rows before it as already updated. */
 int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e)
 {
-	sqlite3_stmt *old = st_prep(db, "SELECT paid - gift, gift FROM shop_orders"
+	st_stmt *old = st_prep(db, "SELECT paid - gift, gift FROM shop_orders"
 					" WHERE shop_id = ?1 AND day = ?2", e);
-	sqlite3_stmt *prev = old ? st_prep(db, "SELECT net_cum, gift_cum FROM shop_orders"
+	st_stmt *prev = old ? st_prep(db, "SELECT net_cum, gift_cum FROM shop_orders"
 					       " WHERE shop_id = ?1 AND day < ?2"
 					       " ORDER BY day DESC LIMIT 1", e)
 				 : NULL;
-	sqlite3_stmt *put =
+	st_stmt *put =
 		prev ? st_prep(db,
 			       "INSERT INTO shop_orders(shop_id, day, paid, gift, net_cum, gift_cum)"
 			       " VALUES (?,?,?,?,?,?) ON CONFLICT(shop_id, day) DO UPDATE SET"
@@ -431,55 +431,55 @@ int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj
 			       " net_cum = excluded.net_cum, gift_cum = excluded.gift_cum",
 			       e)
 		     : NULL;
-	sqlite3_stmt *shift = put ? st_prep(db, "UPDATE shop_orders SET net_cum = net_cum + ?3,"
+	st_stmt *shift = put ? st_prep(db, "UPDATE shop_orders SET net_cum = net_cum + ?3,"
 						" gift_cum = gift_cum + ?4"
 						" WHERE shop_id = ?1 AND day > ?2", e)
 				  : NULL;
 	if (!shift)
 		return e->rc;
-	int rc = SQLITE_DONE;
-	for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
+	int rc = ST_DONE;
+	for (size_t i = 0; i < n && rc == ST_DONE; i++) {
 		const bzj_order_row *r = &rows[i];
 		int64_t was_net = 0, was_gift = 0, pn = 0, pg = 0;
-		sqlite3_reset(old);
+		st_reset(old);
 		st_bind(old, "td", r->shop_id, (int)r->day);
-		if ((rc = sqlite3_step(old)) == SQLITE_ROW) {
-			was_net = sqlite3_column_int64(old, 0);
-			was_gift = sqlite3_column_int64(old, 1);
-			rc = SQLITE_DONE;
+		if ((rc = st_step(old)) == ST_ROW) {
+			was_net = st_col_int(old, 0);
+			was_gift = st_col_int(old, 1);
+			rc = ST_DONE;
 		}
-		sqlite3_reset(old);
-		if (rc != SQLITE_DONE)
+		st_reset(old);
+		if (rc != ST_DONE)
 			break;
-		sqlite3_reset(prev);
+		st_reset(prev);
 		st_bind(prev, "td", r->shop_id, (int)r->day);
-		if ((rc = sqlite3_step(prev)) == SQLITE_ROW) {
-			pn = sqlite3_column_int64(prev, 0);
-			pg = sqlite3_column_int64(prev, 1);
-			rc = SQLITE_DONE;
+		if ((rc = st_step(prev)) == ST_ROW) {
+			pn = st_col_int(prev, 0);
+			pg = st_col_int(prev, 1);
+			rc = ST_DONE;
 		}
-		sqlite3_reset(prev);
-		if (rc != SQLITE_DONE)
+		st_reset(prev);
+		if (rc != ST_DONE)
 			break;
 		int64_t net = r->paid - r->gift;
-		sqlite3_reset(put);
+		st_reset(put);
 		st_bind(put, "tdiiii", r->shop_id, (int)r->day, r->paid, r->gift, pn + net,
 			pg + r->gift);
-		rc = sqlite3_step(put);
-		sqlite3_reset(put);
-		if (rc != SQLITE_DONE || (net == was_net && r->gift == was_gift))
+		rc = st_step(put);
+		st_reset(put);
+		if (rc != ST_DONE || (net == was_net && r->gift == was_gift))
 			continue;
-		sqlite3_reset(shift);
+		st_reset(shift);
 		st_bind(shift, "tdii", r->shop_id, (int)r->day, net - was_net, r->gift - was_gift);
-		rc = sqlite3_step(shift);
-		sqlite3_reset(shift);
+		rc = st_step(shift);
+		st_reset(shift);
 	}
-	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+	return rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_orders_append(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db, "INSERT INTO shop_orders(shop_id, day, paid, gift, net_cum,"
+	st_stmt *st = st_prep(db, "INSERT INTO shop_orders(shop_id, day, paid, gift, net_cum,"
 				       " gift_cum) VALUES (?,?,?,?,?,?)", e);
 	if (!st)
 		return e->rc;
@@ -489,16 +489,16 @@ int bzj_store_orders_append(bzj_db *db, const bzj_order_row *rows, size_t n, bzj
 			cn = cg = 0;
 		cn += rows[i].paid - rows[i].gift;
 		cg += rows[i].gift;
-		sqlite3_reset(st);
+		st_reset(st);
 		st_bind(st, "tdiiii", rows[i].shop_id, (int)rows[i].day, rows[i].paid, rows[i].gift,
 			cn, cg);
-		int rc = sqlite3_step(st);
-		if (rc != SQLITE_DONE) {
-			sqlite3_reset(st);
+		int rc = st_step(st);
+		if (rc != ST_DONE) {
+			st_reset(st);
 			return st_error(db, rc, e);
 		}
 	}
-	sqlite3_reset(st);
+	st_reset(st);
 	return BZJ_OK;
 }
 
@@ -508,23 +508,23 @@ int bzj_store_orders_append(bzj_db *db, const bzj_order_row *rows, size_t n, bzj
 	"id, provider_id, shop_id, day, status, frozen_fen, amount_fen, note, reason, resolved,"   \
 	" user, upheld_by, second_by, version"
 
-static void complaint_read(sqlite3_stmt *st, bzj_complaint *c)
+static void complaint_read(st_stmt *st, bzj_complaint *c)
 {
 	memset(c, 0, sizeof *c);
-	c->id = sqlite3_column_int64(st, 0);
+	c->id = st_col_int(st, 0);
 	st_text(st, 1, c->provider_id, sizeof c->provider_id);
 	st_text(st, 2, c->shop_id, sizeof c->shop_id);
 	c->date = st_date(st, 3);
-	c->status = sqlite3_column_int(st, 4);
-	c->frozen_fen = sqlite3_column_int64(st, 5);
-	c->amount_fen = sqlite3_column_int64(st, 6);
+	c->status = st_col_int32(st, 4);
+	c->frozen_fen = st_col_int(st, 5);
+	c->amount_fen = st_col_int(st, 6);
 	st_text(st, 7, c->note, sizeof c->note);
 	st_text(st, 8, c->reason, sizeof c->reason);
 	c->resolved = st_date(st, 9);
 	st_text(st, 10, c->user, sizeof c->user);
 	st_text(st, 11, c->upheld_by, sizeof c->upheld_by);
 	st_text(st, 12, c->second_by, sizeof c->second_by);
-	c->version = sqlite3_column_int64(st, 13);
+	c->version = st_col_int(st, 13);
 }
 
 int bzj_store_complaint_insert(bzj_db *db, bzj_complaint *c, bzj_err *e)
@@ -535,7 +535,7 @@ int bzj_store_complaint_insert(bzj_db *db, bzj_complaint *c, bzj_err *e)
 			 "ttDitt", c->provider_id, c->shop_id, c->date, c->frozen_fen, c->note,
 			 c->user);
 	if (!rc) {
-		c->id = sqlite3_last_insert_rowid(db->h);
+		c->id = st_last_id(db);
 		c->status = BZJ_CS_OPEN;
 		c->version = 1;
 	}
@@ -544,19 +544,19 @@ int bzj_store_complaint_insert(bzj_db *db, bzj_complaint *c, bzj_err *e)
 
 int bzj_store_complaint_get(bzj_db *db, int64_t id, bzj_complaint *c, bzj_err *e)
 {
-	sqlite3_stmt *st =
+	st_stmt *st =
 		st_prep(db, "SELECT " COMPLAINT_COLS " FROM provider_complaint WHERE id = ?", e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "i", id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	int rc = st_step(st);
+	if (rc == ST_ROW)
 		complaint_read(st, c);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	st_reset(st);
+	if (rc == ST_DONE)
 		return bzj_fail(e, BZJ_ENOTFOUND, "complaint.not_found",
 				_("no complaint with id %lld"), (long long)id);
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_complaint_update(bzj_db *db, bzj_complaint *c, bzj_err *e)
@@ -571,7 +571,7 @@ int bzj_store_complaint_update(bzj_db *db, bzj_complaint *c, bzj_err *e)
 			 c->version);
 	if (rc)
 		return rc;
-	if (sqlite3_changes(db->h) != 1)
+	if (st_changes(db) != 1)
 		return bzj_fail(e, BZJ_EBUSY, "conflict.stale",
 				_("complaint %lld was changed by someone else; reload and try again"),
 				(long long)c->id);
@@ -587,15 +587,15 @@ int bzj_store_complaint_list(bzj_db *db, const char *pid, bzj_complaint *out, in
 				  " WHERE provider_id = ?1 ORDER BY id DESC LIMIT ?2";
 	static const char all[] = "SELECT " COMPLAINT_COLS " FROM provider_complaint"
 				  " WHERE ?1 IS NULL ORDER BY id DESC LIMIT ?2";
-	sqlite3_stmt *st = st_prep(db, pid ? one : all, e);
+	st_stmt *st = st_prep(db, pid ? one : all, e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "td", pid, max);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+	while ((rc = st_step(st)) == ST_ROW && *n < max)
 		complaint_read(st, &out[(*n)++]);
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_refund_provider_open(bzj_db *db, const char *pid, int64_t *id, bzj_err *e)
@@ -622,65 +622,65 @@ int bzj_store_assess_insert(bzj_db *db, bzj_assessment *a, bzj_err *e)
 			 "tDDDiitD", a->name, a->cutoff, a->from, a->to, a->threshold, a->deposit_fen,
 			 a->created_by, a->created_on);
 	if (!rc)
-		a->id = sqlite3_last_insert_rowid(db->h);
+		a->id = st_last_id(db);
 	return rc;
 }
 
 int bzj_store_assess_get(bzj_db *db, const char *name, bzj_assessment *a, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db, "SELECT " ASSESS_COLS " FROM assessment WHERE name = ?", e);
+	st_stmt *st = st_prep(db, "SELECT " ASSESS_COLS " FROM assessment WHERE name = ?", e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", name);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
 		memset(a, 0, sizeof *a);
-		a->id = sqlite3_column_int64(st, 0);
+		a->id = st_col_int(st, 0);
 		st_text(st, 1, a->name, sizeof a->name);
 		a->cutoff = st_date(st, 2);
 		a->from = st_date(st, 3);
 		a->to = st_date(st, 4);
-		a->threshold = sqlite3_column_int64(st, 5);
-		a->deposit_fen = sqlite3_column_int64(st, 6);
+		a->threshold = st_col_int(st, 5);
+		a->deposit_fen = st_col_int(st, 6);
 		a->closed_on = st_date(st, 7);
 		st_text(st, 8, a->created_by, sizeof a->created_by);
 		a->created_on = st_date(st, 9);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE) {
+	st_reset(st);
+	if (rc == ST_DONE) {
 		char q[80];
 		return bzj_fail(e, BZJ_ENOTFOUND, "assess.not_found", _("no assessment named %s"),
 				bzj_err_quote(name, q, sizeof q));
 	}
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_assess_list(bzj_db *db, bzj_assessment *out, int max, int *n, bzj_err *e)
 {
 	*n = 0;
-	sqlite3_stmt *st = st_prep(db, "SELECT " ASSESS_COLS " FROM assessment"
+	st_stmt *st = st_prep(db, "SELECT " ASSESS_COLS " FROM assessment"
 				       " ORDER BY (closed_on IS NULL) DESC, to_day DESC, id DESC", e);
 	if (!st)
 		return e->rc;
-	int rc = SQLITE_DONE;
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	int rc = ST_DONE;
+	while (*n < max && (rc = st_step(st)) == ST_ROW) {
 		bzj_assessment *a = &out[(*n)++];
 		memset(a, 0, sizeof *a);
-		a->id = sqlite3_column_int64(st, 0);
+		a->id = st_col_int(st, 0);
 		st_text(st, 1, a->name, sizeof a->name);
 		a->cutoff = st_date(st, 2);
 		a->from = st_date(st, 3);
 		a->to = st_date(st, 4);
-		a->threshold = sqlite3_column_int64(st, 5);
-		a->deposit_fen = sqlite3_column_int64(st, 6);
+		a->threshold = st_col_int(st, 5);
+		a->deposit_fen = st_col_int(st, 6);
 		a->closed_on = st_date(st, 7);
 		st_text(st, 8, a->created_by, sizeof a->created_by);
 		a->created_on = st_date(st, 9);
 	}
 	if (*n == max)
-		rc = SQLITE_DONE;
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+		rc = ST_DONE;
+	st_reset(st);
+	return rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_assess_closed(bzj_db *db, int64_t id, bzj_date day, bzj_err *e)
@@ -725,38 +725,38 @@ static int assess_rows(bzj_db *db, const bzj_assessment *a, bzj_date upto, const
 					 " FROM assessment_result WHERE assessment_id = :id"
 					 " ORDER BY provider_id";
 	bool closed = a->closed_on != BZJ_DATE_NONE;
-	sqlite3_stmt *st = st_prep(db, closed ? closed_sql : ids ? page_sql : open_sql, e);
+	st_stmt *st = st_prep(db, closed ? closed_sql : ids ? page_sql : open_sql, e);
 	if (!st)
 		return e->rc;
 	int i;
-	if ((i = sqlite3_bind_parameter_index(st, ":ids")) > 0)
-		sqlite3_bind_text(st, i, ids, -1, SQLITE_TRANSIENT);
+	if ((i = st_param(st, ":ids")) > 0)
+		st_bind_text(st, i, ids);
 	bzj_date to = upto < a->to ? upto : a->to;
-	if ((i = sqlite3_bind_parameter_index(st, ":id")) > 0)
-		sqlite3_bind_int64(st, i, a->id);
-	if ((i = sqlite3_bind_parameter_index(st, ":from")) > 0)
-		sqlite3_bind_int(st, i, a->from);
-	if ((i = sqlite3_bind_parameter_index(st, ":to")) > 0)
-		sqlite3_bind_int(st, i, to);
-	if ((i = sqlite3_bind_parameter_index(st, ":cutoff")) > 0)
-		sqlite3_bind_int(st, i, a->cutoff);
+	if ((i = st_param(st, ":id")) > 0)
+		st_bind_int(st, i, a->id);
+	if ((i = st_param(st, ":from")) > 0)
+		st_bind_int(st, i, a->from);
+	if ((i = st_param(st, ":to")) > 0)
+		st_bind_int(st, i, to);
+	if ((i = st_param(st, ":cutoff")) > 0)
+		st_bind_int(st, i, a->cutoff);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = st_step(st)) == ST_ROW) {
 		bzj_assess_row r;
 		memset(&r, 0, sizeof r);
 		st_text(st, 0, r.id, sizeof r.id);
-		r.orders = sqlite3_column_int64(st, 1);
-		r.deposit_fen = sqlite3_column_int64(st, 2);
+		r.orders = st_col_int(st, 1);
+		r.deposit_fen = st_col_int(st, 2);
 		r.meets_orders = r.orders >= a->threshold;
 		r.meets_deposit = r.deposit_fen >= a->deposit_fen;
-		r.outcome = closed ? sqlite3_column_int(st, 3) : BZJ_AO_PENDING;
+		r.outcome = closed ? st_col_int32(st, 3) : BZJ_AO_PENDING;
 		if (fn(ctx, &r)) {
-			rc = SQLITE_DONE;
+			rc = ST_DONE;
 			break;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_assess_result(bzj_db *db, int64_t aid, const bzj_assess_row *r, bzj_err *e)

@@ -9,24 +9,24 @@
 	"id, shop_id, day, class, points, raise_fen, frozen_fen, deducted_fen, owed_fen, status,"  \
 	" resolved, note, user, version, covered_fen"
 
-static void violation_read(sqlite3_stmt *st, bzj_violation *v)
+static void violation_read(st_stmt *st, bzj_violation *v)
 {
 	memset(v, 0, sizeof *v);
-	v->id = sqlite3_column_int64(st, 0);
+	v->id = st_col_int(st, 0);
 	st_text(st, 1, v->shop_id, sizeof v->shop_id);
 	v->date = st_date(st, 2);
-	v->cls = sqlite3_column_int(st, 3);
-	v->points = sqlite3_column_int(st, 4);
-	v->raise_fen = sqlite3_column_int64(st, 5);
-	v->frozen_fen = sqlite3_column_int64(st, 6);
-	v->deducted_fen = sqlite3_column_int64(st, 7);
-	v->owed_fen = sqlite3_column_int64(st, 8);
-	v->status = sqlite3_column_int(st, 9);
+	v->cls = st_col_int32(st, 3);
+	v->points = st_col_int32(st, 4);
+	v->raise_fen = st_col_int(st, 5);
+	v->frozen_fen = st_col_int(st, 6);
+	v->deducted_fen = st_col_int(st, 7);
+	v->owed_fen = st_col_int(st, 8);
+	v->status = st_col_int32(st, 9);
 	v->resolved = st_date(st, 10);
 	st_text(st, 11, v->note, sizeof v->note);
 	st_text(st, 12, v->user, sizeof v->user);
-	v->version = sqlite3_column_int64(st, 13);
-	v->covered_fen = sqlite3_column_int64(st, 14);
+	v->version = st_col_int(st, 13);
+	v->covered_fen = st_col_int(st, 14);
 }
 
 int bzj_store_violation_insert(bzj_db *db, bzj_violation *v, bzj_err *e)
@@ -37,7 +37,7 @@ int bzj_store_violation_insert(bzj_db *db, bzj_violation *v, bzj_err *e)
 			 "tDddiitt", v->shop_id, v->date, v->cls, v->points, v->raise_fen,
 			 v->frozen_fen, v->note, v->user);
 	if (!rc) {
-		v->id = sqlite3_last_insert_rowid(db->h);
+		v->id = st_last_id(db);
 		v->status = BZJ_VS_OPEN;
 		v->version = 1;
 	}
@@ -46,18 +46,18 @@ int bzj_store_violation_insert(bzj_db *db, bzj_violation *v, bzj_err *e)
 
 int bzj_store_violation_get(bzj_db *db, int64_t id, bzj_violation *v, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db, "SELECT " VIOLATION_COLS " FROM violation WHERE id = ?", e);
+	st_stmt *st = st_prep(db, "SELECT " VIOLATION_COLS " FROM violation WHERE id = ?", e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "i", id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	int rc = st_step(st);
+	if (rc == ST_ROW)
 		violation_read(st, v);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	st_reset(st);
+	if (rc == ST_DONE)
 		return bzj_fail(e, BZJ_ENOTFOUND, "violation.not_found",
 				_("no violation with id %lld"), (long long)id);
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_violation_update(bzj_db *db, bzj_violation *v, bzj_err *e)
@@ -70,7 +70,7 @@ int bzj_store_violation_update(bzj_db *db, bzj_violation *v, bzj_err *e)
 			 v->resolved, v->version, v->covered_fen);
 	if (rc)
 		return rc;
-	if (sqlite3_changes(db->h) != 1)
+	if (st_changes(db) != 1)
 		return bzj_fail(e, BZJ_EBUSY, "conflict.stale",
 				_("violation %lld was changed by someone else; reload and try again"),
 				(long long)v->id);
@@ -104,23 +104,23 @@ int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only,
 	};
 #undef AFTER
 #undef VIOLATION_PAGE
-	sqlite3_stmt *st = st_prep(db, sql[shop_id ? 0 : open_only ? 1 : 2][after != NULL], e);
+	st_stmt *st = st_prep(db, sql[shop_id ? 0 : open_only ? 1 : 2][after != NULL], e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "tbDid", shop_id, open_only, after ? after->date : BZJ_DATE_NONE,
 		after ? after->id : 0, max);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+	while ((rc = st_step(st)) == ST_ROW && *n < max)
 		violation_read(st, &out[(*n)++]);
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_violations_owing(bzj_db *db, const char *shop_id, bzj_violation *out, int max,
 				int *n, bzj_err *e)
 {
 	*n = 0;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT " VIOLATION_COLS " FROM violation"
 				   " WHERE shop_id = ?1 AND owed_fen > 0 ORDER BY id LIMIT ?2",
 				   e);
@@ -128,10 +128,10 @@ int bzj_store_violations_owing(bzj_db *db, const char *shop_id, bzj_violation *o
 		return e->rc;
 	st_bind(st, "td", shop_id, max);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+	while ((rc = st_step(st)) == ST_ROW && *n < max)
 		violation_read(st, &out[(*n)++]);
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_open_violations(bzj_db *db, const char *shop_id, int64_t *n, bzj_err *e)
@@ -142,18 +142,18 @@ int bzj_store_open_violations(bzj_db *db, const char *shop_id, int64_t *n, bzj_e
 
 int bzj_store_raises(bzj_db *db, const char *shop_id, int64_t *sum, int *count, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT COALESCE(sum(raise_fen), 0), count(*) FROM violation"
 				   " WHERE shop_id = ? AND status = 1 AND raise_fen > 0",
 				   e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", shop_id);
-	int rc = sqlite3_step(st);
-	*sum = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	*count = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	int rc = st_step(st);
+	*sum = rc == ST_ROW ? st_col_int(st, 0) : 0;
+	*count = rc == ST_ROW ? st_col_int32(st, 1) : 0;
+	st_reset(st);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
 }
 
 #define REFUND_COLS                                                                                \
@@ -164,20 +164,20 @@ int bzj_store_raises(bzj_db *db, const char *shop_id, int64_t *sum, int *count, 
 /* An exit refund has no shop but a provider (schema v7). */
 #define REFUND_OWNERS " LEFT JOIN shop s ON s.id = r.shop_id LEFT JOIN provider p ON p.id = r.provider_id"
 
-static void refund_read(sqlite3_stmt *st, bzj_refund *r)
+static void refund_read(st_stmt *st, bzj_refund *r)
 {
 	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(st, 0);
+	r->id = st_col_int(st, 0);
 	st_text(st, 1, r->shop_id, sizeof r->shop_id);
 	st_text(st, 2, r->shop_name, sizeof r->shop_name);
-	r->kind = sqlite3_column_int(st, 3);
-	r->status = sqlite3_column_int(st, 4);
-	r->amount_fen = sqlite3_column_int64(st, 5);
+	r->kind = st_col_int32(st, 3);
+	r->status = st_col_int32(st, 4);
+	r->amount_fen = st_col_int(st, 5);
 	r->submitted_on = st_date(st, 6);
 	r->window_start = st_date(st, 7);
 	r->window_end = st_date(st, 8);
-	r->checklist = sqlite3_column_int(st, 9);
-	r->late = sqlite3_column_int(st, 10) != 0;
+	r->checklist = st_col_int32(st, 9);
+	r->late = st_col_int32(st, 10) != 0;
 	st_text(st, 11, r->submitted_by, sizeof r->submitted_by);
 	st_text(st, 12, r->approved_by, sizeof r->approved_by);
 	st_text(st, 13, r->second_by, sizeof r->second_by);
@@ -186,10 +186,10 @@ static void refund_read(sqlite3_stmt *st, bzj_refund *r)
 	r->paid_on = st_date(st, 16);
 	st_text(st, 17, r->failure_reason, sizeof r->failure_reason);
 	st_text(st, 18, r->reject_reason, sizeof r->reject_reason);
-	r->version = sqlite3_column_int64(st, 19);
+	r->version = st_col_int(st, 19);
 	st_text(st, 20, r->changed_by, sizeof r->changed_by);
 	st_text(st, 21, r->provider_id, sizeof r->provider_id);
-	r->batch_id = sqlite3_column_int64(st, 22);
+	r->batch_id = st_col_int(st, 22);
 	st_text(st, 23, r->bank_ref, sizeof r->bank_ref);
 	r->closed_on = st_date(st, 24);
 }
@@ -205,7 +205,7 @@ int bzj_store_refund_insert(bzj_db *db, bzj_refund *r, bzj_err *e)
 			 (int)bzj_date_month(r->submitted_on), r->window_start, r->window_end,
 			 r->submitted_by, r->submitted_by);
 	if (!rc) {
-		r->id = sqlite3_last_insert_rowid(db->h);
+		r->id = st_last_id(db);
 		r->version = 1;
 	}
 	return rc;
@@ -214,20 +214,20 @@ int bzj_store_refund_insert(bzj_db *db, bzj_refund *r, bzj_err *e)
 /* The one refund a bound statement selects: BZJ_OK with *r filled,
  * BZJ_ENOTFOUND (nothing said in e: the caller names what was missing),
  * or the storage error. */
-static int refund_one(bzj_db *db, sqlite3_stmt *st, bzj_refund *r, bzj_err *e)
+static int refund_one(bzj_db *db, st_stmt *st, bzj_refund *r, bzj_err *e)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	int rc = st_step(st);
+	if (rc == ST_ROW)
 		refund_read(st, r);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	st_reset(st);
+	if (rc == ST_DONE)
 		return BZJ_ENOTFOUND;
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_refund_get(bzj_db *db, int64_t id, bzj_refund *r, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT " REFUND_COLS " FROM refund r" REFUND_OWNERS
 				   " WHERE r.id = ?",
 				   e);
@@ -259,7 +259,7 @@ int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e)
 			 r->closed_on);
 	if (rc)
 		return rc;
-	if (sqlite3_changes(db->h) != 1)
+	if (st_changes(db) != 1)
 		return bzj_fail(e, BZJ_EBUSY, "conflict.stale",
 				_("refund %lld was changed by someone else; reload and try again"),
 				(long long)r->id);
@@ -279,7 +279,7 @@ int bzj_store_refund_send(bzj_db *db, bzj_refund *r, bzj_err *e)
 			 r->version);
 	if (rc)
 		return rc;
-	if (sqlite3_changes(db->h) != 1)
+	if (st_changes(db) != 1)
 		return bzj_fail(e, BZJ_EBUSY, "conflict.stale",
 				_("refund %lld was changed by someone else; reload and try again"),
 				(long long)r->id);
@@ -317,29 +317,29 @@ static int refund_variant(const bzj_refund_query *q)
 	return 0;
 }
 
-static void refund_bind(sqlite3_stmt *st, const bzj_refund_query *q, bzj_date today)
+static void refund_bind(st_stmt *st, const bzj_refund_query *q, bzj_date today)
 {
 	int i;
-	if ((i = sqlite3_bind_parameter_index(st, ":shop")) > 0 && q->shop_id)
-		sqlite3_bind_text(st, i, q->shop_id, -1, SQLITE_TRANSIENT);
-	if ((i = sqlite3_bind_parameter_index(st, ":status")) > 0)
-		sqlite3_bind_int(st, i, q->status);
-	if ((i = sqlite3_bind_parameter_index(st, ":kind")) > 0)
-		sqlite3_bind_int(st, i, q->kind);
-	if ((i = sqlite3_bind_parameter_index(st, ":open")) > 0)
-		sqlite3_bind_int(st, i, q->open_only);
-	if ((i = sqlite3_bind_parameter_index(st, ":overdue")) > 0)
-		sqlite3_bind_int(st, i, q->overdue);
-	if ((i = sqlite3_bind_parameter_index(st, ":today")) > 0)
-		sqlite3_bind_int(st, i, today);
-	if ((i = sqlite3_bind_parameter_index(st, ":await")) > 0)
-		sqlite3_bind_int(st, i, q->awaiting_second);
-	if ((i = sqlite3_bind_parameter_index(st, ":second_fen")) > 0)
-		sqlite3_bind_int64(st, i, q->second_fen);
-	if ((i = sqlite3_bind_parameter_index(st, ":cdue")) > 0)
-		sqlite3_bind_int(st, i, q->after_due);
-	if ((i = sqlite3_bind_parameter_index(st, ":cid")) > 0)
-		sqlite3_bind_int64(st, i, q->after_id);
+	if ((i = st_param(st, ":shop")) > 0 && q->shop_id)
+		st_bind_text(st, i, q->shop_id);
+	if ((i = st_param(st, ":status")) > 0)
+		st_bind_int(st, i, q->status);
+	if ((i = st_param(st, ":kind")) > 0)
+		st_bind_int(st, i, q->kind);
+	if ((i = st_param(st, ":open")) > 0)
+		st_bind_int(st, i, q->open_only);
+	if ((i = st_param(st, ":overdue")) > 0)
+		st_bind_int(st, i, q->overdue);
+	if ((i = st_param(st, ":today")) > 0)
+		st_bind_int(st, i, today);
+	if ((i = st_param(st, ":await")) > 0)
+		st_bind_int(st, i, q->awaiting_second);
+	if ((i = st_param(st, ":second_fen")) > 0)
+		st_bind_int(st, i, q->second_fen);
+	if ((i = st_param(st, ":cdue")) > 0)
+		st_bind_int(st, i, q->after_due);
+	if ((i = st_param(st, ":cid")) > 0)
+		st_bind_int(st, i, q->after_id);
 }
 
 int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today, bzj_refund *out,
@@ -364,16 +364,16 @@ int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today,
 #undef AFTER
 #undef OPEN_IDX
 #undef REFUND_PAGE
-	sqlite3_stmt *st = st_prep(db, sql[refund_variant(q)][q->has_cursor], e);
+	st_stmt *st = st_prep(db, sql[refund_variant(q)][q->has_cursor], e);
 	if (!st)
 		return e->rc;
 	refund_bind(st, q, today);
-	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":max"), max);
+	st_bind_int(st, st_param(st, ":max"), max);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+	while ((rc = st_step(st)) == ST_ROW && *n < max)
 		refund_read(st, &out[(*n)++]);
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_refund_count(bzj_db *db, const bzj_refund_query *q, bzj_date today, int64_t *total,
@@ -385,14 +385,14 @@ int bzj_store_refund_count(bzj_db *db, const bzj_refund_query *q, bzj_date today
 		"SELECT count(*) FROM refund r INDEXED BY refund_open_due" REFUND_WHERE_OPEN,
 		"SELECT count(*) FROM refund r INDEXED BY refund_open_due" REFUND_WHERE_OVERDUE,
 	};
-	sqlite3_stmt *st = st_prep(db, sql[refund_variant(q)], e);
+	st_stmt *st = st_prep(db, sql[refund_variant(q)], e);
 	if (!st)
 		return e->rc;
 	refund_bind(st, q, today);
-	int rc = sqlite3_step(st);
-	*total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	int rc = st_step(st);
+	*total = rc == ST_ROW ? st_col_int(st, 0) : 0;
+	st_reset(st);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_refund_month_count(bzj_db *db, const char *shop_id, bzj_month m, int *n,
@@ -412,23 +412,23 @@ int bzj_store_refund_open(bzj_db *db, const char *shop_id, int64_t *id, int64_t 
 {
 	*id = 0;
 	*amount = 0;
-	sqlite3_stmt *st = st_prep(
+	st_stmt *st = st_prep(
 		db, "SELECT id, amount_fen FROM refund WHERE shop_id = ? AND status IN (1,2,7)", e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", shop_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*amount = sqlite3_column_int64(st, 1);
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
+		*id = st_col_int(st, 0);
+		*amount = st_col_int(st, 1);
 	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_refund_by_ref(bzj_db *db, const char *ref, bzj_refund *r, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT " REFUND_COLS " FROM refund r" REFUND_OWNERS
 				   " WHERE r.bank_ref = ?",
 				   e);
@@ -448,7 +448,7 @@ int bzj_store_refund_load(bzj_db *db, bzj_date today, int64_t second_fen, bzj_qu
 	 * cumulatively (submitted up to 1, 3, 7, 15 days ago) and split below. */
 #define OPEN_COUNT(idx, cond)                                                                   \
 	"(SELECT count(*) FROM refund INDEXED BY " idx " WHERE status IN (1,2,7)" cond ")"
-	sqlite3_stmt *st = st_prep(
+	st_stmt *st = st_prep(
 		db,
 		"SELECT " OPEN_COUNT("refund_open_due", "") ","
 		" " OPEN_COUNT("refund_open_due", " AND window_end = ?1") ","
@@ -464,20 +464,20 @@ int bzj_store_refund_load(bzj_db *db, bzj_date today, int64_t second_fen, bzj_qu
 	if (!st)
 		return e->rc;
 	st_bind(st, "Di", today, second_fen);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
 		int64_t upto[BZJ_LOAD_AGES - 1], prev = 0;
-		out->open = sqlite3_column_int64(st, 0);
-		out->due_today = sqlite3_column_int64(st, 1);
-		out->overdue = sqlite3_column_int64(st, 2);
-		out->awaiting_second = sqlite3_column_int64(st, 3);
+		out->open = st_col_int(st, 0);
+		out->due_today = st_col_int(st, 1);
+		out->overdue = st_col_int(st, 2);
+		out->awaiting_second = st_col_int(st, 3);
 		for (int i = 0; i < BZJ_LOAD_AGES - 1; i++) {
-			upto[i] = sqlite3_column_int64(st, 4 + i);
+			upto[i] = st_col_int(st, 4 + i);
 			out->by_age[i] = upto[i] - prev;
 			prev = upto[i];
 		}
 		out->by_age[BZJ_LOAD_AGES - 1] = out->open - prev;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
 }

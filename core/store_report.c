@@ -106,27 +106,27 @@ static const char *const report_sql[] = {
 int bzj_store_report(bzj_db *db, int q, bzj_date a, bzj_date b, bzj_date today,
 		     bzj_report_row_fn fn, void *ctx, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db, report_sql[q], e);
+	st_stmt *st = st_prep(db, report_sql[q], e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "DD", a, b);
-	if (sqlite3_bind_parameter_count(st) >= 3)
-		sqlite3_bind_int(st, 3, today);
+	if (st_param_count(st) >= 3)
+		st_bind_int(st, 3, today);
 	int rc, stop = 0;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!stop && (rc = st_step(st)) == ST_ROW) {
 		int64_t iv[16];
 		const char *tv[16];
-		int n = sqlite3_column_count(st);
+		int n = st_col_count(st);
 		if (n > 16)
 			n = 16;
 		for (int i = 0; i < n; i++) {
-			iv[i] = sqlite3_column_int64(st, i);
-			tv[i] = (const char *)sqlite3_column_text(st, i);
+			iv[i] = st_col_int(st, i);
+			tv[i] = st_col_text(st, i);
 		}
 		stop = fn(ctx, n, iv, tv, e);
 	}
-	sqlite3_reset(st);
+	st_reset(st);
 	if (stop)
 		return stop;
-	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+	return rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
 }

@@ -9,6 +9,7 @@
  * but not one whose author recomputed the seal. */
 #include <nettle/hmac.h>
 #include <nettle/sha2.h>
+#include <sqlite3.h> /* the fenced SQL functions */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,7 @@ static void mac_hex(mac *m, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
+/* SQLITE-ONLY BEGIN: registered functions (docs/store-seam.md, "Fenced") */
 static void fn_seal_common(sqlite3_context *c, int n, sqlite3_value **v, bool plain)
 {
 	const bzj_db *db = sqlite3_user_data(c);
@@ -103,13 +105,15 @@ static void fn_seal_plain(sqlite3_context *c, int n, sqlite3_value **v)
 
 int st_register_seal(bzj_db *db)
 {
+	sqlite3 *h = st_sqlite(db);
 	int fl = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-	int rc = sqlite3_create_function(db->h, "bzj_seal", -1, fl, db, fn_seal, NULL, NULL);
+	int rc = sqlite3_create_function(h, "bzj_seal", -1, fl, db, fn_seal, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db->h, "bzj_seal_plain", -1, fl, db, fn_seal_plain,
-					     NULL, NULL);
+		rc = sqlite3_create_function(h, "bzj_seal_plain", -1, fl, db, fn_seal_plain, NULL,
+					     NULL);
 	return rc;
 }
+/* SQLITE-ONLY END */
 
 /* The sealed tables.  A new money-moving table joins by a trigger pair in
  * its migration (SEAL_BODY, store_priv.h) and a row here; see check.c. */
@@ -145,19 +149,19 @@ typedef int (*row_fn)(void *ctx, const char *a, const char *b);
 
 static int run_rows(bzj_db *db, const char *sql, row_fn fn, void *ctx, bzj_err *e)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	st_stmt *st = NULL;
+	int rc = st_prepare_once(db, sql, &st);
+	if (rc != ST_OK)
 		return st_error(db, rc, e);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = st_step(st)) == ST_ROW) {
 		char a[128], b[256];
 		st_text(st, 0, a, sizeof a);
 		st_text(st, 1, b, sizeof b);
 		if (fn && fn(ctx, a, b))
 			break;
 	}
-	sqlite3_finalize(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_finalize(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_reseal_keyed(bzj_db *db, bzj_err *e)
@@ -318,39 +322,39 @@ typedef struct schema_row {
 	char *name, *text;
 } schema_row;
 
-static int schema_read(sqlite3 *h, char ***out, int *n)
+static int schema_read(bzj_db *db, char ***out, int *n)
 {
-	sqlite3_stmt *st = NULL;
+	st_stmt *st = NULL;
 	*out = NULL;
 	*n = 0;
-	int rc = sqlite3_prepare_v2(h,
-				    "SELECT name, type || ' ' || name || ' on ' || tbl_name || ': ' ||"
-				    " COALESCE(sql, '') FROM sqlite_master WHERE name NOT LIKE"
-				    " 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-				    -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	int rc = st_prepare_once(db,
+				 "SELECT name, type || ' ' || name || ' on ' || tbl_name || ': ' ||"
+				 " COALESCE(sql, '') FROM sqlite_master WHERE name NOT LIKE"
+				 " 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+				 &st);
+	if (rc != ST_OK)
 		return rc;
 	int cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = st_step(st)) == ST_ROW) {
 		if (*n + 2 > cap) {
 			cap = cap ? cap * 2 : 128;
 			char **g = realloc(*out, (size_t)cap * sizeof *g);
 			if (!g) {
-				rc = SQLITE_NOMEM;
+				rc = ST_NOMEM;
 				break;
 			}
 			*out = g;
 		}
-		const char *nm = (const char *)sqlite3_column_text(st, 0);
-		const char *tx = (const char *)sqlite3_column_text(st, 1);
+		const char *nm = st_col_text(st, 0);
+		const char *tx = st_col_text(st, 1);
 		(*out)[(*n)++] = strdup(nm ? nm : "");
 		(*out)[(*n)++] = strdup(tx ? tx : "");
 	}
-	sqlite3_finalize(st);
+	st_finalize(st);
 	for (int i = 0; i < *n; i++)
 		if (!(*out)[i])
-			rc = SQLITE_NOMEM;
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+			rc = ST_NOMEM;
+	return rc == ST_DONE ? ST_OK : rc;
 }
 
 void st_schema_free(char **v, int n)
@@ -362,8 +366,8 @@ void st_schema_free(char **v, int n)
 
 int st_schema_of(bzj_db *db, char ***out, int *n, bzj_err *e)
 {
-	int rc = schema_read(db->h, out, n);
-	if (rc != SQLITE_OK) {
+	int rc = schema_read(db, out, n);
+	if (rc != ST_OK) {
 		st_schema_free(*out, *n);
 		*out = NULL;
 		*n = 0;

@@ -13,24 +13,24 @@ int bzj_store_settings_last(bzj_db *db, int64_t *seq, char fingerprint[65], char
 	*found = false;
 	if (doc)
 		*doc = NULL;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT seq, fingerprint, doc, day, user FROM settings"
 				   " ORDER BY seq DESC LIMIT 1",
 				   e);
 	if (!st)
 		return e ? e->rc : BZJ_EIO;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
 		*found = true;
 		if (seq)
-			*seq = sqlite3_column_int64(st, 0);
+			*seq = st_col_int(st, 0);
 		if (fingerprint)
 			st_text(st, 1, fingerprint, 65);
 		if (doc) {
-			const unsigned char *t = sqlite3_column_text(st, 2);
+			const char *t = st_col_text(st, 2);
 			*doc = strdup(t ? (const char *)t : "");
 			if (!*doc) {
-				sqlite3_reset(st);
+				st_reset(st);
 				return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 			}
 		}
@@ -38,10 +38,10 @@ int bzj_store_settings_last(bzj_db *db, int64_t *seq, char fingerprint[65], char
 			*day = st_date(st, 3);
 		if (user)
 			st_text(st, 4, user, 64);
-		rc = SQLITE_DONE;
+		rc = ST_DONE;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_settings_insert(bzj_db *db, const char *fingerprint, const char *doc, bzj_date day,
@@ -68,20 +68,20 @@ int bzj_store_settings_last_sealed(bzj_db *db, char **doc, bool *found, bzj_err 
 {
 	*found = false;
 	*doc = NULL;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT t.doc FROM settings t JOIN seal s ON s.tbl = 'settings'"
 				   " AND s.rid = t.seq WHERE s.mac = bzj_seal('settings', t.seq, s.seq, "
 				   SEAL_SETTINGS_COLS("t.") ") ORDER BY t.seq DESC LIMIT 1",
 				   e);
 	if (!st)
 		return e ? e->rc : BZJ_EIO;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *t = sqlite3_column_text(st, 0);
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
+		const char *t = st_col_text(st, 0);
 		*doc = strdup(t ? (const char *)t : "");
 		*found = *doc != NULL;
-		rc = *doc ? SQLITE_DONE : SQLITE_NOMEM;
+		rc = *doc ? ST_DONE : ST_NOMEM;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
 }

@@ -9,25 +9,25 @@
 	"id, name, entity_name, operator_name, entity, status, opened, closed, balance_fen,"      \
 	" frozen_fen, unsettled_fen, owed_fen, required_fen, restricted, terminate, version"
 
-static void shop_read(sqlite3_stmt *st, bzj_shop *s)
+static void shop_read(st_stmt *st, bzj_shop *s)
 {
 	memset(s, 0, sizeof *s);
 	st_text(st, 0, s->id, sizeof s->id);
 	st_text(st, 1, s->name, sizeof s->name);
 	st_text(st, 2, s->entity_name, sizeof s->entity_name);
 	st_text(st, 3, s->operator_name, sizeof s->operator_name);
-	s->entity = sqlite3_column_int(st, 4);
-	s->status = sqlite3_column_int(st, 5);
+	s->entity = st_col_int32(st, 4);
+	s->status = st_col_int32(st, 5);
 	s->opened = st_date(st, 6);
 	s->closed = st_date(st, 7);
-	s->balance_fen = sqlite3_column_int64(st, 8);
-	s->frozen_fen = sqlite3_column_int64(st, 9);
-	s->unsettled_fen = sqlite3_column_int64(st, 10);
-	s->owed_fen = sqlite3_column_int64(st, 11);
-	s->required_fen = sqlite3_column_int64(st, 12);
-	s->restricted = sqlite3_column_int(st, 13) != 0;
-	s->terminate = sqlite3_column_int(st, 14) != 0;
-	s->version = sqlite3_column_int64(st, 15);
+	s->balance_fen = st_col_int(st, 8);
+	s->frozen_fen = st_col_int(st, 9);
+	s->unsettled_fen = st_col_int(st, 10);
+	s->owed_fen = st_col_int(st, 11);
+	s->required_fen = st_col_int(st, 12);
+	s->restricted = st_col_int32(st, 13) != 0;
+	s->terminate = st_col_int32(st, 14) != 0;
+	s->version = st_col_int(st, 15);
 }
 
 int bzj_store_shop_insert(bzj_db *db, const bzj_shop *s, bzj_err *e)
@@ -48,18 +48,18 @@ int bzj_store_shop_insert(bzj_db *db, const bzj_shop *s, bzj_err *e)
 
 int bzj_store_shop_get(bzj_db *db, const char *id, bzj_shop *s, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db, "SELECT " SHOP_COLS " FROM shop WHERE id = ?", e);
+	st_stmt *st = st_prep(db, "SELECT " SHOP_COLS " FROM shop WHERE id = ?", e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
 		shop_read(st, s);
-		sqlite3_reset(st);
+		st_reset(st);
 		return BZJ_OK;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	st_reset(st);
+	if (rc != ST_DONE)
 		return st_error(db, rc, e);
 	return bzj_fail(e, BZJ_ENOTFOUND, "shop.not_found", _("no shop with id %s"), id);
 }
@@ -87,17 +87,17 @@ int bzj_store_categories(bzj_db *db, const char *id, char (*cats)[BZJ_CAT_MAX + 
 			 int *n, bzj_err *e)
 {
 	*n = 0;
-	sqlite3_stmt *st = st_prep(
+	st_stmt *st = st_prep(
 		db, "SELECT category FROM shop_category WHERE shop_id = ? ORDER BY added, category",
 		e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", id);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+	while ((rc = st_step(st)) == ST_ROW && *n < max)
 		st_text(st, 0, cats[(*n)++], BZJ_CAT_MAX + 1);
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_category_add(bzj_db *db, const char *id, const char *category, bzj_date day,
@@ -113,7 +113,7 @@ int bzj_store_category_remove(bzj_db *db, const char *id, const char *category, 
 {
 	int rc = st_exec(db, e, "DELETE FROM shop_category WHERE shop_id = ? AND category = ?", "tt",
 			 id, category);
-	*removed = !rc && sqlite3_changes(db->h) == 1;
+	*removed = !rc && st_changes(db) == 1;
 	return rc;
 }
 
@@ -130,7 +130,7 @@ int bzj_store_base_for(bzj_db *db, const char *shop_id, int entity, bzj_date day
 	*base_fen = 0;
 	category[0] = 0;
 	*effective = BZJ_DATE_NONE;
-	sqlite3_stmt *st = st_prep(
+	st_stmt *st = st_prep(
 		db,
 		"SELECT c.category, s.effective,"
 		" CASE WHEN ?2 = 1 THEN s.individual_fen ELSE s.company_fen END AS fen"
@@ -142,20 +142,20 @@ int bzj_store_base_for(bzj_db *db, const char *shop_id, int entity, bzj_date day
 	if (!st)
 		return e->rc;
 	st_bind(st, "tdD", shop_id, entity, day);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
 		st_text(st, 0, category, BZJ_CAT_MAX + 1);
 		*effective = st_date(st, 1);
-		*base_fen = sqlite3_column_int64(st, 2);
+		*base_fen = st_col_int(st, 2);
 	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_payee_get(bzj_db *db, const char *id, bzj_payee *p, bzj_err *e)
 {
 	memset(p, 0, sizeof *p);
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT type, name, account, since,"
 				   " (SELECT count(*) FROM payee q WHERE q.shop_id = p.shop_id)"
 				   " FROM payee p WHERE shop_id = ? ORDER BY id DESC LIMIT 1",
@@ -163,17 +163,17 @@ int bzj_store_payee_get(bzj_db *db, const char *id, bzj_payee *p, bzj_err *e)
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
 		p->present = true;
-		p->type = sqlite3_column_int(st, 0);
+		p->type = st_col_int32(st, 0);
 		st_text(st, 1, p->name, sizeof p->name);
 		st_text(st, 2, p->account, sizeof p->account);
 		p->since = st_date(st, 3);
-		p->had_previous = sqlite3_column_int(st, 4) > 1;
+		p->had_previous = st_col_int32(st, 4) > 1;
 	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_payee_insert(bzj_db *db, const char *id, int type, const char *name,
@@ -195,7 +195,7 @@ int bzj_store_standard_put(bzj_db *db, const bzj_standard *s, bzj_err *e)
 			 "UPDATE standard SET individual_fen = ?3, company_fen = ?4"
 			 " WHERE category = ?1 AND effective = ?2",
 			 "tDii", s->category, s->effective, s->individual_fen, s->company_fen);
-	if (rc || sqlite3_changes(db->h) > 0)
+	if (rc || st_changes(db) > 0)
 		return rc;
 	return st_exec(db, e,
 		       "INSERT INTO standard(category, effective, individual_fen, company_fen)"
@@ -205,40 +205,40 @@ int bzj_store_standard_put(bzj_db *db, const bzj_standard *s, bzj_err *e)
 
 int bzj_store_standards_each(bzj_db *db, bzj_standard_fn fn, void *ctx, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT category, effective, individual_fen, company_fen"
 				   " FROM standard ORDER BY category, effective",
 				   e);
 	if (!st)
 		return e->rc;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = st_step(st)) == ST_ROW) {
 		bzj_standard s;
 		st_text(st, 0, s.category, sizeof s.category);
 		s.effective = st_date(st, 1);
-		s.individual_fen = sqlite3_column_int64(st, 2);
-		s.company_fen = sqlite3_column_int64(st, 3);
+		s.individual_fen = st_col_int(st, 2);
+		s.company_fen = st_col_int(st, 3);
 		if (fn(ctx, &s))
 			break;
 	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_shop_ids(bzj_db *db, bzj_shop_id_fn fn, void *ctx, bzj_err *e)
 {
-	sqlite3_stmt *st = st_prep(db, "SELECT id FROM shop ORDER BY id", e);
+	st_stmt *st = st_prep(db, "SELECT id FROM shop ORDER BY id", e);
 	if (!st)
 		return e->rc;
 	int rc;
 	char id[BZJ_ID_MAX + 1];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = st_step(st)) == ST_ROW) {
 		st_text(st, 0, id, sizeof id);
 		if (fn(ctx, id))
 			break;
 	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_change_insert(bzj_db *db, const bzj_info_change *c, bzj_err *e)
@@ -255,7 +255,7 @@ int bzj_store_change_state(bzj_db *db, const char *shop_id, bzj_change_state *ou
 {
 	out->hold_kind = 0;
 	out->hold_notice = out->last_notice = out->deregistered = BZJ_DATE_NONE;
-	sqlite3_stmt *st = st_prep(db,
+	st_stmt *st = st_prep(db,
 				   "SELECT kind, notice, hold FROM shop_change WHERE shop_id = ?"
 				   " ORDER BY id",
 				   e);
@@ -263,12 +263,12 @@ int bzj_store_change_state(bzj_db *db, const char *shop_id, bzj_change_state *ou
 		return e->rc;
 	st_bind(st, "t", shop_id);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int kind = sqlite3_column_int(st, 0);
+	while ((rc = st_step(st)) == ST_ROW) {
+		int kind = st_col_int32(st, 0);
 		bzj_date notice = st_date(st, 1);
 		if (out->last_notice == BZJ_DATE_NONE || notice >= out->last_notice)
 			out->last_notice = notice;
-		if (sqlite3_column_int(st, 2) &&
+		if (st_col_int32(st, 2) &&
 		    (out->hold_notice == BZJ_DATE_NONE || notice >= out->hold_notice)) {
 			out->hold_kind = kind;
 			out->hold_notice = notice;
@@ -276,6 +276,6 @@ int bzj_store_change_state(bzj_db *db, const char *shop_id, bzj_change_state *ou
 		if (kind == BZJ_CHANGE_DEREGISTER)
 			out->deregistered = notice;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+	st_reset(st);
+	return rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
 }

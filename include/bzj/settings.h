@@ -9,8 +9,8 @@
  * every write (BZJ_EPERM "settings.mismatch", naming each difference:
  * which user's role, which limit, database value -> this host's); reads
  * still work and `bzj check` reports it (check.settings).  A record that
- * does not carry bzj's seal (written with the sqlite3 shell to make a
- * host's config look agreed) refuses every write too (BZJ_EPERM
+ * does not carry bzj's seal (written outside bzj, with the sqlite3 shell
+ * or psql, to make a host's config look agreed) refuses every write too (BZJ_EPERM
  * "settings.tampered") until a supervisor records the settings again. */
 #ifndef BZJ_SETTINGS_H
 #define BZJ_SETTINGS_H

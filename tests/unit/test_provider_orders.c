@@ -5,6 +5,8 @@
  * a binding and of the period, days without a row, gift orders), after
  * imports in any order and re-imports of old days; and `bzj check` must
  * find running sums that no longer follow the rows. */
+#include <sqlite3.h>
+
 #include "../../core/store_priv.h"
 #include "fixture.h"
 
@@ -137,12 +139,12 @@ static void running_sums_equal_the_plain_sum(void **state)
 
 	/* the fast path reads no row of shop_orders by a full scan */
 	sqlite3_stmt *st = NULL;
-	while ((st = sqlite3_next_stmt(f->x.db->h, st)))
+	while ((st = sqlite3_next_stmt(st_sqlite(f->x.db), st)))
 		sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
 	int64_t o = 0, g = 0;
 	OK(bzj_provider_orders(&f->x, "P1", d0, d0 + DAYS, &o, &g, &f->e));
 	int scans = 0;
-	while ((st = sqlite3_next_stmt(f->x.db->h, st)))
+	while ((st = sqlite3_next_stmt(st_sqlite(f->x.db), st)))
 		scans += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
 	assert_int_equal(scans, 0);
 	assert_true(o > 0);
@@ -185,7 +187,7 @@ static void boundary_days_by_hand(void **state)
 	assert_int_equal(prefix_problems(f), 0);
 
 	/* a running sum changed behind bzj's back is found by check */
-	assert_int_equal(sqlite3_exec(f->x.db->h,
+	assert_int_equal(sqlite3_exec(st_sqlite(f->x.db),
 				      "UPDATE shop_orders SET net_cum = net_cum + 1"
 				      " WHERE shop_id = 'S1' AND day = (SELECT max(day) FROM shop_orders)",
 				      NULL, NULL, NULL),

@@ -17,13 +17,15 @@
  * around each effective date, with the balance at required, required - 1
  * and required + 1. */
 #include "../../core/service.h"
+#include <sqlite3.h>
+
 #include "../../core/store_priv.h"
 #include "fixture.h"
 
 static void sql(fx *f, const char *s)
 {
 	char *err = NULL;
-	if (sqlite3_exec(f->x.db->h, s, NULL, NULL, &err) != SQLITE_OK)
+	if (sqlite3_exec(st_sqlite(f->x.db), s, NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("%s: %s", s, err ? err : "?");
 	sqlite3_free(err);
 }

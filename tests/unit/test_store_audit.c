@@ -4,6 +4,8 @@
  * record, so each case also counts the full-scan steps of the statements
  * it ran (SQLITE_STMTSTATUS_FULLSCAN_STEP, through the connection in
  * core/store_priv.h). */
+#include <sqlite3.h>
+
 #include "../../core/store_priv.h"
 #include "fixture.h"
 
@@ -87,8 +89,8 @@ static int fullscan_steps(bzj_db *db)
 {
 	int n = 0;
 
-	for (sqlite3_stmt *st = sqlite3_next_stmt(db->h, NULL); st;
-	     st = sqlite3_next_stmt(db->h, st))
+	for (sqlite3_stmt *st = sqlite3_next_stmt(st_sqlite(db), NULL); st;
+	     st = sqlite3_next_stmt(st_sqlite(db), st))
 		n += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
 	return n;
 }
