@@ -145,7 +145,7 @@ static int gen_gmv(gen *g, bzj_shop *s, int64_t i, int64_t *floating_now)
 		if (chance(&g->r, 20))
 			t = (int)rrange(&g->r, 0, 3); /* a month off the usual tier */
 		int64_t gmv = month_gmv(g, t, i);
-		rc = bzj_store_gmv_put(g->x->db, s->id, m, gmv, g->e);
+		rc = bzj_store_demo_gmv(g->x->db, s->id, m, gmv, g->e);
 		bzj_date eff = bzj_floating_effective(m);
 		int64_t fl = bzj_floating_for_gmv(gmv);
 		if (!rc && eff > s->opened)
@@ -510,7 +510,7 @@ static const char *const cnotes[] = {"代运营未按合同履约", "店铺数�
  * shop's daily orders for the last 90 days (a few gift orders),
  * complaints in every state; and one renewal assessment in progress.  At
  * a million shops: 10,000 providers, 200,000 bound shops, 18M order rows
- * (issue 14's benchmark), written with one prepared INSERT carrying the
+ * (issue 14's benchmark), written by multi-row INSERTs carrying the
  * running sums (bzj_store_orders_append).  Consistent by construction,
  * like the shops. */
 static int gen_providers(gen *g, int64_t nshops)

@@ -1,5 +1,8 @@
 /* store_demo.c - bulk inserts for the demo generator: whole rows with
  * their cached columns, written inside one transaction. */
+#include <stdlib.h>
+
+#include "bzj/i18n.h"
 #include "store_priv.h"
 
 int bzj_store_demo_shop(bzj_db *db, const bzj_shop *s, bzj_err *e)
@@ -55,6 +58,15 @@ int bzj_store_demo_floating(bzj_db *db, const char *shop_id, bzj_month m, int64_
 		       "tdiiD", shop_id, (int)m, gmv_fen, floating_fen, effective);
 }
 
+/* One month's GMV of a new shop: the demo writes each (shop, month) once
+ * in a database with no import jobs, so bzj_store_gmv_put's clean-up of
+ * staged versions and its upsert have nothing to do. */
+int bzj_store_demo_gmv(bzj_db *db, const char *shop_id, bzj_month m, int64_t fen, bzj_err *e)
+{
+	return st_exec(db, e, "INSERT INTO gmv(shop_id, month, gmv_fen) VALUES (?,?,?)", "tdi",
+		       shop_id, (int)m, fen);
+}
+
 int bzj_store_demo_newbie(bzj_db *db, const char *shop_id, int status, bzj_date graduated,
 			  bzj_err *e)
 {
@@ -98,13 +110,114 @@ int bzj_store_demo_finish(bzj_db *db, bzj_err *e)
 	return rc;
 }
 
-/* The demo inserts a million shops in one transaction: maintaining the
- * FTS5 and bigram indexes row by row through the insert triggers costs
- * more than the rest of the demo; they are built once at the end. */
+/* The demo inserts a million shops in one transaction.  Maintaining
+ * indexes and triggers row by row costs more than the rows themselves:
+ *  - the FTS5 and bigram search indexes are built once at the end;
+ *  - the row seals (store_priv.h): a trigger per sealed row runs a
+ *    sub-program, two meta lookups and an INSERT OR REPLACE, several times
+ *    per shop (its insert, its money update, each ledger entry...).  The
+ *    demo writes everything under one audit record, so every trigger would
+ *    have sealed with the same seq (SEAL_SEQ_SQL, the record to come) over
+ *    the row's last values: one INSERT ... SELECT per table at the end
+ *    writes exactly those seals;
+ *  - the plain (non-unique) secondary indexes of the tables the shops fill
+ *    are dropped and created once, sorted, before anything reads them
+ *    (finish, sync, the newbie check).  Unique indexes stay: they are
+ *    constraints.
+ * The dropped objects' own SQL is kept in a temp table and run again, so
+ * the schema comes back byte for byte (`bzj check` compares it). */
+#define DEMO_TABLES                                                                                \
+	"('shop','ledger','violation','refund','payee','newbie','score','risk','floating','seal',"   \
+	"'provider','provider_ledger','provider_payee','provider_binding','provider_complaint')"
+
+static const char *const demo_seal_sql[] = {
+	"INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) SELECT 'shop', id, " SEAL_SEQ_SQL
+	", bzj_seal('shop', id, " SEAL_SEQ_SQL ", " SEAL_SHOP_COLS("") ") FROM shop",
+	"INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) SELECT 'ledger', id, " SEAL_SEQ_SQL
+	", bzj_seal('ledger', id, " SEAL_SEQ_SQL ", " SEAL_LEDGER_COLS("") ") FROM ledger",
+	"INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) SELECT 'refund', id, " SEAL_SEQ_SQL
+	", bzj_seal('refund', id, " SEAL_SEQ_SQL ", " SEAL_REFUND_COLS("") ") FROM refund",
+	"INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) SELECT 'payee', id, " SEAL_SEQ_SQL
+	", bzj_seal('payee', id, " SEAL_SEQ_SQL ", " SEAL_PAYEE_COLS("") ") FROM payee",
+	"INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) SELECT 'violation', id, " SEAL_SEQ_SQL
+	", bzj_seal('violation', id, " SEAL_SEQ_SQL ", " SEAL_VIOLATION_COLS("") ") FROM violation",
+	"INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) SELECT 'provider', id, " SEAL_SEQ_SQL
+	", bzj_seal('provider', id, " SEAL_SEQ_SQL ", " SEAL_PROVIDER_COLS("") ") FROM provider",
+	"INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) SELECT 'provider_ledger', id, " SEAL_SEQ_SQL
+	", bzj_seal('provider_ledger', id, " SEAL_SEQ_SQL ", " SEAL_PROVIDER_LEDGER_COLS("")
+	") FROM provider_ledger",
+	"INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) SELECT 'provider_payee', id, " SEAL_SEQ_SQL
+	", bzj_seal('provider_payee', id, " SEAL_SEQ_SQL ", " SEAL_PROVIDER_PAYEE_COLS("")
+	") FROM provider_payee",
+	"INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) SELECT 'provider_binding', id, " SEAL_SEQ_SQL
+	", bzj_seal('provider_binding', id, " SEAL_SEQ_SQL ", " SEAL_PROVIDER_BINDING_COLS("")
+	") FROM provider_binding",
+	"INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) SELECT 'provider_complaint', id, "
+	SEAL_SEQ_SQL ", bzj_seal('provider_complaint', id, " SEAL_SEQ_SQL ", "
+	SEAL_PROVIDER_COMPLAINT_COLS("") ") FROM provider_complaint",
+};
+
+/* Run every statement of temp.demo_ddl of `kind` ('index' or 'trigger');
+ * read first, then run (DDL under an open read is refused). */
+static int demo_ddl_run(bzj_db *db, const char *kind, bool drop, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db, "SELECT name, sql FROM temp.demo_ddl WHERE type = ?", e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", kind);
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, drop ? 0 : 1);
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			char **nv = realloc(v, cap * sizeof *v);
+			if (!nv)
+				break;
+			v = nv;
+		}
+		v[n] = drop ? sqlite3_mprintf("DROP %s %w", kind, t) : sqlite3_mprintf("%s", t);
+		if (!v[n])
+			break;
+		n++;
+	}
+	sqlite3_reset(st);
+	int r = rc == SQLITE_DONE ? BZJ_OK
+		: rc == SQLITE_ROW ? bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"))
+				   : st_error(db, rc, e);
+	for (size_t i = 0; i < n; i++) {
+		if (!r) {
+			rc = sqlite3_exec(db->h, v[i], NULL, NULL, NULL);
+			if (rc != SQLITE_OK)
+				r = st_error(db, rc, e);
+		}
+		sqlite3_free(v[i]);
+	}
+	free(v);
+	return r;
+}
+
 int bzj_store_demo_bulk_begin(bzj_db *db, bzj_err *e)
 {
 	int rc = st_exec(db, e, "DROP TRIGGER shop_fts_ai", NULL);
-	return rc ? rc : st_exec(db, e, "DROP TRIGGER shop_gram_ai", NULL);
+	if (!rc)
+		rc = st_exec(db, e, "DROP TRIGGER shop_gram_ai", NULL);
+	if (!rc)
+		rc = st_exec(db, e, "DROP TABLE IF EXISTS temp.demo_ddl", NULL);
+	if (!rc)
+		rc = st_exec(db, e,
+			     "CREATE TEMP TABLE demo_ddl AS SELECT type, name, sql FROM sqlite_schema"
+			     " WHERE sql IS NOT NULL AND tbl_name IN " DEMO_TABLES
+			     " AND ((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE %')"
+			     "  OR (type = 'trigger' AND name GLOB 'seal_*'))"
+			     " ORDER BY rowid",
+			     NULL);
+	if (!rc)
+		rc = demo_ddl_run(db, "trigger", true, e);
+	if (!rc)
+		rc = demo_ddl_run(db, "index", true, e);
+	return rc;
 }
 
 int bzj_store_demo_bulk_end(bzj_db *db, bzj_err *e)
@@ -116,6 +229,14 @@ int bzj_store_demo_bulk_end(bzj_db *db, bzj_err *e)
 		rc = st_exec(db, e, SHOP_FTS_AI_SQL, NULL);
 	if (!rc)
 		rc = st_exec(db, e, SHOP_GRAM_AI_SQL, NULL);
+	for (size_t i = 0; !rc && i < sizeof demo_seal_sql / sizeof demo_seal_sql[0]; i++)
+		rc = st_exec(db, e, demo_seal_sql[i], NULL);
+	if (!rc)
+		rc = demo_ddl_run(db, "index", false, e);
+	if (!rc)
+		rc = demo_ddl_run(db, "trigger", false, e);
+	if (!rc)
+		rc = st_exec(db, e, "DROP TABLE temp.demo_ddl", NULL);
 	return rc;
 }
 

@@ -337,9 +337,11 @@ int bzj_store_import_file_add(bzj_db *db, const char *sha256, const char *kind, 
 int bzj_store_demo_shop(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_demo_violation(bzj_db *db, bzj_violation *v, bzj_err *e);
 int bzj_store_demo_refund(bzj_db *db, bzj_refund *r, bzj_err *e);
+int bzj_store_demo_gmv(bzj_db *db, const char *shop_id, bzj_month m, int64_t fen, bzj_err *e);
 int bzj_store_demo_floating(bzj_db *db, const char *shop_id, bzj_month m, int64_t gmv_fen,
 			    int64_t floating_fen, bzj_date effective, bzj_err *e);
-/* Drop the search-index insert triggers; build the indexes in bulk and
+/* Drop the search-index and seal triggers and the plain indexes of the
+ * tables the demo fills; seal, build the indexes in bulk and
  * put the triggers back (same transaction). */
 int bzj_store_demo_bulk_begin(bzj_db *db, bzj_err *e);
 int bzj_store_demo_shop_money(bzj_db *db, const bzj_shop *s, bzj_err *e);
@@ -435,7 +437,7 @@ typedef struct bzj_order_row {
 int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e);
 /* Bulk insert for the demo: rows of shops that have no orders yet, each
  * shop's rows together in ascending days; the running sums are carried in
- * memory (one prepared INSERT). */
+ * memory (prepared multi-row INSERTs). */
 int bzj_store_orders_append(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e);
 int bzj_store_complaint_insert(bzj_db *db, bzj_complaint *c, bzj_err *e);
 int bzj_store_complaint_get(bzj_db *db, int64_t id, bzj_complaint *c, bzj_err *e);
