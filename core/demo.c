@@ -86,7 +86,33 @@ typedef struct gen {
 	int refund_pct; /* of open shops with a partial refund */
 	int64_t stats[8];
 	rng nr; /* the newbie period's own stream: the rest of the demo is as it was */
+	/* rows waiting for one multi-row INSERT each (flush): nothing reads
+	 * these tables while the shops are made, and the ledger keeps its
+	 * order (the ids) */
+	bzj_ledger_entry *led;
+	bzj_demo_month *gmv, *flt;
+	size_t nled, ngmv, nflt;
 } gen;
+
+enum { GEN_BUF = 256 };
+
+static int flush(gen *g, bool all)
+{
+	int rc = BZJ_OK;
+	if (g->nled && (all || g->nled == GEN_BUF)) {
+		rc = bzj_store_demo_ledger(g->x->db, g->led, g->nled, g->e);
+		g->nled = 0;
+	}
+	if (!rc && g->ngmv && (all || g->ngmv == GEN_BUF)) {
+		rc = bzj_store_demo_gmv(g->x->db, g->gmv, g->ngmv, g->e);
+		g->ngmv = 0;
+	}
+	if (!rc && g->nflt && (all || g->nflt == GEN_BUF)) {
+		rc = bzj_store_demo_floating(g->x->db, g->flt, g->nflt, g->e);
+		g->nflt = 0;
+	}
+	return rc;
+}
 
 static void person(rng *r, char *buf, size_t n)
 {
@@ -97,7 +123,7 @@ static void person(rng *r, char *buf, size_t n)
 static int entry(gen *g, bzj_shop *s, bzj_date day, int kind, int64_t amount, const char *payer,
 		 bool third, const char *note, int64_t vid, int64_t rid, const char *user)
 {
-	bzj_ledger_entry le;
+	bzj_ledger_entry *lp = &g->led[g->nled++], le;
 	memset(&le, 0, sizeof le);
 	snprintf(le.shop_id, sizeof le.shop_id, "%s", s->id);
 	snprintf(le.user, sizeof le.user, "%s", user);
@@ -112,7 +138,8 @@ static int entry(gen *g, bzj_shop *s, bzj_date day, int kind, int64_t amount, co
 	le.refund_id = rid;
 	s->balance_fen += amount;
 	g->stats[1]++;
-	return bzj_store_ledger_insert(g->x->db, &le, g->e);
+	*lp = le;
+	return flush(g, false);
 }
 
 static int64_t round100(int64_t fen)
@@ -145,11 +172,20 @@ static int gen_gmv(gen *g, bzj_shop *s, int64_t i, int64_t *floating_now)
 		if (chance(&g->r, 20))
 			t = (int)rrange(&g->r, 0, 3); /* a month off the usual tier */
 		int64_t gmv = month_gmv(g, t, i);
-		rc = bzj_store_demo_gmv(g->x->db, s->id, m, gmv, g->e);
+		bzj_demo_month *gm = &g->gmv[g->ngmv++];
+		snprintf(gm->shop_id, sizeof gm->shop_id, "%s", s->id);
+		gm->month = m;
+		gm->gmv_fen = gmv;
 		bzj_date eff = bzj_floating_effective(m);
 		int64_t fl = bzj_floating_for_gmv(gmv);
-		if (!rc && eff > s->opened)
-			rc = bzj_store_demo_floating(g->x->db, s->id, m + 1, gmv, fl, eff, g->e);
+		if (eff > s->opened) {
+			bzj_demo_month *f = &g->flt[g->nflt++];
+			*f = *gm;
+			f->month = m + 1;
+			f->floating_fen = fl;
+			f->effective = eff;
+		}
+		rc = flush(g, false);
 		if (eff <= g->x->today)
 			*floating_now = fl;
 	}
@@ -672,9 +708,22 @@ int bzj_demo_fill(bzj_ctx *x, const bzj_demo_opts *o, bzj_err *e)
 		return bzj_fail(e, BZJ_EINPUT, "input.shops", _("shops: at most 9,999,999"));
 	gen g = {.x = x, .r = {o->seed ? o->seed : 1}, .e = e, .months = n >= 100000 ? 12 : 6,
 		 .refund_pct = n >= 100000 ? 5 : 15,
-		 .nr = {(o->seed ? o->seed : 1) ^ 0x6e657762696531ull}};
-	if ((rc = bzj_db_begin(x->db, e)))
+		 .nr = {(o->seed ? o->seed : 1) ^ 0x6e657762696531ull},
+		 .led = malloc(GEN_BUF * sizeof(bzj_ledger_entry)),
+		 .gmv = calloc(GEN_BUF, sizeof(bzj_demo_month)),
+		 .flt = calloc(GEN_BUF, sizeof(bzj_demo_month))};
+	if (!g.led || !g.gmv || !g.flt) {
+		free(g.led);
+		free(g.gmv);
+		free(g.flt);
+		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+	}
+	if ((rc = bzj_db_begin(x->db, e))) {
+		free(g.led);
+		free(g.gmv);
+		free(g.flt);
 		return rc;
+	}
 	bool empty = false;
 	rc = bzj_store_is_empty(x->db, &empty, e);
 	if (!rc && !empty)
@@ -690,6 +739,11 @@ int bzj_demo_fill(bzj_ctx *x, const bzj_demo_opts *o, bzj_err *e)
 		if (!rc && (i % 2000 == 0 || i == n))
 			rc = svc_progress(x, _("demo"), i, n, e);
 	}
+	if (!rc)
+		rc = flush(&g, true);
+	free(g.led);
+	free(g.gmv);
+	free(g.flt);
 	if (!rc)
 		rc = gen_providers(&g, n);
 	if (!rc)

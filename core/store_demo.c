@@ -49,22 +49,133 @@ int bzj_store_demo_refund(bzj_db *db, bzj_refund *r, bzj_err *e)
 	return rc;
 }
 
-int bzj_store_demo_floating(bzj_db *db, const char *shop_id, bzj_month m, int64_t gmv_fen,
-			    int64_t floating_fen, bzj_date effective, bzj_err *e)
+/* Rows DEMO_BATCH at a time through one prepared multi-row INSERT and
+ * the rest one by one: the demo writes some 45 rows a shop, and a
+ * statement per row spent more time starting and resetting statements
+ * than writing.  Text is bound SQLITE_STATIC: the caller's rows outlive
+ * the step. */
+enum { DEMO_BATCH = 64 };
+
+typedef void (*demo_bind_fn)(sqlite3_stmt *st, int p, const void *row);
+
+typedef struct demo_insert {
+	const char *one;  /* INSERT ... VALUES (?,...) */
+	const char *many; /* the same with DEMO_BATCH tuples */
+	int ncol;
+	size_t row_size;
+	demo_bind_fn bind;
+} demo_insert;
+
+static void bind_text(sqlite3_stmt *st, int i, const char *t)
 {
-	return st_exec(db, e,
-		       "INSERT INTO floating(shop_id, month, gmv_fen, floating_fen, effective)"
-		       " VALUES (?,?,?,?,?)",
-		       "tdiiD", shop_id, (int)m, gmv_fen, floating_fen, effective);
+	if (t)
+		sqlite3_bind_text(st, i, t, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
 }
 
-/* One month's GMV of a new shop: the demo writes each (shop, month) once
- * in a database with no import jobs, so bzj_store_gmv_put's clean-up of
- * staged versions and its upsert have nothing to do. */
-int bzj_store_demo_gmv(bzj_db *db, const char *shop_id, bzj_month m, int64_t fen, bzj_err *e)
+static void bind_date(sqlite3_stmt *st, int i, bzj_date d)
 {
-	return st_exec(db, e, "INSERT INTO gmv(shop_id, month, gmv_fen) VALUES (?,?,?)", "tdi",
-		       shop_id, (int)m, fen);
+	if (d == BZJ_DATE_NONE)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int(st, i, (int)d);
+}
+
+static int demo_insert_rows(bzj_db *db, const demo_insert *di, const void *rows, size_t n,
+			    bzj_err *e)
+{
+	sqlite3_stmt *one = st_prep(db, di->one, e);
+	sqlite3_stmt *many = one ? st_prep(db, di->many, e) : NULL;
+	if (!many)
+		return e->rc;
+	const char *r = rows;
+	for (size_t i = 0; i < n;) {
+		size_t k = n - i >= DEMO_BATCH ? DEMO_BATCH : 1;
+		sqlite3_stmt *st = k > 1 ? many : one;
+		sqlite3_reset(st);
+		for (size_t j = 0; j < k; j++, i++)
+			di->bind(st, (int)j * di->ncol, r + i * di->row_size);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		if (rc != SQLITE_DONE)
+			return st_error(db, rc, e);
+	}
+	return BZJ_OK;
+}
+
+#define T3 "(?,?,?)"
+#define T5 "(?,?,?,?,?)"
+#define T12 "(?,?,?,?,?,?,?,?,?,?,?,?)"
+#define X8(t) t "," t "," t "," t "," t "," t "," t "," t
+#define X64(t) X8(t) "," X8(t) "," X8(t) "," X8(t) "," X8(t) "," X8(t) "," X8(t) "," X8(t)
+
+#define GMV_INSERT "INSERT INTO gmv(shop_id, month, gmv_fen) VALUES "
+static void bind_gmv(sqlite3_stmt *st, int p, const void *row)
+{
+	const bzj_demo_month *m = row;
+	bind_text(st, p + 1, m->shop_id);
+	sqlite3_bind_int(st, p + 2, (int)m->month);
+	sqlite3_bind_int64(st, p + 3, m->gmv_fen);
+}
+
+/* Months' GMV of new shops: the demo writes each (shop, month) once in a
+ * database with no import jobs, so bzj_store_gmv_put's clean-up of staged
+ * versions and its upsert have nothing to do. */
+int bzj_store_demo_gmv(bzj_db *db, const bzj_demo_month *rows, size_t n, bzj_err *e)
+{
+	static const demo_insert di = {GMV_INSERT T3, GMV_INSERT X64(T3), 3, sizeof *rows,
+				       bind_gmv};
+	return demo_insert_rows(db, &di, rows, n, e);
+}
+
+#define FLOATING_INSERT                                                                            \
+	"INSERT INTO floating(shop_id, month, gmv_fen, floating_fen, effective) VALUES "
+static void bind_floating(sqlite3_stmt *st, int p, const void *row)
+{
+	const bzj_demo_month *m = row;
+	bind_text(st, p + 1, m->shop_id);
+	sqlite3_bind_int(st, p + 2, (int)m->month);
+	sqlite3_bind_int64(st, p + 3, m->gmv_fen);
+	sqlite3_bind_int64(st, p + 4, m->floating_fen);
+	bind_date(st, p + 5, m->effective);
+}
+
+int bzj_store_demo_floating(bzj_db *db, const bzj_demo_month *rows, size_t n, bzj_err *e)
+{
+	static const demo_insert di = {FLOATING_INSERT T5, FLOATING_INSERT X64(T5), 5,
+				       sizeof *rows, bind_floating};
+	return demo_insert_rows(db, &di, rows, n, e);
+}
+
+/* Ledger entries as bzj_store_ledger_insert writes them, in order (their
+ * ids are the order they come in). */
+#define LEDGER_INSERT                                                                              \
+	"INSERT INTO ledger(shop_id, day, kind, amount_fen, balance_after, payer, third_party,"    \
+	" ref, note, violation_id, refund_id, user) VALUES "
+static void bind_ledger(sqlite3_stmt *st, int p, const void *row)
+{
+	const bzj_ledger_entry *le = row;
+	bind_text(st, p + 1, le->shop_id);
+	bind_date(st, p + 2, le->date);
+	sqlite3_bind_int(st, p + 3, le->kind);
+	sqlite3_bind_int64(st, p + 4, le->amount_fen);
+	sqlite3_bind_int64(st, p + 5, le->balance_after_fen);
+	bind_text(st, p + 6, le->payer[0] ? le->payer : NULL);
+	sqlite3_bind_int(st, p + 7, le->third_party ? 1 : 0);
+	bind_text(st, p + 8, le->ref[0] ? le->ref : NULL);
+	bind_text(st, p + 9, le->note);
+	sqlite3_bind_int64(st, p + 10, le->violation_id);
+	sqlite3_bind_int64(st, p + 11, le->refund_id);
+	bind_text(st, p + 12, le->user);
+}
+
+int bzj_store_demo_ledger(bzj_db *db, const bzj_ledger_entry *rows, size_t n, bzj_err *e)
+{
+	static const demo_insert di = {LEDGER_INSERT T12, LEDGER_INSERT X64(T12), 12,
+				       sizeof *rows, bind_ledger};
+	return demo_insert_rows(db, &di, rows, n, e);
 }
 
 int bzj_store_demo_newbie(bzj_db *db, const char *shop_id, int status, bzj_date graduated,

@@ -337,9 +337,17 @@ int bzj_store_import_file_add(bzj_db *db, const char *sha256, const char *kind, 
 int bzj_store_demo_shop(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_demo_violation(bzj_db *db, bzj_violation *v, bzj_err *e);
 int bzj_store_demo_refund(bzj_db *db, bzj_refund *r, bzj_err *e);
-int bzj_store_demo_gmv(bzj_db *db, const char *shop_id, bzj_month m, int64_t fen, bzj_err *e);
-int bzj_store_demo_floating(bzj_db *db, const char *shop_id, bzj_month m, int64_t gmv_fen,
-			    int64_t floating_fen, bzj_date effective, bzj_err *e);
+/* Many rows at once (multi-row INSERTs): a month's GMV (gmv_fen) and its
+ * floating deposit (all four), and ledger entries in order. */
+typedef struct bzj_demo_month {
+	char shop_id[BZJ_ID_MAX + 1];
+	bzj_month month;
+	int64_t gmv_fen, floating_fen;
+	bzj_date effective;
+} bzj_demo_month;
+int bzj_store_demo_gmv(bzj_db *db, const bzj_demo_month *rows, size_t n, bzj_err *e);
+int bzj_store_demo_floating(bzj_db *db, const bzj_demo_month *rows, size_t n, bzj_err *e);
+int bzj_store_demo_ledger(bzj_db *db, const bzj_ledger_entry *rows, size_t n, bzj_err *e);
 /* Drop the search-index and seal triggers and the plain indexes of the
  * tables the demo fills; seal, build the indexes in bulk and
  * put the triggers back (same transaction). */
