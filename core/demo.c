@@ -91,7 +91,8 @@ typedef struct gen {
 	 * order (the ids) */
 	bzj_ledger_entry *led;
 	bzj_demo_month *gmv, *flt;
-	size_t nled, ngmv, nflt;
+	bzj_demo_newbie *nb;
+	size_t nled, ngmv, nflt, nnb;
 } gen;
 
 enum { GEN_BUF = 256 };
@@ -110,6 +111,10 @@ static int flush(gen *g, bool all)
 	if (!rc && g->nflt && (all || g->nflt == GEN_BUF)) {
 		rc = bzj_store_demo_floating(g->x->db, g->flt, g->nflt, g->e);
 		g->nflt = 0;
+	}
+	if (!rc && g->nnb && (all || g->nnb == GEN_BUF)) {
+		rc = bzj_store_demo_newbie(g->x->db, g->nb, g->nnb, g->e);
+		g->nnb = 0;
 	}
 	return rc;
 }
@@ -432,13 +437,22 @@ static int gen_newbie(gen *g, const bzj_shop *s)
 	rng *r = &g->nr;
 	bzj_date today = g->x->today;
 	bool young = s->opened > today - 180;
+	bzj_demo_newbie *nb = &g->nb[g->nnb++];
+	snprintf(nb->shop_id, sizeof nb->shop_id, "%s", s->id);
+	nb->status = BZJ_NEWBIE;
+	nb->graduated = BZJ_DATE_NONE;
 	int rc = BZJ_OK;
-	if (chance(r, young ? 10 : 20))
-		return bzj_store_demo_newbie(g->x->db, s->id, BZJ_NB_DIRECT, BZJ_DATE_NONE, g->e);
-	if (!young) {
-		bzj_date grad = s->opened + (bzj_date)rrange(r, 30, 90);
-		return bzj_store_demo_newbie(g->x->db, s->id, BZJ_NB_GRADUATED, grad, g->e);
+	if (chance(r, young ? 10 : 20)) {
+		nb->status = BZJ_NB_DIRECT;
+		return flush(g, false);
 	}
+	if (!young) {
+		nb->status = BZJ_NB_GRADUATED;
+		nb->graduated = s->opened + (bzj_date)rrange(r, 30, 90);
+		return flush(g, false);
+	}
+	if ((rc = flush(g, false)))
+		return rc;
 	int low = chance(r, 15) ? 60 : 8; /* some shops struggle every day */
 	for (bzj_date d = today - 7; !rc && d < today; d++) {
 		if (d < s->opened || chance(r, 3))
@@ -711,17 +725,20 @@ int bzj_demo_fill(bzj_ctx *x, const bzj_demo_opts *o, bzj_err *e)
 		 .nr = {(o->seed ? o->seed : 1) ^ 0x6e657762696531ull},
 		 .led = malloc(GEN_BUF * sizeof(bzj_ledger_entry)),
 		 .gmv = calloc(GEN_BUF, sizeof(bzj_demo_month)),
-		 .flt = calloc(GEN_BUF, sizeof(bzj_demo_month))};
-	if (!g.led || !g.gmv || !g.flt) {
+		 .flt = calloc(GEN_BUF, sizeof(bzj_demo_month)),
+		 .nb = calloc(GEN_BUF, sizeof(bzj_demo_newbie))};
+	if (!g.led || !g.gmv || !g.flt || !g.nb) {
 		free(g.led);
 		free(g.gmv);
 		free(g.flt);
+		free(g.nb);
 		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 	}
 	if ((rc = bzj_db_begin(x->db, e))) {
 		free(g.led);
 		free(g.gmv);
 		free(g.flt);
+		free(g.nb);
 		return rc;
 	}
 	bool empty = false;
@@ -744,6 +761,7 @@ int bzj_demo_fill(bzj_ctx *x, const bzj_demo_opts *o, bzj_err *e)
 	free(g.led);
 	free(g.gmv);
 	free(g.flt);
+	free(g.nb);
 	if (!rc)
 		rc = gen_providers(&g, n);
 	if (!rc)

@@ -355,10 +355,14 @@ int bzj_store_demo_bulk_begin(bzj_db *db, bzj_err *e);
 int bzj_store_demo_shop_money(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_bulk_cache(bzj_db *db, bool on, bzj_err *e);
 int bzj_store_demo_bulk_end(bzj_db *db, bzj_err *e);
-/* The newbie period: a shop's status, a score, a risk finding
- * (closed BZJ_DATE_NONE = still open). */
-int bzj_store_demo_newbie(bzj_db *db, const char *shop_id, int status, bzj_date graduated,
-			  bzj_err *e);
+/* The newbie period: new shops' newbie rows (a graduated one by rev1), a
+ * score, a risk finding (closed BZJ_DATE_NONE = still open). */
+typedef struct bzj_demo_newbie {
+	char shop_id[BZJ_ID_MAX + 1];
+	int status;
+	bzj_date graduated;
+} bzj_demo_newbie;
+int bzj_store_demo_newbie(bzj_db *db, const bzj_demo_newbie *rows, size_t n, bzj_err *e);
 int bzj_store_demo_score(bzj_db *db, const char *shop_id, bzj_date day, int tenths, bzj_err *e);
 int bzj_store_demo_risk(bzj_db *db, const char *shop_id, bzj_date opened, const char *note,
 			bzj_date closed, bzj_err *e);
