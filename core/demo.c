@@ -734,7 +734,10 @@ int bzj_demo_fill(bzj_ctx *x, const bzj_demo_opts *o, bzj_err *e)
 		free(g.nb);
 		return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 	}
+	bzj_err je;
+	bzj_store_demo_journal(x->db, true, &je); /* an error leaves WAL: slower only */
 	if ((rc = bzj_db_begin(x->db, e))) {
+		bzj_store_demo_journal(x->db, false, &je);
 		free(g.led);
 		free(g.gmv);
 		free(g.flt);
@@ -790,5 +793,7 @@ int bzj_demo_fill(bzj_ctx *x, const bzj_demo_opts *o, bzj_err *e)
 	}
 	bzj_err ce;
 	bzj_store_bulk_cache(x->db, false, &ce);
-	return svc_end(x, rc, e);
+	rc = svc_end(x, rc, e);
+	bzj_store_demo_journal(x->db, false, &je);
+	return rc;
 }

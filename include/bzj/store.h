@@ -354,6 +354,8 @@ int bzj_store_demo_ledger(bzj_db *db, const bzj_ledger_entry *rows, size_t n, bz
 int bzj_store_demo_bulk_begin(bzj_db *db, bzj_err *e);
 int bzj_store_demo_shop_money(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_bulk_cache(bzj_db *db, bool on, bzj_err *e);
+/* A rollback journal for the demo's one transaction (outside it). */
+int bzj_store_demo_journal(bzj_db *db, bool bulk, bzj_err *e);
 int bzj_store_demo_bulk_end(bzj_db *db, bzj_err *e);
 /* The newbie period: new shops' newbie rows (a graduated one by rev1), a
  * score, a risk finding (closed BZJ_DATE_NONE = still open). */
