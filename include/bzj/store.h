@@ -343,18 +343,34 @@ int bzj_store_import_file_add(bzj_db *db, const char *sha256, const char *kind, 
 int bzj_store_demo_shop(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_demo_violation(bzj_db *db, bzj_violation *v, bzj_err *e);
 int bzj_store_demo_refund(bzj_db *db, bzj_refund *r, bzj_err *e);
-int bzj_store_demo_floating(bzj_db *db, const char *shop_id, bzj_month m, int64_t gmv_fen,
-			    int64_t floating_fen, bzj_date effective, bzj_err *e);
-/* Drop the search-index insert triggers; build the indexes in bulk and
+/* Many rows at once (multi-row INSERTs): a month's GMV (gmv_fen) and its
+ * floating deposit (all four), and ledger entries in order. */
+typedef struct bzj_demo_month {
+	char shop_id[BZJ_ID_MAX + 1];
+	bzj_month month;
+	int64_t gmv_fen, floating_fen;
+	bzj_date effective;
+} bzj_demo_month;
+int bzj_store_demo_gmv(bzj_db *db, const bzj_demo_month *rows, size_t n, bzj_err *e);
+int bzj_store_demo_floating(bzj_db *db, const bzj_demo_month *rows, size_t n, bzj_err *e);
+int bzj_store_demo_ledger(bzj_db *db, const bzj_ledger_entry *rows, size_t n, bzj_err *e);
+/* Drop the search-index and seal triggers and the plain indexes of the
+ * tables the demo fills; seal, build the indexes in bulk and
  * put the triggers back (same transaction). */
 int bzj_store_demo_bulk_begin(bzj_db *db, bzj_err *e);
 int bzj_store_demo_shop_money(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_bulk_cache(bzj_db *db, bool on, bzj_err *e);
+/* A rollback journal for the demo's one transaction (outside it). */
+int bzj_store_demo_journal(bzj_db *db, bool bulk, bzj_err *e);
 int bzj_store_demo_bulk_end(bzj_db *db, bzj_err *e);
-/* The newbie period: a shop's status, a score, a risk finding
- * (closed BZJ_DATE_NONE = still open). */
-int bzj_store_demo_newbie(bzj_db *db, const char *shop_id, int status, bzj_date graduated,
-			  bzj_err *e);
+/* The newbie period: new shops' newbie rows (a graduated one by rev1), a
+ * score, a risk finding (closed BZJ_DATE_NONE = still open). */
+typedef struct bzj_demo_newbie {
+	char shop_id[BZJ_ID_MAX + 1];
+	int status;
+	bzj_date graduated;
+} bzj_demo_newbie;
+int bzj_store_demo_newbie(bzj_db *db, const bzj_demo_newbie *rows, size_t n, bzj_err *e);
 int bzj_store_demo_score(bzj_db *db, const char *shop_id, bzj_date day, int tenths, bzj_err *e);
 int bzj_store_demo_risk(bzj_db *db, const char *shop_id, bzj_date opened, const char *note,
 			bzj_date closed, bzj_err *e);
@@ -452,7 +468,7 @@ typedef struct bzj_order_row {
 int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e);
 /* Bulk insert for the demo: rows of shops that have no orders yet, each
  * shop's rows together in ascending days; the running sums are carried in
- * memory (one prepared INSERT). */
+ * memory (prepared multi-row INSERTs). */
 int bzj_store_orders_append(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e);
 int bzj_store_complaint_insert(bzj_db *db, bzj_complaint *c, bzj_err *e);
 int bzj_store_complaint_get(bzj_db *db, int64_t id, bzj_complaint *c, bzj_err *e);
