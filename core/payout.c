@@ -147,16 +147,43 @@ void bzj_payout_free(bzj_payout_batch *b)
 	b->nlines = b->nexcluded = 0;
 }
 
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The batch's refunds named in its audit record: SHA-256 of their ids in
+ * ascending order, each in decimal followed by a line feed.  `bzj check`
+ * recomputes it from the refunds whose batch_id is the batch. */
+static void ids_hash(const int64_t *ids, int64_t n, char out[65])
+{
+	struct sha256_ctx c;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	sha256_init(&c);
+	for (int64_t i = 0; i < n; i++) {
+		char num[24];
+		int k = snprintf(num, sizeof num, "%lld\n", (long long)ids[i]);
+		sha256_update(&c, (size_t)k, (const uint8_t *)num);
+	}
+	sha256_digest(&c, sizeof d, d);
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* The batch's one audit record: date, count, total, how many were left out,
+ * the bank file's hash and its refunds' (ids_hash).  Every refund the batch
+ * sent is sealed with this record; its history finds it through batch_id. */
 static int batch_audit(bzj_ctx *x, const bzj_payout_batch *b, bzj_err *e)
 {
-	char obj[48], a[512];
+	char obj[48], a[640];
 	snprintf(obj, sizeof obj, "payout_batch:%lld", (long long)b->id);
 	char d[16];
 	snprintf(a, sizeof a,
 		 "{\"date\":\"%s\",\"count\":%lld,\"total_fen\":%lld,\"excluded\":%d,"
-		 "\"sha256\":\"%s\"}",
+		 "\"sha256\":\"%s\",\"refunds_sha256\":\"%s\"}",
 		 bzj_date_fmt(b->date, d, sizeof d), (long long)b->count, (long long)b->total_fen,
-		 b->nexcluded, b->sha256);
+		 b->nexcluded, b->sha256, b->refunds_sha256);
 	return svc_audit(x, "payout.batch", obj, NULL, NULL, a, NULL, e);
 }
 
@@ -212,41 +239,58 @@ int bzj_payout_batch_make(bzj_ctx *x, bzj_date date, const char *out_path, bzj_p
 	memset(b->sha256, '0', 64);
 	if (!rc && n > 0)
 		rc = bzj_store_batch_insert(x->db, b, e);
+	/* Each refund is re-checked as `refund pay` would (reads only; a failed
+	 * re-check is recorded failed with its own audit record, as a single
+	 * payout's would be); those that pass are sent together below. */
+	int64_t *sent = n > 0 ? calloc((size_t)n, sizeof *sent) : NULL;
+	if (!rc && n > 0 && !sent)
+		rc = bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 	for (int i = 0; !rc && i < n; i++) {
-		char ref[24];
-		snprintf(ref, sizeof ref, "BZJ%09lld", (long long)ids[i]);
 		bzj_refund r;
 		bzj_payee p;
 		bool failed = false;
 		bzj_err why;
-		if ((rc = bzj_db_begin(x->db, e)))
-			break;
-		int one = svc_refund_send(x, ids[i], b->id, ref, &r, &p, &failed, &why);
+		int one = svc_refund_send_check(x, ids[i], &r, &p, &failed, &why);
 		if (one == BZJ_EIO || one == BZJ_EBUSY) { /* storage: the whole batch stops */
 			*e = why;
-			bzj_db_rollback(x->db);
 			rc = one;
 			break;
 		}
-		if (one && !failed)
-			bzj_db_rollback(x->db); /* left out, nothing written for it */
-		else if ((rc = bzj_db_commit(x->db, e)))
-			break;
 		if (one) {
 			add_excluded(b, ids[i], &why, n);
 			continue;
 		}
 		bzj_payout_line *l = &b->lines[b->nlines++];
 		l->refund_id = r.id;
-		snprintf(l->ref, sizeof l->ref, "%s", ref);
+		snprintf(l->ref, sizeof l->ref, "BZJ%09lld", (long long)r.id);
 		snprintf(l->payee_name, sizeof l->payee_name, "%s", p.name);
 		snprintf(l->account, sizeof l->account, "%s", p.account);
 		l->amount_fen = r.amount_fen;
-		b->count++;
+		sent[b->count++] = r.id;
 		b->total_fen += r.amount_fen;
 		if (!rc && (i & 255) == 255)
 			rc = svc_progress(x, _("payout batch"), i + 1, n, e);
 	}
+	/* One UPDATE sends them all; every row's seal names the next audit
+	 * record, which is the batch's (nothing else is recorded in between). */
+	if (!rc && b->count > 0) {
+		qsort(sent, (size_t)b->count, sizeof *sent, id_cmp);
+		sbuf js = {0};
+		int jrc = sb_put(&js, "[", 1);
+		for (int64_t i = 0; i < b->count; i++) {
+			char num[24];
+			int k = snprintf(num, sizeof num, "%s%lld", i ? "," : "", (long long)sent[i]);
+			jrc |= sb_put(&js, num, (size_t)k);
+		}
+		jrc |= sb_put(&js, "]", 1);
+		if (jrc)
+			rc = bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+		else
+			rc = bzj_store_refunds_send(x->db, b->id, x->actor.user, js.p, b->count, e);
+		free(js.p);
+		ids_hash(sent, b->count, b->refunds_sha256);
+	}
+	free(sent);
 	free(ids);
 	sbuf s = {0};
 	char tmp[4200] = "";
@@ -462,4 +506,92 @@ int bzj_payout_list(bzj_ctx *x, bool open_only, bzj_payout_batch *out, int max, 
 		*flagged += out[i].flagged;
 	}
 	return rc;
+}
+
+/* ---- `bzj check`: each batch and its one audit record --------------------- */
+
+typedef struct ids_acc {
+	int64_t *v;
+	int64_t n, cap;
+} ids_acc;
+
+static int ids_add(void *ctx, int64_t id)
+{
+	ids_acc *a = ctx;
+	if (a->n == a->cap) {
+		int64_t cap = a->cap ? a->cap * 2 : 256;
+		int64_t *p = realloc(a->v, (size_t)cap * sizeof *p);
+		if (!p)
+			return -1;
+		a->v = p;
+		a->cap = cap;
+	}
+	a->v[a->n++] = id;
+	return 0;
+}
+
+int svc_payout_check(bzj_ctx *x, bzj_check_fn fn, void *ctx, int64_t *problems, bzj_err *e)
+{
+	ids_acc batches = {0};
+	int rc = bzj_store_batch_refunds(x->db, 0, ids_add, &batches, e);
+	for (int64_t i = 0; !rc && i < batches.n; i++) {
+		int64_t id = batches.v[i];
+		bzj_audit_rec a;
+		bool found = false;
+		char msg[512] = "";
+		if ((rc = bzj_store_batch_audit(x->db, id, &a, &found, e)))
+			break;
+		if (!found) {
+			snprintf(msg, sizeof msg,
+				 _("payout batch %lld: no audit record of its making (payout.batch)"),
+				 (long long)id);
+		} else {
+			/* batches made before schema v18 have one record per refund
+			 * and no hash of their refunds in the batch's record */
+			const char *h = strstr(a.after, "\"refunds_sha256\":\"");
+			if (h) {
+				ids_acc refunds = {0};
+				if ((rc = bzj_store_batch_refunds(x->db, id, ids_add, &refunds, e))) {
+					free(refunds.v);
+					break;
+				}
+				char want[65];
+				ids_hash(refunds.v, refunds.n, want);
+				free(refunds.v);
+				if (strncmp(h + 18, want, 64))
+					snprintf(msg, sizeof msg,
+						 _("payout batch %lld: its refunds are not those its "
+						   "audit record %lld sent (%lld refunds name it now)"),
+						 (long long)id, (long long)a.seq, (long long)refunds.n);
+			}
+		}
+		if (msg[0]) {
+			(*problems)++;
+			if (fn)
+				fn(ctx, "check.batch_audit", msg);
+		}
+	}
+	free(batches.v);
+	return rc;
+}
+
+int bzj_refund_sent_get(bzj_ctx *x, const bzj_refund *r, bzj_refund_sent *out, bzj_err *e)
+{
+	memset(out, 0, sizeof *out);
+	out->day = BZJ_DATE_NONE;
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read refunds"), e);
+	if (rc || !r->batch_id)
+		return rc;
+	bzj_audit_rec a;
+	bool found = false;
+	if ((rc = bzj_store_batch_audit(x->db, r->batch_id, &a, &found, e)) || !found)
+		return rc;
+	out->sent = true;
+	out->batch_id = r->batch_id;
+	out->audit_seq = a.seq;
+	snprintf(out->bank_ref, sizeof out->bank_ref, "%s", r->bank_ref);
+	snprintf(out->by, sizeof out->by, "%s", a.user);
+	snprintf(out->at, sizeof out->at, "%s", a.at);
+	out->day = a.day;
+	return BZJ_OK;
 }

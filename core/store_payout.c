@@ -149,3 +149,51 @@ int bzj_store_return_insert(bzj_db *db, const char *sha, bzj_date day, const cha
 		       " VALUES (?,?,?,?,?)",
 		       "tDtii", sha, day, user, paid, failed);
 }
+
+int bzj_store_batch_audit(bzj_db *db, int64_t batch_id, bzj_audit_rec *r, bool *found, bzj_err *e)
+{
+	*found = false;
+	memset(r, 0, sizeof *r);
+	/* audit_batch (schema v18) holds exactly these records */
+	sqlite3_stmt *st = st_prep(db,
+				   "SELECT seq, at, day, user, role, after, hash FROM audit"
+				   " WHERE action = 'payout.batch' AND object = 'payout_batch:' || ?1"
+				   " ORDER BY seq LIMIT 1",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "i", batch_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		r->seq = sqlite3_column_int64(st, 0);
+		st_text(st, 1, r->at, sizeof r->at);
+		r->day = st_date(st, 2);
+		st_text(st, 3, r->user, sizeof r->user);
+		st_text(st, 4, r->role, sizeof r->role);
+		st_text(st, 5, r->after, sizeof r->after);
+		st_text(st, 6, r->hash, sizeof r->hash);
+		snprintf(r->action, sizeof r->action, "payout.batch");
+		snprintf(r->object, sizeof r->object, "payout_batch:%lld", (long long)batch_id);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_batch_refunds(bzj_db *db, int64_t batch_id, int (*fn)(void *ctx, int64_t id),
+			    void *ctx, bzj_err *e)
+{
+	sqlite3_stmt *st = st_prep(db,
+				   batch_id ? "SELECT id FROM refund WHERE batch_id = ?1 ORDER BY id"
+					    : "SELECT id FROM payout_batch WHERE ?1 = 0 ORDER BY id",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "i", batch_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(ctx, sqlite3_column_int64(st, 0)))
+			break;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BZJ_OK : st_error(db, rc, e);
+}

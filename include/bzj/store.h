@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 17
+#define BZJ_SCHEMA_VERSION 18
 /* meta key: schema v13 left a keyed database's refund seals to renew once
  * its audit key is attached (bzj_store_reseal_pending). */
 #define BZJ_RESEAL_PENDING "reseal_refund_v13"
@@ -226,7 +226,12 @@ int bzj_store_refund_insert(bzj_db *db, bzj_refund *r, bzj_err *e);
 int bzj_store_refund_get(bzj_db *db, int64_t id, bzj_refund *r, bzj_err *e);
 /* Fails with conflict.stale when the row's version is not r->version. */
 int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e);
-int bzj_store_refund_send(bzj_db *db, bzj_refund *r, bzj_err *e);
+/* Send the approved refunds whose ids are in the JSON array `ids` (n of
+ * them) in bank batch `batch_id`: status sent, reference BZJ + the id in
+ * nine digits, changed by `user`, in one statement; conflict.stale unless
+ * all n were approved. */
+int bzj_store_refunds_send(bzj_db *db, int64_t batch_id, const char *user, const char *ids,
+			   int64_t n, bzj_err *e);
 int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today, bzj_refund *out,
 			  int max, int *n, bzj_err *e);
 /* Today's load of the open queue: see bzj_refund_load (refund.h). */
@@ -256,6 +261,13 @@ int bzj_store_batch_list(bzj_db *db, bool open_only, struct bzj_payout_batch *ou
 			 int *n, bzj_err *e);
 /* Mark the batch returned on `day` once none of its refunds is sent. */
 int bzj_store_batch_returned(bzj_db *db, int64_t id, bzj_date day, bzj_err *e);
+/* The batch's own audit record ("payout.batch"): *found false if none. */
+int bzj_store_batch_audit(bzj_db *db, int64_t batch_id, bzj_audit_rec *r, bool *found,
+			  bzj_err *e);
+/* The ids of the refunds in a batch (batch_id > 0), or of every batch
+ * (batch_id 0), ascending, to fn (non-zero stops). */
+int bzj_store_batch_refunds(bzj_db *db, int64_t batch_id, int (*fn)(void *ctx, int64_t id),
+			    void *ctx, bzj_err *e);
 int bzj_store_return_seen(bzj_db *db, const char *sha, bool *seen, bzj_err *e);
 int bzj_store_return_insert(bzj_db *db, const char *sha, bzj_date day, const char *user,
 			    int64_t paid, int64_t failed, bzj_err *e);
