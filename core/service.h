@@ -87,7 +87,8 @@ int svc_refund_send_check(bzj_ctx *x, int64_t id, bzj_refund *out, bzj_payee *pa
 			  bzj_err *e);
 /* payout.c, for `bzj check`: every bank batch has its audit record, and
  * the refunds whose batch_id names it are those the record hashed
- * (check.batch_audit). */
+ * (check.batch_audit); the refunds sealed with a return file's record are
+ * those it hashed (check.return_audit). */
 int svc_payout_check(bzj_ctx *x, bzj_check_fn fn, void *ctx, int64_t *problems, bzj_err *e);
 int svc_refund_returned(bzj_ctx *x, bzj_refund *r, bool paid, bzj_date on, const char *by,
 			const char *reason, bzj_err *e);

@@ -62,11 +62,15 @@ int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int
 	 * `shop_id IS NOT NULL`, so a shop's records come from audit_shop in
 	 * seq order; the whole log walks the rowid (seq) and stops at LIMIT.
 	 * A shop's history also holds the records of the bank batches its
-	 * refunds went out in: one record per batch, about no one shop, found
-	 * through the refunds' batch_id (audit_batch, schema v18). */
+	 * refunds went out in and of the return files that closed them: one
+	 * record per batch or file, about no one shop, found through the
+	 * refunds' batch_id and seals (audit_batch, audit_return, v18). */
 #define BATCHES_OF_SHOP                                                                     \
 	"WHERE action = 'payout.batch' AND object IN (SELECT 'payout_batch:' || batch_id"  \
-	" FROM refund WHERE shop_id = ?1 AND batch_id IS NOT NULL)"
+	" FROM refund WHERE shop_id = ?1 AND batch_id IS NOT NULL)"                          \
+	" UNION ALL " AUDIT_COLS "WHERE action = 'payout.return' AND seq IN (SELECT s.seq"   \
+	" FROM refund r JOIN seal s ON s.tbl = 'refund' AND s.rid = +r.id"                   \
+	" WHERE r.shop_id = ?1 AND r.batch_id IS NOT NULL)"
 #define AUDIT_COLS                                                                          \
 	"SELECT seq, at, day, user, role, action, object, shop_id, before, after, reason,"  \
 	" hash FROM audit "

@@ -57,6 +57,16 @@ static void refund_json_sent(bzj_json *j, const bzj_refund *r, const bzj_refund_
 		bzj_json_str(j, "at", sent->at);
 		bzj_json_date(j, "day", sent->day);
 		bzj_json_int(j, "audit_seq", sent->audit_seq);
+		if (sent->returned) {
+			bzj_json_obj(j, "returned");
+			bzj_json_str(j, "by", sent->return_by);
+			bzj_json_str(j, "at", sent->return_at);
+			bzj_json_date(j, "day", sent->return_day);
+			bzj_json_int(j, "audit_seq", sent->return_seq);
+			bzj_json_obj_end(j);
+		} else {
+			bzj_json_null(j, "returned");
+		}
 		bzj_json_obj_end(j);
 	} else if (sent) {
 		bzj_json_null(j, "sent");
@@ -95,6 +105,11 @@ static int emit_refund_sent(cli_env *env, const bzj_refund *r, const bzj_refund_
 				     "record %lld)\n"),
 				   (long long)sent->batch_id, sent->bank_ref, sent->by,
 				   cli_day(sent->day, d), sent->at, (long long)sent->audit_seq);
+			if (sent->returned)
+				cli_printf(_("       the bank's answer recorded by %s on %s (%s, audit "
+					     "record %lld)\n"),
+					   sent->return_by, cli_day(sent->return_day, d),
+					   sent->return_at, (long long)sent->return_seq);
 		}
 	}
 	return BZJ_OK;

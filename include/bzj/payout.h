@@ -75,7 +75,9 @@ int bzj_payout_return(bzj_ctx *x, const char *data, size_t len, bzj_payout_retur
 
 /* How a refund went to the bank, from its batch's audit record (found
  * through the refund's batch_id): who sent it, when (UTC) and on which
- * day, in which batch under which reference, and the record's seq. */
+ * day, in which batch under which reference, and the record's seq; and
+ * from the return file's record its seal names, who recorded the bank's
+ * answer and when. */
 typedef struct bzj_refund_sent {
 	bool sent; /* false: never in a batch */
 	int64_t batch_id, audit_seq;
@@ -83,6 +85,13 @@ typedef struct bzj_refund_sent {
 	char by[64];
 	char at[32];
 	bzj_date day;
+	/* the bank's answer, when a return file recorded it (its one record,
+	 * which the refund's seal names): who imported it, when */
+	bool returned;
+	int64_t return_seq;
+	char return_by[64];
+	char return_at[32];
+	bzj_date return_day;
 } bzj_refund_sent;
 
 int bzj_refund_sent_get(bzj_ctx *x, const bzj_refund *r, bzj_refund_sent *out, bzj_err *e);

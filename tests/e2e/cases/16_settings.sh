@@ -104,7 +104,7 @@ bz demo $D init
 # bulk jobs' migration copies over) in the one after it, then the
 # shop_orders running sums of issue 14, then the refund queue's count
 # indexes, then the audit index of the batches' records: undo all five
-sqlite3 "$DB" "DROP INDEX audit_batch; DROP INDEX refund_open_age; DROP INDEX refund_await_second; DROP INDEX refund_open_due;
+sqlite3 "$DB" "DROP INDEX audit_batch; DROP INDEX audit_return; DROP INDEX refund_open_age; DROP INDEX refund_await_second; DROP INDEX refund_open_due;
 	CREATE INDEX refund_open_due ON refund(window_end, id) WHERE status IN (1,2,7);
 	DROP TRIGGER settings_no_delete; DELETE FROM settings; DELETE FROM seal WHERE tbl = 'settings';
 	DROP TABLE settings; DROP TABLE bulk_job; DROP INDEX floating_month0;
