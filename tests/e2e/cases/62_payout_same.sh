@@ -148,6 +148,31 @@ DB=$T/62_a.db
 bz fin1 $PAY refund show "$R_S2"
 jis "A: after the return, still who sent it and in which batch" \
 	'[d["status"], d["paid_by"], d["sent"]["batch_id"], d["sent"]["by"]]' "[\"paid\",\"fin2\",$BATCH_A,\"fin2\"]"
+jis "A: and who recorded the bank's answer (the return's one record)" \
+	'[d["sent"]["returned"]["by"], d["sent"]["returned"]["day"]]' "[\"fin2\",\"$PAY\"]"
+RSEQ=$(j 'd["sent"]["returned"]["audit_seq"]')
+bz demo $PAY audit log --limit 30
+jis "A: one payout.return record, no record per refund paid" \
+	'[r["action"] for r in d["entries"] if r["action"] in ("payout.return", "refund.pay")]' \
+	'["payout.return"]'
+AFTER=$(j '[r["after"] for r in d["entries"] if r["action"] == "payout.return"][0]')
+is "A: the return's record: paid, failed, refunds and the hash of their ids" \
+	"$(printf '%s' "$AFTER" | python3 -c 'import json, sys; a = json.load(sys.stdin); print(a["paid"], a["failed"], a["refunds"], a["refunds_sha256"])')" \
+	"3 0 3 $WANT_H"
+is "A: every paid refund, its ledger entry and shop are sealed with the return's record" \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM seal WHERE seq = $RSEQ AND (tbl = 'refund' AND rid IN ($R_S1, $R_S2, $R_S5)
+		OR tbl = 'ledger' AND rid IN (SELECT id FROM ledger WHERE refund_id IN ($R_S1, $R_S2, $R_S5))
+		OR tbl = 'shop' AND rid IN ('S1', 'S2', 'S5'))")" 9
+bz demo $PAY audit log --shop S5
+jis "A: S5's history: its batch and its return" \
+	'[r["action"] for r in d["entries"] if r["action"].startswith("payout.")]' '["payout.return","payout.batch"]'
+cp "$DB" "$T/62_tamper3.db"
+DB=$T/62_tamper3.db
+sqlite3 "$DB" "UPDATE seal SET seq = $BSEQ WHERE tbl = 'refund' AND rid = $R_S5"
+bz demo $PAY check
+erc "tamper: a paid refund no longer sealed with its return: check fails" 1
+jis "tamper: the return's record no longer matches its refunds" \
+	'[p["code"] for p in d["problems"] if p["code"] == "check.return_audit"]' '["check.return_audit"]'
 DB=$T/62_b.db
 bz fin1 $PAY refund show "$R_S2"
 jis "B: paid singly, never sent" 'd["sent"]' null
@@ -170,3 +195,38 @@ bz demo $PAY check
 erc "tamper: a sent refund sealed with another record: check fails" 1
 jis "tamper: named as a sent refund without its send" \
 	'[p["code"] for p in d["problems"] if p["code"] == "check.refund_sent_audit"]' '["check.refund_sent_audit"]'
+
+echo "# a return that restricts a shop: its event, its own record after the return's, check clean"
+DB=$T/62_restr.db
+bz demo 2025-10-09 init
+bz demo 2025-10-09 shop add R1 --name 店R1 --entity company --category 服饰内衣 \
+	--opened 2023-01-01 --entity-name 公司R1
+bz rev1 2025-10-09 shop payee R1 --type corporate --name 公司R1 --account 6222000022229999
+shop R1 2025-10-09
+REQR=$(j 'd["required_fen"]')
+bz fin1 2025-10-09 topup R1 "$(( (REQR + 100000) / 100 ))"
+okrc "restr: R1 holds its required deposit plus exactly 1,000 yuan"
+bz rev1 2025-11-03 refund submit R1 --kind partial --amount 1000
+RR=$(j 'd["id"]')
+bz rev2 2025-11-03 refund approve "$RR"
+bz fin2 $PAY payout batch --date $PAY --out "$T/62_r.csv"
+jis "restr: sent" 'd["count"]' 1
+bz rev1 $PAY violation add R1 --class A --points 1 --raise 0 --note 虚假发货
+bz rev1 $PAY violation deduct "$(j 'd["id"]')" 1
+okrc "restr: 1 yuan deducted while the refund is with the bank"
+awk -F, -v d=$PAY 'NR > 1 { printf "%s,paid,%s,\n", $1, d } BEGIN { print "ref,status,date,reason" }' \
+	"$T/62_r.csv" >"$T/62_r_ret.csv"
+bz fin2 $PAY payout return "$T/62_r_ret.csv"
+okrc "restr: the bank paid it"
+shop R1 $PAY
+jis "restr: R1 is now below its required deposit, restricted" \
+	'[d["required_fen"] - d["balance_fen"], d["payout_restricted"]]' '[100,true]'
+is "restr: the restriction event, caused by the refund paid" \
+	"$(sqlite3 "$DB" "SELECT restricted, cause FROM restriction_event WHERE shop_id = 'R1' ORDER BY id DESC LIMIT 1")" \
+	"1|refund paid"
+bz demo $PAY audit log --shop R1 --limit 3
+jis "restr: its own record, after the return's" \
+	'[(r["action"], r["reason"]) for r in d["entries"]][:2]' \
+	'[["restriction.start","refund paid"],["payout.return",null]]'
+bz demo $PAY check
+okrc "restr: bzj check clean (restriction, its log, seals)"
