@@ -161,6 +161,26 @@ static int provider_audit(bzj_ctx *x, const char *action, const char *object, co
 	return rc;
 }
 
+/* The transaction of a provider command and its provider, read inside it
+ * (a provider that is not there ends the transaction). */
+static int provider_begin(bzj_ctx *x, const char *id, bzj_provider *p, bzj_err *e)
+{
+	int rc = svc_begin(x, e);
+	if (rc)
+		return rc;
+	rc = provider_load(x, id, p, e);
+	return rc ? svc_end(x, rc, e) : BZJ_OK;
+}
+
+/* Write the provider's new state and its audit record. */
+static int provider_save(bzj_ctx *x, const char *action, const char *object, const char *shop,
+			 const bzj_provider *before, bzj_provider *p, const char *reason,
+			 bzj_err *e)
+{
+	int rc = bzj_store_provider_update(x->db, p, e);
+	return rc ? rc : provider_audit(x, action, object, shop, before, p, reason, e);
+}
+
 static int date_not_future(bzj_ctx *x, bzj_date d, const char *field, bzj_err *e)
 {
 	if (d == BZJ_DATE_NONE)
@@ -325,6 +345,19 @@ static void entry_init(bzj_ctx *x, bzj_provider_entry *le, const bzj_provider *p
 	le->balance_after_fen = p->balance_fen + amount;
 }
 
+/* Write ledger entry le (from entry_init) and the provider's balance after
+ * it, with the audit record naming the entry. */
+static int provider_entry_write(bzj_ctx *x, bzj_provider *p, const bzj_provider *before,
+				bzj_provider_entry *le, const char *action, const char *shop,
+				const char *reason, bzj_err *e)
+{
+	int rc = bzj_store_pledger_insert(x->db, p->id, le, e);
+	p->balance_fen = le->balance_after_fen;
+	char obj[64];
+	snprintf(obj, sizeof obj, "provider_ledger:%lld", (long long)le->id);
+	return rc ? rc : provider_save(x, action, obj, shop, before, p, reason, e);
+}
+
 int bzj_provider_topup(bzj_ctx *x, const char *id, int64_t amount_fen, const char *ref,
 		       int64_t *entry, int64_t *balance_fen, bool *replayed, bzj_err *e)
 {
@@ -336,10 +369,9 @@ int bzj_provider_topup(bzj_ctx *x, const char *id, int64_t amount_fen, const cha
 		rc = svc_text(ref, "ref", 64, false, e);
 	if (rc)
 		return rc;
-	if ((rc = svc_begin(x, e)))
-		return rc;
 	bzj_provider p;
-	rc = provider_load(x, id, &p, e);
+	if ((rc = provider_begin(x, id, &p, e)))
+		return rc;
 	if (!rc && ref && *ref) {
 		bzj_provider_entry old;
 		char owner[BZJ_ID_MAX + 1] = "";
@@ -370,15 +402,8 @@ int bzj_provider_topup(bzj_ctx *x, const char *id, int64_t amount_fen, const cha
 	bzj_provider_entry le;
 	entry_init(x, &le, &p, BZJ_LK_TOPUP, amount_fen);
 	snprintf(le.ref, sizeof le.ref, "%s", ref ? ref : "");
-	rc = bzj_store_pledger_insert(x->db, p.id, &le, e);
-	p.balance_fen = le.balance_after_fen;
+	rc = provider_entry_write(x, &p, &before, &le, "provider.topup", NULL, NULL, e);
 	*entry = le.id;
-	if (!rc)
-		rc = bzj_store_provider_update(x->db, &p, e);
-	char obj[64];
-	snprintf(obj, sizeof obj, "provider_ledger:%lld", (long long)le.id);
-	if (!rc)
-		rc = provider_audit(x, "provider.topup", obj, NULL, &before, &p, NULL, e);
 	*balance_fen = p.balance_fen;
 	return svc_end(x, rc, e);
 }
@@ -393,10 +418,9 @@ int bzj_provider_fee(bzj_ctx *x, const char *id, int64_t amount_fen, const char 
 		rc = svc_text(note, "note", 256, true, e);
 	if (rc)
 		return rc;
-	if ((rc = svc_begin(x, e)))
-		return rc;
 	bzj_provider p;
-	rc = provider_load(x, id, &p, e);
+	if ((rc = provider_begin(x, id, &p, e)))
+		return rc;
 	if (!rc && amount_fen > p.balance_fen - p.frozen_fen) {
 		char a[32], b[32];
 		rc = bzj_fail(e, BZJ_ERULE, "fee.exceeds_balance",
@@ -410,15 +434,8 @@ int bzj_provider_fee(bzj_ctx *x, const char *id, int64_t amount_fen, const char 
 	bzj_provider_entry le;
 	entry_init(x, &le, &p, BZJ_LK_FEE, -amount_fen);
 	snprintf(le.note, sizeof le.note, "%s", note);
-	rc = bzj_store_pledger_insert(x->db, p.id, &le, e);
-	p.balance_fen = le.balance_after_fen;
+	rc = provider_entry_write(x, &p, &before, &le, "provider.fee", NULL, note, e);
 	*entry = le.id;
-	if (!rc)
-		rc = bzj_store_provider_update(x->db, &p, e);
-	char obj[64];
-	snprintf(obj, sizeof obj, "provider_ledger:%lld", (long long)le.id);
-	if (!rc)
-		rc = provider_audit(x, "provider.fee", obj, NULL, &before, &p, note, e);
 	return svc_end(x, rc, e);
 }
 
@@ -441,11 +458,10 @@ int bzj_provider_payee(bzj_ctx *x, const char *id, const char *name, const char 
 			      _("date: the notice of an account change cannot be in the future"));
 	if (rc)
 		return rc;
-	if ((rc = svc_begin(x, e)))
-		return rc;
 	bzj_provider p;
 	bzj_payee cur;
-	rc = provider_load(x, id, &p, e);
+	if ((rc = provider_begin(x, id, &p, e)))
+		return rc;
 	if (!rc)
 		rc = bzj_payee_check(BZJ_ENTITY_COMPANY, BZJ_PAYEE_CORPORATE, name, p.entity_name,
 				     NULL, e);
@@ -489,10 +505,9 @@ int bzj_provider_certify(bzj_ctx *x, const char *id, bzj_date day, bzj_err *e)
 		rc = date_not_future(x, day, "--date", e);
 	if (rc)
 		return rc;
-	if ((rc = svc_begin(x, e)))
-		return rc;
 	bzj_provider p;
-	rc = provider_load(x, id, &p, e);
+	if ((rc = provider_begin(x, id, &p, e)))
+		return rc;
 	if (!rc && p.status != BZJ_PST_PROBATION)
 		rc = bzj_fail(e, BZJ_ERULE, "provider.state",
 			      _("provider %s is %s: only an industry-belt provider on probation "
@@ -506,9 +521,7 @@ int bzj_provider_certify(bzj_ctx *x, const char *id, bzj_date day, bzj_err *e)
 	bzj_provider before = p;
 	p.status = BZJ_PST_CERTIFIED;
 	p.certified_on = day;
-	rc = bzj_store_provider_update(x->db, &p, e);
-	if (!rc)
-		rc = provider_audit(x, "provider.certify", NULL, NULL, &before, &p, NULL, e);
+	rc = provider_save(x, "provider.certify", NULL, NULL, &before, &p, NULL, e);
 	return svc_end(x, rc, e);
 }
 
@@ -526,10 +539,9 @@ int bzj_provider_apply(bzj_ctx *x, const char *id, bzj_date day, const char *exp
 			      _("only a supervisor records a special explanation (特别说明)"));
 	if (rc)
 		return rc;
-	if ((rc = svc_begin(x, e)))
-		return rc;
 	bzj_provider p;
-	rc = provider_load(x, id, &p, e);
+	if ((rc = provider_begin(x, id, &p, e)))
+		return rc;
 	if (!rc && p.status != BZJ_PST_ORDINARY && p.status != BZJ_PST_REVOKED)
 		rc = bzj_fail(e, BZJ_ERULE, "provider.state",
 			      _("provider %s is %s: only an ordinary (or revoked) provider applies "
@@ -552,14 +564,12 @@ int bzj_provider_apply(bzj_ctx *x, const char *id, bzj_date day, const char *exp
 	p.kind = BZJ_PK_BELT;
 	p.status = BZJ_PST_PROBATION;
 	p.certified_on = BZJ_DATE_NONE;
-	rc = bzj_store_provider_update(x->db, &p, e);
 	char reason[320];
 	snprintf(reason, sizeof reason, "%s%s",
 		 early ? "within the 90-day cooldown; special explanation: " : "",
 		 explained ? explanation : "");
-	if (!rc)
-		rc = provider_audit(x, early ? "provider.apply_explained" : "provider.apply", NULL,
-				    NULL, &before, &p, reason[0] ? reason : NULL, e);
+	rc = provider_save(x, early ? "provider.apply_explained" : "provider.apply", NULL, NULL,
+			   &before, &p, reason[0] ? reason : NULL, e);
 	return svc_end(x, rc, e);
 }
 
@@ -570,10 +580,9 @@ int bzj_provider_exit(bzj_ctx *x, const char *id, bzj_date day, bzj_err *e)
 		rc = date_not_future(x, day, "--date", e);
 	if (rc)
 		return rc;
-	if ((rc = svc_begin(x, e)))
-		return rc;
 	bzj_provider p;
-	rc = provider_load(x, id, &p, e);
+	if ((rc = provider_begin(x, id, &p, e)))
+		return rc;
 	if (!rc && p.status == BZJ_PST_EXITED)
 		rc = bzj_fail(e, BZJ_ERULE, "provider.state",
 			      _("provider %s has already left the service market"), p.id);
@@ -585,9 +594,7 @@ int bzj_provider_exit(bzj_ctx *x, const char *id, bzj_date day, bzj_err *e)
 	bzj_provider before = p;
 	p.status = BZJ_PST_EXITED;
 	p.exited_on = day;
-	rc = bzj_store_provider_update(x->db, &p, e);
-	if (!rc)
-		rc = provider_audit(x, "provider.exit", NULL, NULL, &before, &p, NULL, e);
+	rc = provider_save(x, "provider.exit", NULL, NULL, &before, &p, NULL, e);
 	return svc_end(x, rc, e);
 }
 
@@ -601,10 +608,9 @@ int bzj_provider_revoke(bzj_ctx *x, const char *id, bzj_date day, const char *re
 		rc = svc_text(reason, "reason", 256, true, e);
 	if (rc)
 		return rc;
-	if ((rc = svc_begin(x, e)))
-		return rc;
 	bzj_provider p;
-	rc = provider_load(x, id, &p, e);
+	if ((rc = provider_begin(x, id, &p, e)))
+		return rc;
 	if (!rc && p.status != BZJ_PST_CERTIFIED)
 		rc = bzj_fail(e, BZJ_ERULE, "provider.not_certified",
 			      _("provider %s is %s, not a certified industry-belt provider; there "
@@ -618,13 +624,11 @@ int bzj_provider_revoke(bzj_ctx *x, const char *id, bzj_date day, const char *re
 	bzj_provider before = p;
 	p.status = BZJ_PST_REVOKED;
 	p.delisted_on = day;
-	rc = bzj_store_provider_update(x->db, &p, e);
 	char why[320];
 	snprintf(why, sizeof why, "certification cancelled, agreement ended, public delisting "
 				  "notice: %s",
 		 reason);
-	if (!rc)
-		rc = provider_audit(x, "provider.revoke", NULL, NULL, &before, &p, why, e);
+	rc = provider_save(x, "provider.revoke", NULL, NULL, &before, &p, why, e);
 	return svc_end(x, rc, e);
 }
 
@@ -652,11 +656,10 @@ int bzj_provider_refund(bzj_ctx *x, const char *id, bzj_refund *out, bzj_err *e)
 	int rc = bzj_auth_require(&x->actor, BZJ_PERM_REFUND_REVIEW, _("submit refunds"), e);
 	if (rc)
 		return rc;
-	if ((rc = svc_begin(x, e)))
-		return rc;
 	bzj_provider p;
 	char a[32];
-	rc = provider_load(x, id, &p, e);
+	if ((rc = provider_begin(x, id, &p, e)))
+		return rc;
 	if (!rc && p.status != BZJ_PST_EXITED)
 		rc = bzj_fail(e, BZJ_ERULE, "refund.not_exited",
 			      _("provider %s has not left the service market: record its exit "
@@ -752,14 +755,7 @@ int svc_provider_refund_paid(bzj_ctx *x, const bzj_refund *r, bzj_err *e)
 	entry_init(x, &le, &p, BZJ_LK_REFUND, -r->amount_fen);
 	le.refund_id = r->id;
 	snprintf(le.note, sizeof le.note, "exit refund %lld", (long long)r->id);
-	rc = bzj_store_pledger_insert(x->db, p.id, &le, e);
-	p.balance_fen = le.balance_after_fen;
-	if (!rc)
-		rc = bzj_store_provider_update(x->db, &p, e);
-	char obj[64];
-	snprintf(obj, sizeof obj, "provider_ledger:%lld", (long long)le.id);
-	if (!rc)
-		rc = provider_audit(x, "provider.refund_paid", obj, NULL, &before, &p, NULL, e);
+	rc = provider_entry_write(x, &p, &before, &le, "provider.refund_paid", NULL, NULL, e);
 	return rc;
 }
 
@@ -777,11 +773,10 @@ int bzj_provider_bind(bzj_ctx *x, const char *pid, const char *shop, bzj_date fr
 		rc = svc_shop_id(shop, e);
 	if (rc)
 		return rc;
-	if ((rc = svc_begin(x, e)))
-		return rc;
 	bzj_provider p;
 	bzj_shop s;
-	rc = provider_load(x, pid, &p, e);
+	if ((rc = provider_begin(x, pid, &p, e)))
+		return rc;
 	if (!rc)
 		rc = bzj_store_shop_get(x->db, shop, &s, e);
 	if (!rc && p.status == BZJ_PST_EXITED)
@@ -828,10 +823,9 @@ int bzj_provider_unbind(bzj_ctx *x, const char *pid, const char *shop, bzj_date 
 		rc = svc_shop_id(shop, e);
 	if (rc)
 		return rc;
-	if ((rc = svc_begin(x, e)))
-		return rc;
 	bzj_provider p;
-	rc = provider_load(x, pid, &p, e);
+	if ((rc = provider_begin(x, pid, &p, e)))
+		return rc;
 	bzj_binding b;
 	bool found = false;
 	if (!rc)
@@ -921,11 +915,10 @@ int bzj_complaint_add(bzj_ctx *x, const char *pid, const char *shop, const char 
 		rc = svc_shop_id(shop, e);
 	if (rc)
 		return rc;
-	if ((rc = svc_begin(x, e)))
-		return rc;
 	bzj_provider p;
 	bzj_shop s;
-	rc = provider_load(x, pid, &p, e);
+	if ((rc = provider_begin(x, pid, &p, e)))
+		return rc;
 	if (!rc)
 		rc = bzj_store_shop_get(x->db, shop, &s, e);
 	if (!rc && freeze_fen > p.balance_fen - p.frozen_fen) {
@@ -1045,16 +1038,9 @@ int bzj_complaint_uphold(bzj_ctx *x, int64_t id, int64_t amount_fen, bzj_complai
 	le.complaint_id = out->id;
 	snprintf(le.note, sizeof le.note, "compensation to shop %s for complaint %lld",
 		 out->shop_id, (long long)out->id);
-	rc = bzj_store_pledger_insert(x->db, p.id, &le, e);
-	p.balance_fen = le.balance_after_fen;
 	p.frozen_fen -= out->frozen_fen;
-	if (!rc)
-		rc = bzj_store_provider_update(x->db, &p, e);
-	char obj[64];
-	snprintf(obj, sizeof obj, "provider_ledger:%lld", (long long)le.id);
-	if (!rc)
-		rc = provider_audit(x, "provider.deduct", obj, out->shop_id, &pb, &p,
-				    "complaint upheld", e);
+	rc = provider_entry_write(x, &p, &pb, &le, "provider.deduct", out->shop_id,
+				  "complaint upheld", e);
 	out->status = BZJ_CS_UPHELD;
 	out->amount_fen = amount_fen;
 	out->frozen_fen = 0;

@@ -161,25 +161,16 @@ CMD(cmd_ledger)
 	bzj_json j;
 	cli_json_list(&j, "entries");
 	for (int i = 0; !rc && i < n; i++) {
-		char b[32], c[32], d[16];
-		if (!env->json) {
-			cli_printf("%-8lld %s %-10s %14s %14s  %s%s%s\n", (long long)le[i].id,
-			       cli_day(le[i].date, d), bzj_ledger_kind_name(le[i].kind),
-			       cli_money(le[i].amount_fen, b), cli_money(le[i].balance_after_fen, c),
-			       le[i].note, le[i].third_party ? "  " : "",
-			       le[i].third_party ? le[i].payer : "");
-			continue;
-		}
-		bzj_json_obj(&j, NULL);
-		bzj_json_int(&j, "id", le[i].id);
-		bzj_json_date(&j, "date", le[i].date);
-		bzj_json_str(&j, "kind", bzj_ledger_kind_name(le[i].kind));
-		bzj_json_int(&j, "amount_fen", le[i].amount_fen);
-		bzj_json_int(&j, "balance_after_fen", le[i].balance_after_fen);
-		bzj_json_str(&j, "payer", le[i].payer[0] ? le[i].payer : NULL);
-		bzj_json_bool(&j, "third_party", le[i].third_party);
-		bzj_json_str(&j, "note", le[i].note);
-		bzj_json_obj_end(&j);
+		cli_entry r = {.id = le[i].id,
+			       .date = le[i].date,
+			       .kind = le[i].kind,
+			       .amount_fen = le[i].amount_fen,
+			       .balance_after_fen = le[i].balance_after_fen,
+			       .note = le[i].note,
+			       .shop = true,
+			       .payer = le[i].payer,
+			       .third_party = le[i].third_party};
+		cli_entry_put(env, &j, &r);
 	}
 	free(le);
 	bzj_json_arr_end(&j);

@@ -92,6 +92,21 @@ const char *cli_col_w(const char *s, int w, char *buf, size_t n);
 const char *cli_payee_label(int type);
 const char *cli_money(int64_t fen, char *buf); /* buf: 32 bytes */
 const char *cli_day(bzj_date d, char *buf);    /* buf: 16 bytes */
+/* One ledger entry, a shop's or a provider's, as `money ledger` and
+ * `provider ledger` print it: a text line, or an object of the --json
+ * list (payer and third_party for a shop, ref for a provider). */
+typedef struct cli_entry {
+	int64_t id;
+	bzj_date date;
+	int kind;
+	int64_t amount_fen, balance_after_fen;
+	const char *note;
+	bool shop;
+	const char *payer; /* shop */
+	bool third_party;  /* shop */
+	const char *ref;   /* provider */
+} cli_entry;
+void cli_entry_put(const cli_env *env, bzj_json *j, const cli_entry *r);
 
 /* A shop's `shop show` JSON object, and `shop show` itself, for the
  * commands that answer with the shop. */

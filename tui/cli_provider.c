@@ -468,23 +468,14 @@ CMD(provider_ledger)
 	bzj_json j;
 	cli_json_list(&j, "entries");
 	for (int i = 0; !rc && i < n; i++) {
-		char b[32], c[32], d[16];
-		if (!env->json) {
-			cli_printf("%-8lld %s %-10s %14s %14s  %s\n", (long long)le[i].id,
-			       cli_day(le[i].date, d), bzj_ledger_kind_name(le[i].kind),
-			       cli_money(le[i].amount_fen, b), cli_money(le[i].balance_after_fen, c),
-			       le[i].note);
-			continue;
-		}
-		bzj_json_obj(&j, NULL);
-		bzj_json_int(&j, "id", le[i].id);
-		bzj_json_date(&j, "date", le[i].date);
-		bzj_json_str(&j, "kind", bzj_ledger_kind_name(le[i].kind));
-		bzj_json_int(&j, "amount_fen", le[i].amount_fen);
-		bzj_json_int(&j, "balance_after_fen", le[i].balance_after_fen);
-		bzj_json_str(&j, "ref", le[i].ref[0] ? le[i].ref : NULL);
-		bzj_json_str(&j, "note", le[i].note);
-		bzj_json_obj_end(&j);
+		cli_entry r = {.id = le[i].id,
+			       .date = le[i].date,
+			       .kind = le[i].kind,
+			       .amount_fen = le[i].amount_fen,
+			       .balance_after_fen = le[i].balance_after_fen,
+			       .note = le[i].note,
+			       .ref = le[i].ref};
+		cli_entry_put(env, &j, &r);
 	}
 	free(le);
 	bzj_json_arr_end(&j);

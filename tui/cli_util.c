@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bzj/import.h"
+#include "bzj/ledger.h"
 #include "bzj/money.h"
 #include "bzj/shop.h"
 #include "bzj/text.h"
@@ -409,4 +410,31 @@ const char *cli_money(int64_t fen, char *buf)
 const char *cli_day(bzj_date d, char *buf)
 {
 	return bzj_date_fmt(d, buf, 16);
+}
+
+void cli_entry_put(const cli_env *env, bzj_json *j, const cli_entry *r)
+{
+	char b[32], c[32], d[16];
+	if (!env->json) {
+		bool payer = r->shop && r->third_party;
+		cli_printf("%-8lld %s %-10s %14s %14s  %s%s%s\n", (long long)r->id,
+			   cli_day(r->date, d), bzj_ledger_kind_name(r->kind),
+			   cli_money(r->amount_fen, b), cli_money(r->balance_after_fen, c), r->note,
+			   payer ? "  " : "", payer ? r->payer : "");
+		return;
+	}
+	bzj_json_obj(j, NULL);
+	bzj_json_int(j, "id", r->id);
+	bzj_json_date(j, "date", r->date);
+	bzj_json_str(j, "kind", bzj_ledger_kind_name(r->kind));
+	bzj_json_int(j, "amount_fen", r->amount_fen);
+	bzj_json_int(j, "balance_after_fen", r->balance_after_fen);
+	if (r->shop) {
+		bzj_json_str(j, "payer", r->payer[0] ? r->payer : NULL);
+		bzj_json_bool(j, "third_party", r->third_party);
+	} else {
+		bzj_json_str(j, "ref", r->ref[0] ? r->ref : NULL);
+	}
+	bzj_json_str(j, "note", r->note);
+	bzj_json_obj_end(j);
 }
