@@ -11,7 +11,7 @@ LOCALEDIR = $(PREFIX)/share/locale
 MANDIR = $(PREFIX)/share/man/man1
 
 CC ?= cc
-PKGS = ncursesw sqlite3 libconfig nettle
+PKGS = ncursesw sqlite3 libconfig nettle libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -26,7 +26,7 @@ SANFLAGS_ALL = -std=c17 $(WARN) $(CPPFLAGS_ALL) $(PKG_CFLAGS) -O1 -g $(SAN)
 
 CORE_SRC = $(sort $(wildcard core/*.c))
 TUI_SRC = $(sort $(wildcard tui/*.c))
-GEN_SRC = build/gen/data_holidays.c build/gen/data_standards.c
+GEN_SRC = build/gen/data_holidays.c build/gen/data_standards.c build/gen/pg_schema.c
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 PO = $(wildcard po/*.po)
 
@@ -55,6 +55,10 @@ build/gen/data_holidays.c: data/holidays.tsv tools/embed.sh
 build/gen/data_standards.c: data/standards.cfg tools/embed.sh
 	@mkdir -p $(@D)
 	sh tools/embed.sh bzj_data_standards $< >$@
+
+build/gen/pg_schema.c: core/store_pg_schema.sql tools/embed.sh
+	@mkdir -p $(@D)
+	sh tools/embed.sh bzj_data_pg_schema $< >$@
 
 build/rel/gen/%.o: build/gen/%.c | build/.deps
 	@mkdir -p $(@D)
@@ -90,6 +94,11 @@ build/san/tests/%: tests/unit/%.c tests/unit/fixture.h build/san/libbzjtui.a bui
 	$(CC) $(SANFLAGS_ALL) -Itui -o $@ $< build/san/libbzjtui.a build/san/libbzjcore.a \
 		$(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
+# The PostgreSQL driver's test against the throw-away server (tests/pg/run.sh).
+build/san/tests/pg_driver: tests/pg/driver.c build/san/libbzjcore.a | build/.deps
+	@mkdir -p $(@D)
+	$(CC) $(SANFLAGS_ALL) -o $@ $< build/san/libbzjcore.a $(PKG_LIBS) -lm
+
 build/locale/%/LC_MESSAGES/bzj.mo: po/%.po
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
@@ -106,7 +115,7 @@ man: build/keys2man
 # console in tmux, hostile input and failure modes, and a short concurrency
 # stress; the PostgreSQL test server (skipped without one); then SIGKILL
 # crash recovery against the release binary (kill timing needs its speed).
-check: all build/san/bzj $(UNIT_BIN) $(MO) build/keys2man
+check: all build/san/bzj $(UNIT_BIN) $(MO) build/keys2man build/san/tests/pg_driver
 	@sh tools/seam-check.sh
 	@sh tools/man-keys.sh --check build/keys2man man/bzj.1
 	@sh tools/update-po.sh --check
@@ -118,7 +127,7 @@ check: all build/san/bzj $(UNIT_BIN) $(MO) build/keys2man
 	@sh tests/tui/run.sh build/san/bzj
 	@SAFETY_SETGID_BIN=build/bzj sh tests/safety/run.sh build/san/bzj
 	@sh tests/stress/run.sh build/san/bzj short
-	@sh tests/pg/run.sh
+	@sh tests/pg/run.sh build/san/tests/pg_driver
 	@CRASH_KILLS=20 sh tests/crash/run.sh build/bzj
 
 unit: $(UNIT_BIN)

@@ -1,10 +1,11 @@
 #!/bin/sh
 # deps.sh [--fuzz]: install the Debian packages bzj builds and tests with,
 # when they are missing.  As root it runs apt-get; otherwise it prints the
-# exact command and fails.  PostgreSQL (the server, for tests/pg, and
-# libpq-dev, for the coming store backend: issue 16) is installed too as
-# root; without root its absence is only reported, with the command,
-# because SQLite stays the default and make check skips tests/pg then.
+# exact command and fails.  libpq-dev is a build dependency (bzj links
+# libpq for its PostgreSQL driver, core/store_pg.c: issue 16).  The
+# PostgreSQL server, for tests/pg, is installed too as root; without root
+# its absence is only reported, with the command, because SQLite stays
+# the default and make check skips tests/pg then.
 set -u
 need=""
 pg=""
@@ -23,7 +24,7 @@ have_cmd msgfmt || need="$need gettext"
 have_cmd sqlite3 || need="$need sqlite3"
 have_cmd python3 || need="$need python3"
 have_cmd locale-gen || need="$need locales"
-have_pc libpq || pg="$pg libpq-dev"
+have_pc libpq || need="$need libpq-dev"
 sh "$(dirname "$0")/../tests/pg/server.sh" have >/dev/null 2>&1 || pg="$pg postgresql"
 if [ -n "$pg" ] && [ "$(id -u)" = 0 ]; then
 	need="$need$pg"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# run.sh - the PostgreSQL test infrastructure (issue 16; no store backend
-# yet): start a throw-away server (tests/pg/server.sh), connect over libpq
+# run.sh [PG_DRIVER_TEST] - the PostgreSQL tests (issue 16): start a
+# throw-away server (tests/pg/server.sh), connect over libpq
 # from a tiny C program (tests/pg/conn.c; psql when libpq's headers are
 # missing), create, use and drop a database, stop the server, and prove
 # the cleanup: no server process left and its folder gone, also when the
@@ -100,6 +100,53 @@ if [ $src = 1 ] && [ -n "$dir" ] && [ ! -e "$dir" ] && none_alive "$procs"; then
 	ok "a failing test (exit 1): its server stopped, no process left, folder gone"
 else
 	fail "cleanup after a failing test" "exit $src, folder '$dir' $(ls -d "$dir" 2>&1), procs $procs"
+fi
+
+# The PostgreSQL driver (core/store_pg.c) against its own server:
+# tests/pg/driver.c, built by make as build/san/tests/pg_driver and given
+# as $1.  A role with a password (bzj_pw) is added to pg_hba.conf so a
+# wrong password can be refused; after the server is stopped, opening
+# must fail naming the host.
+DRV=${1:-}
+if [ -z "$DRV" ]; then
+	echo "# the driver test was not given (tests/pg/run.sh BUILD/san/tests/pg_driver); skipped"
+elif [ ! -x "$DRV" ]; then
+	fail "the driver test" "$DRV is not built"
+else
+	echo "# the PostgreSQL driver: $DRV"
+	if out=$(sh "$S" start 2>"$W/start2.err"); then
+		eval "$out"
+		PGDIR=$BZJ_PG_DIR
+		hba="$PGDIR/data/pg_hba.conf"
+		# truncating rewrites keep the file's owner (the server's account)
+		{ echo "local all bzj_pw scram-sha-256"; cat "$hba"; } >"$W/hba" && cat "$W/hba" >"$hba"
+		psql -X -q -v ON_ERROR_STOP=1 -d postgres \
+			-c "CREATE ROLE bzj_pw LOGIN PASSWORD 'right-secret'" \
+			-c "SELECT pg_reload_conf()" >/dev/null 2>"$W/hba.err" ||
+			fail "a password-checked role" "$(head -c 300 "$W/hba.err")"
+		enc=$(printf '%s' "$PGDIR" | sed 's,/,%2F,g')
+		URI="postgresql:///bzj_drv?host=$enc&port=$PGPORT"
+		"$DRV" all "$URI" >"$W/driver.out" 2>&1
+		drc=$?
+		sed -n 's/^\(ok\|FAIL\|#\)/  &/p' "$W/driver.out"
+		dp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/driver.out")
+		df=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/driver.out")
+		if [ $drc = 0 ] && [ -n "$dp" ] && [ "$df" = 0 ]; then
+			ok "the driver against a live server: $dp checks"
+		else
+			fail "the driver against a live server" "exit $drc, ${dp:-?} passed, ${df:-?} failed; $(grep -v '^ok' "$W/driver.out" | head -c 1500)"
+		fi
+		sh "$S" stop "$PGDIR"
+		PGDIR=
+		# the server is gone: its socket folder too; the host is still named
+		if "$DRV" down "host=$BZJ_PG_DIR port=$PGPORT dbname=bzj_drv password=topsecret" >"$W/down.out" 2>&1; then
+			ok "$(sed -n 's/^ok - //p' "$W/down.out" | head -c 400)"
+		else
+			fail "server stopped" "$(cat "$W/down.out" | head -c 600)"
+		fi
+	else
+		fail "start a server for the driver" "$(head -c 600 "$W/start2.err")"
+	fi
 fi
 
 echo "# stop removes only what start made"
