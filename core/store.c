@@ -857,11 +857,25 @@ static const char schema_v18[] =
 	"ALTER TABLE bulk_job ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE bulk_job ADD COLUMN host TEXT NOT NULL DEFAULT '';";
 
+/* A bank batch sends its refunds in one statement under one audit record,
+ * the batch's ("payout.batch", object "payout_batch:ID"), which each sent
+ * refund's seal names; a return file closes its shops' refunds the same
+ * way under its one record ("payout.return"), which the refunds' seals
+ * name from then on.  A refund's history (`refund show`, `audit log
+ * --shop`) and `bzj check` find the batch's record through the refund's
+ * batch_id and the return's through the refund's seal: these indexes make
+ * that a lookup instead of a scan of the log (only those records are in
+ * them, so other audit inserts skip them). */
+static const char schema_v19[] =
+	"CREATE INDEX audit_batch ON audit(object) WHERE action = 'payout.batch';"
+	"CREATE INDEX audit_return ON audit(seq) WHERE action = 'payout.return';";
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
 					      schema_v11, schema_v12, schema_v13, schema_v14, schema_v15,
-					      schema_v16, schema_v17, schema_v18};
+					      schema_v16, schema_v17, schema_v18,
+					      schema_v19};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 

@@ -60,16 +60,29 @@ int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int
 	 * picks one plan for every binding, and for that one it is a scan of
 	 * the whole table.  `shop_id = ?` implies the partial index's
 	 * `shop_id IS NOT NULL`, so a shop's records come from audit_shop in
-	 * seq order; the whole log walks the rowid (seq) and stops at LIMIT. */
+	 * seq order; the whole log walks the rowid (seq) and stops at LIMIT.
+	 * A shop's history also holds the records of the bank batches its
+	 * refunds went out in and of the return files that closed them: one
+	 * record per batch or file, about no one shop, found through the
+	 * refunds' batch_id and seals (audit_batch, audit_return, v18). */
+#define BATCHES_OF_SHOP                                                                     \
+	"WHERE action = 'payout.batch' AND object IN (SELECT 'payout_batch:' || batch_id"  \
+	" FROM refund WHERE shop_id = ?1 AND batch_id IS NOT NULL)"                          \
+	" UNION ALL " AUDIT_COLS "WHERE action = 'payout.return' AND seq IN (SELECT s.seq"   \
+	" FROM refund r JOIN seal s ON s.tbl = 'refund' AND s.rid = +r.id"                   \
+	" WHERE r.shop_id = ?1 AND r.batch_id IS NOT NULL)"
 #define AUDIT_COLS                                                                          \
 	"SELECT seq, at, day, user, role, action, object, shop_id, before, after, reason,"  \
 	" hash FROM audit "
 	static const char *const sql[2][2] = {
 		{AUDIT_COLS "ORDER BY seq LIMIT ?2", AUDIT_COLS "ORDER BY seq DESC LIMIT ?2"},
-		{AUDIT_COLS "WHERE shop_id = ?1 ORDER BY seq LIMIT ?2",
-		 AUDIT_COLS "WHERE shop_id = ?1 ORDER BY seq DESC LIMIT ?2"},
+		{AUDIT_COLS "WHERE shop_id = ?1 UNION ALL " AUDIT_COLS BATCHES_OF_SHOP
+			    " ORDER BY seq LIMIT ?2",
+		 AUDIT_COLS "WHERE shop_id = ?1 UNION ALL " AUDIT_COLS BATCHES_OF_SHOP
+			    " ORDER BY seq DESC LIMIT ?2"},
 	};
 #undef AUDIT_COLS
+#undef BATCHES_OF_SHOP
 	st_stmt *st = st_prep(db, sql[shop_id != NULL][newest_first], e);
 	if (!st)
 		return e->rc;
@@ -122,6 +135,15 @@ static const st_invariant invariants[] = {
 	 "SELECT b.id, COALESCE(b.returned_on, 'not returned') || ', ' || sum(r.status = 7)"
 	 " || ' still sent' FROM payout_batch b JOIN refund r ON r.batch_id = b.id"
 	 " GROUP BY b.id HAVING (b.returned_on IS NULL) <> (sum(r.status = 7) > 0)"},
+	/* A sent refund's last change is its send: its seal names either its
+	 * own record (refund:ID, batches before schema v18) or its batch's one
+	 * record (payout_batch:BATCH), found through its batch_id. */
+	{"check.refund_sent_audit", N_("refund %s: sent, but its seal names no record of its send (%s)"),
+	 "SELECT r.id, 'audit record ' || s.seq || ' is ' || COALESCE(a.action || ' ' || a.object,"
+	 " 'missing') || ', batch ' || COALESCE(r.batch_id, 'none') FROM refund r"
+	 " JOIN seal s ON s.tbl = 'refund' AND s.rid = +r.id LEFT JOIN audit a ON a.seq = s.seq"
+	 " WHERE r.status = 7 AND (a.seq IS NULL OR (a.object <> 'refund:' || r.id"
+	 " AND (a.action <> 'payout.batch' OR a.object <> 'payout_batch:' || r.batch_id)))"},
 	{"check.refund_paid_twice", N_("refund %s: paid more than once (%s)"),
 	 "SELECT refund_id, count(*) || ' ledger entries' FROM ledger WHERE kind = 4"
 	 " GROUP BY refund_id HAVING count(*) > 1"},
