@@ -13,7 +13,9 @@ MANDIR = $(PREFIX)/share/man/man1
 CC ?= cc
 PKGS = ncursesw sqlite3 libconfig nettle libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libpq's headers only: the PostgreSQL driver loads the library when a
+# PostgreSQL location is opened (core/store_pg_lib.h says why)
+PKG_LIBS = $(shell pkg-config --libs $(filter-out libpq,$(PKGS)) 2>/dev/null) -ldl
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

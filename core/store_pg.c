@@ -47,6 +47,7 @@
 #include "bzj/store.h"
 #include "store_driver.h"
 #include "store_pg.h"
+#include "store_pg_lib.h"
 
 enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
        OID_TEXT = 25, OID_OID = 26, OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_NUMERIC = 1700 };
@@ -204,6 +205,9 @@ static void conn_host(pgc *pc)
 static int pg_open(const char *location, int flags, void **conn, bzj_err *e)
 {
 	*conn = NULL;
+	int lrc = bzj_pq_load(e);
+	if (lrc)
+		return lrc;
 	char safe[512];
 	bzj_store_location_safe(location, safe, sizeof safe);
 	pgc *pc = calloc(1, sizeof *pc);

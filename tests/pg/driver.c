@@ -9,6 +9,7 @@
  * Prints "ok - ..." / "FAIL - ..." per check and "N passed, M failed";
  * exit 1 when anything failed. */
 #include <inttypes.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,7 +219,7 @@ static void same_tables_as_sqlite(void *c)
 	}
 	int cols = 0, missing = 0, idx = 0, idx_missing = 0;
 	sqlite3_stmt *t;
-	sqlite3_prepare_v2(db->h,
+	sqlite3_prepare_v2(st_sqlite(db),
 			   "SELECT m.type, m.name, p.name FROM sqlite_master m LEFT JOIN"
 			   " pragma_table_info(m.name) p ON m.type = 'table' WHERE (m.type = 'table'"
 			   " AND m.name NOT LIKE 'sqlite%' AND m.name NOT LIKE 'shop_fts%') OR (m.type ="
