@@ -110,8 +110,8 @@ void bzj_store_location_safe(const char *where, char *out, size_t n)
 int bzj_store_location_check(const char *where, const char *source, bzj_err *e)
 {
 	int kind = bzj_store_kind(where);
-	if (kind == BZJ_STORE_SQLITE)
-		return BZJ_OK;
+	if (kind == BZJ_STORE_SQLITE || kind == BZJ_STORE_POSTGRES)
+		return BZJ_OK; /* PostgreSQL: bzj_db_open's open_pg (issue 16) */
 	char safe[512];
 	bzj_store_location_safe(where, safe, sizeof safe);
 	if (kind == BZJ_STORE_POSTGRES)

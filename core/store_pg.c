@@ -201,6 +201,12 @@ static void conn_host(pgc *pc)
 		 p && *p ? p : "5432");
 }
 
+static void quiet_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 static int pg_open(const char *location, int flags, void **conn, bzj_err *e)
 {
 	*conn = NULL;
@@ -262,6 +268,9 @@ static int pg_open(const char *location, int flags, void **conn, bzj_err *e)
 		return r;
 	}
 	PQsetErrorVerbosity(pc->c, PQERRORS_DEFAULT);
+	/* the server's NOTICEs and WARNINGs (a ROLLBACK with no transaction,
+	 * the schema's "role bzj exists") are not bzj's output */
+	PQsetNoticeProcessor(pc->c, quiet_notice, NULL);
 	PQsetClientEncoding(pc->c, "UTF8");
 	/* a name for this session that no other shares (data_version) */
 	PGresult *r = PQexec(pc->c, "SELECT set_config('bzj.session', md5(random()::text"
@@ -270,7 +279,7 @@ static int pg_open(const char *location, int flags, void **conn, bzj_err *e)
 		snprintf(pc->session, sizeof pc->session, "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
 	int rc = pc->session[0] ? ST_OK : ST_ERROR;
-	if (!rc && (flags & BZJ_OPEN_READONLY))
+	if (!rc && (flags & BZJ_DB_READONLY))
 		rc = run(pc, "SET default_transaction_read_only = on");
 	if (rc) {
 		int x = bzj_fail(e, BZJ_EIO, "store.open",

@@ -21,7 +21,7 @@
 
 /* The SQLite schema version this baseline equals (core/store.c's
  * migrations[] up to and including schema_v17). */
-#define PG_BASELINE 17
+#define PG_BASELINE BZJ_PG_BASELINE
 
 extern const unsigned char bzj_data_pg_schema[];
 extern const size_t bzj_data_pg_schema_len;

@@ -33,6 +33,7 @@ struct bzj_db {
 	int flags;
 	int depth; /* 0 = no transaction; >1 = savepoints inside it */
 	bool ro_fallback; /* opened read-only: its folder is not writable */
+	bool writer_lock; /* PostgreSQL: holds bzj's writer lock (bzj_db_begin) */
 	char path[4096];
 	volatile int *interrupted;
 	int wal_frames; /* bulk mode: the WAL's size after the last commit */
@@ -65,6 +66,13 @@ struct bzj_db {
 	bzj_write_guard_fn guard;
 	void *guard_ctx;
 };
+
+/* Is db on the PostgreSQL driver (issue 16)?  For the few places whose
+ * SQL or steps differ by engine. */
+static inline bool st_is_pg(const bzj_db *db)
+{
+	return db->drv == &bzj_driver_pg;
+}
 
 /* Map a result code (ST_*, SQLite's numbers) to a bzj error. */
 int st_error(bzj_db *db, int rc, bzj_err *e);

@@ -214,8 +214,84 @@ int bzj_store_reseal_pending(bzj_db *db, bzj_err *e)
 	return bzj_db_commit(db, e);
 }
 
+/* PostgreSQL (issue 16): the seal's MAC over one row as fn_seal_common
+ * computes it in SQLite: the table name (text), then the statement's
+ * columns 1.. (the row key, the seq, the sealed columns), each typed by
+ * its PostgreSQL type as SQLite types its values (bigint 'I', text 'T',
+ * NULL 'N'); integers as decimal text in both. */
+static void seal_put(mac *m, char tag, const char *t)
+{
+	mac_update(m, 1, (const uint8_t *)&tag);
+	if (t && *t)
+		mac_update(m, strlen(t), (const uint8_t *)t);
+	mac_update(m, 1, (const uint8_t *)"\x1f");
+}
+
+static void seal_of_row(const bzj_db *db, const char *tbl, st_stmt *st, char out[65])
+{
+	mac m;
+	mac_init(&m, db, false);
+	seal_put(&m, 'T', tbl);
+	int n = st_col_count(st);
+	for (int i = 1; i < n; i++) {
+		char tag;
+		switch (st->drv->col_type(st->s, i)) {
+		case ST_T_NULL: tag = 'N'; break;
+		case ST_T_INT: tag = 'I'; break;
+		case ST_T_FLOAT: tag = 'F'; break;
+		default: tag = 'T'; break;
+		}
+		seal_put(&m, tag, st_col_text(st, i));
+	}
+	mac_hex(&m, out);
+}
+
+/* The commit half of PostgreSQL's seals (docs/store-seam.md): the
+ * triggers wrote each changed row's seal with a NULL mac and the seq of
+ * the audit head + 1 at the time; here, before COMMIT, every pending seal
+ * gets the seq SQLite's st_seal_fixup would leave (moved back to the
+ * head when past it) and its MAC, computed in C with the audit key, which
+ * never reaches the server. */
+static int seal_fixup_pg(bzj_db *db, bzj_err *e)
+{
+	int64_t pending = 0, head = 0;
+	int rc = st_int(db, e, &pending, NULL, "SELECT count(*) FROM seal WHERE mac IS NULL", NULL);
+	if (rc || pending == 0)
+		return rc;
+	if ((rc = st_int(db, e, &head, NULL,
+			 "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'audit_seq'", NULL)))
+		return rc;
+	char sql[2048];
+	for (size_t i = 0; i < sizeof sealed_tables / sizeof sealed_tables[0]; i++) {
+		const sealed *s = &sealed_tables[i];
+		snprintf(sql, sizeof sql,
+			 "SELECT s.rid, %s, least(s.seq, %lld), %s FROM seal s JOIN %s t"
+			 " ON CAST(%s AS text) = s.rid WHERE s.tbl = '%s' AND s.mac IS NULL",
+			 s->key, (long long)head, s->cols, s->tbl, s->key, s->tbl);
+		st_stmt *st = NULL;
+		if ((rc = st_prepare_once(db, sql, &st)) != ST_OK)
+			return st_error(db, rc, e);
+		int r = BZJ_OK;
+		while (!r && (rc = st_step(st)) == ST_ROW) {
+			char rid[128], out[65];
+			st_text(st, 0, rid, sizeof rid);
+			seal_of_row(db, s->tbl, st, out);
+			r = st_exec(db, e, "UPDATE seal SET seq = ?, mac = ? WHERE tbl = ? AND rid = ?",
+				    "itt" "t", st_col_int(st, 2), out, s->tbl, rid);
+		}
+		st_finalize(st);
+		if (r)
+			return r;
+		if (rc != ST_DONE)
+			return st_error(db, rc, e);
+	}
+	return BZJ_OK;
+}
+
 int st_seal_fixup(bzj_db *db, bzj_err *e)
 {
+	if (st_is_pg(db))
+		return seal_fixup_pg(db, e);
 	int64_t head = 0;
 	int64_t max = db->seal_max;
 	db->seal_max = 0;
