@@ -145,7 +145,7 @@ static const st_invariant invariants[] = {
 	 " FROM (SELECT s.id, s.restricted, s.balance_fen AS bal, "
 	 REQUIRED_SQL
 	 " AS req FROM shop s)"
-	 " WHERE restricted <> (bal < req)"},
+	 " WHERE restricted <> " ST_LT01("bal", "req")},
 	{"check.restriction_log", N_("shop %s: last recorded restriction transition disagrees (%s)"),
 	 "SELECT s.id, 'shop says ' || s.restricted || ', log says ' || e.restricted"
 	 " FROM shop s JOIN restriction_event e ON e.id = (SELECT max(id) FROM restriction_event"

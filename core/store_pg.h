@@ -66,4 +66,8 @@ extern const char *const bzj_pg_append_only[];
  * the C rule is not the monotone step function the generator reads. */
 int bzj_pg_floating_sql(char *buf, size_t n);
 
+/* Write bzj_newbie_reasons (4 and 5 arguments) and bzj_newbie_window,
+ * generated from core/rules.c's rule, into buf; its length, or -1 when the
+ * rule is not the OR of independent thresholds the generator reads. */
+int bzj_pg_newbie_sql(char *buf, size_t n);
 #endif

@@ -74,6 +74,12 @@ static inline bool st_is_pg(const bzj_db *db)
 	return db->drv == &bzj_driver_pg;
 }
 
+/* A condition as 1 or 0 in both dialects: SQLite's comparisons are
+ * integers, PostgreSQL's booleans, which cannot be summed or meet a 0/1
+ * column (restricted, capped). */
+#define ST_01(cond) "(CASE WHEN " cond " THEN 1 ELSE 0 END)"
+#define ST_LT01(a, b) ST_01(a " < " b)
+
 /* Map a result code (ST_*, SQLite's numbers) to a bzj error. */
 int st_error(bzj_db *db, int rc, bzj_err *e);
 /* A cached prepared statement for a static SQL string, reset and cleared. */
@@ -324,6 +330,10 @@ bzj_date st_date(st_stmt *st, int col);
 	" BEGIN INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) VALUES ('" tbl "', " key ","       \
 	" " SEAL_SEQ_SQL ", bzj_seal('" tbl "', " key ", " SEAL_SEQ_SQL ", " cols ")); END;"
 
+/* PostgreSQL (no bzj_seal in the server): the seal of a row of `tbl` as
+ * bzj_seal(tbl, key, seq, cols...) gives it, over the current row's
+ * columns from `from` on (key, seq, the sealed columns). */
+void st_seal_row(const bzj_db *db, const char *tbl, st_stmt *st, int from, char out[65]);
 int st_schema_migrate(bzj_db *db, bzj_err *e);
 /* The schema every migration would create, for `bzj check`: one string
  * "type name tbl_name sql" per object, sorted; free with st_schema_free. */

@@ -216,7 +216,7 @@ int bzj_store_reseal_pending(bzj_db *db, bzj_err *e)
 
 /* PostgreSQL (issue 16): the seal's MAC over one row as fn_seal_common
  * computes it in SQLite: the table name (text), then the statement's
- * columns 1.. (the row key, the seq, the sealed columns), each typed by
+ * columns from `from` on (the row key, the seq, the sealed columns), each typed by
  * its PostgreSQL type as SQLite types its values (bigint 'I', text 'T',
  * NULL 'N'); integers as decimal text in both. */
 static void seal_put(mac *m, char tag, const char *t)
@@ -227,13 +227,13 @@ static void seal_put(mac *m, char tag, const char *t)
 	mac_update(m, 1, (const uint8_t *)"\x1f");
 }
 
-static void seal_of_row(const bzj_db *db, const char *tbl, st_stmt *st, char out[65])
+void st_seal_row(const bzj_db *db, const char *tbl, st_stmt *st, int from, char out[65])
 {
 	mac m;
 	mac_init(&m, db, false);
 	seal_put(&m, 'T', tbl);
 	int n = st_col_count(st);
-	for (int i = 1; i < n; i++) {
+	for (int i = from; i < n; i++) {
 		char tag;
 		switch (st->drv->col_type(st->s, i)) {
 		case ST_T_NULL: tag = 'N'; break;
@@ -275,7 +275,7 @@ static int seal_fixup_pg(bzj_db *db, bzj_err *e)
 		while (!r && (rc = st_step(st)) == ST_ROW) {
 			char rid[128], out[65];
 			st_text(st, 0, rid, sizeof rid);
-			seal_of_row(db, s->tbl, st, out);
+			st_seal_row(db, s->tbl, st, 1, out);
 			r = st_exec(db, e, "UPDATE seal SET seq = ?, mac = ? WHERE tbl = ? AND rid = ?",
 				    "itt" "t", st_col_int(st, 2), out, s->tbl, rid);
 		}
