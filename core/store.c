@@ -1247,6 +1247,42 @@ int st_schema_expected(char ***out, int *n, bzj_err *e)
 	return rc;
 }
 
+#define PG_EXPECTED_SCHEMA "bzj_expected"
+int st_schema_expected_pg(bzj_db *db, char ***out, int *n, bzj_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	bzj_db *m = calloc(1, sizeof *m);
+	if (!m)
+		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	m->drv = db->drv;
+	int rc = m->drv->open(db->path, 0, &m->conn, e);
+	if (rc) {
+		m->conn = NULL;
+		bzj_db_close(m);
+		return rc;
+	}
+	int base = 0;
+	const char *script = bzj_pg_schema(&base);
+	rc = script ? exec_script(m,
+				  "BEGIN; CREATE SCHEMA " PG_EXPECTED_SCHEMA
+				  "; SET LOCAL search_path = " PG_EXPECTED_SCHEMA,
+				  e)
+		    : bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	if (!rc)
+		rc = exec_script(m, script, e);
+	for (int v = base; !rc && v < BZJ_SCHEMA_VERSION; v++)
+		rc = bzj_pg_migration(v) ? exec_script(m, bzj_pg_migration(v), e)
+					 : bzj_fail(e, BZJ_EIO, "store.version",
+						    _("schema migration %d has no PostgreSQL form yet"),
+						    v + 1);
+	if (!rc)
+		rc = st_schema_of_pg(m, PG_EXPECTED_SCHEMA, out, n, e);
+	m->drv->exec(m->conn, "ROLLBACK");
+	bzj_db_close(m);
+	return rc;
+}
+
 /* A new database file, made before SQLite opens it so that it gets the
  * mode bzj wants rather than SQLite's 0644 less the umask: SQLite makes
  * the -wal, -shm and journal with the database's mode. */
@@ -1333,8 +1369,8 @@ static void close_handle(bzj_db *db)
 
 /* A PostgreSQL location (issue 16): none of a file's steps (creation,
  * the read-only fallback, file hardening, the moved check); the server
- * says what it refuses.  db->path stays empty, so st_error's file checks
- * never look at a file system.  An empty database gets the schema only
+ * says what it refuses; db->path holds the location (a second connection
+ * for bzj check), where st_error finds no file.  An empty database gets the schema only
  * from `bzj init` (BZJ_OPEN_CREATE), as a missing file does. */
 static int open_pg(const char *where, int flags, bzj_db **out, bzj_err *e)
 {
@@ -1343,6 +1379,9 @@ static int open_pg(const char *where, int flags, bzj_db **out, bzj_err *e)
 		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
 	db->flags = flags;
 	db->drv = &bzj_driver_pg;
+	/* the location, for a second connection (bzj check's expected
+	 * schema); st_error's file checks find no file system under it */
+	snprintf(db->path, sizeof db->path, "%s", where);
 	int rc = db->drv->open(where, (flags & BZJ_OPEN_READONLY) ? BZJ_DB_READONLY : 0,
 			       &db->conn, e);
 	if (rc) { /* the driver filled e: store.auth, store.unreachable, store.open */

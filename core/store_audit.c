@@ -119,9 +119,10 @@ static const st_invariant invariants[] = {
 	 " LEFT JOIN refund r ON r.batch_id = b.id GROUP BY b.id"
 	 " HAVING b.count <> count(r.id) OR b.total_fen <> COALESCE(sum(r.amount_fen), 0)"},
 	{"check.batch_returned", N_("payout batch %s: return state disagrees with its refunds (%s)"),
-	 "SELECT b.id, COALESCE(b.returned_on, 'not returned') || ', ' || sum(r.status = 7)"
-	 " || ' still sent' FROM payout_batch b JOIN refund r ON r.batch_id = b.id"
-	 " GROUP BY b.id HAVING (b.returned_on IS NULL) <> (sum(r.status = 7) > 0)"},
+	 "SELECT b.id, COALESCE(CAST(b.returned_on AS TEXT), 'not returned') || ', ' || sum("
+	 ST_01("r.status = 7") ") || ' still sent' FROM payout_batch b JOIN refund r"
+	 " ON r.batch_id = b.id GROUP BY b.id"
+	 " HAVING (b.returned_on IS NULL) <> (sum(" ST_01("r.status = 7") ") > 0)"},
 	{"check.refund_paid_twice", N_("refund %s: paid more than once (%s)"),
 	 "SELECT refund_id, count(*) || ' ledger entries' FROM ledger WHERE kind = 4"
 	 " GROUP BY refund_id HAVING count(*) > 1"},
@@ -144,7 +145,7 @@ static const st_invariant invariants[] = {
 	 "SELECT id, 'restricted ' || restricted || ', balance ' || bal || ', required ' || req"
 	 " FROM (SELECT s.id, s.restricted, s.balance_fen AS bal, "
 	 REQUIRED_SQL
-	 " AS req FROM shop s)"
+	 " AS req FROM shop s) AS x"
 	 " WHERE restricted <> " ST_LT01("bal", "req")},
 	{"check.restriction_log", N_("shop %s: last recorded restriction transition disagrees (%s)"),
 	 "SELECT s.id, 'shop says ' || s.restricted || ', log says ' || e.restricted"
@@ -155,7 +156,7 @@ static const st_invariant invariants[] = {
 	 " (SELECT 1 FROM newbie n WHERE n.shop_id = s.id)"},
 	{"check.newbie_capped", N_("shop %s: capped without a failing newbie check on record (%s)"),
 	 "SELECT shop_id, 'status ' || status || ', reasons ' || reasons || ', last check '"
-	 " || COALESCE(last_check, '-') || ', capped since ' || capped_since FROM newbie"
+	 " || COALESCE(CAST(last_check AS TEXT), '-') || ', capped since ' || capped_since FROM newbie"
 	 " WHERE capped = 1 AND (status <> 1 OR reasons = 0 OR last_check IS NULL"
 	 " OR capped_since > last_check + 1"
 	 " OR last_check NOT IN (SELECT day FROM newbie_run))"},

@@ -312,7 +312,7 @@ static void add_stream(qparts *p, const char *from, const char *key, const char 
 static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p)
 {
 	memset(p, 0, sizeof *p);
-	sb_add(&p->where, " WHERE 1");
+	sb_add(&p->where, " WHERE 1 = 1");
 	if (q->shortfall)
 		sb_add(&p->where, " AND restricted = 1");
 	if (q->status == BZJ_SHOP_OPEN)
@@ -328,7 +328,7 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	p->filtered = q->shortfall || q->status || q->open_violations || q->refund_in_progress ||
 		      q->capped;
 	if (!q->search || !*q->search) {
-		add_stream(p, from_shop, "id", "1");
+		add_stream(p, from_shop, "id", "1 = 1");
 		return;
 	}
 	p->search = true;

@@ -484,6 +484,11 @@ static int pg_bind_text(bzj_stmt *st, int i, const char *v, int n)
 	return set_val(st, i, s, false);
 }
 
+static int pg_param_count(bzj_stmt *st)
+{
+	return st->q.nparams;
+}
+
 static int pg_param_index(bzj_stmt *st, const char *name)
 {
 	return bzj_pg_param_index(&st->q, name);
@@ -692,4 +697,5 @@ const bzj_driver bzj_driver_pg = {
 	.last_id = pg_last_id,
 	.data_version = pg_data_version,
 	.errmsg = pg_errmsg,
+	.param_count = pg_param_count,
 };

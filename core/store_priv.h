@@ -339,6 +339,12 @@ int st_schema_migrate(bzj_db *db, bzj_err *e);
  * "type name tbl_name sql" per object, sorted; free with st_schema_free. */
 int st_schema_expected(char ***out, int *n, bzj_err *e);
 void st_schema_free(char **v, int n);
+/* PostgreSQL: the objects of a schema from pg_catalog (store_seal.c), and
+ * the objects bzj's schema script and migrations create, built on a
+ * second connection in a schema of their own that is rolled back
+ * (store.c; needs the CREATE privilege on the database). */
+int st_schema_of_pg(bzj_db *db, const char *schema, char ***out, int *n, bzj_err *e);
+int st_schema_expected_pg(bzj_db *db, char ***out, int *n, bzj_err *e);
 /* The same list from a database (store_seal.c). */
 int st_schema_of(bzj_db *db, char ***out, int *n, bzj_err *e);
 /* Before the outermost COMMIT: a row written after its transaction's last
