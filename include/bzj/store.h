@@ -34,10 +34,10 @@ typedef struct bzj_db bzj_db;
 /* Which store a location names (store_backend.c): a file path is
  * SQLite; a postgresql:// or postgres:// URI or a libpq connection string
  * (service=NAME, host=... dbname=...) is PostgreSQL; another scheme://
- * is unknown.  This build has the SQLite store only: any other location
- * is refused, before a file is touched, with BZJ_EIO "store.backend"
- * naming `source` (--db, BZJ_DB, the config) and the location with its
- * password masked. */
+ * is unknown.  bzj_store_location_check accepts SQLite and PostgreSQL
+ * (bzj_db_open picks the driver) and refuses an unknown one, before a
+ * file is touched, with BZJ_EIO "store.backend" naming `source` (--db,
+ * BZJ_DB, the config) and the location with its password masked. */
 enum bzj_store_kind { BZJ_STORE_SQLITE = 0, BZJ_STORE_POSTGRES = 1, BZJ_STORE_UNKNOWN = 2 };
 int bzj_store_kind(const char *where);
 void bzj_store_location_safe(const char *where, char *out, size_t n);
