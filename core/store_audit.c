@@ -73,7 +73,7 @@ int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int
 	st_stmt *st = st_prep(db, sql[shop_id != NULL][newest_first], e);
 	if (!st)
 		return e->rc;
-	st_bind(st, "ti", shop_id, max > 0 ? (int64_t)max : (int64_t)-1);
+	st_bind(st, "ti", shop_id, max > 0 ? (int64_t)max : INT64_MAX); /* no limit: -1 is SQLite's only */
 	int rc;
 	bzj_audit_rec r;
 	while ((rc = st_step(st)) == ST_ROW) {
