@@ -935,6 +935,8 @@ int st_error(bzj_db *db, int rc, bzj_err *e)
 	switch (rc & 0xff) {
 	case ST_BUSY:
 	case ST_LOCKED:
+		if (db && db->drv && st_is_pg(db)) /* not the writer lock: bzj_db_begin */
+			db->busy_retry = true;
 		return bzj_fail(e, BZJ_EBUSY, "store.busy",
 				_("the database is busy (another operator is writing); try again"));
 	case ST_FULL:
@@ -1491,6 +1493,11 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	return BZJ_OK;
 }
 
+bool bzj_db_busy_retry(const bzj_db *db)
+{
+	return db && db->busy_retry;
+}
+
 bool bzj_db_readonly(const bzj_db *db)
 {
 	return db && (db->flags & BZJ_OPEN_READONLY);
@@ -1587,8 +1594,11 @@ int bzj_db_begin(bzj_db *db, bzj_err *e)
 		snprintf(sp, sizeof sp, "SAVEPOINT s%d", db->depth);
 		rc = db->drv->exec(db->conn, sp);
 	} else {
-		if (st_is_pg(db) && (rc = pg_writer_lock(db)) != ST_OK)
-			return st_error(db, rc, e);
+		if (st_is_pg(db) && (rc = pg_writer_lock(db)) != ST_OK) {
+			int r = st_error(db, rc, e);
+			db->busy_retry = false; /* it has waited already */
+			return r;
+		}
 		rc = db->drv->exec(db->conn, "BEGIN IMMEDIATE");
 		if (rc != ST_OK)
 			pg_writer_unlock(db);

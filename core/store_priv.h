@@ -34,6 +34,7 @@ struct bzj_db {
 	int depth; /* 0 = no transaction; >1 = savepoints inside it */
 	bool ro_fallback; /* opened read-only: its folder is not writable */
 	bool writer_lock; /* PostgreSQL: holds bzj's writer lock (bzj_db_begin) */
+	bool busy_retry;  /* PostgreSQL: the last ST_BUSY came from a statement */
 	char path[4096];
 	volatile int *interrupted;
 	int wal_frames; /* bulk mode: the WAL's size after the last commit */

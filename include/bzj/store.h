@@ -47,6 +47,10 @@ void bzj_db_close(bzj_db *db);
 /* Opened read-only: asked for, or (for an existing database in a folder
  * bzj may not write) the only way it could be read. */
 bool bzj_db_readonly(const bzj_db *db);
+/* Did the last transaction fail on a PostgreSQL serialisation failure or
+ * deadlock (store.busy from a statement), so that running it again from
+ * the start may succeed?  Never for SQLite. */
+bool bzj_db_busy_retry(const bzj_db *db);
 int bzj_db_schema_version(bzj_db *db);
 /* A number that changes whenever another connection commits (SQLite's
  * data_version: read from the WAL index, no disk I/O); -1 on error. */

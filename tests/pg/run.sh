@@ -171,7 +171,8 @@ else
 		enc=$(printf '%s' "$PGDIR" | sed 's,/,%2F,g')
 		if psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE bzj_e2e" \
 			>"$W/e2e-db.err" 2>&1; then
-			sh "$HERE/e2e.sh" "$BZJ" "postgresql:///bzj_e2e?host=$enc&port=$PGPORT" \
+			BZJ_PG_LOG=$PGDIR/server.log sh "$HERE/e2e.sh" "$BZJ" \
+				"postgresql:///bzj_e2e?host=$enc&port=$PGPORT" \
 				>"$W/e2e.out" 2>&1
 			erc=$?
 			sed -n 's/^\(ok\|FAIL\)/  &/p' "$W/e2e.out"
