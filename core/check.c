@@ -123,6 +123,8 @@ int bzj_check_all(bzj_ctx *x, bzj_check_fn fn, void *ctx, bzj_check_result *r, b
 		rc = check_rules(x, fn, ctx, r, e);
 	if (!rc)
 		rc = bzj_store_check_providers(x->db, fn, ctx, &r->problems, e);
+	if (!rc)
+		rc = svc_payout_check(x, fn, ctx, &r->problems, e);
 	month_ctx mc = {fn, ctx};
 	int64_t bad = 0;
 	if (!rc)

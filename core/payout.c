@@ -147,16 +147,43 @@ void bzj_payout_free(bzj_payout_batch *b)
 	b->nlines = b->nexcluded = 0;
 }
 
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The batch's refunds named in its audit record: SHA-256 of their ids in
+ * ascending order, each in decimal followed by a line feed.  `bzj check`
+ * recomputes it from the refunds whose batch_id is the batch. */
+static void ids_hash(const int64_t *ids, int64_t n, char out[65])
+{
+	struct sha256_ctx c;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	sha256_init(&c);
+	for (int64_t i = 0; i < n; i++) {
+		char num[24];
+		int k = snprintf(num, sizeof num, "%lld\n", (long long)ids[i]);
+		sha256_update(&c, (size_t)k, (const uint8_t *)num);
+	}
+	sha256_digest(&c, sizeof d, d);
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* The batch's one audit record: date, count, total, how many were left out,
+ * the bank file's hash and its refunds' (ids_hash).  Every refund the batch
+ * sent is sealed with this record; its history finds it through batch_id. */
 static int batch_audit(bzj_ctx *x, const bzj_payout_batch *b, bzj_err *e)
 {
-	char obj[48], a[512];
+	char obj[48], a[640];
 	snprintf(obj, sizeof obj, "payout_batch:%lld", (long long)b->id);
 	char d[16];
 	snprintf(a, sizeof a,
 		 "{\"date\":\"%s\",\"count\":%lld,\"total_fen\":%lld,\"excluded\":%d,"
-		 "\"sha256\":\"%s\"}",
+		 "\"sha256\":\"%s\",\"refunds_sha256\":\"%s\"}",
 		 bzj_date_fmt(b->date, d, sizeof d), (long long)b->count, (long long)b->total_fen,
-		 b->nexcluded, b->sha256);
+		 b->nexcluded, b->sha256, b->refunds_sha256);
 	return svc_audit(x, "payout.batch", obj, NULL, NULL, a, NULL, e);
 }
 
@@ -212,41 +239,58 @@ int bzj_payout_batch_make(bzj_ctx *x, bzj_date date, const char *out_path, bzj_p
 	memset(b->sha256, '0', 64);
 	if (!rc && n > 0)
 		rc = bzj_store_batch_insert(x->db, b, e);
+	/* Each refund is re-checked as `refund pay` would (reads only; a failed
+	 * re-check is recorded failed with its own audit record, as a single
+	 * payout's would be); those that pass are sent together below. */
+	int64_t *sent = n > 0 ? calloc((size_t)n, sizeof *sent) : NULL;
+	if (!rc && n > 0 && !sent)
+		rc = bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
 	for (int i = 0; !rc && i < n; i++) {
-		char ref[24];
-		snprintf(ref, sizeof ref, "BZJ%09lld", (long long)ids[i]);
 		bzj_refund r;
 		bzj_payee p;
 		bool failed = false;
 		bzj_err why;
-		if ((rc = bzj_db_begin(x->db, e)))
-			break;
-		int one = svc_refund_send(x, ids[i], b->id, ref, &r, &p, &failed, &why);
+		int one = svc_refund_send_check(x, ids[i], &r, &p, &failed, &why);
 		if (one == BZJ_EIO || one == BZJ_EBUSY) { /* storage: the whole batch stops */
 			*e = why;
-			bzj_db_rollback(x->db);
 			rc = one;
 			break;
 		}
-		if (one && !failed)
-			bzj_db_rollback(x->db); /* left out, nothing written for it */
-		else if ((rc = bzj_db_commit(x->db, e)))
-			break;
 		if (one) {
 			add_excluded(b, ids[i], &why, n);
 			continue;
 		}
 		bzj_payout_line *l = &b->lines[b->nlines++];
 		l->refund_id = r.id;
-		snprintf(l->ref, sizeof l->ref, "%s", ref);
+		snprintf(l->ref, sizeof l->ref, "BZJ%09lld", (long long)r.id);
 		snprintf(l->payee_name, sizeof l->payee_name, "%s", p.name);
 		snprintf(l->account, sizeof l->account, "%s", p.account);
 		l->amount_fen = r.amount_fen;
-		b->count++;
+		sent[b->count++] = r.id;
 		b->total_fen += r.amount_fen;
 		if (!rc && (i & 255) == 255)
 			rc = svc_progress(x, _("payout batch"), i + 1, n, e);
 	}
+	/* One UPDATE sends them all; every row's seal names the next audit
+	 * record, which is the batch's (nothing else is recorded in between). */
+	if (!rc && b->count > 0) {
+		qsort(sent, (size_t)b->count, sizeof *sent, id_cmp);
+		sbuf js = {0};
+		int jrc = sb_put(&js, "[", 1);
+		for (int64_t i = 0; i < b->count; i++) {
+			char num[24];
+			int k = snprintf(num, sizeof num, "%s%lld", i ? "," : "", (long long)sent[i]);
+			jrc |= sb_put(&js, num, (size_t)k);
+		}
+		jrc |= sb_put(&js, "]", 1);
+		if (jrc)
+			rc = bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+		else
+			rc = bzj_store_refunds_send(x->db, b->id, x->actor.user, js.p, b->count, e);
+		free(js.p);
+		ids_hash(sent, b->count, b->refunds_sha256);
+	}
+	free(sent);
 	free(ids);
 	sbuf s = {0};
 	char tmp[4200] = "";
@@ -295,13 +339,98 @@ int bzj_payout_batch_make(bzj_ctx *x, bzj_date date, const char *out_path, bzj_p
 
 /* ---- the return file ---------------------------------------------------------- */
 
+/* A restriction that changed with a shop's refund: its audit record comes
+ * after the return's (nothing sealed is written after it). */
+typedef struct ret_restr {
+	char shop[33];
+	char cause[32];
+	bool on;
+	int64_t balance, required;
+} ret_restr;
+
 typedef struct ret_ctx {
 	bzj_ctx *x;
 	bzj_payout_return_result *r;
 	int col[4]; /* ref, status, date, reason */
 	int64_t *batches;
 	int nbatches, capb;
+	bzj_payout_batch batch; /* the last batch read (lines come batch by batch) */
+	/* the shops' refunds, staged (bzj_store_ret_stage) and written in one
+	 * go after the last line; by id in `slot` (open addressing) */
+	bzj_ret_line *lines;
+	int64_t nlines, caplines;
+	int64_t *slot; /* index + 1 into lines, 0 free */
+	int64_t capslot;
+	ret_restr *restr;
+	int64_t nrestr, caprestr;
 } ret_ctx;
+
+static bzj_ret_line *staged_find(const ret_ctx *c, int64_t id)
+{
+	if (!c->capslot)
+		return NULL;
+	for (uint64_t k = (uint64_t)id * 0x9E3779B97F4A7C15ULL;; k++) {
+		int64_t v = c->slot[k & (uint64_t)(c->capslot - 1)];
+		if (!v)
+			return NULL;
+		if (c->lines[v - 1].refund_id == id)
+			return &c->lines[v - 1];
+	}
+}
+
+static int staged_add(ret_ctx *c, const bzj_ret_line *l)
+{
+	if (c->nlines == c->caplines) {
+		int64_t cap = c->caplines ? c->caplines * 2 : 256;
+		bzj_ret_line *p = realloc(c->lines, (size_t)cap * sizeof *p);
+		if (!p)
+			return -1;
+		c->lines = p;
+		c->caplines = cap;
+	}
+	if (2 * (c->nlines + 1) > c->capslot) {
+		int64_t cap = c->capslot ? c->capslot * 2 : 1024;
+		int64_t *ns = calloc((size_t)cap, sizeof *ns);
+		if (!ns)
+			return -1;
+		free(c->slot);
+		c->slot = ns;
+		c->capslot = cap;
+		for (int64_t i = 0; i < c->nlines; i++) {
+			uint64_t k = (uint64_t)c->lines[i].refund_id * 0x9E3779B97F4A7C15ULL;
+			while (c->slot[k & (uint64_t)(cap - 1)])
+				k++;
+			c->slot[k & (uint64_t)(cap - 1)] = i + 1;
+		}
+	}
+	c->lines[c->nlines] = *l;
+	uint64_t k = (uint64_t)l->refund_id * 0x9E3779B97F4A7C15ULL;
+	while (c->slot[k & (uint64_t)(c->capslot - 1)])
+		k++;
+	c->slot[k & (uint64_t)(c->capslot - 1)] = ++c->nlines;
+	return 0;
+}
+
+static int restr_add(void *ctx, const char *shop, bool on, int64_t balance, int64_t required,
+		     const char *cause)
+{
+	ret_ctx *c = ctx;
+	if (c->nrestr == c->caprestr) {
+		int64_t cap = c->caprestr ? c->caprestr * 2 : 16;
+		ret_restr *p = realloc(c->restr, (size_t)cap * sizeof *p);
+		if (!p)
+			return -1;
+		c->restr = p;
+		c->caprestr = cap;
+	}
+	ret_restr *t = &c->restr[c->nrestr++];
+	snprintf(t->shop, sizeof t->shop, "%s", shop);
+	snprintf(t->cause, sizeof t->cause, "%s", cause);
+	t->on = on;
+	t->balance = balance;
+	t->required = required;
+	return 0;
+}
 
 static int ret_row(void *ctx, long line, char **f, size_t nf, bzj_err *e)
 {
@@ -355,11 +484,19 @@ static int ret_row(void *ctx, long line, char **f, size_t nf, bzj_err *e)
 		return rc;
 	char why[300];
 	snprintf(why, sizeof why, "bank: %s", reason);
+	/* a refund already answered by an earlier line of this file is, for
+	 * this line, what that answer made it (it is written after the last) */
+	const bzj_ret_line *prev = staged_find(c, rf.id);
+	if (prev)
+		rf.status = prev->paid ? BZJ_RS_PAID : BZJ_RS_FAILED;
 	if (rf.status != BZJ_RS_SENT) {
 		/* the same answer recorded before (a file imported again, or in
 		 * parts) changes nothing */
-		if ((paid && rf.status == BZJ_RS_PAID && rf.paid_on == on) ||
-		    (!paid && rf.status == BZJ_RS_FAILED && !strcmp(rf.failure_reason, why))) {
+		bool same_paid = prev ? prev->paid && prev->day == on : rf.paid_on == on;
+		bool same_failed = prev ? !prev->paid && !strcmp(prev->reason, why)
+					: !strcmp(rf.failure_reason, why);
+		if ((paid && rf.status == BZJ_RS_PAID && same_paid) ||
+		    (!paid && rf.status == BZJ_RS_FAILED && same_failed)) {
 			c->r->unchanged++;
 			return BZJ_OK;
 		}
@@ -368,9 +505,10 @@ static int ret_row(void *ctx, long line, char **f, size_t nf, bzj_err *e)
 				  "cannot have paid or failed it now"),
 				line, (long long)rf.id, ref, bzj_refund_status_name(rf.status));
 	}
-	bzj_payout_batch b;
-	if ((rc = bzj_store_batch_get(x->db, rf.batch_id, &b, e)))
+	bzj_payout_batch *bp = &c->batch;
+	if (bp->id != rf.batch_id && (rc = bzj_store_batch_get(x->db, rf.batch_id, bp, e)))
 		return rc;
+	const bzj_payout_batch b = *bp;
 	if (on != BZJ_DATE_NONE && (on < b.date || on > x->today))
 		return bzj_fail(e, BZJ_EINPUT, "input.date",
 				_("line %ld: the bank's date %s is outside batch %lld's date %s to "
@@ -378,8 +516,34 @@ static int ret_row(void *ctx, long line, char **f, size_t nf, bzj_err *e)
 				line, bzj_date_fmt(on, d1, sizeof d1), (long long)b.id,
 				bzj_date_fmt(b.date, d2, sizeof d2));
 	rf.needs_second = false;
-	if ((rc = svc_refund_returned(x, &rf, paid, on, b.created_by, why, e)))
-		return rc;
+	if (rf.provider_id[0]) {
+		/* an exit refund (the provider's own ledger): singly, with its
+		 * own audit record, before the shops' refunds are written */
+		if ((rc = svc_refund_returned(x, &rf, paid, on, b.created_by, why, e)))
+			return rc;
+	} else {
+		bzj_ret_line l;
+		memset(&l, 0, sizeof l);
+		l.refund_id = rf.id;
+		snprintf(l.shop_id, sizeof l.shop_id, "%s", rf.shop_id);
+		l.paid = paid;
+		l.day = paid ? on : BZJ_DATE_NONE;
+		l.late = paid && on > rf.window_end;
+		l.amount_fen = rf.amount_fen;
+		snprintf(l.note, sizeof l.note, "%s refund %lld", bzj_refund_kind_name(rf.kind),
+			 (long long)rf.id);
+		size_t k = strlen(why); /* cut where refund_save's copy would */
+		if (k > sizeof l.reason - 1)
+			k = sizeof l.reason - 1;
+		memcpy(l.reason, why, k);
+		l.reason[k] = 0;
+		snprintf(l.by, sizeof l.by, "%s", b.created_by);
+		if ((rc = bzj_store_ret_stage(x->db, &l, e)))
+			return rc;
+		if (staged_add(c, &l))
+			return bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+		rf.late = l.late;
+	}
 	if (paid) {
 		c->r->paid++;
 		c->r->paid_fen += rf.amount_fen;
@@ -424,27 +588,62 @@ int bzj_payout_return(bzj_ctx *x, const char *data, size_t len, bzj_payout_retur
 	ret_ctx c = {.x = x, .r = r, .col = {-1, -1, -1, -1}};
 	long err_line = 0;
 	if (!rc)
+		rc = bzj_store_ret_stage_begin(x->db, e);
+	if (!rc)
 		rc = bzj_csv_parse_at(data, len, ret_row, &c, &err_line, e);
 	if (err_line)
 		r->line = err_line;
 	if (!rc && c.col[0] < 0)
 		rc = bzj_fail(e, BZJ_EINPUT, "import.header",
 			      _("the file is empty: the header must be ref,status,date,reason"));
+	/* The shops' refunds, all at once: ledger entries, refunds, shops and
+	 * restriction events in a few statements (issue 15: 10,000 lines in
+	 * under a second), each row sealed with the next audit record, the
+	 * return's; nothing else is recorded before it. */
+	if (!rc && c.nlines)
+		rc = bzj_store_ret_apply(x->db, x->today, x->actor.user, restr_add, &c, e);
 	for (int i = 0; !rc && i < c.nbatches; i++)
 		rc = bzj_store_batch_returned(x->db, c.batches[i], x->today, e);
 	if (!rc)
 		rc = bzj_store_return_insert(x->db, r->sha256, x->today, x->actor.user, r->paid,
 					     r->failed, e);
 	if (!rc) {
-		char a[256];
+		/* the refunds it answered, by their ids (ascending): `bzj check`
+		 * recomputes the hash from the refunds sealed with this record */
+		int64_t *ids = c.nlines ? calloc((size_t)c.nlines, sizeof *ids) : NULL;
+		if (c.nlines && !ids)
+			rc = bzj_fail(e, BZJ_EIO, "nomem", _("out of memory"));
+		for (int64_t i = 0; ids && i < c.nlines; i++)
+			ids[i] = c.lines[i].refund_id;
+		if (ids)
+			qsort(ids, (size_t)c.nlines, sizeof *ids, id_cmp);
+		char h[65];
+		ids_hash(ids, c.nlines, h);
+		free(ids);
+		char a[384];
 		snprintf(a, sizeof a,
 			 "{\"paid\":%lld,\"failed\":%lld,\"late\":%lld,\"paid_fen\":%lld,"
-			 "\"sha256\":\"%s\"}",
+			 "\"sha256\":\"%s\",\"refunds\":%lld,\"refunds_sha256\":\"%s\"}",
 			 (long long)r->paid, (long long)r->failed, (long long)r->late,
-			 (long long)r->paid_fen, r->sha256);
-		rc = svc_audit(x, "payout.return", "payout_return", NULL, NULL, a, NULL, e);
+			 (long long)r->paid_fen, r->sha256, (long long)c.nlines, h);
+		if (!rc)
+			rc = svc_audit(x, "payout.return", "payout_return", NULL, NULL, a, NULL, e);
+	}
+	/* a shop whose restriction changed with its refund: its own record, as
+	 * a single payout writes it (restriction.start / restriction.lift) */
+	for (int64_t i = 0; !rc && i < c.nrestr; i++) {
+		const ret_restr *t = &c.restr[i];
+		char obj[64], a[128];
+		snprintf(obj, sizeof obj, "shop:%s", t->shop);
+		snprintf(a, sizeof a, "{\"balance_fen\":%lld,\"required_fen\":%lld,\"restricted\":%s}",
+			 (long long)t->balance, (long long)t->required, t->on ? "true" : "false");
+		rc = svc_audit(x, t->on ? "restriction.start" : "restriction.lift", obj, t->shop, NULL,
+			       a, t->cause, e);
 	}
 	free(c.batches);
+	free(c.lines);
+	free(c.slot);
+	free(c.restr);
 	if (!rc)
 		r->line = 0;
 	return svc_end(x, rc, e);
@@ -462,4 +661,160 @@ int bzj_payout_list(bzj_ctx *x, bool open_only, bzj_payout_batch *out, int max, 
 		*flagged += out[i].flagged;
 	}
 	return rc;
+}
+
+/* ---- `bzj check`: each batch and its one audit record --------------------- */
+
+typedef struct ids_acc {
+	int64_t *v;
+	int64_t n, cap;
+} ids_acc;
+
+static int ids_add(void *ctx, int64_t id)
+{
+	ids_acc *a = ctx;
+	if (a->n == a->cap) {
+		int64_t cap = a->cap ? a->cap * 2 : 256;
+		int64_t *p = realloc(a->v, (size_t)cap * sizeof *p);
+		if (!p)
+			return -1;
+		a->v = p;
+		a->cap = cap;
+	}
+	a->v[a->n++] = id;
+	return 0;
+}
+
+/* The return files' records that name their refunds' hash (from schema
+ * v18 on; earlier returns wrote one record per refund). */
+typedef struct ret_audit {
+	int64_t seq;
+	char hash[65];
+} ret_audit;
+
+typedef struct ret_audits {
+	ret_audit *v;
+	int64_t n, cap;
+} ret_audits;
+
+static int ret_audit_add(void *ctx, int64_t seq, const char *after)
+{
+	ret_audits *a = ctx;
+	const char *h = strstr(after, "\"refunds_sha256\":\"");
+	if (!h || strlen(h + 18) < 64)
+		return 0;
+	if (a->n == a->cap) {
+		int64_t cap = a->cap ? a->cap * 2 : 16;
+		ret_audit *p = realloc(a->v, (size_t)cap * sizeof *p);
+		if (!p)
+			return -1;
+		a->v = p;
+		a->cap = cap;
+	}
+	a->v[a->n].seq = seq;
+	memcpy(a->v[a->n].hash, h + 18, 64);
+	a->v[a->n].hash[64] = 0;
+	a->n++;
+	return 0;
+}
+
+int svc_payout_check(bzj_ctx *x, bzj_check_fn fn, void *ctx, int64_t *problems, bzj_err *e)
+{
+	ids_acc batches = {0};
+	int rc = bzj_store_batch_refunds(x->db, 0, ids_add, &batches, e);
+	for (int64_t i = 0; !rc && i < batches.n; i++) {
+		int64_t id = batches.v[i];
+		bzj_audit_rec a;
+		bool found = false;
+		char msg[512] = "";
+		if ((rc = bzj_store_batch_audit(x->db, id, &a, &found, e)))
+			break;
+		if (!found) {
+			snprintf(msg, sizeof msg,
+				 _("payout batch %lld: no audit record of its making (payout.batch)"),
+				 (long long)id);
+		} else {
+			/* batches made before schema v18 have one record per refund
+			 * and no hash of their refunds in the batch's record */
+			const char *h = strstr(a.after, "\"refunds_sha256\":\"");
+			if (h) {
+				ids_acc refunds = {0};
+				if ((rc = bzj_store_batch_refunds(x->db, id, ids_add, &refunds, e))) {
+					free(refunds.v);
+					break;
+				}
+				char want[65];
+				ids_hash(refunds.v, refunds.n, want);
+				free(refunds.v);
+				if (strncmp(h + 18, want, 64))
+					snprintf(msg, sizeof msg,
+						 _("payout batch %lld: its refunds are not those its "
+						   "audit record %lld sent (%lld refunds name it now)"),
+						 (long long)id, (long long)a.seq, (long long)refunds.n);
+			}
+		}
+		if (msg[0]) {
+			(*problems)++;
+			if (fn)
+				fn(ctx, "check.batch_audit", msg);
+		}
+	}
+	free(batches.v);
+	if (rc)
+		return rc;
+	/* each return file's record: the refunds it closed are those sealed
+	 * with it (paid and failed are final: nothing changes them after) */
+	ret_audits ra = {0};
+	rc = bzj_store_return_audits(x->db, ret_audit_add, &ra, e);
+	for (int64_t i = 0; !rc && i < ra.n; i++) {
+		ids_acc refunds = {0};
+		if ((rc = bzj_store_refunds_sealed_with(x->db, ra.v[i].seq, ids_add, &refunds, e))) {
+			free(refunds.v);
+			break;
+		}
+		char got[65];
+		ids_hash(refunds.v, refunds.n, got);
+		free(refunds.v);
+		if (strcmp(got, ra.v[i].hash)) {
+			char msg[512];
+			snprintf(msg, sizeof msg,
+				 _("bank return of audit record %lld: the refunds sealed with it are not "
+				   "those it closed (%lld refunds name it now)"),
+				 (long long)ra.v[i].seq, (long long)refunds.n);
+			(*problems)++;
+			if (fn)
+				fn(ctx, "check.return_audit", msg);
+		}
+	}
+	free(ra.v);
+	return rc;
+}
+
+int bzj_refund_sent_get(bzj_ctx *x, const bzj_refund *r, bzj_refund_sent *out, bzj_err *e)
+{
+	memset(out, 0, sizeof *out);
+	out->day = out->return_day = BZJ_DATE_NONE;
+	int rc = bzj_auth_require(&x->actor, BZJ_PERM_READ, _("read refunds"), e);
+	if (rc || !r->batch_id)
+		return rc;
+	bzj_audit_rec a;
+	bool found = false;
+	if ((rc = bzj_store_batch_audit(x->db, r->batch_id, &a, &found, e)) || !found)
+		return rc;
+	out->sent = true;
+	out->batch_id = r->batch_id;
+	out->audit_seq = a.seq;
+	snprintf(out->bank_ref, sizeof out->bank_ref, "%s", r->bank_ref);
+	snprintf(out->by, sizeof out->by, "%s", a.user);
+	snprintf(out->at, sizeof out->at, "%s", a.at);
+	out->day = a.day;
+	if ((rc = bzj_store_refund_seal_record(x->db, r->id, "payout.return", &a, &found, e)) ||
+	    !found)
+		return rc;
+	out->returned = true;
+	out->return_seq = a.seq;
+	snprintf(out->return_by, sizeof out->return_by, "%s", a.user);
+	snprintf(out->return_at, sizeof out->return_at, "%s", a.at);
+	out->return_day = a.day;
+	return BZJ_OK;
 }

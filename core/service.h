@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "bzj/audit.h"
+#include "bzj/check.h"
 #include "bzj/csv.h"
 #include "bzj/ctx.h"
 #include "bzj/i18n.h"
@@ -74,14 +75,21 @@ int svc_provider_refund_recheck(bzj_ctx *x, const bzj_refund *r, char *why, char
 				size_t n, bzj_err *e);
 int svc_provider_refund_paid(bzj_ctx *x, const bzj_refund *r, bzj_err *e);
 
-/* refund.c, for payout.c: put an approved refund into bank batch
- * `batch_id` under reference `ref` after the very checks of `refund pay`
- * (errors as `refund pay` gives them; a failed re-check records the refund
- * failed, sets *failed and returns "refund.payout_failed"); *payee is the
- * account the bank pays, unmasked.  And record the bank's answer: paid on
- * `on` (booked today) recorded as paid by `by`, or failed with `reason`. */
-int svc_refund_send(bzj_ctx *x, int64_t id, int64_t batch_id, const char *ref, bzj_refund *out,
-		    bzj_payee *payee, bool *failed, bzj_err *e);
+/* refund.c, for payout.c: may this approved refund go into a bank batch
+ * today?  The very checks of `refund pay` (errors as `refund pay` gives
+ * them; a failed re-check records the refund failed, sets *failed and
+ * returns "refund.payout_failed"); *payee is the account the bank pays,
+ * unmasked.  Nothing is written for a refund that passes: the batch sends
+ * them all in one statement (bzj_store_refunds_send).  And record the
+ * bank's answer: paid on `on` (booked today) recorded as paid by `by`, or
+ * failed with `reason`. */
+int svc_refund_send_check(bzj_ctx *x, int64_t id, bzj_refund *out, bzj_payee *payee, bool *failed,
+			  bzj_err *e);
+/* payout.c, for `bzj check`: every bank batch has its audit record, and
+ * the refunds whose batch_id names it are those the record hashed
+ * (check.batch_audit); the refunds sealed with a return file's record are
+ * those it hashed (check.return_audit). */
+int svc_payout_check(bzj_ctx *x, bzj_check_fn fn, void *ctx, int64_t *problems, bzj_err *e);
 int svc_refund_returned(bzj_ctx *x, bzj_refund *r, bool paid, bzj_date on, const char *by,
 			const char *reason, bzj_err *e);
 

@@ -858,11 +858,25 @@ static const char schema_v18[] =
 	"ALTER TABLE bulk_job ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE bulk_job ADD COLUMN host TEXT NOT NULL DEFAULT '';";
 
+/* A bank batch sends its refunds in one statement under one audit record,
+ * the batch's ("payout.batch", object "payout_batch:ID"), which each sent
+ * refund's seal names; a return file closes its shops' refunds the same
+ * way under its one record ("payout.return"), which the refunds' seals
+ * name from then on.  A refund's history (`refund show`, `audit log
+ * --shop`) and `bzj check` find the batch's record through the refund's
+ * batch_id and the return's through the refund's seal: these indexes make
+ * that a lookup instead of a scan of the log (only those records are in
+ * them, so other audit inserts skip them). */
+static const char schema_v19[] =
+	"CREATE INDEX audit_batch ON audit(object) WHERE action = 'payout.batch';"
+	"CREATE INDEX audit_return ON audit(seq) WHERE action = 'payout.return';";
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
 					      schema_v11, schema_v12, schema_v13, schema_v14, schema_v15,
-					      schema_v16, schema_v17, schema_v18};
+					      schema_v16, schema_v17, schema_v18,
+					      schema_v19};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -872,8 +886,8 @@ _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
  * BZJ_PG_BASELINE + i to the next version.  A separate array rather than a
  * second field of migrations[]: the migrations before the baseline have
  * no PostgreSQL form and never will.  Append the PostgreSQL form here
- * with every new migration above (one line each; no rewriting: this is
- * PostgreSQL as the server runs it); a missing one leaves its slot NULL
+ * with every new migration above (written for PostgreSQL; the driver's
+ * rewriter leaves PostgreSQL's own syntax alone); a missing one leaves its slot NULL
  * and a PostgreSQL database is refused at that version with store.version
  * (tests/pg/driver.c prints what the schema lacks). */
 static const char *const migrations_pg[BZJ_SCHEMA_VERSION - BZJ_PG_BASELINE] = {
@@ -881,6 +895,9 @@ static const char *const migrations_pg[BZJ_SCHEMA_VERSION - BZJ_PG_BASELINE] = {
 	"ALTER TABLE score ADD COLUMN job bigint NOT NULL DEFAULT 0;"
 	"ALTER TABLE bulk_job ADD COLUMN pid bigint NOT NULL DEFAULT 0;"
 	"ALTER TABLE bulk_job ADD COLUMN host text NOT NULL DEFAULT '';",
+	/* v19: the audit indexes of the batch and the return */
+	"CREATE INDEX audit_batch ON audit(object) WHERE action = 'payout.batch';"
+	"CREATE INDEX audit_return ON audit(seq) WHERE action = 'payout.return';",
 };
 
 const char *bzj_pg_migration(int v)

@@ -60,16 +60,29 @@ int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int
 	 * picks one plan for every binding, and for that one it is a scan of
 	 * the whole table.  `shop_id = ?` implies the partial index's
 	 * `shop_id IS NOT NULL`, so a shop's records come from audit_shop in
-	 * seq order; the whole log walks the rowid (seq) and stops at LIMIT. */
+	 * seq order; the whole log walks the rowid (seq) and stops at LIMIT.
+	 * A shop's history also holds the records of the bank batches its
+	 * refunds went out in and of the return files that closed them: one
+	 * record per batch or file, about no one shop, found through the
+	 * refunds' batch_id and seals (audit_batch, audit_return, v18). */
+#define BATCHES_OF_SHOP                                                                     \
+	"WHERE action = 'payout.batch' AND object IN (SELECT 'payout_batch:' || batch_id"  \
+	" FROM refund WHERE shop_id = ?1 AND batch_id IS NOT NULL)"                          \
+	" UNION ALL " AUDIT_COLS "WHERE action = 'payout.return' AND seq IN (SELECT s.seq"   \
+	" FROM refund r JOIN seal s ON s.tbl = 'refund' AND s.rid = +r.id"                   \
+	" WHERE r.shop_id = ?1 AND r.batch_id IS NOT NULL)"
 #define AUDIT_COLS                                                                          \
 	"SELECT seq, at, day, user, role, action, object, shop_id, before, after, reason,"  \
 	" hash FROM audit "
 	static const char *const sql[2][2] = {
 		{AUDIT_COLS "ORDER BY seq LIMIT ?2", AUDIT_COLS "ORDER BY seq DESC LIMIT ?2"},
-		{AUDIT_COLS "WHERE shop_id = ?1 ORDER BY seq LIMIT ?2",
-		 AUDIT_COLS "WHERE shop_id = ?1 ORDER BY seq DESC LIMIT ?2"},
+		{AUDIT_COLS "WHERE shop_id = ?1 UNION ALL " AUDIT_COLS BATCHES_OF_SHOP
+			    " ORDER BY seq LIMIT ?2",
+		 AUDIT_COLS "WHERE shop_id = ?1 UNION ALL " AUDIT_COLS BATCHES_OF_SHOP
+			    " ORDER BY seq DESC LIMIT ?2"},
 	};
 #undef AUDIT_COLS
+#undef BATCHES_OF_SHOP
 	st_stmt *st = st_prep(db, sql[shop_id != NULL][newest_first], e);
 	if (!st)
 		return e->rc;
@@ -123,6 +136,16 @@ static const st_invariant invariants[] = {
 	 ST_01("r.status = 7") ") || ' still sent' FROM payout_batch b JOIN refund r"
 	 " ON r.batch_id = b.id GROUP BY b.id"
 	 " HAVING (b.returned_on IS NULL) <> (sum(" ST_01("r.status = 7") ") > 0)"},
+	/* A sent refund's last change is its send: its seal names either its
+	 * own record (refund:ID, batches before schema v18) or its batch's one
+	 * record (payout_batch:BATCH), found through its batch_id. */
+	{"check.refund_sent_audit", N_("refund %s: sent, but its seal names no record of its send (%s)"),
+	 "SELECT r.id, 'audit record ' || s.seq || ' is ' || COALESCE(a.action || ' ' || a.object,"
+	 " 'missing') || ', batch ' || COALESCE(CAST(r.batch_id AS TEXT), 'none')"
+	 " FROM refund r"
+	 " JOIN seal s ON s.tbl = 'refund' AND s.rid = +r.id LEFT JOIN audit a ON a.seq = s.seq"
+	 " WHERE r.status = 7 AND (a.seq IS NULL OR (a.object <> 'refund:' || r.id"
+	 " AND (a.action <> 'payout.batch' OR a.object <> 'payout_batch:' || r.batch_id)))"},
 	{"check.refund_paid_twice", N_("refund %s: paid more than once (%s)"),
 	 "SELECT refund_id, count(*) || ' ledger entries' FROM ledger WHERE kind = 4"
 	 " GROUP BY refund_id HAVING count(*) > 1"},
@@ -172,11 +195,33 @@ static const st_invariant invariants[] = {
 	 " HAVING count(*) > 1"},
 };
 
+/* PostgreSQL's form of an invariant whose SQL has none that both engines
+ * take, by code: seal.rid is text there, and SQLite's `s.rid = +r.id` (the
+ * unary + drops the id's affinity so the seal's key is used) cannot be. */
+static const st_invariant pg_forms[] = {
+	{"check.refund_sent_audit", NULL,
+	 "SELECT r.id, 'audit record ' || s.seq || ' is ' || COALESCE(a.action || ' ' || a.object,"
+	 " 'missing') || ', batch ' || COALESCE(CAST(r.batch_id AS TEXT), 'none')"
+	 " FROM refund r"
+	 " JOIN seal s ON s.tbl = 'refund' AND s.rid = CAST(r.id AS TEXT)"
+	 " LEFT JOIN audit a ON a.seq = s.seq"
+	 " WHERE r.status = 7 AND (a.seq IS NULL OR (a.object <> 'refund:' || r.id"
+	 " AND (a.action <> 'payout.batch' OR a.object <> 'payout_batch:' || r.batch_id)))"},
+};
+
+static const char *invariant_sql(bzj_db *db, const st_invariant *t)
+{
+	for (size_t i = 0; st_is_pg(db) && i < sizeof pg_forms / sizeof pg_forms[0]; i++)
+		if (!strcmp(pg_forms[i].code, t->code))
+			return pg_forms[i].sql;
+	return t->sql;
+}
+
 int st_check(bzj_db *db, const st_invariant *t, size_t n, bzj_date today,
 	     bzj_store_problem_fn fn, void *ctx, int64_t *problems, bzj_err *e)
 {
 	for (size_t i = 0; i < n; i++) {
-		st_stmt *st = st_prep(db, t[i].sql, e);
+		st_stmt *st = st_prep(db, invariant_sql(db, &t[i]), e);
 		if (!st)
 			return e->rc;
 		if (st_param_count(st) > 0)

@@ -149,3 +149,231 @@ int bzj_store_return_insert(bzj_db *db, const char *sha, bzj_date day, const cha
 		       " VALUES (?,?,?,?,?)",
 		       "tDtii", sha, day, user, paid, failed);
 }
+
+int bzj_store_batch_audit(bzj_db *db, int64_t batch_id, bzj_audit_rec *r, bool *found, bzj_err *e)
+{
+	*found = false;
+	memset(r, 0, sizeof *r);
+	/* audit_batch (schema v18) holds exactly these records */
+	st_stmt *st = st_prep(db,
+				   "SELECT seq, at, day, user, role, after, hash FROM audit"
+				   " WHERE action = 'payout.batch' AND object = 'payout_batch:' || ?1"
+				   " ORDER BY seq LIMIT 1",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "i", batch_id);
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
+		*found = true;
+		r->seq = st_col_int(st, 0);
+		st_text(st, 1, r->at, sizeof r->at);
+		r->day = st_date(st, 2);
+		st_text(st, 3, r->user, sizeof r->user);
+		st_text(st, 4, r->role, sizeof r->role);
+		st_text(st, 5, r->after, sizeof r->after);
+		st_text(st, 6, r->hash, sizeof r->hash);
+		snprintf(r->action, sizeof r->action, "payout.batch");
+		snprintf(r->object, sizeof r->object, "payout_batch:%lld", (long long)batch_id);
+	}
+	st_reset(st);
+	return rc == ST_ROW || rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_batch_refunds(bzj_db *db, int64_t batch_id, int (*fn)(void *ctx, int64_t id),
+			    void *ctx, bzj_err *e)
+{
+	st_stmt *st = st_prep(db,
+				   batch_id ? "SELECT id FROM refund WHERE batch_id = ?1 ORDER BY id"
+					    : "SELECT id FROM payout_batch WHERE ?1 = 0 ORDER BY id",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "i", batch_id);
+	int rc;
+	while ((rc = st_step(st)) == ST_ROW)
+		if (fn(ctx, st_col_int(st, 0)))
+			break;
+	st_reset(st);
+	return rc == ST_ROW || rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
+}
+
+/* ---- the return file's shop refunds, set-based (issue 15) ------------------ */
+
+int bzj_store_ret_stage_begin(bzj_db *db, bzj_err *e)
+{
+	/* one temp table per connection, emptied per file (creating it anew
+	 * each time would change the temp schema and re-prepare statements) */
+	int rc = st_exec(db, e,
+			 "CREATE TEMP TABLE IF NOT EXISTS ret_line(ord INTEGER PRIMARY KEY,"
+			 " id INTEGER NOT NULL, shop_id TEXT NOT NULL, paid INTEGER NOT NULL,"
+			 " day INTEGER, late INTEGER NOT NULL, amount INTEGER NOT NULL,"
+			 " note TEXT NOT NULL, reason TEXT, by TEXT NOT NULL)",
+			 NULL);
+	if (!rc)
+		rc = st_exec(db, e,
+			     "CREATE TEMP TABLE IF NOT EXISTS ret_sync(shop_id TEXT PRIMARY KEY,"
+			     " ord INTEGER NOT NULL, cause TEXT NOT NULL, bal INTEGER NOT NULL,"
+			     " req INTEGER NOT NULL, was INTEGER NOT NULL) WITHOUT ROWID",
+			     NULL);
+	if (!rc)
+		rc = st_exec(db, e, "DELETE FROM temp.ret_line", NULL);
+	if (!rc)
+		rc = st_exec(db, e, "DELETE FROM temp.ret_sync", NULL);
+	return rc;
+}
+
+int bzj_store_ret_stage(bzj_db *db, const bzj_ret_line *l, bzj_err *e)
+{
+	return st_exec(db, e,
+		       "INSERT INTO temp.ret_line(id, shop_id, paid, day, late, amount, note, reason,"
+		       " by) VALUES (?,?,?,?,?,?,?,?,?)",
+		       "itbDbittt", l->refund_id, l->shop_id, l->paid, l->day, l->late, l->amount_fen,
+		       l->note, l->paid ? NULL : l->reason, l->by);
+}
+
+int bzj_store_ret_apply(bzj_db *db, bzj_date today, const char *user,
+			int (*restricted)(void *ctx, const char *shop_id, bool on, int64_t balance,
+					  int64_t required, const char *cause),
+			void *ctx, bzj_err *e)
+{
+	/* the money leaves first, in file order, at each shop's balance now
+	 * (a shop has at most one refund in progress, so one line) */
+	int rc = st_exec(db, e,
+			 "INSERT INTO ledger(shop_id, day, kind, amount_fen, balance_after, payer,"
+			 " third_party, ref, note, violation_id, refund_id, user)"
+			 " SELECT l.shop_id, ?1, 4, -l.amount, s.balance_fen - l.amount, NULL, 0, NULL,"
+			 " l.note, 0, l.id, ?2 FROM temp.ret_line l JOIN shop s ON s.id = l.shop_id"
+			 " WHERE l.paid ORDER BY l.ord",
+			 "Dt", today, user);
+	int64_t n = 0;
+	if (!rc)
+		rc = st_int(db, e, &n, NULL, "SELECT count(*) FROM temp.ret_line", NULL);
+	if (!rc)
+		rc = st_exec(db, e,
+			     "UPDATE refund SET status = CASE WHEN l.paid THEN 3 ELSE 6 END,"
+			     " paid_by = CASE WHEN l.paid THEN l.by ELSE refund.paid_by END,"
+			     " paid_on = CASE WHEN l.paid THEN l.day ELSE refund.paid_on END,"
+			     " late = CASE WHEN l.paid THEN l.late ELSE refund.late END,"
+			     " failure_reason = CASE WHEN l.paid THEN refund.failure_reason ELSE l.reason END,"
+			     " closed_on = CASE WHEN l.paid THEN l.day ELSE ?1 END,"
+			     " changed_by = ?2, version = version + 1"
+			     " FROM temp.ret_line l WHERE refund.id = l.id AND refund.status = 7",
+			     "Dt", today, user);
+	if (!rc && st_changes(db) != n)
+		rc = bzj_fail(e, BZJ_EBUSY, "conflict.stale",
+			      _("a refund of the return file was changed by someone else meanwhile; "
+				"nothing was recorded, try again"));
+	/* each shop's position after its refund closed: REQUIRED_SQL is the
+	 * C rule (tests/unit/test_required.c), with :day = today */
+	if (!rc)
+		rc = st_exec(db, e,
+			     "INSERT INTO temp.ret_sync(shop_id, ord, cause, bal, req, was)"
+			     " SELECT s.id, l.ord, CASE WHEN l.paid THEN 'refund paid'"
+			     " ELSE 'refund failed' END,"
+			     " s.balance_fen - CASE WHEN l.paid THEN l.amount ELSE 0 END, "
+			     REQUIRED_SQL ", s.restricted FROM temp.ret_line l JOIN shop s ON s.id = l.shop_id",
+			     "D", today);
+	if (!rc)
+		rc = st_exec(db, e,
+			     "INSERT INTO restriction_event(shop_id, day, restricted, balance_fen,"
+			     " required_fen, cause) SELECT shop_id, ?1, bal < req, bal, req, cause"
+			     " FROM temp.ret_sync WHERE (bal < req) <> was ORDER BY ord",
+			     "D", today);
+	if (!rc)
+		rc = st_exec(db, e,
+			     "UPDATE shop SET balance_fen = y.bal, required_fen = y.req,"
+			     " restricted = y.bal < y.req, version = version + 1,"
+			     " refund_open = COALESCE((SELECT id FROM refund r WHERE r.shop_id = shop.id"
+			     "  AND r.status IN (1,2,7)), 0)"
+			     " FROM temp.ret_sync y WHERE shop.id = y.shop_id",
+			     NULL);
+	if (rc || !restricted)
+		return rc;
+	st_stmt *st = st_prep(db,
+				   "SELECT shop_id, bal < req, bal, req, cause FROM temp.ret_sync"
+				   " WHERE (bal < req) <> was ORDER BY ord",
+				   e);
+	if (!st)
+		return e->rc;
+	int sr;
+	while ((sr = st_step(st)) == ST_ROW) {
+		char shop[33], cause[32];
+		st_text(st, 0, shop, sizeof shop);
+		st_text(st, 4, cause, sizeof cause);
+		if ((rc = restricted(ctx, shop, st_col_int32(st, 1), st_col_int(st, 2),
+				     st_col_int(st, 3), cause)))
+			break;
+	}
+	st_reset(st);
+	if (rc)
+		return rc;
+	return sr == ST_DONE ? BZJ_OK : st_error(db, sr, e);
+}
+
+int bzj_store_refunds_sealed_with(bzj_db *db, int64_t seq, int (*fn)(void *ctx, int64_t id),
+				  void *ctx, bzj_err *e)
+{
+	st_stmt *st = st_prep(db,
+				   "SELECT rid FROM seal WHERE tbl = 'refund' AND seq = ?1 ORDER BY rid",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "i", seq);
+	int rc;
+	while ((rc = st_step(st)) == ST_ROW)
+		if (fn(ctx, st_col_int(st, 0)))
+			break;
+	st_reset(st);
+	return rc == ST_ROW || rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_refund_seal_record(bzj_db *db, int64_t id, const char *action, bzj_audit_rec *r,
+				 bool *found, bzj_err *e)
+{
+	*found = false;
+	memset(r, 0, sizeof *r);
+	st_stmt *st = st_prep(db,
+				   "SELECT a.seq, a.at, a.day, a.user, a.role, a.object, a.after, a.hash"
+				   " FROM seal s JOIN audit a ON a.seq = s.seq"
+				   " WHERE s.tbl = 'refund' AND s.rid = ?1 AND a.action = ?2",
+				   e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "it", id, action);
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
+		*found = true;
+		r->seq = st_col_int(st, 0);
+		st_text(st, 1, r->at, sizeof r->at);
+		r->day = st_date(st, 2);
+		st_text(st, 3, r->user, sizeof r->user);
+		st_text(st, 4, r->role, sizeof r->role);
+		st_text(st, 5, r->object, sizeof r->object);
+		st_text(st, 6, r->after, sizeof r->after);
+		st_text(st, 7, r->hash, sizeof r->hash);
+		snprintf(r->action, sizeof r->action, "%s", action);
+	}
+	st_reset(st);
+	return rc == ST_ROW || rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_return_audits(bzj_db *db, int (*fn)(void *ctx, int64_t seq, const char *after),
+			    void *ctx, bzj_err *e)
+{
+	/* audit_return (schema v18) holds exactly these records */
+	st_stmt *st = st_prep(db,
+				   "SELECT seq, after FROM audit WHERE action = 'payout.return'"
+				   " ORDER BY seq",
+				   e);
+	if (!st)
+		return e->rc;
+	int rc;
+	while ((rc = st_step(st)) == ST_ROW) {
+		const char *a = st_col_text(st, 1);
+		if (fn(ctx, st_col_int(st, 0), a ? a : ""))
+			break;
+	}
+	st_reset(st);
+	return rc == ST_ROW || rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
+}

@@ -36,13 +36,28 @@ typedef struct mac {
 	struct sha256_ctx s;
 } mac;
 
+/* The keyed state after hmac_sha256_set_key, kept for the last key used:
+ * a seal costs a few SHA-256 blocks, and setting the key is two of them
+ * (a bulk seal of a million-shop demo makes 11 million). */
+static struct {
+	bool ok;
+	uint8_t key[32];
+	struct hmac_sha256_ctx h;
+} keyed_state;
+
 static void mac_init(mac *m, const bzj_db *db, bool plain)
 {
 	m->keyed = db->keyed && !plain;
-	if (m->keyed)
-		hmac_sha256_set_key(&m->h, sizeof db->key, db->key);
-	else
+	if (m->keyed) {
+		if (!keyed_state.ok || memcmp(keyed_state.key, db->key, sizeof db->key) != 0) {
+			hmac_sha256_set_key(&keyed_state.h, sizeof db->key, db->key);
+			memcpy(keyed_state.key, db->key, sizeof db->key);
+			keyed_state.ok = true;
+		}
+		m->h = keyed_state.h;
+	} else {
 		sha256_init(&m->s);
+	}
 }
 
 static void mac_update(mac *m, size_t n, const uint8_t *p)
@@ -55,13 +70,36 @@ static void mac_update(mac *m, size_t n, const uint8_t *p)
 
 static void mac_hex(mac *m, char out[65])
 {
+	static const char hex[] = "0123456789abcdef";
 	uint8_t d[SHA256_DIGEST_SIZE];
 	if (m->keyed)
 		hmac_sha256_digest(&m->h, sizeof d, d);
 	else
 		sha256_digest(&m->s, sizeof d, d);
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[64] = 0;
+}
+
+/* An integer's text as SQLite gives it (its value_text), without
+ * converting the value in place. */
+static size_t int_text(int64_t v, char buf[24])
+{
+	char tmp[24];
+	size_t n = 0;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	size_t k = 0;
+	if (v < 0)
+		buf[k++] = '-';
+	while (n)
+		buf[k++] = tmp[--n];
+	return k;
 }
 
 /* SQLITE-ONLY BEGIN: registered functions (docs/store-seam.md, "Fenced") */
@@ -79,10 +117,16 @@ static void fn_seal_common(sqlite3_context *c, int n, sqlite3_value **v, bool pl
 		default: tag = 'T'; break;
 		}
 		mac_update(&m, 1, (const uint8_t *)&tag);
-		const unsigned char *t = sqlite3_value_text(v[i]);
-		int len = sqlite3_value_bytes(v[i]);
-		if (t && len > 0)
-			mac_update(&m, (size_t)len, t);
+		if (tag == 'I') {
+			char buf[24];
+			size_t len = int_text(sqlite3_value_int64(v[i]), buf);
+			mac_update(&m, len, (const uint8_t *)buf);
+		} else {
+			const unsigned char *t = sqlite3_value_text(v[i]);
+			int len = sqlite3_value_bytes(v[i]);
+			if (t && len > 0)
+				mac_update(&m, (size_t)len, t);
+		}
 		mac_update(&m, 1, (const uint8_t *)"\x1f");
 	}
 	char out[65];

@@ -5,10 +5,20 @@
 #include <string.h>
 
 #include "bzj/money.h"
+#include "bzj/payout.h"
 #include "bzj/refund.h"
 #include "cli_priv.h"
 
+static void refund_json_sent(bzj_json *j, const bzj_refund *r, const bzj_refund_sent *sent);
+
 static void refund_json(bzj_json *j, const bzj_refund *r)
+{
+	refund_json_sent(j, r, NULL);
+}
+
+/* sent: `refund show` adds "sent", how the refund went to the bank (null
+ * if never in a batch) */
+static void refund_json_sent(bzj_json *j, const bzj_refund *r, const bzj_refund_sent *sent)
 {
 	bzj_json_obj(j, NULL);
 	bzj_json_int(j, "id", r->id);
@@ -39,6 +49,28 @@ static void refund_json(bzj_json *j, const bzj_refund *r)
 	bzj_json_str(j, "paid_by", r->paid_by[0] ? r->paid_by : NULL);
 	bzj_json_date(j, "paid_on", r->paid_on);
 	bzj_json_int(j, "version", r->version);
+	if (sent && sent->sent) {
+		bzj_json_obj(j, "sent");
+		bzj_json_int(j, "batch_id", sent->batch_id);
+		bzj_json_str(j, "bank_ref", sent->bank_ref);
+		bzj_json_str(j, "by", sent->by);
+		bzj_json_str(j, "at", sent->at);
+		bzj_json_date(j, "day", sent->day);
+		bzj_json_int(j, "audit_seq", sent->audit_seq);
+		if (sent->returned) {
+			bzj_json_obj(j, "returned");
+			bzj_json_str(j, "by", sent->return_by);
+			bzj_json_str(j, "at", sent->return_at);
+			bzj_json_date(j, "day", sent->return_day);
+			bzj_json_int(j, "audit_seq", sent->return_seq);
+			bzj_json_obj_end(j);
+		} else {
+			bzj_json_null(j, "returned");
+		}
+		bzj_json_obj_end(j);
+	} else if (sent) {
+		bzj_json_null(j, "sent");
+	}
 	bzj_json_obj_end(j);
 }
 
@@ -54,6 +86,33 @@ static void refund_text(const bzj_refund *r)
 		cli_printf("       %s: %s\n", _("failed"), r->failure_reason);
 	if (r->reject_reason[0])
 		cli_printf("       %s: %s\n", _("rejected"), r->reject_reason);
+}
+
+/* `refund show`: the refund and, when it went through a bank batch, who
+ * sent it, when and in which batch (its batch's audit record). */
+static int emit_refund_sent(cli_env *env, const bzj_refund *r, const bzj_refund_sent *sent)
+{
+	if (env->json) {
+		bzj_json j;
+		bzj_json_init(&j);
+		refund_json_sent(&j, r, sent);
+		cli_json_print(&j);
+	} else {
+		refund_text(r);
+		if (sent && sent->sent) {
+			char d[16];
+			cli_printf(_("       sent in payout batch %lld as %s by %s on %s (%s, audit "
+				     "record %lld)\n"),
+				   (long long)sent->batch_id, sent->bank_ref, sent->by,
+				   cli_day(sent->day, d), sent->at, (long long)sent->audit_seq);
+			if (sent->returned)
+				cli_printf(_("       the bank's answer recorded by %s on %s (%s, audit "
+					     "record %lld)\n"),
+					   sent->return_by, cli_day(sent->return_day, d),
+					   sent->return_at, (long long)sent->return_seq);
+		}
+	}
+	return BZJ_OK;
 }
 
 static int emit_refund(cli_env *env, const bzj_refund *r)
@@ -233,7 +292,11 @@ CMD(refund_act)
 	} else if (!strcmp(verb, "fail")) {
 		rc = bzj_refund_fail(x, id, cli_val(&a, "reason"), ver, &r, e);
 	} else { /* show */
+		bzj_refund_sent sent;
 		rc = bzj_refund_get(x, id, &r, e);
+		if (!rc)
+			rc = bzj_refund_sent_get(x, &r, &sent, e);
+		return rc ? rc : emit_refund_sent(env, &r, &sent);
 	}
 	return rc ? rc : emit_refund(env, &r);
 }

@@ -38,6 +38,7 @@ typedef struct bzj_payout_batch {
 	bool flagged;	      /* no return 3 business days after its date */
 	bool business_day;    /* its date is a business day */
 	/* filled by bzj_payout_batch only (malloc'd; bzj_payout_free) */
+	char refunds_sha256[65]; /* its audit record's hash of its refunds' ids */
 	bzj_payout_line *lines;
 	int nlines;
 	bzj_payout_excluded *excluded;
@@ -71,6 +72,29 @@ typedef struct bzj_payout_return_result {
  * refused ("payout.not_sent", r->line names the line). */
 int bzj_payout_return(bzj_ctx *x, const char *data, size_t len, bzj_payout_return_result *r,
 		      bzj_err *e);
+
+/* How a refund went to the bank, from its batch's audit record (found
+ * through the refund's batch_id): who sent it, when (UTC) and on which
+ * day, in which batch under which reference, and the record's seq; and
+ * from the return file's record its seal names, who recorded the bank's
+ * answer and when. */
+typedef struct bzj_refund_sent {
+	bool sent; /* false: never in a batch */
+	int64_t batch_id, audit_seq;
+	char bank_ref[24];
+	char by[64];
+	char at[32];
+	bzj_date day;
+	/* the bank's answer, when a return file recorded it (its one record,
+	 * which the refund's seal names): who imported it, when */
+	bool returned;
+	int64_t return_seq;
+	char return_by[64];
+	char return_at[32];
+	bzj_date return_day;
+} bzj_refund_sent;
+
+int bzj_refund_sent_get(bzj_ctx *x, const bzj_refund *r, bzj_refund_sent *out, bzj_err *e);
 
 /* Batches, newest first; open_only: those still waiting for the return.
  * *flagged counts the open ones past 3 business days. */

@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 18
+#define BZJ_SCHEMA_VERSION 19
 /* meta key: schema v13 left a keyed database's refund seals to renew once
  * its audit key is attached (bzj_store_reseal_pending). */
 #define BZJ_RESEAL_PENDING "reseal_refund_v13"
@@ -236,7 +236,12 @@ int bzj_store_refund_insert(bzj_db *db, bzj_refund *r, bzj_err *e);
 int bzj_store_refund_get(bzj_db *db, int64_t id, bzj_refund *r, bzj_err *e);
 /* Fails with conflict.stale when the row's version is not r->version. */
 int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e);
-int bzj_store_refund_send(bzj_db *db, bzj_refund *r, bzj_err *e);
+/* Send the approved refunds whose ids are in the JSON array `ids` (n of
+ * them) in bank batch `batch_id`: status sent, reference BZJ + the id in
+ * nine digits, changed by `user`, in one statement; conflict.stale unless
+ * all n were approved. */
+int bzj_store_refunds_send(bzj_db *db, int64_t batch_id, const char *user, const char *ids,
+			   int64_t n, bzj_err *e);
 int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today, bzj_refund *out,
 			  int max, int *n, bzj_err *e);
 /* Today's load of the open queue: see bzj_refund_load (refund.h). */
@@ -266,6 +271,48 @@ int bzj_store_batch_list(bzj_db *db, bool open_only, struct bzj_payout_batch *ou
 			 int *n, bzj_err *e);
 /* Mark the batch returned on `day` once none of its refunds is sent. */
 int bzj_store_batch_returned(bzj_db *db, int64_t id, bzj_date day, bzj_err *e);
+/* A bank return file's shop refunds, written set-based (payout.c): stage
+ * each line (in file order), then apply them all: the ledger entries of
+ * the paid ones (balance after = the shop's balance less the refund), the
+ * refunds paid (on `day`, by the batch's maker `by`, late after the
+ * window) or failed (`reason`, closed today), and each shop's balance,
+ * required deposit (REQUIRED_SQL, the C rule), restriction and refund in
+ * progress, with a restriction_event where the restriction changes (cause
+ * "refund paid" / "refund failed", as `refund pay` records).  restricted
+ * receives each shop whose restriction changed, for its audit record. */
+typedef struct bzj_ret_line {
+	int64_t refund_id;
+	char shop_id[33];
+	bool paid, late;
+	bzj_date day;
+	int64_t amount_fen;
+	char note[96];
+	char reason[257]; /* as bzj_refund.failure_reason holds it */
+	char by[64];
+} bzj_ret_line;
+int bzj_store_ret_stage_begin(bzj_db *db, bzj_err *e);
+int bzj_store_ret_stage(bzj_db *db, const bzj_ret_line *l, bzj_err *e);
+int bzj_store_ret_apply(bzj_db *db, bzj_date today, const char *user,
+			int (*restricted)(void *ctx, const char *shop_id, bool on, int64_t balance,
+					  int64_t required, const char *cause),
+			void *ctx, bzj_err *e);
+/* Every "payout.return" audit record (seq, after), ascending, to fn. */
+int bzj_store_return_audits(bzj_db *db, int (*fn)(void *ctx, int64_t seq, const char *after),
+			    void *ctx, bzj_err *e);
+/* The refunds whose seal names audit record `seq`, ascending, to fn. */
+int bzj_store_refunds_sealed_with(bzj_db *db, int64_t seq, int (*fn)(void *ctx, int64_t id),
+				  void *ctx, bzj_err *e);
+/* The audit record that refund `id`'s seal names, when its action is
+ * `action`: *found false otherwise. */
+int bzj_store_refund_seal_record(bzj_db *db, int64_t id, const char *action, bzj_audit_rec *r,
+				 bool *found, bzj_err *e);
+/* The batch's own audit record ("payout.batch"): *found false if none. */
+int bzj_store_batch_audit(bzj_db *db, int64_t batch_id, bzj_audit_rec *r, bool *found,
+			  bzj_err *e);
+/* The ids of the refunds in a batch (batch_id > 0), or of every batch
+ * (batch_id 0), ascending, to fn (non-zero stops). */
+int bzj_store_batch_refunds(bzj_db *db, int64_t batch_id, int (*fn)(void *ctx, int64_t id),
+			    void *ctx, bzj_err *e);
 int bzj_store_return_seen(bzj_db *db, const char *sha, bool *seen, bzj_err *e);
 int bzj_store_return_insert(bzj_db *db, const char *sha, bzj_date day, const char *user,
 			    int64_t paid, int64_t failed, bzj_err *e);
@@ -347,18 +394,34 @@ int bzj_store_import_file_add(bzj_db *db, const char *sha256, const char *kind, 
 int bzj_store_demo_shop(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_demo_violation(bzj_db *db, bzj_violation *v, bzj_err *e);
 int bzj_store_demo_refund(bzj_db *db, bzj_refund *r, bzj_err *e);
-int bzj_store_demo_floating(bzj_db *db, const char *shop_id, bzj_month m, int64_t gmv_fen,
-			    int64_t floating_fen, bzj_date effective, bzj_err *e);
-/* Drop the search-index insert triggers; build the indexes in bulk and
+/* Many rows at once (multi-row INSERTs): a month's GMV (gmv_fen) and its
+ * floating deposit (all four), and ledger entries in order. */
+typedef struct bzj_demo_month {
+	char shop_id[BZJ_ID_MAX + 1];
+	bzj_month month;
+	int64_t gmv_fen, floating_fen;
+	bzj_date effective;
+} bzj_demo_month;
+int bzj_store_demo_gmv(bzj_db *db, const bzj_demo_month *rows, size_t n, bzj_err *e);
+int bzj_store_demo_floating(bzj_db *db, const bzj_demo_month *rows, size_t n, bzj_err *e);
+int bzj_store_demo_ledger(bzj_db *db, const bzj_ledger_entry *rows, size_t n, bzj_err *e);
+/* Drop the search-index and seal triggers and the plain indexes of the
+ * tables the demo fills; seal, build the indexes in bulk and
  * put the triggers back (same transaction). */
 int bzj_store_demo_bulk_begin(bzj_db *db, bzj_err *e);
 int bzj_store_demo_shop_money(bzj_db *db, const bzj_shop *s, bzj_err *e);
 int bzj_store_bulk_cache(bzj_db *db, bool on, bzj_err *e);
+/* A rollback journal for the demo's one transaction (outside it). */
+int bzj_store_demo_journal(bzj_db *db, bool bulk, bzj_err *e);
 int bzj_store_demo_bulk_end(bzj_db *db, bzj_err *e);
-/* The newbie period: a shop's status, a score, a risk finding
- * (closed BZJ_DATE_NONE = still open). */
-int bzj_store_demo_newbie(bzj_db *db, const char *shop_id, int status, bzj_date graduated,
-			  bzj_err *e);
+/* The newbie period: new shops' newbie rows (a graduated one by rev1), a
+ * score, a risk finding (closed BZJ_DATE_NONE = still open). */
+typedef struct bzj_demo_newbie {
+	char shop_id[BZJ_ID_MAX + 1];
+	int status;
+	bzj_date graduated;
+} bzj_demo_newbie;
+int bzj_store_demo_newbie(bzj_db *db, const bzj_demo_newbie *rows, size_t n, bzj_err *e);
 int bzj_store_demo_score(bzj_db *db, const char *shop_id, bzj_date day, int tenths, bzj_err *e);
 int bzj_store_demo_risk(bzj_db *db, const char *shop_id, bzj_date opened, const char *note,
 			bzj_date closed, bzj_err *e);
@@ -456,7 +519,7 @@ typedef struct bzj_order_row {
 int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e);
 /* Bulk insert for the demo: rows of shops that have no orders yet, each
  * shop's rows together in ascending days; the running sums are carried in
- * memory (one prepared INSERT). */
+ * memory (prepared multi-row INSERTs). */
 int bzj_store_orders_append(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e);
 int bzj_store_complaint_insert(bzj_db *db, bzj_complaint *c, bzj_err *e);
 int bzj_store_complaint_get(bzj_db *db, int64_t id, bzj_complaint *c, bzj_err *e);

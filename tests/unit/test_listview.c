@@ -168,6 +168,44 @@ static void reload_keeps_the_selected_row(void **state)
 	lv_free(&v);
 }
 
+/* The first screen reads a screenful and one row more (the console's
+ * start is timed against the sqlite3 shell's LIMIT 20), the first move
+ * down reads the next page, and a body that grew since is filled when it
+ * is drawn. */
+static void window_first_screen_reads_a_screenful(void **state)
+{
+	(void)state;
+	U.lines = 21;
+	listview v = {.ops = &window_ops};
+	lv_reset(&v, &U);
+	assert_int_equal(fetches, 1);
+	assert_int_equal(v.l.n, 22);
+	assert_false(v.at_end);
+	assert_int_equal(v.total, N);
+	v.l.h = 20;
+	lv_move(&v, &U, ACT_DOWN);
+	assert_int_equal(fetches, 1); /* row 2 of 22 loaded rows: no read */
+	lv_move(&v, &U, ACT_PAGE_DOWN);
+	assert_int_equal(fetches, 1); /* to the last loaded row */
+	assert_int_equal(sel_key(&v), 22);
+	lv_move(&v, &U, ACT_PAGE_DOWN);
+	assert_int_equal(fetches, 2);
+	assert_int_equal(v.l.n, 22 + LV_PAGE);
+	assert_int_equal(sel_key(&v), 42);
+	assert_int_equal(lv_pos(&v), sel_key(&v));
+	lv_free(&v);
+
+	listview g = {.ops = &window_ops};
+	lv_reset(&g, &U);
+	lv_draw(&g, &U, NULL, 0, 41, NULL); /* a 40-row list now */
+	assert_int_equal(g.l.n, 22 + LV_PAGE);
+	assert_false(g.at_end);
+	lv_draw(&g, &U, NULL, 0, 41, NULL);
+	assert_int_equal(g.l.n, 22 + LV_PAGE); /* filled once */
+	lv_free(&g);
+	U.lines = 0;
+}
+
 /* An append list fetches a page at a time as the cursor reaches the end,
  * and a reload refetches as many rows as were loaded. */
 static void append_list_fetches_as_it_goes(void **state)
@@ -220,6 +258,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(window_pages_through_everything, setup),
+	    cmocka_unit_test_setup(window_first_screen_reads_a_screenful, setup),
 	    cmocka_unit_test_setup(reload_keeps_the_selected_row, setup),
 	    cmocka_unit_test_setup(append_list_fetches_as_it_goes, setup),
 	    cmocka_unit_test_setup(failed_fetch_shows_the_message, setup),

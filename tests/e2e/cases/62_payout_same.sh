@@ -5,6 +5,11 @@
 # copied before the payout; copy A goes through `payout batch` + `payout
 # return` (every sent refund paid on the batch's date), copy B through
 # `refund pay` of each approved refund by the same person on the same day.
+# Since schema v18 the batch sends its refunds in one statement under one
+# audit record (the batch's, with a hash of its refund ids) instead of one
+# record per refund: the section "the batch's audit shape" proves each
+# refund's history still names who sent it, when and in which batch, and
+# that `bzj check` finds the batch's record through the refund's batch_id.
 DB=$T/62_payout_same.db
 D=2025-10-09
 bz demo $D init
@@ -56,6 +61,8 @@ jis "A: S4 left out, payee changed" 'find(d["excluded"], "id", '"$R_S4"')["code"
 	payee.changed_recently
 S3MSG_A=$(j 'find(d["excluded"], "id", '"$R_S3"')["message"]')
 S4MSG_A=$(j 'find(d["excluded"], "id", '"$R_S4"')["message"]')
+BATCH_A=$(j 'd["batch"]')
+cp "$DB" "$T/62_sent.db"
 awk -F, -v d=$PAY 'NR > 1 { printf "%s,paid,%s,\n", $1, d } BEGIN { print "ref,status,date,reason" }' \
 	"$T/62_a.csv" >"$T/62_a_ret.csv"
 bz fin2 $PAY payout return "$T/62_a_ret.csv"
@@ -103,3 +110,123 @@ okrc "A: bzj check clean"
 DB=$T/62_b.db
 bz demo $PAY check
 okrc "B: bzj check clean"
+
+echo "# the batch's audit shape: one record for the batch, found through batch_id"
+DB=$T/62_sent.db
+bz demo $PAY audit log --limit 20
+jis "sent: one payout.batch record, naming the batch" \
+	'[r["object"] for r in d["entries"] if r["action"] == "payout.batch"]' "[\"payout_batch:$BATCH_A\"]"
+jis "sent: no record per sent refund" \
+	'len([r for r in d["entries"] if r["action"] == "refund.send"])' 0
+jis "sent: the failed re-check has its own record (S3, as refund pay)" \
+	'[r["shop_id"] for r in d["entries"] if r["action"] == "refund.payout_failed"]' '["S3"]'
+AFTER=$(j '[r["after"] for r in d["entries"] if r["action"] == "payout.batch"][0]')
+WANT_H=$(python3 -c "import hashlib; print(hashlib.sha256(''.join('%d\\n' % i for i in sorted([$R_S1, $R_S2, $R_S5])).encode()).hexdigest())")
+is "sent: the batch's record: count, total and the hash of the sent refunds' ids" \
+	"$(printf '%s' "$AFTER" | python3 -c 'import json, sys; a = json.load(sys.stdin); print(a["count"], a["total_fen"], a["refunds_sha256"])')" \
+	"3 300000 $WANT_H"
+BSEQ=$(j '[r["seq"] for r in d["entries"] if r["action"] == "payout.batch"][0]')
+is "sent: every sent refund's seal names the batch's record" \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM refund r JOIN seal s ON s.tbl = 'refund' AND s.rid = r.id
+		WHERE r.status = 7 AND s.seq = $BSEQ")" 3
+bz fin1 $PAY refund show "$R_S2"
+okrc "sent: refund show"
+jis "sent: refund show names who sent it, when and in which batch" \
+	'[d["status"], d["sent"]["batch_id"], d["sent"]["by"], d["sent"]["day"], d["sent"]["bank_ref"], d["sent"]["audit_seq"]]' \
+	"[\"sent\",$BATCH_A,\"fin2\",\"$PAY\",\"BZJ$(printf %09d "$R_S2")\",$BSEQ]"
+bz fin1 $PAY refund show "$R_S3"
+jis "sent: a refund never sent has sent null" 'd["sent"]' null
+bz demo $PAY audit log --shop S2
+jis "sent: S2's history holds the batch's record" \
+	'[r["seq"] for r in d["entries"] if r["action"] == "payout.batch"]' "[$BSEQ]"
+bz demo $PAY audit log --shop S4
+jis "sent: S4's (left out) does not" \
+	'len([r for r in d["entries"] if r["action"] == "payout.batch"])' 0
+bz demo $PAY check
+okrc "sent: bzj check clean while the refunds are with the bank"
+DB=$T/62_a.db
+bz fin1 $PAY refund show "$R_S2"
+jis "A: after the return, still who sent it and in which batch" \
+	'[d["status"], d["paid_by"], d["sent"]["batch_id"], d["sent"]["by"]]' "[\"paid\",\"fin2\",$BATCH_A,\"fin2\"]"
+jis "A: and who recorded the bank's answer (the return's one record)" \
+	'[d["sent"]["returned"]["by"], d["sent"]["returned"]["day"]]' "[\"fin2\",\"$PAY\"]"
+RSEQ=$(j 'd["sent"]["returned"]["audit_seq"]')
+bz demo $PAY audit log --limit 30
+jis "A: one payout.return record, no record per refund paid" \
+	'[r["action"] for r in d["entries"] if r["action"] in ("payout.return", "refund.pay")]' \
+	'["payout.return"]'
+AFTER=$(j '[r["after"] for r in d["entries"] if r["action"] == "payout.return"][0]')
+is "A: the return's record: paid, failed, refunds and the hash of their ids" \
+	"$(printf '%s' "$AFTER" | python3 -c 'import json, sys; a = json.load(sys.stdin); print(a["paid"], a["failed"], a["refunds"], a["refunds_sha256"])')" \
+	"3 0 3 $WANT_H"
+is "A: every paid refund, its ledger entry and shop are sealed with the return's record" \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM seal WHERE seq = $RSEQ AND (tbl = 'refund' AND rid IN ($R_S1, $R_S2, $R_S5)
+		OR tbl = 'ledger' AND rid IN (SELECT id FROM ledger WHERE refund_id IN ($R_S1, $R_S2, $R_S5))
+		OR tbl = 'shop' AND rid IN ('S1', 'S2', 'S5'))")" 9
+bz demo $PAY audit log --shop S5
+jis "A: S5's history: its batch and its return" \
+	'[r["action"] for r in d["entries"] if r["action"].startswith("payout.")]' '["payout.return","payout.batch"]'
+cp "$DB" "$T/62_tamper3.db"
+DB=$T/62_tamper3.db
+sqlite3 "$DB" "UPDATE seal SET seq = $BSEQ WHERE tbl = 'refund' AND rid = $R_S5"
+bz demo $PAY check
+erc "tamper: a paid refund no longer sealed with its return: check fails" 1
+jis "tamper: the return's record no longer matches its refunds" \
+	'[p["code"] for p in d["problems"] if p["code"] == "check.return_audit"]' '["check.return_audit"]'
+DB=$T/62_b.db
+bz fin1 $PAY refund show "$R_S2"
+jis "B: paid singly, never sent" 'd["sent"]' null
+
+echo "# check finds a refund moved out of its batch behind bzj's back"
+cp "$T/62_sent.db" "$T/62_tamper.db"
+DB=$T/62_tamper.db
+sqlite3 "$DB" "DROP TRIGGER seal_refund_au; UPDATE refund SET batch_id = NULL, bank_ref = NULL, status = 2
+	WHERE id = $R_S2"
+bz demo $PAY check
+erc "tamper: check fails" 1
+jis "tamper: the batch's record no longer matches its refunds" \
+	'sorted(set(p["code"] for p in d["problems"]) & {"check.batch_audit", "check.batch_totals"})' \
+	'["check.batch_audit","check.batch_totals"]'
+cp "$T/62_sent.db" "$T/62_tamper2.db"
+DB=$T/62_tamper2.db
+sqlite3 "$DB" "UPDATE seal SET seq = (SELECT max(seq) FROM audit WHERE action = 'refund.payout_failed')
+	WHERE tbl = 'refund' AND rid = $R_S5"
+bz demo $PAY check
+erc "tamper: a sent refund sealed with another record: check fails" 1
+jis "tamper: named as a sent refund without its send" \
+	'[p["code"] for p in d["problems"] if p["code"] == "check.refund_sent_audit"]' '["check.refund_sent_audit"]'
+
+echo "# a return that restricts a shop: its event, its own record after the return's, check clean"
+DB=$T/62_restr.db
+bz demo 2025-10-09 init
+bz demo 2025-10-09 shop add R1 --name 店R1 --entity company --category 服饰内衣 \
+	--opened 2023-01-01 --entity-name 公司R1
+bz rev1 2025-10-09 shop payee R1 --type corporate --name 公司R1 --account 6222000022229999
+shop R1 2025-10-09
+REQR=$(j 'd["required_fen"]')
+bz fin1 2025-10-09 topup R1 "$(( (REQR + 100000) / 100 ))"
+okrc "restr: R1 holds its required deposit plus exactly 1,000 yuan"
+bz rev1 2025-11-03 refund submit R1 --kind partial --amount 1000
+RR=$(j 'd["id"]')
+bz rev2 2025-11-03 refund approve "$RR"
+bz fin2 $PAY payout batch --date $PAY --out "$T/62_r.csv"
+jis "restr: sent" 'd["count"]' 1
+bz rev1 $PAY violation add R1 --class A --points 1 --raise 0 --note 虚假发货
+bz rev1 $PAY violation deduct "$(j 'd["id"]')" 1
+okrc "restr: 1 yuan deducted while the refund is with the bank"
+awk -F, -v d=$PAY 'NR > 1 { printf "%s,paid,%s,\n", $1, d } BEGIN { print "ref,status,date,reason" }' \
+	"$T/62_r.csv" >"$T/62_r_ret.csv"
+bz fin2 $PAY payout return "$T/62_r_ret.csv"
+okrc "restr: the bank paid it"
+shop R1 $PAY
+jis "restr: R1 is now below its required deposit, restricted" \
+	'[d["required_fen"] - d["balance_fen"], d["payout_restricted"]]' '[100,true]'
+is "restr: the restriction event, caused by the refund paid" \
+	"$(sqlite3 "$DB" "SELECT restricted, cause FROM restriction_event WHERE shop_id = 'R1' ORDER BY id DESC LIMIT 1")" \
+	"1|refund paid"
+bz demo $PAY audit log --shop R1 --limit 3
+jis "restr: its own record, after the return's" \
+	'[(r["action"], r["reason"]) for r in d["entries"]][:2]' \
+	'[["restriction.start","refund paid"],["payout.return",null]]'
+bz demo $PAY check
+okrc "restr: bzj check clean (restriction, its log, seals)"
