@@ -129,7 +129,7 @@ check: all build/san/bzj $(UNIT_BIN) $(MO) build/keys2man build/san/tests/pg_dri
 	@sh tests/tui/run.sh build/san/bzj
 	@SAFETY_SETGID_BIN=build/bzj sh tests/safety/run.sh build/san/bzj
 	@sh tests/stress/run.sh build/san/bzj short
-	@sh tests/pg/run.sh build/san/tests/pg_driver
+	@sh tests/pg/run.sh build/san/tests/pg_driver build/san/bzj
 	@CRASH_KILLS=20 sh tests/crash/run.sh build/bzj
 
 unit: $(UNIT_BIN)

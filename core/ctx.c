@@ -1,5 +1,6 @@
 /* ctx.c - opening a database for work: schema, defaults and calendar. */
 #include <string.h>
+#include <time.h>
 
 #include "bzj/calendar.h"
 #include "bzj/holidays.h"
@@ -113,6 +114,17 @@ int bzj_ctx_reload(bzj_ctx *x, bzj_err *e)
 	bzj_cal_free(x->cal);
 	x->cal = c;
 	return BZJ_OK;
+}
+
+bool bzj_ctx_retry(bzj_ctx *x, const bzj_err *e, int attempt)
+{
+	if (attempt >= 3 || !x->db || !e || e->rc != BZJ_EBUSY || strcmp(e->code, "store.busy") ||
+	    !bzj_db_busy_retry(x->db))
+		return false;
+	/* 5, 10, 20 ms: the other transaction has committed by now */
+	struct timespec t = {0, (5L << attempt) * 1000000L};
+	nanosleep(&t, NULL);
+	return true;
 }
 
 int bzj_ctx_check_location(const char *where, const char *source, bzj_err *e)

@@ -16,6 +16,7 @@
 #include "bzj/fsafe.h"
 #include "bzj/i18n.h"
 #include "bzj/rules.h"
+#include "store_pg.h"
 #include "store_priv.h"
 
 /* Schema version 1.  Every invariant SQL can hold is a CHECK, a unique index
@@ -879,6 +880,33 @@ static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
+/* PostgreSQL (issue 16): an empty database gets the baseline schema
+ * (core/store_pg_schema.sql, the SQLite schema at BZJ_PG_BASELINE), then
+ * these, the PostgreSQL forms of the migrations after it: index i takes
+ * BZJ_PG_BASELINE + i to the next version.  A separate array rather than a
+ * second field of migrations[]: the migrations before the baseline have
+ * no PostgreSQL form and never will.  Append the PostgreSQL form here
+ * with every new migration above (written for PostgreSQL; the driver's
+ * rewriter leaves PostgreSQL's own syntax alone); a missing one leaves its slot NULL
+ * and a PostgreSQL database is refused at that version with store.version
+ * (tests/pg/driver.c prints what the schema lacks). */
+static const char *const migrations_pg[BZJ_SCHEMA_VERSION - BZJ_PG_BASELINE] = {
+	/* v18: score.job, bulk_job.pid, bulk_job.host */
+	"ALTER TABLE score ADD COLUMN job bigint NOT NULL DEFAULT 0;"
+	"ALTER TABLE bulk_job ADD COLUMN pid bigint NOT NULL DEFAULT 0;"
+	"ALTER TABLE bulk_job ADD COLUMN host text NOT NULL DEFAULT '';",
+	/* v19: the audit indexes of the batch and the return */
+	"CREATE INDEX audit_batch ON audit(object) WHERE action = 'payout.batch';"
+	"CREATE INDEX audit_return ON audit(seq) WHERE action = 'payout.return';",
+};
+
+const char *bzj_pg_migration(int v)
+{
+	if (v < BZJ_PG_BASELINE || v >= BZJ_SCHEMA_VERSION)
+		return NULL;
+	return migrations_pg[v - BZJ_PG_BASELINE];
+}
+
 /* A write that failed on the file-size limit (RLIMIT_FSIZE): EFBIG, or
  * a short write SQLite calls "full" while the disk has room. */
 static bool file_limited(bzj_db *db, int sys)
@@ -924,6 +952,8 @@ int st_error(bzj_db *db, int rc, bzj_err *e)
 	switch (rc & 0xff) {
 	case ST_BUSY:
 	case ST_LOCKED:
+		if (db && db->drv && st_is_pg(db)) /* not the writer lock: bzj_db_begin */
+			db->busy_retry = true;
 		return bzj_fail(e, BZJ_EBUSY, "store.busy",
 				_("the database is busy (another operator is writing); try again"));
 	case ST_FULL:
@@ -1104,6 +1134,19 @@ int64_t bzj_db_data_version(bzj_db *db)
 int bzj_db_schema_version(bzj_db *db)
 {
 	int64_t v = 0;
+	if (st_is_pg(db)) {
+		/* meta's schema_version row; 0 while there is no meta table */
+		int64_t t = 0;
+		st_int(db, NULL, &t, NULL,
+		       "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname ="
+		       " current_schema() AND tablename = 'meta'",
+		       NULL);
+		if (t)
+			st_int(db, NULL, &v, NULL,
+			       "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'",
+			       NULL);
+		return (int)v;
+	}
 	st_int(db, NULL, &v, NULL, "PRAGMA user_version", NULL);
 	return (int)v;
 }
@@ -1121,6 +1164,41 @@ void bzj_db_on_migrate(bzj_migrate_fn fn, volatile int *stop)
 {
 	migrate_fn = fn;
 	migrate_stop = stop;
+}
+
+/* PostgreSQL, inside the migration's transaction: the baseline on an
+ * empty database, then migrations_pg[] up to `want`, then meta's
+ * schema_version. */
+static int pg_migrate(bzj_db *db, int have, int want, bzj_err *e)
+{
+	int rc;
+	if (have == 0) {
+		int base = 0;
+		const char *s = bzj_pg_schema(&base);
+		if (!s)
+			return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+		if ((rc = exec_script(db, s, e)))
+			return rc;
+		have = base;
+	}
+	if (have < BZJ_PG_BASELINE)
+		return bzj_fail(e, BZJ_EIO, "store.version",
+				_("the PostgreSQL database has schema version %d, older than the "
+				  "first PostgreSQL schema (%d): it was not made by bzj"),
+				have, BZJ_PG_BASELINE);
+	for (int v = have; v < want; v++) {
+		const char *m = bzj_pg_migration(v);
+		if (!m)
+			return bzj_fail(e, BZJ_EIO, "store.version",
+					_("schema migration %d has no PostgreSQL form yet, so this "
+					  "bzj cannot bring a PostgreSQL database past version %d"),
+					v + 1, v);
+		if ((rc = exec_script(db, m, e)))
+			return rc;
+	}
+	char v[24];
+	snprintf(v, sizeof v, "%d", want);
+	return st_exec(db, e, "UPDATE meta SET value = ? WHERE key = 'schema_version'", "t", v);
 }
 
 int st_schema_migrate(bzj_db *db, bzj_err *e)
@@ -1144,6 +1222,12 @@ int st_schema_migrate(bzj_db *db, bzj_err *e)
 	if (migrate_fn)
 		migrate_fn(have, want);
 	bzj_db_set_interrupt(db, migrate_stop);
+	if (st_is_pg(db)) {
+		if ((rc = pg_migrate(db, have, want, e)))
+			goto fail;
+		bzj_db_set_interrupt(db, NULL);
+		return bzj_db_commit(db, e);
+	}
 	for (int v = have; v < want; v++) {
 		rc = exec_script(db, migrations[v], e);
 		if (rc)
@@ -1178,6 +1262,42 @@ int st_schema_expected(char ***out, int *n, bzj_err *e)
 		rc = exec_script(m, migrations[v], e);
 	if (!rc)
 		rc = st_schema_of(m, out, n, e);
+	bzj_db_close(m);
+	return rc;
+}
+
+#define PG_EXPECTED_SCHEMA "bzj_expected"
+int st_schema_expected_pg(bzj_db *db, char ***out, int *n, bzj_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	bzj_db *m = calloc(1, sizeof *m);
+	if (!m)
+		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	m->drv = db->drv;
+	int rc = m->drv->open(db->path, 0, &m->conn, e);
+	if (rc) {
+		m->conn = NULL;
+		bzj_db_close(m);
+		return rc;
+	}
+	int base = 0;
+	const char *script = bzj_pg_schema(&base);
+	rc = script ? exec_script(m,
+				  "BEGIN; CREATE SCHEMA " PG_EXPECTED_SCHEMA
+				  "; SET LOCAL search_path = " PG_EXPECTED_SCHEMA,
+				  e)
+		    : bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	if (!rc)
+		rc = exec_script(m, script, e);
+	for (int v = base; !rc && v < BZJ_SCHEMA_VERSION; v++)
+		rc = bzj_pg_migration(v) ? exec_script(m, bzj_pg_migration(v), e)
+					 : bzj_fail(e, BZJ_EIO, "store.version",
+						    _("schema migration %d has no PostgreSQL form yet"),
+						    v + 1);
+	if (!rc)
+		rc = st_schema_of_pg(m, PG_EXPECTED_SCHEMA, out, n, e);
+	m->drv->exec(m->conn, "ROLLBACK");
 	bzj_db_close(m);
 	return rc;
 }
@@ -1266,12 +1386,53 @@ static void close_handle(bzj_db *db)
 	db->conn = NULL;
 }
 
+/* A PostgreSQL location (issue 16): none of a file's steps (creation,
+ * the read-only fallback, file hardening, the moved check); the server
+ * says what it refuses; db->path holds the location (a second connection
+ * for bzj check), where st_error finds no file.  An empty database gets the schema only
+ * from `bzj init` (BZJ_OPEN_CREATE), as a missing file does. */
+static int open_pg(const char *where, int flags, bzj_db **out, bzj_err *e)
+{
+	bzj_db *db = calloc(1, sizeof *db);
+	if (!db)
+		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	db->flags = flags;
+	db->drv = &bzj_driver_pg;
+	/* the location, for a second connection (bzj check's expected
+	 * schema); st_error's file checks find no file system under it */
+	snprintf(db->path, sizeof db->path, "%s", where);
+	int rc = db->drv->open(where, (flags & BZJ_OPEN_READONLY) ? BZJ_DB_READONLY : 0,
+			       &db->conn, e);
+	if (rc) { /* the driver filled e: store.auth, store.unreachable, store.open */
+		db->conn = NULL;
+		bzj_db_close(db);
+		return rc;
+	}
+	if (!(flags & BZJ_OPEN_CREATE) && bzj_db_schema_version(db) == 0) {
+		char safe[512];
+		bzj_store_location_safe(where, safe, sizeof safe);
+		bzj_db_close(db);
+		return bzj_fail(e, BZJ_ENOTFOUND, "store.missing",
+				_("the PostgreSQL database %s has no bzj schema; create it with "
+				  "`bzj init`"),
+				safe);
+	}
+	if ((rc = st_schema_migrate(db, e))) {
+		bzj_db_close(db);
+		return rc;
+	}
+	*out = db;
+	return BZJ_OK;
+}
+
 int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 {
 	*out = NULL;
 	if (!path || !*path)
 		return bzj_fail(e, BZJ_EINPUT, "input.db", _("no database path given (--db)"));
 	int rc = bzj_store_location_check(path, NULL, e);
+	if (!rc && bzj_store_kind(path) == BZJ_STORE_POSTGRES)
+		return open_pg(path, flags, out, e);
 	if (!rc)
 		rc = bzj_fs_check_db(path, e);
 	if (rc)
@@ -1289,7 +1450,7 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	if (!db)
 		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
 	db->flags = flags;
-	db->drv = &bzj_driver_sqlite; /* the only driver yet: bzj_store_location_check refuses others */
+	db->drv = &bzj_driver_sqlite; /* a file: PostgreSQL went to open_pg above */
 	snprintf(db->path, sizeof db->path, "%s", path);
 	bool ro = flags & BZJ_OPEN_READONLY;
 	rc = open_handle(db, ro, false, e);
@@ -1349,6 +1510,11 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 	return BZJ_OK;
 }
 
+bool bzj_db_busy_retry(const bzj_db *db)
+{
+	return db && db->busy_retry;
+}
+
 bool bzj_db_readonly(const bzj_db *db)
 {
 	return db && (db->flags & BZJ_OPEN_READONLY);
@@ -1377,6 +1543,53 @@ static int check_moved(bzj_db *db, bzj_err *e)
 			db->path);
 }
 
+/* PostgreSQL: one writer at a time, as SQLite has it.  Every bzj write
+ * transaction moves the audit head, so two at once could only end in a
+ * serialisation failure at COMMIT; instead the writer takes a
+ * session-level advisory lock *before* BEGIN (a lock taken inside the
+ * transaction would come after its snapshot, which is then already stale
+ * when the lock is granted), and waits for it as SQLite's busy handler
+ * waits: polling, up to 5 s, then ST_BUSY (store.busy, exit 5).  Readers
+ * never take it.  The lock is released after COMMIT or ROLLBACK, and by
+ * the server when the connection ends. */
+#define PG_WRITER_LOCK "7420110016" /* "bzj", issue 16: any constant bzj alone uses */
+#define PG_WRITER_WAIT_MS 5000
+static int pg_writer_lock(bzj_db *db)
+{
+	for (int waited = 0;; ) {
+		int64_t got = 0;
+		bzj_err le;
+		bzj_err_clear(&le);
+		st_stmt *st = st_prep(db, "SELECT pg_try_advisory_lock(" PG_WRITER_LOCK ")", &le);
+		if (!st)
+			return ST_ERROR;
+		int rc = st_step(st);
+		if (rc == ST_ROW)
+			got = st_col_int(st, 0);
+		st_reset(st);
+		if (rc != ST_ROW)
+			return rc;
+		if (got) {
+			db->writer_lock = true;
+			return ST_OK;
+		}
+		if (waited >= PG_WRITER_WAIT_MS)
+			return ST_BUSY;
+		int ms = waited < 50 ? 1 : 10;
+		struct timespec t = {0, ms * 1000000L};
+		nanosleep(&t, NULL);
+		waited += ms;
+	}
+}
+
+static void pg_writer_unlock(bzj_db *db)
+{
+	if (!db->writer_lock)
+		return;
+	db->writer_lock = false;
+	db->drv->exec(db->conn, "SELECT pg_advisory_unlock(" PG_WRITER_LOCK ")");
+}
+
 /* Transactions nest: the outermost is BEGIN IMMEDIATE (the write lock is
  * taken up front, so no transaction fails half-way on a lock); inner ones
  * are savepoints, so an all-or-nothing import can run the same service
@@ -1398,7 +1611,14 @@ int bzj_db_begin(bzj_db *db, bzj_err *e)
 		snprintf(sp, sizeof sp, "SAVEPOINT s%d", db->depth);
 		rc = db->drv->exec(db->conn, sp);
 	} else {
+		if (st_is_pg(db) && (rc = pg_writer_lock(db)) != ST_OK) {
+			int r = st_error(db, rc, e);
+			db->busy_retry = false; /* it has waited already */
+			return r;
+		}
 		rc = db->drv->exec(db->conn, "BEGIN IMMEDIATE");
+		if (rc != ST_OK)
+			pg_writer_unlock(db);
 		if (rc == ST_OK && (rc = check_moved(db, e))) {
 			db->drv->exec(db->conn, "ROLLBACK");
 			return rc;
@@ -1440,6 +1660,8 @@ int bzj_db_commit(bzj_db *db, bzj_err *e)
 			return rc;
 		}
 		rc = db->drv->exec(db->conn, "COMMIT");
+		if (rc == ST_OK)
+			pg_writer_unlock(db);
 	}
 	if (rc != ST_OK) {
 		int r = st_error(db, rc, e);
@@ -1487,6 +1709,7 @@ void bzj_db_rollback(bzj_db *db)
 	}
 	if (in_txn(db))
 		db->drv->exec(db->conn, "ROLLBACK");
+	pg_writer_unlock(db);
 	db->depth = 0;
 	db->seal_max = 0;
 }

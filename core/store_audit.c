@@ -86,7 +86,7 @@ int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int
 	st_stmt *st = st_prep(db, sql[shop_id != NULL][newest_first], e);
 	if (!st)
 		return e->rc;
-	st_bind(st, "ti", shop_id, max > 0 ? (int64_t)max : (int64_t)-1);
+	st_bind(st, "ti", shop_id, max > 0 ? (int64_t)max : INT64_MAX); /* no limit: -1 is SQLite's only */
 	int rc;
 	bzj_audit_rec r;
 	while ((rc = st_step(st)) == ST_ROW) {
@@ -132,15 +132,17 @@ static const st_invariant invariants[] = {
 	 " LEFT JOIN refund r ON r.batch_id = b.id GROUP BY b.id"
 	 " HAVING b.count <> count(r.id) OR b.total_fen <> COALESCE(sum(r.amount_fen), 0)"},
 	{"check.batch_returned", N_("payout batch %s: return state disagrees with its refunds (%s)"),
-	 "SELECT b.id, COALESCE(b.returned_on, 'not returned') || ', ' || sum(r.status = 7)"
-	 " || ' still sent' FROM payout_batch b JOIN refund r ON r.batch_id = b.id"
-	 " GROUP BY b.id HAVING (b.returned_on IS NULL) <> (sum(r.status = 7) > 0)"},
+	 "SELECT b.id, COALESCE(CAST(b.returned_on AS TEXT), 'not returned') || ', ' || sum("
+	 ST_01("r.status = 7") ") || ' still sent' FROM payout_batch b JOIN refund r"
+	 " ON r.batch_id = b.id GROUP BY b.id"
+	 " HAVING (b.returned_on IS NULL) <> (sum(" ST_01("r.status = 7") ") > 0)"},
 	/* A sent refund's last change is its send: its seal names either its
 	 * own record (refund:ID, batches before schema v18) or its batch's one
 	 * record (payout_batch:BATCH), found through its batch_id. */
 	{"check.refund_sent_audit", N_("refund %s: sent, but its seal names no record of its send (%s)"),
 	 "SELECT r.id, 'audit record ' || s.seq || ' is ' || COALESCE(a.action || ' ' || a.object,"
-	 " 'missing') || ', batch ' || COALESCE(r.batch_id, 'none') FROM refund r"
+	 " 'missing') || ', batch ' || COALESCE(CAST(r.batch_id AS TEXT), 'none')"
+	 " FROM refund r"
 	 " JOIN seal s ON s.tbl = 'refund' AND s.rid = +r.id LEFT JOIN audit a ON a.seq = s.seq"
 	 " WHERE r.status = 7 AND (a.seq IS NULL OR (a.object <> 'refund:' || r.id"
 	 " AND (a.action <> 'payout.batch' OR a.object <> 'payout_batch:' || r.batch_id)))"},
@@ -166,8 +168,8 @@ static const st_invariant invariants[] = {
 	 "SELECT id, 'restricted ' || restricted || ', balance ' || bal || ', required ' || req"
 	 " FROM (SELECT s.id, s.restricted, s.balance_fen AS bal, "
 	 REQUIRED_SQL
-	 " AS req FROM shop s)"
-	 " WHERE restricted <> (bal < req)"},
+	 " AS req FROM shop s) AS x"
+	 " WHERE restricted <> " ST_LT01("bal", "req")},
 	{"check.restriction_log", N_("shop %s: last recorded restriction transition disagrees (%s)"),
 	 "SELECT s.id, 'shop says ' || s.restricted || ', log says ' || e.restricted"
 	 " FROM shop s JOIN restriction_event e ON e.id = (SELECT max(id) FROM restriction_event"
@@ -177,7 +179,7 @@ static const st_invariant invariants[] = {
 	 " (SELECT 1 FROM newbie n WHERE n.shop_id = s.id)"},
 	{"check.newbie_capped", N_("shop %s: capped without a failing newbie check on record (%s)"),
 	 "SELECT shop_id, 'status ' || status || ', reasons ' || reasons || ', last check '"
-	 " || COALESCE(last_check, '-') || ', capped since ' || capped_since FROM newbie"
+	 " || COALESCE(CAST(last_check AS TEXT), '-') || ', capped since ' || capped_since FROM newbie"
 	 " WHERE capped = 1 AND (status <> 1 OR reasons = 0 OR last_check IS NULL"
 	 " OR capped_since > last_check + 1"
 	 " OR last_check NOT IN (SELECT day FROM newbie_run))"},
@@ -193,11 +195,33 @@ static const st_invariant invariants[] = {
 	 " HAVING count(*) > 1"},
 };
 
+/* PostgreSQL's form of an invariant whose SQL has none that both engines
+ * take, by code: seal.rid is text there, and SQLite's `s.rid = +r.id` (the
+ * unary + drops the id's affinity so the seal's key is used) cannot be. */
+static const st_invariant pg_forms[] = {
+	{"check.refund_sent_audit", NULL,
+	 "SELECT r.id, 'audit record ' || s.seq || ' is ' || COALESCE(a.action || ' ' || a.object,"
+	 " 'missing') || ', batch ' || COALESCE(CAST(r.batch_id AS TEXT), 'none')"
+	 " FROM refund r"
+	 " JOIN seal s ON s.tbl = 'refund' AND s.rid = CAST(r.id AS TEXT)"
+	 " LEFT JOIN audit a ON a.seq = s.seq"
+	 " WHERE r.status = 7 AND (a.seq IS NULL OR (a.object <> 'refund:' || r.id"
+	 " AND (a.action <> 'payout.batch' OR a.object <> 'payout_batch:' || r.batch_id)))"},
+};
+
+static const char *invariant_sql(bzj_db *db, const st_invariant *t)
+{
+	for (size_t i = 0; st_is_pg(db) && i < sizeof pg_forms / sizeof pg_forms[0]; i++)
+		if (!strcmp(pg_forms[i].code, t->code))
+			return pg_forms[i].sql;
+	return t->sql;
+}
+
 int st_check(bzj_db *db, const st_invariant *t, size_t n, bzj_date today,
 	     bzj_store_problem_fn fn, void *ctx, int64_t *problems, bzj_err *e)
 {
 	for (size_t i = 0; i < n; i++) {
-		st_stmt *st = st_prep(db, t[i].sql, e);
+		st_stmt *st = st_prep(db, invariant_sql(db, &t[i]), e);
 		if (!st)
 			return e->rc;
 		if (st_param_count(st) > 0)

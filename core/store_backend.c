@@ -1,11 +1,12 @@
 /* store_backend.c - which store a database location names (issue 16).
  *
- * A location is a file path for SQLite, the only store this build has;
+ * A location is a file path for SQLite;
  * a `postgresql://` or `postgres://` URI or a libpq connection string
  * (`service=NAME`, `host=… dbname=…`) names a PostgreSQL database.  The
  * contract (--db, BZJ_DB, `database` in the config) accepts those forms,
- * so they are recognised here, before any file is touched, and refused
- * with a stable code until the PostgreSQL store exists (docs/store-seam.md). */
+ * so they are recognised here, before any file is touched: bzj_db_open
+ * opens them with the PostgreSQL driver (docs/store-seam.md); another
+ * scheme is refused with a stable code. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -110,19 +111,13 @@ void bzj_store_location_safe(const char *where, char *out, size_t n)
 int bzj_store_location_check(const char *where, const char *source, bzj_err *e)
 {
 	int kind = bzj_store_kind(where);
-	if (kind == BZJ_STORE_SQLITE)
-		return BZJ_OK;
+	if (kind == BZJ_STORE_SQLITE || kind == BZJ_STORE_POSTGRES)
+		return BZJ_OK; /* PostgreSQL: bzj_db_open's open_pg (issue 16) */
 	char safe[512];
 	bzj_store_location_safe(where, safe, sizeof safe);
-	if (kind == BZJ_STORE_POSTGRES)
-		return bzj_fail(e, BZJ_EIO, "store.backend",
-				_("%s names a PostgreSQL database (%s), but this build of bzj "
-				  "keeps its data in SQLite only: give the path of a database "
-				  "file instead (e.g. /var/lib/bzj/bzj.db); nothing was opened"),
-				source ? source : "--db", safe);
 	return bzj_fail(e, BZJ_EIO, "store.backend",
-			_("%s names a database bzj cannot open (%s): this build keeps its data "
-			  "in SQLite only, so give the path of a database file (e.g. "
-			  "/var/lib/bzj/bzj.db); nothing was opened"),
+			_("%s names a database bzj cannot open (%s): bzj keeps its data in "
+			  "SQLite or PostgreSQL, so give the path of a database file (e.g. "
+			  "/var/lib/bzj/bzj.db) or a postgresql:// URI; nothing was opened"),
 			source ? source : "--db", safe);
 }

@@ -335,15 +335,15 @@ int bzj_store_sync_slice(bzj_db *db, bzj_date day, const char *cause, int64_t lo
 	if (!rc)
 		rc = st_exec(db, e,
 			     "INSERT INTO restriction_event(shop_id, day, restricted, balance_fen,"
-			     " required_fen, cause) SELECT id, ?1, bal < req, bal, req, ?2"
-			     " FROM temp.sync_slice WHERE (bal < req) <> was",
+			     " required_fen, cause) SELECT id, ?1, " ST_LT01("bal", "req") ", bal, req, ?2"
+			     " FROM temp.sync_slice WHERE " ST_LT01("bal", "req") " <> was",
 			     "Dt", day, cause);
 	if (!rc)
 		rc = st_exec(db, e,
-			     "UPDATE shop SET required_fen = y.req, restricted = y.bal < y.req,"
+			     "UPDATE shop SET required_fen = y.req, restricted = " ST_LT01("y.bal", "y.req") ","
 			     " version = version + 1 FROM temp.sync_slice AS y WHERE shop.rowid = y.sid"
 			     " AND shop.rowid > ?1 AND shop.rowid <= ?2"
-			     " AND (y.req <> y.oldreq OR (y.bal < y.req) <> y.was)",
+			     " AND (y.req <> y.oldreq OR " ST_LT01("y.bal", "y.req") " <> y.was)",
 			     "ii", lo, hi);
 	if (!rc)
 		*changed = st_changes(db);

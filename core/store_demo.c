@@ -194,8 +194,15 @@ static void bind_newbie(st_stmt *st, int p, const void *row)
  * it. */
 int bzj_store_demo_newbie(bzj_db *db, const bzj_demo_newbie *rows, size_t n, bzj_err *e)
 {
-	static const demo_insert di = {NEWBIE_INSERT T4, NEWBIE_INSERT X64(T4), 4, sizeof *rows,
+	/* PostgreSQL keeps newbie_ai during the build (its triggers are not
+	 * dropped: bzj_store_demo_bulk_begin), so the row may be there */
+#define NEWBIE_UPSERT                                                                              \
+	" ON CONFLICT(shop_id) DO UPDATE SET status = excluded.status,"                            \
+	" graduated = excluded.graduated, graduated_by = excluded.graduated_by"
+	static const demo_insert di = {NEWBIE_INSERT T4 NEWBIE_UPSERT,
+				       NEWBIE_INSERT X64(T4) NEWBIE_UPSERT, 4, sizeof *rows,
 				       bind_newbie};
+#undef NEWBIE_UPSERT
 	return demo_insert_rows(db, &di, rows, n, e);
 }
 
@@ -342,6 +349,8 @@ static int demo_ddl_run(bzj_db *db, const char *kind, bool drop, bzj_err *e)
 
 int bzj_store_demo_bulk_begin(bzj_db *db, bzj_err *e)
 {
+	if (st_is_pg(db))
+		return BZJ_OK; /* no FTS5 there; its shop_gram trigger stays (PL/pgSQL) */
 	int rc = st_exec(db, e, "DROP TRIGGER shop_fts_ai", NULL);
 	if (!rc)
 		rc = st_exec(db, e, "DROP TRIGGER shop_gram_ai", NULL);
@@ -365,6 +374,8 @@ int bzj_store_demo_bulk_begin(bzj_db *db, bzj_err *e)
 
 int bzj_store_demo_bulk_end(bzj_db *db, bzj_err *e)
 {
+	if (st_is_pg(db))
+		return BZJ_OK;
 	int rc = st_exec(db, e, "INSERT INTO shop_fts(shop_fts) VALUES('rebuild')", NULL);
 	if (!rc)
 		rc = st_exec(db, e, SHOP_GRAM_BUILD_SQL, NULL);
@@ -409,6 +420,8 @@ int bzj_store_demo_shop_money(bzj_db *db, const bzj_shop *s, bzj_err *e)
  * switch needs it alone); the demo is then only slower. */
 int bzj_store_demo_journal(bzj_db *db, bool bulk, bzj_err *e)
 {
+	if (st_is_pg(db))
+		return BZJ_OK; /* a server keeps its own log */
 	int rc = st_exec(db, e,
 			 bulk ? "PRAGMA journal_mode = DELETE" : "PRAGMA journal_mode = WAL", NULL);
 	/* a read opens the -wal and -shm again, which bzj keeps (store.c) */
@@ -422,6 +435,8 @@ int bzj_store_demo_journal(bzj_db *db, bool bulk, bzj_err *e)
  * usual. */
 int bzj_store_bulk_cache(bzj_db *db, bool on, bzj_err *e)
 {
+	if (st_is_pg(db))
+		return BZJ_OK; /* a server sizes its own cache and sorts */
 	int rc = st_exec(db, e, on ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -16000",
 			 NULL);
 	return rc ? rc : st_exec(db, e, on ? "PRAGMA threads = 2" : "PRAGMA threads = 0", NULL);

@@ -168,6 +168,13 @@ static const char from_gram2[] = "shop_gram a CROSS JOIN shop_gram b CROSS JOIN 
 				 " ON shop.id = a.shop_id";
 static const char from_gram3[] = "shop_gram a CROSS JOIN shop_gram b CROSS JOIN shop_gram c"
 				 " CROSS JOIN shop ON shop.id = a.shop_id";
+/* PostgreSQL: no ON after CROSS JOIN (SQLite's CROSS JOIN fixes the join
+ * order; PostgreSQL's planner orders them itself) */
+static const char from_gram1_pg[] = "shop_gram a JOIN shop ON shop.id = a.shop_id";
+static const char from_gram2_pg[] = "shop_gram a CROSS JOIN shop_gram b JOIN shop"
+				    " ON shop.id = a.shop_id";
+static const char from_gram3_pg[] = "shop_gram a CROSS JOIN shop_gram b CROSS JOIN shop_gram c"
+				    " JOIN shop ON shop.id = a.shop_id";
 
 static void bind_text(st_stmt *st, const char *name, const char *v)
 {
@@ -192,7 +199,7 @@ static void bind_terms(st_stmt *st, const qparts *p)
 static int64_t src_size(bzj_db *db, const char *src, const qparts *p, int64_t cap)
 {
 	char sql[600];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT DISTINCT * FROM (%s) LIMIT %lld)",
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT DISTINCT * FROM (%s) AS s LIMIT %lld) AS c",
 		 src, (long long)cap);
 	st_stmt *st = NULL;
 	int64_t n = cap;
@@ -312,7 +319,7 @@ static void add_stream(qparts *p, const char *from, const char *key, const char 
 static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p)
 {
 	memset(p, 0, sizeof *p);
-	sb_add(&p->where, " WHERE 1");
+	sb_add(&p->where, " WHERE 1 = 1");
 	if (q->shortfall)
 		sb_add(&p->where, " AND restricted = 1");
 	if (q->status == BZJ_SHOP_OPEN)
@@ -328,7 +335,7 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	p->filtered = q->shortfall || q->status || q->open_violations || q->refund_in_progress ||
 		      q->capped;
 	if (!q->search || !*q->search) {
-		add_stream(p, from_shop, "id", "1");
+		add_stream(p, from_shop, "id", "1 = 1");
 		return;
 	}
 	p->search = true;
@@ -367,7 +374,12 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	p->names_keys = p->nch == 1 ? "SELECT shop_id FROM shop_gram WHERE gram >= :term"
 				      " AND gram < :term || char(1114111)"
 			: p->nch == 2 ? "SELECT shop_id FROM shop_gram WHERE gram = :term"
-				      : "SELECT rowid FROM shop_fts WHERE shop_fts MATCH :fts";
+			: st_is_pg(db)
+				/* no FTS5 on PostgreSQL yet (pg_trgm: docs/store-seam.md):
+				 * the row test over every shop */
+				? "SELECT rowid FROM shop WHERE (instr(lower(name), :term) > 0"
+				  " OR instr(lower(operator_name), :term) > 0)"
+				: "SELECT rowid FROM shop_fts WHERE shop_fts MATCH :fts";
 	if (p->nch <= 2)
 		snprintf(names_set, sizeof names_set, "id IN (%s)", p->names_keys);
 	else /* FTS folds case beyond ASCII; the row test keeps lower()'s meaning */
@@ -394,9 +406,13 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	if (names) {
 		char pred[480];
 		if (p->nch == 2) {
-			add_stream(p, from_gram1, "a.shop_id", "a.gram = :term");
+			add_stream(p, st_is_pg(db) ? from_gram1_pg : from_gram1, "a.shop_id",
+				   "a.gram = :term");
 		} else if (p->nch >= 3 && names_n > FTS_SET && pick_grams(db, p)) {
-			static const char *const from[] = {from_gram1, from_gram2, from_gram3};
+			static const char *const from_sq[] = {from_gram1, from_gram2, from_gram3};
+			static const char *const from_pg[] = {from_gram1_pg, from_gram2_pg,
+							      from_gram3_pg};
+			const char *const *from = st_is_pg(db) ? from_pg : from_sq;
 			static const char *const probe[] = {
 				"",
 				" AND b.gram = :g1 AND b.shop_id = a.shop_id",
@@ -505,7 +521,7 @@ int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows,
 		sb_add(&sql, s->pred);
 		sb_add(&sql, tail);
 		if (p.nstreams > 1)
-			sb_add(&sql, ")");
+			sb_add(&sql, ") AS u"); /* PostgreSQL wants the alias */
 	}
 	if (p.nstreams > 1) /* one page from each source, merged */
 		sb_add(&sql, order);
@@ -537,7 +553,7 @@ int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row
 	qparts p;
 	build_where(db, q, sort, &p);
 	char lim[40];
-	snprintf(lim, sizeof lim, " LIMIT %lld)", q->count_cap > 0 ? (long long)q->count_cap : -1LL);
+	snprintf(lim, sizeof lim, " LIMIT %lld) AS c", q->count_cap > 0 ? (long long)q->count_cap : -1LL);
 	for (int pass = 0; pass < (pos_of ? 2 : 1); pass++) {
 		if (pass == 0 && !p.search && !p.filtered) {
 			/* all shops: the counter the shop triggers keep */

@@ -188,14 +188,14 @@ int bzj_store_sync_all(bzj_db *db, bzj_date day, const char *cause, int64_t *cha
 	if (!rc)
 		rc = st_exec(db, e,
 			     "INSERT INTO restriction_event(shop_id, day, restricted, balance_fen,"
-			     " required_fen, cause) SELECT id, ?1, bal < req, bal, req, ?2"
-			     " FROM sync WHERE (bal < req) <> was",
+			     " required_fen, cause) SELECT id, ?1, " ST_LT01("bal", "req") ", bal, req, ?2"
+			     " FROM sync WHERE " ST_LT01("bal", "req") " <> was",
 			     "Dt", day, cause);
 	if (!rc)
 		rc = st_exec(db, e,
-			     "UPDATE shop SET required_fen = sync.req, restricted = sync.bal < sync.req,"
+			     "UPDATE shop SET required_fen = sync.req, restricted = " ST_LT01("sync.bal", "sync.req") ","
 			     " version = version + 1 FROM sync WHERE shop.id = sync.id"
-			     " AND (sync.req <> sync.oldreq OR (sync.bal < sync.req) <> sync.was)",
+			     " AND (sync.req <> sync.oldreq OR " ST_LT01("sync.bal", "sync.req") " <> sync.was)",
 			     NULL);
 	if (!rc)
 		*changed = st_changes(db);

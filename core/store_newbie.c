@@ -281,7 +281,7 @@ int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 		" FROM newbie n JOIN shop s ON s.id = n.shop_id"
 		" LEFT JOIN score sc ON sc.day = ?1 AND sc.shop_id = n.shop_id"
 		"  AND " BULK_VISIBLE("sc")
-		" LEFT JOIN (SELECT shop_id, sum(class = 2) AS b, sum(points) AS p FROM violation"
+		" LEFT JOIN (SELECT shop_id, sum(" ST_01("class = 2") ") AS b, sum(points) AS p FROM violation"
 		"  WHERE day BETWEEN ?2 AND ?1 GROUP BY shop_id) v ON v.shop_id = n.shop_id"
 		" LEFT JOIN (SELECT DISTINCT shop_id FROM risk WHERE opened <= ?1"
 		"  AND (closed IS NULL OR closed > ?1)) r ON r.shop_id = n.shop_id"
@@ -293,7 +293,8 @@ int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 	st_bind_int(st, 1, day);
 	st_bind_int(st, 2, bzj_newbie_window_start(day));
 	/* SQLITE-ONLY BEGIN: the progress tick as a bound pointer */
-	sqlite3_bind_pointer(st_sqlite_stmt(st), 3, &t, TICK_PTR, NULL);
+	if (st_sqlite_stmt(st)) /* PostgreSQL: no tick (its ?3 stays NULL) */
+		sqlite3_bind_pointer(st_sqlite_stmt(st), 3, &t, TICK_PTR, NULL);
 	/* SQLITE-ONLY END */
 	rc = st_step(st);
 	st_reset(st); /* and clear the bindings: t lives on this stack */
@@ -302,9 +303,9 @@ int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 	if (rc != ST_DONE)
 		return st_error(db, rc, e);
 	st_stmt *cnt = st_prep(db,
-				    "SELECT count(*), COALESCE(sum(now <> 0), 0),"
-				    " COALESCE(sum(now <> 0 AND was = 0), 0),"
-				    " COALESCE(sum(now = 0 AND was = 1), 0) FROM temp.nbc",
+				    "SELECT count(*), COALESCE(sum(" ST_01("now <> 0") "), 0),"
+				    " COALESCE(sum(" ST_01("now <> 0 AND was = 0") "), 0),"
+				    " COALESCE(sum(" ST_01("now = 0 AND was = 1") "), 0) FROM temp.nbc",
 				    e);
 	if (!cnt)
 		return e->rc;
@@ -320,12 +321,12 @@ int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 		return st_error(db, rc, e);
 	rc = st_exec(db, e,
 		     "INSERT INTO newbie_event(shop_id, day, capped, reasons, cause)"
-		     " SELECT id, ?1 + 1, now <> 0, now, 'newbie check' FROM temp.nbc"
-		     " WHERE (now <> 0) <> was",
+		     " SELECT id, ?1 + 1, " ST_01("now <> 0") ", now, 'newbie check' FROM temp.nbc"
+		     " WHERE " ST_01("now <> 0") " <> was",
 		     "D", day);
 	if (!rc)
 		rc = st_exec(db, e,
-			     "UPDATE newbie SET capped = nbc.now <> 0,"
+			     "UPDATE newbie SET capped = " ST_01("nbc.now <> 0") ","
 			     " capped_since = CASE WHEN nbc.now = 0 THEN NULL"
 			     "  WHEN nbc.was = 1 THEN nbc.since ELSE ?1 + 1 END,"
 			     " last_check = ?1, reasons = nbc.now"

@@ -202,6 +202,12 @@ static void conn_host(pgc *pc)
 		 p && *p ? p : "5432");
 }
 
+static void quiet_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 static int pg_open(const char *location, int flags, void **conn, bzj_err *e)
 {
 	*conn = NULL;
@@ -266,6 +272,9 @@ static int pg_open(const char *location, int flags, void **conn, bzj_err *e)
 		return r;
 	}
 	PQsetErrorVerbosity(pc->c, PQERRORS_DEFAULT);
+	/* the server's NOTICEs and WARNINGs (a ROLLBACK with no transaction,
+	 * the schema's "role bzj exists") are not bzj's output */
+	PQsetNoticeProcessor(pc->c, quiet_notice, NULL);
 	PQsetClientEncoding(pc->c, "UTF8");
 	/* a name for this session that no other shares (data_version) */
 	PGresult *r = PQexec(pc->c, "SELECT set_config('bzj.session', md5(random()::text"
@@ -274,7 +283,7 @@ static int pg_open(const char *location, int flags, void **conn, bzj_err *e)
 		snprintf(pc->session, sizeof pc->session, "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
 	int rc = pc->session[0] ? ST_OK : ST_ERROR;
-	if (!rc && (flags & BZJ_OPEN_READONLY))
+	if (!rc && (flags & BZJ_DB_READONLY))
 		rc = run(pc, "SET default_transaction_read_only = on");
 	if (rc) {
 		int x = bzj_fail(e, BZJ_EIO, "store.open",
@@ -477,6 +486,11 @@ static int pg_bind_text(bzj_stmt *st, int i, const char *v, int n)
 	memcpy(s, v, len);
 	s[len] = 0;
 	return set_val(st, i, s, false);
+}
+
+static int pg_param_count(bzj_stmt *st)
+{
+	return st->q.nparams;
 }
 
 static int pg_param_index(bzj_stmt *st, const char *name)
@@ -687,4 +701,5 @@ const bzj_driver bzj_driver_pg = {
 	.last_id = pg_last_id,
 	.data_version = pg_data_version,
 	.errmsg = pg_errmsg,
+	.param_count = pg_param_count,
 };

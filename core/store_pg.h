@@ -53,6 +53,12 @@ const char *bzj_pg_primary_key(const char *table, size_t n);
  * SQLite schema version `*version`, the guards, the pending-seal and
  * data_version triggers, bzj_floating / bzj_required.  Static storage. */
 const char *bzj_pg_schema(int *version);
+/* The SQLite schema version core/store_pg_schema.sql equals. */
+#define BZJ_PG_BASELINE 17
+/* The PostgreSQL form of the migration taking schema version v to v+1,
+ * for v from the baseline's version on (core/store.c, migrations_pg[]);
+ * NULL when it has none yet. */
+const char *bzj_pg_migration(int v);
 /* The append-only tables, for the REVOKE and the tests. */
 extern const char *const bzj_pg_append_only[];
 /* Write CREATE FUNCTION bzj_floating(bigint) generated from
@@ -60,4 +66,8 @@ extern const char *const bzj_pg_append_only[];
  * the C rule is not the monotone step function the generator reads. */
 int bzj_pg_floating_sql(char *buf, size_t n);
 
+/* Write bzj_newbie_reasons (4 and 5 arguments) and bzj_newbie_window,
+ * generated from core/rules.c's rule, into buf; its length, or -1 when the
+ * rule is not the OR of independent thresholds the generator reads. */
+int bzj_pg_newbie_sql(char *buf, size_t n);
 #endif

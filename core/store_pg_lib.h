@@ -49,6 +49,7 @@
 	X(PQbackendPID)                                                                            \
 	X(PQsetClientEncoding)                                                                     \
 	X(PQsetErrorVerbosity)                                                                     \
+	X(PQsetNoticeProcessor)                                                                    \
 	X(PQsocket)                                                                                \
 	X(PQstatus)                                                                                \
 	X(PQtransactionStatus)
@@ -97,6 +98,7 @@ int bzj_pq_load(bzj_err *e);
 #define PQbackendPID (*bzj_pq.PQbackendPID)
 #define PQsetClientEncoding (*bzj_pq.PQsetClientEncoding)
 #define PQsetErrorVerbosity (*bzj_pq.PQsetErrorVerbosity)
+#define PQsetNoticeProcessor (*bzj_pq.PQsetNoticeProcessor)
 #define PQsocket (*bzj_pq.PQsocket)
 #define PQstatus (*bzj_pq.PQstatus)
 #define PQtransactionStatus (*bzj_pq.PQtransactionStatus)

@@ -21,7 +21,7 @@
 
 /* The SQLite schema version this baseline equals (core/store.c's
  * migrations[] up to and including schema_v17). */
-#define PG_BASELINE 17
+#define PG_BASELINE BZJ_PG_BASELINE
 
 extern const unsigned char bzj_data_pg_schema[];
 extern const size_t bzj_data_pg_schema_len;
@@ -136,10 +136,82 @@ int bzj_pg_floating_sql(char *buf, size_t n)
 #undef ADD
 }
 
+/* bzj_newbie_reasons(score_tenths, class_b, points, risk_open[, tick])
+ * and bzj_newbie_window(day), generated from the C rule the binary links
+ * (core/rules.c): each reason's threshold is read off bzj_newbie_reasons
+ * one argument at a time, and the whole is checked to be the OR of those
+ * independent bits (spot checks); -1 when the rule has another shape.
+ * The fifth argument (SQLite's progress tick) is accepted and ignored. */
+int bzj_pg_newbie_sql(char *buf, size_t n)
+{
+	/* the score: a missing score (NULL, SQLite's -1) and a low one */
+	int missing = bzj_newbie_reasons(-1, 0, 0, false);
+	int low = 0, score_max = -1;
+	for (int t = 0; t <= 50; t++) {
+		int r = bzj_newbie_reasons(t, 0, 0, false);
+		if (r && !low)
+			low = r;
+		if (r && r != low)
+			return -1;
+		if (r)
+			score_max = t;
+		else if (score_max >= 0 && t <= score_max)
+			return -1;
+	}
+	for (int t = 0; t <= score_max; t++) /* failing scores are 0..score_max */
+		if (bzj_newbie_reasons(t, 0, 0, false) != low)
+			return -1;
+	int ok = bzj_newbie_reasons(50, 0, 0, false);
+	if (ok != 0)
+		return -1;
+	int b_min = -1, p_min = -1, bbit = 0, pbit = 0;
+	for (int v = 0; v <= 1000 && (b_min < 0 || p_min < 0); v++) {
+		if (b_min < 0 && (bbit = bzj_newbie_reasons(50, v, 0, false)))
+			b_min = v;
+		if (p_min < 0 && (pbit = bzj_newbie_reasons(50, 0, v, false)))
+			p_min = v;
+	}
+	int rbit = bzj_newbie_reasons(50, 0, 0, true);
+	if (b_min < 0 || p_min < 0 || !rbit)
+		return -1;
+	/* independent bits: every combination is the OR */
+	const int ss[] = {-1, 0, score_max, score_max + 1, 50};
+	for (size_t i = 0; i < sizeof ss / sizeof ss[0]; i++)
+		for (int b = 0; b <= b_min; b++)
+			for (int p = p_min - 1; p <= p_min; p++)
+				for (int r = 0; r <= 1; r++) {
+					int want = (ss[i] < 0 ? missing : ss[i] <= score_max ? low : 0) |
+						   (b >= b_min ? bbit : 0) | (p >= p_min ? pbit : 0) |
+						   (r ? rbit : 0);
+					if (bzj_newbie_reasons(ss[i], b, p, r) != want)
+						return -1;
+				}
+	bzj_date w0 = bzj_newbie_window_start(0);
+	if (bzj_newbie_window_start(100000) != 100000 + w0)
+		return -1;
+	int w = snprintf(
+		buf, n,
+		"CREATE FUNCTION bzj_newbie_reasons(score numeric, class_b numeric, points numeric,"
+		" risk boolean) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT"
+		" CASE WHEN score IS NULL OR score < 0 THEN %d WHEN score <= %d THEN %d ELSE 0 END"
+		" | CASE WHEN coalesce(class_b, 0) >= %d THEN %d ELSE 0 END"
+		" | CASE WHEN coalesce(points, 0) >= %d THEN %d ELSE 0 END"
+		" | CASE WHEN coalesce(risk, false) THEN %d ELSE 0 END $$;\n"
+		"CREATE FUNCTION bzj_newbie_reasons(score numeric, class_b numeric, points numeric,"
+		" risk boolean, tick text) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS"
+		" $$ SELECT bzj_newbie_reasons(score, class_b, points, risk) $$;\n"
+		"CREATE FUNCTION bzj_newbie_window(day bigint) RETURNS bigint LANGUAGE sql IMMUTABLE"
+		" PARALLEL SAFE AS $$ SELECT day + (%d) $$;\n",
+		missing, score_max, low, b_min, bbit, p_min, pbit, rbit, (int)w0);
+	return w > 0 && (size_t)w < n ? w : -1;
+}
+
+/* numeric arguments: the raises are a sum(), which PostgreSQL types
+ * numeric (bigint arguments convert implicitly); the result is bigint */
 static const char required_sql[] =
-	"CREATE FUNCTION bzj_required(base bigint, floating bigint, raises bigint) RETURNS bigint"
-	" LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT greatest(coalesce(base, 0),"
-	" coalesce(floating, 0)) + coalesce(raises, 0) $$;\n";
+	"CREATE FUNCTION bzj_required(base numeric, floating numeric, raises numeric) RETURNS bigint"
+	" LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CAST(greatest(coalesce(base, 0),"
+	" coalesce(floating, 0)) + coalesce(raises, 0) AS bigint) $$;\n";
 
 const char *bzj_pg_schema(int *version)
 {
@@ -152,14 +224,20 @@ const char *bzj_pg_schema(int *version)
 	int nf = bzj_pg_floating_sql(fl, sizeof fl);
 	if (nf < 0)
 		return NULL;
+	char nb[2048];
+	int nn = bzj_pg_newbie_sql(nb, sizeof nb);
+	if (nn < 0)
+		return NULL;
 	char ver[128];
 	snprintf(ver, sizeof ver,
 		 "INSERT INTO meta(key, value) VALUES ('schema_version', '%d');\n", PG_BASELINE);
-	size_t n = bzj_data_pg_schema_len + (size_t)nf + sizeof required_sql + strlen(ver) + 1;
+	size_t n = bzj_data_pg_schema_len + (size_t)nf + (size_t)nn + sizeof required_sql +
+		   strlen(ver) + 1;
 	char *s = malloc(n);
 	if (!s)
 		return NULL;
-	snprintf(s, n, "%s\n%s%s%s", (const char *)bzj_data_pg_schema, fl, required_sql, ver);
+	snprintf(s, n, "%s\n%s%s%s%s", (const char *)bzj_data_pg_schema, fl, required_sql, nb,
+		 ver);
 	all = s;
 	return all;
 }

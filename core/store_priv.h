@@ -33,6 +33,8 @@ struct bzj_db {
 	int flags;
 	int depth; /* 0 = no transaction; >1 = savepoints inside it */
 	bool ro_fallback; /* opened read-only: its folder is not writable */
+	bool writer_lock; /* PostgreSQL: holds bzj's writer lock (bzj_db_begin) */
+	bool busy_retry;  /* PostgreSQL: the last ST_BUSY came from a statement */
 	char path[4096];
 	volatile int *interrupted;
 	int wal_frames; /* bulk mode: the WAL's size after the last commit */
@@ -65,6 +67,19 @@ struct bzj_db {
 	bzj_write_guard_fn guard;
 	void *guard_ctx;
 };
+
+/* Is db on the PostgreSQL driver (issue 16)?  For the few places whose
+ * SQL or steps differ by engine. */
+static inline bool st_is_pg(const bzj_db *db)
+{
+	return db->drv == &bzj_driver_pg;
+}
+
+/* A condition as 1 or 0 in both dialects: SQLite's comparisons are
+ * integers, PostgreSQL's booleans, which cannot be summed or meet a 0/1
+ * column (restricted, capped). */
+#define ST_01(cond) "(CASE WHEN " cond " THEN 1 ELSE 0 END)"
+#define ST_LT01(a, b) ST_01(a " < " b)
 
 /* Map a result code (ST_*, SQLite's numbers) to a bzj error. */
 int st_error(bzj_db *db, int rc, bzj_err *e);
@@ -316,11 +331,21 @@ bzj_date st_date(st_stmt *st, int col);
 	" BEGIN INSERT OR REPLACE INTO seal(tbl, rid, seq, mac) VALUES ('" tbl "', " key ","       \
 	" " SEAL_SEQ_SQL ", bzj_seal('" tbl "', " key ", " SEAL_SEQ_SQL ", " cols ")); END;"
 
+/* PostgreSQL (no bzj_seal in the server): the seal of a row of `tbl` as
+ * bzj_seal(tbl, key, seq, cols...) gives it, over the current row's
+ * columns from `from` on (key, seq, the sealed columns). */
+void st_seal_row(const bzj_db *db, const char *tbl, st_stmt *st, int from, char out[65]);
 int st_schema_migrate(bzj_db *db, bzj_err *e);
 /* The schema every migration would create, for `bzj check`: one string
  * "type name tbl_name sql" per object, sorted; free with st_schema_free. */
 int st_schema_expected(char ***out, int *n, bzj_err *e);
 void st_schema_free(char **v, int n);
+/* PostgreSQL: the objects of a schema from pg_catalog (store_seal.c), and
+ * the objects bzj's schema script and migrations create, built on a
+ * second connection in a schema of their own that is rolled back
+ * (store.c; needs the CREATE privilege on the database). */
+int st_schema_of_pg(bzj_db *db, const char *schema, char ***out, int *n, bzj_err *e);
+int st_schema_expected_pg(bzj_db *db, char ***out, int *n, bzj_err *e);
 /* The same list from a database (store_seal.c). */
 int st_schema_of(bzj_db *db, char ***out, int *n, bzj_err *e);
 /* Before the outermost COMMIT: a row written after its transaction's last

@@ -844,7 +844,7 @@ static const st_invariant pinvariants[] = {
 	 "SELECT shop_id || ' day ' || date(day * 86400, 'unixepoch'), net_cum || '/' || gift_cum"
 	 " || ' net/gift cached, ' || n || '/' || g || ' summed from the rows'"
 	 " FROM (SELECT shop_id, day, net_cum, gift_cum, sum(paid - gift) OVER w AS n,"
-	 " sum(gift) OVER w AS g FROM shop_orders WINDOW w AS (PARTITION BY shop_id ORDER BY day))"
+	 " sum(gift) OVER w AS g FROM shop_orders WINDOW w AS (PARTITION BY shop_id ORDER BY day)) AS x"
 	 " WHERE net_cum <> n OR gift_cum <> g"},
 };
 

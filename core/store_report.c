@@ -33,7 +33,7 @@ static const char *const report_sql[] = {
 	[BZJ_RQ_LEDGER_MONTHS] =
 		"WITH main AS (SELECT shop_id, category FROM (SELECT shop_id, category,"
 		" row_number() OVER (PARTITION BY shop_id ORDER BY added, category) AS rn"
-		" FROM shop_category) WHERE rn = 1)"
+		" FROM shop_category) AS c WHERE rn = 1)"
 		" SELECT " MONTH_OF("l.day") ", s.entity, l.kind, sum(l.amount_fen),"
 		" COALESCE(m.category, '') FROM ledger l JOIN shop s ON s.id = l.shop_id"
 		" LEFT JOIN main m ON m.shop_id = l.shop_id WHERE l.day < ?2 AND ?1 IS NOT NULL"

@@ -26,7 +26,7 @@ static const st_invariant rule_invariants[] = {
 	 " WHERE v.deducted_fen <> COALESCE(l.taken, 0) + v.covered_fen + v.owed_fen"},
 	{"check.terminate", N_("shop %s: the termination flag disagrees with what it owes (%s)"),
 	 "SELECT id, 'flag ' || terminate || ', owed ' || owed_fen FROM shop"
-	 " WHERE terminate <> (owed_fen > 0)"},
+	 " WHERE terminate <> " ST_01("owed_fen > 0")},
 	{"check.earmark",
 	 N_("shop %s: money frozen for open violations is no longer in the balance (%s)"),
 	 "SELECT s.id, v.total || ' frozen by violations ' || v.ids || ', balance ' || s.balance_fen"
@@ -36,7 +36,7 @@ static const st_invariant rule_invariants[] = {
 	{"check.required",
 	 N_("shop %s: the recorded requirement is not what the rules give today (%s)"),
 	 "SELECT id, 'recorded ' || required_fen || ', rules ' || req FROM (SELECT s.id,"
-	 " s.required_fen, " REQUIRED_SQL " AS req FROM shop s) WHERE required_fen <> req"},
+	 " s.required_fen, " REQUIRED_SQL " AS req FROM shop s) AS x WHERE required_fen <> req"},
 	{"check.scheduled", N_("standards version of %s: %s"),
 	 "SELECT DISTINCT " DAY("s.effective") ", 'takes effect later but is not scheduled'"
 	 " FROM standard s WHERE s.effective > ?1"

@@ -258,8 +258,84 @@ int bzj_store_reseal_pending(bzj_db *db, bzj_err *e)
 	return bzj_db_commit(db, e);
 }
 
+/* PostgreSQL (issue 16): the seal's MAC over one row as fn_seal_common
+ * computes it in SQLite: the table name (text), then the statement's
+ * columns from `from` on (the row key, the seq, the sealed columns), each typed by
+ * its PostgreSQL type as SQLite types its values (bigint 'I', text 'T',
+ * NULL 'N'); integers as decimal text in both. */
+static void seal_put(mac *m, char tag, const char *t)
+{
+	mac_update(m, 1, (const uint8_t *)&tag);
+	if (t && *t)
+		mac_update(m, strlen(t), (const uint8_t *)t);
+	mac_update(m, 1, (const uint8_t *)"\x1f");
+}
+
+void st_seal_row(const bzj_db *db, const char *tbl, st_stmt *st, int from, char out[65])
+{
+	mac m;
+	mac_init(&m, db, false);
+	seal_put(&m, 'T', tbl);
+	int n = st_col_count(st);
+	for (int i = from; i < n; i++) {
+		char tag;
+		switch (st->drv->col_type(st->s, i)) {
+		case ST_T_NULL: tag = 'N'; break;
+		case ST_T_INT: tag = 'I'; break;
+		case ST_T_FLOAT: tag = 'F'; break;
+		default: tag = 'T'; break;
+		}
+		seal_put(&m, tag, st_col_text(st, i));
+	}
+	mac_hex(&m, out);
+}
+
+/* The commit half of PostgreSQL's seals (docs/store-seam.md): the
+ * triggers wrote each changed row's seal with a NULL mac and the seq of
+ * the audit head + 1 at the time; here, before COMMIT, every pending seal
+ * gets the seq SQLite's st_seal_fixup would leave (moved back to the
+ * head when past it) and its MAC, computed in C with the audit key, which
+ * never reaches the server. */
+static int seal_fixup_pg(bzj_db *db, bzj_err *e)
+{
+	int64_t pending = 0, head = 0;
+	int rc = st_int(db, e, &pending, NULL, "SELECT count(*) FROM seal WHERE mac IS NULL", NULL);
+	if (rc || pending == 0)
+		return rc;
+	if ((rc = st_int(db, e, &head, NULL,
+			 "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'audit_seq'", NULL)))
+		return rc;
+	char sql[2048];
+	for (size_t i = 0; i < sizeof sealed_tables / sizeof sealed_tables[0]; i++) {
+		const sealed *s = &sealed_tables[i];
+		snprintf(sql, sizeof sql,
+			 "SELECT s.rid, %s, least(s.seq, %lld), %s FROM seal s JOIN %s t"
+			 " ON CAST(%s AS text) = s.rid WHERE s.tbl = '%s' AND s.mac IS NULL",
+			 s->key, (long long)head, s->cols, s->tbl, s->key, s->tbl);
+		st_stmt *st = NULL;
+		if ((rc = st_prepare_once(db, sql, &st)) != ST_OK)
+			return st_error(db, rc, e);
+		int r = BZJ_OK;
+		while (!r && (rc = st_step(st)) == ST_ROW) {
+			char rid[128], out[65];
+			st_text(st, 0, rid, sizeof rid);
+			st_seal_row(db, s->tbl, st, 1, out);
+			r = st_exec(db, e, "UPDATE seal SET seq = ?, mac = ? WHERE tbl = ? AND rid = ?",
+				    "itt" "t", st_col_int(st, 2), out, s->tbl, rid);
+		}
+		st_finalize(st);
+		if (r)
+			return r;
+		if (rc != ST_DONE)
+			return st_error(db, rc, e);
+	}
+	return BZJ_OK;
+}
+
 int st_seal_fixup(bzj_db *db, bzj_err *e)
 {
+	if (st_is_pg(db))
+		return seal_fixup_pg(db, e);
 	int64_t head = 0;
 	int64_t max = db->seal_max;
 	db->seal_max = 0;
@@ -308,9 +384,44 @@ static int seal_row(void *ctx, const char *a, const char *b)
 	return w->fn ? w->fn(w->ctx, w->code, msg) : 0;
 }
 
+/* PostgreSQL: each row's seal computed here (no bzj_seal in the server)
+ * and compared with the stored one; the same findings as SQLite's query. */
+static int seal_rows_pg(bzj_db *db, const sealed *s, seal_walk *w, bzj_err *e)
+{
+	char sql[2048];
+	snprintf(sql, sizeof sql,
+		 "SELECT CAST(%s AS text), s.mac, s.seq, %s, s.seq, %s FROM %s t LEFT JOIN seal s"
+		 " ON s.tbl = '%s' AND s.rid = CAST(%s AS text)",
+		 s->key, s->key, s->cols, s->tbl, s->tbl, s->key);
+	st_stmt *st = NULL;
+	int rc = st_prepare_once(db, sql, &st);
+	if (rc != ST_OK)
+		return st_error(db, rc, e);
+	while ((rc = st_step(st)) == ST_ROW) {
+		const char *have = st_col_text(st, 1);
+		char m[65], key[128], detail[256];
+		st_text(st, 0, key, sizeof key);
+		if (have) {
+			st_seal_row(db, s->tbl, st, 3, m);
+			if (!strcmp(have, m))
+				continue;
+			snprintf(detail, sizeof detail,
+				 "its values are not those sealed with audit record %lld",
+				 (long long)st_col_int(st, 2));
+		} else
+			snprintf(detail, sizeof detail, "no seal");
+		if (seal_row(w, key, detail))
+			break;
+	}
+	st_finalize(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
 int bzj_store_seal_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t *problems,
 			 bzj_err *e)
 {
+	bool pg = st_is_pg(db);
+	char keyj[256];
 	char sql[2048];
 	/* "s.rid = +key": seal.rid has no type affinity and a table's id is an
 	 * INTEGER column; compared as they are, SQLite may not use the seal's
@@ -322,13 +433,18 @@ int bzj_store_seal_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t
 		seal_walk w = {s, "check.seal", NULL, fn, ctx, problems};
 		/* a row without its seal, or whose values are not the sealed ones */
 		w.fmt = N_("%s %s: %s; it was written or changed outside bzj");
+		/* seal.rid against the row's key: text in PostgreSQL */
+		snprintf(keyj, sizeof keyj, pg ? "CAST(%s AS text)" : "+%s", s->key);
+		int rc = pg ? seal_rows_pg(db, s, &w, e) : BZJ_OK;
+		if (!pg) {
 		snprintf(sql, sizeof sql,
 			 "SELECT %s, CASE WHEN s.mac IS NULL THEN 'no seal'"
 			 " ELSE 'its values are not those sealed with audit record ' || s.seq END"
 			 " FROM %s t LEFT JOIN seal s ON s.tbl = '%s' AND s.rid = +%s"
 			 " WHERE s.mac IS NULL OR s.mac <> bzj_seal('%s', %s, s.seq, %s)",
 			 s->key, s->tbl, s->tbl, s->key, s->tbl, s->key, s->cols);
-		int rc = run_rows(db, sql, seal_row, &w, e);
+		rc = run_rows(db, sql, seal_row, &w, e);
+		}
 		/* a seal without its row: the row was deleted */
 		w.code = "check.seal_orphan";
 		w.fmt = N_("%s %s: sealed with audit record %s but gone; it was deleted outside "
@@ -336,7 +452,7 @@ int bzj_store_seal_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t
 		snprintf(sql, sizeof sql,
 			 "SELECT s.rid, s.seq FROM seal s WHERE s.tbl = '%s'"
 			 " AND NOT EXISTS (SELECT 1 FROM %s t WHERE %s = s.rid)",
-			 s->tbl, s->tbl, s->key);
+			 s->tbl, s->tbl, pg ? keyj : s->key);
 		if (!rc)
 			rc = run_rows(db, sql, seal_row, &w, e);
 		/* the audit record a change belongs to must exist and be about
@@ -347,10 +463,10 @@ int bzj_store_seal_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t
 			 "SELECT %s, 'its last change names audit record ' || s.seq ||"
 			 " CASE WHEN a.seq IS NULL THEN ', which does not exist'"
 			 " ELSE ', which is about shop ' || a.shop_id END"
-			 " FROM %s t JOIN seal s ON s.tbl = '%s' AND s.rid = +%s"
+			 " FROM %s t JOIN seal s ON s.tbl = '%s' AND s.rid = %s"
 			 " LEFT JOIN audit a ON a.seq = s.seq"
 			 " WHERE s.seq > 0 AND (a.seq IS NULL%s%s%s)",
-			 s->key, s->tbl, s->tbl, s->key, s->shop ? " OR (a.shop_id IS NOT NULL AND a.shop_id <> " : "",
+			 s->key, s->tbl, s->tbl, keyj, s->shop ? " OR (a.shop_id IS NOT NULL AND a.shop_id <> " : "",
 			 s->shop ? s->shop : "", s->shop ? ")" : "");
 		if (!rc)
 			rc = run_rows(db, sql, seal_row, &w, e);
@@ -401,6 +517,74 @@ static int schema_read(bzj_db *db, char ***out, int *n)
 	return rc == ST_DONE ? ST_OK : rc;
 }
 
+/* PostgreSQL: the objects of schema ?1 from pg_catalog, one (name, text)
+ * pair each, the schema's own name taken out of the definitions so that
+ * the database's schema and the expected one (built in a schema of its
+ * own, store.c st_schema_expected_pg) compare equal. */
+#define PG_UNQ(x) "replace(" x ", quote_ident(?1) || '.', '')"
+static const char pg_schema_sql[] =
+	"SELECT 'table ' || c.relname, 'table ' || c.relname || ': ' || string_agg(a.attname"
+	" || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN"
+	" ' not null' ELSE '' END || CASE WHEN a.attidentity <> '' THEN ' identity' ELSE ''"
+	" END || COALESCE(' default ' || " PG_UNQ("pg_get_expr(d.adbin, d.adrelid)") ", ''),"
+	" ', ' ORDER BY a.attnum) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+	" LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum"
+	" WHERE n.nspname = ?1 AND c.relkind = 'r' GROUP BY c.relname"
+	" UNION ALL SELECT 'index ' || c.relname, " PG_UNQ("pg_get_indexdef(c.oid)")
+	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" WHERE n.nspname = ?1 AND c.relkind = 'i'"
+	" UNION ALL SELECT 'constraint ' || t.relname || '.' || k.conname, "
+	PG_UNQ("pg_get_constraintdef(k.oid)")
+	" FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid"
+	" JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = ?1"
+	" UNION ALL SELECT 'trigger ' || g.tgname || ' on ' || t.relname, "
+	PG_UNQ("pg_get_triggerdef(g.oid)")
+	" FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid"
+	" JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = ?1 AND NOT g.tgisinternal"
+	" UNION ALL SELECT 'function ' || p.proname || '(' ||"
+	" pg_get_function_identity_arguments(p.oid) || ')', " PG_UNQ("pg_get_functiondef(p.oid)")
+	" FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ?1"
+	" ORDER BY 1";
+#undef PG_UNQ
+
+int st_schema_of_pg(bzj_db *db, const char *schema, char ***out, int *n, bzj_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	st_stmt *st = st_prep(db, pg_schema_sql, e);
+	if (!st)
+		return e ? e->rc : BZJ_EIO;
+	st_bind(st, "t", schema);
+	int rc, cap = 0;
+	while ((rc = st_step(st)) == ST_ROW) {
+		if (*n + 2 > cap) {
+			cap = cap ? cap * 2 : 256;
+			char **g = realloc(*out, (size_t)cap * sizeof *g);
+			if (!g) {
+				rc = ST_NOMEM;
+				break;
+			}
+			*out = g;
+		}
+		const char *nm = st_col_text(st, 0);
+		const char *tx = st_col_text(st, 1);
+		(*out)[(*n)++] = strdup(nm ? nm : "");
+		(*out)[(*n)++] = strdup(tx ? tx : "");
+	}
+	st_reset(st);
+	for (int i = 0; i < *n; i++)
+		if (!(*out)[i])
+			rc = ST_NOMEM;
+	if (rc != ST_DONE) {
+		st_schema_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return st_error(db, rc, e);
+	}
+	return BZJ_OK;
+}
+
 void st_schema_free(char **v, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -434,9 +618,22 @@ int bzj_store_schema_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64
 {
 	char **want = NULL, **have = NULL;
 	int nw = 0, nh = 0;
-	int rc = st_schema_expected(&want, &nw, e);
-	if (!rc)
-		rc = st_schema_of(db, &have, &nh, e);
+	int rc;
+	if (st_is_pg(db)) {
+		char cur[128] = "";
+		rc = st_schema_expected_pg(db, &want, &nw, e);
+		st_stmt *st = rc ? NULL : st_prep(db, "SELECT current_schema()", e);
+		if (st && st_step(st) == ST_ROW)
+			st_text(st, 0, cur, sizeof cur);
+		if (st)
+			st_reset(st);
+		if (!rc)
+			rc = st_schema_of_pg(db, cur, &have, &nh, e);
+	} else {
+		rc = st_schema_expected(&want, &nw, e);
+		if (!rc)
+			rc = st_schema_of(db, &have, &nh, e);
+	}
 	for (int i = 0; !rc && i < nw; i += 2) {
 		int j = 0;
 		while (j < nh && strcmp(want[i], have[j]) != 0)

@@ -52,8 +52,44 @@ int bzj_store_settings_insert(bzj_db *db, const char *fingerprint, const char *d
 		       "ttdt", fingerprint, doc, (int)day, user);
 }
 
+/* PostgreSQL: the settings rows from the newest whose seal holds, the
+ * MAC computed here (store_seal.c); seq 0 = any.  *doc when found. */
+static int settings_sealed_pg(bzj_db *db, int64_t seq, bool *found, char **doc, bzj_err *e)
+{
+	*found = false;
+	st_stmt *st = st_prep(db,
+			      "SELECT s.mac, t.doc, t.seq, s.seq, " SEAL_SETTINGS_COLS("t.")
+			      " FROM settings t JOIN seal s ON s.tbl = 'settings'"
+			      " AND s.rid = CAST(t.seq AS text) WHERE ?1 = 0 OR t.seq = ?1"
+			      " ORDER BY t.seq DESC",
+			      e);
+	if (!st)
+		return e ? e->rc : BZJ_EIO;
+	st_bind(st, "i", seq);
+	int rc;
+	while ((rc = st_step(st)) == ST_ROW) {
+		char m[65];
+		st_seal_row(db, "settings", st, 2, m);
+		const char *have = st_col_text(st, 0);
+		if (have && !strcmp(have, m)) {
+			*found = true;
+			if (doc) {
+				const char *t = st_col_text(st, 1);
+				*doc = strdup(t ? t : "");
+				if (!*doc)
+					rc = ST_NOMEM;
+			}
+			break;
+		}
+	}
+	st_reset(st);
+	return rc == ST_DONE || rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
 int bzj_store_settings_sealed(bzj_db *db, int64_t seq, bool *sealed, bzj_err *e)
 {
+	if (st_is_pg(db))
+		return settings_sealed_pg(db, seq, sealed, NULL, e);
 	int64_t n = 0;
 	int rc = st_int(db, e, &n, NULL,
 			"SELECT count(*) FROM settings t JOIN seal s ON s.tbl = 'settings'"
@@ -68,6 +104,8 @@ int bzj_store_settings_last_sealed(bzj_db *db, char **doc, bool *found, bzj_err 
 {
 	*found = false;
 	*doc = NULL;
+	if (st_is_pg(db))
+		return settings_sealed_pg(db, 0, found, doc, e);
 	st_stmt *st = st_prep(db,
 				   "SELECT t.doc FROM settings t JOIN seal s ON s.tbl = 'settings'"
 				   " AND s.rid = t.seq WHERE s.mac = bzj_seal('settings', t.seq, s.seq, "

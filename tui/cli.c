@@ -162,11 +162,20 @@ int cli_run(cli_env *env, int argc, char **argv)
 			rc = fn(env, &x, name, argc - words, argv + words, &e);
 			bzj_cal_free(x.cal);
 		}
-	} else if (!rc && !(rc = bzj_ctx_open(&x, env->db_path, flags,
-					      env->cfg, &env->actor, &e))) {
-		bzj_ctx_set_interrupt(&x, env->interrupted);
-		rc = fn(env, &x, name, argc - words, argv + words, &e);
-		bzj_ctx_close(&x);
+	} else if (!rc) {
+		/* run again from the start after a PostgreSQL serialisation
+		 * failure (nothing was written; bzj_ctx_retry says when) */
+		for (int attempt = 0;; attempt++) {
+			if ((rc = bzj_ctx_open(&x, env->db_path, flags, env->cfg, &env->actor, &e)))
+				break;
+			bzj_ctx_set_interrupt(&x, env->interrupted);
+			rc = fn(env, &x, name, argc - words, argv + words, &e);
+			bool again = rc > 0 && bzj_ctx_retry(&x, &e, attempt);
+			bzj_ctx_close(&x);
+			if (!again)
+				break;
+			bzj_err_clear(&e);
+		}
 	}
 	if (rc < 0) /* already reported by the command */
 		return -rc;

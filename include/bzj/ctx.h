@@ -37,10 +37,10 @@ enum bzj_open_flags {
 	BZJ_OPEN_READONLY = 2, /* never write */
 };
 
-/* Is `where` a location this build can open?  A file path is; a
- * postgresql:// URI or a libpq service=/key=value string names the
- * PostgreSQL store, which this build does not have: BZJ_EIO
- * "store.backend" naming `source` (e.g. "--db"), the password masked. */
+/* Is `where` a location bzj can open?  A file path (SQLite) and a
+ * postgresql:// URI or a libpq service=/key=value string (PostgreSQL) are;
+ * another scheme:// is BZJ_EIO "store.backend" naming `source` (e.g.
+ * "--db"), the password masked. */
 int bzj_ctx_check_location(const char *where, const char *source, bzj_err *e);
 /* Open (and migrate) the database and load its calendar. */
 int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
@@ -61,6 +61,12 @@ typedef void (*bzj_migrate_notice_fn)(int from, int to);
 void bzj_ctx_on_migrate(bzj_migrate_notice_fn fn, volatile int *stop);
 /* Re-read what other operators may have changed (calendar). */
 int bzj_ctx_reload(bzj_ctx *x, bzj_err *e);
+/* After a command failed with e: should it run again from the start?
+ * Only for a PostgreSQL serialisation failure or deadlock (store.busy
+ * from a statement, with nothing written), up to 3 times after a short
+ * pause (attempt counts from 0); never for SQLite, whose busy handler
+ * has already waited, nor for bzj's own writer lock timing out. */
+bool bzj_ctx_retry(bzj_ctx *x, const bzj_err *e, int attempt);
 void bzj_ctx_close(bzj_ctx *x);
 
 #endif

@@ -34,10 +34,10 @@ typedef struct bzj_db bzj_db;
 /* Which store a location names (store_backend.c): a file path is
  * SQLite; a postgresql:// or postgres:// URI or a libpq connection string
  * (service=NAME, host=... dbname=...) is PostgreSQL; another scheme://
- * is unknown.  This build has the SQLite store only: any other location
- * is refused, before a file is touched, with BZJ_EIO "store.backend"
- * naming `source` (--db, BZJ_DB, the config) and the location with its
- * password masked. */
+ * is unknown.  bzj_store_location_check accepts SQLite and PostgreSQL
+ * (bzj_db_open picks the driver) and refuses an unknown one, before a
+ * file is touched, with BZJ_EIO "store.backend" naming `source` (--db,
+ * BZJ_DB, the config) and the location with its password masked. */
 enum bzj_store_kind { BZJ_STORE_SQLITE = 0, BZJ_STORE_POSTGRES = 1, BZJ_STORE_UNKNOWN = 2 };
 int bzj_store_kind(const char *where);
 void bzj_store_location_safe(const char *where, char *out, size_t n);
@@ -47,6 +47,10 @@ void bzj_db_close(bzj_db *db);
 /* Opened read-only: asked for, or (for an existing database in a folder
  * bzj may not write) the only way it could be read. */
 bool bzj_db_readonly(const bzj_db *db);
+/* Did the last transaction fail on a PostgreSQL serialisation failure or
+ * deadlock (store.busy from a statement), so that running it again from
+ * the start may succeed?  Never for SQLite. */
+bool bzj_db_busy_retry(const bzj_db *db);
 int bzj_db_schema_version(bzj_db *db);
 /* A number that changes whenever another connection commits (SQLite's
  * data_version: read from the WAL index, no disk I/O); -1 on error. */

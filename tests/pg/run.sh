@@ -1,10 +1,11 @@
 #!/bin/sh
-# run.sh [PG_DRIVER_TEST] - the PostgreSQL tests (issue 16): start a
+# run.sh [PG_DRIVER_TEST [BZJ]] - the PostgreSQL tests (issue 16): start a
 # throw-away server (tests/pg/server.sh), connect over libpq
 # from a tiny C program (tests/pg/conn.c; psql when libpq's headers are
 # missing), create, use and drop a database, stop the server, and prove
 # the cleanup: no server process left and its folder gone, also when the
-# test using it fails half-way.  Skipped, with a line saying so, when no
+# test using it fails half-way; then the driver test (tests/pg/driver.c)
+# and bzj end to end (tests/pg/e2e.sh).  Skipped, with a line saying so, when no
 # PostgreSQL server binaries are installed (make check needs no server).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -146,6 +147,49 @@ else
 		fi
 	else
 		fail "start a server for the driver" "$(head -c 600 "$W/start2.err")"
+	fi
+fi
+
+# bzj itself on PostgreSQL, end to end (tests/pg/e2e.sh): the first
+# commands against a SQLite file and a fresh database on a server of its
+# own, their JSON compared field by field.  The bzj binary is $2, else the
+# one next to the driver test's folder (build/san/bzj for
+# build/san/tests/pg_driver).
+BZJ=${2:-}
+if [ -z "$BZJ" ] && [ -n "$DRV" ]; then
+	BZJ=$(dirname "$(dirname "$DRV")")/bzj
+fi
+if [ -z "$BZJ" ]; then
+	echo "# bzj end to end on PostgreSQL: no bzj binary given; skipped"
+elif [ ! -x "$BZJ" ]; then
+	fail "bzj end to end on PostgreSQL" "$BZJ is not built"
+else
+	echo "# bzj end to end on PostgreSQL: $BZJ"
+	if out=$(sh "$S" start 2>"$W/start3.err"); then
+		eval "$out"
+		PGDIR=$BZJ_PG_DIR
+		enc=$(printf '%s' "$PGDIR" | sed 's,/,%2F,g')
+		if psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE bzj_e2e" \
+			>"$W/e2e-db.err" 2>&1; then
+			BZJ_PG_LOG=$PGDIR/server.log sh "$HERE/e2e.sh" "$BZJ" \
+				"postgresql:///bzj_e2e?host=$enc&port=$PGPORT" \
+				>"$W/e2e.out" 2>&1
+			erc=$?
+			sed -n 's/^\(ok\|FAIL\)/  &/p' "$W/e2e.out"
+			ep=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/e2e.out")
+			ef=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/e2e.out")
+			if [ $erc = 0 ] && [ -n "$ep" ] && [ "$ef" = 0 ]; then
+				ok "bzj on PostgreSQL, end to end: $ep checks, the same as on SQLite"
+			else
+				fail "bzj on PostgreSQL, end to end" "exit $erc, ${ep:-?} passed, ${ef:-?} failed; $(grep -v '^ok' "$W/e2e.out" | head -c 1500)"
+			fi
+		else
+			fail "a database for the end-to-end test" "$(head -c 300 "$W/e2e-db.err")"
+		fi
+		sh "$S" stop "$PGDIR"
+		PGDIR=
+	else
+		fail "start a server for the end-to-end test" "$(head -c 600 "$W/start3.err")"
 	fi
 fi
 

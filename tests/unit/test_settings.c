@@ -122,8 +122,12 @@ static void locations_name_their_store(void **state)
 	bzj_store_location_safe("password=x", out, sizeof out);
 	assert_string_equal(out, "password=***");
 	bzj_err e;
-	assert_int_equal(bzj_store_location_check("service=bzj", "--db", &e), BZJ_EIO);
+	/* PostgreSQL locations are taken (bzj_db_open's driver), others refused */
+	assert_int_equal(bzj_store_location_check("service=bzj", "--db", &e), BZJ_OK);
+	assert_int_equal(bzj_store_location_check("postgresql://h/db", "--db", &e), BZJ_OK);
+	assert_int_equal(bzj_store_location_check("mysql://h/db", "--db", &e), BZJ_EIO);
 	assert_string_equal(e.code, "store.backend");
+	assert_non_null(strstr(e.msg, "--db names a database bzj cannot open (mysql://h/db)"));
 	assert_int_equal(bzj_store_location_check("/tmp/x/bzj.db", "--db", &e), BZJ_OK);
 }
 

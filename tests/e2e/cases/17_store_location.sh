@@ -1,8 +1,9 @@
 # 17_store_location.sh - --db, BZJ_DB and `database` in the config accept a
-# PostgreSQL URI or a libpq service name (shared/CONTRACT.md); this build
-# has the SQLite store only, so it refuses them clearly (issue 16): exit 6,
-# store.backend, naming where the location came from, the password masked,
-# and no file made for it.
+# PostgreSQL URI or a libpq service name (shared/CONTRACT.md); bzj opens
+# them with its PostgreSQL driver (issue 16; tests/pg/e2e.sh runs the
+# commands against a real server).  Here no server answers: exit 6,
+# store.unreachable naming the server, the password masked, and no file
+# made for any of them.  Another scheme is refused: exit 6, store.backend.
 D=2026-01-05
 DB_17=$T/17_location.db
 DB=$DB_17
@@ -14,14 +15,14 @@ for loc in "postgresql://bzj@db.example:5432/bzj" "postgres://db.example/bzj" "P
 	_pwd=$(pwd)
 	cd "$T" && bz demo $D shop list
 	cd "$_pwd" || exit 2
-	erc "--db $loc: refused, exit 6" 6 store.backend
-	jis "--db $loc: says this build is SQLite only, names --db" \
-		'"SQLite only" in d["error"]["message"] and d["error"]["message"].startswith("--db names a PostgreSQL database")' true
+	erc "--db $loc: no server answers, exit 6" 6 store.unreachable
+	jis "--db $loc: names the PostgreSQL server" \
+		'd["error"]["message"].startswith("cannot reach the PostgreSQL server ")' true
 done
 is "no file was made for any of them" "$(ls "$T" | grep -c -e '^postgres' -e '^service=' -e '^host=' -e '^dbname')" 0
 DB="postgresql://bzj:s3cr3t-pw@db.example/bzj"
 bz demo $D shop list
-erc "a URI with a password: refused" 6 store.backend
+erc "a URI with a password: unreachable" 6 store.unreachable
 jis "the password is masked in the message" \
 	'"s3cr3t-pw" not in d["error"]["message"] and "postgresql://bzj:***@db.example/bzj" in d["error"]["message"]' true
 grepo "and on stderr" "$T/err" "bzj:***@db.example"
@@ -31,17 +32,24 @@ bz demo $D shop list
 jis "a conninfo password is masked" '"s3cr3t-pw" not in d["error"]["message"] and "password=***" in d["error"]["message"]' true
 DB="mysql://db.example/bzj"
 bz demo $D shop list
-erc "another scheme: refused too" 6 store.backend
+erc "another scheme: refused" 6 store.backend
+jis "another scheme: says SQLite or PostgreSQL, names --db" \
+	'"SQLite or PostgreSQL" in d["error"]["message"] and d["error"]["message"].startswith("--db names a database bzj cannot open")' true
 # BZJ_DB and the config's `database` (no --db)
 BZJ_DB="service=bzj" BZJ_USER=demo "$BIN" --config "$CONF" --today $D --json shop list >"$T/out" 2>"$T/err"
 RC=$?
-erc "BZJ_DB=service=bzj: refused" 6 store.backend
-jis "names BZJ_DB" 'd["error"]["message"].startswith("BZJ_DB names a PostgreSQL database (service=bzj)")' true
+erc "BZJ_DB=service=bzj: taken, no such service" 6 store.unreachable
+jis "names the service" '"service=bzj" in d["error"]["message"]' true
 { cat "$CONF"; echo 'database = "postgresql://db.example/bzj";'; } >"$T/17.conf"
 BZJ_USER=demo "$BIN" --config "$T/17.conf" --today $D --json shop list >"$T/out" 2>"$T/err"
 RC=$?
-erc "database = postgresql://… in the config: refused" 6 store.backend
-jis "names the config file's key" "d['error']['message'].startswith('\`database\` in $T/17.conf names a PostgreSQL database')" true
+erc "database = postgresql://… in the config: taken, unreachable" 6 store.unreachable
+jis "names the server" '"db.example" in d["error"]["message"]' true
+{ cat "$CONF"; echo 'database = "mysql://db.example/bzj";'; } >"$T/17b.conf"
+BZJ_USER=demo "$BIN" --config "$T/17b.conf" --today $D --json shop list >"$T/out" 2>"$T/err"
+RC=$?
+erc "database = mysql://… in the config: refused" 6 store.backend
+jis "names the config file's key" "d['error']['message'].startswith('\`database\` in $T/17b.conf names a database bzj cannot open')" true
 BZJ_USER=demo "$BIN" --config "$T/17.conf" --db "$DB_17" --today $D --json shop list >"$T/out" 2>"$T/err"
 RC=$?
 erc "--db PATH still wins over the config's database" 0
