@@ -4,8 +4,9 @@
 # from a tiny C program (tests/pg/conn.c; psql when libpq's headers are
 # missing), create, use and drop a database, stop the server, and prove
 # the cleanup: no server process left and its folder gone, also when the
-# test using it fails half-way; then the driver test (tests/pg/driver.c)
-# and bzj end to end (tests/pg/e2e.sh).  Skipped, with a line saying so, when no
+# test using it fails half-way; then the driver test (tests/pg/driver.c),
+# bzj end to end (tests/pg/e2e.sh) and 16 writers at once
+# (tests/pg/stress.sh).  Skipped, with a line saying so, when no
 # PostgreSQL server binaries are installed (make check needs no server).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -190,6 +191,39 @@ else
 		PGDIR=
 	else
 		fail "start a server for the end-to-end test" "$(head -c 600 "$W/start3.err")"
+	fi
+fi
+
+# 16 concurrent writers on PostgreSQL (tests/pg/stress.sh): top-ups with
+# fresh, replayed and no refs on the same shops, nothing lost or doubled,
+# every ref once, sum of the ledger = balances, bzj check clean; on a
+# server and database of its own.
+if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
+	echo "# 16 writers at once on PostgreSQL: $BZJ"
+	if out=$(sh "$S" start 2>"$W/start4.err"); then
+		eval "$out"
+		PGDIR=$BZJ_PG_DIR
+		enc=$(printf '%s' "$PGDIR" | sed 's,/,%2F,g')
+		if psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE bzj_stress" \
+			>"$W/stress-db.err" 2>&1; then
+			bash "$HERE/stress.sh" "$BZJ" "postgresql:///bzj_stress?host=$enc&port=$PGPORT" \
+				>"$W/stress.out" 2>&1
+			src=$?
+			sed -n 's/^\(ok\|FAIL\|#\)/  &/p' "$W/stress.out"
+			sp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/stress.out")
+			sf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/stress.out")
+			if [ $src = 0 ] && [ -n "$sp" ] && [ "$sf" = 0 ]; then
+				ok "16 writers on PostgreSQL: $sp checks (nothing lost, nothing doubled, check clean)"
+			else
+				fail "16 writers on PostgreSQL" "exit $src, ${sp:-?} passed, ${sf:-?} failed; $(grep -v '^ok' "$W/stress.out" | head -c 1500)"
+			fi
+		else
+			fail "a database for the stress test" "$(head -c 300 "$W/stress-db.err")"
+		fi
+		sh "$S" stop "$PGDIR"
+		PGDIR=
+	else
+		fail "start a server for the stress test" "$(head -c 600 "$W/start4.err")"
 	fi
 fi
 
