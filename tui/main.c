@@ -30,6 +30,35 @@
 
 #define SYSTEM_CONFIG "/etc/bzj/bzj.conf"
 #define SYSTEM_AUDIT_KEY "/etc/bzj/audit.key"
+/* PostgreSQL: the credential of bzj's database login, readable by the bzj
+ * group only (docs/deploy.md, "On PostgreSQL") */
+#define SYSTEM_PG_SERVICE "/etc/bzj/pg_service.conf"
+
+/* Under setgid the environment belongs to the caller; libpq would take
+ * its host, user, password file, service file, options (PGOPTIONS) and
+ * TLS settings from it.  Drop every PG* variable and name the one
+ * service file root maintains: `database = "service=bzj"` then always
+ * means root's definition, read with the bzj group's right. */
+static void pg_env_privileged(void)
+{
+	extern char **environ;
+	for (bool again = true; again;) {
+		again = false;
+		for (char **v = environ; v && *v; v++) {
+			const char *eq = strchr(*v, '=');
+			if (strncmp(*v, "PG", 2) || !eq)
+				continue;
+			char *name = strndup(*v, (size_t)(eq - *v));
+			if (name) {
+				unsetenv(name); /* environ changes: start over */
+				free(name);
+				again = true;
+			}
+			break;
+		}
+	}
+	setenv("PGSERVICEFILE", SYSTEM_PG_SERVICE, 1);
+}
 #define BZJ_VERSION "0.1.0"
 
 static volatile int interrupted;
@@ -274,6 +303,7 @@ int main(int argc, char **argv)
 		unsetenv("TERMINFO");
 		unsetenv("TERMINFO_DIRS");
 		unsetenv("TERMCAP");
+		pg_env_privileged();
 	}
 	setup_locale(priv);
 	bzj_err e;

@@ -1,13 +1,14 @@
 #!/bin/sh
-# run.sh [PG_DRIVER_TEST [BZJ]] - the PostgreSQL tests (issue 16): start a
+# run.sh [PG_DRIVER_TEST [BZJ [SETGID_BZJ]]] - the PostgreSQL tests (issue 16): start a
 # throw-away server (tests/pg/server.sh), connect over libpq
 # from a tiny C program (tests/pg/conn.c; psql when libpq's headers are
 # missing), create, use and drop a database, stop the server, and prove
 # the cleanup: no server process left and its folder gone, also when the
 # test using it fails half-way; then the driver test (tests/pg/driver.c),
-# bzj end to end (tests/pg/e2e.sh) and 16 writers at once
-# (tests/pg/stress.sh).  Skipped, with a line saying so, when no
-# PostgreSQL server binaries are installed (make check needs no server).
+# bzj end to end (tests/pg/e2e.sh), 16 writers at once
+# (tests/pg/stress.sh) and the deployment's trust (tests/pg/trust.sh).
+# Skipped, with a line saying so, when no PostgreSQL server binaries are
+# installed (make check needs no server).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 S="$HERE/server.sh"
@@ -224,6 +225,29 @@ if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
 		PGDIR=
 	else
 		fail "start a server for the stress test" "$(head -c 600 "$W/start4.err")"
+	fi
+fi
+
+# The deployment on PostgreSQL (tests/pg/trust.sh, docs/deploy.md): the
+# grants of bzj's login, an operator's own role, the credential readable
+# by the bzj group only under a setgid install (the release build next to
+# the sanitized one: a sanitized binary cannot run setgid), exit 4 on a
+# wrong password and 6 with the server down; a server of its own.
+if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
+	REL=${3:-}
+	if [ -z "$REL" ] && [ "$(basename "$(dirname "$BZJ")")" = san ]; then
+		REL=$(dirname "$(dirname "$BZJ")")/bzj
+	fi
+	echo "# the deployment on PostgreSQL: $BZJ${REL:+, setgid $REL}"
+	bash "$HERE/trust.sh" "$BZJ" "$REL" >"$W/trust.out" 2>&1
+	trc=$?
+	sed -n 's/^\(ok\|FAIL\|skip\)/  &/p' "$W/trust.out"
+	tp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/trust.out")
+	tf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/trust.out")
+	if [ $trc = 0 ] && [ -n "$tp" ] && [ "$tf" = 0 ]; then
+		ok "the deployment on PostgreSQL: $tp checks"
+	else
+		fail "the deployment on PostgreSQL" "exit $trc, ${tp:-?} passed, ${tf:-?} failed; $(grep -v '^ok' "$W/trust.out" | head -c 1500)"
 	fi
 fi
 
