@@ -6,7 +6,8 @@
 # the cleanup: no server process left and its folder gone, also when the
 # test using it fails half-way; then the driver test (tests/pg/driver.c),
 # bzj end to end (tests/pg/e2e.sh), 16 writers at once
-# (tests/pg/stress.sh) and the deployment's trust (tests/pg/trust.sh).
+# (tests/pg/stress.sh), the deployment's trust (tests/pg/trust.sh) and
+# the console (tests/pg/console.sh, tmux).
 # Skipped, with a line saying so, when no PostgreSQL server binaries are
 # installed (make check needs no server).
 set -u
@@ -248,6 +249,22 @@ if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
 		ok "the deployment on PostgreSQL: $tp checks"
 	else
 		fail "the deployment on PostgreSQL" "exit $trc, ${tp:-?} passed, ${tf:-?} failed; $(grep -v '^ok' "$W/trust.out" | head -c 1500)"
+	fi
+fi
+
+# The console on PostgreSQL (tests/pg/console.sh, tmux): first screen,
+# PgDn, a search, a shop's detail refreshed by another's top-up, Q.
+if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
+	echo "# the console on PostgreSQL: $BZJ"
+	sh "$HERE/console.sh" "$BZJ" >"$W/console.out" 2>&1
+	crc=$?
+	sed -n 's/^\(ok\|FAIL\|skip\)/  &/p' "$W/console.out"
+	cp_=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/console.out")
+	cf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/console.out")
+	if [ $crc = 0 ] && [ -n "$cp_" ] && [ "$cf" = 0 ]; then
+		ok "the console on PostgreSQL: $cp_ checks"
+	else
+		fail "the console on PostgreSQL" "exit $crc, ${cp_:-?} passed, ${cf:-?} failed; $(grep -v '^ok' "$W/console.out" | head -c 1500)"
 	fi
 fi
 
