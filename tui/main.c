@@ -193,6 +193,18 @@ static int load_config(const globals *g, bool priv, bzj_config *cfg, bzj_err *e)
 	int rc = bzj_fs_check_config(path, e); /* who may change the roles */
 	if (!rc)
 		rc = bzj_config_load(cfg, path, e);
+	/* The PostgreSQL credential (pg_env_privileged) is read with the
+	 * group's right: only root may write it, only the group read it. */
+	struct stat sb;
+	if (!rc && priv && stat(SYSTEM_PG_SERVICE, &sb) == 0 &&
+	    (!S_ISREG(sb.st_mode) || sb.st_uid != 0 || sb.st_gid != getegid() ||
+	     (sb.st_mode & (S_IRWXO | S_IWGRP))))
+		rc = bzj_fail(e, BZJ_EPERM, "config.unsafe_mode",
+			      _("%s holds bzj's PostgreSQL password and must be a file owned by "
+				"root, readable by bzj's group only; refusing to use it. Fix with: "
+				"chown root:%ld %s; chmod 0640 %s"),
+			      SYSTEM_PG_SERVICE, (long)getegid(), SYSTEM_PG_SERVICE,
+			      SYSTEM_PG_SERVICE);
 	/* With raised privileges the audit key is /etc/bzj/audit.key unless the
 	 * system config names another (docs/deploy.md). */
 	if (!rc && priv && !cfg->audit_key && exists(SYSTEM_AUDIT_KEY) &&

@@ -203,6 +203,19 @@ op "$S/bin/bzj" --json topup "$P" 7 --ref trust-sg-1 >"$S/o4" 2>&1; res topup $?
 op PGSERVICEFILE="$S/evil_service.conf" PGHOST=/nonexistent PGUSER=operator1 PGOPTIONS="-c search_path=nowhere" \
 	"$S/bin/bzj" --db "postgresql:///postgres?host=/nonexistent" --json topup "$P" 8 --ref trust-sg-2 >"$S/o5" 2>&1; res env $?
 op "$S/bin/bzj" --json shop show "$P" >"$S/o6" 2>&1; res show $?
+chmod 0644 /etc/bzj/pg_service.conf
+op "$S/bin/bzj" --json shop show "$P" >"$S/o8" 2>&1; res world_readable $?
+chmod 0640 /etc/bzj/pg_service.conf
+chmod 0660 /etc/bzj/pg_service.conf
+op "$S/bin/bzj" --json shop show "$P" >"$S/o9" 2>&1; res group_writable $?
+chmod 0640 /etc/bzj/pg_service.conf
+chown 65534 /etc/bzj/pg_service.conf
+op "$S/bin/bzj" --json shop show "$P" >"$S/o10" 2>&1; res not_root $?
+chown 0 /etc/bzj/pg_service.conf
+chgrp 0 /etc/bzj/pg_service.conf
+op "$S/bin/bzj" --json shop show "$P" >"$S/o11" 2>&1; res other_group $?
+chgrp 64999 /etc/bzj/pg_service.conf
+op "$S/bin/bzj" --json shop show "$P" >"$S/o12" 2>&1; res restored $?
 sed -i 's/^password=.*/password=not-the-secret/' /etc/bzj/pg_service.conf
 op "$S/bin/bzj" --json shop show "$P" >"$S/o7" 2>&1; res auth $?
 EOF_PGTRUST_INNER
@@ -223,6 +236,15 @@ EOF_PGTRUST_INNER
 		"$([ "$(rr env)" = 0 ]; echo $?)$(case "$who" in *nobody/trust-sg-2*) ;; *) echo x ;; esac)" \
 		"exit $(rr env): $(head -c 300 "$S/o5"); audit: $who"
 	is "setgid: shop show exits 0" "$([ "$(rr show)" = 0 ]; echo $?)" "$(head -c 300 "$S/o6")"
+	for m in world_readable:o8:"others may read it (0644)" group_writable:o9:"its group may write it (0660)" \
+		not_root:o10:"it is owned by another user than root" other_group:o11:"its group is not bzj's"; do
+		k=${m%%:*} f=${m#*:}
+		f=${f%%:*}
+		is "setgid: /etc/bzj/pg_service.conf refused when ${m#*:*:}: exit 4 config.unsafe_mode with the fix" \
+			"$([ "$(rr "$k")" = 4 ] && grep -q config.unsafe_mode "$S/$f" && grep -q "chmod 0640" "$S/$f"; echo $?)" \
+			"exit $(rr "$k"): $(head -c 300 "$S/$f")"
+	done
+	is "setgid: root:bzj 0640 again: bzj works" "$([ "$(rr restored)" = 0 ]; echo $?)" "$(head -c 300 "$S/o12")"
 	is "setgid: a wrong password in /etc/bzj/pg_service.conf: exit 4 store.auth, the host named" \
 		"$([ "$(rr auth)" = 4 ] && grep -q store.auth "$S/o7" && grep -q "$PGDIR" "$S/o7"; echo $?)" \
 		"exit $(rr auth): $(head -c 300 "$S/o7")"
