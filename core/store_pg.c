@@ -220,6 +220,9 @@ static int pg_open(const char *location, int flags, void **conn, bzj_err *e)
 	if (!pc)
 		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
 	pc->flags = flags;
+	/* never 0, as SQLite's data_version: bzj_ctx_others_changed reads 0
+	 * as "not looked yet", and the console missed the first change */
+	pc->dv_version = 1;
 	pc->c = PQconnectStart(location);
 	if (!pc->c) {
 		free(pc);

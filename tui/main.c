@@ -30,6 +30,35 @@
 
 #define SYSTEM_CONFIG "/etc/bzj/bzj.conf"
 #define SYSTEM_AUDIT_KEY "/etc/bzj/audit.key"
+/* PostgreSQL: the credential of bzj's database login, readable by the bzj
+ * group only (docs/deploy.md, "On PostgreSQL") */
+#define SYSTEM_PG_SERVICE "/etc/bzj/pg_service.conf"
+
+/* Under setgid the environment belongs to the caller; libpq would take
+ * its host, user, password file, service file, options (PGOPTIONS) and
+ * TLS settings from it.  Drop every PG* variable and name the one
+ * service file root maintains: `database = "service=bzj"` then always
+ * means root's definition, read with the bzj group's right. */
+static void pg_env_privileged(void)
+{
+	extern char **environ;
+	for (bool again = true; again;) {
+		again = false;
+		for (char **v = environ; v && *v; v++) {
+			const char *eq = strchr(*v, '=');
+			if (strncmp(*v, "PG", 2) || !eq)
+				continue;
+			char *name = strndup(*v, (size_t)(eq - *v));
+			if (name) {
+				unsetenv(name); /* environ changes: start over */
+				free(name);
+				again = true;
+			}
+			break;
+		}
+	}
+	setenv("PGSERVICEFILE", SYSTEM_PG_SERVICE, 1);
+}
 #define BZJ_VERSION "0.1.0"
 
 static volatile int interrupted;
@@ -164,6 +193,18 @@ static int load_config(const globals *g, bool priv, bzj_config *cfg, bzj_err *e)
 	int rc = bzj_fs_check_config(path, e); /* who may change the roles */
 	if (!rc)
 		rc = bzj_config_load(cfg, path, e);
+	/* The PostgreSQL credential (pg_env_privileged) is read with the
+	 * group's right: only root may write it, only the group read it. */
+	struct stat sb;
+	if (!rc && priv && stat(SYSTEM_PG_SERVICE, &sb) == 0 &&
+	    (!S_ISREG(sb.st_mode) || sb.st_uid != 0 || sb.st_gid != getegid() ||
+	     (sb.st_mode & (S_IRWXO | S_IWGRP))))
+		rc = bzj_fail(e, BZJ_EPERM, "config.unsafe_mode",
+			      _("%s holds bzj's PostgreSQL password and must be a file owned by "
+				"root, readable by bzj's group only; refusing to use it. Fix with: "
+				"chown root:%ld %s; chmod 0640 %s"),
+			      SYSTEM_PG_SERVICE, (long)getegid(), SYSTEM_PG_SERVICE,
+			      SYSTEM_PG_SERVICE);
 	/* With raised privileges the audit key is /etc/bzj/audit.key unless the
 	 * system config names another (docs/deploy.md). */
 	if (!rc && priv && !cfg->audit_key && exists(SYSTEM_AUDIT_KEY) &&
@@ -274,6 +315,7 @@ int main(int argc, char **argv)
 		unsetenv("TERMINFO");
 		unsetenv("TERMINFO_DIRS");
 		unsetenv("TERMCAP");
+		pg_env_privileged();
 	}
 	setup_locale(priv);
 	bzj_err e;

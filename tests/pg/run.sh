@@ -1,12 +1,15 @@
 #!/bin/sh
-# run.sh [PG_DRIVER_TEST [BZJ]] - the PostgreSQL tests (issue 16): start a
+# run.sh [PG_DRIVER_TEST [BZJ [SETGID_BZJ]]] - the PostgreSQL tests (issue 16): start a
 # throw-away server (tests/pg/server.sh), connect over libpq
 # from a tiny C program (tests/pg/conn.c; psql when libpq's headers are
 # missing), create, use and drop a database, stop the server, and prove
 # the cleanup: no server process left and its folder gone, also when the
-# test using it fails half-way; then the driver test (tests/pg/driver.c)
-# and bzj end to end (tests/pg/e2e.sh).  Skipped, with a line saying so, when no
-# PostgreSQL server binaries are installed (make check needs no server).
+# test using it fails half-way; then the driver test (tests/pg/driver.c),
+# bzj end to end (tests/pg/e2e.sh), 16 writers at once
+# (tests/pg/stress.sh), the deployment's trust (tests/pg/trust.sh) and
+# the console (tests/pg/console.sh, tmux).
+# Skipped, with a line saying so, when no PostgreSQL server binaries are
+# installed (make check needs no server).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 S="$HERE/server.sh"
@@ -190,6 +193,78 @@ else
 		PGDIR=
 	else
 		fail "start a server for the end-to-end test" "$(head -c 600 "$W/start3.err")"
+	fi
+fi
+
+# 16 concurrent writers on PostgreSQL (tests/pg/stress.sh): top-ups with
+# fresh, replayed and no refs on the same shops, nothing lost or doubled,
+# every ref once, sum of the ledger = balances, bzj check clean; on a
+# server and database of its own.
+if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
+	echo "# 16 writers at once on PostgreSQL: $BZJ"
+	if out=$(sh "$S" start 2>"$W/start4.err"); then
+		eval "$out"
+		PGDIR=$BZJ_PG_DIR
+		enc=$(printf '%s' "$PGDIR" | sed 's,/,%2F,g')
+		if psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE bzj_stress" \
+			>"$W/stress-db.err" 2>&1; then
+			bash "$HERE/stress.sh" "$BZJ" "postgresql:///bzj_stress?host=$enc&port=$PGPORT" \
+				>"$W/stress.out" 2>&1
+			src=$?
+			sed -n 's/^\(ok\|FAIL\|#\)/  &/p' "$W/stress.out"
+			sp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/stress.out")
+			sf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/stress.out")
+			if [ $src = 0 ] && [ -n "$sp" ] && [ "$sf" = 0 ]; then
+				ok "16 writers on PostgreSQL: $sp checks (nothing lost, nothing doubled, check clean)"
+			else
+				fail "16 writers on PostgreSQL" "exit $src, ${sp:-?} passed, ${sf:-?} failed; $(grep -v '^ok' "$W/stress.out" | head -c 1500)"
+			fi
+		else
+			fail "a database for the stress test" "$(head -c 300 "$W/stress-db.err")"
+		fi
+		sh "$S" stop "$PGDIR"
+		PGDIR=
+	else
+		fail "start a server for the stress test" "$(head -c 600 "$W/start4.err")"
+	fi
+fi
+
+# The deployment on PostgreSQL (tests/pg/trust.sh, docs/deploy.md): the
+# grants of bzj's login, an operator's own role, the credential readable
+# by the bzj group only under a setgid install (the release build next to
+# the sanitized one: a sanitized binary cannot run setgid), exit 4 on a
+# wrong password and 6 with the server down; a server of its own.
+if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
+	REL=${3:-}
+	if [ -z "$REL" ] && [ "$(basename "$(dirname "$BZJ")")" = san ]; then
+		REL=$(dirname "$(dirname "$BZJ")")/bzj
+	fi
+	echo "# the deployment on PostgreSQL: $BZJ${REL:+, setgid $REL}"
+	bash "$HERE/trust.sh" "$BZJ" "$REL" >"$W/trust.out" 2>&1
+	trc=$?
+	sed -n 's/^\(ok\|FAIL\|skip\)/  &/p' "$W/trust.out"
+	tp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/trust.out")
+	tf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/trust.out")
+	if [ $trc = 0 ] && [ -n "$tp" ] && [ "$tf" = 0 ]; then
+		ok "the deployment on PostgreSQL: $tp checks"
+	else
+		fail "the deployment on PostgreSQL" "exit $trc, ${tp:-?} passed, ${tf:-?} failed; $(grep -v '^ok' "$W/trust.out" | head -c 1500)"
+	fi
+fi
+
+# The console on PostgreSQL (tests/pg/console.sh, tmux): first screen,
+# PgDn, a search, a shop's detail refreshed by another's top-up, Q.
+if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
+	echo "# the console on PostgreSQL: $BZJ"
+	sh "$HERE/console.sh" "$BZJ" >"$W/console.out" 2>&1
+	crc=$?
+	sed -n 's/^\(ok\|FAIL\|skip\)/  &/p' "$W/console.out"
+	cp_=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/console.out")
+	cf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/console.out")
+	if [ $crc = 0 ] && [ -n "$cp_" ] && [ "$cf" = 0 ]; then
+		ok "the console on PostgreSQL: $cp_ checks"
+	else
+		fail "the console on PostgreSQL" "exit $crc, ${cp_:-?} passed, ${cf:-?} failed; $(grep -v '^ok' "$W/console.out" | head -c 1500)"
 	fi
 fi
 
