@@ -857,11 +857,27 @@ static const char schema_v18[] =
 	"ALTER TABLE bulk_job ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE bulk_job ADD COLUMN host TEXT NOT NULL DEFAULT '';";
 
+/* Issue 13, the newbie check as a bulk job (newbie.c argues it): each
+ * slice stages the outcome of a slice of newbie shops as rows of the job;
+ * publishing writes the cap transitions and the run; the outcome is then
+ * folded into newbie in slices, readers overlaying a published job's rows
+ * on newbie until it is (NB_SEEN in store_priv.h).  newbie_stage_job walks
+ * one job's rows (fold, clean-up), newbie_stage_turn finds the few
+ * transitions at publish without reading the day's every row. */
+static const char schema_v19[] =
+	"CREATE TABLE newbie_stage("
+	" shop_id TEXT NOT NULL, job INTEGER NOT NULL, was INTEGER NOT NULL,"
+	" capped INTEGER NOT NULL CHECK(capped IN (0,1)), capped_since INTEGER,"
+	" last_check INTEGER NOT NULL, reasons INTEGER NOT NULL,"
+	" PRIMARY KEY(shop_id, job)) WITHOUT ROWID;"
+	"CREATE INDEX newbie_stage_job ON newbie_stage(job, shop_id);"
+	"CREATE INDEX newbie_stage_turn ON newbie_stage(job) WHERE capped <> was;";
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
 					      schema_v11, schema_v12, schema_v13, schema_v14, schema_v15,
-					      schema_v16, schema_v17, schema_v18};
+					      schema_v16, schema_v17, schema_v18, schema_v19};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 

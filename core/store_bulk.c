@@ -167,13 +167,14 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 {
 	*done = true;
 	st_stmt *st = st_prep(db,
-				   "SELECT id, m_lo, m_hi, clean, kind = 'import.scores', kind = 'sync'"
+				   "SELECT id, m_lo, m_hi, clean, kind = 'import.scores', kind = 'sync',"
+				   " kind = 'newbie.check'"
 				   " FROM bulk_job WHERE state = 2 ORDER BY id LIMIT 1",
 				   e);
 	if (!st)
 		return e->rc;
 	int64_t job = 0, lo = 0, m_lo = 0, m_hi = 0;
-	bool scores = false;
+	bool scores = false, newbie = false;
 	int rc = st_step(st);
 	if (rc == ST_ROW) {
 		job = st_col_int(st, 0);
@@ -183,6 +184,7 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 		scores = st_col_int32(st, 4) != 0;
 		if (st_col_int32(st, 5))
 			lo = INT64_MAX; /* a re-sync writes no job rows: only the job goes */
+		newbie = st_col_int32(st, 6) != 0;
 	}
 	st_reset(st);
 	if (rc != ST_ROW && rc != ST_DONE)
@@ -190,6 +192,13 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 	if (rc == ST_DONE)
 		return BZJ_OK;
 	*done = false;
+	if (newbie) { /* its own table, walked through newbie_stage_job */
+		bool empty = false;
+		rc = st_newbie_stage_clean(db, job, limit, &empty, e);
+		if (!rc && empty)
+			rc = st_exec(db, e, "DELETE FROM bulk_job WHERE id = ?", "i", job);
+		return rc;
+	}
 	int64_t max = 0;
 	if ((rc = bzj_store_shop_rowid_max(db, &max, e)))
 		return rc;

@@ -4,6 +4,7 @@
  * the check calls the C rule (bzj_newbie_reasons, rules.c) as a registered
  * SQL function, as recompute does with bzj_floating. */
 #include <sqlite3.h> /* the fenced SQL functions */
+#include <stdio.h>
 #include <string.h>
 
 #include "bzj/i18n.h"
@@ -68,9 +69,11 @@ int bzj_store_newbie_get(bzj_db *db, const char *shop_id, bzj_newbie *n, bzj_err
 	memset(n, 0, sizeof *n);
 	n->capped_since = n->last_check = n->graduated = n->risk_opened = BZJ_DATE_NONE;
 	st_stmt *st = st_prep(db,
-				   "SELECT n.status, n.capped, n.capped_since, n.last_check, n.reasons,"
+				   "SELECT n.status, " NB_SEEN("n", "p", "capped") ", "
+				   NB_SEEN("n", "p", "capped_since") ", " NB_SEEN("n", "p", "last_check") ", "
+				   NB_SEEN("n", "p", "reasons") ","
 				   " n.graduated, n.graduated_by, r.id, r.opened, r.note"
-				   " FROM newbie n LEFT JOIN risk r ON r.shop_id = n.shop_id"
+				   " FROM newbie n" NB_OVERLAY("n", "p") " LEFT JOIN risk r ON r.shop_id = n.shop_id"
 				   " AND r.closed IS NULL WHERE n.shop_id = ?",
 				   e);
 	if (!st)
@@ -338,5 +341,178 @@ int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 			     "Diiiit", day, r->checked, r->failed, r->capped, r->lifted, user);
 	if (!rc)
 		rc = st_exec(db, e, "DROP TABLE temp.nbc", NULL);
+	return rc;
+}
+
+/* The sliced check (newbie.c argues the design).  One slice: the newbie
+ * shops with shop_id in (lo, hi], `limit` of them, their outcome of `day`
+ * staged as rows of `job` (what the one-statement check above computes,
+ * with the violation and risk look-ups narrowed to the slice's shops so a
+ * slice costs the same at any size).  `next` gets hi; *done when no
+ * newbie shop is left after it.  The slice's counts are added to r. */
+int bzj_store_newbie_stage(bzj_db *db, int64_t job, bzj_date day, const char *lo, int64_t limit,
+			   char *next, size_t next_len, bool *done, bzj_newbie_run *r, bzj_err *e)
+{
+	char hi[64] = "";
+	bool found = false;
+	*done = false;
+	st_stmt *st = st_prep(db,
+			      "SELECT shop_id FROM newbie WHERE status = 1 AND shop_id > ?"
+			      " ORDER BY shop_id LIMIT 1 OFFSET ?",
+			      e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "ti", lo, limit - 1);
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
+		st_text(st, 0, hi, sizeof hi);
+		found = true;
+	}
+	st_reset(st);
+	if (rc != ST_ROW && rc != ST_DONE)
+		return st_error(db, rc, e);
+	if (!found) { /* the last slice: up to the greatest newbie shop */
+		*done = true;
+		st = st_prep(db, "SELECT max(shop_id) FROM newbie WHERE status = 1", e);
+		if (!st)
+			return e->rc;
+		rc = st_step(st);
+		if (rc == ST_ROW && st_col_text(st, 0)) {
+			st_text(st, 0, hi, sizeof hi);
+			found = true;
+		}
+		st_reset(st);
+		if (rc != ST_ROW && rc != ST_DONE)
+			return st_error(db, rc, e);
+		if (!found || strcmp(hi, lo) <= 0)
+			return BZJ_OK;
+	}
+	snprintf(next, next_len, "%s", hi);
+	/* ?1 day, ?2 the window's first day, ?3 job, ?4 lo, ?5 hi */
+	rc = st_exec(
+		db, e,
+		"INSERT INTO newbie_stage(shop_id, job, was, capped, capped_since, last_check, reasons)"
+		" SELECT id, ?3, was, now <> 0, CASE WHEN now = 0 THEN NULL WHEN was = 1 THEN since"
+		"  ELSE ?1 + 1 END, ?1, now FROM"
+		" (SELECT n.shop_id AS id, n.capped AS was, n.capped_since AS since,"
+		"  bzj_newbie_reasons(sc.tenths, COALESCE(v.b, 0), COALESCE(v.p, 0),"
+		"   r.shop_id IS NOT NULL) AS now"
+		"  FROM newbie n JOIN shop s ON s.id = n.shop_id"
+		"  LEFT JOIN score sc ON sc.day = ?1 AND sc.shop_id = n.shop_id"
+		"   AND " BULK_VISIBLE("sc")
+		"  LEFT JOIN (SELECT shop_id, sum(class = 2) AS b, sum(points) AS p FROM violation"
+		"   WHERE shop_id > ?4 AND shop_id <= ?5 AND day BETWEEN ?2 AND ?1 GROUP BY shop_id) v"
+		"   ON v.shop_id = n.shop_id"
+		"  LEFT JOIN (SELECT DISTINCT shop_id FROM risk WHERE shop_id > ?4 AND shop_id <= ?5"
+		"   AND opened <= ?1 AND (closed IS NULL OR closed > ?1)) r ON r.shop_id = n.shop_id"
+		"  WHERE n.status = 1 AND n.shop_id > ?4 AND n.shop_id <= ?5"
+		"   AND s.opened <= ?1 AND (s.closed IS NULL OR s.closed > ?1) LIMIT -1)",
+		"Dditt", day, (int)bzj_newbie_window_start(day), job, lo, hi);
+	if (rc)
+		return rc;
+	st = st_prep(db,
+		     "SELECT count(*), COALESCE(sum(reasons <> 0), 0),"
+		     " COALESCE(sum(capped = 1 AND was = 0), 0), COALESCE(sum(capped = 0 AND was = 1), 0)"
+		     " FROM newbie_stage WHERE job = ?1 AND shop_id > ?2 AND shop_id <= ?3",
+		     e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "itt", job, lo, hi);
+	rc = st_step(st);
+	if (rc == ST_ROW) {
+		r->checked += st_col_int(st, 0);
+		r->failed += st_col_int(st, 1);
+		r->capped += st_col_int(st, 2);
+		r->lifted += st_col_int(st, 3);
+	}
+	st_reset(st);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+/* Publishing a staged check (with the job's flip and its audit record, in
+ * the caller's transaction): the cap transitions, found through
+ * newbie_stage_turn (a few hundred rows, not the day's every row), and the
+ * run.  A shop that left the period while the job staged is left out: a
+ * reader no longer overlays it either (NB_OVERLAY). */
+int bzj_store_newbie_publish(bzj_db *db, int64_t job, bzj_date day, const char *user,
+			     const bzj_newbie_run *r, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "INSERT INTO newbie_event(shop_id, day, capped, reasons, cause)"
+			 " SELECT p.shop_id, ?2 + 1, p.capped, p.reasons, 'newbie check'"
+			 " FROM newbie_stage p JOIN newbie n ON n.shop_id = p.shop_id AND n.status = 1"
+			 " WHERE p.job = ?1 AND p.capped <> p.was ORDER BY p.shop_id",
+			 "iD", job, day);
+	if (!rc)
+		rc = st_exec(db, e,
+			     "INSERT INTO newbie_run(day, checked, failed, capped, lifted, user)"
+			     " VALUES (?,?,?,?,?,?)",
+			     "Diiiit", day, r->checked, r->failed, r->capped, r->lifted, user);
+	return rc;
+}
+
+/* One slice of folding a published check into newbie: its `limit` first
+ * rows (by shop) written over the newbie rows still in the period and
+ * deleted; when none is left the job is marked folded (clean = 1) and
+ * readers stop overlaying it.  *done when no published check has rows
+ * left. */
+int bzj_store_newbie_fold(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
+{
+	*done = true;
+	int64_t job = 0;
+	bool found = false;
+	int rc = st_int(db, e, &job, &found,
+			"SELECT id FROM bulk_job WHERE kind = 'newbie.check' AND state = 1"
+			" AND clean = 0 ORDER BY id LIMIT 1",
+			NULL);
+	if (rc || !found)
+		return rc;
+	*done = false;
+	char hi[64] = "";
+	st_stmt *st = st_prep(db,
+			      "SELECT shop_id FROM newbie_stage WHERE job = ? ORDER BY shop_id"
+			      " LIMIT 1 OFFSET ?",
+			      e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "ii", job, limit - 1);
+	rc = st_step(st);
+	if (rc == ST_ROW)
+		st_text(st, 0, hi, sizeof hi);
+	st_reset(st);
+	if (rc != ST_ROW && rc != ST_DONE)
+		return st_error(db, rc, e);
+	if (rc == ST_DONE) { /* the last slice: whatever is left */
+		rc = st_exec(db, e,
+			     "UPDATE newbie SET capped = p.capped, capped_since = p.capped_since,"
+			     " last_check = p.last_check, reasons = p.reasons FROM newbie_stage p"
+			     " WHERE p.job = ?1 AND newbie.shop_id = p.shop_id AND newbie.status = 1",
+			     "i", job);
+		if (!rc)
+			rc = st_exec(db, e, "DELETE FROM newbie_stage WHERE job = ?", "i", job);
+		if (!rc)
+			rc = st_exec(db, e, "UPDATE bulk_job SET clean = 1 WHERE id = ?", "i", job);
+		return rc;
+	}
+	rc = st_exec(db, e,
+		     "UPDATE newbie SET capped = p.capped, capped_since = p.capped_since,"
+		     " last_check = p.last_check, reasons = p.reasons FROM newbie_stage p"
+		     " WHERE p.job = ?1 AND p.shop_id <= ?2 AND newbie.shop_id = p.shop_id"
+		     " AND newbie.status = 1",
+		     "it", job, hi);
+	if (!rc)
+		rc = st_exec(db, e, "DELETE FROM newbie_stage WHERE job = ? AND shop_id <= ?", "it",
+			     job, hi);
+	return rc;
+}
+
+/* An abandoned check's staged rows, `limit` at a time (bulk clean-up). */
+int st_newbie_stage_clean(bzj_db *db, int64_t job, int64_t limit, bool *empty, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "DELETE FROM newbie_stage WHERE job = ?1 AND shop_id IN"
+			 " (SELECT shop_id FROM newbie_stage WHERE job = ?1 ORDER BY shop_id LIMIT ?2)",
+			 "ii", job, limit);
+	*empty = !rc && st_changes(db) == 0;
 	return rc;
 }

@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 18
+#define BZJ_SCHEMA_VERSION 19
 /* meta key: schema v13 left a keyed database's refund seals to renew once
  * its audit key is attached (bzj_store_reseal_pending). */
 #define BZJ_RESEAL_PENDING "reseal_refund_v13"
@@ -417,6 +417,14 @@ typedef int (*bzj_newbie_progress_fn)(void *ctx, int64_t done, int64_t total);
 int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 			   bzj_newbie_progress_fn progress, void *ctx, int64_t total,
 			   bzj_newbie_run *r, bzj_err *e);
+/* The sliced check (newbie.c, store_newbie.c): a slice staged as rows of
+ * `job` after shop `lo`; publishing (transitions and the run); folding a
+ * published check into newbie, `limit` rows a slice. */
+int bzj_store_newbie_stage(bzj_db *db, int64_t job, bzj_date day, const char *lo, int64_t limit,
+			   char *next, size_t next_len, bool *done, bzj_newbie_run *r, bzj_err *e);
+int bzj_store_newbie_publish(bzj_db *db, int64_t job, bzj_date day, const char *user,
+			     const bzj_newbie_run *r, bzj_err *e);
+int bzj_store_newbie_fold(bzj_db *db, int64_t limit, bool *done, bzj_err *e);
 /* service providers (core/store_provider.c) */
 int bzj_store_provider_insert(bzj_db *db, const bzj_provider *p, bzj_err *e);
 int bzj_store_provider_get(bzj_db *db, const char *id, bzj_provider *p, bzj_err *e);
