@@ -410,6 +410,15 @@ int bzj_store_newbie_stage(bzj_db *db, int64_t job, bzj_date day, const char *lo
 		"Dditt", day, (int)bzj_newbie_window_start(day), job, lo, hi);
 	if (rc)
 		return rc;
+	/* the last slice when no newbie shop follows hi: the job publishes
+	 * without waiting for one more slice to find nothing */
+	int64_t more = 0;
+	if (!*done && (rc = st_int(db, e, &more, NULL,
+				   "SELECT EXISTS (SELECT 1 FROM newbie WHERE status = 1 AND shop_id > ?)",
+				   "t", hi)))
+		return rc;
+	if (!more)
+		*done = true;
 	st = st_prep(db,
 		     "SELECT count(*), COALESCE(sum(reasons <> 0), 0),"
 		     " COALESCE(sum(capped = 1 AND was = 0), 0), COALESCE(sum(capped = 0 AND was = 1), 0)"
@@ -503,6 +512,12 @@ int bzj_store_newbie_fold(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 	if (!rc)
 		rc = st_exec(db, e, "DELETE FROM newbie_stage WHERE job = ? AND shop_id <= ?", "it",
 			     job, hi);
+	int64_t left = 0;
+	if (!rc)
+		rc = st_int(db, e, &left, NULL,
+			    "SELECT EXISTS (SELECT 1 FROM newbie_stage WHERE job = ?)", "i", job);
+	if (!rc && !left)
+		rc = st_exec(db, e, "UPDATE bulk_job SET clean = 1 WHERE id = ?", "i", job);
 	return rc;
 }
 
