@@ -44,14 +44,17 @@
  *    year of holidays.tsv in 60-70 ms, process included; holidays.c);
  *  - demo: writes only into an empty database (it refuses any other), so
  *    no operator shares its lock; one transaction keeps it all or nothing;
+ *  - newbie check: sliced (newbie.c): its outcome is current state, so
+ *    it is staged in newbie_stage as rows of the job, published with the
+ *    cap transitions and the run, then folded into newbie in slices while
+ *    readers overlay the published rows (NB_OVERLAY in store_priv.h); one
+ *    at a time like scores;
  *  - NOT YET SLICED: import of shops, top-ups, violations and orders (one
- *    transaction per file), newbie check (one set-based transaction over
- *    the newbie shops) and assessment close (one over the providers).
+ *    transaction per file) and assessment close (one over the providers).
  *    Each holds the lock for the whole run: at 200,000 shops 0.5-1.7 s
  *    for 1,000 rows of the row-by-row imports, 2.2-2.6 s for a day of
- *    orders, 0.7-1.0 s for the newbie check, 0.2-0.6 s for closing an
- *    assessment of 2,000 providers.  The shapes they need are in
- *    import.c, newbie.c and assess.c. */
+ *    orders, 0.2-0.6 s for closing an assessment of 2,000 providers.  The
+ *    shapes they need are in import.c and assess.c. */
 #include <errno.h>
 #include <stdint.h>
 #include <signal.h>
