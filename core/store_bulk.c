@@ -171,13 +171,13 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 	*done = true;
 	st_stmt *st = st_prep(db,
 				   "SELECT id, m_lo, m_hi, clean, kind = 'import.scores', kind = 'sync',"
-				   " kind = 'newbie.check'"
+				   " kind = 'newbie.check', kind = 'assess.close'"
 				   " FROM bulk_job WHERE state = 2 ORDER BY id LIMIT 1",
 				   e);
 	if (!st)
 		return e->rc;
 	int64_t job = 0, lo = 0, m_lo = 0, m_hi = 0;
-	bool scores = false, newbie = false;
+	bool scores = false, newbie = false, assess = false;
 	int rc = st_step(st);
 	if (rc == ST_ROW) {
 		job = st_col_int(st, 0);
@@ -188,6 +188,7 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 		if (st_col_int32(st, 5))
 			lo = INT64_MAX; /* a re-sync writes no job rows: only the job goes */
 		newbie = st_col_int32(st, 6) != 0;
+		assess = st_col_int32(st, 7) != 0;
 	}
 	st_reset(st);
 	if (rc != ST_ROW && rc != ST_DONE)
@@ -195,9 +196,10 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 	if (rc == ST_DONE)
 		return BZJ_OK;
 	*done = false;
-	if (newbie) { /* its own table, walked through newbie_stage_job */
+	if (newbie || assess) { /* their own tables, by their keys */
 		bool empty = false;
-		rc = st_newbie_stage_clean(db, job, limit, &empty, e);
+		rc = newbie ? st_newbie_stage_clean(db, job, limit, &empty, e)
+			    : st_assess_results_clean(db, m_lo, limit, &empty, e);
 		if (!rc && empty)
 			rc = st_exec(db, e, "DELETE FROM bulk_job WHERE id = ?", "i", job);
 		return rc;

@@ -345,5 +345,6 @@ int st_register_functions(bzj_db *db, bzj_err *e);
 /* bzj_newbie_reasons, bzj_newbie_window (store_newbie.c) */
 int st_newbie_functions(bzj_db *db, bzj_err *e);
 int st_newbie_stage_clean(bzj_db *db, int64_t job, int64_t limit, bool *empty, bzj_err *e);
+int st_assess_results_clean(bzj_db *db, int64_t aid, int64_t limit, bool *empty, bzj_err *e);
 
 #endif

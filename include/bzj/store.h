@@ -501,6 +501,15 @@ int bzj_store_assess_rows(bzj_db *db, const bzj_assessment *a, bzj_date upto, bz
 int bzj_store_assess_rows_of(bzj_db *db, const bzj_assessment *a, bzj_date upto,
 			     const char *ids_json, bzj_assess_fn fn, void *ctx, bzj_err *e);
 int bzj_store_assess_result(bzj_db *db, int64_t aid, const bzj_assess_row *r, bzj_err *e);
+/* What an assessment's figures depend on, marked when they are read
+ * (assess.c, the sliced close): the audit log's last record and the
+ * providers' change counters.  Moved: a binding, unbinding or orders
+ * import recorded since, or a provider row written since. */
+typedef struct bzj_assess_mark {
+	int64_t audit_seq, providers, versions;
+} bzj_assess_mark;
+int bzj_store_assess_mark(bzj_db *db, bzj_assess_mark *m, bzj_err *e);
+int bzj_store_assess_moved(bzj_db *db, const bzj_assess_mark *m, bool *moved, bzj_err *e);
 
 /* check: each invariant query reports offending rows */
 typedef int (*bzj_store_problem_fn)(void *ctx, const char *code, const char *msg);
