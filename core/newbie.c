@@ -55,8 +55,11 @@ static int fold_published(bzj_ctx *x, bzj_err *e)
  * newbie row), not rows a reader can be pointed at by flipping a job, so
  * it goes in three steps:
  *  1. stage: slices of newbie shops (by shop id, sized by core/bulk.c to
- *     25 ms) compute their outcome of the day into newbie_stage, as rows
- *     of the job.  The slice reads the recorded newbie state, scores,
+ *     25 ms) compute their outcome of the day; the shops whose cap, cap
+ *     date or reasons change (a third of them at 200,000 shops) go into
+ *     newbie_stage as rows of the job, the others only need the day as
+ *     their last check, which is the job's own (staging every shop made
+ *     the check half again slower).  The slice reads the recorded newbie state, scores,
  *     violations and risk findings as any reader would; nothing reads
  *     newbie_stage rows of a job that is not published, so until step 2
  *     no reader (shop list, `shop show`, the console, `bzj check`) sees
@@ -68,13 +71,19 @@ static int fold_published(bzj_ctx *x, bzj_err *e)
  *     flips the job: from here every reader overlays the job's rows on
  *     newbie (NB_OVERLAY in store_priv.h), so the whole day's outcome
  *     appears at once;
- *  3. fold: the job's rows are written over newbie and deleted, in slices;
- *     the last marks the job folded and readers stop overlaying it.  A
+ *  3. fold: in slices of newbie shops, the staged rows are written over
+ *     newbie with the day as every checked shop's last check, and deleted;
+ *     the last slice marks the job folded and readers stop overlaying it.  A
  *     crash here leaves the day published and correct (the overlay), and
  *     the next check finishes the fold before it stages.
  * Why not stage and then copy in the publishing transaction: that copy
  * updates every newbie row under the lock (0.1-0.5 s at a million shops),
- * the very wait this removes.  Only one check runs at a time (bulk.running,
+ * the very wait this removes.  Measured at 200,000 shops (23,096 newbie
+ * shops, release build, loaded two-core machine): the same newbie rows as
+ * the one transaction; the job 0.39-0.46 s against 0.27-0.35 s (user+sys
+ * 0.29-0.35 s against 0.21-0.28 s), of which 3 ms a slice is the gap left
+ * to the desk; no slice held the lock over 30 ms, publishing 18-28 ms.
+ * Only one check runs at a time (bulk.running,
  * as a score import); a shop graduated while the job stages keeps its
  * graduation: publish, overlay and fold all skip shops out of the period. */
 int bzj_newbie_check_day(bzj_ctx *x, bzj_date day, bzj_newbie_run *out, bzj_err *e)

@@ -861,17 +861,23 @@ static const char schema_v18[] =
  * slice stages the outcome of a slice of newbie shops as rows of the job;
  * publishing writes the cap transitions and the run; the outcome is then
  * folded into newbie in slices, readers overlaying a published job's rows
- * on newbie until it is (NB_SEEN in store_priv.h).  newbie_stage_job walks
- * one job's rows (fold, clean-up), newbie_stage_turn finds the few
- * transitions at publish without reading the day's every row. */
+ * on newbie until it is (NB_SEEN in store_priv.h).  Only the shops whose
+ * cap, cap date or reasons change are staged; the day of the last check,
+ * which changes for every shop, is the job's own (m_lo), overlaid by
+ * readers (NB_LAST_SEEN) and written by the fold, whose progress is
+ * bulk_job.upto, the last shop folded.  No index on the job:
+ * a second B-tree for every staged row cost more than it saves, since the
+ * table holds one job's rows at a time (a check folds the last one before
+ * it stages); newbie_stage_turn finds the few transitions at publish
+ * without reading the day's every row. */
 static const char schema_v19[] =
 	"CREATE TABLE newbie_stage("
 	" shop_id TEXT NOT NULL, job INTEGER NOT NULL, was INTEGER NOT NULL,"
 	" capped INTEGER NOT NULL CHECK(capped IN (0,1)), capped_since INTEGER,"
 	" last_check INTEGER NOT NULL, reasons INTEGER NOT NULL,"
 	" PRIMARY KEY(shop_id, job)) WITHOUT ROWID;"
-	"CREATE INDEX newbie_stage_job ON newbie_stage(job, shop_id);"
-	"CREATE INDEX newbie_stage_turn ON newbie_stage(job) WHERE capped <> was;";
+	"CREATE INDEX newbie_stage_turn ON newbie_stage(job) WHERE capped <> was;"
+	"ALTER TABLE bulk_job ADD COLUMN upto TEXT NOT NULL DEFAULT '';";
 
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,

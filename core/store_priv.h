@@ -214,6 +214,15 @@ bzj_date st_date(st_stmt *st, int col);
 	" LEFT JOIN newbie_stage " p " ON " p ".shop_id = " n ".shop_id AND " n ".status = 1"     \
 	" AND " p ".job IN " NB_PUBLISHED
 #define NB_SEEN(n, p, col) "(CASE WHEN " p ".shop_id IS NULL THEN " n "." col " ELSE " p "." col " END)"
+/* The day of a shop's last check a reader sees: a published, unfolded
+ * check's day (its bulk_job.m_lo) for every shop in the period and open on
+ * it, since only changed shops are staged; s is the shop row. */
+#define NB_PUBDAY                                                                                  \
+	"(SELECT m_lo FROM bulk_job WHERE kind = 'newbie.check' AND state = 1 AND clean = 0"       \
+	" ORDER BY id DESC LIMIT 1)"
+#define NB_LAST_SEEN(n, s)                                                                         \
+	"(CASE WHEN " n ".status = 1 AND " s ".opened <= " NB_PUBDAY " AND (" s ".closed IS NULL"  \
+	" OR " s ".closed > " NB_PUBDAY ") THEN " NB_PUBDAY " ELSE " n ".last_check END)"
 
 /* Required deposit of shop `s` on day :day (the first parameter), in SQL
  * with the C rule (bzj_required, bzj_floating are registered functions). */
