@@ -49,12 +49,16 @@
  *    cap transitions and the run, then folded into newbie in slices while
  *    readers overlay the published rows (NB_OVERLAY in store_priv.h); one
  *    at a time like scores;
+ *  - assessment close: sliced (assess.c, close_sliced): read without the
+ *    lock, results staged in slices (unread while the assessment is open),
+ *    published with the revocations and the close once nothing it read
+ *    has moved; a dead run's results are deleted by the clean-up (by the
+ *    assessment, m_lo, while it is still open);
  *  - NOT YET SLICED: import of shops, top-ups, violations and orders (one
- *    transaction per file) and assessment close (one over the providers).
- *    Each holds the lock for the whole run: at 200,000 shops 0.5-1.7 s
- *    for 1,000 rows of the row-by-row imports, 2.2-2.6 s for a day of
- *    orders, 0.2-0.6 s for closing an assessment of 2,000 providers.  The
- *    shapes they need are in import.c and assess.c. */
+ *    transaction per file).  Each holds the lock for the whole run: at
+ *    200,000 shops 0.5-1.7 s for 1,000 rows of the row-by-row imports,
+ *    2.2-2.6 s for a day of orders.  The shapes they need are in
+ *    import.c. */
 #include <errno.h>
 #include <stdint.h>
 #include <signal.h>

@@ -12,8 +12,10 @@
 #   demo (1,500 shops into a new database), import scores (5 days of every
 #   shop, a bulk job like import gmv; a killed one is re-run, which must
 #   find the dead run's process gone and start clean), refund pay /
-#   approve, and (last, on December days) newbie check (a bulk job that
-#   publishes and then folds; a killed one is re-run).
+#   approve, assess close (a bulk job: results staged while the
+#   assessment is open; a killed one is re-run) and (last, on December
+#   days) newbie check (a bulk job that publishes and then folds; a killed
+#   one is re-run).
 # After every kill the database is reopened and must show the change whole
 # or absent: `bzj check` exits 0, `bzj audit verify` is ok, SQLite's
 # integrity_check is ok, and
@@ -460,6 +462,54 @@ for ((i = 1; i <= n_ret && RETS > 0; i++)); do
 	fi
 	report "kill $k: payout return $OUTCOME -> $STATE${why:+;}" "$why"
 done
+
+# assess close (a bulk job since issue 13's third round, core/assess.c):
+# results staged in slices of one provider here, unseen while the
+# assessment is open, published with the close.  Seen whole: closed, one
+# result per provider assessed, one assess.close record; absent: open and
+# no record (staged results are not read while it is open).  A killed one
+# is re-run, which must start clean.
+n_as=$((KILLS * 2 / 30 > 2 ? KILLS * 2 / 30 : 2))
+export BZJ_TEST_SLICE_ROWS=1
+for ((i = 1; i <= n_as; i++)); do
+	k=$((k + 1))
+	name=crash-$k
+	if ! bzj sup1 assess create "$name" --cutoff 2026-09-01 --from 2026-09-01 --to 2026-10-31 \
+		--threshold 5 >/dev/null 2>"$T/as.err"; then
+		bad "kill $k: setting up assessment $name failed: $(tail -n 1 "$T/as.err")"
+		continue
+	fi
+	aid=$(q "SELECT id FROM assessment WHERE name = '$name'")
+	as_state() {
+		local closed res aud
+		closed=$(q "SELECT closed_on IS NOT NULL FROM assessment WHERE id = $aid")
+		res=$(q "SELECT count(*) FROM assessment_result WHERE assessment_id = $aid")
+		aud=$(q "SELECT count(*) FROM audit WHERE action = 'assess.close' AND object = 'assessment:$aid'")
+		if [ "$closed/$aud" = 0/0 ]; then STATE=absent
+		elif [ "$closed/$aud" = 1/1 ] && [ "$res" = "$(q "SELECT json_extract(after, '$.keep') + json_extract(after, '$.revoke') FROM audit WHERE action = 'assess.close' AND object = 'assessment:$aid'")" ]; then
+			STATE=whole
+		else STATE=partial why="$why closed $closed, $res results, $aud assess.close record(s)"
+		fi
+	}
+	kill_after "$(delay_upto "$(max_delay assess 600)")" sup1 assess close "$name"
+	learn assess
+	why=$(db_sound "$DB")
+	as_state
+	report "kill $k: assess close $OUTCOME -> $STATE${why:+;}" "$why"
+	if [ "$STATE" = absent ]; then
+		if bzj sup1 assess close "$name" >/dev/null 2>"$T/rerun.err"; then
+			why=$(db_sound "$DB")
+			as_state
+			[ "$STATE" = whole ] || why="$why re-run: $STATE"
+			[ "$(q "SELECT count(*) FROM bulk_job WHERE state <> 1")" = 0 ] ||
+				why="$why re-run left unfinished jobs"
+			report "kill $k: assess close re-run completes" "$why"
+		else
+			bad "kill $k: assess close re-run failed: $(tail -n 1 "$T/rerun.err")"
+		fi
+	fi
+done
+export BZJ_TEST_SLICE_ROWS=50
 
 # newbie check (a bulk job since issue 13's third round, core/newbie.c):
 # staged in slices of 2 shops here, published, then folded into newbie in
