@@ -871,12 +871,34 @@ static const char schema_v19[] =
 	"CREATE INDEX audit_batch ON audit(object) WHERE action = 'payout.batch';"
 	"CREATE INDEX audit_return ON audit(seq) WHERE action = 'payout.return';";
 
+/* Issue 13, the newbie check as a bulk job (newbie.c argues it): each
+ * slice stages the outcome of a slice of newbie shops as rows of the job;
+ * publishing writes the cap transitions and the run; the outcome is then
+ * folded into newbie in slices, readers overlaying a published job's rows
+ * on newbie until it is (NB_SEEN in store_priv.h).  Only the shops whose
+ * cap, cap date or reasons change are staged; the day of the last check,
+ * which changes for every shop, is the job's own (m_lo), overlaid by
+ * readers (NB_LAST_SEEN) and written by the fold, whose progress is
+ * bulk_job.upto, the last shop folded.  No index on the job:
+ * a second B-tree for every staged row cost more than it saves, since the
+ * table holds one job's rows at a time (a check folds the last one before
+ * it stages); newbie_stage_turn finds the few transitions at publish
+ * without reading the day's every row. */
+static const char schema_v20[] =
+	"CREATE TABLE newbie_stage("
+	" shop_id TEXT NOT NULL, job INTEGER NOT NULL, was INTEGER NOT NULL,"
+	" capped INTEGER NOT NULL CHECK(capped IN (0,1)), capped_since INTEGER,"
+	" last_check INTEGER NOT NULL, reasons INTEGER NOT NULL,"
+	" PRIMARY KEY(shop_id, job)) WITHOUT ROWID;"
+	"CREATE INDEX newbie_stage_turn ON newbie_stage(job) WHERE capped <> was;"
+	"ALTER TABLE bulk_job ADD COLUMN upto TEXT NOT NULL DEFAULT '';";
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
 					      schema_v11, schema_v12, schema_v13, schema_v14, schema_v15,
 					      schema_v16, schema_v17, schema_v18,
-					      schema_v19};
+					      schema_v19, schema_v20};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -898,6 +920,19 @@ static const char *const migrations_pg[BZJ_SCHEMA_VERSION - BZJ_PG_BASELINE] = {
 	/* v19: the audit indexes of the batch and the return */
 	"CREATE INDEX audit_batch ON audit(object) WHERE action = 'payout.batch';"
 	"CREATE INDEX audit_return ON audit(seq) WHERE action = 'payout.return';",
+	/* v20: the newbie check's staging table and bulk_job.upto; like every
+	 * table, it bumps data_version and the bzj role may use it */
+	"CREATE TABLE newbie_stage("
+	" shop_id text NOT NULL, job bigint NOT NULL, was bigint NOT NULL,"
+	" capped bigint NOT NULL CHECK(capped IN (0,1)), capped_since bigint,"
+	" last_check bigint NOT NULL, reasons bigint NOT NULL,"
+	" PRIMARY KEY(shop_id, job));"
+	"CREATE INDEX newbie_stage_turn ON newbie_stage(job) WHERE capped <> was;"
+	"ALTER TABLE bulk_job ADD COLUMN upto text NOT NULL DEFAULT '';"
+	"CREATE TRIGGER newbie_stage_dv AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON newbie_stage"
+	" FOR EACH STATEMENT EXECUTE FUNCTION bzj_dv_bump();"
+	"DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bzj') THEN"
+	" GRANT SELECT, INSERT, UPDATE, DELETE ON newbie_stage TO bzj; END IF; END $$;",
 };
 
 const char *bzj_pg_migration(int v)

@@ -44,14 +44,21 @@
  *    year of holidays.tsv in 60-70 ms, process included; holidays.c);
  *  - demo: writes only into an empty database (it refuses any other), so
  *    no operator shares its lock; one transaction keeps it all or nothing;
+ *  - newbie check: sliced (newbie.c): its outcome is current state, so
+ *    it is staged in newbie_stage as rows of the job, published with the
+ *    cap transitions and the run, then folded into newbie in slices while
+ *    readers overlay the published rows (NB_OVERLAY in store_priv.h); one
+ *    at a time like scores;
+ *  - assessment close: sliced (assess.c, close_sliced): read without the
+ *    lock, results staged in slices (unread while the assessment is open),
+ *    published with the revocations and the close once nothing it read
+ *    has moved; a dead run's results are deleted by the clean-up (by the
+ *    assessment, m_lo, while it is still open);
  *  - NOT YET SLICED: import of shops, top-ups, violations and orders (one
- *    transaction per file), newbie check (one set-based transaction over
- *    the newbie shops) and assessment close (one over the providers).
- *    Each holds the lock for the whole run: at 200,000 shops 0.5-1.7 s
- *    for 1,000 rows of the row-by-row imports, 2.2-2.6 s for a day of
- *    orders, 0.7-1.0 s for the newbie check, 0.2-0.6 s for closing an
- *    assessment of 2,000 providers.  The shapes they need are in
- *    import.c, newbie.c and assess.c. */
+ *    transaction per file).  Each holds the lock for the whole run: at
+ *    200,000 shops 0.5-1.7 s for 1,000 rows of the row-by-row imports,
+ *    2.2-2.6 s for a day of orders.  The shapes they need are in
+ *    import.c. */
 #include <errno.h>
 #include <stdint.h>
 #include <signal.h>
@@ -167,13 +174,14 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 {
 	*done = true;
 	st_stmt *st = st_prep(db,
-				   "SELECT id, m_lo, m_hi, clean, kind = 'import.scores', kind = 'sync'"
+				   "SELECT id, m_lo, m_hi, clean, kind = 'import.scores', kind = 'sync',"
+				   " kind = 'newbie.check', kind = 'assess.close'"
 				   " FROM bulk_job WHERE state = 2 ORDER BY id LIMIT 1",
 				   e);
 	if (!st)
 		return e->rc;
 	int64_t job = 0, lo = 0, m_lo = 0, m_hi = 0;
-	bool scores = false;
+	bool scores = false, newbie = false, assess = false;
 	int rc = st_step(st);
 	if (rc == ST_ROW) {
 		job = st_col_int(st, 0);
@@ -183,6 +191,8 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 		scores = st_col_int32(st, 4) != 0;
 		if (st_col_int32(st, 5))
 			lo = INT64_MAX; /* a re-sync writes no job rows: only the job goes */
+		newbie = st_col_int32(st, 6) != 0;
+		assess = st_col_int32(st, 7) != 0;
 	}
 	st_reset(st);
 	if (rc != ST_ROW && rc != ST_DONE)
@@ -190,6 +200,14 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 	if (rc == ST_DONE)
 		return BZJ_OK;
 	*done = false;
+	if (newbie || assess) { /* their own tables, by their keys */
+		bool empty = false;
+		rc = newbie ? st_newbie_stage_clean(db, job, limit, &empty, e)
+			    : st_assess_results_clean(db, m_lo, limit, &empty, e);
+		if (!rc && empty)
+			rc = st_exec(db, e, "DELETE FROM bulk_job WHERE id = ?", "i", job);
+		return rc;
+	}
 	int64_t max = 0;
 	if ((rc = bzj_store_shop_rowid_max(db, &max, e)))
 		return rc;

@@ -331,7 +331,12 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	if (q->refund_in_progress)
 		sb_add(&p->where, " AND refund_open > 0");
 	if (q->capped)
-		sb_add(&p->where, " AND shop.id IN (SELECT shop_id FROM newbie WHERE capped = 1)");
+		sb_add(&p->where,
+		       " AND shop.id IN (SELECT shop_id FROM newbie WHERE capped = 1"
+		       " AND shop_id NOT IN (SELECT shop_id FROM newbie_stage WHERE job IN " NB_PUBLISHED
+		       ") UNION ALL SELECT p.shop_id FROM newbie_stage p JOIN newbie n"
+		       " ON n.shop_id = p.shop_id AND n.status = 1 WHERE p.job IN " NB_PUBLISHED
+		       " AND p.capped = 1)");
 	p->filtered = q->shortfall || q->status || q->open_violations || q->refund_in_progress ||
 		      q->capped;
 	if (!q->search || !*q->search) {
@@ -489,8 +494,8 @@ int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows,
 	build_where(db, q, sort, &p);
 	static const char cols[] = "SELECT id, name, operator_name, entity, status, required_fen,"
 				   " balance_fen, frozen_fen, restricted, terminate, refund_open,"
-				   " open_violations, (SELECT n.status + 4 * n.capped FROM newbie n"
-				   " WHERE n.shop_id = shop.id) FROM ";
+				   " open_violations, (SELECT n.status + 4 * " NB_SEEN("n", "p", "capped")
+				   " FROM newbie n" NB_OVERLAY("n", "p") " WHERE n.shop_id = shop.id) FROM ";
 	char order[160];
 	if (sort == BZJ_SORT_ID)
 		snprintf(order, sizeof order, " ORDER BY id %s LIMIT %d", dir, max);

@@ -4,6 +4,7 @@
  * the check calls the C rule (bzj_newbie_reasons, rules.c) as a registered
  * SQL function, as recompute does with bzj_floating. */
 #include <sqlite3.h> /* the fenced SQL functions */
+#include <stdio.h>
 #include <string.h>
 
 #include "bzj/i18n.h"
@@ -68,9 +69,12 @@ int bzj_store_newbie_get(bzj_db *db, const char *shop_id, bzj_newbie *n, bzj_err
 	memset(n, 0, sizeof *n);
 	n->capped_since = n->last_check = n->graduated = n->risk_opened = BZJ_DATE_NONE;
 	st_stmt *st = st_prep(db,
-				   "SELECT n.status, n.capped, n.capped_since, n.last_check, n.reasons,"
+				   "SELECT n.status, " NB_SEEN("n", "p", "capped") ", "
+				   NB_SEEN("n", "p", "capped_since") ", " NB_LAST_SEEN("n", "s") ", "
+				   NB_SEEN("n", "p", "reasons") ","
 				   " n.graduated, n.graduated_by, r.id, r.opened, r.note"
-				   " FROM newbie n LEFT JOIN risk r ON r.shop_id = n.shop_id"
+				   " FROM newbie n JOIN shop s ON s.id = n.shop_id" NB_OVERLAY("n", "p")
+				   " LEFT JOIN risk r ON r.shop_id = n.shop_id"
 				   " AND r.closed IS NULL WHERE n.shop_id = ?",
 				   e);
 	if (!st)
@@ -339,5 +343,221 @@ int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 			     "Diiiit", day, r->checked, r->failed, r->capped, r->lifted, user);
 	if (!rc)
 		rc = st_exec(db, e, "DROP TABLE temp.nbc", NULL);
+	return rc;
+}
+
+/* The slice after shop `lo`: up to the limit-th newbie shop after it, or
+ * the last one (*last).  *hi is "" when no newbie shop follows lo. */
+static int nb_range(bzj_db *db, const char *lo, int64_t limit, char *hi, size_t hi_len,
+		    bool *last, bzj_err *e)
+{
+	*hi = 0;
+	*last = false;
+	st_stmt *st = st_prep(db,
+			      "SELECT shop_id FROM newbie WHERE status = 1 AND shop_id > ?"
+			      " ORDER BY shop_id LIMIT 1 OFFSET ?",
+			      e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "ti", lo, limit - 1);
+	int rc = st_step(st);
+	if (rc == ST_ROW)
+		st_text(st, 0, hi, hi_len);
+	st_reset(st);
+	if (rc != ST_ROW && rc != ST_DONE)
+		return st_error(db, rc, e);
+	if (rc == ST_DONE) { /* the last slice: up to the greatest newbie shop */
+		*last = true;
+		st = st_prep(db, "SELECT max(shop_id) FROM newbie WHERE status = 1", e);
+		if (!st)
+			return e->rc;
+		rc = st_step(st);
+		if (rc == ST_ROW && st_col_text(st, 0))
+			st_text(st, 0, hi, hi_len);
+		st_reset(st);
+		if (rc != ST_ROW && rc != ST_DONE)
+			return st_error(db, rc, e);
+		if (*hi && strcmp(hi, lo) <= 0)
+			*hi = 0;
+		return BZJ_OK;
+	}
+	/* the last slice too when no newbie shop follows hi: the job moves on
+	 * without one more slice to find nothing */
+	int64_t more = 0;
+	if ((rc = st_int(db, e, &more, NULL,
+			 "SELECT EXISTS (SELECT 1 FROM newbie WHERE status = 1 AND shop_id > ?)", "t",
+			 hi)))
+		return rc;
+	*last = !more;
+	return BZJ_OK;
+}
+
+/* The sliced check (newbie.c argues the design).  One slice: the newbie
+ * shops after `lo`, `limit` of them; their outcome of `day` computed as
+ * the one-statement check above does (with the violation and risk
+ * look-ups narrowed to the slice's shops, so a slice costs the same at any
+ * size) into a temporary table, counted into r, and the shops whose cap,
+ * cap date or reasons change staged as rows of `job`; a shop whose
+ * outcome is the same only gets its last check's day, which the fold
+ * writes and a reader overlays from the job (NB_LAST_SEEN) — staging
+ * every shop cost half again the whole old check.  `next` gets the
+ * slice's last shop; *done when none follows. */
+int bzj_store_newbie_stage(bzj_db *db, int64_t job, bzj_date day, const char *lo, int64_t limit,
+			   char *next, size_t next_len, bool *done, bzj_newbie_run *r, bzj_err *e)
+{
+	char hi[64];
+	int rc = nb_range(db, lo, limit, hi, sizeof hi, done, e);
+	if (rc || !*hi) {
+		*done = true;
+		return rc;
+	}
+	snprintf(next, next_len, "%s", hi);
+	/* kept for the connection and emptied per slice, as sync_slice */
+	rc = st_exec(db, e,
+		     "CREATE TEMP TABLE IF NOT EXISTS nb_slice(id TEXT PRIMARY KEY, was INTEGER,"
+		     " since INTEGER, old INTEGER, now INTEGER) WITHOUT ROWID",
+		     NULL);
+	if (!rc)
+		rc = st_exec(db, e, "DELETE FROM temp.nb_slice", NULL);
+	/* ?1 day, ?2 the window's first day, ?3 lo, ?4 hi */
+	if (!rc)
+		rc = st_exec(
+			db, e,
+			"INSERT INTO temp.nb_slice(id, was, since, old, now)"
+			" SELECT n.shop_id, n.capped, n.capped_since, n.reasons,"
+			"  bzj_newbie_reasons(sc.tenths, COALESCE(v.b, 0), COALESCE(v.p, 0),"
+			"   r.shop_id IS NOT NULL)"
+			"  FROM newbie n JOIN shop s ON s.id = n.shop_id"
+			"  LEFT JOIN score sc ON sc.day = ?1 AND sc.shop_id = n.shop_id"
+			"   AND " BULK_VISIBLE("sc")
+			"  LEFT JOIN (SELECT shop_id, sum(class = 2) AS b, sum(points) AS p FROM violation"
+			"   WHERE shop_id > ?3 AND shop_id <= ?4 AND day BETWEEN ?2 AND ?1"
+			"   GROUP BY shop_id) v ON v.shop_id = n.shop_id"
+			"  LEFT JOIN (SELECT DISTINCT shop_id FROM risk WHERE shop_id > ?3"
+			"   AND shop_id <= ?4 AND opened <= ?1 AND (closed IS NULL OR closed > ?1)) r"
+			"   ON r.shop_id = n.shop_id"
+			"  WHERE n.status = 1 AND n.shop_id > ?3 AND n.shop_id <= ?4"
+			"   AND s.opened <= ?1 AND (s.closed IS NULL OR s.closed > ?1)",
+			"Ddtt", day, (int)bzj_newbie_window_start(day), lo, hi);
+	if (!rc)
+		rc = st_exec(db, e,
+			     "INSERT INTO newbie_stage(shop_id, job, was, capped, capped_since,"
+			     " last_check, reasons)"
+			     " SELECT id, ?2, was, now <> 0, CASE WHEN now = 0 THEN NULL WHEN was = 1"
+			     "  THEN since ELSE ?1 + 1 END, ?1, now FROM temp.nb_slice"
+			     " WHERE now <> old OR (now <> 0) <> was",
+			     "Di", day, job);
+	if (rc)
+		return rc;
+	st_stmt *st = st_prep(db,
+			      "SELECT count(*), COALESCE(sum(now <> 0), 0),"
+			      " COALESCE(sum(now <> 0 AND was = 0), 0),"
+			      " COALESCE(sum(now = 0 AND was = 1), 0) FROM temp.nb_slice",
+			      e);
+	if (!st)
+		return e->rc;
+	rc = st_step(st);
+	if (rc == ST_ROW) {
+		r->checked += st_col_int(st, 0);
+		r->failed += st_col_int(st, 1);
+		r->capped += st_col_int(st, 2);
+		r->lifted += st_col_int(st, 3);
+	}
+	st_reset(st);
+	return rc == ST_ROW ? BZJ_OK : st_error(db, rc, e);
+}
+
+/* Publishing a staged check (with the job's flip and its audit record, in
+ * the caller's transaction): the cap transitions, found through
+ * newbie_stage_turn (a few hundred rows, not the day's every row), and the
+ * run.  A shop that left the period while the job staged is left out: a
+ * reader no longer overlays it either (NB_OVERLAY). */
+int bzj_store_newbie_publish(bzj_db *db, int64_t job, bzj_date day, const char *user,
+			     const bzj_newbie_run *r, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "INSERT INTO newbie_event(shop_id, day, capped, reasons, cause)"
+			 " SELECT p.shop_id, ?2 + 1, p.capped, p.reasons, 'newbie check'"
+			 " FROM newbie_stage p JOIN newbie n ON n.shop_id = p.shop_id AND n.status = 1"
+			 " WHERE p.job = ?1 AND p.capped <> p.was ORDER BY p.shop_id",
+			 "iD", job, day);
+	if (!rc)
+		rc = st_exec(db, e,
+			     "INSERT INTO newbie_run(day, checked, failed, capped, lifted, user)"
+			     " VALUES (?,?,?,?,?,?)",
+			     "Diiiit", day, r->checked, r->failed, r->capped, r->lifted, user);
+	return rc;
+}
+
+/* One slice of folding a published check into newbie (newbie.c): the
+ * newbie shops after the job's progress (bulk_job.upto), `limit` of them:
+ * the staged outcomes written over their rows, the day written as the last
+ * check of every one open on it, the staged rows deleted.  The last slice
+ * marks the job folded (clean = 1) and readers stop overlaying it.  *done
+ * when no published check is left to fold. */
+int bzj_store_newbie_fold(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
+{
+	*done = true;
+	st_stmt *st = st_prep(db,
+			      "SELECT id, m_lo, upto FROM bulk_job WHERE kind = 'newbie.check'"
+			      " AND state = 1 AND clean = 0 ORDER BY id LIMIT 1",
+			      e);
+	if (!st)
+		return e->rc;
+	int64_t job = 0, day = 0;
+	char lo[64] = "";
+	int rc = st_step(st);
+	if (rc == ST_ROW) {
+		job = st_col_int(st, 0);
+		day = st_col_int(st, 1);
+		st_text(st, 2, lo, sizeof lo);
+	}
+	st_reset(st);
+	if (rc == ST_DONE)
+		return BZJ_OK;
+	if (rc != ST_ROW)
+		return st_error(db, rc, e);
+	*done = false;
+	char hi[64];
+	bool last = false;
+	if ((rc = nb_range(db, lo, limit, hi, sizeof hi, &last, e)))
+		return rc;
+	if (*hi) {
+		/* both bounds on both tables: with only the upper one SQLite
+		 * walked newbie from its first shop in every slice */
+		rc = st_exec(db, e,
+			     "UPDATE newbie SET last_check = ?4,"
+			     " capped = CASE WHEN p.shop_id IS NULL THEN newbie.capped ELSE p.capped END,"
+			     " capped_since = CASE WHEN p.shop_id IS NULL THEN newbie.capped_since"
+			     "  ELSE p.capped_since END,"
+			     " reasons = CASE WHEN p.shop_id IS NULL THEN newbie.reasons ELSE p.reasons END"
+			     " FROM shop s LEFT JOIN newbie_stage p ON p.shop_id = s.id AND p.job = ?1"
+			     "  AND p.shop_id > ?2 AND p.shop_id <= ?3"
+			     " WHERE newbie.status = 1 AND newbie.shop_id > ?2 AND newbie.shop_id <= ?3"
+			     " AND s.id = newbie.shop_id AND s.opened <= ?4"
+			     " AND (s.closed IS NULL OR s.closed > ?4)",
+			     "ittD", job, lo, hi, (int)day);
+		if (!rc)
+			rc = st_exec(db, e,
+				     "DELETE FROM newbie_stage WHERE job = ? AND shop_id > ?"
+				     " AND shop_id <= ?",
+				     "itt", job, lo, hi);
+	}
+	if (!rc && (last || !*hi)) /* shops staged then out of the period: theirs go too */
+		rc = st_exec(db, e, "DELETE FROM newbie_stage WHERE job = ?", "i", job);
+	if (!rc)
+		rc = st_exec(db, e, "UPDATE bulk_job SET upto = ?2, clean = ?3 WHERE id = ?1", "itb",
+			     job, *hi ? hi : lo, (int)(last || !*hi));
+	return rc;
+}
+
+/* An abandoned check's staged rows, `limit` at a time (bulk clean-up). */
+int st_newbie_stage_clean(bzj_db *db, int64_t job, int64_t limit, bool *empty, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "DELETE FROM newbie_stage WHERE job = ?1 AND shop_id IN"
+			 " (SELECT shop_id FROM newbie_stage WHERE job = ?1 ORDER BY shop_id LIMIT ?2)",
+			 "ii", job, limit);
+	*empty = !rc && st_changes(db) == 0;
 	return rc;
 }

@@ -217,6 +217,28 @@ bzj_date st_date(st_stmt *st, int col);
  * version of a (shop, month). */
 #define BULK_VISIBLE(a) "(" a ".job = 0 OR " a ".job IN (SELECT id FROM bulk_job WHERE state = 1))"
 
+/* The newbie state a reader sees (newbie.c, the sliced check): a
+ * published check whose outcome is not yet folded into newbie overlays its
+ * rows (newbie_stage) on the newbie rows still in the period; once folded
+ * (bulk_job.clean = 1) the job drops out of NB_PUBLISHED, so the overlay
+ * is one probe of an empty index.  NB_OVERLAY(n, p) joins p to newbie n;
+ * NB_SEEN(n, p, col) is the column a reader sees. */
+#define NB_PUBLISHED                                                                               \
+	"(SELECT id FROM bulk_job WHERE kind = 'newbie.check' AND state = 1 AND clean = 0)"
+#define NB_OVERLAY(n, p)                                                                           \
+	" LEFT JOIN newbie_stage " p " ON " p ".shop_id = " n ".shop_id AND " n ".status = 1"     \
+	" AND " p ".job IN " NB_PUBLISHED
+#define NB_SEEN(n, p, col) "(CASE WHEN " p ".shop_id IS NULL THEN " n "." col " ELSE " p "." col " END)"
+/* The day of a shop's last check a reader sees: a published, unfolded
+ * check's day (its bulk_job.m_lo) for every shop in the period and open on
+ * it, since only changed shops are staged; s is the shop row. */
+#define NB_PUBDAY                                                                                  \
+	"(SELECT m_lo FROM bulk_job WHERE kind = 'newbie.check' AND state = 1 AND clean = 0"       \
+	" ORDER BY id DESC LIMIT 1)"
+#define NB_LAST_SEEN(n, s)                                                                         \
+	"(CASE WHEN " n ".status = 1 AND " s ".opened <= " NB_PUBDAY " AND (" s ".closed IS NULL"  \
+	" OR " s ".closed > " NB_PUBDAY ") THEN " NB_PUBDAY " ELSE " n ".last_check END)"
+
 /* Required deposit of shop `s` on day :day (the first parameter), in SQL
  * with the C rule (bzj_required, bzj_floating are registered functions). */
 /* (Equal to the C rule on every branch, boundary balances included:
@@ -356,5 +378,7 @@ int st_register_seal(bzj_db *db);
 int st_register_functions(bzj_db *db, bzj_err *e);
 /* bzj_newbie_reasons, bzj_newbie_window (store_newbie.c) */
 int st_newbie_functions(bzj_db *db, bzj_err *e);
+int st_newbie_stage_clean(bzj_db *db, int64_t job, int64_t limit, bool *empty, bzj_err *e);
+int st_assess_results_clean(bzj_db *db, int64_t aid, int64_t limit, bool *empty, bzj_err *e);
 
 #endif

@@ -792,6 +792,46 @@ int bzj_store_assess_result(bzj_db *db, int64_t aid, const bzj_assess_row *r, bz
 		       "itiid", aid, r->id, r->orders, r->deposit_fen, r->outcome);
 }
 
+int bzj_store_assess_mark(bzj_db *db, bzj_assess_mark *m, bzj_err *e)
+{
+	int rc = st_int(db, e, &m->audit_seq, NULL, "SELECT COALESCE(max(seq), 0) FROM audit",
+			NULL);
+	if (!rc)
+		rc = st_int(db, e, &m->providers, NULL, "SELECT count(*) FROM provider", NULL);
+	if (!rc)
+		rc = st_int(db, e, &m->versions, NULL,
+			    "SELECT COALESCE(sum(version), 0) FROM provider", NULL);
+	return rc;
+}
+
+int bzj_store_assess_moved(bzj_db *db, const bzj_assess_mark *m, bool *moved, bzj_err *e)
+{
+	bzj_assess_mark now;
+	int64_t n = 0;
+	int rc = st_int(db, e, &n, NULL,
+			"SELECT count(*) FROM audit WHERE seq > ? AND action IN"
+			" ('provider.bind', 'provider.unbind', 'import.orders')",
+			"i", m->audit_seq);
+	if (!rc)
+		rc = bzj_store_assess_mark(db, &now, e);
+	*moved = n != 0 || now.providers != m->providers || now.versions != m->versions;
+	return rc;
+}
+
+/* An abandoned close's results (bulk clean-up): those of its assessment
+ * while it is still open, `limit` at a time; a closed one's are its own. */
+int st_assess_results_clean(bzj_db *db, int64_t aid, int64_t limit, bool *empty, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "DELETE FROM assessment_result WHERE assessment_id = ?1"
+			 " AND (SELECT closed_on FROM assessment WHERE id = ?1) IS NULL"
+			 " AND provider_id IN (SELECT provider_id FROM assessment_result"
+			 " WHERE assessment_id = ?1 ORDER BY provider_id LIMIT ?2)",
+			 "ii", aid, limit);
+	*empty = !rc && st_changes(db) == 0;
+	return rc;
+}
+
 /* ---- bzj check: the providers' own invariants ------------------------------- */
 
 static const st_invariant pinvariants[] = {

@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 19
+#define BZJ_SCHEMA_VERSION 20
 /* meta key: schema v13 left a keyed database's refund seals to renew once
  * its audit key is attached (bzj_store_reseal_pending). */
 #define BZJ_RESEAL_PENDING "reseal_refund_v13"
@@ -468,6 +468,14 @@ typedef int (*bzj_newbie_progress_fn)(void *ctx, int64_t done, int64_t total);
 int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 			   bzj_newbie_progress_fn progress, void *ctx, int64_t total,
 			   bzj_newbie_run *r, bzj_err *e);
+/* The sliced check (newbie.c, store_newbie.c): a slice staged as rows of
+ * `job` after shop `lo`; publishing (transitions and the run); folding a
+ * published check into newbie, `limit` rows a slice. */
+int bzj_store_newbie_stage(bzj_db *db, int64_t job, bzj_date day, const char *lo, int64_t limit,
+			   char *next, size_t next_len, bool *done, bzj_newbie_run *r, bzj_err *e);
+int bzj_store_newbie_publish(bzj_db *db, int64_t job, bzj_date day, const char *user,
+			     const bzj_newbie_run *r, bzj_err *e);
+int bzj_store_newbie_fold(bzj_db *db, int64_t limit, bool *done, bzj_err *e);
 /* service providers (core/store_provider.c) */
 int bzj_store_provider_insert(bzj_db *db, const bzj_provider *p, bzj_err *e);
 int bzj_store_provider_get(bzj_db *db, const char *id, bzj_provider *p, bzj_err *e);
@@ -544,6 +552,15 @@ int bzj_store_assess_rows(bzj_db *db, const bzj_assessment *a, bzj_date upto, bz
 int bzj_store_assess_rows_of(bzj_db *db, const bzj_assessment *a, bzj_date upto,
 			     const char *ids_json, bzj_assess_fn fn, void *ctx, bzj_err *e);
 int bzj_store_assess_result(bzj_db *db, int64_t aid, const bzj_assess_row *r, bzj_err *e);
+/* What an assessment's figures depend on, marked when they are read
+ * (assess.c, the sliced close): the audit log's last record and the
+ * providers' change counters.  Moved: a binding, unbinding or orders
+ * import recorded since, or a provider row written since. */
+typedef struct bzj_assess_mark {
+	int64_t audit_seq, providers, versions;
+} bzj_assess_mark;
+int bzj_store_assess_mark(bzj_db *db, bzj_assess_mark *m, bzj_err *e);
+int bzj_store_assess_moved(bzj_db *db, const bzj_assess_mark *m, bool *moved, bzj_err *e);
 
 /* check: each invariant query reports offending rows */
 typedef int (*bzj_store_problem_fn)(void *ctx, const char *code, const char *msg);

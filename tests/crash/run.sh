@@ -11,8 +11,11 @@
 #   a bulk job like import gmv, re-run after a kill that left it absent),
 #   demo (1,500 shops into a new database), import scores (5 days of every
 #   shop, a bulk job like import gmv; a killed one is re-run, which must
-#   find the dead run's process gone and start clean) and refund pay /
-#   approve.
+#   find the dead run's process gone and start clean), refund pay /
+#   approve, assess close (a bulk job: results staged while the
+#   assessment is open; a killed one is re-run) and (last, on December
+#   days) newbie check (a bulk job that publishes and then folds; a killed
+#   one is re-run).
 # After every kill the database is reopened and must show the change whole
 # or absent: `bzj check` exits 0, `bzj audit verify` is ok, SQLite's
 # integrity_check is ok, and
@@ -459,6 +462,108 @@ for ((i = 1; i <= n_ret && RETS > 0; i++)); do
 	fi
 	report "kill $k: payout return $OUTCOME -> $STATE${why:+;}" "$why"
 done
+
+# assess close (a bulk job since issue 13's third round, core/assess.c):
+# results staged in slices of one provider here, unseen while the
+# assessment is open, published with the close.  Seen whole: closed, one
+# result per provider assessed, one assess.close record; absent: open and
+# no record (staged results are not read while it is open).  A killed one
+# is re-run, which must start clean.
+n_as=$((KILLS * 2 / 30 > 2 ? KILLS * 2 / 30 : 2))
+export BZJ_TEST_SLICE_ROWS=1
+for ((i = 1; i <= n_as; i++)); do
+	k=$((k + 1))
+	name=crash-$k
+	if ! bzj sup1 assess create "$name" --cutoff 2026-09-01 --from 2026-09-01 --to 2026-10-31 \
+		--threshold 5 >/dev/null 2>"$T/as.err"; then
+		bad "kill $k: setting up assessment $name failed: $(tail -n 1 "$T/as.err")"
+		continue
+	fi
+	aid=$(q "SELECT id FROM assessment WHERE name = '$name'")
+	as_state() {
+		local closed res aud
+		closed=$(q "SELECT closed_on IS NOT NULL FROM assessment WHERE id = $aid")
+		res=$(q "SELECT count(*) FROM assessment_result WHERE assessment_id = $aid")
+		aud=$(q "SELECT count(*) FROM audit WHERE action = 'assess.close' AND object = 'assessment:$aid'")
+		if [ "$closed/$aud" = 0/0 ]; then STATE=absent
+		elif [ "$closed/$aud" = 1/1 ] && [ "$res" = "$(q "SELECT json_extract(after, '$.keep') + json_extract(after, '$.revoke') FROM audit WHERE action = 'assess.close' AND object = 'assessment:$aid'")" ]; then
+			STATE=whole
+		else STATE=partial why="$why closed $closed, $res results, $aud assess.close record(s)"
+		fi
+	}
+	kill_after "$(delay_upto "$(max_delay assess 600)")" sup1 assess close "$name"
+	learn assess
+	why=$(db_sound "$DB")
+	as_state
+	report "kill $k: assess close $OUTCOME -> $STATE${why:+;}" "$why"
+	if [ "$STATE" = absent ]; then
+		if bzj sup1 assess close "$name" >/dev/null 2>"$T/rerun.err"; then
+			why=$(db_sound "$DB")
+			as_state
+			[ "$STATE" = whole ] || why="$why re-run: $STATE"
+			[ "$(q "SELECT count(*) FROM bulk_job WHERE state <> 1")" = 0 ] ||
+				why="$why re-run left unfinished jobs"
+			report "kill $k: assess close re-run completes" "$why"
+		else
+			bad "kill $k: assess close re-run failed: $(tail -n 1 "$T/rerun.err")"
+		fi
+	fi
+done
+export BZJ_TEST_SLICE_ROWS=50
+
+# newbie check (a bulk job since issue 13's third round, core/newbie.c):
+# staged in slices of 2 shops here, published, then folded into newbie in
+# slices.  What a reader sees of day D (NB_OVERLAY in core/store_priv.h):
+# either no run, no record and no shop checked on D, or the run, its one
+# record, every shop it counted checked on D and its transitions logged.
+# Days in December, after every other kill (the check only moves forward
+# and never past today).  A kill while staging is re-run; the next day's
+# check finishes a fold a kill interrupted.
+NB_PUB="(SELECT id FROM bulk_job WHERE kind = 'newbie.check' AND state = 1 AND clean = 0)"
+NB_ON="SELECT count(*) FROM newbie n LEFT JOIN newbie_stage p ON p.shop_id = n.shop_id
+  AND n.status = 1 AND p.job IN $NB_PUB
+  WHERE (CASE WHEN p.shop_id IS NULL THEN n.last_check ELSE p.last_check END) ="
+n_nb=$((KILLS * 3 / 30 > 2 ? KILLS * 3 / 30 : 2))
+SAVED_TODAY=$TODAY TODAY=2026-12-31
+export BZJ_TEST_SLICE_ROWS=2
+for ((i = 1; i <= n_nb; i++)); do
+	k=$((k + 1))
+	day=2026-12-$(printf %02d "$i")
+	dn=$(($(date -ud "$day" +%s) / 86400))
+	nb_state() { # -> STATE and why
+		local run aud on ev want
+		run=$(q "SELECT count(*) FROM newbie_run WHERE day = $dn")
+		aud=$(q "SELECT count(*) FROM audit WHERE action = 'newbie.check' AND object = 'newbie:$day'")
+		on=$(q "$NB_ON $dn")
+		if [ "$run/$aud/$on" = 0/0/0 ]; then STATE=absent; return; fi
+		want=$(q "SELECT checked || '/' || (capped + lifted) FROM newbie_run WHERE day = $dn")
+		ev=$(q "SELECT count(*) FROM newbie_event WHERE day = $dn + 1 AND cause = 'newbie check'")
+		if [ "$run/$aud" = 1/1 ] && [ "$on/$ev" = "$want" ]; then STATE=whole
+		else STATE=partial why="$why run $run, record $aud, $on shops on the day, $ev events (want $want)"
+		fi
+	}
+	kill_after "$(delay_upto "$(max_delay newbie 800)")" rev1 newbie check --date "$day"
+	learn newbie
+	why=$(db_sound "$DB")
+	nb_state
+	report "kill $k: newbie check $day $OUTCOME -> $STATE${why:+;}" "$why"
+	if [ "$STATE" = absent ]; then
+		if bzj rev1 newbie check --date "$day" >/dev/null 2>"$T/rerun.err"; then
+			why=$(db_sound "$DB")
+			nb_state
+			[ "$STATE" = whole ] || why="$why re-run: $STATE"
+			[ "$(q "SELECT count(*) FROM bulk_job WHERE state <> 1")" = 0 ] ||
+				why="$why re-run left unfinished jobs"
+			[ "$(q "SELECT count(*) FROM newbie_stage WHERE job NOT IN $NB_PUB")" = 0 ] ||
+				why="$why re-run: staged rows of the killed run left behind"
+			report "kill $k: newbie check re-run completes" "$why"
+		else
+			bad "kill $k: newbie check re-run failed: $(tail -n 1 "$T/rerun.err")"
+		fi
+	fi
+done
+export BZJ_TEST_SLICE_ROWS=50
+TODAY=$SAVED_TODAY
 
 why=$(db_sound "$DB")
 report "the database after all kills passes check, audit verify and integrity_check" "$why"
