@@ -178,6 +178,36 @@ if command -v psql >/dev/null 2>&1; then
 		ok "the retried top-up wrote once ($((n_ledger + 1)) ledger entries)" ||
 		fail "the retried top-up wrote once" "$(head -c 300 "$W/pg.out")"
 fi
+# refused BOTH-ARGS...: like both (exit WANT_RC), and the error code
+# CODE on both.  refused NAME RC CODE USER DATE ARGS...
+refused() {
+	_rn=$1 _rrc=$2 _rcode=$3
+	shift 3
+	both "$_rn: refused" "$_rrc" "$@" || return 1
+	[ "$(field sq 'd["error"]["code"]')" = "$_rcode" ] && [ "$(field pg 'd["error"]["code"]')" = "$_rcode" ] &&
+		ok "$_rn: $_rcode on both" ||
+		fail "$_rn: $_rcode on both" "SQLite $(field sq 'd["error"]["code"]'), PostgreSQL $(field pg 'd["error"]["code"]')"
+}
+
+# import gmv (PostgreSQL: unnest() over arrays, in chunks) and deposit
+# recompute (PostgreSQL: the newest figure compared as one ROW())
+printf 'shop_id,month,amount\nS0000001,2025-12,50000\nS0000002,2025-12,123.45\nS0000003,2025-12,90000000\n' >"$W/gmv.csv"
+printf 'shop_id,month,amount\nS0000001,2025-12,1\nNOPE,2025-12,1\n' >"$W/gmv_bad.csv"
+both "import gmv" 0 fin1 $D import gmv "$W/gmv.csv"
+[ "$(field pg 'd["rows"]')" = 3 ] && ok "import gmv: 3 rows" || fail "import gmv: 3 rows" "$(cat "$W/pg.out")"
+refused "import gmv with an unknown shop" 2 import.invalid fin1 $D import gmv "$W/gmv_bad.csv"
+both "deposit recompute --month 2026-01" 0 demo $D deposit recompute --month 2026-01
+[ "$(field pg 'd["changed"]')" = 3 ] && ok "deposit recompute: 3 shops changed" ||
+	fail "deposit recompute: 3 changed" "$(cat "$W/pg.out")"
+both "deposit recompute again: nothing changes" 0 demo $D deposit recompute --month 2026-01
+[ "$(field pg 'd["changed"]')" = 0 ] && ok "deposit recompute again: 0 changed" ||
+	fail "deposit recompute again: 0 changed" "$(cat "$W/pg.out")"
+both "shop show S0000003 (after the recompute)" 0 demo $D shop show S0000003
+refused "deposit recompute by support" 4 auth.role cs1 $D deposit recompute --month 2026-01
+both "check after import and recompute" 0 demo $D check
+
+# PG3_MORE
+
 # the row seals are computed in C at commit: a balance changed behind
 # bzj's back (triggers disabled, as an owner could) is found by check
 if command -v psql >/dev/null 2>&1; then
