@@ -335,6 +335,36 @@ both "refund show $RB (paid by the bank)" 0 demo 2026-01-07 refund show "$RB"
 both "newbie check --date 2026-01-07" 0 demo 2026-01-07 newbie check --date 2026-01-07
 refused "newbie check by support" 4 auth.role cs1 2026-01-07 newbie check --date 2026-01-07
 
+# more of the refund states, the other imports and provider commands
+both "refund submit S0000005 (to reject)" 0 rev1 2026-01-08 refund submit S0000005 --kind partial --amount 10
+RC1=$(field sq 'd["id"]')
+both "refund reject $RC1" 0 rev2 2026-01-08 refund reject "$RC1" --reason PGE2E
+both "refund submit S0000005 (to cancel)" 0 rev1 2026-01-08 refund submit S0000005 --kind partial --amount 10
+RC2=$(field sq 'd["id"]')
+both "refund cancel $RC2" 0 rev1 2026-01-08 refund cancel "$RC2"
+both "refund submit S0000005 (to fail)" 0 rev1 2026-01-08 refund submit S0000005 --kind partial --amount 10
+RC3=$(field sq 'd["id"]')
+refused "refund check of a partial refund" 1 refund.not_closure rev1 2026-01-08 refund check "$RC3" materials
+both "refund approve $RC3" 0 rev2 2026-01-08 refund approve "$RC3"
+both "refund fail $RC3" 0 fin1 2026-01-09 refund fail "$RC3" --reason PGE2E
+printf 'shop_id,amount,date,payer,ack_third_party,ref\nS0000006,100,2026-01-08,,,PGE2E-T1\nS0000007,200,2026-01-08,,,PGE2E-T2\n' >"$W/top.csv"
+printf 'shop_id,class,points,raise,freeze,note,date\nS0000008,A,2,500,200,PGE2E,2026-01-08\n' >"$W/vio.csv"
+printf 'shop_id,date,paid_orders,gift_orders\nS0000004,2026-01-02,400,0\nS0000004,2026-01-03,5,1\n' >"$W/ord.csv"
+printf 'shop_id,date,score\nS0000001,2026-01-07,4.5\n' >"$W/sco.csv"
+both "import topups" 0 fin1 2026-01-09 import topups "$W/top.csv"
+both "import violations" 0 rev1 2026-01-09 import violations "$W/vio.csv"
+both "import orders" 0 fin1 2026-01-09 import orders "$W/ord.csv"
+both "import scores" 0 rev1 2026-01-09 import scores "$W/sco.csv"
+refused "import topups again (the same file)" 1 import.duplicate_file fin1 2026-01-09 import topups "$W/top.csv"
+both "provider orders P900" 0 demo 2026-01-09 provider orders P900 --from 2026-01-01 --to 2026-01-09
+both "provider payee P900" 0 demo 2026-01-09 provider payee P900 --name PGE2E有限公司 --account 6222000011112222
+both "provider fee P900 10" 0 fin1 2026-01-09 provider fee P900 10 --note PGE2E
+both "provider unbind P900 S0000004" 0 demo 2026-01-09 provider unbind P900 S0000004 --date 2026-01-09
+both "provider ledger P900" 0 demo 2026-01-09 provider ledger P900
+both "refund load" 0 demo 2026-01-09 refund load
+both "report queue" 0 demo 2026-01-09 report queue
+both "report breaches" 0 demo 2026-01-09 report breaches
+
 # the audit chain
 both "audit verify" 0 demo 2026-01-07 audit verify
 export MASK_ID=1; both "audit log --limit 30" 0 demo 2026-01-07 audit log --limit 30; unset MASK_ID
