@@ -65,12 +65,15 @@ int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int
 	 * refunds went out in and of the return files that closed them: one
 	 * record per batch or file, about no one shop, found through the
 	 * refunds' batch_id and seals (audit_batch, audit_return, v18). */
-#define BATCHES_OF_SHOP                                                                     \
+#define BATCHES_OF_SHOP_(RID)                                                               \
 	"WHERE action = 'payout.batch' AND object IN (SELECT 'payout_batch:' || batch_id"  \
 	" FROM refund WHERE shop_id = ?1 AND batch_id IS NOT NULL)"                          \
 	" UNION ALL " AUDIT_COLS "WHERE action = 'payout.return' AND seq IN (SELECT s.seq"   \
-	" FROM refund r JOIN seal s ON s.tbl = 'refund' AND s.rid = +r.id"                   \
+	" FROM refund r JOIN seal s ON s.tbl = 'refund' AND s.rid = " RID                    \
 	" WHERE r.shop_id = ?1 AND r.batch_id IS NOT NULL)"
+/* PostgreSQL's seal.rid is text (SQLite's has no type): the id as text */
+#define BATCHES_OF_SHOP BATCHES_OF_SHOP_("+r.id")
+#define BATCHES_OF_SHOP_PG BATCHES_OF_SHOP_("CAST(r.id AS TEXT)")
 #define AUDIT_COLS                                                                          \
 	"SELECT seq, at, day, user, role, action, object, shop_id, before, after, reason,"  \
 	" hash FROM audit "
@@ -81,9 +84,19 @@ int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int
 		 AUDIT_COLS "WHERE shop_id = ?1 UNION ALL " AUDIT_COLS BATCHES_OF_SHOP
 			    " ORDER BY seq DESC LIMIT ?2"},
 	};
+	static const char *const sql_pg_shop[2] = {
+		AUDIT_COLS "WHERE shop_id = ?1 UNION ALL " AUDIT_COLS BATCHES_OF_SHOP_PG
+			   " ORDER BY seq LIMIT ?2",
+		AUDIT_COLS "WHERE shop_id = ?1 UNION ALL " AUDIT_COLS BATCHES_OF_SHOP_PG
+			   " ORDER BY seq DESC LIMIT ?2"};
 #undef AUDIT_COLS
 #undef BATCHES_OF_SHOP
-	st_stmt *st = st_prep(db, sql[shop_id != NULL][newest_first], e);
+#undef BATCHES_OF_SHOP_PG
+#undef BATCHES_OF_SHOP_
+	st_stmt *st = st_prep(db,
+			      shop_id && st_is_pg(db) ? sql_pg_shop[newest_first]
+						      : sql[shop_id != NULL][newest_first],
+			      e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "ti", shop_id, max > 0 ? (int64_t)max : INT64_MAX); /* no limit: -1 is SQLite's only */

@@ -288,6 +288,23 @@ int bzj_store_floating_stage(bzj_db *db, int64_t job, bzj_month month, bzj_date 
 	 * month (bzj_store_floating_month_seen) every shop differs, and the
 	 * lookup is left out: the first recompute of a month, the one that
 	 * runs at month-start, costs what the single statement did. */
+	/* PostgreSQL has no row-value scalar subquery (the SQLite text, kept
+	 * byte-identical for its benchmark, fails with "subquery must return
+	 * only one column"): the newest visible figure as one ROW() compared
+	 * with IS DISTINCT FROM, NULL (no figure yet) differing as in SQLite. */
+	if (compare && st_is_pg(db)) {
+		int rc = st_exec(db, e,
+				 FLOATING_STAGE_SQL(
+					 "(SELECT ROW(f.gmv_fen, f.floating_fen, f.effective) FROM floating f"
+					 "  WHERE f.shop_id = n.id AND f.month = ?1 AND " BULK_VISIBLE(
+						 "f") "  ORDER BY f.job DESC LIMIT 1)"
+						      " IS DISTINCT FROM ROW(gmv, bzj_floating(gmv),"
+						      " CAST(?3 AS bigint))"),
+				 "ddDiii", (int)month, (int)month - 1, effective, job, lo, hi);
+		if (!rc)
+			*staged = st_changes(db);
+		return rc;
+	}
 	int rc = compare ? st_exec(db, e,
 				   FLOATING_STAGE_SQL(
 					   "(SELECT f.gmv_fen, f.floating_fen, f.effective FROM floating f"

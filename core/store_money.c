@@ -2,6 +2,7 @@
  * calendar and receipts. */
 #include <sqlite3.h> /* the fenced GMV feed */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bzj/i18n.h"
@@ -458,9 +459,84 @@ static const sqlite3_module feed_module = {
 };
 /* SQLITE-ONLY END */
 
+/* PostgreSQL's form of the import (no virtual table there): the rows go
+ * in chunks of GMV_PG_CHUNK, each one statement over three arrays sent as
+ * text (`unnest`, in file order), with the same ON CONFLICT as SQLite's;
+ * progress between chunks (asked to stop, the chunks already written go
+ * with the caller's rollback).  A shop id is quoted in the array literal
+ * with " and \ escaped. */
+#define GMV_PG_CHUNK 20000
+
+static void arr_add(char **p, const char *s, size_t n, bool quote)
+{
+	char *q = *p;
+	if (quote)
+		*q++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		if (quote && (s[i] == '"' || s[i] == '\\'))
+			*q++ = '\\';
+		*q++ = s[i];
+	}
+	if (quote)
+		*q++ = '"';
+	*p = q;
+}
+
+static int gmv_import_pg(bzj_db *db, int64_t job, const bzj_gmv_row *rows, size_t n,
+			 bzj_gmv_progress_fn progress, void *ctx, bzj_err *e)
+{
+	static const char sql[] =
+		"INSERT INTO gmv(shop_id, month, gmv_fen, job)"
+		" SELECT u.s, u.m, u.g, ?4 FROM unnest(CAST(?1 AS text[]), CAST(?2 AS bigint[]),"
+		" CAST(?3 AS bigint[])) AS u(s, m, g)"
+		" ON CONFLICT(month, shop_id, job) DO UPDATE SET gmv_fen = excluded.gmv_fen";
+	for (size_t at = 0; at < n; at += GMV_PG_CHUNK) {
+		size_t k = n - at < GMV_PG_CHUNK ? n - at : GMV_PG_CHUNK;
+		size_t ilen = 3, nlen = 3;
+		for (size_t i = at; i < at + k; i++)
+			ilen += 2 * (size_t)rows[i].id_len + 3;
+		nlen += k * 22;
+		char *ids = malloc(ilen), *ms = malloc(nlen), *gs = malloc(nlen);
+		if (!ids || !ms || !gs) {
+			free(ids);
+			free(ms);
+			free(gs);
+			return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+		}
+		char *pi = ids, *pm = ms, *pg = gs;
+		*pi++ = '{';
+		*pm++ = '{';
+		*pg++ = '{';
+		for (size_t i = at; i < at + k; i++) {
+			if (i > at) {
+				*pi++ = ',';
+				*pm++ = ',';
+				*pg++ = ',';
+			}
+			arr_add(&pi, rows[i].shop_id, (size_t)rows[i].id_len, true);
+			pm += snprintf(pm, 22, "%d", (int)rows[i].month);
+			pg += snprintf(pg, 22, "%lld", (long long)rows[i].gmv_fen);
+		}
+		memcpy(pi, "}", 2);
+		memcpy(pm, "}", 2);
+		memcpy(pg, "}", 2);
+		int rc = st_exec(db, e, sql, "ttti", ids, ms, gs, job);
+		free(ids);
+		free(ms);
+		free(gs);
+		if (rc)
+			return rc;
+		if (at + k < n && progress && progress(ctx, at + k, n))
+			return bzj_fail(e, BZJ_EBUSY, "interrupted", _("interrupted; nothing was written"));
+	}
+	return BZJ_OK;
+}
+
 int bzj_store_gmv_import(bzj_db *db, int64_t job, const bzj_gmv_row *rows, size_t n,
 			 bzj_gmv_progress_fn progress, void *ctx, bzj_err *e)
 {
+	if (st_is_pg(db))
+		return gmv_import_pg(db, job, rows, n, progress, ctx, e);
 	static const char sql[] =
 		"INSERT INTO gmv(shop_id, month, gmv_fen, job)"
 		" SELECT shop_id, month, gmv_fen, ?2 FROM bzj_gmv_feed(?1) WHERE true"

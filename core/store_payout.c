@@ -204,17 +204,31 @@ int bzj_store_ret_stage_begin(bzj_db *db, bzj_err *e)
 {
 	/* one temp table per connection, emptied per file (creating it anew
 	 * each time would change the temp schema and re-prepare statements) */
-	int rc = st_exec(db, e,
-			 "CREATE TEMP TABLE IF NOT EXISTS ret_line(ord INTEGER PRIMARY KEY,"
-			 " id INTEGER NOT NULL, shop_id TEXT NOT NULL, paid INTEGER NOT NULL,"
-			 " day INTEGER, late INTEGER NOT NULL, amount INTEGER NOT NULL,"
-			 " note TEXT NOT NULL, reason TEXT, by TEXT NOT NULL)",
-			 NULL);
+	/* PostgreSQL: ord numbered by a sequence (SQLite's INTEGER PRIMARY KEY
+	 * is the rowid), paid a boolean (the statements below test it as a
+	 * condition), "by" quoted (a reserved word there), no WITHOUT ROWID. */
+	int rc = st_is_pg(db)
+			 ? st_exec(db, e,
+				   "CREATE TEMP TABLE IF NOT EXISTS ret_line(ord bigserial PRIMARY KEY,"
+				   " id bigint NOT NULL, shop_id text NOT NULL, paid boolean NOT NULL,"
+				   " day bigint, late bigint NOT NULL, amount bigint NOT NULL,"
+				   " note text NOT NULL, reason text, \"by\" text NOT NULL)",
+				   NULL)
+			 : st_exec(db, e,
+				   "CREATE TEMP TABLE IF NOT EXISTS ret_line(ord INTEGER PRIMARY KEY,"
+				   " id INTEGER NOT NULL, shop_id TEXT NOT NULL, paid INTEGER NOT NULL,"
+				   " day INTEGER, late INTEGER NOT NULL, amount INTEGER NOT NULL,"
+				   " note TEXT NOT NULL, reason TEXT, by TEXT NOT NULL)",
+				   NULL);
 	if (!rc)
 		rc = st_exec(db, e,
-			     "CREATE TEMP TABLE IF NOT EXISTS ret_sync(shop_id TEXT PRIMARY KEY,"
-			     " ord INTEGER NOT NULL, cause TEXT NOT NULL, bal INTEGER NOT NULL,"
-			     " req INTEGER NOT NULL, was INTEGER NOT NULL) WITHOUT ROWID",
+			     st_is_pg(db)
+				     ? "CREATE TEMP TABLE IF NOT EXISTS ret_sync(shop_id text PRIMARY KEY,"
+				       " ord bigint NOT NULL, cause text NOT NULL, bal bigint NOT NULL,"
+				       " req bigint NOT NULL, was bigint NOT NULL)"
+				     : "CREATE TEMP TABLE IF NOT EXISTS ret_sync(shop_id TEXT PRIMARY KEY,"
+				       " ord INTEGER NOT NULL, cause TEXT NOT NULL, bal INTEGER NOT NULL,"
+				       " req INTEGER NOT NULL, was INTEGER NOT NULL) WITHOUT ROWID",
 			     NULL);
 	if (!rc)
 		rc = st_exec(db, e, "DELETE FROM temp.ret_line", NULL);
@@ -226,8 +240,10 @@ int bzj_store_ret_stage_begin(bzj_db *db, bzj_err *e)
 int bzj_store_ret_stage(bzj_db *db, const bzj_ret_line *l, bzj_err *e)
 {
 	return st_exec(db, e,
-		       "INSERT INTO temp.ret_line(id, shop_id, paid, day, late, amount, note, reason,"
-		       " by) VALUES (?,?,?,?,?,?,?,?,?)",
+		       st_is_pg(db) ? "INSERT INTO temp.ret_line(id, shop_id, paid, day, late, amount,"
+				      " note, reason, \"by\") VALUES (?,?,?,?,?,?,?,?,?)"
+				    : "INSERT INTO temp.ret_line(id, shop_id, paid, day, late, amount,"
+				      " note, reason, by) VALUES (?,?,?,?,?,?,?,?,?)",
 		       "itbDbittt", l->refund_id, l->shop_id, l->paid, l->day, l->late, l->amount_fen,
 		       l->note, l->paid ? NULL : l->reason, l->by);
 }
@@ -274,26 +290,40 @@ int bzj_store_ret_apply(bzj_db *db, bzj_date today, const char *user,
 			     " s.balance_fen - CASE WHEN l.paid THEN l.amount ELSE 0 END, "
 			     REQUIRED_SQL ", s.restricted FROM temp.ret_line l JOIN shop s ON s.id = l.shop_id",
 			     "D", today);
+	/* PostgreSQL: bal < req is a boolean there, written as 0/1 (ST_LT01);
+	 * the SQLite text stays as measured (issue 15) */
+	bool pg = st_is_pg(db);
 	if (!rc)
 		rc = st_exec(db, e,
-			     "INSERT INTO restriction_event(shop_id, day, restricted, balance_fen,"
-			     " required_fen, cause) SELECT shop_id, ?1, bal < req, bal, req, cause"
-			     " FROM temp.ret_sync WHERE (bal < req) <> was ORDER BY ord",
+			     pg ? "INSERT INTO restriction_event(shop_id, day, restricted, balance_fen,"
+				  " required_fen, cause) SELECT shop_id, ?1, " ST_LT01("bal", "req") ","
+				  " bal, req, cause FROM temp.ret_sync"
+				  " WHERE " ST_LT01("bal", "req") " <> was ORDER BY ord"
+				: "INSERT INTO restriction_event(shop_id, day, restricted, balance_fen,"
+				  " required_fen, cause) SELECT shop_id, ?1, bal < req, bal, req, cause"
+				  " FROM temp.ret_sync WHERE (bal < req) <> was ORDER BY ord",
 			     "D", today);
 	if (!rc)
 		rc = st_exec(db, e,
-			     "UPDATE shop SET balance_fen = y.bal, required_fen = y.req,"
-			     " restricted = y.bal < y.req, version = version + 1,"
-			     " refund_open = COALESCE((SELECT id FROM refund r WHERE r.shop_id = shop.id"
-			     "  AND r.status IN (1,2,7)), 0)"
-			     " FROM temp.ret_sync y WHERE shop.id = y.shop_id",
+			     pg ? "UPDATE shop SET balance_fen = y.bal, required_fen = y.req,"
+				  " restricted = " ST_LT01("y.bal", "y.req") ", version = version + 1,"
+				  " refund_open = COALESCE((SELECT id FROM refund r WHERE r.shop_id = shop.id"
+				  "  AND r.status IN (1,2,7)), 0)"
+				  " FROM temp.ret_sync y WHERE shop.id = y.shop_id"
+				: "UPDATE shop SET balance_fen = y.bal, required_fen = y.req,"
+				  " restricted = y.bal < y.req, version = version + 1,"
+				  " refund_open = COALESCE((SELECT id FROM refund r WHERE r.shop_id = shop.id"
+				  "  AND r.status IN (1,2,7)), 0)"
+				  " FROM temp.ret_sync y WHERE shop.id = y.shop_id",
 			     NULL);
 	if (rc || !restricted)
 		return rc;
 	st_stmt *st = st_prep(db,
-				   "SELECT shop_id, bal < req, bal, req, cause FROM temp.ret_sync"
+			      pg ? "SELECT shop_id, " ST_LT01("bal", "req") ", bal, req, cause"
+				   " FROM temp.ret_sync WHERE " ST_LT01("bal", "req") " <> was ORDER BY ord"
+				 : "SELECT shop_id, bal < req, bal, req, cause FROM temp.ret_sync"
 				   " WHERE (bal < req) <> was ORDER BY ord",
-				   e);
+			      e);
 	if (!st)
 		return e->rc;
 	int sr;
@@ -315,7 +345,10 @@ int bzj_store_refunds_sealed_with(bzj_db *db, int64_t seq, int (*fn)(void *ctx, 
 				  void *ctx, bzj_err *e)
 {
 	st_stmt *st = st_prep(db,
-				   "SELECT rid FROM seal WHERE tbl = 'refund' AND seq = ?1 ORDER BY rid",
+				   /* PostgreSQL's rid is text: ordered as the number */
+				   st_is_pg(db) ? "SELECT rid FROM seal WHERE tbl = 'refund' AND seq = ?1"
+						  " ORDER BY CAST(rid AS bigint)"
+						: "SELECT rid FROM seal WHERE tbl = 'refund' AND seq = ?1 ORDER BY rid",
 				   e);
 	if (!st)
 		return e->rc;

@@ -103,7 +103,7 @@ int bzj_store_provider_stats(bzj_db *db, const char *id, bzj_date day, int64_t *
 
 #define PROVIDER_WHERE                                                                             \
 	" WHERE (:kind = 0 OR p.kind = :kind) AND (:status = 0 OR p.status = :status)"            \
-	" AND (:search IS NULL OR instr(p.id, :search) > 0 OR instr(p.name, :search) > 0"         \
+	" AND (CAST(:search AS TEXT) IS NULL OR instr(p.id, :search) > 0 OR instr(p.name, :search) > 0"         \
 	"  OR instr(p.entity_name, :search) > 0)"
 
 int bzj_store_provider_list(bzj_db *db, const bzj_provider_query *q, bzj_date day,
@@ -114,7 +114,7 @@ int bzj_store_provider_list(bzj_db *db, const bzj_provider_query *q, bzj_date da
 	 * deep in the list costs what the first one does). */
 	static const char list_sql[] = "SELECT " PROVIDER_COLS ", " PROVIDER_STATS
 				       " FROM provider p" PROVIDER_WHERE
-				       " AND (:after IS NULL OR p.id > :after)"
+				       " AND (CAST(:after AS TEXT) IS NULL OR p.id > :after)"
 				       " ORDER BY p.id LIMIT :max";
 	for (int pass = 0; pass < 2; pass++) {
 		st_stmt *st = st_prep(db, pass ? list_sql : count_sql, e);
@@ -132,7 +132,7 @@ int bzj_store_provider_list(bzj_db *db, const bzj_provider_query *q, bzj_date da
 		if ((i = st_param(st, ":after")) > 0 && q->after && *q->after)
 			st_bind_text(st, i, q->after);
 		if ((i = st_param(st, ":max")) > 0)
-			st_bind_int(st, i, q->limit > 0 ? q->limit : -1);
+			st_bind_int(st, i, q->limit > 0 ? q->limit : INT64_MAX);
 		int rc;
 		if (!pass) {
 			rc = st_step(st);
@@ -292,7 +292,7 @@ int bzj_store_binding_overlap(bzj_db *db, const char *pid, const char *shop, bzj
 				   "SELECT " BINDING_COLS " FROM provider_binding"
 				   " WHERE provider_id = ?1 AND shop_id = ?2"
 				   " AND (to_day IS NULL OR to_day >= ?3)"
-				   " AND (?4 IS NULL OR from_day <= ?4) ORDER BY from_day LIMIT 1",
+				   " AND (CAST(?4 AS INTEGER) IS NULL OR from_day <= ?4) ORDER BY from_day LIMIT 1",
 				   e);
 	if (!st)
 		return e->rc;
@@ -611,7 +611,7 @@ int bzj_store_complaint_list(bzj_db *db, const char *pid, bzj_complaint *out, in
 	static const char one[] = "SELECT " COMPLAINT_COLS " FROM provider_complaint"
 				  " WHERE provider_id = ?1 ORDER BY id DESC LIMIT ?2";
 	static const char all[] = "SELECT " COMPLAINT_COLS " FROM provider_complaint"
-				  " WHERE ?1 IS NULL ORDER BY id DESC LIMIT ?2";
+				  " WHERE CAST(?1 AS TEXT) IS NULL ORDER BY id DESC LIMIT ?2";
 	st_stmt *st = st_prep(db, pid ? one : all, e);
 	if (!st)
 		return e->rc;

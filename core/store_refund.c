@@ -274,11 +274,23 @@ int bzj_store_refund_update(bzj_db *db, bzj_refund *r, bzj_err *e)
 int bzj_store_refunds_send(bzj_db *db, int64_t batch_id, const char *user, const char *ids,
 			   int64_t n, bzj_err *e)
 {
-	int rc = st_exec(db, e,
-			 "UPDATE refund SET status = 7, changed_by = ?2, batch_id = ?1,"
-			 " bank_ref = printf('BZJ%09d', id), version = version + 1"
-			 " WHERE id IN (SELECT value FROM json_each(?3)) AND status = 2",
-			 "itt", batch_id, user, ids);
+	/* PostgreSQL has neither printf() nor json_each() over an array: the
+	 * same reference by lpad (ids stay below 10^9 for years; printf would
+	 * print a longer id in full, so would lpad's fallback below) and the
+	 * ids by json_array_elements_text. */
+	int rc = st_is_pg(db)
+			 ? st_exec(db, e,
+				   "UPDATE refund SET status = 7, changed_by = ?2, batch_id = ?1,"
+				   " bank_ref = 'BZJ' || CASE WHEN id < 1000000000"
+				   " THEN lpad(CAST(id AS TEXT), 9, '0') ELSE CAST(id AS TEXT) END,"
+				   " version = version + 1 WHERE id IN (SELECT CAST(value AS bigint)"
+				   " FROM json_array_elements_text(CAST(?3 AS json))) AND status = 2",
+				   "itt", batch_id, user, ids)
+			 : st_exec(db, e,
+				   "UPDATE refund SET status = 7, changed_by = ?2, batch_id = ?1,"
+				   " bank_ref = printf('BZJ%09d', id), version = version + 1"
+				   " WHERE id IN (SELECT value FROM json_each(?3)) AND status = 2",
+				   "itt", batch_id, user, ids);
 	if (rc)
 		return rc;
 	if (st_changes(db) != n)
