@@ -430,7 +430,7 @@ int bzj_store_newbie_stage(bzj_db *db, int64_t job, bzj_date day, const char *lo
 			"  FROM newbie n JOIN shop s ON s.id = n.shop_id"
 			"  LEFT JOIN score sc ON sc.day = ?1 AND sc.shop_id = n.shop_id"
 			"   AND " BULK_VISIBLE("sc")
-			"  LEFT JOIN (SELECT shop_id, sum(class = 2) AS b, sum(points) AS p FROM violation"
+			"  LEFT JOIN (SELECT shop_id, sum(" ST_01("class = 2") ") AS b, sum(points) AS p FROM violation"
 			"   WHERE shop_id > ?3 AND shop_id <= ?4 AND day BETWEEN ?2 AND ?1"
 			"   GROUP BY shop_id) v ON v.shop_id = n.shop_id"
 			"  LEFT JOIN (SELECT DISTINCT shop_id FROM risk WHERE shop_id > ?3"
@@ -443,16 +443,16 @@ int bzj_store_newbie_stage(bzj_db *db, int64_t job, bzj_date day, const char *lo
 		rc = st_exec(db, e,
 			     "INSERT INTO newbie_stage(shop_id, job, was, capped, capped_since,"
 			     " last_check, reasons)"
-			     " SELECT id, ?2, was, now <> 0, CASE WHEN now = 0 THEN NULL WHEN was = 1"
-			     "  THEN since ELSE ?1 + 1 END, ?1, now FROM temp.nb_slice"
-			     " WHERE now <> old OR (now <> 0) <> was",
+			     " SELECT id, ?2, was, " ST_01("now <> 0") ", CASE WHEN now = 0 THEN NULL"
+			     "  WHEN was = 1 THEN since ELSE ?1 + 1 END, ?1, now FROM temp.nb_slice"
+			     " WHERE now <> old OR " ST_01("now <> 0") " <> was",
 			     "Di", day, job);
 	if (rc)
 		return rc;
 	st_stmt *st = st_prep(db,
-			      "SELECT count(*), COALESCE(sum(now <> 0), 0),"
-			      " COALESCE(sum(now <> 0 AND was = 0), 0),"
-			      " COALESCE(sum(now = 0 AND was = 1), 0) FROM temp.nb_slice",
+			      "SELECT count(*), COALESCE(sum(" ST_01("now <> 0") "), 0),"
+			      " COALESCE(sum(" ST_01("now <> 0 AND was = 0") "), 0),"
+			      " COALESCE(sum(" ST_01("now = 0 AND was = 1") "), 0) FROM temp.nb_slice",
 			      e);
 	if (!st)
 		return e->rc;

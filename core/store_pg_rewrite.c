@@ -29,6 +29,7 @@
  *                        ->  to_char(to_timestamp(x) AT TIME ZONE 'UTC', …)
  *   LIMIT -1             ->  LIMIT ALL
  *   INDEXED BY i, NOT INDEXED -> dropped (no planner hints)
+ *   WITHOUT ROWID -> dropped (a SQLite table option)
  *   BEGIN IMMEDIATE / EXCLUSIVE -> BEGIN ISOLATION LEVEL SERIALIZABLE;
  *   BEGIN DEFERRED       ->  BEGIN ISOLATION LEVEL REPEATABLE READ
  *   temp.t               ->  pg_temp.t
@@ -636,6 +637,11 @@ static void rw_range(rw *c, size_t from, size_t to, bool top)
 			size_t nm = next_sig(s, tok_end(s, nx, to), to);
 			trim_out(c);
 			i = tok_end(s, nm, to);
+			continue;
+		}
+		if (word_is(s, i, to, "WITHOUT") && word_is(s, nx, to, "ROWID")) {
+			trim_out(c); /* a table option: every PostgreSQL table is a heap */
+			i = tok_end(s, nx, to);
 			continue;
 		}
 		if (word_is(s, i, to, "NOT") && word_is(s, nx, to, "INDEXED")) {

@@ -220,6 +220,8 @@ static void operators_hints_and_words(void **state)
 	SAME("SELECT count(*) FROM refund r INDEXED BY refund_open_due WHERE x == 1",
 	     "SELECT count(*) FROM refund r WHERE x = 1");
 	SAME("SELECT 1 FROM t NOT INDEXED", "SELECT 1 FROM t");
+	SAME("CREATE TEMP TABLE IF NOT EXISTS s(id TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID",
+	     "CREATE TEMP TABLE IF NOT EXISTS s(id TEXT PRIMARY KEY, n bigint)");
 	SAME("SELECT id FROM shop LIMIT -1", "SELECT id FROM shop LIMIT ALL");
 	SAME("SELECT id FROM shop LIMIT -10", "SELECT id FROM shop LIMIT -10");
 	SAME("SELECT user, l.user, \"user\", current_user FROM ledger l",
