@@ -476,6 +476,32 @@ int bzj_store_seal_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64_t
 	return BZJ_OK;
 }
 
+/* Every (name, text) row of st into *out (two strings a row, *n counts
+ * strings); ST_DONE, or the step's error or ST_NOMEM. */
+static int schema_pairs(st_stmt *st, char ***out, int *n)
+{
+	int rc, cap = 0;
+	while ((rc = st_step(st)) == ST_ROW) {
+		if (*n + 2 > cap) {
+			cap = cap ? cap * 2 : 256;
+			char **g = realloc(*out, (size_t)cap * sizeof *g);
+			if (!g) {
+				rc = ST_NOMEM;
+				break;
+			}
+			*out = g;
+		}
+		const char *nm = st_col_text(st, 0);
+		const char *tx = st_col_text(st, 1);
+		(*out)[(*n)++] = strdup(nm ? nm : "");
+		(*out)[(*n)++] = strdup(tx ? tx : "");
+	}
+	for (int i = 0; i < *n; i++)
+		if (!(*out)[i])
+			rc = ST_NOMEM;
+	return rc;
+}
+
 /* The schema as bzj makes it against the schema in the file: a dropped,
  * changed or added trigger, table, index or view is a problem. */
 typedef struct schema_row {
@@ -494,26 +520,8 @@ static int schema_read(bzj_db *db, char ***out, int *n)
 				 &st);
 	if (rc != ST_OK)
 		return rc;
-	int cap = 0;
-	while ((rc = st_step(st)) == ST_ROW) {
-		if (*n + 2 > cap) {
-			cap = cap ? cap * 2 : 128;
-			char **g = realloc(*out, (size_t)cap * sizeof *g);
-			if (!g) {
-				rc = ST_NOMEM;
-				break;
-			}
-			*out = g;
-		}
-		const char *nm = st_col_text(st, 0);
-		const char *tx = st_col_text(st, 1);
-		(*out)[(*n)++] = strdup(nm ? nm : "");
-		(*out)[(*n)++] = strdup(tx ? tx : "");
-	}
+	rc = schema_pairs(st, out, n);
 	st_finalize(st);
-	for (int i = 0; i < *n; i++)
-		if (!(*out)[i])
-			rc = ST_NOMEM;
 	return rc == ST_DONE ? ST_OK : rc;
 }
 
@@ -556,26 +564,8 @@ int st_schema_of_pg(bzj_db *db, const char *schema, char ***out, int *n, bzj_err
 	if (!st)
 		return e ? e->rc : BZJ_EIO;
 	st_bind(st, "t", schema);
-	int rc, cap = 0;
-	while ((rc = st_step(st)) == ST_ROW) {
-		if (*n + 2 > cap) {
-			cap = cap ? cap * 2 : 256;
-			char **g = realloc(*out, (size_t)cap * sizeof *g);
-			if (!g) {
-				rc = ST_NOMEM;
-				break;
-			}
-			*out = g;
-		}
-		const char *nm = st_col_text(st, 0);
-		const char *tx = st_col_text(st, 1);
-		(*out)[(*n)++] = strdup(nm ? nm : "");
-		(*out)[(*n)++] = strdup(tx ? tx : "");
-	}
+	int rc = schema_pairs(st, out, n);
 	st_reset(st);
-	for (int i = 0; i < *n; i++)
-		if (!(*out)[i])
-			rc = ST_NOMEM;
 	if (rc != ST_DONE) {
 		st_schema_free(*out, *n);
 		*out = NULL;
