@@ -73,7 +73,7 @@ if [ -f "$SRC/build/rel/libbzjcore.a" ]; then CORE="$SRC/build/rel/libbzjcore.a"
 fi
 # shellcheck disable=SC2086
 cc -std=c17 -O2 -I"$SRC/include" -I"$SRC/core" -I"$SRC/build/gen" -D_GNU_SOURCE -DLOCALEDIR='"/x"' \
-	-o "$T/payseed" "$ROOT/tests/bench/payseed.c" $CORE $(pkg-config --cflags --libs sqlite3 libconfig nettle) -lm
+	-o "$T/payseed" "$ROOT/tests/bench/payseed.c" $CORE $(pkg-config --cflags --libs sqlite3 libconfig nettle) -ldl -lm
 BZJ_USER=demo "$T/payseed" "$T/b.db" "$CONF" "$TODAY" "INSERT INTO refund(shop_id, kind, status, amount_fen, submitted_on, month,
   window_start, window_end, submitted_by, approved_by, approved_on, changed_by)
   SELECT s.id, 1, 2, 100, $DAY - 3, 24322, $DAY - 2, $DAY, 'rev1', 'rev2', $DAY - 3, 'rev2'

@@ -10,6 +10,7 @@
  *   payseed DB CONF TODAY SQL      (BZJ_USER names the actor)
  *
  * A bench tool: it includes core's private headers on purpose. */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -47,12 +48,12 @@ int main(int argc, char **argv)
 	if (bzj_db_begin(x.db, &e))
 		die(&e, "begin");
 	char *msg = NULL;
-	if (sqlite3_exec(x.db->h, argv[4], NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(st_sqlite(x.db), argv[4], NULL, NULL, &msg) != SQLITE_OK) {
 		fprintf(stderr, "payseed: %s\n", msg ? msg : "?");
 		return 1;
 	}
 	char a[64];
-	snprintf(a, sizeof a, "{\"refunds\":%d}", sqlite3_changes(x.db->h));
+	snprintf(a, sizeof a, "{\"refunds\":%d}", sqlite3_changes(st_sqlite(x.db)));
 	if (svc_audit(&x, "bench.seed", "refund", NULL, NULL, a, "tests/bench/payseed.c", &e))
 		die(&e, "audit");
 	if (bzj_db_commit(x.db, &e))
