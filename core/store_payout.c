@@ -180,6 +180,22 @@ int bzj_store_batch_audit(bzj_db *db, int64_t batch_id, bzj_audit_rec *r, bool *
 	return rc == ST_ROW || rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
 }
 
+/* Call fn with the first column of every row of st (bound to arg) until
+ * it returns non-zero; st NULL: its preparation's error. */
+static int each_id(bzj_db *db, st_stmt *st, int64_t arg, int (*fn)(void *ctx, int64_t id),
+		   void *ctx, bzj_err *e)
+{
+	if (!st)
+		return e->rc;
+	st_bind(st, "i", arg);
+	int rc;
+	while ((rc = st_step(st)) == ST_ROW)
+		if (fn(ctx, st_col_int(st, 0)))
+			break;
+	st_reset(st);
+	return rc == ST_ROW || rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
+}
+
 int bzj_store_batch_refunds(bzj_db *db, int64_t batch_id, int (*fn)(void *ctx, int64_t id),
 			    void *ctx, bzj_err *e)
 {
@@ -187,15 +203,7 @@ int bzj_store_batch_refunds(bzj_db *db, int64_t batch_id, int (*fn)(void *ctx, i
 				   batch_id ? "SELECT id FROM refund WHERE batch_id = ?1 ORDER BY id"
 					    : "SELECT id FROM payout_batch WHERE ?1 = 0 ORDER BY id",
 				   e);
-	if (!st)
-		return e->rc;
-	st_bind(st, "i", batch_id);
-	int rc;
-	while ((rc = st_step(st)) == ST_ROW)
-		if (fn(ctx, st_col_int(st, 0)))
-			break;
-	st_reset(st);
-	return rc == ST_ROW || rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
+	return each_id(db, st, batch_id, fn, ctx, e);
 }
 
 /* ---- the return file's shop refunds, set-based (issue 15) ------------------ */
@@ -350,15 +358,7 @@ int bzj_store_refunds_sealed_with(bzj_db *db, int64_t seq, int (*fn)(void *ctx, 
 						  " ORDER BY CAST(rid AS bigint)"
 						: "SELECT rid FROM seal WHERE tbl = 'refund' AND seq = ?1 ORDER BY rid",
 				   e);
-	if (!st)
-		return e->rc;
-	st_bind(st, "i", seq);
-	int rc;
-	while ((rc = st_step(st)) == ST_ROW)
-		if (fn(ctx, st_col_int(st, 0)))
-			break;
-	st_reset(st);
-	return rc == ST_ROW || rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
+	return each_id(db, st, seq, fn, ctx, e);
 }
 
 int bzj_store_refund_seal_record(bzj_db *db, int64_t id, const char *action, bzj_audit_rec *r,
