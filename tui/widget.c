@@ -32,6 +32,8 @@ static bool is_format_char(wchar_t c)
 
 int wdg_wcwidth(wchar_t c)
 {
+	if (c >= 0x20 && c < 0x7f)
+		return 1; /* printable ASCII: no table lookup */
 	int w = wcwidth(c);
 	return w < 0 ? 0 : w;
 }
@@ -87,6 +89,14 @@ size_t wdg_decode(const char *s, wchar_t *out, size_t outn)
 		return 0;
 	memset(&st, 0, sizeof st);
 	for (size_t len = s ? strlen(s) : 0; len > 0 && b.n + 1 < outn;) {
+		/* Printable ASCII is itself in every locale bzj runs in (ids,
+		 * money, most labels): no mbrtowc, no wcwidth, no checks. */
+		if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f) {
+			wb_add(&b, (wchar_t)*s);
+			s++, len--;
+			have_base = true;
+			continue;
+		}
 		wchar_t wc;
 		size_t r = mbrtowc(&wc, s, len, &st);
 		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {

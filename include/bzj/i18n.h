@@ -5,7 +5,9 @@
 #include <libintl.h>
 
 #define BZJ_TEXTDOMAIN "bzj"
-#define _(s) dgettext(BZJ_TEXTDOMAIN, s)
+/* dgettext, remembered by the msgid's address (core/i18n.c) */
+char *bzj_gettext(const char *msgid) __attribute__((format_arg(1)));
+#define _(s) bzj_gettext(s)
 #define N_(s) (s)
 
 #endif
