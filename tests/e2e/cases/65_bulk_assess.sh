@@ -8,7 +8,7 @@
 DB=$T/65_bulk_assess.db
 bz demo 2026-11-23 demo --shops 2000 --seed 3
 okrc "bulk assess set-up: a demo database"
-q65() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
+q65() { sq "$DB" "$1"; }
 NPROV=$(q65 "SELECT count(*) FROM provider WHERE kind = 2 AND status = 2
   AND certified_on <= (SELECT julianday('2026-09-01') - 2440587.5)")
 [ "$NPROV" -ge 3 ] && ok "bulk assess set-up: $NPROV certified providers" ||
@@ -22,7 +22,7 @@ slow65() { # USER DATE ARGS...: bzj in the background, one provider a slice, 3 s
 	_u=$1 _d=$2
 	shift 2
 	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_PAUSE_MS=3000 BZJ_USER=$_u "$BIN" --config "$CONF" \
-		--db "$DB" --today "$_d" --json "$@" >"$T/slow65.out" 2>"$T/slow65.err" &
+		--db "$(dburi "$DB")" --today "$_d" --json "$@" >"$T/slow65.out" 2>"$T/slow65.err" &
 	SLOW=$!
 }
 res65() { q65 "SELECT count(*) FROM assessment_result WHERE assessment_id = (SELECT id FROM assessment WHERE name = '$1')"; }
