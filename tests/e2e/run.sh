@@ -253,12 +253,24 @@ dbcp() {
 	if pg; then
 		dburi "$1" >/dev/null
 		_n=$(dbname "$2")
-		pgcmd psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS $_n" \
+		pgcmd psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "SET client_min_messages = warning" \
+			-c "DROP DATABASE IF EXISTS $_n" \
 			-c "CREATE DATABASE $_n TEMPLATE $(dbname "$1")" >/dev/null
 		: >"$T/.pgdb/$_n"
 	else
 		cp "$1" "$2"
 		if [ -f "$1-wal" ]; then cp "$1-wal" "$2-wal"; fi
+	fi
+}
+
+# report_sql DB MONTH JSON: tests/e2e/report_sql.py (every figure of a
+# monthly statement by plain SQL) on either backend.
+report_sql() {
+	if pg; then
+		dburi "$1" >/dev/null
+		pgcmd env E2E_PG_DB="$(dbname "$1")" python3 "$HERE/report_sql.py" "$@"
+	else
+		python3 "$HERE/report_sql.py" "$@"
 	fi
 }
 
@@ -273,8 +285,9 @@ dbcp() {
 # and abandons it, two transactions that leave no row behind.
 snap() {
 	if pg; then
+		# (the rows kept in $T/snap.last: refused shows what changed)
 		pgcmd pg_dump --data-only --exclude-table-data=bzj_dv -d "$(dbname "$DB")" | grep -v -e '^SELECT pg_catalog.setval' \
-			-e '^--' -e '^SET ' -e '^$' -e '^\\' | sort | sha256sum
+			-e '^--' -e '^SET ' -e '^$' -e '^\\' | sort | tee "$T/snap.last" | sha256sum
 	else
 		sqlite3 "$DB" .dump | sha256sum
 	fi
@@ -288,9 +301,13 @@ refused() {
 	_ec=$3
 	shift 3
 	_h1=$(snap)
+	if pg; then mv "$T/snap.last" "$T/snap.before"; fi
 	bz "$@"
 	_h2=$(snap)
 	erc "$_name" "$_rc" "$_ec"
+	if pg && [ "$_h2" != "$_h1" ]; then
+		echo "# what changed: $(diff "$T/snap.before" "$T/snap.last" | head -c 600 | tr '\n' ' ')"
+	fi
 	is "$_name: nothing written" "$_h2" "$_h1"
 }
 

@@ -258,5 +258,5 @@ for m in 2025-10 2025-11 2025-12; do
 	bz fin1 2025-12-31 report month $m
 	cp "$T/out" "$T/60_month.json"
 	is "report month $m after the batches: every figure as plain SQL computes it" \
-		"$(python3 "$HERE/report_sql.py" "$DB" $m "$T/60_month.json")" ok
+		"$(report_sql "$DB" $m "$T/60_month.json")" ok
 done

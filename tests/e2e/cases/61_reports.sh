@@ -171,5 +171,5 @@ for m in 2025-09 2025-10 2025-11 2025-12; do
 	bz fin1 $TODAY report month $m
 	cp "$T/out" "$T/61_month.json"
 	is "report month $m: every figure as plain SQL computes it" \
-		"$(python3 "$HERE/report_sql.py" "$DB" $m "$T/61_month.json")" ok
+		"$(report_sql "$DB" $m "$T/61_month.json")" ok
 done
