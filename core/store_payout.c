@@ -15,7 +15,7 @@ int bzj_store_payable(bzj_db *db, bzj_date day, int64_t second_fen, int64_t **id
 	/* approved, window open on `day`, second approval given where needed */
 	st_stmt *st = st_prep(db,
 				   "SELECT id FROM refund INDEXED BY refund_open_due"
-				   " WHERE status IN (1,2,7) AND status = 2 AND window_start <= ?1"
+				   " WHERE " REFUND_OPEN("") " AND status = 2 AND window_start <= ?1"
 				   " AND (amount_fen <= ?2 OR COALESCE(second_by, '') <> '')"
 				   " ORDER BY window_end, id",
 				   e);
@@ -316,12 +316,12 @@ int bzj_store_ret_apply(bzj_db *db, bzj_date today, const char *user,
 			     pg ? "UPDATE shop SET balance_fen = y.bal, required_fen = y.req,"
 				  " restricted = " ST_LT01("y.bal", "y.req") ", version = version + 1,"
 				  " refund_open = COALESCE((SELECT id FROM refund r WHERE r.shop_id = shop.id"
-				  "  AND r.status IN (1,2,7)), 0)"
+				  "  AND " REFUND_OPEN("r.") "), 0)"
 				  " FROM temp.ret_sync y WHERE shop.id = y.shop_id"
 				: "UPDATE shop SET balance_fen = y.bal, required_fen = y.req,"
 				  " restricted = y.bal < y.req, version = version + 1,"
 				  " refund_open = COALESCE((SELECT id FROM refund r WHERE r.shop_id = shop.id"
-				  "  AND r.status IN (1,2,7)), 0)"
+				  "  AND " REFUND_OPEN("r.") "), 0)"
 				  " FROM temp.ret_sync y WHERE shop.id = y.shop_id",
 			     NULL);
 	if (rc || !restricted)

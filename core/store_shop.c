@@ -73,7 +73,7 @@ int bzj_store_shop_update(bzj_db *db, bzj_shop *s, bzj_err *e)
 			 " open_violations=(SELECT count(*) FROM violation v"
 			 "  WHERE v.shop_id=?1 AND v.status=1),"
 			 " refund_open=COALESCE((SELECT id FROM refund r WHERE r.shop_id=?1"
-			 "  AND r.status IN (1,2,7)), 0)"
+			 "  AND " REFUND_OPEN("r.") "), 0)"
 			 " WHERE id=?1",
 			 "ttttdDiiiiibb", s->id, s->name, s->entity_name, s->operator_name, s->status,
 			 s->closed, s->balance_fen, s->frozen_fen, s->unsettled_fen, s->owed_fen,
@@ -130,26 +130,43 @@ int bzj_store_base_for(bzj_db *db, const char *shop_id, int entity, bzj_date day
 	*base_fen = 0;
 	category[0] = 0;
 	*effective = BZJ_DATE_NONE;
+	/* Every standard in force for each of the shop's categories, newest
+	 * first within a category; the first row of each category is its
+	 * standard on `day`, and the highest of those wins, the first
+	 * category in byte order on a tie (as REQUIRED_SQL picks it).  Chosen
+	 * here rather than by ORDER BY fen DESC LIMIT 1, whose sorter cost a
+	 * third of this lookup, which a bank batch makes for every refund
+	 * (21,598 times for 18,588 refunds at 1M shops). */
 	st_stmt *st = st_prep(
 		db,
 		"SELECT c.category, s.effective,"
-		" CASE WHEN ?2 = 1 THEN s.individual_fen ELSE s.company_fen END AS fen"
+		" CASE WHEN ?2 = 1 THEN s.individual_fen ELSE s.company_fen END"
 		" FROM shop_category c JOIN standard s ON s.category = c.category"
-		" AND s.effective = (SELECT max(effective) FROM standard t"
-		"  WHERE t.category = c.category AND t.effective <= ?3)"
-		" WHERE c.shop_id = ?1 ORDER BY fen DESC, c.category LIMIT 1",
+		" WHERE c.shop_id = ?1 AND s.effective <= ?3"
+		" ORDER BY c.category, s.effective DESC",
 		e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "tdD", shop_id, entity, day);
-	int rc = st_step(st);
-	if (rc == ST_ROW) {
-		st_text(st, 0, category, BZJ_CAT_MAX + 1);
-		*effective = st_date(st, 1);
-		*base_fen = st_col_int(st, 2);
+	char last[BZJ_CAT_MAX + 1] = "";
+	bool any = false;
+	int rc;
+	while ((rc = st_step(st)) == ST_ROW) {
+		char cat[BZJ_CAT_MAX + 1];
+		st_text(st, 0, cat, sizeof cat);
+		if (any && !strcmp(cat, last))
+			continue; /* an older standard of the same category */
+		snprintf(last, sizeof last, "%s", cat);
+		int64_t fen = st_col_int(st, 2);
+		if (!any || fen > *base_fen || (fen == *base_fen && strcmp(cat, category) < 0)) {
+			*base_fen = fen;
+			snprintf(category, BZJ_CAT_MAX + 1, "%s", cat);
+			*effective = st_date(st, 1);
+		}
+		any = true;
 	}
 	st_reset(st);
-	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
+	return rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
 }
 
 int bzj_store_payee_get(bzj_db *db, const char *id, bzj_payee *p, bzj_err *e)
