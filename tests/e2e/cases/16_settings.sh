@@ -98,7 +98,7 @@ okrc "the updated host writes"
 
 echo "# a database made before settings were recorded: the first run records them"
 if pg; then
-	pgskip "a database made before settings were recorded (seven migrations back, rewound with ALTER TABLE DROP COLUMN and PRAGMA user_version)" \
+	pgskip "a database made before settings were recorded (rewound several migrations with ALTER TABLE DROP COLUMN and PRAGMA user_version)" \
 		"PostgreSQL databases start at the baseline schema (BZJ_PG_BASELINE in core/store_pg.h), which already records settings: no PostgreSQL database was ever at that version"
 else
 DB=$T/16_old.db
