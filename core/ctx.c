@@ -132,6 +132,11 @@ int bzj_ctx_check_location(const char *where, const char *source, bzj_err *e)
 	return bzj_store_location_check(where, source, e);
 }
 
+bool bzj_ctx_is_server(const char *where)
+{
+	return bzj_store_kind(where) == BZJ_STORE_POSTGRES;
+}
+
 int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 		 const bzj_actor *actor, bzj_err *e)
 {

@@ -216,8 +216,10 @@ int bzj_store_demo_risk(bzj_db *db, const char *shop_id, bzj_date opened, const 
 			bzj_date closed, bzj_err *e)
 {
 	return st_exec(db, e,
+		       /* ?4 typed: PostgreSQL cannot infer a parameter from
+			* `?4 IS NULL`, and an open risk binds it NULL */
 		       "INSERT INTO risk(shop_id, opened, opened_by, note, closed, closed_by,"
-		       " close_note) VALUES (?1, ?2, 'rev1', ?3, ?4,"
+		       " close_note) VALUES (?1, ?2, 'rev1', ?3, CAST(?4 AS INTEGER),"
 		       " CASE WHEN ?4 IS NULL THEN NULL ELSE 'rev2' END,"
 		       " CASE WHEN ?4 IS NULL THEN NULL ELSE '已整改' END)",
 		       "tDtD", shop_id, opened, note, closed);

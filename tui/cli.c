@@ -108,6 +108,24 @@ static const subcommand *find_sub(const cli_command *c, const char *word, bzj_er
 	return NULL;
 }
 
+/* A command of db_optional[] with no database: the built-in calendar is all
+ * it needs. */
+static int run_builtin(cli_env *env, cmd_fn *fn, const char *name, int argc, char **argv,
+		       bzj_err *e)
+{
+	bzj_ctx x;
+	memset(&x, 0, sizeof x);
+	x.cfg = env->cfg;
+	x.actor = env->actor;
+	x.today = bzj_today();
+	int rc = bzj_calendar_builtin(&x.cal, e);
+	if (!rc) {
+		rc = fn(env, &x, name, argc, argv, e);
+		bzj_cal_free(x.cal);
+	}
+	return rc;
+}
+
 int cli_run(cli_env *env, int argc, char **argv)
 {
 	bzj_err e;
@@ -152,22 +170,22 @@ int cli_run(cli_env *env, int argc, char **argv)
 		rc = bzj_auth_require(&env->actor, BZJ_PERM_ADMIN, _("create databases"), &e);
 	struct stat st;
 	if (!rc && db_is_optional(name) && stat(env->db_path, &st) != 0 &&
-	    errno == ENOENT) {
-		/* No database: the built-in calendar is all this command needs. */
-		memset(&x, 0, sizeof x);
-		x.cfg = env->cfg;
-		x.actor = env->actor;
-		x.today = bzj_today();
-		if (!(rc = bzj_calendar_builtin(&x.cal, &e))) {
-			rc = fn(env, &x, name, argc - words, argv + words, &e);
-			bzj_cal_free(x.cal);
-		}
+	    errno == ENOENT && !bzj_ctx_is_server(env->db_path)) {
+		/* No database file: the built-in calendar is all this command needs. */
+		rc = run_builtin(env, fn, name, argc - words, argv + words, &e);
 	} else if (!rc) {
 		/* run again from the start after a PostgreSQL serialisation
 		 * failure (nothing was written; bzj_ctx_retry says when) */
 		for (int attempt = 0;; attempt++) {
-			if ((rc = bzj_ctx_open(&x, env->db_path, flags, env->cfg, &env->actor, &e)))
+			if ((rc = bzj_ctx_open(&x, env->db_path, flags, env->cfg, &env->actor, &e))) {
+				/* a PostgreSQL database without bzj's schema is what
+				 * a missing file is to SQLite */
+				if (db_is_optional(name) && !strcmp(e.code, "store.missing")) {
+					bzj_err_clear(&e);
+					rc = run_builtin(env, fn, name, argc - words, argv + words, &e);
+				}
 				break;
+			}
 			bzj_ctx_set_interrupt(&x, env->interrupted);
 			rc = fn(env, &x, name, argc - words, argv + words, &e);
 			bool again = rc > 0 && bzj_ctx_retry(&x, &e, attempt);

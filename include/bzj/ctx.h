@@ -42,6 +42,9 @@ enum bzj_open_flags {
  * another scheme:// is BZJ_EIO "store.backend" naming `source` (e.g.
  * "--db"), the password masked. */
 int bzj_ctx_check_location(const char *where, const char *source, bzj_err *e);
+/* Does `where` name a database server (PostgreSQL) rather than a file?
+ * No file stands for it: `stat` says nothing about whether it exists. */
+bool bzj_ctx_is_server(const char *where);
 /* Open (and migrate) the database and load its calendar. */
 int bzj_ctx_open(bzj_ctx *x, const char *path, int flags, const bzj_config *cfg,
 		 const bzj_actor *actor, bzj_err *e);

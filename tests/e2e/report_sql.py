@@ -1,10 +1,15 @@
 """report_sql.py DB MONTH JSON - every figure of `bzj report month MONTH
 --json` (the file JSON) against the same figures computed independently
 here, straight from the tables with plain SQL (one statement per figure,
-no shared query with bzj).  Prints "ok" or each figure that differs."""
+no shared query with bzj).  Prints "ok" or each figure that differs.
+With E2E_PG_DB set (tests/e2e/run.sh E2E_BACKEND=pg) the same statements
+run on that PostgreSQL database through psql (PGHOST etc. from the
+environment), their ? filled in with literals."""
 import datetime
 import json
+import os
 import sqlite3
+import subprocess
 import sys
 
 db, month, out = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3]))
@@ -12,12 +17,36 @@ y, m = map(int, month.split("-"))
 ep = datetime.date(1970, 1, 1).toordinal()
 frm = datetime.date(y, m, 1).toordinal() - ep
 to = datetime.date(y + (m == 12), m % 12 + 1, 1).toordinal() - ep - 1
-c = sqlite3.connect("file:" + db + "?mode=ro", uri=True)
+PG = os.environ.get("E2E_PG_DB")
 bad = []
 
 
+def lit(v):
+    if isinstance(v, int):
+        return str(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def rows(sql, a=()):
+    if not PG:
+        return c.execute(sql, a).fetchall()
+    parts = sql.split("?")
+    assert len(parts) == len(a) + 1, sql
+    text = parts[0] + "".join(lit(v) + p for v, p in zip(a, parts[1:]))
+    res = subprocess.run(["psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-d", PG,
+                          "-c", text], capture_output=True, text=True, check=True)
+    out = []
+    for line in res.stdout.split("\n")[:-1]:
+        v = line.split("|")[0]
+        out.append((int(v) if v.lstrip("-").isdigit() else (None if v == "" else v),))
+    return out
+
+
+c = None if PG else sqlite3.connect("file:" + db + "?mode=ro", uri=True)
+
+
 def q(sql, *a):
-    return c.execute(sql, a).fetchone()[0] or 0
+    return rows(sql, a)[0][0] or 0
 
 
 def same(name, want, got):
@@ -49,7 +78,7 @@ def figures(where, args, line, name, shops=True):
                                       " AND " + where, frm, to, kind, *args), line[k])
 
 
-figures("1", (), out, "total")
+figures("1 = 1", (), out, "total")
 same("ledger_closing_fen", q("SELECT sum(amount_fen) FROM ledger WHERE day <= ?", to),
      out["ledger_closing_fen"])
 same("balances_fen", q("SELECT sum(balance_fen) FROM shop"), out["balances_fen"])
@@ -59,7 +88,7 @@ same("later_entries", bool(q("SELECT count(*) FROM ledger WHERE day > ?", to)),
      out["later_entries"])
 for e in out["by_entity"]:
     figures("s.entity = ?", (1 if e["key"] == "individual" else 2,), e, "entity " + e["key"])
-cats = [r[0] for r in c.execute("SELECT DISTINCT COALESCE(" + MAIN + ", '') FROM ledger l"
+cats = [r[0] if r[0] is not None else "" for r in rows("SELECT DISTINCT COALESCE(" + MAIN + ", '') FROM ledger l"
                                 " WHERE day <= ? ORDER BY 1", (to,))]
 same("categories", cats, sorted(x["key"] for x in out["by_category"]))
 for x in out["by_category"]:

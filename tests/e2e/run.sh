@@ -10,6 +10,16 @@
 #
 # POSIX sh; python3 (tests/e2e/jq.py) reads the JSON, sqlite3 dumps the
 # database for the "nothing written" checks.
+#
+# E2E_BACKEND=pg runs the same cases on PostgreSQL (issue 16): every
+# database path a case names ($T/NAME.db) becomes a database e2e_NAME of
+# its own on a throw-away server (tests/pg/server.sh; the one in PGHOST /
+# PGPORT when they are set, else one started here and stopped at the end),
+# created empty on first use (an empty database is what a missing file is
+# to SQLite).  Cases reach the database only through the helpers below:
+# dburi (the --db argument), sq (SQL on either backend), dbcp (a copy),
+# tamper (a change behind bzj's back) and snap.  pgskip names what is
+# SQLite-only by nature, with its reason, instead of running it.
 
 BIN=${1:?usage: run.sh BIN}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
@@ -19,14 +29,43 @@ CONF=$ROOT/data/demo.conf
 JQ=$HERE/jq.py
 DATA=$HERE/data
 
-for tool in python3 sqlite3 sha256sum; do
+E2E_BACKEND=${E2E_BACKEND:-sqlite}
+case $E2E_BACKEND in
+sqlite) _tools="python3 sqlite3 sha256sum" ;;
+pg) _tools="python3 sqlite3 sha256sum psql pg_dump" ;;
+*) echo "run.sh: E2E_BACKEND is sqlite or pg, not $E2E_BACKEND" >&2; exit 2 ;;
+esac
+for tool in $_tools; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "run.sh: $tool is needed" >&2; exit 2; }
 done
 [ -x "$BIN" ] || { echo "run.sh: $BIN is not an executable" >&2; exit 2; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/bzj-e2e.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
+# The server this script started, if any: stopped and removed at exit.
+E2E_PGDIR=
+cleanup() {
+	[ -n "$E2E_PGDIR" ] && sh "$HERE/../pg/server.sh" stop "$E2E_PGDIR" >/dev/null 2>&1
+	rm -rf "$T"
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
+if [ "$E2E_BACKEND" = pg ]; then
+	if [ -z "${PGHOST:-}" ]; then
+		_out=$(sh "$HERE/../pg/server.sh" start) || exit 2
+		eval "$_out"
+		E2E_PGDIR=$BZJ_PG_DIR
+	fi
+	# The server is named to psql and pg_dump only (pgcmd); bzj gets it
+	# in its URI and never from PG* variables: a case that names no
+	# server (17_store_location.sh) must reach none.
+	E2E_PGH=$PGHOST
+	E2E_PGP=${PGPORT:-5432}
+	E2E_PGU=${PGUSER:-bzj_test}
+	unset PGHOST PGPORT PGUSER PGDATABASE PGSERVICE PGPASSWORD
+	E2E_PGHOST=$(printf '%s' "$E2E_PGH" | sed 's,/,%2F,g')
+	mkdir "$T/.pgdb" || exit 2
+	echo "# backend: PostgreSQL (server $E2E_PGH, port $E2E_PGP, user $E2E_PGU)"
+fi
 # A snapshot of the binary: the tree may be rebuilt while the tests run.
 cp "$BIN" "$T/bzj" || exit 2
 BIN=$T/bzj
@@ -36,6 +75,7 @@ unset LANGUAGE
 DB=$T/life.db
 PASS=0
 FAIL=0
+SKIP=0
 # Sanitizer reports are failures even when the exit status looks right.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
@@ -64,7 +104,7 @@ bz() {
 	_d=$2
 	shift 2
 	CMD="$*"
-	BZJ_USER=$_u "$BIN" --config "$CONF" --db "$DB" --today "$_d" --json "$@" \
+	BZJ_USER=$_u "$BIN" --config "$CONF" --db "$(dburi "$DB")" --today "$_d" --json "$@" \
 		>"$T/out" 2>"$T/err"
 	RC=$?
 	if grep -q -e 'runtime error:' -e 'Sanitizer' "$T/err"; then
@@ -78,7 +118,7 @@ bzt() {
 	_d=$2
 	shift 2
 	CMD="$*"
-	BZJ_USER=$_u "$BIN" --config "$CONF" --db "$DB" --today "$_d" "$@" >"$T/out" 2>"$T/err"
+	BZJ_USER=$_u "$BIN" --config "$CONF" --db "$(dburi "$DB")" --today "$_d" "$@" >"$T/out" 2>"$T/err"
 	RC=$?
 }
 
@@ -88,7 +128,7 @@ mkfifo "$T/jq.req" "$T/jq.resp" || exit 2
 python3 "$JQ" --serve <"$T/jq.req" >"$T/jq.resp" &
 JQ_PID=$!
 exec 3>"$T/jq.req" 4<"$T/jq.resp"
-trap 'exec 3>&-; wait $JQ_PID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'exec 3>&-; wait $JQ_PID 2>/dev/null; cleanup' EXIT
 j() {
 	printf '%s\n%s\n' "$T/out" "$1" >&3
 	IFS= read -r _ans <&4 || _ans="<jq.py died>"
@@ -135,8 +175,122 @@ grepo() {
 	fi
 }
 
+# pg: true when the cases run on PostgreSQL.
+pg() {
+	[ "$E2E_BACKEND" = pg ]
+}
+
+# pgskip WHAT REASON: WHAT is SQLite-only by nature and not run on
+# PostgreSQL; says so (a `skip` line), never silently.
+pgskip() {
+	SKIP=$((SKIP + 1))
+	echo "skip - $1 on PostgreSQL: $2"
+}
+
+# pgcmd CMD...: a PostgreSQL client (psql, pg_dump) on the test server.
+pgcmd() {
+	env PGHOST="$E2E_PGH" PGPORT="$E2E_PGP" PGUSER="$E2E_PGU" "$@"
+}
+
+# dbname PATH: the PostgreSQL database standing for the SQLite file PATH.
+dbname() {
+	_b=$(basename "$1" .db)
+	printf 'e2e_%s\n' "$_b" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_\n' '_'
+}
+
+# dburi PATH: what --db names for the database PATH: PATH itself on
+# SQLite; on PostgreSQL the URI of its database, created empty on first
+# use.  Anything but a *.db path (a URI, a conninfo) is passed as it is.
+dburi() {
+	case $1 in
+	*.db) ;;
+	*) printf '%s\n' "$1"; return 0 ;;
+	esac
+	if ! pg; then
+		printf '%s\n' "$1"
+		return 0
+	fi
+	_n=$(dbname "$1")
+	if [ ! -e "$T/.pgdb/$_n" ]; then
+		pgcmd psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $_n" >/dev/null 2>"$T/.pgdb/err" ||
+			echo "run.sh: CREATE DATABASE $_n: $(cat "$T/.pgdb/err")" >&2
+		: >"$T/.pgdb/$_n"
+	fi
+	printf 'postgresql://%s@/%s?host=%s&port=%s\n' "$E2E_PGU" "$_n" "$E2E_PGHOST" "$E2E_PGP"
+}
+
+# sq PATH SQL [PGSQL]: run SQL on the database PATH, rows printed as
+# sqlite3 prints them (columns joined by |).  PGSQL, when given, is the
+# PostgreSQL spelling of the same question (where SQLite's functions or
+# catalog differ); otherwise SQL runs on both.
+sq() {
+	if pg; then
+		dburi "$1" >/dev/null
+		printf '%s\n' "${3:-$2}" | pgcmd psql -X -A -t -q -v ON_ERROR_STOP=1 -F '|' -d "$(dbname "$1")"
+	else
+		sqlite3 -cmd ".timeout 5000" "$1" "$2"
+	fi
+}
+
+# tamper PATH SQL [PGSQL]: change the database behind bzj's back, as an
+# attacker with the file (or the server's superuser) would.  SQL drops the
+# triggers in its way on SQLite; on PostgreSQL its DROP TRIGGER statements
+# are left out and the session runs with session_replication_role =
+# replica instead, which fires no trigger (the guards stay in place for
+# the commands after it).
+tamper() {
+	if pg; then
+		sq "$1" "" "SET session_replication_role = replica;
+$(printf '%s\n' "${3:-$2}" | sed -E 's/DROP TRIGGER( IF EXISTS)? [A-Za-z0-9_]+;//g')"
+	else
+		sq "$1" "$2"
+	fi
+}
+
+# dbcp FROM TO: the database TO becomes a copy of FROM (CREATE DATABASE ...
+# TEMPLATE on PostgreSQL).
+dbcp() {
+	if pg; then
+		dburi "$1" >/dev/null
+		_n=$(dbname "$2")
+		pgcmd psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "SET client_min_messages = warning" \
+			-c "DROP DATABASE IF EXISTS $_n" \
+			-c "CREATE DATABASE $_n TEMPLATE $(dbname "$1")" >/dev/null
+		: >"$T/.pgdb/$_n"
+	else
+		cp "$1" "$2"
+		if [ -f "$1-wal" ]; then cp "$1-wal" "$2-wal"; fi
+	fi
+}
+
+# report_sql DB MONTH JSON: tests/e2e/report_sql.py (every figure of a
+# monthly statement by plain SQL) on either backend.
+report_sql() {
+	if pg; then
+		dburi "$1" >/dev/null
+		pgcmd env E2E_PG_DB="$(dbname "$1")" python3 "$HERE/report_sql.py" "$@"
+	else
+		python3 "$HERE/report_sql.py" "$@"
+	fi
+}
+
+# snap: a fingerprint of everything in the database.  On PostgreSQL every
+# table's rows (pg_dump --data-only, lines sorted); sequences are left
+# out, as PostgreSQL advances a sequence even in a transaction it rolls
+# back (nextval is not transactional), which writes no row; so are
+# pg_dump's own lines (settings, comments, its random \restrict key) and
+# bzj_dv, the counter of committed writing transactions that stands in
+# for SQLite's data_version (the file header's change counter, which
+# .dump does not show either): a refused import gmv starts its bulk job
+# and abandons it, two transactions that leave no row behind.
 snap() {
-	sqlite3 "$DB" .dump | sha256sum
+	if pg; then
+		# (the rows kept in $T/snap.last: refused shows what changed)
+		pgcmd pg_dump --data-only --exclude-table-data=bzj_dv -d "$(dbname "$DB")" | grep -v -e '^SELECT pg_catalog.setval' \
+			-e '^--' -e '^SET ' -e '^$' -e '^\\' | sort | tee "$T/snap.last" | sha256sum
+	else
+		sqlite3 "$DB" .dump | sha256sum
+	fi
 }
 
 # refused NAME RC CODE USER DATE ARGS...: the command is refused with RC and
@@ -147,9 +301,13 @@ refused() {
 	_ec=$3
 	shift 3
 	_h1=$(snap)
+	if pg; then mv "$T/snap.last" "$T/snap.before"; fi
 	bz "$@"
 	_h2=$(snap)
 	erc "$_name" "$_rc" "$_ec"
+	if pg && [ "$_h2" != "$_h1" ]; then
+		echo "# what changed: $(diff "$T/snap.before" "$T/snap.last" | head -c 600 | tr '\n' ' ')"
+	fi
 	is "$_name: nothing written" "$_h2" "$_h1"
 }
 
@@ -169,11 +327,36 @@ REFUND_FIELDS=$REFUND_FIELDS,checklist,failure_reason,late
 # share the helpers above.  E2E_CASES=GLOB runs only the matching files
 # (e.g. E2E_CASES='2*' sh tests/e2e/run.sh build/san/bzj).  A case file
 # starts from its own database: set DB=$T/NAME.db and `bz demo DATE init`.
+# On PostgreSQL a case file that is SQLite-only by nature is skipped
+# whole, its reason printed (E2E_PG_SKIP: FILE:REASON lines).
+E2E_PG_SKIP="19_startup_libs.sh:it proves the SQLite store starts without libpq loaded"
+# Case files that still fail on PostgreSQL (bugs not fixed yet): not run
+# there, and named at every run.  Empty when the whole suite passes.
+E2E_PG_KNOWN_FAILING=${E2E_PG_KNOWN_FAILING-}
+if pg && [ -n "$E2E_PG_KNOWN_FAILING" ]; then
+	echo "# known failing on PostgreSQL (not run): $E2E_PG_KNOWN_FAILING"
+fi
 for _case in "$HERE"/cases/${E2E_CASES:-*}.sh; do
 	[ -f "$_case" ] || continue
 	echo "# == $(basename "$_case")"
+	if pg; then
+		_why=$(printf '%s\n' "$E2E_PG_SKIP" | sed -n "s/^$(basename "$_case"):/ /p")
+		if [ -n "$_why" ]; then
+			pgskip "$(basename "$_case") (whole file)" "$_why"
+			continue
+		fi
+		case " $E2E_PG_KNOWN_FAILING " in
+		*" $(basename "$_case") "*)
+			echo "# known failing on PostgreSQL: $(basename "$_case") (not run)"
+			continue
+			;;
+		esac
+	fi
 	. "$_case"
 done
 
+if pg; then
+	echo "# $SKIP skipped on PostgreSQL (SQLite-only, each named above with its reason)"
+fi
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -6,7 +6,8 @@
 # the cleanup: no server process left and its folder gone, also when the
 # test using it fails half-way; then the driver test (tests/pg/driver.c),
 # bzj end to end (tests/pg/e2e.sh), 16 writers at once
-# (tests/pg/stress.sh), the deployment's trust (tests/pg/trust.sh) and
+# (tests/pg/stress.sh), the whole e2e suite (tests/e2e/run.sh with
+# E2E_BACKEND=pg), the deployment's trust (tests/pg/trust.sh) and
 # the console (tests/pg/console.sh, tmux).
 # Skipped, with a line saying so, when no PostgreSQL server binaries are
 # installed (make check needs no server).
@@ -226,6 +227,35 @@ if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
 		PGDIR=
 	else
 		fail "start a server for the stress test" "$(head -c 600 "$W/start4.err")"
+	fi
+fi
+
+# The whole e2e suite on PostgreSQL (tests/e2e/run.sh, E2E_BACKEND=pg):
+# every case file against a server of its own, each database a case
+# names a fresh PostgreSQL database; what is SQLite-only by nature is
+# skipped with its reason printed (`skip -` lines), as is any case file
+# in E2E_PG_KNOWN_FAILING (printed as "known failing on PostgreSQL").
+if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
+	echo "# the e2e suite on PostgreSQL: $BZJ"
+	if out=$(sh "$S" start 2>"$W/start5.err"); then
+		eval "$out"
+		PGDIR=$BZJ_PG_DIR
+		E2E_BACKEND=pg sh "$HERE/../e2e/run.sh" "$BZJ" >"$W/e2e-all.out" 2>&1
+		arc=$?
+		sed -n 's/^\(FAIL\|skip\|# known\)/  &/p' "$W/e2e-all.out"
+		ap=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/e2e-all.out")
+		af=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/e2e-all.out")
+		as=$(grep -c '^skip - ' "$W/e2e-all.out")
+		if [ $arc = 0 ] && [ -n "$ap" ] && [ "$af" = 0 ]; then
+			ok "the e2e suite on PostgreSQL: $ap checks ($as SQLite-only parts skipped, named above)"
+		else
+			fail "the e2e suite on PostgreSQL" "exit $arc, ${ap:-?} passed, ${af:-?} failed; $(grep '^FAIL' "$W/e2e-all.out" | head -c 1500)"
+		fi
+		sh "$S" stop "$PGDIR"
+		PGDIR=
+		unset PGHOST PGPORT PGUSER
+	else
+		fail "start a server for the e2e suite" "$(head -c 600 "$W/start5.err")"
 	fi
 fi
 

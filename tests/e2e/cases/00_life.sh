@@ -224,17 +224,20 @@ jis "restriction lifts are recorded" 'count(d["entries"], "action", "restriction
 jis "audit log --shop: only that shop's records" 'sorted(set(e["shop_id"] for e in d["entries"]))' \
 	'["S1"]'
 jis "audit log --shop: all of them" 'len(d["entries"])' \
-	"$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE shop_id = 'S1'")"
+	"$(sq "$DB" "SELECT count(*) FROM audit WHERE shop_id = 'S1'")"
 # audit log reads a shop's records through the audit_shop index, the whole
 # log along seq; both newest first and cut at --limit.
 bz demo $D audit log --shop S1 --limit 2
 jis "audit log --shop --limit 2: the shop's two newest" '[e["seq"] for e in d["entries"]]' \
-	"$(sqlite3 "$DB" "SELECT json_group_array(seq) FROM (SELECT seq FROM audit
-		WHERE shop_id = 'S1' ORDER BY seq DESC LIMIT 2)")"
+	"$(sq "$DB" "SELECT json_group_array(seq) FROM (SELECT seq FROM audit
+		WHERE shop_id = 'S1' ORDER BY seq DESC LIMIT 2)" "SELECT '[' || string_agg(seq::text, ','
+		ORDER BY seq DESC) || ']' FROM (SELECT seq FROM audit WHERE shop_id = 'S1'
+		ORDER BY seq DESC LIMIT 2) x")"
 bz demo $D audit log --limit 3
 jis "audit log --limit 3: the three newest of all" '[e["seq"] for e in d["entries"]]' \
-	"$(sqlite3 "$DB" "SELECT json_group_array(seq) FROM (SELECT seq FROM audit
-		ORDER BY seq DESC LIMIT 3)")"
+	"$(sq "$DB" "SELECT json_group_array(seq) FROM (SELECT seq FROM audit
+		ORDER BY seq DESC LIMIT 3)" "SELECT '[' || string_agg(seq::text, ',' ORDER BY seq DESC)
+		|| ']' FROM (SELECT seq FROM audit ORDER BY seq DESC LIMIT 3) x")"
 bz demo $D audit log --shop NOPE
 jis "audit log of an unknown shop is empty" 'd["entries"]' '[]'
 
@@ -568,12 +571,19 @@ refused "recompute month 2026-00 is bad input" 2 input.month demo $D deposit rec
 
 # Another writer holds the database: a write waits, then gives up with 5
 # and writes nothing; reads go on meanwhile (WAL).
-cp "$DB" "$T/busy.db"
-[ -f "$DB-wal" ] && cp "$DB-wal" "$T/busy.db-wal"
+# On PostgreSQL the other writer is a session holding bzj's writer lock
+# (the advisory lock PG_WRITER_LOCK in core/store.c, what SQLite's write
+# lock on the file is to bzj on PostgreSQL).
+dbcp "$DB" "$T/busy.db"
+if pg; then
+	(printf 'SELECT pg_advisory_lock(7420110016);\n\\! touch %s\nSELECT pg_sleep(8);\n' \
+		"$T/locked") | pgcmd psql -X -q -d "$(dbname "$T/busy.db")" >/dev/null 2>&1 &
+else
 (printf 'BEGIN IMMEDIATE;\nINSERT INTO meta(key, value) VALUES (%s, %s);\n.shell touch %s\n' \
 	"'e2e-lock'" "'1'" "$T/locked"
 	sleep 8
 	printf 'ROLLBACK;\n') | sqlite3 "$T/busy.db" >/dev/null 2>&1 &
+fi
 LOCKER=$!
 _i=0
 while [ ! -f "$T/locked" ] && [ $_i -lt 100 ]; do
@@ -594,6 +604,10 @@ bzt fin1 $D topup S2 3,000
 is "text mode: bad amount exits 2" "$RC" 2
 grepo "text mode: message on stderr names the field" "$T/err" amount
 
+if pg; then
+	pgskip "a file that is not a database, a database from a newer bzj (PRAGMA user_version)" \
+		"both are about the SQLite file itself"
+else
 printf 'not a database, just text\n' >"$T/garbage.db"
 BZJ_USER=demo "$BIN" --config "$CONF" --db "$T/garbage.db" --json shop list >"$T/out" 2>"$T/err"
 RC=$?
@@ -607,16 +621,17 @@ RC=$?
 CMD="shop list (schema 99)"
 erc "a database from a newer bzj: storage error 6, never downgraded" 6 store.version
 is "schema version left alone" "$(sqlite3 "$T/future.db" 'PRAGMA user_version')" 99
+fi
 H1=$(snap)
 bz demo $D demo --shops 3
 erc "demo refuses a database that has shops" 1 demo.not_empty
 is "demo refused: nothing written" "$(snap)" "$H1"
-BZJ_USER=demo "$BIN" --config "$CONF" --db "$T/none/x.db" --json shop list >"$T/out" 2>"$T/err"
+BZJ_USER=demo "$BIN" --config "$CONF" --db "$(dburi "$T/none/x.db")" --json shop list >"$T/out" 2>"$T/err"
 RC=$?
 CMD="shop list (no database)"
 erc "a command on a missing database: not found 3" 3 store.missing
 is "no database file was created" "$(ls "$T/none" 2>/dev/null)" ""
-BZJ_USER=cs1 "$BIN" --config "$CONF" --db "$T/cs.db" --json init >"$T/out" 2>"$T/err"
+BZJ_USER=cs1 "$BIN" --config "$CONF" --db "$(dburi "$T/cs.db")" --json init >"$T/out" 2>"$T/err"
 RC=$?
 CMD="init (support)"
 erc "support cannot create a database: permission 4" 4 auth.role
@@ -811,18 +826,16 @@ jis "audit log has entries" 'd["entries"] > 50' true
 
 # Tampering is found: a copy with an edited audit record, and one with a
 # balance that is no longer the sum of its ledger.
-cp "$LIFE_DB" "$T/tamper.db"
-[ -f "$LIFE_DB-wal" ] && cp "$LIFE_DB-wal" "$T/tamper.db-wal"
-sqlite3 "$T/tamper.db" "DROP TRIGGER IF EXISTS audit_no_update;" \
-	"UPDATE audit SET reason = 'edited' WHERE seq = 5;" 2>"$T/sqlerr"
+dbcp "$LIFE_DB" "$T/tamper.db"
+tamper "$T/tamper.db" "DROP TRIGGER IF EXISTS audit_no_update;
+	UPDATE audit SET reason = 'edited' WHERE seq = 5;" 2>"$T/sqlerr"
 DB=$T/tamper.db
 bz cs1 2026-02-24 audit verify
 is "audit verify on an edited log: exit 1" "$RC" 1
 jis "audit verify names the first bad entry" 'd["first_bad"]["seq"]' 5
-cp "$LIFE_DB" "$T/tamper2.db"
-[ -f "$LIFE_DB-wal" ] && cp "$LIFE_DB-wal" "$T/tamper2.db-wal"
+dbcp "$LIFE_DB" "$T/tamper2.db"
 # (the seal trigger calls a function only bzj has: a writer drops it first)
-sqlite3 "$T/tamper2.db" "DROP TRIGGER seal_shop_au; UPDATE shop SET balance_fen = balance_fen + 1 WHERE id = 'S2';"
+tamper "$T/tamper2.db" "DROP TRIGGER seal_shop_au; UPDATE shop SET balance_fen = balance_fen + 1 WHERE id = 'S2';"
 DB=$T/tamper2.db
 bz cs1 2026-02-24 check
 is "check on a balance that is not its ledger: exit 1" "$RC" 1
@@ -836,8 +849,8 @@ bz demo 2025-08-01 init
 bz demo 2025-08-01 shop add T1 --name 尾店 --entity individual --category 服饰内衣 --opened 2025-08-01
 bz fin1 2025-08-01 topup T1 100
 okrc "tail db: a top-up"
-sqlite3 "$DB" "DROP TRIGGER IF EXISTS audit_no_delete;" \
-	"DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);"
+tamper "$DB" "DROP TRIGGER IF EXISTS audit_no_delete;
+	DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);"
 bz cs1 2025-08-01 audit verify
 _v=$RC
 bz cs1 2025-08-01 check

@@ -53,11 +53,11 @@ esac
 is "header, two shops, the count" "$(wc -l <"$T/out" | tr -d ' ')" 4
 
 # Names under a locale that is not UTF-8: escaped, with a hint.
-LC_ALL=C BZJ_USER=cs1 "$BIN" --config "$CONF" --db "$DB" --today $D shop list --limit 1 \
+LC_ALL=C BZJ_USER=cs1 "$BIN" --config "$CONF" --db "$(dburi "$DB")" --today $D shop list --limit 1 \
 	>"$T/out" 2>"$T/err"
 grepo "LANG=C: names escaped" "$T/out" '\xe'
 grepo "LANG=C: a hint names a UTF-8 locale" "$T/err" "LANG=C.UTF-8"
-BZJ_USER=cs1 "$BIN" --config "$CONF" --db "$DB" --today $D shop list --limit 1 \
+BZJ_USER=cs1 "$BIN" --config "$CONF" --db "$(dburi "$DB")" --today $D shop list --limit 1 \
 	>"$T/out" 2>"$T/err"
 is "UTF-8 locale: no hint" "$(wc -c <"$T/err" | tr -d ' ')" 0
 
@@ -65,14 +65,14 @@ is "UTF-8 locale: no hint" "$(wc -c <"$T/err" | tr -d ' ')" 0
 # code 1, and what it was doing is not there.
 DB=$T/12_int.db
 bz demo $D init
-BZJ_USER=demo "$BIN" --config "$CONF" --db "$DB" --today $D demo --shops 400000 \
+BZJ_USER=demo "$BIN" --config "$CONF" --db "$(dburi "$DB")" --today $D demo --shops 400000 \
 	>"$T/out" 2>"$T/err" &
 _pid=$!
 sleep 1
 kill -INT $_pid
 wait $_pid
 is "Ctrl-C: exit 130" "$?" 130
-is "Ctrl-C: the demo rolled back" "$(sqlite3 "$DB" 'SELECT count(*) FROM shop')" 0
+is "Ctrl-C: the demo rolled back" "$(sq "$DB" 'SELECT count(*) FROM shop')" 0
 
 # refund list --awaiting-second: approved once, above the threshold, no
 # second approval yet; gone from the list once a supervisor gives it.

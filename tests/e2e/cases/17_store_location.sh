@@ -50,7 +50,7 @@ BZJ_USER=demo "$BIN" --config "$T/17b.conf" --today $D --json shop list >"$T/out
 RC=$?
 erc "database = mysql://… in the config: refused" 6 store.backend
 jis "names the config file's key" "d['error']['message'].startswith('\`database\` in $T/17b.conf names a database bzj cannot open')" true
-BZJ_USER=demo "$BIN" --config "$T/17.conf" --db "$DB_17" --today $D --json shop list >"$T/out" 2>"$T/err"
+BZJ_USER=demo "$BIN" --config "$T/17.conf" --db "$(dburi "$DB_17")" --today $D --json shop list >"$T/out" 2>"$T/err"
 RC=$?
 erc "--db PATH still wins over the config's database" 0
 DB=$DB_17

@@ -207,13 +207,14 @@ jis "risk: closed" 'd["status"]' closed
 jis "risk: the same finding" 'd["id"]' "$RISK"
 
 is "every check audited once" \
-	"$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'newbie.check'")" 3
+	"$(sq "$DB" "SELECT count(*) FROM audit WHERE action = 'newbie.check'")" 3
 is "risk findings audited" \
-	"$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action LIKE 'risk.%'")" 2
+	"$(sq "$DB" "SELECT count(*) FROM audit WHERE action LIKE 'risk.%'")" 2
 is "graduation audited" \
-	"$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'newbie.graduate'")" 1
+	"$(sq "$DB" "SELECT count(*) FROM audit WHERE action = 'newbie.graduate'")" 1
 is "cap starts and lifts logged" \
-	"$(sqlite3 "$DB" "SELECT group_concat(shop_id || ':' || capped, ' ') FROM (SELECT * FROM newbie_event ORDER BY id)")" \
+	"$(sq "$DB" "SELECT group_concat(shop_id || ':' || capped, ' ') FROM (SELECT * FROM newbie_event ORDER BY id)" \
+		"SELECT string_agg(shop_id || ':' || capped, ' ' ORDER BY id) FROM newbie_event")" \
 	"N1:1 N2:1 N4:1 N1:0 N2:0 N5:1 N4:0 N2:1"
 
 bz cs1 2026-03-13 check
@@ -223,8 +224,8 @@ bz demo 2026-03-13 audit verify
 okrc "audit chain intact after the newbie period"
 
 # check catches a cap without a failing check on record
-cp "$DB" "$T/30_broken.db"
-sqlite3 "$T/30_broken.db" "UPDATE newbie SET reasons = 0 WHERE shop_id = 'N2'"
+dbcp "$DB" "$T/30_broken.db"
+tamper "$T/30_broken.db" "UPDATE newbie SET reasons = 0 WHERE shop_id = 'N2'"
 DB0=$DB
 DB=$T/30_broken.db
 bz cs1 2026-03-13 check

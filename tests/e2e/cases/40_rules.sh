@@ -245,14 +245,15 @@ okrc "recompute on the 1st of the month"
 bz demo $D0 shop add O1 --name 癸小店 --entity individual --category 服饰内衣 --opened $D0
 # (the seal trigger calls a function only bzj has: dropped for the edit and
 # put back with the balance as it was, so the seal still holds)
-_trg=$(sqlite3 "$DB" "SELECT sql || ';' FROM sqlite_master WHERE name = 'seal_shop_au'")
-sqlite3 "$DB" "DROP TRIGGER seal_shop_au; UPDATE shop SET balance_fen = 9223372036854775000 WHERE id = 'O1'"
+# (on PostgreSQL tamper fires no trigger and leaves them all in place)
+_trg=$(sq "$DB" "SELECT sql || ';' FROM sqlite_master WHERE name = 'seal_shop_au'" "SELECT ''")
+tamper "$DB" "DROP TRIGGER seal_shop_au; UPDATE shop SET balance_fen = 9223372036854775000 WHERE id = 'O1'"
 refused "a top-up that would overflow the balance" 2 input.amount fin1 $D0 topup O1 100
-sqlite3 "$DB" "UPDATE shop SET balance_fen = 0 WHERE id = 'O1'; $_trg"
+tamper "$DB" "UPDATE shop SET balance_fen = 0 WHERE id = 'O1'; $_trg"
 
 refused "--today '' is bad input" 2 input.date demo '' shop show W1
 CMD="BZJ_TODAY='' shop show W1"
-BZJ_USER=demo BZJ_TODAY='' "$BIN" --config "$CONF" --db "$DB" --json shop show W1 \
+BZJ_USER=demo BZJ_TODAY='' "$BIN" --config "$CONF" --db "$(dburi "$DB")" --json shop show W1 \
 	>"$T/out" 2>"$T/err"
 RC=$?
 erc "an empty BZJ_TODAY is bad input too" 2 input.date
@@ -282,10 +283,10 @@ bz rev1 2026-04-01 refund submit F1 --kind partial --amount 100
 okrc "a new month gives the count back"
 
 # --- `bzj check` catches what the rules forbid ----------------------------------------
-sqlite3 "$DB" ".backup '$T/40_tamper.db'"
+dbcp "$DB" "$T/40_tamper.db"
 ORIG_DB=$DB
 DB=$T/40_tamper.db
-sqlite3 "$DB" "DROP TRIGGER seal_violation_au; UPDATE violation SET owed_fen = owed_fen + 1 WHERE id = $V4"
+tamper "$DB" "DROP TRIGGER seal_violation_au; UPDATE violation SET owed_fen = owed_fen + 1 WHERE id = $V4"
 bz demo $D0 check
 erc "check: a stale violation owed figure is found" 1
 grepo "check names check.violation_owed" "$T/err" check.violation_owed
@@ -308,9 +309,9 @@ jis "in shortfall from 2025-07-01 (the version was scheduled by init)" 'd["total
 bz demo 2025-07-01 check
 okrc "check on the version's date"
 jis "check ok on the version's date" 'd["ok"]' true
-sqlite3 "$DB" ".backup '$T/40_std_tamper.db'"
+dbcp "$DB" "$T/40_std_tamper.db"
 DB=$T/40_std_tamper.db
-sqlite3 "$DB" "UPDATE shop SET required_fen = 400000, restricted = 0 WHERE id = 'M1'"
+tamper "$DB" "UPDATE shop SET required_fen = 400000, restricted = 0 WHERE id = 'M1'"
 bz demo 2025-07-02 check
 erc "check: a recorded requirement left behind is found" 1
 grepo "check names check.required" "$T/err" check.required

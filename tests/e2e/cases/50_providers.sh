@@ -546,20 +546,21 @@ okrc "audit verify after provider work"
 bz cs1 2024-04-04 audit log --limit 500
 jis "provider top-ups audited" 'count(d["entries"], "action", "provider.topup") >= 5' true
 jis "complaint decisions audited" 'count(d["entries"], "action", "complaint.uphold2")' 1
-cp "$DB" "$T/50_tamper.db"
+dbcp "$DB" "$T/50_tamper.db"
 DB_SAVE=$DB
 DB=$T/50_tamper.db
 # (the seal triggers call a function only bzj has: dropped for the edits and
 # put back afterwards; the seals then differ too, named after the invariants)
-_trg=$(sqlite3 "$DB" "SELECT sql || ';' FROM sqlite_master WHERE name IN ('seal_provider_au', 'seal_provider_binding_ai')")
-sqlite3 "$DB" "DROP TRIGGER seal_provider_au; DROP TRIGGER seal_provider_binding_ai"
-sqlite3 "$DB" "UPDATE provider SET balance_fen = balance_fen + 100 WHERE id = 'P2'"
+# (on PostgreSQL tamper fires no trigger and leaves them all in place)
+_trg=$(sq "$DB" "SELECT sql || ';' FROM sqlite_master WHERE name IN ('seal_provider_au', 'seal_provider_binding_ai')" "SELECT ''")
+tamper "$DB" "DROP TRIGGER seal_provider_au; DROP TRIGGER seal_provider_binding_ai"
+tamper "$DB" "UPDATE provider SET balance_fen = balance_fen + 100 WHERE id = 'P2'"
 bz cs1 2024-04-04 check
 erc "check: a provider balance that is not its ledger's sum" 1
 jis "check names the provider invariant" 'd["problems"][0]["code"]' check.provider_balance
-sqlite3 "$DB" "UPDATE provider SET balance_fen = balance_fen - 100 WHERE id = 'P2'"
-sqlite3 "$DB" "INSERT INTO provider_binding(provider_id, shop_id, from_day, to_day) SELECT provider_id, shop_id, from_day, to_day FROM provider_binding WHERE id = 1"
-sqlite3 "$DB" "$_trg"
+tamper "$DB" "UPDATE provider SET balance_fen = balance_fen - 100 WHERE id = 'P2'"
+tamper "$DB" "INSERT INTO provider_binding(provider_id, shop_id, from_day, to_day) SELECT provider_id, shop_id, from_day, to_day FROM provider_binding WHERE id = 1"
+tamper "$DB" "$_trg"
 bz cs1 2024-04-04 check
 jis "check: overlapping bindings" 'd["problems"][0]["code"]' check.binding_overlap
 DB=$DB_SAVE

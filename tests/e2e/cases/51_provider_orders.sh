@@ -43,10 +43,14 @@ okrc "import the later days"
 bz fin1 $D import orders "$T/o51b.csv"
 okrc "import the earlier days after them"
 
-plain() { # FROM TO: the plain sum of Q1's bound days in sqlite3
-	sqlite3 "$DB" "SELECT sum(o.paid - o.gift) FROM provider_binding b JOIN shop_orders o
+plain() { # FROM TO: the plain sum of Q1's bound days in sqlite3 (or psql)
+	sq "$DB" "SELECT sum(o.paid - o.gift) FROM provider_binding b JOIN shop_orders o
 	 ON o.shop_id = b.shop_id AND o.day >= max(b.from_day, julianday('$1') - 2440587.5)
 	 AND o.day <= min(COALESCE(b.to_day, julianday('$2') - 2440587.5), julianday('$2') - 2440587.5)
+	 WHERE b.provider_id = 'Q1'" \
+	"SELECT sum(o.paid - o.gift) FROM provider_binding b JOIN shop_orders o
+	 ON o.shop_id = b.shop_id AND o.day >= GREATEST(b.from_day, DATE '$1' - DATE '1970-01-01')
+	 AND o.day <= LEAST(COALESCE(b.to_day, DATE '$2' - DATE '1970-01-01'), DATE '$2' - DATE '1970-01-01')
 	 WHERE b.provider_id = 'Q1'"
 }
 
@@ -86,7 +90,7 @@ jis "before the period: nothing counted" 'find(d["providers"], "id", "Q1")["orde
 bz cs1 $D check
 okrc "check after imports"
 jis "check: ok" 'd["ok"]' true
-sqlite3 "$DB" "UPDATE shop_orders SET net_cum = net_cum + 7 WHERE shop_id = 'S2'
+tamper "$DB" "UPDATE shop_orders SET net_cum = net_cum + 7 WHERE shop_id = 'S2'
  AND day = (SELECT max(day) FROM shop_orders WHERE shop_id = 'S2')"
 bz cs1 $D check
 erc "check: a running sum changed behind bzj's back" 1

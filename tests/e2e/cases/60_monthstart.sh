@@ -23,7 +23,7 @@ jis "M2: GMV 600,000 -> floating 20,000" 'd["floating_fen"]' 2000000
 jis "M2: the sync after publishing recorded the requirement" 'd["required_fen"]' 2000000
 bz demo 2026-01-02 check
 okrc "check after a sliced recompute"
-_jobs=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) || '/' || sum(state = 1) FROM bulk_job")
+_jobs=$(sq "$DB" "SELECT count(*) || '/' || sum(CASE WHEN state = 1 THEN 1 ELSE 0 END) FROM bulk_job")
 is "one job, published" "$_jobs" "1/1"
 
 # ---- a reader during the job sees the old figures -------------------------
@@ -36,12 +36,12 @@ slow() { # USER DATE ARGS...: bzj in the background, one shop a slice, 1.5 s apa
 	_u=$1 _d=$2
 	shift 2
 	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_PAUSE_MS=1500 BZJ_USER=$_u "$BIN" --config "$CONF" \
-		--db "$DB" --today "$_d" --json "$@" >"$T/slow.out" 2>"$T/slow.err" &
+		--db "$(dburi "$DB")" --today "$_d" --json "$@" >"$T/slow.out" 2>"$T/slow.err" &
 	SLOW=$!
 }
 slow demo 2026-02-02 deposit recompute --month 2026-02
 sleep 1
-_staged=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM floating WHERE job IN (SELECT id FROM bulk_job WHERE state = 0)")
+_staged=$(sq "$DB" "SELECT count(*) FROM floating WHERE job IN (SELECT id FROM bulk_job WHERE state = 0)")
 [ "$_staged" -ge 1 ] && ok "during the recompute: figures staged, unseen" ||
 	fail "during the recompute: figures staged, unseen" "none staged ($_staged)"
 shop M1 2026-02-02
@@ -85,18 +85,18 @@ shop M1 2026-03-02
 jis "killed recompute: M1 keeps February's figure" 'd["floating_fen"]' 2000000
 bz demo 2026-03-02 check
 okrc "check after a killed recompute"
-_open=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM bulk_job WHERE state = 0")
+_open=$(sq "$DB" "SELECT count(*) FROM bulk_job WHERE state = 0")
 is "the killed job is left unpublished" "$_open" 1
-_aud=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM audit WHERE object = 'floating:2026-03'")
+_aud=$(sq "$DB" "SELECT count(*) FROM audit WHERE object = 'floating:2026-03'")
 is "killed recompute: no audit record" "$_aud" 0
 bz demo 2026-03-02 deposit recompute --month 2026-03
 okrc "re-run after the kill"
 jis "re-run: every figure changed" 'd["changed"]' 3
 shop M1 2026-03-02
 jis "re-run: M1 on March's figure" 'd["floating_fen"]' 0
-_left=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM bulk_job WHERE state <> 1")
+_left=$(sq "$DB" "SELECT count(*) FROM bulk_job WHERE state <> 1")
 is "re-run: the killed job and its rows are gone" "$_left" 0
-_rows=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM floating WHERE month = (SELECT max(month) FROM floating)")
+_rows=$(sq "$DB" "SELECT count(*) FROM floating WHERE month = (SELECT max(month) FROM floating)")
 is "re-run: one row a shop" "$_rows" 3
 
 # ---- import gmv: invisible while staging, nothing on a bad line ----------------
@@ -129,8 +129,8 @@ unset BZJ_TEST_SLICE_ROWS
 # the refused job's staged rows (month 2026-04 = 2026 * 12 + 3) are deleted
 # through the key (its month and the shops by rowid; there is no index on
 # the job), and the job with them
-_g=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM gmv WHERE month = 2026 * 12 + 3")
-_j=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM bulk_job WHERE state <> 1")
+_g=$(sq "$DB" "SELECT count(*) FROM gmv WHERE month = 2026 * 12 + 3")
+_j=$(sq "$DB" "SELECT count(*) FROM bulk_job WHERE state <> 1")
 is "refused import: its staged GMV rows are gone" "$_g/$_j" "0/0"
 bz demo 2026-05-01 check
 okrc "check after the refused import"
@@ -150,7 +150,7 @@ shop M2 2026-06-02
 jis "M2's recorded requirement follows June's figure" 'd["required_fen"]' 2000000
 bz demo 2026-06-02 deposit sync
 jis "deposit sync again: nothing due" 'd["synced"]' false
-_s=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM audit WHERE action = 'deposit.sync'")
+_s=$(sq "$DB" "SELECT count(*) FROM audit WHERE action = 'deposit.sync'")
 [ "$_s" -ge 1 ] && ok "deposit sync audited" || fail "deposit sync audited" "no deposit.sync record"
 
 # ---- above 5,000 shops: the re-sync runs in slices, not in an operator's write
@@ -164,16 +164,16 @@ bz demo 2026-12-01 deposit recompute --month 2026-12
 okrc "big: recompute on the 1st"
 bz fin1 2026-12-02 topup S0000003 1
 okrc "big: an operator's write on the 2nd"
-_s=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM audit WHERE action = 'deposit.sync'")
+_s=$(sq "$DB" "SELECT count(*) FROM audit WHERE action = 'deposit.sync'")
 is "big: the operator's write did not catch up for everyone" "$_s" 0
-_r=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT required_fen FROM shop WHERE id = 'S0000001'")
+_r=$(sq "$DB" "SELECT required_fen FROM shop WHERE id = 'S0000001'")
 shop S0000001 2026-12-02
 jis "big: shop show computes the new figure before the sync" 'd["floating_fen"]' 2000000
 bz demo 2026-12-02 deposit sync
 jis "big: deposit sync did it" 'd["synced"]' true
-_s=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM audit WHERE action = 'deposit.sync'")
+_s=$(sq "$DB" "SELECT count(*) FROM audit WHERE action = 'deposit.sync'")
 is "big: one deposit.sync record" "$_s" 1
-_r2=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT required_fen >= 2000000 FROM shop WHERE id = 'S0000001'")
+_r2=$(sq "$DB" "SELECT CAST(required_fen >= 2000000 AS integer) FROM shop WHERE id = 'S0000001'")
 is "big: S0000001's recorded requirement follows" "$_r2" 1
 bz demo 2026-12-02 check
 okrc "big: check after the sliced sync"

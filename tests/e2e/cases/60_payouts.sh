@@ -121,7 +121,7 @@ is "bank file: S1's line, account in full, amount in yuan" \
 is "bank file: the exit refund paid to the provider's account" \
 	"$(grep "^$REFX," "$T/60_b1.csv" | tr -d '\r')" "$REFX,$PX,一号服务有限公司,6222000011119999,100000.00"
 is "bank file: readable by its owner only" "$(stat -c %a "$T/60_b1.csv")" 600
-is "the batch's hash recorded" "$(sqlite3 "$DB" "SELECT file_sha256 FROM payout_batch WHERE id = $B1")" \
+is "the batch's hash recorded" "$(sq "$DB" "SELECT file_sha256 FROM payout_batch WHERE id = $B1")" \
 	"$(sha256sum "$T/60_b1.csv" | cut -d' ' -f1)"
 is "no temporary file left" "$(ls "$T" | grep -c '60_b1.csv.')" 0
 bz cs1 2025-11-04 refund show "$R_S1"
@@ -207,7 +207,7 @@ jis "with the bank's reason" 'd["failure_reason"]' "bank: 户名不符"
 shop S1 2025-11-07
 jis "S1: the money left the balance" 'd["balance_fen"]' 9900000
 is "S1: one refund entry in the ledger" \
-	"$(sqlite3 "$DB" "SELECT count(*) || ',' || sum(amount_fen) FROM ledger WHERE refund_id = $R_S1 AND kind = 4")" \
+	"$(sq "$DB" "SELECT count(*) || ',' || sum(amount_fen) FROM ledger WHERE refund_id = $R_S1 AND kind = 4")" \
 	"1,-100000"
 bz cs1 2025-11-07 provider show P1
 jis "P1: nothing left its balance" 'd["balance_fen"]' 10000000
@@ -258,5 +258,5 @@ for m in 2025-10 2025-11 2025-12; do
 	bz fin1 2025-12-31 report month $m
 	cp "$T/out" "$T/60_month.json"
 	is "report month $m after the batches: every figure as plain SQL computes it" \
-		"$(python3 "$HERE/report_sql.py" "$DB" $m "$T/60_month.json")" ok
+		"$(report_sql "$DB" $m "$T/60_month.json")" ok
 done

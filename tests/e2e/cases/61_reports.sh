@@ -69,13 +69,14 @@ jis "fees" 'd["fees_fen"]' 500
 jis "refunds paid" 'd["refunds_paid_fen"]' 300000
 jis "closing = opening + in - out" 'd["closing_fen"]' 25178500
 jis "closing = the ledger to the fen" 'd["closing_fen"]' \
-	"$(sqlite3 "$DB" "SELECT sum(amount_fen) FROM ledger WHERE day <= julianday('2025-11-30') - 2440587.5")"
+	"$(sq "$DB" "SELECT sum(amount_fen) FROM ledger WHERE day <= julianday('2025-11-30') - 2440587.5" \
+		"SELECT sum(amount_fen) FROM ledger WHERE day <= DATE '2025-11-30' - DATE '1970-01-01'")"
 jis "closing = the sum of shop balances" 'd["closing_fen"]' \
-	"$(sqlite3 "$DB" "SELECT sum(balance_fen) FROM shop")"
+	"$(sq "$DB" "SELECT sum(balance_fen) FROM shop")"
 jis "reconciled" 'd["reconciled"]' true
 jis "three shops" 'd["shops"]' 3
-jis "frozen now" 'd["frozen_fen"]' "$(sqlite3 "$DB" "SELECT sum(frozen_fen) FROM shop")"
-jis "owed now" 'd["owed_fen"]' "$(sqlite3 "$DB" "SELECT sum(owed_fen) FROM shop")"
+jis "frozen now" 'd["frozen_fen"]' "$(sq "$DB" "SELECT sum(frozen_fen) FROM shop")"
+jis "owed now" 'd["owed_fen"]' "$(sq "$DB" "SELECT sum(owed_fen) FROM shop")"
 jis "by entity: individual" 'find(d["by_entity"], "key", "individual")["closing_fen"]' 5000000
 jis "by entity: company" 'find(d["by_entity"], "key", "company")["closing_fen"]' 20178500
 jis "by entity adds up" 'sum(x["closing_fen"] for x in d["by_entity"]) == d["closing_fen"]' true
@@ -170,5 +171,5 @@ for m in 2025-09 2025-10 2025-11 2025-12; do
 	bz fin1 $TODAY report month $m
 	cp "$T/out" "$T/61_month.json"
 	is "report month $m: every figure as plain SQL computes it" \
-		"$(python3 "$HERE/report_sql.py" "$DB" $m "$T/61_month.json")" ok
+		"$(report_sql "$DB" $m "$T/61_month.json")" ok
 done

@@ -46,8 +46,8 @@ bz demo 2025-11-03 refund cancel "$R_S7"
 okrc "same: S7 cancelled (not payable)"
 
 PAY=2025-11-04
-cp "$DB" "$T/62_a.db"
-cp "$DB" "$T/62_b.db"
+dbcp "$DB" "$T/62_a.db"
+dbcp "$DB" "$T/62_b.db"
 
 echo "# A: one batch and its return file"
 DB=$T/62_a.db
@@ -62,7 +62,7 @@ jis "A: S4 left out, payee changed" 'find(d["excluded"], "id", '"$R_S4"')["code"
 S3MSG_A=$(j 'find(d["excluded"], "id", '"$R_S3"')["message"]')
 S4MSG_A=$(j 'find(d["excluded"], "id", '"$R_S4"')["message"]')
 BATCH_A=$(j 'd["batch"]')
-cp "$DB" "$T/62_sent.db"
+dbcp "$DB" "$T/62_sent.db"
 awk -F, -v d=$PAY 'NR > 1 { printf "%s,paid,%s,\n", $1, d } BEGIN { print "ref,status,date,reason" }' \
 	"$T/62_a.csv" >"$T/62_a_ret.csv"
 bz fin2 $PAY payout return "$T/62_a_ret.csv"
@@ -89,20 +89,20 @@ echo "# A and B agree"
 # last writer (fin2 in both)
 q_refund="SELECT id, shop_id, status, amount_fen, checklist, late, approved_by, second_by,
 	paid_by, paid_on, failure_reason, reject_reason, changed_by, closed_on FROM refund ORDER BY id"
-q_ledger="SELECT id, shop_id, day, kind, amount_fen, balance_after, refund_id, user FROM ledger ORDER BY id"
+q_ledger="SELECT id, shop_id, day, kind, amount_fen, balance_after, refund_id, "user" FROM ledger ORDER BY id"
 q_shop="SELECT id, status, balance_fen, frozen_fen, owed_fen, required_fen, restricted, refund_open
 	FROM shop ORDER BY id"
 q_restr="SELECT * FROM restriction_event ORDER BY 1"
 for q in refund ledger shop; do
 	eval "sql=\$q_$q"
-	a=$(sqlite3 "$T/62_a.db" "$sql")
-	b=$(sqlite3 "$T/62_b.db" "$sql")
+	a=$(sq "$T/62_a.db" "$sql")
+	b=$(sq "$T/62_b.db" "$sql")
 	is "A = B: $q rows" "$a" "$b"
 done
-is "A = B: refund rows are not empty" "$(sqlite3 "$T/62_a.db" "SELECT count(*) FROM refund WHERE status = 3")" 3
-if sqlite3 "$T/62_a.db" "SELECT 1 FROM restriction_event LIMIT 0" >/dev/null 2>&1; then
-	is "A = B: restriction events" "$(sqlite3 "$T/62_a.db" "$q_restr")" \
-		"$(sqlite3 "$T/62_b.db" "$q_restr")"
+is "A = B: refund rows are not empty" "$(sq "$T/62_a.db" "SELECT count(*) FROM refund WHERE status = 3")" 3
+if sq "$T/62_a.db" "SELECT 1 FROM restriction_event LIMIT 0" >/dev/null 2>&1; then
+	is "A = B: restriction events" "$(sq "$T/62_a.db" "$q_restr")" \
+		"$(sq "$T/62_b.db" "$q_restr")"
 fi
 DB=$T/62_a.db
 bz demo $PAY check
@@ -127,8 +127,9 @@ is "sent: the batch's record: count, total and the hash of the sent refunds' ids
 	"3 300000 $WANT_H"
 BSEQ=$(j '[r["seq"] for r in d["entries"] if r["action"] == "payout.batch"][0]')
 is "sent: every sent refund's seal names the batch's record" \
-	"$(sqlite3 "$DB" "SELECT count(*) FROM refund r JOIN seal s ON s.tbl = 'refund' AND s.rid = r.id
-		WHERE r.status = 7 AND s.seq = $BSEQ")" 3
+	"$(sq "$DB" "SELECT count(*) FROM refund r JOIN seal s ON s.tbl = 'refund' AND s.rid = r.id
+		WHERE r.status = 7 AND s.seq = $BSEQ" "SELECT count(*) FROM refund r JOIN seal s
+		ON s.tbl = 'refund' AND s.rid = r.id::text WHERE r.status = 7 AND s.seq = $BSEQ")" 3
 bz fin1 $PAY refund show "$R_S2"
 okrc "sent: refund show"
 jis "sent: refund show names who sent it, when and in which batch" \
@@ -160,15 +161,19 @@ is "A: the return's record: paid, failed, refunds and the hash of their ids" \
 	"$(printf '%s' "$AFTER" | python3 -c 'import json, sys; a = json.load(sys.stdin); print(a["paid"], a["failed"], a["refunds"], a["refunds_sha256"])')" \
 	"3 0 3 $WANT_H"
 is "A: every paid refund, its ledger entry and shop are sealed with the return's record" \
-	"$(sqlite3 "$DB" "SELECT count(*) FROM seal WHERE seq = $RSEQ AND (tbl = 'refund' AND rid IN ($R_S1, $R_S2, $R_S5)
+	"$(sq "$DB" "SELECT count(*) FROM seal WHERE seq = $RSEQ AND (tbl = 'refund' AND rid IN ($R_S1, $R_S2, $R_S5)
 		OR tbl = 'ledger' AND rid IN (SELECT id FROM ledger WHERE refund_id IN ($R_S1, $R_S2, $R_S5))
+		OR tbl = 'shop' AND rid IN ('S1', 'S2', 'S5'))" \
+		"SELECT count(*) FROM seal WHERE seq = $RSEQ AND (tbl = 'refund' AND rid IN ('$R_S1', '$R_S2', '$R_S5')
+		OR tbl = 'ledger' AND rid IN (SELECT id::text FROM ledger WHERE refund_id IN ($R_S1, $R_S2, $R_S5))
 		OR tbl = 'shop' AND rid IN ('S1', 'S2', 'S5'))")" 9
 bz demo $PAY audit log --shop S5
 jis "A: S5's history: its batch and its return" \
 	'[r["action"] for r in d["entries"] if r["action"].startswith("payout.")]' '["payout.return","payout.batch"]'
-cp "$DB" "$T/62_tamper3.db"
+dbcp "$DB" "$T/62_tamper3.db"
 DB=$T/62_tamper3.db
-sqlite3 "$DB" "UPDATE seal SET seq = $BSEQ WHERE tbl = 'refund' AND rid = $R_S5"
+tamper "$DB" "UPDATE seal SET seq = $BSEQ WHERE tbl = 'refund' AND rid = $R_S5" \
+	"UPDATE seal SET seq = $BSEQ WHERE tbl = 'refund' AND rid = '$R_S5'"
 bz demo $PAY check
 erc "tamper: a paid refund no longer sealed with its return: check fails" 1
 jis "tamper: the return's record no longer matches its refunds" \
@@ -178,19 +183,20 @@ bz fin1 $PAY refund show "$R_S2"
 jis "B: paid singly, never sent" 'd["sent"]' null
 
 echo "# check finds a refund moved out of its batch behind bzj's back"
-cp "$T/62_sent.db" "$T/62_tamper.db"
+dbcp "$T/62_sent.db" "$T/62_tamper.db"
 DB=$T/62_tamper.db
-sqlite3 "$DB" "DROP TRIGGER seal_refund_au; UPDATE refund SET batch_id = NULL, bank_ref = NULL, status = 2
+tamper "$DB" "DROP TRIGGER seal_refund_au; UPDATE refund SET batch_id = NULL, bank_ref = NULL, status = 2
 	WHERE id = $R_S2"
 bz demo $PAY check
 erc "tamper: check fails" 1
 jis "tamper: the batch's record no longer matches its refunds" \
 	'sorted(set(p["code"] for p in d["problems"]) & {"check.batch_audit", "check.batch_totals"})' \
 	'["check.batch_audit","check.batch_totals"]'
-cp "$T/62_sent.db" "$T/62_tamper2.db"
+dbcp "$T/62_sent.db" "$T/62_tamper2.db"
 DB=$T/62_tamper2.db
-sqlite3 "$DB" "UPDATE seal SET seq = (SELECT max(seq) FROM audit WHERE action = 'refund.payout_failed')
-	WHERE tbl = 'refund' AND rid = $R_S5"
+tamper "$DB" "UPDATE seal SET seq = (SELECT max(seq) FROM audit WHERE action = 'refund.payout_failed')
+	WHERE tbl = 'refund' AND rid = $R_S5" "UPDATE seal SET seq = (SELECT max(seq) FROM audit
+	WHERE action = 'refund.payout_failed') WHERE tbl = 'refund' AND rid = '$R_S5'"
 bz demo $PAY check
 erc "tamper: a sent refund sealed with another record: check fails" 1
 jis "tamper: named as a sent refund without its send" \
@@ -222,7 +228,7 @@ shop R1 $PAY
 jis "restr: R1 is now below its required deposit, restricted" \
 	'[d["required_fen"] - d["balance_fen"], d["payout_restricted"]]' '[100,true]'
 is "restr: the restriction event, caused by the refund paid" \
-	"$(sqlite3 "$DB" "SELECT restricted, cause FROM restriction_event WHERE shop_id = 'R1' ORDER BY id DESC LIMIT 1")" \
+	"$(sq "$DB" "SELECT restricted, cause FROM restriction_event WHERE shop_id = 'R1' ORDER BY id DESC LIMIT 1")" \
 	"1|refund paid"
 bz demo $PAY audit log --shop R1 --limit 3
 jis "restr: its own record, after the return's" \

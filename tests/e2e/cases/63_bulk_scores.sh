@@ -12,14 +12,14 @@ for _s in Q1 Q2 Q3; do
 done
 okrc "bulk scores set-up: three newbie shops"
 VIS63="(v.job = 0 OR v.job IN (SELECT id FROM bulk_job WHERE state = 1))"
-seen63() { sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM score v WHERE $VIS63"; }
-rows63() { sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM score"; }
-left63() { sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM bulk_job WHERE state <> 1"; }
+seen63() { sq "$DB" "SELECT count(*) FROM score v WHERE $VIS63"; }
+rows63() { sq "$DB" "SELECT count(*) FROM score"; }
+left63() { sq "$DB" "SELECT count(*) FROM bulk_job WHERE state <> 1"; }
 slow63() { # USER DATE ARGS...: bzj in the background, one line a slice, 4 s apart
 	_u=$1 _d=$2
 	shift 2
 	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_PAUSE_MS=4000 BZJ_USER=$_u "$BIN" --config "$CONF" \
-		--db "$DB" --today "$_d" --json "$@" >"$T/slow63.out" 2>"$T/slow63.err" &
+		--db "$(dburi "$DB")" --today "$_d" --json "$@" >"$T/slow63.out" 2>"$T/slow63.err" &
 	SLOW=$!
 }
 printf 'shop_id,date,score\nQ1,2026-01-10,4.5\nQ2,2026-01-10,3.0\nQ3,2026-01-10,4.8\n' >"$T/63_a.csv"
@@ -28,7 +28,7 @@ printf 'shop_id,date,score\nQ1,2026-01-11,4.5\n' >"$T/63_b.csv"
 # ---- staging: unseen by the newbie check and by bzj check; a second run refused
 slow63 rev1 2026-01-12 import scores "$T/63_a.csv"
 sleep 1.5
-_st=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM score WHERE job IN (SELECT id FROM bulk_job WHERE state = 0)")
+_st=$(sq "$DB" "SELECT count(*) FROM score WHERE job IN (SELECT id FROM bulk_job WHERE state = 0)")
 [ "$_st" -ge 1 ] && ok "during the import: scores staged" || fail "during the import: scores staged" "none ($_st)"
 is "during the import: no score seen" "$(seen63)" 0
 bz rev1 2026-01-12 newbie check --date 2026-01-10
@@ -46,14 +46,14 @@ is "the slow import finished" "$?" 0
 cp "$T/slow63.out" "$T/out"
 jis "published: three rows" 'd["rows"]' 3
 is "after publishing: three scores seen" "$(seen63)" 3
-_aud=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM audit WHERE action = 'import.scores'")
+_aud=$(sq "$DB" "SELECT count(*) FROM audit WHERE action = 'import.scores'")
 is "one import.scores record" "$_aud" 1
 is "no job left unpublished" "$(left63)" 0
 bz rev1 2026-01-12 import scores "$T/63_a.csv"
 okrc "the same file again"
 jis "the same file again: nothing new" 'd["rows"]' 0
 jis "the same file again: three unchanged" 'd["unchanged"]' 3
-is "the same file again: no job started" "$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM bulk_job WHERE kind = 'import.scores'")" 1
+is "the same file again: no job started" "$(sq "$DB" "SELECT count(*) FROM bulk_job WHERE kind = 'import.scores'")" 1
 
 # ---- kill -9 mid-way: nothing seen, check clean, a re-run takes over at once
 printf 'shop_id,date,score\nQ1,2026-01-11,4.1\nQ2,2026-01-11,4.2\nQ3,2026-01-11,4.3\n' >"$T/63_c.csv"
@@ -62,7 +62,7 @@ sleep 1.5
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
 is "killed: the day's scores unseen" "$(seen63)" 3
-is "killed: its job left staging" "$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM bulk_job WHERE state = 0")" 1
+is "killed: its job left staging" "$(sq "$DB" "SELECT count(*) FROM bulk_job WHERE state = 0")" 1
 bz demo 2026-01-12 check
 okrc "check after a killed score import"
 bz rev1 2026-01-12 import scores "$T/63_c.csv"
@@ -80,7 +80,7 @@ kill -INT $SLOW
 wait $SLOW
 is "Ctrl-C: exit 130" "$?" 130
 is "Ctrl-C: nothing seen" "$(seen63)" 6
-_aud=$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM audit WHERE action = 'import.scores'")
+_aud=$(sq "$DB" "SELECT count(*) FROM audit WHERE action = 'import.scores'")
 is "Ctrl-C: no import record" "$_aud" 3
 bz demo 2026-01-12 check
 okrc "check after Ctrl-C"

@@ -19,12 +19,12 @@ for _d in 10 11 12 13 14; do
 done
 bz rev1 2026-01-15 import scores "$T/64_s.csv"
 okrc "bulk newbie set-up: scores"
-q64() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
+q64() { sq "$DB" "$1" "${2:-}"; }
 slow64() { # USER DATE ARGS...: bzj in the background, one shop a slice, 3 s apart
 	_u=$1 _d=$2
 	shift 2
 	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_PAUSE_MS=3000 BZJ_USER=$_u "$BIN" --config "$CONF" \
-		--db "$DB" --today "$_d" --json "$@" >"$T/slow64.out" 2>"$T/slow64.err" &
+		--db "$(dburi "$DB")" --today "$_d" --json "$@" >"$T/slow64.out" 2>"$T/slow64.err" &
 	SLOW=$!
 }
 capped64() { # the ids shop list --capped shows
@@ -63,7 +63,8 @@ cp "$T/slow64.out" "$T/out"
 jis "the slow check: three checked" 'd["checked"]' 3
 jis "the slow check: two capped" 'd["capped"]' 2
 is "folded: nothing staged left" "$(q64 "SELECT count(*) FROM newbie_stage")" 0
-is "folded: newbie itself has both capped" "$(q64 "SELECT group_concat(shop_id) FROM newbie WHERE capped = 1")" "N1,N3"
+is "folded: newbie itself has both capped" "$(q64 "SELECT group_concat(shop_id) FROM newbie WHERE capped = 1" \
+	"SELECT string_agg(shop_id, ',' ORDER BY shop_id) FROM newbie WHERE capped = 1")" "N1,N3"
 is "folded: two cap transitions logged, on the day after (2026-01-11)" "$(q64 "SELECT count(*) FROM newbie_event WHERE day = 20464")" 2
 is "one newbie.check record" "$(q64 "SELECT count(*) FROM audit WHERE action = 'newbie.check'")" 1
 
@@ -123,7 +124,8 @@ okrc "the next day folds the killed one first, then checks"
 is "next day: nothing staged left" "$(q64 "SELECT count(*) FROM newbie_stage")" 0
 is "next day: every check folded" \
 	"$(q64 "SELECT count(*) FROM bulk_job WHERE kind = 'newbie.check' AND state = 1 AND clean = 0")" 0
-is "next day: newbie rows say the 14th" "$(q64 "SELECT group_concat(last_check) FROM newbie WHERE status = 1")" "20467,20467,20467"
+is "next day: newbie rows say the 14th" "$(q64 "SELECT group_concat(last_check) FROM newbie WHERE status = 1" \
+	"SELECT string_agg(last_check::text, ',') FROM newbie WHERE status = 1")" "20467,20467,20467"
 bz demo 2026-01-15 check
 okrc "check after the fold is finished"
 refused "a check of an earlier day is refused" 1 newbie.check_order \
