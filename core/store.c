@@ -1009,7 +1009,9 @@ int st_error(bzj_db *db, int rc, bzj_err *e)
 	switch (rc & 0xff) {
 	case ST_BUSY:
 	case ST_LOCKED:
-		if (db && db->drv && st_is_pg(db)) /* not the writer lock: bzj_db_begin */
+		/* a serialisation failure is re-run; a lock_timeout (ST_LOCKED)
+		 * and the writer lock (bzj_db_begin) have waited already */
+		if ((rc & 0xff) == ST_BUSY && db && db->drv && st_is_pg(db))
 			db->busy_retry = true;
 		return bzj_fail(e, BZJ_EBUSY, "store.busy",
 				_("the database is busy (another operator is writing); try again"));

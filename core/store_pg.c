@@ -29,7 +29,7 @@
  * xact_commit: it counts read-only transactions too, is flushed at most
  * once a second and is frozen inside a transaction's stats snapshot.
  *
- * Errors (SQLSTATE): 40001, 40P01, 55P03 -> ST_BUSY; 23xxx and P0001 (a
+ * Errors (SQLSTATE): 40001, 40P01 -> ST_BUSY (retried); 55P03 -> ST_LOCKED; 23xxx and P0001 (a
  * guard trigger's RAISE EXCEPTION) -> ST_CONSTRAINT with the server's
  * primary message (the trigger's text); 08xxx, 57P01-57P03 or a lost
  * connection -> ST_IOERR naming the host, never the password; 28P01,
@@ -85,8 +85,10 @@ static int map_state(const char *st)
 {
 	if (!st || !*st)
 		return ST_ERROR;
-	if (!strcmp(st, "40001") || !strcmp(st, "40P01") || !strcmp(st, "55P03"))
-		return ST_BUSY;
+	if (!strcmp(st, "40001") || !strcmp(st, "40P01"))
+		return ST_BUSY; /* re-run from the start (bzj_ctx_retry) */
+	if (!strcmp(st, "55P03"))
+		return ST_LOCKED; /* lock_timeout: it has waited its 5 s already */
 	if (!strncmp(st, "23", 2) || !strcmp(st, "P0001"))
 		return ST_CONSTRAINT;
 	if (!strncmp(st, "08", 2) || !strcmp(st, "57P01") || !strcmp(st, "57P02") ||
@@ -286,6 +288,14 @@ static int pg_open(const char *location, int flags, void **conn, bzj_err *e)
 		snprintf(pc->session, sizeof pc->session, "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
 	int rc = pc->session[0] ? ST_OK : ST_ERROR;
+	/* A lock held by a session that is not bzj's (a DBA's ALTER, a
+	 * psql user's open transaction) is waited for as long as SQLite's
+	 * busy handler waits, then the statement fails with 55P03, which is
+	 * ST_BUSY (store.busy, exit 5): never an operator's command hanging
+	 * for ever.  bzj's own writers meet at the advisory lock first
+	 * (pg_writer_lock, store.c), with the same 5 s. */
+	if (!rc)
+		rc = run(pc, "SET lock_timeout = '5s'");
 	if (!rc && (flags & BZJ_DB_READONLY))
 		rc = run(pc, "SET default_transaction_read_only = on");
 	if (rc) {
