@@ -700,6 +700,11 @@ static int orders_stage(imp *m, bzj_err *we)
 		rc = svc_slice_end(&sl, rc, we);
 		i += k;
 	}
+	/* a Ctrl-C in the last gap or slice stops it before the publish */
+	if (!rc && (rc = svc_progress(x, _("import"), (long long)o->n, (long long)o->n, m->e))) {
+		m->stop = true;
+		*we = *m->e;
+	}
 	svc_slice_finish(&sl);
 	if (rc) {
 		svc_job_abandon(x, m->job, !m->stop);
