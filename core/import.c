@@ -315,6 +315,7 @@ typedef struct imp {
 	bool stop; /* a storage error, not a bad line: abort */
 	int64_t job; /* GMV, scores, orders: the staging job (store_bulk.c), 0 before it starts */
 	char hash[65]; /* GMV, scores, orders: the file's SHA-256, the job's argument */
+	int64_t moved; /* orders: versions the job supersedes (orders_prune) */
 } imp;
 
 static int report(imp *m, long line, const char *field, const char *msg)
@@ -694,7 +695,7 @@ static int orders_stage(imp *m, bzj_err *we)
 		}
 		if ((rc = svc_slice_begin(&sl, we)))
 			break;
-		rc = bzj_store_orders_stage(x->db, m->job, o->ord + i, k, we);
+		rc = bzj_store_orders_stage(x->db, m->job, o->ord + i, k, &m->moved, we);
 		if (!rc)
 			rc = bzj_store_job_beat(x->db, m->job, we);
 		rc = svc_slice_end(&sl, rc, we);
@@ -767,6 +768,31 @@ static int orders_write(imp *m)
 		return we.rc;
 	}
 	return BZJ_OK;
+}
+
+/* After the publish: a job that imported a day again or moved later days
+ * left the older versions of those (shop, day) rows, which nobody reads;
+ * they are deleted in slices, best effort (one left by a crash here is
+ * still never read, and the next re-import of its day prunes it).  A
+ * file of new days moves nothing and costs nothing here. */
+static void orders_prune(imp *m)
+{
+	rowset *o = &m->rows;
+	svc_slicer sl;
+	bzj_err pe;
+	int rc = BZJ_OK;
+	svc_slice_init(&sl, m->x, 4096);
+	for (size_t i = 0; !rc && i < o->n;) {
+		size_t k = (size_t)sl.rows;
+		if (k > o->n - i)
+			k = o->n - i;
+		if (!(rc = svc_slice_begin(&sl, &pe)))
+			rc = svc_slice_end(&sl,
+					   bzj_store_orders_prune(m->x->db, m->job, o->ord + i, k, &pe),
+					   &pe);
+		i += k;
+	}
+	svc_slice_finish(&sl);
 }
 
 /* A score line: the same shop and day twice in the file is refused with
@@ -1203,9 +1229,9 @@ int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_
 	}
 	refset_free(&m.refs);
 	refset_free(&m.auto_refs);
-	rowset_free(&m.rows);
 	free(m.gmv.slot);
 	if (sliced) { /* refused or stopped before its transaction */
+		rowset_free(&m.rows);
 		if (m.job)
 			svc_job_abandon(x, m.job, !m.stop);
 		return rc;
@@ -1213,5 +1239,8 @@ int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_
 	rc = svc_end(x, rc, e);
 	if (rc && m.job)
 		svc_job_abandon(x, m.job, !m.stop); /* after the rollback, in its own */
+	else if (!rc && m.job && m.moved)
+		orders_prune(&m);
+	rowset_free(&m.rows);
 	return rc;
 }

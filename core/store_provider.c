@@ -425,9 +425,14 @@ int bzj_store_provider_orders_plain(bzj_db *db, const char *pid, bzj_date from, 
  * move (the copy statement; a later day the job already staged is moved
  * in place): publishing the job then switches every (shop, day) it
  * touched to its version at once, and nothing visible was written. */
-#define ORD_SEES(a) "(" a ".job = ?3 OR " BULK_VISIBLE(a) ")"
+/* Per row, the job's state by its key rather than BULK_VISIBLE's list of
+ * every published job, which each execution of a statement would build
+ * again (a list that grows by a few jobs every day). */
+#define ORD_SEES(a)                                                                                \
+	"(" a ".job = ?3 OR " a ".job = 0 OR EXISTS (SELECT 1 FROM bulk_job j WHERE j.id = " a      \
+	".job AND j.state = 1))"
 int bzj_store_orders_stage(bzj_db *db, int64_t job, const bzj_order_row *rows, size_t n,
-			   bzj_err *e)
+			   int64_t *moved, bzj_err *e)
 {
 	st_stmt *old = st_prep(db, "SELECT paid - gift, gift FROM shop_orders o"
 					" WHERE o.shop_id = ?1 AND o.day = ?2 AND " ORD_SEES("o")
@@ -453,7 +458,7 @@ int bzj_store_orders_stage(bzj_db *db, int64_t job, const bzj_order_row *rows, s
 			      "INSERT INTO shop_orders(shop_id, day, job, paid, gift, net_cum, gift_cum)"
 			      " SELECT o.shop_id, o.day, ?3, o.paid, o.gift, o.net_cum + ?4,"
 			      " o.gift_cum + ?5 FROM shop_orders o"
-			      " WHERE o.shop_id = ?1 AND o.day > ?2 AND o.job <> ?3 AND " BULK_VISIBLE("o")
+			      " WHERE o.shop_id = ?1 AND o.day > ?2 AND o.job <> ?3 AND " ORD_SEES("o")
 			      " AND NOT EXISTS (SELECT 1 FROM shop_orders n WHERE n.shop_id = o.shop_id"
 			      " AND n.day = o.day AND n.job > o.job AND " ORD_SEES("n") ")",
 			      e)
@@ -464,16 +469,21 @@ int bzj_store_orders_stage(bzj_db *db, int64_t job, const bzj_order_row *rows, s
 	for (size_t i = 0; i < n && rc == ST_DONE; i++) {
 		const bzj_order_row *r = &rows[i];
 		int64_t was_net = 0, was_gift = 0, pn = 0, pg = 0;
+		bool found = false;
 		st_reset(old);
 		st_bind(old, "tdi", r->shop_id, (int)r->day, job);
 		if ((rc = st_step(old)) == ST_ROW) {
 			was_net = st_col_int(old, 0);
 			was_gift = st_col_int(old, 1);
+			found = true;
 			rc = ST_DONE;
 		}
 		st_reset(old);
 		if (rc != ST_DONE)
 			break;
+		int64_t net = r->paid - r->gift;
+		if (found && net == was_net && r->gift == was_gift)
+			continue; /* the same figures again: nothing moves, no new version */
 		st_reset(prev);
 		st_bind(prev, "tdi", r->shop_id, (int)r->day, job);
 		if ((rc = st_step(prev)) == ST_ROW) {
@@ -484,12 +494,13 @@ int bzj_store_orders_stage(bzj_db *db, int64_t job, const bzj_order_row *rows, s
 		st_reset(prev);
 		if (rc != ST_DONE)
 			break;
-		int64_t net = r->paid - r->gift;
 		st_reset(put);
 		st_bind(put, "tdiiiii", r->shop_id, (int)r->day, job, r->paid, r->gift, pn + net,
 			pg + r->gift);
 		rc = st_step(put);
 		st_reset(put);
+		if (rc == ST_DONE && found && moved)
+			(*moved)++; /* a day there before: its old version is superseded */
 		if (rc != ST_DONE || (net == was_net && r->gift == was_gift))
 			continue;
 		/* the job's own later rows first, then copies of the visible
@@ -500,6 +511,8 @@ int bzj_store_orders_stage(bzj_db *db, int64_t job, const bzj_order_row *rows, s
 			st_bind(st, "tdiii", r->shop_id, (int)r->day, job, net - was_net,
 				r->gift - was_gift);
 			rc = st_step(st);
+			if (rc == ST_DONE && s && moved)
+				*moved += st_changes(db); /* later days restaged */
 			st_reset(st);
 		}
 	}
@@ -508,7 +521,31 @@ int bzj_store_orders_stage(bzj_db *db, int64_t job, const bzj_order_row *rows, s
 
 int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e)
 {
-	return bzj_store_orders_stage(db, 0, rows, n, e);
+	return bzj_store_orders_stage(db, 0, rows, n, NULL, e);
+}
+
+/* After `job` published: the older versions of the (shop, day) rows it
+ * restaged, from each row's day on, which no reader sees any more (the
+ * job's own version is newer and visible), so deleting them changes no
+ * reader's result, in any slice, and a kill part-way leaves only rows
+ * nobody reads. */
+int bzj_store_orders_prune(bzj_db *db, int64_t job, const bzj_order_row *rows, size_t n,
+			   bzj_err *e)
+{
+	st_stmt *st = st_prep(db, "DELETE FROM shop_orders WHERE shop_id = ?1 AND day >= ?2"
+				  " AND job < ?3 AND EXISTS (SELECT 1 FROM shop_orders n"
+				  " WHERE n.shop_id = ?1 AND n.day = shop_orders.day AND n.job = ?3)", e);
+	if (!st)
+		return e->rc;
+	for (size_t i = 0; i < n; i++) {
+		st_reset(st);
+		st_bind(st, "tdi", rows[i].shop_id, (int)rows[i].day, job);
+		int rc = st_step(st);
+		st_reset(st);
+		if (rc != ST_DONE)
+			return st_error(db, rc, e);
+	}
+	return BZJ_OK;
 }
 
 /* Rows go in ORDERS_BATCH at a time through one prepared multi-row

@@ -529,6 +529,10 @@ int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj
  * unseen until the job publishes; a re-imported day and the later days
  * whose running sums it moves are staged as newer versions. */
 int bzj_store_orders_stage(bzj_db *db, int64_t job, const bzj_order_row *rows, size_t n,
+			   int64_t *moved, bzj_err *e);
+/* After the job published: delete the versions it superseded (moved > 0
+ * from the stage: a day imported again, or later days restaged). */
+int bzj_store_orders_prune(bzj_db *db, int64_t job, const bzj_order_row *rows, size_t n,
 			   bzj_err *e);
 /* Bulk insert for the demo: rows of shops that have no orders yet, each
  * shop's rows together in ascending days; the running sums are carried in
