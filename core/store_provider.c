@@ -434,9 +434,15 @@ int bzj_store_provider_orders_plain(bzj_db *db, const char *pid, bzj_date from, 
 int bzj_store_orders_stage(bzj_db *db, int64_t job, const bzj_order_row *rows, size_t n,
 			   int64_t *moved, bzj_err *e)
 {
-	st_stmt *old = st_prep(db, "SELECT paid - gift, gift FROM shop_orders o"
-					" WHERE o.shop_id = ?1 AND o.day = ?2 AND " ORD_SEES("o")
-					" ORDER BY o.job DESC LIMIT 1", e);
+	/* the shop's first day on or after the row's: none (the usual
+	 * import of the newest day) and there is nothing to look up or move */
+	st_stmt *next = st_prep(db, "SELECT o.day FROM shop_orders o"
+				     " WHERE o.shop_id = ?1 AND o.day >= ?2 AND " ORD_SEES("o")
+				     " ORDER BY o.day LIMIT 1", e);
+	st_stmt *old = next ? st_prep(db, "SELECT paid - gift, gift FROM shop_orders o"
+					   " WHERE o.shop_id = ?1 AND o.day = ?2 AND " ORD_SEES("o")
+					   " ORDER BY o.job DESC LIMIT 1", e)
+			    : NULL;
 	st_stmt *prev = old ? st_prep(db, "SELECT net_cum, gift_cum FROM shop_orders o"
 					       " WHERE o.shop_id = ?1 AND o.day < ?2 AND " ORD_SEES("o")
 					       " ORDER BY o.day DESC, o.job DESC LIMIT 1", e)
@@ -469,18 +475,29 @@ int bzj_store_orders_stage(bzj_db *db, int64_t job, const bzj_order_row *rows, s
 	for (size_t i = 0; i < n && rc == ST_DONE; i++) {
 		const bzj_order_row *r = &rows[i];
 		int64_t was_net = 0, was_gift = 0, pn = 0, pg = 0;
-		bool found = false;
-		st_reset(old);
-		st_bind(old, "tdi", r->shop_id, (int)r->day, job);
-		if ((rc = st_step(old)) == ST_ROW) {
-			was_net = st_col_int(old, 0);
-			was_gift = st_col_int(old, 1);
-			found = true;
+		bool found = false, later = false;
+		st_reset(next);
+		st_bind(next, "tdi", r->shop_id, (int)r->day, job);
+		if ((rc = st_step(next)) == ST_ROW) {
+			later = true; /* the day itself or a later one: look and move */
 			rc = ST_DONE;
 		}
-		st_reset(old);
+		st_reset(next);
 		if (rc != ST_DONE)
 			break;
+		st_reset(old);
+		if (later) {
+			st_bind(old, "tdi", r->shop_id, (int)r->day, job);
+			if ((rc = st_step(old)) == ST_ROW) {
+				was_net = st_col_int(old, 0);
+				was_gift = st_col_int(old, 1);
+				found = true;
+				rc = ST_DONE;
+			}
+			st_reset(old);
+			if (rc != ST_DONE)
+				break;
+		}
 		int64_t net = r->paid - r->gift;
 		if (found && net == was_net && r->gift == was_gift)
 			continue; /* the same figures again: nothing moves, no new version */
@@ -501,7 +518,7 @@ int bzj_store_orders_stage(bzj_db *db, int64_t job, const bzj_order_row *rows, s
 		st_reset(put);
 		if (rc == ST_DONE && found && moved)
 			(*moved)++; /* a day there before: its old version is superseded */
-		if (rc != ST_DONE || (net == was_net && r->gift == was_gift))
+		if (rc != ST_DONE || !later || (net == was_net && r->gift == was_gift))
 			continue;
 		/* the job's own later rows first, then copies of the visible
 		 * ones it has not staged yet: each later day moves once */
