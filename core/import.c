@@ -697,6 +697,63 @@ static int row_orders(imp *m, long line, char **f, size_t nf)
 	return 0;
 }
 
+/* The slicing loop of a staged import (gmv_stage, scores_write,
+ * orders_stage): the checked rows in slices sized by core/bulk.c, each
+ * its own short transaction in which `stage` writes rows [i, i + k) as
+ * rows of m->job and the job's heartbeat is renewed.  A Ctrl-C (between
+ * slices, or in the last gap or slice, before the publish) or an error
+ * abandons the job; its rows are deleted unless it was a stop. */
+typedef int (*stage_fn)(imp *m, size_t i, size_t k, bzj_err *we);
+
+static int stage_slices(imp *m, int64_t first_rows, stage_fn stage, bzj_err *we)
+{
+	bzj_ctx *x = m->x;
+	size_t n = m->rows.n;
+	int rc = BZJ_OK;
+	svc_slicer sl;
+	svc_slice_init(&sl, x, first_rows);
+	for (size_t i = 0; !rc && i <= n;) {
+		size_t k = (size_t)sl.rows;
+		if (k > n - i)
+			k = n - i;
+		if ((rc = svc_progress(x, _("import"), (long long)i, (long long)n, m->e))) {
+			m->stop = true;
+			*we = *m->e;
+			break;
+		}
+		if (i == n)
+			break;
+		if ((rc = svc_slice_begin(&sl, we)))
+			break;
+		rc = stage(m, i, k, we);
+		if (!rc)
+			rc = bzj_store_job_beat(x->db, m->job, we);
+		rc = svc_slice_end(&sl, rc, we);
+		i += k;
+	}
+	svc_slice_finish(&sl);
+	if (rc) {
+		svc_job_abandon(x, m->job, !m->stop);
+		m->job = 0;
+	}
+	return rc;
+}
+
+static int orders_slice(imp *m, size_t i, size_t k, bzj_err *we)
+{
+	return bzj_store_orders_stage(m->x->db, m->job, m->rows.ord + i, k, &m->moved, we);
+}
+
+static int scores_slice(imp *m, size_t i, size_t k, bzj_err *we)
+{
+	return bzj_store_score_stage(m->x->db, m->job, m->rows.sc + i, k, &m->r->rows, we);
+}
+
+static int gmv_slice(imp *m, size_t i, size_t k, bzj_err *we)
+{
+	return bzj_store_gmv_import(m->x->db, m->job, m->rows.gmv + i, k, NULL, NULL, we);
+}
+
 /* Orders go in as a bulk job (store_bulk.c argues the design; the shape
  * of import scores).  A day of orders for every bound shop, written row by
  * row in one transaction, held the write lock for 2.2-2.6 s at 200,000
@@ -733,38 +790,7 @@ static int orders_stage(imp *m, bzj_err *we)
 	}
 	int rc = svc_job_start_excl(x, "import.orders", _("an orders import"), m->hash, lo, hi,
 				    &m->job, we);
-	if (rc)
-		return rc;
-	svc_slicer sl;
-	svc_slice_init(&sl, x, 4096);
-	for (size_t i = 0; !rc && i < o->n;) {
-		size_t k = (size_t)sl.rows;
-		if (k > o->n - i)
-			k = o->n - i;
-		if ((rc = svc_progress(x, _("import"), (long long)i, (long long)o->n, m->e))) {
-			m->stop = true;
-			*we = *m->e;
-			break;
-		}
-		if ((rc = svc_slice_begin(&sl, we)))
-			break;
-		rc = bzj_store_orders_stage(x->db, m->job, o->ord + i, k, &m->moved, we);
-		if (!rc)
-			rc = bzj_store_job_beat(x->db, m->job, we);
-		rc = svc_slice_end(&sl, rc, we);
-		i += k;
-	}
-	/* a Ctrl-C in the last gap or slice stops it before the publish */
-	if (!rc && (rc = svc_progress(x, _("import"), (long long)o->n, (long long)o->n, m->e))) {
-		m->stop = true;
-		*we = *m->e;
-	}
-	svc_slice_finish(&sl);
-	if (rc) {
-		svc_job_abandon(x, m->job, !m->stop);
-		m->job = 0;
-	}
-	return rc;
+	return rc ? rc : stage_slices(m, 4096, orders_slice, we);
 }
 
 static int orders_write(imp *m)
@@ -970,30 +996,7 @@ static int scores_write(imp *m)
 	if ((rc = svc_job_start_excl(x, "import.scores", _("a scores import"), m->hash, lo, hi,
 				     &m->job, m->e)))
 		return rc;
-	svc_slicer sl;
-	svc_slice_init(&sl, x, 8192);
-	for (size_t i = 0; !rc && i < o->n;) {
-		size_t k = (size_t)sl.rows;
-		if (k > o->n - i)
-			k = o->n - i;
-		if ((rc = svc_progress(x, _("import"), (long long)i, (long long)o->n, m->e))) {
-			m->stop = true;
-			break;
-		}
-		if ((rc = svc_slice_begin(&sl, m->e)))
-			break;
-		rc = bzj_store_score_stage(x->db, m->job, o->sc + i, k, &m->r->rows, m->e);
-		if (!rc)
-			rc = bzj_store_job_beat(x->db, m->job, m->e);
-		rc = svc_slice_end(&sl, rc, m->e);
-		i += k;
-	}
-	svc_slice_finish(&sl);
-	if (rc) {
-		svc_job_abandon(x, m->job, !m->stop);
-		m->job = 0;
-	}
-	return rc;
+	return stage_slices(m, 8192, scores_slice, m->e);
 }
 
 static int on_row(void *ctx, long line, char **f, size_t nf, bzj_err *e)
@@ -1052,33 +1055,7 @@ static int gmv_stage(imp *m, bzj_err *we)
 			m_hi = g->gmv[i].month;
 	}
 	int rc = svc_job_start(x, "import.gmv", m->hash, m_lo, m_hi, &m->job, we);
-	if (rc)
-		return rc;
-	svc_slicer sl;
-	svc_slice_init(&sl, x, 8192);
-	for (size_t i = 0; !rc && i < g->n;) {
-		size_t k = (size_t)sl.rows;
-		if (k > g->n - i)
-			k = g->n - i;
-		if ((rc = svc_progress(x, _("import"), (long long)i, (long long)g->n, m->e))) {
-			m->stop = true;
-			*we = *m->e;
-			break;
-		}
-		if ((rc = svc_slice_begin(&sl, we)))
-			break;
-		rc = bzj_store_gmv_import(x->db, m->job, g->gmv + i, k, NULL, NULL, we);
-		if (!rc)
-			rc = bzj_store_job_beat(x->db, m->job, we);
-		rc = svc_slice_end(&sl, rc, we);
-		i += k;
-	}
-	svc_slice_finish(&sl);
-	if (rc) {
-		svc_job_abandon(x, m->job, !m->stop);
-		m->job = 0;
-	}
-	return rc;
+	return rc ? rc : stage_slices(m, 8192, gmv_slice, we);
 }
 
 /* Write the GMV lines, or find the shops that do not exist: when the foreign

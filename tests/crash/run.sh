@@ -238,6 +238,22 @@ import_kill() { # KIND FILE MAXDELAY USER COUNT-SQL EXPECTED-ROWS
 	report "kill $k: import $kind $OUTCOME -> $STATE${why:+;}" "$why"
 }
 
+# A bulk import killed before it published is re-run: it must find the
+# killed process gone, start clean and complete.
+rerun_import() { # KIND FILE USER SEEN-SQL WANT ROWS-SQL ROWS-WANT
+	local why
+	if bzj "$3" import "$1" "$2" >/dev/null 2>"$T/rerun.err"; then
+		why=$(db_sound "$DB")
+		[ "$(q "$4")" = "$5" ] || why="$why re-run: $(q "$4") of $5 rows seen"
+		[ "$(q "$6")" = "$7" ] || why="$why re-run: staged rows of the killed run left behind"
+		[ "$(q "SELECT count(*) FROM bulk_job WHERE state <> 1")" = 0 ] ||
+			why="$why re-run left unfinished jobs"
+		report "kill $k: import $1 re-run completes" "$why"
+	else
+		bad "kill $k: import $1 re-run failed: $(tail -n 1 "$T/rerun.err")"
+	fi
+}
+
 for ((i = 1; i <= n_shops; i++)); do
 	k=$((k + 1))
 	gen_shops "$k" >"$T/shops-$k.csv"
@@ -276,19 +292,8 @@ for ((i = 1; i <= n_sco; i++)); do
 	SCO_SEEN="SELECT count(*) FROM score v WHERE day BETWEEN $d0 AND $((d0 + 4)) AND $VIS"
 	want=$(($(wc -l <"$T/sco-$k.csv") - 1))
 	import_kill scores "$T/sco-$k.csv" 1500 rev1 "$SCO_SEEN" "$want"
-	if [ "$STATE" = absent ]; then
-		if bzj rev1 import scores "$T/sco-$k.csv" >/dev/null 2>"$T/rerun.err"; then
-			why=$(db_sound "$DB")
-			[ "$(q "$SCO_SEEN")" = "$want" ] || why="$why re-run: $(q "$SCO_SEEN") of $want scores seen"
-			[ "$(q "SELECT count(*) FROM score WHERE day BETWEEN $d0 AND $((d0 + 4))")" = "$want" ] ||
-				why="$why re-run: staged rows of the killed run left behind"
-			[ "$(q "SELECT count(*) FROM bulk_job WHERE state <> 1")" = 0 ] ||
-				why="$why re-run left unfinished jobs"
-			report "kill $k: import scores re-run completes" "$why"
-		else
-			bad "kill $k: import scores re-run failed: $(tail -n 1 "$T/rerun.err")"
-		fi
-	fi
+	[ "$STATE" = absent ] && rerun_import scores "$T/sco-$k.csv" rev1 "$SCO_SEEN" "$want" \
+		"SELECT count(*) FROM score WHERE day BETWEEN $d0 AND $((d0 + 4))" "$want"
 done
 # import orders: a bulk job (core/import.c orders_write), staged in slices of
 # 50 rows here as versions of (shop, day) rows; the re-imported 2026-09-15
@@ -307,19 +312,8 @@ for ((i = 1; i <= n_ord; i++)); do
 	  OR (v.day = 20711 AND v.paid = $((1000 + k))))"
 	want=$(($(wc -l <"$T/ord-$k.csv") - 1))
 	import_kill orders "$T/ord-$k.csv" 2000 fin1 "$ORD_SEEN" "$want"
-	if [ "$STATE" = absent ]; then
-		if bzj fin1 import orders "$T/ord-$k.csv" >/dev/null 2>"$T/rerun.err"; then
-			why=$(db_sound "$DB")
-			[ "$(q "$ORD_SEEN")" = "$want" ] || why="$why re-run: $(q "$ORD_SEEN") of $want rows seen"
-			[ "$(q "SELECT count(*) FROM shop_orders WHERE job IN (SELECT id FROM bulk_job WHERE state <> 1)")" = 0 ] ||
-				why="$why re-run: staged rows of the killed run left behind"
-			[ "$(q "SELECT count(*) FROM bulk_job WHERE state <> 1")" = 0 ] ||
-				why="$why re-run left unfinished jobs"
-			report "kill $k: import orders re-run completes" "$why"
-		else
-			bad "kill $k: import orders re-run failed: $(tail -n 1 "$T/rerun.err")"
-		fi
-	fi
+	[ "$STATE" = absent ] && rerun_import orders "$T/ord-$k.csv" fin1 "$ORD_SEEN" "$want" \
+		"SELECT count(*) FROM shop_orders WHERE job IN (SELECT id FROM bulk_job WHERE state <> 1)" 0
 done
 for ((i = 1; i <= n_top; i++)); do
 	k=$((k + 1))
