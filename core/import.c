@@ -21,7 +21,7 @@
  *    and is not built;
  *  - orders: a bulk job like scores (orders_write): a re-imported day,
  *    which moves the running sums of the shop's later days, is staged as
- *    newer versions of those days (the key has the job since schema 21),
+ *    newer versions of those days (the key has the job since schema 22),
  *    so the flip publishes it too. */
 #include <nettle/sha2.h>
 #include <stdint.h>

@@ -893,6 +893,23 @@ static const char schema_v20[] =
 	"CREATE INDEX newbie_stage_turn ON newbie_stage(job) WHERE capped <> was;"
 	"ALTER TABLE bulk_job ADD COLUMN upto TEXT NOT NULL DEFAULT '';";
 
+/* Issue 15: the open-refund partial indexes by REFUND_OPEN (store_priv.h)
+ * instead of an IN list of three constants, which SQLite evaluates through
+ * a temporary b-tree built and cleared for the old and the new row of
+ * every status UPDATE (a bank batch's UPDATE of 18,588 refunds at 1M
+ * shops: 0.51 s, now 0.19 s).  The queries say REFUND_OPEN too, as SQLite
+ * uses a partial index only when a query's condition is its predicate. */
+#define OPEN_V21 REFUND_OPEN("")
+static const char schema_v21[] =
+	"DROP INDEX refund_one_open;"
+	"DROP INDEX refund_provider_open;"
+	"DROP INDEX refund_open_due;"
+	"DROP INDEX refund_open_age;"
+	"CREATE UNIQUE INDEX refund_one_open ON refund(shop_id) WHERE " OPEN_V21 ";"
+	"CREATE UNIQUE INDEX refund_provider_open ON refund(provider_id) WHERE " OPEN_V21 ";"
+	"CREATE INDEX refund_open_due ON refund(window_end, id, status) WHERE " OPEN_V21 ";"
+	"CREATE INDEX refund_open_age ON refund(submitted_on, status) WHERE " OPEN_V21 ";";
+
 /* Issue 13, `import orders` as a bulk job (core/import.c orders_write):
  * shop_orders carries the job in its key like gmv and floating, so a
  * (shop, day) may have a published row and a newer staged one side by
@@ -900,7 +917,7 @@ static const char schema_v20[] =
  * job: ORD_NEWEST in store_priv.h).  A re-imported day stages new versions
  * of the shop's later days too (their running sums move), so publishing
  * stays the flip of the job's state.  Key columns first, as in v15. */
-static const char schema_v21[] =
+static const char schema_v22[] =
 	"CREATE TABLE shop_orders_new("
 	" shop_id TEXT NOT NULL REFERENCES shop(id), day INTEGER NOT NULL,"
 	" job INTEGER NOT NULL DEFAULT 0,"
@@ -918,7 +935,7 @@ static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
 					      schema_v11, schema_v12, schema_v13, schema_v14, schema_v15,
 					      schema_v16, schema_v17, schema_v18,
-					      schema_v19, schema_v20, schema_v21};
+					      schema_v19, schema_v20, schema_v21, schema_v22};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -953,7 +970,12 @@ static const char *const migrations_pg[BZJ_SCHEMA_VERSION - BZJ_PG_BASELINE] = {
 	" FOR EACH STATEMENT EXECUTE FUNCTION bzj_dv_bump();"
 	"DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bzj') THEN"
 	" GRANT SELECT, INSERT, UPDATE, DELETE ON newbie_stage TO bzj; END IF; END $$;",
-	/* v21: shop_orders.job in the key (import orders as a bulk job); the
+	/* v21: the open-refund partial indexes by REFUND_OPEN; PostgreSQL
+	 * proves a query's condition implies an index's, but not that
+	 * `status < 3 OR status = 7` implies `status IN (1,2,7)` (it does not
+	 * know the CHECK), so its indexes say it in the queries' words too */
+	schema_v21,
+	/* v22: shop_orders.job in the key (import orders as a bulk job); the
 	 * table keeps its data_version trigger and grants */
 	"ALTER TABLE shop_orders ADD COLUMN job bigint NOT NULL DEFAULT 0;"
 	"ALTER TABLE shop_orders DROP CONSTRAINT shop_orders_pkey;"

@@ -138,7 +138,7 @@ static const st_invariant invariants[] = {
 	 " WHERE s.frozen_fen <> COALESCE(v.total, 0)"},
 	{"check.refund_in_progress", N_("shop %s: more than one refund in progress (%s)"),
 	 "SELECT shop_id, group_concat(id) FROM refund WHERE shop_id IS NOT NULL"
-	 " AND status IN (1,2,7) GROUP BY shop_id HAVING count(*) > 1"},
+	 " AND " REFUND_OPEN("") " GROUP BY shop_id HAVING count(*) > 1"},
 	{"check.batch_totals", N_("payout batch %s: its count or total differs from its refunds (%s)"),
 	 "SELECT b.id, b.count || ' / ' || b.total_fen || ' recorded, ' || count(r.id) || ' / '"
 	 " || COALESCE(sum(r.amount_fen), 0) || ' in refunds' FROM payout_batch b"

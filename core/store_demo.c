@@ -232,7 +232,7 @@ int bzj_store_demo_finish(bzj_db *db, bzj_err *e)
 	if (!rc)
 		rc = st_exec(db, e,
 			     "UPDATE shop SET refund_open = r.id FROM (SELECT shop_id, id FROM refund"
-			     " WHERE status IN (1,2,7)) r WHERE shop.id = r.shop_id",
+			     " WHERE " REFUND_OPEN("") ") r WHERE shop.id = r.shop_id",
 			     NULL);
 	if (!rc)
 		rc = st_exec(db, e, "ANALYZE", NULL);

@@ -715,7 +715,7 @@ int bzj_store_refund_provider_open(bzj_db *db, const char *pid, int64_t *id, bzj
 {
 	bool found;
 	int rc = st_int(db, e, id, &found,
-			"SELECT id FROM refund WHERE provider_id = ? AND status IN (1,2,7)", "t", pid);
+			"SELECT id FROM refund WHERE provider_id = ? AND " REFUND_OPEN(""), "t", pid);
 	if (!found)
 		*id = 0;
 	return rc;
@@ -948,7 +948,7 @@ static const st_invariant pinvariants[] = {
 	{"check.provider_refund_in_progress",
 	 N_("provider %s: more than one refund in progress (%s)"),
 	 "SELECT provider_id, group_concat(id) FROM refund WHERE provider_id IS NOT NULL"
-	 " AND status IN (1,2,7) GROUP BY provider_id HAVING count(*) > 1"},
+	 " AND " REFUND_OPEN("") " GROUP BY provider_id HAVING count(*) > 1"},
 	{"check.provider_refund_payment", N_("exit refund %s: status and ledger disagree (%s)"),
 	 "SELECT r.id, 'status ' || r.status || ', ' || count(l.id) || ' payments'"
 	 " FROM refund r LEFT JOIN provider_ledger l ON l.refund_id = r.id AND l.kind = 4"

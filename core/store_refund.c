@@ -307,8 +307,8 @@ int bzj_store_refunds_send(bzj_db *db, int64_t batch_id, const char *user, const
 #define REFUND_FILTERS                                                                             \
 	" AND (:status = 0 OR r.status = :status)"                                                 \
 	" AND (:kind = 0 OR r.kind = :kind)"                                                        \
-	" AND (:open = 0 OR r.status IN (1,2,7))"                                                     \
-	" AND (:overdue = 0 OR (r.status IN (1,2,7) AND r.window_end < :today))"                     \
+	" AND (:open = 0 OR " REFUND_OPEN("r.") ")"                                                     \
+	" AND (:overdue = 0 OR (" REFUND_OPEN("r.") " AND r.window_end < :today))"                     \
 	" AND (:await = 0 OR (r.status = 2 AND COALESCE(r.second_by, '') = ''"                      \
 	"                     AND r.amount_fen > :second_fen))"
 
@@ -319,7 +319,7 @@ int bzj_store_refunds_send(bzj_db *db, int64_t batch_id, const char *user, const
 /* The open queue (the console's default) and its overdue part read the
  * partial index refund_open_due: no refund that is closed is visited. */
 #define REFUND_WHERE_OPEN                                                                          \
-	" WHERE :shop IS NULL AND r.status IN (1,2,7) AND (:kind = 0 OR r.kind = :kind)"
+	" WHERE :shop IS NULL AND " REFUND_OPEN("r.") " AND (:kind = 0 OR r.kind = :kind)"
 #define REFUND_WHERE_OVERDUE REFUND_WHERE_OPEN " AND r.window_end < :today"
 
 /* Which statement serves a query: 0 all, 1 one shop, 2 open, 3 overdue. */
@@ -428,7 +428,7 @@ int bzj_store_refund_open(bzj_db *db, const char *shop_id, int64_t *id, int64_t 
 	*id = 0;
 	*amount = 0;
 	st_stmt *st = st_prep(
-		db, "SELECT id, amount_fen FROM refund WHERE shop_id = ? AND status IN (1,2,7)", e);
+		db, "SELECT id, amount_fen FROM refund WHERE shop_id = ? AND " REFUND_OPEN(""), e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "t", shop_id);
@@ -462,7 +462,7 @@ int bzj_store_refund_load(bzj_db *db, bzj_date today, int64_t second_fen, bzj_qu
 	 * entries counted, never the table's rows.  Ages are counted
 	 * cumulatively (submitted up to 1, 3, 7, 15 days ago) and split below. */
 #define OPEN_COUNT(idx, cond)                                                                   \
-	"(SELECT count(*) FROM refund INDEXED BY " idx " WHERE status IN (1,2,7)" cond ")"
+	"(SELECT count(*) FROM refund INDEXED BY " idx " WHERE " REFUND_OPEN("") cond ")"
 	st_stmt *st = st_prep(
 		db,
 		"SELECT " OPEN_COUNT("refund_open_due", "") ","

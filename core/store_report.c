@@ -53,7 +53,7 @@ static const char *const report_sql[] = {
 		" COALESCE(r.shop_id, r.provider_id), COALESCE(r.approved_by, ''),"
 		" COALESCE(b.created_by, '')"
 		" FROM refund r INDEXED BY refund_open_due LEFT JOIN payout_batch b ON b.id = r.batch_id"
-		" WHERE r.status IN (1,2,7) AND r.window_end < ?3 AND ?1 IS NOT NULL"
+		" WHERE " REFUND_OPEN("r.") " AND r.window_end < ?3 AND ?1 IS NOT NULL"
 		" AND ?2 IS NOT NULL ORDER BY r.window_end, r.id",
 	/* BZJ_RQ_PAID_DAYS: payouts and late ones per day */
 	[BZJ_RQ_PAID_DAYS] = "SELECT paid_on, count(*), sum(late) FROM refund"

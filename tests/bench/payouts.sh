@@ -88,10 +88,15 @@ bzj fin1 payout batch --date $TODAY --out "$T/batch.csv" >"$T/batch.json"
 tbat=$(since "$s")
 sent=$(python3 -c "import json; d=json.load(open('$T/batch.json')); print(len(d['refunds']), len(d['excluded']))")
 echo "payout batch of $P approved refunds: $tbat s (sent, excluded: $sent)"
+nsent=${sent%% *}
+[ "$nsent" -gt 0 ] && echo "payout batch per 10,000 sent: $(awk -v t="$tbat" -v n="$nsent" 'BEGIN { printf "%.3f", t * 10000 / n }') s (target: under 1 s)"
 awk -F, -v d=$TODAY 'NR > 1 { printf "%s,%s,%s,%s\n", $1, (NR % 10 ? "paid" : "failed"), d, (NR % 10 ? "" : "账户冻结") }
 	BEGIN { print "ref,status,date,reason" }' "$T/batch.csv" >"$T/return.csv"
 s=$(now)
 bzj fin2 payout return "$T/return.csv" >"$T/ret.json"
-echo "payout return of $(($(wc -l <"$T/return.csv") - 1)) lines: $(since "$s") s ($(cat "$T/ret.json"))"
+tret=$(since "$s")
+nret=$(($(wc -l <"$T/return.csv") - 1))
+echo "payout return of $nret lines: $tret s ($(cat "$T/ret.json"))"
+[ "$nret" -gt 0 ] && echo "payout return per 10,000 lines: $(awk -v t="$tret" -v n="$nret" 'BEGIN { printf "%.3f", t * 10000 / n }') s"
 s=$(now)
 bzj demo check >/dev/null && echo "check after: ok, $(since "$s") s"

@@ -43,7 +43,7 @@ okrc "import the later days"
 bz fin1 $D import orders "$T/o51b.csv"
 okrc "import the earlier days after them"
 
-# Since import orders is a bulk job (schema 21) a (shop, day) may have
+# Since import orders is a bulk job (schema 22) a (shop, day) may have
 # versions, one per import that wrote or moved it: the plain sum reads the
 # newest a reader sees (every job here has published).
 plain() { # FROM TO: the plain sum of Q1's bound days in sqlite3
