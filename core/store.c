@@ -910,12 +910,32 @@ static const char schema_v21[] =
 	"CREATE INDEX refund_open_due ON refund(window_end, id, status) WHERE " OPEN_V21 ";"
 	"CREATE INDEX refund_open_age ON refund(submitted_on, status) WHERE " OPEN_V21 ";";
 
+/* Issue 13, `import orders` as a bulk job (core/import.c orders_write):
+ * shop_orders carries the job in its key like gmv and floating, so a
+ * (shop, day) may have a published row and a newer staged one side by
+ * side; readers take the newest visible (BULK_VISIBLE, then the highest
+ * job: ORD_NEWEST in store_priv.h).  A re-imported day stages new versions
+ * of the shop's later days too (their running sums move), so publishing
+ * stays the flip of the job's state.  Key columns first, as in v15. */
+static const char schema_v22[] =
+	"CREATE TABLE shop_orders_new("
+	" shop_id TEXT NOT NULL REFERENCES shop(id), day INTEGER NOT NULL,"
+	" job INTEGER NOT NULL DEFAULT 0,"
+	" paid INTEGER NOT NULL CHECK(paid >= 0),"
+	" gift INTEGER NOT NULL CHECK(gift >= 0 AND gift <= paid),"
+	" net_cum INTEGER NOT NULL DEFAULT 0, gift_cum INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY(shop_id, day, job)) WITHOUT ROWID;"
+	"INSERT INTO shop_orders_new(shop_id, day, paid, gift, net_cum, gift_cum)"
+	" SELECT shop_id, day, paid, gift, net_cum, gift_cum FROM shop_orders ORDER BY shop_id, day;"
+	"DROP TABLE shop_orders;"
+	"ALTER TABLE shop_orders_new RENAME TO shop_orders;";
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
 					      schema_v11, schema_v12, schema_v13, schema_v14, schema_v15,
 					      schema_v16, schema_v17, schema_v18,
-					      schema_v19, schema_v20, schema_v21};
+					      schema_v19, schema_v20, schema_v21, schema_v22};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -955,6 +975,11 @@ static const char *const migrations_pg[BZJ_SCHEMA_VERSION - BZJ_PG_BASELINE] = {
 	 * `status < 3 OR status = 7` implies `status IN (1,2,7)` (it does not
 	 * know the CHECK), so its indexes say it in the queries' words too */
 	schema_v21,
+	/* v22: shop_orders.job in the key (import orders as a bulk job); the
+	 * table keeps its data_version trigger and grants */
+	"ALTER TABLE shop_orders ADD COLUMN job bigint NOT NULL DEFAULT 0;"
+	"ALTER TABLE shop_orders DROP CONSTRAINT shop_orders_pkey;"
+	"ALTER TABLE shop_orders ADD PRIMARY KEY (shop_id, day, job);",
 };
 
 const char *bzj_pg_migration(int v)

@@ -54,11 +54,14 @@
  *    published with the revocations and the close once nothing it read
  *    has moved; a dead run's results are deleted by the clean-up (by the
  *    assessment, m_lo, while it is still open);
- *  - NOT YET SLICED: import of shops, top-ups, violations and orders (one
+ *  - import orders: sliced (import.c, orders_write): staged as job-tagged
+ *    versions of (shop, day) rows, a re-imported day with the later days
+ *    whose running sums it moves, published by the flip; one at a time
+ *    like scores; the clean-up walks shops from the job's first day;
+ *  - NOT YET SLICED: import of shops, top-ups and violations (one
  *    transaction per file).  Each holds the lock for the whole run: at
- *    200,000 shops 0.5-1.7 s for 1,000 rows of the row-by-row imports,
- *    2.2-2.6 s for a day of orders.  The shapes they need are in
- *    import.c. */
+ *    200,000 shops 0.5-1.7 s for 1,000 rows of the row-by-row imports.
+ *    The shapes they need are in import.c. */
 #include <errno.h>
 #include <stdint.h>
 #include <signal.h>
@@ -175,13 +178,13 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 	*done = true;
 	st_stmt *st = st_prep(db,
 				   "SELECT id, m_lo, m_hi, clean, kind = 'import.scores', kind = 'sync',"
-				   " kind = 'newbie.check', kind = 'assess.close'"
+				   " kind = 'newbie.check', kind = 'assess.close', kind = 'import.orders'"
 				   " FROM bulk_job WHERE state = 2 ORDER BY id LIMIT 1",
 				   e);
 	if (!st)
 		return e->rc;
 	int64_t job = 0, lo = 0, m_lo = 0, m_hi = 0;
-	bool scores = false, newbie = false, assess = false;
+	bool scores = false, newbie = false, assess = false, orders = false;
 	int rc = st_step(st);
 	if (rc == ST_ROW) {
 		job = st_col_int(st, 0);
@@ -193,6 +196,7 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 			lo = INT64_MAX; /* a re-sync writes no job rows: only the job goes */
 		newbie = st_col_int32(st, 6) != 0;
 		assess = st_col_int32(st, 7) != 0;
+		orders = st_col_int32(st, 8) != 0;
 	}
 	st_reset(st);
 	if (rc != ST_ROW && rc != ST_DONE)
@@ -233,6 +237,20 @@ int bzj_store_job_cleanup(bzj_db *db, int64_t limit, bool *done, bzj_err *e)
 	if (lo >= max)
 		return st_exec(db, e, "DELETE FROM bulk_job WHERE id = ?", "i", job);
 	int64_t hi = lo + limit;
+	if (orders) {
+		/* An orders job's rows are (shop, day, job) keys with the day
+		 * from m_lo (its first day) on: the file's days and the later
+		 * days a re-imported one moved, so each shop is one range of
+		 * its key from m_lo. */
+		rc = st_exec(db, e,
+			     "DELETE FROM shop_orders WHERE job = ?1 AND day >= ?2"
+			     " AND shop_id IN (SELECT id FROM shop WHERE rowid > ?3 AND rowid <= ?4)",
+			     "iiii", job, m_lo, lo, hi);
+		if (!rc)
+			rc = st_exec(db, e, "UPDATE bulk_job SET clean = ? WHERE id = ?", "ii", hi,
+				     job);
+		return rc;
+	}
 	rc = st_exec(db, e,
 		     "DELETE FROM floating WHERE job = ?1 AND month BETWEEN ?2 AND ?3"
 		     " AND shop_id IN (SELECT id FROM shop WHERE rowid > ?4 AND rowid <= ?5)",

@@ -57,7 +57,7 @@ static const struct {
 	{"provider_ledger", "id", "id"},
 	{"provider_payee", "id", "id"},
 	{"provider_binding", "id", "id"},
-	{"shop_orders", NULL, "shop_id, day"},
+	{"shop_orders", NULL, "shop_id, day, job"},
 	{"provider_complaint", "id", "id"},
 	{"assessment", "id", "id"},
 	{"assessment_result", NULL, "assessment_id, provider_id"},

@@ -230,6 +230,14 @@ bzj_date st_date(st_stmt *st, int col);
  * column, "ORDER BY ..., job DESC LIMIT 1" picks the newest published
  * version of a (shop, month). */
 #define BULK_VISIBLE(a) "(" a ".job = 0 OR " a ".job IN (SELECT id FROM bulk_job WHERE state = 1))"
+/* A row of shop_orders a reader sees: visible, and the newest visible
+ * version of its (shop, day) (a re-imported day has an older published
+ * one; store_provider.c, bzj_store_orders_stage).  For reads over many
+ * rows; a lookup of one day takes "ORDER BY ..., job DESC LIMIT 1". */
+#define ORD_NEWEST(a)                                                                              \
+	"(" BULK_VISIBLE(a) " AND NOT EXISTS (SELECT 1 FROM shop_orders " a "_n WHERE " a             \
+	"_n.shop_id = " a ".shop_id AND " a "_n.day = " a ".day AND " a "_n.job > " a ".job AND "   \
+	BULK_VISIBLE(a "_n") "))"
 
 /* The newbie state a reader sees (newbie.c, the sliced check): a
  * published check whose outcome is not yet folded into newbie overlays its

@@ -361,7 +361,8 @@ int bzj_store_binding_list(bzj_db *db, const char *pid, bzj_binding *out, int ma
 #define BINDING_HI "min(COALESCE(b.to_day, :to), :to)"
 #define CUM_AT(col, bound)                                                                         \
 	"COALESCE((SELECT o." col " FROM shop_orders o WHERE o.shop_id = b.shop_id"               \
-	" AND o.day <= " bound " ORDER BY o.day DESC LIMIT 1), 0)"
+	" AND o.day <= " bound " AND " BULK_VISIBLE("o") " ORDER BY o.day DESC, o.job DESC"       \
+	" LIMIT 1), 0)"
 #define BINDING_SPAN(col) "(" CUM_AT(col, BINDING_HI) " - " CUM_AT(col, BINDING_LO " - 1") ")"
 #define BINDING_MEETS                                                                              \
 	" :from <= :to AND b.from_day <= :to AND (b.to_day IS NULL OR b.to_day >= :from)"
@@ -404,7 +405,7 @@ int bzj_store_provider_orders_plain(bzj_db *db, const char *pid, bzj_date from, 
 		db,
 		"SELECT COALESCE(sum(o.paid - o.gift), 0), COALESCE(sum(o.gift), 0)"
 		" FROM provider_binding b JOIN shop_orders o ON o.shop_id = b.shop_id"
-		" AND o.day >= " BINDING_LO " AND o.day <= " BINDING_HI
+		" AND o.day >= " BINDING_LO " AND o.day <= " BINDING_HI " AND " ORD_NEWEST("o")
 		" WHERE b.provider_id = :pid AND" BINDING_MEETS,
 		e);
 	return orders_sums(db, st, pid, from, to, orders, gift, e);
@@ -414,45 +415,94 @@ int bzj_store_provider_orders_plain(bzj_db *db, const char *pid, bzj_date from, 
  * before it, and every later row of the shop moves by the change in
  * this day (nothing for the usual import of the newest day; at most the
  * days after it for a re-imported one).  Any order of rows is right:
- * each row sees the rows before it as already updated. */
-int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e)
+ * each row sees the rows before it as already updated.
+ *
+ * As rows of `job` (import orders as a bulk job, core/import.c
+ * orders_write): the rows this job staged in earlier slices count as
+ * written (ORD_SEES), readers see none of them until it publishes.  A
+ * day already there is not updated but staged again as a newer version
+ * of the job, and so is each later day of the shop whose running sums
+ * move (the copy statement; a later day the job already staged is moved
+ * in place): publishing the job then switches every (shop, day) it
+ * touched to its version at once, and nothing visible was written. */
+/* Per row, the job's state by its key rather than BULK_VISIBLE's list of
+ * every published job, which each execution of a statement would build
+ * again (a list that grows by a few jobs every day). */
+#define ORD_SEES(a)                                                                                \
+	"(" a ".job = ?3 OR " a ".job = 0 OR EXISTS (SELECT 1 FROM bulk_job j WHERE j.id = " a      \
+	".job AND j.state = 1))"
+int bzj_store_orders_stage(bzj_db *db, int64_t job, const bzj_order_row *rows, size_t n,
+			   int64_t *moved, bzj_err *e)
 {
-	st_stmt *old = st_prep(db, "SELECT paid - gift, gift FROM shop_orders"
-					" WHERE shop_id = ?1 AND day = ?2", e);
-	st_stmt *prev = old ? st_prep(db, "SELECT net_cum, gift_cum FROM shop_orders"
-					       " WHERE shop_id = ?1 AND day < ?2"
-					       " ORDER BY day DESC LIMIT 1", e)
+	/* the shop's first day on or after the row's: none (the usual
+	 * import of the newest day) and there is nothing to look up or move */
+	st_stmt *next = st_prep(db, "SELECT o.day FROM shop_orders o"
+				     " WHERE o.shop_id = ?1 AND o.day >= ?2 AND " ORD_SEES("o")
+				     " ORDER BY o.day LIMIT 1", e);
+	st_stmt *old = next ? st_prep(db, "SELECT paid - gift, gift FROM shop_orders o"
+					   " WHERE o.shop_id = ?1 AND o.day = ?2 AND " ORD_SEES("o")
+					   " ORDER BY o.job DESC LIMIT 1", e)
+			    : NULL;
+	st_stmt *prev = old ? st_prep(db, "SELECT net_cum, gift_cum FROM shop_orders o"
+					       " WHERE o.shop_id = ?1 AND o.day < ?2 AND " ORD_SEES("o")
+					       " ORDER BY o.day DESC, o.job DESC LIMIT 1", e)
 				 : NULL;
 	st_stmt *put =
 		prev ? st_prep(db,
-			       "INSERT INTO shop_orders(shop_id, day, paid, gift, net_cum, gift_cum)"
-			       " VALUES (?,?,?,?,?,?) ON CONFLICT(shop_id, day) DO UPDATE SET"
+			       "INSERT INTO shop_orders(shop_id, day, job, paid, gift, net_cum, gift_cum)"
+			       " VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(shop_id, day, job) DO UPDATE SET"
 			       " paid = excluded.paid, gift = excluded.gift,"
 			       " net_cum = excluded.net_cum, gift_cum = excluded.gift_cum",
 			       e)
 		     : NULL;
-	st_stmt *shift = put ? st_prep(db, "UPDATE shop_orders SET net_cum = net_cum + ?3,"
-						" gift_cum = gift_cum + ?4"
-						" WHERE shop_id = ?1 AND day > ?2", e)
-				  : NULL;
-	if (!shift)
+	st_stmt *own = put ? st_prep(db, "UPDATE shop_orders SET net_cum = net_cum + ?4,"
+					      " gift_cum = gift_cum + ?5"
+					      " WHERE shop_id = ?1 AND day > ?2 AND job = ?3", e)
+				: NULL;
+	st_stmt *copy =
+		own ? st_prep(db,
+			      "INSERT INTO shop_orders(shop_id, day, job, paid, gift, net_cum, gift_cum)"
+			      " SELECT o.shop_id, o.day, ?3, o.paid, o.gift, o.net_cum + ?4,"
+			      " o.gift_cum + ?5 FROM shop_orders o"
+			      " WHERE o.shop_id = ?1 AND o.day > ?2 AND o.job <> ?3 AND " ORD_SEES("o")
+			      " AND NOT EXISTS (SELECT 1 FROM shop_orders n WHERE n.shop_id = o.shop_id"
+			      " AND n.day = o.day AND n.job > o.job AND " ORD_SEES("n") ")",
+			      e)
+		    : NULL;
+	if (!copy)
 		return e->rc;
 	int rc = ST_DONE;
 	for (size_t i = 0; i < n && rc == ST_DONE; i++) {
 		const bzj_order_row *r = &rows[i];
 		int64_t was_net = 0, was_gift = 0, pn = 0, pg = 0;
-		st_reset(old);
-		st_bind(old, "td", r->shop_id, (int)r->day);
-		if ((rc = st_step(old)) == ST_ROW) {
-			was_net = st_col_int(old, 0);
-			was_gift = st_col_int(old, 1);
+		bool found = false, later = false;
+		st_reset(next);
+		st_bind(next, "tdi", r->shop_id, (int)r->day, job);
+		if ((rc = st_step(next)) == ST_ROW) {
+			later = true; /* the day itself or a later one: look and move */
 			rc = ST_DONE;
 		}
-		st_reset(old);
+		st_reset(next);
 		if (rc != ST_DONE)
 			break;
+		st_reset(old);
+		if (later) {
+			st_bind(old, "tdi", r->shop_id, (int)r->day, job);
+			if ((rc = st_step(old)) == ST_ROW) {
+				was_net = st_col_int(old, 0);
+				was_gift = st_col_int(old, 1);
+				found = true;
+				rc = ST_DONE;
+			}
+			st_reset(old);
+			if (rc != ST_DONE)
+				break;
+		}
+		int64_t net = r->paid - r->gift;
+		if (found && net == was_net && r->gift == was_gift)
+			continue; /* the same figures again: nothing moves, no new version */
 		st_reset(prev);
-		st_bind(prev, "td", r->shop_id, (int)r->day);
+		st_bind(prev, "tdi", r->shop_id, (int)r->day, job);
 		if ((rc = st_step(prev)) == ST_ROW) {
 			pn = st_col_int(prev, 0);
 			pg = st_col_int(prev, 1);
@@ -461,20 +511,58 @@ int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj
 		st_reset(prev);
 		if (rc != ST_DONE)
 			break;
-		int64_t net = r->paid - r->gift;
 		st_reset(put);
-		st_bind(put, "tdiiii", r->shop_id, (int)r->day, r->paid, r->gift, pn + net,
+		st_bind(put, "tdiiiii", r->shop_id, (int)r->day, job, r->paid, r->gift, pn + net,
 			pg + r->gift);
 		rc = st_step(put);
 		st_reset(put);
-		if (rc != ST_DONE || (net == was_net && r->gift == was_gift))
+		if (rc == ST_DONE && found && moved)
+			(*moved)++; /* a day there before: its old version is superseded */
+		if (rc != ST_DONE || !later || (net == was_net && r->gift == was_gift))
 			continue;
-		st_reset(shift);
-		st_bind(shift, "tdii", r->shop_id, (int)r->day, net - was_net, r->gift - was_gift);
-		rc = st_step(shift);
-		st_reset(shift);
+		/* the job's own later rows first, then copies of the visible
+		 * ones it has not staged yet: each later day moves once */
+		for (int s = 0; s < 2 && rc == ST_DONE; s++) {
+			st_stmt *st = s ? copy : own;
+			st_reset(st);
+			st_bind(st, "tdiii", r->shop_id, (int)r->day, job, net - was_net,
+				r->gift - was_gift);
+			rc = st_step(st);
+			if (rc == ST_DONE && s && moved)
+				*moved += st_changes(db); /* later days restaged */
+			st_reset(st);
+		}
 	}
 	return rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e)
+{
+	return bzj_store_orders_stage(db, 0, rows, n, NULL, e);
+}
+
+/* After `job` published: the older versions of the (shop, day) rows it
+ * restaged, from each row's day on, which no reader sees any more (the
+ * job's own version is newer and visible), so deleting them changes no
+ * reader's result, in any slice, and a kill part-way leaves only rows
+ * nobody reads. */
+int bzj_store_orders_prune(bzj_db *db, int64_t job, const bzj_order_row *rows, size_t n,
+			   bzj_err *e)
+{
+	st_stmt *st = st_prep(db, "DELETE FROM shop_orders WHERE shop_id = ?1 AND day >= ?2"
+				  " AND job < ?3 AND EXISTS (SELECT 1 FROM shop_orders n"
+				  " WHERE n.shop_id = ?1 AND n.day = shop_orders.day AND n.job = ?3)", e);
+	if (!st)
+		return e->rc;
+	for (size_t i = 0; i < n; i++) {
+		st_reset(st);
+		st_bind(st, "tdi", rows[i].shop_id, (int)rows[i].day, job);
+		int rc = st_step(st);
+		st_reset(st);
+		if (rc != ST_DONE)
+			return st_error(db, rc, e);
+	}
+	return BZJ_OK;
 }
 
 /* Rows go in ORDERS_BATCH at a time through one prepared multi-row
@@ -884,7 +972,8 @@ static const st_invariant pinvariants[] = {
 	 "SELECT shop_id || ' day ' || date(day * 86400, 'unixepoch'), net_cum || '/' || gift_cum"
 	 " || ' net/gift cached, ' || n || '/' || g || ' summed from the rows'"
 	 " FROM (SELECT shop_id, day, net_cum, gift_cum, sum(paid - gift) OVER w AS n,"
-	 " sum(gift) OVER w AS g FROM shop_orders WINDOW w AS (PARTITION BY shop_id ORDER BY day)) AS x"
+	 " sum(gift) OVER w AS g FROM shop_orders o WHERE " ORD_NEWEST("o")
+	 " WINDOW w AS (PARTITION BY shop_id ORDER BY day)) AS x"
 	 " WHERE net_cum <> n OR gift_cum <> g"},
 };
 

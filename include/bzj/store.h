@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 21
+#define BZJ_SCHEMA_VERSION 22
 /* meta key: schema v13 left a keyed database's refund seals to renew once
  * its audit key is attached (bzj_store_reseal_pending). */
 #define BZJ_RESEAL_PENDING "reseal_refund_v13"
@@ -525,6 +525,15 @@ typedef struct bzj_order_row {
  * running sums; a row whose shop does not exist fails it as a whole
  * ("store.constraint"). */
 int bzj_store_orders_import(bzj_db *db, const bzj_order_row *rows, size_t n, bzj_err *e);
+/* The same as rows of bulk job `job` (import orders, core/import.c):
+ * unseen until the job publishes; a re-imported day and the later days
+ * whose running sums it moves are staged as newer versions. */
+int bzj_store_orders_stage(bzj_db *db, int64_t job, const bzj_order_row *rows, size_t n,
+			   int64_t *moved, bzj_err *e);
+/* After the job published: delete the versions it superseded (moved > 0
+ * from the stage: a day imported again, or later days restaged). */
+int bzj_store_orders_prune(bzj_db *db, int64_t job, const bzj_order_row *rows, size_t n,
+			   bzj_err *e);
 /* Bulk insert for the demo: rows of shops that have no orders yet, each
  * shop's rows together in ascending days; the running sums are carried in
  * memory (prepared multi-row INSERTs). */

@@ -11,7 +11,11 @@
 #   a bulk job like import gmv, re-run after a kill that left it absent),
 #   demo (1,500 shops into a new database), import scores (5 days of every
 #   shop, a bulk job like import gmv; a killed one is re-run, which must
-#   find the dead run's process gone and start clean), refund pay /
+#   find the dead run's process gone and start clean), import orders (5 new
+#   days of every open shop and a re-imported day in the middle of the
+#   demo's orders, which restages every later day of those shops; a bulk
+#   job like import scores, re-run after a kill that left it absent),
+#   refund pay /
 #   approve, assess close (a bulk job: results staged while the
 #   assessment is open; a killed one is re-run) and (last, on December
 #   days) newbie check (a bulk job that publishes and then folds; a killed
@@ -180,6 +184,16 @@ gen_scores() { # K -> 5 days of scores for every open shop, days 2025-01-01 + 5K
 	      printf "%s,%s,%d.%d\n", s[i], strftime("%Y-%m-%d", 1735689600 + (5 * k + d) * 86400, 1),
 	        (i + d + k) % 5, (i * 7 + k) % 10 }' "$T/open-shops" /dev/null
 }
+gen_orders() { # K -> 5 days of orders for every open shop, days 2025-03-01 + 5K.. (no demo
+	# orders there), and 2026-09-15 again for the shops with demo orders that day (paid 1000+K)
+	awk -v k="$1" 'NR == FNR { s[n++] = $1; next } { r[m++] = $1 }
+	  END { print "shop_id,date,paid_orders,gift_orders";
+	    for (d = 0; d < 5; d++) for (i = 0; i < n; i++)
+	      printf "%s,%s,%d,%d\n", s[i], strftime("%Y-%m-%d", 1740787200 + (5 * k + d) * 86400, 1),
+	        (i * 7 + d + k) % 50 + 3, (i + d) % 3
+	    for (i = 0; i < m; i++) printf "%s,2026-09-15,%d,1\n", r[i], 1000 + k }' \
+		"$T/open-shops" "$T/order-shops"
+}
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 # Rows of floating and gmv a reader may see (core/store_bulk.c)
 VIS="(v.job = 0 OR v.job IN (SELECT id FROM bulk_job WHERE state = 1))"
@@ -198,6 +212,8 @@ n_bat=$((KILLS * 2 / 30)) n_ret=$((KILLS * 3 / 30))
 n_ref=$((KILLS - n_shops - n_gmv - n_top - n_rec - n_demo - n_bat - n_ret))
 # import scores (a bulk job since issue 13's second round): on top of the budget
 n_sco=$((KILLS * 3 / 30 > 2 ? KILLS * 3 / 30 : 2))
+# import orders (a bulk job since issue 13's fourth round): likewise
+n_ord=$((KILLS * 3 / 30 > 2 ? KILLS * 3 / 30 : 2))
 k=0
 
 import_kill() { # KIND FILE MAXDELAY USER COUNT-SQL EXPECTED-ROWS
@@ -220,6 +236,22 @@ import_kill() { # KIND FILE MAXDELAY USER COUNT-SQL EXPECTED-ROWS
 		STATE=partial
 	fi
 	report "kill $k: import $kind $OUTCOME -> $STATE${why:+;}" "$why"
+}
+
+# A bulk import killed before it published is re-run: it must find the
+# killed process gone, start clean and complete.
+rerun_import() { # KIND FILE USER SEEN-SQL WANT ROWS-SQL ROWS-WANT
+	local why
+	if bzj "$3" import "$1" "$2" >/dev/null 2>"$T/rerun.err"; then
+		why=$(db_sound "$DB")
+		[ "$(q "$4")" = "$5" ] || why="$why re-run: $(q "$4") of $5 rows seen"
+		[ "$(q "$6")" = "$7" ] || why="$why re-run: staged rows of the killed run left behind"
+		[ "$(q "SELECT count(*) FROM bulk_job WHERE state <> 1")" = 0 ] ||
+			why="$why re-run left unfinished jobs"
+		report "kill $k: import $1 re-run completes" "$why"
+	else
+		bad "kill $k: import $1 re-run failed: $(tail -n 1 "$T/rerun.err")"
+	fi
 }
 
 for ((i = 1; i <= n_shops; i++)); do
@@ -260,19 +292,28 @@ for ((i = 1; i <= n_sco; i++)); do
 	SCO_SEEN="SELECT count(*) FROM score v WHERE day BETWEEN $d0 AND $((d0 + 4)) AND $VIS"
 	want=$(($(wc -l <"$T/sco-$k.csv") - 1))
 	import_kill scores "$T/sco-$k.csv" 1500 rev1 "$SCO_SEEN" "$want"
-	if [ "$STATE" = absent ]; then
-		if bzj rev1 import scores "$T/sco-$k.csv" >/dev/null 2>"$T/rerun.err"; then
-			why=$(db_sound "$DB")
-			[ "$(q "$SCO_SEEN")" = "$want" ] || why="$why re-run: $(q "$SCO_SEEN") of $want scores seen"
-			[ "$(q "SELECT count(*) FROM score WHERE day BETWEEN $d0 AND $((d0 + 4))")" = "$want" ] ||
-				why="$why re-run: staged rows of the killed run left behind"
-			[ "$(q "SELECT count(*) FROM bulk_job WHERE state <> 1")" = 0 ] ||
-				why="$why re-run left unfinished jobs"
-			report "kill $k: import scores re-run completes" "$why"
-		else
-			bad "kill $k: import scores re-run failed: $(tail -n 1 "$T/rerun.err")"
-		fi
-	fi
+	[ "$STATE" = absent ] && rerun_import scores "$T/sco-$k.csv" rev1 "$SCO_SEEN" "$want" \
+		"SELECT count(*) FROM score WHERE day BETWEEN $d0 AND $((d0 + 4))" "$want"
+done
+# import orders: a bulk job (core/import.c orders_write), staged in slices of
+# 50 rows here as versions of (shop, day) rows; the re-imported 2026-09-15
+# restages each of those shops' later days (their running sums move), which
+# bzj check (check.orders_prefix) recomputes after every kill.  What a
+# reader sees: the newest visible version of each (shop, day).
+q "SELECT DISTINCT shop_id FROM shop_orders WHERE day = 20711 ORDER BY shop_id" >"$T/order-shops"
+ORD_SEEN_FROM="FROM shop_orders v WHERE $VIS AND NOT EXISTS (SELECT 1 FROM shop_orders w
+  WHERE w.shop_id = v.shop_id AND w.day = v.day AND w.job > v.job
+  AND (w.job = 0 OR w.job IN (SELECT id FROM bulk_job WHERE state = 1)))"
+for ((i = 1; i <= n_ord; i++)); do
+	k=$((k + 1))
+	gen_orders "$k" >"$T/ord-$k.csv"
+	d0=$((20148 + 5 * k))
+	ORD_SEEN="SELECT count(*) $ORD_SEEN_FROM AND ((v.day BETWEEN $d0 AND $((d0 + 4)))
+	  OR (v.day = 20711 AND v.paid = $((1000 + k))))"
+	want=$(($(wc -l <"$T/ord-$k.csv") - 1))
+	import_kill orders "$T/ord-$k.csv" 2000 fin1 "$ORD_SEEN" "$want"
+	[ "$STATE" = absent ] && rerun_import orders "$T/ord-$k.csv" fin1 "$ORD_SEEN" "$want" \
+		"SELECT count(*) FROM shop_orders WHERE job IN (SELECT id FROM bulk_job WHERE state <> 1)" 0
 done
 for ((i = 1; i <= n_top; i++)); do
 	k=$((k + 1))
