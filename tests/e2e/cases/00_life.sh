@@ -569,6 +569,16 @@ refused "gmv month 2026-2 is bad input" 2 input.month fin1 $D gmv S2 2026-2 100
 refused "recompute month 2026-00 is bad input" 2 input.month demo $D deposit recompute \
 	--month 2026-00
 
+# locked_wait: until the locker in the background says it holds its lock
+# (it touches $T/locked), 10 s at most.
+locked_wait() {
+	_i=0
+	while [ ! -f "$T/locked" ] && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
 # Another writer holds the database: a write waits, then gives up with 5
 # and writes nothing; reads go on meanwhile (WAL).
 # On PostgreSQL the other writer is a session holding bzj's writer lock
@@ -585,11 +595,7 @@ else
 	printf 'ROLLBACK;\n') | sqlite3 "$T/busy.db" >/dev/null 2>&1 &
 fi
 LOCKER=$!
-_i=0
-while [ ! -f "$T/locked" ] && [ $_i -lt 100 ]; do
-	sleep 0.1
-	_i=$((_i + 1))
-done
+locked_wait
 LIFE_DB=$DB
 DB=$T/busy.db
 refused "a write while another process holds the database: busy 5" 5 store.busy fin1 $D \
@@ -606,11 +612,7 @@ if pg; then
 	(printf 'BEGIN;\nLOCK TABLE shop IN ACCESS EXCLUSIVE MODE;\n\\! touch %s\nSELECT pg_sleep(8);\nROLLBACK;\n' \
 		"$T/locked") | pgcmd psql -X -q -d "$(dbname "$T/busy.db")" >/dev/null 2>&1 &
 	LOCKER=$!
-	_i=0
-	while [ ! -f "$T/locked" ] && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	locked_wait
 	bz fin1 $D topup S2 1
 	erc "a write while a non-bzj session locks the shop table: busy 5, not a hang" 5 store.busy
 	wait $LOCKER
