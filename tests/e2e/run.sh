@@ -332,10 +332,7 @@ REFUND_FIELDS=$REFUND_FIELDS,checklist,failure_reason,late
 E2E_PG_SKIP="19_startup_libs.sh:it proves the SQLite store starts without libpq loaded"
 # Case files that still fail on PostgreSQL (bugs not fixed yet): not run
 # there, and named at every run.  Empty when the whole suite passes.
-# 66_bulk_orders.sh came from a branch merged beside the PostgreSQL one:
-# its reads go to sqlite3 and its background import to the file path
-# directly, not through sq/dburi, so on PostgreSQL it tests nothing yet.
-E2E_PG_KNOWN_FAILING=${E2E_PG_KNOWN_FAILING-66_bulk_orders.sh}
+E2E_PG_KNOWN_FAILING=${E2E_PG_KNOWN_FAILING-}
 if pg && [ -n "$E2E_PG_KNOWN_FAILING" ]; then
 	echo "# known failing on PostgreSQL (not run): $E2E_PG_KNOWN_FAILING"
 fi

@@ -24,13 +24,13 @@ setup66() {
 }
 setup66
 VIS66="(v.job = 0 OR v.job IN (SELECT id FROM bulk_job WHERE state = 1))"
-q66() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
+q66() { sq "$DB" "$1"; }
 # the (shop, day) rows a reader sees: visible, the newest visible version
 NEWEST66="SELECT v.shop_id, v.day, v.paid, v.gift, v.net_cum, v.gift_cum FROM shop_orders v
  WHERE $VIS66 AND NOT EXISTS (SELECT 1 FROM shop_orders n WHERE n.shop_id = v.shop_id
  AND n.day = v.day AND n.job > v.job AND (n.job = 0 OR n.job IN (SELECT id FROM bulk_job WHERE state = 1)))
  ORDER BY v.shop_id, v.day"
-seen66() { q66 "SELECT count(*) FROM ($NEWEST66)"; }
+seen66() { q66 "SELECT count(*) FROM ($NEWEST66) AS x"; }
 staged66() { q66 "SELECT count(*) FROM shop_orders WHERE job IN (SELECT id FROM bulk_job WHERE state <> 1)"; }
 left66() { q66 "SELECT count(*) FROM bulk_job WHERE state <> 1"; }
 total66() { # net/gift of P66 over January as `provider orders` gives them
@@ -41,7 +41,7 @@ slow66() { # USER DATE ARGS...: bzj in the background, one line a slice, 6 s apa
 	_u=$1 _d=$2
 	shift 2
 	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_PAUSE_MS=6000 BZJ_USER=$_u "$BIN" --config "$CONF" \
-		--db "$DB" --today "$_d" --json "$@" >"$T/slow66.out" 2>"$T/slow66.err" &
+		--db "$(dburi "$DB")" --today "$_d" --json "$@" >"$T/slow66.out" 2>"$T/slow66.err" &
 	SLOW=$!
 }
 # a: a new day for every shop (net 9 + 18 + 27 = 54, gift 6); c: a later day
@@ -94,7 +94,7 @@ sleep 1.5
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
 is "killed: nothing of the file seen" "$(total66)" 59/6
-is "killed: O1's 01-06 running sum unmoved" "$(q66 "SELECT net_cum FROM ($NEWEST66) WHERE shop_id = 'O1' AND day = 20459")" 14
+is "killed: O1's 01-06 running sum unmoved" "$(q66 "SELECT net_cum FROM ($NEWEST66) AS x WHERE shop_id = 'O1' AND day = 20459")" 14
 is "killed: its job left staging" "$(q66 "SELECT count(*) FROM bulk_job WHERE state = 0")" 1
 bz demo $D66 check
 okrc "check after a killed orders import"
@@ -104,7 +104,7 @@ okrc "re-run at once after the kill (the killed process is gone)"
 jis "re-run: three rows" 'd["rows"]' 3
 is "re-run: the file counted once" "$(total66)" 157/8
 is "re-run: O1's 01-06 running sum moved by the re-imported day" \
-	"$(q66 "SELECT net_cum FROM ($NEWEST66) WHERE shop_id = 'O1' AND day = 20459")" 105
+	"$(q66 "SELECT net_cum FROM ($NEWEST66) AS x WHERE shop_id = 'O1' AND day = 20459")" 105
 is "re-run: no staged row of the killed run left" "$(staged66)" 0
 is "re-run: no unfinished job" "$(left66)" 0
 is "re-run: the versions it superseded pruned (O1: one row a day)" \
