@@ -526,10 +526,11 @@ static int schema_read(bzj_db *db, char ***out, int *n)
 }
 
 /* PostgreSQL: the objects of schema ?1 from pg_catalog, one (name, text)
- * pair each, the schema's own name taken out of the definitions so that
+ * pair each, the schema's name as the definitions print it (?2: the
+ * schema's own, or `pg_temp` for the temporary schema) taken out so that
  * the database's schema and the expected one (built in a schema of its
  * own, store.c st_schema_expected_pg) compare equal. */
-#define PG_UNQ(x) "replace(" x ", quote_ident(?1) || '.', '')"
+#define PG_UNQ(x) "replace(" x ", quote_ident(?2) || '.', '')"
 static const char pg_schema_sql[] =
 	"SELECT 'table ' || c.relname, 'table ' || c.relname || ': ' || string_agg(a.attname"
 	" || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN"
@@ -556,14 +557,15 @@ static const char pg_schema_sql[] =
 	" ORDER BY 1";
 #undef PG_UNQ
 
-int st_schema_of_pg(bzj_db *db, const char *schema, char ***out, int *n, bzj_err *e)
+int st_schema_of_pg(bzj_db *db, const char *schema, const char *printed, char ***out, int *n,
+		    bzj_err *e)
 {
 	*out = NULL;
 	*n = 0;
 	st_stmt *st = st_prep(db, pg_schema_sql, e);
 	if (!st)
 		return e ? e->rc : BZJ_EIO;
-	st_bind(st, "t", schema);
+	st_bind(st, "tt", schema, printed);
 	int rc = schema_pairs(st, out, n);
 	st_reset(st);
 	if (rc != ST_DONE) {
@@ -618,7 +620,7 @@ int bzj_store_schema_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64
 		if (st)
 			st_reset(st);
 		if (!rc)
-			rc = st_schema_of_pg(db, cur, &have, &nh, e);
+			rc = st_schema_of_pg(db, cur, cur, &have, &nh, e);
 	} else {
 		rc = st_schema_expected(&want, &nw, e);
 		if (!rc)
