@@ -1357,7 +1357,69 @@ int st_schema_expected(char ***out, int *n, bzj_err *e)
 	return rc;
 }
 
-#define PG_EXPECTED_SCHEMA "bzj_expected"
+/* bzj check's expected schema on PostgreSQL: the schema text this bzj
+ * carries (bzj_pg_schema, then migrations_pg[]) built as temporary
+ * objects (pg_temp) in a transaction on a second connection, always
+ * rolled back, and described by the same catalogue query as the
+ * database's own schema (st_schema_of_pg, the temporary schema's name
+ * taken out of every definition).
+ *
+ * Why pg_temp and not a schema of its own (CREATE SCHEMA needs CREATE on
+ * the database, which bzj's least-privileged login must not have: it
+ * could then add objects next to bzj's) nor a description stored at
+ * `bzj init` (whoever may change the schema, the owner, could change the
+ * stored description with it, and the check would compare the database
+ * with itself): the TEMPORARY privilege, which PostgreSQL grants PUBLIC
+ * by default, is enough for every object type the check compares:
+ * tables with their columns, identity, defaults and constraints,
+ * indexes, plpgsql and SQL functions, triggers and constraint triggers
+ * (tested in tests/pg/trust.sh as such a login, also that a tampered
+ * schema is still reported).  Definitions print the temporary schema
+ * as `pg_temp.`, which st_schema_of_pg takes out.  The expected schema stays what this binary
+ * says, never something read from the database.  Two adjustments, both
+ * invisible in the description: the temporary schema is never searched
+ * for functions, so a trigger's `EXECUTE FUNCTION bzj_...` is qualified
+ * as `pg_temp.bzj_...`; and function bodies are not
+ * validated (check_function_bodies off: a SQL function calling another
+ * bzj function would not find it there; nothing is ever run).  The
+ * schema's GRANTs on the temporary schema itself grant nothing (a
+ * warning the driver keeps quiet). */
+static char *pg_temp_script(const char *script)
+{
+	static const char from[] = "EXECUTE FUNCTION bzj_";
+	static const char to[] = "EXECUTE FUNCTION pg_temp.bzj_";
+	size_t n = 0;
+	for (const char *p = script; (p = strstr(p, from)); p += sizeof from - 1)
+		n++;
+	char *out = malloc(strlen(script) + n * (sizeof to - sizeof from) + 1);
+	if (!out)
+		return NULL;
+	char *w = out;
+	for (const char *p = script;;) {
+		const char *hit = strstr(p, from);
+		size_t len = hit ? (size_t)(hit - p) : strlen(p);
+		memcpy(w, p, len);
+		w += len;
+		if (!hit)
+			break;
+		memcpy(w, to, sizeof to - 1);
+		w += sizeof to - 1;
+		p = hit + sizeof from - 1;
+	}
+	*w = 0;
+	return out;
+}
+
+static int exec_pg_temp(bzj_db *m, const char *script, bzj_err *e)
+{
+	char *s = pg_temp_script(script);
+	if (!s)
+		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	int rc = exec_script(m, s, e);
+	free(s);
+	return rc;
+}
+
 int st_schema_expected_pg(bzj_db *db, char ***out, int *n, bzj_err *e)
 {
 	*out = NULL;
@@ -1375,19 +1437,31 @@ int st_schema_expected_pg(bzj_db *db, char ***out, int *n, bzj_err *e)
 	int base = 0;
 	const char *script = bzj_pg_schema(&base);
 	rc = script ? exec_script(m,
-				  "BEGIN; CREATE SCHEMA " PG_EXPECTED_SCHEMA
-				  "; SET LOCAL search_path = " PG_EXPECTED_SCHEMA,
+				  "BEGIN; SET LOCAL search_path = pg_temp;"
+				  " SET LOCAL check_function_bodies = off",
 				  e)
 		    : bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
 	if (!rc)
-		rc = exec_script(m, script, e);
+		rc = exec_pg_temp(m, script, e);
 	for (int v = base; !rc && v < BZJ_SCHEMA_VERSION; v++)
-		rc = bzj_pg_migration(v) ? exec_script(m, bzj_pg_migration(v), e)
+		rc = bzj_pg_migration(v) ? exec_pg_temp(m, bzj_pg_migration(v), e)
 					 : bzj_fail(e, BZJ_EIO, "store.version",
 						    _("schema migration %d has no PostgreSQL form yet"),
 						    v + 1);
+	char tmp[128] = "";
+	if (!rc) {
+		st_stmt *st = st_prep(m, "SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()",
+				      e);
+		if (!st)
+			rc = e ? e->rc : BZJ_EIO;
+		else {
+			if (st_step(st) == ST_ROW)
+				st_text(st, 0, tmp, sizeof tmp);
+			st_reset(st);
+		}
+	}
 	if (!rc)
-		rc = st_schema_of_pg(m, PG_EXPECTED_SCHEMA, out, n, e);
+		rc = st_schema_of_pg(m, tmp, "pg_temp", out, n, e);
 	m->drv->exec(m->conn, "ROLLBACK");
 	bzj_db_close(m);
 	return rc;

@@ -388,7 +388,8 @@ void st_schema_free(char **v, int n);
  * the objects bzj's schema script and migrations create, built on a
  * second connection in a schema of their own that is rolled back
  * (store.c; needs the CREATE privilege on the database). */
-int st_schema_of_pg(bzj_db *db, const char *schema, char ***out, int *n, bzj_err *e);
+int st_schema_of_pg(bzj_db *db, const char *schema, const char *printed, char ***out, int *n,
+		    bzj_err *e);
 int st_schema_expected_pg(bzj_db *db, char ***out, int *n, bzj_err *e);
 /* The same list from a database (store_seal.c). */
 int st_schema_of(bzj_db *db, char ***out, int *n, bzj_err *e);
