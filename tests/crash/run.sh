@@ -73,18 +73,14 @@ CONF=$PWD/data/demo.conf
 T=$(mktemp -d "${TMPDIR:-/tmp}/bzj-crash.XXXXXX") || exit 2
 DB=$T/crash.db
 VICTIM=""
-CRASH_PGDIR=""
 HERE=$(cd "$(dirname "$0")" && pwd)
+# The PostgreSQL backend (tests/pg/backend.sh): pgcmd, dbname, dburi.
+PGB_PREFIX=crash PGB_NAME=crash PGB_SERVER=$HERE/../pg/server.sh
+. "$HERE/../pg/backend.sh"
 cleanup() {
 	[ -n "$VICTIM" ] && kill -9 "$VICTIM" 2>/dev/null
 	wait 2>/dev/null
-	if [ -n "$CRASH_PGDIR" ]; then
-		sh "$HERE/../pg/server.sh" stop "$CRASH_PGDIR" >/dev/null 2>&1
-	elif [ -d "$T/.pgdb" ]; then
-		for _f in "$T"/.pgdb/crash_*; do
-			[ -e "$_f" ] && pgcmd psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $(basename "$_f") WITH (FORCE)" >/dev/null 2>&1
-		done
-	fi
+	pgb_cleanup
 	if [ "${KEEP:-0}" = 1 ]; then echo "crash: kept $T" >&2; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
@@ -104,33 +100,8 @@ now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 # ---- the backend (as tests/safety/run.sh) -----------------------------------------
 pg() { [ "$CRASH_BACKEND" = pg ]; }
 if pg; then
-	if [ -z "${PGHOST:-}" ]; then
-		_out=$(sh "$HERE/../pg/server.sh" start) || { echo "crash: no PostgreSQL server" >&2; exit 2; }
-		eval "$_out"
-		CRASH_PGDIR=$BZJ_PG_DIR
-	fi
-	CRASH_PGH=$PGHOST CRASH_PGP=${PGPORT:-5432} CRASH_PGU=${PGUSER:-bzj_test}
-	unset PGHOST PGPORT PGUSER PGDATABASE PGSERVICE PGPASSWORD
-	CRASH_PGHOST=$(printf '%s' "$CRASH_PGH" | sed 's,/,%2F,g')
-	mkdir "$T/.pgdb" || exit 2
-	echo "# backend: PostgreSQL (server $CRASH_PGH, port $CRASH_PGP)"
+	pgb_start || { echo "crash: no PostgreSQL server" >&2; exit 2; }
 fi
-pgcmd() { env PGHOST="$CRASH_PGH" PGPORT="$CRASH_PGP" PGUSER="$CRASH_PGU" "$@"; }
-dbname() { # PATH -> the database standing for it ($T/demo-3.db -> crash_demo_3)
-	local p=${1#"$T"/}
-	printf 'crash_%s\n' "${p%.db}" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_\n' '_' | cut -c1-63
-}
-dburi() { # PATH -> --db: PATH on SQLite; on PostgreSQL its database's URI (made empty on first use)
-	pg || { printf '%s\n' "$1"; return 0; }
-	local n
-	n=$(dbname "$1")
-	if [ ! -e "$T/.pgdb/$n" ]; then
-		pgcmd psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $n" >/dev/null 2>&1 ||
-			echo "crash: CREATE DATABASE $n failed" >&2
-		: >"$T/.pgdb/$n"
-	fi
-	printf 'postgresql://%s@/%s?host=%s&port=%s\n' "$CRASH_PGU" "$n" "$CRASH_PGHOST" "$CRASH_PGP"
-}
 dbdrop() { # PATH: the database (file) gone
 	if pg; then
 		pgcmd psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $(dbname "$1") WITH (FORCE)" >/dev/null 2>&1
@@ -139,14 +110,7 @@ dbdrop() { # PATH: the database (file) gone
 		rm -f "$1" "$1-wal" "$1-shm"
 	fi
 }
-sqdb() { # PATH SQL [PGSQL]: SQL on the database PATH, rows as sqlite3 prints them
-	if pg; then
-		dburi "$1" >/dev/null
-		printf '%s\n' "${3:-$2}" | pgcmd psql -X -A -t -q -v ON_ERROR_STOP=1 -F '|' -d "$(dbname "$1")" 2>&1
-	else
-		sqlite3 -batch -noheader "$1" "$2" 2>&1
-	fi
-}
+sqdb() { pgb_sq "$@" 2>&1; } # PATH SQL [PGSQL]: tests/pg/backend.sh's, errors on stdout too
 bzj() { # USER [--db FILE] args...
 	local user=$1 db=$DB
 	shift

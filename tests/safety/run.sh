@@ -64,19 +64,13 @@ BEL=$(printf '\007')
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/bzj-safety.XXXXXX") || exit 2
 chmod 0711 "$T" # another uid (nobody) must reach its subdirectories
+# The PostgreSQL backend (tests/pg/backend.sh): pgcmd, dbname, dburi.
+PGB_PREFIX=saf PGB_NAME=safety PGB_SERVER=$REPO/tests/pg/server.sh
+. "$REPO/tests/pg/backend.sh"
 MOUNTS=()
 HOLD_PID=""
-SAFETY_PGDIR=""
 cleanup() {
-	# a server of our own is stopped (and its folder removed); on one we
-	# were given, the databases we made are dropped
-	if [ -n "$SAFETY_PGDIR" ]; then
-		sh "$REPO/tests/pg/server.sh" stop "$SAFETY_PGDIR" >/dev/null 2>&1
-	elif [ -d "$T/.pgdb" ]; then
-		for _f in "$T"/.pgdb/saf_*; do
-			[ -e "$_f" ] && pgcmd psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $(basename "$_f") WITH (FORCE)" >/dev/null 2>&1
-		done
-	fi
+	pgb_cleanup
 	[ -n "$HOLD_PID" ] && kill "$HOLD_PID" 2>/dev/null
 	exec 7>&- 2>/dev/null
 	for m in "${MOUNTS[@]}"; do umount -l "$m" 2>/dev/null; done
@@ -101,59 +95,14 @@ pg() { [ "$SAFETY_BACKEND" = pg ]; }
 # PostgreSQL; says so (a `skip` line), never silently.
 pgskip() { pgskips=$((pgskips + 1)); skipped "$1 on PostgreSQL: $2"; }
 if pg; then
-	if [ -z "${PGHOST:-}" ]; then
-		_out=$(sh "$REPO/tests/pg/server.sh" start) || { echo "safety: no PostgreSQL server" >&2; exit 2; }
-		eval "$_out"
-		SAFETY_PGDIR=$BZJ_PG_DIR
-		# other uids (nobody, the cases' setpriv runs) reach the socket:
-		# the folder lets them through, not list it (as tests/pg/trust.sh)
-		chmod 0711 "$SAFETY_PGDIR"
-	fi
-	# psql and pg_dump get the server (pgcmd); bzj only through its URI
-	SAFETY_PGH=$PGHOST SAFETY_PGP=${PGPORT:-5432} SAFETY_PGU=${PGUSER:-bzj_test}
-	unset PGHOST PGPORT PGUSER PGDATABASE PGSERVICE PGPASSWORD
-	SAFETY_PGHOST=$(printf '%s' "$SAFETY_PGH" | sed 's,/,%2F,g')
-	mkdir "$T/.pgdb" || exit 2
-	echo "# backend: PostgreSQL (server $SAFETY_PGH, port $SAFETY_PGP, user $SAFETY_PGU)"
+	pgb_start || { echo "safety: no PostgreSQL server" >&2; exit 2; }
+	# other uids (nobody, the cases' setpriv runs) reach the socket: the
+	# folder lets them through, not list it (as tests/pg/trust.sh)
+	[ -z "$PGB_DIR" ] || chmod 0711 "$PGB_DIR"
 fi
-pgcmd() { env PGHOST="$SAFETY_PGH" PGPORT="$SAFETY_PGP" PGUSER="$SAFETY_PGU" "$@"; }
-# dbname PATH: the PostgreSQL database standing for the SQLite file PATH
-# (its path under $T, e.g. $T/ww-db/bzj.db -> saf_ww_db_bzj).
-dbname() {
-	_p=${1#"$T"/}
-	printf 'saf_%s\n' "${_p%.db}" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_\n' '_' | cut -c1-63
-}
-# dburi PATH: what --db names for PATH: PATH itself on SQLite; on
-# PostgreSQL the URI of its database, created empty on first use (what a
-# missing file is to SQLite).
-dburi() {
-	case $1 in
-	*.db) ;;
-	*) printf '%s\n' "$1"; return 0 ;;
-	esac
-	if ! pg; then
-		printf '%s\n' "$1"
-		return 0
-	fi
-	_n=$(dbname "$1")
-	if [ ! -e "$T/.pgdb/$_n" ]; then
-		pgcmd psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $_n" >/dev/null 2>"$T/.pgdb/err" ||
-			echo "safety: CREATE DATABASE $_n: $(cat "$T/.pgdb/err")" >&2
-		: >"$T/.pgdb/$_n"
-	fi
-	printf 'postgresql://%s@/%s?host=%s&port=%s\n' "$SAFETY_PGU" "$_n" "$SAFETY_PGHOST" "$SAFETY_PGP"
-}
-# sq PATH SQL [PGSQL]: SQL on the database PATH, rows as sqlite3 prints
-# them (columns joined by |); PGSQL, when given, is PostgreSQL's spelling.
-# Errors go to stdout too (2>&1), as the cases read refusals from it.
-sq() {
-	if pg; then
-		dburi "$1" >/dev/null
-		printf '%s\n' "${3:-$2}" | pgcmd psql -X -A -t -q -v ON_ERROR_STOP=1 -F '|' -d "$(dbname "$1")" 2>&1
-	else
-		sqlite3 -batch -noheader "$1" "$2" 2>&1
-	fi
-}
+# sq PATH SQL [PGSQL]: tests/pg/backend.sh's pgb_sq, with errors on
+# stdout too (2>&1), as the cases read refusals from it.
+sq() { pgb_sq "$@" 2>&1; }
 # pgtamper PATH SQL: SQL through psql with no trigger firing
 # (session_replication_role = replica), as the server's superuser could;
 # the triggers stay for bzj's own commands after it.
