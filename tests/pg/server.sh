@@ -15,6 +15,10 @@
 # postmaster's own pid, read from its postmaster.pid), and removes the
 # folder.  It only removes a folder start made (it holds .bzj-pg).
 # have: prints the folder of the server binaries; exit 3 when there are none.
+# BZJ_PG_DATA (start): keep the cluster's data directory there instead of
+# inside the folder (the bench's cache, tests/bench/pg.sh): made by initdb
+# when it does not exist, else started as it is; the folder holds a link
+# to it, so stop leaves it in place.
 set -u
 PORT=5432
 USER_NAME=bzj_test
@@ -65,8 +69,19 @@ start() {
 	# "C", so the classes change nothing else.  Plain C where the system
 	# has no C.UTF-8.
 	initdb_ok=0
-	for CTYPE in --lc-ctype=C.UTF-8 ""; do
-		rm -rf "$DIR/data"
+	if [ -n "${BZJ_PG_DATA:-}" ]; then
+		if [ -f "$BZJ_PG_DATA/PG_VERSION" ]; then
+			initdb_ok=1
+		else
+			rm -rf "$BZJ_PG_DATA"
+			mkdir -p "$BZJ_PG_DATA"
+		fi
+		[ "$(id -u)" = 0 ] && chown -R "$owner:" "$BZJ_PG_DATA" 2>/dev/null
+		chmod 0700 "$BZJ_PG_DATA"
+		ln -s "$BZJ_PG_DATA" "$DIR/data"
+	fi
+	[ $initdb_ok = 1 ] || for CTYPE in --lc-ctype=C.UTF-8 ""; do
+		[ -L "$DIR/data" ] || rm -rf "$DIR/data"
 		if as_owner "$B/initdb" -D "$DIR/data" -U "$USER_NAME" -A trust -E UTF8 --locale=C $CTYPE \
 			--no-sync >"$DIR/initdb.log" 2>&1; then
 			initdb_ok=1
