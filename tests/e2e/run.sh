@@ -219,6 +219,18 @@ dburi() {
 	printf 'postgresql://%s@/%s?host=%s&port=%s\n' "$E2E_PGU" "$_n" "$E2E_PGHOST" "$E2E_PGP"
 }
 
+# slow PAUSE_MS USER DATE ARGS...: bzj --json on $DB in the background,
+# as the bulk cases need it: one row a slice (BZJ_TEST_SLICE_ROWS=1) and
+# PAUSE_MS between slices, so a case can look at the database while the
+# job stages.  Its pid is SLOW, its output $T/slow.out and $T/slow.err.
+slow() {
+	_p=$1 _u=$2 _d=$3
+	shift 3
+	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_PAUSE_MS=$_p BZJ_USER=$_u "$BIN" --config "$CONF" \
+		--db "$(dburi "$DB")" --today "$_d" --json "$@" >"$T/slow.out" 2>"$T/slow.err" &
+	SLOW=$!
+}
+
 # sq PATH SQL [PGSQL]: run SQL on the database PATH, rows printed as
 # sqlite3 prints them (columns joined by |).  PGSQL, when given, is the
 # PostgreSQL spelling of the same question (where SQLite's functions or

@@ -32,14 +32,7 @@ bz fin1 2026-02-01 import gmv "$T/60_jan.csv"
 okrc "import gmv 2026-01 (in slices)"
 jis "import gmv: three rows" 'd["rows"]' 3
 
-slow() { # USER DATE ARGS...: bzj in the background, one shop a slice, 1.5 s apart
-	_u=$1 _d=$2
-	shift 2
-	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_PAUSE_MS=1500 BZJ_USER=$_u "$BIN" --config "$CONF" \
-		--db "$(dburi "$DB")" --today "$_d" --json "$@" >"$T/slow.out" 2>"$T/slow.err" &
-	SLOW=$!
-}
-slow demo 2026-02-02 deposit recompute --month 2026-02
+slow 1500 demo 2026-02-02 deposit recompute --month 2026-02
 sleep 1
 _staged=$(sq "$DB" "SELECT count(*) FROM floating WHERE job IN (SELECT id FROM bulk_job WHERE state = 0)")
 [ "$_staged" -ge 1 ] && ok "during the recompute: figures staged, unseen" ||
@@ -77,7 +70,7 @@ okrc "check after the slow recompute"
 printf 'shop_id,month,amount\nM1,2026-02,1000\nM2,2026-02,1000\nM3,2026-02,1000\n' >"$T/60_feb.csv"
 bz fin1 2026-03-01 import gmv "$T/60_feb.csv"
 okrc "import gmv 2026-02"
-slow demo 2026-03-02 deposit recompute --month 2026-03
+slow 1500 demo 2026-03-02 deposit recompute --month 2026-03
 sleep 1
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
@@ -101,7 +94,7 @@ is "re-run: one row a shop" "$_rows" 3
 
 # ---- import gmv: invisible while staging, nothing on a bad line ----------------
 printf 'shop_id,month,amount\nM1,2026-03,600000\nM2,2026-03,600000\nM3,2026-03,600000\n' >"$T/60_mar.csv"
-slow fin1 2026-04-01 import gmv "$T/60_mar.csv"
+slow 1500 fin1 2026-04-01 import gmv "$T/60_mar.csv"
 sleep 1
 bz demo 2026-04-02 deposit recompute --month 2026-04
 okrc "a recompute while an import is staging"
@@ -134,7 +127,6 @@ _j=$(sq "$DB" "SELECT count(*) FROM bulk_job WHERE state <> 1")
 is "refused import: its staged GMV rows are gone" "$_g/$_j" "0/0"
 bz demo 2026-05-01 check
 okrc "check after the refused import"
-unset -f slow
 
 # ---- deposit sync: the catch-up of a scheduled date, from cron --------------
 printf 'shop_id,month,amount\nM2,2026-05,600000\n' >"$T/60_may.csv"

@@ -15,18 +15,11 @@ VIS63="(v.job = 0 OR v.job IN (SELECT id FROM bulk_job WHERE state = 1))"
 seen63() { sq "$DB" "SELECT count(*) FROM score v WHERE $VIS63"; }
 rows63() { sq "$DB" "SELECT count(*) FROM score"; }
 left63() { sq "$DB" "SELECT count(*) FROM bulk_job WHERE state <> 1"; }
-slow63() { # USER DATE ARGS...: bzj in the background, one line a slice, 4 s apart
-	_u=$1 _d=$2
-	shift 2
-	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_PAUSE_MS=4000 BZJ_USER=$_u "$BIN" --config "$CONF" \
-		--db "$(dburi "$DB")" --today "$_d" --json "$@" >"$T/slow63.out" 2>"$T/slow63.err" &
-	SLOW=$!
-}
 printf 'shop_id,date,score\nQ1,2026-01-10,4.5\nQ2,2026-01-10,3.0\nQ3,2026-01-10,4.8\n' >"$T/63_a.csv"
 printf 'shop_id,date,score\nQ1,2026-01-11,4.5\n' >"$T/63_b.csv"
 
 # ---- staging: unseen by the newbie check and by bzj check; a second run refused
-slow63 rev1 2026-01-12 import scores "$T/63_a.csv"
+slow 4000 rev1 2026-01-12 import scores "$T/63_a.csv"
 sleep 1.5
 _st=$(sq "$DB" "SELECT count(*) FROM score WHERE job IN (SELECT id FROM bulk_job WHERE state = 0)")
 [ "$_st" -ge 1 ] && ok "during the import: scores staged" || fail "during the import: scores staged" "none ($_st)"
@@ -43,7 +36,7 @@ refused "another scores file while the first runs" 5 bulk.running \
 grepo "the refusal names who runs it" "$T/out" "started by rev1"
 wait $SLOW
 is "the slow import finished" "$?" 0
-cp "$T/slow63.out" "$T/out"
+cp "$T/slow.out" "$T/out"
 jis "published: three rows" 'd["rows"]' 3
 is "after publishing: three scores seen" "$(seen63)" 3
 _aud=$(sq "$DB" "SELECT count(*) FROM audit WHERE action = 'import.scores'")
@@ -57,7 +50,7 @@ is "the same file again: no job started" "$(sq "$DB" "SELECT count(*) FROM bulk_
 
 # ---- kill -9 mid-way: nothing seen, check clean, a re-run takes over at once
 printf 'shop_id,date,score\nQ1,2026-01-11,4.1\nQ2,2026-01-11,4.2\nQ3,2026-01-11,4.3\n' >"$T/63_c.csv"
-slow63 rev1 2026-01-12 import scores "$T/63_c.csv"
+slow 4000 rev1 2026-01-12 import scores "$T/63_c.csv"
 sleep 1.5
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
@@ -74,7 +67,7 @@ is "re-run: no unfinished job" "$(left63)" 0
 
 # ---- Ctrl-C: exit 130, nothing seen, a re-run starts clean ---------------------
 printf 'shop_id,date,score\nQ1,2026-01-09,2.0\nQ2,2026-01-09,2.5\nQ3,2026-01-09,3.5\n' >"$T/63_d.csv"
-slow63 rev1 2026-01-12 import scores "$T/63_d.csv"
+slow 4000 rev1 2026-01-12 import scores "$T/63_d.csv"
 sleep 1.5
 kill -INT $SLOW
 wait $SLOW
@@ -93,4 +86,4 @@ is "re-run after Ctrl-C: nine scores, none left over" "$(seen63)/$(rows63)/$(lef
 printf 'shop_id,date,score\nQ1,2026-01-08,1.0\nQ2,2026-01-10,1.0\n' >"$T/63_e.csv"
 refused "a file with a changed recorded score" 2 import.invalid \
 	rev1 2026-01-12 import scores "$T/63_e.csv"
-unset -f slow63 seen63 rows63 left63
+unset -f seen63 rows63 left63

@@ -20,20 +20,13 @@ done
 bz rev1 2026-01-15 import scores "$T/64_s.csv"
 okrc "bulk newbie set-up: scores"
 q64() { sq "$DB" "$1" "${2:-}"; }
-slow64() { # USER DATE ARGS...: bzj in the background, one shop a slice, 3 s apart
-	_u=$1 _d=$2
-	shift 2
-	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_PAUSE_MS=3000 BZJ_USER=$_u "$BIN" --config "$CONF" \
-		--db "$(dburi "$DB")" --today "$_d" --json "$@" >"$T/slow64.out" 2>"$T/slow64.err" &
-	SLOW=$!
-}
 capped64() { # the ids shop list --capped shows
 	bz cs1 2026-01-15 shop list --capped
 	j '[s["id"] for s in d["shops"]]'
 }
 
 # ---- staging: unseen by shop show, the list and bzj check; a second run refused
-slow64 rev1 2026-01-15 newbie check --date 2026-01-10
+slow 3000 rev1 2026-01-15 newbie check --date 2026-01-10
 sleep 1
 _st=$(q64 "SELECT count(*) FROM newbie_stage WHERE job IN (SELECT id FROM bulk_job WHERE state = 0)")
 [ "$_st" -ge 1 ] && ok "newbie check staging: rows staged" || fail "newbie check staging: rows staged" "none ($_st)"
@@ -59,7 +52,7 @@ bz demo 2026-01-15 check
 okrc "bzj check while the newbie check folds"
 wait $SLOW
 is "the slow check finished" "$?" 0
-cp "$T/slow64.out" "$T/out"
+cp "$T/slow.out" "$T/out"
 jis "the slow check: three checked" 'd["checked"]' 3
 jis "the slow check: two capped" 'd["capped"]' 2
 is "folded: nothing staged left" "$(q64 "SELECT count(*) FROM newbie_stage")" 0
@@ -69,7 +62,7 @@ is "folded: two cap transitions logged, on the day after (2026-01-11)" "$(q64 "S
 is "one newbie.check record" "$(q64 "SELECT count(*) FROM audit WHERE action = 'newbie.check'")" 1
 
 # ---- kill -9 while staging: nothing seen, check clean, a re-run at once -------
-slow64 rev1 2026-01-15 newbie check --date 2026-01-11
+slow 3000 rev1 2026-01-15 newbie check --date 2026-01-11
 sleep 1
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
@@ -87,7 +80,7 @@ is "re-run: no unfinished job" "$(q64 "SELECT count(*) FROM bulk_job WHERE state
 
 # ---- Ctrl-C while staging: exit 130, nothing seen, a re-run starts clean -----
 H64=$(snap)
-slow64 rev1 2026-01-15 newbie check --date 2026-01-12
+slow 3000 rev1 2026-01-15 newbie check --date 2026-01-12
 sleep 1
 kill -INT $SLOW
 wait $SLOW
@@ -104,7 +97,7 @@ is "re-run after Ctrl-C: nothing staged, no unfinished job" \
 	"$(q64 "SELECT count(*) FROM newbie_stage")/$(q64 "SELECT count(*) FROM bulk_job WHERE state <> 1")" 0/0
 
 # ---- kill -9 while folding: the day is seen whole; the next check folds it ----
-slow64 rev1 2026-01-15 newbie check --date 2026-01-13
+slow 3000 rev1 2026-01-15 newbie check --date 2026-01-13
 sleep 8
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
@@ -130,4 +123,4 @@ bz demo 2026-01-15 check
 okrc "check after the fold is finished"
 refused "a check of an earlier day is refused" 1 newbie.check_order \
 	rev1 2026-01-15 newbie check --date 2026-01-13
-unset -f slow64 q64 capped64
+unset -f q64 capped64

@@ -25,20 +25,13 @@ done
 # below must fall between two slices of the running one)
 SLOW65_MS=3000
 if pg; then SLOW65_MS=6000; fi
-slow65() { # USER DATE ARGS...: bzj in the background, one provider a slice, 3 s apart
-	_u=$1 _d=$2
-	shift 2
-	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_PAUSE_MS=$SLOW65_MS BZJ_USER=$_u "$BIN" --config "$CONF" \
-		--db "$(dburi "$DB")" --today "$_d" --json "$@" >"$T/slow65.out" 2>"$T/slow65.err" &
-	SLOW=$!
-}
 res65() { q65 "SELECT count(*) FROM assessment_result WHERE assessment_id = (SELECT id FROM assessment WHERE name = '$1')"; }
 closed65() { q65 "SELECT COALESCE(closed_on, 'open') FROM assessment WHERE name = '$1'" \
 	"SELECT COALESCE(closed_on::text, 'open') FROM assessment WHERE name = '$1'"; }
 
 # ---- staging: unseen by assess show and bzj check; a second close refused ----
 REV0=$(q65 "SELECT count(*) FROM audit WHERE action = 'provider.revoke'")
-slow65 sup1 2026-11-23 assess close A1
+slow $SLOW65_MS sup1 2026-11-23 assess close A1
 sleep 1.5
 # the refusal first: "nothing written" compares the whole database, and the
 # running close writes its next slice 3 s after its first (on a loaded
@@ -55,7 +48,7 @@ bz demo 2026-11-23 check
 okrc "bzj check while the close stages"
 wait $SLOW
 is "the slow close finished" "$?" 0
-cp "$T/slow65.out" "$T/out"
+cp "$T/slow.out" "$T/out"
 jis "the slow close: closed today" 'd["closed_on"]' 2026-11-23
 is "closed: one result per provider" "$(res65 A1)" "$NPROV"
 # a provider revoked by A1 is no longer assessed by the next ones
@@ -66,7 +59,7 @@ is "one assess.close record" "$(q65 "SELECT count(*) FROM audit WHERE action = '
 is "no unfinished job" "$(q65 "SELECT count(*) FROM bulk_job WHERE state <> 1")" 0
 
 # ---- kill -9 while staging: open, no result seen, a re-run at once -------------
-slow65 sup1 2026-11-23 assess close A2
+slow $SLOW65_MS sup1 2026-11-23 assess close A2
 sleep 1.5
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
@@ -83,7 +76,7 @@ is "re-run: one result per provider, none left over" "$(res65 A2)" "$NPROV"
 is "re-run: no unfinished job" "$(q65 "SELECT count(*) FROM bulk_job WHERE state <> 1")" 0
 
 # ---- Ctrl-C: exit 130, nothing seen, a re-run starts clean ----------------------
-slow65 sup1 2026-11-23 assess close A3
+slow $SLOW65_MS sup1 2026-11-23 assess close A3
 sleep 1.5
 kill -INT $SLOW
 wait $SLOW
@@ -109,13 +102,13 @@ PB=$(q65 "SELECT provider_id FROM provider_binding b JOIN provider p ON p.id = b
   AND b.from_day <= DATE '2026-09-01' - DATE '1970-01-01' ORDER BY b.provider_id LIMIT 1")
 SB=$(q65 "SELECT shop_id FROM provider_binding WHERE provider_id = '$PB' AND to_day IS NULL ORDER BY shop_id LIMIT 1")
 PB_A1=$(q65 "SELECT orders FROM assessment_result WHERE provider_id = '$PB' AND assessment_id = (SELECT id FROM assessment WHERE name = 'A1')")
-slow65 sup1 2026-11-23 assess close A4
+slow $SLOW65_MS sup1 2026-11-23 assess close A4
 sleep 1.5
 bz demo 2026-11-23 provider unbind "$PB" "$SB" --date 2026-09-01
 okrc "an unbinding while the close stages"
 wait $SLOW
 is "moved: the close still finished" "$?" 0
-cp "$T/slow65.out" "$T/out"
+cp "$T/slow.out" "$T/out"
 is "moved: closed" "$(closed65 A4)" 20780
 is "moved: one result per provider" "$(res65 A4)" "$(j 'len(d["providers"])')"
 _pb=$(q65 "SELECT orders FROM assessment_result WHERE provider_id = '$PB' AND assessment_id = (SELECT id FROM assessment WHERE name = 'A4')")
@@ -124,4 +117,4 @@ _pb=$(q65 "SELECT orders FROM assessment_result WHERE provider_id = '$PB' AND as
 is "moved: no unfinished job" "$(q65 "SELECT count(*) FROM bulk_job WHERE state <> 1")" 0
 bz demo 2026-11-23 check
 okrc "check after the closes"
-unset -f slow65 q65 res65 closed65
+unset -f q65 res65 closed65

@@ -37,13 +37,6 @@ total66() { # net/gift of P66 over January as `provider orders` gives them
 	bz cs1 $D66 provider orders P66 --from 2026-01-01 --to 2026-01-31
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%s/%s" % (d["orders"], d["gift_orders"]))' "$T/out"
 }
-slow66() { # USER DATE ARGS...: bzj in the background, one line a slice, 6 s apart
-	_u=$1 _d=$2
-	shift 2
-	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_PAUSE_MS=6000 BZJ_USER=$_u "$BIN" --config "$CONF" \
-		--db "$(dburi "$DB")" --today "$_d" --json "$@" >"$T/slow66.out" 2>"$T/slow66.err" &
-	SLOW=$!
-}
 # a: a new day for every shop (net 9 + 18 + 27 = 54, gift 6); c: a later day
 # of O1 (+5); d: O1's 01-05 re-imported (9 -> 100, moving 01-06's running
 # sum) and a new day of O2 (+7) and O3 (gift 3); e: a day of O2 and O3 (+3)
@@ -56,7 +49,7 @@ printf 'shop_id,date,paid_orders,gift_orders\nO2,2026-01-08,1,0\nO3,2026-01-08,2
 bz demo $D66 assess create q66 --cutoff 2025-12-31 --from 2026-01-01 --to 2026-01-31 \
 	--threshold 50 --deposit 0
 okrc "assessment q66 over January"
-slow66 fin1 $D66 import orders "$T/66_a.csv"
+slow 6000 fin1 $D66 import orders "$T/66_a.csv"
 sleep 1.5
 # the refusals first: "nothing written" compares the whole database, and the
 # running import writes its next slice 6 s after its first
@@ -76,7 +69,7 @@ okrc "bzj check while the orders are staging"
 jis "bzj check while staging: ok" 'd["ok"]' true
 wait $SLOW
 is "the slow import finished" "$?" 0
-cp "$T/slow66.out" "$T/out"
+cp "$T/slow.out" "$T/out"
 jis "published: three rows" 'd["rows"]' 3
 is "after publishing: three rows seen" "$(seen66)" 3
 is "after publishing: provider orders" "$(total66)" 54/6
@@ -89,7 +82,7 @@ okrc "a later day of O1"
 is "O1's later day counted" "$(total66)" 59/6
 
 # ---- kill -9 mid-way: nothing seen, check clean, a re-run takes over at once
-slow66 fin1 $D66 import orders "$T/66_d.csv"
+slow 6000 fin1 $D66 import orders "$T/66_d.csv"
 sleep 1.5
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
@@ -111,7 +104,7 @@ is "re-run: the versions it superseded pruned (O1: one row a day)" \
 	"$(q66 "SELECT count(*) FROM shop_orders WHERE shop_id = 'O1'")" 2
 
 # ---- Ctrl-C: exit 130, nothing seen, a re-run starts clean ---------------------
-slow66 fin1 $D66 import orders "$T/66_e.csv"
+slow 6000 fin1 $D66 import orders "$T/66_e.csv"
 sleep 1.5
 kill -INT $SLOW
 wait $SLOW
@@ -159,4 +152,4 @@ done
 okrc "one-shot imports of the same files"
 is "the same rows and running sums as the sliced, killed and re-run imports" "$(q66 "$NEWEST66")" "$_sliced66"
 is "one-shot: provider orders" "$(total66)" 160/8
-unset -f setup66 q66 seen66 staged66 left66 total66 slow66
+unset -f setup66 q66 seen66 staged66 left66 total66
