@@ -109,7 +109,8 @@ if [ ! -f "$CP/demo.seconds" ]; then
 		FROM shop ORDER BY id) AS g) TO STDOUT" >"$CP/gmv.csv"
 	$Q -d demo -c "VACUUM ANALYZE"
 	copy demo imported
-	"$BIN" --config "$CONF" --today "$TODAY" --db "$(uri imported)" import gmv "$CP/gmv.csv" >/dev/null
+	"$BIN" --config "$CONF" --today "$TODAY" --db "$(uri imported)" import gmv "$CP/gmv.csv" \
+		>/dev/null 2>"$CP/import.progress"
 	$Q -d imported -c "VACUUM ANALYZE"
 	mv "$TMP/demo.seconds" "$CP/demo.seconds"
 fi
