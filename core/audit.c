@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bzj/audit.h"
+#include "bzj/text.h"
 #include "service.h"
 
 /* hash = SHA-256(prev_hash, then every field, each followed by 0x1F), hex;
@@ -59,8 +60,7 @@ static void record_hash(const char *prev, const bzj_audit_rec *r, const uint8_t 
 		hmac_sha256_digest(&h, sizeof d, d);
 	else
 		sha256_digest(&c, sizeof d, d);
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	bzj_hex(d, SHA256_DIGEST_SIZE, out);
 }
 
 static int hexval(int c)
@@ -84,8 +84,7 @@ static int key_create(const char *path, uint8_t key[32], bzj_err *e)
 		return bzj_fail(e, BZJ_EIO, "audit.key_io", _("cannot create the audit key %s: %s"),
 				path, strerror(errno));
 	char hex[66];
-	for (int i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", key[i]);
+	bzj_hex(key, 32, hex);
 	hex[64] = '\n';
 	bool ok = write(fd, hex, 65) == 65 && fsync(fd) == 0;
 	int err = errno;

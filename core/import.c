@@ -35,6 +35,7 @@
 #include "bzj/import.h"
 #include "bzj/ledger.h"
 #include "bzj/money.h"
+#include "bzj/text.h"
 #include "bzj/violation.h"
 #include "service.h"
 
@@ -531,8 +532,7 @@ static int row_topup(imp *m, long line, char **f, size_t nf)
 			}
 			sha256_digest(&c, sizeof d, d);
 			memcpy(derived, "auto-", 5);
-			for (int i = 0; i < 12; i++)
-				snprintf(derived + 5 + 2 * i, 3, "%02x", d[i]);
+			bzj_hex(d, 12, derived + 5);
 			long first = refset_add(&m->auto_refs, derived, line);
 			if (first < 0) {
 				bzj_fail(m->e, BZJ_EIO, "nomem", _("out of memory"));
@@ -1110,8 +1110,7 @@ static void file_hash(const char *data, size_t len, char out[65])
 	sha256_init(&c);
 	sha256_update(&c, len, (const uint8_t *)data);
 	sha256_digest(&c, sizeof d, d);
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	bzj_hex(d, SHA256_DIGEST_SIZE, out);
 }
 
 static const char *const kind_names[] = {NULL,	 "shops",  "gmv",   "topups",

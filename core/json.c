@@ -132,7 +132,7 @@ void bzj_json_int(bzj_json *j, const char *key, int64_t v)
 {
 	char b[24];
 	member(j, key);
-	snprintf(b, sizeof b, "%lld", (long long)v);
+	bzj_int_text(v, b);
 	puts_(j, b);
 }
 

@@ -12,6 +12,7 @@
 
 #include "bzj/money.h"
 #include "bzj/payout.h"
+#include "bzj/text.h"
 #include "service.h"
 
 static void sha256_hex(const char *data, size_t len, char out[65])
@@ -21,8 +22,7 @@ static void sha256_hex(const char *data, size_t len, char out[65])
 	sha256_init(&c);
 	sha256_update(&c, len, (const uint8_t *)data);
 	sha256_digest(&c, sizeof d, d);
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	bzj_hex(d, SHA256_DIGEST_SIZE, out);
 }
 
 /* Flag a batch the bank has not answered 3 business days after its date. */
@@ -86,9 +86,18 @@ static int bank_file(const bzj_payout_batch *b, sbuf *s)
 	for (int i = 0; i < b->nlines; i++) {
 		const bzj_payout_line *l = &b->lines[i];
 		char id[24], amt[32];
-		snprintf(id, sizeof id, "%lld", (long long)l->refund_id);
-		snprintf(amt, sizeof amt, "%lld.%02lld", (long long)(l->amount_fen / 100),
-			 (long long)(l->amount_fen % 100));
+		bzj_int_text(l->refund_id, id);
+		/* yuan.fen (refund.amount_fen > 0 by the schema) */
+		if (l->amount_fen >= 0) {
+			size_t k = bzj_int_text(l->amount_fen / 100, amt);
+			amt[k] = '.';
+			amt[k + 1] = (char)('0' + l->amount_fen % 100 / 10);
+			amt[k + 2] = (char)('0' + l->amount_fen % 10);
+			amt[k + 3] = 0;
+		} else {
+			snprintf(amt, sizeof amt, "-%lld.%02lld", (long long)(-(l->amount_fen / 100)),
+				 (long long)(-(l->amount_fen % 100)));
+		}
 		rc |= sb_field(s, l->ref, false) | sb_field(s, id, false) |
 		      sb_field(s, l->payee_name, false) | sb_field(s, l->account, false) |
 		      sb_field(s, amt, true);
@@ -162,13 +171,13 @@ static void ids_hash(const int64_t *ids, int64_t n, char out[65])
 	uint8_t d[SHA256_DIGEST_SIZE];
 	sha256_init(&c);
 	for (int64_t i = 0; i < n; i++) {
-		char num[24];
-		int k = snprintf(num, sizeof num, "%lld\n", (long long)ids[i]);
-		sha256_update(&c, (size_t)k, (const uint8_t *)num);
+		char num[25];
+		size_t k = bzj_int_text(ids[i], num);
+		num[k++] = '\n';
+		sha256_update(&c, k, (const uint8_t *)num);
 	}
 	sha256_digest(&c, sizeof d, d);
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	bzj_hex(d, SHA256_DIGEST_SIZE, out);
 }
 
 /* The batch's one audit record: date, count, total, how many were left out,
@@ -279,8 +288,10 @@ int bzj_payout_batch_make(bzj_ctx *x, bzj_date date, const char *out_path, bzj_p
 		int jrc = sb_put(&js, "[", 1);
 		for (int64_t i = 0; i < b->count; i++) {
 			char num[24];
-			int k = snprintf(num, sizeof num, "%s%lld", i ? "," : "", (long long)sent[i]);
-			jrc |= sb_put(&js, num, (size_t)k);
+			if (i)
+				jrc |= sb_put(&js, ",", 1);
+			size_t k = bzj_int_text(sent[i], num);
+			jrc |= sb_put(&js, num, k);
 		}
 		jrc |= sb_put(&js, "]", 1);
 		if (jrc)

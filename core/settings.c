@@ -14,6 +14,7 @@
 
 #include "bzj/money.h"
 #include "bzj/settings.h"
+#include "bzj/text.h"
 #include "service.h"
 
 typedef struct entry {
@@ -132,8 +133,7 @@ void bzj_settings_fingerprint(const char *doc, char out[65])
 	sha256_init(&s);
 	sha256_update(&s, strlen(doc), (const uint8_t *)doc);
 	sha256_digest(&s, sizeof d, d);
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	bzj_hex(d, SHA256_DIGEST_SIZE, out);
 }
 
 /* The value of `key` in a text (a pointer into it, its length in *len),

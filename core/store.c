@@ -1259,8 +1259,15 @@ int st_int(bzj_db *db, bzj_err *e, int64_t *out, bool *found, const char *sql, c
 
 void st_text(st_stmt *st, int col, char *buf, size_t n)
 {
+	/* snprintf("%s") as a copy: the same truncation at n - 1 bytes, but
+	 * not its ~500 instructions of format parsing per column (a batch
+	 * of 10,000 refunds reads 200,000 text columns). */
 	const char *t = st_col_text(st, col);
-	snprintf(buf, n, "%s", t ? t : "");
+	if (!n)
+		return;
+	size_t len = t ? strnlen(t, n - 1) : 0;
+	memcpy(buf, t ? t : "", len);
+	buf[len] = 0;
 }
 
 bzj_date st_date(st_stmt *st, int col)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bzj/i18n.h"
+#include "bzj/text.h"
 #include "store_priv.h"
 
 void bzj_db_set_audit_key(bzj_db *db, const uint8_t key[32])
@@ -34,6 +35,11 @@ typedef struct mac {
 	bool keyed;
 	struct hmac_sha256_ctx h;
 	struct sha256_ctx s;
+	/* the message gathered here and hashed a block at a time: a seal is
+	 * made of one-byte tags and short fields, and each hash update call
+	 * costs more than the bytes it hashes */
+	size_t n;
+	uint8_t buf[512];
 } mac;
 
 /* The keyed state after hmac_sha256_set_key, kept for the last key used:
@@ -47,6 +53,7 @@ static struct {
 
 static void mac_init(mac *m, const bzj_db *db, bool plain)
 {
+	m->n = 0;
 	m->keyed = db->keyed && !plain;
 	if (m->keyed) {
 		if (!keyed_state.ok || memcmp(keyed_state.key, db->key, sizeof db->key) != 0) {
@@ -60,7 +67,7 @@ static void mac_init(mac *m, const bzj_db *db, bool plain)
 	}
 }
 
-static void mac_update(mac *m, size_t n, const uint8_t *p)
+static void mac_flush(mac *m, size_t n, const uint8_t *p)
 {
 	if (m->keyed)
 		hmac_sha256_update(&m->h, n, p);
@@ -68,10 +75,26 @@ static void mac_update(mac *m, size_t n, const uint8_t *p)
 		sha256_update(&m->s, n, p);
 }
 
+static void mac_update(mac *m, size_t n, const uint8_t *p)
+{
+	if (m->n + n > sizeof m->buf) {
+		mac_flush(m, m->n, m->buf);
+		m->n = 0;
+		if (n > sizeof m->buf) {
+			mac_flush(m, n, p);
+			return;
+		}
+	}
+	memcpy(m->buf + m->n, p, n);
+	m->n += n;
+}
+
 static void mac_hex(mac *m, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
 	uint8_t d[SHA256_DIGEST_SIZE];
+	mac_flush(m, m->n, m->buf);
+	m->n = 0;
 	if (m->keyed)
 		hmac_sha256_digest(&m->h, sizeof d, d);
 	else
@@ -81,25 +104,6 @@ static void mac_hex(mac *m, char out[65])
 		out[2 * i + 1] = hex[d[i] & 15];
 	}
 	out[64] = 0;
-}
-
-/* An integer's text as SQLite gives it (its value_text), without
- * converting the value in place. */
-static size_t int_text(int64_t v, char buf[24])
-{
-	char tmp[24];
-	size_t n = 0;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	size_t k = 0;
-	if (v < 0)
-		buf[k++] = '-';
-	while (n)
-		buf[k++] = tmp[--n];
-	return k;
 }
 
 /* SQLITE-ONLY BEGIN: registered functions (docs/store-seam.md, "Fenced") */
@@ -119,7 +123,7 @@ static void fn_seal_common(sqlite3_context *c, int n, sqlite3_value **v, bool pl
 		mac_update(&m, 1, (const uint8_t *)&tag);
 		if (tag == 'I') {
 			char buf[24];
-			size_t len = int_text(sqlite3_value_int64(v[i]), buf);
+			size_t len = bzj_int_text(sqlite3_value_int64(v[i]), buf); /* as SQLite's value_text */
 			mac_update(&m, len, (const uint8_t *)buf);
 		} else {
 			const unsigned char *t = sqlite3_value_text(v[i]);

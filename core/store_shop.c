@@ -272,11 +272,11 @@ int bzj_store_base_for(bzj_db *db, const char *shop_id, int entity, bzj_date day
 		st_text(st, 0, cat, sizeof cat);
 		if (any && !strcmp(cat, last))
 			continue; /* an older standard of the same category */
-		snprintf(last, sizeof last, "%s", cat);
+		memcpy(last, cat, sizeof last);
 		int64_t fen = st_col_int(st, 2);
 		if (!any || fen > *base_fen || (fen == *base_fen && strcmp(cat, category) < 0)) {
 			*base_fen = fen;
-			snprintf(category, BZJ_CAT_MAX + 1, "%s", cat);
+			memcpy(category, cat, BZJ_CAT_MAX + 1);
 			*effective = st_date(st, 1);
 		}
 		any = true;

@@ -115,3 +115,31 @@ char *bzj_text_safe(const char *s, char *buf, size_t n)
 	bzj_text_escape(s, strlen(s), NULL, sbuf_put, &sb);
 	return buf;
 }
+
+size_t bzj_int_text(int64_t v, char buf[24])
+{
+	char tmp[24];
+	size_t n = 0;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	size_t k = 0;
+	if (v < 0)
+		buf[k++] = '-';
+	while (n)
+		buf[k++] = tmp[--n];
+	buf[k] = 0;
+	return k;
+}
+
+void bzj_hex(const uint8_t *d, size_t n, char *out)
+{
+	static const char digit[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digit[d[i] >> 4];
+		out[2 * i + 1] = digit[d[i] & 15];
+	}
+	out[2 * n] = 0;
+}

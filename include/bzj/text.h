@@ -35,4 +35,14 @@ void bzj_text_escape(const char *s, size_t n, const char *keep, bzj_text_put_fn 
 /* Into a buffer, truncated at a character boundary (always terminated). */
 char *bzj_text_safe(const char *s, char *buf, size_t n);
 
+/* v in decimal ("-12", as printf's %lld writes it) into buf, terminated;
+ * returns its length.  For the loops that write ten thousand numbers (a
+ * bank file, a batch's JSON, the seals), where snprintf's format parsing
+ * costs ten times the digits. */
+size_t bzj_int_text(int64_t v, char buf[24]);
+
+/* n bytes as 2n lower-case hex digits into out, terminated (2n + 1 bytes):
+ * the digests bzj writes (each audit record has one). */
+void bzj_hex(const uint8_t *d, size_t n, char *out);
+
 #endif

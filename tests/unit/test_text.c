@@ -67,10 +67,48 @@ static void names_refuse_invisible_characters(void **state)
 	}
 }
 
+/* bzj_int_text writes what printf's %lld writes, for every magnitude and
+ * both extremes; bzj_hex what %02x byte by byte writes. */
+static void int_text_and_hex_match_printf(void **state)
+{
+	(void)state;
+	const int64_t v[] = {0, 1, -1, 9, 10, -10, 99, 100, 123456789, -987654321,
+			     1000000000, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		char got[24], want[32];
+		memset(got, 'x', sizeof got);
+		size_t n = bzj_int_text(v[i], got);
+		snprintf(want, sizeof want, "%lld", (long long)v[i]);
+		assert_string_equal(got, want);
+		assert_int_equal(n, strlen(want));
+	}
+	int64_t p = 1; /* 0, 9, 99, ... 10^18 - 1 */
+	for (int k = 0; k < 19; k++) {
+		char got[24], want[32];
+		bzj_int_text(p - 1, got);
+		snprintf(want, sizeof want, "%lld", (long long)(p - 1));
+		assert_string_equal(got, want);
+		if (k < 18)
+			p *= 10;
+	}
+	uint8_t d[256];
+	char got[513], want[513];
+	for (int i = 0; i < 256; i++) {
+		d[i] = (uint8_t)(255 - i);
+		snprintf(want + 2 * i, 3, "%02x", d[i]);
+	}
+	memset(got, 'x', sizeof got);
+	bzj_hex(d, 256, got);
+	assert_string_equal(got, want);
+	bzj_hex(d, 0, got);
+	assert_string_equal(got, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(escape_each_class),
+		cmocka_unit_test(int_text_and_hex_match_printf),
 		cmocka_unit_test(json_escapes_c1_and_bidi),
 		cmocka_unit_test_setup_teardown(names_refuse_invisible_characters, setup, teardown),
 	};
