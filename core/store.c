@@ -930,12 +930,56 @@ static const char schema_v22[] =
 	"DROP TABLE shop_orders;"
 	"ALTER TABLE shop_orders_new RENAME TO shop_orders;";
 
+/* v23: the PostgreSQL search index (pg_trgm; docs/store-seam.md, "Search-
+ * as-you-type on PostgreSQL: measured").  SQLite has had FTS5 since v1:
+ * nothing to do there (a comment is a valid script). */
+static const char schema_v23[] = "-- v23: PostgreSQL only (the pg_trgm search index)\n";
+
+/* PostgreSQL: the trigram indexes of the 3+ character search, made only
+ * where they serve (used by migration v23 and again by `bzj init`, see
+ * bzj_store_search_index_make).  Two conditions, neither in bzj's hands:
+ *  - the extension: pg_trgm ships with the server (Debian's postgresql
+ *    package) and is trusted since PostgreSQL 13, so the database owner
+ *    or any role with CREATE on the database may create it; elsewhere
+ *    CREATE EXTENSION fails and is caught (a subtransaction);
+ *  - characters: pg_trgm reads letters by the database's LC_CTYPE, and
+ *    under "C" it cuts no trigram from Chinese at all: an index would
+ *    then answer every Chinese term with every row, slower than the
+ *    plain scan.  Probed with show_trgm itself, not by the locale's name.
+ * Without either the index is left out and init still succeeds: the
+ * search stays correct (the row test over every shop, the 1-2 character
+ * bigrams untouched) and only slower on a large database, which `bzj
+ * check` and `bzj init` say, with the reason (bzj_store_search_index).
+ * Failing init instead would make an optional speed-up a precondition
+ * of every PostgreSQL deployment, and the DBA can add it at any time
+ * (docs/deploy.md: CREATE EXTENSION, then `bzj init` again).  The index
+ * lower-cases with COLLATE "C", SQLite's lower() (ASCII only), whatever
+ * LC_CTYPE, so it matches exactly what SQLite matches. */
+#define PG_SEARCH_INDEX_SQL                                                                        \
+	"DO $$ DECLARE ns text; ok boolean DEFAULT false; BEGIN"                                        \
+	" BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm;"                                           \
+	" EXCEPTION WHEN OTHERS THEN NULL; END;"                                                   \
+	" SELECT quote_ident(n.nspname) INTO ns FROM pg_extension x"                               \
+	" JOIN pg_namespace n ON n.oid = x.extnamespace WHERE x.extname = 'pg_trgm';"             \
+	" IF ns IS NOT NULL THEN"                                                                  \
+	"  EXECUTE format('SELECT cardinality(%s.show_trgm(%L)) > 0', ns, '店铺名')" \
+	"   INTO ok;"                                                                              \
+	" END IF;"                                                                                 \
+	" IF ok AND to_regclass('shop_name_trgm') IS NULL THEN"                                    \
+	"  EXECUTE format('CREATE INDEX shop_name_trgm ON shop USING gin"                          \
+	" (lower(name COLLATE \"C\") %s.gin_trgm_ops)', ns);"                                     \
+	" END IF;"                                                                                 \
+	" IF ok AND to_regclass('shop_operator_trgm') IS NULL THEN"                                \
+	"  EXECUTE format('CREATE INDEX shop_operator_trgm ON shop USING gin"                      \
+	" (lower(operator_name COLLATE \"C\") %s.gin_trgm_ops)', ns);"                            \
+	" END IF; END $$;"
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
 					      schema_v11, schema_v12, schema_v13, schema_v14, schema_v15,
 					      schema_v16, schema_v17, schema_v18,
-					      schema_v19, schema_v20, schema_v21, schema_v22};
+					      schema_v19, schema_v20, schema_v21, schema_v22, schema_v23};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -980,6 +1024,22 @@ static const char *const migrations_pg[BZJ_SCHEMA_VERSION - BZJ_PG_BASELINE] = {
 	"ALTER TABLE shop_orders ADD COLUMN job bigint NOT NULL DEFAULT 0;"
 	"ALTER TABLE shop_orders DROP CONSTRAINT shop_orders_pkey;"
 	"ALTER TABLE shop_orders ADD PRIMARY KEY (shop_id, day, job);",
+	/* v23: the bigrams lower-cased as SQLite's lower() does (ASCII only:
+	 * COLLATE "C"), whatever the database's LC_CTYPE (a UTF-8 one, which
+	 * pg_trgm needs, would fold other letters too and find shops SQLite
+	 * does not); the rows of the few shops whose grams that changes are
+	 * cut again; then the trigram indexes where they serve (above) */
+	"CREATE OR REPLACE FUNCTION bzj_grams(a text, b text) RETURNS SETOF text LANGUAGE sql"
+	" IMMUTABLE AS $$ SELECT DISTINCT substr(s, i, 2) FROM (VALUES (lower(a COLLATE \"C\")),"
+	" (lower(b COLLATE \"C\"))) AS src(s), generate_series(1, length(s)) AS i"
+	" WHERE length(s) > 0 $$;"
+	"CREATE TEMP TABLE regram ON COMMIT DROP AS SELECT id, name, operator_name FROM shop"
+	" WHERE lower(name) <> lower(name COLLATE \"C\")"
+	" OR lower(operator_name) <> lower(operator_name COLLATE \"C\");"
+	"DELETE FROM shop_gram WHERE shop_id IN (SELECT id FROM regram);"
+	"INSERT INTO shop_gram(gram, shop_id) SELECT g, r.id FROM regram r,"
+	" bzj_grams(r.name, r.operator_name) AS g ON CONFLICT DO NOTHING;"
+	"DROP TABLE regram;" PG_SEARCH_INDEX_SQL,
 };
 
 const char *bzj_pg_migration(int v)
@@ -1246,6 +1306,13 @@ static int exec_script(bzj_db *db, const char *sql, bzj_err *e)
 {
 	int rc = db->drv->exec(db->conn, sql);
 	return rc == ST_OK ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_search_index_make(bzj_db *db, bzj_err *e)
+{
+	if (!st_is_pg(db) || bzj_store_search_index(db, NULL, 0))
+		return BZJ_OK;
+	return exec_script(db, PG_SEARCH_INDEX_SQL, e);
 }
 
 static bzj_migrate_fn migrate_fn;

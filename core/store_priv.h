@@ -54,6 +54,9 @@ struct bzj_db {
 		int ngram; /* -1: not picked yet; 0: the term cannot be cut */
 		char gram[3][16];
 	} memo;
+	/* PostgreSQL: the trigram indexes of the 3+ character search
+	 * (store_list.c search_trgm): 0 not asked yet, 1 there, -1 not */
+	signed char trgm;
 	/* the audit key (HMAC-SHA256 of the audit chain and the row seals);
 	 * without one, both are plain SHA-256 (see store_seal.c) */
 	bool keyed;
