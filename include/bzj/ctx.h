@@ -30,6 +30,9 @@ typedef struct bzj_ctx {
 	volatile int *interrupted; /* set by a signal handler; may be NULL */
 	int64_t seen_version;	   /* bzj_ctx_others_changed's last answer */
 	bool settings_accepting;   /* `settings accept` passes the settings guard */
+	/* import.c's check pass of a top-up file: bzj_topup makes every check
+	 * and returns BZJ_OK without writing (its savepoint rolled back) */
+	bool check_only;
 } bzj_ctx;
 
 enum bzj_open_flags {
