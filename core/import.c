@@ -1,8 +1,8 @@
-/* import.c - all-or-nothing CSV imports.  Every line is validated and every
- * bad one reported with its line number and field; one bad line and
- * nothing is written.  Shops, top-ups and violations go through the same
- * service functions as the command line (each row a savepoint inside one
- * transaction, with its audit record); GMV, the large monthly feed, is
+/* import.c - CSV imports.  Every line is validated and every bad one
+ * reported with its line number and field; one bad line and nothing is
+ * written.  Shops, top-ups and violations go through the same service
+ * functions as the command line (each row with its audit record, in
+ * resumable slices since issue 13); GMV, the large monthly feed, is
  * checked line by line into memory and then written by one statement, with
  * one audit record.
  *
@@ -11,14 +11,13 @@
  *  - gmv, scores and orders: bulk jobs, staged in slices as job-tagged
  *    rows and published by a flip (gmv_stage, scores_write, orders_stage;
  *    store_bulk.c);
- *  - shops, top-ups, violations: NOT SLICED YET, one transaction.  Each
- *    row is a service call with its own audit record, and the audit chain
- *    and the balances must not show half a file; at 200,000 shops 1,000
- *    rows held the lock for 0.5-0.7 s (top-ups, violations) and 1.7 s
- *    (shops: the search bigrams), so only files of a few dozen rows keep
- *    within 100 ms.  The design they need (resumable slices of whole,
- *    audited rows) is argued above row_shop; it changes "all or nothing"
- *    and is not built;
+ *  - shops, top-ups, violations: resumable slices of whole, audited
+ *    rows (the design is argued above row_shop): the file is checked
+ *    whole first, a bad line refusing it with nothing written; then each
+ *    slice of complete service calls is committed with the import_run
+ *    record's next line, so a crash leaves whole audited rows and an
+ *    incomplete import that the same file resumes (not "nothing
+ *    visible": money must never sit in a ledger no reader sees);
  *  - orders: a bulk job like scores (orders_write): a re-imported day,
  *    which moves the running sums of the shop's later days, is staged as
  *    newer versions of those days (the key has the job since schema 22),

@@ -1,4 +1,4 @@
-/* import.h - all-or-nothing CSV imports (UTF-8, header row).
+/* import.h - CSV imports (UTF-8, header row); a bad line refuses the file whole.
  *   shops:      id,name,entity,categories,opened[,entity_name,operator]
  *               (categories separated by '|' or ';')
  *   gmv:        shop_id,month,amount
