@@ -22,11 +22,19 @@
  * operator saw was its own commit checkpointing the job's WAL (40-250 ms):
  * see st_desk_checkpoint in store_bulk.c.
  *
- * BZJ_TEST_SLICE_PAUSE_MS (tests only): sleep that long between slices,
- * with the lock released, so a test can read from another process while a
- * job is half-way; BZJ_TEST_SLICE_ROWS: at most that many rows a slice, so
- * the crash suite's small files still run in many slices. */
+ * BZJ_TEST_SLICE_HOLD=FILE (tests only): the job stops between slices,
+ * with the lock released, so a test can look from another process while
+ * it is half-way.  Slice boundaries are counted over the whole run, from
+ * 1; while FILE holds a number K, the job passes boundaries before the
+ * Kth and waits at the Kth (and later ones) until FILE is gone or holds a
+ * higher number, saying where it waits by writing the boundary's number
+ * to FILE.held.  A test thus steps the job from point to point whatever
+ * the machine's load (a sleep of a few seconds between slices raced with
+ * the test's own commands on a loaded machine).  Ctrl-C ends the wait.
+ * BZJ_TEST_SLICE_ROWS: at most that many rows a slice, so the crash
+ * suite's small files still run in many slices. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -61,11 +69,8 @@ void svc_slice_init(svc_slicer *s, bzj_ctx *x, int64_t first_rows)
 	s->slices = 0;
 	s->worst_us = 0;
 	s->t0 = 0;
-	const char *p = getenv("BZJ_TEST_SLICE_PAUSE_MS");
-	s->pause_ms = p ? atoi(p) : 0;
-	if (s->pause_ms < 0 || s->pause_ms > 60000)
-		s->pause_ms = 0;
-	p = getenv("BZJ_TEST_SLICE_ROWS");
+	s->hold = getenv("BZJ_TEST_SLICE_HOLD");
+	const char *p = getenv("BZJ_TEST_SLICE_ROWS");
 	s->max_rows = p ? atoi(p) : 0;
 	if (s->max_rows < SLICE_MIN_ROWS_TEST || s->max_rows > SLICE_MAX_ROWS)
 		s->max_rows = SLICE_MAX_ROWS;
@@ -78,10 +83,42 @@ void svc_slice_finish(svc_slicer *s)
 	bzj_db_bulk_mode(s->x->db, false);
 }
 
+/* The test hold (BZJ_TEST_SLICE_HOLD, above) at the run's boundary b. */
+static void test_hold(const svc_slicer *s, long b)
+{
+	char held[4200];
+	snprintf(held, sizeof held, "%s.held", s->hold);
+	bool told = false;
+	while (!(s->x->interrupted && *s->x->interrupted)) {
+		FILE *f = fopen(s->hold, "r");
+		if (!f)
+			return;
+		long k = 1;
+		if (fscanf(f, "%ld", &k) != 1)
+			k = 1;
+		fclose(f);
+		if (b < k)
+			return;
+		if (!told) {
+			f = fopen(held, "w");
+			if (f) {
+				fprintf(f, "%ld\n", b);
+				fclose(f);
+			}
+			told = true;
+		}
+		sleep_us(5000);
+	}
+}
+
 int svc_slice_begin(svc_slicer *s, bzj_err *e)
 {
-	if (s->slices > 0) /* the gap: a waiting operator gets the lock here */
-		sleep_us(s->pause_ms ? (int64_t)s->pause_ms * 1000 : SLICE_GAP_US);
+	static long boundaries; /* over the whole run, for the test hold */
+	if (s->slices > 0) { /* the gap: a waiting operator gets the lock here */
+		sleep_us(SLICE_GAP_US);
+		if (s->hold)
+			test_hold(s, ++boundaries);
+	}
 	s->t0 = now_us();
 	return bzj_db_begin(s->x->db, e);
 }

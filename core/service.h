@@ -105,7 +105,7 @@ typedef struct svc_slicer {
 	int64_t t0;
 	int64_t slices;
 	int64_t worst_us; /* the longest slice so far */
-	int pause_ms; /* BZJ_TEST_SLICE_PAUSE_MS */
+	const char *hold; /* BZJ_TEST_SLICE_HOLD */
 	int64_t max_rows; /* BZJ_TEST_SLICE_ROWS, else SLICE_MAX_ROWS */
 } svc_slicer;
 void svc_slice_init(svc_slicer *s, bzj_ctx *x, int64_t first_rows);

@@ -219,16 +219,42 @@ dburi() {
 	printf 'postgresql://%s@/%s?host=%s&port=%s\n' "$E2E_PGU" "$_n" "$E2E_PGHOST" "$E2E_PGP"
 }
 
-# slow PAUSE_MS USER DATE ARGS...: bzj --json on $DB in the background,
-# as the bulk cases need it: one row a slice (BZJ_TEST_SLICE_ROWS=1) and
-# PAUSE_MS between slices, so a case can look at the database while the
-# job stages.  Its pid is SLOW, its output $T/slow.out and $T/slow.err.
+# slow USER DATE ARGS...: bzj --json on $DB in the background, as the bulk
+# cases need it: one row a slice (BZJ_TEST_SLICE_ROWS=1), held at its first
+# slice boundary (BZJ_TEST_SLICE_HOLD, core/bulk.c) so a case can look at
+# the database while the job is half-way, whatever the machine's load.
+# Returns once the job waits there (or has ended).  Its pid is SLOW, its
+# output $T/slow.out and $T/slow.err.  slow_at K moves it on to its Kth
+# boundary; slow_wait lets it run to the end and waits for it (its exit
+# status); kill -9 / kill -INT $SLOW end it where it waits.
 slow() {
-	_p=$1 _u=$2 _d=$3
-	shift 3
-	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_PAUSE_MS=$_p BZJ_USER=$_u "$BIN" --config "$CONF" \
+	_u=$1 _d=$2
+	shift 2
+	rm -f "$T/slow.hold.held"
+	echo 1 >"$T/slow.hold"
+	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_HOLD="$T/slow.hold" BZJ_USER=$_u "$BIN" --config "$CONF" \
 		--db "$(dburi "$DB")" --today "$_d" --json "$@" >"$T/slow.out" 2>"$T/slow.err" &
 	SLOW=$!
+	slow_at 1
+}
+slow_alive() { # not yet ended (a zombie has ended: it only waits for `wait`)
+	[ -r "/proc/$SLOW/stat" ] && ! sed 's/.*) //' "/proc/$SLOW/stat" 2>/dev/null | grep -q '^Z'
+}
+slow_at() {
+	echo "$1" >"$T/slow.hold.tmp" && mv "$T/slow.hold.tmp" "$T/slow.hold"
+	_i=0
+	while [ "$(cat "$T/slow.hold.held" 2>/dev/null)" != "$1" ] && slow_alive; do
+		_i=$((_i + 1))
+		if [ $_i -gt 3000 ]; then
+			echo "run.sh: slow_at $1: the job never got there in 150 s" >&2
+			break
+		fi
+		sleep 0.05
+	done
+}
+slow_wait() {
+	rm -f "$T/slow.hold"
+	wait $SLOW
 }
 
 # sq PATH SQL [PGSQL]: run SQL on the database PATH, rows printed as

@@ -1,6 +1,6 @@
 # Issue 13: month-start bulk jobs (deposit recompute, import gmv) write in
 # slices and publish at the end.  BZJ_TEST_SLICE_ROWS=1 makes every shop or
-# line its own slice and BZJ_TEST_SLICE_PAUSE_MS holds the job between
+# line its own slice and BZJ_TEST_SLICE_HOLD (run.sh: slow) holds the job between
 # slices (lock released), so another process can read and write meanwhile.
 DB=$T/60_monthstart.db
 bz demo 2026-01-05 init
@@ -32,8 +32,7 @@ bz fin1 2026-02-01 import gmv "$T/60_jan.csv"
 okrc "import gmv 2026-01 (in slices)"
 jis "import gmv: three rows" 'd["rows"]' 3
 
-slow 1500 demo 2026-02-02 deposit recompute --month 2026-02
-sleep 1
+slow demo 2026-02-02 deposit recompute --month 2026-02
 _staged=$(sq "$DB" "SELECT count(*) FROM floating WHERE job IN (SELECT id FROM bulk_job WHERE state = 0)")
 [ "$_staged" -ge 1 ] && ok "during the recompute: figures staged, unseen" ||
 	fail "during the recompute: figures staged, unseen" "none staged ($_staged)"
@@ -51,7 +50,7 @@ okrc "an operator's top-up during the recompute"
 	fail "the top-up did not wait for the job" "it took $(((_t1 - _t0) / 1000000)) ms"
 bz cs1 2026-02-02 shop list
 okrc "shop list during the recompute"
-wait $SLOW
+slow_wait
 _rc=$?
 is "the slow recompute finished" "$_rc" 0
 cp "$T/slow.out" "$T/out"
@@ -70,8 +69,7 @@ okrc "check after the slow recompute"
 printf 'shop_id,month,amount\nM1,2026-02,1000\nM2,2026-02,1000\nM3,2026-02,1000\n' >"$T/60_feb.csv"
 bz fin1 2026-03-01 import gmv "$T/60_feb.csv"
 okrc "import gmv 2026-02"
-slow 1500 demo 2026-03-02 deposit recompute --month 2026-03
-sleep 1
+slow demo 2026-03-02 deposit recompute --month 2026-03
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
 shop M1 2026-03-02
@@ -94,14 +92,13 @@ is "re-run: one row a shop" "$_rows" 3
 
 # ---- import gmv: invisible while staging, nothing on a bad line ----------------
 printf 'shop_id,month,amount\nM1,2026-03,600000\nM2,2026-03,600000\nM3,2026-03,600000\n' >"$T/60_mar.csv"
-slow 1500 fin1 2026-04-01 import gmv "$T/60_mar.csv"
-sleep 1
+slow fin1 2026-04-01 import gmv "$T/60_mar.csv"
 bz demo 2026-04-02 deposit recompute --month 2026-04
 okrc "a recompute while an import is staging"
 jis "it does not see the staged GMV: every shop on 0" 'd["changed"]' 3
 shop M1 2026-04-02
 jis "M1 floating from the published GMV only" 'd["floating_fen"]' 0
-wait $SLOW
+slow_wait
 is "the slow import finished" "$?" 0
 bz demo 2026-04-02 deposit recompute --month 2026-04
 jis "after the import publishes, the recompute sees it" 'd["changed"]' 3

@@ -19,8 +19,7 @@ printf 'shop_id,date,score\nQ1,2026-01-10,4.5\nQ2,2026-01-10,3.0\nQ3,2026-01-10,
 printf 'shop_id,date,score\nQ1,2026-01-11,4.5\n' >"$T/63_b.csv"
 
 # ---- staging: unseen by the newbie check and by bzj check; a second run refused
-slow 4000 rev1 2026-01-12 import scores "$T/63_a.csv"
-sleep 1.5
+slow rev1 2026-01-12 import scores "$T/63_a.csv"
 _st=$(sq "$DB" "SELECT count(*) FROM score WHERE job IN (SELECT id FROM bulk_job WHERE state = 0)")
 [ "$_st" -ge 1 ] && ok "during the import: scores staged" || fail "during the import: scores staged" "none ($_st)"
 is "during the import: no score seen" "$(seen63)" 0
@@ -34,7 +33,7 @@ refused "a second run of the same file while the first runs" 5 bulk.running \
 refused "another scores file while the first runs" 5 bulk.running \
 	rev2 2026-01-12 import scores "$T/63_b.csv"
 grepo "the refusal names who runs it" "$T/out" "started by rev1"
-wait $SLOW
+slow_wait
 is "the slow import finished" "$?" 0
 cp "$T/slow.out" "$T/out"
 jis "published: three rows" 'd["rows"]' 3
@@ -50,8 +49,7 @@ is "the same file again: no job started" "$(sq "$DB" "SELECT count(*) FROM bulk_
 
 # ---- kill -9 mid-way: nothing seen, check clean, a re-run takes over at once
 printf 'shop_id,date,score\nQ1,2026-01-11,4.1\nQ2,2026-01-11,4.2\nQ3,2026-01-11,4.3\n' >"$T/63_c.csv"
-slow 4000 rev1 2026-01-12 import scores "$T/63_c.csv"
-sleep 1.5
+slow rev1 2026-01-12 import scores "$T/63_c.csv"
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
 is "killed: the day's scores unseen" "$(seen63)" 3
@@ -67,8 +65,7 @@ is "re-run: no unfinished job" "$(left63)" 0
 
 # ---- Ctrl-C: exit 130, nothing seen, a re-run starts clean ---------------------
 printf 'shop_id,date,score\nQ1,2026-01-09,2.0\nQ2,2026-01-09,2.5\nQ3,2026-01-09,3.5\n' >"$T/63_d.csv"
-slow 4000 rev1 2026-01-12 import scores "$T/63_d.csv"
-sleep 1.5
+slow rev1 2026-01-12 import scores "$T/63_d.csv"
 kill -INT $SLOW
 wait $SLOW
 is "Ctrl-C: exit 130" "$?" 130

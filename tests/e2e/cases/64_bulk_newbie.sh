@@ -26,8 +26,7 @@ capped64() { # the ids shop list --capped shows
 }
 
 # ---- staging: unseen by shop show, the list and bzj check; a second run refused
-slow 3000 rev1 2026-01-15 newbie check --date 2026-01-10
-sleep 1
+slow rev1 2026-01-15 newbie check --date 2026-01-10
 _st=$(q64 "SELECT count(*) FROM newbie_stage WHERE job IN (SELECT id FROM bulk_job WHERE state = 0)")
 [ "$_st" -ge 1 ] && ok "newbie check staging: rows staged" || fail "newbie check staging: rows staged" "none ($_st)"
 bz demo 2026-01-15 shop show N1
@@ -40,8 +39,8 @@ okrc "bzj check while the newbie check stages"
 refused "a second newbie check while the first runs" 5 bulk.running \
 	rev2 2026-01-15 newbie check --date 2026-01-10
 grepo "the refusal names who runs it" "$T/out" "started by rev1"
-# published after the third slice (~6 s), folding one shop every 3 s until ~12 s
-sleep 6.5
+# on to the fold: published, one shop of three folded
+slow_at 3
 _pub=$(q64 "SELECT count(*) FROM bulk_job WHERE kind = 'newbie.check' AND state = 1 AND clean = 0")
 is "folding: the check is published, not yet folded" "$_pub" 1
 bz demo 2026-01-15 shop show N1
@@ -50,7 +49,7 @@ jis "folding: N1 seen checked on the day" 'd["newbie"]["last_check"]' 2026-01-10
 is "folding: the list sees both capped" "$(capped64)" '["N1","N3"]'
 bz demo 2026-01-15 check
 okrc "bzj check while the newbie check folds"
-wait $SLOW
+slow_wait
 is "the slow check finished" "$?" 0
 cp "$T/slow.out" "$T/out"
 jis "the slow check: three checked" 'd["checked"]' 3
@@ -62,8 +61,7 @@ is "folded: two cap transitions logged, on the day after (2026-01-11)" "$(q64 "S
 is "one newbie.check record" "$(q64 "SELECT count(*) FROM audit WHERE action = 'newbie.check'")" 1
 
 # ---- kill -9 while staging: nothing seen, check clean, a re-run at once -------
-slow 3000 rev1 2026-01-15 newbie check --date 2026-01-11
-sleep 1
+slow rev1 2026-01-15 newbie check --date 2026-01-11
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
 bz demo 2026-01-15 shop show N1
@@ -80,8 +78,7 @@ is "re-run: no unfinished job" "$(q64 "SELECT count(*) FROM bulk_job WHERE state
 
 # ---- Ctrl-C while staging: exit 130, nothing seen, a re-run starts clean -----
 H64=$(snap)
-slow 3000 rev1 2026-01-15 newbie check --date 2026-01-12
-sleep 1
+slow rev1 2026-01-15 newbie check --date 2026-01-12
 kill -INT $SLOW
 wait $SLOW
 is "Ctrl-C: exit 130" "$?" 130
@@ -97,8 +94,8 @@ is "re-run after Ctrl-C: nothing staged, no unfinished job" \
 	"$(q64 "SELECT count(*) FROM newbie_stage")/$(q64 "SELECT count(*) FROM bulk_job WHERE state <> 1")" 0/0
 
 # ---- kill -9 while folding: the day is seen whole; the next check folds it ----
-slow 3000 rev1 2026-01-15 newbie check --date 2026-01-13
-sleep 8
+slow rev1 2026-01-15 newbie check --date 2026-01-13
+slow_at 3 # published, one shop of three folded
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
 is "killed folding: published, not folded" \

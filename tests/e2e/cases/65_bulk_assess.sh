@@ -20,19 +20,13 @@ for _a in A1 A2 A3 A4; do
 		--threshold 5
 	okrc "assess create $_a"
 done
-# (on PostgreSQL 6 s apart: a snapshot there is pg_dump, slower than
-# SQLite's .dump, and the "nothing written" check of the second close
-# below must fall between two slices of the running one)
-SLOW65_MS=3000
-if pg; then SLOW65_MS=6000; fi
 res65() { q65 "SELECT count(*) FROM assessment_result WHERE assessment_id = (SELECT id FROM assessment WHERE name = '$1')"; }
 closed65() { q65 "SELECT COALESCE(closed_on, 'open') FROM assessment WHERE name = '$1'" \
 	"SELECT COALESCE(closed_on::text, 'open') FROM assessment WHERE name = '$1'"; }
 
 # ---- staging: unseen by assess show and bzj check; a second close refused ----
 REV0=$(q65 "SELECT count(*) FROM audit WHERE action = 'provider.revoke'")
-slow $SLOW65_MS sup1 2026-11-23 assess close A1
-sleep 1.5
+slow sup1 2026-11-23 assess close A1
 # the refusal first: "nothing written" compares the whole database, and the
 # running close writes its next slice 3 s after its first (on a loaded
 # machine the reads below took that long)
@@ -46,7 +40,7 @@ jis "staging: not closed" 'd["closed_on"]' null
 jis "staging: every outcome still pending" '[p["outcome"] for p in d["providers"] if p["outcome"] != "pending"]' "[]"
 bz demo 2026-11-23 check
 okrc "bzj check while the close stages"
-wait $SLOW
+slow_wait
 is "the slow close finished" "$?" 0
 cp "$T/slow.out" "$T/out"
 jis "the slow close: closed today" 'd["closed_on"]' 2026-11-23
@@ -59,8 +53,7 @@ is "one assess.close record" "$(q65 "SELECT count(*) FROM audit WHERE action = '
 is "no unfinished job" "$(q65 "SELECT count(*) FROM bulk_job WHERE state <> 1")" 0
 
 # ---- kill -9 while staging: open, no result seen, a re-run at once -------------
-slow $SLOW65_MS sup1 2026-11-23 assess close A2
-sleep 1.5
+slow sup1 2026-11-23 assess close A2
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
 is "killed: still open" "$(closed65 A2)" open
@@ -76,8 +69,7 @@ is "re-run: one result per provider, none left over" "$(res65 A2)" "$NPROV"
 is "re-run: no unfinished job" "$(q65 "SELECT count(*) FROM bulk_job WHERE state <> 1")" 0
 
 # ---- Ctrl-C: exit 130, nothing seen, a re-run starts clean ----------------------
-slow $SLOW65_MS sup1 2026-11-23 assess close A3
-sleep 1.5
+slow sup1 2026-11-23 assess close A3
 kill -INT $SLOW
 wait $SLOW
 is "Ctrl-C: exit 130" "$?" 130
@@ -102,11 +94,10 @@ PB=$(q65 "SELECT provider_id FROM provider_binding b JOIN provider p ON p.id = b
   AND b.from_day <= DATE '2026-09-01' - DATE '1970-01-01' ORDER BY b.provider_id LIMIT 1")
 SB=$(q65 "SELECT shop_id FROM provider_binding WHERE provider_id = '$PB' AND to_day IS NULL ORDER BY shop_id LIMIT 1")
 PB_A1=$(q65 "SELECT orders FROM assessment_result WHERE provider_id = '$PB' AND assessment_id = (SELECT id FROM assessment WHERE name = 'A1')")
-slow $SLOW65_MS sup1 2026-11-23 assess close A4
-sleep 1.5
+slow sup1 2026-11-23 assess close A4
 bz demo 2026-11-23 provider unbind "$PB" "$SB" --date 2026-09-01
 okrc "an unbinding while the close stages"
-wait $SLOW
+slow_wait
 is "moved: the close still finished" "$?" 0
 cp "$T/slow.out" "$T/out"
 is "moved: closed" "$(closed65 A4)" 20780

@@ -49,8 +49,7 @@ printf 'shop_id,date,paid_orders,gift_orders\nO2,2026-01-08,1,0\nO3,2026-01-08,2
 bz demo $D66 assess create q66 --cutoff 2025-12-31 --from 2026-01-01 --to 2026-01-31 \
 	--threshold 50 --deposit 0
 okrc "assessment q66 over January"
-slow 6000 fin1 $D66 import orders "$T/66_a.csv"
-sleep 1.5
+slow fin1 $D66 import orders "$T/66_a.csv"
 # the refusals first: "nothing written" compares the whole database, and the
 # running import writes its next slice 6 s after its first
 refused "a second run of the same file while the first runs" 5 bulk.running \
@@ -67,7 +66,7 @@ jis "during the import: assess show counts nothing" 'find(d["providers"], "id", 
 bz demo $D66 check
 okrc "bzj check while the orders are staging"
 jis "bzj check while staging: ok" 'd["ok"]' true
-wait $SLOW
+slow_wait
 is "the slow import finished" "$?" 0
 cp "$T/slow.out" "$T/out"
 jis "published: three rows" 'd["rows"]' 3
@@ -82,8 +81,7 @@ okrc "a later day of O1"
 is "O1's later day counted" "$(total66)" 59/6
 
 # ---- kill -9 mid-way: nothing seen, check clean, a re-run takes over at once
-slow 6000 fin1 $D66 import orders "$T/66_d.csv"
-sleep 1.5
+slow fin1 $D66 import orders "$T/66_d.csv"
 kill -9 $SLOW
 wait $SLOW 2>/dev/null
 is "killed: nothing of the file seen" "$(total66)" 59/6
@@ -104,8 +102,7 @@ is "re-run: the versions it superseded pruned (O1: one row a day)" \
 	"$(q66 "SELECT count(*) FROM shop_orders WHERE shop_id = 'O1'")" 2
 
 # ---- Ctrl-C: exit 130, nothing seen, a re-run starts clean ---------------------
-slow 6000 fin1 $D66 import orders "$T/66_e.csv"
-sleep 1.5
+slow fin1 $D66 import orders "$T/66_e.csv"
 kill -INT $SLOW
 wait $SLOW
 is "Ctrl-C: exit 130" "$?" 130
