@@ -25,17 +25,8 @@ bal67() {
 	bz demo $D67 shop show "$1"
 	j 'd["balance_fen"]'
 }
-# wait67 WANT: until the open run's next line is at least WANT (30 s at most)
-wait67() {
-	_i=0
-	while [ "$_i" -lt 300 ]; do
-		_v=$(open67 2>/dev/null)
-		[ -n "$_v" ] && [ "$_v" -ge "$1" ] && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
+# The background import goes one row a slice and is stepped between slices
+# (slow / slow_at K in run.sh: held at its Kth boundary, K rows committed).
 # six top-ups: three with refs, three without (two of them identical lines,
 # two payments told apart by their occurrence in the file)
 printf 'shop_id,amount,date,payer,ack_third_party,ref\nR1,100.00,2026-01-05,,,T67-1\nR2,50.00,2026-01-05,,,\nR1,100.00,2026-01-05,,,T67-2\nR2,50.00,2026-01-05,,,\nR3,20.00,2026-01-05,,,\nR1,100.00,2026-01-05,,,T67-3\n' >"$T/67_t.csv"
@@ -52,8 +43,9 @@ refused "a shop id given twice in one file is refused" 2 import.invalid demo $D6
 grepo "the second line is named with the first" "$T/err" "the same id as line 2"
 
 # ---- kill -9 half-way, then resume ---------------------------------------------
-slow 1500 fin1 $D67 import topups "$T/67_t.csv"
-if wait67 4; then ok "killed import: two slices committed"; else fail "killed import: two slices committed" "next line $(open67)"; fi
+slow fin1 $D67 import topups "$T/67_t.csv"
+slow_at 2
+is "held after two slices: the record's next line is 4" "$(open67)" 4
 # an operator's top-up between the import's slices: through at once
 _t0=$(date +%s%N)
 bz fin2 $D67 topup R3 1.00 --ref OP67-1
@@ -61,10 +53,12 @@ _ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
 okrc "an operator's top-up while the import pauses between slices"
 [ "$_ms" -lt 1400 ] && ok "... it did not wait for the import ($_ms ms)" ||
 	fail "... it did not wait for the import" "$_ms ms"
-kill -0 $SLOW 2>/dev/null && ok "... while the import still ran" || fail "... while the import still ran" "it had ended"
+slow_alive && ok "... while the import still ran" || fail "... while the import still ran" "it had ended"
+slow_at 3
 kill -9 $SLOW
 wait $SLOW
 _next=$(open67)
+is "killed at the third boundary: three rows committed, next line 5" "$_next" 5
 _done=$((_next - 2))
 is "killed: the top-ups of the committed slices are there, one per line" "$(($(topups67) - 1))" "$_done"
 is "killed: the import record counts them" "$(q67 "SELECT rows FROM import_run WHERE state = 0")" "$_done"
@@ -100,8 +94,8 @@ refused "the complete file again is a duplicate" 1 import.duplicate_file fin1 $D
 
 # ---- Ctrl-C: exit 130, the import incomplete, resumed --------------------------
 printf 'shop_id,class,points,raise,freeze,note\nR1,B,1,10.00,5.00,v1\nR2,B,1,10.00,,v2\nR1,B,1,10.00,5.00,v3\nR3,B,1,10.00,,v4\n' >"$T/67_v.csv"
-slow 1500 rev1 $D67 import violations "$T/67_v.csv"
-wait67 3 || fail "violations: a slice committed" "next line $(open67)"
+slow rev1 $D67 import violations "$T/67_v.csv"
+slow_at 2
 bz rev2 $D67 import violations "$T/67_v.csv"
 erc "a second violations import while one runs" 5 bulk.running
 kill -INT $SLOW
@@ -110,6 +104,7 @@ is "Ctrl-C: exit 130" "$?" 130
 grep -q "incomplete" "$T/slow.err" && ok "Ctrl-C: the message says the import is incomplete" ||
 	fail "Ctrl-C: the message says the import is incomplete" "$(cat "$T/slow.err")"
 _next=$(open67)
+is "Ctrl-C at the second boundary: next line 4" "$_next" 4
 _vs=$(q67 "SELECT count(*) FROM violation")
 is "Ctrl-C: the committed violations are there" "$_vs" "$((_next - 2))"
 bz demo $D67 check
@@ -125,11 +120,11 @@ refused "the complete violations file again is a duplicate" 1 import.duplicate_f
 
 # ---- shops: kill -9 and resume by line (a shop is not added twice) -------------
 printf 'id,name,entity,categories,opened\nN1,新店一,company,服饰内衣,2025-01-01\nN2,新店二,company,服饰内衣,2025-01-01\nN3,新店三,company,服饰内衣,2025-01-01\nN4,新店四,company,服饰内衣,2025-01-01\n' >"$T/67_s.csv"
-slow 1500 demo $D67 import shops "$T/67_s.csv"
-wait67 3 || fail "shops: a slice committed" "next line $(open67)"
+slow demo $D67 import shops "$T/67_s.csv"
 kill -9 $SLOW
 wait $SLOW
 _next=$(open67)
+is "killed at the first boundary: next line 3" "$_next" 3
 is "killed shops import: the committed shops are there" "$(q67 "SELECT count(*) FROM shop WHERE id LIKE 'N%'")" "$((_next - 2))"
 bz demo $D67 check
 jis "check after the killed shops import: ok" 'd["ok"]' true
