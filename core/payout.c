@@ -156,6 +156,16 @@ void bzj_payout_free(bzj_payout_batch *b)
 	b->nlines = b->nexcluded = 0;
 }
 
+/* "BZJ%09lld" without snprintf (a batch writes one per refund): the
+ * reference bzj_store_refunds_send gives the refund in SQL. */
+static void bank_ref(int64_t id, char out[24])
+{
+	char num[24];
+	size_t k = bzj_int_text(id, num), pad = k < 9 ? 9 - k : 0;
+	memcpy(out, "BZJ000000000", 3 + pad);
+	memcpy(out + 3 + pad, num, k + 1);
+}
+
 static int id_cmp(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -271,9 +281,9 @@ int bzj_payout_batch_make(bzj_ctx *x, bzj_date date, const char *out_path, bzj_p
 		}
 		bzj_payout_line *l = &b->lines[b->nlines++];
 		l->refund_id = r.id;
-		snprintf(l->ref, sizeof l->ref, "BZJ%09lld", (long long)r.id);
-		snprintf(l->payee_name, sizeof l->payee_name, "%s", p.name);
-		snprintf(l->account, sizeof l->account, "%s", p.account);
+		bank_ref(r.id, l->ref);
+		bzj_copy(l->payee_name, sizeof l->payee_name, p.name);
+		bzj_copy(l->account, sizeof l->account, p.account);
 		l->amount_fen = r.amount_fen;
 		sent[b->count++] = r.id;
 		b->total_fen += r.amount_fen;

@@ -143,3 +143,16 @@ void bzj_hex(const uint8_t *d, size_t n, char *out)
 	}
 	out[2 * n] = 0;
 }
+
+bool bzj_copy(char *dst, size_t n, const char *src)
+{
+	if (!n)
+		return !*src;
+	size_t len = strnlen(src, n);
+	bool fits = len < n;
+	if (!fits)
+		len = n - 1;
+	memcpy(dst, src, len);
+	dst[len] = 0;
+	return fits;
+}

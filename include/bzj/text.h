@@ -41,6 +41,10 @@ char *bzj_text_safe(const char *s, char *buf, size_t n);
  * costs ten times the digits. */
 size_t bzj_int_text(int64_t v, char buf[24]);
 
+/* src into dst[n] as snprintf(dst, n, "%s", src) would, without its
+ * format parsing; false when src was cut to fit. */
+bool bzj_copy(char *dst, size_t n, const char *src);
+
 /* n bytes as 2n lower-case hex digits into out, terminated (2n + 1 bytes):
  * the digests bzj writes (each audit record has one). */
 void bzj_hex(const uint8_t *d, size_t n, char *out);

@@ -102,6 +102,16 @@ static void int_text_and_hex_match_printf(void **state)
 	assert_string_equal(got, want);
 	bzj_hex(d, 0, got);
 	assert_string_equal(got, "");
+	/* bzj_copy: snprintf("%s")'s result and whether it fitted */
+	char b4[4];
+	assert_true(bzj_copy(b4, sizeof b4, "abc"));
+	assert_string_equal(b4, "abc");
+	assert_false(bzj_copy(b4, sizeof b4, "abcd"));
+	assert_string_equal(b4, "abc");
+	assert_true(bzj_copy(b4, sizeof b4, ""));
+	assert_string_equal(b4, "");
+	assert_false(bzj_copy(b4, 1, "x"));
+	assert_string_equal(b4, "");
 }
 
 int main(void)
