@@ -581,13 +581,17 @@ static int row_fail(imp *m, long line, const char *field, bzj_err *re)
  *     transaction); any bad line refuses the file with nothing written,
  *     as today: a refusal stays all or nothing;
  *     (built: a check pass runs every line's service call inside slices
- *     that are rolled back, so the checks are the command line's own;
- *     a top-up's call makes its checks and writes nothing, x->check_only,
- *     which keeps the pass cheap; what the pass cannot see is a line that
- *     depends on an earlier line of the same file: a shop id given twice
- *     is refused here from memory, a violation's freeze that only an
- *     earlier line's freeze makes too big is refused when applied, which
- *     stops the import incomplete at that line, import.stopped);
+ *     that are rolled back, with x->check_only: bzj_topup, bzj_shop_add
+ *     and bzj_violation_add make all their checks, the command line's own,
+ *     and return before their first write, so the pass is cheap and spends
+ *     no PostgreSQL identity value (a rolled-back insert would, and ids
+ *     would then differ between the stores); each line is thus checked
+ *     against the database as it was before the file, and what the pass
+ *     cannot see is a line that depends on an earlier line of the same
+ *     file: a shop id given twice is refused here from memory, a
+ *     violation's freeze that only an earlier line's freeze makes too big
+ *     is refused when applied, which stops the import incomplete at that
+ *     line, import.stopped);
  *  2. the first slice writes an import record in state "incomplete"
  *     (import_run, not import_file, whose append-only guard allows no
  *     state: the file's SHA-256, kind, user, and the next line to apply),
@@ -1505,7 +1509,7 @@ int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_
 	if (m.rowwise) { /* the check pass: slices rolled back */
 		svc_slice_init(&m.sl, x, 64);
 		m.sl.hold = NULL; /* a test's hold (BZJ_TEST_SLICE_HOLD) is for the apply pass */
-		x->check_only = kind == BZJ_IMPORT_TOPUPS;
+		x->check_only = true; /* the services check and write nothing */
 	}
 	int prc = bzj_csv_parse_at(data, len, on_row, &m, &bad_line, &ce);
 	if (m.rowwise) {
