@@ -1,4 +1,5 @@
 /* ctx.c - opening a database for work: schema, defaults and calendar. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -86,6 +87,16 @@ int bzj_ctx_schema_version(bzj_ctx *x) { return bzj_db_schema_version(x->db); }
 int bzj_ctx_counts(bzj_ctx *x, int64_t *shops, int64_t *ledger, int64_t *refunds, bzj_err *e)
 {
 	return bzj_store_counts(x->db, shops, ledger, refunds, e);
+}
+
+bool bzj_ctx_search_index(bzj_ctx *x, bool make, char *why, size_t n)
+{
+	bzj_err e = {0};
+	if (make && bzj_store_search_index_make(x->db, &e) && why && n) {
+		snprintf(why, n, "%s", e.msg);
+		return false;
+	}
+	return bzj_store_search_index(x->db, why, n);
 }
 
 void bzj_ctx_on_migrate(bzj_migrate_notice_fn fn, volatile int *stop)

@@ -930,6 +930,50 @@ static const char schema_v22[] =
 	"DROP TABLE shop_orders;"
 	"ALTER TABLE shop_orders_new RENAME TO shop_orders;";
 
+/* v23: the PostgreSQL search index (pg_trgm; docs/store-seam.md, "Search-
+ * as-you-type on PostgreSQL: measured").  SQLite has had FTS5 since v1:
+ * nothing to do there (a comment is a valid script). */
+static const char schema_v23[] = "-- v23: PostgreSQL only (the pg_trgm search index)\n";
+
+/* PostgreSQL: the trigram indexes of the 3+ character search, made only
+ * where they serve (used by migration v23 and again by `bzj init`, see
+ * bzj_store_search_index_make).  Two conditions, neither in bzj's hands:
+ *  - the extension: pg_trgm ships with the server (Debian's postgresql
+ *    package) and is trusted since PostgreSQL 13, so the database owner
+ *    or any role with CREATE on the database may create it; elsewhere
+ *    CREATE EXTENSION fails and is caught (a subtransaction);
+ *  - characters: pg_trgm reads letters by the database's LC_CTYPE, and
+ *    under "C" it cuts no trigram from Chinese at all: an index would
+ *    then answer every Chinese term with every row, slower than the
+ *    plain scan.  Probed with show_trgm itself, not by the locale's name.
+ * Without either the index is left out and init still succeeds: the
+ * search stays correct (the row test over every shop, the 1-2 character
+ * bigrams untouched) and only slower on a large database, which `bzj
+ * check` and `bzj init` say, with the reason (bzj_store_search_index).
+ * Failing init instead would make an optional speed-up a precondition
+ * of every PostgreSQL deployment, and the DBA can add it at any time
+ * (docs/deploy.md: CREATE EXTENSION, then `bzj init` again).  The index
+ * lower-cases with COLLATE "C", SQLite's lower() (ASCII only), whatever
+ * LC_CTYPE, so it matches exactly what SQLite matches. */
+#define PG_SEARCH_INDEX_SQL                                                                        \
+	"DO $$ DECLARE ns text; ok boolean DEFAULT false; BEGIN"                                        \
+	" BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm;"                                           \
+	" EXCEPTION WHEN OTHERS THEN NULL; END;"                                                   \
+	" SELECT quote_ident(n.nspname) INTO ns FROM pg_extension x"                               \
+	" JOIN pg_namespace n ON n.oid = x.extnamespace WHERE x.extname = 'pg_trgm';"             \
+	" IF ns IS NOT NULL THEN"                                                                  \
+	"  EXECUTE format('SELECT cardinality(%s.show_trgm(%L)) > 0', ns, '店铺名')" \
+	"   INTO ok;"                                                                              \
+	" END IF;"                                                                                 \
+	" IF ok AND to_regclass('shop_name_trgm') IS NULL THEN"                                    \
+	"  EXECUTE format('CREATE INDEX shop_name_trgm ON shop USING gin"                          \
+	" (lower(name COLLATE \"C\") %s.gin_trgm_ops)', ns);"                                     \
+	" END IF;"                                                                                 \
+	" IF ok AND to_regclass('shop_operator_trgm') IS NULL THEN"                                \
+	"  EXECUTE format('CREATE INDEX shop_operator_trgm ON shop USING gin"                      \
+	" (lower(operator_name COLLATE \"C\") %s.gin_trgm_ops)', ns);"                            \
+	" END IF; END $$;"
+
 /* Issue 13, resumable imports of shops, top-ups and violations (core/
  * import.c, above row_shop): a file is applied in slices of whole,
  * audited rows, and its run is recorded here, advanced in every slice's
@@ -940,7 +984,7 @@ static const char schema_v22[] =
  * stays the append-only record of complete imports (the duplicate rule);
  * this table needs a state, which that one's guard forbids.  One
  * incomplete run of a kind at a time. */
-static const char schema_v23[] =
+static const char schema_v24[] =
 	"CREATE TABLE import_run(id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL,"
 	" kind TEXT NOT NULL, by_user TEXT NOT NULL, at TEXT NOT NULL, day INTEGER NOT NULL,"
 	" next_line INTEGER NOT NULL, rows INTEGER NOT NULL DEFAULT 0,"
@@ -955,8 +999,8 @@ static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
 					      schema_v11, schema_v12, schema_v13, schema_v14, schema_v15,
 					      schema_v16, schema_v17, schema_v18,
-					      schema_v19, schema_v20, schema_v21, schema_v22,
-					      schema_v23};
+					      schema_v19, schema_v20, schema_v21, schema_v22, schema_v23,
+					      schema_v24};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -1001,7 +1045,23 @@ static const char *const migrations_pg[BZJ_SCHEMA_VERSION - BZJ_PG_BASELINE] = {
 	"ALTER TABLE shop_orders ADD COLUMN job bigint NOT NULL DEFAULT 0;"
 	"ALTER TABLE shop_orders DROP CONSTRAINT shop_orders_pkey;"
 	"ALTER TABLE shop_orders ADD PRIMARY KEY (shop_id, day, job);",
-	/* v23: import_run (resumable imports); it bumps data_version and the
+	/* v23: the bigrams lower-cased as SQLite's lower() does (ASCII only:
+	 * COLLATE "C"), whatever the database's LC_CTYPE (a UTF-8 one, which
+	 * pg_trgm needs, would fold other letters too and find shops SQLite
+	 * does not); the rows of the few shops whose grams that changes are
+	 * cut again; then the trigram indexes where they serve (above) */
+	"CREATE OR REPLACE FUNCTION bzj_grams(a text, b text) RETURNS SETOF text LANGUAGE sql"
+	" IMMUTABLE AS $$ SELECT DISTINCT substr(s, i, 2) FROM (VALUES (lower(a COLLATE \"C\")),"
+	" (lower(b COLLATE \"C\"))) AS src(s), generate_series(1, length(s)) AS i"
+	" WHERE length(s) > 0 $$;"
+	"CREATE TEMP TABLE regram ON COMMIT DROP AS SELECT id, name, operator_name FROM shop"
+	" WHERE lower(name) <> lower(name COLLATE \"C\")"
+	" OR lower(operator_name) <> lower(operator_name COLLATE \"C\");"
+	"DELETE FROM shop_gram WHERE shop_id IN (SELECT id FROM regram);"
+	"INSERT INTO shop_gram(gram, shop_id) SELECT g, r.id FROM regram r,"
+	" bzj_grams(r.name, r.operator_name) AS g ON CONFLICT DO NOTHING;"
+	"DROP TABLE regram;" PG_SEARCH_INDEX_SQL,
+	/* v24: import_run (resumable imports); it bumps data_version and the
 	 * bzj role may use it (SQLite's no-delete trigger has no PostgreSQL
 	 * twin here: bzj never deletes a run on either store) */
 	"CREATE TABLE import_run(id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
@@ -1282,6 +1342,13 @@ static int exec_script(bzj_db *db, const char *sql, bzj_err *e)
 	return rc == ST_OK ? BZJ_OK : st_error(db, rc, e);
 }
 
+int bzj_store_search_index_make(bzj_db *db, bzj_err *e)
+{
+	if (!st_is_pg(db) || bzj_store_search_index(db, NULL, 0))
+		return BZJ_OK;
+	return exec_script(db, PG_SEARCH_INDEX_SQL, e);
+}
+
 static bzj_migrate_fn migrate_fn;
 static volatile int *migrate_stop;
 
@@ -1391,7 +1458,69 @@ int st_schema_expected(char ***out, int *n, bzj_err *e)
 	return rc;
 }
 
-#define PG_EXPECTED_SCHEMA "bzj_expected"
+/* bzj check's expected schema on PostgreSQL: the schema text this bzj
+ * carries (bzj_pg_schema, then migrations_pg[]) built as temporary
+ * objects (pg_temp) in a transaction on a second connection, always
+ * rolled back, and described by the same catalogue query as the
+ * database's own schema (st_schema_of_pg, the temporary schema's name
+ * taken out of every definition).
+ *
+ * Why pg_temp and not a schema of its own (CREATE SCHEMA needs CREATE on
+ * the database, which bzj's least-privileged login must not have: it
+ * could then add objects next to bzj's) nor a description stored at
+ * `bzj init` (whoever may change the schema, the owner, could change the
+ * stored description with it, and the check would compare the database
+ * with itself): the TEMPORARY privilege, which PostgreSQL grants PUBLIC
+ * by default, is enough for every object type the check compares:
+ * tables with their columns, identity, defaults and constraints,
+ * indexes, plpgsql and SQL functions, triggers and constraint triggers
+ * (tested in tests/pg/trust.sh as such a login, also that a tampered
+ * schema is still reported).  Definitions print the temporary schema
+ * as `pg_temp.`, which st_schema_of_pg takes out.  The expected schema stays what this binary
+ * says, never something read from the database.  Two adjustments, both
+ * invisible in the description: the temporary schema is never searched
+ * for functions, so a trigger's `EXECUTE FUNCTION bzj_...` is qualified
+ * as `pg_temp.bzj_...`; and function bodies are not
+ * validated (check_function_bodies off: a SQL function calling another
+ * bzj function would not find it there; nothing is ever run).  The
+ * schema's GRANTs on the temporary schema itself grant nothing (a
+ * warning the driver keeps quiet). */
+static char *pg_temp_script(const char *script)
+{
+	static const char from[] = "EXECUTE FUNCTION bzj_";
+	static const char to[] = "EXECUTE FUNCTION pg_temp.bzj_";
+	size_t n = 0;
+	for (const char *p = script; (p = strstr(p, from)); p += sizeof from - 1)
+		n++;
+	char *out = malloc(strlen(script) + n * (sizeof to - sizeof from) + 1);
+	if (!out)
+		return NULL;
+	char *w = out;
+	for (const char *p = script;;) {
+		const char *hit = strstr(p, from);
+		size_t len = hit ? (size_t)(hit - p) : strlen(p);
+		memcpy(w, p, len);
+		w += len;
+		if (!hit)
+			break;
+		memcpy(w, to, sizeof to - 1);
+		w += sizeof to - 1;
+		p = hit + sizeof from - 1;
+	}
+	*w = 0;
+	return out;
+}
+
+static int exec_pg_temp(bzj_db *m, const char *script, bzj_err *e)
+{
+	char *s = pg_temp_script(script);
+	if (!s)
+		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	int rc = exec_script(m, s, e);
+	free(s);
+	return rc;
+}
+
 int st_schema_expected_pg(bzj_db *db, char ***out, int *n, bzj_err *e)
 {
 	*out = NULL;
@@ -1409,19 +1538,31 @@ int st_schema_expected_pg(bzj_db *db, char ***out, int *n, bzj_err *e)
 	int base = 0;
 	const char *script = bzj_pg_schema(&base);
 	rc = script ? exec_script(m,
-				  "BEGIN; CREATE SCHEMA " PG_EXPECTED_SCHEMA
-				  "; SET LOCAL search_path = " PG_EXPECTED_SCHEMA,
+				  "BEGIN; SET LOCAL search_path = pg_temp;"
+				  " SET LOCAL check_function_bodies = off",
 				  e)
 		    : bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
 	if (!rc)
-		rc = exec_script(m, script, e);
+		rc = exec_pg_temp(m, script, e);
 	for (int v = base; !rc && v < BZJ_SCHEMA_VERSION; v++)
-		rc = bzj_pg_migration(v) ? exec_script(m, bzj_pg_migration(v), e)
+		rc = bzj_pg_migration(v) ? exec_pg_temp(m, bzj_pg_migration(v), e)
 					 : bzj_fail(e, BZJ_EIO, "store.version",
 						    _("schema migration %d has no PostgreSQL form yet"),
 						    v + 1);
+	char tmp[128] = "";
+	if (!rc) {
+		st_stmt *st = st_prep(m, "SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()",
+				      e);
+		if (!st)
+			rc = e ? e->rc : BZJ_EIO;
+		else {
+			if (st_step(st) == ST_ROW)
+				st_text(st, 0, tmp, sizeof tmp);
+			st_reset(st);
+		}
+	}
 	if (!rc)
-		rc = st_schema_of_pg(m, PG_EXPECTED_SCHEMA, out, n, e);
+		rc = st_schema_of_pg(m, tmp, "pg_temp", out, n, e);
 	m->drv->exec(m->conn, "ROLLBACK");
 	bzj_db_close(m);
 	return rc;

@@ -1,6 +1,7 @@
 /* store_list.c - the shop list: filters, search and keyset pagination.
  * Pages are fetched by (sort key, id) cursors over indexes, never OFFSET;
- * search uses bigram postings in shop-id order and the FTS5 trigram index. */
+ * search uses bigram postings in shop-id order and the FTS5 trigram index
+ * (on PostgreSQL pg_trgm's, where the database has it). */
 #include <stdio.h>
 #include <string.h>
 
@@ -55,6 +56,44 @@ static void ascii_lower(const char *s, char *out, size_t n)
 	for (; s[i] && i + 1 < n; i++)
 		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
 	out[i] = 0;
+}
+
+/* The term as a LIKE pattern matching it anywhere: %term%, with \, % and
+ * _ escaped by a backslash (PostgreSQL's default LIKE escape). */
+static void like_anywhere(const char *t, char *out, size_t n)
+{
+	size_t j = 0;
+	if (n < 3)
+		return;
+	out[j++] = '%';
+	for (; *t && j + 3 < n; t++) {
+		if (*t == '\\' || *t == '%' || *t == '_')
+			out[j++] = '\\';
+		out[j++] = *t;
+	}
+	out[j++] = '%';
+	out[j] = 0;
+}
+
+/* PostgreSQL: whether the database has the trigram indexes migration v23
+ * makes where they serve (core/store.c PG_SEARCH_INDEX_SQL), asked once
+ * per connection.  Without them a 3+ character search is the row test
+ * over every shop: correct, slower. */
+static bool search_trgm(bzj_db *db)
+{
+	if (!db->trgm) {
+		st_stmt *st = NULL;
+		db->trgm = -1;
+		if (st_prepare_once(db,
+				    "SELECT to_regclass('shop_name_trgm') IS NOT NULL"
+				    " AND to_regclass('shop_operator_trgm') IS NOT NULL",
+				    &st) == ST_OK) {
+			if (st_step(st) == ST_ROW && st_col_int(st, 0))
+				db->trgm = 1;
+			st_finalize(st);
+		}
+	}
+	return db->trgm > 0;
 }
 
 /* ASCII upper case, as SQLite's upper() that built shop_id_upper. */
@@ -135,6 +174,7 @@ typedef struct qparts {
 	sqlbuf where;		     /* the filters */
 	char term[512];		     /* lower-cased term (grams, row tests) */
 	char fts[512];		     /* FTS phrase */
+	char like[1040];	     /* PostgreSQL's trigram search: %term% */
 	char idup[64], idlow[64];    /* the term in upper and lower case (ids) */
 	char idnum[64];		     /* a term of digits without leading zeros, or "" */
 	char ids_keys[2][400];	     /* the ids matching, as ids and as rowids */
@@ -187,6 +227,7 @@ static void bind_terms(st_stmt *st, const qparts *p)
 {
 	bind_text(st, ":term", p->term);
 	bind_text(st, ":fts", p->fts);
+	bind_text(st, ":like", p->like);
 	bind_text(st, ":idup", p->idup);
 	bind_text(st, ":idlow", p->idlow);
 	bind_text(st, ":idnum", p->idnum);
@@ -358,8 +399,15 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 		ids_keys(p, "rowid", p->ids_keys[1], sizeof p->ids_keys[1]);
 	}
 
-	static const char row_test[] = "(instr(lower(name), :term) > 0"
-				       " OR instr(lower(operator_name), :term) > 0)";
+	/* PostgreSQL lower-cases as SQLite does, ASCII only, under COLLATE
+	 * "C", whatever the database's LC_CTYPE (as its bigrams, schema v23) */
+	const char *row_test = st_is_pg(db) ? "(instr(lower(name COLLATE \"C\"), :term) > 0"
+					      " OR instr(lower(operator_name COLLATE \"C\"), :term) > 0)"
+					    : "(instr(lower(name), :term) > 0"
+					      " OR instr(lower(operator_name), :term) > 0)";
+	bool trgm = p->nch >= 3 && st_is_pg(db) && search_trgm(db);
+	if (trgm)
+		like_anywhere(p->term, p->like, sizeof p->like);
 	/* unary +: a test on rows walked in another order, not an index range */
 	char ids_set[460], ids_test[300], ids_walk[400];
 	if (p->idnum[0])
@@ -379,11 +427,14 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	p->names_keys = p->nch == 1 ? "SELECT shop_id FROM shop_gram WHERE gram >= :term"
 				      " AND gram < :term || char(1114111)"
 			: p->nch == 2 ? "SELECT shop_id FROM shop_gram WHERE gram = :term"
+			/* PostgreSQL: pg_trgm's GIN indexes on the same expressions
+			 * (docs/store-seam.md, measured), else the row test over
+			 * every shop */
+			: trgm	? "SELECT rowid FROM shop WHERE (lower(name COLLATE \"C\") LIKE :like"
+				  " OR lower(operator_name COLLATE \"C\") LIKE :like)"
 			: st_is_pg(db)
-				/* no FTS5 on PostgreSQL yet (pg_trgm: docs/store-seam.md):
-				 * the row test over every shop */
-				? "SELECT rowid FROM shop WHERE (instr(lower(name), :term) > 0"
-				  " OR instr(lower(operator_name), :term) > 0)"
+				? "SELECT rowid FROM shop WHERE (instr(lower(name COLLATE \"C\"), :term) > 0"
+				  " OR instr(lower(operator_name COLLATE \"C\"), :term) > 0)"
 				: "SELECT rowid FROM shop_fts WHERE shop_fts MATCH :fts";
 	if (p->nch <= 2)
 		snprintf(names_set, sizeof names_set, "id IN (%s)", p->names_keys);
@@ -413,7 +464,11 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 		if (p->nch == 2) {
 			add_stream(p, st_is_pg(db) ? from_gram1_pg : from_gram1, "a.shop_id",
 				   "a.gram = :term");
-		} else if (p->nch >= 3 && names_n > FTS_SET && pick_grams(db, p)) {
+		} else if (p->nch >= 3 && names_n > FTS_SET && !trgm && pick_grams(db, p)) {
+			/* (PostgreSQL with pg_trgm takes the last branch: a set
+			 * from its index while small, else the row test walked in
+			 * id order; one trigram lookup beats intersected bigram
+			 * lists from 3 characters on, docs/store-seam.md) */
 			static const char *const from_sq[] = {from_gram1, from_gram2, from_gram3};
 			static const char *const from_pg[] = {from_gram1_pg, from_gram2_pg,
 							      from_gram3_pg};
@@ -618,4 +673,60 @@ int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row
 			*pos = v;
 	}
 	return BZJ_OK;
+}
+
+bool bzj_store_search_index(bzj_db *db, char *why, size_t n)
+{
+	if (why && n)
+		why[0] = 0;
+	if (!st_is_pg(db))
+		return true; /* FTS5, part of the schema since v1 */
+	db->trgm = 0;	     /* ask again: init may just have made them */
+	if (search_trgm(db))
+		return true;
+	if (!why || !n)
+		return false;
+	st_stmt *st = NULL;
+	char ns[128] = "", ctype[128] = "";
+	bool avail = false;
+	if (st_prepare_once(db,
+			    "SELECT (SELECT quote_ident(n.nspname) FROM pg_extension x JOIN pg_namespace n"
+			    " ON n.oid = x.extnamespace WHERE x.extname = 'pg_trgm'),"
+			    " EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'),"
+			    " current_setting('lc_ctype')",
+			    &st) == ST_OK) {
+		if (st_step(st) == ST_ROW) {
+			st_text(st, 0, ns, sizeof ns);
+			avail = st_col_int(st, 1) != 0;
+			st_text(st, 2, ctype, sizeof ctype);
+		}
+		st_finalize(st);
+	}
+	bool cuts = false; /* does pg_trgm cut trigrams from Chinese here? */
+	if (ns[0]) {
+		char sql[256];
+		snprintf(sql, sizeof sql, "SELECT cardinality(%s.show_trgm('店铺名')) > 0", ns);
+		if (st_prepare_once(db, sql, &st) == ST_OK) {
+			cuts = st_step(st) == ST_ROW && st_col_int(st, 0);
+			st_finalize(st);
+		}
+	}
+	if (!avail && !ns[0])
+		snprintf(why, n, "%s",
+			 _("the server has no pg_trgm extension (the server's contrib modules are "
+			   "not installed)"));
+	else if (!ns[0])
+		snprintf(why, n, "%s",
+			 _("pg_trgm is not created in this database and bzj could not create it "
+			   "(PostgreSQL 13 or later lets the database owner; run `bzj init` as the "
+			   "owner, or CREATE EXTENSION pg_trgm as a superuser)"));
+	else if (!cuts)
+		snprintf(why, n,
+			 _("the database's LC_CTYPE is %s, under which pg_trgm finds no trigram in "
+			   "Chinese text (create the database with LC_CTYPE C.UTF-8)"),
+			 ctype);
+	else
+		snprintf(why, n, "%s",
+			 _("the trigram indexes are missing: run `bzj init` to create them"));
+	return false;
 }

@@ -12,8 +12,9 @@
 --    walk it); WITHOUT ROWID is dropped;
 --  - "user" is quoted (a reserved word); seal.rid is text (SQLite's has no
 --    type) and seal.mac may be NULL inside a transaction only (see below);
---  - no FTS5 table: search uses shop_gram (kept by PL/pgSQL triggers) and
---    strpos; a pg_trgm index is a measured decision (docs/store-seam.md);
+--  - no FTS5 table: search uses shop_gram (kept by PL/pgSQL triggers) and,
+--    from 3 characters, pg_trgm's GIN indexes where the server allows them
+--    (migration v23 in core/store.c, docs/store-seam.md);
 --  - the append-only guards are PL/pgSQL triggers raising SQLite's texts,
 --    plus BEFORE TRUNCATE guards (TRUNCATE skips row triggers), plus the
 --    REVOKE for the role `bzj` at the end;

@@ -54,6 +54,9 @@ struct bzj_db {
 		int ngram; /* -1: not picked yet; 0: the term cannot be cut */
 		char gram[3][16];
 	} memo;
+	/* PostgreSQL: the trigram indexes of the 3+ character search
+	 * (store_list.c search_trgm): 0 not asked yet, 1 there, -1 not */
+	signed char trgm;
 	/* the audit key (HMAC-SHA256 of the audit chain and the row seals);
 	 * without one, both are plain SHA-256 (see store_seal.c) */
 	bool keyed;
@@ -388,7 +391,8 @@ void st_schema_free(char **v, int n);
  * the objects bzj's schema script and migrations create, built on a
  * second connection in a schema of their own that is rolled back
  * (store.c; needs the CREATE privilege on the database). */
-int st_schema_of_pg(bzj_db *db, const char *schema, char ***out, int *n, bzj_err *e);
+int st_schema_of_pg(bzj_db *db, const char *schema, const char *printed, char ***out, int *n,
+		    bzj_err *e);
 int st_schema_expected_pg(bzj_db *db, char ***out, int *n, bzj_err *e);
 /* The same list from a database (store_seal.c). */
 int st_schema_of(bzj_db *db, char ***out, int *n, bzj_err *e);

@@ -218,6 +218,11 @@ def table(path):
         rows.append(("CLI `%s` (whole process, info)" % r[q].split("|", 1)[1],
                      fmt(float(r[q].split("|", 1)[0]), "ms"), "", "", "", None))
 
+    print_rows(rows)
+    pg_table(r)
+
+
+def print_rows(rows):
     head = ("figure", "bzj", "baseline", "ratio", "target", "result")
     out = [head] + [(a, b, c, d, e, "" if f is None else ("pass" if f else "FAIL"))
                     for a, b, c, d, e, f in rows]
@@ -225,6 +230,69 @@ def table(path):
     print("|" + "|".join("---" for _ in head) + "|")
     for row in out[1:]:
         print("| " + " | ".join(row) + " |")
+
+
+def pg_table(r):
+    """The PostgreSQL column (tests/bench/pg.sh): the same figures with
+    bzj on PostgreSQL and psql as the raw tool, the same targets."""
+    if "pg_skipped" in r:
+        print("\nPostgreSQL: skipped (%s)" % r["pg_skipped"])
+        return
+    if "pg_shops" not in r:
+        return
+    rows = []
+
+    def ratio_row(fig, kb, kbase, unit, limit, base_name):
+        b, base = num(r, kb), num(r, kbase)
+        cb, cbase = num(r, kb + "_cpu"), num(r, kbase + "_cpu")
+        ratio = b / base if b is not None and base else None
+        cpu = lambda v: "" if v is None else " (cpu %s)" % fmt(v, unit)
+        rows.append((fig, fmt(b, unit) + cpu(cb),
+                     "%s%s %s" % (fmt(base, unit), cpu(cbase), base_name),
+                     "n/a" if ratio is None else "%.2f×" % ratio, "≤ %g×" % limit,
+                     None if ratio is None else ratio <= limit))
+
+    def abs_row(fig, kb, unit, limit):
+        b = num(r, kb)
+        rows.append((fig, fmt(b, unit), "", "", "≤ %s" % fmt(limit, unit),
+                     None if b is None else b <= limit))
+
+    n = r.get("pg_shops", "?")
+    rows.append(("database: shops / ledger / size",
+                 "%s / %s / %s" % (n, r.get("pg_ledger"), r.get("pg_size")), "", "", "", None))
+    b = num(r, "pg_demo_s")
+    rows.append(("`bzj demo --shops %s` build on PostgreSQL%s" % (
+        n, " (timed when the cache was built)" if r.get("pg_demo_cached") == "1" else ""),
+        fmt(b, "s"), "", "", "info (SQLite: ≤ 300 s)", None))
+    rows.append(("3+ character search index (pg_trgm)",
+                 "yes" if r.get("pg_search_index") == "t" else "no: the search scans", "", "", "yes",
+                 r.get("pg_search_index") == "t"))
+    ratio_row("`deposit recompute --month` (%s shops%s)" % (
+        n, "" if r.get("pg_recompute_same", "1") == "1" else ", RESULTS DIFFER"),
+        "pg_recompute_bzj", "pg_recompute_sql", "s", 2, "one SQL upsert in psql")
+    if r.get("pg_recompute_same") == "0":
+        rows[-1] = rows[-1][:5] + (False,)
+    ratio_row("`import gmv` %s rows" % r.get("pg_gmv_rows", "?"), "pg_import_bzj", "pg_import_sql",
+              "s", 2, "psql \\copy (COPY) into a bare table")
+    ratio_row("`shop show ID --json` (whole process)", "pg_show_bzj", "pg_show_sql", "ms", 2,
+              "the same SELECT in psql")
+    con = r.get("pg_console_ok") == "1"
+    b, ps = num(r, "pg_c_first"), num(r, "pg_first_psql")
+    rows.append(("console first screen", fmt(b, "ms"), "psql %s" % fmt(ps, "ms"),
+                 "%.2f×" % (b / ps) if b and ps else "n/a", "≤ 100 ms and ≤ psql",
+                 None if b is None else b <= 100 and (ps is None or b <= ps)))
+    if con:
+        abs_row("PgDn p99 (median %s)" % fmt(num(r, "pg_c_pgdn_med"), "ms"), "pg_c_pgdn", "ms", 10)
+        abs_row("search keystroke p99 (median %s)" % fmt(num(r, "pg_c_search_med"), "ms"),
+                "pg_c_search_p99", "ms", 20)
+        abs_row("deposit detail (p99)", "pg_c_detail_p99", "ms", 20)
+        abs_row("refund queue by due date (p99)", "pg_c_refunds_p99", "ms", 20)
+    else:
+        rows.append(("console PgDn, search, detail", "n/a (the console did not run)", "", "", "",
+                     False))
+    print("\nOn PostgreSQL %s (throw-away server: Unix socket, fsync off; psql as the raw tool):\n"
+          % r.get("pg_version", "?"))
+    print_rows(rows)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@
 #   BENCH_REPS     timed runs per figure, median reported (default 5)
 #   BENCH_REBUILD  1 = rebuild the cached database
 #   BENCH_KEEP     1 = keep the scratch copies afterwards
+#   BENCH_PG       0 = skip the PostgreSQL column (tests/bench/pg.sh; it
+#                  runs when a PostgreSQL server is installed)
 #   BENCH_SRC      source tree BIN was built from, for the in-process core
 #                  timings (default: this tree; build/rel/libbzjcore.a
 #                  when BIN is build/bzj)
@@ -489,6 +491,13 @@ if [ -s "$TMP/f_vd" ]; then put first_vd "$(median "$TMP/f_vd")"; else
 	say "visidata is not installed (make bench installs it)"; fi
 put first_sqlite "$(median "$TMP/f_sq")"
 put first_all "bzj $(tr '\n' ' ' <"$TMP/f_bzj")| vd $(tr '\n' ' ' <"$TMP/f_vd")| sqlite3 $(tr '\n' ' ' <"$TMP/f_sq")"
+
+# ---- the PostgreSQL column (issue 16) ------------------------------------------
+# The same figures with bzj on a throw-away PostgreSQL server and psql as
+# the raw tool (tests/bench/pg.sh: its own cached database); skipped with
+# BENCH_PG=0 or when no server is installed.  A failure there leaves the
+# SQLite table whole.
+BENCH_RES=$RES sh "$HERE/pg.sh" "$BIN" || say "the PostgreSQL column failed (exit $?)"
 
 [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$W"
 

@@ -41,30 +41,17 @@ done
 [ -x "$BIN" ] || { echo "run.sh: $BIN is not an executable" >&2; exit 2; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/bzj-e2e.XXXXXX") || exit 2
-# The server this script started, if any: stopped and removed at exit.
-E2E_PGDIR=
+# The PostgreSQL backend (tests/pg/backend.sh): pgcmd, dbname, dburi.
+PGB_PREFIX=e2e PGB_NAME=run.sh PGB_SERVER=$HERE/../pg/server.sh
+. "$HERE/../pg/backend.sh"
 cleanup() {
-	[ -n "$E2E_PGDIR" ] && sh "$HERE/../pg/server.sh" stop "$E2E_PGDIR" >/dev/null 2>&1
+	pgb_cleanup
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 if [ "$E2E_BACKEND" = pg ]; then
-	if [ -z "${PGHOST:-}" ]; then
-		_out=$(sh "$HERE/../pg/server.sh" start) || exit 2
-		eval "$_out"
-		E2E_PGDIR=$BZJ_PG_DIR
-	fi
-	# The server is named to psql and pg_dump only (pgcmd); bzj gets it
-	# in its URI and never from PG* variables: a case that names no
-	# server (17_store_location.sh) must reach none.
-	E2E_PGH=$PGHOST
-	E2E_PGP=${PGPORT:-5432}
-	E2E_PGU=${PGUSER:-bzj_test}
-	unset PGHOST PGPORT PGUSER PGDATABASE PGSERVICE PGPASSWORD
-	E2E_PGHOST=$(printf '%s' "$E2E_PGH" | sed 's,/,%2F,g')
-	mkdir "$T/.pgdb" || exit 2
-	echo "# backend: PostgreSQL (server $E2E_PGH, port $E2E_PGP, user $E2E_PGU)"
+	pgb_start || exit 2
 fi
 # A snapshot of the binary: the tree may be rebuilt while the tests run.
 cp "$BIN" "$T/bzj" || exit 2
@@ -187,38 +174,6 @@ pgskip() {
 	echo "skip - $1 on PostgreSQL: $2"
 }
 
-# pgcmd CMD...: a PostgreSQL client (psql, pg_dump) on the test server.
-pgcmd() {
-	env PGHOST="$E2E_PGH" PGPORT="$E2E_PGP" PGUSER="$E2E_PGU" "$@"
-}
-
-# dbname PATH: the PostgreSQL database standing for the SQLite file PATH.
-dbname() {
-	_b=$(basename "$1" .db)
-	printf 'e2e_%s\n' "$_b" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_\n' '_'
-}
-
-# dburi PATH: what --db names for the database PATH: PATH itself on
-# SQLite; on PostgreSQL the URI of its database, created empty on first
-# use.  Anything but a *.db path (a URI, a conninfo) is passed as it is.
-dburi() {
-	case $1 in
-	*.db) ;;
-	*) printf '%s\n' "$1"; return 0 ;;
-	esac
-	if ! pg; then
-		printf '%s\n' "$1"
-		return 0
-	fi
-	_n=$(dbname "$1")
-	if [ ! -e "$T/.pgdb/$_n" ]; then
-		pgcmd psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $_n" >/dev/null 2>"$T/.pgdb/err" ||
-			echo "run.sh: CREATE DATABASE $_n: $(cat "$T/.pgdb/err")" >&2
-		: >"$T/.pgdb/$_n"
-	fi
-	printf 'postgresql://%s@/%s?host=%s&port=%s\n' "$E2E_PGU" "$_n" "$E2E_PGHOST" "$E2E_PGP"
-}
-
 # slow USER DATE ARGS...: bzj --json on $DB in the background, as the bulk
 # cases need it: one row a slice (BZJ_TEST_SLICE_ROWS=1), held at its first
 # slice boundary (BZJ_TEST_SLICE_HOLD, core/bulk.c) so a case can look at
@@ -261,14 +216,7 @@ slow_wait() {
 # sqlite3 prints them (columns joined by |).  PGSQL, when given, is the
 # PostgreSQL spelling of the same question (where SQLite's functions or
 # catalog differ); otherwise SQL runs on both.
-sq() {
-	if pg; then
-		dburi "$1" >/dev/null
-		printf '%s\n' "${3:-$2}" | pgcmd psql -X -A -t -q -v ON_ERROR_STOP=1 -F '|' -d "$(dbname "$1")"
-	else
-		sqlite3 -cmd ".timeout 5000" "$1" "$2"
-	fi
-}
+sq() { pgb_sq "$@"; }
 
 # tamper PATH SQL [PGSQL]: change the database behind bzj's back, as an
 # attacker with the file (or the server's superuser) would.  SQL drops the

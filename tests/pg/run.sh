@@ -7,8 +7,10 @@
 # test using it fails half-way; then the driver test (tests/pg/driver.c),
 # bzj end to end (tests/pg/e2e.sh), 16 writers at once
 # (tests/pg/stress.sh), the whole e2e suite (tests/e2e/run.sh with
-# E2E_BACKEND=pg), the deployment's trust (tests/pg/trust.sh) and
-# the console (tests/pg/console.sh, tmux).
+# E2E_BACKEND=pg), the safety suite (tests/safety/run.sh with
+# SAFETY_BACKEND=pg), the crash suite (tests/crash/run.sh with
+# CRASH_BACKEND=pg, 10 kills), the deployment's trust (tests/pg/trust.sh)
+# and the console (tests/pg/console.sh, tmux).
 # Skipped, with a line saying so, when no PostgreSQL server binaries are
 # installed (make check needs no server).
 set -u
@@ -259,16 +261,60 @@ if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
 	fi
 fi
 
+# The release build next to the sanitized one (the safety suite's mapped
+# input and the crash suite use it, as make check does for SQLite).
+REL=${3:-}
+if [ -z "$REL" ] && [ -n "$BZJ" ] && [ "$(basename "$(dirname "$BZJ")")" = san ]; then
+	REL=$(dirname "$(dirname "$BZJ")")/bzj
+fi
+[ -n "$REL" ] && [ -x "$REL" ] || REL=
+
+# suite NAME OUT COMMAND...: a suite's summary line ("N passed, M
+# failed"), its FAIL and skip lines shown, one ok/FAIL here with its count.
+suite() {
+	_name=$1 _out=$2
+	shift 2
+	"$@" >"$_out" 2>&1
+	_rc=$?
+	sed -n 's/^\(FAIL\|skip\)/  &/p' "$_out"
+	_p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$_out" | tail -n 1)
+	_f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$_out" | tail -n 1)
+	_s=$(grep -c '^skip .* on PostgreSQL: ' "$_out")
+	[ "$_s" = 0 ] && _s=
+	if [ $_rc = 0 ] && [ -n "$_p" ] && [ "$_f" = 0 ]; then
+		ok "$_name: $_p checks${_s:+ ($_s SQLite-only parts skipped, named above)}"
+	else
+		fail "$_name" "exit $_rc, ${_p:-?} passed, ${_f:-?} failed; $(grep '^FAIL' "$_out" | head -c 1500)"
+	fi
+}
+
+# The safety suite on PostgreSQL (tests/safety/run.sh, SAFETY_BACKEND=pg):
+# on a server it starts itself (its folder opened to other uids for the
+# cases run as nobody); what is about the SQLite file itself is skipped
+# with its reason (`skip ... on PostgreSQL:` lines).
+if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
+	echo "# the safety suite on PostgreSQL: $BZJ"
+	suite "the safety suite on PostgreSQL" "$W/safety.out" env -C "$HERE/../.." -u PGHOST -u PGPORT -u PGUSER \
+		SAFETY_BACKEND=pg SAFETY_SETGID_BIN="$REL" bash tests/safety/run.sh "$BZJ"
+fi
+
+# The crash suite on PostgreSQL (tests/crash/run.sh, CRASH_BACKEND=pg):
+# kill -9 at random points of the bulk jobs and single writes, 10 kills
+# (CRASH_KILLS) so make check stays short; all or nothing through psql,
+# bzj check, audit verify, no seal pending, no session of a killed bzj
+# left on the server (in place of SQLite's integrity_check).
+if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
+	echo "# the crash suite on PostgreSQL: ${REL:-$BZJ}, ${CRASH_PG_KILLS:-10} kills"
+	suite "the crash suite on PostgreSQL" "$W/crash.out" env -C "$HERE/../.." -u PGHOST -u PGPORT -u PGUSER \
+		CRASH_BACKEND=pg CRASH_KILLS="${CRASH_PG_KILLS:-10}" bash tests/crash/run.sh "${REL:-$BZJ}"
+fi
+
 # The deployment on PostgreSQL (tests/pg/trust.sh, docs/deploy.md): the
 # grants of bzj's login, an operator's own role, the credential readable
 # by the bzj group only under a setgid install (the release build next to
 # the sanitized one: a sanitized binary cannot run setgid), exit 4 on a
 # wrong password and 6 with the server down; a server of its own.
 if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
-	REL=${3:-}
-	if [ -z "$REL" ] && [ "$(basename "$(dirname "$BZJ")")" = san ]; then
-		REL=$(dirname "$(dirname "$BZJ")")/bzj
-	fi
 	echo "# the deployment on PostgreSQL: $BZJ${REL:+, setgid $REL}"
 	bash "$HERE/trust.sh" "$BZJ" "$REL" >"$W/trust.out" 2>&1
 	trc=$?

@@ -61,9 +61,12 @@ psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DB" >/dev/null
 BZJ_USER=demo "$BIN" --config "$CONF" --db "$OWNER_URI" --today $D --json demo --shops 20 \
 	>"$W/demo.out" 2>"$W/demo.err"
 is "setup: the owner builds the schema and a demo (bzj demo on PostgreSQL)" $? "$(head -c 300 "$W/demo.err")"
+# (no CREATE on the database for bzj: the least-privileged login of
+# docs/deploy.md; PUBLIC's CREATE on the schema public taken away, as
+# PostgreSQL 15 does by default, so the login can create nothing lasting)
 sql "CREATE ROLE bzj_app LOGIN PASSWORD 'app-secret' IN ROLE bzj;
      CREATE ROLE operator1 LOGIN PASSWORD 'op-secret';
-     GRANT CREATE ON DATABASE $DB TO bzj" >/dev/null 2>"$W/roles.err"
+     REVOKE CREATE ON SCHEMA public FROM PUBLIC" >/dev/null 2>"$W/roles.err"
 is "setup: roles bzj_app (in bzj) and operator1" $? "$(cat "$W/roles.err")"
 hba=$PGDIR/data/pg_hba.conf
 { echo "local all bzj_app scram-sha-256"; echo "local all operator1 scram-sha-256"; cat "$hba"; } >"$W/hba" &&
@@ -91,8 +94,10 @@ is "bzj runs on the bzj_app login (service=bzj): a top-up exits 0" $rc "$(head -
 is "the audit names the operator (fin1), not the database role (bzj_app)" \
 	"$([ "$who" = fin1 ]; echo $?)" "audit user '$who'"
 b cs1 check
-is "bzj check runs on the bzj_app login (exit 0; the expected schema is built in a rolled-back transaction: CREATE on the database)" \
+is "bzj check runs on the least-privileged login (exit 0; the expected schema is built as temporary objects in a rolled-back transaction)" \
 	$? "$(head -c 400 "$W/out" "$W/err")"
+cr=$(sql "SELECT has_database_privilege('bzj_app', '$DB', 'CREATE') || ' ' || has_schema_privilege('bzj_app', 'public', 'CREATE')")
+is "  ... a login with no CREATE on the database nor on its schema ($cr)" "$([ "$cr" = "false false" ]; echo $?)" "$cr"
 
 as_app() { PGPASSWORD=app-secret psql -X -q -v ON_ERROR_STOP=1 -U bzj_app -d "$OWNER_URI" "$@" >"$W/psql.out" 2>&1; }
 refused() { # NAME PATTERN SQL...
@@ -121,6 +126,25 @@ refused "bzj's own login: UPDATE shop SET balance_fen is refused at commit (the 
 is "nothing changed: the balance and the ledger as before" $?
 b cs1 check
 is "bzj check is still clean after the refused attempts" $? "$(head -c 300 "$W/out")"
+
+# the schema changed by its owner (a guard neutralised, an index dropped):
+# the least-privileged login's check still reports both, then both are
+# put back and check is clean again
+guard=$(sql "SELECT pg_get_functiondef('bzj_refuse()'::regprocedure)")
+sql "CREATE OR REPLACE FUNCTION bzj_refuse() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN RETURN OLD; END \$\$;
+     DROP INDEX ledger_shop" >/dev/null 2>"$W/tamper.err"
+is "setup: the owner replaces bzj_refuse() and drops the index ledger_shop" $? "$(head -c 300 "$W/tamper.err")"
+b cs1 check
+rc=$?
+msgs=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" | ".join(p["code"] + ": " + p["message"][:60] for p in d["problems"]))' "$W/out" 2>/dev/null)
+is "bzj check as the least-privileged login reports the tampered schema: exit 1, check.schema for bzj_refuse() and ledger_shop" \
+	"$([ $rc = 1 ] && case "$msgs" in *"check.schema: function bzj_refuse() is not what bzj creates"*) true ;; *) false ;; esac &&
+		case "$msgs" in *"check.schema: index ledger_shop is missing"*) true ;; *) false ;; esac; echo $?)" \
+	"exit $rc: $msgs $(head -c 300 "$W/err")"
+printf '%s;\nCREATE INDEX ledger_shop ON ledger(shop_id, id);\n' "$guard" |
+	psql -X -q -v ON_ERROR_STOP=1 -d "$OWNER_URI" >/dev/null 2>"$W/tamper.err"
+b cs1 check
+is "the schema put back: bzj check is clean again" $? "$(head -c 300 "$W/out") $(head -c 300 "$W/tamper.err")"
 
 # an operator's own role: no table at all
 PGPASSWORD=op-secret psql -X -q -U operator1 -d "$OWNER_URI" \

@@ -24,6 +24,21 @@
 #            refused.
 # Needs sqlite3; the storage and setgid parts need root (mount, setpriv,
 # unshare) and are reported as "skip" otherwise.  Ends "N passed, M failed".
+#
+# SAFETY_BACKEND=pg runs the same cases on PostgreSQL (issue 16), as
+# tests/e2e/run.sh does with E2E_BACKEND=pg: every database path a case
+# names ($T/NAME.db, $T/DIR/bzj.db) becomes a database saf_... of its own
+# on a throw-away server (tests/pg/server.sh; the one in PGHOST/PGPORT when
+# set, else one started here and stopped at the end).  Cases reach the
+# database only through the helpers below: dburi (the --db argument), sq
+# (SQL on either backend), dbcp and fresh (copies: CREATE DATABASE ...
+# TEMPLATE), dump_hash (every table's rows) and the tamper helpers of the
+# case files, which go through psql with session_replication_role =
+# replica (the guards stay in place for bzj).  What is about the SQLite
+# file itself (its modes, -wal/-shm, the disk and file-size limits, the
+# setgid install around the file) is skipped there with its reason
+# (pgskip, a `skip` line); tests/pg/trust.sh covers PostgreSQL's own
+# deployment.
 [ -z "${BASH_VERSION:-}" ] && exec bash "$0" "$@"
 set -u
 
@@ -31,6 +46,14 @@ BIN=${1:?usage: tests/safety/run.sh BIN}
 case "$BIN" in /*) ;; *) BIN=$PWD/$BIN ;; esac
 [ -x "$BIN" ] || { echo "safety: $BIN is not executable" >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "safety: needs the sqlite3 shell" >&2; exit 2; }
+SAFETY_BACKEND=${SAFETY_BACKEND:-sqlite}
+case $SAFETY_BACKEND in
+sqlite) ;;
+pg) for tool in psql pg_dump createdb; do
+	command -v $tool >/dev/null || { echo "safety: SAFETY_BACKEND=pg needs $tool" >&2; exit 2; }
+done ;;
+*) echo "safety: SAFETY_BACKEND is sqlite or pg, not $SAFETY_BACKEND" >&2; exit 2 ;;
+esac
 REPO=$PWD
 TODAY=2026-11-23
 SETUP_DAY=2026-11-20
@@ -41,9 +64,13 @@ BEL=$(printf '\007')
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/bzj-safety.XXXXXX") || exit 2
 chmod 0711 "$T" # another uid (nobody) must reach its subdirectories
+# The PostgreSQL backend (tests/pg/backend.sh): pgcmd, dbname, dburi.
+PGB_PREFIX=saf PGB_NAME=safety PGB_SERVER=$REPO/tests/pg/server.sh
+. "$REPO/tests/pg/backend.sh"
 MOUNTS=()
 HOLD_PID=""
 cleanup() {
+	pgb_cleanup
 	[ -n "$HOLD_PID" ] && kill "$HOLD_PID" 2>/dev/null
 	exec 7>&- 2>/dev/null
 	for m in "${MOUNTS[@]}"; do umount -l "$m" 2>/dev/null; done
@@ -57,10 +84,45 @@ export ASAN_OPTIONS="exitcode=86:detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="exitcode=87:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 unset BZJ_DB BZJ_CONFIG BZJ_TODAY BZJ_USER
 
-pass=0 fail=0 skip=0
+pass=0 fail=0 skip=0 pgskips=0
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 skipped() { skip=$((skip + 1)); echo "skip $*"; }
+
+# ---- the backend ----------------------------------------------------------------
+pg() { [ "$SAFETY_BACKEND" = pg ]; }
+# pgskip WHAT REASON: WHAT is about the SQLite file itself and not run on
+# PostgreSQL; says so (a `skip` line), never silently.
+pgskip() { pgskips=$((pgskips + 1)); skipped "$1 on PostgreSQL: $2"; }
+if pg; then
+	pgb_start || { echo "safety: no PostgreSQL server" >&2; exit 2; }
+	# other uids (nobody, the cases' setpriv runs) reach the socket: the
+	# folder lets them through, not list it (as tests/pg/trust.sh)
+	[ -z "$PGB_DIR" ] || chmod 0711 "$PGB_DIR"
+fi
+# sq PATH SQL [PGSQL]: tests/pg/backend.sh's pgb_sq, with errors on
+# stdout too (2>&1), as the cases read refusals from it.
+sq() { pgb_sq "$@" 2>&1; }
+# pgtamper PATH SQL: SQL through psql with no trigger firing
+# (session_replication_role = replica), as the server's superuser could;
+# the triggers stay for bzj's own commands after it.
+pgtamper() {
+	sq "$1" "" "SET session_replication_role = replica;
+$2"
+}
+# dbcp FROM TO: the database TO becomes a copy of FROM.
+dbcp() {
+	if pg; then
+		dburi "$1" >/dev/null
+		_n=$(dbname "$2")
+		pgcmd psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "SET client_min_messages = warning" \
+			-c "DROP DATABASE IF EXISTS $_n" -c "CREATE DATABASE $_n TEMPLATE $(dbname "$1")" >/dev/null
+		: >"$T/.pgdb/$_n"
+	else
+		rm -f "$2" "$2-wal" "$2-shm"
+		sqlite3 -batch "$1" ".backup '$2'"
+	fi
+}
 is() { # NAME STATUS DETAIL
 	if [ "$2" = 0 ]; then ok "$1"; else bad "$1${3:+: $3}"; fi
 }
@@ -88,6 +150,7 @@ x() {
 		*) break ;;
 		esac
 	done
+	db=$(dburi "$db")
 	"${pre[@]}" env BZJ_USER="$user" timeout -s KILL 60 "$BIN" --config "$conf" --db "$db" \
 		--today "${XTODAY:-$TODAY}" "${json[@]}" "$@" >"$T/out" 2>"$T/err"
 	RC=$?
@@ -96,8 +159,19 @@ x() {
 }
 code() { sed -n 's/.*"error":{"code":"\([^"]*\)".*/\1/p' "$T/out" | head -n 1; }
 has_esc() { grep -q "$ESC" "$T/out" "$T/err"; }
-# The data of a database: .dump of a copy (with its WAL), hashed.
+# The data of a database: .dump of a copy (with its WAL), hashed.  On
+# PostgreSQL every table's rows (pg_dump --data-only, lines sorted), less
+# what is not data: sequences (nextval is not rolled back), pg_dump's own
+# lines and bzj_dv, the counter of committed writing transactions that
+# stands in for SQLite's data_version (see tests/e2e/run.sh snap).
 dump_hash() {
+	if pg; then
+		[ -e "$T/.pgdb/$(dbname "$1")" ] || { echo none; return; }
+		pgcmd pg_dump --data-only --exclude-table-data=bzj_dv -d "$(dbname "$1")" 2>&1 |
+			grep -v -e '^SELECT pg_catalog.setval' -e '^--' -e '^SET ' -e '^$' -e '^\\' | sort |
+			sha256sum | cut -d' ' -f1
+		return
+	fi
 	rm -f "$T/h.db" "$T/h.db-wal" "$T/h.db-shm"
 	cp "$1" "$T/h.db" 2>/dev/null || { echo none; return; }
 	[ -f "$1-wal" ] && cp "$1-wal" "$T/h.db-wal"
@@ -106,7 +180,7 @@ dump_hash() {
 }
 fresh() { # NAME -> path of a new copy of the base database
 	mkdir -p "$T/$1"
-	cp "$T/base.db" "$T/$1/bzj.db"
+	if pg; then dbcp "$T/base.db" "$T/$1/bzj.db"; else cp "$T/base.db" "$T/$1/bzj.db"; fi
 	echo "$T/$1/bzj.db"
 }
 expect() { # NAME RC CODE-GLOB MESSAGE-GLOB [HASH-BEFORE DB]
@@ -143,7 +217,7 @@ pname=$(sqlite3 -batch -noheader :memory: "SELECT json_extract(readfile('$T/out'
 x --user sup1 shop payee "$P" --type "$ptype" --name "$pname" --account 6222020012345678901 \
 	--date 2026-10-01 --reason "written notice received 2026-10-01"
 [ "$RC" = 0 ] || bad "setup: payee change on $P: $ERR"
-sqlite3 -batch -noheader "$DB" "SELECT DISTINCT account FROM payee" >"$T/accounts"
+sq "$DB" "SELECT DISTINCT account FROM payee" >"$T/accounts"
 echo "# setup: $(wc -l <"$T/accounts") payee accounts, fixture shops ${GOOD[*]:0:4}..., $(($(now_ms) - START)) ms"
 
 # The cases, one file a topic, sourced in name order into this shell so they
@@ -157,5 +231,6 @@ done
 
 echo "# $(($(now_ms) - START)) ms"
 [ "$skip" = 0 ] || echo "# $skip case(s) skipped"
+pg && echo "# $pgskips skipped on PostgreSQL (about the SQLite file, each named above with its reason)"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -9,7 +9,10 @@ fill() { # DIR: fill the file system up
 	dd if=/dev/zero of="$1/filler2" bs=512 2>/dev/null
 	true
 }
-if [ $can_mount = 1 ]; then
+if pg; then
+	pgskip "disk full (database, -wal and -shm on a full tmpfs)" \
+		"the server writes its own files, not bzj; a full disk there is the server's error"
+elif [ $can_mount = 1 ]; then
 	# A 3 MB tmpfs holds the 0.7 MB database; the rest is filled with zeros.
 	F=$T/full
 	mkdir -p "$F"
@@ -66,7 +69,9 @@ fi
 if [ ${#AS_OTHER[@]} -gt 0 ] || [ $ROOT = 0 ]; then
 	if [ $ROOT = 1 ]; then ok_other=$("${AS_OTHER[@]}" test -x "$BIN" && "${AS_OTHER[@]}" test -r "$DEMO_CONF" && echo y); else ok_other=y; fi
 fi
-if [ "${ok_other:-}" = y ]; then
+if pg; then
+	pgskip "read-only database file (0444) and folder (0555)" "file modes of the SQLite file; the server's files are its own"
+elif [ "${ok_other:-}" = y ]; then
 	d=$(fresh ro-file)
 	[ $ROOT = 1 ] && chown -R 65534:65534 "$T/ro-file"
 	chmod 0444 "$d"
@@ -87,7 +92,9 @@ if [ "${ok_other:-}" = y ]; then
 else
 	skipped "read-only file and directory: need a non-root account (setpriv) that can run $BIN"
 fi
-if [ $can_mount = 1 ]; then
+if pg; then
+	pgskip "read-only file system" "the SQLite file's mount; the server's files are its own"
+elif [ $can_mount = 1 ]; then
 	R=$T/romount
 	mkdir -p "$R"
 	mount -t tmpfs -o size=4m,mode=0755 tmpfs "$R" && MOUNTS+=("$R")
@@ -105,14 +112,23 @@ fi
 # ==== busy: another writer holds the lock ============================================
 # A sqlite3 shell takes the write lock (BEGIN IMMEDIATE) and holds it.  For
 # 1.5 s bzj just waits and succeeds; held past the 5 s busy timeout bzj
-# exits 5 with a clear "busy" message, never "database is locked".
+# exits 5 with a clear "busy" message, never "database is locked".  On
+# PostgreSQL a psql session holds bzj's writer lock (the advisory lock
+# PG_WRITER_LOCK of core/store.c, what SQLite's write lock is) in an open
+# transaction, with a row of its own written.
 d=$(fresh busy)
 rm -f "$T/lock"
 mkfifo "$T/lock"
-sqlite3 "$d" <"$T/lock" >/dev/null 2>&1 &
+LOCK_SQL="BEGIN IMMEDIATE; INSERT INTO meta(key, value) VALUES ('lock-test', '1');"
+if pg; then
+	pgcmd psql -X -q -d "$(dbname "$d")" <"$T/lock" >/dev/null 2>&1 &
+	LOCK_SQL="BEGIN; SELECT pg_advisory_xact_lock(7420110016); INSERT INTO meta(key, value) VALUES ('lock-test', '1');"
+else
+	sqlite3 "$d" <"$T/lock" >/dev/null 2>&1 &
+fi
 HOLD_PID=$!
 exec 7>"$T/lock"
-echo "BEGIN IMMEDIATE; INSERT INTO meta(key, value) VALUES ('lock-test', '1');" >&7
+echo "$LOCK_SQL" >&7
 sleep 0.3
 t0=$(now_ms)
 x --db "$d" --user fin1 topup "$P" 1 --ref busy-1 &
@@ -124,7 +140,7 @@ wait_ms=$(($(now_ms) - t0))
 x --db "$d" --user cs1 ledger "$P" --limit 1
 is "a write waits for a short lock and then succeeds (${wait_ms} ms)" \
 	"$(grep -q '"amount_fen":100,' "$T/out" && [ "$wait_ms" -ge 1400 ]; echo $?)" "$(head -c 200 "$T/out")"
-echo "BEGIN IMMEDIATE; INSERT INTO meta(key, value) VALUES ('lock-test-2', '1');" >&7
+echo "${LOCK_SQL/lock-test/lock-test-2}" >&7
 sleep 0.3
 t0=$(now_ms)
 x --db "$d" --user fin1 topup "$P" 1 --ref busy-2
@@ -135,16 +151,20 @@ wait "$HOLD_PID" 2>/dev/null
 HOLD_PID=""
 expect "a lock held past the busy timeout: exit 5 store.busy after ${wait_ms} ms" 5 store.busy "*busy*"
 is "  ... the message never says 'locked' and nothing was written" \
-	"$(! grep -q -i locked "$T/out" "$T/err" && [ "$(sqlite3 -batch -noheader "$d" "SELECT count(*) FROM ledger WHERE ref = 'busy-2'")" = 0 ] && [ "$wait_ms" -ge 4500 ] && [ "$wait_ms" -lt 30000 ]; echo $?)" \
+	"$(! grep -q -i locked "$T/out" "$T/err" && [ "$(sq "$d" "SELECT count(*) FROM ledger WHERE ref = 'busy-2'")" = 0 ] && [ "$wait_ms" -ge 4500 ] && [ "$wait_ms" -lt 30000 ]; echo $?)" \
 	"waited ${wait_ms} ms: $ERR"
 
 # ==== modes =====================================================================
-d=$(fresh ww-db)
-chmod 0666 "$d"
-h=$(dump_hash "$d")
-x --db "$d" --user cs1 shop show "$P"
-expect "a world-writable database is refused: exit 4 with 'chmod o-w' and the path" \
-	4 store.unsafe_mode "*chmod o-w*$d*" "$h" "$d"
+if pg; then
+	pgskip "a world-writable database file" "the SQLite file's mode"
+else
+	d=$(fresh ww-db)
+	chmod 0666 "$d"
+	h=$(dump_hash "$d")
+	x --db "$d" --user cs1 shop show "$P"
+	expect "a world-writable database is refused: exit 4 with 'chmod o-w' and the path" \
+		4 store.unsafe_mode "*chmod o-w*$d*" "$h" "$d"
+fi
 cp "$DEMO_CONF" "$T/ww.conf"
 chmod 0646 "$T/ww.conf"
 x --conf "$T/ww.conf" --user cs1 shop show "$P"
@@ -156,7 +176,7 @@ chmod 0644 "$T/ww.conf"
 x --user nobody_here shop show "$P"
 expect "unknown user (BZJ_USER=nobody_here) is refused with exit 4 naming the user" \
 	4 auth.unknown_user "*nobody_here*"
-BZJ_USER= timeout 60 "$BIN" --config "$DEMO_CONF" --db "$DB" --json shop show "$P" >"$T/out" 2>"$T/err"
+BZJ_USER= timeout 60 "$BIN" --config "$DEMO_CONF" --db "$(dburi "$DB")" --json shop show "$P" >"$T/out" 2>"$T/err"
 RC=$? ERR=$(cat "$T/err")
 expect "identity \"env\" without BZJ_USER is refused with exit 4" 4 "auth.*" "*BZJ_USER*"
 for opt in --user=demo --identity=env --role=supervisor --as=demo; do
@@ -171,12 +191,12 @@ if [ $ROOT = 1 ]; then
 	x --conf "$OS_CONF" --db "$d" --user cs1 settings accept --reason "identity os test"
 	is "identity \"os\": root records data/bzj.conf's settings for the copy" "$([ "$RC" = 0 ]; echo $?)" "exit $RC: $ERR"
 	x --conf "$OS_CONF" --db "$d" --user cs1 topup "$P" 3 --ref os-1
-	u=$(sqlite3 -batch -noheader "$d" "SELECT user || '/' || role FROM audit ORDER BY seq DESC LIMIT 1")
+	u=$(sq "$d" "SELECT \"user\" || '/' || role FROM audit ORDER BY seq DESC LIMIT 1")
 	is "identity \"os\" (data/bzj.conf): BZJ_USER=cs1 has no effect, the top-up is by root/supervisor" \
 		"$([ "$RC" = 0 ] && [ "$u" = root/supervisor ]; echo $?)" "exit $RC, audit says $u: $ERR"
 	if [ "${ok_other:-}" = y ]; then
 		chmod 0755 "$T/os-identity"
-		chmod 0644 "$d"
+		pg || chmod 0644 "$d"
 		x --as-other --conf "$OS_CONF" --db "$d" --user demo shop show "$P"
 		expect "identity \"os\": the OS account nobody with BZJ_USER=demo is refused (exit 4, names nobody)" \
 			4 auth.unknown_user "*nobody*"
@@ -215,7 +235,8 @@ for cmd in "shop show $P" "shop list --limit 0" "audit log --limit 100000" "ledg
 done
 is "support: no account number in text output of shop show/list, audit log, ledger, refund list" \
 	"$([ -z "$leak" ]; echo $?)" "leaked in$leak"
-n=$(sqlite3 -batch -noheader "$DB" "SELECT count(*) FROM audit a, payee p WHERE instr(a.before || a.after || a.reason, p.account) > 0")
+n=$(sq "$DB" "SELECT count(*) FROM audit a, payee p WHERE instr(a.before || a.after || a.reason, p.account) > 0" \
+	"SELECT count(*) FROM audit a, payee p WHERE strpos(a.before || a.after || a.reason, p.account) > 0")
 is "the audit log itself holds no full account number" "$([ "$n" = 0 ]; echo $?)" "$n records"
 x --user rev1 shop show "$P"
 is "a reviewer sees the full account (control)" "$(grep -q 6222020012345678901 "$T/out"; echo $?)"
@@ -223,18 +244,23 @@ is "a reviewer sees the full account (control)" "$(grep -q 6222020012345678901 "
 # ==== tamper evidence ================================================================
 d=$(fresh tamper)
 for i in 1 2 3 4; do x --db "$d" --user fin1 topup "$P" "$i" --ref "tamper-$i"; done
-last=$(sqlite3 -batch -noheader "$d" "SELECT max(seq) FROM audit")
+last=$(sq "$d" "SELECT max(seq) FROM audit")
 k=$((last - 2))
-out=$(sqlite3 -batch "$d" "UPDATE audit SET reason = 'edited' WHERE seq = $k" 2>&1)
+out=$(sq "$d" "UPDATE audit SET reason = 'edited' WHERE seq = $k")
 is "the audit log refuses UPDATE (trigger)" "$(case "$out" in *append-only*) echo 0 ;; *) echo 1 ;; esac)" "$out"
-out=$(sqlite3 -batch "$d" "DELETE FROM audit WHERE seq = $k" 2>&1)
+out=$(sq "$d" "DELETE FROM audit WHERE seq = $k")
 is "the audit log refuses DELETE (trigger)" "$(case "$out" in *append-only*) echo 0 ;; *) echo 1 ;; esac)" "$out"
-out=$(sqlite3 -batch "$d" "UPDATE ledger SET amount_fen = 1 WHERE ref = 'tamper-1'" 2>&1)
+out=$(sq "$d" "UPDATE ledger SET amount_fen = 1 WHERE ref = 'tamper-1'")
 is "the ledger refuses UPDATE (trigger)" "$(case "$out" in *append-only*) echo 0 ;; *) echo 1 ;; esac)" "$out"
 tamper() { # NAME SQL WANT-SEQS(space separated)
 	local t=$T/tamper-case.db seq
-	cp "$d" "$t"
-	sqlite3 -batch "$t" "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; $2" 2>&1
+	if pg; then
+		dbcp "$d" "$t"
+		pgtamper "$t" "$2"
+	else
+		cp "$d" "$t"
+		sqlite3 -batch "$t" "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; $2" 2>&1
+	fi
 	x --db "$t" audit verify
 	seq=$(sed -n 's/.*"first_bad":{"seq":\([0-9]*\).*/\1/p' "$T/out")
 	is "audit verify finds $1 (exit 1, first bad record $seq)" \
@@ -245,14 +271,14 @@ tamper "an edited record" "UPDATE audit SET after = replace(after, '\"balance_fe
 tamper "an edited reason" "UPDATE audit SET reason = 'nothing to see' WHERE seq = $k" "$k"
 tamper "a deleted record" "DELETE FROM audit WHERE seq = $k" "$k $((k + 1))"
 tamper "two records swapped" "UPDATE audit SET seq = -1 WHERE seq = $k; UPDATE audit SET seq = $k WHERE seq = $((k + 1)); UPDATE audit SET seq = $((k + 1)) WHERE seq = -1" "$k"
-tamper "an inserted record" "UPDATE audit SET seq = -(seq + 1) WHERE seq > $k; UPDATE audit SET seq = -seq WHERE seq < 0; INSERT INTO audit SELECT seq + 1, at, day, user, role, 'topup', object, shop_id, before, after, reason, prev_hash, hash FROM audit WHERE seq = $k" "$((k + 1)) $((k + 2))"
+tamper "an inserted record" "UPDATE audit SET seq = -(seq + 1) WHERE seq > $k; UPDATE audit SET seq = -seq WHERE seq < 0; INSERT INTO audit SELECT seq + 1, at, day, \"user\", role, 'topup', object, shop_id, before, after, reason, prev_hash, hash FROM audit WHERE seq = $k" "$((k + 1)) $((k + 2))"
 
 # ==== four-eyes =====================================================================
 sub() { # USER SHOP AMOUNT [DAY] -> RID (empty on failure)
 	XTODAY=${4:-$SETUP_DAY} x --user "$1" refund submit "$2" --kind partial --amount "$3"
 	sed -n 's/^{"id":\([0-9]*\),.*/\1/p' "$T/out"
 }
-status_of() { sqlite3 -batch -noheader "$DB" "SELECT status || '/' || COALESCE(approved_by,'-') || '/' || COALESCE(second_by,'-') || '/' || COALESCE(paid_by,'-') FROM refund WHERE id = $1"; }
+status_of() { sq "$DB" "SELECT status || '/' || COALESCE(approved_by,'-') || '/' || COALESCE(second_by,'-') || '/' || COALESCE(paid_by,'-') FROM refund WHERE id = $1"; }
 r=$(sub sup1 "${GOOD[1]}" 100)
 x --user sup1 refund approve "$r"
 expect "four-eyes: the submitter cannot approve (exit 1 four_eyes)" 1 four_eyes "*four-eyes*"
@@ -269,7 +295,7 @@ x --user sup2 refund pay "$r"
 expect "four-eyes: the approver cannot pay (exit 1 four_eyes)" 1 four_eyes "*four-eyes*"
 x --user sup2 refund fail "$r" --reason "bank rejected"
 expect "four-eyes: the approver cannot record a failed payout either" 1 four_eyes "*four-eyes*"
-led=$(sqlite3 -batch -noheader "$DB" "SELECT count(*) FROM ledger WHERE refund_id = $r")
+led=$(sq "$DB" "SELECT count(*) FROM ledger WHERE refund_id = $r")
 is "four-eyes: the refused payout wrote nothing" "$([ "$(status_of "$r")" = "2/sup2/-/-" ] && [ "$led" = 0 ]; echo $?)" "$(status_of "$r"), $led ledger rows"
 x --user fin1 refund pay "$r"
 is "finance pays the approved refund" "$([ "$RC" = 0 ] && [ "$(status_of "$r")" = "3/sup2/-/fin1" ]; echo $?)" "exit $RC: $ERR"
@@ -398,7 +424,8 @@ r1=$RC
 x --user cs1 shop show SQL1
 nm=$(sqlite3 -batch -noheader :memory: "SELECT json_extract(readfile('$T/out'),'\$.name')")
 en=$(sqlite3 -batch -noheader :memory: "SELECT json_extract(readfile('$T/out'),'\$.entity_name')")
-t=$(sqlite3 -batch -noheader "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'shop'")
+t=$(sq "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'shop'" \
+	"SELECT count(*) FROM pg_tables WHERE tablename = 'shop' AND schemaname = current_schema()")
 is "SQL in a name is stored and shown verbatim; the shop table is intact" \
 	"$([ "$r1" = 0 ] && [ "$nm" = "$SQL" ] && [ "$en" = "$SQL\"" ] && [ "$t" = 1 ]; echo $?)" \
 	"add exit $r1, name '$nm', entity '$en', tables $t"
@@ -408,7 +435,8 @@ QN=$(printf '"%.0s' $(seq 199))
 ZN=$(printf '店%.0s' $(seq 66))
 x --user rev1 shop add LONG1 --name "$QN" --entity-name "$QN" --operator "$ZN" --entity individual --category 食品饮料 --opened 2026-01-05
 r1=$RC
-v=$(sqlite3 -batch -noheader "$DB" "SELECT json_valid(after) || ' ' || length(CAST(after AS BLOB)) FROM audit WHERE object = 'shop:LONG1' AND action = 'shop.add'")
+v=$(sq "$DB" "SELECT json_valid(after) || ' ' || length(CAST(after AS BLOB)) FROM audit WHERE object = 'shop:LONG1' AND action = 'shop.add'" \
+	"SELECT (after::jsonb IS NOT NULL)::int || ' ' || octet_length(after) FROM audit WHERE object = 'shop:LONG1' AND action = 'shop.add'")
 x --user cs1 audit log --shop LONG1
 u=0
 iconv -f UTF-8 -t UTF-8 "$T/out" >/dev/null 2>&1 || u=1
@@ -482,7 +510,10 @@ is "bzj audit verify is ok after the hostile input" "$(grep -q '"ok":true' "$T/o
 # is used for this part when given.
 SGBIN=${SAFETY_SETGID_BIN:-$BIN}
 case "$SGBIN" in /*) ;; *) SGBIN=$REPO/$SGBIN ;; esac
-if grep -q -a AddressSanitizer "$SGBIN" 2>/dev/null; then
+if pg; then
+	pgskip "setgid install (database folder 0770, file 0660 group bzj)" \
+		"the SQLite file's group and modes; PostgreSQL's setgid install (the credential only the bzj group reads) is tests/pg/trust.sh"
+elif grep -q -a AddressSanitizer "$SGBIN" 2>/dev/null; then
 	skipped "setgid install: $SGBIN is sanitized; give a release build in SAFETY_SETGID_BIN (e.g. build/bzj)"
 elif [ $ROOT = 1 ] && command -v unshare >/dev/null && [ "${ok_other:-}" = y ] &&
 	unshare -m --propagation private true 2>/dev/null; then

@@ -24,6 +24,9 @@ xu() {
 modes() { stat -c %a "$@" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'; }
 
 # ---- a new database is 0600 (0660 when the umask lets the group write) ------
+if pg; then
+	pgskip "the modes of a new database, -wal and -shm (umask 022, 002, 077)" "the SQLite file's modes"
+else
 old_umask=$(umask)
 umask 022
 x --db "$FD/new022.db" init
@@ -44,10 +47,14 @@ is "init under umask 002 makes them 0660" \
 	"$([ "$rc2" = 0 ] && [ "$m2" = "660 660 660" ]; echo $?)" "exit $rc2, modes $m2"
 is "demo into a new file under umask 077 makes it 0600" \
 	"$([ "$rc3" = 0 ] && [ "$m3" = 600 ]; echo $?)" "exit $rc3, mode $m3"
+fi
 
 # ---- folders others may write, even sticky ones (like /tmp) ------------------
 mkdir -p "$FD/sticky"
 chmod 1777 "$FD/sticky"
+if pg; then
+	pgskip "a database file in a world-writable sticky folder, or a link into one" "the SQLite file's folder"
+else
 cp "$T/base.db" "$FD/sticky/bzj.db"
 h=$(dump_hash "$FD/sticky/bzj.db")
 x --db "$FD/sticky/bzj.db" --user cs1 shop show "$P"
@@ -62,6 +69,7 @@ x --db "$FD/link2.db" init
 expect "init through a symbolic link into a world-writable folder is refused, nothing made" \
 	4 store.unsafe_mode "*chmod o-w $FD/sticky*"
 is "  ... and no file was created there" "$([ ! -e "$FD/sticky/none.db" ]; echo $?)"
+fi
 cp "$DEMO_CONF" "$FD/sticky/bzj.conf"
 chmod 0644 "$FD/sticky/bzj.conf"
 x --conf "$FD/sticky/bzj.conf" --user cs1 shop show "$P"
@@ -69,7 +77,8 @@ expect "a config in a world-writable sticky folder is refused (exit 4, chmod o-w
 	4 config.unsafe_mode "*chmod o-w $FD/sticky*"
 
 # ---- -wal and -shm others may write --------------------------------------------
-for side in wal shm; do
+pg && pgskip "a world-writable -wal or -shm" "SQLite's side files"
+pg || for side in wal shm; do
 	d=$(fresh "ww-$side")
 	x --db "$d" --user cs1 shop show "$P" # leaves the -wal and -shm
 	chmod 0606 "$d-$side"
@@ -87,7 +96,28 @@ expect "a group-writable config is refused (exit 4, chmod g-w FILE)" \
 	4 config.unsafe_mode "*chmod g-w $FD/g.conf*"
 
 # ---- owners: files and folders of another user -------------------------------------
-if [ $can_as = 1 ]; then
+if pg; then
+	pgskip "a database file, or its folder, owned by another user" "the SQLite file's owner"
+fi
+if pg && { [ $can_as = 0 ] || [ -z "$SAFETY_PGDIR" ]; }; then
+	pgskip "a config owned by another user" \
+		"needs root, setpriv and a server started here (its folder opened to other uids)"
+elif pg; then
+	O=$FD/owners
+	mkdir -p "$O"
+	chmod 0755 "$O"
+	cp "$DEMO_CONF" "$O/root.conf"
+	chmod 0644 "$O/root.conf"
+	cp "$DEMO_CONF" "$O/their.conf"
+	chown 65533:65533 "$O/their.conf"
+	chmod 0644 "$O/their.conf"
+	xu 65534 --conf "$O/root.conf" --user cs1 shop show "$P"
+	is "as uid 65534: a root-owned config 0644 works (the database on the server)" \
+		"$([ "$RC" = 0 ]; echo $?)" "exit $RC: $ERR"
+	xu 65534 --conf "$O/their.conf" --user cs1 shop show "$P"
+	expect "a config owned by another user is refused (exit 4, chown root FILE)" \
+		4 config.unsafe_mode "*chown root $O/their.conf*"
+elif [ $can_as = 1 ]; then
 	O=$FD/owners
 	mkdir -p "$O/mine" "$O/theirs"
 	chmod 0755 "$O"
@@ -149,6 +179,9 @@ x --user sup1 calendar import /dev/zero
 expect "calendar import /dev/zero is refused (exit 2)" 2 input.file "*not a regular file*"
 
 # ---- the file-size limit (ulimit -f) ---------------------------------------------------
+if pg; then
+	pgskip "the file-size limit (ulimit -f)" "bzj writes no database file there: the server does"
+else
 rm -f "$FD/limit.db"*
 ( ulimit -f 256; exec env BZJ_USER=demo "$BIN" --config "$DEMO_CONF" --db "$FD/limit.db" --today "$TODAY" --json demo --shops 3000 ) >"$T/out" 2>"$T/err"
 RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
@@ -160,9 +193,12 @@ h=$(dump_hash "$d")
 RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
 expect "a top-up into a database larger than ulimit -f: exit 6 store.file_too_large, nothing written" \
 	6 store.file_too_large "*file-size limit*" "$h" "$d"
+fi
 
 # ---- a folder bzj may not write ------------------------------------------------------------
-if [ $can_as = 1 ]; then
+if pg; then
+	pgskip "a database folder bzj may not write" "the SQLite file's folder and side files"
+elif [ $can_as = 1 ]; then
 	R=$FD/rodir
 	mkdir -p "$R"
 	cp "$T/base.db" "$R/bzj.db"

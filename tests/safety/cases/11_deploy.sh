@@ -10,7 +10,10 @@
 # setgid).
 DGBIN=${SAFETY_SETGID_BIN:-$BIN}
 case "$DGBIN" in /*) ;; *) DGBIN=$REPO/$DGBIN ;; esac
-if grep -q -a AddressSanitizer "$DGBIN" 2>/dev/null; then
+if pg; then
+	pgskip "the deploy walk-through" \
+		"docs/deploy.md's SQLite install: the file, its folder and their modes; its PostgreSQL part is tests/pg/trust.sh"
+elif grep -q -a AddressSanitizer "$DGBIN" 2>/dev/null; then
 	skipped "deploy walk-through: $DGBIN is sanitized; give a release build in SAFETY_SETGID_BIN"
 elif [ $ROOT = 1 ] && command -v unshare >/dev/null && command -v setpriv >/dev/null &&
 	unshare -m --propagation private true 2>/dev/null; then

@@ -21,15 +21,15 @@ with open(sys.argv[1], "w") as f:
     f.write("\n" * (96 << 20))
 PY
 	sed -i "s/^SHOP,/$P,/" "$T/big.csv"
-	before=$(sqlite3 -batch -noheader "$MDB" "SELECT count(*) FROM ledger WHERE ref LIKE 'mapped-%'")
-	prlimit --data=$((48 << 20)) env BZJ_USER=fin1 "$REL" --config "$DEMO_CONF" --db "$MDB" \
+	before=$(sq "$MDB" "SELECT count(*) FROM ledger WHERE ref LIKE 'mapped-%'")
+	prlimit --data=$((48 << 20)) env BZJ_USER=fin1 "$REL" --config "$DEMO_CONF" --db "$(dburi "$MDB")" \
 		--today "$TODAY" --json import topups "$T/big.csv" >"$T/out" 2>"$T/err"
 	RC=$?
-	after=$(sqlite3 -batch -noheader "$MDB" "SELECT count(*) FROM ledger WHERE ref LIKE 'mapped-%'")
+	after=$(sq "$MDB" "SELECT count(*) FROM ledger WHERE ref LIKE 'mapped-%'")
 	is "a 96 MiB import runs within a 48 MiB data limit (mapped, not copied)" \
 		"$([ "$RC" = 0 ] && [ "$before" = 0 ] && [ "$after" = 20 ]; echo $?)" \
 		"exit $RC, rows $before -> $after: $(head -c 300 "$T/err")"
-	prlimit --data=$((48 << 20)) env BZJ_USER=fin1 "$REL" --config "$DEMO_CONF" --db "$MDB" \
+	prlimit --data=$((48 << 20)) env BZJ_USER=fin1 "$REL" --config "$DEMO_CONF" --db "$(dburi "$MDB")" \
 		--today "$TODAY" --json import topups - <"$T/big.csv" >"$T/out" 2>"$T/err"
 	RC=$?
 	is "the same from standard input (read into memory) fails cleanly under the limit" \

@@ -17,7 +17,7 @@ expect "nobody can date a payee change in the future (exit 2, nothing written)" 
 printf 'shop_id,amount,date\n%s,123.45,2026-11-20\n' "$P" >"$T/twice.csv"
 x --db "$MDB" --user fin1 import topups "$T/twice.csv"
 [ "$RC" = 0 ] || bad "setup: first import: $ERR"
-bal1=$(sqlite3 -batch -noheader "$MDB" "SELECT balance_fen FROM shop WHERE id = '$P'")
+bal1=$(sq "$MDB" "SELECT balance_fen FROM shop WHERE id = '$P'")
 h=$(dump_hash "$MDB")
 x --db "$MDB" --user fin2 import topups "$T/twice.csv"
 expect "the same top-up file again is refused (exit 1, nothing written)" 1 import.duplicate_file '*fin1*' "$h" "$MDB"
@@ -25,6 +25,6 @@ expect "the same top-up file again is refused (exit 1, nothing written)" 1 impor
 cp "$T/twice.csv" "$T/twice-copy.csv"
 printf '\n' >>"$T/twice-copy.csv"
 x --db "$MDB" --user fin2 import topups "$T/twice-copy.csv"
-bal2=$(sqlite3 -batch -noheader "$MDB" "SELECT balance_fen FROM shop WHERE id = '$P'")
+bal2=$(sq "$MDB" "SELECT balance_fen FROM shop WHERE id = '$P'")
 is "the same lines in another file credit nothing (a replay)" \
 	"$([ "$RC" = 0 ] && [ "$bal1" = "$bal2" ]; echo $?)" "exit $RC, balance $bal1 -> $bal2: ${ERR:0:200}"

@@ -5,7 +5,7 @@
 TD=$T/text
 mkdir -p "$TD"
 TDB=$TD/bzj.db
-cp "$T/base.db" "$TDB"
+if pg; then dbcp "$T/base.db" "$TDB"; else cp "$T/base.db" "$TDB"; fi
 u() { printf "$1"; } # a character from its UTF-8 escape
 i=0
 for ch in '\342\200\256' '\342\200\252' '\342\201\246' '\342\201\251' '\342\200\213' '\342\200\217' \
@@ -39,13 +39,20 @@ WHERE json_extract(value,'\$.refundable_fen') >= 100000 AND json_extract(value,'
   AND json_extract(value,'\$.payee.valid') = 1 AND json_extract(value,'\$.id') <> '$P' ORDER BY 1 DESC LIMIT 1")
 XTODAY=2026-11-20 x --db "$TDB" --user rev1 refund submit "$RS" --kind partial --amount 100
 TRID=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' "$T/out")
-TDROPS=$(sqlite3 -batch -noheader "$TDB" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'")
-sqlite3 -batch "$TDB" "$TDROPS
-UPDATE shop SET name = '$EVIL', operator_name = '$EVIL', entity_name = '$EVIL' WHERE id IN ('$P', '$RS');
+TDROPS=""
+pg || TDROPS=$(sqlite3 -batch -noheader "$TDB" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'")
+TEDIT="UPDATE shop SET name = '$EVIL', operator_name = '$EVIL', entity_name = '$EVIL' WHERE id IN ('$P', '$RS');
 UPDATE ledger SET note = '$EVIL', payer = '$EVIL' WHERE shop_id = '$P';
 UPDATE payee SET name = '$EVIL' WHERE shop_id IN ('$P', '$RS');
 UPDATE refund SET reject_reason = '$EVIL', failure_reason = '$EVIL', submitted_by = '$EVIL' WHERE id = $TRID;
-UPDATE audit SET reason = '$EVIL', user = '$EVIL', after = '$EVIL' WHERE seq = (SELECT max(seq) FROM audit);"
+UPDATE audit SET reason = '$EVIL', \"user\" = '$EVIL', after = '$EVIL' WHERE seq = (SELECT max(seq) FROM audit);"
+if pg; then
+	pgtamper "$TDB" "$TEDIT" >"$TD/edit.log"
+	grep -q ERROR "$TD/edit.log" && bad "text: the edit through psql failed: $(head -c 300 "$TD/edit.log")"
+else
+	sqlite3 -batch "$TDB" "$TDROPS
+$TEDIT"
+fi
 raw() { # does $T/out or $T/err hold ESC, C1 CSI, U+202E, U+200B or U+2028 raw?
 	grep -q -e "$ESC" -e "$(u '\302\233')" -e "$(u '\342\200\256')" -e "$(u '\342\200\213')" \
 		-e "$(u '\342\200\250')" "$T/out" "$T/err"
