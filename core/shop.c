@@ -59,6 +59,16 @@ int bzj_shop_add(bzj_ctx *x, const bzj_shop_new *in, bzj_err *e)
 					"standards list`)"),
 				      in->categories[i]);
 	}
+	if (!rc && x->check_only) { /* import.c's check pass: every check, nothing written */
+		bool found = false;
+		rc = bzj_store_shop_exists(x->db, s.id, &found, e);
+		if (!rc && found)
+			rc = bzj_fail(e, BZJ_ERULE, "shop.exists", _("shop %s already exists"), s.id);
+		if (rc)
+			return svc_end(x, rc, e);
+		bzj_db_rollback(x->db);
+		return BZJ_OK;
+	}
 	if (!rc)
 		rc = bzj_store_shop_insert(x->db, &s, e);
 	for (int i = 0; !rc && i < in->ncategories; i++)

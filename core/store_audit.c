@@ -300,3 +300,67 @@ int bzj_store_import_file_add(bzj_db *db, const char *sha256, const char *kind, 
 		       " VALUES (?,?,?,?,?,?,?,?)",
 		       "ttitDtit", sha256, kind, seq, at, day, user, rows, forced);
 }
+
+/* Resumable imports (issue 13, import.c above row_shop): the run of a
+ * shops, top-ups or violations file, advanced by every slice in the
+ * slice's own transaction. */
+#define IMPORT_RUN_COLS "id, sha256, kind, by_user, at, day, next_line, rows, replayed, state"
+
+static void import_run_row(st_stmt *st, bzj_import_run *r)
+{
+	r->id = st_col_int(st, 0);
+	st_text(st, 1, r->sha256, sizeof r->sha256);
+	st_text(st, 2, r->kind, sizeof r->kind);
+	st_text(st, 3, r->user, sizeof r->user);
+	st_text(st, 4, r->at, sizeof r->at);
+	r->day = st_date(st, 5);
+	r->next_line = st_col_int(st, 6);
+	r->rows = st_col_int(st, 7);
+	r->replayed = st_col_int(st, 8);
+	r->state = (int)st_col_int(st, 9);
+}
+
+int bzj_store_import_runs_open(bzj_db *db, const char *kind, bzj_import_run *out, int max,
+			       int *n, bzj_err *e)
+{
+	*n = 0;
+	st_stmt *st = st_prep(db,
+			      "SELECT " IMPORT_RUN_COLS " FROM import_run WHERE state = 0"
+			      " AND (?1 = '' OR kind = ?1) ORDER BY id",
+			      e);
+	if (!st)
+		return e->rc;
+	st_bind(st, "t", kind ? kind : "");
+	int rc;
+	while ((rc = st_step(st)) == ST_ROW)
+		if (*n < max)
+			import_run_row(st, &out[(*n)++]);
+	st_reset(st);
+	return rc == ST_DONE ? BZJ_OK : st_error(db, rc, e);
+}
+
+int bzj_store_import_run_start(bzj_db *db, const bzj_import_run *r, int64_t *id, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "INSERT INTO import_run(sha256, kind, by_user, at, day, next_line, rows,"
+			 " replayed, state) VALUES (?,?,?,?,?,?,?,?,0)",
+			 "ttttDiii", r->sha256, r->kind, r->user, r->at, r->day, r->next_line,
+			 r->rows, r->replayed);
+	if (!rc)
+		*id = st_last_id(db);
+	return rc;
+}
+
+int bzj_store_import_run_advance(bzj_db *db, int64_t id, int64_t next_line, int64_t rows,
+				 int64_t replayed, int state, bzj_err *e)
+{
+	int rc = st_exec(db, e,
+			 "UPDATE import_run SET next_line = ?, rows = ?, replayed = ?, state = ?"
+			 " WHERE id = ? AND state = 0",
+			 "iiidi", next_line, rows, replayed, state, id);
+	if (!rc && st_changes(db) != 1)
+		rc = bzj_fail(e, BZJ_EBUSY, "import.superseded",
+			      _("the import record changed under this run (another run took it "
+				"over); this slice was not written"));
+	return rc;
+}

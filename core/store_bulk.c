@@ -58,10 +58,11 @@
  *    versions of (shop, day) rows, a re-imported day with the later days
  *    whose running sums it moves, published by the flip; one at a time
  *    like scores; the clean-up walks shops from the job's first day;
- *  - NOT YET SLICED: import of shops, top-ups and violations (one
- *    transaction per file).  Each holds the lock for the whole run: at
- *    200,000 shops 0.5-1.7 s for 1,000 rows of the row-by-row imports.
- *    The shapes they need are in import.c. */
+ *  - import of shops, top-ups and violations: not staged (their rows
+ *    are whole service calls, each with its audit record) but applied in
+ *    slices of whole rows with a resumable import_run record, one run of
+ *    a kind at a time through a job with no rows (import.c above
+ *    row_shop). */
 #include <errno.h>
 #include <stdint.h>
 #include <signal.h>

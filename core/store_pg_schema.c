@@ -70,6 +70,7 @@ static const struct {
 	{"bulk_job", "id", "id"},
 	{"floating", NULL, "shop_id, month, job"},
 	{"gmv", NULL, "month, shop_id, job"},
+	{"import_run", "id", "id"},
 };
 
 static int find(const char *t, size_t n)

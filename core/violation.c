@@ -79,6 +79,8 @@ static int do_add(bzj_ctx *x, const bzj_violation_in *in, bzj_shop *s, bzj_viola
 	v->frozen_fen = in->freeze_fen;
 	snprintf(v->note, sizeof v->note, "%s", in->note);
 	snprintf(v->user, sizeof v->user, "%s", x->actor.user);
+	if (x->check_only) /* import.c's check pass: violation_run writes nothing */
+		return BZJ_OK;
 	rc = bzj_store_violation_insert(x->db, v, e);
 	s->frozen_fen += in->freeze_fen;
 	return rc;
@@ -218,6 +220,14 @@ static int violation_run(bzj_ctx *x, const vop *o, bool dry, int64_t *id, bzj_ef
 			rc = do_freeze(x, &s, &v, o->amount_fen, e);
 		else
 			rc = do_resolve(x, &s, &v, e);
+	}
+	if (!rc && x->check_only && o->op == OP_ADD) { /* every check made, nothing written */
+		bzj_json_free(&before);
+		bzj_json_free(&after);
+		if (id)
+			*id = 0;
+		bzj_db_rollback(x->db);
+		return BZJ_OK;
 	}
 	if (!rc)
 		rc = svc_shop_save(x, &s, op_action[o->op], e);

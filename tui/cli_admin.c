@@ -9,6 +9,7 @@
 #include "bzj/demo.h"
 #include "bzj/deposit.h"
 #include "bzj/holidays.h"
+#include "bzj/import.h"
 #include "progress.h"
 #include "cli_priv.h"
 
@@ -296,6 +297,30 @@ CMD(cmd_check)
 	bzj_json_int(&j, "refunds", r.refunds);
 	bzj_json_int(&j, "ledger_entries", r.ledger_entries);
 	bzj_json_int(&j, "months_reconciled", r.months);
+	/* not a violated invariant: an interrupted import's rows are whole
+	 * and audited; the operator is told the file to import again */
+	bzj_import_open io[8];
+	int nio = 0;
+	if (!rc)
+		rc = bzj_import_incomplete(x, io, 8, &nio, e);
+	bzj_json_arr(&j, "incomplete_imports");
+	for (int i = 0; i < nio; i++) {
+		bzj_json_obj(&j, NULL);
+		bzj_json_str(&j, "kind", io[i].kind);
+		bzj_json_str(&j, "sha256", io[i].sha256);
+		bzj_json_str(&j, "user", io[i].user);
+		bzj_json_str(&j, "at", io[i].at);
+		bzj_json_int(&j, "rows", io[i].rows);
+		bzj_json_int(&j, "next_line", io[i].next_line);
+		bzj_json_obj_end(&j);
+		cli_fprintf(env->json ? stderr : stdout,
+			    _("notice: import.incomplete: the %s import of the file with SHA-256 %s "
+			      "(%s, %s) is incomplete: %lld rows are imported and audited; import "
+			      "the same file again to finish it from line %lld\n"),
+			    io[i].kind, io[i].sha256, io[i].user, io[i].at, (long long)io[i].rows,
+			    (long long)io[i].next_line);
+	}
+	bzj_json_arr_end(&j);
 	char why[512];
 	bool indexed = rc || bzj_ctx_search_index(x, false, why, sizeof why);
 	bzj_json_bool(&j, "search_index", indexed);

@@ -60,7 +60,7 @@ CMD(cmd_import)
 	progress_attach(x, "import");
 	rc = bzj_import_ex(x, kind, in.data, in.len, &io, on_import_error, &rep, &r, e);
 	progress_done();
-	if (rc)
+	if (rc && !r.next_line)
 		r.rows = 0; /* nothing was written */
 	cli_input_close(&in);
 	bzj_json_arr_end(&j);
@@ -71,6 +71,11 @@ CMD(cmd_import)
 			bzj_json_int(&j, "replayed", rc ? 0 : r.replayed);
 		if (kind == BZJ_IMPORT_SCORES)
 			bzj_json_int(&j, "unchanged", rc ? 0 : r.unchanged);
+		if (kind == BZJ_IMPORT_SHOPS || kind == BZJ_IMPORT_TOPUPS ||
+		    kind == BZJ_IMPORT_VIOLATIONS) {
+			bzj_json_int(&j, "resumed_from", r.resumed_from);
+			bzj_json_int(&j, "next_line", r.next_line);
+		}
 		if (rc) {
 			bzj_json_obj(&j, "error");
 			bzj_json_str(&j, "code", e->code);
@@ -85,6 +90,9 @@ CMD(cmd_import)
 		}
 	} else {
 		bzj_json_free(&j);
+		if (!rc && r.resumed_from)
+			cli_printf(_("resumed the incomplete import of %s at line %ld\n"), a.pos[1],
+				   r.resumed_from);
 		if (!rc)
 			cli_printf(_("imported %lld rows from %s\n"), (long long)r.rows, a.pos[1]);
 		if (!rc && r.replayed)
@@ -98,5 +106,5 @@ CMD(cmd_import)
 /* ---- commands of this family ---------------------------------------------- */
 
 const cli_command cli_cmd_import = {"import", cmd_import, NULL, 0,
-	N_("import shops|gmv|topups|violations|scores|orders FILE.csv [--force --reason TEXT]   all "
-	   "or nothing")};
+	N_("import shops|gmv|topups|violations|scores|orders FILE.csv [--force --reason TEXT]   a bad "
+	   "line: nothing written; shops, top-ups, violations resume after a crash")};

@@ -31,6 +31,11 @@ typedef struct bzj_ctx {
 	volatile int *interrupted; /* set by a signal handler; may be NULL */
 	int64_t seen_version;	   /* bzj_ctx_others_changed's last answer */
 	bool settings_accepting;   /* `settings accept` passes the settings guard */
+	/* import.c's check pass: bzj_topup, bzj_shop_add and
+	 * bzj_violation_add make every check and return BZJ_OK without
+	 * writing (their savepoint rolled back), so no row, and on PostgreSQL
+	 * no identity value, is spent on a check */
+	bool check_only;
 } bzj_ctx;
 
 enum bzj_open_flags {

@@ -1,4 +1,4 @@
-/* import.h - all-or-nothing CSV imports (UTF-8, header row).
+/* import.h - CSV imports (UTF-8, header row); a bad line refuses the file whole.
  *   shops:      id,name,entity,categories,opened[,entity_name,operator]
  *               (categories separated by '|' or ';')
  *   gmv:        shop_id,month,amount
@@ -43,6 +43,12 @@ typedef struct bzj_import_result {
 	int64_t errors;	   /* bad lines */
 	int64_t replayed;  /* top-up lines already recorded (same ref or derived key) */
 	int64_t unchanged; /* scores: lines already recorded with that score */
+	/* shops, top-ups, violations (resumable): the line an interrupted
+	 * import of this file resumed at (0: a new import); and, when this one
+	 * stopped after committing slices, the line it resumes at (rows then
+	 * counts the rows imported) */
+	long resumed_from;
+	long next_line;
 } bzj_import_result;
 
 /* A file already imported (same SHA-256, same kind) is refused with
@@ -71,5 +77,18 @@ int bzj_import(bzj_ctx *x, int kind, const char *data, size_t len, bzj_import_er
 /* The same with options (opt may be NULL). */
 int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_import_opt *opt,
 		  bzj_import_err_fn fn, void *ctx, bzj_import_result *r, bzj_err *e);
+
+/* The incomplete imports of shops, top-ups and violations (a crash or
+ * Ctrl-C stopped them after some slices: their rows are imported and
+ * audited; importing the same file again resumes at next_line); at most
+ * one per kind.  For `bzj check`, which names them. */
+typedef struct bzj_import_open {
+	char kind[16];
+	char sha256[65];
+	char user[64];
+	char at[32];
+	int64_t next_line, rows;
+} bzj_import_open;
+int bzj_import_incomplete(bzj_ctx *x, bzj_import_open *out, int max, int *n, bzj_err *e);
 
 #endif

@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 23
+#define BZJ_SCHEMA_VERSION 24
 /* meta key: schema v13 left a keyed database's refund seals to renew once
  * its audit key is attached (bzj_store_reseal_pending). */
 #define BZJ_RESEAL_PENDING "reseal_refund_v13"
@@ -397,6 +397,27 @@ int bzj_store_import_file_find(bzj_db *db, const char *sha256, const char *kind,
 int bzj_store_import_file_add(bzj_db *db, const char *sha256, const char *kind, int64_t seq,
 			      const char *at, bzj_date day, const char *user, int64_t rows,
 			      const char *forced, bzj_err *e);
+
+/* resumable imports of shops, top-ups and violations (import.c): a run
+ * of one file, state 0 incomplete, 1 complete, 2 abandoned; at most one
+ * incomplete run of a kind.  runs_open lists the incomplete ones (of
+ * `kind`, or of every kind when NULL); run_advance moves the next line and
+ * the counts (and the state), refused with import.superseded when the run
+ * is no longer incomplete. */
+typedef struct bzj_import_run {
+	int64_t id, next_line, rows, replayed;
+	char sha256[65];
+	char kind[16];
+	char user[64];
+	char at[32];
+	bzj_date day;
+	int state;
+} bzj_import_run;
+int bzj_store_import_runs_open(bzj_db *db, const char *kind, bzj_import_run *out, int max,
+			       int *n, bzj_err *e);
+int bzj_store_import_run_start(bzj_db *db, const bzj_import_run *r, int64_t *id, bzj_err *e);
+int bzj_store_import_run_advance(bzj_db *db, int64_t id, int64_t next_line, int64_t rows,
+				 int64_t replayed, int state, bzj_err *e);
 
 /* demo: bulk rows with their cached columns (core/demo.c only) */
 int bzj_store_demo_shop(bzj_db *db, const bzj_shop *s, bzj_err *e);

@@ -213,6 +213,14 @@ desk() { # NAME BASE-DB JOB-ARGS...
 }
 desk recompute "$C/imported.db" deposit recompute --month 2026-12
 desk import "$C/demo.db" import gmv "$C/gmv.csv"
+# import topups (issue 13: resumable slices of whole, audited rows since
+# schema 23): 20,000 top-ups with refs over the open shops, whatever N
+sqlite3 "$C/demo.db" "SELECT id FROM shop WHERE status = 1 ORDER BY id LIMIT 20000" |
+	awk '{ s[n++] = $1 } END { print "shop_id,amount,date,ref";
+	  for (i = 1; i <= 20000; i++) printf "%s,%d.%02d,2026-11-%02d,bench-%d\n", s[i % n],
+	    i % 5000 + 1, i % 100, i % 20 + 1, i }' >"$W/topups.csv"
+desk topups "$C/demo.db" import topups "$W/topups.csv"
+rm -f "$W/topups.csv"
 
 # ---- newbie check vs the same statements in sqlite3 ---------------------------
 # The demo ran the check of TODAY-2; both sides check TODAY-1 on a fresh copy.

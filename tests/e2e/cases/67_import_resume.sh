@@ -1,0 +1,138 @@
+# Issue 13: `import shops`, `import topups` and `import violations` in
+# resumable slices of whole, audited rows (core/import.c, above row_shop).
+# The file is checked whole first (a bad line: nothing written, exit 2);
+# then applied in slices of complete service calls, each committed with
+# the import_run record advanced to the next line.  A kill -9 or Ctrl-C
+# leaves the committed rows (real, audited, balances equal to the ledger:
+# `bzj check` is ok and names the incomplete import); the same file again
+# resumes at the recorded line, applying nothing twice; a complete file
+# again is import.duplicate_file; another file of the kind while one is
+# incomplete is import.incomplete; one import of a kind at a time
+# (bulk.running); an operator's top-up goes through between slices.
+DB=$T/67_import_resume.db
+D67=2026-01-05
+bz demo $D67 init
+for _s in R1 R2 R3; do
+	bz demo $D67 shop add $_s --name 续传店$_s --entity company --category 服饰内衣 \
+		--opened 2025-01-01 --entity-name 续传公司$_s
+done
+okrc "resume set-up: three shops"
+q67() { sq "$DB" "$1"; }
+open67() { q67 "SELECT COALESCE(MAX(next_line), 0) FROM import_run WHERE state = 0"; }
+runs67() { q67 "SELECT count(*) FROM import_run WHERE state = 0"; }
+topups67() { q67 "SELECT count(*) FROM audit WHERE action = 'topup'"; }
+bal67() {
+	bz demo $D67 shop show "$1"
+	j 'd["balance_fen"]'
+}
+# The background import goes one row a slice and is stepped between slices
+# (slow / slow_at K in run.sh: held at its Kth boundary, K rows committed).
+# six top-ups: three with refs, three without (two of them identical lines,
+# two payments told apart by their occurrence in the file)
+printf 'shop_id,amount,date,payer,ack_third_party,ref\nR1,100.00,2026-01-05,,,T67-1\nR2,50.00,2026-01-05,,,\nR1,100.00,2026-01-05,,,T67-2\nR2,50.00,2026-01-05,,,\nR3,20.00,2026-01-05,,,\nR1,100.00,2026-01-05,,,T67-3\n' >"$T/67_t.csv"
+
+# ---- a bad line: nothing written, as before --------------------------------------
+printf 'shop_id,amount,date\nR1,10.00,2026-01-05\nR9,10.00,2026-01-05\nR2,-1,2026-01-05\n' >"$T/67_bad.csv"
+refused "a file with bad lines is refused" 2 import.invalid fin1 $D67 import topups "$T/67_bad.csv"
+grepo "the unknown shop's line is named" "$T/err" ":3: shop_id"
+grepo "the bad amount's line is named" "$T/err" ":4: amount"
+is "the refusal leaves no import record" "$(q67 "SELECT count(*) FROM import_run")" 0
+printf 'id,name,entity,categories,opened\nN1,新店一,company,服饰内衣,2025-01-01\nN1,新店一又,company,服饰内衣,2025-01-01\n' >"$T/67_dupid.csv"
+refused "a shop id given twice in one file is refused" 2 import.invalid demo $D67 \
+	import shops "$T/67_dupid.csv"
+grepo "the second line is named with the first" "$T/err" "the same id as line 2"
+
+# ---- kill -9 half-way, then resume ---------------------------------------------
+slow fin1 $D67 import topups "$T/67_t.csv"
+slow_at 2
+is "held after two slices: the record's next line is 4" "$(open67)" 4
+# an operator's top-up between the import's slices: through at once
+_t0=$(date +%s%N)
+bz fin2 $D67 topup R3 1.00 --ref OP67-1
+_ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
+okrc "an operator's top-up while the import pauses between slices"
+[ "$_ms" -lt 1400 ] && ok "... it did not wait for the import ($_ms ms)" ||
+	fail "... it did not wait for the import" "$_ms ms"
+slow_alive && ok "... while the import still ran" || fail "... while the import still ran" "it had ended"
+slow_at 3
+kill -9 $SLOW
+wait $SLOW
+_next=$(open67)
+is "killed at the third boundary: three rows committed, next line 5" "$_next" 5
+_done=$((_next - 2))
+is "killed: the top-ups of the committed slices are there, one per line" "$(($(topups67) - 1))" "$_done"
+is "killed: the import record counts them" "$(q67 "SELECT rows FROM import_run WHERE state = 0")" "$_done"
+is "killed: no import.topups record yet" "$(q67 "SELECT count(*) FROM audit WHERE action = 'import.topups'")" 0
+bz demo $D67 check
+okrc "bzj check after the kill"
+jis "check: ok (the rows are whole and audited)" 'd["ok"]' true
+jis "check: names the incomplete import" '[x["kind"] + ":" + str(x["next_line"]) for x in d["incomplete_imports"]]' "[\"topups:$_next\"]"
+grepo "check: the notice says how to finish it" "$T/err" "import the same file again"
+bz demo $D67 audit verify
+okrc "the audit chain is intact after the kill"
+# another top-up file while this one is incomplete
+printf 'shop_id,amount,date,payer,ack_third_party,ref\nR3,5.00,2026-01-05,,,T67-9\n' >"$T/67_other.csv"
+refused "another top-up file while one is incomplete" 1 import.incomplete fin1 $D67 \
+	import topups "$T/67_other.csv"
+grepo "the refusal names the incomplete file" "$T/out" "$(sha256sum "$T/67_t.csv" | cut -c1-64)"
+# resume
+bz fin1 $D67 import topups "$T/67_t.csv"
+okrc "the same file again resumes"
+jis "resumed at the recorded line" 'd["resumed_from"]' "$_next"
+jis "six rows in all, none replayed" '[d["rows"], d["replayed"]]' '[6,0]'
+is "six top-ups of the file, each once" "$(($(topups67) - 1))" 6
+is "R1 300.00" "$(bal67 R1)" 30000
+is "R2 twice 50.00 (identical lines, two payments)" "$(bal67 R2)" 10000
+is "R3 20.00 and the operator's 1.00" "$(bal67 R3)" 2100
+is "one import.topups record" "$(q67 "SELECT count(*) FROM audit WHERE action = 'import.topups'")" 1
+is "it counts the six rows" "$(q67 "SELECT after FROM audit WHERE action = 'import.topups'" | sed -n 's/.*"rows":\([0-9]*\).*/\1/p')" 6
+is "no incomplete import left" "$(runs67)" 0
+bz demo $D67 check
+jis "check after the resume: ok, nothing incomplete" '[d["ok"], len(d["incomplete_imports"])]' '[true,0]'
+refused "the complete file again is a duplicate" 1 import.duplicate_file fin1 $D67 \
+	import topups "$T/67_t.csv"
+
+# ---- Ctrl-C: exit 130, the import incomplete, resumed --------------------------
+printf 'shop_id,class,points,raise,freeze,note\nR1,B,1,10.00,5.00,v1\nR2,B,1,10.00,,v2\nR1,B,1,10.00,5.00,v3\nR3,B,1,10.00,,v4\n' >"$T/67_v.csv"
+slow rev1 $D67 import violations "$T/67_v.csv"
+slow_at 2
+bz rev2 $D67 import violations "$T/67_v.csv"
+erc "a second violations import while one runs" 5 bulk.running
+kill -INT $SLOW
+wait $SLOW
+is "Ctrl-C: exit 130" "$?" 130
+grep -q "incomplete" "$T/slow.err" && ok "Ctrl-C: the message says the import is incomplete" ||
+	fail "Ctrl-C: the message says the import is incomplete" "$(cat "$T/slow.err")"
+_next=$(open67)
+is "Ctrl-C at the second boundary: next line 4" "$_next" 4
+_vs=$(q67 "SELECT count(*) FROM violation")
+is "Ctrl-C: the committed violations are there" "$_vs" "$((_next - 2))"
+bz demo $D67 check
+jis "check after Ctrl-C: ok, one incomplete import" '[d["ok"], len(d["incomplete_imports"])]' '[true,1]'
+bz rev1 $D67 import violations "$T/67_v.csv"
+okrc "the violations file again resumes"
+jis "... at the recorded line, four rows in all" '[d["resumed_from"], d["rows"]]' "[$_next,4]"
+is "four violations, each once" "$(q67 "SELECT count(*) FROM violation")" 4
+bz demo $D67 shop show R1
+jis "R1's two freezes" 'd["frozen_fen"]' 1000
+refused "the complete violations file again is a duplicate" 1 import.duplicate_file rev1 $D67 \
+	import violations "$T/67_v.csv"
+
+# ---- shops: kill -9 and resume by line (a shop is not added twice) -------------
+printf 'id,name,entity,categories,opened\nN1,新店一,company,服饰内衣,2025-01-01\nN2,新店二,company,服饰内衣,2025-01-01\nN3,新店三,company,服饰内衣,2025-01-01\nN4,新店四,company,服饰内衣,2025-01-01\n' >"$T/67_s.csv"
+slow demo $D67 import shops "$T/67_s.csv"
+kill -9 $SLOW
+wait $SLOW
+_next=$(open67)
+is "killed at the first boundary: next line 3" "$_next" 3
+is "killed shops import: the committed shops are there" "$(q67 "SELECT count(*) FROM shop WHERE id LIKE 'N%'")" "$((_next - 2))"
+bz demo $D67 check
+jis "check after the killed shops import: ok" 'd["ok"]' true
+bz demo $D67 import shops "$T/67_s.csv"
+okrc "the shops file again resumes (no shop.exists for the committed lines)"
+jis "... four rows" 'd["rows"]' 4
+is "four new shops" "$(q67 "SELECT count(*) FROM shop WHERE id LIKE 'N%'")" 4
+bz demo $D67 import shops "$T/67_s.csv"
+erc "the complete shops file again: refused line by line (shop.exists), as before" 2 import.invalid
+bz demo $D67 check
+jis "check at the end: ok, nothing incomplete" '[d["ok"], len(d["incomplete_imports"])]' '[true,0]'
