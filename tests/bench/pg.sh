@@ -26,6 +26,7 @@ set -eu
 case $1 in /*) BIN=$1 ;; *) BIN=$(pwd)/$1 ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/recompute.sh"
 N=${BENCH_SHOPS:-1000000}
 SEED=${BENCH_SEED:-1}
 REPS=${BENCH_REPS:-5}
@@ -139,21 +140,8 @@ put import_sql_cpu "$6"
 # ---- recompute vs the same upsert in psql ----------------------------------------
 MONTH=$((2026 * 12 + 11)) # 2026-12 as year*12 + month-1
 EFF=$(sqlite3 :memory: "SELECT CAST(julianday('2026-12-02') - julianday('1970-01-01') AS INT)")
-# run.sh's statement: every open shop opened before the effective day gets
-# the tier of its November GMV (core/rules.c bzj_floating_for_gmv)
-cat >"$TMP/recompute.sql" <<EOF_PGBENCH_RECOMPUTE
-INSERT INTO floating(shop_id, month, gmv_fen, floating_fen, effective)
-SELECT s.id, $MONTH, COALESCE(g.gmv_fen, 0),
- CASE WHEN COALESCE(g.gmv_fen, 0) <= 5000000 THEN 0
-      WHEN g.gmv_fen <= 10000000 THEN 300000
-      WHEN g.gmv_fen <= 50000000 THEN 500000 ELSE 2000000 END, $EFF
-FROM shop s LEFT JOIN gmv g ON g.shop_id = s.id AND g.month = $((MONTH - 1))
-WHERE s.status = 1 AND s.opened < $EFF
-ON CONFLICT(shop_id, month, job) DO UPDATE SET gmv_fen = excluded.gmv_fen,
- floating_fen = excluded.floating_fen, effective = excluded.effective
-WHERE floating.gmv_fen <> excluded.gmv_fen OR floating.floating_fen <> excluded.floating_fen
- OR floating.effective <> excluded.effective;
-EOF_PGBENCH_RECOMPUTE
+# run.sh's statement (tests/bench/recompute.sh)
+recompute_sql "$MONTH" "$EFF" >"$TMP/recompute.sql"
 say "recompute: $REPS runs each"
 set -- $($PY "$HERE/bench.py" pair "$REPS" 0 \
 	"$(copy_cmd imported w_r)" \

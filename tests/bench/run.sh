@@ -30,6 +30,7 @@ case $1 in /*) BIN=$1 ;; *) BIN=$(pwd)/$1 ;; esac
 [ -x "$BIN" ] || { echo "bench: $BIN is not an executable" >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/recompute.sh"
 N=${BENCH_SHOPS:-1000000}
 SEED=${BENCH_SEED:-1}
 REPS=${BENCH_REPS:-5}
@@ -135,22 +136,9 @@ if [ ! -f "$C/imported.db" ]; then
 fi
 MONTH=$((2026 * 12 + 11))     # 2026-12 as year*12 + month-1
 EFF=$(sqlite3 :memory: "SELECT CAST(julianday('2026-12-02') - julianday('1970-01-01') AS INT)")
-# Same result as the floating table of `deposit recompute --month 2026-12`:
-# every open shop opened before the effective day gets the tier of its
-# November GMV (bzj_floating_for_gmv in core/rules.c), upserted.
-cat >"$W/recompute.sql" <<EOF
-INSERT INTO floating(shop_id, month, gmv_fen, floating_fen, effective)
-SELECT s.id, $MONTH, COALESCE(g.gmv_fen, 0),
- CASE WHEN COALESCE(g.gmv_fen, 0) <= 5000000 THEN 0
-      WHEN g.gmv_fen <= 10000000 THEN 300000
-      WHEN g.gmv_fen <= 50000000 THEN 500000 ELSE 2000000 END, $EFF
-FROM shop s LEFT JOIN gmv g ON g.shop_id = s.id AND g.month = $((MONTH - 1))
-WHERE s.status = 1 AND s.opened < $EFF
-ON CONFLICT(shop_id, month, job) DO UPDATE SET gmv_fen = excluded.gmv_fen,
- floating_fen = excluded.floating_fen, effective = excluded.effective
-WHERE floating.gmv_fen <> excluded.gmv_fen OR floating.floating_fen <> excluded.floating_fen
- OR floating.effective <> excluded.effective;
-EOF
+# Same result as the floating table of `deposit recompute --month 2026-12`
+# (tests/bench/recompute.sh)
+recompute_sql "$MONTH" "$EFF" >"$W/recompute.sql"
 say "recompute: $REPS runs each"
 set -- $($PY "$HERE/bench.py" pair "$REPS" 0 \
 	"rm -f '$W/r.db'*; cp '$C/imported.db' '$W/r.db'; sync" \
