@@ -2,14 +2,16 @@
  * the last 30 days' payouts and late payouts per day as bar charts
  * (chart.h; ASCII where the terminal needs it), the breaches by reviewer
  * and finance operator, the queue's throughput and days to approve / pay,
- * this month's statement of the deposit account, and the bank batches
- * still waiting for their return.  Read-only; any key but the arrows
+ * this month's statement of the deposit account, the bank batches
+ * still waiting for their return and the imports a crash or Ctrl-C left
+ * incomplete (issue 13: resumed by importing the same file).  Read-only; any key but the arrows
  * closes it, [ and ] move the 30 days. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bzj/i18n.h"
+#include "bzj/import.h"
 #include "bzj/money.h"
 #include "bzj/payout.h"
 #include "bzj/report.h"
@@ -27,6 +29,8 @@ typedef struct rep {
 	bzj_queue_report q;
 	bzj_month_report m;
 	int64_t open_batches, flagged;
+	bzj_import_open inc[3]; /* imports a crash or Ctrl-C left half done */
+	int ninc;
 	bool ok;
 	char err[512];
 } rep;
@@ -53,6 +57,8 @@ static void rep_load(ui *u, rep *r)
 	if (!rc)
 		rc = bzj_payout_list(u->x, true, bt, 64, &n, &r->flagged, &e);
 	r->open_batches = n;
+	if (!rc)
+		rc = bzj_import_incomplete(u->x, r->inc, 3, &r->ninc, &e);
 	r->ok = !rc;
 	if (rc)
 		snprintf(r->err, sizeof r->err, "%s", e.msg);
@@ -144,6 +150,14 @@ static void draw(ui *u, WINDOW *w, rep *r)
 	LINE(r->flagged ? ST_WARN : ST_NORMAL,
 	     _("Bank batches waiting for their return: %lld, %lld of them past 3 business days"),
 	     (long long)r->open_batches, (long long)r->flagged);
+	if (!r->ninc)
+		LINE(ST_NORMAL, "%s", _("Imports left incomplete: none"));
+	for (int i = 0; i < r->ninc; i++)
+		LINE(ST_WARN,
+		     _("Import of %s left incomplete (%s, %s): %lld rows in, resumes at line %lld "
+		       "when the same file is imported again"),
+		     r->inc[i].kind, r->inc[i].user, r->inc[i].at, (long long)r->inc[i].rows,
+		     (long long)r->inc[i].next_line);
 #undef LINE
 	if (y < u->lines)
 		ui_rule(u, w, y++, _("Summary"));

@@ -1375,8 +1375,9 @@ case_readonly_folder() {
 run_case "read-only folder: the console reads, a top-up says why not" case_readonly_folder
 
 # The Reports screen (issue 15), from the refund queue: the two day charts,
-# the breaches and the bank batch the command line just sent.  Last: the
-# batch sends the demo's payable refunds.
+# the breaches, the bank batch the command line just sent and a top-ups
+# import killed half-way (issue 13: left incomplete).  Last: the batch
+# sends the demo's payable refunds.
 case_reports_screen() {
 	n=$(cli fin2 --json payout batch --date $TODAY --out "$TMP/batch.csv" |
 		py 'import json,sys; print(json.load(sys.stdin)["count"])')
@@ -1386,6 +1387,34 @@ case_reports_screen() {
 	keys 3
 	check "queue" wait_for "Refund queue" || return 1
 	keys P
+	check "reports: no import left incomplete" wait_for "Imports left incomplete: none" || return 1
+	# two top-ups, one a slice; killed while it waits after the first
+	printf 'shop_id,amount,date\n%s,1.00,%s\n%s,1.00,%s\n' \
+		"$(sqlite3 "$DB" "SELECT id FROM shop WHERE status = 1 ORDER BY id LIMIT 1")" $TODAY \
+		"$(sqlite3 "$DB" "SELECT id FROM shop WHERE status = 1 ORDER BY id LIMIT 1 OFFSET 1")" $TODAY \
+		>"$TMP/half.csv"
+	rm -f "$TMP/hold.held"
+	echo 1 >"$TMP/hold"
+	# the binary itself, not cli: kill -9 must reach bzj, not a subshell
+	BZJ_TEST_SLICE_ROWS=1 BZJ_TEST_SLICE_HOLD="$TMP/hold" BZJ_USER=fin2 "$BIN" --config "$CONF" \
+		--db "$DB" --today $TODAY import topups "$TMP/half.csv" >/dev/null 2>&1 &
+	_imp=$!
+	_i=0
+	while [ ! -s "$TMP/hold.held" ] && [ $_i -lt 600 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -9 $_imp
+	wait $_imp 2>/dev/null
+	rm -f "$TMP/hold"
+	check "the import stopped half-way" test -s "$TMP/hold.held" || return 1
+	keys q
+	check "queue again" wait_for "Refund queue" || return 1
+	keys P
+	check "reports: the import left incomplete, and who ran it" \
+		wait_for "Import of topups left incomplete (fin2, " || return 1
+	check "reports: what it imported and where it resumes" \
+		wait_for "1 rows in, resumes at line 3" || return 1
 	check "reports: payouts per day" wait_for "Payouts per day" || return 1
 	check "reports: late payouts per day" wait_for "Late payouts per day" || return 1
 	check "reports: breaches" wait_for "Breaches:" || return 1
@@ -1394,7 +1423,7 @@ case_reports_screen() {
 	keys q
 	check "back to the queue" wait_for "Refund queue"
 }
-run_case "the Reports screen: charts, breaches, open bank batches" case_reports_screen
+run_case "the Reports screen: charts, breaches, open bank batches, an incomplete import" case_reports_screen
 
 # Every console above ran under the sanitizers when BIN is build/san/bzj:
 # their reports (and anything else on stderr) went to the log.
