@@ -99,7 +99,7 @@ expect "a group-writable config is refused (exit 4, chmod g-w FILE)" \
 if pg; then
 	pgskip "a database file, or its folder, owned by another user" "the SQLite file's owner"
 fi
-if pg && { [ $can_as = 0 ] || [ -z "$SAFETY_PGDIR" ]; }; then
+if pg && { [ $can_as = 0 ] || [ -z "$PGB_DIR" ]; }; then
 	pgskip "a config owned by another user" \
 		"needs root, setpriv and a server started here (its folder opened to other uids)"
 elif pg; then
