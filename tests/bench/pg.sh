@@ -26,7 +26,7 @@ set -eu
 case $1 in /*) BIN=$1 ;; *) BIN=$(pwd)/$1 ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-. "$HERE/recompute.sh"
+. "$HERE/raw_sql.sh"
 N=${BENCH_SHOPS:-1000000}
 SEED=${BENCH_SEED:-1}
 REPS=${BENCH_REPS:-5}
@@ -140,7 +140,7 @@ put import_sql_cpu "$6"
 # ---- recompute vs the same upsert in psql ----------------------------------------
 MONTH=$((2026 * 12 + 11)) # 2026-12 as year*12 + month-1
 EFF=$(sqlite3 :memory: "SELECT CAST(julianday('2026-12-02') - julianday('1970-01-01') AS INT)")
-# run.sh's statement (tests/bench/recompute.sh)
+# run.sh's statement (tests/bench/raw_sql.sh)
 recompute_sql "$MONTH" "$EFF" >"$TMP/recompute.sql"
 say "recompute: $REPS runs each"
 set -- $($PY "$HERE/bench.py" pair "$REPS" 0 \
@@ -161,23 +161,12 @@ $Q -d postgres -c "DROP DATABASE w_r" -c "DROP DATABASE w_q" -c "DROP DATABASE I
 copy demo w_ro
 SHOP=$(printf 'S%07d' $((N / 2)))
 DAY=$(sqlite3 :memory: "SELECT CAST(julianday('$TODAY') - julianday('1970-01-01') AS INT)")
-# run.sh's SELECT (the figures of `shop show --json`), as JSON
-cat >"$TMP/show.sql" <<EOF_PGBENCH_SHOW
-SELECT row_to_json(x) FROM (SELECT s.id, s.name, s.entity_name, s.operator_name, s.entity, s.status, s.opened, s.closed,
- (SELECT json_agg(category) FROM shop_category WHERE shop_id = s.id) AS categories,
- p.type, p.name AS payee_name, p.account, p.since,
- COALESCE((SELECT max(CASE WHEN s.entity = 1 THEN st.individual_fen ELSE st.company_fen END)
-  FROM shop_category c JOIN standard st ON st.category = c.category AND st.effective =
-  (SELECT max(effective) FROM standard t WHERE t.category = c.category AND t.effective <= $DAY)
-  WHERE c.shop_id = s.id), 0) AS base_fen,
- COALESCE((SELECT floating_fen FROM floating f WHERE f.shop_id = s.id AND f.effective <= $DAY
-  ORDER BY f.effective DESC LIMIT 1), 0) AS floating_fen,
- COALESCE((SELECT sum(raise_fen) FROM violation v WHERE v.shop_id = s.id AND v.status = 1), 0)
-  AS raises_fen,
- s.balance_fen, s.frozen_fen, s.owed_fen, s.required_fen, s.restricted
-FROM shop s LEFT JOIN payee p ON p.id = (SELECT max(id) FROM payee WHERE shop_id = s.id)
-WHERE s.id = '$SHOP') AS x;
-EOF_PGBENCH_SHOW
+# run.sh's SELECT (tests/bench/raw_sql.sh), as JSON
+{
+	printf 'SELECT row_to_json(x) FROM ('
+	show_sql "$SHOP" "$DAY" json_agg
+	printf ') AS x;\n'
+} >"$TMP/show.sql"
 say "shop show $SHOP: $((REPS * 6)) runs each"
 set -- $($PY "$HERE/bench.py" pair $((REPS * 6)) 3 "" \
 	"$BIN --config $CONF --today $TODAY --db $(uri w_ro) --json shop show $SHOP" "" \

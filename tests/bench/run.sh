@@ -30,7 +30,7 @@ case $1 in /*) BIN=$1 ;; *) BIN=$(pwd)/$1 ;; esac
 [ -x "$BIN" ] || { echo "bench: $BIN is not an executable" >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-. "$HERE/recompute.sh"
+. "$HERE/raw_sql.sh"
 N=${BENCH_SHOPS:-1000000}
 SEED=${BENCH_SEED:-1}
 REPS=${BENCH_REPS:-5}
@@ -137,7 +137,7 @@ fi
 MONTH=$((2026 * 12 + 11))     # 2026-12 as year*12 + month-1
 EFF=$(sqlite3 :memory: "SELECT CAST(julianday('2026-12-02') - julianday('1970-01-01') AS INT)")
 # Same result as the floating table of `deposit recompute --month 2026-12`
-# (tests/bench/recompute.sh)
+# (tests/bench/raw_sql.sh)
 recompute_sql "$MONTH" "$EFF" >"$W/recompute.sql"
 say "recompute: $REPS runs each"
 set -- $($PY "$HERE/bench.py" pair "$REPS" 0 \
@@ -262,22 +262,8 @@ rm -f "$W"/nb.db* "$W"/nq.db*
 cp_db "$C/demo.db" "$W/ro.db"
 SHOP=$(printf 'S%07d' $((N / 2)))
 DAY=$(sqlite3 :memory: "SELECT CAST(julianday('$TODAY') - julianday('1970-01-01') AS INT)")
-# The same figures as `shop show --json`: the shop, its categories, payee,
-# base (highest standard in effect), floating in effect, open raises.
-SHOW_SQL="SELECT s.id, s.name, s.entity_name, s.operator_name, s.entity, s.status, s.opened, s.closed,
- (SELECT json_group_array(category) FROM shop_category WHERE shop_id = s.id) AS categories,
- p.type, p.name AS payee_name, p.account, p.since,
- COALESCE((SELECT max(CASE WHEN s.entity = 1 THEN st.individual_fen ELSE st.company_fen END)
-  FROM shop_category c JOIN standard st ON st.category = c.category AND st.effective =
-  (SELECT max(effective) FROM standard t WHERE t.category = c.category AND t.effective <= $DAY)
-  WHERE c.shop_id = s.id), 0) AS base_fen,
- COALESCE((SELECT floating_fen FROM floating f WHERE f.shop_id = s.id AND f.effective <= $DAY
-  ORDER BY f.effective DESC LIMIT 1), 0) AS floating_fen,
- COALESCE((SELECT sum(raise_fen) FROM violation v WHERE v.shop_id = s.id AND v.status = 1), 0)
-  AS raises_fen,
- s.balance_fen, s.frozen_fen, s.owed_fen, s.required_fen, s.restricted
-FROM shop s LEFT JOIN payee p ON p.id = (SELECT max(id) FROM payee WHERE shop_id = s.id)
-WHERE s.id = '$SHOP'"
+# The same figures as `shop show --json` (tests/bench/raw_sql.sh)
+SHOW_SQL=$(show_sql "$SHOP" "$DAY" json_group_array)
 printf '%s\n' "$SHOW_SQL" >"$W/show.sql"
 say "shop show $SHOP: $((REPS * 6)) runs each"
 set -- $($PY "$HERE/bench.py" pair $((REPS * 6)) 3 "" \
