@@ -769,7 +769,10 @@ for ((i = 1; i <= n_nb; i++)); do
 		on=$(q "$NB_ON $dn")
 		if [ "$run/$aud/$on" = 0/0/0 ]; then STATE=absent; return; fi
 		want=$(q "SELECT checked || '/' || (capped + lifted) FROM newbie_run WHERE day = $dn")
-		ev=$(q "SELECT count(*) FROM newbie_event WHERE day = $dn + 1 AND cause = 'newbie check'")
+		# transitions: logged by the fold with their shops, staged until then
+		ev=$(q "SELECT (SELECT count(*) FROM newbie_event WHERE day = $dn + 1 AND cause = 'newbie check')
+		  + (SELECT count(*) FROM newbie_stage p JOIN newbie n ON n.shop_id = p.shop_id AND n.status = 1
+		  WHERE p.job IN $NB_PUB AND p.capped <> p.was)")
 		if [ "$run/$aud" = 1/1 ] && [ "$on/$ev" = "$want" ]; then STATE=whole
 		else STATE=partial why="$why run $run, record $aud, $on shops on the day, $ev events (want $want)"
 		fi
