@@ -573,6 +573,9 @@ struct st_demo {
 	/* the next violation and refund ids, and the ones the sequences
 	 * were last set to */
 	int64_t next_vid, next_rid, set_vid, set_rid;
+	/* the sealed tables that were empty at the start (all their rows
+	 * are the demo's: sealed without looking for a seal first) */
+	unsigned fresh;
 };
 
 static void cb_add(st_demo *d, cbuf *b, const char *s, size_t n)
@@ -830,20 +833,57 @@ static int demo_std_add(void *ctx, const bzj_standard *s)
 	return 0;
 }
 
-/* ALTER TABLE ... DISABLE (ENABLE) TRIGGER USER on every table of the
- * demo, in one command (a DO block: its body is sent as it is, where the
- * dialect rewriter would quote USER as the column "user"). */
-static int demo_pg_triggers(bzj_db *db, const char *how, bzj_err *e)
+/* The demo's tables as a PostgreSQL array literal of names. */
+static size_t demo_pg_array(char *out, size_t n)
 {
-	char sql[1024];
-	size_t k = (size_t)snprintf(sql, sizeof sql,
-				    "DO $bzj$ DECLARE t text; BEGIN FOREACH t IN ARRAY ARRAY[");
+	size_t k = (size_t)snprintf(out, n, "ARRAY[");
 	for (size_t i = 0; i < sizeof demo_pg_tables / sizeof demo_pg_tables[0]; i++)
-		k += (size_t)snprintf(sql + k, sizeof sql - k, "%s'%s'", i ? "," : "",
-				      demo_pg_tables[i]);
-	snprintf(sql + k, sizeof sql - k,
-		 "] LOOP EXECUTE format('ALTER TABLE %%I %s TRIGGER USER', t); END LOOP; END $bzj$",
-		 how);
+		k += (size_t)snprintf(out + k, n - k, "%s'%s'", i ? "," : "", demo_pg_tables[i]);
+	k += (size_t)snprintf(out + k, n - k, "]");
+	return k;
+}
+
+/* Before the rows: the user triggers of the demo's tables disabled; their
+ * foreign keys and plain (non-unique) indexes dropped, their definitions
+ * kept in a temporary table (as pg_get_constraintdef and pg_get_indexdef
+ * print them), so that the end makes them again as they were: the
+ * foreign keys checked by one query each instead of a lookup per row, the
+ * indexes built sorted (`bzj check` compares the schema).  After: the
+ * indexes, the foreign keys and the triggers back.  DO blocks: their
+ * bodies are sent as they are (the dialect rewriter would quote USER as
+ * the column "user"). */
+static int demo_pg_ddl(bzj_db *db, bool begin, bzj_err *e)
+{
+	char tables[512], sql[4096];
+	demo_pg_array(tables, sizeof tables);
+	if (begin)
+		snprintf(sql, sizeof sql,
+			 "DO $bzj$ DECLARE t text; r record; BEGIN"
+			 " CREATE TEMP TABLE bzj_demo_ddl ON COMMIT DROP AS"
+			 "  SELECT 0 AS ord, pg_get_indexdef(i.indexrelid) AS redo,"
+			 "   format('DROP INDEX %%s', i.indexrelid::regclass) AS undo FROM pg_index i"
+			 "   WHERE i.indrelid = ANY (%s::regclass[]) AND NOT i.indisunique"
+			 "  UNION ALL SELECT 1, format('ALTER TABLE %%s ADD CONSTRAINT %%I %%s',"
+			 "   c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid)),"
+			 "   format('ALTER TABLE %%s DROP CONSTRAINT %%I', c.conrelid::regclass, c.conname)"
+			 "   FROM pg_constraint c WHERE c.contype = 'f'"
+			 "   AND c.conrelid = ANY (%s::regclass[]);"
+			 " FOR r IN SELECT undo FROM bzj_demo_ddl ORDER BY ord DESC LOOP"
+			 "  EXECUTE r.undo; END LOOP;"
+			 " FOREACH t IN ARRAY %s LOOP"
+			 "  EXECUTE format('ALTER TABLE %%I DISABLE TRIGGER USER', t); END LOOP;"
+			 " END $bzj$",
+			 tables, tables, tables);
+	else
+		snprintf(sql, sizeof sql,
+			 "DO $bzj$ DECLARE t text; r record; BEGIN"
+			 " FOR r IN SELECT redo FROM bzj_demo_ddl ORDER BY ord LOOP"
+			 "  EXECUTE r.redo; END LOOP;"
+			 " DROP TABLE bzj_demo_ddl;"
+			 " FOREACH t IN ARRAY %s LOOP"
+			 "  EXECUTE format('ALTER TABLE %%I ENABLE TRIGGER USER', t); END LOOP;"
+			 " END $bzj$",
+			 tables);
 	int rc = db->drv->exec(db->conn, sql);
 	return rc == ST_OK ? BZJ_OK : st_error(db, rc, e);
 }
@@ -890,8 +930,27 @@ static int demo_pg_begin(bzj_db *db, bzj_err *e)
 	if (!rc)
 		rc = st_int(db, e, &r, NULL, "SELECT nextval(pg_get_serial_sequence('refund', 'id'))",
 			    NULL);
+	for (size_t i = 0; !rc && i < sizeof demo_pg_sealed / sizeof demo_pg_sealed[0]; i++) {
+		bool any = false;
+		snprintf(sql, sizeof sql, "SELECT 1 FROM %s LIMIT 1", demo_pg_sealed[i]);
+		st_stmt *q = NULL;
+		int x = st_prepare_once(db, sql, &q);
+		if (x == ST_OK && (x = st_step(q)) == ST_ROW)
+			any = true;
+		st_finalize(q);
+		if (x != ST_ROW && x != ST_DONE)
+			rc = st_error(db, x, e);
+		else if (!any)
+			d->fresh |= 1u << i;
+	}
+	/* the sorts of the end (the bigrams, the indexes) in memory, for this
+	 * transaction */
 	if (!rc)
-		rc = demo_pg_triggers(db, "DISABLE", e);
+		rc = st_exec(db, e, "SET LOCAL work_mem = '128MB'", NULL);
+	if (!rc)
+		rc = st_exec(db, e, "SET LOCAL maintenance_work_mem = '256MB'", NULL);
+	if (!rc)
+		rc = demo_pg_ddl(db, true, e);
 	if (rc) {
 		free(d->std);
 		free(d);
@@ -910,21 +969,25 @@ static int demo_pg_end(bzj_db *db, bzj_err *e)
 	if (!db->demo)
 		return BZJ_OK;
 	int rc = st_demo_flush(db, e);
+	unsigned fresh = db->demo->fresh;
 	st_demo_drop(db);
-	/* the bigrams of every shop (bzj_shop_gram's rows), in key order */
+	/* the bigrams of every shop, as bzj_grams cuts them (bzj_shop_gram's
+	 * rows), in key order; a new database has none before the demo's
+	 * shops */
 	if (!rc)
 		rc = st_exec(db, e,
-			     "INSERT INTO shop_gram(gram, shop_id) SELECT g.g, s.id FROM shop s,"
-			     " bzj_grams(s.name, s.operator_name) AS g(g) ORDER BY 1, 2"
-			     " ON CONFLICT DO NOTHING",
+			     "INSERT INTO shop_gram(gram, shop_id) SELECT DISTINCT substr(v.s, i, 2), s.id"
+			     " FROM shop s CROSS JOIN LATERAL (VALUES (lower(s.name)),"
+			     " (lower(s.operator_name))) AS v(s)"
+			     " CROSS JOIN LATERAL generate_series(1, length(v.s)) AS i ORDER BY 1, 2",
 			     NULL);
 	/* a new database: no shops before the demo's (bzj_shop_total) */
 	if (!rc)
 		rc = st_exec(db, e, "UPDATE shop_total SET n = n + (SELECT count(*) FROM shop)", NULL);
 	for (size_t i = 0; !rc && i < sizeof demo_pg_sealed / sizeof demo_pg_sealed[0]; i++)
-		rc = st_seal_rows_pg(db, demo_pg_sealed[i], e);
+		rc = st_seal_rows_pg(db, demo_pg_sealed[i], (fresh >> i) & 1, e);
 	if (!rc)
-		rc = demo_pg_triggers(db, "ENABLE", e);
+		rc = demo_pg_ddl(db, false, e);
 	return rc;
 }
 

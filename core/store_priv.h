@@ -417,10 +417,11 @@ bool st_demo_base_for(bzj_db *db, const char *shop_id, int entity, bzj_date day,
 		      char *category, bzj_date *effective);
 bool st_demo_payee(bzj_db *db, const char *shop_id, int type, const char *name,
 		   const char *account, bzj_date since);
-/* PostgreSQL: seal every row of the sealed table `tbl` that has no seal,
- * with the seq of the audit record to come, its MAC computed here (one
- * read of the table in key order, the seals sent by COPY). */
-int st_seal_rows_pg(bzj_db *db, const char *tbl, bzj_err *e);
+/* PostgreSQL: seal every row of the sealed table `tbl` that has no seal
+ * (all: every row, none has one), with the seq of the audit record to
+ * come, its MAC computed here (one read of the table in key order, the
+ * seals sent by COPY). */
+int st_seal_rows_pg(bzj_db *db, const char *tbl, bool all, bzj_err *e);
 /* bzj_seal(...) and bzj_seal_plain(...) on this connection. */
 int st_register_seal(bzj_db *db);
 int st_register_functions(bzj_db *db, bzj_err *e);

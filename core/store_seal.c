@@ -407,7 +407,7 @@ static size_t copy_field(char *out, const char *t)
 	return k;
 }
 
-int st_seal_rows_pg(bzj_db *db, const char *tbl, bzj_err *e)
+int st_seal_rows_pg(bzj_db *db, const char *tbl, bool all, bzj_err *e)
 {
 	const sealed *s = NULL;
 	for (size_t i = 0; i < sizeof sealed_tables / sizeof sealed_tables[0]; i++)
@@ -423,15 +423,17 @@ int st_seal_rows_pg(bzj_db *db, const char *tbl, bzj_err *e)
 	/* a chunk of rows after the last key seen (none: the first), in key
 	 * order; as seal_fixup_pg reads them: the key, the seq, the columns */
 	enum { CHUNK = 20000 };
-	char first[2048], next[2048], after[256];
-	snprintf(after, sizeof after, "%s > ?1 AND", s->key);
+	char first[2048], next[2048], after[256], unsealed[256];
+	snprintf(after, sizeof after, "%s > ?1", s->key);
+	snprintf(unsealed, sizeof unsealed,
+		 "NOT EXISTS (SELECT 1 FROM seal s WHERE s.tbl = '%s' AND s.rid = CAST(%s AS text))",
+		 s->tbl, s->key);
 	for (int k = 0; k < 2; k++)
 		snprintf(k ? next : first, sizeof first,
 			 "SELECT CAST(%s AS text), %s, CAST(%lld AS INTEGER), %s FROM %s t WHERE %s"
-			 " NOT EXISTS (SELECT 1 FROM seal s WHERE s.tbl = '%s'"
-			 " AND s.rid = CAST(%s AS text)) ORDER BY %s LIMIT %d",
-			 s->key, s->key, (long long)head + 1, s->cols, s->tbl, k ? after : "", s->tbl,
-			 s->key, s->key, (int)CHUNK);
+			 " AND %s ORDER BY %s LIMIT %d",
+			 s->key, s->key, (long long)head + 1, s->cols, s->tbl, k ? after : "TRUE",
+			 all ? "TRUE" : unsealed, s->key, (int)CHUNK);
 	st_stmt *q1 = NULL, *qn = NULL;
 	if ((rc = st_prepare_once(db, first, &q1)) == ST_OK)
 		rc = st_prepare_once(db, next, &qn);
