@@ -13,6 +13,7 @@
 #  - `bzj check` and `audit verify` clean, every trigger enabled again, the
 #    foreign keys and indexes there (check compares the schema);
 #  - the same with an audit key (the MACs keyed, equal on both paths);
+#  - bzj's login role, which owns no table, gets the row-by-row path;
 #  - a demo interrupted (SIGINT) or killed (SIGKILL) during its load
 #    leaves the database empty and valid, and a demo into it then works.
 # The server is the one PGHOST/PGPORT/PGUSER name (tests/pg/run.sh starts a
@@ -275,6 +276,21 @@ p1=$(psq bzj_demo_kbulk -c "$plain")
 	ok "keyed: no shop seal is the plain hash of its row (0/300); unkeyed, all are ($p0)" ||
 	fail "keyed: the seals use the key" "plain hashes: unkeyed $p0, keyed $p1"
 
+# ---- not the schema's owner: row by row --------------------------------------
+# bzj's own login (a member of the group role bzj, owning nothing) may not
+# ALTER the tables: the demo takes the row-by-row path, and it is whole.
+newdb bzj_demo_app
+run "$(uri bzj_demo_app)" ainit "$CONF" demo init
+psq postgres -c "DROP ROLE IF EXISTS bzj_demo_app" -c "CREATE ROLE bzj_demo_app LOGIN IN ROLE bzj" >/dev/null 2>&1
+AURI=$(printf 'postgresql://bzj_demo_app@/bzj_demo_app?host=%s&port=%s' "$ENC" "${PGPORT:-5432}")
+run "$AURI" app "$CONF" demo demo --shops 60 --seed "$SEED"
+ya=$(psq bzj_demo_app -c "$young")
+na=$(psq bzj_demo_app -c "SELECT count(*) FROM shop")
+[ "$(cat "$W/app.rc")" = 0 ] && [ "$ya" = original ] && [ "$na" = 60 ] &&
+	ok "not the owner (bzj's login role): demo --shops 60 row by row, the schema untouched" ||
+	fail "demo as bzj's login role" "exit $(cat "$W/app.rc"), indexes $ya, $na shops; $(head -c 300 "$W/app.err")"
+sane bzj_demo_app "not the owner"
+
 # ---- interrupted and killed during the load -------------------------------
 # wait_load DB: until the demo holds the lock its ALTER TABLE ... DISABLE
 # TRIGGER takes on shop (its bulk load has begun); 1 if not within 60 s
@@ -339,8 +355,9 @@ for sig in INT KILL; do
 	fi
 done
 
-for db in new bulk slow kbulk kslow int kill; do
+for db in new bulk slow kbulk kslow app int kill; do
 	psq postgres -c "DROP DATABASE IF EXISTS bzj_demo_$db" >/dev/null 2>&1
 done
+psq postgres -c "DROP ROLE IF EXISTS bzj_demo_app" >/dev/null 2>&1
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
