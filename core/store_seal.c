@@ -414,7 +414,7 @@ int st_seal_rows_pg(bzj_db *db, const char *tbl, bool all, bzj_err *e)
 		if (!strcmp(sealed_tables[i].tbl, tbl))
 			s = &sealed_tables[i];
 	if (!s || !db->drv->copy_in)
-		return bzj_fail(e, BZJ_EIO, "store.backend", "st_seal_rows_pg: %s", tbl);
+		return bzj_fail(e, BZJ_EIO, "store.backend", _("%s is not a sealed table"), tbl);
 	int64_t head = 0;
 	int rc = st_int(db, e, &head, NULL,
 			"SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'audit_seq'", NULL);
