@@ -47,6 +47,14 @@ bz demo 2026-01-15 shop show N1
 jis "folding: N1 seen capped" 'd["newbie"]["capped"]' true
 jis "folding: N1 seen checked on the day" 'd["newbie"]["last_check"]' 2026-01-10
 is "folding: the list sees both capped" "$(capped64)" '["N1","N3"]'
+# the cap transitions are logged by the fold with their shops' rows (not at
+# publish: a day capping every newbie shop held the desk for 0.8 s at a
+# million shops); logged plus still staged, every transition once
+_ev=$(q64 "SELECT count(*) FROM newbie_event WHERE day = 20464")
+_sg=$(q64 "SELECT count(*) FROM newbie_stage WHERE capped <> was")
+is "folding: transitions logged + staged = 2" "$((_ev + _sg))" 2
+[ "$_sg" -ge 1 ] && ok "folding: a transition still staged, not yet logged" ||
+	fail "folding: a transition still staged, not yet logged" "none staged ($_ev logged)"
 bz demo 2026-01-15 check
 okrc "bzj check while the newbie check folds"
 slow_wait
@@ -120,4 +128,15 @@ bz demo 2026-01-15 check
 okrc "check after the fold is finished"
 refused "a check of an earlier day is refused" 1 newbie.check_order \
 	rev1 2026-01-15 newbie check --date 2026-01-13
+# check.newbie_log sees a log that disagrees with the shop (the last
+# transition logged behind bzj's back says N1 was lifted)
+dbcp "$DB" "$T/64_log.db"
+tamper "$T/64_log.db" "INSERT INTO newbie_event(shop_id, day, capped, reasons, cause)
+	VALUES ('N1', 20468, 0, 0, 'edited');"
+_db64=$DB
+DB=$T/64_log.db
+bz demo 2026-01-15 check
+is "check on an edited newbie log: exit 1" "$RC" 1
+jis "check lists check.newbie_log" "count(d['problems'], 'code', 'check.newbie_log')" 1
+DB=$_db64
 unset -f q64 capped64
