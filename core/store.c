@@ -1162,6 +1162,8 @@ int st_error(bzj_db *db, int rc, bzj_err *e)
 
 st_stmt *st_prep(bzj_db *db, const char *sql, bzj_err *e)
 {
+	if (db->demo && st_demo_flush(db, e))
+		return NULL; /* the demo's rows first (store_demo.c) */
 	for (int i = 0; i < db->ncache; i++) {
 		if (db->cache[i].sql == sql) {
 			st_stmt *st = &db->cache[i];
@@ -1187,10 +1189,13 @@ st_stmt *st_prep(bzj_db *db, const char *sql, bzj_err *e)
 int st_prepare_once(bzj_db *db, const char *sql, st_stmt **out)
 {
 	*out = NULL;
+	int rc = db->demo ? st_demo_flush_rc(db) : ST_OK;
+	if (rc != ST_OK)
+		return rc;
 	st_stmt *st = calloc(1, sizeof *st);
 	if (!st)
 		return ST_NOMEM;
-	int rc = db->drv->prepare(db->conn, sql, &st->s);
+	rc = db->drv->prepare(db->conn, sql, &st->s);
 	if (rc != ST_OK) {
 		free(st);
 		return rc;
@@ -1796,6 +1801,7 @@ void bzj_db_close(bzj_db *db)
 {
 	if (!db)
 		return;
+	st_demo_drop(db);
 	for (int i = 0; i < db->ncache; i++)
 		db->cache[i].drv->finalize(db->cache[i].s);
 	close_handle(db);
@@ -1979,6 +1985,7 @@ void bzj_db_rollback(bzj_db *db)
 		db->depth--;
 		return;
 	}
+	st_demo_drop(db);
 	if (in_txn(db))
 		db->drv->exec(db->conn, "ROLLBACK");
 	pg_writer_unlock(db);

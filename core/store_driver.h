@@ -16,6 +16,7 @@
 #define BZJ_STORE_DRIVER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "bzj/err.h"
 
@@ -110,6 +111,11 @@ typedef struct bzj_driver {
 	 * (an operator's write while a bulk job stages leaves it to the job:
 	 * st_desk_checkpoint).  NULL: the engine decides. */
 	void (*autocheckpoint)(void *conn, int frames);
+	/* Bulk loading (the demo's bulk path on PostgreSQL, store_demo.c):
+	 * run `sql`, a COPY ... FROM STDIN in the engine's own dialect (not
+	 * rewritten), with `data` as its input (text format, n bytes).  NULL:
+	 * the engine has none, and the store sends rows as INSERTs. */
+	int (*copy_in)(void *conn, const char *sql, const char *data, size_t n);
 } bzj_driver;
 
 /* open's flags. */

@@ -32,6 +32,7 @@
 	X(PQfinish)                                                                                \
 	X(PQfname)                                                                                 \
 	X(PQftype)                                                                                 \
+	X(PQgetResult)                                                                             \
 	X(PQgetisnull)                                                                             \
 	X(PQgetlength)                                                                             \
 	X(PQgetvalue)                                                                              \
@@ -43,6 +44,8 @@
 	X(PQparamtype)                                                                             \
 	X(PQport)                                                                                  \
 	X(PQprepare)                                                                               \
+	X(PQputCopyData)                                                                           \
+	X(PQputCopyEnd)                                                                            \
 	X(PQresultErrorField)                                                                      \
 	X(PQresultErrorMessage)                                                                    \
 	X(PQresultStatus)                                                                          \
@@ -81,6 +84,7 @@ int bzj_pq_load(bzj_err *e);
 #define PQfinish (*bzj_pq.PQfinish)
 #define PQfname (*bzj_pq.PQfname)
 #define PQftype (*bzj_pq.PQftype)
+#define PQgetResult (*bzj_pq.PQgetResult)
 #define PQgetisnull (*bzj_pq.PQgetisnull)
 #define PQgetlength (*bzj_pq.PQgetlength)
 #define PQgetvalue (*bzj_pq.PQgetvalue)
@@ -92,6 +96,8 @@ int bzj_pq_load(bzj_err *e);
 #define PQparamtype (*bzj_pq.PQparamtype)
 #define PQport (*bzj_pq.PQport)
 #define PQprepare (*bzj_pq.PQprepare)
+#define PQputCopyData (*bzj_pq.PQputCopyData)
+#define PQputCopyEnd (*bzj_pq.PQputCopyEnd)
 #define PQresultErrorField (*bzj_pq.PQresultErrorField)
 #define PQresultErrorMessage (*bzj_pq.PQresultErrorMessage)
 #define PQresultStatus (*bzj_pq.PQresultStatus)

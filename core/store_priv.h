@@ -21,6 +21,8 @@
  * through it is one load more and one indirect call (st_step below).
  * Statements prepared outside the cache (st_prepare_once) get a slot of
  * their own, freed by st_finalize. */
+typedef struct st_demo st_demo; /* the demo's bulk path on PostgreSQL (store_demo.c) */
+
 typedef struct st_stmt {
 	bzj_stmt *s;
 	const bzj_driver *drv;
@@ -69,6 +71,9 @@ struct bzj_db {
 	 * settings guard, core/settings.c); its error rolls it back */
 	bzj_write_guard_fn guard;
 	void *guard_ctx;
+	/* `bzj demo` on PostgreSQL: the rows it made and has not sent yet
+	 * (store_demo.c); NULL otherwise */
+	st_demo *demo;
 };
 
 /* Is db on the PostgreSQL driver (issue 16)?  For the few places whose
@@ -399,6 +404,24 @@ int st_schema_of(bzj_db *db, char ***out, int *n, bzj_err *e);
 /* Before the outermost COMMIT: a row written after its transaction's last
  * audit record names the record after it; name that last record instead. */
 int st_seal_fixup(bzj_db *db, bzj_err *e);
+/* The demo's bulk path on PostgreSQL (store_demo.c).  st_demo_flush sends
+ * the rows it holds (st_prep and st_prepare_once call it before any other
+ * statement; _rc: an ST_ code); st_demo_drop forgets them (a rollback).
+ * The other three take a row or answer for the shop being made and
+ * return true, or return false: not that shop, use the SQL. */
+int st_demo_flush(bzj_db *db, bzj_err *e);
+int st_demo_flush_rc(bzj_db *db);
+void st_demo_drop(bzj_db *db);
+bool st_demo_category(bzj_db *db, const char *shop_id, const char *category, bzj_date day);
+bool st_demo_base_for(bzj_db *db, const char *shop_id, int entity, bzj_date day, int64_t *base_fen,
+		      char *category, bzj_date *effective);
+bool st_demo_payee(bzj_db *db, const char *shop_id, int type, const char *name,
+		   const char *account, bzj_date since);
+/* PostgreSQL: seal every row of the sealed table `tbl` that has no seal
+ * (all: every row, none has one), with the seq of the audit record to
+ * come, its MAC computed here (one read of the table in key order, the
+ * seals sent by COPY). */
+int st_seal_rows_pg(bzj_db *db, const char *tbl, bool all, bzj_err *e);
 /* bzj_seal(...) and bzj_seal_plain(...) on this connection. */
 int st_register_seal(bzj_db *db);
 int st_register_functions(bzj_db *db, bzj_err *e);

@@ -388,6 +388,101 @@ static int seal_fixup_pg(bzj_db *db, bzj_err *e)
 	return BZJ_OK;
 }
 
+/* COPY's text format: a field with \ tab newline CR escaped. */
+static size_t copy_field(char *out, const char *t)
+{
+	size_t k = 0;
+	for (; *t; t++) {
+		const char *esc = *t == '\\' ? "\\\\"
+				  : *t == '\t' ? "\\t"
+				  : *t == '\n' ? "\\n"
+				  : *t == '\r' ? "\\r"
+					       : NULL;
+		if (esc) {
+			out[k++] = esc[0];
+			out[k++] = esc[1];
+		} else
+			out[k++] = *t;
+	}
+	return k;
+}
+
+int st_seal_rows_pg(bzj_db *db, const char *tbl, bool all, bzj_err *e)
+{
+	const sealed *s = NULL;
+	for (size_t i = 0; i < sizeof sealed_tables / sizeof sealed_tables[0]; i++)
+		if (!strcmp(sealed_tables[i].tbl, tbl))
+			s = &sealed_tables[i];
+	if (!s || !db->drv->copy_in)
+		return bzj_fail(e, BZJ_EIO, "store.backend", _("%s is not a sealed table"), tbl);
+	int64_t head = 0;
+	int rc = st_int(db, e, &head, NULL,
+			"SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'audit_seq'", NULL);
+	if (rc)
+		return rc;
+	/* a chunk of rows after the last key seen (none: the first), in key
+	 * order; as seal_fixup_pg reads them: the key, the seq, the columns */
+	enum { CHUNK = 20000 };
+	char first[2048], next[2048], after[256], unsealed[256];
+	snprintf(after, sizeof after, "%s > ?1", s->key);
+	snprintf(unsealed, sizeof unsealed,
+		 "NOT EXISTS (SELECT 1 FROM seal s WHERE s.tbl = '%s' AND s.rid = CAST(%s AS text))",
+		 s->tbl, s->key);
+	for (int k = 0; k < 2; k++)
+		snprintf(k ? next : first, sizeof first,
+			 "SELECT CAST(%s AS text), %s, CAST(%lld AS INTEGER), %s FROM %s t WHERE %s"
+			 " AND %s ORDER BY %s LIMIT %d",
+			 s->key, s->key, (long long)head + 1, s->cols, s->tbl, k ? after : "TRUE",
+			 all ? "TRUE" : unsealed, s->key, (int)CHUNK);
+	st_stmt *q1 = NULL, *qn = NULL;
+	if ((rc = st_prepare_once(db, first, &q1)) == ST_OK)
+		rc = st_prepare_once(db, next, &qn);
+	if (rc != ST_OK) {
+		st_finalize(q1);
+		return st_error(db, rc, e);
+	}
+	size_t tl = strlen(tbl);
+	size_t cap = (size_t)CHUNK * (tl + 2 * 128 + 100);
+	char *buf = malloc(cap);
+	char last[128] = "";
+	int r = buf ? BZJ_OK : bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	for (bool more = true; !r && more;) {
+		st_stmt *q = last[0] ? qn : q1;
+		if (last[0])
+			st_bind(q, "t", last);
+		size_t n = 0, rows = 0;
+		while ((rc = st_step(q)) == ST_ROW) {
+			char out[65];
+			const char *rid = st_col_text(q, 0);
+			st_seal_row(db, s->tbl, q, 1, out);
+			if (strlen(rid) >= sizeof last) {
+				rc = ST_ERROR;
+				break;
+			}
+			memcpy(buf + n, tbl, tl);
+			n += tl;
+			buf[n++] = '\t';
+			n += copy_field(buf + n, rid);
+			n += (size_t)snprintf(buf + n, cap - n, "\t%lld\t%s\n", (long long)head + 1, out);
+			snprintf(last, sizeof last, "%s", rid);
+			rows++;
+		}
+		st_reset(q);
+		if (rc != ST_DONE) {
+			r = st_error(db, rc, e);
+			break;
+		}
+		more = rows == CHUNK;
+		if (n && (rc = db->drv->copy_in(db->conn, "COPY seal(tbl, rid, seq, mac) FROM STDIN", buf,
+						n)) != ST_OK)
+			r = st_error(db, rc, e);
+	}
+	free(buf);
+	st_finalize(q1);
+	st_finalize(qn);
+	return r;
+}
+
 int st_seal_fixup(bzj_db *db, bzj_err *e)
 {
 	if (st_is_pg(db))

@@ -219,6 +219,8 @@ int bzj_store_categories(bzj_db *db, const char *id, char (*cats)[BZJ_CAT_MAX + 
 int bzj_store_category_add(bzj_db *db, const char *id, const char *category, bzj_date day,
 			   bzj_err *e)
 {
+	if (db->demo && st_demo_category(db, id, category, day))
+		return BZJ_OK; /* the demo's bulk path (store_demo.c) */
 	return st_exec(db, e,
 		       "INSERT OR IGNORE INTO shop_category(shop_id, category, added) VALUES (?,?,?)",
 		       "ttD", id, category, day);
@@ -246,6 +248,8 @@ int bzj_store_base_for(bzj_db *db, const char *shop_id, int entity, bzj_date day
 	*base_fen = 0;
 	category[0] = 0;
 	*effective = BZJ_DATE_NONE;
+	if (db->demo && st_demo_base_for(db, shop_id, entity, day, base_fen, category, effective))
+		return BZJ_OK; /* the demo's bulk path (store_demo.c) */
 	/* Every standard in force for each of the shop's categories, newest
 	 * first within a category; the first row of each category is its
 	 * standard on `day`, and the highest of those wins, the first
@@ -312,6 +316,8 @@ int bzj_store_payee_get(bzj_db *db, const char *id, bzj_payee *p, bzj_err *e)
 int bzj_store_payee_insert(bzj_db *db, const char *id, int type, const char *name,
 			   const char *account, bzj_date since, bzj_err *e)
 {
+	if (db->demo && st_demo_payee(db, id, type, name, account, since))
+		return BZJ_OK; /* the demo's bulk path (store_demo.c) */
 	return st_exec(db, e,
 		       "INSERT INTO payee(shop_id, type, name, account, since) VALUES (?,?,?,?,?)",
 		       "tdttD", id, type, name, account, since);

@@ -96,7 +96,7 @@ $Q -At -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE 'w\_%'
 CACHED=1
 if [ ! -f "$CP/demo.seconds" ]; then
 	CACHED=0
-	say "building the $N-shop demo on PostgreSQL $PGV into $CP (about 13 ms a shop on the 2-core machine: see the README)"
+	say "building the $N-shop demo on PostgreSQL $PGV into $CP (the bulk path: about 1-2 ms a shop on the 2-core machine, see the README)"
 	$Q -d postgres -c "CREATE DATABASE demo"
 	t=$(now)
 	"$BIN" --config "$CONF" --today "$TODAY" --db "$(uri demo)" demo --shops "$N" --seed "$SEED" \

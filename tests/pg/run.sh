@@ -5,7 +5,8 @@
 # missing), create, use and drop a database, stop the server, and prove
 # the cleanup: no server process left and its folder gone, also when the
 # test using it fails half-way; then the driver test (tests/pg/driver.c),
-# bzj end to end (tests/pg/e2e.sh), 16 writers at once
+# bzj end to end (tests/pg/e2e.sh), `bzj demo`'s bulk path against its
+# row-by-row one (tests/pg/demo.sh), 16 writers at once
 # (tests/pg/stress.sh), the whole e2e suite (tests/e2e/run.sh with
 # E2E_BACKEND=pg), the safety suite (tests/safety/run.sh with
 # SAFETY_BACKEND=pg), the crash suite (tests/crash/run.sh with
@@ -196,6 +197,36 @@ else
 		PGDIR=
 	else
 		fail "start a server for the end-to-end test" "$(head -c 600 "$W/start3.err")"
+	fi
+fi
+
+# `bzj demo` on PostgreSQL (tests/pg/demo.sh): its bulk path against the
+# row-by-row one and SQLite with the same seed (every table, the seals,
+# the commands' JSON), keyed, and stopped by SIGINT and SIGKILL during its
+# load; on a server of its own.  The large interrupted demos run on the
+# release build next to the sanitized one when there is one.
+if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
+	echo "# bzj demo on PostgreSQL, bulk and row by row: $BZJ"
+	DREL=$(dirname "$(dirname "$BZJ")")/bzj
+	[ -x "$DREL" ] && [ "$DREL" != "$BZJ" ] || DREL=$BZJ
+	if out=$(sh "$S" start 2>"$W/start6.err"); then
+		eval "$out"
+		PGDIR=$BZJ_PG_DIR
+		sh "$HERE/demo.sh" "$BZJ" "$DREL" >"$W/demo.out" 2>&1
+		drc=$?
+		sed -n 's/^\(ok\|FAIL\)/  &/p' "$W/demo.out"
+		dp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/demo.out")
+		df=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/demo.out")
+		if [ $drc = 0 ] && [ -n "$dp" ] && [ "$df" = 0 ]; then
+			ok "bzj demo on PostgreSQL: $dp checks (bulk = row by row = SQLite, keyed, interrupted)"
+		else
+			fail "bzj demo on PostgreSQL" "exit $drc, ${dp:-?} passed, ${df:-?} failed; $(grep -v '^ok' "$W/demo.out" | head -c 1500)"
+		fi
+		sh "$S" stop "$PGDIR"
+		PGDIR=
+		unset PGHOST PGPORT PGUSER
+	else
+		fail "start a server for the demo test" "$(head -c 600 "$W/start6.err")"
 	fi
 fi
 
