@@ -52,6 +52,25 @@
 enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
        OID_TEXT = 25, OID_OID = 26, OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_NUMERIC = 1700 };
 
+/* Statements the store finalized (st_prepare_once: the search's and
+ * lists' statements built per query), kept prepared on the server by
+ * their text instead of DEALLOCATEd, so the same text prepared again
+ * costs no round trip: a search keystroke prepared and deallocated its
+ * page and count statements every time (prepare, describe, deallocate:
+ * three round trips each, and the parse).  The oldest is deallocated when
+ * the pool is full, so a console running for hours keeps at most this
+ * many. */
+#define RETIRED_MAX 48
+/* A retired statement is kept only while it has run fewer times than
+ * this: PostgreSQL plans a prepared statement for its parameters (a
+ * custom plan) for its first five executions and may then switch to one
+ * generic plan.  The search's statements need their custom plans (a
+ * prefix range or a trigram pattern known only from the parameter): a
+ * generic plan for a 1-character page took 2.1 s in a trial at 20,000
+ * shops.  So a text runs at most five times under one name, as each of
+ * these one-shot statements used to run once. */
+#define RETIRED_RUNS 5
+
 typedef struct pgc {
 	PGconn *c;
 	int flags;
@@ -60,6 +79,16 @@ typedef struct pgc {
 	int64_t changes, last_id;
 	int64_t total; /* total_changes: rows this connection's statements changed */
 	unsigned seq; /* statement names */
+	/* statements finalized but still prepared on the server, by text
+	 * (pg_finalize: the retired pool) */
+	struct retired {
+		char *text;
+		char name[32];
+		bool deferred;
+		char sig[64];
+		int runs;
+	} pool[RETIRED_MAX];
+	int npool;
 	/* data_version */
 	char session[40];
 	bool dv_have, dv_init;
@@ -73,6 +102,7 @@ struct bzj_stmt {
 	bool ready;    /* prepared under name */
 	bool deferred; /* prepare at step with the bound types */
 	char sig[64];  /* deferred: the types it was prepared with */
+	int runs;      /* executions under name (RETIRED_RUNS) */
 	char **val;    /* bound values (NULL: SQL NULL) */
 	bool *isint;
 	PGresult *res;
@@ -318,6 +348,8 @@ static void pg_close(void *conn)
 	if (!pc)
 		return;
 	PQfinish(pc->c);
+	for (int i = 0; i < pc->npool; i++)
+		free(pc->pool[i].text);
 	free(pc);
 }
 
@@ -334,6 +366,7 @@ static int prepare_as(bzj_stmt *st, const Oid *types, char state[6])
 	if (src)
 		return src;
 	snprintf(st->name, sizeof st->name, "bzj_%u", ++pc->seq);
+	st->runs = 0;
 	PGresult *r = PQprepare(pc->c, st->name, st->q.text, st->q.nparams, types);
 	int rc = ST_OK;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -411,6 +444,22 @@ static int pg_prepare(void *conn, const char *sql, bzj_stmt **out)
 		snprintf(pc->msg, sizeof pc->msg, "out of memory");
 		return ST_NOMEM;
 	}
+	for (int i = pc->npool - 1; i >= 0; i--) {
+		struct retired *r = &pc->pool[i];
+		if (strcmp(r->text, st->q.text) != 0)
+			continue;
+		/* prepared already: the same text, so the same statement */
+		memcpy(st->name, r->name, sizeof st->name);
+		st->deferred = r->deferred;
+		memcpy(st->sig, r->sig, sizeof st->sig);
+		st->runs = r->runs;
+		st->ready = true;
+		free(r->text);
+		memmove(r, r + 1, (size_t)(pc->npool - i - 1) * sizeof *r);
+		pc->npool--;
+		*out = st;
+		return ST_OK;
+	}
 	char state[6];
 	int rc = prepare_as(st, NULL, state);
 	if (rc == ST_OK)
@@ -450,12 +499,34 @@ static void pg_finalize(bzj_stmt *st)
 		return;
 	pg_reset(st);
 	pgc *pc = st->pc;
-	if (st->ready && PQstatus(pc->c) == CONNECTION_OK &&
-	    (PQtransactionStatus(pc->c) == PQTRANS_IDLE ||
-	     PQtransactionStatus(pc->c) == PQTRANS_INTRANS)) {
+	bool can = PQstatus(pc->c) == CONNECTION_OK &&
+		   (PQtransactionStatus(pc->c) == PQTRANS_IDLE ||
+		    PQtransactionStatus(pc->c) == PQTRANS_INTRANS);
+	char *keep = st->ready && st->runs < RETIRED_RUNS && PQstatus(pc->c) == CONNECTION_OK
+			     ? strdup(st->q.text)
+			     : NULL;
+	if (keep && pc->npool == RETIRED_MAX && can) { /* the oldest goes */
 		char sql[64];
-		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+		snprintf(sql, sizeof sql, "DEALLOCATE %s", pc->pool[0].name);
 		run(pc, sql);
+		free(pc->pool[0].text);
+		memmove(pc->pool, pc->pool + 1, (RETIRED_MAX - 1) * sizeof pc->pool[0]);
+		pc->npool--;
+	}
+	if (keep && pc->npool < RETIRED_MAX) {
+		struct retired *r = &pc->pool[pc->npool++];
+		r->text = keep;
+		memcpy(r->name, st->name, sizeof r->name);
+		r->deferred = st->deferred;
+		memcpy(r->sig, st->sig, sizeof r->sig);
+		r->runs = st->runs;
+	} else {
+		free(keep);
+		if (st->ready && can) {
+			char sql[64];
+			snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+			run(pc, sql);
+		}
 	}
 	free(st->val);
 	free(st->isint);
@@ -554,6 +625,7 @@ static int pg_step(bzj_stmt *st)
 				return rc;
 		}
 		st->ran = true;
+		st->runs++;
 		st->res = PQexecPrepared(pc->c, st->name, st->q.nparams,
 					 (const char *const *)st->val, NULL, NULL, 0);
 		ExecStatusType s = PQresultStatus(st->res);
