@@ -16,6 +16,7 @@
 #define BZJ_STORE_DRIVER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "bzj/err.h"
 
@@ -110,6 +111,11 @@ typedef struct bzj_driver {
 	 * (an operator's write while a bulk job stages leaves it to the job:
 	 * st_desk_checkpoint).  NULL: the engine decides. */
 	void (*autocheckpoint)(void *conn, int frames);
+	/* Rows in bulk: `copy` is the engine's own statement that reads rows
+	 * from the client (PostgreSQL's COPY ... FROM STDIN, text format),
+	 * data its rows; *rows the rows it wrote.  NULL: not this engine (the
+	 * store writes them another way). */
+	int (*copy_in)(void *conn, const char *copy, const char *data, size_t len, int64_t *rows);
 } bzj_driver;
 
 /* open's flags. */

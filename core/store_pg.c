@@ -793,6 +793,40 @@ static int64_t pg_data_version(void *conn)
 	return pc->dv_version;
 }
 
+/* COPY ... FROM STDIN: the statement, then the data in pieces of at most
+ * 1 MiB, then the end; the result is the statement's (a constraint or a
+ * trigger refusing a row fails it whole, as an INSERT would fail). */
+static int pg_copy_in(void *conn, const char *copy, const char *data, size_t len, int64_t *rows)
+{
+	pgc *pc = conn;
+	*rows = 0;
+	PGresult *r = PQexec(pc->c, copy);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		int rc = fail_result(pc, r);
+		PQclear(r);
+		return rc ? rc : ST_ERROR;
+	}
+	PQclear(r);
+	bool sent = true;
+	for (size_t at = 0; at < len && sent;) {
+		size_t k = len - at < ((size_t)1 << 20) ? len - at : ((size_t)1 << 20);
+		sent = PQputCopyData(pc->c, data + at, (int)k) == 1;
+		at += k;
+	}
+	PQputCopyEnd(pc->c, sent ? NULL : "bzj: the rows could not be sent");
+	int rc = ST_OK;
+	while ((r = PQgetResult(pc->c)) != NULL) {
+		if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+			*rows = strtoll(PQcmdTuples(r), NULL, 10);
+			pc->changes = *rows;
+			pc->total += *rows;
+		} else if (!rc)
+			rc = fail_result(pc, r);
+		PQclear(r);
+	}
+	return rc;
+}
+
 static const char *pg_errmsg(void *conn)
 {
 	return ((pgc *)conn)->msg;
@@ -821,4 +855,5 @@ const bzj_driver bzj_driver_pg = {
 	.errmsg = pg_errmsg,
 	.param_count = pg_param_count,
 	.total_changes = pg_total_changes,
+	.copy_in = pg_copy_in,
 };

@@ -34,6 +34,7 @@
 	X(PQftype)                                                                                 \
 	X(PQgetisnull)                                                                             \
 	X(PQgetlength)                                                                             \
+	X(PQgetResult)                                                                             \
 	X(PQgetvalue)                                                                              \
 	X(PQhost)                                                                                  \
 	X(PQnfields)                                                                               \
@@ -43,6 +44,8 @@
 	X(PQparamtype)                                                                             \
 	X(PQport)                                                                                  \
 	X(PQprepare)                                                                               \
+	X(PQputCopyData)                                                                           \
+	X(PQputCopyEnd)                                                                            \
 	X(PQresultErrorField)                                                                      \
 	X(PQresultErrorMessage)                                                                    \
 	X(PQresultStatus)                                                                          \
@@ -102,6 +105,9 @@ int bzj_pq_load(bzj_err *e);
 #define PQsocket (*bzj_pq.PQsocket)
 #define PQstatus (*bzj_pq.PQstatus)
 #define PQtransactionStatus (*bzj_pq.PQtransactionStatus)
+#define PQgetResult (*bzj_pq.PQgetResult)
+#define PQputCopyData (*bzj_pq.PQputCopyData)
+#define PQputCopyEnd (*bzj_pq.PQputCopyEnd)
 #endif
 
 #endif
