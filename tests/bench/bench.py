@@ -149,7 +149,10 @@ def table(path):
               "sqlite3 SELECT")
     # issue 13: an operator writing every 50 ms while a month-start job runs
     for job, what in (("recompute", "`deposit recompute` on the 2nd (with the sync)"),
-                      ("import", "`import gmv` %s rows" % r.get("gmv_rows", "?"))):
+                      ("import", "`import gmv` %s rows" % r.get("gmv_rows", "?")),
+                      ("topups", "`import topups` 20000 rows"),
+                      ("newbie", "`newbie check` of the 1st"),
+                      ("standards", "`standards load` (a new base on the 2nd, every shop re-synced)")):
         k = "desk_" + job + "_"
         if k + "during_max" not in r:
             continue

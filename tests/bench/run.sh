@@ -209,6 +209,14 @@ sqlite3 "$C/demo.db" "SELECT id FROM shop WHERE status = 1 ORDER BY id LIMIT 200
 	    i % 5000 + 1, i % 100, i % 20 + 1, i }' >"$W/topups.csv"
 desk topups "$C/demo.db" import topups "$W/topups.csv"
 rm -f "$W/topups.csv"
+# newbie check of the day before (staged, published, folded in slices) and
+# a standards load whose new version moves one category's base on the 2nd
+# (its re-sync of every shop in slices after the standards' commit)
+desk newbie "$C/demo.db" newbie check --date "$(sqlite3 :memory: "SELECT date('$MS_DAY', '-1 day')")"
+printf 'standards = ( { effective = "%s"; categories = (\n  { name = "服饰内衣"; individual = 2500; company = 4500; } ); } );\n' \
+	"$MS_DAY" >"$W/standards.cfg"
+desk standards "$C/demo.db" standards load "$W/standards.cfg"
+rm -f "$W/standards.cfg"
 
 # ---- newbie check vs the same statements in sqlite3 ---------------------------
 # The demo ran the check of TODAY-2; both sides check TODAY-1 on a fresh copy.

@@ -9,7 +9,9 @@
 #   record since issue 13; a killed one is resumed), import gmv (20,000 rows, a bulk job: staged in slices of 50
 #   rows here, published at the end; a killed one is re-run), import
 #   topups (2,000 rows, in slices like import shops; a killed one is
-#   resumed), deposit recompute (after new GMV, so it has work;
+#   resumed), import violations (1,000 rows, likewise), standards load
+#   (its re-sync of every shop sliced above 5,000 shops, then finished by
+#   `deposit sync`), deposit recompute (after new GMV, so it has work;
 #   a bulk job like import gmv, re-run after a kill that left it absent),
 #   demo (1,500 shops into a new database), import scores (5 days of every
 #   shop, a bulk job like import gmv; a killed one is re-run, which must
@@ -33,6 +35,9 @@
 #     next_line, counted in its rows, no import record) or complete (every
 #     row, one import record); the same file again resumes and completes
 #     the file with every row exactly once;
+#   - a standards load is in effect with its one standards.load record, or
+#     absent, and after `deposit sync` every shop's recorded requirement
+#     follows it, with no sync job left behind;
 #   - a recompute's audit record exists exactly when every open shop's
 #     floating figure a reader sees matches the new GMV, and otherwise none
 #     was touched; a re-run completes and leaves no unfinished job;
@@ -432,6 +437,23 @@ for ((i = 1; i <= n_top; i++)); do
 		"SELECT count(*) FROM ledger WHERE ref LIKE 'crash-$k-%'" 2000
 done
 
+# import violations: slices of whole, audited rows like top-ups (core/import.c
+# above row_shop); violations have no natural key, so a resumed run relies
+# on the import_run record's next_line alone: exactly once is its proof.
+gen_violations() { # K -> 1,000 class-A violations of 1 point, notes crash-v-K-i
+	awk -v k="$1" 'NR == FNR { s[n++] = $1; next }
+	  END { print "shop_id,class,points,raise,freeze,note,date";
+	    for (i = 1; i <= 1000; i++) printf "%s,A,1,0,,crash-v-%d-%d,2026-11-%02d\n", s[(i * 7) % n],
+	      k, i, i % 20 + 1 }' "$T/open-shops" /dev/null
+}
+n_vio=$((KILLS * 2 / 30 > 2 ? KILLS * 2 / 30 : 2))
+for ((i = 1; i <= n_vio; i++)); do
+	k=$((k + 1))
+	gen_violations "$k" >"$T/vio-$k.csv"
+	rowwise_kill violations "$T/vio-$k.csv" 3000 rev1 \
+		"SELECT count(*) FROM violation WHERE note LIKE 'crash-v-$k-%'" 1000
+done
+
 # deposit recompute: new October GMV first (committed), then a killed recompute
 # of November.  The floating figures of the open shops opened before the 2nd
 # either all follow the new GMV (and the recompute is audited) or none changed.
@@ -477,6 +499,59 @@ for ((i = 1; i <= n_rec; i++)); do
 		else
 			bad "kill $k: deposit recompute re-run failed: $(tail -n 1 "$T/rerun.err")"
 		fi
+	fi
+done
+
+# standards load: the few standard rows are one transaction; above 5,000
+# shops (the imports above made more) the re-sync of every shop's recorded
+# requirement runs after the commit in slices of 50 here, as a job
+# (core/deposit.c bzj_standards_load_text, svc_sync_sliced).  Seen whole:
+# the new version and its standards.load record, or neither; a re-sync a
+# kill cut short is a scheduled effective date that the next sync catches
+# up, after which every open shop's recorded requirement is the one shop
+# show computes (bzj check compares them too).
+STD_AMT="SELECT individual_fen FROM standard WHERE category = '运动户外' AND effective = 20780"
+n_std=$((KILLS * 2 / 30 > 2 ? KILLS * 2 / 30 : 2))
+shops_now=$(q "SELECT count(*) FROM shop")
+[ "$shops_now" -gt 5000 ] || echo "# $shops_now shops: the standards re-sync runs inline (sliced above 5,000)"
+for ((i = 1; i <= n_std; i++)); do
+	k=$((k + 1))
+	amt=$((300000 + k * 100))
+	printf 'standards = ( { effective = "%s"; categories = (\n  { name = "运动户外"; individual = %d; company = 4000; } ); } );\n' \
+		"$TODAY" $((amt / 100)) >"$T/std-$k.cfg"
+	a0=$(q "SELECT count(*) FROM audit WHERE action = 'standards.load'")
+	kill_after "$(delay_upto "$(max_delay standards 3000)")" demo standards load "$T/std-$k.cfg"
+	learn standards
+	why=$(db_sound "$DB")
+	a1=$(q "SELECT count(*) FROM audit WHERE action = 'standards.load'")
+	got=$(q "$STD_AMT")
+	if [ "$a1" = "$a0" ] && [ "$got" != "$amt" ]; then STATE=absent
+	elif [ "$a1" = $((a0 + 1)) ] && [ "$got" = "$amt" ]; then STATE=whole
+	else STATE=partial why="$why $((a1 - a0)) standards.load record(s), 运动户外 individual at $got fen"
+	fi
+	report "kill $k: standards load $OUTCOME -> $STATE${why:+;}" "$why"
+	# the rest of the re-sync (or the whole load again) completes
+	if [ "$STATE" = absent ]; then
+		bzj demo standards load "$T/std-$k.cfg" >/dev/null 2>"$T/rerun.err" ||
+			bad "kill $k: standards load re-run failed: $(tail -n 1 "$T/rerun.err")"
+	fi
+	if bzj demo deposit sync >/dev/null 2>"$T/rerun.err"; then
+		why=$(db_sound "$DB")
+		[ "$(q "$STD_AMT")" = "$amt" ] || why="$why the new standard is not in effect"
+		shop=$(q "SELECT s.id FROM shop s JOIN shop_category c ON c.shop_id = s.id
+		  WHERE s.status = 1 AND s.entity = 1 AND c.category = '运动户外' AND s.id LIKE 'K%'
+		  AND NOT EXISTS (SELECT 1 FROM shop_category d WHERE d.shop_id = s.id AND d.category <> '运动户外')
+		  ORDER BY s.id LIMIT 1")
+		# a K shop has no GMV and no raise: its requirement is the base
+		rb=$(q "SELECT required_fen FROM shop WHERE id = '$shop'")
+		[ "$rb" = "$amt" ] || why="$why $shop's recorded requirement is $rb fen, not $amt"
+		bzj cs1 shop show "$shop" | grep -q "\"required_fen\":$amt[,}]" ||
+			why="$why shop show $shop does not compute $amt fen"
+		[ "$(q "SELECT count(*) FROM bulk_job WHERE state <> 1")" = 0 ] ||
+			why="$why unfinished jobs left after the sync"
+		report "kill $k: standards load then deposit sync: every shop on the new standard" "$why"
+	else
+		bad "kill $k: deposit sync after standards load failed: $(tail -n 1 "$T/rerun.err")"
 	fi
 done
 

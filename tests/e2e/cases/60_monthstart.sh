@@ -170,3 +170,21 @@ bz demo 2026-12-02 standards load "$ROOT/data/standards.cfg"
 okrc "big: standards load re-syncs in slices"
 bz demo 2026-12-02 check
 okrc "big: check after the standards load"
+# killed while re-syncing: the standards are in (their own transaction), the
+# re-sync's job is left behind, and the next sync (deposit sync, or bzj
+# check, which catches a due date up too) clears it and finishes
+printf 'standards = ( { effective = "2026-12-03"; categories = (\n  { name = "运动户外"; individual = 2600; company = 4000; } ); } );\n' >"$T/60_std.cfg"
+slow demo 2026-12-03 standards load "$T/60_std.cfg"
+slow_at 3
+kill -9 "$SLOW"
+wait "$SLOW" 2>/dev/null
+_j=$(sq "$DB" "SELECT count(*) FROM bulk_job WHERE kind = 'sync' AND state = 0")
+is "big: a standards load killed mid-sync leaves its sync job" "$_j" 1
+_v=$(sq "$DB" "SELECT individual_fen FROM standard WHERE category = '运动户外' AND effective = 20790")
+is "big: the killed load's standards are in (their own transaction)" "$_v" 260000
+bz demo 2026-12-03 deposit sync
+jis "big: deposit sync finishes the killed re-sync" 'd["synced"]' true
+_j=$(sq "$DB" "SELECT count(*) FROM bulk_job WHERE kind = 'sync'")
+is "big: and clears the killed sync job" "$_j" 0
+bz demo 2026-12-03 check
+okrc "big: check after the finished sync"
