@@ -186,8 +186,8 @@ static int shop_months_pg(bzj_db *db, const char *shop_id, int entity, bzj_date 
 			  bzj_store_month *m, int n, bzj_err *e)
 {
 	char fs[16 * 64 + 4], ds[16 * 64 + 4];
-	if (n > 64)
-		return bzj_fail(e, BZJ_EINPUT, "input.range", "too many months");
+	if (n > 64) /* the arrays' room; bzj asks for 13 */
+		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
 	int a = 0, b = 0;
 	fs[a++] = ds[b++] = '{';
 	bzj_date last = BZJ_DATE_NONE;
