@@ -694,7 +694,7 @@ static int demo_send(bzj_db *db)
 	int rc = ST_OK;
 	for (int i = 0; rc == ST_OK && i < DB_NBUF; i++) {
 		if (d->b[i].n)
-			rc = db->drv->copy_in(db->conn, demo_copy_sql[i], d->b[i].p, d->b[i].n);
+			rc = db->drv->copy_in(db->conn, demo_copy_sql[i], d->b[i].p, d->b[i].n, NULL);
 		d->b[i].n = 0;
 	}
 	d->bytes = 0;

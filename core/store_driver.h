@@ -111,11 +111,12 @@ typedef struct bzj_driver {
 	 * (an operator's write while a bulk job stages leaves it to the job:
 	 * st_desk_checkpoint).  NULL: the engine decides. */
 	void (*autocheckpoint)(void *conn, int frames);
-	/* Bulk loading (the demo's bulk path on PostgreSQL, store_demo.c):
-	 * run `sql`, a COPY ... FROM STDIN in the engine's own dialect (not
-	 * rewritten), with `data` as its input (text format, n bytes).  NULL:
-	 * the engine has none, and the store sends rows as INSERTs. */
-	int (*copy_in)(void *conn, const char *sql, const char *data, size_t n);
+	/* Rows in bulk: `copy` is the engine's own statement that reads rows
+	 * from the client (PostgreSQL's COPY ... FROM STDIN, text format, not
+	 * rewritten), data its rows; *rows (when not NULL) the rows it wrote.
+	 * NULL: not this engine (the store writes them another way: import
+	 * gmv's slices, the demo's bulk path). */
+	int (*copy_in)(void *conn, const char *copy, const char *data, size_t len, int64_t *rows);
 } bzj_driver;
 
 /* open's flags. */

@@ -52,13 +52,43 @@
 enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
        OID_TEXT = 25, OID_OID = 26, OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_NUMERIC = 1700 };
 
+/* Statements the store finalized (st_prepare_once: the search's and
+ * lists' statements built per query), kept prepared on the server by
+ * their text instead of DEALLOCATEd, so the same text prepared again
+ * costs no round trip: a search keystroke prepared and deallocated its
+ * page and count statements every time (prepare, describe, deallocate:
+ * three round trips each, and the parse).  The oldest is deallocated when
+ * the pool is full, so a console running for hours keeps at most this
+ * many. */
+#define RETIRED_MAX 48
+/* A retired statement is kept only while it has run fewer times than
+ * this: PostgreSQL plans a prepared statement for its parameters (a
+ * custom plan) for its first five executions and may then switch to one
+ * generic plan.  The search's statements need their custom plans (a
+ * prefix range or a trigram pattern known only from the parameter): a
+ * generic plan for a 1-character page took 2.1 s in a trial at 20,000
+ * shops.  So a text runs at most five times under one name, as each of
+ * these one-shot statements used to run once. */
+#define RETIRED_RUNS 5
+
 typedef struct pgc {
 	PGconn *c;
 	int flags;
 	char host[320]; /* host:port, for messages */
 	char msg[1024];
 	int64_t changes, last_id;
+	int64_t total; /* total_changes: rows this connection's statements changed */
 	unsigned seq; /* statement names */
+	/* statements finalized but still prepared on the server, by text
+	 * (pg_finalize: the retired pool) */
+	struct retired {
+		char *text;
+		char name[32];
+		bool deferred;
+		char sig[64];
+		int runs;
+	} pool[RETIRED_MAX];
+	int npool;
 	/* data_version */
 	char session[40];
 	bool dv_have, dv_init;
@@ -72,6 +102,7 @@ struct bzj_stmt {
 	bool ready;    /* prepared under name */
 	bool deferred; /* prepare at step with the bound types */
 	char sig[64];  /* deferred: the types it was prepared with */
+	int runs;      /* executions under name (RETIRED_RUNS) */
 	char **val;    /* bound values (NULL: SQL NULL) */
 	bool *isint;
 	PGresult *res;
@@ -317,6 +348,8 @@ static void pg_close(void *conn)
 	if (!pc)
 		return;
 	PQfinish(pc->c);
+	for (int i = 0; i < pc->npool; i++)
+		free(pc->pool[i].text);
 	free(pc);
 }
 
@@ -333,6 +366,7 @@ static int prepare_as(bzj_stmt *st, const Oid *types, char state[6])
 	if (src)
 		return src;
 	snprintf(st->name, sizeof st->name, "bzj_%u", ++pc->seq);
+	st->runs = 0;
 	PGresult *r = PQprepare(pc->c, st->name, st->q.text, st->q.nparams, types);
 	int rc = ST_OK;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -410,6 +444,22 @@ static int pg_prepare(void *conn, const char *sql, bzj_stmt **out)
 		snprintf(pc->msg, sizeof pc->msg, "out of memory");
 		return ST_NOMEM;
 	}
+	for (int i = pc->npool - 1; i >= 0; i--) {
+		struct retired *r = &pc->pool[i];
+		if (strcmp(r->text, st->q.text) != 0)
+			continue;
+		/* prepared already: the same text, so the same statement */
+		memcpy(st->name, r->name, sizeof st->name);
+		st->deferred = r->deferred;
+		memcpy(st->sig, r->sig, sizeof st->sig);
+		st->runs = r->runs;
+		st->ready = true;
+		free(r->text);
+		memmove(r, r + 1, (size_t)(pc->npool - i - 1) * sizeof *r);
+		pc->npool--;
+		*out = st;
+		return ST_OK;
+	}
 	char state[6];
 	int rc = prepare_as(st, NULL, state);
 	if (rc == ST_OK)
@@ -449,12 +499,34 @@ static void pg_finalize(bzj_stmt *st)
 		return;
 	pg_reset(st);
 	pgc *pc = st->pc;
-	if (st->ready && PQstatus(pc->c) == CONNECTION_OK &&
-	    (PQtransactionStatus(pc->c) == PQTRANS_IDLE ||
-	     PQtransactionStatus(pc->c) == PQTRANS_INTRANS)) {
+	bool can = PQstatus(pc->c) == CONNECTION_OK &&
+		   (PQtransactionStatus(pc->c) == PQTRANS_IDLE ||
+		    PQtransactionStatus(pc->c) == PQTRANS_INTRANS);
+	char *keep = st->ready && st->runs < RETIRED_RUNS && PQstatus(pc->c) == CONNECTION_OK
+			     ? strdup(st->q.text)
+			     : NULL;
+	if (keep && pc->npool == RETIRED_MAX && can) { /* the oldest goes */
 		char sql[64];
-		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+		snprintf(sql, sizeof sql, "DEALLOCATE %s", pc->pool[0].name);
 		run(pc, sql);
+		free(pc->pool[0].text);
+		memmove(pc->pool, pc->pool + 1, (RETIRED_MAX - 1) * sizeof pc->pool[0]);
+		pc->npool--;
+	}
+	if (keep && pc->npool < RETIRED_MAX) {
+		struct retired *r = &pc->pool[pc->npool++];
+		r->text = keep;
+		memcpy(r->name, st->name, sizeof r->name);
+		r->deferred = st->deferred;
+		memcpy(r->sig, st->sig, sizeof r->sig);
+		r->runs = st->runs;
+	} else {
+		free(keep);
+		if (st->ready && can) {
+			char sql[64];
+			snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+			run(pc, sql);
+		}
 	}
 	free(st->val);
 	free(st->isint);
@@ -553,6 +625,7 @@ static int pg_step(bzj_stmt *st)
 				return rc;
 		}
 		st->ran = true;
+		st->runs++;
 		st->res = PQexecPrepared(pc->c, st->name, st->q.nparams,
 					 (const char *const *)st->val, NULL, NULL, 0);
 		ExecStatusType s = PQresultStatus(st->res);
@@ -563,8 +636,10 @@ static int pg_step(bzj_stmt *st)
 			return rc;
 		}
 		const char *cmd = PQcmdStatus(st->res);
-		if (is_dml(cmd))
+		if (is_dml(cmd)) {
 			pc->changes = strtoll(PQcmdTuples(st->res), NULL, 10);
+			pc->total += pc->changes;
+		}
 		st->nrows = s == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;
 		if (st->q.returning_added) {
 			if (st->nrows > 0)
@@ -638,12 +713,29 @@ static const char *pg_col_text(bzj_stmt *st, int col)
 	return v;
 }
 
+/* A script that is not a transaction's own statement (BEGIN, COMMIT,
+ * ROLLBACK, SAVEPOINT, RELEASE, SET): it may have written, as far as
+ * total_changes tells. */
+static bool may_write(const char *sql)
+{
+	static const char *const quiet[] = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE",
+					    "SET ", "DEALLOCATE"};
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
+		if (!strncasecmp(sql, quiet[i], strlen(quiet[i])))
+			return strchr(sql, ';') != NULL; /* a script that goes on */
+	return true;
+}
+
 static int pg_exec(void *conn, const char *sql)
 {
 	pgc *pc = conn;
 	bzj_pg_sql q;
 	if (bzj_pg_rewrite(sql, BZJ_PG_RW_SCRIPT, &q, pc->msg, sizeof pc->msg))
 		return ST_ERROR;
+	if (may_write(sql))
+		pc->total++;
 	int rc = run(pc, q.text);
 	bzj_pg_sql_free(&q);
 	return rc;
@@ -653,38 +745,22 @@ static int pg_exec(void *conn, const char *sql)
  * for thousands of rows (the demo's bulk path).  libpq sends the data in
  * the pieces it likes; the server's error, if any, comes with the final
  * result. */
-static int pg_copy_in(void *conn, const char *sql, const char *data, size_t n)
-{
-	pgc *pc = conn;
-	PGresult *r = PQexec(pc->c, sql);
-	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		int rc = fail_result(pc, r);
-		PQclear(r);
-		return rc;
-	}
-	PQclear(r);
-	int ok = 1;
-	for (size_t off = 0; ok == 1 && off < n;) {
-		size_t k = n - off > (1u << 20) ? (1u << 20) : n - off;
-		ok = PQputCopyData(pc->c, data + off, (int)k);
-		off += k;
-	}
-	if (PQputCopyEnd(pc->c, ok == 1 ? NULL : "bzj: the copy failed") != 1)
-		ok = 0;
-	int rc = ST_OK;
-	while ((r = PQgetResult(pc->c))) {
-		if (rc == ST_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
-			rc = fail_result(pc, r);
-		PQclear(r);
-	}
-	if (rc == ST_OK && ok != 1)
-		rc = fail_result(pc, NULL);
-	return rc;
-}
-
 static int64_t pg_changes(void *conn)
 {
 	return ((pgc *)conn)->changes;
+}
+
+/* The search memo's "did I write?" (store_list.c, memo_sizes): the rows
+ * of every INSERT, UPDATE, DELETE or MERGE this connection ran, and one
+ * for every script that may have written.  It may count a write that was
+ * rolled back: the memo is then measured again, as after a write.
+ * data_version (below) counts other sessions' commits only.  Without it
+ * the memo was never reused on PostgreSQL: a search keystroke measured
+ * its sources twice, for the page and again for the count (10 ms each
+ * for a common 3-character term at 20,000 shops). */
+static int64_t pg_total_changes(void *conn)
+{
+	return ((pgc *)conn)->total;
 }
 
 static int64_t pg_last_id(void *conn)
@@ -721,6 +797,43 @@ static int64_t pg_data_version(void *conn)
 	return pc->dv_version;
 }
 
+/* COPY ... FROM STDIN: the statement, then the data in pieces of at most
+ * 1 MiB, then the end; the result is the statement's (a constraint or a
+ * trigger refusing a row fails it whole, as an INSERT would fail). */
+static int pg_copy_in(void *conn, const char *copy, const char *data, size_t len, int64_t *rows)
+{
+	pgc *pc = conn;
+	int64_t n = 0;
+	if (!rows)
+		rows = &n;
+	*rows = 0;
+	PGresult *r = PQexec(pc->c, copy);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		int rc = fail_result(pc, r);
+		PQclear(r);
+		return rc ? rc : ST_ERROR;
+	}
+	PQclear(r);
+	bool sent = true;
+	for (size_t at = 0; at < len && sent;) {
+		size_t k = len - at < ((size_t)1 << 20) ? len - at : ((size_t)1 << 20);
+		sent = PQputCopyData(pc->c, data + at, (int)k) == 1;
+		at += k;
+	}
+	PQputCopyEnd(pc->c, sent ? NULL : "bzj: the rows could not be sent");
+	int rc = ST_OK;
+	while ((r = PQgetResult(pc->c)) != NULL) {
+		if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+			*rows = strtoll(PQcmdTuples(r), NULL, 10);
+			pc->changes = *rows;
+			pc->total += *rows;
+		} else if (!rc)
+			rc = fail_result(pc, r);
+		PQclear(r);
+	}
+	return rc;
+}
+
 static const char *pg_errmsg(void *conn)
 {
 	return ((pgc *)conn)->msg;
@@ -748,5 +861,6 @@ const bzj_driver bzj_driver_pg = {
 	.data_version = pg_data_version,
 	.errmsg = pg_errmsg,
 	.param_count = pg_param_count,
+	.total_changes = pg_total_changes,
 	.copy_in = pg_copy_in,
 };

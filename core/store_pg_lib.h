@@ -108,6 +108,9 @@ int bzj_pq_load(bzj_err *e);
 #define PQsocket (*bzj_pq.PQsocket)
 #define PQstatus (*bzj_pq.PQstatus)
 #define PQtransactionStatus (*bzj_pq.PQtransactionStatus)
+#define PQgetResult (*bzj_pq.PQgetResult)
+#define PQputCopyData (*bzj_pq.PQputCopyData)
+#define PQputCopyEnd (*bzj_pq.PQputCopyEnd)
 #endif
 
 #endif

@@ -474,7 +474,7 @@ int st_seal_rows_pg(bzj_db *db, const char *tbl, bool all, bzj_err *e)
 		}
 		more = rows == CHUNK;
 		if (n && (rc = db->drv->copy_in(db->conn, "COPY seal(tbl, rid, seq, mac) FROM STDIN", buf,
-						n)) != ST_OK)
+						n, NULL)) != ST_OK)
 			r = st_error(db, rc, e);
 	}
 	free(buf);

@@ -137,6 +137,19 @@ put import_sql "$2"
 put import_bzj_cpu "$5"
 put import_sql_cpu "$6"
 
+# ---- the desk during import gmv (issue 13's bound on PostgreSQL) -------------------
+# As run.sh's desk rows: an operator tops up a shop every 50 ms (a whole
+# bzj process each), 40 times idle, then while the import runs on the
+# same database; the import's slices hold the writer lock
+# (pg_writer_lock), readers are never blocked (MVCC).
+say "desk: an operator every 50 ms during import gmv"
+copy demo w_d
+DESK_OP="env BZJ_USER=fin1 $BIN --config $CONF --today 2026-12-02 --db '$(uri w_d)' topup S\$(printf %07d \$(( {i} * 7919 % $N + 1 ))) 1"
+$PY "$HERE/desk.py" ops 50 40 "$BIN --config $CONF --today 2026-12-02 --db '$(uri w_d)' import gmv $CP/gmv.csv" \
+	"$DESK_OP" >"$TMP/desk.txt"
+while read -r k v; do put "desk_import_$k" "$v"; done <"$TMP/desk.txt"
+$Q -d postgres -c "DROP DATABASE w_d"
+
 # ---- recompute vs the same upsert in psql ----------------------------------------
 MONTH=$((2026 * 12 + 11)) # 2026-12 as year*12 + month-1
 EFF=$(sqlite3 :memory: "SELECT CAST(julianday('2026-12-02') - julianday('1970-01-01') AS INT)")

@@ -170,8 +170,10 @@ static void copy_rows(void *c)
 				   "\\N\t-9223372036854775808\n"
 				   "\\\\N\t9223372036854775807\n"
 				   "杭州云裳服饰小店\t3\n";
-	int rc = D->copy_in(c, "COPY t_copy(s, n) FROM STDIN", rows, sizeof rows - 1);
-	CHECK(rc == ST_OK, "copy_in: 4 rows (%s)", rc ? D->errmsg(c) : "");
+	int64_t wrote = -1;
+	int rc = D->copy_in(c, "COPY t_copy(s, n) FROM STDIN", rows, sizeof rows - 1, &wrote);
+	CHECK(rc == ST_OK && wrote == 4, "copy_in: 4 rows, counted (%" PRId64 ", %s)", wrote,
+	      rc ? D->errmsg(c) : "");
 	int64_t x = -1;
 	one(c, &x, "SELECT count(*) FROM t_copy WHERE id = 1 AND s = E'a\\\\b\\tc\\nd' AND n = 1", NULL);
 	int64_t y = -1;
@@ -182,13 +184,13 @@ static void copy_rows(void *c)
 				 " UTF-8 arrive as sent (%" PRId64 ", %" PRId64 ")", x, y);
 	static const char bad[] = "ok\t5\nbad\tnot-a-number\n";
 	char msg[512];
-	rc = D->copy_in(c, "COPY t_copy(s, n) FROM STDIN", bad, sizeof bad - 1);
+	rc = D->copy_in(c, "COPY t_copy(s, n) FROM STDIN", bad, sizeof bad - 1, NULL);
 	snprintf(msg, sizeof msg, "%s", D->errmsg(c));
 	CHECK(rc == ST_ERROR && strstr(msg, "not-a-number") &&
 		      val(c, "SELECT count(*) FROM t_copy") == 4,
 	      "copy_in: a bad row fails with the server's message, nothing of the copy stays (%s)",
 	      msg);
-	rc = D->copy_in(c, "COPY t_nope(s) FROM STDIN", "x\n", 2);
+	rc = D->copy_in(c, "COPY t_nope(s) FROM STDIN", "x\n", 2, NULL);
 	snprintf(msg, sizeof msg, "%s", D->errmsg(c));
 	CHECK(rc == ST_ERROR && strstr(msg, "t_nope") && val(c, "SELECT 1") == 1,
 	      "copy_in: an unknown table: the error, and the connection still usable (%s)", msg);
