@@ -238,13 +238,7 @@ static int shop_months_pg(bzj_db *db, const char *shop_id, int entity, bzj_date 
 		return BZJ_OK;
 	/* bzj_store_base_for's rows, once: every standard of the shop's
 	 * categories in force by the last day */
-	st = st_prep(db,
-		     "SELECT c.category, s.effective,"
-		     " CASE WHEN ?2 = 1 THEN s.individual_fen ELSE s.company_fen END"
-		     " FROM shop_category c JOIN standard s ON s.category = c.category"
-		     " WHERE c.shop_id = ?1 AND s.effective <= ?3"
-		     " ORDER BY c.category, s.effective DESC",
-		     e);
+	st = st_prep(db, BASE_ROWS_SQL, e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "tdD", shop_id, entity, last);

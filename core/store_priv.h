@@ -269,6 +269,17 @@ bzj_date st_date(st_stmt *st, int col);
 	"(CASE WHEN " n ".status = 1 AND " s ".opened <= " NB_PUBDAY " AND (" s ".closed IS NULL"  \
 	" OR " s ".closed > " NB_PUBDAY ") THEN " NB_PUBDAY " ELSE " n ".last_check END)"
 
+/* Every standard of shop ?1's categories in force by day ?3, for entity
+ * ?2, newest first within each category: the rows bzj_store_base_for
+ * (store_shop.c) and the twelve months of bzj_store_shop_months
+ * (store_money.c) pick the base from. */
+#define BASE_ROWS_SQL                                                                              \
+	"SELECT c.category, s.effective,"                                                          \
+	" CASE WHEN ?2 = 1 THEN s.individual_fen ELSE s.company_fen END"                           \
+	" FROM shop_category c JOIN standard s ON s.category = c.category"                          \
+	" WHERE c.shop_id = ?1 AND s.effective <= ?3"                                               \
+	" ORDER BY c.category, s.effective DESC"
+
 /* Required deposit of shop `s` on day :day (the first parameter), in SQL
  * with the C rule (bzj_required, bzj_floating are registered functions). */
 /* (Equal to the C rule on every branch, boundary balances included:

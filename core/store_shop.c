@@ -257,14 +257,7 @@ int bzj_store_base_for(bzj_db *db, const char *shop_id, int entity, bzj_date day
 	 * here rather than by ORDER BY fen DESC LIMIT 1, whose sorter cost a
 	 * third of this lookup, which a bank batch makes for every refund
 	 * (21,598 times for 18,588 refunds at 1M shops). */
-	st_stmt *st = st_prep(
-		db,
-		"SELECT c.category, s.effective,"
-		" CASE WHEN ?2 = 1 THEN s.individual_fen ELSE s.company_fen END"
-		" FROM shop_category c JOIN standard s ON s.category = c.category"
-		" WHERE c.shop_id = ?1 AND s.effective <= ?3"
-		" ORDER BY c.category, s.effective DESC",
-		e);
+	st_stmt *st = st_prep(db, BASE_ROWS_SQL, e);
 	if (!st)
 		return e->rc;
 	st_bind(st, "tdD", shop_id, entity, day);
