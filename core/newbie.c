@@ -169,7 +169,7 @@ int bzj_newbie_check_day(bzj_ctx *x, bzj_date day, bzj_newbie_run *out, bzj_err 
 					"written"),
 				      d1, bzj_date_fmt(last, d2, sizeof d2));
 		if (!rc)
-			rc = bzj_store_newbie_publish(x->db, job, day, x->actor.user, out, e);
+			rc = bzj_store_newbie_publish(x->db, day, x->actor.user, out, e);
 		bool published = false;
 		if (!rc)
 			rc = bzj_store_job_publish(x->db, job, out->checked, &published, e);

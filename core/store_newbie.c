@@ -473,10 +473,9 @@ int bzj_store_newbie_stage(bzj_db *db, int64_t job, bzj_date day, const char *lo
  * (check.newbie_log).  A shop that left the period while the job staged
  * is left out of both: a reader no longer overlays it either
  * (NB_OVERLAY). */
-int bzj_store_newbie_publish(bzj_db *db, int64_t job, bzj_date day, const char *user,
+int bzj_store_newbie_publish(bzj_db *db, bzj_date day, const char *user,
 			     const bzj_newbie_run *r, bzj_err *e)
 {
-	(void)job; /* the cap transitions are logged by the fold (below) */
 	return st_exec(db, e,
 		       "INSERT INTO newbie_run(day, checked, failed, capped, lifted, user)"
 		       " VALUES (?,?,?,?,?,?)",

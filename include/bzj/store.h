@@ -513,11 +513,12 @@ int bzj_store_newbie_check(bzj_db *db, bzj_date day, const char *user,
 			   bzj_newbie_progress_fn progress, void *ctx, int64_t total,
 			   bzj_newbie_run *r, bzj_err *e);
 /* The sliced check (newbie.c, store_newbie.c): a slice staged as rows of
- * `job` after shop `lo`; publishing (transitions and the run); folding a
+ * `job` after shop `lo`; publishing (the run; the fold logs the cap
+ * transitions); folding a
  * published check into newbie, `limit` rows a slice. */
 int bzj_store_newbie_stage(bzj_db *db, int64_t job, bzj_date day, const char *lo, int64_t limit,
 			   char *next, size_t next_len, bool *done, bzj_newbie_run *r, bzj_err *e);
-int bzj_store_newbie_publish(bzj_db *db, int64_t job, bzj_date day, const char *user,
+int bzj_store_newbie_publish(bzj_db *db, bzj_date day, const char *user,
 			     const bzj_newbie_run *r, bzj_err *e);
 int bzj_store_newbie_fold(bzj_db *db, int64_t limit, bool *done, bzj_err *e);
 /* service providers (core/store_provider.c) */
