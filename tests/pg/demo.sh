@@ -54,50 +54,10 @@ run() {
 }
 
 # cmpjson A B: the JSON of $W/A.out and $W/B.out after masking (the "db"
-# field, timestamps), compared field by field; prints the differences.
+# field, timestamps), compared field by field; prints the differences
+# (jsondiff.py, without its id and message-time masks: same to the id).
 cmpjson() {
-	python3 - "$W/$1.out" "$W/$2.out" <<'EOF_PGDEMO_PY'
-import json, re, sys
-TS = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
-def load(p):
-    with open(p, encoding="utf-8") as f:
-        return json.load(f)
-def mask(x, key=None):
-    if isinstance(x, dict):
-        return {k: mask(v, k) for k, v in x.items()}
-    if isinstance(x, list):
-        return [mask(v) for v in x]
-    if key in ("db", "file"):
-        return "<masked>"
-    if isinstance(x, str) and TS.match(x):
-        return "<ts>"
-    return x
-diffs = []
-def walk(a, b, p):
-    if type(a) != type(b):
-        diffs.append("%s: %r vs %r" % (p or "/", a, b))
-    elif isinstance(a, dict):
-        for k in sorted(set(a) | set(b)):
-            if k not in a or k not in b:
-                diffs.append("%s/%s: only in %s" % (p, k, "the first" if k in a else "the second"))
-            else:
-                walk(a[k], b[k], p + "/" + k)
-    elif isinstance(a, list):
-        if len(a) != len(b):
-            diffs.append("%s: %d items vs %d" % (p or "/", len(a), len(b)))
-        for i, (u, v) in enumerate(zip(a, b)):
-            walk(u, v, "%s[%d]" % (p, i))
-    elif a != b:
-        diffs.append("%s: %r vs %r" % (p or "/", a, b))
-try:
-    a, b = mask(load(sys.argv[1])), mask(load(sys.argv[2]))
-except Exception as ex:
-    print("not JSON: %s" % ex)
-    sys.exit(1)
-walk(a, b, "")
-print("; ".join(diffs[:6]) + (" (and %d more)" % (len(diffs) - 6) if len(diffs) > 6 else ""))
-sys.exit(1 if diffs else 0)
-EOF_PGDEMO_PY
+	python3 "$HERE/jsondiff.py" "$W/$1.out" "$W/$2.out"
 }
 
 # three NAME USER ARGS...: the command on the bulk-built database (pb),

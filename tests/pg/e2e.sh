@@ -38,53 +38,8 @@ run() {
 
 # The JSON of both, compared after masking; prints the differences.
 compare() {
-	python3 - "$W/sq.out" "$W/pg.out" <<'EOF_PGE2E_PY'
-import json, os, re, sys
-TS = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
-def load(p):
-    with open(p, encoding="utf-8") as f:
-        return json.load(f)
-def mask(x, key=None):
-    if isinstance(x, dict):
-        return {k: mask(v, k) for k, v in x.items()}
-    if isinstance(x, list):
-        return [mask(v) for v in x]
-    if key in ("db", "file") or (key == "id" and os.environ.get("MASK_ID")):
-        return "<masked>"
-    if isinstance(x, str) and TS.match(x):
-        return "<ts>"
-    if isinstance(x, str) and os.environ.get("MASK_ID"):
-        return re.sub(r'(ledger:|"job":)\d+', r'\1<id>', x)
-    if isinstance(x, str):  # a time inside a message (import.duplicate_file's "at"):
-        # the two stores' runs may fall on either side of a second
-        return re.sub(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', '<ts>', x)
-    return x
-diffs = []
-def walk(a, b, p):
-    if type(a) != type(b):
-        diffs.append("%s: %r (SQLite) vs %r (PostgreSQL)" % (p or "/", a, b))
-    elif isinstance(a, dict):
-        for k in sorted(set(a) | set(b)):
-            if k not in a or k not in b:
-                diffs.append("%s/%s: only in %s" % (p, k, "SQLite" if k in a else "PostgreSQL"))
-            else:
-                walk(a[k], b[k], p + "/" + k)
-    elif isinstance(a, list):
-        if len(a) != len(b):
-            diffs.append("%s: %d items (SQLite) vs %d (PostgreSQL)" % (p or "/", len(a), len(b)))
-        for i, (u, v) in enumerate(zip(a, b)):
-            walk(u, v, "%s[%d]" % (p, i))
-    elif a != b:
-        diffs.append("%s: %r (SQLite) vs %r (PostgreSQL)" % (p or "/", a, b))
-try:
-    a, b = mask(load(sys.argv[1])), mask(load(sys.argv[2]))
-except Exception as ex:
-    print("not JSON: %s" % ex)
-    sys.exit(1)
-walk(a, b, "")
-print("; ".join(diffs[:8]) + (" (and %d more)" % (len(diffs) - 8) if len(diffs) > 8 else ""))
-sys.exit(1 if diffs else 0)
-EOF_PGE2E_PY
+	python3 "$HERE/jsondiff.py" --names SQLite,PostgreSQL --max 8 --msg-times \
+		${MASK_ID:+--mask-ids} "$W/sq.out" "$W/pg.out"
 }
 
 # field TAG EXPR: a value of TAG's JSON (d), printed.
