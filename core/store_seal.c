@@ -171,24 +171,29 @@ typedef struct sealed {
 	const char *cols; /* the sealed columns over t */
 	const char *shop; /* the row's shop over t, NULL when it has none */
 	const char *what; /* for messages */
+	/* PostgreSQL: the key is an integer column, so a seal's rid (text)
+	 * is cast to it to join (seal_join): the other way round, CAST(key
+	 * AS text) = rid, no index serves and every commit with a pending
+	 * ledger seal read the whole ledger (2 s at 9M rows) */
+	bool intkey;
 } sealed;
 
 static const sealed sealed_tables[] = {
-	{"shop", "t.id", SEAL_SHOP_COLS("t."), "t.id", N_("shop")},
-	{"ledger", "t.id", SEAL_LEDGER_COLS("t."), "t.shop_id", N_("ledger entry")},
-	{"refund", "t.id", SEAL_REFUND_COLS("t."), "t.shop_id", N_("refund")},
-	{"payee", "t.id", SEAL_PAYEE_COLS("t."), "t.shop_id", N_("payee account")},
-	{"violation", "t.id", SEAL_VIOLATION_COLS("t."), "t.shop_id", N_("violation")},
-	{"shop_change", "t.id", SEAL_SHOP_CHANGE_COLS("t."), "t.shop_id", N_("merchant information change")},
-	{"provider", "t.id", SEAL_PROVIDER_COLS("t."), NULL, N_("service provider")},
-	{"provider_ledger", "t.id", SEAL_PROVIDER_LEDGER_COLS("t."), NULL, N_("provider ledger entry")},
-	{"provider_payee", "t.id", SEAL_PROVIDER_PAYEE_COLS("t."), NULL, N_("provider payee account")},
-	{"provider_binding", "t.id", SEAL_PROVIDER_BINDING_COLS("t."), NULL, N_("provider binding")},
-	{"provider_complaint", "t.id", SEAL_PROVIDER_COMPLAINT_COLS("t."), NULL, N_("provider complaint")},
-	{"standard", SEAL_STANDARD_KEY("t."), SEAL_STANDARD_COLS("t."), NULL, N_("standard")},
-	{"payout_batch", "t.id", SEAL_PAYOUT_BATCH_COLS("t."), NULL, N_("payout batch")},
-	{"payout_return", "t.id", SEAL_PAYOUT_RETURN_COLS("t."), NULL, N_("bank return file")},
-	{"settings", "t.seq", SEAL_SETTINGS_COLS("t."), NULL, N_("settings record")},
+	{"shop", "t.id", SEAL_SHOP_COLS("t."), "t.id", N_("shop"), false},
+	{"ledger", "t.id", SEAL_LEDGER_COLS("t."), "t.shop_id", N_("ledger entry"), true},
+	{"refund", "t.id", SEAL_REFUND_COLS("t."), "t.shop_id", N_("refund"), true},
+	{"payee", "t.id", SEAL_PAYEE_COLS("t."), "t.shop_id", N_("payee account"), true},
+	{"violation", "t.id", SEAL_VIOLATION_COLS("t."), "t.shop_id", N_("violation"), true},
+	{"shop_change", "t.id", SEAL_SHOP_CHANGE_COLS("t."), "t.shop_id", N_("merchant information change"), true},
+	{"provider", "t.id", SEAL_PROVIDER_COLS("t."), NULL, N_("service provider"), false},
+	{"provider_ledger", "t.id", SEAL_PROVIDER_LEDGER_COLS("t."), NULL, N_("provider ledger entry"), true},
+	{"provider_payee", "t.id", SEAL_PROVIDER_PAYEE_COLS("t."), NULL, N_("provider payee account"), true},
+	{"provider_binding", "t.id", SEAL_PROVIDER_BINDING_COLS("t."), NULL, N_("provider binding"), true},
+	{"provider_complaint", "t.id", SEAL_PROVIDER_COMPLAINT_COLS("t."), NULL, N_("provider complaint"), true},
+	{"standard", SEAL_STANDARD_KEY("t."), SEAL_STANDARD_COLS("t."), NULL, N_("standard"), false},
+	{"payout_batch", "t.id", SEAL_PAYOUT_BATCH_COLS("t."), NULL, N_("payout batch"), true},
+	{"payout_return", "t.id", SEAL_PAYOUT_RETURN_COLS("t."), NULL, N_("bank return file"), true},
+	{"settings", "t.seq", SEAL_SETTINGS_COLS("t."), NULL, N_("settings record"), true},
 };
 
 /* Run one statement built at run time (not cached); each row's columns
@@ -304,6 +309,21 @@ void st_seal_row(const bzj_db *db, const char *tbl, st_stmt *st, int from, char 
 	seal_row_mac(db, tbl, st, from, false, out);
 }
 
+/* PostgreSQL: the condition that finds a seal's row through the
+ * table's key index.  An integer key is compared with the rid cast to a
+ * number, guarded so that a rid that is not one (a tampered seal table)
+ * matches nothing instead of failing the commit. */
+static const char *seal_join(const sealed *s, char *out, size_t n)
+{
+	if (s->intkey)
+		snprintf(out, n,
+			 "%s = CASE WHEN s.rid ~ '^-?[0-9]{1,18}$' THEN CAST(s.rid AS bigint) END",
+			 s->key);
+	else
+		snprintf(out, n, "%s = s.rid", s->key);
+	return out;
+}
+
 /* PostgreSQL: bzj_store_reseal_keyed without SQL functions (the key never
  * reaches the server): every seal that holds as a plain SHA-256 over its
  * row, computed here, is replaced by the row's HMAC with the key, in the
@@ -314,13 +334,13 @@ void st_seal_row(const bzj_db *db, const char *tbl, st_stmt *st, int from, char 
  * exist"). */
 static int reseal_keyed_pg(bzj_db *db, bzj_err *e)
 {
-	char sql[2048];
+	char sql[2048], on[200];
 	for (size_t i = 0; i < sizeof sealed_tables / sizeof sealed_tables[0]; i++) {
 		const sealed *s = &sealed_tables[i];
 		snprintf(sql, sizeof sql,
 			 "SELECT s.rid, s.mac, %s, s.seq, %s FROM seal s JOIN %s t"
-			 " ON CAST(%s AS text) = s.rid WHERE s.tbl = '%s' AND s.mac IS NOT NULL",
-			 s->key, s->cols, s->tbl, s->key, s->tbl);
+			 " ON %s WHERE s.tbl = '%s' AND s.mac IS NOT NULL",
+			 s->key, s->cols, s->tbl, seal_join(s, on, sizeof on), s->tbl);
 		st_stmt *st = NULL;
 		int rc = st_prepare_once(db, sql, &st);
 		if (rc != ST_OK)
@@ -361,13 +381,14 @@ static int seal_fixup_pg(bzj_db *db, bzj_err *e)
 	if ((rc = st_int(db, e, &head, NULL,
 			 "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'audit_seq'", NULL)))
 		return rc;
-	char sql[2048];
+	char sql[2048], on[200];
 	for (size_t i = 0; i < sizeof sealed_tables / sizeof sealed_tables[0]; i++) {
 		const sealed *s = &sealed_tables[i];
 		snprintf(sql, sizeof sql,
 			 "SELECT s.rid, %s, least(s.seq, %lld), %s FROM seal s JOIN %s t"
-			 " ON CAST(%s AS text) = s.rid WHERE s.tbl = '%s' AND s.mac IS NULL",
-			 s->key, (long long)head, s->cols, s->tbl, s->key, s->tbl);
+			 " ON %s WHERE s.tbl = '%s' AND s.mac IS NULL",
+			 s->key, (long long)head, s->cols, s->tbl, seal_join(s, on, sizeof on),
+			 s->tbl);
 		st_stmt *st = NULL;
 		if ((rc = st_prepare_once(db, sql, &st)) != ST_OK)
 			return st_error(db, rc, e);
