@@ -196,3 +196,13 @@ bz cs1 2026-12-03 shop list --search S --limit 3
 okrc "big: shop list --search S tests every id"
 jis "big: the first match of S is S0000001" 'd["shops"][0]["id"]' S0000001
 jis "big: three shown" 'len(d["shops"])' 3
+# the total of a 1-character term counts shops, not bigrams: its postings
+# are every bigram that starts with the character, so a shop with two
+# (小满 and 小店) was counted twice (532 against 516 in a 3,000-shop demo)
+_n=$(sq "$DB" "SELECT count(*) FROM shop WHERE instr(name, '小') > 0 OR instr(operator_name, '小') > 0" \
+	"SELECT count(*) FROM shop WHERE strpos(name, '小') > 0 OR strpos(operator_name, '小') > 0")
+bz cs1 2026-12-03 shop list --search 小 --limit 3
+jis "big: the total of 小 is the shops that contain it ($_n)" 'd["total"]' "$_n"
+_n=$(sq "$DB" "SELECT count(*) FROM shop WHERE ltrim(id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.-0') LIKE '9%'")
+bz cs1 2026-12-03 shop list --search 9 --limit 3
+jis "big: the total of 9 is the ids whose number starts with 9 ($_n)" 'd["total"]' "$_n"
