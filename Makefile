@@ -137,7 +137,7 @@ unit: $(UNIT_BIN)
 
 DEMO_DB ?= build/demo.db
 demo: all
-	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB)-desk
 	BZJ_USER=demo ./build/bzj --config data/demo.conf --db $(DEMO_DB) demo --shops 300 --seed 7
 	BZJ_USER=demo ./build/bzj --config data/demo.conf --db $(DEMO_DB)
 

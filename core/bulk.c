@@ -69,6 +69,8 @@ void svc_slice_init(svc_slicer *s, bzj_ctx *x, int64_t first_rows)
 	s->slices = 0;
 	s->worst_us = 0;
 	s->t0 = 0;
+	s->yields = s->cut = false;
+	s->waited = true;
 	s->hold = getenv("BZJ_TEST_SLICE_HOLD");
 	const char *p = getenv("BZJ_TEST_SLICE_ROWS");
 	s->max_rows = p ? atoi(p) : 0;
@@ -76,6 +78,20 @@ void svc_slice_init(svc_slicer *s, bzj_ctx *x, int64_t first_rows)
 		s->max_rows = SLICE_MAX_ROWS;
 	if (s->rows > s->max_rows)
 		s->rows = s->max_rows;
+}
+
+void svc_slice_yielding(svc_slicer *s)
+{
+	s->yields = bzj_db_desk_last(s->x->db) >= 0;
+}
+
+bool svc_slice_yield(svc_slicer *s)
+{
+	if (!s->yields)
+		return false;
+	if (!s->cut && bzj_db_desk_last(s->x->db) >= s->t0)
+		s->cut = true;
+	return s->cut;
 }
 
 void svc_slice_finish(svc_slicer *s)
@@ -114,8 +130,12 @@ static void test_hold(const svc_slicer *s, long b)
 int svc_slice_begin(svc_slicer *s, bzj_err *e)
 {
 	static long boundaries; /* over the whole run, for the test hold */
-	if (s->slices > 0) { /* the gap: a waiting operator gets the lock here */
-		sleep_us(SLICE_GAP_US);
+	/* the gap: a waiting operator gets the lock here; a yielding job
+	 * leaves it only when one polled during the slice (one who starts
+	 * polling after this ends the next slice at its next row) */
+	if (s->slices > 0) {
+		if (!s->yields || s->waited)
+			sleep_us(SLICE_GAP_US);
 		if (s->hold)
 			test_hold(s, ++boundaries);
 	}
@@ -127,6 +147,7 @@ int svc_slice_begin(svc_slicer *s, bzj_err *e)
 	 * bench, alone 37.5 s; a loaded machine, so a hint, not a figure). */
 	int rc = bzj_db_begin(s->x->db, e);
 	s->t0 = now_us();
+	s->cut = false;
 	return rc;
 }
 
@@ -141,6 +162,11 @@ int svc_slice_end(svc_slicer *s, int rc, bzj_err *e)
 	/* Proportional to the last slice, but growing by at most a quarter:
 	 * doubling after a quick slice sent the next one to 60-140 ms when it
 	 * met dearer rows or a busy CPU (measured at 200,000 shops). */
+	if (s->yields) {
+		s->waited = s->cut || bzj_db_desk_last(s->x->db) >= s->t0;
+		if (s->cut) /* ended early: its time says nothing of its rows */
+			return rc;
+	}
 	int64_t target = (int64_t)SLICE_TARGET_MS * 1000;
 	int64_t next = s->rows * target / (t > 0 ? t : 1);
 	if (next > s->rows + s->rows / 4)

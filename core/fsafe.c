@@ -170,7 +170,7 @@ int bzj_fs_check_config(const char *path, bzj_err *e)
 	return check_dirs(path, false, e);
 }
 
-/* The database, -wal or -shm file at path, if it exists. */
+/* The database, -wal, -shm or -desk file at path, if it exists. */
 static int check_db_file(const char *path, bzj_err *e)
 {
 	struct stat sb;
@@ -213,7 +213,7 @@ int bzj_fs_check_db(const char *path, bzj_err *e)
 	/* SQLite keeps the -wal and -shm beside the real file */
 	char real[PATH_MAX], side[PATH_MAX + 16];
 	const char *base = bzj_fs_resolve(path, real, sizeof real) == 0 ? real : path;
-	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal", "-desk"};
 	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
 		snprintf(side, sizeof side, "%s%s", i ? base : path, suffix[i]);
 		if ((rc = check_db_file(side, e)))

@@ -520,7 +520,8 @@ static int row_slot(imp *m, long line)
 	m->last_line = line;
 	if (line < m->from)
 		return 0;
-	if (m->in_slice && m->in_rows >= m->sl.rows && slice_close(m, line, 0, BZJ_OK))
+	if (m->in_slice && (m->in_rows >= m->sl.rows || (m->in_rows > 0 && svc_slice_yield(&m->sl))) &&
+	    slice_close(m, line, 0, BZJ_OK))
 		return -1;
 	if (!m->in_slice && slice_open(m))
 		return -1;
@@ -1397,6 +1398,7 @@ static int rowwise_apply(imp *m, const char *data, size_t len)
 	m->seen = 0;
 	m->next_line = m->from;
 	svc_slice_init(&m->sl, m->x, 64); /* the test hold again (BZJ_TEST_SLICE_HOLD) */
+	svc_slice_yielding(&m->sl);
 	m->r->rows = m->done_rows;
 	m->r->replayed = m->base_replayed;
 	long bad_line = 0;
@@ -1508,6 +1510,7 @@ int bzj_import_ex(bzj_ctx *x, int kind, const char *data, size_t len, const bzj_
 	bool malformed = false;
 	if (m.rowwise) { /* the check pass: slices rolled back */
 		svc_slice_init(&m.sl, x, 64);
+		svc_slice_yielding(&m.sl);
 		m.sl.hold = NULL; /* a test's hold (BZJ_TEST_SLICE_HOLD) is for the apply pass */
 		x->check_only = true; /* the services check and write nothing */
 	}

@@ -107,8 +107,18 @@ typedef struct svc_slicer {
 	int64_t worst_us; /* the longest slice so far */
 	const char *hold; /* BZJ_TEST_SLICE_HOLD */
 	int64_t max_rows; /* BZJ_TEST_SLICE_ROWS, else SLICE_MAX_ROWS */
+	bool yields;	  /* ends its slice when an operator waits (svc_slice_yield) */
+	bool cut;	  /* this slice was ended early for an operator */
+	bool waited;	  /* an operator polled during the last slice: leave the gap */
 } svc_slicer;
 void svc_slice_init(svc_slicer *s, bzj_ctx *x, int64_t first_rows);
+/* For a job that can stop between any two rows (the row-wise imports):
+ * a slice ends at the row an operator starts waiting (the desk's signal,
+ * store_bulk.c), and leaves the gap after it only when one waited;
+ * nothing changes where the store cannot tell (PostgreSQL). */
+void svc_slice_yielding(svc_slicer *s);
+/* Before each row of such a job: true when the slice should end now. */
+bool svc_slice_yield(svc_slicer *s);
 /* BEGIN IMMEDIATE of the next slice (after the gap, from the second on). */
 int svc_slice_begin(svc_slicer *s, bzj_err *e);
 /* Commit (rc 0) or roll back the slice and size the next one. */

@@ -1825,6 +1825,7 @@ int bzj_db_open(const char *path, int flags, bzj_db **out, bzj_err *e)
 		bzj_db_close(db);
 		return rc;
 	}
+	st_desk_open(db);
 	*out = db;
 	return BZJ_OK;
 }
@@ -1847,6 +1848,7 @@ void bzj_db_close(bzj_db *db)
 	for (int i = 0; i < db->ncache; i++)
 		db->cache[i].drv->finalize(db->cache[i].s);
 	close_handle(db);
+	st_desk_close(db);
 	free(db);
 }
 

@@ -71,6 +71,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "bzj/fsafe.h"
 #include "store_priv.h"
 
 #define BULK_STALE_S 600
@@ -469,4 +473,92 @@ void bzj_db_bulk_checkpoint(bzj_db *db)
 		return;
 	db->drv->checkpoint(db->conn);
 	db->wal_frames = 0;
+}
+
+/* The desk's signal (issue 13).  A bulk job's slice holds the write lock
+ * for its whole length, so the slice length is what an operator's write
+ * may wait; 25 ms slices keep that wait small, but each slice's commit
+ * writes every page it touched to the WAL, and an import whose rows
+ * scatter over the file (a top-up dirties about seven pages: the shop,
+ * its index entries, the ledger, the seal...) wrote its pages again in
+ * slice after slice: 142,773 WAL writes for 20,000 top-ups at a million
+ * shops against 65,055 in one transaction, +60-80% of wall time.
+ *
+ * So the waiting side says that it waits.  SQLite tells a writer nothing
+ * about who queues for its lock, so an operator's connection, each time
+ * its busy handler polls (every millisecond, store_sqlite.c), writes the
+ * time into a small file beside the database, `<db>-desk` (8 bytes: a
+ * CLOCK_MONOTONIC time in microseconds, which every process of the host
+ * shares).  A job that can stop between two rows (the row-wise imports,
+ * import.c) reads it before each row: a poll since its slice began ends
+ * the slice at once (commit, then the gap), and a slice nobody waited
+ * for is followed by the next without the gap.  The job pays one pread a
+ * row (about a microsecond), the operator one pwrite a millisecond of
+ * waiting.
+ *
+ * Measured at a million shops, 20,000 top-ups, quiet machine: alone
+ * 5.7 s against 6.1-7.0 s without the signal (the gaps); an operator's
+ * top-up every 50 ms during it waited at worst 69.6 and 83.1 ms (p99 64.0
+ * and 28.8, median 15 ms) against 82-195 ms before.  Slices that grew to
+ * 80 ms while nobody waited were tried and not kept: the job took 4.8-5.5
+ * s alone, but an operator arriving mid-slice then waited for the big
+ * slice's commit and its checkpoint's I/O (worst 107-195 ms, p99 81-88).
+ *
+ * Why a file and these rules: like the -wal and -shm it lives and dies
+ * with the database's folder, takes the database's mode (bzj_fs_db_mode,
+ * group bzj in a shared install) and is checked as they are
+ * (bzj_fs_check_db); plain pread/pwrite, not a mapping, so a truncated or
+ * replaced file cannot fault the process.  It is a hint only: a torn or
+ * stale value ends one slice early or lets one run to its budget, never
+ * more, and nothing the file says is trusted for data.  A file bzj
+ * cannot trust (another owner and group, writable by others, not a
+ * regular file) is not used, and then jobs keep the short slices. */
+void st_desk_open(bzj_db *db)
+{
+	db->desk = 0;
+	if (st_is_pg(db) || !db->drv->desk_attach || (db->flags & BZJ_OPEN_READONLY) ||
+	    !strcmp(db->path, ":memory:"))
+		return;
+	char real[4096], side[4096 + 8];
+	if (bzj_fs_resolve(db->path, real, sizeof real) != 0)
+		return;
+	snprintf(side, sizeof side, "%s-desk", real);
+	mode_t mode = bzj_fs_db_mode();
+	int fd = open(side, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd >= 0) {
+		if (fchmod(fd, mode) != 0) { /* leave no file of the wrong mode */
+			close(fd);
+			unlink(side);
+			return;
+		}
+	} else if (errno == EEXIST) {
+		fd = open(side, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return;
+	struct stat sb;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (sb.st_mode & S_IWOTH) ||
+	    (sb.st_uid != geteuid() && sb.st_gid != getegid())) {
+		close(fd);
+		return;
+	}
+	db->desk = fd + 1;
+	db->drv->desk_attach(db->conn, fd);
+}
+
+void st_desk_close(bzj_db *db)
+{
+	if (db->desk)
+		close(db->desk - 1);
+	db->desk = 0;
+}
+
+int64_t bzj_db_desk_last(bzj_db *db)
+{
+	if (!db || !db->desk)
+		return -1;
+	int64_t us = 0;
+	if (pread(db->desk - 1, &us, sizeof us, 0) != (ssize_t)sizeof us)
+		return 0; /* empty: nobody has waited yet */
+	return us;
 }

@@ -111,6 +111,12 @@ typedef struct bzj_driver {
 	 * (an operator's write while a bulk job stages leaves it to the job:
 	 * st_desk_checkpoint).  NULL: the engine decides. */
 	void (*autocheckpoint)(void *conn, int frames);
+	/* The desk's signal (store_bulk.c st_desk_open): while this
+	 * connection waits for the write lock, it writes the time of each
+	 * poll (CLOCK_MONOTONIC, microseconds, 8 bytes at offset 0) to the
+	 * open file `fd`, so that a bulk job can end its slice at once.
+	 * NULL: the engine has no such wait to report (a server). */
+	void (*desk_attach)(void *conn, int fd);
 	/* Rows in bulk: `copy` is the engine's own statement that reads rows
 	 * from the client (PostgreSQL's COPY ... FROM STDIN, text format, not
 	 * rewritten), data its rows; *rows (when not NULL) the rows it wrote.

@@ -42,6 +42,7 @@ struct bzj_db {
 	int wal_frames; /* bulk mode: the WAL's size after the last commit */
 	bool bulk;	/* bulk mode (store_bulk.c) */
 	int ckpt;	/* the autocheckpoint in force, 0 = SQLite's default */
+	int desk;	/* the -desk file's descriptor + 1, 0 = none (st_desk_open) */
 	int ncache;
 	st_stmt cache[STMT_CACHE];
 	int64_t no_total_changes; /* st_total_changes without the driver's */
@@ -227,6 +228,10 @@ int st_check(bzj_db *db, const st_invariant *t, size_t n, bzj_date today,
 /* At the start of a write transaction (store_bulk.c): leave the WAL's
  * checkpoint to a bulk job while one is staging. */
 void st_desk_checkpoint(bzj_db *db);
+/* The desk's signal (store_bulk.c): the -desk file beside a SQLite
+ * database, opened for a writable connection; closed with it. */
+void st_desk_open(bzj_db *db);
+void st_desk_close(bzj_db *db);
 /* Copy a text column into buf (always terminated). */
 void st_text(st_stmt *st, int col, char *buf, size_t n);
 bzj_date st_date(st_stmt *st, int col);

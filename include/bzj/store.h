@@ -118,6 +118,12 @@ int bzj_store_shop_total(bzj_db *db, int64_t *n, bzj_err *e);
 /* While a bulk job runs: checkpoint only when asked (between slices). */
 void bzj_db_bulk_mode(bzj_db *db, bool on);
 void bzj_db_bulk_checkpoint(bzj_db *db);
+/* The desk's signal (store_bulk.c): the time (CLOCK_MONOTONIC, in
+ * microseconds) at which an operator's write last polled for the lock
+ * this database's writers share; 0 when none has; -1 when this store
+ * cannot tell (PostgreSQL, a read-only or in-memory database, a -desk
+ * file bzj does not trust), and then a job keeps its short slices. */
+int64_t bzj_db_desk_last(bzj_db *db);
 int bzj_store_job_pending(bzj_db *db, int64_t *staging, int64_t *abandoned, bzj_err *e);
 /* Bulk jobs slice the shops by rowid: the table's own order, no index. */
 int bzj_store_shop_rowid_max(bzj_db *db, int64_t *max, bzj_err *e);

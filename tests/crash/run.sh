@@ -120,7 +120,7 @@ dbdrop() { # PATH: the database (file) gone
 		pgcmd psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $(dbname "$1") WITH (FORCE)" >/dev/null 2>&1
 		rm -f "$T/.pgdb/$(dbname "$1")"
 	else
-		rm -f "$1" "$1-wal" "$1-shm"
+		rm -f "$1" "$1-wal" "$1-shm" "$1-desk"
 	fi
 }
 sqdb() { pgb_sq "$@" 2>&1; } # PATH SQL [PGSQL]: tests/pg/backend.sh's, errors on stdout too

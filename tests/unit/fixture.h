@@ -100,8 +100,8 @@ static inline int setup(void **state)
 static inline int teardown(void **state)
 {
 	fx *f = *state;
-	static const char *const suffix[] = {"t.db", "t.db-wal", "t.db-shm", "t.db-journal",
-					     "std.cfg"};
+	static const char *const suffix[] = {"t.db",	      "t.db-wal", "t.db-shm",
+					     "t.db-journal", "t.db-desk", "std.cfg"};
 	char p[160];
 
 	bzj_ctx_close(&f->x);

@@ -35,7 +35,7 @@ static int setup_log(void **state)
 	bzj_actor a = f->x.actor;
 	char p[160];
 	bzj_ctx_close(&f->x);
-	static const char *const files[] = {"t.db", "t.db-wal", "t.db-shm"};
+	static const char *const files[] = {"t.db", "t.db-wal", "t.db-shm", "t.db-desk"};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		snprintf(p, sizeof p, "%s/%s", f->dir, files[i]);
 		unlink(p);

@@ -136,3 +136,65 @@ bz demo $D67 import shops "$T/67_s.csv"
 erc "the complete shops file again: refused line by line (shop.exists), as before" 2 import.invalid
 bz demo $D67 check
 jis "check at the end: ok, nothing incomplete" '[d["ok"], len(d["incomplete_imports"])]' '[true,0]'
+
+# ---- the desk's signal (core/store_bulk.c): a waiting operator ends the slice -----
+# An operator's write that waits for the lock writes the time of each poll
+# into <db>-desk; a row-wise import reads it before each row and ends its
+# slice when someone polled since the slice began (else its slices grow).
+if pg; then
+	pgskip "the -desk file's signal" "a server has no file beside the database; jobs keep their 25 ms slices"
+else
+	desk67() { python3 -c 'import struct, sys; f = open(sys.argv[1], "r+b"); f.write(struct.pack("<q", int(sys.argv[2])))' "$DB-desk" "$1"; }
+	deskv67() { python3 -c 'import struct, sys; b = open(sys.argv[1], "rb").read(8); print(struct.unpack("<q", b)[0] if len(b) == 8 else "empty")' "$DB-desk"; }
+	alive67() { [ -r "/proc/$1/stat" ] && ! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^Z'; }
+	# held67 FILE: the import held at its second slice boundary if it gets
+	# there ("held", then let go) or run to its end in one slice ("ended")
+	held67() {
+		rm -f "$T/d67.hold.held"
+		echo 2 >"$T/d67.hold"
+		BZJ_TEST_SLICE_HOLD="$T/d67.hold" BZJ_USER=fin1 "$BIN" --config "$CONF" --db "$DB" \
+			--today $D67 --json import topups "$1" >"$T/d67.out" 2>"$T/d67.err" &
+		_p=$! _i=0
+		while [ "$(cat "$T/d67.hold.held" 2>/dev/null)" != 2 ] && alive67 $_p && [ $_i -lt 3000 ]; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+		[ "$(cat "$T/d67.hold.held" 2>/dev/null)" = 2 ] && echo held || echo ended
+		rm -f "$T/d67.hold"
+		wait $_p
+		echo $? >"$T/d67.rc"
+	}
+	is "the -desk file is beside the database, with the database's mode" \
+		"$(stat -c %a "$DB-desk" 2>&1)" "$(stat -c %a "$DB")"
+	# another connection holds the write lock 0.6 s; an operator's top-up waits it out
+	desk67 0
+	python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE"); open(sys.argv[2], "w").close(); time.sleep(0.6); c.execute("COMMIT")' \
+		"$DB" "$T/d67.locked" &
+	_lk=$!
+	_i=0
+	while [ ! -e "$T/d67.locked" ] && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
+	bz fin2 $D67 topup R3 1.00 --ref D67-OP
+	okrc "an operator's top-up that waited for the lock"
+	wait $_lk
+	_v=$(deskv67)
+	is "... wrote the time of its polls into the -desk file" "$([ "$_v" != empty ] && [ "$_v" -gt 0 ]; echo $?)" 0
+	# nobody waiting: four top-ups go in one slice (the first holds 64 rows)
+	printf 'shop_id,amount,date,payer,ack_third_party,ref\nR1,1.00,2026-01-05,,,D67-1\nR2,1.00,2026-01-05,,,D67-2\nR3,1.00,2026-01-05,,,D67-3\nR1,1.00,2026-01-05,,,D67-4\n' >"$T/67_d1.csv"
+	desk67 0
+	is "no operator waiting: the import runs in one slice, past the second boundary" \
+		"$(held67 "$T/67_d1.csv")" ended
+	is "... and imports its four rows" "$(cat "$T/d67.rc"):$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"])' "$T/d67.out")" "0:4"
+	# an operator waiting all along (a poll time later than any slice's
+	# start): each slice ends after one row, so the import is held at its
+	# second boundary with two rows committed
+	printf 'shop_id,amount,date,payer,ack_third_party,ref\nR1,1.00,2026-01-05,,,D67-5\nR2,1.00,2026-01-05,,,D67-6\nR3,1.00,2026-01-05,,,D67-7\nR1,1.00,2026-01-05,,,D67-8\n' >"$T/67_d2.csv"
+	desk67 4611686018427387904
+	is "an operator waiting: every slice ends after its row, so the import reaches its second boundary" \
+		"$(held67 "$T/67_d2.csv")" held
+	is "... then finishes: exit 0, four rows" "$(cat "$T/d67.rc"):$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"])' "$T/d67.out")" "0:4"
+	desk67 0
+	bz demo $D67 check
+	jis "check after the signalled imports: ok, nothing incomplete" '[d["ok"], len(d["incomplete_imports"])]' '[true,0]'
+fi

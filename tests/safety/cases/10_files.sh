@@ -38,13 +38,13 @@ umask 077
 x --db "$FD/new077.db" demo --shops 5
 rc3=$RC
 umask "$old_umask"
-m1=$(modes "$FD/new022.db" "$FD/new022.db-wal" "$FD/new022.db-shm")
-m2=$(modes "$FD/new002.db" "$FD/new002.db-wal" "$FD/new002.db-shm")
+m1=$(modes "$FD/new022.db" "$FD/new022.db-wal" "$FD/new022.db-shm" "$FD/new022.db-desk")
+m2=$(modes "$FD/new002.db" "$FD/new002.db-wal" "$FD/new002.db-shm" "$FD/new002.db-desk")
 m3=$(modes "$FD/new077.db")
-is "init under umask 022 makes the database, -wal and -shm 0600 (never world-readable)" \
-	"$([ "$rc1" = 0 ] && [ "$m1" = "600 600 600" ]; echo $?)" "exit $rc1, modes $m1"
+is "init under umask 022 makes the database, -wal, -shm and -desk 0600 (never world-readable)" \
+	"$([ "$rc1" = 0 ] && [ "$m1" = "600 600 600 600" ]; echo $?)" "exit $rc1, modes $m1"
 is "init under umask 002 makes them 0660" \
-	"$([ "$rc2" = 0 ] && [ "$m2" = "660 660 660" ]; echo $?)" "exit $rc2, modes $m2"
+	"$([ "$rc2" = 0 ] && [ "$m2" = "660 660 660 660" ]; echo $?)" "exit $rc2, modes $m2"
 is "demo into a new file under umask 077 makes it 0600" \
 	"$([ "$rc3" = 0 ] && [ "$m3" = 600 ]; echo $?)" "exit $rc3, mode $m3"
 fi

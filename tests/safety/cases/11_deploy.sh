@@ -58,7 +58,7 @@ step() { # NAME USER ARGS...: one line "NAME EXIT" and the output in $W/out.NAME
 	as "$u" "$W/bin/bzj" --json "$@" >"$W/out.$name" 2>&1
 	echo "$name $?"
 }
-modes() { stat -c '%a:%G' "$DB" "$DB-wal" "$DB-shm" 2>&1 | tr '\n' ' '; }
+modes() { stat -c '%a:%G' "$DB" "$DB-wal" "$DB-shm" "$DB-desk" 2>&1 | tr '\n' ' '; }
 step init carol init
 echo "modes_init $(modes)"
 as alice sqlite3 "$DB" .tables >/dev/null 2>&1; echo "sqlite_alice $?"
@@ -102,8 +102,8 @@ EOF2
 		is "deploy: $3" "$([ "$(wr "$1")" = "$2" ]; echo $?)" "exit $(wr "$1"): $(wout "$1")"
 	}
 	wstep init 0 "carol (bzj-super) runs bzj init through the setgid binary"
-	is "deploy: the new database, -wal and -shm are 0660 group bzj" \
-		"$(case "$(wr modes_init)" in "660:bzj 660:bzj 660:bzj ") true ;; *) false ;; esac; echo $?)" \
+	is "deploy: the new database, -wal, -shm and -desk are 0660 group bzj" \
+		"$(case "$(wr modes_init)" in "660:bzj 660:bzj 660:bzj 660:bzj ") true ;; *) false ;; esac; echo $?)" \
 		"modes: $(wr modes_init)"
 	is "deploy: alice cannot open the database with sqlite3" "$([ "$(wr sqlite_alice)" != 0 ]; echo $?)"
 	is "deploy: carol, its owner, cannot open it with sqlite3 either (folder 0770)" \
@@ -118,8 +118,8 @@ EOF2
 	is "deploy: alice cannot approve her own refund (exit 1)" "$([ "$(wr approve_own)" = 1 ]; echo $?)" \
 		"exit $(wr approve_own): $(wout approve_own)"
 	wstep first_read_bob 0 "bob is first to open it after the -wal/-shm are gone (a read)"
-	is "deploy: the -wal/-shm bob made are 0660 group bzj" \
-		"$(case "$(wr modes_bob)" in "660:bzj 660:bzj 660:bzj ") true ;; *) false ;; esac; echo $?)" \
+	is "deploy: the -wal/-shm bob made are 0660 group bzj (and the -desk still is)" \
+		"$(case "$(wr modes_bob)" in "660:bzj 660:bzj 660:bzj 660:bzj ") true ;; *) false ;; esac; echo $?)" \
 		"modes: $(wr modes_bob)"
 	wstep then_write_carol 0 "then carol writes"
 	wstep then_write_carol2 0 "and bob again"
@@ -130,7 +130,7 @@ EOF2
 	wstep after_backup 0 "bob writes after root's backup"
 	wstep verify 0 "the audit chain verifies"
 	is "deploy: bzj check passes at the end, every file still 0660 group bzj" \
-		"$([ "$(wr final_check)" = 0 ] && case "$(wr modes_end)" in "660:bzj 660:bzj 660:bzj ") true ;; *) false ;; esac; echo $?)" \
+		"$([ "$(wr final_check)" = 0 ] && case "$(wr modes_end)" in "660:bzj 660:bzj 660:bzj 660:bzj ") true ;; *) false ;; esac; echo $?)" \
 		"exit $(wr final_check), modes $(wr modes_end): $(wout final_check)"
 	is "deploy: a database left 0640 is refused for the others (exit 4, says chmod 0660)" \
 		"$([ "$(wr mode0640)" = 4 ] && grep -q 'chmod 0660' "$W/out.mode0640"; echo $?)" \
