@@ -509,10 +509,11 @@ void bzj_db_bulk_checkpoint(bzj_db *db)
  * group bzj in a shared install) and is checked as they are
  * (bzj_fs_check_db); plain pread/pwrite, not a mapping, so a truncated or
  * replaced file cannot fault the process.  It is a hint only: a torn or
- * stale value ends one slice early or lets one run to its budget, never
- * more, and nothing the file says is trusted for data.  A file bzj
+ * stale value ends one slice early or lets one run to its 25 ms budget,
+ * never more, and nothing the file says is trusted for data.  A file bzj
  * cannot trust (another owner and group, writable by others, not a
- * regular file) is not used, and then jobs keep the short slices. */
+ * regular file) is not used, and then jobs leave the gap after every
+ * slice, as before. */
 void st_desk_open(bzj_db *db)
 {
 	db->desk = 0;
