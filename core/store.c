@@ -1644,22 +1644,28 @@ int st_schema_expected_pg(bzj_db *db, char ***out, int *n, bzj_err *e)
 /* A new database file, made before SQLite opens it so that it gets the
  * mode bzj wants rather than SQLite's 0644 less the umask: SQLite makes
  * the -wal, -shm and journal with the database's mode. */
-static void create_file(const char *given)
+int st_create_db_file(const char *path, int access)
 {
 	mode_t mode = bzj_fs_db_mode();
-	char path[4096];
-	if (bzj_fs_resolve(given, path, sizeof path) != 0)
-		return;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0)
-		return; /* exists, or SQLite will say why it cannot be made */
-	if (fchmod(fd, mode) != 0) {
+	int fd = open(path, access | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd >= 0 && fchmod(fd, mode) != 0) {
 		/* leave no file of the wrong mode behind */
 		close(fd);
 		unlink(path);
-		return;
+		errno = EPERM;
+		return -1;
 	}
-	close(fd);
+	return fd;
+}
+
+static void create_file(const char *given)
+{
+	char path[4096];
+	if (bzj_fs_resolve(given, path, sizeof path) != 0)
+		return;
+	int fd = st_create_db_file(path, O_WRONLY);
+	if (fd >= 0) /* else it exists, or SQLite will say why it cannot be made */
+		close(fd);
 }
 
 static bool exists(const char *path)

@@ -524,17 +524,9 @@ void st_desk_open(bzj_db *db)
 	if (bzj_fs_resolve(db->path, real, sizeof real) != 0)
 		return;
 	snprintf(side, sizeof side, "%s-desk", real);
-	mode_t mode = bzj_fs_db_mode();
-	int fd = open(side, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd >= 0) {
-		if (fchmod(fd, mode) != 0) { /* leave no file of the wrong mode */
-			close(fd);
-			unlink(side);
-			return;
-		}
-	} else if (errno == EEXIST) {
+	int fd = st_create_db_file(side, O_RDWR);
+	if (fd < 0 && errno == EEXIST)
 		fd = open(side, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-	}
 	if (fd < 0)
 		return;
 	struct stat sb;

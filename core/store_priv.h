@@ -231,6 +231,10 @@ void st_desk_checkpoint(bzj_db *db);
 /* The desk's signal (store_bulk.c): the -desk file beside a SQLite
  * database, opened for a writable connection; closed with it. */
 void st_desk_open(bzj_db *db);
+/* A new file with the database's mode (bzj_fs_db_mode) at a resolved
+ * path, opened with `access` (O_WRONLY, O_RDWR): its descriptor, or -1
+ * with errno EEXIST when it exists (store.c). */
+int st_create_db_file(const char *path, int access);
 void st_desk_close(bzj_db *db);
 /* Copy a text column into buf (always terminated). */
 void st_text(st_stmt *st, int col, char *buf, size_t n);
