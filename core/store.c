@@ -1746,7 +1746,9 @@ static int open_pg(const char *where, int flags, bzj_db **out, bzj_err *e)
 	/* the location, for a second connection (bzj check's expected
 	 * schema); st_error's file checks find no file system under it */
 	snprintf(db->path, sizeof db->path, "%s", where);
-	int rc = db->drv->open(where, (flags & BZJ_OPEN_READONLY) ? BZJ_DB_READONLY : 0,
+	int rc = db->drv->open(where,
+			       ((flags & BZJ_OPEN_READONLY) ? BZJ_DB_READONLY : 0) |
+				       ((flags & BZJ_OPEN_INTERACTIVE) ? BZJ_DB_INTERACTIVE : 0),
 			       &db->conn, e);
 	if (rc) { /* the driver filled e: store.auth, store.unreachable, store.open */
 		db->conn = NULL;

@@ -129,6 +129,7 @@ typedef struct bzj_driver {
 enum {
 	BZJ_DB_READONLY = 1,  /* never write */
 	BZJ_DB_IMMUTABLE = 2, /* nobody writes it while we read (SQLite: ?immutable=1) */
+	BZJ_DB_INTERACTIVE = 4, /* a person waits on each statement (BZJ_OPEN_INTERACTIVE) */
 };
 
 extern const bzj_driver bzj_driver_sqlite;

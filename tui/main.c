@@ -383,7 +383,7 @@ int main(int argc, char **argv)
 		goto fail;
 	}
 	bzj_ctx x;
-	if ((rc = bzj_ctx_open(&x, env.db_path, 0, &cfg, &env.actor, &e)))
+	if ((rc = bzj_ctx_open(&x, env.db_path, BZJ_OPEN_INTERACTIVE, &cfg, &env.actor, &e)))
 		goto fail;
 	/* The console quits on its own keys; Ctrl-C is a key there too. */
 	signal(SIGINT, SIG_DFL);

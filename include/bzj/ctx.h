@@ -41,6 +41,10 @@ typedef struct bzj_ctx {
 enum bzj_open_flags {
 	BZJ_OPEN_CREATE = 1,   /* create the file and schema if missing */
 	BZJ_OPEN_READONLY = 2, /* never write */
+	/* a person waits on every statement (the console): PostgreSQL plans
+	 * without parallel workers, whose start-up costs more than they save
+	 * on a page of rows (store_pg.c) */
+	BZJ_OPEN_INTERACTIVE = 4,
 };
 
 /* Is `where` a location bzj can open?  A file path (SQLite) and a
