@@ -136,6 +136,8 @@ put import_bzj "$1"
 put import_sql "$2"
 put import_bzj_cpu "$5"
 put import_sql_cpu "$6"
+# each copy of the million-shop demo is 12 GB: at most two at a time
+$Q -d postgres -c "DROP DATABASE w_i" -c "DROP DATABASE w_bare"
 
 # ---- the desk during import gmv (issue 13's bound on PostgreSQL) -------------------
 # As run.sh's desk rows: an operator tops up a shop every 50 ms (a whole
@@ -168,7 +170,7 @@ put recompute_sql_cpu "$6"
 FL="SELECT md5(string_agg(shop_id || ':' || gmv_fen || ':' || floating_fen || ':' || effective, ',' ORDER BY shop_id)) FROM floating WHERE month = $MONTH"
 if [ "$($Q -At -d w_r -c "$FL")" = "$($Q -At -d w_q -c "$FL")" ]; then put recompute_same 1; else
 	put recompute_same 0; say "WARNING: recompute and the SQL baseline disagree"; fi
-$Q -d postgres -c "DROP DATABASE w_r" -c "DROP DATABASE w_q" -c "DROP DATABASE IF EXISTS w_i" -c "DROP DATABASE IF EXISTS w_bare"
+$Q -d postgres -c "DROP DATABASE w_r" -c "DROP DATABASE w_q"
 
 # ---- shop show vs the same SELECT in psql -----------------------------------------
 copy demo w_ro
