@@ -99,11 +99,12 @@ static int count(listview *v, ui *u, const void *pos_of, int64_t *pos)
 
 /* The first load reads what the body shows (and one row more, so the
  * first move down needs no read), not a whole page: the console's first
- * screen is on the clock, and so is a queue's first load (on PostgreSQL at
- * 1,000,000 shops the refund queue's 100 rows took 21-40 ms of cold reads) (the bench compares it with the sqlite3 shell
- * running the same LIMIT 20 query).  The rest comes a page at a time as
- * the operator moves down (fetch_next; an append list's lv_more), and lv_draw fills a body that
- * grew since. */
+ * screen is on the clock (the bench compares it with the sqlite3 shell
+ * running the same LIMIT 20 query), and so is a queue's first load (on
+ * PostgreSQL at 1,000,000 shops the refund queue's 100 rows took 21-40 ms
+ * of cold reads).  The rest comes a page at a time as the operator moves
+ * down (fetch_next; an append list's lv_more), and lv_draw fills a body
+ * that grew since. */
 static int first_page(const ui *u)
 {
 	return u->lines > 0 && u->lines + 1 < LV_PAGE ? u->lines + 1 : LV_PAGE;
