@@ -546,6 +546,13 @@ void st_desk_close(bzj_db *db)
 	db->desk = 0;
 }
 
+int64_t bzj_db_desk_now(void)
+{
+	struct timespec m;
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	return (int64_t)m.tv_sec * 1000000 + m.tv_nsec / 1000;
+}
+
 int64_t bzj_db_desk_last(bzj_db *db)
 {
 	if (!db || !db->desk)

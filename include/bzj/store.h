@@ -124,6 +124,9 @@ void bzj_db_bulk_checkpoint(bzj_db *db);
  * cannot tell (PostgreSQL, a read-only or in-memory database, a -desk
  * file bzj does not trust), and then a job keeps its short slices. */
 int64_t bzj_db_desk_last(bzj_db *db);
+/* Now on the desk signal's clock (CLOCK_MONOTONIC, microseconds): what
+ * an operator's poll writes, and what a job compares it with. */
+int64_t bzj_db_desk_now(void);
 int bzj_store_job_pending(bzj_db *db, int64_t *staging, int64_t *abandoned, bzj_err *e);
 /* Bulk jobs slice the shops by rowid: the table's own order, no index. */
 int bzj_store_shop_rowid_max(bzj_db *db, int64_t *max, bzj_err *e);
