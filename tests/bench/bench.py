@@ -137,6 +137,14 @@ def table(path):
               "s", 2, "one SQL upsert in sqlite3")
     ratio_row("`report month 2026-10` (%s shops)" % n, "report_bzj", "report_sql", "s", 2,
               "the same totals in one SQL statement in sqlite3")
+    if "batch_per10k" in r:
+        # issue 15: "a batch of 10,000 refunds writes in under a second"
+        abs_row("`payout batch` per 10,000 sent (%s approved, %s sent, %s recorded failed;"
+                " whole batch %s, cpu %s)"
+                % (r.get("batch_approved", "?"), r.get("batch_sent", "?"),
+                   r.get("batch_failed", "?"), fmt(num(r, "batch_s"), "s"),
+                   fmt(num(r, "batch_cpu"), "s")),
+                "batch_per10k", "s", 1.0, "< 1 s per 10,000")
     ratio_row("`newbie check --date` (%s newbie shops%s)"
               % (r.get("newbie_shops", "?"),
                  "" if r.get("newbie_same", "1") == "1" else ", RESULTS DIFFER"),

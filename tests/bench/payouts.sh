@@ -18,6 +18,7 @@ N=${BENCH_SHOPS:-20000}
 TODAY=2026-11-23
 CONF=$ROOT/data/demo.conf
 unset BZJ_DB BZJ_CONFIG BZJ_TODAY
+. "$ROOT/tests/bench/raw_sql.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/bzj-bench-pay.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 bzj() { u=$1; shift; BZJ_USER=$u "$BIN" --config "$CONF" --db "$T/b.db" --today "$TODAY" --json "$@"; }
@@ -66,25 +67,10 @@ same=no; [ "$got" = "$want" ] && same=yes
 echo "report month $M: bzj $tb s, sqlite3 one statement $ts s, same totals: $same ($got)"
 
 # a batch of 10,000
-DAY=$(( $(date -u -d $TODAY +%s) / 86400 ))
-# the refund table is sealed: a plain sqlite3 cannot insert into it, so a
-# small helper linked with bzj's core does (payseed.c, one audit record)
-SRC=${BENCH_SRC:-$ROOT}
-if [ -f "$SRC/build/rel/libbzjcore.a" ]; then CORE="$SRC/build/rel/libbzjcore.a"; else
-	(cd "$SRC" && make -s build/gen/data_holidays.c build/gen/data_standards.c >/dev/null)
-	CORE="$SRC/core/*.c $SRC/build/gen/data_holidays.c $SRC/build/gen/data_standards.c"
-fi
-# shellcheck disable=SC2086
-cc -std=c17 -O2 -I"$SRC/include" -I"$SRC/core" -I"$SRC/build/gen" -D_GNU_SOURCE -DLOCALEDIR='"/x"' \
-	-o "$T/payseed" "$ROOT/tests/bench/payseed.c" $CORE $(pkg-config --cflags --libs sqlite3 libconfig nettle) -ldl -lm
-BZJ_USER=demo "$T/payseed" "$T/b.db" "$CONF" "$TODAY" "INSERT INTO refund(shop_id, kind, status, amount_fen, submitted_on, month,
-  window_start, window_end, submitted_by, approved_by, approved_on, changed_by)
-  SELECT s.id, 1, 2, 100, $DAY - 3, 24322, $DAY - 2, $DAY, 'rev1', 'rev2', $DAY - 3, 'rev2'
-  FROM shop s WHERE s.status = 1 AND s.refund_open = 0
-  AND NOT EXISTS (SELECT 1 FROM refund r WHERE r.shop_id = s.id AND r.status IN (1,2,7))
-  AND EXISTS (SELECT 1 FROM payee p WHERE p.shop_id = s.id) LIMIT 10000"
+pay_seed "${BENCH_SRC:-$ROOT}" "$T/b.db" "$CONF" "$TODAY" "$T"
 # BENCH_PAY_KEEP=DIR keeps the database before the batch (for profiling)
-[ -z "${BENCH_PAY_KEEP:-}" ] || cp "$T/b.db" "$BENCH_PAY_KEEP/before-batch.db"
+# (written out before the batch: its commit's fsync would pay for the copy)
+[ -z "${BENCH_PAY_KEEP:-}" ] || { cp "$T/b.db" "$BENCH_PAY_KEEP/before-batch.db"; sync; }
 P=$(sqlite3 "$T/b.db" "SELECT count(*) FROM refund WHERE status = 2")
 s=$(now)
 bzj fin1 payout batch --date $TODAY --out "$T/batch.csv" >"$T/batch.json"

@@ -46,3 +46,30 @@ FROM shop s LEFT JOIN payee p ON p.id = (SELECT max(id) FROM payee WHERE shop_id
 WHERE s.id = '$1'
 EOF_SHOW_SQL
 }
+
+# pay_seed SRC DB CONF TODAY OUTDIR: issue 15's busy bank day in a copy of
+# the demo database: 10,000 approved refunds more (one per open shop with
+# a payee and no refund in progress, 1 yuan each, window open on TODAY,
+# submitted by rev1 and approved by rev2), so a batch of TODAY has at
+# least 10,000 to send.  The refund table is sealed, so a plain sqlite3
+# cannot insert into it: payseed.c (built into OUTDIR from SRC's core)
+# runs the INSERT as bzj would, under one audit record.
+pay_seed() {
+	_src=$1 _day=$(( $(date -u -d "$4" +%s) / 86400 ))
+	_month=$(( $(date -u -d "$4" +%Y) * 12 + $(date -u -d "$4" +%-m) - 1 ))
+	if [ -f "$_src/build/rel/libbzjcore.a" ]; then _core="$_src/build/rel/libbzjcore.a"; else
+		(cd "$_src" && make -s build/gen/data_holidays.c build/gen/data_standards.c >/dev/null)
+		_core="$_src/core/*.c $_src/build/gen/data_holidays.c $_src/build/gen/data_standards.c"
+	fi
+	# shellcheck disable=SC2086
+	cc -std=c17 -O2 -I"$_src/include" -I"$_src/core" -I"$_src/build/gen" -D_GNU_SOURCE \
+		-DLOCALEDIR='"/x"' -o "$5/payseed" "${ROOT:-$_src}/tests/bench/payseed.c" $_core \
+		$(pkg-config --cflags --libs sqlite3 libconfig nettle) -ldl -lm
+	BZJ_USER=demo "$5/payseed" "$2" "$3" "$4" "INSERT INTO refund(shop_id, kind, status,
+  amount_fen, submitted_on, month, window_start, window_end, submitted_by, approved_by,
+  approved_on, changed_by)
+  SELECT s.id, 1, 2, 100, $_day - 3, $_month, $_day - 2, $_day, 'rev1', 'rev2', $_day - 3, 'rev2'
+  FROM shop s WHERE s.status = 1 AND s.refund_open = 0
+  AND NOT EXISTS (SELECT 1 FROM refund r WHERE r.shop_id = s.id AND r.status IN (1,2,7))
+  AND EXISTS (SELECT 1 FROM payee p WHERE p.shop_id = s.id) LIMIT 10000"
+}
