@@ -125,19 +125,39 @@ put search_index "$($Q -At -d demo -c "SELECT to_regclass('shop_name_trgm') IS N
 GMV_ROWS=$(($(wc -l <"$CP/gmv.csv") - 1))
 put gmv_rows "$GMV_ROWS"
 
-# ---- import gmv vs COPY (psql's \copy of the same file) -------------------------
+# ---- import gmv vs COPY ---------------------------------------------------------
+# The issue asks for `import gmv` against "the same SQL in psql / COPY": the
+# baseline is psql's \copy of the same rows, as bzj writes them (typed,
+# November as bzj's month number, tagged with a job no run uses), into the
+# demo's own gmv table on a copy of the database: the same table, its
+# primary key and its triggers, committed.  What a bare table costs (the
+# file as text into a table without key or trigger, the earlier baseline)
+# is timed too and shown beside it: at a million rows the key and triggers
+# of gmv, not bzj, are most of the difference (tests/bench/RESULTS.md).
 say "import gmv: $GMV_ROWS rows, $REPS runs each"
+awk -F, -v m=$((2026 * 12 + 10)) 'NR > 1 { split($3, a, "."); printf "%s\t%d\t%.0f\t999999999\n", $1, m, a[1] * 100 + a[2] }' \
+	"$CP/gmv.csv" >"$TMP/gmv.tsv"
 set -- $($PY "$HERE/bench.py" pair "$REPS" 0 \
 	"$(copy_cmd demo w_i)" \
 	"$BIN --config $CONF --today $TODAY --db $(uri w_i) import gmv $CP/gmv.csv" \
-	"$Q -d postgres -c 'DROP DATABASE IF EXISTS w_bare' -c 'CREATE DATABASE w_bare' && $Q -d w_bare -c 'CREATE TABLE gmv(shop_id text, month text, amount text)'" \
-	"$Q -d $(uri w_bare) -c \"\\copy gmv FROM '$CP/gmv.csv' CSV HEADER\"")
+	"$(copy_cmd demo w_s)" \
+	"$Q -d $(uri w_s) -c \"\\copy gmv(shop_id, month, gmv_fen, job) FROM '$TMP/gmv.tsv'\"")
 put import_bzj "$1"
 put import_sql "$2"
 put import_bzj_cpu "$5"
 put import_sql_cpu "$6"
+# the same totals, or the baseline did not do the same write
+GS="SELECT count(*), sum(gmv_fen) FROM gmv WHERE month = $((2026 * 12 + 10))"
+if [ "$($Q -At -d w_i -c "$GS")" = "$($Q -At -d w_s -c "$GS")" ]; then put import_same 1; else
+	put import_same 0; say "WARNING: import gmv and the COPY baseline wrote different rows"; fi
 # each copy of the million-shop demo is 12 GB: at most two at a time
-$Q -d postgres -c "DROP DATABASE w_i" -c "DROP DATABASE w_bare"
+$Q -d postgres -c "DROP DATABASE w_i" -c "DROP DATABASE w_s"
+set -- $($PY "$HERE/bench.py" one "$REPS" 0 \
+	"$Q -d postgres -c 'DROP DATABASE IF EXISTS w_bare' -c 'CREATE DATABASE w_bare' && $Q -d w_bare -c 'CREATE TABLE gmv(shop_id text, month text, amount text)'" \
+	"$Q -d $(uri w_bare) -c \"\\copy gmv FROM '$CP/gmv.csv' CSV HEADER\"")
+put import_bare "$1"
+put import_bare_cpu "$3"
+$Q -d postgres -c "DROP DATABASE w_bare"
 
 # ---- the desk during import gmv (issue 13's bound on PostgreSQL) -------------------
 # As run.sh's desk rows: an operator tops up a shop every 50 ms (a whole
