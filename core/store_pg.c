@@ -368,67 +368,123 @@ static void pg_close(void *conn)
 
 /* ---- statements ---------------------------------------------------------- */
 
-/* Prepare st->q.text as st->name with `types` (NULL: inferred), under a
- * savepoint inside a transaction; ST_OK or the error (*state: SQLSTATE). */
+/* What a prepare sends, in one round trip.  Inside a transaction it runs
+ * under a savepoint: a statement the server refuses (42P18 below) would
+ * otherwise abort the caller's transaction.  One message at a time that
+ * was SAVEPOINT, Parse, Describe and RELEASE, four round trips a
+ * statement: about 170 of the 209 messages a `topup` exchanged with the
+ * server (issue 16).  libpq's pipeline mode sends them together and reads
+ * their results in order; after a failure the server skips the rest up
+ * to the Sync (PGRES_PIPELINE_ABORTED), and the savepoint is rolled back
+ * on its own, as before.  `pre`: a command to run first under the same
+ * savepoint (the re-prepare's DEALLOCATE); `*desc`: the parameters'
+ * description when asked for and the prepare succeeded (the caller
+ * clears it). */
+enum { PP_SAVE, PP_PRE, PP_PREP, PP_DESC, PP_REL };
+
+static int prepare_pipe(pgc *pc, const char *pre, const char *name, const bzj_stmt *st,
+			const Oid *types, bool guard, PGresult **desc, char state[6])
+{
+	PGconn *c = pc->c;
+	int sent[5], k = 0, rc = ST_OK;
+	state[0] = 0;
+	if (desc)
+		*desc = NULL;
+	if (!PQenterPipelineMode(c))
+		return fail_result(pc, NULL);
+	bool ok = true;
+	if (guard && (ok = PQsendQueryParams(c, "SAVEPOINT bzj_prepare", 0, NULL, NULL, NULL, NULL, 0)))
+		sent[k++] = PP_SAVE;
+	if (ok && pre && (ok = PQsendQueryParams(c, pre, 0, NULL, NULL, NULL, NULL, 0)))
+		sent[k++] = PP_PRE;
+	if (ok && (ok = PQsendPrepare(c, name, st->q.text, st->q.nparams, types)))
+		sent[k++] = PP_PREP;
+	if (ok && desc && (ok = PQsendDescribePrepared(c, name)))
+		sent[k++] = PP_DESC;
+	if (ok && guard &&
+	    (ok = PQsendQueryParams(c, "RELEASE SAVEPOINT bzj_prepare", 0, NULL, NULL, NULL, NULL, 0)))
+		sent[k++] = PP_REL;
+	if (ok)
+		ok = PQpipelineSync(c);
+	if (!ok) {
+		rc = fail_result(pc, NULL);
+		if (PQstatus(c) != CONNECTION_OK)
+			return rc;
+		k = 0; /* nothing was synced: nothing to read (the connection is reset below) */
+	}
+	bool released = false;
+	for (int i = 0; i < k; i++) {
+		PGresult *r = PQgetResult(c);
+		ExecStatusType s = PQresultStatus(r);
+		if (s != PGRES_COMMAND_OK && s != PGRES_PIPELINE_ABORTED && !rc) {
+			const char *ss = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+			snprintf(state, 6, "%s", ss ? ss : "");
+			rc = fail_result(pc, r);
+		} else if (s == PGRES_PIPELINE_ABORTED && !rc)
+			rc = ST_ERROR; /* cannot happen before a failure: counted as one */
+		if (sent[i] == PP_DESC && s == PGRES_COMMAND_OK && !rc) {
+			*desc = r;
+			r = NULL;
+		}
+		if (sent[i] == PP_REL && s == PGRES_COMMAND_OK)
+			released = true;
+		PQclear(r);
+		while ((r = PQgetResult(c)) != NULL) /* the end of this command's results */
+			PQclear(r);
+	}
+	if (k > 0) {
+		PGresult *r = PQgetResult(c); /* the Sync's */
+		PQclear(r);
+	}
+	if (!PQexitPipelineMode(c) && !rc)
+		rc = fail_result(pc, NULL);
+	if (rc && desc && *desc) {
+		PQclear(*desc);
+		*desc = NULL;
+	}
+	if (guard && !released && PQstatus(c) == CONNECTION_OK) {
+		char keep[sizeof pc->msg];
+		memcpy(keep, pc->msg, sizeof keep);
+		run(pc, "ROLLBACK TO SAVEPOINT bzj_prepare");
+		run(pc, "RELEASE SAVEPOINT bzj_prepare");
+		memcpy(pc->msg, keep, sizeof keep);
+	}
+	return rc;
+}
+
+/* Prepare st->q.text as st->name with `types` (NULL: inferred); ST_OK or
+ * the error (*state: SQLSTATE). */
 static int prepare_as(bzj_stmt *st, const Oid *types, char state[6])
 {
 	pgc *pc = st->pc;
-	state[0] = 0;
 	bool guard = PQtransactionStatus(pc->c) == PQTRANS_INTRANS;
-	int src = guard ? run(pc, "SAVEPOINT bzj_prepare") : ST_OK;
-	if (src)
-		return src;
 	snprintf(st->name, sizeof st->name, "bzj_%u", ++pc->seq);
 	st->runs = 0;
-	PGresult *r = PQprepare(pc->c, st->name, st->q.text, st->q.nparams, types);
-	int rc = ST_OK;
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		snprintf(state, 6, "%s", s ? s : "");
-		rc = fail_result(pc, r);
-	}
-	PQclear(r);
-	if (!rc && !types && st->q.nparams > 0) {
-		/* parameters inferred as int2/int4 are re-prepared as int8 */
-		PGresult *d = PQdescribePrepared(pc->c, st->name);
-		if (PQresultStatus(d) == PGRES_COMMAND_OK) {
-			int n = PQnparams(d);
-			bool narrow = false;
-			Oid *t = calloc((size_t)(n ? n : 1), sizeof *t);
-			for (int i = 0; t && i < n; i++) {
-				t[i] = PQparamtype(d, i);
-				if (t[i] == OID_INT2 || t[i] == OID_INT4) {
-					t[i] = OID_INT8;
-					narrow = true;
-				}
-			}
-			PQclear(d);
-			if (narrow && t) {
-				char dealloc[64];
-				snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", st->name);
-				run(pc, dealloc);
-				snprintf(st->name, sizeof st->name, "bzj_%u", ++pc->seq);
-				r = PQprepare(pc->c, st->name, st->q.text, st->q.nparams, t);
-				if (PQresultStatus(r) != PGRES_COMMAND_OK)
-					rc = fail_result(pc, r);
-				PQclear(r);
-			}
-			free(t);
-		} else {
-			rc = fail_result(pc, d);
-			PQclear(d);
+	PGresult *d = NULL;
+	bool describe = !types && st->q.nparams > 0;
+	int rc = prepare_pipe(pc, NULL, st->name, st, types, guard, describe ? &d : NULL, state);
+	if (rc || !d)
+		return rc;
+	/* parameters inferred as int2/int4 are re-prepared as int8 */
+	int n = PQnparams(d);
+	bool narrow = false;
+	Oid *t = calloc((size_t)(n ? n : 1), sizeof *t);
+	for (int i = 0; t && i < n; i++) {
+		t[i] = PQparamtype(d, i);
+		if (t[i] == OID_INT2 || t[i] == OID_INT4) {
+			t[i] = OID_INT8;
+			narrow = true;
 		}
 	}
-	if (guard) {
-		if (rc && PQstatus(pc->c) == CONNECTION_OK) {
-			char keep[sizeof pc->msg];
-			memcpy(keep, pc->msg, sizeof keep);
-			run(pc, "ROLLBACK TO SAVEPOINT bzj_prepare");
-			memcpy(pc->msg, keep, sizeof keep);
-		}
-		if (PQstatus(pc->c) == CONNECTION_OK)
-			run(pc, "RELEASE SAVEPOINT bzj_prepare");
+	PQclear(d);
+	if (narrow && t) {
+		char dealloc[64];
+		snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", st->name);
+		snprintf(st->name, sizeof st->name, "bzj_%u", ++pc->seq);
+		rc = prepare_pipe(pc, dealloc, st->name, st, t,
+				  PQtransactionStatus(pc->c) == PQTRANS_INTRANS, NULL, state);
 	}
+	free(t);
 	return rc;
 }
 

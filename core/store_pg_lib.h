@@ -25,10 +25,12 @@
 	X(PQconnectStart)                                                                          \
 	X(PQconnectionNeedsPassword)                                                               \
 	X(PQdescribePrepared)                                                                      \
+	X(PQenterPipelineMode)                                                                     \
 	X(PQerrorMessage)                                                                          \
 	X(PQexec)                                                                                  \
 	X(PQexecParams)                                                                            \
 	X(PQexecPrepared)                                                                          \
+	X(PQexitPipelineMode)                                                                      \
 	X(PQfinish)                                                                                \
 	X(PQfname)                                                                                 \
 	X(PQftype)                                                                                 \
@@ -42,6 +44,7 @@
 	X(PQntuples)                                                                               \
 	X(PQparameterStatus)                                                                       \
 	X(PQparamtype)                                                                             \
+	X(PQpipelineSync)                                                                          \
 	X(PQport)                                                                                  \
 	X(PQprepare)                                                                               \
 	X(PQputCopyData)                                                                           \
@@ -49,6 +52,9 @@
 	X(PQresultErrorField)                                                                      \
 	X(PQresultErrorMessage)                                                                    \
 	X(PQresultStatus)                                                                          \
+	X(PQsendDescribePrepared)                                                                  \
+	X(PQsendPrepare)                                                                           \
+	X(PQsendQueryParams)                                                                       \
 	X(PQbackendPID)                                                                            \
 	X(PQsetClientEncoding)                                                                     \
 	X(PQsetErrorVerbosity)                                                                     \
@@ -77,10 +83,12 @@ int bzj_pq_load(bzj_err *e);
 #define PQconnectStart (*bzj_pq.PQconnectStart)
 #define PQconnectionNeedsPassword (*bzj_pq.PQconnectionNeedsPassword)
 #define PQdescribePrepared (*bzj_pq.PQdescribePrepared)
+#define PQenterPipelineMode (*bzj_pq.PQenterPipelineMode)
 #define PQerrorMessage (*bzj_pq.PQerrorMessage)
 #define PQexec (*bzj_pq.PQexec)
 #define PQexecParams (*bzj_pq.PQexecParams)
 #define PQexecPrepared (*bzj_pq.PQexecPrepared)
+#define PQexitPipelineMode (*bzj_pq.PQexitPipelineMode)
 #define PQfinish (*bzj_pq.PQfinish)
 #define PQfname (*bzj_pq.PQfname)
 #define PQftype (*bzj_pq.PQftype)
@@ -94,6 +102,7 @@ int bzj_pq_load(bzj_err *e);
 #define PQntuples (*bzj_pq.PQntuples)
 #define PQparameterStatus (*bzj_pq.PQparameterStatus)
 #define PQparamtype (*bzj_pq.PQparamtype)
+#define PQpipelineSync (*bzj_pq.PQpipelineSync)
 #define PQport (*bzj_pq.PQport)
 #define PQprepare (*bzj_pq.PQprepare)
 #define PQputCopyData (*bzj_pq.PQputCopyData)
@@ -101,6 +110,9 @@ int bzj_pq_load(bzj_err *e);
 #define PQresultErrorField (*bzj_pq.PQresultErrorField)
 #define PQresultErrorMessage (*bzj_pq.PQresultErrorMessage)
 #define PQresultStatus (*bzj_pq.PQresultStatus)
+#define PQsendDescribePrepared (*bzj_pq.PQsendDescribePrepared)
+#define PQsendPrepare (*bzj_pq.PQsendPrepare)
+#define PQsendQueryParams (*bzj_pq.PQsendQueryParams)
 #define PQbackendPID (*bzj_pq.PQbackendPID)
 #define PQsetClientEncoding (*bzj_pq.PQsetClientEncoding)
 #define PQsetErrorVerbosity (*bzj_pq.PQsetErrorVerbosity)

@@ -449,6 +449,16 @@ static void serialization_and_versions(const char *uri)
 	rc = D->prepare(a, "SELECT no_such_column FROM shop", &st);
 	CHECK(rc == ST_ERROR && strstr(D->errmsg(a), "no_such_column"),
 	      "a bad statement fails at prepare (%s)", D->errmsg(a));
+	/* the preparation's other turns inside a transaction: the int8
+	 * re-prepare and a statement prepared at its first step (each sent
+	 * with its savepoint in one pipeline, store_pg.c prepare_pipe) */
+	int64_t x8 = 0;
+	CHECK(one(a, &x8, "SELECT ?1 + 2", "i", (int64_t)3000000000) == ST_OK && x8 == 3000000002,
+	      "in a transaction: ?1 + 2 re-prepared as int8 (%" PRId64 ": %s)", x8, D->errmsg(a));
+	CHECK(one(a, &x8, "SELECT ?1 IS NULL AND 2 = 2", "n") == ST_OK && x8 == 1,
+	      "in a transaction: a statement prepared at its first step (%s)", D->errmsg(a));
+	rc = D->prepare(a, "SELECT also_no_such_column FROM shop", &st);
+	CHECK(rc == ST_ERROR, "a second bad statement fails too");
 	CHECK(val(a, "SELECT count(*) FROM shop") == 1 && D->exec(a, "COMMIT") == ST_OK,
 	      "and the transaction goes on and commits, as in SQLite");
 	/* INSERT OR IGNORE and changes */
