@@ -404,17 +404,24 @@ static int prepare_pipe(pgc *pc, const char *pre, const char *name, const bzj_st
 	if (ok && guard &&
 	    (ok = PQsendQueryParams(c, "RELEASE SAVEPOINT bzj_prepare", 0, NULL, NULL, NULL, NULL, 0)))
 		sent[k++] = PP_REL;
-	if (ok)
-		ok = PQpipelineSync(c);
-	if (!ok) {
+	/* what was queued is synced and read even when a later send failed,
+	 * so the connection leaves pipeline mode with nothing pending */
+	bool synced = PQstatus(c) == CONNECTION_OK && PQpipelineSync(c);
+	if (!ok || !synced)
 		rc = fail_result(pc, NULL);
-		if (PQstatus(c) != CONNECTION_OK)
-			return rc;
-		k = 0; /* nothing was synced: nothing to read (the connection is reset below) */
+	if (!synced) {
+		PQexitPipelineMode(c);
+		return rc;
 	}
-	bool released = false;
+	bool saved = false, released = false;
 	for (int i = 0; i < k; i++) {
 		PGresult *r = PQgetResult(c);
+		if (!r) { /* the connection went: nothing more will come */
+			if (!rc)
+				rc = fail_result(pc, NULL);
+			k = 0;
+			break;
+		}
 		ExecStatusType s = PQresultStatus(r);
 		if (s != PGRES_COMMAND_OK && s != PGRES_PIPELINE_ABORTED && !rc) {
 			const char *ss = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -426,13 +433,15 @@ static int prepare_pipe(pgc *pc, const char *pre, const char *name, const bzj_st
 			*desc = r;
 			r = NULL;
 		}
+		if (sent[i] == PP_SAVE && s == PGRES_COMMAND_OK)
+			saved = true;
 		if (sent[i] == PP_REL && s == PGRES_COMMAND_OK)
 			released = true;
 		PQclear(r);
 		while ((r = PQgetResult(c)) != NULL) /* the end of this command's results */
 			PQclear(r);
 	}
-	if (k > 0) {
+	if (k > 0 || PQstatus(c) == CONNECTION_OK) {
 		PGresult *r = PQgetResult(c); /* the Sync's */
 		PQclear(r);
 	}
@@ -442,7 +451,7 @@ static int prepare_pipe(pgc *pc, const char *pre, const char *name, const bzj_st
 		PQclear(*desc);
 		*desc = NULL;
 	}
-	if (guard && !released && PQstatus(c) == CONNECTION_OK) {
+	if (saved && !released && PQstatus(c) == CONNECTION_OK) {
 		char keep[sizeof pc->msg];
 		memcpy(keep, pc->msg, sizeof keep);
 		run(pc, "ROLLBACK TO SAVEPOINT bzj_prepare");
