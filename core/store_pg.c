@@ -424,7 +424,7 @@ static int prepare_pipe(pgc *pc, const char *pre, const char *name, const bzj_st
 		}
 		ExecStatusType s = PQresultStatus(r);
 		if (s != PGRES_COMMAND_OK && s != PGRES_PIPELINE_ABORTED && !rc) {
-			const char *ss = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+			const char *ss = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 			snprintf(state, 6, "%s", ss ? ss : "");
 			rc = fail_result(pc, r);
 		} else if (s == PGRES_PIPELINE_ABORTED && !rc)
@@ -490,8 +490,7 @@ static int prepare_as(bzj_stmt *st, const Oid *types, char state[6])
 		char dealloc[64];
 		snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", st->name);
 		snprintf(st->name, sizeof st->name, "bzj_%u", ++pc->seq);
-		rc = prepare_pipe(pc, dealloc, st->name, st, t,
-				  PQtransactionStatus(pc->c) == PQTRANS_INTRANS, NULL, state);
+		rc = prepare_pipe(pc, dealloc, st->name, st, t, guard, NULL, state);
 	}
 	free(t);
 	return rc;
