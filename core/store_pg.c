@@ -6,11 +6,11 @@
  * statement by its SQL pointer, so once per statement per connection),
  * with no parameter types: the server infers them from the SQL.  Two
  * corrections: a parameter it infers as int2/int4 is re-prepared as int8
- * (money and ids are bigint: `$1 + 1` must not overflow at 2^31), and a
- * statement whose parameter types cannot be inferred (42P18: `$1 IS NULL`
- * alone, or a parameter number the SQL skips, which SQLite allows) is
- * prepared at its first step with the bound types (int8 for integers, text
- * otherwise).  Inside a transaction the preparation runs under a savepoint:
+ * (money and ids are bigint: `$1 + 1` must not overflow at 2^31), a
+ * parameter number the SQL skips (SQLite allows it) is declared text, and
+ * a statement whose parameter types still cannot be inferred (42P18: `$1
+ * IS NULL` alone) is prepared at its first step with the bound types (int8
+ * for integers, text otherwise).  Inside a transaction the preparation runs under a savepoint:
  * PostgreSQL aborts the transaction on any failed command, SQLite does not
  * on a failed prepare.  Parameters and results are text format; step runs
  * the statement once and walks the PGresult (no single-row mode).
@@ -471,7 +471,19 @@ static int prepare_as(bzj_stmt *st, const Oid *types, char state[6])
 	st->runs = 0;
 	PGresult *d = NULL;
 	bool describe = !types && st->q.nparams > 0;
-	int rc = prepare_pipe(pc, NULL, st->name, st, types, guard, describe ? &d : NULL, state);
+	/* A parameter number the text skips has no type to infer (42P18,
+	 * and an ERROR line in the server's log at each connection's first
+	 * use): it is declared text, as which any bound value can be sent. */
+	Oid *skip = NULL;
+	if (!types && st->q.skipped) {
+		skip = calloc((size_t)st->q.nparams, sizeof *skip);
+		for (int i = 0; skip && i < st->q.nparams && i < 64; i++)
+			if (st->q.skipped >> i & 1)
+				skip[i] = OID_TEXT;
+	}
+	int rc = prepare_pipe(pc, NULL, st->name, st, types ? types : skip, guard,
+			      describe ? &d : NULL, state);
+	free(skip);
 	if (rc || !d)
 		return rc;
 	/* parameters inferred as int2/int4 are re-prepared as int8 */

@@ -27,6 +27,10 @@ typedef struct bzj_pg_param {
 typedef struct bzj_pg_sql {
 	char *text;         /* the PostgreSQL statement(s), malloc'd */
 	int nparams;        /* the highest $N */
+	/* $1..$64 the text never uses (bit N-1): SQLite lets a statement skip
+	 * parameter numbers (the variants of one query bind the same list);
+	 * PostgreSQL cannot infer a type for them, so the driver names one */
+	uint64_t skipped;
 	int nnamed;         /* named parameters, first occurrence each */
 	bzj_pg_param *named;
 	/* An INSERT into a table with an identity column gets "RETURNING col"

@@ -88,6 +88,7 @@ typedef struct rw {
 	int opts;
 	sbuf out;
 	int nvar;
+	uint64_t used; /* $1..$64 written (bit N-1) */
 	bzj_pg_param *named;
 	int nnamed, capnamed;
 	bool failed;
@@ -241,6 +242,8 @@ static void emit_param(rw *c, int idx)
 	sb_str(&c->out, b);
 	if (idx > c->nvar)
 		c->nvar = idx;
+	if (idx >= 1 && idx <= 64)
+		c->used |= (uint64_t)1 << (idx - 1);
 }
 
 static void named_param(rw *c, const char *name, size_t len)
@@ -711,6 +714,8 @@ int bzj_pg_rewrite(const char *sql, int opts, bzj_pg_sql *out, char *err, size_t
 	}
 	out->text = c.out.p;
 	out->nparams = c.nvar;
+	uint64_t all = c.nvar >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << c.nvar) - 1;
+	out->skipped = all & ~c.used;
 	out->named = c.named;
 	out->nnamed = c.nnamed;
 	out->returning_added = c.added;

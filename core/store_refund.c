@@ -96,11 +96,11 @@ int bzj_store_violation_list(bzj_db *db, const char *shop_id, bool open_only,
 		{VIOLATION_PAGE("violation_shop_newest", "shop_id = ?1 AND (?2 = 0 OR status = 1)", ""),
 		 VIOLATION_PAGE("violation_shop_newest", "shop_id = ?1 AND (?2 = 0 OR status = 1)",
 				AFTER)},
-		{VIOLATION_PAGE("violation_newest_open", "?1 IS NULL AND ?2 = 1 AND status = 1", ""),
-		 VIOLATION_PAGE("violation_newest_open", "?1 IS NULL AND ?2 = 1 AND status = 1",
+		{VIOLATION_PAGE("violation_newest_open", "?2 = 1 AND status = 1", ""),
+		 VIOLATION_PAGE("violation_newest_open", "?2 = 1 AND status = 1",
 				AFTER)},
-		{VIOLATION_PAGE("violation_newest", "?1 IS NULL AND ?2 = 0", ""),
-		 VIOLATION_PAGE("violation_newest", "?1 IS NULL AND ?2 = 0", AFTER)},
+		{VIOLATION_PAGE("violation_newest", "?2 = 0", ""),
+		 VIOLATION_PAGE("violation_newest", "?2 = 0", AFTER)},
 	};
 #undef AFTER
 #undef VIOLATION_PAGE
@@ -314,12 +314,12 @@ int bzj_store_refunds_send(bzj_db *db, int64_t batch_id, const char *user, const
 
 /* The queue of all shops walks refund_due; one shop's refunds come from
  * refund_shop.  Separate statements, so neither plan is a compromise. */
-#define REFUND_WHERE_ALL " WHERE :shop IS NULL" REFUND_FILTERS
+#define REFUND_WHERE_ALL " WHERE 1 = 1" REFUND_FILTERS
 #define REFUND_WHERE_SHOP " WHERE r.shop_id = :shop" REFUND_FILTERS
 /* The open queue (the console's default) and its overdue part read the
  * partial index refund_open_due: no refund that is closed is visited. */
 #define REFUND_WHERE_OPEN                                                                          \
-	" WHERE :shop IS NULL AND " REFUND_OPEN("r.") " AND (:kind = 0 OR r.kind = :kind)"
+	" WHERE " REFUND_OPEN("r.") " AND (:kind = 0 OR r.kind = :kind)"
 #define REFUND_WHERE_OVERDUE REFUND_WHERE_OPEN " AND r.window_end < :today"
 
 /* Which statement serves a query: 0 all, 1 one shop, 2 open, 3 overdue. */

@@ -36,11 +36,11 @@ static const char *const report_sql[] = {
 		" FROM shop_category) AS c WHERE rn = 1)"
 		" SELECT " MONTH_OF("l.day") ", s.entity, l.kind, sum(l.amount_fen),"
 		" COALESCE(m.category, '') FROM ledger l JOIN shop s ON s.id = l.shop_id"
-		" LEFT JOIN main m ON m.shop_id = l.shop_id WHERE l.day < ?2 AND ?1 IS NOT NULL"
+		" LEFT JOIN main m ON m.shop_id = l.shop_id WHERE l.day < ?2"
 		" GROUP BY 1, 2, 3, 5",
 	/* BZJ_RQ_LEDGER_PLAIN: the same movements summed straight from the ledger */
 	[BZJ_RQ_LEDGER_PLAIN] = "SELECT " MONTH_OF("day") ", sum(amount_fen) FROM ledger"
-				" WHERE day < ?2 AND ?1 IS NOT NULL GROUP BY 1",
+				" WHERE day < ?2 GROUP BY 1",
 	/* BZJ_RQ_LATE: refunds paid late from ?1 to ?2 */
 	[BZJ_RQ_LATE] =
 		"SELECT id, kind, status, amount_fen, window_end, paid_on, 0,"
@@ -53,8 +53,7 @@ static const char *const report_sql[] = {
 		" COALESCE(r.shop_id, r.provider_id), COALESCE(r.approved_by, ''),"
 		" COALESCE(b.created_by, '')"
 		" FROM refund r INDEXED BY refund_open_due LEFT JOIN payout_batch b ON b.id = r.batch_id"
-		" WHERE " REFUND_OPEN("r.") " AND r.window_end < ?3 AND ?1 IS NOT NULL"
-		" AND ?2 IS NOT NULL ORDER BY r.window_end, r.id",
+		" WHERE " REFUND_OPEN("r.") " AND r.window_end < ?3 ORDER BY r.window_end, r.id",
 	/* BZJ_RQ_PAID_DAYS: payouts and late ones per day */
 	[BZJ_RQ_PAID_DAYS] = "SELECT paid_on, count(*), sum(late) FROM refund"
 			     " WHERE status = 3 AND paid_on BETWEEN ?1 AND ?2 GROUP BY paid_on",

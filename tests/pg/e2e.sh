@@ -431,5 +431,15 @@ if command -v psql >/dev/null 2>&1; then
 		fail "tamper through psql" "$(head -c 300 "$W/psql.log")"
 	fi
 fi
+# Every statement bzj sent was prepared without the server refusing it for
+# want of a parameter type (42P18: a parameter number the SQL skips, or
+# `$1 IS NULL` alone): each such refusal is an ERROR line in a platform's
+# server log at every connection's first use, and one more round trip.
+if [ -n "${BZJ_PG_LOG:-}" ]; then
+	n42=$(grep -c "could not determine data type of parameter" "$BZJ_PG_LOG")
+	[ "$n42" = 0 ] && ok "the server's log: no statement refused for an untyped parameter" ||
+		fail "the server's log: statements refused for an untyped parameter" \
+			"$n42: $(grep -A1 "could not determine data type" "$BZJ_PG_LOG" | grep STATEMENT | head -3 | cut -c1-200)"
+fi
 echo "$PASS passed, $FAIL failed"
 [ $FAIL = 0 ]

@@ -109,6 +109,28 @@ static void strings_comments_and_quotes_are_left_alone(void **state)
 	assert_int_equal(bzj_pg_rewrite("SELECT $2", 0, &q, NULL, 0), 0);
 	assert_string_equal(q.text, "SELECT $2");
 	assert_int_equal(q.nparams, 2);
+	assert_true(q.skipped == 1); /* $1: the driver declares it text */
+	bzj_pg_sql_free(&q);
+}
+
+/* The parameter numbers a statement skips (SQLite binds them; PostgreSQL
+ * cannot infer their types): the driver declares those text. */
+static void skipped_parameters(void **state)
+{
+	(void)state;
+	bzj_pg_sql q;
+	assert_int_equal(bzj_pg_rewrite("SELECT a FROM t WHERE b = ?2 AND c < (?5, ?2) LIMIT ?5", 0,
+					&q, NULL, 0),
+			 0);
+	assert_int_equal(q.nparams, 5);
+	assert_true(q.skipped == ((1u << 0) | (1u << 2) | (1u << 3))); /* $1, $3, $4 */
+	bzj_pg_sql_free(&q);
+	assert_int_equal(bzj_pg_rewrite("SELECT ?, ?, :x, :x", 0, &q, NULL, 0), 0);
+	assert_int_equal(q.nparams, 3);
+	assert_true(q.skipped == 0);
+	bzj_pg_sql_free(&q);
+	assert_int_equal(bzj_pg_rewrite("SELECT 1", 0, &q, NULL, 0), 0);
+	assert_true(q.nparams == 0 && q.skipped == 0);
 	bzj_pg_sql_free(&q);
 }
 
@@ -303,6 +325,7 @@ int main(void)
 		cmocka_unit_test(numbered_and_bare),
 		cmocka_unit_test(named_mixed_with_numbered),
 		cmocka_unit_test(strings_comments_and_quotes_are_left_alone),
+		cmocka_unit_test(skipped_parameters),
 		cmocka_unit_test(insert_or_ignore_and_replace),
 		cmocka_unit_test(insert_returning_for_last_id),
 		cmocka_unit_test(functions),
