@@ -4,15 +4,15 @@
  * Statements: prepare rewrites bzj's SQLite dialect (store_pg_rewrite.c)
  * and PQprepares it once under a name of its own (the store caches the
  * statement by its SQL pointer, so once per statement per connection),
- * with no parameter types: the server infers them from the SQL.  Two
+ * with no parameter types: the server infers them from the SQL.  Three
  * corrections: a parameter it infers as int2/int4 is re-prepared as int8
  * (money and ids are bigint: `$1 + 1` must not overflow at 2^31), a
  * parameter number the SQL skips (SQLite allows it) is declared text, and
  * a statement whose parameter types still cannot be inferred (42P18: `$1
  * IS NULL` alone) is prepared at its first step with the bound types (int8
- * for integers, text otherwise).  Inside a transaction the preparation runs under a savepoint:
- * PostgreSQL aborts the transaction on any failed command, SQLite does not
- * on a failed prepare.  Parameters and results are text format; step runs
+ * for integers, text otherwise).  Inside a transaction the preparation
+ * runs under a savepoint: PostgreSQL aborts the transaction on any failed
+ * command, SQLite does not on a failed prepare.  Parameters and results are text format; step runs
  * the statement once and walks the PGresult (no single-row mode).
  *
  * last_id: an INSERT into a table with an identity column gets `RETURNING
