@@ -476,13 +476,12 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	 * the same text in an expression no index is on. */
 	bool pg = st_is_pg(db);
 	char ids_set[460], ids_test[300], ids_walk[400];
+	const char *up_test = pg ? ID_UPPER("(id || '')") : ID_UPPER("+id");
 	if (p->idnum[0])
-		snprintf(ids_test, sizeof ids_test, "(%s OR %s)",
-			 pg ? ID_UPPER("(id || '')") : ID_UPPER("+id"),
+		snprintf(ids_test, sizeof ids_test, "(%s OR %s)", up_test,
 			 pg ? ID_NUMBER("(id || '')") : ID_NUMBER("+id"));
 	else
-		snprintf(ids_test, sizeof ids_test, "%s",
-			 pg ? ID_UPPER("(id || '')") : ID_UPPER("+id"));
+		snprintf(ids_test, sizeof ids_test, "%s", up_test);
 	/* by rowid: the expression indexes hold rowids, ids need the rows */
 	snprintf(ids_set, sizeof ids_set, "rowid IN (%s)", p->ids_keys[1]);
 	/* in id order: the primary key between the term's upper and lower

@@ -12,8 +12,9 @@
  * IS NULL` alone) is prepared at its first step with the bound types (int8
  * for integers, text otherwise).  Inside a transaction the preparation
  * runs under a savepoint: PostgreSQL aborts the transaction on any failed
- * command, SQLite does not on a failed prepare.  Parameters and results are text format; step runs
- * the statement once and walks the PGresult (no single-row mode).
+ * command, SQLite does not on a failed prepare.  Parameters and results
+ * are text format; step runs the statement once and walks the PGresult
+ * (no single-row mode).
  *
  * last_id: an INSERT into a table with an identity column gets `RETURNING
  * id` from the rewriter; step keeps the last returned value and reports
