@@ -89,13 +89,8 @@ int bzj_ctx_counts(bzj_ctx *x, int64_t *shops, int64_t *ledger, int64_t *refunds
 	return bzj_store_counts(x->db, shops, ledger, refunds, e);
 }
 
-bool bzj_ctx_search_index(bzj_ctx *x, bool make, char *why, size_t n)
+bool bzj_ctx_search_index(bzj_ctx *x, char *why, size_t n)
 {
-	bzj_err e = {0};
-	if (make && bzj_store_search_index_make(x->db, &e) && why && n) {
-		snprintf(why, n, "%s", e.msg);
-		return false;
-	}
 	return bzj_store_search_index(x->db, why, n);
 }
 

@@ -930,49 +930,12 @@ static const char schema_v22[] =
 	"DROP TABLE shop_orders;"
 	"ALTER TABLE shop_orders_new RENAME TO shop_orders;";
 
-/* v23: the PostgreSQL search index (pg_trgm; docs/store-seam.md, "Search-
- * as-you-type on PostgreSQL: measured").  SQLite has had FTS5 since v1:
- * nothing to do there (a comment is a valid script). */
-static const char schema_v23[] = "-- v23: PostgreSQL only (the pg_trgm search index)\n";
+/* v23: PostgreSQL only: the bigrams lower-cased as SQLite's lower() does.
+ * (It also made pg_trgm's indexes for the 3+ character search; v27's
+ * trigram postings replaced them.)  SQLite: nothing to do (a comment is a
+ * valid script). */
+static const char schema_v23[] = "-- v23: PostgreSQL only (the bigrams' lower case)\n";
 
-/* PostgreSQL: the trigram indexes of the 3+ character search, made only
- * where they serve (used by migration v23 and again by `bzj init`, see
- * bzj_store_search_index_make).  Two conditions, neither in bzj's hands:
- *  - the extension: pg_trgm ships with the server (Debian's postgresql
- *    package) and is trusted since PostgreSQL 13, so the database owner
- *    or any role with CREATE on the database may create it; elsewhere
- *    CREATE EXTENSION fails and is caught (a subtransaction);
- *  - characters: pg_trgm reads letters by the database's LC_CTYPE, and
- *    under "C" it cuts no trigram from Chinese at all: an index would
- *    then answer every Chinese term with every row, slower than the
- *    plain scan.  Probed with show_trgm itself, not by the locale's name.
- * Without either the index is left out and init still succeeds: the
- * search stays correct (the row test over every shop, the 1-2 character
- * bigrams untouched) and only slower on a large database, which `bzj
- * check` and `bzj init` say, with the reason (bzj_store_search_index).
- * Failing init instead would make an optional speed-up a precondition
- * of every PostgreSQL deployment, and the DBA can add it at any time
- * (docs/deploy.md: CREATE EXTENSION, then `bzj init` again).  The index
- * lower-cases with COLLATE "C", SQLite's lower() (ASCII only), whatever
- * LC_CTYPE, so it matches exactly what SQLite matches. */
-#define PG_SEARCH_INDEX_SQL                                                                        \
-	"DO $$ DECLARE ns text; ok boolean DEFAULT false; BEGIN"                                        \
-	" BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm;"                                           \
-	" EXCEPTION WHEN OTHERS THEN NULL; END;"                                                   \
-	" SELECT quote_ident(n.nspname) INTO ns FROM pg_extension x"                               \
-	" JOIN pg_namespace n ON n.oid = x.extnamespace WHERE x.extname = 'pg_trgm';"             \
-	" IF ns IS NOT NULL THEN"                                                                  \
-	"  EXECUTE format('SELECT cardinality(%s.show_trgm(%L)) > 0', ns, '店铺名')" \
-	"   INTO ok;"                                                                              \
-	" END IF;"                                                                                 \
-	" IF ok AND to_regclass('shop_name_trgm') IS NULL THEN"                                    \
-	"  EXECUTE format('CREATE INDEX shop_name_trgm ON shop USING gin"                          \
-	" (lower(name COLLATE \"C\") %s.gin_trgm_ops)', ns);"                                     \
-	" END IF;"                                                                                 \
-	" IF ok AND to_regclass('shop_operator_trgm') IS NULL THEN"                                \
-	"  EXECUTE format('CREATE INDEX shop_operator_trgm ON shop USING gin"                      \
-	" (lower(operator_name COLLATE \"C\") %s.gin_trgm_ops)', ns);"                            \
-	" END IF; END $$;"
 
 /* Issue 13, resumable imports of shops, top-ups and violations (core/
  * import.c, above row_shop): a file is applied in slices of whole,
@@ -1005,13 +968,18 @@ static const char schema_v25[] = "-- v25: PostgreSQL only (gmv's shop check per 
  * without the table; SQLite's expression indexes hold the rowid anyway. */
 static const char schema_v26[] = "-- v26: PostgreSQL only (id search indexes INCLUDE id, rowid)\n";
 
+/* v27: PostgreSQL only: the 3+ character search's trigram postings,
+ * shop_tri(gram, shop_id, pos) (store_list.c has the plan and the
+ * measurements).  SQLite has FTS5: nothing to do there. */
+static const char schema_v27[] = "-- v27: PostgreSQL only (the search's trigram postings)\n";
+
 /* Forward migrations: index i takes user_version i to i+1. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 					      schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
 					      schema_v11, schema_v12, schema_v13, schema_v14, schema_v15,
 					      schema_v16, schema_v17, schema_v18,
 					      schema_v19, schema_v20, schema_v21, schema_v22, schema_v23,
-					      schema_v24, schema_v25, schema_v26};
+					      schema_v24, schema_v25, schema_v26, schema_v27};
 _Static_assert(sizeof migrations / sizeof migrations[0] == BZJ_SCHEMA_VERSION,
 	       "BZJ_SCHEMA_VERSION is the number of migrations");
 
@@ -1057,10 +1025,10 @@ static const char *const migrations_pg[BZJ_SCHEMA_VERSION - BZJ_PG_BASELINE] = {
 	"ALTER TABLE shop_orders DROP CONSTRAINT shop_orders_pkey;"
 	"ALTER TABLE shop_orders ADD PRIMARY KEY (shop_id, day, job);",
 	/* v23: the bigrams lower-cased as SQLite's lower() does (ASCII only:
-	 * COLLATE "C"), whatever the database's LC_CTYPE (a UTF-8 one, which
-	 * pg_trgm needs, would fold other letters too and find shops SQLite
-	 * does not); the rows of the few shops whose grams that changes are
-	 * cut again; then the trigram indexes where they serve (above) */
+	 * COLLATE "C"), whatever the database's LC_CTYPE (a UTF-8 one would
+	 * fold other letters too and find shops SQLite does not); the rows
+	 * of the few shops whose grams that changes are cut again.  (It made
+	 * pg_trgm's indexes too, where the server allowed; v27 drops them.) */
 	"CREATE OR REPLACE FUNCTION bzj_grams(a text, b text) RETURNS SETOF text LANGUAGE sql"
 	" IMMUTABLE AS $$ SELECT DISTINCT substr(s, i, 2) FROM (VALUES (lower(a COLLATE \"C\")),"
 	" (lower(b COLLATE \"C\"))) AS src(s), generate_series(1, length(s)) AS i"
@@ -1077,7 +1045,7 @@ static const char *const migrations_pg[BZJ_SCHEMA_VERSION - BZJ_PG_BASELINE] = {
 	"  INSERT INTO shop_gram(gram, shop_id) SELECT g, r.id FROM regram r,"
 	"  bzj_grams(r.name, r.operator_name) AS g ON CONFLICT DO NOTHING;"
 	" END IF;"
-	" DROP TABLE regram; END $$;" PG_SEARCH_INDEX_SQL,
+	" DROP TABLE regram; END $$;",
 	/* v24: import_run (resumable imports); it bumps data_version and the
 	 * bzj role may use it (no DELETE granted: bzj never deletes a run,
 	 * which SQLite's no-delete trigger says there) */
@@ -1142,6 +1110,33 @@ static const char *const migrations_pg[BZJ_SCHEMA_VERSION - BZJ_PG_BASELINE] = {
 	 * id prefix and walked the primary key (S0500 at a million shops:
 	 * 2.3 s instead of milliseconds) */
 	"ANALYZE shop;",
+	/* v27: the 3+ character search's trigram postings (store_list.c
+	 * tri_chain), kept by a row trigger on shop as the bigrams are, in
+	 * place of pg_trgm's indexes (dropped: they served only that search,
+	 * and cost every write to a name) */
+	"DROP INDEX IF EXISTS shop_name_trgm; DROP INDEX IF EXISTS shop_operator_trgm;"
+	"CREATE TABLE shop_tri(gram text COLLATE \"C\" NOT NULL, shop_id text NOT NULL,"
+	" pos integer NOT NULL, PRIMARY KEY(gram, shop_id, pos));" SHOP_TRI_FILL ";"
+	"CREATE FUNCTION bzj_shop_tri() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	" IF TG_OP IN ('UPDATE', 'DELETE') THEN"
+	"  IF TG_OP = 'UPDATE' AND OLD.id IS NOT DISTINCT FROM NEW.id"
+	"   AND OLD.name IS NOT DISTINCT FROM NEW.name"
+	"   AND OLD.operator_name IS NOT DISTINCT FROM NEW.operator_name THEN RETURN NULL; END IF;"
+	"  DELETE FROM shop_tri t USING (SELECT substr(v.s, i, 3) AS g, i + v.b AS p FROM"
+	SHOP_TRI_CUT("OLD.name", "OLD.operator_name") ") AS o"
+	"   WHERE t.gram = o.g AND t.shop_id = OLD.id AND t.pos = o.p;"
+	" END IF;"
+	" IF TG_OP IN ('UPDATE', 'INSERT') THEN"
+	"  INSERT INTO shop_tri(gram, shop_id, pos) SELECT substr(v.s, i, 3), NEW.id, i + v.b FROM"
+	SHOP_TRI_CUT("NEW.name", "NEW.operator_name") ";"
+	" END IF; RETURN NULL; END $$;"
+	"CREATE TRIGGER shop_tri_aiud AFTER INSERT OR DELETE OR UPDATE OF id, name, operator_name"
+	" ON shop FOR EACH ROW EXECUTE FUNCTION bzj_shop_tri();"
+	"CREATE TRIGGER shop_tri_dv AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON shop_tri"
+	" FOR EACH STATEMENT EXECUTE FUNCTION bzj_dv_bump();"
+	"DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bzj') THEN"
+	" GRANT SELECT, INSERT, DELETE ON shop_tri TO bzj; END IF; END $$;"
+	"ANALYZE shop_tri;",
 };
 
 const char *bzj_pg_migration(int v)
@@ -1413,13 +1408,6 @@ static int exec_script(bzj_db *db, const char *sql, bzj_err *e)
 {
 	int rc = db->drv->exec(db->conn, sql);
 	return rc == ST_OK ? BZJ_OK : st_error(db, rc, e);
-}
-
-int bzj_store_search_index_make(bzj_db *db, bzj_err *e)
-{
-	if (!st_is_pg(db) || bzj_store_search_index(db, NULL, 0))
-		return BZJ_OK;
-	return exec_script(db, PG_SEARCH_INDEX_SQL, e);
 }
 
 static bzj_migrate_fn migrate_fn;

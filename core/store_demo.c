@@ -987,6 +987,9 @@ static int demo_pg_end(bzj_db *db, bzj_err *e)
 			     " (lower(s.operator_name))) AS v(s)"
 			     " CROSS JOIN LATERAL generate_series(1, length(v.s)) AS i ORDER BY 1, 2",
 			     NULL);
+	/* and their trigrams (bzj_shop_tri's rows, schema v27) */
+	if (!rc)
+		rc = st_exec(db, e, SHOP_TRI_FILL, NULL);
 	/* a new database: no shops before the demo's (bzj_shop_total) */
 	if (!rc)
 		rc = st_exec(db, e, "UPDATE shop_total SET n = n + (SELECT count(*) FROM shop)", NULL);

@@ -1,7 +1,7 @@
 /* store_list.c - the shop list: filters, search and keyset pagination.
  * Pages are fetched by (sort key, id) cursors over indexes, never OFFSET;
  * search uses bigram postings in shop-id order and the FTS5 trigram index
- * (on PostgreSQL pg_trgm's, where the database has it). */
+ * (on PostgreSQL positional trigram postings, shop_tri). */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +11,7 @@
 static const char *const sort_col[BZJ_SORT_COUNT] = {"id", "name", "required_fen", "balance_fen"};
 
 typedef struct sqlbuf {
-	char s[2048];
+	char s[8192];
 	size_t n;
 } sqlbuf;
 
@@ -58,44 +58,6 @@ static void ascii_lower(const char *s, char *out, size_t n)
 	out[i] = 0;
 }
 
-/* The term as a LIKE pattern matching it anywhere: %term%, with \, % and
- * _ escaped by a backslash (PostgreSQL's default LIKE escape). */
-static void like_anywhere(const char *t, char *out, size_t n)
-{
-	size_t j = 0;
-	if (n < 3)
-		return;
-	out[j++] = '%';
-	for (; *t && j + 3 < n; t++) {
-		if (*t == '\\' || *t == '%' || *t == '_')
-			out[j++] = '\\';
-		out[j++] = *t;
-	}
-	out[j++] = '%';
-	out[j] = 0;
-}
-
-/* PostgreSQL: whether the database has the trigram indexes migration v23
- * makes where they serve (core/store.c PG_SEARCH_INDEX_SQL), asked once
- * per connection.  Without them a 3+ character search is the row test
- * over every shop: correct, slower. */
-static bool search_trgm(bzj_db *db)
-{
-	if (!db->trgm) {
-		st_stmt *st = NULL;
-		db->trgm = -1;
-		if (st_prepare_once(db,
-				    "SELECT to_regclass('shop_name_trgm') IS NOT NULL"
-				    " AND to_regclass('shop_operator_trgm') IS NOT NULL",
-				    &st) == ST_OK) {
-			if (st_step(st) == ST_ROW && st_col_int(st, 0))
-				db->trgm = 1;
-			st_finalize(st);
-		}
-	}
-	return db->trgm > 0;
-}
-
 /* ASCII upper case, as SQLite's upper() that built shop_id_upper. */
 static void ascii_upper(const char *s, char *out, size_t n)
 {
@@ -135,7 +97,8 @@ static bool id_chars(const char *s)
  * zeros left out on both sides (167 and 0167 find S0000167, S0001670...;
  * SHOP_ID_NUMBER).  It has up to two sources:
  *  - names: the bigram postings `shop_gram(gram, shop_id)` for 1 or 2
- *    characters; the FTS5 trigram index for 3 or more;
+ *    characters; the FTS5 trigram index for 3 or more (on PostgreSQL
+ *    the trigram postings shop_tri, below);
  *  - ids: ranges of the indexes on upper(id) and on the number (a set),
  *    or, when large, the primary key walked in order with a row test:
  *    every id that starts with the term in some case lies between the
@@ -163,28 +126,34 @@ static bool id_chars(const char *s)
 #define FTS_SET 200  /* 3+ characters: this few matches are fetched as a set */
 #define MAX_PROBES 3 /* bigrams joined per 3+ character walk */
 #define MAX_STREAMS 2
+#define MAX_TRI 8    /* PostgreSQL: trigrams chained per term (24 characters) */
+#define PRED_MAX 1400
 
 typedef struct stream {
 	const char *from;
-	char pred[480];	 /* row test, after the filters */
-	const char *key; /* the shop id the stream walks in order */
+	char pred[PRED_MAX]; /* row test, after the filters */
+	const char *key;     /* the shop id the stream walks in order */
 } stream;
 
 typedef struct qparts {
 	sqlbuf where;		     /* the filters */
 	char term[512];		     /* lower-cased term (grams, row tests) */
 	char fts[512];		     /* FTS phrase */
-	char like[1040];	     /* PostgreSQL's trigram search: %term% */
 	char idup[64], idlow[64];    /* the term in upper and lower case (ids) */
 	char idnum[64];		     /* a term of digits without leading zeros, or "" */
 	char ids_keys[2][400];	     /* the ids matching, as ids and as rowids */
 	char gram[MAX_PROBES][16];   /* 3+ characters: bigrams, rarest first */
+	char tri[MAX_TRI][16];	     /* PostgreSQL, 3+ characters: trigrams */
 	bool search, filtered, with_ids;
 	bool big;		     /* some source has SRC_SMALL or more matches */
+	bool names_by_id;	     /* names_keys lists ids (else rowids) */
+	bool names_dups;	     /* ... and may list a shop more than once */
 	int nch, ngram;
-	const char *names_keys;	     /* names: ids (1-2 chars) or rowids (3+) */
+	const char *names_keys;	     /* names: the keys of the shops matching */
+	char tri_keys[1200];	     /* PostgreSQL, 3+ characters: names_keys */
+	char tri_from[1400];	     /* ... and its matches in id order, as a FROM */
 	int nmember;		     /* membership tests, for counting */
-	char member[MAX_STREAMS][480];
+	char member[MAX_STREAMS][PRED_MAX];
 	int nstreams;
 	stream stream[MAX_STREAMS];
 } qparts;
@@ -215,16 +184,72 @@ static const char from_gram2_pg[] = "shop_gram a CROSS JOIN shop_gram b JOIN sho
 				    " ON shop.id = a.shop_id";
 static const char from_gram3_pg[] = "shop_gram a CROSS JOIN shop_gram b CROSS JOIN shop_gram c"
 				    " JOIN shop ON shop.id = a.shop_id";
-/* PostgreSQL: the term's matches through pg_trgm's indexes on shop itself */
-#define TRGM_LIKE                                                                                  \
-	"(lower(name COLLATE \"C\") LIKE :like OR lower(operator_name COLLATE \"C\") LIKE :like)"
-/* A source known to be small (memo_sizes), fetched as a set and sorted:
- * OFFSET 0 keeps the planner from walking the primary key for the page
- * instead, as its estimate of a trigram match (5,610 for a 1,807-shop
- * name at 1,000,000 shops) made it do: 14,700 rows tested, 22-57 ms,
- * against 6 ms for the set (and 17-33 ms for the set joined back to
- * shop by rowid, the SQLite form) */
-static const char from_trgm_set[] = "(SELECT * FROM shop WHERE " TRGM_LIKE " OFFSET 0) AS shop";
+/* PostgreSQL, 3 or more characters: the trigram postings
+ * shop_tri(gram, shop_id, pos) of schema v27, every 3-character substring
+ * of a shop's lower-cased name at its position (the operator name's from
+ * 1,000,001 on, so that no match runs from one into the other).  A term
+ * is found where its trigrams stand at consecutive positions: the
+ * trigrams at offsets 0, 3, 6... and the last one, at those offsets from
+ * one position, cover every character of the term, so the match is exact
+ * (the same as the row test), and it reads index entries only, never a
+ * shop row.  A term longer than MAX_TRI trigrams cover (24 characters)
+ * chains its first 24 and tests the rows those find.
+ * Why not pg_trgm (schema v23 to v26 used its GIN indexes): a GIN match
+ * is a candidate to recheck on its row, and at 1,000,000 shops a
+ * 3-character name such as 张秀英 (1,807 shops) read ~1,800 heap pages
+ * to count and fetch its set: 67-87 ms when they were not in the
+ * server's buffers (the 465 MB shop heap never is in 128 MB of them, and
+ * 4 GB of them did worse), 2.3-5.9 ms when they were; the postings'
+ * counts took 1.3-8.1 ms with the OS cache cold too (tests/bench/
+ * RESULTS.md).  They need no extension and read Chinese under any
+ * LC_CTYPE, which pg_trgm did not ("C" cut no trigram from it). */
+static bool tri_chain(qparts *p, const char *row_test)
+{
+	const unsigned char *s = (const unsigned char *)p->term;
+	size_t len = strlen(p->term), at[sizeof p->term];
+	int k = 0;
+	for (size_t i = 0, w; i < len; i += w) {
+		if (!(w = bzj_utf8_seq(s + i, len - i)))
+			return false; /* not UTF-8: the server refuses it anyway */
+		at[k++] = i;
+	}
+	at[k] = len;
+	if (k < 3)
+		return false;
+	int off[MAX_TRI], m = 0;
+	for (int o = 0; o < k - 3 && m < MAX_TRI; o += 3)
+		off[m++] = o;
+	bool whole = m < MAX_TRI;
+	if (whole)
+		off[m++] = k - 3;
+	char *q = p->tri_keys;
+	size_t n = sizeof p->tri_keys, w = 0;
+	w += (size_t)snprintf(q + w, n - w, "SELECT a0.shop_id FROM shop_tri a0");
+	for (int i = 0; i < m; i++) {
+		size_t b = at[off[i]], e = at[off[i] + 3];
+		if (e - b >= sizeof p->tri[0])
+			return false;
+		memcpy(p->tri[i], p->term + b, e - b);
+		p->tri[i][e - b] = 0;
+		if (i)
+			w += (size_t)snprintf(q + w, n > w ? n - w : 0,
+					      " JOIN shop_tri a%d ON a%d.gram = :t%d"
+					      " AND a%d.shop_id = a0.shop_id AND a%d.pos = a0.pos + %d",
+					      i, i, i, i, i, off[i]);
+	}
+	w += (size_t)snprintf(q + w, n > w ? n - w : 0, "%s WHERE a0.gram = :t0%s%s",
+			      whole ? "" : " JOIN shop ON shop.id = a0.shop_id", whole ? "" : " AND ",
+			      whole ? "" : row_test);
+	if (w >= n)
+		return false;
+	/* the page in id order: the distinct ids, joined to their rows only
+	 * for the page (the cursor and LIMIT reach the subquery) */
+	w = (size_t)snprintf(p->tri_from, sizeof p->tri_from,
+			     "(SELECT DISTINCT s.shop_id AS sid FROM (%s) AS s) AS m"
+			     " JOIN shop ON shop.id = m.sid",
+			     p->tri_keys);
+	return w < sizeof p->tri_from;
+}
 
 static void bind_text(st_stmt *st, const char *name, const char *v)
 {
@@ -237,7 +262,11 @@ static void bind_terms(st_stmt *st, const qparts *p)
 {
 	bind_text(st, ":term", p->term);
 	bind_text(st, ":fts", p->fts);
-	bind_text(st, ":like", p->like);
+	for (int i = 0; i < MAX_TRI && p->tri[i][0]; i++) {
+		char name[8];
+		snprintf(name, sizeof name, ":t%d", i);
+		bind_text(st, name, p->tri[i]);
+	}
 	bind_text(st, ":idup", p->idup);
 	bind_text(st, ":idlow", p->idlow);
 	bind_text(st, ":idnum", p->idnum);
@@ -374,18 +403,7 @@ static void memo_sizes(bzj_db *db, const char *search, qparts *p)
 	if (keyable && strcmp(db->memo.search, search) == 0 && db->memo.data_version == dv &&
 	    db->memo.changes == changes)
 		return;
-	/* PostgreSQL's trigram source (p->like): a shop that matches has every
-	 * bigram of the term, so the rarest bigram's postings (index entries,
-	 * a millisecond or two) bound the matches from above and, under
-	 * SRC_SMALL, prove the source small.  Counting the LIKE itself reads
-	 * every matching row (a 1,807-shop name took 21-31 ms at 1,000,000
-	 * shops); it still decides when the bound does not (a common term
-	 * needs its count: "big" shortens the total, bzj_store_shop_count). */
-	int64_t bound = SRC_SMALL;
-	if (p->like[0] && !cut_grams(db, p, &bound))
-		bound = SRC_SMALL;
-	db->memo.names_n =
-		bound < SRC_SMALL ? bound : src_size(db, p->names_keys, p, SRC_SMALL, p->nch == 1);
+	db->memo.names_n = src_size(db, p->names_keys, p, SRC_SMALL, p->names_dups);
 	/* ids: each range apart, counting index entries only (a union of the
 	 * two would read every match); their sum may count a shop twice, so
 	 * it decides small or large, and only one range alone proves large */
@@ -462,9 +480,7 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 					      " OR instr(lower(operator_name COLLATE \"C\"), :term) > 0)"
 					    : "(instr(lower(name), :term) > 0"
 					      " OR instr(lower(operator_name), :term) > 0)";
-	bool trgm = p->nch >= 3 && st_is_pg(db) && search_trgm(db);
-	if (trgm)
-		like_anywhere(p->term, p->like, sizeof p->like);
+	bool tri = p->nch >= 3 && st_is_pg(db) && tri_chain(p, row_test);
 	/* A test on rows walked in another order, not an index range: SQLite's
 	 * hint is the unary + (+id).  PostgreSQL has no unary + for text (a
 	 * search of a digit at a million shops, which walks ids, failed there
@@ -491,19 +507,20 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	else
 		snprintf(ids_walk, sizeof ids_walk,
 			 "id >= :idup AND id < :idlow || char(1114111) AND %s", ids_test);
-	char names_set[400];
+	char names_set[PRED_MAX];
 	p->names_keys = p->nch == 1 ? "SELECT shop_id FROM shop_gram WHERE gram >= :term"
 				      " AND gram < :term || char(1114111)"
 			: p->nch == 2 ? "SELECT shop_id FROM shop_gram WHERE gram = :term"
-			/* PostgreSQL: pg_trgm's GIN indexes on the same expressions
-			 * (docs/store-seam.md, measured), else the row test over
-			 * every shop */
-			: trgm	? "SELECT rowid FROM shop WHERE " TRGM_LIKE
+			: tri	      ? p->tri_keys
+			/* PostgreSQL, a term the postings cannot take (not
+			 * UTF-8): the row test over every shop */
 			: st_is_pg(db)
 				? "SELECT rowid FROM shop WHERE (instr(lower(name COLLATE \"C\"), :term) > 0"
 				  " OR instr(lower(operator_name COLLATE \"C\"), :term) > 0)"
 				: "SELECT rowid FROM shop_fts WHERE shop_fts MATCH :fts";
-	if (p->nch <= 2)
+	p->names_by_id = p->nch <= 2 || tri;
+	p->names_dups = p->nch == 1 || tri;
+	if (p->names_by_id)
 		snprintf(names_set, sizeof names_set, "id IN (%s)", p->names_keys);
 	else /* FTS folds case beyond ASCII; the row test keeps lower()'s meaning */
 		snprintf(names_set, sizeof names_set, "rowid IN (%s) AND %s", p->names_keys,
@@ -513,11 +530,12 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	bool names_small = names_n < SRC_SMALL, ids_small = ids_n < SRC_SMALL;
 	p->big = !names_small || db->memo.ids_big;
 	bool names = names_n > 0 || !p->with_ids;
-	/* PostgreSQL's trigram matches are rows of shop itself: tested there,
-	 * not joined back to it by rowid */
-	bool trgm_set = trgm && names && names_small;
-	if (trgm_set)
-		snprintf(names_set, sizeof names_set, "%s AND %s", TRGM_LIKE, row_test);
+	/* PostgreSQL's trigram set in another order: fetched as a set and
+	 * sorted; OFFSET 0 keeps the planner from walking the sort's index
+	 * and testing every row it meets against the set instead */
+	char tri_set[PRED_MAX + 64];
+	snprintf(tri_set, sizeof tri_set, "(SELECT * FROM shop WHERE %s OFFSET 0) AS shop",
+		 names_set);
 
 	if (names)
 		snprintf(p->member[p->nmember++], sizeof p->member[0], "%s",
@@ -527,9 +545,10 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 			 ids_small ? ids_set : sort == BZJ_SORT_ID ? ids_walk : ids_test);
 
 	if (sort != BZJ_SORT_ID) {
+		bool tri_sorted = tri && names && names_small;
 		for (int i = 0; i < p->nmember; i++)
-			add_stream(p, i == 0 && trgm_set ? from_trgm_set : from_shop, "id",
-				   i == 0 && trgm_set ? row_test : p->member[i]);
+			add_stream(p, i == 0 && tri_sorted ? tri_set : from_shop, "id",
+				   i == 0 && tri_sorted ? "1 = 1" : p->member[i]);
 		return;
 	}
 	if (names) {
@@ -537,11 +556,10 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 		if (p->nch == 2) {
 			add_stream(p, st_is_pg(db) ? from_gram1_pg : from_gram1, "a.shop_id",
 				   "a.gram = :term");
-		} else if (p->nch >= 3 && names_n > FTS_SET && !trgm && pick_grams(db, p)) {
-			/* (PostgreSQL with pg_trgm takes the last branch: a set
-			 * from its index while small, else the row test walked in
-			 * id order; one trigram lookup beats intersected bigram
-			 * lists from 3 characters on, docs/store-seam.md) */
+		} else if (tri) {
+			/* the postings' distinct ids in order, small or large */
+			add_stream(p, p->tri_from, "m.sid", "1 = 1");
+		} else if (p->nch >= 3 && names_n > FTS_SET && pick_grams(db, p)) {
 			static const char *const from_sq[] = {from_gram1, from_gram2, from_gram3};
 			static const char *const from_pg[] = {from_gram1_pg, from_gram2_pg,
 							      from_gram3_pg};
@@ -555,8 +573,7 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 				 row_test);
 			add_stream(p, from[p->ngram - 1], "a.shop_id", pred);
 		} else {
-			add_stream(p, trgm_set ? from_trgm_set : from_shop, "id",
-				   trgm_set ? row_test : p->member[0]);
+			add_stream(p, from_shop, "id", p->member[0]);
 		}
 	}
 	if (p->with_ids) {
@@ -709,13 +726,13 @@ int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row
 			 * bigram that starts with it, so without the UNION
 			 * they are made distinct (a shop named 小满 with
 			 * operator 小X was counted twice) */
-			bool dups = p.nch == 1 && !p.with_ids;
+			bool dups = p.names_dups && !p.with_ids;
 			sb_add(&sql, dups ? "SELECT count(*) FROM (SELECT DISTINCT * FROM ("
 					  : "SELECT count(*) FROM (");
 			sb_add(&sql, p.names_keys);
 			if (p.with_ids) {
 				sb_add(&sql, " UNION ");
-				sb_add(&sql, p.ids_keys[p.nch <= 2 ? 0 : 1]);
+				sb_add(&sql, p.ids_keys[p.names_by_id ? 0 : 1]);
 			}
 			if (dups)
 				sb_add(&sql, ") AS d");
@@ -763,52 +780,14 @@ bool bzj_store_search_index(bzj_db *db, char *why, size_t n)
 		why[0] = 0;
 	if (!st_is_pg(db))
 		return true; /* FTS5, part of the schema since v1 */
-	db->trgm = 0;	     /* ask again: init may just have made them */
-	if (search_trgm(db))
-		return true;
-	if (!why || !n)
-		return false;
 	st_stmt *st = NULL;
-	char ns[128] = "", ctype[128] = "";
-	bool avail = false;
-	if (st_prepare_once(db,
-			    "SELECT (SELECT quote_ident(n.nspname) FROM pg_extension x JOIN pg_namespace n"
-			    " ON n.oid = x.extnamespace WHERE x.extname = 'pg_trgm'),"
-			    " EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'),"
-			    " current_setting('lc_ctype')",
-			    &st) == ST_OK) {
-		if (st_step(st) == ST_ROW) {
-			st_text(st, 0, ns, sizeof ns);
-			avail = st_col_int(st, 1) != 0;
-			st_text(st, 2, ctype, sizeof ctype);
-		}
+	bool there = false;
+	if (st_prepare_once(db, "SELECT to_regclass('shop_tri') IS NOT NULL", &st) == ST_OK) {
+		there = st_step(st) == ST_ROW && st_col_int(st, 0);
 		st_finalize(st);
 	}
-	bool cuts = false; /* does pg_trgm cut trigrams from Chinese here? */
-	if (ns[0]) {
-		char sql[256];
-		snprintf(sql, sizeof sql, "SELECT cardinality(%s.show_trgm('店铺名')) > 0", ns);
-		if (st_prepare_once(db, sql, &st) == ST_OK) {
-			cuts = st_step(st) == ST_ROW && st_col_int(st, 0);
-			st_finalize(st);
-		}
-	}
-	if (!avail && !ns[0])
+	if (!there && why && n)
 		snprintf(why, n, "%s",
-			 _("the server has no pg_trgm extension (the server's contrib modules are "
-			   "not installed)"));
-	else if (!ns[0])
-		snprintf(why, n, "%s",
-			 _("pg_trgm is not created in this database and bzj could not create it "
-			   "(PostgreSQL 13 or later lets the database owner; run `bzj init` as the "
-			   "owner, or CREATE EXTENSION pg_trgm as a superuser)"));
-	else if (!cuts)
-		snprintf(why, n,
-			 _("the database's LC_CTYPE is %s, under which pg_trgm finds no trigram in "
-			   "Chinese text (create the database with LC_CTYPE C.UTF-8)"),
-			 ctype);
-	else
-		snprintf(why, n, "%s",
-			 _("the trigram indexes are missing: run `bzj init` to create them"));
-	return false;
+			 _("the trigram postings (table shop_tri) are missing: dropped outside bzj"));
+	return there;
 }

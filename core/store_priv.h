@@ -57,9 +57,6 @@ struct bzj_db {
 		int ngram; /* -1: not picked yet; 0: the term cannot be cut */
 		char gram[3][16];
 	} memo;
-	/* PostgreSQL: the trigram indexes of the 3+ character search
-	 * (store_list.c search_trgm): 0 not asked yet, 1 there, -1 not */
-	signed char trgm;
 	/* the audit key (HMAC-SHA256 of the audit chain and the row seals);
 	 * without one, both are plain SHA-256 (see store_seal.c) */
 	bool keyed;
@@ -336,6 +333,20 @@ bzj_date st_date(st_stmt *st, int col);
  * functions only (the sqlite3 shell reads the database); the index
  * shop_id_number (schema 12) is on this very expression, and a query uses
  * it only when it spells the expression the same way. */
+/* PostgreSQL (schema v27): a shop's trigrams and their positions, as the
+ * 3+ character search reads them (store_list.c tri_chain), for a FROM:
+ * v(s, b) the lower-cased name (ASCII only, as SQLite's lower(): COLLATE
+ * "C") with base 0 and the operator name with base 1,000,000, i the
+ * position in it; a row is (substr(v.s, i, 3), <shop id>, i + v.b).
+ * Used by the migration, its trigger and the demo's bulk path. */
+#define SHOP_TRI_CUT(name, op)                                                                     \
+	" (VALUES (lower(" name " COLLATE \"C\"), 0), (lower(" op " COLLATE \"C\"), 1000000))"      \
+	" AS v(s, b) CROSS JOIN LATERAL generate_series(1, length(v.s) - 2) AS i"
+/* every shop's, in the postings' key order (a new or empty table) */
+#define SHOP_TRI_FILL                                                                              \
+	"INSERT INTO shop_tri(gram, shop_id, pos) SELECT substr(v.s, i, 3), s.id, i + v.b"         \
+	" FROM shop s CROSS JOIN LATERAL" SHOP_TRI_CUT("s.name", "s.operator_name") " ORDER BY 1, 2, 3"
+
 #define SHOP_ID_NUMBER(col)                                                                        \
 	"ltrim(" col ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.-0')"
 

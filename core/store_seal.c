@@ -702,10 +702,8 @@ static int schema_read(bzj_db *db, char ***out, int *n)
  * schema's own, or `pg_temp` for the temporary schema) taken out so that
  * the database's schema and the expected one (built in a schema of its
  * own, store.c st_schema_expected_pg) compare equal.  An extension's own
- * functions (pg_trgm's, when it lives in the same schema) are not bzj's
- * schema, and pg_trgm's operator class is named without its schema (the
- * expected schema's search_path does not see it, so PostgreSQL qualifies
- * it there only). */
+ * functions (pg_trgm's, which schemas v23 to v26 used, when it lives in
+ * the same schema) are not bzj's schema. */
 #define PG_UNQ(x) "replace(" x ", quote_ident(?2) || '.', '')"
 static const char pg_schema_sql[] =
 	"SELECT 'table ' || c.relname, 'table ' || c.relname || ': ' || string_agg(a.attname"
@@ -716,10 +714,7 @@ static const char pg_schema_sql[] =
 	" JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
 	" LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum"
 	" WHERE n.nspname = ?1 AND c.relkind = 'r' GROUP BY c.relname"
-	" UNION ALL SELECT 'index ' || c.relname, replace(" PG_UNQ("pg_get_indexdef(c.oid)") ","
-	" COALESCE((SELECT quote_ident(en.nspname) FROM pg_extension x JOIN pg_namespace en"
-	" ON en.oid = x.extnamespace WHERE x.extname = 'pg_trgm') || '.gin_trgm_ops',"
-	" 'gin_trgm_ops'), 'gin_trgm_ops')"
+	" UNION ALL SELECT 'index ' || c.relname, " PG_UNQ("pg_get_indexdef(c.oid)")
 	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE n.nspname = ?1 AND c.relkind = 'i'"
 	" UNION ALL SELECT 'constraint ' || t.relname || '.' || k.conname, "
@@ -812,12 +807,6 @@ int bzj_store_schema_check(bzj_db *db, bzj_store_problem_fn fn, void *ctx, int64
 		while (j < nh && strcmp(want[i], have[j]) != 0)
 			j += 2;
 		if (j >= nh) {
-			/* PostgreSQL's search indexes are made only where the server
-			 * allows (core/store.c PG_SEARCH_INDEX_SQL): their absence is
-			 * `bzj check`'s note on the search, not a schema problem */
-			if (strcmp(want[i], "index shop_name_trgm") == 0 ||
-			    strcmp(want[i], "index shop_operator_trgm") == 0)
-				continue;
 			if (problem(fn, ctx, problems, _("%s is missing (%.200s): dropped outside bzj"),
 				    want[i], want[i + 1]))
 				break;

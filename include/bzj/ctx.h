@@ -68,11 +68,10 @@ void bzj_ctx_set_interrupt(bzj_ctx *x, volatile int *flag);
 /* The database's schema version, and its size at a glance. */
 int bzj_ctx_schema_version(bzj_ctx *x);
 int bzj_ctx_counts(bzj_ctx *x, int64_t *shops, int64_t *ledger, int64_t *refunds, bzj_err *e);
-/* Whether a search of 3 or more characters is served by an index (always
- * on SQLite; on PostgreSQL the pg_trgm indexes, when the server allows
- * them: bzj_store_search_index); if not, `why` says what is missing.
- * `make` first tries to create them (init); failing to is no error. */
-bool bzj_ctx_search_index(bzj_ctx *x, bool make, char *why, size_t n);
+/* Whether a search of 3 or more characters has its index (part of the
+ * schema on both backends: bzj_store_search_index); if not, `why` says
+ * what is missing. */
+bool bzj_ctx_search_index(bzj_ctx *x, char *why, size_t n);
 /* Told before a database is migrated (from, to), e.g. to say it may take a
  * while; *stop non-zero cancels the migration (it rolls back). */
 typedef void (*bzj_migrate_notice_fn)(int from, int to);

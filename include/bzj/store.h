@@ -26,7 +26,7 @@
 
 typedef struct bzj_db bzj_db;
 
-#define BZJ_SCHEMA_VERSION 26
+#define BZJ_SCHEMA_VERSION 27
 /* meta key: schema v13 left a keyed database's refund seals to renew once
  * its audit key is attached (bzj_store_reseal_pending). */
 #define BZJ_RESEAL_PENDING "reseal_refund_v13"
@@ -211,14 +211,10 @@ int bzj_store_change_insert(bzj_db *db, const bzj_info_change *c, bzj_err *e);
 int bzj_store_change_state(bzj_db *db, const char *shop_id, bzj_change_state *out, bzj_err *e);
 int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows, int max, int *n,
 			bzj_err *e);
-/* Whether a 3+ character search has an index: always on SQLite (FTS5);
- * on PostgreSQL the pg_trgm indexes of schema v23, made only where the
- * extension can be created and the database's LC_CTYPE lets it read
- * Chinese.  Without them the search scans every shop (correct, slower);
- * `why` then says which condition is missing.  _make tries to make them
- * (init): never an error for the conditions, only for the database. */
+/* Whether a 3+ character search has its index: FTS5 on SQLite, the
+ * trigram postings shop_tri on PostgreSQL (schema v27), both part of the
+ * schema; false only where someone dropped it (`why` says so). */
 bool bzj_store_search_index(bzj_db *db, char *why, size_t n);
-int bzj_store_search_index_make(bzj_db *db, bzj_err *e);
 int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row *pos_of,
 			 int64_t *total, int64_t *pos, bzj_err *e);
 typedef int (*bzj_shop_id_fn)(void *ctx, const char *id);
