@@ -263,7 +263,7 @@ static void bind_terms(st_stmt *st, const qparts *p)
 	bind_text(st, ":term", p->term);
 	bind_text(st, ":fts", p->fts);
 	for (int i = 0; i < MAX_TRI && p->tri[i][0]; i++) {
-		char name[8];
+		char name[16];
 		snprintf(name, sizeof name, ":t%d", i);
 		bind_text(st, name, p->tri[i]);
 	}

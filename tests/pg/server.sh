@@ -62,12 +62,12 @@ start() {
 	chmod 0700 "$DIR"
 	echo "$owner" >"$DIR/.bzj-pg"
 	# Collation C (byte order, as SQLite compares), character classes
-	# C.UTF-8: pg_trgm takes a CJK character for a letter only under a
-	# UTF-8 LC_CTYPE (under "C" it cuts no trigram from Chinese and bzj
-	# leaves the search index out, docs/deploy.md); every database made
-	# from template1 inherits it.  bzj's own SQL lower-cases with COLLATE
-	# "C", so the classes change nothing else.  Plain C where the system
-	# has no C.UTF-8.
+	# C.UTF-8, as docs/deploy.md suggests (schemas 23-26 needed it for
+	# pg_trgm; bzj's trigram postings, v27, read Chinese under any
+	# LC_CTYPE, and tests/pg/e2e.sh searches a database of LC_CTYPE C
+	# too); every database made from template1 inherits it.  bzj's own
+	# SQL lower-cases with COLLATE "C", so the classes change nothing
+	# else.  Plain C where the system has no C.UTF-8.
 	initdb_ok=0
 	if [ -n "${BZJ_PG_DATA:-}" ]; then
 		if [ -f "$BZJ_PG_DATA/PG_VERSION" ]; then

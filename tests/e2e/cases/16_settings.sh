@@ -117,8 +117,8 @@ bz demo $D init
 # running sums, so their migration has work), then the PostgreSQL search
 # index (nothing to undo: a no-op on SQLite), then import_run (resumable
 # imports of shops, top-ups and violations), then gmv's shop check per
-# statement and the id search's covering indexes (both PostgreSQL only:
-# no-ops on SQLite): undo all thirteen
+# statement, the id search's covering indexes and the search's trigram
+# postings (all three PostgreSQL only: no-ops on SQLite): undo all fourteen
 sqlite3 "$DB" "DROP TABLE import_run; DROP INDEX refund_one_open; DROP INDEX refund_provider_open;
 	CREATE UNIQUE INDEX refund_one_open ON refund(shop_id) WHERE status IN (1,2,7);
 	CREATE UNIQUE INDEX refund_provider_open ON refund(provider_id) WHERE status IN (1,2,7);
@@ -130,7 +130,7 @@ sqlite3 "$DB" "DROP TABLE import_run; DROP INDEX refund_one_open; DROP INDEX ref
 	CREATE INDEX refund_open_due ON refund(window_end, id) WHERE status IN (1,2,7);
 	DROP TRIGGER settings_no_delete; DELETE FROM settings; DELETE FROM seal WHERE tbl = 'settings';
 	DROP TABLE settings; DROP TABLE bulk_job; DROP INDEX floating_month0;
-	PRAGMA user_version = $(( $(sqlite3 "$DB" 'PRAGMA user_version') - 13 ));"
+	PRAGMA user_version = $(( $(sqlite3 "$DB" 'PRAGMA user_version') - 14 ));"
 is "the copy is at the schema before" "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'settings'")" 0
 bz cs1 $D shop list
 okrc "an older database opens (migrated)"
