@@ -376,9 +376,64 @@ static int panel_enter(ui *u, int p)
 	int rd = RD_ALL;
 	if (u->stale[p]) {
 		u->stale[p] = false;
+		u->ahead_msg[p][0] = 0;
 		rd |= panels[p]->load(u);
+	} else if (u->ahead_msg[p][0]) {
+		/* said by its load ahead of time (warm_up) */
+		if (!u->msg[0]) {
+			memcpy(u->msg, u->ahead_msg[p], sizeof u->msg);
+			u->msg_style = u->ahead_style[p];
+		}
+		u->ahead_msg[p][0] = 0;
 	}
 	return rd;
+}
+
+/* ---- loading ahead ------------------------------------------------------
+ * The first open of a panel costs more than the rows it shows: on
+ * PostgreSQL the connection's first use of a table plans its statements
+ * with the catalogue caches cold (the refund queue's first open: 10 ms of
+ * planning for `refund` and its 13 indexes, then the load line's pages,
+ * 14 ms; at a million shops the queue's first open took 31.5 ms and the
+ * next ones 3.6-6.5), and the first pages come from disk.  So while the
+ * console waits for the user's first keys it loads the panels opened
+ * most often next, one per idle moment (WARM_MS without a key), exactly
+ * as entering them would: the deposit detail of the selected shop, then
+ * the refund queue.  They are then current: another operator's change
+ * or the user's own makes them stale like any panel shown before.  A key
+ * waits for at most the one load under way.  What a load says in the
+ * status line (a bank batch without a return, a failed read) is kept and
+ * shown when its panel is entered. */
+#define WARM_MS 100
+static const int warm_panels[] = {PANEL_DETAIL, PANEL_REFUNDS};
+#define WARM_COUNT ((int)(sizeof warm_panels / sizeof warm_panels[0]))
+
+static void warm_up(ui *u, int p)
+{
+	if (p == u->panel)
+		return;
+	if (p == PANEL_DETAIL) {
+		/* the detail follows the selected row, as Enter, 2 or Tab do */
+		const char *s = panels[u->panel]->sel_shop ? panels[u->panel]->sel_shop(u) : NULL;
+		if (!s)
+			return;
+		if (strcmp(u->shop, s)) {
+			snprintf(u->shop, sizeof u->shop, "%s", s);
+			u->stale[p] = true;
+		}
+	}
+	if (!u->stale[p])
+		return;
+	char said[sizeof u->msg];
+	int style = u->msg_style;
+	memcpy(said, u->msg, sizeof said);
+	u->msg[0] = 0;
+	u->stale[p] = false;
+	panels[p]->load(u);
+	memcpy(u->ahead_msg[p], u->msg, sizeof u->msg);
+	u->ahead_style[p] = u->msg_style;
+	memcpy(u->msg, said, sizeof said);
+	u->msg_style = style;
 }
 
 static void push(ui *u)
@@ -1011,12 +1066,17 @@ static int run(ui *u)
 		u->stale[p] = true;
 	rd |= panel_enter(u, PANEL_SHOPS);
 	bzj_ctx_others_changed(u->x); /* where things stand now */
+	int warm = 0;
 	for (;;) {
 		redraw(u, rd);
-		int key = ui_getkey_idle(u, u->wbody, LIVE_MS);
+		int key = ui_getkey_idle(u, u->wbody, warm < WARM_COUNT ? WARM_MS : LIVE_MS);
 		if (key == UI_KEY_HANGUP)
 			return 0;
 		rd = RD_NONE;
+		if (key == UI_KEY_IDLE && warm < WARM_COUNT) {
+			warm_up(u, warm_panels[warm++]);
+			continue;
+		}
 		if (key == UI_KEY_IDLE) {
 			/* Other operators' changes show by themselves: one cheap
 			 * look a second at SQLite's data_version; only a change

@@ -114,6 +114,10 @@ struct ui {
 	int nback;
 	char msg[640]; /* status-line message until the next key */
 	int msg_style;
+	/* what a panel's load said while it was loaded ahead (console.c,
+	 * warm_up), shown when the panel is entered */
+	char ahead_msg[PANEL_COUNT][640];
+	int ahead_style[PANEL_COUNT];
 	bool want_cursor; /* a panel placed the cursor for input */
 	int cur_y, cur_x;
 	const char *hint_override; /* status hints of a mode (search) */

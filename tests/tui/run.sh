@@ -1425,6 +1425,32 @@ case_reports_screen() {
 }
 run_case "the Reports screen: charts, breaches, open bank batches, an incomplete import" case_reports_screen
 
+# Loaded ahead (console.c warm_up): while the console waits for its first
+# keys it loads the selected shop's detail and the refund queue.  What the
+# queue's load says (here: the batch above, 4 business days without a
+# return) must not show over the shop list, and must show when the queue
+# is entered; the detail loaded ahead is the selected shop's.
+case_loaded_ahead() {
+	_today=$TODAY
+	TODAY=2026-11-27
+	start fin1 100 40
+	TODAY=$_today
+	check "list" wait_for "Shops 1/" || return 1
+	sleep 0.6
+	check "the queue's warning is not shown over the shop list" wait_for -n "no bank return" || return 1
+	keys 3
+	check "queue" wait_for "Refund queue" || return 1
+	check "its warning, said by the load ahead, shown on entering" \
+		wait_for "payout batch has no bank return after 3 business days" || return 1
+	keys 1
+	check "list again" wait_for "Shops 1/" || return 1
+	first=$(sqlite3 "$DB" "SELECT id FROM shop ORDER BY id LIMIT 1")
+	keys Enter
+	check "the detail" wait_for "Required deposit" || return 1
+	check "of the selected shop, $first" sh -c "tmux -L '$SOCK' capture-pane -p -t bzj | sed -n 2p | grep -q '^ *$first '"
+}
+run_case "loaded ahead: the queue's warning kept for its panel, the selected shop's detail" case_loaded_ahead
+
 # Every console above ran under the sanitizers when BIN is build/san/bzj:
 # their reports (and anything else on stderr) went to the log.
 case_sanitizers_quiet() {
