@@ -275,8 +275,8 @@ def pg_table(r):
     rows.append(("`bzj demo --shops %s` build on PostgreSQL%s" % (
         n, " (timed when the cache was built)" if r.get("pg_demo_cached") == "1" else ""),
         fmt(b, "s"), "", "", "info (SQLite: ≤ 300 s)", None))
-    rows.append(("3+ character search index (pg_trgm)",
-                 "yes" if r.get("pg_search_index") == "t" else "no: the search scans", "", "", "yes",
+    rows.append(("3+ character search index (trigram postings, shop_tri)",
+                 "yes" if r.get("pg_search_index") == "t" else "no: missing", "", "", "yes",
                  r.get("pg_search_index") == "t"))
     ratio_row("`deposit recompute --month` (%s shops%s)" % (
         n, "" if r.get("pg_recompute_same", "1") == "1" else ", RESULTS DIFFER"),

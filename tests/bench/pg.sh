@@ -121,7 +121,7 @@ put ledger "$($Q -At -d demo -c 'SELECT count(*) FROM ledger')"
 put demo_s "$(cat "$CP/demo.seconds")"
 put demo_cached "$CACHED"
 put size "$($Q -At -d demo -c 'SELECT pg_size_pretty(pg_database_size(current_database()))')"
-put search_index "$($Q -At -d demo -c "SELECT to_regclass('shop_name_trgm') IS NOT NULL")"
+put search_index "$($Q -At -d demo -c "SELECT to_regclass('shop_tri') IS NOT NULL")"
 GMV_ROWS=$(($(wc -l <"$CP/gmv.csv") - 1))
 put gmv_rows "$GMV_ROWS"
 
