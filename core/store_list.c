@@ -305,10 +305,12 @@ static int64_t src_count(bzj_db *db, const char *fmt, const char *src, const qpa
 	return n;
 }
 
+static const char count_distinct[] =
+	"SELECT count(*) FROM (SELECT DISTINCT * FROM (%s) AS s LIMIT %lld) AS c";
+
 static int64_t src_size(bzj_db *db, const char *src, const qparts *p, int64_t cap, bool dups)
 {
-	static const char distinct[] =
-		"SELECT count(*) FROM (SELECT DISTINCT * FROM (%s) AS s LIMIT %lld) AS c";
+	const char *distinct = count_distinct;
 	if (!st_is_pg(db))
 		return src_count(db, distinct, src, p, cap, cap);
 	int64_t raw = src_count(db, "SELECT count(*) FROM (SELECT 1 FROM (%s) AS s LIMIT %lld) AS c",
@@ -403,7 +405,13 @@ static void memo_sizes(bzj_db *db, const char *search, qparts *p)
 	if (keyable && strcmp(db->memo.search, search) == 0 && db->memo.data_version == dv &&
 	    db->memo.changes == changes)
 		return;
-	db->memo.names_n = src_size(db, p->names_keys, p, SRC_SMALL, p->names_dups);
+	/* the trigram postings list a term's shops in id order (their key's
+	 * order under one gram, kept by the chain's merge join), so there
+	 * DISTINCT streams under the LIMIT: one statement, not src_size's
+	 * two (measured: 1.5-5 ms for 杭州云 and 杭州云裳 at a million shops) */
+	db->memo.names_n = p->names_keys == p->tri_keys
+				   ? src_count(db, count_distinct, p->names_keys, p, SRC_SMALL, SRC_SMALL)
+				   : src_size(db, p->names_keys, p, SRC_SMALL, p->names_dups);
 	/* ids: each range apart, counting index entries only (a union of the
 	 * two would read every match); their sum may count a shop twice, so
 	 * it decides small or large, and only one range alone proves large */
@@ -716,6 +724,14 @@ int bzj_store_shop_count(bzj_db *db, const bzj_shop_query *q, const bzj_shop_row
 		if (pass == 0 && p.big && !p.filtered && q->count_cap > 0 &&
 		    q->count_cap <= SRC_SMALL) {
 			*total = q->count_cap; /* one source alone has that many */
+			continue;
+		}
+		if (pass == 0 && p.search && !p.filtered && db->memo.names_n < SRC_SMALL &&
+		    (!p.with_ids || db->memo.ids_n == 0)) {
+			/* the names alone, counted exactly by build_where's sizes
+			 * (memo_sizes: the same keys, distinct, under SRC_SMALL) */
+			*total = q->count_cap > 0 && db->memo.names_n > q->count_cap ? q->count_cap
+										: db->memo.names_n;
 			continue;
 		}
 		sqlbuf sql = {0};
