@@ -152,6 +152,7 @@ typedef struct qparts {
 	const char *names_keys;	     /* names: the keys of the shops matching */
 	char tri_keys[1200];	     /* PostgreSQL, 3+ characters: names_keys */
 	char tri_from[1400];	     /* ... and its matches in id order, as a FROM */
+	char tri_set[PRED_MAX + 64]; /* ... and as a set, in another order */
 	int nmember;		     /* membership tests, for counting */
 	char member[MAX_STREAMS][PRED_MAX];
 	int nstreams;
@@ -310,20 +311,19 @@ static const char count_distinct[] =
 
 static int64_t src_size(bzj_db *db, const char *src, const qparts *p, int64_t cap, bool dups)
 {
-	const char *distinct = count_distinct;
 	if (!st_is_pg(db))
-		return src_count(db, distinct, src, p, cap, cap);
+		return src_count(db, count_distinct, src, p, cap, cap);
 	int64_t raw = src_count(db, "SELECT count(*) FROM (SELECT 1 FROM (%s) AS s LIMIT %lld) AS c",
 				src, p, dups ? 2 * cap : cap, cap);
 	if (!dups)
 		return raw;
 	if (raw < cap)
-		return src_count(db, distinct, src, p, cap, cap);
+		return src_count(db, count_distinct, src, p, cap, cap);
 	int64_t some = src_count(db,
 				 "SELECT count(DISTINCT c) FROM (SELECT * FROM (%s) AS s LIMIT %lld)"
 				 " AS d(c)",
 				 src, p, 2 * cap, cap);
-	return some >= cap ? cap : src_count(db, distinct, src, p, cap, cap);
+	return some >= cap ? cap : src_count(db, count_distinct, src, p, cap, cap);
 }
 
 /* The term's distinct bigrams (as the gram index cut them: 2 code points
@@ -538,12 +538,6 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 	bool names_small = names_n < SRC_SMALL, ids_small = ids_n < SRC_SMALL;
 	p->big = !names_small || db->memo.ids_big;
 	bool names = names_n > 0 || !p->with_ids;
-	/* PostgreSQL's trigram set in another order: fetched as a set and
-	 * sorted; OFFSET 0 keeps the planner from walking the sort's index
-	 * and testing every row it meets against the set instead */
-	char tri_set[PRED_MAX + 64];
-	snprintf(tri_set, sizeof tri_set, "(SELECT * FROM shop WHERE %s OFFSET 0) AS shop",
-		 names_set);
 
 	if (names)
 		snprintf(p->member[p->nmember++], sizeof p->member[0], "%s",
@@ -553,9 +547,16 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 			 ids_small ? ids_set : sort == BZJ_SORT_ID ? ids_walk : ids_test);
 
 	if (sort != BZJ_SORT_ID) {
+		/* PostgreSQL's trigram set in another order: fetched as a set
+		 * and sorted; OFFSET 0 keeps the planner from walking the sort's
+		 * index and testing every row it meets against the set instead
+		 * (in p: a stream keeps its FROM by pointer) */
 		bool tri_sorted = tri && names && names_small;
+		if (tri_sorted)
+			snprintf(p->tri_set, sizeof p->tri_set,
+				 "(SELECT * FROM shop WHERE %s OFFSET 0) AS shop", names_set);
 		for (int i = 0; i < p->nmember; i++)
-			add_stream(p, i == 0 && tri_sorted ? tri_set : from_shop, "id",
+			add_stream(p, i == 0 && tri_sorted ? p->tri_set : from_shop, "id",
 				   i == 0 && tri_sorted ? "1 = 1" : p->member[i]);
 		return;
 	}
