@@ -936,7 +936,6 @@ static const char schema_v22[] =
  * valid script). */
 static const char schema_v23[] = "-- v23: PostgreSQL only (the bigrams' lower case)\n";
 
-
 /* Issue 13, resumable imports of shops, top-ups and violations (core/
  * import.c, above row_shop): a file is applied in slices of whole,
  * audited rows, and its run is recorded here, advanced in every slice's

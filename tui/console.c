@@ -370,6 +370,21 @@ void ui_rule(ui *u, WINDOW *w, int y, const char *title)
 
 /* ---- panel switching --------------------------------------------------- */
 
+/* The detail follows the row selected in the current panel (Tab, 2 and
+ * loading ahead): stale when that is another shop.  False when no shop
+ * is selected. */
+static bool detail_follows(ui *u)
+{
+	const char *s = panels[u->panel]->sel_shop ? panels[u->panel]->sel_shop(u) : NULL;
+	if (!s)
+		return false;
+	if (strcmp(u->shop, s)) {
+		snprintf(u->shop, sizeof u->shop, "%s", s);
+		u->stale[PANEL_DETAIL] = true;
+	}
+	return true;
+}
+
 static int panel_enter(ui *u, int p)
 {
 	u->panel = p;
@@ -412,16 +427,8 @@ static void warm_up(ui *u, int p)
 {
 	if (p == u->panel)
 		return;
-	if (p == PANEL_DETAIL) {
-		/* the detail follows the selected row, as Enter, 2 or Tab do */
-		const char *s = panels[u->panel]->sel_shop ? panels[u->panel]->sel_shop(u) : NULL;
-		if (!s)
-			return;
-		if (strcmp(u->shop, s)) {
-			snprintf(u->shop, sizeof u->shop, "%s", s);
-			u->stale[p] = true;
-		}
-	}
+	if (p == PANEL_DETAIL && !detail_follows(u))
+		return;
 	if (!u->stale[p])
 		return;
 	char said[sizeof u->msg];
@@ -515,12 +522,8 @@ static int switch_panel(ui *u, int p)
 {
 	if (p == u->panel)
 		return RD_NONE;
-	const char *s = panels[u->panel]->sel_shop ? panels[u->panel]->sel_shop(u) : NULL;
-	if (p == PANEL_DETAIL && s && strcmp(u->shop, s)) {
-		/* The detail follows the row selected where the user comes from. */
-		snprintf(u->shop, sizeof u->shop, "%s", s);
-		u->stale[PANEL_DETAIL] = true;
-	}
+	if (p == PANEL_DETAIL)
+		detail_follows(u); /* the row selected where the user comes from */
 	u->nback = 0;
 	return panel_enter(u, p);
 }

@@ -94,6 +94,7 @@ int ui_panel_bit(const ui *u);
 extern const panel_ops panel_shops, panel_detail, panel_refunds, panel_violations, panel_providers;
 
 #define UI_BACK_MAX 16
+#define UI_MSG_MAX 640 /* a status-line message, bytes */
 
 struct ui {
 	bzj_ctx *x;
@@ -112,11 +113,11 @@ struct ui {
 		char shop[BZJ_ID_MAX + 1];
 	} back[UI_BACK_MAX];
 	int nback;
-	char msg[640]; /* status-line message until the next key */
+	char msg[UI_MSG_MAX]; /* status-line message until the next key */
 	int msg_style;
 	/* what a panel's load said while it was loaded ahead (console.c,
 	 * warm_up), shown when the panel is entered */
-	char ahead_msg[PANEL_COUNT][640];
+	char ahead_msg[PANEL_COUNT][UI_MSG_MAX];
 	int ahead_style[PANEL_COUNT];
 	bool want_cursor; /* a panel placed the cursor for input */
 	int cur_y, cur_x;
