@@ -32,7 +32,9 @@
  * the machine's load (a sleep of a few seconds between slices raced with
  * the test's own commands on a loaded machine).  Ctrl-C ends the wait.
  * BZJ_TEST_SLICE_ROWS: at most that many rows a slice, so the crash
- * suite's small files still run in many slices. */
+ * suite's small files still run in many slices.  (Either turns off the
+ * row-wise imports' trial, import.c, which has BZJ_TEST_TRIAL_HOLD: the
+ * same hold before its Kth row, counted from 1.) */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,14 +101,13 @@ void svc_slice_finish(svc_slicer *s)
 	bzj_db_bulk_mode(s->x->db, false);
 }
 
-/* The test hold (BZJ_TEST_SLICE_HOLD, above) at the run's boundary b. */
-static void test_hold(const svc_slicer *s, long b)
+void svc_test_hold(bzj_ctx *x, const char *file, long b)
 {
 	char held[4200];
-	snprintf(held, sizeof held, "%s.held", s->hold);
+	snprintf(held, sizeof held, "%s.held", file);
 	bool told = false;
-	while (!(s->x->interrupted && *s->x->interrupted)) {
-		FILE *f = fopen(s->hold, "r");
+	while (!(x->interrupted && *x->interrupted)) {
+		FILE *f = fopen(file, "r");
 		if (!f)
 			return;
 		long k = 1;
@@ -127,6 +128,27 @@ static void test_hold(const svc_slicer *s, long b)
 	}
 }
 
+void svc_slice_give_way(const svc_slicer *s)
+{
+	/* until no operator has polled for 5 ms (it has the lock, or gave
+	 * up), at most 100 ms: a 3 ms gap alone could pass unseen by an
+	 * operator whose poll the scheduler delays */
+	int64_t t0 = now_us();
+	do
+		sleep_us(SLICE_GAP_US);
+	while (now_us() - bzj_db_desk_last(s->x->db) < 5000 && now_us() - t0 < 100000);
+}
+
+bool svc_slice_waited(const svc_slicer *s)
+{
+	return s->yields && bzj_db_desk_last(s->x->db) >= s->t0;
+}
+
+int64_t svc_slice_held_us(const svc_slicer *s)
+{
+	return now_us() - s->t0;
+}
+
 int svc_slice_begin(svc_slicer *s, bzj_err *e)
 {
 	static long boundaries; /* over the whole run, for the test hold */
@@ -137,7 +159,7 @@ int svc_slice_begin(svc_slicer *s, bzj_err *e)
 		if (!s->yields || s->waited)
 			sleep_us(SLICE_GAP_US);
 		if (s->hold)
-			test_hold(s, ++boundaries);
+			svc_test_hold(s->x, s->hold, ++boundaries);
 	}
 	/* Timed from the moment the slice holds the lock: BEGIN IMMEDIATE
 	 * may first wait for an operator's write, and counting that wait

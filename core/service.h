@@ -119,6 +119,15 @@ void svc_slice_init(svc_slicer *s, bzj_ctx *x, int64_t first_rows);
 void svc_slice_yielding(svc_slicer *s);
 /* Before each row of such a job: true when the slice should end now. */
 bool svc_slice_yield(svc_slicer *s);
+/* Tests only: wait at point b while FILE holds a number <= b (bulk.c,
+ * BZJ_TEST_SLICE_HOLD), writing b to FILE.held; Ctrl-C ends the wait. */
+void svc_test_hold(bzj_ctx *x, const char *file, long b);
+/* After giving the lock up for a waiting operator: wait until it has it. */
+void svc_slice_give_way(const svc_slicer *s);
+/* Whether an operator has polled for the lock since the open slice
+ * began (never where the store cannot tell), and how long it has held it. */
+bool svc_slice_waited(const svc_slicer *s);
+int64_t svc_slice_held_us(const svc_slicer *s);
 /* BEGIN IMMEDIATE of the next slice (after the gap, from the second on). */
 int svc_slice_begin(svc_slicer *s, bzj_err *e);
 /* Commit (rc 0) or roll back the slice and size the next one. */

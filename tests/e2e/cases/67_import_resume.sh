@@ -197,4 +197,68 @@ c.execute("BEGIN IMMEDIATE"); open(sys.argv[2], "w").close(); time.sleep(0.6); c
 	desk67 0
 	bz demo $D67 check
 	jis "check after the signalled imports: ok, nothing incomplete" '[d["ok"], len(d["incomplete_imports"])]' '[true,0]'
+
+	# ---- the trial (core/import.c, rowwise_trial): the whole file in one
+	# transaction while nobody waits, no slice committed before its end.
+	# BZJ_TEST_TRIAL_HOLD=FILE holding K stops it before its Kth row, the
+	# lock held, and writes K to FILE.held.
+	# trial67 FILE K: the import started in the background ($_tp), held at
+	# row K (then $T/t67.hold.held holds K); not in a $(...), which would
+	# keep $_tp in a subshell
+	trial67() {
+		rm -f "$T/t67.hold.held"
+		echo "$2" >"$T/t67.hold"
+		BZJ_TEST_TRIAL_HOLD="$T/t67.hold" BZJ_USER=fin1 "$BIN" --config "$CONF" --db "$DB" \
+			--today $D67 --json import topups "$1" >"$T/t67.out" 2>"$T/t67.err" &
+		_tp=$! _i=0
+		while [ "$(cat "$T/t67.hold.held" 2>/dev/null)" != "$2" ] && alive67 $_tp && [ $_i -lt 3000 ]; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+	}
+	held67t() { cat "$T/t67.hold.held" 2>/dev/null || echo none; }
+	printf 'shop_id,amount,date,payer,ack_third_party,ref\nR1,3.00,2026-01-05,,,D67-T1\nR2,3.00,2026-01-05,,,D67-T2\nR3,3.00,2026-01-05,,,D67-T3\nR1,3.00,2026-01-05,,,D67-T4\n' >"$T/67_tr.csv"
+	_b1=$(bal67 R1)
+	_a0=$(topups67)
+	desk67 0
+	trial67 "$T/67_tr.csv" 3
+	is "the trial, killed before its third row, was held there" "$(held67t)" 3
+	# a reader meanwhile sees the database as before the file
+	is "... a reader sees none of its rows meanwhile (WAL: the last commit)" "$(bal67 R1):$(topups67):$(runs67)" "$_b1:$_a0:0"
+	kill -9 $_tp
+	wait $_tp 2>/dev/null
+	rm -f "$T/t67.hold"
+	is "... and after the kill: no row, no import record (nothing of the trial was committed)" \
+		"$(bal67 R1):$(topups67):$(q67 "SELECT count(*) FROM import_run WHERE state = 0")" "$_b1:$_a0:0"
+	bz demo $D67 check
+	jis "... bzj check ok, nothing incomplete" '[d["ok"], len(d["incomplete_imports"])]' '[true,0]'
+	bz fin1 $D67 import topups "$T/67_tr.csv"
+	okrc "... the same file again starts clean"
+	jis "... four rows, not a resumed run" '[d["rows"], d.get("resumed_from", 0)]' '[4,0]'
+	is "... R1 got its two top-ups once" "$(bal67 R1)" "$((_b1 + 600))"
+
+	# an operator's write arriving during the trial: the trial rolls back
+	# and lets it in, then the file goes in slices with the check pass
+	printf 'shop_id,amount,date,payer,ack_third_party,ref\nR1,4.00,2026-01-05,,,D67-U1\nR2,4.00,2026-01-05,,,D67-U2\nR3,4.00,2026-01-05,,,D67-U3\nR1,4.00,2026-01-05,,,D67-U4\n' >"$T/67_tu.csv"
+	_b1=$(bal67 R1)
+	_b2=$(bal67 R2)
+	desk67 0
+	trial67 "$T/67_tu.csv" 3
+	is "a second trial held before its third row" "$(held67t)" 3
+	BZJ_USER=fin2 "$BIN" --config "$CONF" --db "$DB" --today $D67 --json topup R2 1.00 --ref D67-OP2 \
+		>"$T/t67op.out" 2>"$T/t67op.err" &
+	_op=$! _i=0
+	while [ "$(deskv67)" = 0 ] && [ $_i -lt 200 ]; do sleep 0.02; _i=$((_i + 1)); done
+	is "... the operator's top-up waits for the lock, polling (the -desk file moved)" "$([ "$(deskv67)" != 0 ]; echo $?)" 0
+	rm -f "$T/t67.hold"
+	wait $_op
+	is "... the operator's top-up went through" "$?" 0
+	wait $_tp
+	is "... the import finished: exit 0, four rows" "$?:$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"])' "$T/t67.out")" "0:4"
+	is "... every row once, the operator's too" "$(bal67 R1):$(bal67 R2)" "$((_b1 + 800)):$((_b2 + 500))"
+	is "... the operator's top-up was written before the file's (the trial gave way)" \
+		"$(q67 "SELECT (SELECT id FROM ledger WHERE ref = 'D67-OP2') < (SELECT min(id) FROM ledger WHERE ref LIKE 'D67-U%')")" 1
+	desk67 0
+	bz demo $D67 check
+	jis "check after the trials: ok, nothing incomplete" '[d["ok"], len(d["incomplete_imports"])]' '[true,0]'
 fi
