@@ -17,7 +17,9 @@
  *    slice of complete service calls is committed with the import_run
  *    record's next line, so a crash leaves whole audited rows and an
  *    incomplete import that the same file resumes (not "nothing
- *    visible": money must never sit in a ledger no reader sees);
+ *    visible": money must never sit in a ledger no reader sees); but
+ *    first, while no operator waits, the whole file in one transaction
+ *    with no check pass (rowwise_trial: the job's own cost);
  *  - orders: a bulk job like scores (orders_write): a re-imported day,
  *    which moves the running sums of the shop's later days, is staged as
  *    newer versions of those days (the key has the job since schema 22),

@@ -62,7 +62,8 @@
  *    are whole service calls, each with its audit record) but applied in
  *    slices of whole rows with a resumable import_run record, one run of
  *    a kind at a time through a job with no rows (import.c above
- *    row_shop). */
+ *    row_shop); first tried whole in one transaction while no operator
+ *    waits (import.c, rowwise_trial). */
 #include <errno.h>
 #include <stdint.h>
 #include <signal.h>
