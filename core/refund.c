@@ -678,6 +678,16 @@ int bzj_refund_count(bzj_ctx *x, const bzj_refund_query *q, int64_t *total, bzj_
 	return rc ? rc : bzj_store_refund_count(x->db, &qq, x->today, total, e);
 }
 
+bool bzj_refund_count_from_load(const bzj_refund_query *q, const bzj_queue_load *l,
+				int64_t *total)
+{
+	int v = bzj_store_refund_variant(q);
+	if (q->kind != 0 || (v != BZJ_RV_OPEN && v != BZJ_RV_OVERDUE))
+		return false;
+	*total = v == BZJ_RV_OVERDUE ? l->overdue : l->open;
+	return true;
+}
+
 int bzj_refund_load_age_to(int i)
 {
 	static const int to[BZJ_LOAD_AGES] = {1, 3, 7, 15, -1};

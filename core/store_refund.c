@@ -322,14 +322,15 @@ int bzj_store_refunds_send(bzj_db *db, int64_t batch_id, const char *user, const
 	" WHERE " REFUND_OPEN("r.") " AND (:kind = 0 OR r.kind = :kind)"
 #define REFUND_WHERE_OVERDUE REFUND_WHERE_OPEN " AND r.window_end < :today"
 
-/* Which statement serves a query: 0 all, 1 one shop, 2 open, 3 overdue. */
-static int refund_variant(const bzj_refund_query *q)
+/* Which statement serves a query (the sql[] arrays below are in this
+ * order); bzj_refund_count_from_load reads it too. */
+int bzj_store_refund_variant(const bzj_refund_query *q)
 {
 	if (q->shop_id)
-		return 1;
+		return BZJ_RV_SHOP;
 	if (q->status == 0 && !q->awaiting_second && (q->open_only || q->overdue))
-		return q->overdue ? 3 : 2;
-	return 0;
+		return q->overdue ? BZJ_RV_OVERDUE : BZJ_RV_OPEN;
+	return BZJ_RV_ALL;
 }
 
 static void refund_bind(st_stmt *st, const bzj_refund_query *q, bzj_date today)
@@ -379,7 +380,7 @@ int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today,
 #undef AFTER
 #undef OPEN_IDX
 #undef REFUND_PAGE
-	st_stmt *st = st_prep(db, sql[refund_variant(q)][q->has_cursor], e);
+	st_stmt *st = st_prep(db, sql[bzj_store_refund_variant(q)][q->has_cursor], e);
 	if (!st)
 		return e->rc;
 	refund_bind(st, q, today);
@@ -400,7 +401,7 @@ int bzj_store_refund_count(bzj_db *db, const bzj_refund_query *q, bzj_date today
 		"SELECT count(*) FROM refund r INDEXED BY refund_open_due" REFUND_WHERE_OPEN,
 		"SELECT count(*) FROM refund r INDEXED BY refund_open_due" REFUND_WHERE_OVERDUE,
 	};
-	st_stmt *st = st_prep(db, sql[refund_variant(q)], e);
+	st_stmt *st = st_prep(db, sql[bzj_store_refund_variant(q)], e);
 	if (!st)
 		return e->rc;
 	refund_bind(st, q, today);

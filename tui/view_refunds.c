@@ -78,14 +78,9 @@ static int refunds_count(ui *u, const void *pos_of, int64_t *total, int64_t *pos
 	(void)pos_of;
 	(void)pos;
 	query(&q);
-	/* The open queue and its overdue part are counted by the header's
-	 * load line already, read with the rows by the same conditions
-	 * (bzj_refund_load): no second count of the open refunds */
-	if (R.load_ok && q.status == 0 && !q.awaiting_second && q.kind == 0 &&
-	    (q.open_only || q.overdue)) {
-		*total = q.overdue ? R.load.overdue : R.load.open;
+	/* the header's load line has counted the open queue already */
+	if (R.load_ok && bzj_refund_count_from_load(&q, &R.load, total))
 		return BZJ_OK;
-	}
 	return bzj_refund_count(u->x, &q, total, e);
 }
 

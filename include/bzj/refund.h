@@ -110,6 +110,12 @@ typedef struct bzj_queue_load {
 	int64_t by_age[BZJ_LOAD_AGES];
 } bzj_queue_load;
 int bzj_refund_load(bzj_ctx *x, bzj_queue_load *out, bzj_err *e);
+/* The count of query q when today's load `l` already holds it (the open
+ * queue or its overdue part, of every kind and shop: the same statement's
+ * conditions): true with *total set and nothing read; else false, and
+ * bzj_refund_count answers.  Saves the console a second count. */
+bool bzj_refund_count_from_load(const bzj_refund_query *q, const bzj_queue_load *l,
+				int64_t *total);
 /* The last day of age group i (-1 for the last, open-ended one); the
  * group starts the day after the previous group's last. */
 int bzj_refund_load_age_to(int i);

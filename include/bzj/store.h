@@ -275,6 +275,10 @@ int bzj_store_refund_list(bzj_db *db, const bzj_refund_query *q, bzj_date today,
 /* Today's load of the open queue: see bzj_refund_load (refund.h). */
 int bzj_store_refund_load(bzj_db *db, bzj_date today, int64_t second_fen, bzj_queue_load *out,
 			  bzj_err *e);
+/* Which statement serves a refund query: all, one shop, the open queue,
+ * its overdue part. */
+enum { BZJ_RV_ALL, BZJ_RV_SHOP, BZJ_RV_OPEN, BZJ_RV_OVERDUE };
+int bzj_store_refund_variant(const bzj_refund_query *q);
 int bzj_store_refund_count(bzj_db *db, const bzj_refund_query *q, bzj_date today, int64_t *total,
 			   bzj_err *e);
 /* Partial refunds of a shop submitted in month m that count against the

@@ -735,6 +735,69 @@ static void partial_refund_amount_and_window(void **state)
 	assert_int_equal(check_problems(f), 0);
 }
 
+/* The console's queue takes the count of the open queue, and of its
+ * overdue part, from the load line (bzj_refund_count_from_load): it must
+ * be what bzj_refund_count says, and every other query must be left to
+ * bzj_refund_count.  Refunds submitted, approved, paid and rejected, of
+ * both kinds, before and after their windows close. */
+static void count_from_the_load_line(void **state)
+{
+	fx *f = *state;
+	static const char *const ids[] = {"Q1", "Q2", "Q3", "Q4", "Q5"};
+	for (int i = 0; i < 5; i++)
+		ready_shop(f, ids[i], "5000");
+	today(f, "2025-11-03");
+	int64_t a = submit(f, "Q1", BZJ_REFUND_PARTIAL, "100").id;
+	int64_t b = submit(f, "Q2", BZJ_REFUND_PARTIAL, "200").id;
+	int64_t c = submit(f, "Q3", BZJ_REFUND_PARTIAL, "300").id;
+	submit(f, "Q4", BZJ_REFUND_PARTIAL, "400");
+	approve(f, b);
+	approve(f, c);
+	today(f, "2025-11-04");
+	pay(f, c);
+	REV2(f);
+	bzj_refund out;
+	OK(bzj_refund_reject(&f->x, a, "材料不全", 0, &out, &f->e));
+	submit(f, "Q1", BZJ_REFUND_PARTIAL, "50"); /* open again, due later */
+	today(f, "2025-11-05");
+	submit(f, "Q5", BZJ_REFUND_PARTIAL, "500");
+	static const struct {
+		bzj_refund_query q;
+		bool known;
+	} cases[] = {
+	    {{.open_only = true}, true},
+	    {{.overdue = true}, true},
+	    {{.open_only = true, .overdue = true}, true},
+	    {{.open_only = true, .kind = BZJ_REFUND_PARTIAL}, false},
+	    {{.overdue = true, .kind = BZJ_REFUND_CLOSURE}, false},
+	    {{.open_only = true, .shop_id = "Q2"}, false},
+	    {{.status = BZJ_RS_APPROVED}, false},
+	    {{.open_only = true, .awaiting_second = true}, false},
+	    {{0}, false},
+	};
+	/* on the 5th nothing is overdue yet; on the 12th every open one is */
+	static const char *const days[] = {"2025-11-05", "2025-11-12"};
+	int64_t overdue_seen[2] = {-1, -1};
+	for (int d = 0; d < 2; d++) {
+		today(f, days[d]);
+		bzj_queue_load l;
+		OK(bzj_refund_load(&f->x, &l, &f->e));
+		assert_int_equal(l.open, 4); /* Q1 again, Q2, Q4, Q5 */
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			int64_t from_load = -1, counted = -2;
+			bool known = bzj_refund_count_from_load(&cases[i].q, &l, &from_load);
+			assert_int_equal(known, cases[i].known);
+			OK(bzj_refund_count(&f->x, &cases[i].q, &counted, &f->e));
+			if (known)
+				assert_int_equal(from_load, counted);
+			if (known && cases[i].q.overdue)
+				overdue_seen[d] = from_load;
+		}
+	}
+	assert_int_equal(overdue_seen[0], 0);
+	assert_int_equal(overdue_seen[1], 4);
+}
+
 static void request_on_a_holiday_counts_from_the_next_business_day(void **state)
 {
 	fx *f = *state;
@@ -1414,6 +1477,7 @@ int main(void)
 		T(company_asking_for_a_personal_card),
 		T(changed_account_waits_30_days_before_a_payout),
 		T(partial_refund_amount_and_window),
+	    T(count_from_the_load_line),
 		T(request_on_a_holiday_counts_from_the_next_business_day),
 		T(fourth_refund_in_a_month),
 		T(monthly_limit_comes_from_the_config),
