@@ -25,7 +25,7 @@ SOCK=bzj-pgcon-$$
 PGDIR=
 trap 'tmux -L "$SOCK" kill-server >/dev/null 2>&1; if [ -n "$PGDIR" ]; then sh "$S_SH" stop "$PGDIR" >/dev/null 2>&1; fi; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1}"
 
 out=$(sh "$S_SH" start) || { fail "start a server" "server.sh start failed"; echo "$PASS passed, $FAIL failed"; exit 1; }
 eval "$out"

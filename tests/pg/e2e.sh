@@ -23,7 +23,7 @@ PASS=0
 FAIL=0
 ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
 fail() { FAIL=$((FAIL + 1)); echo "FAIL - $1: $2"; }
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1}"
 unset BZJ_DB BZJ_CONFIG BZJ_TODAY
 
 # run WHERE TAG USER DATE ARGS...: bzj --json on one store; stdout in

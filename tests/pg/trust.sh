@@ -36,7 +36,7 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/bzj-pgtrust.XXXXXX") || exit 2
 PGDIR=
 trap 'if [ -n "$PGDIR" ]; then sh "$S_SH" stop "$PGDIR" >/dev/null 2>&1; fi; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1}"
 unset BZJ_DB BZJ_CONFIG BZJ_TODAY BZJ_USER PGSERVICEFILE PGPASSWORD
 PASS=0
 FAIL=0
