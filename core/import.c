@@ -1497,9 +1497,10 @@ static int rowwise_apply(imp *m, const char *data, size_t len)
  * committed already), nor where the store has no signal (PostgreSQL,
  * where the audit chain's lock would make every operator wait for the
  * whole trial), nor under the tests' slice knobs, which exist to make
- * many slices. */
-/* *whole: the file applied in one transaction, left open for the import
- * record; else, rc 0, everything as before the trial. */
+ * many slices.
+ *
+ * *whole: the file applied in one transaction, left open for the import
+ * record; else, with rc 0, everything as before the trial. */
 static int rowwise_trial(imp *m, const char *data, size_t len, bool *whole)
 {
 	*whole = false;
