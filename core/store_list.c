@@ -285,25 +285,37 @@ static void bind_terms(st_stmt *st, const qparts *p)
  * feed a Unique node (at 1,000,000 shops a digit's number range took
  * 330 ms, scanning 92,000 rows by rowid, and a common character's
  * postings 80-200 ms).  So a source without duplicates is counted as it
- * is (its index range, stopped at cap), and one with duplicates first
- * the same way: under cap raw entries, the exact distinct count of that
- * small set; else the distinct shops among the first 2 × cap entries,
- * which settle it unless they are that crowded with duplicates (then the
- * full distinct count). */
-static int64_t src_count(bzj_db *db, const char *fmt, const char *src, const qparts *p,
-			 int64_t cap, int64_t fallback)
+ * is (its index range, stopped at cap), and one with duplicates by its
+ * first 2 × cap entries, counted raw and distinct in one pass: fewer
+ * than that many, and the distinct count is exact; else it settles the
+ * question unless they are crowded with duplicates (then the full
+ * distinct count).  (Two statements before, raw then distinct, over the
+ * same range: a 1-character keystroke's sizes cost 3.1 + 4.7 ms.) */
+static int64_t src_count2(bzj_db *db, const char *fmt, const char *src, const qparts *p,
+			  int64_t cap, int64_t fallback, int64_t *second)
 {
 	char sql[700];
 	snprintf(sql, sizeof sql, fmt, src, (long long)cap);
 	st_stmt *st = NULL;
 	int64_t n = fallback;
+	if (second)
+		*second = fallback;
 	if (st_prepare_once(db, sql, &st) != ST_OK)
 		return n;
 	bind_terms(st, p);
-	if (st_step(st) == ST_ROW)
+	if (st_step(st) == ST_ROW) {
 		n = st_col_int(st, 0);
+		if (second)
+			*second = st_col_int(st, 1);
+	}
 	st_finalize(st);
 	return n;
+}
+
+static int64_t src_count(bzj_db *db, const char *fmt, const char *src, const qparts *p,
+			 int64_t cap, int64_t fallback)
+{
+	return src_count2(db, fmt, src, p, cap, fallback, NULL);
 }
 
 static const char count_distinct[] =
@@ -313,17 +325,19 @@ static int64_t src_size(bzj_db *db, const char *src, const qparts *p, int64_t ca
 {
 	if (!st_is_pg(db))
 		return src_count(db, count_distinct, src, p, cap, cap);
-	int64_t raw = src_count(db, "SELECT count(*) FROM (SELECT 1 FROM (%s) AS s LIMIT %lld) AS c",
-				src, p, dups ? 2 * cap : cap, cap);
 	if (!dups)
-		return raw;
-	if (raw < cap)
-		return src_count(db, count_distinct, src, p, cap, cap);
-	int64_t some = src_count(db,
-				 "SELECT count(DISTINCT c) FROM (SELECT * FROM (%s) AS s LIMIT %lld)"
-				 " AS d(c)",
-				 src, p, 2 * cap, cap);
-	return some >= cap ? cap : src_count(db, count_distinct, src, p, cap, cap);
+		return src_count(db, "SELECT count(*) FROM (SELECT 1 FROM (%s) AS s LIMIT %lld) AS c",
+				 src, p, cap, cap);
+	int64_t some = cap;
+	int64_t raw = src_count2(db,
+				 "SELECT count(*), count(DISTINCT c) FROM (SELECT * FROM (%s) AS s"
+				 " LIMIT %lld) AS d(c)",
+				 src, p, 2 * cap, 2 * cap, &some);
+	if (some >= cap)
+		return cap;
+	if (raw < 2 * cap)
+		return some; /* every entry seen: exact */
+	return src_count(db, count_distinct, src, p, cap, cap);
 }
 
 /* The term's distinct bigrams (as the gram index cut them: 2 code points
