@@ -91,7 +91,7 @@ bool svc_slice_yield(svc_slicer *s)
 {
 	if (!s->yields)
 		return false;
-	if (!s->cut && bzj_db_desk_last(s->x->db) >= s->t0)
+	if (!s->cut && svc_slice_waited(s))
 		s->cut = true;
 	return s->cut;
 }
@@ -185,7 +185,7 @@ int svc_slice_end(svc_slicer *s, int rc, bzj_err *e)
 	 * doubling after a quick slice sent the next one to 60-140 ms when it
 	 * met dearer rows or a busy CPU (measured at 200,000 shops). */
 	if (s->yields) {
-		s->waited = s->cut || bzj_db_desk_last(s->x->db) >= s->t0;
+		s->waited = s->cut || svc_slice_waited(s);
 		if (s->cut) /* ended early: its time says nothing of its rows */
 			return rc;
 	}

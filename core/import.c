@@ -531,7 +531,8 @@ static int slice_close(imp *m, long next_line, int state, int rc)
 
 /* The trial's transaction ends early when an operator waits, or when it
  * holds the lock, or is on course to hold it, for longer than TRIAL_MS;
- * and Ctrl-C is asked every 1,024 rows (its only slice opens once). */
+ * and Ctrl-C is asked every 1,024 rows (its only slice opens once): an
+ * interrupt ends it too, with m->stop set and the error in m->e. */
 #define TRIAL_MS 10000
 #define TRIAL_PROBE_MS 1000
 
@@ -542,7 +543,7 @@ static bool trial_over(imp *m)
 	if ((m->in_rows & 1023) == 0 &&
 	    svc_progress(m->x, _("import"), (long long)m->seen, (long long)m->trial_lines, m->e)) {
 		m->stop = true; /* a real stop: interrupted */
-		return false;
+		return true;
 	}
 	int64_t us = svc_slice_held_us(&m->sl), budget = (int64_t)TRIAL_MS * 1000;
 	return us >= budget ||
@@ -559,7 +560,7 @@ static int row_slot(imp *m, long line)
 		return 0;
 	if (m->trial && m->trial_hold)
 		svc_test_hold(m->x, m->trial_hold, m->in_rows + 1);
-	if (m->trial && m->in_slice && m->in_rows > 0 && (trial_over(m) || m->stop)) {
+	if (m->trial && m->in_slice && m->in_rows > 0 && trial_over(m)) {
 		if (!m->stop)
 			trial_abandon(m);
 		return -1;
