@@ -133,6 +133,8 @@ typedef struct stream {
 	const char *from;
 	char pred[PRED_MAX]; /* row test, after the filters */
 	const char *key;     /* the shop id the stream walks in order */
+	const char *keys;    /* or: the ids as a subquery, ordered and cut to the page
+				before their rows are read (from, key, pred unused) */
 } stream;
 
 typedef struct qparts {
@@ -451,6 +453,7 @@ static void add_stream(qparts *p, const char *from, const char *key, const char 
 	stream *s = &p->stream[p->nstreams++];
 	s->from = from;
 	s->key = key;
+	s->keys = NULL;
 	snprintf(s->pred, sizeof s->pred, "%s", pred);
 }
 
@@ -599,7 +602,15 @@ static void build_where(bzj_db *db, const bzj_shop_query *q, int sort, qparts *p
 			add_stream(p, from_shop, "id", p->member[0]);
 		}
 	}
-	if (p->with_ids) {
+	if (p->with_ids && pg && ids_small && !p->filtered) {
+		/* PostgreSQL: a small id set's page is its ids sorted and cut
+		 * to the page from the expression indexes alone (they INCLUDE
+		 * id), then those rows; as a rowid set the planner read every
+		 * match's row before sorting (S0123's 1,000: 14-17 ms with the
+		 * rows off the server's buffers, against 2-4 ms) */
+		add_stream(p, from_shop, "m.sid", "1 = 1");
+		p->stream[p->nstreams - 1].keys = p->ids_keys[0];
+	} else if (p->with_ids) {
 		char ids_pred[480];
 		memcpy(ids_pred, p->member[p->nmember - 1], sizeof ids_pred);
 		add_stream(p, from_shop, "id", ids_pred);
@@ -686,10 +697,18 @@ int bzj_store_shop_list(bzj_db *db, const bzj_shop_query *q, bzj_shop_row *rows,
 				 q->has_cursor ? (down ? ", id) < (:ckey, :cid)" : ", id) > (:ckey, :cid)")
 					       : "",
 				 order);
+		char from[700];
+		if (s->keys)
+			snprintf(from, sizeof from,
+				 "(SELECT k.sid FROM (%s) AS k(sid) WHERE 1 = 1%s ORDER BY k.sid %s"
+				 " LIMIT %d) AS m JOIN shop ON shop.id = m.sid",
+				 s->keys,
+				 q->has_cursor ? (down ? " AND k.sid < :cid" : " AND k.sid > :cid") : "",
+				 dir, max);
 		if (p.nstreams > 1)
 			sb_add(&sql, i ? " UNION SELECT * FROM (" : "SELECT * FROM (");
 		sb_add(&sql, cols);
-		sb_add(&sql, s->from);
+		sb_add(&sql, s->keys ? from : s->from);
 		sb_add(&sql, p.where.s);
 		sb_add(&sql, " AND ");
 		sb_add(&sql, s->pred);

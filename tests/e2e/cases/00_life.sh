@@ -813,6 +813,18 @@ for sort in id name required balance; do
 			'[450,450,450]'
 	done
 done
+# an id search whose matches are a small set read page by page (on
+# PostgreSQL its ids are sorted and cut to the page before their rows)
+for desc in "" --desc; do
+	bz cs1 2026-03-10 shop list --limit 0 --search s000 $desc
+	jis "shop list --search s000 $desc: every shop once, in id order (pages of 200)" \
+		'[d["total"], len(d["shops"]), len(set(s["id"] for s in d["shops"])), [s["id"] for s in d["shops"]] == sorted((s["id"] for s in d["shops"]), reverse=len("'"$desc"'") > 0)]' \
+		'[450,450,450,true]'
+done
+bz cs1 2026-03-10 shop list --limit 0 --search 4
+jis "shop list --search 4: S0000004, S000004x and S00004xx, by number" \
+	'[d["total"], [s["id"] for s in d["shops"]][:3], d["shops"][-1]["id"]]' \
+	'[62,["S0000004","S0000040","S0000041"],"S0000450"]'
 bz cs1 2026-03-10 shop list --limit 0 --sort balance
 jis "shop list --sort balance is in balance order" \
 	'all((a["balance_fen"], a["id"]) <= (b["balance_fen"], b["id"]) for a, b in zip(d["shops"], d["shops"][1:]))' \
