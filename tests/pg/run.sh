@@ -7,7 +7,8 @@
 # test using it fails half-way; then the driver test (tests/pg/driver.c),
 # bzj end to end (tests/pg/e2e.sh), `bzj demo`'s bulk path against its
 # row-by-row one (tests/pg/demo.sh), 16 writers at once
-# (tests/pg/stress.sh), the whole e2e suite (tests/e2e/run.sh with
+# (tests/pg/stress.sh), the stress suite (tests/stress/run.sh with
+# STRESS_BACKEND=pg), the whole e2e suite (tests/e2e/run.sh with
 # E2E_BACKEND=pg), the safety suite (tests/safety/run.sh with
 # SAFETY_BACKEND=pg), the crash suite (tests/crash/run.sh with
 # CRASH_BACKEND=pg, 10 kills), the deployment's trust (tests/pg/trust.sh)
@@ -260,6 +261,42 @@ if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
 		PGDIR=
 	else
 		fail "start a server for the stress test" "$(head -c 600 "$W/start4.err")"
+	fi
+fi
+
+# The stress suite on PostgreSQL (tests/stress/run.sh, STRESS_BACKEND=pg):
+# SQLite's 8 writers of every kind (approvals, payments, top-ups,
+# violations, checklists, submissions, GMV), the recompute loop, the
+# reader and the same-moment races, checked by the same SQL; the writers
+# run 15 s, since a sanitized call on PostgreSQL costs more than on SQLite.
+if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
+	echo "# the stress suite on PostgreSQL: $BZJ"
+	if out=$(sh "$S" start 2>"$W/start8.err"); then
+		eval "$out"
+		PGDIR=$BZJ_PG_DIR
+		enc=$(printf '%s' "$PGDIR" | sed 's,/,%2F,g')
+		if psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE bzj_stress_all" \
+			>"$W/stress-all-db.err" 2>&1; then
+			STRESS_BACKEND=pg STRESS_DB="postgresql:///bzj_stress_all?host=$enc&port=$PGPORT" \
+				STRESS_SECONDS=${STRESS_SECONDS:-15} \
+				bash "$HERE/../stress/run.sh" "$BZJ" short >"$W/stress-all.out" 2>&1
+			src=$?
+			sed -n 's/^\(ok\|FAIL\|#\)/  &/p' "$W/stress-all.out"
+			sp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/stress-all.out")
+			sf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/stress-all.out")
+			if [ $src = 0 ] && [ -n "$sp" ] && [ "$sf" = 0 ]; then
+				ok "the stress suite on PostgreSQL: $sp checks (nothing lost, no double payment, races decided once)"
+			else
+				fail "the stress suite on PostgreSQL" "exit $src, ${sp:-?} passed, ${sf:-?} failed; $(grep -v '^ok' "$W/stress-all.out" | head -c 1500)"
+			fi
+		else
+			fail "a database for the stress suite" "$(head -c 300 "$W/stress-all-db.err")"
+		fi
+		sh "$S" stop "$PGDIR"
+		PGDIR=
+		unset PGHOST PGPORT PGUSER
+	else
+		fail "start a server for the stress suite" "$(head -c 600 "$W/start8.err")"
 	fi
 fi
 

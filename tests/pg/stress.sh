@@ -1,7 +1,8 @@
 #!/bin/sh
 # stress.sh BZJ URI - many writers at once on PostgreSQL (issue 16), the
-# PostgreSQL counterpart of tests/stress/run.sh for the commands that run
-# there today (top-ups): 16 concurrent writer processes, each a loop of
+# PostgreSQL counterpart of tests/stress/run.sh for top-ups, with twice its
+# writers (tests/stress/run.sh itself runs on PostgreSQL too, with
+# STRESS_BACKEND=pg, for every other kind): 16 concurrent writer processes, each a loop of
 # `bzj topup` calls as finance or a supervisor on the SAME six shops, with a
 # fresh --ref, with someone's earlier --ref replayed (must be idempotent),
 # or with no --ref; a reader runs `bzj check` while they write; then 16

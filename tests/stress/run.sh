@@ -25,6 +25,11 @@
 #     who acted and the status; a stale --version exits 5 conflict.stale.
 # short (make check) runs the writers ~8 s on 400 shops; long (make stress)
 # ~150 s on 2000 shops.  STRESS_SECONDS overrides the writer time.
+# STRESS_BACKEND=pg STRESS_DB=postgresql://... runs the same on an empty
+# PostgreSQL database (tests/pg/run.sh makes one, issue 16): psql answers
+# the setup's queries, and once the writers stop the tables the checks read
+# (ledger, refund, violation, audit) are copied into an SQLite file, NULLs
+# kept, so that every check below is the same SQL on either backend.
 [ -z "${BASH_VERSION:-}" ] && exec bash "$0" "$@"
 set -u
 
@@ -47,6 +52,15 @@ CALL_TIMEOUT=60
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/bzj-stress.XXXXXX") || exit 2
 DB=$T/stress.db
+BACKEND=${STRESS_BACKEND:-sqlite}
+case $BACKEND in
+sqlite) ;;
+pg)
+	DB=${STRESS_DB:?stress: STRESS_BACKEND=pg needs STRESS_DB, an empty PostgreSQL database}
+	command -v psql >/dev/null || { echo "stress: STRESS_BACKEND=pg needs psql" >&2; exit 2; }
+	;;
+*) echo "stress: STRESS_BACKEND is sqlite or pg, not $BACKEND" >&2; exit 2 ;;
+esac
 PIDS=""
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
@@ -78,7 +92,26 @@ bzj() { # USER DAY args... -> stdout; stderr appended to $ERRF
 	BZJ_USER=$user timeout -s KILL "$CALL_TIMEOUT" "$BIN" --config "$CONF" --db "$DB" \
 		--today "$day" --json "$@" 2>>"${ERRF:-$T/main.err}"
 }
-q() { sqlite3 -batch -noheader "$DB" "$@"; }
+if [ "$BACKEND" = pg ]; then
+	q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
+else
+	q() { sqlite3 -batch -noheader "$DB" "$@"; }
+fi
+# snapshot FILE: PostgreSQL's tables that the checks read, into an SQLite
+# file (typed as integer or text, NULL kept: quote_nullable)
+snapshot() {
+	local t cols vals
+	for t in ledger refund violation audit; do
+		cols=$(q "SELECT string_agg(quote_ident(column_name) || CASE WHEN data_type IN ('bigint', 'integer', 'smallint') THEN ' INTEGER' ELSE ' TEXT' END, ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '$t'") || return 1
+		vals=$(q "SELECT string_agg('quote_nullable(' || quote_ident(column_name) || ')', ' || '','' || ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '$t'") || return 1
+		[ -n "$cols" ] || { echo "no table $t" >&2; return 1; }
+		{
+			echo "BEGIN; CREATE TABLE $t($cols);"
+			q "SELECT 'INSERT INTO $t VALUES(' || $vals || ');' FROM $t" || return 1
+			echo "COMMIT;"
+		} | sqlite3 -batch "$1" || return 1
+	done
+}
 
 START=$(now_ms)
 # ---- setup ------------------------------------------------------------------
@@ -312,10 +345,15 @@ RUN_MS=$(($(now_ms) - DEADLINE + SECS * 1000))
 # ---- what the writers saw -------------------------------------------------------
 A=$T/acks.db
 cat "$T"/w*.log >"$T/all.log"
+ATT=$DB
+if [ "$BACKEND" = pg ]; then
+	ATT=$T/pg.db
+	snapshot "$ATT" 2>"$T/snap.err" || bad "copying PostgreSQL's tables for the checks: $(head -c 400 "$T/snap.err")"
+fi
 sqlite3 -batch "$A" "CREATE TABLE acks(wid, user, act, a1, a2, a3, rc INTEGER, out);" \
 	".mode tabs" ".import $T/all.log acks" \
-	"ATTACH '$DB' AS b;" >/dev/null 2>"$T/import.err" || bad "loading the logs: $(cat "$T/import.err")"
-aq() { sqlite3 -batch -noheader "$A" "ATTACH 'file:$DB?mode=ro' AS b;" "$@"; }
+	"ATTACH '$ATT' AS b;" >/dev/null 2>"$T/import.err" || bad "loading the logs: $(cat "$T/import.err")"
+aq() { sqlite3 -batch -noheader "$A" "ATTACH 'file:$ATT?mode=ro' AS b;" "$@"; }
 total=$(aq "SELECT count(*) FROM acks")
 echo "# ran $total calls in ${RUN_MS} ms; exit statuses:" \
 	"$(aq "SELECT group_concat(rc || ':' || n, ' ') FROM (SELECT rc, count(*) n FROM acks GROUP BY rc)")"
