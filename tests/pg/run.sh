@@ -22,6 +22,40 @@ PASS=0
 FAIL=0
 ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
 fail() { FAIL=$((FAIL + 1)); echo "FAIL - $1: $2"; }
+# tally RC OUT LABEL OKTEXT: a suite's output (its ok, FAIL and # lines
+# shown indented) and its "N passed, M failed" as one ok or fail line
+tally() {
+	sed -n 's/^\(ok\|FAIL\|#\)/  &/p' "$2"
+	_p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$2")
+	_f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$2")
+	if [ "$1" = 0 ] && [ -n "$_p" ] && [ "$_f" = 0 ]; then
+		ok "$3: $_p checks$4"
+	else
+		fail "$3" "exit $1, ${_p:-?} passed, ${_f:-?} failed; $(grep -v '^ok' "$2" | head -c 1500)"
+	fi
+}
+# on_db TAG DBNAME LABEL OKTEXT FUNCTION: on a server of its own, FUNCTION
+# runs with URI naming a fresh database DBNAME (and PGDIR the server's
+# folder), its output in $W/TAG.out, tallied; the server is stopped after
+on_db() {
+	_t=$1 _d=$2 _l=$3 _k=$4 _fn=$5
+	if ! out=$(sh "$S" start 2>"$W/$_t-start.err"); then
+		fail "start a server for $_l" "$(head -c 600 "$W/$_t-start.err")"
+		return
+	fi
+	eval "$out"
+	PGDIR=$BZJ_PG_DIR
+	URI="postgresql:///$_d?host=$(printf '%s' "$PGDIR" | sed 's,/,%2F,g')&port=$PGPORT"
+	if psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $_d" >"$W/$_t-db.err" 2>&1; then
+		"$_fn" >"$W/$_t.out" 2>&1
+		tally $? "$W/$_t.out" "$_l" "$_k"
+	else
+		fail "a database for $_l" "$(head -c 300 "$W/$_t-db.err")"
+	fi
+	sh "$S" stop "$PGDIR"
+	PGDIR=
+	unset PGHOST PGPORT PGUSER
+}
 
 if ! B=$(sh "$S" have 2>/dev/null); then
 	echo "skip - tests/pg: no PostgreSQL server binaries (Debian's postgresql is not installed); nothing run"
@@ -173,32 +207,8 @@ elif [ ! -x "$BZJ" ]; then
 	fail "bzj end to end on PostgreSQL" "$BZJ is not built"
 else
 	echo "# bzj end to end on PostgreSQL: $BZJ"
-	if out=$(sh "$S" start 2>"$W/start3.err"); then
-		eval "$out"
-		PGDIR=$BZJ_PG_DIR
-		enc=$(printf '%s' "$PGDIR" | sed 's,/,%2F,g')
-		if psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE bzj_e2e" \
-			>"$W/e2e-db.err" 2>&1; then
-			BZJ_PG_LOG=$PGDIR/server.log sh "$HERE/e2e.sh" "$BZJ" \
-				"postgresql:///bzj_e2e?host=$enc&port=$PGPORT" \
-				>"$W/e2e.out" 2>&1
-			erc=$?
-			sed -n 's/^\(ok\|FAIL\)/  &/p' "$W/e2e.out"
-			ep=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/e2e.out")
-			ef=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/e2e.out")
-			if [ $erc = 0 ] && [ -n "$ep" ] && [ "$ef" = 0 ]; then
-				ok "bzj on PostgreSQL, end to end: $ep checks, the same as on SQLite"
-			else
-				fail "bzj on PostgreSQL, end to end" "exit $erc, ${ep:-?} passed, ${ef:-?} failed; $(grep -v '^ok' "$W/e2e.out" | head -c 1500)"
-			fi
-		else
-			fail "a database for the end-to-end test" "$(head -c 300 "$W/e2e-db.err")"
-		fi
-		sh "$S" stop "$PGDIR"
-		PGDIR=
-	else
-		fail "start a server for the end-to-end test" "$(head -c 600 "$W/start3.err")"
-	fi
+	e2e() { BZJ_PG_LOG=$PGDIR/server.log sh "$HERE/e2e.sh" "$BZJ" "$URI"; }
+	on_db e2e bzj_e2e "bzj on PostgreSQL, end to end" ", the same as on SQLite" e2e
 fi
 
 # `bzj demo` on PostgreSQL (tests/pg/demo.sh): its bulk path against the
@@ -237,31 +247,9 @@ fi
 # server and database of its own.
 if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
 	echo "# 16 writers at once on PostgreSQL: $BZJ"
-	if out=$(sh "$S" start 2>"$W/start4.err"); then
-		eval "$out"
-		PGDIR=$BZJ_PG_DIR
-		enc=$(printf '%s' "$PGDIR" | sed 's,/,%2F,g')
-		if psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE bzj_stress" \
-			>"$W/stress-db.err" 2>&1; then
-			bash "$HERE/stress.sh" "$BZJ" "postgresql:///bzj_stress?host=$enc&port=$PGPORT" \
-				>"$W/stress.out" 2>&1
-			src=$?
-			sed -n 's/^\(ok\|FAIL\|#\)/  &/p' "$W/stress.out"
-			sp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/stress.out")
-			sf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/stress.out")
-			if [ $src = 0 ] && [ -n "$sp" ] && [ "$sf" = 0 ]; then
-				ok "16 writers on PostgreSQL: $sp checks (nothing lost, nothing doubled, check clean)"
-			else
-				fail "16 writers on PostgreSQL" "exit $src, ${sp:-?} passed, ${sf:-?} failed; $(grep -v '^ok' "$W/stress.out" | head -c 1500)"
-			fi
-		else
-			fail "a database for the stress test" "$(head -c 300 "$W/stress-db.err")"
-		fi
-		sh "$S" stop "$PGDIR"
-		PGDIR=
-	else
-		fail "start a server for the stress test" "$(head -c 600 "$W/start4.err")"
-	fi
+	writers() { bash "$HERE/stress.sh" "$BZJ" "$URI"; }
+	on_db stress bzj_stress "16 writers on PostgreSQL" \
+		" (nothing lost, nothing doubled, check clean)" writers
 fi
 
 # The stress suite on PostgreSQL (tests/stress/run.sh, STRESS_BACKEND=pg):
@@ -271,33 +259,12 @@ fi
 # run 15 s, since a sanitized call on PostgreSQL costs more than on SQLite.
 if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
 	echo "# the stress suite on PostgreSQL: $BZJ"
-	if out=$(sh "$S" start 2>"$W/start8.err"); then
-		eval "$out"
-		PGDIR=$BZJ_PG_DIR
-		enc=$(printf '%s' "$PGDIR" | sed 's,/,%2F,g')
-		if psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE bzj_stress_all" \
-			>"$W/stress-all-db.err" 2>&1; then
-			STRESS_BACKEND=pg STRESS_DB="postgresql:///bzj_stress_all?host=$enc&port=$PGPORT" \
-				STRESS_SECONDS=${STRESS_SECONDS:-15} \
-				bash "$HERE/../stress/run.sh" "$BZJ" short >"$W/stress-all.out" 2>&1
-			src=$?
-			sed -n 's/^\(ok\|FAIL\|#\)/  &/p' "$W/stress-all.out"
-			sp=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$W/stress-all.out")
-			sf=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$W/stress-all.out")
-			if [ $src = 0 ] && [ -n "$sp" ] && [ "$sf" = 0 ]; then
-				ok "the stress suite on PostgreSQL: $sp checks (nothing lost, no double payment, races decided once)"
-			else
-				fail "the stress suite on PostgreSQL" "exit $src, ${sp:-?} passed, ${sf:-?} failed; $(grep -v '^ok' "$W/stress-all.out" | head -c 1500)"
-			fi
-		else
-			fail "a database for the stress suite" "$(head -c 300 "$W/stress-all-db.err")"
-		fi
-		sh "$S" stop "$PGDIR"
-		PGDIR=
-		unset PGHOST PGPORT PGUSER
-	else
-		fail "start a server for the stress suite" "$(head -c 600 "$W/start8.err")"
-	fi
+	stress_all() {
+		STRESS_BACKEND=pg STRESS_DB=$URI STRESS_SECONDS=${STRESS_SECONDS:-15} \
+			bash "$HERE/../stress/run.sh" "$BZJ" short
+	}
+	on_db stress-all bzj_stress_all "the stress suite on PostgreSQL" \
+		" (nothing lost, no double payment, races decided once)" stress_all
 fi
 
 # The whole e2e suite on PostgreSQL (tests/e2e/run.sh, E2E_BACKEND=pg):
