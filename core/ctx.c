@@ -138,6 +138,11 @@ int bzj_ctx_check_location(const char *where, const char *source, bzj_err *e)
 	return bzj_store_location_check(where, source, e);
 }
 
+void bzj_ctx_location_safe(const char *where, char *out, size_t n)
+{
+	bzj_store_location_safe(where, out, n);
+}
+
 bool bzj_ctx_is_server(const char *where)
 {
 	return bzj_store_kind(where) == BZJ_STORE_POSTGRES;

@@ -517,6 +517,7 @@ int bzj_store_bulk_cache(bzj_db *db, bool on, bzj_err *e)
 		"violation", "refund", "ledger", "provider", "provider_ledger", "provider_payee",  \
 		"provider_binding", "provider_complaint", "shop_orders", "assessment", "seal"
 static const char *const demo_pg_tables[] = {DEMO_PG_TABLES};
+#define NDEMO_PG (sizeof demo_pg_tables / sizeof demo_pg_tables[0])
 
 /* The sealed tables among them (store_seal.c seals their new rows). */
 static const char *const demo_pg_sealed[] = {
@@ -549,10 +550,7 @@ static const char *const demo_copy_sql[DB_NBUF] = {
 };
 
 
-typedef struct cbuf {
-	char *p;
-	size_t n, cap;
-} cbuf;
+typedef st_buf cbuf;
 
 typedef struct demo_std {
 	char category[BZJ_CAT_MAX + 1];
@@ -580,22 +578,8 @@ struct st_demo {
 
 static void cb_add(st_demo *d, cbuf *b, const char *s, size_t n)
 {
-	if (d->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1 << 16;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		char *q = realloc(b->p, cap);
-		if (!q) {
-			d->oom = true;
-			return;
-		}
-		b->p = q;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
+	st_buf_put(b, s, n);
+	d->oom |= b->oom;
 	d->bytes += n;
 }
 
@@ -606,20 +590,10 @@ static void cb_text(st_demo *d, cbuf *b, const char *t)
 		cb_add(d, b, "\\N\t", 3);
 		return;
 	}
-	const char *run = t;
-	for (const char *c = t; *c; c++) {
-		const char *esc = *c == '\\' ? "\\\\"
-				  : *c == '\t' ? "\\t"
-				  : *c == '\n' ? "\\n"
-				  : *c == '\r' ? "\\r"
-					       : NULL;
-		if (esc) {
-			cb_add(d, b, run, (size_t)(c - run));
-			cb_add(d, b, esc, 2);
-			run = c + 1;
-		}
-	}
-	cb_add(d, b, run, strlen(run));
+	size_t n0 = b->n;
+	st_buf_field(b, t);
+	d->oom |= b->oom;
+	d->bytes += b->n - n0;
 	cb_add(d, b, "\t", 1);
 }
 
@@ -833,17 +807,8 @@ static int demo_std_add(void *ctx, const bzj_standard *s)
 	return 0;
 }
 
-/* The demo's tables as a PostgreSQL array literal of names. */
-static size_t demo_pg_array(char *out, size_t n)
-{
-	size_t k = (size_t)snprintf(out, n, "ARRAY[");
-	for (size_t i = 0; i < sizeof demo_pg_tables / sizeof demo_pg_tables[0]; i++)
-		k += (size_t)snprintf(out + k, n - k, "%s'%s'", i ? "," : "", demo_pg_tables[i]);
-	k += (size_t)snprintf(out + k, n - k, "]");
-	return k;
-}
-
-/* Before the rows: the user triggers of the demo's tables disabled; their
+/* A bulk fill of `tables` in one transaction (the demo, `bzj copy`).
+ * Before the rows: the user triggers of the tables disabled; their
  * foreign keys and plain (non-unique) indexes dropped, their definitions
  * kept in a temporary table (as pg_get_constraintdef and pg_get_indexdef
  * print them), so that the end makes them again as they were: the
@@ -857,12 +822,25 @@ static size_t demo_pg_array(char *out, size_t n)
  * the key is one sorted build.  After: the indexes and keys, the foreign
  * keys and the triggers back.  DO blocks: their bodies are sent as they
  * are (the dialect rewriter would quote USER as the column "user"). */
-static int demo_pg_ddl(bzj_db *db, bool begin, bzj_err *e)
+int st_pg_bulk_ddl(bzj_db *db, const char *const *tables, size_t n, bool begin, bzj_err *e)
 {
-	char tables[512], sql[4096];
-	demo_pg_array(tables, sizeof tables);
+	size_t an = 16;
+	for (size_t i = 0; i < n; i++)
+		an += strlen(tables[i]) + 3;
+	char *arr = malloc(an), *sql = malloc(3 * an + 2048);
+	if (!arr || !sql) {
+		free(arr);
+		free(sql);
+		return bzj_fail(e, BZJ_EIO, "store.nomem", _("out of memory"));
+	}
+	size_t k = (size_t)snprintf(arr, an, "ARRAY[");
+	for (size_t i = 0; i < n; i++)
+		k += (size_t)snprintf(arr + k, an - k, "%s'%s'", i ? "," : "", tables[i]);
+	snprintf(arr + k, an - k, "]");
+	const char *tables_sql = arr;
+	size_t sn = 3 * an + 2048;
 	if (begin)
-		snprintf(sql, sizeof sql,
+		snprintf(sql, sn,
 			 "DO $bzj$ DECLARE t text; r record; BEGIN"
 			 " CREATE TEMP TABLE bzj_demo_ddl ON COMMIT DROP AS"
 			 "  SELECT 0 AS ord, pg_get_indexdef(i.indexrelid) AS redo,"
@@ -879,9 +857,9 @@ static int demo_pg_ddl(bzj_db *db, bool begin, bzj_err *e)
 			 " FOREACH t IN ARRAY %s LOOP"
 			 "  EXECUTE format('ALTER TABLE %%I DISABLE TRIGGER USER', t); END LOOP;"
 			 " END $bzj$",
-			 tables, tables, tables);
+			 tables_sql, tables_sql, tables_sql);
 	else
-		snprintf(sql, sizeof sql,
+		snprintf(sql, sn,
 			 "DO $bzj$ DECLARE t text; r record; BEGIN"
 			 " FOR r IN SELECT redo FROM bzj_demo_ddl ORDER BY ord LOOP"
 			 "  EXECUTE r.redo; END LOOP;"
@@ -889,8 +867,10 @@ static int demo_pg_ddl(bzj_db *db, bool begin, bzj_err *e)
 			 " FOREACH t IN ARRAY %s LOOP"
 			 "  EXECUTE format('ALTER TABLE %%I ENABLE TRIGGER USER', t); END LOOP;"
 			 " END $bzj$",
-			 tables);
+			 tables_sql);
 	int rc = db->drv->exec(db->conn, sql);
+	free(arr);
+	free(sql);
 	return rc == ST_OK ? BZJ_OK : st_error(db, rc, e);
 }
 
@@ -956,7 +936,7 @@ static int demo_pg_begin(bzj_db *db, bzj_err *e)
 	if (!rc)
 		rc = st_exec(db, e, "SET LOCAL maintenance_work_mem = '256MB'", NULL);
 	if (!rc)
-		rc = demo_pg_ddl(db, true, e);
+		rc = st_pg_bulk_ddl(db, demo_pg_tables, NDEMO_PG, true, e);
 	if (rc) {
 		free(d->std);
 		free(d);
@@ -981,12 +961,7 @@ static int demo_pg_end(bzj_db *db, bzj_err *e)
 	 * rows), in key order; a new database has none before the demo's
 	 * shops */
 	if (!rc)
-		rc = st_exec(db, e,
-			     "INSERT INTO shop_gram(gram, shop_id) SELECT DISTINCT substr(v.s, i, 2), s.id"
-			     " FROM shop s CROSS JOIN LATERAL (VALUES (lower(s.name)),"
-			     " (lower(s.operator_name))) AS v(s)"
-			     " CROSS JOIN LATERAL generate_series(1, length(v.s)) AS i ORDER BY 1, 2",
-			     NULL);
+		rc = st_exec(db, e, SHOP_GRAM_FILL_PG, NULL);
 	/* and their trigrams (bzj_shop_tri's rows, schema v27) */
 	if (!rc)
 		rc = st_exec(db, e, SHOP_TRI_FILL, NULL);
@@ -996,7 +971,7 @@ static int demo_pg_end(bzj_db *db, bzj_err *e)
 	for (size_t i = 0; !rc && i < sizeof demo_pg_sealed / sizeof demo_pg_sealed[0]; i++)
 		rc = st_seal_rows_pg(db, demo_pg_sealed[i], (fresh >> i) & 1, e);
 	if (!rc)
-		rc = demo_pg_ddl(db, false, e);
+		rc = st_pg_bulk_ddl(db, demo_pg_tables, NDEMO_PG, false, e);
 	return rc;
 }
 

@@ -123,6 +123,12 @@ typedef struct bzj_driver {
 	 * NULL: not this engine (the store writes them another way: import
 	 * gmv's slices, the demo's bulk path). */
 	int (*copy_in)(void *conn, const char *copy, const char *data, size_t len, int64_t *rows);
+	/* Rows out in bulk: `copy` is the engine's COPY ... TO STDOUT (text
+	 * format, not rewritten); fn gets each row's line (with its newline),
+	 * a non-zero return stops it (the rest is read and dropped).  NULL:
+	 * not this engine. */
+	int (*copy_out)(void *conn, const char *copy,
+			int (*fn)(void *ctx, const char *line, size_t len), void *ctx);
 } bzj_driver;
 
 /* open's flags. */

@@ -924,6 +924,34 @@ static int pg_copy_in(void *conn, const char *copy, const char *data, size_t len
 	return rc;
 }
 
+static int pg_copy_out(void *conn, const char *copy,
+		       int (*fn)(void *ctx, const char *line, size_t len), void *ctx)
+{
+	pgc *pc = conn;
+	PGresult *r = PQexec(pc->c, copy);
+	if (PQresultStatus(r) != PGRES_COPY_OUT) {
+		int rc = fail_result(pc, r);
+		PQclear(r);
+		return rc ? rc : ST_ERROR;
+	}
+	PQclear(r);
+	bool stop = false;
+	char *line;
+	int n;
+	while ((n = PQgetCopyData(pc->c, &line, 0)) > 0) {
+		if (!stop && fn(ctx, line, (size_t)n))
+			stop = true; /* the rest is read: the connection stays usable */
+		PQfreemem(line);
+	}
+	int rc = n == -1 ? ST_OK : ST_IOERR;
+	while ((r = PQgetResult(pc->c)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == ST_OK)
+			rc = fail_result(pc, r);
+		PQclear(r);
+	}
+	return rc == ST_OK && stop ? ST_INTERRUPT : rc;
+}
+
 static const char *pg_errmsg(void *conn)
 {
 	return ((pgc *)conn)->msg;
@@ -950,6 +978,7 @@ const bzj_driver bzj_driver_pg = {
 	.last_id = pg_last_id,
 	.data_version = pg_data_version,
 	.errmsg = pg_errmsg,
+	.copy_out = pg_copy_out,
 	.param_count = pg_param_count,
 	.total_changes = pg_total_changes,
 	.copy_in = pg_copy_in,

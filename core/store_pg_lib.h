@@ -34,6 +34,8 @@
 	X(PQfinish)                                                                                \
 	X(PQfname)                                                                                 \
 	X(PQftype)                                                                                 \
+	X(PQfreemem)                                                                               \
+	X(PQgetCopyData)                                                                           \
 	X(PQgetResult)                                                                             \
 	X(PQgetisnull)                                                                             \
 	X(PQgetlength)                                                                             \
@@ -92,6 +94,8 @@ int bzj_pq_load(bzj_err *e);
 #define PQfinish (*bzj_pq.PQfinish)
 #define PQfname (*bzj_pq.PQfname)
 #define PQftype (*bzj_pq.PQftype)
+#define PQfreemem (*bzj_pq.PQfreemem)
+#define PQgetCopyData (*bzj_pq.PQgetCopyData)
 #define PQgetResult (*bzj_pq.PQgetResult)
 #define PQgetisnull (*bzj_pq.PQgetisnull)
 #define PQgetlength (*bzj_pq.PQgetlength)

@@ -49,33 +49,11 @@
 #include <strings.h>
 
 #include "store_pg.h"
+#include "store_priv.h"
 
-typedef struct sbuf {
-	char *p;
-	size_t n, cap;
-	bool oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		char *q = realloc(b->p, cap);
-		if (!q) {
-			b->oom = true;
-			return;
-		}
-		b->p = q;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = 0;
-}
+/* the store's growing buffer (store_priv.h) */
+typedef st_buf sbuf;
+#define sb_add st_buf_put
 
 static void sb_str(sbuf *b, const char *s)
 {

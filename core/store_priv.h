@@ -347,6 +347,14 @@ bzj_date st_date(st_stmt *st, int col);
 	"INSERT INTO shop_tri(gram, shop_id, pos) SELECT substr(v.s, i, 3), s.id, i + v.b"         \
 	" FROM shop s CROSS JOIN LATERAL" SHOP_TRI_CUT("s.name", "s.operator_name") " ORDER BY 1, 2, 3"
 
+/* PostgreSQL: every shop's bigrams, as bzj_grams cuts them (bzj_shop_gram's
+ * rows), in key order, into an empty shop_gram (the demo's bulk path,
+ * `bzj copy`). */
+#define SHOP_GRAM_FILL_PG                                                                          \
+	"INSERT INTO shop_gram(gram, shop_id) SELECT DISTINCT substr(v.s, i, 2), s.id"             \
+	" FROM shop s CROSS JOIN LATERAL (VALUES (lower(s.name)), (lower(s.operator_name))) AS v(s)" \
+	" CROSS JOIN LATERAL generate_series(1, length(v.s)) AS i ORDER BY 1, 2"
+
 #define SHOP_ID_NUMBER(col)                                                                        \
 	"ltrim(" col ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.-0')"
 
@@ -453,6 +461,22 @@ bool st_demo_payee(bzj_db *db, const char *shop_id, int type, const char *name,
  * come, its MAC computed here (one read of the table in key order, the
  * seals sent by COPY). */
 int st_seal_rows_pg(bzj_db *db, const char *tbl, bool all, bzj_err *e);
+/* PostgreSQL: a bulk fill of `tables` in the open transaction (the
+ * demo's bulk path, `bzj copy`; store_demo.c): begin disables their user
+ * triggers and drops their plain indexes and foreign keys (and the seal
+ * table's key), keeping the definitions; end makes them again and enables
+ * the triggers. */
+int st_pg_bulk_ddl(bzj_db *db, const char *const *tables, size_t n, bool begin, bzj_err *e);
+/* A growing buffer, always NUL-terminated (oom set when it could not
+ * grow, and nothing more is added), and a field appended to one in COPY's
+ * text format, escaped (store_seal.c). */
+typedef struct st_buf {
+	char *p;
+	size_t n, cap;
+	bool oom;
+} st_buf;
+void st_buf_put(st_buf *b, const char *s, size_t n);
+void st_buf_field(st_buf *b, const char *t);
 /* bzj_seal(...) and bzj_seal_plain(...) on this connection. */
 int st_register_seal(bzj_db *db);
 int st_register_functions(bzj_db *db, bzj_err *e);

@@ -409,16 +409,30 @@ static int seal_fixup_pg(bzj_db *db, bzj_err *e)
 	return BZJ_OK;
 }
 
-/* COPY's text format: a field with \ tab newline CR escaped. */
+/* COPY's text format: the escape of c, or NULL.  The backslash, tab,
+ * newline and CR must be escaped; backspace, form feed and vertical tab
+ * are, as COPY ... TO writes them, so a line compares equal to the
+ * server's own (store_copy.c). */
+static const char *copy_esc(char c)
+{
+	switch (c) {
+	case '\\': return "\\\\";
+	case '\t': return "\\t";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\b': return "\\b";
+	case '\f': return "\\f";
+	case '\v': return "\\v";
+	default: return NULL;
+	}
+}
+
+/* A field escaped into out (room for 2 * strlen(t) bytes); its length. */
 static size_t copy_field(char *out, const char *t)
 {
 	size_t k = 0;
 	for (; *t; t++) {
-		const char *esc = *t == '\\' ? "\\\\"
-				  : *t == '\t' ? "\\t"
-				  : *t == '\n' ? "\\n"
-				  : *t == '\r' ? "\\r"
-					       : NULL;
+		const char *esc = copy_esc(*t);
 		if (esc) {
 			out[k++] = esc[0];
 			out[k++] = esc[1];
@@ -426,6 +440,41 @@ static size_t copy_field(char *out, const char *t)
 			out[k++] = *t;
 	}
 	return k;
+}
+
+void st_buf_put(st_buf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		char *q = realloc(b->p, cap);
+		if (!q) {
+			b->oom = true;
+			return;
+		}
+		b->p = q;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = 0;
+}
+
+void st_buf_field(st_buf *b, const char *t)
+{
+	const char *run = t;
+	for (const char *c = t; *c; c++) {
+		const char *esc = copy_esc(*c);
+		if (esc) {
+			st_buf_put(b, run, (size_t)(c - run));
+			st_buf_put(b, esc, 2);
+			run = c + 1;
+		}
+	}
+	st_buf_put(b, run, strlen(run));
 }
 
 int st_seal_rows_pg(bzj_db *db, const char *tbl, bool all, bzj_err *e)

@@ -17,7 +17,7 @@ static const cli_command *const commands[] = {
 	&cli_cmd_fee,	    &cli_cmd_gmv,     &cli_cmd_import,	  &cli_cmd_deposit,
 	&cli_cmd_violation, &cli_cmd_newbie,  &cli_cmd_receipt,	  &cli_cmd_refund,
 	&cli_cmd_ledger,    &cli_cmd_standards, &cli_cmd_calendar, &cli_cmd_audit,
-	&cli_cmd_check,	    &cli_cmd_provider,	&cli_cmd_assess,   &cli_cmd_complaint,
+	&cli_cmd_check,	    &cli_cmd_copy,    &cli_cmd_provider,	&cli_cmd_assess,   &cli_cmd_complaint,
 	&cli_cmd_payout,    &cli_cmd_report,    &cli_cmd_settings,
 };
 #define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))

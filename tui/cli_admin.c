@@ -6,6 +6,7 @@
 
 #include "bzj/audit.h"
 #include "bzj/check.h"
+#include "bzj/copy.h"
 #include "bzj/demo.h"
 #include "bzj/deposit.h"
 #include "bzj/holidays.h"
@@ -336,10 +337,95 @@ CMD(cmd_check)
 	return BZJ_OK;
 }
 
+/* `bzj copy --to LOCATION`: the database (--db, an SQLite file) into a
+ * new PostgreSQL database.  Not through the setgid install: it would hand
+ * every row to a server the caller names. */
+CMD(cmd_copy)
+{
+	opt o[] = {O("to", true)};
+	args a;
+	int rc = cli_parse_args(argc, argv, cmd, o, NOPTS(o), 0, &a, e);
+	if (rc)
+		return rc;
+	const char *to = cli_val(&a, "to");
+	if (!to || !*to)
+		return bzj_fail(e, BZJ_EINPUT, "input.to",
+				_("--to: the PostgreSQL database to copy into (a postgresql:// URI "
+				  "or service=NAME) is required"));
+	if (env->privileged)
+		return bzj_fail(e, BZJ_EPERM, "copy.privileged",
+				_("`bzj copy` does not run through the installed setgid bzj; run "
+				  "the unprivileged build as root (docs/deploy.md)"));
+	if (bzj_ctx_is_server(env->db_path))
+		return bzj_fail(e, BZJ_EINPUT, "copy.kind",
+				_("copy goes from an SQLite database file (--db) into PostgreSQL; "
+				  "--db names a PostgreSQL database"));
+	if ((rc = bzj_ctx_check_location(to, "--to", e)))
+		return rc;
+	if (!bzj_ctx_is_server(to))
+		return bzj_fail(e, BZJ_EINPUT, "copy.kind",
+				_("--to: copy goes into a PostgreSQL database (a postgresql:// URI "
+				  "or service=NAME), not a file"));
+	char shown[512];
+	bzj_ctx_location_safe(to, shown, sizeof shown);
+	bzj_ctx y;
+	if ((rc = bzj_ctx_open(&y, to, BZJ_OPEN_CREATE, env->cfg, &env->actor, e)))
+		return rc;
+	bzj_ctx_set_interrupt(&y, env->interrupted);
+	bzj_json j;
+	cli_json_list(&j, "problems");
+	row_out out = {env, &j};
+	bzj_copy_result r;
+	progress_attach(x, "copy");
+	rc = bzj_copy_database(x, &y, env->db_path, check_problem, &out, &r, e);
+	progress_done();
+	bzj_ctx_close(&y);
+	bzj_json_arr_end(&j);
+	if (rc) {
+		bzj_json_free(&j);
+		return rc;
+	}
+	bzj_json_bool(&j, "ok", r.problems == 0);
+	bzj_json_str(&j, "from", env->db_path);
+	bzj_json_str(&j, "to", shown);
+	bzj_json_int(&j, "rows", r.rows);
+	bzj_json_int(&j, "audit_seq", r.audit_seq);
+	bzj_json_int(&j, "shops", r.shops);
+	bzj_json_int(&j, "ledger_entries", r.ledger_entries);
+	bzj_json_int(&j, "refunds", r.refunds);
+	bzj_json_arr(&j, "tables");
+	for (int i = 0; i < r.ntables; i++) {
+		bzj_json_obj(&j, NULL);
+		bzj_json_str(&j, "name", r.tables[i].name);
+		bzj_json_int(&j, "rows", r.tables[i].rows);
+		bzj_json_obj_end(&j);
+	}
+	bzj_json_arr_end(&j);
+	bzj_json_obj_end(&j);
+	cli_json_finish(env, &j, true);
+	if (!env->json)
+		cli_printf(_("copied %d tables, %lld rows, from %s into %s (the audit log continues "
+			     "after record %lld)\n"),
+			   r.ntables, (long long)r.rows, env->db_path, shown, (long long)r.audit_seq);
+	if (r.problems) {
+		cli_fprintf(stderr,
+			    _("bzj: `bzj check` on the copy finds %lld invariant violation(s)\n"),
+			    (long long)r.problems);
+		return -BZJ_ERULE;
+	}
+	if (!env->json)
+		cli_printf(_("`bzj check` on the copy: %lld shops, %lld ledger entries, %lld "
+			     "refunds; every invariant holds\n"),
+			   (long long)r.shops, (long long)r.ledger_entries, (long long)r.refunds);
+	return BZJ_OK;
+}
+
 /* ---- commands of this family ---------------------------------------------- */
 
 const cli_command cli_cmd_init = {"init", cmd_init, NULL, BZJ_OPEN_CREATE,
 	N_("init                                   create or migrate the database")};
+const cli_command cli_cmd_copy = {"copy", cmd_copy, NULL, 0,
+	N_("copy --to POSTGRESQL                   copy this database file into a new PostgreSQL database")};
 const cli_command cli_cmd_demo = {"demo", cmd_demo, NULL, BZJ_OPEN_CREATE,
 	N_("demo [--shops N] [--seed S]            fill a new database with demo data")};
 static const subcommand standards_subs[] = {

@@ -150,7 +150,7 @@ typedef struct cli_command {
 extern const cli_command cli_cmd_init, cli_cmd_demo, cli_cmd_shop, cli_cmd_topup, cli_cmd_fee,
 	cli_cmd_gmv, cli_cmd_import, cli_cmd_deposit, cli_cmd_violation, cli_cmd_receipt,
 	cli_cmd_refund, cli_cmd_ledger, cli_cmd_standards, cli_cmd_calendar, cli_cmd_audit,
-	cli_cmd_check, cli_cmd_newbie;
+	cli_cmd_check, cli_cmd_copy, cli_cmd_newbie;
 /* cli_provider.c: service providers, renewal assessments, complaints */
 extern const cli_command cli_cmd_provider, cli_cmd_assess, cli_cmd_complaint;
 /* cli_payout.c, cli_report.c: bank batches and the finance reports */

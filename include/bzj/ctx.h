@@ -52,6 +52,8 @@ enum bzj_open_flags {
  * another scheme:// is BZJ_EIO "store.backend" naming `source` (e.g.
  * "--db"), the password masked. */
 int bzj_ctx_check_location(const char *where, const char *source, bzj_err *e);
+/* `where` as it may be shown: a PostgreSQL location's password masked. */
+void bzj_ctx_location_safe(const char *where, char *out, size_t n);
 /* Does `where` name a database server (PostgreSQL) rather than a file?
  * No file stands for it: `stat` says nothing about whether it exists. */
 bool bzj_ctx_is_server(const char *where);

@@ -152,6 +152,29 @@ int bzj_store_reseal_pending(bzj_db *db, bzj_err *e);
 /* Counts for check and progress. */
 int bzj_store_counts(bzj_db *db, int64_t *shops, int64_t *ledger, int64_t *refunds, bzj_err *e);
 
+/* `bzj copy` (store_copy.c): every row of the SQLite database src into
+ * the PostgreSQL database dst, inside dst's open write transaction, with
+ * a read snapshot of src held by the caller; each table read back and
+ * compared, the identity sequences set, the search postings built.  The
+ * tables copied and their rows in out (at most max); fn, when not NULL,
+ * is told every 65,536 rows sent or read back (its error stops the
+ * copy).  Errors:
+ * copy.kind, copy.schema (the two schemas differ), copy.owner (dst's
+ * tables belong to another role), copy.verify (a table read back differs
+ * from what was read). */
+typedef struct bzj_store_copy_table {
+	char name[48];
+	int64_t rows;
+} bzj_store_copy_table;
+typedef int (*bzj_store_copy_fn)(void *ctx, int64_t done, bzj_err *e);
+int bzj_store_copy(bzj_db *src, bzj_db *dst, bzj_store_copy_table *out, int max, int *nout,
+		   bzj_store_copy_fn fn, void *ctx, bzj_err *e);
+/* The rows of every table bzj_store_copy reads from src. */
+int bzj_store_copy_rows(bzj_db *src, int64_t *rows, bzj_err *e);
+/* Is dst as `bzj init` left it?  why is "" when it is, else says what
+ * else it holds. */
+int bzj_store_copy_target_state(bzj_db *dst, char *why, size_t n, bzj_err *e);
+
 /* calendar */
 int bzj_store_calendar_load(bzj_db *db, bzj_cal *c, bzj_err *e);
 int bzj_store_calendar_put(bzj_db *db, bzj_date d, int kind, const char *name_en,

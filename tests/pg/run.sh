@@ -6,7 +6,8 @@
 # the cleanup: no server process left and its folder gone, also when the
 # test using it fails half-way; then the driver test (tests/pg/driver.c),
 # bzj end to end (tests/pg/e2e.sh), `bzj demo`'s bulk path against its
-# row-by-row one (tests/pg/demo.sh), 16 writers at once
+# row-by-row one (tests/pg/demo.sh), `bzj copy` from SQLite
+# (tests/pg/copy.sh), 16 writers at once
 # (tests/pg/stress.sh), the stress suite (tests/stress/run.sh with
 # STRESS_BACKEND=pg), the whole e2e suite (tests/e2e/run.sh with
 # E2E_BACKEND=pg), the safety suite (tests/safety/run.sh with
@@ -239,6 +240,19 @@ if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
 	else
 		fail "start a server for the demo test" "$(head -c 600 "$W/start6.err")"
 	fi
+fi
+
+# `bzj copy` (tests/pg/copy.sh): an SQLite database into a new PostgreSQL
+# one, every table row for row, the same answers from both, the refusals,
+# and a copy killed or interrupted while it sends rows; on a server of its
+# own (the large copies on the release build).
+if [ -n "$BZJ" ] && [ -x "$BZJ" ]; then
+	echo "# bzj copy, SQLite into PostgreSQL: $BZJ"
+	CREL=$(dirname "$(dirname "$BZJ")")/bzj
+	[ -x "$CREL" ] || CREL=$BZJ
+	copies() { sh "$HERE/copy.sh" "$BZJ" "$CREL"; }
+	on_db copy bzj_copy_run "bzj copy into PostgreSQL" \
+		" (every table row for row, the same answers, refusals write nothing, kills leave nothing)" copies
 fi
 
 # 16 concurrent writers on PostgreSQL (tests/pg/stress.sh): top-ups with

@@ -54,3 +54,24 @@ BZJ_USER=demo "$BIN" --config "$T/17.conf" --db "$(dburi "$DB_17")" --today $D -
 RC=$?
 erc "--db PATH still wins over the config's database" 0
 DB=$DB_17
+# `bzj copy --to` (tests/pg/copy.sh copies onto a real server): its
+# refusals, before anything is opened or made
+bz sup1 $D copy
+erc "copy without --to: exit 2 input.to" 2 input.to
+bz sup1 $D copy --to "$T/17_other.db"
+erc "copy --to a file: exit 2 copy.kind (it goes into PostgreSQL)" 2 copy.kind
+is "copy --to a file: no file made" "$(test -e "$T/17_other.db" && echo made)" ""
+case $(dburi "$DB_17") in
+postgres*)
+	bz sup1 $D copy --to "postgresql://bzj:s3cr3t-pw@db.example/bzj"
+	erc "copy from a PostgreSQL database: exit 2 copy.kind (it copies an SQLite file)" 2 copy.kind
+	;;
+*)
+	bz sup1 $D copy --to "postgresql://bzj:s3cr3t-pw@db.example/bzj"
+	erc "copy --to a server that does not answer: exit 6 store.unreachable" 6 store.unreachable
+	jis "  the password masked" '"s3cr3t-pw" not in d["error"]["message"]' true
+	bz sup1 $D copy --to "mysql://db.example/bzj"
+	erc "copy --to another scheme: exit 6 store.backend naming --to" 6 store.backend
+	jis "  names --to" 'd["error"]["message"].startswith("--to names a database bzj cannot open")' true
+	;;
+esac

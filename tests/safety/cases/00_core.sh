@@ -554,6 +554,7 @@ chmod 0770 "$S/var"
 op BZJ_USER=cs1 "$S/bin/bzj" --db "$EVIL" --config "$REPO/data/demo.conf" --json topup "$P" 7 --ref setgid-1 >"$S/o3" 2>&1; res flags $?
 op BZJ_DB="$EVIL" BZJ_CONFIG="$REPO/data/demo.conf" BZJ_USER=cs1 "$S/bin/bzj" --json topup "$P" 8 --ref setgid-2 >"$S/o4" 2>&1; res env $?
 op "$S/bin/bzj" --today 2026-11-23 --json shop show "$P" >"$S/o5" 2>&1; res today $?
+op "$S/bin/bzj" --json copy --to "postgresql:///bzj?host=/nonexistent" >"$S/o9" 2>&1; res copy $?
 op BZJ_TODAY=2026-11-23 "$S/bin/bzj" --json shop show "$P" >"$S/o6" 2>&1; res bzj_today $?
 sed -i 's/identity = "os";/identity = "env";/' /etc/bzj/bzj.conf
 op BZJ_USER=nobody "$S/bin/bzj" --json shop show "$P" >"$S/o7" 2>&1; res identity_env $?
@@ -580,6 +581,9 @@ EOF
 		"$([ "$(rr env)" = 0 ] && case "$real" in *nobody/setgid-2*) true ;; *) false ;; esac; echo $?)" \
 		"exit $(rr env), configured db has: $real; $(head -c 200 "$S/o4")"
 	is "setgid: --today is refused (exit 4)" "$([ "$(rr today)" = 4 ]; echo $?)" "exit $(rr today)"
+	# copy would hand every row to a server the operator names
+	is "setgid: bzj copy is refused, even to a supervisor (exit 4 copy.privileged)" \
+		"$([ "$(rr copy)" = 4 ] && grep -q copy.privileged "$S/o9"; echo $?)" "exit $(rr copy): $(head -c 200 "$S/o9")"
 	is "setgid: BZJ_TODAY is refused (exit 4)" "$([ "$(rr bzj_today)" = 4 ]; echo $?)" "exit $(rr bzj_today)"
 	is "setgid: identity = \"env\" in /etc/bzj/bzj.conf is refused (exit 4)" \
 		"$([ "$(rr identity_env)" = 4 ] && grep -q config.identity "$S/o7"; echo $?)" "exit $(rr identity_env): $(head -c 200 "$S/o7")"
