@@ -425,7 +425,7 @@ CMD(cmd_copy)
 const cli_command cli_cmd_init = {"init", cmd_init, NULL, BZJ_OPEN_CREATE,
 	N_("init                                   create or migrate the database")};
 const cli_command cli_cmd_copy = {"copy", cmd_copy, NULL, 0,
-	N_("copy --to POSTGRESQL                   copy this database file into a new PostgreSQL database")};
+	N_("copy --to POSTGRESQL                   this SQLite file into a new PostgreSQL database")};
 const cli_command cli_cmd_demo = {"demo", cmd_demo, NULL, BZJ_OPEN_CREATE,
 	N_("demo [--shops N] [--seed S]            fill a new database with demo data")};
 static const subcommand standards_subs[] = {
