@@ -53,6 +53,64 @@ int bzj_store_audit_find_action(bzj_db *db, const char *action, int64_t *seq, bz
 	return rc;
 }
 
+/* One record of a statement that selects AUDIT_COLS's columns. */
+static void audit_rec_read(st_stmt *st, bzj_audit_rec *r)
+{
+	memset(r, 0, sizeof *r);
+	r->seq = st_col_int(st, 0);
+	st_text(st, 1, r->at, sizeof r->at);
+	r->day = st_date(st, 2);
+	st_text(st, 3, r->user, sizeof r->user);
+	st_text(st, 4, r->role, sizeof r->role);
+	st_text(st, 5, r->action, sizeof r->action);
+	st_text(st, 6, r->object, sizeof r->object);
+	st_text(st, 7, r->shop_id, sizeof r->shop_id);
+	st_text(st, 8, r->before, sizeof r->before);
+	st_text(st, 9, r->after, sizeof r->after);
+	st_text(st, 10, r->reason, sizeof r->reason);
+	st_text(st, 11, r->hash, sizeof r->hash);
+}
+
+/* The whole log in seq order on PostgreSQL (`audit verify`, `audit log`
+ * without a shop): AUDIT_PAGE records a statement, after the last one
+ * read, since the driver holds a statement's whole result in memory (a
+ * log of millions of records would be gigabytes). */
+#define AUDIT_PAGE 2000
+static int audit_each_pg(bzj_db *db, int max, bzj_audit_fn fn, void *ctx, bzj_err *e)
+{
+	st_stmt *st = st_prep(db,
+			      "SELECT seq, at, day, user, role, action, object, shop_id, before, after,"
+			      " reason, hash FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+			      e);
+	if (!st)
+		return e->rc;
+	int64_t after = INT64_MIN, left = max > 0 ? max : INT64_MAX;
+	bzj_audit_rec r;
+	int rc = ST_DONE;
+	for (int64_t got = AUDIT_PAGE; got == AUDIT_PAGE && left > 0;) {
+		st_reset(st);
+		int64_t page = left < AUDIT_PAGE ? left : AUDIT_PAGE;
+		st_bind(st, "ii", after, page);
+		got = 0;
+		while ((rc = st_step(st)) == ST_ROW) {
+			audit_rec_read(st, &r);
+			got++;
+			left--;
+			after = r.seq;
+			if (fn(ctx, &r)) {
+				left = 0;
+				break;
+			}
+		}
+		if (rc != ST_ROW && rc != ST_DONE)
+			break;
+		if (got < page)
+			break;
+	}
+	st_reset(st);
+	return (rc == ST_ROW || rc == ST_DONE) ? BZJ_OK : st_error(db, rc, e);
+}
+
 int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int max,
 			 bzj_audit_fn fn, void *ctx, bzj_err *e)
 {
@@ -93,6 +151,8 @@ int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int
 #undef BATCHES_OF_SHOP
 #undef BATCHES_OF_SHOP_PG
 #undef BATCHES_OF_SHOP_
+	if (!shop_id && !newest_first && st_is_pg(db))
+		return audit_each_pg(db, max, fn, ctx, e);
 	st_stmt *st = st_prep(db,
 			      shop_id && st_is_pg(db) ? sql_pg_shop[newest_first]
 						      : sql[shop_id != NULL][newest_first],
@@ -103,19 +163,7 @@ int bzj_store_audit_each(bzj_db *db, const char *shop_id, bool newest_first, int
 	int rc;
 	bzj_audit_rec r;
 	while ((rc = st_step(st)) == ST_ROW) {
-		memset(&r, 0, sizeof r);
-		r.seq = st_col_int(st, 0);
-		st_text(st, 1, r.at, sizeof r.at);
-		r.day = st_date(st, 2);
-		st_text(st, 3, r.user, sizeof r.user);
-		st_text(st, 4, r.role, sizeof r.role);
-		st_text(st, 5, r.action, sizeof r.action);
-		st_text(st, 6, r.object, sizeof r.object);
-		st_text(st, 7, r.shop_id, sizeof r.shop_id);
-		st_text(st, 8, r.before, sizeof r.before);
-		st_text(st, 9, r.after, sizeof r.after);
-		st_text(st, 10, r.reason, sizeof r.reason);
-		st_text(st, 11, r.hash, sizeof r.hash);
+		audit_rec_read(st, &r);
 		if (fn(ctx, &r))
 			break;
 	}

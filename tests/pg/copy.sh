@@ -69,6 +69,14 @@ run "$SRC" a2 fin1 topup S9000001 12345.67 --payer '杭州某某贸易有限公�
 run "$SRC" a3 rev1 violation add S0000007 --class A --points 2 --raise 100 --freeze 50 --note '售假 \ 第一次'
 vid=$(jq1 a3 'd.get("id","")')
 run "$SRC" a4 rev1 violation deduct "${vid:-0}" 20
+# 2,500 top-ups by import: an audit record each, so the copy's audit
+# log is more than one page of the PostgreSQL reader (audit_each_pg)
+sqlite3 "$SRC" "SELECT id FROM shop WHERE status = 1 ORDER BY id" | python3 -c 'import sys
+ids = sys.stdin.read().split()
+print("shop_id,amount,date,ref")
+for i in range(2500): print("%s,1.%02d,2026-01-05,IMP-%d" % (ids[i % len(ids)], i % 100, i))' >"$W/topups.csv"
+run "$SRC" a5 fin1 import topups "$W/topups.csv"
+is "the source: 2,500 top-ups imported" "$(rc a5) $(sqlite3 "$SRC" "SELECT count(*) FROM ledger WHERE ref LIKE 'IMP-%'")" "0 2500" "$(head -c 300 "$W/a5.err")"
 # a name as an old import might have left it (bzj refuses control
 # characters today; the name is not sealed): tab, backspace, form feed,
 # vertical tab, CR and newline each travel by their own COPY escape
@@ -139,7 +147,7 @@ same "violation list --shop S0000007" violation list --shop S0000007
 run "$SRC" s1 sup1 audit log --limit 1000
 run "$TA" s2 sup1 audit log --limit 1000
 is "audit log: the copy's records after db.copy are the file's, in order" \
-	"$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["entries"]; b=json.load(open(sys.argv[2]))["entries"]; print(b[0]["action"], b[1:] == a)' "$W/s1.out" "$W/s2.out")" "db.copy True"
+	"$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["entries"]; b=json.load(open(sys.argv[2]))["entries"]; print(b[0]["action"], b[1:] == a[:len(b) - 1])' "$W/s1.out" "$W/s2.out")" "db.copy True"
 
 # the copy goes on from where the file stopped
 run "$TA" t1 fin1 topup S0000003 100 --ref AFTER-COPY
