@@ -103,8 +103,15 @@ int bzj_copy_database(bzj_ctx *src, bzj_ctx *dst, const char *src_name, bzj_chec
 		return rc;
 	/* the copy is committed; what `bzj check` says of it is the answer */
 	bzj_check_result dr = {0};
-	if ((rc = bzj_check_all(dst, fn, fctx, &dr, e)))
+	if ((rc = bzj_check_all(dst, fn, fctx, &dr, e))) {
+		char m[sizeof e->msg];
+		snprintf(m, sizeof m, "%s", e->msg);
+		snprintf(e->msg, sizeof e->msg,
+			 _("the copy is committed (%lld rows), but `bzj check` on it did not "
+			   "finish: %s; run `bzj check` on the copy"),
+			 (long long)r->rows, m);
 		return rc;
+	}
 	r->problems = dr.problems;
 	r->shops = dr.shops;
 	r->ledger_entries = dr.ledger_entries;
