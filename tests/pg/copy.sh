@@ -32,18 +32,8 @@ chmod 700 "$W"
 BGPID=
 trap 'if [ -n "$BGPID" ]; then kill -9 "$BGPID" 2>/dev/null; fi; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); printf 'ok - %s\n' "$1"; }
-fail() { FAIL=$((FAIL + 1)); printf 'FAIL - %s: %s\n' "$1" "$2"; }
-is() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'${4:+; $4}"; fi; }
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1}"
-unset BZJ_DB BZJ_CONFIG BZJ_TODAY
+. "$HERE/direct.sh"
 D=2026-01-05
-ENC=$(printf '%s' "$PGHOST" | sed 's,/,%2F,g')
-uri() { printf 'postgresql://%s@/%s?host=%s&port=%s\n' "${2:-${PGUSER:-bzj_test}}" "$1" "$ENC" "${PGPORT:-5432}"; }
-psq() { psql -X -A -t -q -v ON_ERROR_STOP=1 -F '|' -d "$@"; }
-newdb() { psq postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null 2>&1; }
 
 # run BIN WHERE TAG USER ARGS...: bzj --json; $W/TAG.out .err .rc
 runb() {

@@ -30,19 +30,10 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/bzj-pgdemo.XXXXXX") || exit 2
 BGPID=
 trap 'if [ -n "$BGPID" ]; then kill -9 "$BGPID" 2>/dev/null; fi; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL - $1: $2"; }
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1}"
-unset BZJ_DB BZJ_CONFIG BZJ_TODAY BZJ_TEST_DEMO_SLOW
+. "$HERE/direct.sh"
 D=2026-01-05
 N=${DEMO_SHOPS:-1000}
 SEED=11
-ENC=$(printf '%s' "$PGHOST" | sed 's,/,%2F,g')
-uri() { printf 'postgresql://%s@/%s?host=%s&port=%s\n' "${PGUSER:-bzj_test}" "$1" "$ENC" "${PGPORT:-5432}"; }
-psq() { psql -X -A -t -q -v ON_ERROR_STOP=1 -F '|' -d "$@"; }
-newdb() { psq postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null 2>&1; }
 
 # run WHERE TAG CONF USER ARGS...: bzj --json; $W/TAG.out .err .rc
 run() {
