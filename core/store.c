@@ -1885,38 +1885,31 @@ static int check_moved(bzj_db *db, bzj_err *e)
  * serialisation failure at COMMIT; instead the writer takes a
  * session-level advisory lock *before* BEGIN (a lock taken inside the
  * transaction would come after its snapshot, which is then already stale
- * when the lock is granted), and waits for it as SQLite's busy handler
- * waits: polling, up to 5 s, then ST_BUSY (store.busy, exit 5).  Readers
- * never take it.  The lock is released after COMMIT or ROLLBACK, and by
- * the server when the connection ends. */
+ * when the lock is granted).  It waits in the server's queue, first come
+ * first served, for at most the session's lock_timeout (5 s,
+ * core/store_pg.c), then fails with 55P03: ST_LOCKED, store.busy, exit 5,
+ * as SQLite's busy handler gives up.  Queued, not polled: a poll
+ * (pg_try_advisory_lock every 1-10 ms, until 2026-12-03) saw the lock only
+ * if it fell into the 3 ms a bulk job leaves between its slices, or the
+ * moment between two writers, so a writer could lose to later ones until
+ * its 5 s ran out (the stress suite's 16 writers saw it); in the queue a
+ * waiting writer is next when the holder lets go.  Readers never take it.
+ * The lock is released after COMMIT or ROLLBACK, and by the server when
+ * the connection ends. */
 #define PG_WRITER_LOCK "7420110016" /* "bzj", issue 16: any constant bzj alone uses */
-#define PG_WRITER_WAIT_MS 5000
 static int pg_writer_lock(bzj_db *db)
 {
-	for (int waited = 0;; ) {
-		int64_t got = 0;
-		bzj_err le;
-		bzj_err_clear(&le);
-		st_stmt *st = st_prep(db, "SELECT pg_try_advisory_lock(" PG_WRITER_LOCK ")", &le);
-		if (!st)
-			return ST_ERROR;
-		int rc = st_step(st);
-		if (rc == ST_ROW)
-			got = st_col_int(st, 0);
-		st_reset(st);
-		if (rc != ST_ROW)
-			return rc;
-		if (got) {
-			db->writer_lock = true;
-			return ST_OK;
-		}
-		if (waited >= PG_WRITER_WAIT_MS)
-			return ST_BUSY;
-		int ms = waited < 50 ? 1 : 10;
-		struct timespec t = {0, ms * 1000000L};
-		nanosleep(&t, NULL);
-		waited += ms;
-	}
+	bzj_err le;
+	bzj_err_clear(&le);
+	st_stmt *st = st_prep(db, "SELECT pg_advisory_lock(" PG_WRITER_LOCK ")", &le);
+	if (!st)
+		return ST_ERROR;
+	int rc = st_step(st);
+	st_reset(st);
+	if (rc != ST_ROW)
+		return rc;
+	db->writer_lock = true;
+	return ST_OK;
 }
 
 static void pg_writer_unlock(bzj_db *db)

@@ -154,6 +154,31 @@ if command -v psql >/dev/null 2>&1; then
 	[ "$(field pg 'd["ledger_entries"]')" = $((n_ledger + 1)) ] &&
 		ok "the retried top-up wrote once ($((n_ledger + 1)) ledger entries)" ||
 		fail "the retried top-up wrote once" "$(head -c 300 "$W/pg.out")"
+	# the writer lock is a queue, first come first served (core/store.c,
+	# pg_writer_lock): a session holds bzj's advisory lock, a top-up waits
+	# for it, and the session lets go and asks again at once; the top-up,
+	# first in the queue, gets it (exit 0), and only then the session,
+	# which holds it until the top-up has ended.  A writer that polled
+	# would miss that instant and give up after its 5 s: exit 5.
+	rm -f "$W/qheld" "$W/qdone"
+	printf '%s\n' 'SELECT pg_advisory_lock(7420110016);' "\\! touch $W/qheld" \
+		'SELECT pg_sleep(1);' 'SELECT pg_advisory_unlock(7420110016);' \
+		'SELECT pg_advisory_lock(7420110016);' \
+		"\\! i=0; while [ ! -e $W/qdone ] && [ \$i -lt 160 ]; do sleep 0.05; i=\$((i + 1)); done" \
+		'SELECT pg_advisory_unlock(7420110016);' |
+		psql -X -q -d "$URI" >"$W/queue.log" 2>&1 &
+	hold=$!
+	i=0
+	while [ ! -e "$W/qheld" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	run "$URI" pg fin1 $D topup S0000003 100 --ref PGE2E-QUEUE
+	touch "$W/qdone"
+	wait $hold
+	if [ -e "$W/qheld" ] && [ "$(cat "$W/pg.rc")" = 0 ] && [ "$(field pg 'd["replayed"]')" = False ]; then
+		ok "the writer lock is a queue: a top-up waiting for it comes before a holder that asks again"
+	else
+		fail "the writer lock is a queue" "rc $(cat "$W/pg.rc") $(head -c 300 "$W/pg.out") $(head -c 300 "$W/queue.log")"
+	fi
+	run "$SQ" sq fin1 $D topup S0000003 100 --ref PGE2E-QUEUE
 fi
 # snap: a hash of every table's rows on both stores (SQLite's dump; on
 # PostgreSQL each table's rows as text, sorted: identity sequences left

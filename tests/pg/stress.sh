@@ -171,9 +171,10 @@ res("%d calls, exit statuses %s" % (len(calls), dict(rcs)), len(calls) > 0)
 bad = [c for c in calls if c["rc"] not in (0, 5)]
 res("no exit other than 0 and 5", not bad, "; ".join("%s %s rc=%d %s" % (c["wid"], c["ref"], c["rc"], c["out"][:160]) for c in bad[:4]))
 busy = [c for c in calls if c["rc"] == 5]
-# The writer lock is polled (pg_try_advisory_lock, up to 5 s), not queued:
-# sixteen sanitized processes on two shared cores can starve one past 5 s.
-# It is told so (store.busy) and must have written nothing; it stays rare.
+# The writer lock is queued (pg_advisory_lock, first come first served, up
+# to the 5 s lock_timeout); a writer behind fifteen sanitized ones on two
+# shared cores may still wait past 5 s.  It is told so (store.busy) and
+# must have written nothing; it stays rare.
 res("busy (exit 5) is store.busy, rare (at most 3%%): %d of %d" % (len(busy), len(calls)),
     len(busy) * 100 <= 3 * len(calls) and all('"store.busy"' in c["out"] for c in busy),
     "; ".join(c["out"][:160] for c in busy[:3]))
