@@ -41,7 +41,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <poll.h>
 #include <sys/select.h>
+#include <time.h>
 
 #include "bzj/ctx.h"
 #include "bzj/i18n.h"
@@ -94,6 +96,7 @@ typedef struct pgc {
 	char session[40];
 	bool dv_have, dv_init;
 	int64_t dv_seen, dv_version;
+	volatile int *stop; /* Ctrl-C (pg_set_interrupt): a running statement is cancelled */
 } pgc;
 
 struct bzj_stmt {
@@ -705,6 +708,57 @@ static bool is_dml(const char *status)
 	       !strncmp(status, "DELETE", 6) || !strncmp(status, "MERGE", 5);
 }
 
+/* Ctrl-C while a statement runs: SQLite's progress handler stops a
+ * statement that is still running when the flag is set; here the server
+ * is asked to cancel it (57014 -> ST_INTERRUPT, the caller rolls back).
+ * A statement that ends within CANCEL_POLL_MS of starting is never
+ * cancelled, so the ROLLBACK or COMMIT after an interrupt still runs.
+ * Without it Ctrl-C waited for the statement: a writer queued for the
+ * lock waited out its 5 s, a long check or recompute statement its end. */
+#define CANCEL_POLL_MS 50
+
+static void cancel_running(pgc *pc)
+{
+	PGcancel *k = PQgetCancel(pc->c);
+	if (!k)
+		return;
+	char buf[256];
+	PQcancel(k, buf, sizeof buf); /* a failed request: the statement just runs on */
+	PQfreeCancel(k);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* PQexecPrepared, waiting on the socket so that Ctrl-C can cancel. */
+static PGresult *exec_prepared(pgc *pc, bzj_stmt *st)
+{
+	const char *const *val = (const char *const *)st->val;
+	if (!pc->stop)
+		return PQexecPrepared(pc->c, st->name, st->q.nparams, val, NULL, NULL, 0);
+	if (!PQsendQueryPrepared(pc->c, st->name, st->q.nparams, val, NULL, NULL, 0))
+		return NULL; /* fail_result reads the connection's message */
+	int64_t start = now_ms();
+	bool cancelled = false;
+	while (PQisBusy(pc->c)) {
+		struct pollfd p = {.fd = PQsocket(pc->c), .events = POLLIN};
+		if (poll(&p, 1, CANCEL_POLL_MS) > 0 && !PQconsumeInput(pc->c))
+			break; /* the connection is gone: PQgetResult says so */
+		if (!cancelled && *pc->stop && now_ms() - start >= CANCEL_POLL_MS) {
+			cancel_running(pc);
+			cancelled = true;
+		}
+	}
+	PGresult *r = PQgetResult(pc->c), *more; /* the statement's result */
+	while ((more = PQgetResult(pc->c)) != NULL) /* then the NULL that ends it */
+		PQclear(more);
+	return r;
+}
+
 static int pg_step(bzj_stmt *st)
 {
 	pgc *pc = st->pc;
@@ -716,8 +770,7 @@ static int pg_step(bzj_stmt *st)
 		}
 		st->ran = true;
 		st->runs++;
-		st->res = PQexecPrepared(pc->c, st->name, st->q.nparams,
-					 (const char *const *)st->val, NULL, NULL, 0);
+		st->res = exec_prepared(pc, st);
 		ExecStatusType s = PQresultStatus(st->res);
 		if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
 			int rc = fail_result(pc, st->res);
@@ -957,6 +1010,11 @@ static const char *pg_errmsg(void *conn)
 	return ((pgc *)conn)->msg;
 }
 
+static void pg_set_interrupt(void *conn, volatile int *flag)
+{
+	((pgc *)conn)->stop = flag;
+}
+
 const bzj_driver bzj_driver_pg = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -982,4 +1040,5 @@ const bzj_driver bzj_driver_pg = {
 	.param_count = pg_param_count,
 	.total_changes = pg_total_changes,
 	.copy_in = pg_copy_in,
+	.set_interrupt = pg_set_interrupt,
 };

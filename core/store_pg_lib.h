@@ -58,6 +58,12 @@
 	X(PQsendPrepare)                                                                           \
 	X(PQsendQueryParams)                                                                       \
 	X(PQbackendPID)                                                                            \
+	X(PQcancel)                                                                                \
+	X(PQconsumeInput)                                                                          \
+	X(PQfreeCancel)                                                                            \
+	X(PQgetCancel)                                                                             \
+	X(PQisBusy)                                                                                \
+	X(PQsendQueryPrepared)                                                                     \
 	X(PQsetClientEncoding)                                                                     \
 	X(PQsetErrorVerbosity)                                                                     \
 	X(PQsetNoticeProcessor)                                                                    \
@@ -118,6 +124,12 @@ int bzj_pq_load(bzj_err *e);
 #define PQsendPrepare (*bzj_pq.PQsendPrepare)
 #define PQsendQueryParams (*bzj_pq.PQsendQueryParams)
 #define PQbackendPID (*bzj_pq.PQbackendPID)
+#define PQcancel (*bzj_pq.PQcancel)
+#define PQconsumeInput (*bzj_pq.PQconsumeInput)
+#define PQfreeCancel (*bzj_pq.PQfreeCancel)
+#define PQgetCancel (*bzj_pq.PQgetCancel)
+#define PQisBusy (*bzj_pq.PQisBusy)
+#define PQsendQueryPrepared (*bzj_pq.PQsendQueryPrepared)
 #define PQsetClientEncoding (*bzj_pq.PQsetClientEncoding)
 #define PQsetErrorVerbosity (*bzj_pq.PQsetErrorVerbosity)
 #define PQsetNoticeProcessor (*bzj_pq.PQsetNoticeProcessor)

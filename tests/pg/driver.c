@@ -492,6 +492,26 @@ static void connection_lost(const char *uri, const char *host)
 	D->close(k);
 }
 
+/* Ctrl-C (set_interrupt): a statement still running once the flag is up
+ * is cancelled on the server, ST_INTERRUPT; a quick one is not (so the
+ * ROLLBACK after an interrupt runs); the connection stays usable. */
+static void cancel(void *c)
+{
+	volatile int flag = 0;
+	D->set_interrupt(c, &flag);
+	CHECK(one(c, NULL, "SELECT pg_sleep(0.1)", NULL) == ST_OK,
+	      "a statement runs to its end while the interrupt flag is down");
+	flag = 1;
+	CHECK(one(c, NULL, "SELECT 1", NULL) == ST_OK,
+	      "a statement that ends at once is not cancelled though the flag is up");
+	int rc = one(c, NULL, "SELECT pg_sleep(30)", NULL);
+	CHECK(rc == ST_INTERRUPT, "Ctrl-C cancels a running statement on the server: ST_INTERRUPT (%d: %s)",
+	      rc, D->errmsg(c));
+	flag = 0;
+	CHECK(val(c, "SELECT 41 + 1") == 42, "the connection answers after the cancel");
+	D->set_interrupt(c, NULL);
+}
+
 static void auth(const char *host, const char *port)
 {
 	char uri[600];
@@ -565,6 +585,7 @@ int main(int argc, char **argv)
 			snprintf(op, sizeof op, "%s%cuser=bzj_op", uri, strchr(uri, '?') ? '&' : '?');
 			revoke_for_the_bzj_role(c, op);
 			serialization_and_versions(uri);
+			cancel(c);
 			connection_lost(uri, host);
 			auth(host, port);
 			D->close(c);

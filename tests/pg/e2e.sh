@@ -179,6 +179,40 @@ if command -v psql >/dev/null 2>&1; then
 		fail "the writer lock is a queue" "rc $(cat "$W/pg.rc") $(head -c 300 "$W/pg.out") $(head -c 300 "$W/queue.log")"
 	fi
 	run "$SQ" sq fin1 $D topup S0000003 100 --ref PGE2E-QUEUE
+	# Ctrl-C while a writer waits in that queue (core/store_pg.c,
+	# exec_prepared): the server is asked to cancel the wait, and the
+	# command ends `interrupted`, nothing written.  Without the cancel it
+	# sat out its 5 s lock_timeout and ended `store.busy`.
+	rm -f "$W/iheld" "$W/idone"
+	printf '%s\n' 'SELECT pg_advisory_lock(7420110016);' "\\! touch $W/iheld" \
+		"\\! i=0; while [ ! -e $W/idone ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done" \
+		'SELECT pg_advisory_unlock(7420110016);' |
+		psql -X -q -d "$URI" >"$W/int.log" 2>&1 &
+	hold=$!
+	i=0
+	while [ ! -e "$W/iheld" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	n0=$(psql -X -At -d "$URI" -c "SELECT count(*) FROM ledger")
+	BZJ_USER=fin1 "$BIN" --config "$CONF" --db "$URI" --today "$D" --json \
+		topup S0000003 100 --ref PGE2E-INT >"$W/int.out" 2>"$W/int.err" &
+	bp=$!
+	i=0 # until the top-up is queued for the lock
+	while [ "$(psql -X -At -d "$URI" -c "SELECT count(*) FROM pg_locks
+		WHERE locktype = 'advisory' AND NOT granted")" != 1 ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	kill -INT $bp
+	wait $bp
+	irc=$?
+	touch "$W/idone"
+	wait $hold
+	n1=$(psql -X -At -d "$URI" -c "SELECT count(*) FROM ledger")
+	icode=$(field int 'd["error"]["code"]')
+	if [ $irc = 130 ] && [ "$icode" = interrupted ] && [ "$n1" = "$n0" ]; then
+		ok "Ctrl-C while a top-up waits for the writer lock: cancelled on the server, 'interrupted', nothing written"
+	else
+		fail "Ctrl-C while waiting for the writer lock" "rc $irc, code $icode, ledger $n0 -> $n1; $(head -c 300 "$W/int.out") $(head -c 300 "$W/int.err")"
+	fi
 fi
 # snap: a hash of every table's rows on both stores (SQLite's dump; on
 # PostgreSQL each table's rows as text, sorted: identity sequences left
