@@ -154,26 +154,36 @@ if command -v psql >/dev/null 2>&1; then
 	[ "$(field pg 'd["ledger_entries"]')" = $((n_ledger + 1)) ] &&
 		ok "the retried top-up wrote once ($((n_ledger + 1)) ledger entries)" ||
 		fail "the retried top-up wrote once" "$(head -c 300 "$W/pg.out")"
+	# hold NAME LINES...: a psql session in the background ($hold) that
+	# takes bzj's writer lock, then runs LINES and lets go; returns once
+	# it holds the lock.  The line `$(until_done NAME)` waits (8 s at
+	# most) for `touch $W/NAME.done`.
+	hold() {
+		_hn=$1
+		shift
+		rm -f "$W/$_hn.held" "$W/$_hn.done"
+		printf '%s\n' 'SELECT pg_advisory_lock(7420110016);' "\\! touch $W/$_hn.held" "$@" \
+			'SELECT pg_advisory_unlock(7420110016);' |
+			psql -X -q -d "$URI" >"$W/$_hn.log" 2>&1 &
+		hold=$!
+		i=0
+		while [ ! -e "$W/$_hn.held" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	}
+	until_done() {
+		echo "\\! i=0; while [ ! -e $W/$1.done ] && [ \$i -lt 160 ]; do sleep 0.05; i=\$((i + 1)); done"
+	}
 	# the writer lock is a queue, first come first served (core/store.c,
 	# pg_writer_lock): a session holds bzj's advisory lock, a top-up waits
 	# for it, and the session lets go and asks again at once; the top-up,
 	# first in the queue, gets it (exit 0), and only then the session,
 	# which holds it until the top-up has ended.  A writer that polled
 	# would miss that instant and give up after its 5 s: exit 5.
-	rm -f "$W/qheld" "$W/qdone"
-	printf '%s\n' 'SELECT pg_advisory_lock(7420110016);' "\\! touch $W/qheld" \
-		'SELECT pg_sleep(1);' 'SELECT pg_advisory_unlock(7420110016);' \
-		'SELECT pg_advisory_lock(7420110016);' \
-		"\\! i=0; while [ ! -e $W/qdone ] && [ \$i -lt 160 ]; do sleep 0.05; i=\$((i + 1)); done" \
-		'SELECT pg_advisory_unlock(7420110016);' |
-		psql -X -q -d "$URI" >"$W/queue.log" 2>&1 &
-	hold=$!
-	i=0
-	while [ ! -e "$W/qheld" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	hold queue 'SELECT pg_sleep(1);' 'SELECT pg_advisory_unlock(7420110016);' \
+		'SELECT pg_advisory_lock(7420110016);' "$(until_done queue)"
 	run "$URI" pg fin1 $D topup S0000003 100 --ref PGE2E-QUEUE
-	touch "$W/qdone"
+	touch "$W/queue.done"
 	wait $hold
-	if [ -e "$W/qheld" ] && [ "$(cat "$W/pg.rc")" = 0 ] && [ "$(field pg 'd["replayed"]')" = False ]; then
+	if [ -e "$W/queue.held" ] && [ "$(cat "$W/pg.rc")" = 0 ] && [ "$(field pg 'd["replayed"]')" = False ]; then
 		ok "the writer lock is a queue: a top-up waiting for it comes before a holder that asks again"
 	else
 		fail "the writer lock is a queue" "rc $(cat "$W/pg.rc") $(head -c 300 "$W/pg.out") $(head -c 300 "$W/queue.log")"
@@ -183,14 +193,7 @@ if command -v psql >/dev/null 2>&1; then
 	# exec_prepared): the server is asked to cancel the wait, and the
 	# command ends `interrupted`, nothing written.  Without the cancel it
 	# sat out its 5 s lock_timeout and ended `store.busy`.
-	rm -f "$W/iheld" "$W/idone"
-	printf '%s\n' 'SELECT pg_advisory_lock(7420110016);' "\\! touch $W/iheld" \
-		"\\! i=0; while [ ! -e $W/idone ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done" \
-		'SELECT pg_advisory_unlock(7420110016);' |
-		psql -X -q -d "$URI" >"$W/int.log" 2>&1 &
-	hold=$!
-	i=0
-	while [ ! -e "$W/iheld" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	hold int "$(until_done int)"
 	n0=$(psql -X -At -d "$URI" -c "SELECT count(*) FROM ledger")
 	BZJ_USER=fin1 "$BIN" --config "$CONF" --db "$URI" --today "$D" --json \
 		topup S0000003 100 --ref PGE2E-INT >"$W/int.out" 2>"$W/int.err" &
@@ -204,7 +207,7 @@ if command -v psql >/dev/null 2>&1; then
 	kill -INT $bp
 	wait $bp
 	irc=$?
-	touch "$W/idone"
+	touch "$W/int.done"
 	wait $hold
 	n1=$(psql -X -At -d "$URI" -c "SELECT count(*) FROM ledger")
 	icode=$(field int 'd["error"]["code"]')
